@@ -1,0 +1,1 @@
+//! Benchmarks live in this folder (`cargo bench -p benches`).

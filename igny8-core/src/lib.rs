@@ -1,0 +1,137 @@
+//! # igny8-core
+//!
+//! The core of IGNY8, an SEO keyword-planning and AI content-generation platform: the domain
+//! (accounts › sites › sectors; keywords, clusters, ideas; tasks, content, images; prompts,
+//! author profiles, strategies), tenancy rules, the credit ledger and the storage on SQLite,
+//! PostgreSQL or MySQL/MariaDB. The hosted API server and the WordPress extension are thin
+//! adapters over this crate.
+//!
+//! ```no_run
+//! use igny8_core::{Igny8, CoreConfig};
+//! use igny8_core::tenancy::{NewAccount, NewSite, NewSector, Scope};
+//!
+//! # async fn demo() -> igny8_core::Result<()> {
+//! let core = Igny8::open(CoreConfig::new("sqlite://igny8.db")).await?;
+//! let account = core.tenancy().create_account(NewAccount { name: "Acme".into(), ..Default::default() }).await?;
+//! let scope = Scope::system(account.id);
+//! let site = core.tenancy().create_site(&scope, NewSite { name: "Blog".into(), ..Default::default() }).await?;
+//! let sector = core.tenancy().create_sector(&scope, NewSector {
+//!     site_id: site.id, name: "Kitchen".into(), description: None, is_active: None,
+//! }).await?;
+//! let file = tokio::fs::File::open("keywords.csv").await?;
+//! let report = core.keywords().import(&scope, sector.id, file).await?;
+//! println!("{} imported, {} merged, {} rejected", report.imported, report.merged, report.rejected);
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation on tenant data takes a [`tenancy::Scope`]; see [`store`] for how tenancy
+//! is enforced in storage.
+
+mod clock;
+pub mod credits;
+pub mod crypto;
+mod enums;
+mod error;
+mod ids;
+pub mod list;
+pub mod planner;
+pub mod store;
+pub mod tenancy;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod validate;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, ManualClock, SystemClock, from_millis};
+pub use error::{Error, ErrorCode, FieldError, PlanLimit, Result};
+pub use ids::*;
+pub use store::{Backend, SqlStore, Store, StoreOptions};
+pub use validate::collapse_whitespace;
+
+/// How to open the core.
+#[derive(Clone)]
+pub struct CoreConfig {
+    /// Storage options (database URL, table prefix, pool size).
+    pub store: StoreOptions,
+    /// The deployment key that encrypts stored secrets (32 bytes, base64). Without it,
+    /// secrets can be neither stored nor read.
+    pub secret_key: Option<String>,
+    /// Where time comes from (the system clock by default).
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+impl std::fmt::Debug for CoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoreConfig")
+            .field("store", &self.store)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl CoreConfig {
+    /// Defaults for a database URL.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            store: StoreOptions::new(database_url),
+            secret_key: None,
+            clock: None,
+        }
+    }
+}
+
+/// The core: services over a store. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Igny8<S = SqlStore> {
+    store: S,
+}
+
+impl Igny8<SqlStore> {
+    /// Opens the database named by the config (migrating it) and the services over it.
+    pub async fn open(config: CoreConfig) -> Result<Self> {
+        let mut store = SqlStore::open(&config.store).await?;
+        if let Some(key) = &config.secret_key {
+            store = store.with_secrets(crypto::SecretBox::from_base64(key)?);
+        }
+        if let Some(clock) = config.clock {
+            store = store.with_clock(clock);
+        }
+        Ok(Self { store })
+    }
+}
+
+impl<S: Store> Igny8<S> {
+    /// The services over an existing store.
+    pub fn with_store(store: S) -> Self {
+        Self { store }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Plans, accounts, users, sites and sectors.
+    pub fn tenancy(&self) -> tenancy::Tenancy<'_, S> {
+        tenancy::Tenancy { core: self }
+    }
+
+    /// Keywords.
+    pub fn keywords(&self) -> planner::Keywords<'_, S> {
+        planner::Keywords { core: self }
+    }
+
+    /// Clusters.
+    pub fn clusters(&self) -> planner::Clusters<'_, S> {
+        planner::Clusters { core: self }
+    }
+
+    /// Credits and usage.
+    pub fn credits(&self) -> credits::Credits<'_, S> {
+        credits::Credits { core: self }
+    }
+}

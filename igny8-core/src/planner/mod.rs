@@ -1,0 +1,63 @@
+//! The planner: keywords, clusters and content ideas; CSV import and export; local clustering.
+
+mod cluster;
+pub mod clustering;
+mod idea;
+pub mod import;
+mod keyword;
+mod service;
+
+pub use cluster::{
+    Cluster, ClusterFilter, ClusterPatch, ClusterSort, ClusterSortField, ClusterStatus, NewCluster,
+};
+pub use idea::{
+    ContentIdea, ContentStructure, ContentType, IdeaFilter, IdeaPatch, IdeaSort, IdeaSortField,
+    IdeaStatus, NewIdea, OutlineSection,
+};
+pub use import::{ImportBatch, ImportRecord, ImportReport, ImportTotals, RowIssue};
+pub use keyword::{
+    Intent, Keyword, KeywordDraft, KeywordFilter, KeywordMetrics, KeywordPatch, KeywordSort,
+    KeywordSortField, KeywordSource, KeywordStatus, MAX_KEYWORD_LEN, ValidKeyword,
+    ValidKeywordPatch, normalize_keyword,
+};
+pub use service::{ClusteringReport, Clusters, Keywords};
+
+use crate::ids::{ClusterId, KeywordId};
+
+/// A keyword with its cluster's name, as exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    /// The keyword.
+    pub keyword: Keyword,
+    /// Its cluster's name.
+    pub cluster: Option<String>,
+}
+
+/// A keyword waiting for a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnclusteredKeyword {
+    /// Id.
+    pub id: KeywordId,
+    /// Text.
+    pub keyword: String,
+    /// Volume.
+    pub volume: i64,
+}
+
+/// Where a group of keywords goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssignmentTarget {
+    /// An existing cluster of the sector.
+    Existing(ClusterId),
+    /// A new cluster with this name.
+    New(String),
+}
+
+/// A group of keywords and the cluster they join.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterAssignment {
+    /// The cluster.
+    pub target: AssignmentTarget,
+    /// The keywords.
+    pub keyword_ids: Vec<KeywordId>,
+}

@@ -1,0 +1,426 @@
+//! Planner operations: keywords (one by one, in bulk, import, export) and clusters (CRUD and
+//! the free local clustering).
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+use super::clustering::{self, ClusterInput, ClusterTarget, ExistingCluster, LocalClusterOptions};
+use super::*;
+use crate::Igny8;
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::list::{Page, PageRequest};
+use crate::store::Store;
+use crate::tenancy::{Permission, Scope};
+
+/// Rows read per query while exporting.
+const EXPORT_BATCH: u64 = 5000;
+/// Largest number of ids one bulk call may name.
+pub const MAX_BULK_IDS: usize = 10_000;
+
+fn check_ids<T>(ids: &[T]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(Error::field("ids", "must name at least one id"));
+    }
+    if ids.len() > MAX_BULK_IDS {
+        return Err(Error::field(
+            "ids",
+            format!("may name at most {MAX_BULK_IDS} ids"),
+        ));
+    }
+    Ok(())
+}
+
+/// Keyword operations.
+#[derive(Debug)]
+pub struct Keywords<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Keywords<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Adds one keyword to a sector.
+    pub async fn create(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        draft: KeywordDraft,
+    ) -> Result<Keyword> {
+        scope.require(Permission::Write)?;
+        let valid = draft.validate().map_err(Error::fields)?;
+        self.store()
+            .create_keyword(scope, sector, &valid, KeywordSource::Manual)
+            .await
+    }
+
+    /// One keyword.
+    pub async fn get(&self, scope: &Scope, id: KeywordId) -> Result<Keyword> {
+        scope.require(Permission::Read)?;
+        self.store().get_keyword(scope, id).await
+    }
+
+    /// A filtered, ordered page of keywords.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        sort: &KeywordSort,
+        page: &PageRequest,
+    ) -> Result<Page<Keyword>> {
+        scope.require(Permission::Read)?;
+        check_ranges(filter)?;
+        self.store().list_keywords(scope, filter, sort, page).await
+    }
+
+    /// Changes one keyword.
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: KeywordId,
+        patch: KeywordPatch,
+    ) -> Result<Keyword> {
+        scope.require(Permission::Write)?;
+        let patch = patch.validate()?;
+        if self.store().update_keywords(scope, &[id], &patch).await? == 0 {
+            return Err(id.not_found());
+        }
+        self.store().get_keyword(scope, id).await
+    }
+
+    /// Changes many keywords at once (not their text); the number changed.
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[KeywordId],
+        patch: KeywordPatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        if patch.keyword.is_some() {
+            return Err(Error::field("keyword", "can't be changed in bulk"));
+        }
+        let patch = patch.validate()?;
+        if patch.is_empty() {
+            return Err(Error::invalid("nothing to change: name at least one field"));
+        }
+        self.store().update_keywords(scope, ids, &patch).await
+    }
+
+    /// Deletes keywords; the number deleted (ids of other accounts are ignored).
+    pub async fn delete(&self, scope: &Scope, ids: &[KeywordId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_keywords(scope, ids).await
+    }
+
+    /// Imports a keyword export (any supported layout, recognised from its content) into a
+    /// sector. Duplicates merge; bad rows are reported by line and the rest kept. See
+    /// `docs/keyword-import.md`.
+    pub async fn import<R>(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        source: R,
+    ) -> Result<ImportReport>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+    {
+        scope.require(Permission::Write)?;
+        // A foreign or unknown sector fails before the file is read.
+        self.store().get_sector(scope, sector).await?;
+        let store = self.store().clone();
+        let scope = *scope;
+        import::run(source, move |batches| async move {
+            store.import_keywords(&scope, sector, batches).await
+        })
+        .await
+    }
+
+    /// Writes the keywords matching `filter` as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`),
+    /// streamed in batches; [`Keywords::import`] reads the file back to the same data. The
+    /// number of keywords written.
+    pub async fn export<W>(&self, scope: &Scope, filter: &KeywordFilter, out: &mut W) -> Result<u64>
+    where
+        W: AsyncWrite + Unpin + Send,
+    {
+        scope.require(Permission::Read)?;
+        check_ranges(filter)?;
+        let mut buffer = Vec::with_capacity(256 * 1024);
+        {
+            let mut w = csv::Writer::from_writer(&mut buffer);
+            w.write_record([
+                "keyword",
+                "volume",
+                "difficulty",
+                "cpc",
+                "intent",
+                "status",
+                "cluster",
+            ])
+            .map_err(csv_error)?;
+            w.flush()?;
+        }
+        out.write_all(&buffer).await?;
+        let mut after = None;
+        let mut written = 0;
+        loop {
+            let rows = self
+                .store()
+                .export_keywords(scope, filter, after, EXPORT_BATCH)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.keyword.id);
+            buffer.clear();
+            {
+                let mut w = csv::Writer::from_writer(&mut buffer);
+                for row in &rows {
+                    let k = &row.keyword;
+                    w.write_record([
+                        k.keyword.as_str(),
+                        &k.volume.map(|v| v.to_string()).unwrap_or_default(),
+                        &k.difficulty.map(|v| v.to_string()).unwrap_or_default(),
+                        &k.cpc.map(|v| v.to_string()).unwrap_or_default(),
+                        k.intent.map(|i| i.as_str()).unwrap_or_default(),
+                        k.status.as_str(),
+                        row.cluster.as_deref().unwrap_or_default(),
+                    ])
+                    .map_err(csv_error)?;
+                }
+                w.flush()?;
+            }
+            out.write_all(&buffer).await?;
+            written += rows.len() as u64;
+            if (rows.len() as u64) < EXPORT_BATCH {
+                break;
+            }
+        }
+        out.flush().await?;
+        Ok(written)
+    }
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Internal(format!("writing CSV failed: {e}"))
+}
+
+fn check_ranges(f: &KeywordFilter) -> Result<()> {
+    if let (Some(lo), Some(hi)) = (f.min_volume, f.max_volume)
+        && lo > hi
+    {
+        return Err(Error::field("min_volume", "is above max_volume"));
+    }
+    if let (Some(lo), Some(hi)) = (f.min_difficulty, f.max_difficulty)
+        && lo > hi
+    {
+        return Err(Error::field("min_difficulty", "is above max_difficulty"));
+    }
+    Ok(())
+}
+
+/// What a clustering run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusteringReport {
+    /// Keywords that were waiting for a cluster.
+    pub keywords_considered: u64,
+    /// Keywords put into a cluster.
+    pub keywords_assigned: u64,
+    /// New clusters.
+    pub clusters_created: u64,
+    /// Existing clusters that took keywords.
+    pub clusters_reused: u64,
+    /// Each cluster that took keywords, with how many.
+    pub clusters: Vec<ClusterOutcome>,
+}
+
+/// One cluster of a clustering run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterOutcome {
+    /// The cluster.
+    pub id: ClusterId,
+    /// Its name.
+    pub name: String,
+    /// Whether the run created it.
+    pub created: bool,
+    /// Keywords it took.
+    pub keywords: u64,
+}
+
+/// Cluster operations.
+#[derive(Debug)]
+pub struct Clusters<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Clusters<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates a cluster.
+    pub async fn create(&self, scope: &Scope, cluster: NewCluster) -> Result<Cluster> {
+        scope.require(Permission::Write)?;
+        self.store()
+            .create_cluster(scope, &cluster.validate()?)
+            .await
+    }
+
+    /// One cluster with its keyword count, volume and idea count.
+    pub async fn get(&self, scope: &Scope, id: ClusterId) -> Result<Cluster> {
+        scope.require(Permission::Read)?;
+        self.store().get_cluster(scope, id).await
+    }
+
+    /// A filtered, ordered page of clusters.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &ClusterFilter,
+        sort: &ClusterSort,
+        page: &PageRequest,
+    ) -> Result<Page<Cluster>> {
+        scope.require(Permission::Read)?;
+        self.store().list_clusters(scope, filter, sort, page).await
+    }
+
+    /// Changes one cluster.
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: ClusterId,
+        patch: ClusterPatch,
+    ) -> Result<Cluster> {
+        scope.require(Permission::Write)?;
+        if self
+            .store()
+            .update_clusters(scope, &[id], &patch.validate()?)
+            .await?
+            == 0
+        {
+            return Err(id.not_found());
+        }
+        self.store().get_cluster(scope, id).await
+    }
+
+    /// Changes many clusters (not their names); the number changed.
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[ClusterId],
+        patch: ClusterPatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        if patch.name.is_some() {
+            return Err(Error::field("name", "can't be changed in bulk"));
+        }
+        self.store()
+            .update_clusters(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes clusters; their keywords go back to pending. The number deleted.
+    pub async fn delete(&self, scope: &Scope, ids: &[ClusterId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_clusters(scope, ids).await
+    }
+
+    /// Groups the sector's unclustered keywords without any AI call (free and deterministic;
+    /// see `docs/local-clustering.md`): existing clusters are reused where their name fits,
+    /// and every keyword ends up in a cluster.
+    pub async fn cluster_locally(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        options: &LocalClusterOptions,
+    ) -> Result<ClusteringReport> {
+        scope.require(Permission::Write)?;
+        let keywords = self.store().unclustered_keywords(scope, sector).await?;
+        let mut existing = Vec::new();
+        let filter = ClusterFilter {
+            sector_id: Some(sector),
+            ..ClusterFilter::default()
+        };
+        let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+        page.with_total = false;
+        loop {
+            let clusters = self
+                .store()
+                .list_clusters(scope, &filter, &ClusterSort::default(), &page)
+                .await?;
+            existing.extend(clusters.items.into_iter().map(|c| (c.id, c.name)));
+            match clusters.next_cursor {
+                Some(c) => page = PageRequest::after(c, crate::list::MAX_PAGE_SIZE),
+                None => break,
+            }
+        }
+        let inputs: Vec<ClusterInput<'_>> = keywords
+            .iter()
+            .map(|k| ClusterInput {
+                id: k.id.get(),
+                keyword: &k.keyword,
+                volume: k.volume,
+            })
+            .collect();
+        let existing_in: Vec<ExistingCluster<'_>> = existing
+            .iter()
+            .map(|(id, name)| ExistingCluster { id: id.get(), name })
+            .collect();
+        let plan = clustering::plan_clusters(&inputs, &existing_in, options);
+        let mut names = Vec::with_capacity(plan.clusters.len());
+        let assignments: Vec<ClusterAssignment> = plan
+            .clusters
+            .into_iter()
+            .map(|c| {
+                let target = match c.target {
+                    ClusterTarget::Existing(id) => {
+                        let name = existing
+                            .iter()
+                            .find(|(e, _)| e.get() == id)
+                            .map(|(_, n)| n.clone())
+                            .unwrap_or_default();
+                        names.push((name, false));
+                        AssignmentTarget::Existing(ClusterId(id))
+                    }
+                    ClusterTarget::New { name } => {
+                        names.push((name.clone(), true));
+                        AssignmentTarget::New(name)
+                    }
+                };
+                ClusterAssignment {
+                    target,
+                    keyword_ids: c.keyword_ids.into_iter().map(KeywordId).collect(),
+                }
+            })
+            .collect();
+        let applied = self
+            .store()
+            .apply_clustering(scope, sector, &assignments)
+            .await?;
+        let mut report = ClusteringReport {
+            keywords_considered: keywords.len() as u64,
+            keywords_assigned: 0,
+            clusters_created: 0,
+            clusters_reused: 0,
+            clusters: Vec::with_capacity(applied.len()),
+        };
+        for ((id, assigned), (name, created)) in applied.into_iter().zip(names) {
+            report.keywords_assigned += assigned;
+            if created {
+                report.clusters_created += 1;
+            } else {
+                report.clusters_reused += 1;
+            }
+            report.clusters.push(ClusterOutcome {
+                id,
+                name,
+                created,
+                keywords: assigned,
+            });
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,356 @@
+//! Storage: one trait per aggregate, joined in [`Store`], and their implementation on SQL
+//! databases ([`SqlStore`]).
+//!
+//! Every method on tenant data takes the [`Scope`]: the store filters every query by its
+//! account (and site, when the scope is narrowed to one) and checks that every id a caller
+//! passes in — a sector, a cluster — belongs to the same account. An object of another account
+//! is reported as not found, exactly like one that does not exist.
+//!
+//! The traits hold no business rules beyond what must be atomic with the write (plan limits
+//! counted in the inserting transaction, a balance that can't go below zero); validation and
+//! permissions live in the services ([`crate::Igny8`]).
+
+pub(crate) mod sql;
+
+use std::future::Future;
+
+pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
+
+use crate::credits::{
+    CreditTransaction, LedgerEntry, NewUsage, Reservation, ReserveRequest, TransactionFilter,
+    UsageFilter, UsageLog, UsageSummaryRow,
+};
+use crate::error::Result;
+use crate::ids::*;
+use crate::list::{Page, PageRequest};
+use crate::planner::{
+    Cluster, ClusterFilter, ClusterPatch, ClusterSort, ExportRow, ImportBatch, ImportTotals,
+    Keyword, KeywordFilter, KeywordSort, NewCluster, UnclusteredKeyword,
+};
+use crate::planner::{ClusterAssignment, KeywordSource, ValidKeyword};
+use crate::tenancy::{
+    Account, AccountPatch, AccountRecord, NewSector, NewSite, Plan, PlanInput, Scope, Sector,
+    SectorFilter, SectorPatch, Site, SitePatch, User, UserPatch, UserRecord,
+};
+
+/// Plans, accounts, users, sites and sectors.
+pub trait TenancyStore: Send + Sync {
+    /// Creates a plan (and makes it the only default when it says so).
+    fn create_plan(&self, plan: &PlanInput) -> impl Future<Output = Result<Plan>> + Send;
+    /// Replaces a plan's fields.
+    fn update_plan(
+        &self,
+        id: PlanId,
+        plan: &PlanInput,
+    ) -> impl Future<Output = Result<Plan>> + Send;
+    /// One plan.
+    fn get_plan(&self, id: PlanId) -> impl Future<Output = Result<Plan>> + Send;
+    /// Every plan.
+    fn list_plans(&self) -> impl Future<Output = Result<Vec<Plan>>> + Send;
+    /// The plan of new accounts.
+    fn default_plan(&self) -> impl Future<Output = Result<Plan>> + Send;
+
+    /// Creates an account, its first credits and optionally its owner, in one transaction.
+    fn create_account(
+        &self,
+        account: &AccountRecord,
+    ) -> impl Future<Output = Result<(Account, Option<User>)>> + Send;
+    /// One account (operators, or the account's own scope).
+    fn get_account(&self, id: AccountId) -> impl Future<Output = Result<Account>> + Send;
+    /// Accounts, oldest first (operators).
+    fn list_accounts(
+        &self,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Account>>> + Send;
+    /// Changes an account (operators).
+    fn update_account(
+        &self,
+        id: AccountId,
+        patch: &AccountPatch,
+    ) -> impl Future<Output = Result<Account>> + Send;
+    /// Deletes an account and everything in it.
+    fn delete_account(&self, id: AccountId) -> impl Future<Output = Result<()>> + Send;
+
+    /// Creates a user in the scope's account, within the plan's `max_users`.
+    fn create_user(
+        &self,
+        scope: &Scope,
+        user: &UserRecord,
+    ) -> impl Future<Output = Result<User>> + Send;
+    /// Creates a platform operator with no account.
+    fn create_superuser(&self, user: &UserRecord) -> impl Future<Output = Result<User>> + Send;
+    /// One user of the account.
+    fn get_user(&self, scope: &Scope, id: UserId) -> impl Future<Output = Result<User>> + Send;
+    /// The account's users.
+    fn list_users(
+        &self,
+        scope: &Scope,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<User>>> + Send;
+    /// Changes a user of the account.
+    fn update_user(
+        &self,
+        scope: &Scope,
+        id: UserId,
+        patch: &UserPatch,
+    ) -> impl Future<Output = Result<User>> + Send;
+    /// Deletes a user of the account.
+    fn delete_user(&self, scope: &Scope, id: UserId) -> impl Future<Output = Result<()>> + Send;
+    /// A user by email with their password hash, for sign-in (not scoped: the email is the key).
+    fn find_login(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<(User, String)>>> + Send;
+    /// Any user by id (not scoped: for token validation).
+    fn find_user(&self, id: UserId) -> impl Future<Output = Result<Option<User>>> + Send;
+    /// Records a successful sign-in.
+    fn record_login(&self, id: UserId) -> impl Future<Output = Result<()>> + Send;
+    /// Replaces a user's password hash.
+    fn set_password_hash(&self, id: UserId, hash: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// Creates a site, within the plan's `max_sites`.
+    fn create_site(
+        &self,
+        scope: &Scope,
+        site: &NewSite,
+    ) -> impl Future<Output = Result<Site>> + Send;
+    /// One site.
+    fn get_site(&self, scope: &Scope, id: SiteId) -> impl Future<Output = Result<Site>> + Send;
+    /// The account's sites.
+    fn list_sites(
+        &self,
+        scope: &Scope,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Site>>> + Send;
+    /// Changes a site.
+    fn update_site(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+        patch: &SitePatch,
+    ) -> impl Future<Output = Result<Site>> + Send;
+    /// Deletes sites and everything in them; the number deleted.
+    fn delete_sites(
+        &self,
+        scope: &Scope,
+        ids: &[SiteId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Creates a sector in a site of the account, within the plan's `max_sectors_per_site`.
+    fn create_sector(
+        &self,
+        scope: &Scope,
+        sector: &NewSector,
+    ) -> impl Future<Output = Result<Sector>> + Send;
+    /// One sector.
+    fn get_sector(
+        &self,
+        scope: &Scope,
+        id: SectorId,
+    ) -> impl Future<Output = Result<Sector>> + Send;
+    /// The account's sectors.
+    fn list_sectors(
+        &self,
+        scope: &Scope,
+        filter: &SectorFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Sector>>> + Send;
+    /// Changes a sector.
+    fn update_sector(
+        &self,
+        scope: &Scope,
+        id: SectorId,
+        patch: &SectorPatch,
+    ) -> impl Future<Output = Result<Sector>> + Send;
+    /// Deletes sectors and everything in them; the number deleted.
+    fn delete_sectors(
+        &self,
+        scope: &Scope,
+        ids: &[SectorId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+}
+
+/// Keywords, one by one and in bulk.
+pub trait KeywordStore: Send + Sync {
+    /// Creates a keyword in a sector of the account, within the plan's `max_keywords`; a
+    /// keyword with the same normalised text in the sector is a conflict.
+    fn create_keyword(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        keyword: &ValidKeyword,
+        source: KeywordSource,
+    ) -> impl Future<Output = Result<Keyword>> + Send;
+    /// One keyword.
+    fn get_keyword(
+        &self,
+        scope: &Scope,
+        id: KeywordId,
+    ) -> impl Future<Output = Result<Keyword>> + Send;
+    /// A filtered, ordered page.
+    fn list_keywords(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        sort: &KeywordSort,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Keyword>>> + Send;
+    /// Applies a validated patch to the scope's keywords among `ids`; the number changed.
+    fn update_keywords(
+        &self,
+        scope: &Scope,
+        ids: &[KeywordId],
+        patch: &crate::planner::ValidKeywordPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes the scope's keywords among `ids`; the number deleted.
+    fn delete_keywords(
+        &self,
+        scope: &Scope,
+        ids: &[KeywordId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Writes an import's batches in one transaction, merging keywords that already exist.
+    fn import_keywords(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        batches: tokio::sync::mpsc::Receiver<Result<ImportBatch>>,
+    ) -> impl Future<Output = Result<ImportTotals>> + Send;
+    /// Up to `limit` keywords matching `filter` with id greater than `after`, in id order, with
+    /// their cluster's name (for streamed exports).
+    fn export_keywords(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        after: Option<KeywordId>,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<ExportRow>>> + Send;
+    /// Keywords of a sector that are in no cluster and not archived.
+    fn unclustered_keywords(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+    ) -> impl Future<Output = Result<Vec<UnclusteredKeyword>>> + Send;
+}
+
+/// Clusters.
+pub trait ClusterStore: Send + Sync {
+    /// Creates a cluster in a sector of the account; a duplicate name in the sector is a conflict.
+    fn create_cluster(
+        &self,
+        scope: &Scope,
+        cluster: &NewCluster,
+    ) -> impl Future<Output = Result<Cluster>> + Send;
+    /// One cluster with its aggregates.
+    fn get_cluster(
+        &self,
+        scope: &Scope,
+        id: ClusterId,
+    ) -> impl Future<Output = Result<Cluster>> + Send;
+    /// A filtered, ordered page.
+    fn list_clusters(
+        &self,
+        scope: &Scope,
+        filter: &ClusterFilter,
+        sort: &ClusterSort,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Cluster>>> + Send;
+    /// Changes the scope's clusters among `ids` (a name only for a single id); the number changed.
+    fn update_clusters(
+        &self,
+        scope: &Scope,
+        ids: &[ClusterId],
+        patch: &ClusterPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes clusters; their keywords become pending again. The number deleted.
+    fn delete_clusters(
+        &self,
+        scope: &Scope,
+        ids: &[ClusterId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Creates the planned clusters and assigns their keywords, in one transaction.
+    /// Keywords that changed meanwhile (deleted, archived or clustered) are skipped.
+    fn apply_clustering(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        assignments: &[ClusterAssignment],
+    ) -> impl Future<Output = Result<Vec<(ClusterId, u64)>>> + Send;
+}
+
+/// The credit ledger, reservations and the usage log.
+pub trait CreditStore: Send + Sync {
+    /// The account's available credits.
+    fn credit_balance(&self, scope: &Scope) -> impl Future<Output = Result<i64>> + Send;
+    /// The sum of the account's ledger (equals the balance).
+    fn ledger_sum(&self, scope: &Scope) -> impl Future<Output = Result<i64>> + Send;
+    /// Posts an entry; with a known idempotency key, returns the earlier entry instead.
+    fn post_credits(
+        &self,
+        scope: &Scope,
+        entry: &LedgerEntry,
+    ) -> impl Future<Output = Result<CreditTransaction>> + Send;
+    /// Holds credits, or fails with insufficient credits and changes nothing; with a known
+    /// idempotency key, returns the earlier reservation instead.
+    fn reserve_credits(
+        &self,
+        scope: &Scope,
+        request: &ReserveRequest,
+    ) -> impl Future<Output = Result<Reservation>> + Send;
+    /// Keeps `used` (≤ held) credits of a held reservation and releases the rest. Charging a
+    /// charged reservation again returns it unchanged.
+    fn charge_reservation(
+        &self,
+        scope: &Scope,
+        id: ReservationId,
+        used: i64,
+    ) -> impl Future<Output = Result<Reservation>> + Send;
+    /// Gives a held reservation's credits back. Releasing twice returns it unchanged.
+    fn release_reservation(
+        &self,
+        scope: &Scope,
+        id: ReservationId,
+    ) -> impl Future<Output = Result<Reservation>> + Send;
+    /// One reservation.
+    fn get_reservation(
+        &self,
+        scope: &Scope,
+        id: ReservationId,
+    ) -> impl Future<Output = Result<Reservation>> + Send;
+    /// A filtered page of the ledger, newest first.
+    fn list_transactions(
+        &self,
+        scope: &Scope,
+        filter: &TransactionFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<CreditTransaction>>> + Send;
+    /// Logs one model call.
+    fn record_usage(
+        &self,
+        scope: &Scope,
+        usage: &NewUsage,
+    ) -> impl Future<Output = Result<UsageLog>> + Send;
+    /// A filtered page of the usage log, newest first.
+    fn list_usage(
+        &self,
+        scope: &Scope,
+        filter: &UsageFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<UsageLog>>> + Send;
+    /// Usage summed per UTC day and operation.
+    fn usage_summary(
+        &self,
+        scope: &Scope,
+        filter: &UsageFilter,
+    ) -> impl Future<Output = Result<Vec<UsageSummaryRow>>> + Send;
+}
+
+/// Everything the services need from storage.
+pub trait Store:
+    TenancyStore + KeywordStore + ClusterStore + CreditStore + Clone + Send + Sync + 'static
+{
+}
+
+impl<S> Store for S where
+    S: TenancyStore + KeywordStore + ClusterStore + CreditStore + Clone + Send + Sync + 'static
+{
+}

@@ -1,0 +1,366 @@
+//! Clusters on SQL, with their aggregates computed from the keywords and ideas that point at them.
+
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+
+use super::db::{Backend, DbRow, FromDbRow};
+use super::keywords::like_pattern;
+use super::list::SortSpec;
+use super::tenancy::unique;
+use super::{Entity, SqlStore, T};
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::list::{CursorValue, Page, PageRequest};
+use crate::planner::*;
+use crate::store::ClusterStore;
+use crate::tenancy::Scope;
+
+impl FromDbRow for Cluster {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(Cluster {
+            id: ClusterId(r.get("id")?),
+            account_id: AccountId(r.get("account_id")?),
+            site_id: SiteId(r.get("site_id")?),
+            sector_id: SectorId(r.get("sector_id")?),
+            name: r.get("name")?,
+            description: r.get("description")?,
+            status: r.parse("status")?,
+            keyword_count: r.get("keyword_count")?,
+            total_volume: r.get("total_volume")?,
+            idea_count: r.get("idea_count")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
+        })
+    }
+}
+
+impl Entity for Cluster {
+    const TABLE: T = T::Clusters;
+    const ENTITY: &'static str = ClusterId::ENTITY;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "sector_id",
+        "name",
+        "description",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+impl SqlStore {
+    /// The SQL type a `CAST` to a 64-bit integer names on this backend.
+    pub(crate) fn int_type(&self) -> &'static str {
+        match self.backend() {
+            Backend::Postgres => "BIGINT",
+            Backend::MySql => "SIGNED",
+            Backend::Sqlite => "INTEGER",
+        }
+    }
+
+    /// The cluster select with its aggregates.
+    fn cluster_select(&self, scope: &Scope) -> SelectStatement {
+        let c = format!("{}clusters", self.prefix());
+        let k = format!("{}keywords", self.prefix());
+        let i = format!("{}content_ideas", self.prefix());
+        let int = self.int_type();
+        let mut q = self.scoped::<Cluster>(scope);
+        q.expr_as(
+            Expr::cust(format!("(SELECT COUNT(*) FROM {k} WHERE {k}.cluster_id = {c}.id)")),
+            "keyword_count",
+        )
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT CAST(COALESCE(SUM({k}.volume), 0) AS {int}) FROM {k} WHERE {k}.cluster_id = {c}.id)"
+            )),
+            "total_volume",
+        )
+        .expr_as(
+            Expr::cust(format!("(SELECT COUNT(*) FROM {i} WHERE {i}.cluster_id = {c}.id)")),
+            "idea_count",
+        );
+        q
+    }
+
+    /// Inserts a cluster inside a transaction; its id.
+    async fn insert_cluster(
+        &self,
+        tx: &mut super::db::Tx,
+        scope: &Scope,
+        site: SiteId,
+        sector: SectorId,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<ClusterId> {
+        let now = self.now_ms();
+        let q = Query::insert()
+            .into_table(self.t(T::Clusters))
+            .columns([
+                "account_id",
+                "site_id",
+                "sector_id",
+                "name",
+                "description",
+                "status",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                scope.account().get().into(),
+                site.get().into(),
+                sector.get().into(),
+                name.into(),
+                description.map(str::to_owned).into(),
+                ClusterStatus::Active.as_str().into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        Ok(ClusterId(tx.insert(&q).await.map_err(unique(
+            "a cluster with this name in the sector",
+        ))?))
+    }
+}
+
+fn cluster_sort(sort: &ClusterSort) -> SortSpec<Cluster> {
+    use ClusterSortField as F;
+    let id = |c: &Cluster| c.id.get();
+    let d = sort.descending;
+    match sort.field {
+        F::Id => SortSpec::new("id", d, |c| CursorValue::Int(c.id.get()), id),
+        F::Name => SortSpec::new("name", d, |c| CursorValue::Text(c.name.clone()), id),
+        F::CreatedAt => SortSpec::new(
+            "created_at",
+            d,
+            |c| CursorValue::Int(c.created_at.timestamp_millis()),
+            id,
+        ),
+        F::UpdatedAt => SortSpec::new(
+            "updated_at",
+            d,
+            |c| CursorValue::Int(c.updated_at.timestamp_millis()),
+            id,
+        ),
+    }
+}
+
+impl ClusterStore for SqlStore {
+    async fn create_cluster(&self, scope: &Scope, cluster: &NewCluster) -> Result<Cluster> {
+        let site = self.sector_site(scope, cluster.sector_id).await?;
+        let mut tx = self.db.begin().await?;
+        let id = self
+            .insert_cluster(
+                &mut tx,
+                scope,
+                site,
+                cluster.sector_id,
+                &cluster.name,
+                cluster.description.as_deref(),
+            )
+            .await?;
+        tx.commit().await?;
+        self.get_cluster(scope, id).await
+    }
+
+    async fn get_cluster(&self, scope: &Scope, id: ClusterId) -> Result<Cluster> {
+        let mut q = self.cluster_select(scope);
+        q.and_where(Expr::col((self.t(T::Clusters), "id")).eq(id.get()));
+        self.db
+            .conn()
+            .await?
+            .optional(&q)
+            .await?
+            .ok_or_else(|| id.not_found())
+    }
+
+    async fn list_clusters(
+        &self,
+        scope: &Scope,
+        f: &ClusterFilter,
+        sort: &ClusterSort,
+        page: &PageRequest,
+    ) -> Result<Page<Cluster>> {
+        let t = self.t(T::Clusters);
+        let col = |c: &'static str| Expr::col((t.clone(), c));
+        let mut q = self.cluster_select(scope);
+        if let Some(v) = f.site_id {
+            q.and_where(col("site_id").eq(v.get()));
+        }
+        if let Some(v) = f.sector_id {
+            q.and_where(col("sector_id").eq(v.get()));
+        }
+        if let Some(v) = f.status {
+            q.and_where(col("status").eq(v.as_str()));
+        }
+        if let Some(has) = f.has_ideas {
+            let i = format!("{}content_ideas", self.prefix());
+            let c = format!("{}clusters", self.prefix());
+            let exists = format!("EXISTS (SELECT 1 FROM {i} WHERE {i}.cluster_id = {c}.id)");
+            q.and_where(if has {
+                Expr::cust(exists)
+            } else {
+                Expr::cust(format!("NOT {exists}"))
+            });
+        }
+        if let Some(text) = f
+            .search
+            .as_deref()
+            .map(normalize_keyword)
+            .filter(|s| !s.is_empty())
+        {
+            q.and_where(
+                sea_query::Func::lower(col("name"))
+                    .like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
+            );
+        }
+        if let Some(ids) = &f.ids {
+            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
+        }
+        self.list_page(q, t.clone(), &cluster_sort(sort), page)
+            .await
+    }
+
+    async fn update_clusters(
+        &self,
+        scope: &Scope,
+        ids: &[ClusterId],
+        patch: &ClusterPatch,
+    ) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        if patch.name.is_some() && ids.len() > 1 {
+            return Err(Error::field(
+                "name",
+                "can only be changed one cluster at a time",
+            ));
+        }
+        let mut q = Query::update();
+        q.table(self.t(T::Clusters))
+            .value("updated_at", self.now_ms())
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        if let Some(v) = &patch.name {
+            q.value("name", v.clone());
+        }
+        if let Some(v) = &patch.description {
+            q.value("description", v.clone());
+        }
+        if let Some(v) = patch.status {
+            q.value("status", v.as_str());
+        }
+        self.db
+            .conn()
+            .await?
+            .execute(&q)
+            .await
+            .map_err(unique("a cluster with this name in the sector"))
+    }
+
+    async fn delete_clusters(&self, scope: &Scope, ids: &[ClusterId]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        let mut tx = self.db.begin().await?;
+        // The keywords go back to pending (the foreign key would only clear cluster_id).
+        let release = Query::update()
+            .table(self.t(T::Keywords))
+            .value("cluster_id", Option::<i64>::None)
+            .value(
+                "status",
+                Expr::case(
+                    Expr::col("status").eq(KeywordStatus::Archived.as_str()),
+                    KeywordStatus::Archived.as_str(),
+                )
+                .finally(KeywordStatus::Pending.as_str()),
+            )
+            .value("updated_at", self.now_ms())
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("cluster_id").is_in(ids.iter().copied()))
+            .to_owned();
+        tx.execute(&release).await?;
+        let mut del = Query::delete();
+        del.from_table(self.t(T::Clusters))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(ids.iter().copied()));
+        if let Some(site) = scope.site() {
+            del.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        let n = tx.execute(&del).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn apply_clustering(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        assignments: &[ClusterAssignment],
+    ) -> Result<Vec<(ClusterId, u64)>> {
+        let site = self.sector_site(scope, sector).await?;
+        let now = self.now_ms();
+        let mut tx = self.db.begin().await?;
+        let mut out = Vec::with_capacity(assignments.len());
+        for a in assignments {
+            let cluster = match &a.target {
+                AssignmentTarget::Existing(id) => {
+                    let q = Query::select()
+                        .column("id")
+                        .from(self.t(T::Clusters))
+                        .and_where(Expr::col("id").eq(id.get()))
+                        .and_where(Expr::col("account_id").eq(scope.account().get()))
+                        .and_where(Expr::col("sector_id").eq(sector.get()))
+                        .to_owned();
+                    if tx.optional::<i64>(&q).await?.is_none() {
+                        return Err(Error::field(
+                            "cluster_id",
+                            format!("cluster {id} is not in sector {sector}"),
+                        ));
+                    }
+                    *id
+                }
+                AssignmentTarget::New(name) => {
+                    // A cluster of that name may exist already: join it.
+                    let q = Query::select()
+                        .column("id")
+                        .from(self.t(T::Clusters))
+                        .and_where(Expr::col("sector_id").eq(sector.get()))
+                        .and_where(Expr::col("account_id").eq(scope.account().get()))
+                        .and_where(Expr::col("name").eq(name.clone()))
+                        .to_owned();
+                    match tx.optional::<i64>(&q).await? {
+                        Some(id) => ClusterId(id),
+                        None => {
+                            self.insert_cluster(&mut tx, scope, site, sector, name, None)
+                                .await?
+                        }
+                    }
+                }
+            };
+            let mut assigned = 0;
+            for chunk in a.keyword_ids.chunks(1000) {
+                let q = Query::update()
+                    .table(self.t(T::Keywords))
+                    .value("cluster_id", cluster.get())
+                    .value("status", KeywordStatus::Clustered.as_str())
+                    .value("updated_at", now)
+                    .and_where(Expr::col("account_id").eq(scope.account().get()))
+                    .and_where(Expr::col("sector_id").eq(sector.get()))
+                    .and_where(Expr::col("cluster_id").is_null())
+                    .and_where(Expr::col("status").ne(KeywordStatus::Archived.as_str()))
+                    .and_where(Expr::col("id").is_in(chunk.iter().map(|k| k.get())))
+                    .to_owned();
+                assigned += tx.execute(&q).await?;
+            }
+            out.push((cluster, assigned));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}

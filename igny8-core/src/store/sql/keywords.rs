@@ -1,0 +1,481 @@
+//! Keywords on SQL.
+
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+
+use super::db::{DbRow, FromDbRow};
+use super::list::SortSpec;
+use super::tenancy::unique;
+use super::{Entity, SqlStore, T};
+use crate::error::{Error, PlanLimit, Result};
+use crate::ids::*;
+use crate::list::{CursorValue, Page, PageRequest};
+use crate::planner::*;
+use crate::store::KeywordStore;
+use crate::tenancy::Scope;
+
+impl FromDbRow for Keyword {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(Keyword {
+            id: KeywordId(r.get("id")?),
+            account_id: AccountId(r.get("account_id")?),
+            site_id: SiteId(r.get("site_id")?),
+            sector_id: SectorId(r.get("sector_id")?),
+            keyword: r.get("keyword")?,
+            volume: r.get("volume")?,
+            difficulty: r.get("difficulty")?,
+            cpc: r.get("cpc")?,
+            intent: r.opt_parse("intent")?,
+            status: r.parse("status")?,
+            cluster_id: r.get::<Option<i64>>("cluster_id")?.map(ClusterId),
+            source: r.parse("source")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
+        })
+    }
+}
+
+impl Entity for Keyword {
+    const TABLE: T = T::Keywords;
+    const ENTITY: &'static str = KeywordId::ENTITY;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "sector_id",
+        "keyword",
+        "volume",
+        "difficulty",
+        "cpc",
+        "intent",
+        "status",
+        "cluster_id",
+        "source",
+        "created_at",
+        "updated_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+impl FromDbRow for ExportRow {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(ExportRow {
+            keyword: Keyword::from_row(r)?,
+            cluster: r.get("cluster_name")?,
+        })
+    }
+}
+
+impl FromDbRow for UnclusteredKeyword {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(UnclusteredKeyword {
+            id: KeywordId(r.get("id")?),
+            keyword: r.get("keyword")?,
+            volume: r.get::<Option<i64>>("volume")?.unwrap_or(0),
+        })
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+impl SqlStore {
+    /// Adds the keyword filter's conditions to `q` (columns qualified with the keyword table).
+    fn keyword_filter(&self, q: &mut SelectStatement, f: &KeywordFilter) {
+        let t = self.t(T::Keywords);
+        let col = |c: &'static str| Expr::col((t.clone(), c));
+        if let Some(v) = f.site_id {
+            q.and_where(col("site_id").eq(v.get()));
+        }
+        if let Some(v) = f.sector_id {
+            q.and_where(col("sector_id").eq(v.get()));
+        }
+        if let Some(v) = f.status {
+            q.and_where(col("status").eq(v.as_str()));
+        }
+        if let Some(v) = f.intent {
+            q.and_where(col("intent").eq(v.as_str()));
+        }
+        if let Some(v) = f.cluster_id {
+            q.and_where(col("cluster_id").eq(v.get()));
+        }
+        match f.has_cluster {
+            Some(true) => {
+                q.and_where(col("cluster_id").is_not_null());
+            }
+            Some(false) => {
+                q.and_where(col("cluster_id").is_null());
+            }
+            None => {}
+        }
+        if let Some(v) = f.min_volume {
+            q.and_where(col("volume").gte(v));
+        }
+        if let Some(v) = f.max_volume {
+            q.and_where(col("volume").lte(v));
+        }
+        if let Some(v) = f.min_difficulty {
+            q.and_where(col("difficulty").gte(v));
+        }
+        if let Some(v) = f.max_difficulty {
+            q.and_where(col("difficulty").lte(v));
+        }
+        if let Some(text) = f
+            .search
+            .as_deref()
+            .map(normalize_keyword)
+            .filter(|s| !s.is_empty())
+        {
+            q.and_where(
+                col("normalized").like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
+            );
+        }
+        if let Some(ids) = &f.ids {
+            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
+        }
+    }
+
+    /// Checks that a sector belongs to the scope; its site.
+    pub(crate) async fn sector_site(&self, scope: &Scope, sector: SectorId) -> Result<SiteId> {
+        let mut q = Query::select();
+        q.column("site_id")
+            .from(self.t(T::Sectors))
+            .and_where(Expr::col("id").eq(sector.get()))
+            .and_where(Expr::col("account_id").eq(scope.account().get()));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        let site: Option<i64> = self.db.conn().await?.optional(&q).await?;
+        site.map(SiteId).ok_or_else(|| sector.not_found())
+    }
+
+    /// Checks that a cluster belongs to the scope and to `sector`.
+    pub(crate) async fn check_cluster_in_sector(
+        &self,
+        scope: &Scope,
+        cluster: ClusterId,
+        sector: Option<SectorId>,
+    ) -> Result<SectorId> {
+        let q = Query::select()
+            .column("sector_id")
+            .from(self.t(T::Clusters))
+            .and_where(Expr::col("id").eq(cluster.get()))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .to_owned();
+        let found: Option<i64> = self.db.conn().await?.optional(&q).await?;
+        match found.map(SectorId) {
+            None => Err(Error::field(
+                "cluster_id",
+                format!("cluster {cluster} not found"),
+            )),
+            Some(s) if sector.is_some_and(|want| want != s) => Err(Error::field(
+                "cluster_id",
+                format!("cluster {cluster} belongs to another sector"),
+            )),
+            Some(s) => Ok(s),
+        }
+    }
+}
+
+fn keyword_sort(sort: &KeywordSort) -> SortSpec<Keyword> {
+    use KeywordSortField as F;
+    let id = |k: &Keyword| k.id.get();
+    let d = sort.descending;
+    match sort.field {
+        F::Id => SortSpec::new("id", d, |k| CursorValue::Int(k.id.get()), id),
+        F::Keyword => SortSpec::new(
+            "normalized",
+            d,
+            |k| CursorValue::Text(k.keyword.to_lowercase()),
+            id,
+        ),
+        F::Volume => SortSpec::new(
+            "volume",
+            d,
+            |k| k.volume.map_or(CursorValue::Null, CursorValue::Int),
+            id,
+        )
+        .nullable(),
+        F::Difficulty => SortSpec::new(
+            "difficulty",
+            d,
+            |k| k.difficulty.map_or(CursorValue::Null, CursorValue::Int),
+            id,
+        )
+        .nullable(),
+        F::Cpc => SortSpec::new(
+            "cpc",
+            d,
+            |k| k.cpc.map_or(CursorValue::Null, CursorValue::Float),
+            id,
+        )
+        .nullable(),
+        F::CreatedAt => SortSpec::new(
+            "created_at",
+            d,
+            |k| CursorValue::Int(k.created_at.timestamp_millis()),
+            id,
+        ),
+        F::UpdatedAt => SortSpec::new(
+            "updated_at",
+            d,
+            |k| CursorValue::Int(k.updated_at.timestamp_millis()),
+            id,
+        ),
+    }
+    .keyed(sort)
+}
+
+impl<E> SortSpec<E> {
+    /// Uses the public field name (`keyword`, not the `normalized` column) as the cursor key.
+    fn keyed(mut self, sort: &KeywordSort) -> Self {
+        self.key = format!("{}{}", if sort.descending { "-" } else { "" }, sort.field);
+        self
+    }
+}
+
+impl KeywordStore for SqlStore {
+    async fn create_keyword(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        kw: &ValidKeyword,
+        source: KeywordSource,
+    ) -> Result<Keyword> {
+        let site = self.sector_site(scope, sector).await?;
+        let now = self.now_ms();
+        let mut tx = self.db.begin().await?;
+        let plan = self.lock_account_plan(&mut tx, scope.account()).await?;
+        if plan.limits.max_keywords.is_some() {
+            let count = self
+                .count_where(
+                    &mut tx,
+                    T::Keywords,
+                    Expr::col("account_id").eq(scope.account().get()),
+                )
+                .await?;
+            Self::check_limit(&plan, PlanLimit::Keywords, count, 1)?;
+        }
+        let q = Query::insert()
+            .into_table(self.t(T::Keywords))
+            .columns([
+                "account_id",
+                "site_id",
+                "sector_id",
+                "keyword",
+                "normalized",
+                "volume",
+                "difficulty",
+                "cpc",
+                "intent",
+                "status",
+                "source",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                scope.account().get().into(),
+                site.get().into(),
+                sector.get().into(),
+                kw.keyword.clone().into(),
+                kw.normalized.clone().into(),
+                kw.metrics.volume.into(),
+                kw.metrics.difficulty.into(),
+                kw.metrics.cpc.into(),
+                kw.metrics.intent.map(|i| i.as_str()).into(),
+                KeywordStatus::Pending.as_str().into(),
+                source.as_str().into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        let id = tx
+            .insert(&q)
+            .await
+            .map_err(unique("this keyword in the sector"))?;
+        tx.commit().await?;
+        self.get_keyword(scope, KeywordId(id)).await
+    }
+
+    async fn get_keyword(&self, scope: &Scope, id: KeywordId) -> Result<Keyword> {
+        self.fetch_scoped(scope, id.get()).await
+    }
+
+    async fn list_keywords(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        sort: &KeywordSort,
+        page: &PageRequest,
+    ) -> Result<Page<Keyword>> {
+        let mut q = self.scoped::<Keyword>(scope);
+        self.keyword_filter(&mut q, filter);
+        self.list_page(q, self.t(T::Keywords), &keyword_sort(sort), page)
+            .await
+    }
+
+    async fn update_keywords(
+        &self,
+        scope: &Scope,
+        ids: &[KeywordId],
+        p: &ValidKeywordPatch,
+    ) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        if p.keyword.is_some() && ids.len() > 1 {
+            return Err(Error::field(
+                "keyword",
+                "can only be changed one keyword at a time",
+            ));
+        }
+        if let Some(Some(cluster)) = p.cluster_id {
+            // The cluster must be the account's, and in the keywords' sector.
+            let cluster_sector = self.check_cluster_in_sector(scope, cluster, None).await?;
+            let mut other = self.scoped::<Keyword>(scope);
+            other
+                .clear_selects()
+                .expr(Expr::col(sea_query::Asterisk).count())
+                .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())))
+                .and_where(Expr::col("sector_id").ne(cluster_sector.get()));
+            let foreign: i64 = self.db.conn().await?.one(&other).await?;
+            if foreign > 0 {
+                return Err(Error::field(
+                    "cluster_id",
+                    format!("cluster {cluster} belongs to another sector than these keywords"),
+                ));
+            }
+        }
+        let mut q = Query::update();
+        q.table(self.t(T::Keywords))
+            .value("updated_at", self.now_ms())
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        if let Some((text, normalized)) = &p.keyword {
+            q.value("keyword", text.clone())
+                .value("normalized", normalized.clone());
+        }
+        if let Some(v) = p.volume {
+            q.value("volume", v);
+        }
+        if let Some(v) = p.difficulty {
+            q.value("difficulty", v);
+        }
+        if let Some(v) = p.cpc {
+            q.value("cpc", v);
+        }
+        if let Some(v) = p.intent {
+            q.value("intent", v.map(|i| i.as_str()));
+        }
+        if let Some(cluster) = p.cluster_id {
+            q.value("cluster_id", cluster.map(|c| c.get()));
+        }
+        // The status follows the archive flag and the cluster.
+        let clustered = match p.cluster_id {
+            Some(Some(_)) => Expr::val(KeywordStatus::Clustered.as_str()),
+            Some(None) => Expr::val(KeywordStatus::Pending.as_str()),
+            None => Expr::case(
+                Expr::col("cluster_id").is_not_null(),
+                KeywordStatus::Clustered.as_str(),
+            )
+            .finally(KeywordStatus::Pending.as_str())
+            .into(),
+        };
+        match p.archive {
+            Some(true) => {
+                q.value("status", KeywordStatus::Archived.as_str());
+            }
+            Some(false) => {
+                q.value("status", clustered);
+            }
+            None if p.cluster_id.is_some() => {
+                // A cluster change moves a keyword unless it is archived.
+                q.value(
+                    "status",
+                    Expr::case(
+                        Expr::col("status").eq(KeywordStatus::Archived.as_str()),
+                        KeywordStatus::Archived.as_str(),
+                    )
+                    .finally(clustered),
+                );
+            }
+            None => {}
+        }
+        let mut conn = self.db.conn().await?;
+        conn.execute(&q)
+            .await
+            .map_err(unique("this keyword in the sector"))
+    }
+
+    async fn delete_keywords(&self, scope: &Scope, ids: &[KeywordId]) -> Result<u64> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        let mut total = 0;
+        for chunk in ids.chunks(1000) {
+            total += self.delete_scoped::<Keyword>(scope, chunk).await?;
+        }
+        Ok(total)
+    }
+
+    async fn import_keywords(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        batches: tokio::sync::mpsc::Receiver<Result<ImportBatch>>,
+    ) -> Result<ImportTotals> {
+        self.import(scope, sector, batches).await
+    }
+
+    async fn export_keywords(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        after: Option<KeywordId>,
+        limit: u64,
+    ) -> Result<Vec<ExportRow>> {
+        let k = self.t(T::Keywords);
+        let c = self.t(T::Clusters);
+        let mut q = self.scoped::<Keyword>(scope);
+        q.expr_as(Expr::col((c.clone(), "name")), "cluster_name")
+            .left_join(
+                c.clone(),
+                Expr::col((c.clone(), "id")).equals((k.clone(), "cluster_id")),
+            );
+        self.keyword_filter(&mut q, filter);
+        if let Some(after) = after {
+            q.and_where(Expr::col((k.clone(), "id")).gt(after.get()));
+        }
+        q.order_by((k, "id"), Order::Asc).limit(limit);
+        self.db.conn().await?.all(&q).await
+    }
+
+    async fn unclustered_keywords(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+    ) -> Result<Vec<UnclusteredKeyword>> {
+        self.sector_site(scope, sector).await?;
+        let q = Query::select()
+            .columns(["id", "keyword", "volume"])
+            .from(self.t(T::Keywords))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("sector_id").eq(sector.get()))
+            .and_where(Expr::col("cluster_id").is_null())
+            .and_where(Expr::col("status").ne(KeywordStatus::Archived.as_str()))
+            .order_by("id", Order::Asc)
+            .to_owned();
+        self.db.conn().await?.all(&q).await
+    }
+}

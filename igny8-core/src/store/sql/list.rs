@@ -1,0 +1,176 @@
+//! One implementation of filtered, ordered, paginated lists for every entity: numbered pages
+//! (with an optional total) and keyset cursors that cost the same at any depth.
+
+use sea_query::{
+    Asterisk, Cond, DynIden, Expr, ExprTrait, NullOrdering, Order, SelectStatement, SimpleExpr,
+};
+
+use super::db::Backend;
+use super::{Entity, SqlStore};
+use crate::error::Result;
+use crate::list::{Cursor, CursorValue, Page, PageRequest};
+
+/// How a list is ordered: a column (then `id` to break ties) and how to read a row's key.
+pub(crate) struct SortSpec<E> {
+    pub(crate) column: &'static str,
+    pub(crate) descending: bool,
+    /// `NULL` sorts as the smallest value on every backend.
+    pub(crate) nullable: bool,
+    /// The ordering's public name, e.g. `-volume`; cursors carry it.
+    pub(crate) key: String,
+    pub(crate) value: fn(&E) -> CursorValue,
+    pub(crate) id: fn(&E) -> i64,
+}
+
+impl<E> SortSpec<E> {
+    pub(crate) fn new(
+        column: &'static str,
+        descending: bool,
+        value: fn(&E) -> CursorValue,
+        id: fn(&E) -> i64,
+    ) -> Self {
+        Self {
+            column,
+            descending,
+            nullable: false,
+            key: format!("{}{column}", if descending { "-" } else { "" }),
+            value,
+            id,
+        }
+    }
+
+    pub(crate) fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+}
+
+fn value_expr(v: &CursorValue) -> SimpleExpr {
+    match v {
+        CursorValue::Null => Expr::cust("NULL"),
+        CursorValue::Int(i) => Expr::val(*i),
+        CursorValue::Float(f) => Expr::val(*f),
+        CursorValue::Text(s) => Expr::val(s.clone()),
+    }
+}
+
+/// The condition "comes after the cursor" for the ordering.
+fn after(
+    table: &DynIden,
+    spec_col: &'static str,
+    desc: bool,
+    nullable: bool,
+    cursor: &Cursor,
+) -> Cond {
+    let col = || Expr::col((table.clone(), spec_col));
+    let id = || Expr::col((table.clone(), "id"));
+    let id_after = || {
+        if desc {
+            id().lt(cursor.id)
+        } else {
+            id().gt(cursor.id)
+        }
+    };
+    match &cursor.value {
+        // NULL is the smallest value: last when descending, first when ascending.
+        CursorValue::Null if desc => Cond::all().add(col().is_null()).add(id_after()),
+        CursorValue::Null => Cond::any()
+            .add(Cond::all().add(col().is_null()).add(id_after()))
+            .add(col().is_not_null()),
+        v => {
+            let v = value_expr(v);
+            // `col <= v` lets every planner seek in the index; the OR settles ties by id.
+            let (bound, strict) = if desc {
+                (col().lte(v.clone()), col().lt(v))
+            } else {
+                (col().gte(v.clone()), col().gt(v))
+            };
+            let main = Cond::all()
+                .add(bound)
+                .add(Cond::any().add(strict).add(id_after()));
+            if desc && nullable {
+                // NULLs come after every value when descending.
+                Cond::any().add(main).add(col().is_null())
+            } else {
+                main
+            }
+        }
+    }
+}
+
+impl SqlStore {
+    /// Runs a list query: `q` selects the entity's columns from `table` with the filters applied.
+    pub(crate) async fn list_page<E: Entity>(
+        &self,
+        mut q: SelectStatement,
+        table: DynIden,
+        sort: &SortSpec<E>,
+        page: &PageRequest,
+    ) -> Result<Page<E>> {
+        page.validate()?;
+        let mut conn = self.db.conn().await?;
+        let cursor = match &page.cursor {
+            Some(token) => Some(Cursor::decode(token, &sort.key)?),
+            None => None,
+        };
+        let total = if page.with_total {
+            let mut count = q.clone();
+            count.clear_selects().expr(Expr::col(Asterisk).count());
+            Some(std::cmp::max(conn.one::<i64>(&count).await?, 0) as u64)
+        } else {
+            None
+        };
+        if let Some(cursor) = &cursor {
+            q.cond_where(after(
+                &table,
+                sort.column,
+                sort.descending,
+                sort.nullable,
+                cursor,
+            ));
+        }
+        let order = if sort.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        if sort.nullable && self.backend() == Backend::Postgres {
+            // PostgreSQL sorts NULL as the largest value; make it the smallest, as elsewhere.
+            let nulls = if sort.descending {
+                NullOrdering::Last
+            } else {
+                NullOrdering::First
+            };
+            q.order_by_with_nulls((table.clone(), sort.column), order.clone(), nulls);
+        } else if sort.column != "id" {
+            q.order_by((table.clone(), sort.column), order.clone());
+        }
+        q.order_by((table.clone(), "id"), order);
+        q.limit(page.page_size + 1);
+        if cursor.is_none() && page.offset() > 0 {
+            q.offset(page.offset());
+        }
+        let mut items: Vec<E> = conn.all(&q).await?;
+        let more = items.len() as u64 > page.page_size;
+        items.truncate(page.page_size as usize);
+        let next_cursor = if more {
+            items.last().map(|last| {
+                Cursor {
+                    sort: sort.key.clone(),
+                    value: (sort.value)(last),
+                    id: (sort.id)(last),
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            total,
+            page: if cursor.is_some() { 1 } else { page.page },
+            page_size: page.page_size,
+            next_cursor,
+        })
+    }
+}

@@ -1,0 +1,313 @@
+//! The store on SQL databases: SQLite, PostgreSQL and MySQL/MariaDB, queries written once with
+//! sea-query.
+
+mod clusters;
+mod credits;
+pub(crate) mod db;
+mod import;
+mod keywords;
+mod list;
+pub(crate) mod migrate;
+mod tenancy;
+
+use std::sync::Arc;
+
+use sea_query::{DynIden, Expr, ExprTrait, Query, SelectStatement};
+
+pub use db::Backend;
+use db::{ConnectOptions, Db, FromDbRow};
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::SecretBox;
+use crate::error::{Error, Result};
+use crate::tenancy::Scope;
+
+/// The tables of the schema (their names get the configured prefix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum T {
+    Plans,
+    Accounts,
+    Users,
+    Sites,
+    Sectors,
+    Keywords,
+    Clusters,
+    Ideas,
+    Tasks,
+    Contents,
+    Images,
+    Prompts,
+    AuthorProfiles,
+    Strategies,
+    Settings,
+    Integrations,
+    Reservations,
+    Transactions,
+    Usage,
+    Jobs,
+}
+
+impl T {
+    fn name(self) -> &'static str {
+        match self {
+            T::Plans => "plans",
+            T::Accounts => "accounts",
+            T::Users => "users",
+            T::Sites => "sites",
+            T::Sectors => "sectors",
+            T::Keywords => "keywords",
+            T::Clusters => "clusters",
+            T::Ideas => "content_ideas",
+            T::Tasks => "tasks",
+            T::Contents => "contents",
+            T::Images => "images",
+            T::Prompts => "prompts",
+            T::AuthorProfiles => "author_profiles",
+            T::Strategies => "strategies",
+            T::Settings => "settings",
+            T::Integrations => "integrations",
+            T::Reservations => "credit_reservations",
+            T::Transactions => "credit_transactions",
+            T::Usage => "usage_logs",
+            T::Jobs => "jobs",
+        }
+    }
+}
+
+/// How to open a [`SqlStore`].
+#[derive(Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path.db`, `sqlite::memory:`, `postgres://…` or `mysql://…`.
+    pub database_url: String,
+    /// Prefix of every table name, e.g. `wp_igny8_` inside WordPress. Letters, digits and `_`.
+    pub table_prefix: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// Apply pending migrations on open (default true).
+    pub migrate: bool,
+}
+
+impl std::fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreOptions")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("table_prefix", &self.table_prefix)
+            .field("max_connections", &self.max_connections)
+            .field("migrate", &self.migrate)
+            .finish()
+    }
+}
+
+/// A database URL with its password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}{path}")
+            } else {
+                url.to_owned()
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl StoreOptions {
+    /// Options for `database_url` with the default prefix `igny8_`.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            table_prefix: "igny8_".into(),
+            max_connections: 10,
+            migrate: true,
+        }
+    }
+}
+
+/// The store on a SQL database. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct SqlStore {
+    db: Db,
+    url: Arc<str>,
+    prefix: Arc<str>,
+    clock: Arc<dyn Clock>,
+    secrets: Option<Arc<SecretBox>>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend())
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Connects (creating a SQLite file when missing) and, unless told not to, migrates.
+    pub async fn open(options: &StoreOptions) -> Result<Self> {
+        let prefix = options.table_prefix.as_str();
+        if prefix.len() > 32
+            || !prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(Error::Config(format!(
+                "table prefix {prefix:?} may only hold letters, digits and '_' (at most 32)"
+            )));
+        }
+        let db = Db::connect(&ConnectOptions {
+            url: options.database_url.clone(),
+            max_connections: options.max_connections,
+        })
+        .await?;
+        let store = Self {
+            db,
+            url: options.database_url.as_str().into(),
+            prefix: prefix.into(),
+            clock: Arc::new(SystemClock),
+            secrets: None,
+        };
+        if options.migrate {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// The same store reading time from `clock` (for tests of schedules and leases).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same store able to encrypt and decrypt stored secrets with `secrets`.
+    pub fn with_secrets(mut self, secrets: SecretBox) -> Self {
+        self.secrets = Some(Arc::new(secrets));
+        self
+    }
+
+    /// The database engine.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// The database URL it was opened with.
+    pub fn database_url(&self) -> &str {
+        &self.url
+    }
+
+    /// The table prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Closes the pool; pending operations finish first.
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Checks that the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.db.conn().await?;
+        let one: i64 = conn
+            .one(&Query::select().expr(Expr::val(1i64)).to_owned())
+            .await?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(Error::Internal(
+                "the database answered a ping wrongly".into(),
+            ))
+        }
+    }
+
+    /// Runs a statement as given, bypassing every check of the code (tests use it to show
+    /// that the database itself refuses what the code would never send).
+    #[cfg(feature = "testing")]
+    pub async fn execute_unchecked(&self, sql: &str) -> Result<()> {
+        self.db.conn().await?.raw(sql.to_owned()).await
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub(crate) fn secrets(&self) -> Result<&SecretBox> {
+        self.secrets.as_deref().ok_or_else(|| {
+            Error::Config("no secret key is configured, so secrets cannot be stored or read".into())
+        })
+    }
+
+    /// The prefixed name of a table.
+    pub(crate) fn t(&self, table: T) -> DynIden {
+        DynIden::from(format!("{}{}", self.prefix, table.name()))
+    }
+
+    /// `SELECT columns FROM table WHERE account_id = scope` (and `site_id` when the scope is
+    /// restricted to a site and the table has one).
+    pub(crate) fn scoped<E: Entity>(&self, scope: &Scope) -> SelectStatement {
+        let table = self.t(E::TABLE);
+        let mut q = Query::select();
+        q.columns(E::COLUMNS.iter().map(|c| (table.clone(), *c)))
+            .from(table.clone())
+            .and_where(Expr::col((table.clone(), "account_id")).eq(scope.account().get()));
+        if E::SITE_SCOPED
+            && let Some(site) = scope.site()
+        {
+            q.and_where(Expr::col((table, "site_id")).eq(site.get()));
+        }
+        q
+    }
+
+    /// One entity by id inside the scope, or not found.
+    pub(crate) async fn fetch_scoped<E: Entity>(&self, scope: &Scope, id: i64) -> Result<E> {
+        let mut q = self.scoped::<E>(scope);
+        q.and_where(Expr::col((self.t(E::TABLE), "id")).eq(id));
+        let mut conn = self.db.conn().await?;
+        conn.optional(&q).await?.ok_or(Error::NotFound {
+            entity: E::ENTITY,
+            id,
+        })
+    }
+
+    /// Deletes the scope's rows among `ids`; the number deleted.
+    pub(crate) async fn delete_scoped<E: Entity>(&self, scope: &Scope, ids: &[i64]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut q = Query::delete();
+        q.from_table(self.t(E::TABLE))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(ids.iter().copied()));
+        if E::SITE_SCOPED
+            && let Some(site) = scope.site()
+        {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        let mut conn = self.db.conn().await?;
+        conn.execute(&q).await
+    }
+}
+
+/// A domain type stored in one table (the mapping is private to the store).
+pub(crate) trait Entity: FromDbRow {
+    const TABLE: T;
+    const ENTITY: &'static str;
+    const COLUMNS: &'static [&'static str];
+    /// Whether the table has a `site_id` column that a site-restricted scope narrows.
+    const SITE_SCOPED: bool;
+}
+
+/// A JSON value as stored (text on every backend).
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}

@@ -1,0 +1,216 @@
+//! Who is acting, in which tenant, and what they may do.
+
+use crate::enums::string_enum;
+use crate::error::{Error, Result};
+use crate::ids::{AccountId, SiteId, UserId};
+
+string_enum! {
+    /// A user's role inside their account.
+    pub enum Role {
+        /// Everything, including billing.
+        Owner => "owner",
+        /// Everything but billing: sites, sectors, users, integrations, prompts.
+        Admin => "admin",
+        /// Planner and writer data, and running the AI functions.
+        Editor => "editor",
+        /// Reads only.
+        Viewer => "viewer",
+    }
+}
+
+string_enum! {
+    /// What an action needs.
+    pub enum Permission {
+        /// Read the account's data.
+        Read => "read",
+        /// Create, edit and delete planner and writer data; run AI functions.
+        Write => "write",
+        /// Manage sites, sectors, users, integrations, prompts, author profiles, strategies and settings.
+        Manage => "manage",
+        /// Billing: purchases, plan changes.
+        Billing => "billing",
+    }
+}
+
+impl Role {
+    /// Whether this role grants `permission` (the permission matrix).
+    pub fn allows(self, permission: Permission) -> bool {
+        match permission {
+            Permission::Read => true,
+            Permission::Write => matches!(self, Role::Owner | Role::Admin | Role::Editor),
+            Permission::Manage => matches!(self, Role::Owner | Role::Admin),
+            Permission::Billing => matches!(self, Role::Owner),
+        }
+    }
+
+    /// Roles ranked from most to least powerful; a user may only grant roles at or below their own.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Owner => 3,
+            Role::Admin => 2,
+            Role::Editor => 1,
+            Role::Viewer => 0,
+        }
+    }
+}
+
+/// Who performs an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in user of the account.
+    User {
+        /// The user.
+        id: UserId,
+        /// Their role.
+        role: Role,
+    },
+    /// A machine using an API key, with the role the key was issued with.
+    ApiKey {
+        /// The key's id.
+        id: i64,
+        /// The role granted to the key.
+        role: Role,
+    },
+    /// The system itself (background jobs, an embedding application): all permissions.
+    System,
+}
+
+/// The tenant scope every operation on tenant data carries.
+///
+/// Every query the store runs for a scope is filtered by its account (and by its site when the
+/// scope is restricted to one); objects of other accounts are reported as not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    account: AccountId,
+    actor: Actor,
+    site: Option<SiteId>,
+}
+
+impl Scope {
+    /// The system acting for `account` with every permission: for an embedding application or
+    /// a background job. Authenticate users and use [`Scope::user`] for anything a user asked.
+    pub fn system(account: AccountId) -> Self {
+        Self {
+            account,
+            actor: Actor::System,
+            site: None,
+        }
+    }
+
+    /// A user of `account` acting with `role`.
+    pub fn user(account: AccountId, user: UserId, role: Role) -> Self {
+        Self {
+            account,
+            actor: Actor::User { id: user, role },
+            site: None,
+        }
+    }
+
+    /// A machine acting with an API key.
+    pub fn api_key(account: AccountId, key_id: i64, role: Role) -> Self {
+        Self {
+            account,
+            actor: Actor::ApiKey { id: key_id, role },
+            site: None,
+        }
+    }
+
+    /// The same scope narrowed to one site: objects of other sites become not found.
+    pub fn restricted_to_site(mut self, site: SiteId) -> Self {
+        self.site = Some(site);
+        self
+    }
+
+    /// The tenant.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// Who acts.
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    /// The site the scope is restricted to, if any.
+    pub fn site(&self) -> Option<SiteId> {
+        self.site
+    }
+
+    /// The acting user, if a user acts.
+    pub fn user_id(&self) -> Option<UserId> {
+        match self.actor {
+            Actor::User { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The actor's role (the system counts as owner).
+    pub fn role(&self) -> Role {
+        match self.actor {
+            Actor::User { role, .. } | Actor::ApiKey { role, .. } => role,
+            Actor::System => Role::Owner,
+        }
+    }
+
+    /// Fails with [`Error::Forbidden`] unless the actor may do `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.role().allows(permission) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "the {} role may not {}",
+                self.role(),
+                match permission {
+                    Permission::Read => "read this account's data",
+                    Permission::Write => "change planner or writer data or run AI functions",
+                    Permission::Manage =>
+                        "manage sites, sectors, users, integrations, prompts or settings",
+                    Permission::Billing => "manage billing",
+                }
+            )))
+        }
+    }
+
+    /// Fails with not-found when the scope is restricted to another site than `site`.
+    pub fn check_site(&self, site: SiteId) -> Result<()> {
+        match self.site {
+            Some(only) if only != site => Err(site.not_found()),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_matrix() {
+        use Permission::*;
+        use Role::*;
+        let expected = [
+            (Owner, [true, true, true, true]),
+            (Admin, [true, true, true, false]),
+            (Editor, [true, true, false, false]),
+            (Viewer, [true, false, false, false]),
+        ];
+        for (role, allowed) in expected {
+            for (perm, want) in [Read, Write, Manage, Billing].into_iter().zip(allowed) {
+                assert_eq!(role.allows(perm), want, "{role} {perm}");
+                let scope = Scope::user(AccountId(1), UserId(1), role);
+                assert_eq!(scope.require(perm).is_ok(), want);
+            }
+        }
+        assert!(Scope::system(AccountId(1)).require(Billing).is_ok());
+    }
+
+    #[test]
+    fn site_restriction_hides_other_sites() {
+        let scope = Scope::system(AccountId(1)).restricted_to_site(SiteId(4));
+        assert!(scope.check_site(SiteId(4)).is_ok());
+        assert_eq!(
+            scope.check_site(SiteId(5)).unwrap_err().code(),
+            crate::ErrorCode::NotFound
+        );
+    }
+}

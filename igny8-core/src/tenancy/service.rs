@@ -1,0 +1,413 @@
+//! Tenancy operations with their rules: validation, roles, and who may grant what.
+
+use crate::Igny8;
+use crate::crypto::{hash_password, verify_password};
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::list::{Page, PageRequest};
+use crate::store::Store;
+use crate::tenancy::*;
+use crate::validate::Check;
+
+/// A hash to verify against when the email is unknown, so a wrong email costs as long as a
+/// wrong password (no user enumeration by timing).
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
+}
+
+/// Plans, accounts, users, sites and sectors.
+#[derive(Debug)]
+pub struct Tenancy<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Tenancy<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates a plan (operators).
+    pub async fn create_plan(&self, plan: PlanInput) -> Result<Plan> {
+        self.store().create_plan(&plan.validate()?).await
+    }
+
+    /// Replaces a plan (operators).
+    pub async fn update_plan(&self, id: PlanId, plan: PlanInput) -> Result<Plan> {
+        self.store().update_plan(id, &plan.validate()?).await
+    }
+
+    /// Every plan.
+    pub async fn plans(&self) -> Result<Vec<Plan>> {
+        self.store().list_plans().await
+    }
+
+    /// One plan.
+    pub async fn plan(&self, id: PlanId) -> Result<Plan> {
+        self.store().get_plan(id).await
+    }
+
+    /// Creates an account without users (an embedding application, operators). Its plan's
+    /// monthly credits (or `initial_credits`) are granted as a ledger entry.
+    pub async fn create_account(&self, account: NewAccount) -> Result<Account> {
+        let account = account.validate()?;
+        let record = self.account_record(&account, None).await?;
+        Ok(self.store().create_account(&record).await?.0)
+    }
+
+    async fn account_record(
+        &self,
+        account: &NewAccount,
+        owner: Option<UserRecord>,
+    ) -> Result<AccountRecord> {
+        let plan = match account.plan_id {
+            Some(id) => self
+                .store()
+                .get_plan(id)
+                .await
+                .map_err(|_| Error::field("plan_id", format!("plan {id} does not exist")))?,
+            None => self.store().default_plan().await?,
+        };
+        Ok(AccountRecord {
+            name: account.name.clone(),
+            plan_id: plan.id,
+            initial_credits: account.initial_credits.unwrap_or(plan.monthly_credits),
+            owner,
+        })
+    }
+
+    /// Signs up: a new account on the default plan (credited with `initial_credits`, or the
+    /// plan's monthly credits) and its owner.
+    pub async fn register(
+        &self,
+        registration: Registration,
+        initial_credits: Option<i64>,
+    ) -> Result<(Account, User)> {
+        let mut check = Check::new();
+        let email = user::check_email(&mut check, "email", &registration.email);
+        user::check_password(&mut check, "password", &registration.password);
+        let account = NewAccount {
+            name: check.name("account_name", &registration.account_name, 255),
+            plan_id: None,
+            initial_credits,
+        };
+        let name = registration
+            .name
+            .as_deref()
+            .map(|n| check.name("name", n, 255))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+        check.finish()?;
+        let owner = UserRecord {
+            email,
+            name,
+            password_hash: hash_password(&registration.password)?,
+            role: Role::Owner,
+            is_superuser: false,
+        };
+        let record = self
+            .account_record(&account.validate()?, Some(owner))
+            .await?;
+        let (account, owner) = self
+            .store()
+            .create_account(&record)
+            .await
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::field("email", "is already registered"),
+                other => other,
+            })?;
+        let owner = owner.ok_or_else(|| Error::Internal("the owner was not created".into()))?;
+        Ok((account, owner))
+    }
+
+    /// Checks an email and password. The same error, after the same work, whether the email
+    /// is unknown, the password wrong or the user disabled.
+    pub async fn authenticate(&self, email: &str, password: &str) -> Result<User> {
+        let denied = || Error::Unauthenticated("wrong email or password".into());
+        if password.len() > 4 * MAX_PASSWORD_LEN {
+            return Err(denied());
+        }
+        let found = self.store().find_login(email).await?;
+        let (user, hash) = match found {
+            Some(found) => found,
+            None => {
+                let _ = verify_password(password, dummy_hash());
+                return Err(denied());
+            }
+        };
+        if !verify_password(password, &hash) || !user.is_active {
+            return Err(denied());
+        }
+        self.store().record_login(user.id).await?;
+        Ok(user)
+    }
+
+    /// Changes the acting user's own password after checking the current one.
+    pub async fn change_password(&self, scope: &Scope, current: &str, new: &str) -> Result<()> {
+        let user_id = scope.user_id().ok_or_else(|| {
+            Error::Forbidden("only a signed-in user can change their password".into())
+        })?;
+        let user = self.store().get_user(scope, user_id).await?;
+        let (_, hash) = self
+            .store()
+            .find_login(&user.email)
+            .await?
+            .ok_or_else(|| user_id.not_found())?;
+        if !verify_password(current, &hash) {
+            return Err(Error::field("current_password", "is wrong"));
+        }
+        let mut check = Check::new();
+        user::check_password(&mut check, "new_password", new);
+        check.finish()?;
+        self.store()
+            .set_password_hash(user_id, &hash_password(new)?)
+            .await
+    }
+
+    /// Creates a platform operator (no account).
+    pub async fn create_superuser(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+    ) -> Result<User> {
+        let new = NewUser {
+            email: email.into(),
+            password: password.into(),
+            name: name.map(str::to_owned),
+            role: Some(Role::Owner),
+        }
+        .validate()?;
+        let record = UserRecord {
+            password_hash: hash_password(&new.password)?,
+            email: new.email,
+            name: new.name.unwrap_or_default(),
+            role: Role::Owner,
+            is_superuser: true,
+        };
+        self.store()
+            .create_superuser(&record)
+            .await
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::field("email", "is already registered"),
+                other => other,
+            })
+    }
+
+    /// The scope's account.
+    pub async fn account(&self, scope: &Scope) -> Result<Account> {
+        scope.require(Permission::Read)?;
+        self.store().get_account(scope.account()).await
+    }
+
+    /// Any account (operators).
+    pub async fn account_by_id(&self, id: AccountId) -> Result<Account> {
+        self.store().get_account(id).await
+    }
+
+    /// Every account (operators).
+    pub async fn accounts(&self, page: &PageRequest) -> Result<Page<Account>> {
+        self.store().list_accounts(page).await
+    }
+
+    /// Changes an account (operators).
+    pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> {
+        self.store().update_account(id, &patch.validate()?).await
+    }
+
+    /// Deletes an account and all its data (operators, or its owner).
+    pub async fn delete_account(&self, id: AccountId) -> Result<()> {
+        self.store().delete_account(id).await
+    }
+
+    /// Adds a user to the scope's account (admins). Nobody grants a role above their own.
+    pub async fn create_user(&self, scope: &Scope, user: NewUser) -> Result<User> {
+        scope.require(Permission::Manage)?;
+        let user = user.validate()?;
+        let role = user.role.unwrap_or(Role::Viewer);
+        if role.rank() > scope.role().rank() {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not grant the {role} role",
+                scope.role()
+            )));
+        }
+        let record = UserRecord {
+            password_hash: hash_password(&user.password)?,
+            email: user.email,
+            name: user.name.unwrap_or_default(),
+            role,
+            is_superuser: false,
+        };
+        self.store()
+            .create_user(scope, &record)
+            .await
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::field("email", "is already registered"),
+                other => other,
+            })
+    }
+
+    /// One user of the account.
+    pub async fn user(&self, scope: &Scope, id: UserId) -> Result<User> {
+        scope.require(Permission::Read)?;
+        self.store().get_user(scope, id).await
+    }
+
+    /// Any user by id, unscoped (for validating tokens).
+    pub async fn find_user(&self, id: UserId) -> Result<Option<User>> {
+        self.store().find_user(id).await
+    }
+
+    /// The account's users.
+    pub async fn users(&self, scope: &Scope, page: &PageRequest) -> Result<Page<User>> {
+        scope.require(Permission::Read)?;
+        self.store().list_users(scope, page).await
+    }
+
+    /// Changes a user (admins; users may rename themselves). Nobody grants a role above their
+    /// own or changes someone ranked above them, and the last active owner stays an owner.
+    pub async fn update_user(&self, scope: &Scope, id: UserId, patch: UserPatch) -> Result<User> {
+        let patch = patch.validate()?;
+        let own = scope.user_id() == Some(id);
+        let only_name = patch.role.is_none() && patch.is_active.is_none();
+        if !(own && only_name) {
+            scope.require(Permission::Manage)?;
+        }
+        let target = self.store().get_user(scope, id).await?;
+        if target.role.rank() > scope.role().rank() {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not change an {}",
+                scope.role(),
+                target.role
+            )));
+        }
+        if let Some(role) = patch.role
+            && role.rank() > scope.role().rank()
+        {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not grant the {role} role",
+                scope.role()
+            )));
+        }
+        let demotes_owner = target.role == Role::Owner
+            && (patch.role.is_some_and(|r| r != Role::Owner) || patch.is_active == Some(false));
+        if demotes_owner {
+            self.ensure_another_owner(scope, id).await?;
+        }
+        self.store().update_user(scope, id, &patch).await
+    }
+
+    /// Removes a user (admins). The last owner can't be removed.
+    pub async fn delete_user(&self, scope: &Scope, id: UserId) -> Result<()> {
+        scope.require(Permission::Manage)?;
+        let target = self.store().get_user(scope, id).await?;
+        if target.role.rank() > scope.role().rank() {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not remove an {}",
+                scope.role(),
+                target.role
+            )));
+        }
+        if target.role == Role::Owner {
+            self.ensure_another_owner(scope, id).await?;
+        }
+        self.store().delete_user(scope, id).await
+    }
+
+    async fn ensure_another_owner(&self, scope: &Scope, except: UserId) -> Result<()> {
+        let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+        page.with_total = false;
+        loop {
+            let users = self.store().list_users(scope, &page).await?;
+            if users
+                .items
+                .iter()
+                .any(|u| u.id != except && u.role == Role::Owner && u.is_active)
+            {
+                return Ok(());
+            }
+            match users.next_cursor {
+                Some(c) => page = PageRequest::after(c, crate::list::MAX_PAGE_SIZE),
+                None => {
+                    return Err(Error::Conflict(
+                        "an account keeps at least one active owner".into(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Creates a site (admins).
+    pub async fn create_site(&self, scope: &Scope, site: NewSite) -> Result<Site> {
+        scope.require(Permission::Manage)?;
+        self.store().create_site(scope, &site.validate()?).await
+    }
+
+    /// One site.
+    pub async fn site(&self, scope: &Scope, id: SiteId) -> Result<Site> {
+        scope.require(Permission::Read)?;
+        self.store().get_site(scope, id).await
+    }
+
+    /// The account's sites.
+    pub async fn sites(&self, scope: &Scope, page: &PageRequest) -> Result<Page<Site>> {
+        scope.require(Permission::Read)?;
+        self.store().list_sites(scope, page).await
+    }
+
+    /// Changes a site (admins).
+    pub async fn update_site(&self, scope: &Scope, id: SiteId, patch: SitePatch) -> Result<Site> {
+        scope.require(Permission::Manage)?;
+        self.store()
+            .update_site(scope, id, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes sites and everything in them (admins); the number deleted.
+    pub async fn delete_sites(&self, scope: &Scope, ids: &[SiteId]) -> Result<u64> {
+        scope.require(Permission::Manage)?;
+        self.store().delete_sites(scope, ids).await
+    }
+
+    /// Creates a sector (admins).
+    pub async fn create_sector(&self, scope: &Scope, sector: NewSector) -> Result<Sector> {
+        scope.require(Permission::Manage)?;
+        self.store().create_sector(scope, &sector.validate()?).await
+    }
+
+    /// One sector.
+    pub async fn sector(&self, scope: &Scope, id: SectorId) -> Result<Sector> {
+        scope.require(Permission::Read)?;
+        self.store().get_sector(scope, id).await
+    }
+
+    /// The account's sectors, optionally of one site.
+    pub async fn sectors(
+        &self,
+        scope: &Scope,
+        filter: &SectorFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Sector>> {
+        scope.require(Permission::Read)?;
+        self.store().list_sectors(scope, filter, page).await
+    }
+
+    /// Changes a sector (admins).
+    pub async fn update_sector(
+        &self,
+        scope: &Scope,
+        id: SectorId,
+        patch: SectorPatch,
+    ) -> Result<Sector> {
+        scope.require(Permission::Manage)?;
+        self.store()
+            .update_sector(scope, id, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes sectors and everything in them (admins); the number deleted.
+    pub async fn delete_sectors(&self, scope: &Scope, ids: &[SectorId]) -> Result<u64> {
+        scope.require(Permission::Manage)?;
+        self.store().delete_sectors(scope, ids).await
+    }
+}

@@ -1,0 +1,592 @@
+use igny8_core::list::PageRequest;
+use igny8_core::planner::*;
+use igny8_core::tenancy::{NewAccount, NewSector, NewSite, PlanInput, PlanLimits, Scope};
+use igny8_core::{ErrorCode, Igny8, KeywordId};
+
+use crate::support::{import, tenant};
+
+fn draft(text: &str, volume: Option<i64>, difficulty: Option<i64>) -> KeywordDraft {
+    KeywordDraft {
+        keyword: text.into(),
+        metrics: KeywordMetrics {
+            volume,
+            difficulty,
+            cpc: None,
+            intent: None,
+        },
+    }
+}
+
+async fn all(core: &Igny8, scope: &Scope, filter: &KeywordFilter, sort: &str) -> Vec<Keyword> {
+    core.keywords()
+        .list(
+            scope,
+            filter,
+            &KeywordSort::parse(sort).unwrap(),
+            &PageRequest::new(1, 1000),
+        )
+        .await
+        .unwrap()
+        .items
+}
+
+pub async fn crud_and_normalised_uniqueness(core: Igny8) {
+    let t = tenant(&core, "K", 0).await;
+    let k = core.keywords();
+    let created = k
+        .create(
+            &t.scope,
+            t.sector,
+            KeywordDraft {
+                keyword: "  Garden   Hose Reel ".into(),
+                metrics: KeywordMetrics {
+                    volume: Some(1300),
+                    difficulty: Some(35),
+                    cpc: Some(0.45),
+                    intent: Some(Intent::Commercial),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.keyword, "Garden Hose Reel");
+    assert_eq!(created.volume, Some(1300));
+    assert_eq!(created.cpc, Some(0.45));
+    assert_eq!(created.status, KeywordStatus::Pending);
+    assert_eq!(created.source, KeywordSource::Manual);
+    assert_eq!(created.site_id, t.site);
+    // The same keyword in other case and spacing is a conflict; nothing is stored twice.
+    let dup = k
+        .create(&t.scope, t.sector, KeywordDraft::new("garden hose  REEL"))
+        .await
+        .unwrap_err();
+    assert_eq!(dup.code(), ErrorCode::Conflict);
+    // Injection strings and non-ASCII are stored verbatim.
+    let odd = k
+        .create(
+            &t.scope,
+            t.sector,
+            KeywordDraft::new("'; DROP TABLE keywords; -- <script>ñ</script>"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(odd.keyword, "'; DROP TABLE keywords; -- <script>ñ</script>");
+    // Bad values are named and nothing is written.
+    let err = k
+        .create(&t.scope, t.sector, draft("x", Some(-5), Some(101)))
+        .await
+        .unwrap_err();
+    let fields: Vec<_> = err
+        .field_errors()
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["volume", "difficulty"]);
+    assert_eq!(
+        all(&core, &t.scope, &KeywordFilter::default(), "id")
+            .await
+            .len(),
+        2
+    );
+
+    let updated = k
+        .update(
+            &t.scope,
+            created.id,
+            KeywordPatch {
+                keyword: Some("garden hose reels".into()),
+                difficulty: Some(None),
+                status: Some(KeywordStatus::Archived),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.keyword, "garden hose reels");
+    assert_eq!(updated.difficulty, None);
+    assert_eq!(updated.volume, Some(1300));
+    assert_eq!(updated.status, KeywordStatus::Archived);
+    let clash = k
+        .update(
+            &t.scope,
+            odd.id,
+            KeywordPatch {
+                keyword: Some("Garden Hose Reels".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(clash.code(), ErrorCode::Conflict);
+    assert_eq!(
+        k.delete(&t.scope, &[created.id, odd.id, KeywordId(999_999)])
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        k.get(&t.scope, created.id).await.unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+async fn seed(core: &Igny8, scope: &Scope, sector: igny8_core::SectorId) -> Vec<Keyword> {
+    let mut out = Vec::new();
+    for i in 0..40i64 {
+        let volume = if i % 7 == 0 {
+            None
+        } else {
+            Some((i * 37) % 500)
+        };
+        let difficulty = if i % 5 == 0 {
+            None
+        } else {
+            Some((i * 13) % 101)
+        };
+        let mut d = draft(&format!("keyword {i:02}"), volume, difficulty);
+        d.metrics.intent = Some(if i % 2 == 0 {
+            Intent::Informational
+        } else {
+            Intent::Transactional
+        });
+        out.push(core.keywords().create(scope, sector, d).await.unwrap());
+    }
+    out
+}
+
+pub async fn filters_ordering_and_pages(core: Igny8) {
+    let t = tenant(&core, "F", 0).await;
+    let seeded = seed(&core, &t.scope, t.sector).await;
+    let f = KeywordFilter {
+        min_volume: Some(100),
+        max_volume: Some(400),
+        intent: Some(Intent::Transactional),
+        ..Default::default()
+    };
+    let got = all(&core, &t.scope, &f, "-volume").await;
+    let mut want: Vec<_> = seeded
+        .iter()
+        .filter(|k| {
+            matches!(k.volume, Some(v) if (100..=400).contains(&v))
+                && k.intent == Some(Intent::Transactional)
+        })
+        .cloned()
+        .collect();
+    want.sort_by(|a, b| b.volume.cmp(&a.volume).then(b.id.cmp(&a.id)));
+    assert_eq!(got, want);
+    assert!(!got.is_empty());
+
+    // Unknown values sort lowest in both directions, on every backend.
+    let asc = all(&core, &t.scope, &KeywordFilter::default(), "difficulty").await;
+    assert!(asc[0].difficulty.is_none());
+    assert!(asc.last().unwrap().difficulty.is_some());
+    let desc = all(&core, &t.scope, &KeywordFilter::default(), "-difficulty").await;
+    assert!(desc[0].difficulty.is_some());
+    assert!(desc.last().unwrap().difficulty.is_none());
+    let by_text = all(&core, &t.scope, &KeywordFilter::default(), "keyword").await;
+    assert_eq!(by_text[0].keyword, "keyword 00");
+    assert_eq!(by_text[39].keyword, "keyword 39");
+
+    // Search is case-insensitive and treats LIKE wildcards literally.
+    let s = |q: &str| KeywordFilter {
+        search: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(all(&core, &t.scope, &s("WORD 1"), "id").await.len(), 10);
+    assert_eq!(all(&core, &t.scope, &s("%"), "id").await.len(), 0);
+    assert_eq!(all(&core, &t.scope, &s("_"), "id").await.len(), 0);
+
+    // Numbered pages with a total.
+    let page = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::parse("-id").unwrap(),
+            &PageRequest::new(3, 15),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, Some(40));
+    assert_eq!(page.items.len(), 10);
+    assert_eq!(page.items[0].id, seeded[9].id);
+    assert!(page.next_cursor.is_none());
+    // Bad requests are named.
+    let err = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::default(),
+            &PageRequest::new(1, 5000),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "page_size");
+    assert_eq!(
+        KeywordSort::parse("-bogus").unwrap_err().field_errors()[0].field,
+        "ordering"
+    );
+    let inverted = KeywordFilter {
+        min_volume: Some(5),
+        max_volume: Some(1),
+        ..Default::default()
+    };
+    assert!(
+        core.keywords()
+            .list(
+                &t.scope,
+                &inverted,
+                &KeywordSort::default(),
+                &PageRequest::default()
+            )
+            .await
+            .is_err()
+    );
+}
+
+pub async fn cursor_pages_walk_the_whole_list(core: Igny8) {
+    let t = tenant(&core, "C", 0).await;
+    seed(&core, &t.scope, t.sector).await;
+    for sort in [
+        "id",
+        "-id",
+        "volume",
+        "-volume",
+        "difficulty",
+        "-difficulty",
+        "keyword",
+        "-keyword",
+        "-cpc",
+        "created_at",
+    ] {
+        let sort = KeywordSort::parse(sort).unwrap();
+        let whole = core
+            .keywords()
+            .list(
+                &t.scope,
+                &KeywordFilter::default(),
+                &sort,
+                &PageRequest::new(1, 1000),
+            )
+            .await
+            .unwrap()
+            .items;
+        let mut walked = Vec::new();
+        let mut page = PageRequest::new(1, 7);
+        loop {
+            let p = core
+                .keywords()
+                .list(&t.scope, &KeywordFilter::default(), &sort, &page)
+                .await
+                .unwrap();
+            assert!(p.items.len() <= 7);
+            walked.extend(p.items);
+            match p.next_cursor {
+                Some(c) => page = PageRequest::after(c, 7),
+                None => break,
+            }
+        }
+        assert_eq!(walked, whole, "cursor walk differs for {sort:?}");
+    }
+    // A cursor is bound to its ordering.
+    let p = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::parse("-volume").unwrap(),
+            &PageRequest::new(1, 5),
+        )
+        .await
+        .unwrap();
+    let err = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::parse("volume").unwrap(),
+            &PageRequest::after(p.next_cursor.unwrap(), 5),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "cursor");
+}
+
+pub async fn bulk_update_and_delete_stay_in_the_tenant(core: Igny8) {
+    let a = tenant(&core, "A", 0).await;
+    let b = tenant(&core, "B", 0).await;
+    let mine = seed(&core, &a.scope, a.sector).await;
+    let theirs = core
+        .keywords()
+        .create(&b.scope, b.sector, draft("theirs", Some(5), None))
+        .await
+        .unwrap();
+    let ids: Vec<_> = mine
+        .iter()
+        .take(10)
+        .map(|k| k.id)
+        .chain([theirs.id])
+        .collect();
+    let n = core
+        .keywords()
+        .bulk_update(
+            &a.scope,
+            &ids,
+            KeywordPatch {
+                intent: Some(Some(Intent::Navigational)),
+                volume: Some(Some(77)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 10);
+    let nav = KeywordFilter {
+        intent: Some(Intent::Navigational),
+        ..Default::default()
+    };
+    assert_eq!(all(&core, &a.scope, &nav, "id").await.len(), 10);
+    assert_eq!(
+        core.keywords().get(&b.scope, theirs.id).await.unwrap(),
+        theirs
+    );
+    // Text can't change in bulk; an empty patch is refused.
+    assert!(
+        core.keywords()
+            .bulk_update(
+                &a.scope,
+                &ids,
+                KeywordPatch {
+                    keyword: Some("x".into()),
+                    ..Default::default()
+                }
+            )
+            .await
+            .is_err()
+    );
+    assert!(
+        core.keywords()
+            .bulk_update(&a.scope, &ids, KeywordPatch::default())
+            .await
+            .is_err()
+    );
+    assert!(core.keywords().delete(&a.scope, &[]).await.is_err());
+    assert_eq!(core.keywords().delete(&a.scope, &ids).await.unwrap(), 10);
+    assert_eq!(
+        all(&core, &a.scope, &KeywordFilter::default(), "id")
+            .await
+            .len(),
+        30
+    );
+    assert!(core.keywords().get(&b.scope, theirs.id).await.is_ok());
+}
+
+pub async fn plain_list_import_merges_duplicates(core: Igny8) {
+    let t = tenant(&core, "I", 0).await;
+    core.keywords()
+        .create(
+            &t.scope,
+            t.sector,
+            draft("Expandable Garden Hose", Some(900), Some(20)),
+        )
+        .await
+        .unwrap();
+    let report = import(
+        &core,
+        &t,
+        "garden hose reel\ngarden hose reel wall mounted\nexpandable garden hose\n  Garden   Hose Reel \n\nbest garden hose\n",
+    )
+    .await;
+    assert_eq!(report.imported, 3, "{report:?}");
+    assert_eq!(report.merged, 2, "{report:?}");
+    assert_eq!(report.rejected, 0);
+    let kws = all(&core, &t.scope, &KeywordFilter::default(), "keyword").await;
+    let texts: Vec<_> = kws.iter().map(|k| k.keyword.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "best garden hose",
+            "Expandable Garden Hose",
+            "garden hose reel",
+            "garden hose reel wall mounted"
+        ]
+    );
+    // A merge keeps what the file doesn't know.
+    let expandable = kws
+        .iter()
+        .find(|k| k.keyword == "Expandable Garden Hose")
+        .unwrap();
+    assert_eq!(expandable.volume, Some(900));
+    assert_eq!(expandable.difficulty, Some(20));
+    assert!(
+        kws.iter()
+            .filter(|k| k.keyword != "Expandable Garden Hose")
+            .all(|k| k.source == KeywordSource::Import)
+    );
+    // Importing the same file again only merges.
+    let again = import(&core, &t, "garden hose reel\nbest garden hose\n").await;
+    assert_eq!((again.imported, again.merged), (0, 2));
+    // Bad rows are reported by line, good rows kept.
+    let long = "x".repeat(256);
+    let report = import(&core, &t, &format!("hose nozzle\n{long}\nhose splitter\n")).await;
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.rejected, 1);
+    assert_eq!(report.errors[0].line, 2);
+    assert!(
+        report.errors[0].message.contains("255"),
+        "{:?}",
+        report.errors
+    );
+}
+
+pub async fn keyword_limit_applies_to_imports(core: Igny8) {
+    let plan = core
+        .tenancy()
+        .create_plan(PlanInput {
+            slug: "five".into(),
+            name: "Five".into(),
+            monthly_credits: 0,
+            limits: PlanLimits {
+                max_keywords: Some(5),
+                ..Default::default()
+            },
+            is_default: false,
+        })
+        .await
+        .unwrap();
+    let account = core
+        .tenancy()
+        .create_account(NewAccount {
+            name: "Limited".into(),
+            plan_id: Some(plan.id),
+            initial_credits: None,
+        })
+        .await
+        .unwrap();
+    let scope = Scope::system(account.id);
+    let site = core
+        .tenancy()
+        .create_site(
+            &scope,
+            NewSite {
+                name: "S".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let sector = core
+        .tenancy()
+        .create_sector(
+            &scope,
+            NewSector {
+                site_id: site.id,
+                name: "X".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    core.keywords()
+        .create(&scope, sector.id, KeywordDraft::new("k1"))
+        .await
+        .unwrap();
+    let text = "k1\nk2\nk3\nk4\nk5\nk6\nk7\nk2\n";
+    let report = core
+        .keywords()
+        .import(
+            &scope,
+            sector.id,
+            std::io::Cursor::new(text.as_bytes().to_vec()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 4, "{report:?}");
+    assert_eq!(report.merged, 2, "{report:?}");
+    assert_eq!(report.rejected, 2, "{report:?}");
+    assert_eq!(
+        report.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+        [6, 7]
+    );
+    assert!(
+        report.errors[0].message.contains("max_keywords"),
+        "{:?}",
+        report.errors
+    );
+}
+
+pub async fn export_reads_back_to_the_same_data(core: Igny8) {
+    let t = tenant(&core, "E", 0).await;
+    let seeded = seed(&core, &t.scope, t.sector).await;
+    core.keywords()
+        .create(
+            &t.scope,
+            t.sector,
+            KeywordDraft {
+                keyword: "comma, \"quoted\" keyword".into(),
+                metrics: KeywordMetrics {
+                    volume: Some(10),
+                    difficulty: Some(3),
+                    cpc: Some(1.25),
+                    intent: Some(Intent::Commercial),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    let n = core
+        .keywords()
+        .export(&t.scope, &KeywordFilter::default(), &mut out)
+        .await
+        .unwrap();
+    assert_eq!(n, seeded.len() as u64 + 1);
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.starts_with("keyword,volume,difficulty,cpc,intent,status,cluster\n"));
+
+    let other = tenant(&core, "E2", 0).await;
+    let report = core
+        .keywords()
+        .import(&other.scope, other.sector, std::io::Cursor::new(out))
+        .await
+        .unwrap();
+    assert_eq!(report.imported, n, "{report:?}");
+    assert_eq!(report.rejected, 0, "{report:?}");
+    let strip = |ks: Vec<Keyword>| -> Vec<(
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<f64>,
+        Option<Intent>,
+    )> {
+        ks.into_iter()
+            .map(|k| (k.keyword, k.volume, k.difficulty, k.cpc, k.intent))
+            .collect()
+    };
+    assert_eq!(
+        strip(all(&core, &t.scope, &KeywordFilter::default(), "keyword").await),
+        strip(all(&core, &other.scope, &KeywordFilter::default(), "keyword").await)
+    );
+}
+
+pub async fn unreadable_file_writes_nothing(core: Igny8) {
+    let t = tenant(&core, "U", 0).await;
+    let err = core
+        .keywords()
+        .import(
+            &t.scope,
+            t.sector,
+            std::io::Cursor::new(b"Clicks,Impressions,CTR\n12,400,3%\n7,100,7%\n".to_vec()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().to_lowercase().contains("keyword"), "{err}");
+    assert!(
+        all(&core, &t.scope, &KeywordFilter::default(), "id")
+            .await
+            .is_empty()
+    );
+}

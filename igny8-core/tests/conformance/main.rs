@@ -1,0 +1,62 @@
+//! The store's conformance suite: every case runs on SQLite, and on PostgreSQL and
+//! MySQL/MariaDB when `IGNY8_TEST_POSTGRES_URL` / `IGNY8_TEST_MYSQL_URL` are set (each case in
+//! its own fresh database, dropped afterwards). See `igny8_core::testing`.
+
+mod credits;
+mod keywords;
+mod planner;
+mod support;
+mod tenancy;
+
+/// Declares each case once per backend: `sqlite::case`, `postgres::case`, `mysql::case`.
+macro_rules! conformance {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    igny8_core::testing::run(igny8_core::Backend::Sqlite, crate::$module::$case).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    igny8_core::testing::run(igny8_core::Backend::Postgres, crate::$module::$case).await
+                }
+            )*
+        }
+        mod mysql {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    igny8_core::testing::run(igny8_core::Backend::MySql, crate::$module::$case).await
+                }
+            )*
+        }
+    };
+}
+
+conformance! {
+    tenancy::registration_and_login,
+    tenancy::plan_limits_name_the_limit,
+    tenancy::other_tenants_objects_are_not_found,
+    tenancy::roles_and_owners,
+    tenancy::reopening_migrates_nothing,
+    keywords::crud_and_normalised_uniqueness,
+    keywords::filters_ordering_and_pages,
+    keywords::cursor_pages_walk_the_whole_list,
+    keywords::bulk_update_and_delete_stay_in_the_tenant,
+    keywords::plain_list_import_merges_duplicates,
+    keywords::keyword_limit_applies_to_imports,
+    keywords::export_reads_back_to_the_same_data,
+    keywords::unreadable_file_writes_nothing,
+    planner::clusters_crud_and_aggregates,
+    planner::local_clustering_assigns_every_keyword,
+    credits::two_hundred_reservations_against_fifty,
+    credits::idempotency_keys_charge_once,
+    credits::charge_and_release,
+    credits::balance_never_negative_in_the_database,
+    credits::usage_log_and_summary,
+}

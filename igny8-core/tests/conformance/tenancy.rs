@@ -1,0 +1,556 @@
+use igny8_core::list::PageRequest;
+use igny8_core::planner::{KeywordDraft, KeywordFilter, KeywordPatch, KeywordSort, NewCluster};
+use igny8_core::tenancy::*;
+use igny8_core::{ErrorCode, Igny8, PlanLimit, SqlStore, StoreOptions};
+
+use crate::support::tenant;
+
+pub async fn registration_and_login(core: Igny8) {
+    let t = core.tenancy();
+    let (account, owner) = t
+        .register(
+            Registration {
+                email: "  Owner@Example.COM ".into(),
+                password: "correct horse battery".into(),
+                account_name: "Acme".into(),
+                name: None,
+            },
+            Some(250),
+        )
+        .await
+        .unwrap();
+    assert_eq!(owner.email, "owner@example.com");
+    assert_eq!(owner.role, Role::Owner);
+    assert_eq!(owner.account_id, Some(account.id));
+    assert_eq!(account.credits, 250);
+    // The grant is in the ledger.
+    let scope = Scope::user(account.id, owner.id, Role::Owner);
+    assert_eq!(core.credits().audit(&scope).await.unwrap(), (250, 250));
+
+    let user = t
+        .authenticate("OWNER@example.com", "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(user.id, owner.id);
+    assert!(
+        t.find_user(owner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_login_at
+            .is_some()
+    );
+    for (email, password) in [
+        ("owner@example.com", "wrong password"),
+        ("nobody@example.com", "correct horse battery"),
+    ] {
+        let err = t.authenticate(email, password).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unauthenticated);
+        assert_eq!(err.to_string(), "wrong email or password");
+    }
+    // The same email can't register twice; bad input names its fields and creates nothing.
+    let dup = t
+        .register(
+            Registration {
+                email: "owner@example.com".into(),
+                password: "another password".into(),
+                account_name: "Other".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(dup.field_errors()[0].field, "email");
+    let bad = t
+        .register(
+            Registration {
+                email: "not-an-email".into(),
+                password: "short".into(),
+                account_name: " ".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<_> = bad
+        .field_errors()
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["email", "password", "account_name"]);
+    assert_eq!(
+        t.accounts(&PageRequest::default()).await.unwrap().total,
+        Some(1)
+    );
+
+    // Password change checks the current one.
+    let wrong = t
+        .change_password(&scope, "nope", "a new password")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.field_errors()[0].field, "current_password");
+    t.change_password(&scope, "correct horse battery", "a new password")
+        .await
+        .unwrap();
+    assert!(
+        t.authenticate("owner@example.com", "a new password")
+            .await
+            .is_ok()
+    );
+}
+
+pub async fn plan_limits_name_the_limit(core: Igny8) {
+    let t = core.tenancy();
+    let plan = t
+        .create_plan(PlanInput {
+            slug: "tiny".into(),
+            name: "Tiny".into(),
+            monthly_credits: 10,
+            limits: PlanLimits {
+                max_sites: Some(1),
+                max_sectors_per_site: Some(2),
+                max_users: Some(1),
+                max_keywords: Some(3),
+            },
+            is_default: false,
+        })
+        .await
+        .unwrap();
+    let account = t
+        .create_account(NewAccount {
+            name: "Small".into(),
+            plan_id: Some(plan.id),
+            initial_credits: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        account.credits, 10,
+        "the plan's monthly credits are granted"
+    );
+    let scope = Scope::system(account.id);
+    let site = t
+        .create_site(
+            &scope,
+            NewSite {
+                name: "One".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let err = t
+        .create_site(
+            &scope,
+            NewSite {
+                name: "Two".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::LimitReached);
+    assert!(matches!(
+        err,
+        igny8_core::Error::LimitReached {
+            limit: PlanLimit::Sites,
+            max: 1,
+            ..
+        }
+    ));
+    assert!(err.to_string().contains("max_sites"), "{err}");
+
+    let sector = |name: &str| NewSector {
+        site_id: site.id,
+        name: name.into(),
+        description: None,
+        is_active: None,
+    };
+    let s1 = t.create_sector(&scope, sector("A")).await.unwrap();
+    t.create_sector(&scope, sector("B")).await.unwrap();
+    let err = t.create_sector(&scope, sector("C")).await.unwrap_err();
+    assert!(err.to_string().contains("max_sectors_per_site"), "{err}");
+
+    let user = |email: &str| NewUser {
+        email: email.into(),
+        password: "password123".into(),
+        name: None,
+        role: Some(Role::Editor),
+    };
+    t.create_user(&scope, user("a@example.com")).await.unwrap();
+    let err = t
+        .create_user(&scope, user("b@example.com"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("max_users"), "{err}");
+
+    for k in ["one", "two", "three"] {
+        core.keywords()
+            .create(&scope, s1.id, KeywordDraft::new(k))
+            .await
+            .unwrap();
+    }
+    let err = core
+        .keywords()
+        .create(&scope, s1.id, KeywordDraft::new("four"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("max_keywords"), "{err}");
+    let page = core
+        .keywords()
+        .list(
+            &scope,
+            &KeywordFilter::default(),
+            &KeywordSort::default(),
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.total,
+        Some(3),
+        "nothing was written by the refused call"
+    );
+}
+
+pub async fn other_tenants_objects_are_not_found(core: Igny8) {
+    let a = tenant(&core, "A", 0).await;
+    let b = tenant(&core, "B", 0).await;
+    let kw = core
+        .keywords()
+        .create(&a.scope, a.sector, KeywordDraft::new("secret keyword"))
+        .await
+        .unwrap();
+    let cluster = core
+        .clusters()
+        .create(
+            &a.scope,
+            NewCluster {
+                sector_id: a.sector,
+                name: "Secret".into(),
+                description: None,
+            },
+        )
+        .await
+        .unwrap();
+    let not_found = |e: igny8_core::Error| assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
+
+    not_found(core.keywords().get(&b.scope, kw.id).await.unwrap_err());
+    not_found(core.clusters().get(&b.scope, cluster.id).await.unwrap_err());
+    not_found(core.tenancy().site(&b.scope, a.site).await.unwrap_err());
+    not_found(core.tenancy().sector(&b.scope, a.sector).await.unwrap_err());
+    not_found(
+        core.keywords()
+            .update(
+                &b.scope,
+                kw.id,
+                KeywordPatch {
+                    volume: Some(Some(1)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
+    not_found(
+        core.tenancy()
+            .update_site(
+                &b.scope,
+                a.site,
+                SitePatch {
+                    name: Some("x".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
+    // Writing into another tenant's sector, or pointing at its cluster, fails.
+    not_found(
+        core.keywords()
+            .create(&b.scope, a.sector, KeywordDraft::new("intruder"))
+            .await
+            .unwrap_err(),
+    );
+    not_found(
+        core.clusters()
+            .create(
+                &b.scope,
+                NewCluster {
+                    sector_id: a.sector,
+                    name: "x".into(),
+                    description: None,
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
+    let own = core
+        .keywords()
+        .create(&b.scope, b.sector, KeywordDraft::new("mine"))
+        .await
+        .unwrap();
+    let err = core
+        .keywords()
+        .update(
+            &b.scope,
+            own.id,
+            KeywordPatch {
+                cluster_id: Some(Some(cluster.id)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "cluster_id");
+    not_found(
+        core.keywords()
+            .import(&b.scope, a.sector, std::io::Cursor::new(b"x\n".to_vec()))
+            .await
+            .unwrap_err(),
+    );
+    // Bulk operations and id filters silently skip foreign ids.
+    assert_eq!(core.keywords().delete(&b.scope, &[kw.id]).await.unwrap(), 0);
+    assert_eq!(
+        core.keywords()
+            .bulk_update(
+                &b.scope,
+                &[kw.id],
+                KeywordPatch {
+                    volume: Some(Some(9)),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        core.tenancy()
+            .delete_sites(&b.scope, &[a.site])
+            .await
+            .unwrap(),
+        0
+    );
+    let smuggled = KeywordFilter {
+        ids: Some(vec![kw.id]),
+        sector_id: Some(a.sector),
+        ..Default::default()
+    };
+    let page = core
+        .keywords()
+        .list(
+            &b.scope,
+            &smuggled,
+            &KeywordSort::default(),
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(page.total, Some(0));
+    // A's data is intact.
+    let kw_after = core.keywords().get(&a.scope, kw.id).await.unwrap();
+    assert_eq!(kw_after, kw);
+    // A site-restricted scope sees its site only.
+    let other_site = core
+        .tenancy()
+        .create_site(
+            &a.scope,
+            NewSite {
+                name: "Second".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let narrowed = a.scope.restricted_to_site(other_site.id);
+    not_found(core.keywords().get(&narrowed, kw.id).await.unwrap_err());
+    not_found(
+        core.tenancy()
+            .sector(&narrowed, a.sector)
+            .await
+            .unwrap_err(),
+    );
+    let sites = core
+        .tenancy()
+        .sites(&narrowed, &PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        sites.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [other_site.id]
+    );
+}
+
+pub async fn roles_and_owners(core: Igny8) {
+    let t = core.tenancy();
+    let (account, owner) = t
+        .register(
+            Registration {
+                email: "boss@example.com".into(),
+                password: "password123".into(),
+                account_name: "Roles".into(),
+                name: Some("Boss".into()),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let owner_scope = Scope::user(account.id, owner.id, Role::Owner);
+    let admin = t
+        .create_user(
+            &owner_scope,
+            NewUser {
+                email: "admin@example.com".into(),
+                password: "password123".into(),
+                name: None,
+                role: Some(Role::Admin),
+            },
+        )
+        .await
+        .unwrap();
+    let admin_scope = Scope::user(account.id, admin.id, Role::Admin);
+    // An admin can't mint owners, nor touch the owner.
+    let err = t
+        .create_user(
+            &admin_scope,
+            NewUser {
+                email: "o2@example.com".into(),
+                password: "password123".into(),
+                name: None,
+                role: Some(Role::Owner),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    assert_eq!(
+        t.delete_user(&admin_scope, owner.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+    // A viewer reads but can't write.
+    let viewer = t
+        .create_user(
+            &admin_scope,
+            NewUser {
+                email: "viewer@example.com".into(),
+                password: "password123".into(),
+                name: None,
+                role: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(viewer.role, Role::Viewer);
+    let viewer_scope = Scope::user(account.id, viewer.id, Role::Viewer);
+    assert!(
+        t.users(&viewer_scope, &PageRequest::default())
+            .await
+            .is_ok()
+    );
+    let err = t
+        .create_site(
+            &viewer_scope,
+            NewSite {
+                name: "x".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    // Users may rename themselves, not promote themselves.
+    t.update_user(
+        &viewer_scope,
+        viewer.id,
+        UserPatch {
+            name: Some("Vee".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let err = t
+        .update_user(
+            &viewer_scope,
+            viewer.id,
+            UserPatch {
+                role: Some(Role::Admin),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    // The last owner stays.
+    let err = t
+        .update_user(
+            &owner_scope,
+            owner.id,
+            UserPatch {
+                role: Some(Role::Admin),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(
+        t.delete_user(&owner_scope, owner.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Conflict
+    );
+    // A disabled user can't sign in.
+    t.update_user(
+        &owner_scope,
+        viewer.id,
+        UserPatch {
+            is_active: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        t.authenticate("viewer@example.com", "password123")
+            .await
+            .is_err()
+    );
+    // Operators.
+    let su = t
+        .create_superuser("ops@example.com", "password123", None)
+        .await
+        .unwrap();
+    assert!(su.is_superuser);
+    assert_eq!(su.account_id, None);
+}
+
+pub async fn reopening_migrates_nothing(core: Igny8) {
+    let store = core.store();
+    // The schema is at the newest version; applying again does nothing.
+    assert!(store.migrate().await.unwrap().is_empty());
+    let plans = core.tenancy().plans().await.unwrap();
+    assert_eq!(plans.len(), 1, "the default plan is seeded once");
+    assert!(plans[0].is_default);
+    // A second store with another table prefix lives beside the first in the same database.
+    let mut options = StoreOptions::new(store_url(&core).await);
+    options.table_prefix = "wp_igny8_".into();
+    {
+        let second = SqlStore::open(&options).await.unwrap();
+        let other = Igny8::with_store(second.clone());
+        assert_eq!(other.tenancy().plans().await.unwrap().len(), 1);
+        second.close().await;
+    }
+}
+
+async fn store_url(core: &Igny8) -> String {
+    core.store().database_url().to_owned()
+}

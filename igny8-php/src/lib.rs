@@ -1,0 +1,1 @@
+//! IGNY8 inside WordPress.

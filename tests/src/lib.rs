@@ -1,0 +1,1 @@
+//! Cross-crate integration tests of IGNY8 live in `tests/`.
