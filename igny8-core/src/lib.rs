@@ -33,13 +33,17 @@ pub mod crypto;
 mod enums;
 mod error;
 mod ids;
+pub mod jobs;
 pub mod list;
 pub mod planner;
 pub mod store;
+pub mod system;
 pub mod tenancy;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod thinker;
 mod validate;
+pub mod writer;
 
 use std::sync::Arc;
 
@@ -88,26 +92,45 @@ impl CoreConfig {
 #[derive(Debug, Clone)]
 pub struct Igny8<S = SqlStore> {
     store: S,
+    secrets: Option<Arc<crypto::SecretBox>>,
 }
 
 impl Igny8<SqlStore> {
     /// Opens the database named by the config (migrating it) and the services over it.
     pub async fn open(config: CoreConfig) -> Result<Self> {
+        let secrets = match &config.secret_key {
+            Some(key) => Some(Arc::new(crypto::SecretBox::from_base64(key)?)),
+            None => None,
+        };
         let mut store = SqlStore::open(&config.store).await?;
-        if let Some(key) = &config.secret_key {
-            store = store.with_secrets(crypto::SecretBox::from_base64(key)?);
-        }
         if let Some(clock) = config.clock {
             store = store.with_clock(clock);
         }
-        Ok(Self { store })
+        Ok(Self { store, secrets })
     }
 }
 
 impl<S: Store> Igny8<S> {
     /// The services over an existing store.
     pub fn with_store(store: S) -> Self {
-        Self { store }
+        Self {
+            store,
+            secrets: None,
+        }
+    }
+
+    /// The same core able to seal and open stored secrets with `secrets`.
+    pub fn with_secrets(mut self, secrets: crypto::SecretBox) -> Self {
+        self.secrets = Some(Arc::new(secrets));
+        self
+    }
+
+    pub(crate) fn secrets(&self) -> Result<&crypto::SecretBox> {
+        self.secrets.as_deref().ok_or_else(|| {
+            Error::Config(
+                "no secret key is configured, so secrets can be neither stored nor read".into(),
+            )
+        })
     }
 
     /// The store.
@@ -128,6 +151,41 @@ impl<S: Store> Igny8<S> {
     /// Clusters.
     pub fn clusters(&self) -> planner::Clusters<'_, S> {
         planner::Clusters { core: self }
+    }
+
+    /// Content ideas.
+    pub fn ideas(&self) -> planner::Ideas<'_, S> {
+        planner::Ideas { core: self }
+    }
+
+    /// Writer tasks.
+    pub fn tasks(&self) -> writer::Tasks<'_, S> {
+        writer::Tasks { core: self }
+    }
+
+    /// Content.
+    pub fn contents(&self) -> writer::Contents<'_, S> {
+        writer::Contents { core: self }
+    }
+
+    /// Images.
+    pub fn images(&self) -> writer::Images<'_, S> {
+        writer::Images { core: self }
+    }
+
+    /// Prompts, author profiles and strategies.
+    pub fn thinker(&self) -> thinker::Thinker<'_, S> {
+        thinker::Thinker { core: self }
+    }
+
+    /// Settings and integrations.
+    pub fn system(&self) -> system::System<'_, S> {
+        system::System { core: self }
+    }
+
+    /// Durable jobs.
+    pub fn jobs(&self) -> jobs::Jobs<'_, S> {
+        jobs::Jobs { core: self }
     }
 
     /// Credits and usage.

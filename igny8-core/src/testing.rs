@@ -207,7 +207,7 @@ where
             panic!("could not open the {} test database: {e}", backend.as_str());
         }
     };
-    let store = core.store().clone();
+    let store = core.store.clone();
     let outcome = tokio::spawn(test(core)).await;
     store.close().await;
     if let Err(e) = db.drop_database().await {

@@ -81,21 +81,6 @@ impl Check {
         }
     }
 
-    /// Parses a string enum value, recording the error under `field`.
-    pub(crate) fn parse<T: std::str::FromStr<Err = String>>(
-        &mut self,
-        field: &str,
-        value: &str,
-    ) -> Option<T> {
-        match value.parse() {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.fail(field, e);
-                None
-            }
-        }
-    }
-
     /// Ends the check: an error naming every bad field, or `Ok`.
     pub(crate) fn finish(self) -> Result<()> {
         if self.errors.is_empty() {

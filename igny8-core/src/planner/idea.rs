@@ -275,3 +275,14 @@ impl Default for IdeaSort {
         }
     }
 }
+
+/// What tasks made from ideas get, beyond what the idea says.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueDefaults {
+    /// Target length when the idea has no estimate (default 1500).
+    pub target_word_count: Option<i64>,
+    /// Author profile for the tasks.
+    pub author_profile_id: Option<crate::ids::AuthorProfileId>,
+    /// Strategy for the tasks.
+    pub strategy_id: Option<crate::ids::StrategyId>,
+}

@@ -10,9 +10,10 @@ mod service;
 pub use cluster::{
     Cluster, ClusterFilter, ClusterPatch, ClusterSort, ClusterSortField, ClusterStatus, NewCluster,
 };
+pub(crate) use idea::check_keywords;
 pub use idea::{
     ContentIdea, ContentStructure, ContentType, IdeaFilter, IdeaPatch, IdeaSort, IdeaSortField,
-    IdeaStatus, NewIdea, OutlineSection,
+    IdeaStatus, NewIdea, OutlineSection, QueueDefaults,
 };
 pub use import::{ImportBatch, ImportRecord, ImportReport, ImportTotals, RowIssue};
 pub use keyword::{
@@ -20,7 +21,8 @@ pub use keyword::{
     KeywordSortField, KeywordSource, KeywordStatus, MAX_KEYWORD_LEN, ValidKeyword,
     ValidKeywordPatch, normalize_keyword,
 };
-pub use service::{ClusteringReport, Clusters, Keywords};
+pub(crate) use service::check_ids;
+pub use service::{ClusterOutcome, ClusteringReport, Clusters, Ideas, Keywords, MAX_BULK_IDS};
 
 use crate::ids::{ClusterId, KeywordId};
 

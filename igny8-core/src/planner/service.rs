@@ -18,7 +18,7 @@ const EXPORT_BATCH: u64 = 5000;
 /// Largest number of ids one bulk call may name.
 pub const MAX_BULK_IDS: usize = 10_000;
 
-fn check_ids<T>(ids: &[T]) -> Result<()> {
+pub(crate) fn check_ids<T>(ids: &[T]) -> Result<()> {
     if ids.is_empty() {
         return Err(Error::field("ids", "must name at least one id"));
     }
@@ -422,5 +422,103 @@ impl<S: Store> Clusters<'_, S> {
             });
         }
         Ok(report)
+    }
+}
+
+/// Content idea operations.
+#[derive(Debug)]
+pub struct Ideas<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Ideas<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates an idea.
+    pub async fn create(&self, scope: &Scope, idea: NewIdea) -> Result<ContentIdea> {
+        scope.require(Permission::Write)?;
+        self.store().create_idea(scope, &idea.validate()?).await
+    }
+
+    /// One idea.
+    pub async fn get(&self, scope: &Scope, id: IdeaId) -> Result<ContentIdea> {
+        scope.require(Permission::Read)?;
+        self.store().get_idea(scope, id).await
+    }
+
+    /// A filtered, ordered page of ideas.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &IdeaFilter,
+        sort: &IdeaSort,
+        page: &PageRequest,
+    ) -> Result<Page<ContentIdea>> {
+        scope.require(Permission::Read)?;
+        self.store().list_ideas(scope, filter, sort, page).await
+    }
+
+    /// Changes one idea; a status change must be allowed (new → queued → done…).
+    pub async fn update(&self, scope: &Scope, id: IdeaId, patch: IdeaPatch) -> Result<ContentIdea> {
+        scope.require(Permission::Write)?;
+        let patch = patch.validate()?;
+        if self.store().update_ideas(scope, &[id], &patch).await? == 0 {
+            let current = self.store().get_idea(scope, id).await?;
+            if let Some(next) = patch.status {
+                return Err(Error::field(
+                    "status",
+                    format!("an idea can't go from {} to {next}", current.status),
+                ));
+            }
+        }
+        self.store().get_idea(scope, id).await
+    }
+
+    /// Changes many ideas; the number changed (a status change skips ideas that can't make it).
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[IdeaId],
+        patch: IdeaPatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        if patch.title.is_some() {
+            return Err(Error::field("title", "can't be changed in bulk"));
+        }
+        self.store()
+            .update_ideas(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes ideas; the number deleted.
+    pub async fn delete(&self, scope: &Scope, ids: &[IdeaId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_ideas(scope, ids).await
+    }
+
+    /// Queues ideas to the writer: each new (or done) idea becomes a task and is marked queued.
+    pub async fn queue_to_writer(
+        &self,
+        scope: &Scope,
+        ids: &[IdeaId],
+        defaults: QueueDefaults,
+    ) -> Result<Vec<crate::writer::Task>> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        if let Some(w) = defaults.target_word_count {
+            let mut check = crate::validate::Check::new();
+            check.range(
+                "target_word_count",
+                w,
+                crate::writer::MIN_WORD_COUNT,
+                crate::writer::MAX_WORD_COUNT,
+            );
+            check.finish()?;
+        }
+        self.store().queue_ideas(scope, ids, &defaults).await
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod sql;
 
 use std::future::Future;
 
+pub use sql::migrate::SCHEMA_VERSION;
 pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
 
 use crate::credits::{
@@ -22,15 +23,25 @@ use crate::credits::{
 };
 use crate::error::Result;
 use crate::ids::*;
+use crate::jobs::{Job, JobFilter, JobKind, NewJob, Outcome, Progress};
 use crate::list::{Page, PageRequest};
 use crate::planner::{
     Cluster, ClusterFilter, ClusterPatch, ClusterSort, ExportRow, ImportBatch, ImportTotals,
     Keyword, KeywordFilter, KeywordSort, NewCluster, UnclusteredKeyword,
 };
 use crate::planner::{ClusterAssignment, KeywordSource, ValidKeyword};
+use crate::planner::{ContentIdea, IdeaFilter, IdeaPatch, IdeaSort, NewIdea, QueueDefaults};
+use crate::system::{Integration, IntegrationProvider, IntegrationRecord, StoredSetting};
 use crate::tenancy::{
     Account, AccountPatch, AccountRecord, NewSector, NewSite, Plan, PlanInput, Scope, Sector,
     SectorFilter, SectorPatch, Site, SitePatch, User, UserPatch, UserRecord,
+};
+use crate::thinker::{
+    AuthorProfile, AuthorProfileInput, Prompt, PromptType, Strategy, StrategyInput,
+};
+use crate::writer::{
+    Content, ContentFilter, ContentPatch, ContentSort, Image, ImageFilter, ImagePatch, NewContent,
+    NewImage, NewTask, Task, TaskFilter, TaskPatch, TaskSort,
 };
 
 /// Plans, accounts, users, sites and sectors.
@@ -344,13 +355,354 @@ pub trait CreditStore: Send + Sync {
     ) -> impl Future<Output = Result<Vec<UsageSummaryRow>>> + Send;
 }
 
+/// Content ideas.
+pub trait IdeaStore: Send + Sync {
+    /// Creates an idea in a sector (its cluster, if any, in the same sector).
+    fn create_idea(
+        &self,
+        scope: &Scope,
+        idea: &NewIdea,
+    ) -> impl Future<Output = Result<ContentIdea>> + Send;
+    /// One idea.
+    fn get_idea(
+        &self,
+        scope: &Scope,
+        id: IdeaId,
+    ) -> impl Future<Output = Result<ContentIdea>> + Send;
+    /// A filtered, ordered page.
+    fn list_ideas(
+        &self,
+        scope: &Scope,
+        filter: &IdeaFilter,
+        sort: &IdeaSort,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<ContentIdea>>> + Send;
+    /// Changes the scope's ideas among `ids`; a status change only applies to ideas allowed to
+    /// make it. The number changed.
+    fn update_ideas(
+        &self,
+        scope: &Scope,
+        ids: &[IdeaId],
+        patch: &IdeaPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes ideas; the number deleted.
+    fn delete_ideas(
+        &self,
+        scope: &Scope,
+        ids: &[IdeaId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Turns the ideas that may be queued into writer tasks and marks them queued; each idea is
+    /// claimed before its task is made, so concurrent calls never make two tasks of one idea.
+    /// The tasks made (ideas already queued, or of other accounts, are skipped).
+    fn queue_ideas(
+        &self,
+        scope: &Scope,
+        ids: &[IdeaId],
+        defaults: &QueueDefaults,
+    ) -> impl Future<Output = Result<Vec<Task>>> + Send;
+}
+
+/// Writer tasks, content and images.
+pub trait WriterStore: Send + Sync {
+    /// Creates a task (its idea, cluster, author profile and strategy must be the account's).
+    fn create_task(
+        &self,
+        scope: &Scope,
+        task: &NewTask,
+    ) -> impl Future<Output = Result<Task>> + Send;
+    /// One task.
+    fn get_task(&self, scope: &Scope, id: TaskId) -> impl Future<Output = Result<Task>> + Send;
+    /// A filtered, ordered page.
+    fn list_tasks(
+        &self,
+        scope: &Scope,
+        filter: &TaskFilter,
+        sort: &TaskSort,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Task>>> + Send;
+    /// Changes tasks (status changes only where allowed); the number changed.
+    fn update_tasks(
+        &self,
+        scope: &Scope,
+        ids: &[TaskId],
+        patch: &TaskPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes tasks; the number deleted.
+    fn delete_tasks(
+        &self,
+        scope: &Scope,
+        ids: &[TaskId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Creates content.
+    fn create_content(
+        &self,
+        scope: &Scope,
+        content: &NewContent,
+    ) -> impl Future<Output = Result<Content>> + Send;
+    /// One piece of content.
+    fn get_content(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+    ) -> impl Future<Output = Result<Content>> + Send;
+    /// A filtered, ordered page.
+    fn list_contents(
+        &self,
+        scope: &Scope,
+        filter: &ContentFilter,
+        sort: &ContentSort,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Content>>> + Send;
+    /// Changes content (status changes only where allowed); the number changed.
+    fn update_contents(
+        &self,
+        scope: &Scope,
+        ids: &[ContentId],
+        patch: &ContentPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes content (and its images); the number deleted.
+    fn delete_contents(
+        &self,
+        scope: &Scope,
+        ids: &[ContentId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Creates an image.
+    fn create_image(
+        &self,
+        scope: &Scope,
+        image: &NewImage,
+    ) -> impl Future<Output = Result<Image>> + Send;
+    /// One image.
+    fn get_image(&self, scope: &Scope, id: ImageId) -> impl Future<Output = Result<Image>> + Send;
+    /// A filtered page, by content then position.
+    fn list_images(
+        &self,
+        scope: &Scope,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Image>>> + Send;
+    /// Changes images (status changes only where allowed); the number changed.
+    fn update_images(
+        &self,
+        scope: &Scope,
+        ids: &[ImageId],
+        patch: &ImagePatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes images; the number deleted.
+    fn delete_images(
+        &self,
+        scope: &Scope,
+        ids: &[ImageId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+}
+
+/// Prompt overrides, author profiles and strategies.
+pub trait ThinkerStore: Send + Sync {
+    /// The account's prompt overrides.
+    fn list_prompts(&self, scope: &Scope) -> impl Future<Output = Result<Vec<Prompt>>> + Send;
+    /// Creates or replaces the override of one prompt (the template already checked).
+    fn put_prompt(
+        &self,
+        scope: &Scope,
+        prompt_type: PromptType,
+        template: &str,
+    ) -> impl Future<Output = Result<Prompt>> + Send;
+    /// Removes an override (back to the default); whether there was one.
+    fn delete_prompt(
+        &self,
+        scope: &Scope,
+        prompt_type: PromptType,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Creates an author profile.
+    fn create_author(
+        &self,
+        scope: &Scope,
+        input: &AuthorProfileInput,
+    ) -> impl Future<Output = Result<AuthorProfile>> + Send;
+    /// One author profile.
+    fn get_author(
+        &self,
+        scope: &Scope,
+        id: AuthorProfileId,
+    ) -> impl Future<Output = Result<AuthorProfile>> + Send;
+    /// The account's author profiles.
+    fn list_authors(
+        &self,
+        scope: &Scope,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<AuthorProfile>>> + Send;
+    /// Changes author profiles; the number changed.
+    fn update_authors(
+        &self,
+        scope: &Scope,
+        ids: &[AuthorProfileId],
+        input: &AuthorProfileInput,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes author profiles; the number deleted.
+    fn delete_authors(
+        &self,
+        scope: &Scope,
+        ids: &[AuthorProfileId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Creates a strategy.
+    fn create_strategy(
+        &self,
+        scope: &Scope,
+        input: &StrategyInput,
+    ) -> impl Future<Output = Result<Strategy>> + Send;
+    /// One strategy.
+    fn get_strategy(
+        &self,
+        scope: &Scope,
+        id: StrategyId,
+    ) -> impl Future<Output = Result<Strategy>> + Send;
+    /// The account's strategies, optionally of one sector.
+    fn list_strategies(
+        &self,
+        scope: &Scope,
+        sector: Option<SectorId>,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Strategy>>> + Send;
+    /// Changes strategies; the number changed.
+    fn update_strategies(
+        &self,
+        scope: &Scope,
+        ids: &[StrategyId],
+        input: &StrategyInput,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes strategies; the number deleted.
+    fn delete_strategies(
+        &self,
+        scope: &Scope,
+        ids: &[StrategyId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+}
+
+/// Settings and integrations.
+pub trait SystemStore: Send + Sync {
+    /// Stored settings of the account (`user: None`) or of one user.
+    fn list_settings(
+        &self,
+        scope: &Scope,
+        user: Option<UserId>,
+    ) -> impl Future<Output = Result<Vec<StoredSetting>>> + Send;
+    /// Stores a setting (the value already checked).
+    fn put_setting(
+        &self,
+        scope: &Scope,
+        user: Option<UserId>,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Removes a setting (back to its default); whether it was set.
+    fn delete_setting(
+        &self,
+        scope: &Scope,
+        user: Option<UserId>,
+        key: &str,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// The account's integrations (secrets masked).
+    fn list_integrations(
+        &self,
+        scope: &Scope,
+    ) -> impl Future<Output = Result<Vec<Integration>>> + Send;
+    /// Creates or changes the integration of a provider.
+    fn put_integration(
+        &self,
+        scope: &Scope,
+        record: &IntegrationRecord,
+    ) -> impl Future<Output = Result<Integration>> + Send;
+    /// Removes an integration; whether there was one.
+    fn delete_integration(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// The sealed secret of a provider's integration, for the core to open.
+    fn integration_secret(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
+}
+
+/// Durable jobs.
+pub trait JobStore: Send + Sync {
+    /// Queues a job.
+    fn enqueue_job(&self, scope: &Scope, job: &NewJob) -> impl Future<Output = Result<Job>> + Send;
+    /// One job.
+    fn get_job(&self, scope: &Scope, id: JobId) -> impl Future<Output = Result<Job>> + Send;
+    /// The account's jobs, newest first.
+    fn list_jobs(
+        &self,
+        scope: &Scope,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Job>>> + Send;
+    /// Cancels a queued job, or asks a running one to stop.
+    fn cancel_job(&self, scope: &Scope, id: JobId) -> impl Future<Output = Result<Job>> + Send;
+    /// Takes the next due job of `kinds` (any account) for `worker` with a lease: a queued job,
+    /// or a running one whose lease expired. Jobs out of attempts are failed instead.
+    fn claim_job(
+        &self,
+        worker: &str,
+        kinds: &[JobKind],
+        lease: std::time::Duration,
+    ) -> impl Future<Output = Result<Option<Job>>> + Send;
+    /// Records progress and extends the lease; `Err(LeaseLost)` style errors when the worker no
+    /// longer holds the job. Returns whether a cancel was requested.
+    fn report_progress(
+        &self,
+        id: JobId,
+        worker: &str,
+        progress: &Progress,
+        lease: std::time::Duration,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// Ends a run the worker holds.
+    fn finish_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        outcome: &Outcome,
+    ) -> impl Future<Output = Result<Job>> + Send;
+}
+
 /// Everything the services need from storage.
 pub trait Store:
-    TenancyStore + KeywordStore + ClusterStore + CreditStore + Clone + Send + Sync + 'static
+    TenancyStore
+    + KeywordStore
+    + ClusterStore
+    + IdeaStore
+    + WriterStore
+    + ThinkerStore
+    + SystemStore
+    + CreditStore
+    + JobStore
+    + Clone
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<S> Store for S where
-    S: TenancyStore + KeywordStore + ClusterStore + CreditStore + Clone + Send + Sync + 'static
+    S: TenancyStore
+        + KeywordStore
+        + ClusterStore
+        + IdeaStore
+        + WriterStore
+        + ThinkerStore
+        + SystemStore
+        + CreditStore
+        + JobStore
+        + Clone
+        + Send
+        + Sync
+        + 'static
 {
 }

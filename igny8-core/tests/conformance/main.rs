@@ -3,10 +3,12 @@
 //! its own fresh database, dropped afterwards). See `igny8_core::testing`.
 
 mod credits;
+mod jobs;
 mod keywords;
 mod planner;
 mod support;
 mod tenancy;
+mod writer;
 
 /// Declares each case once per backend: `sqlite::case`, `postgres::case`, `mysql::case`.
 macro_rules! conformance {
@@ -59,4 +61,11 @@ conformance! {
     credits::charge_and_release,
     credits::balance_never_negative_in_the_database,
     credits::usage_log_and_summary,
+    writer::ideas_queue_to_writer_once,
+    writer::tasks_content_and_images,
+    writer::prompts_authors_and_strategies,
+    writer::typed_settings_and_sealed_integrations,
+    jobs::concurrent_workers_never_share_a_job,
+    jobs::expired_leases_are_taken_over,
+    jobs::retries_and_cancellation,
 }

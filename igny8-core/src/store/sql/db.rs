@@ -184,14 +184,6 @@ impl Db {
 }
 
 impl Tx {
-    pub(crate) fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
-            Tx::MySql(_) => Backend::MySql,
-        }
-    }
-
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
@@ -453,6 +445,7 @@ macro_rules! runner {
             }
 
             /// Runs raw SQL with no parameters (DDL, pragmas).
+            #[allow(dead_code)]
             pub(crate) async fn raw(&mut self, sql: String) -> Result<()> {
                 match self {
                     $ty::Sqlite(x) => {

@@ -6,7 +6,7 @@
 //! Concurrent openers serialise on a lock (PostgreSQL advisory lock, MySQL `GET_LOCK`, SQLite's
 //! write lock), so N processes starting together migrate once.
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, Query};
 
 use super::SqlStore;
 use super::db::{Backend, Conn};

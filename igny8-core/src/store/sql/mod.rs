@@ -4,11 +4,16 @@
 mod clusters;
 mod credits;
 pub(crate) mod db;
+mod ideas;
 mod import;
+mod jobs;
 mod keywords;
 mod list;
 pub(crate) mod migrate;
+mod system;
 mod tenancy;
+mod thinker;
+mod writer;
 
 use std::sync::Arc;
 
@@ -18,7 +23,6 @@ pub use db::Backend;
 use db::{ConnectOptions, Db, FromDbRow};
 
 use crate::clock::{Clock, SystemClock};
-use crate::crypto::SecretBox;
 use crate::error::{Error, Result};
 use crate::tenancy::Scope;
 
@@ -136,7 +140,6 @@ pub struct SqlStore {
     url: Arc<str>,
     prefix: Arc<str>,
     clock: Arc<dyn Clock>,
-    secrets: Option<Arc<SecretBox>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -171,7 +174,6 @@ impl SqlStore {
             url: options.database_url.as_str().into(),
             prefix: prefix.into(),
             clock: Arc::new(SystemClock),
-            secrets: None,
         };
         if options.migrate {
             store.migrate().await?;
@@ -182,12 +184,6 @@ impl SqlStore {
     /// The same store reading time from `clock` (for tests of schedules and leases).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
-        self
-    }
-
-    /// The same store able to encrypt and decrypt stored secrets with `secrets`.
-    pub fn with_secrets(mut self, secrets: SecretBox) -> Self {
-        self.secrets = Some(Arc::new(secrets));
         self
     }
 
@@ -235,16 +231,6 @@ impl SqlStore {
 
     pub(crate) fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
-    }
-
-    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
-    pub(crate) fn secrets(&self) -> Result<&SecretBox> {
-        self.secrets.as_deref().ok_or_else(|| {
-            Error::Config("no secret key is configured, so secrets cannot be stored or read".into())
-        })
     }
 
     /// The prefixed name of a table.
@@ -295,6 +281,94 @@ impl SqlStore {
         }
         let mut conn = self.db.conn().await?;
         conn.execute(&q).await
+    }
+}
+
+impl SqlStore {
+    /// Inserts one row of `(column, value)` pairs; its id.
+    pub(crate) async fn insert_row(
+        &self,
+        table: T,
+        values: Vec<(&'static str, sea_query::SimpleExpr)>,
+        what: &'static str,
+    ) -> Result<i64> {
+        let (cols, vals): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+        let q = Query::insert()
+            .into_table(self.t(table))
+            .columns(cols)
+            .values_panic(vals)
+            .to_owned();
+        self.db
+            .conn()
+            .await?
+            .insert(&q)
+            .await
+            .map_err(tenancy::unique(what))
+    }
+
+    /// Updates the scope's rows among `ids` (and matching `only`, when given); the number
+    /// changed. `updated_at` is set too.
+    pub(crate) async fn update_rows<E: Entity>(
+        &self,
+        scope: &Scope,
+        ids: &[i64],
+        mut values: Vec<(&'static str, sea_query::SimpleExpr)>,
+        only: Option<sea_query::SimpleExpr>,
+        what: &'static str,
+    ) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        values.push(("updated_at", self.now_ms().into()));
+        let mut q = Query::update();
+        q.table(self.t(E::TABLE))
+            .values(values)
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(ids.iter().copied()));
+        if E::SITE_SCOPED
+            && let Some(site) = scope.site()
+        {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        if let Some(cond) = only {
+            q.and_where(cond);
+        }
+        self.db
+            .conn()
+            .await?
+            .execute(&q)
+            .await
+            .map_err(tenancy::unique(what))
+    }
+
+    /// Checks that row `id` of `table` is the scope's (and in `sector`, when given); `field`
+    /// names the reference in the error.
+    pub(crate) async fn check_ref(
+        &self,
+        table: T,
+        scope: &Scope,
+        id: i64,
+        sector: Option<crate::ids::SectorId>,
+        field: &str,
+        entity: &str,
+    ) -> Result<()> {
+        let mut q = Query::select();
+        q.expr(Expr::val(1i64))
+            .from(self.t(table))
+            .and_where(Expr::col("id").eq(id))
+            .and_where(Expr::col("account_id").eq(scope.account().get()));
+        if let Some(sector) = sector {
+            q.and_where(Expr::col("sector_id").eq(sector.get()));
+        }
+        let found: Option<i64> = self.db.conn().await?.optional(&q).await?;
+        match found {
+            Some(_) => Ok(()),
+            None if sector.is_some() => Err(Error::field(
+                field,
+                format!("{entity} {id} is not in this sector"),
+            )),
+            None => Err(Error::field(field, format!("{entity} {id} not found"))),
+        }
     }
 }
 

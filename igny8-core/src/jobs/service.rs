@@ -1,0 +1,94 @@
+//! Job operations for tenants (queue, read, cancel) and for workers (claim, report, finish).
+
+use std::time::Duration;
+
+use crate::Igny8;
+use crate::error::{Error, Result};
+use crate::ids::JobId;
+use crate::jobs::*;
+use crate::list::{Page, PageRequest};
+use crate::store::Store;
+use crate::tenancy::{Permission, Scope};
+
+/// The error a worker gets when another worker took its job over (its lease expired).
+pub fn is_lease_lost(e: &Error) -> bool {
+    matches!(e, Error::Conflict(m) if m.ends_with("is no longer held by this worker"))
+}
+
+/// Marker type naming the lease-lost condition in docs; see [`is_lease_lost`].
+#[derive(Debug, Clone, Copy)]
+pub struct LeaseLost;
+
+/// Job operations.
+#[derive(Debug)]
+pub struct Jobs<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Jobs<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Queues a job.
+    pub async fn enqueue(&self, scope: &Scope, job: NewJob) -> Result<Job> {
+        scope.require(Permission::Write)?;
+        if !job.payload.is_object() {
+            return Err(Error::field("payload", "must be a JSON object"));
+        }
+        self.store().enqueue_job(scope, &job).await
+    }
+
+    /// One job.
+    pub async fn get(&self, scope: &Scope, id: JobId) -> Result<Job> {
+        scope.require(Permission::Read)?;
+        self.store().get_job(scope, id).await
+    }
+
+    /// The account's jobs, newest first.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Job>> {
+        scope.require(Permission::Read)?;
+        self.store().list_jobs(scope, filter, page).await
+    }
+
+    /// Cancels a queued job at once, or asks a running one to stop.
+    pub async fn cancel(&self, scope: &Scope, id: JobId) -> Result<Job> {
+        scope.require(Permission::Write)?;
+        self.store().cancel_job(scope, id).await
+    }
+
+    /// Worker: takes the next due job of `kinds` (all kinds when empty) with a lease.
+    pub async fn claim(
+        &self,
+        worker: &str,
+        kinds: &[JobKind],
+        lease: Duration,
+    ) -> Result<Option<Job>> {
+        self.store().claim_job(worker, kinds, lease).await
+    }
+
+    /// Worker: reports progress and extends the lease. `Ok(true)` asks the worker to stop
+    /// (cancel requested); an error for which [`is_lease_lost`] holds means another worker
+    /// has the job now.
+    pub async fn report(
+        &self,
+        id: JobId,
+        worker: &str,
+        progress: &Progress,
+        lease: Duration,
+    ) -> Result<bool> {
+        self.store()
+            .report_progress(id, worker, progress, lease)
+            .await
+    }
+
+    /// Worker: ends a run.
+    pub async fn finish(&self, id: JobId, worker: &str, outcome: &Outcome) -> Result<Job> {
+        self.store().finish_job(id, worker, outcome).await
+    }
+}

@@ -1,0 +1,695 @@
+//! Writer tasks, content and images on SQL.
+
+use sea_query::{Expr, ExprTrait, SimpleExpr};
+
+use super::db::{DbRow, FromDbRow};
+use super::ideas::may_become;
+use super::keywords::like_pattern;
+use super::list::SortSpec;
+use super::{Entity, SqlStore, T, to_json};
+use crate::error::Result;
+use crate::ids::*;
+use crate::list::{CursorValue, Page, PageRequest};
+use crate::planner::{ContentStructure, ContentType, normalize_keyword};
+use crate::store::WriterStore;
+use crate::tenancy::Scope;
+use crate::writer::*;
+
+impl FromDbRow for Task {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(Task {
+            id: TaskId(r.get("id")?),
+            account_id: AccountId(r.get("account_id")?),
+            site_id: SiteId(r.get("site_id")?),
+            sector_id: SectorId(r.get("sector_id")?),
+            idea_id: r.get::<Option<i64>>("idea_id")?.map(IdeaId),
+            cluster_id: r.get::<Option<i64>>("cluster_id")?.map(ClusterId),
+            title: r.get("title")?,
+            brief: r.get("brief")?,
+            keywords: r.json("keywords")?,
+            content_type: r.parse("content_type")?,
+            content_structure: r.parse("content_structure")?,
+            target_word_count: r.get("target_word_count")?,
+            author_profile_id: r
+                .get::<Option<i64>>("author_profile_id")?
+                .map(AuthorProfileId),
+            strategy_id: r.get::<Option<i64>>("strategy_id")?.map(StrategyId),
+            status: r.parse("status")?,
+            scheduled_at: r.opt_time("scheduled_at")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
+        })
+    }
+}
+
+impl Entity for Task {
+    const TABLE: T = T::Tasks;
+    const ENTITY: &'static str = TaskId::ENTITY;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "sector_id",
+        "idea_id",
+        "cluster_id",
+        "title",
+        "brief",
+        "keywords",
+        "content_type",
+        "content_structure",
+        "target_word_count",
+        "author_profile_id",
+        "strategy_id",
+        "status",
+        "scheduled_at",
+        "created_at",
+        "updated_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+impl FromDbRow for Content {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(Content {
+            id: ContentId(r.get("id")?),
+            account_id: AccountId(r.get("account_id")?),
+            site_id: SiteId(r.get("site_id")?),
+            sector_id: SectorId(r.get("sector_id")?),
+            task_id: r.get::<Option<i64>>("task_id")?.map(TaskId),
+            title: r.get("title")?,
+            html: r.get("html")?,
+            meta_title: r.get("meta_title")?,
+            meta_description: r.get("meta_description")?,
+            primary_keyword: r.get("primary_keyword")?,
+            secondary_keywords: r.json("secondary_keywords")?,
+            tags: r.json("tags")?,
+            categories: r.json("categories")?,
+            word_count: r.get("word_count")?,
+            status: r.parse("status")?,
+            wp_post_id: r.get("wp_post_id")?,
+            wp_url: r.get("wp_url")?,
+            published_at: r.opt_time("published_at")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
+        })
+    }
+}
+
+impl Entity for Content {
+    const TABLE: T = T::Contents;
+    const ENTITY: &'static str = ContentId::ENTITY;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "sector_id",
+        "task_id",
+        "title",
+        "html",
+        "meta_title",
+        "meta_description",
+        "primary_keyword",
+        "secondary_keywords",
+        "tags",
+        "categories",
+        "word_count",
+        "status",
+        "wp_post_id",
+        "wp_url",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+impl FromDbRow for Image {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(Image {
+            id: ImageId(r.get("id")?),
+            account_id: AccountId(r.get("account_id")?),
+            site_id: SiteId(r.get("site_id")?),
+            sector_id: SectorId(r.get("sector_id")?),
+            content_id: r.get::<Option<i64>>("content_id")?.map(ContentId),
+            task_id: r.get::<Option<i64>>("task_id")?.map(TaskId),
+            kind: r.parse("kind")?,
+            position: r.get("position")?,
+            prompt: r.get("prompt")?,
+            negative_prompt: r.get("negative_prompt")?,
+            provider: r.get("provider")?,
+            model: r.get("model")?,
+            size: r.get("size")?,
+            url: r.get("url")?,
+            file_path: r.get("file_path")?,
+            alt_text: r.get("alt_text")?,
+            status: r.parse("status")?,
+            error: r.get("error")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
+        })
+    }
+}
+
+impl Entity for Image {
+    const TABLE: T = T::Images;
+    const ENTITY: &'static str = ImageId::ENTITY;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "sector_id",
+        "content_id",
+        "task_id",
+        "kind",
+        "position",
+        "prompt",
+        "negative_prompt",
+        "provider",
+        "model",
+        "size",
+        "url",
+        "file_path",
+        "alt_text",
+        "status",
+        "error",
+        "created_at",
+        "updated_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+fn title_search(
+    q: &mut sea_query::SelectStatement,
+    t: &sea_query::DynIden,
+    search: &Option<String>,
+) {
+    if let Some(text) = search
+        .as_deref()
+        .map(normalize_keyword)
+        .filter(|s| !s.is_empty())
+    {
+        q.and_where(
+            sea_query::Func::lower(Expr::col((t.clone(), "title")))
+                .like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
+        );
+    }
+}
+
+impl WriterStore for SqlStore {
+    async fn create_task(&self, scope: &Scope, t: &NewTask) -> Result<Task> {
+        let site = self.sector_site(scope, t.sector_id).await?;
+        if let Some(id) = t.idea_id {
+            self.check_ref(
+                T::Ideas,
+                scope,
+                id.get(),
+                Some(t.sector_id),
+                "idea_id",
+                "idea",
+            )
+            .await?;
+        }
+        if let Some(id) = t.cluster_id {
+            self.check_ref(
+                T::Clusters,
+                scope,
+                id.get(),
+                Some(t.sector_id),
+                "cluster_id",
+                "cluster",
+            )
+            .await?;
+        }
+        if let Some(id) = t.author_profile_id {
+            self.check_ref(
+                T::AuthorProfiles,
+                scope,
+                id.get(),
+                None,
+                "author_profile_id",
+                "author profile",
+            )
+            .await?;
+        }
+        if let Some(id) = t.strategy_id {
+            self.check_ref(
+                T::Strategies,
+                scope,
+                id.get(),
+                None,
+                "strategy_id",
+                "strategy",
+            )
+            .await?;
+        }
+        let now = self.now_ms();
+        let id = self
+            .insert_row(
+                T::Tasks,
+                vec![
+                    ("account_id", scope.account().get().into()),
+                    ("site_id", site.get().into()),
+                    ("sector_id", t.sector_id.get().into()),
+                    ("idea_id", t.idea_id.map(|i| i.get()).into()),
+                    ("cluster_id", t.cluster_id.map(|i| i.get()).into()),
+                    ("title", t.title.clone().into()),
+                    ("brief", t.brief.clone().into()),
+                    ("keywords", to_json(&t.keywords).into()),
+                    (
+                        "content_type",
+                        t.content_type.unwrap_or(ContentType::Post).as_str().into(),
+                    ),
+                    (
+                        "content_structure",
+                        t.content_structure
+                            .unwrap_or(ContentStructure::Article)
+                            .as_str()
+                            .into(),
+                    ),
+                    (
+                        "target_word_count",
+                        t.target_word_count.unwrap_or(DEFAULT_WORD_COUNT).into(),
+                    ),
+                    (
+                        "author_profile_id",
+                        t.author_profile_id.map(|i| i.get()).into(),
+                    ),
+                    ("strategy_id", t.strategy_id.map(|i| i.get()).into()),
+                    ("status", TaskStatus::Queued.as_str().into()),
+                    (
+                        "scheduled_at",
+                        t.scheduled_at.map(|d| d.timestamp_millis()).into(),
+                    ),
+                    ("created_at", now.into()),
+                    ("updated_at", now.into()),
+                ],
+                "this task",
+            )
+            .await?;
+        self.get_task(scope, TaskId(id)).await
+    }
+
+    async fn get_task(&self, scope: &Scope, id: TaskId) -> Result<Task> {
+        self.fetch_scoped(scope, id.get()).await
+    }
+
+    async fn list_tasks(
+        &self,
+        scope: &Scope,
+        f: &TaskFilter,
+        sort: &TaskSort,
+        page: &PageRequest,
+    ) -> Result<Page<Task>> {
+        let t = self.t(T::Tasks);
+        let col = |c: &'static str| Expr::col((t.clone(), c));
+        let mut q = self.scoped::<Task>(scope);
+        if let Some(v) = f.site_id {
+            q.and_where(col("site_id").eq(v.get()));
+        }
+        if let Some(v) = f.sector_id {
+            q.and_where(col("sector_id").eq(v.get()));
+        }
+        if let Some(v) = f.status {
+            q.and_where(col("status").eq(v.as_str()));
+        }
+        if let Some(v) = f.cluster_id {
+            q.and_where(col("cluster_id").eq(v.get()));
+        }
+        if let Some(v) = f.idea_id {
+            q.and_where(col("idea_id").eq(v.get()));
+        }
+        if let Some(ids) = &f.ids {
+            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
+        }
+        title_search(&mut q, &t, &f.search);
+        let id = |x: &Task| x.id.get();
+        let d = sort.descending;
+        let spec = match sort.field {
+            TaskSortField::Id => {
+                SortSpec::new("id", d, |x: &Task| CursorValue::Int(x.id.get()), id)
+            }
+            TaskSortField::Title => {
+                SortSpec::new("title", d, |x| CursorValue::Text(x.title.clone()), id)
+            }
+            TaskSortField::TargetWordCount => SortSpec::new(
+                "target_word_count",
+                d,
+                |x| CursorValue::Int(x.target_word_count),
+                id,
+            ),
+            TaskSortField::CreatedAt => SortSpec::new(
+                "created_at",
+                d,
+                |x| CursorValue::Int(x.created_at.timestamp_millis()),
+                id,
+            ),
+        };
+        self.list_page(q, t.clone(), &spec, page).await
+    }
+
+    async fn update_tasks(&self, scope: &Scope, ids: &[TaskId], p: &TaskPatch) -> Result<u64> {
+        if let Some(Some(id)) = p.author_profile_id {
+            self.check_ref(
+                T::AuthorProfiles,
+                scope,
+                id.get(),
+                None,
+                "author_profile_id",
+                "author profile",
+            )
+            .await?;
+        }
+        if let Some(Some(id)) = p.strategy_id {
+            self.check_ref(
+                T::Strategies,
+                scope,
+                id.get(),
+                None,
+                "strategy_id",
+                "strategy",
+            )
+            .await?;
+        }
+        let mut v: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(x) = &p.title {
+            v.push(("title", x.clone().into()));
+        }
+        if let Some(x) = &p.brief {
+            v.push(("brief", x.clone().into()));
+        }
+        if let Some(x) = &p.keywords {
+            v.push(("keywords", to_json(x).into()));
+        }
+        if let Some(x) = p.content_type {
+            v.push(("content_type", x.as_str().into()));
+        }
+        if let Some(x) = p.content_structure {
+            v.push(("content_structure", x.as_str().into()));
+        }
+        if let Some(x) = p.target_word_count {
+            v.push(("target_word_count", x.into()));
+        }
+        if let Some(x) = p.author_profile_id {
+            v.push(("author_profile_id", x.map(|i| i.get()).into()));
+        }
+        if let Some(x) = p.strategy_id {
+            v.push(("strategy_id", x.map(|i| i.get()).into()));
+        }
+        if let Some(x) = p.scheduled_at {
+            v.push(("scheduled_at", x.map(|d| d.timestamp_millis()).into()));
+        }
+        let only = p.status.map(|next| {
+            v.push(("status", next.as_str().into()));
+            may_become(
+                TaskStatus::ALL,
+                next,
+                TaskStatus::can_become,
+                TaskStatus::as_str,
+            )
+        });
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.update_rows::<Task>(scope, &ids, v, only, "this task")
+            .await
+    }
+
+    async fn delete_tasks(&self, scope: &Scope, ids: &[TaskId]) -> Result<u64> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.delete_scoped::<Task>(scope, &ids).await
+    }
+
+    async fn create_content(&self, scope: &Scope, c: &NewContent) -> Result<Content> {
+        let site = self.sector_site(scope, c.sector_id).await?;
+        if let Some(id) = c.task_id {
+            self.check_ref(
+                T::Tasks,
+                scope,
+                id.get(),
+                Some(c.sector_id),
+                "task_id",
+                "task",
+            )
+            .await?;
+        }
+        let now = self.now_ms();
+        let id = self
+            .insert_row(
+                T::Contents,
+                vec![
+                    ("account_id", scope.account().get().into()),
+                    ("site_id", site.get().into()),
+                    ("sector_id", c.sector_id.get().into()),
+                    ("task_id", c.task_id.map(|i| i.get()).into()),
+                    ("title", c.title.clone().into()),
+                    ("html", c.html.clone().into()),
+                    ("meta_title", c.meta_title.clone().into()),
+                    ("meta_description", c.meta_description.clone().into()),
+                    ("primary_keyword", c.primary_keyword.clone().into()),
+                    ("secondary_keywords", to_json(&c.secondary_keywords).into()),
+                    ("tags", to_json(&c.tags).into()),
+                    ("categories", to_json(&c.categories).into()),
+                    ("word_count", count_words(&c.html).into()),
+                    ("status", ContentStatus::Draft.as_str().into()),
+                    ("created_at", now.into()),
+                    ("updated_at", now.into()),
+                ],
+                "this content",
+            )
+            .await?;
+        self.get_content(scope, ContentId(id)).await
+    }
+
+    async fn get_content(&self, scope: &Scope, id: ContentId) -> Result<Content> {
+        self.fetch_scoped(scope, id.get()).await
+    }
+
+    async fn list_contents(
+        &self,
+        scope: &Scope,
+        f: &ContentFilter,
+        sort: &ContentSort,
+        page: &PageRequest,
+    ) -> Result<Page<Content>> {
+        let t = self.t(T::Contents);
+        let col = |c: &'static str| Expr::col((t.clone(), c));
+        let mut q = self.scoped::<Content>(scope);
+        if let Some(v) = f.site_id {
+            q.and_where(col("site_id").eq(v.get()));
+        }
+        if let Some(v) = f.sector_id {
+            q.and_where(col("sector_id").eq(v.get()));
+        }
+        if let Some(v) = f.status {
+            q.and_where(col("status").eq(v.as_str()));
+        }
+        if let Some(v) = f.task_id {
+            q.and_where(col("task_id").eq(v.get()));
+        }
+        if let Some(ids) = &f.ids {
+            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
+        }
+        title_search(&mut q, &t, &f.search);
+        let id = |x: &Content| x.id.get();
+        let d = sort.descending;
+        let spec = match sort.field {
+            ContentSortField::Id => {
+                SortSpec::new("id", d, |x: &Content| CursorValue::Int(x.id.get()), id)
+            }
+            ContentSortField::Title => {
+                SortSpec::new("title", d, |x| CursorValue::Text(x.title.clone()), id)
+            }
+            ContentSortField::WordCount => {
+                SortSpec::new("word_count", d, |x| CursorValue::Int(x.word_count), id)
+            }
+            ContentSortField::CreatedAt => SortSpec::new(
+                "created_at",
+                d,
+                |x| CursorValue::Int(x.created_at.timestamp_millis()),
+                id,
+            ),
+            ContentSortField::UpdatedAt => SortSpec::new(
+                "updated_at",
+                d,
+                |x| CursorValue::Int(x.updated_at.timestamp_millis()),
+                id,
+            ),
+        };
+        self.list_page(q, t.clone(), &spec, page).await
+    }
+
+    async fn update_contents(
+        &self,
+        scope: &Scope,
+        ids: &[ContentId],
+        p: &ContentPatch,
+    ) -> Result<u64> {
+        let mut v: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(x) = &p.title {
+            v.push(("title", x.clone().into()));
+        }
+        if let Some(x) = &p.html {
+            v.push(("html", x.clone().into()));
+            v.push(("word_count", count_words(x).into()));
+        }
+        if let Some(x) = &p.meta_title {
+            v.push(("meta_title", x.clone().into()));
+        }
+        if let Some(x) = &p.meta_description {
+            v.push(("meta_description", x.clone().into()));
+        }
+        if let Some(x) = &p.primary_keyword {
+            v.push(("primary_keyword", x.clone().into()));
+        }
+        if let Some(x) = &p.secondary_keywords {
+            v.push(("secondary_keywords", to_json(x).into()));
+        }
+        if let Some(x) = &p.tags {
+            v.push(("tags", to_json(x).into()));
+        }
+        if let Some(x) = &p.categories {
+            v.push(("categories", to_json(x).into()));
+        }
+        let only = p.status.map(|next| {
+            v.push(("status", next.as_str().into()));
+            may_become(
+                ContentStatus::ALL,
+                next,
+                ContentStatus::can_become,
+                ContentStatus::as_str,
+            )
+        });
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.update_rows::<Content>(scope, &ids, v, only, "this content")
+            .await
+    }
+
+    async fn delete_contents(&self, scope: &Scope, ids: &[ContentId]) -> Result<u64> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.delete_scoped::<Content>(scope, &ids).await
+    }
+
+    async fn create_image(&self, scope: &Scope, i: &NewImage) -> Result<Image> {
+        let site = self.sector_site(scope, i.sector_id).await?;
+        if let Some(id) = i.content_id {
+            self.check_ref(
+                T::Contents,
+                scope,
+                id.get(),
+                Some(i.sector_id),
+                "content_id",
+                "content",
+            )
+            .await?;
+        }
+        if let Some(id) = i.task_id {
+            self.check_ref(
+                T::Tasks,
+                scope,
+                id.get(),
+                Some(i.sector_id),
+                "task_id",
+                "task",
+            )
+            .await?;
+        }
+        let now = self.now_ms();
+        let id = self
+            .insert_row(
+                T::Images,
+                vec![
+                    ("account_id", scope.account().get().into()),
+                    ("site_id", site.get().into()),
+                    ("sector_id", i.sector_id.get().into()),
+                    ("content_id", i.content_id.map(|x| x.get()).into()),
+                    ("task_id", i.task_id.map(|x| x.get()).into()),
+                    ("kind", i.kind.as_str().into()),
+                    ("position", i.position.into()),
+                    ("prompt", i.prompt.clone().into()),
+                    ("negative_prompt", i.negative_prompt.clone().into()),
+                    ("size", i.size.clone().into()),
+                    ("alt_text", i.alt_text.clone().into()),
+                    ("status", ImageStatus::Pending.as_str().into()),
+                    ("created_at", now.into()),
+                    ("updated_at", now.into()),
+                ],
+                "this image",
+            )
+            .await?;
+        self.get_image(scope, ImageId(id)).await
+    }
+
+    async fn get_image(&self, scope: &Scope, id: ImageId) -> Result<Image> {
+        self.fetch_scoped(scope, id.get()).await
+    }
+
+    async fn list_images(
+        &self,
+        scope: &Scope,
+        f: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Image>> {
+        let t = self.t(T::Images);
+        let col = |c: &'static str| Expr::col((t.clone(), c));
+        let mut q = self.scoped::<Image>(scope);
+        if let Some(v) = f.site_id {
+            q.and_where(col("site_id").eq(v.get()));
+        }
+        if let Some(v) = f.sector_id {
+            q.and_where(col("sector_id").eq(v.get()));
+        }
+        if let Some(v) = f.content_id {
+            q.and_where(col("content_id").eq(v.get()));
+        }
+        if let Some(v) = f.kind {
+            q.and_where(col("kind").eq(v.as_str()));
+        }
+        if let Some(v) = f.status {
+            q.and_where(col("status").eq(v.as_str()));
+        }
+        if let Some(ids) = &f.ids {
+            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
+        }
+        let spec = SortSpec::new(
+            "id",
+            false,
+            |x: &Image| CursorValue::Int(x.id.get()),
+            |x| x.id.get(),
+        );
+        self.list_page(q, t.clone(), &spec, page).await
+    }
+
+    async fn update_images(&self, scope: &Scope, ids: &[ImageId], p: &ImagePatch) -> Result<u64> {
+        let mut v: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(x) = &p.prompt {
+            v.push(("prompt", x.clone().into()));
+        }
+        if let Some(x) = &p.negative_prompt {
+            v.push(("negative_prompt", x.clone().into()));
+        }
+        if let Some(x) = &p.size {
+            v.push(("size", x.clone().into()));
+        }
+        if let Some(x) = &p.alt_text {
+            v.push(("alt_text", x.clone().into()));
+        }
+        if let Some(x) = p.position {
+            v.push(("position", x.into()));
+        }
+        let only = p.status.map(|next| {
+            v.push(("status", next.as_str().into()));
+            may_become(
+                ImageStatus::ALL,
+                next,
+                ImageStatus::can_become,
+                ImageStatus::as_str,
+            )
+        });
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.update_rows::<Image>(scope, &ids, v, only, "this image")
+            .await
+    }
+
+    async fn delete_images(&self, scope: &Scope, ids: &[ImageId]) -> Result<u64> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.delete_scoped::<Image>(scope, &ids).await
+    }
+}

@@ -1,0 +1,143 @@
+//! Settings (typed, with defaults) and integrations (secrets sealed with the deployment key).
+
+use serde_json::Value;
+
+use crate::Igny8;
+use crate::crypto::mask_secret;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::system::*;
+use crate::tenancy::{Permission, Scope};
+
+/// Settings and integrations.
+#[derive(Debug)]
+pub struct System<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> System<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    fn owner(scope: &Scope, level: SettingLevel) -> Result<Option<crate::ids::UserId>> {
+        match level {
+            SettingLevel::Account => Ok(None),
+            SettingLevel::User => scope
+                .user_id()
+                .map(Some)
+                .ok_or_else(|| Error::Forbidden("user settings belong to a signed-in user".into())),
+        }
+    }
+
+    /// Every setting of `level` with its effective value (account settings, or the acting
+    /// user's own).
+    pub async fn settings(&self, scope: &Scope, level: SettingLevel) -> Result<Vec<Setting>> {
+        scope.require(Permission::Read)?;
+        let user = Self::owner(scope, level)?;
+        let stored = self.store().list_settings(scope, user).await?;
+        Ok(SETTINGS
+            .iter()
+            .filter(|d| d.level == level)
+            .map(|d| {
+                let found = stored.iter().find(|s| s.key == d.key);
+                Setting {
+                    key: d.key.to_owned(),
+                    value: found.map(|s| s.value.clone()).unwrap_or_else(d.default),
+                    level,
+                    is_set: found.is_some(),
+                    updated_at: found.map(|s| s.updated_at),
+                }
+            })
+            .collect())
+    }
+
+    /// The effective value of one setting.
+    pub async fn setting(&self, scope: &Scope, key: &str) -> Result<Value> {
+        let def = setting_def(key)?;
+        let all = self.settings(scope, def.level).await?;
+        Ok(all
+            .into_iter()
+            .find(|s| s.key == key)
+            .map(|s| s.value)
+            .unwrap_or_else(def.default))
+    }
+
+    /// Sets a setting: an account setting needs the manage permission, a user setting is the
+    /// acting user's own. The value is checked against the setting's type.
+    pub async fn set_setting(&self, scope: &Scope, key: &str, value: &Value) -> Result<Setting> {
+        let def = setting_def(key)?;
+        if def.level == SettingLevel::Account {
+            scope.require(Permission::Manage)?;
+        }
+        let user = Self::owner(scope, def.level)?;
+        let value = def.check(value)?;
+        self.store().put_setting(scope, user, key, &value).await?;
+        let all = self.settings(scope, def.level).await?;
+        all.into_iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| Error::Internal("a setting vanished".into()))
+    }
+
+    /// Puts a setting back to its default; whether it was set.
+    pub async fn reset_setting(&self, scope: &Scope, key: &str) -> Result<bool> {
+        let def = setting_def(key)?;
+        if def.level == SettingLevel::Account {
+            scope.require(Permission::Manage)?;
+        }
+        let user = Self::owner(scope, def.level)?;
+        self.store().delete_setting(scope, user, key).await
+    }
+
+    /// The account's integrations (keys masked).
+    pub async fn integrations(&self, scope: &Scope) -> Result<Vec<Integration>> {
+        scope.require(Permission::Read)?;
+        self.store().list_integrations(scope).await
+    }
+
+    /// Creates or changes the integration of a provider; a new key is sealed with the
+    /// deployment key before it is stored and only its masked hint is ever shown.
+    pub async fn set_integration(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+        input: IntegrationInput,
+    ) -> Result<Integration> {
+        scope.require(Permission::Manage)?;
+        let input = input.validate()?;
+        let secret = match input.api_key.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(key) => Some(Some((self.core.secrets()?.seal(key)?, mask_secret(key)))),
+        };
+        let record = IntegrationRecord {
+            provider,
+            config: input.config,
+            secret,
+            is_active: input.is_active,
+        };
+        self.store().put_integration(scope, &record).await
+    }
+
+    /// Removes a provider's integration; whether there was one.
+    pub async fn remove_integration(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+    ) -> Result<bool> {
+        scope.require(Permission::Manage)?;
+        self.store().delete_integration(scope, provider).await
+    }
+
+    /// The provider's API key in clear, for calling the provider (never for showing).
+    pub async fn integration_key(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+    ) -> Result<Option<String>> {
+        match self.store().integration_secret(scope, provider).await? {
+            None => Ok(None),
+            Some(sealed) => self.core.secrets()?.open(&sealed).map(Some),
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Content: written articles.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::string_enum;
+use crate::error::Result;
+use crate::ids::*;
+use crate::list::Sort;
+use crate::validate::Check;
+
+string_enum! {
+    /// Where a piece of content stands.
+    pub enum ContentStatus {
+        /// Written, not reviewed.
+        Draft => "draft",
+        /// Waiting for review.
+        Review => "review",
+        /// Published on the site.
+        Published => "published",
+    }
+}
+
+impl ContentStatus {
+    /// Allowed changes: draft ⇄ review, draft or review → published, published → draft (unpublished).
+    pub fn can_become(self, next: ContentStatus) -> bool {
+        use ContentStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Draft, Review)
+                    | (Review, Draft)
+                    | (Draft, Published)
+                    | (Review, Published)
+                    | (Published, Draft)
+            )
+    }
+}
+
+/// A written piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    /// Id.
+    pub id: ContentId,
+    /// The account.
+    pub account_id: AccountId,
+    /// The site.
+    pub site_id: SiteId,
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The task it was written for.
+    pub task_id: Option<TaskId>,
+    /// Title.
+    pub title: String,
+    /// HTML body.
+    pub html: String,
+    /// SEO title.
+    pub meta_title: Option<String>,
+    /// SEO description.
+    pub meta_description: Option<String>,
+    /// Main keyword.
+    pub primary_keyword: Option<String>,
+    /// Other keywords.
+    pub secondary_keywords: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Words in the body.
+    pub word_count: i64,
+    /// Status.
+    pub status: ContentStatus,
+    /// The WordPress post, once published.
+    pub wp_post_id: Option<i64>,
+    /// The post's URL.
+    pub wp_url: Option<String>,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Counts the words of an HTML body (text outside tags, entities as one character).
+pub fn count_words(html: &str) -> i64 {
+    let mut words = 0;
+    let mut in_tag = false;
+    let mut in_word = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                in_word = false;
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if c.is_alphanumeric() => {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+            }
+            '\'' | '’' | '-' if in_word => {}
+            _ => in_word = false,
+        }
+    }
+    words
+}
+
+fn check_list(check: &mut Check, field: &str, items: &mut Vec<String>, max_items: usize) {
+    items
+        .iter_mut()
+        .for_each(|t| *t = crate::validate::collapse_whitespace(t));
+    items.retain(|t| !t.is_empty());
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|t| seen.insert(t.to_lowercase()));
+    if items.len() > max_items {
+        check.fail(field, format!("may hold at most {max_items} entries"));
+    }
+    if items.iter().any(|t| t.chars().count() > 200) {
+        check.fail(field, "has an entry over 200 characters");
+    }
+}
+
+/// Input for new content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewContent {
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The task (same sector).
+    pub task_id: Option<TaskId>,
+    /// Title.
+    pub title: String,
+    /// HTML body.
+    #[serde(default)]
+    pub html: String,
+    /// SEO title.
+    pub meta_title: Option<String>,
+    /// SEO description.
+    pub meta_description: Option<String>,
+    /// Main keyword.
+    pub primary_keyword: Option<String>,
+    /// Other keywords.
+    #[serde(default)]
+    pub secondary_keywords: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Categories.
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+/// Longest HTML body (bytes).
+pub const MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
+
+impl NewContent {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        self.title = check.name("title", &self.title, 500);
+        if self.html.len() > MAX_HTML_BYTES {
+            check.fail("html", "is larger than 2 MiB");
+        }
+        self.meta_title = check.opt_text("meta_title", self.meta_title.as_deref(), 300);
+        self.meta_description =
+            check.opt_text("meta_description", self.meta_description.as_deref(), 1000);
+        self.primary_keyword =
+            check.opt_text("primary_keyword", self.primary_keyword.as_deref(), 255);
+        check_list(
+            &mut check,
+            "secondary_keywords",
+            &mut self.secondary_keywords,
+            100,
+        );
+        check_list(&mut check, "tags", &mut self.tags, 50);
+        check_list(&mut check, "categories", &mut self.categories, 20);
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Changes to content.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ContentPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New body.
+    pub html: Option<String>,
+    /// New SEO title, or clear it.
+    pub meta_title: Option<Option<String>>,
+    /// New SEO description, or clear it.
+    pub meta_description: Option<Option<String>>,
+    /// New main keyword, or clear it.
+    pub primary_keyword: Option<Option<String>>,
+    /// New other keywords.
+    pub secondary_keywords: Option<Vec<String>>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+    /// New categories.
+    pub categories: Option<Vec<String>>,
+    /// New status (allowed changes only).
+    pub status: Option<ContentStatus>,
+}
+
+impl ContentPatch {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        if let Some(t) = &self.title {
+            self.title = Some(check.name("title", t, 500));
+        }
+        if self.html.as_ref().is_some_and(|h| h.len() > MAX_HTML_BYTES) {
+            check.fail("html", "is larger than 2 MiB");
+        }
+        if let Some(v) = &self.meta_title {
+            self.meta_title = Some(check.opt_text("meta_title", v.as_deref(), 300));
+        }
+        if let Some(v) = &self.meta_description {
+            self.meta_description = Some(check.opt_text("meta_description", v.as_deref(), 1000));
+        }
+        if let Some(v) = &self.primary_keyword {
+            self.primary_keyword = Some(check.opt_text("primary_keyword", v.as_deref(), 255));
+        }
+        if let Some(v) = &mut self.secondary_keywords {
+            check_list(&mut check, "secondary_keywords", v, 100);
+        }
+        if let Some(v) = &mut self.tags {
+            check_list(&mut check, "tags", v, 50);
+        }
+        if let Some(v) = &mut self.categories {
+            check_list(&mut check, "categories", v, 20);
+        }
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Filters of the content list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContentFilter {
+    /// Only this site.
+    pub site_id: Option<SiteId>,
+    /// Only this sector.
+    pub sector_id: Option<SectorId>,
+    /// Only this status.
+    pub status: Option<ContentStatus>,
+    /// Only this task.
+    pub task_id: Option<TaskId>,
+    /// Titles containing this text.
+    pub search: Option<String>,
+    /// Only these ids.
+    pub ids: Option<Vec<ContentId>>,
+}
+
+string_enum! {
+    /// Fields the content list can be ordered by.
+    pub enum ContentSortField {
+        /// Creation order.
+        Id => "id",
+        /// Title.
+        Title => "title",
+        /// Length.
+        WordCount => "word_count",
+        /// Creation time.
+        CreatedAt => "created_at",
+        /// Last change.
+        UpdatedAt => "updated_at",
+    }
+}
+
+/// The content list's ordering.
+pub type ContentSort = Sort<ContentSortField>;
+
+impl Default for ContentSort {
+    fn default() -> Self {
+        Sort {
+            field: ContentSortField::Id,
+            descending: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_counted_outside_tags() {
+        assert_eq!(
+            count_words("<h2 class=\"x\">Hello world</h2><p>It's a well-known fact.</p>"),
+            6
+        );
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("<p>café crème</p>"), 2);
+    }
+
+    #[test]
+    fn status_changes() {
+        use ContentStatus::*;
+        assert!(Draft.can_become(Published));
+        assert!(!Published.can_become(Review));
+    }
+}

@@ -1,0 +1,208 @@
+//! Images of content: featured and in-article.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::string_enum;
+use crate::error::Result;
+use crate::ids::*;
+use crate::validate::Check;
+
+string_enum! {
+    /// Where an image goes.
+    pub enum ImageKind {
+        /// The post's featured image.
+        Featured => "featured",
+        /// An image inside the article.
+        InArticle => "in_article",
+    }
+}
+
+string_enum! {
+    /// Where an image stands.
+    pub enum ImageStatus {
+        /// Has a prompt, not rendered yet.
+        Pending => "pending",
+        /// Being rendered.
+        Generating => "generating",
+        /// Rendered.
+        Generated => "generated",
+        /// Rendering failed.
+        Failed => "failed",
+    }
+}
+
+impl ImageStatus {
+    /// Allowed changes: pending → generating → generated or failed; failed or generated → pending.
+    pub fn can_become(self, next: ImageStatus) -> bool {
+        use ImageStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Pending, Generating)
+                    | (Generating, Generated)
+                    | (Generating, Failed)
+                    | (Generating, Pending)
+                    | (Failed, Pending)
+                    | (Generated, Pending)
+            )
+    }
+}
+
+/// An image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// Id.
+    pub id: ImageId,
+    /// The account.
+    pub account_id: AccountId,
+    /// The site.
+    pub site_id: SiteId,
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The content it illustrates.
+    pub content_id: Option<ContentId>,
+    /// The task.
+    pub task_id: Option<TaskId>,
+    /// Featured or in-article.
+    pub kind: ImageKind,
+    /// Order among the in-article images (0 for featured).
+    pub position: i64,
+    /// The prompt.
+    pub prompt: String,
+    /// What to avoid.
+    pub negative_prompt: Option<String>,
+    /// The provider that rendered it.
+    pub provider: Option<String>,
+    /// The model.
+    pub model: Option<String>,
+    /// Size, e.g. `1024x1024`.
+    pub size: Option<String>,
+    /// Where it can be fetched.
+    pub url: Option<String>,
+    /// Where it is stored on disk.
+    pub file_path: Option<String>,
+    /// Alt text.
+    pub alt_text: Option<String>,
+    /// Status.
+    pub status: ImageStatus,
+    /// Why rendering failed.
+    pub error: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Checks an image size like `1024x1024`.
+pub(crate) fn check_size(check: &mut Check, size: &Option<String>) {
+    check_size_field(check, "size", size)
+}
+
+/// Checks an image size like `1024x1024` under the name `field`.
+pub(crate) fn check_size_field(check: &mut Check, field: &str, size: &Option<String>) {
+    if let Some(s) = size {
+        let ok = s
+            .split_once('x')
+            .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+            .is_some_and(|(w, h)| (64..=4096).contains(&w) && (64..=4096).contains(&h));
+        if !ok {
+            check.fail(field, "must look like 1024x1024 (64–4096 pixels a side)");
+        }
+    }
+}
+
+/// Input for a new image.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewImage {
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The content (same sector).
+    pub content_id: Option<ContentId>,
+    /// The task (same sector).
+    pub task_id: Option<TaskId>,
+    /// Featured or in-article.
+    pub kind: ImageKind,
+    /// Order.
+    #[serde(default)]
+    pub position: i64,
+    /// The prompt.
+    pub prompt: String,
+    /// What to avoid.
+    pub negative_prompt: Option<String>,
+    /// Size.
+    pub size: Option<String>,
+    /// Alt text.
+    pub alt_text: Option<String>,
+}
+
+impl NewImage {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        self.prompt = check.text("prompt", &self.prompt, 4000);
+        self.negative_prompt =
+            check.opt_text("negative_prompt", self.negative_prompt.as_deref(), 2000);
+        self.alt_text = check.opt_text("alt_text", self.alt_text.as_deref(), 500);
+        check.range("position", self.position, 0, 100);
+        check_size(&mut check, &self.size);
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Changes to an image.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImagePatch {
+    /// New prompt.
+    pub prompt: Option<String>,
+    /// New negative prompt, or clear it.
+    pub negative_prompt: Option<Option<String>>,
+    /// New size, or clear it.
+    pub size: Option<Option<String>>,
+    /// New alt text, or clear it.
+    pub alt_text: Option<Option<String>>,
+    /// New position.
+    pub position: Option<i64>,
+    /// New status (allowed changes only).
+    pub status: Option<ImageStatus>,
+}
+
+impl ImagePatch {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        if let Some(p) = &self.prompt {
+            self.prompt = Some(check.text("prompt", p, 4000));
+        }
+        if let Some(v) = &self.negative_prompt {
+            self.negative_prompt = Some(check.opt_text("negative_prompt", v.as_deref(), 2000));
+        }
+        if let Some(v) = &self.alt_text {
+            self.alt_text = Some(check.opt_text("alt_text", v.as_deref(), 500));
+        }
+        if let Some(p) = self.position {
+            check.range("position", p, 0, 100);
+        }
+        if let Some(s) = &self.size {
+            check_size(&mut check, s);
+        }
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Filters of the image list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageFilter {
+    /// Only this site.
+    pub site_id: Option<SiteId>,
+    /// Only this sector.
+    pub sector_id: Option<SectorId>,
+    /// Only this content.
+    pub content_id: Option<ContentId>,
+    /// Only this kind.
+    pub kind: Option<ImageKind>,
+    /// Only this status.
+    pub status: Option<ImageStatus>,
+    /// Only these ids.
+    pub ids: Option<Vec<ImageId>>,
+}

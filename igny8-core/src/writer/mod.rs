@@ -1,0 +1,18 @@
+//! The writer: tasks (the writing queue), content, and images.
+
+mod content;
+mod image;
+mod service;
+mod task;
+
+pub use content::{
+    Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus,
+    MAX_HTML_BYTES, NewContent, count_words,
+};
+pub(crate) use image::check_size_field;
+pub use image::{Image, ImageFilter, ImageKind, ImagePatch, ImageStatus, NewImage};
+pub use service::{Contents, Images, Tasks};
+pub use task::{
+    DEFAULT_WORD_COUNT, MAX_WORD_COUNT, MIN_WORD_COUNT, NewTask, Task, TaskFilter, TaskPatch,
+    TaskSort, TaskSortField, TaskStatus,
+};

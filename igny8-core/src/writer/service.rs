@@ -1,0 +1,236 @@
+//! Writer operations: tasks, content and images, with their status rules.
+
+use crate::Igny8;
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::list::{Page, PageRequest};
+use crate::planner::check_ids;
+use crate::store::Store;
+use crate::tenancy::{Permission, Scope};
+use crate::writer::*;
+
+fn bad_status(what: &str, from: impl std::fmt::Display, to: impl std::fmt::Display) -> Error {
+    Error::field("status", format!("a {what} can't go from {from} to {to}"))
+}
+
+/// Task operations.
+#[derive(Debug)]
+pub struct Tasks<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Tasks<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates a task.
+    pub async fn create(&self, scope: &Scope, task: NewTask) -> Result<Task> {
+        scope.require(Permission::Write)?;
+        self.store().create_task(scope, &task.validate()?).await
+    }
+
+    /// One task.
+    pub async fn get(&self, scope: &Scope, id: TaskId) -> Result<Task> {
+        scope.require(Permission::Read)?;
+        self.store().get_task(scope, id).await
+    }
+
+    /// A filtered, ordered page of tasks.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &TaskFilter,
+        sort: &TaskSort,
+        page: &PageRequest,
+    ) -> Result<Page<Task>> {
+        scope.require(Permission::Read)?;
+        self.store().list_tasks(scope, filter, sort, page).await
+    }
+
+    /// Changes one task (status changes: queued → in progress → done / failed; back to queued).
+    pub async fn update(&self, scope: &Scope, id: TaskId, patch: TaskPatch) -> Result<Task> {
+        scope.require(Permission::Write)?;
+        let patch = patch.validate()?;
+        if self.store().update_tasks(scope, &[id], &patch).await? == 0 {
+            let current = self.store().get_task(scope, id).await?;
+            if let Some(next) = patch.status {
+                return Err(bad_status("task", current.status, next));
+            }
+        }
+        self.store().get_task(scope, id).await
+    }
+
+    /// Changes many tasks; the number changed.
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[TaskId],
+        patch: TaskPatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store()
+            .update_tasks(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes tasks; the number deleted.
+    pub async fn delete(&self, scope: &Scope, ids: &[TaskId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_tasks(scope, ids).await
+    }
+}
+
+/// Content operations.
+#[derive(Debug)]
+pub struct Contents<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Contents<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates content (a draft).
+    pub async fn create(&self, scope: &Scope, content: NewContent) -> Result<Content> {
+        scope.require(Permission::Write)?;
+        self.store()
+            .create_content(scope, &content.validate()?)
+            .await
+    }
+
+    /// One piece of content.
+    pub async fn get(&self, scope: &Scope, id: ContentId) -> Result<Content> {
+        scope.require(Permission::Read)?;
+        self.store().get_content(scope, id).await
+    }
+
+    /// A filtered, ordered page of content.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &ContentFilter,
+        sort: &ContentSort,
+        page: &PageRequest,
+    ) -> Result<Page<Content>> {
+        scope.require(Permission::Read)?;
+        self.store().list_contents(scope, filter, sort, page).await
+    }
+
+    /// Changes one piece of content (status changes: draft ⇄ review → published → draft).
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+        patch: ContentPatch,
+    ) -> Result<Content> {
+        scope.require(Permission::Write)?;
+        let patch = patch.validate()?;
+        if self.store().update_contents(scope, &[id], &patch).await? == 0 {
+            let current = self.store().get_content(scope, id).await?;
+            if let Some(next) = patch.status {
+                return Err(bad_status("content", current.status, next));
+            }
+        }
+        self.store().get_content(scope, id).await
+    }
+
+    /// Changes many pieces of content; the number changed.
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[ContentId],
+        patch: ContentPatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        if patch.title.is_some() || patch.html.is_some() {
+            return Err(Error::field(
+                "title",
+                "title and html can't be changed in bulk",
+            ));
+        }
+        self.store()
+            .update_contents(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes content and its images; the number deleted.
+    pub async fn delete(&self, scope: &Scope, ids: &[ContentId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_contents(scope, ids).await
+    }
+}
+
+/// Image operations.
+#[derive(Debug)]
+pub struct Images<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Images<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Creates an image (pending, with its prompt).
+    pub async fn create(&self, scope: &Scope, image: NewImage) -> Result<Image> {
+        scope.require(Permission::Write)?;
+        self.store().create_image(scope, &image.validate()?).await
+    }
+
+    /// One image.
+    pub async fn get(&self, scope: &Scope, id: ImageId) -> Result<Image> {
+        scope.require(Permission::Read)?;
+        self.store().get_image(scope, id).await
+    }
+
+    /// A filtered page of images.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Image>> {
+        scope.require(Permission::Read)?;
+        self.store().list_images(scope, filter, page).await
+    }
+
+    /// Changes one image.
+    pub async fn update(&self, scope: &Scope, id: ImageId, patch: ImagePatch) -> Result<Image> {
+        scope.require(Permission::Write)?;
+        let patch = patch.validate()?;
+        if self.store().update_images(scope, &[id], &patch).await? == 0 {
+            let current = self.store().get_image(scope, id).await?;
+            if let Some(next) = patch.status {
+                return Err(bad_status("image", current.status, next));
+            }
+        }
+        self.store().get_image(scope, id).await
+    }
+
+    /// Changes many images; the number changed.
+    pub async fn bulk_update(
+        &self,
+        scope: &Scope,
+        ids: &[ImageId],
+        patch: ImagePatch,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store()
+            .update_images(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Deletes images; the number deleted.
+    pub async fn delete(&self, scope: &Scope, ids: &[ImageId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ids(ids)?;
+        self.store().delete_images(scope, ids).await
+    }
+}

@@ -1,0 +1,225 @@
+//! Writer tasks: the writing queue.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::string_enum;
+use crate::error::Result;
+use crate::ids::*;
+use crate::list::Sort;
+use crate::planner::{ContentStructure, ContentType};
+use crate::validate::Check;
+
+/// Target length when none is given.
+pub const DEFAULT_WORD_COUNT: i64 = 1500;
+/// Shortest target length.
+pub const MIN_WORD_COUNT: i64 = 100;
+/// Longest target length.
+pub const MAX_WORD_COUNT: i64 = 20_000;
+
+string_enum! {
+    /// Where a task stands.
+    pub enum TaskStatus {
+        /// Waiting to be written.
+        Queued => "queued",
+        /// Being written.
+        InProgress => "in_progress",
+        /// Written.
+        Done => "done",
+        /// Writing failed.
+        Failed => "failed",
+    }
+}
+
+impl TaskStatus {
+    /// Allowed changes: queued → in progress → done or failed; in progress, failed or done →
+    /// queued (retry, rewrite).
+    pub fn can_become(self, next: TaskStatus) -> bool {
+        use TaskStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Queued, InProgress)
+                    | (InProgress, Done)
+                    | (InProgress, Failed)
+                    | (InProgress, Queued)
+                    | (Failed, Queued)
+                    | (Done, Queued)
+            )
+    }
+}
+
+/// A task of the writing queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Id.
+    pub id: TaskId,
+    /// The account.
+    pub account_id: AccountId,
+    /// The site.
+    pub site_id: SiteId,
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The idea it came from.
+    pub idea_id: Option<IdeaId>,
+    /// The cluster it serves.
+    pub cluster_id: Option<ClusterId>,
+    /// Title.
+    pub title: String,
+    /// Brief for the writer.
+    pub brief: Option<String>,
+    /// Keywords to target.
+    pub keywords: Vec<String>,
+    /// Page kind.
+    pub content_type: ContentType,
+    /// Structure.
+    pub content_structure: ContentStructure,
+    /// Target length in words.
+    pub target_word_count: i64,
+    /// Author profile to write as.
+    pub author_profile_id: Option<AuthorProfileId>,
+    /// Strategy to follow.
+    pub strategy_id: Option<StrategyId>,
+    /// Status.
+    pub status: TaskStatus,
+    /// When to publish the result.
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Input for a new task.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewTask {
+    /// The sector.
+    pub sector_id: SectorId,
+    /// The idea (same sector).
+    pub idea_id: Option<IdeaId>,
+    /// The cluster (same sector).
+    pub cluster_id: Option<ClusterId>,
+    /// Title.
+    pub title: String,
+    /// Brief.
+    pub brief: Option<String>,
+    /// Keywords.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Page kind (default post).
+    pub content_type: Option<ContentType>,
+    /// Structure (default article).
+    pub content_structure: Option<ContentStructure>,
+    /// Target length (default 1500).
+    pub target_word_count: Option<i64>,
+    /// Author profile.
+    pub author_profile_id: Option<AuthorProfileId>,
+    /// Strategy.
+    pub strategy_id: Option<StrategyId>,
+    /// Publish time.
+    pub scheduled_at: Option<DateTime<Utc>>,
+}
+
+impl NewTask {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        self.title = check.name("title", &self.title, 500);
+        self.brief = check.opt_text("brief", self.brief.as_deref(), 20_000);
+        crate::planner::check_keywords(&mut check, "keywords", &mut self.keywords);
+        let words = self.target_word_count.unwrap_or(DEFAULT_WORD_COUNT);
+        check.range("target_word_count", words, MIN_WORD_COUNT, MAX_WORD_COUNT);
+        self.target_word_count = Some(words);
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Changes to a task.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TaskPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New brief, or clear it.
+    pub brief: Option<Option<String>>,
+    /// New keywords.
+    pub keywords: Option<Vec<String>>,
+    /// New page kind.
+    pub content_type: Option<ContentType>,
+    /// New structure.
+    pub content_structure: Option<ContentStructure>,
+    /// New target length.
+    pub target_word_count: Option<i64>,
+    /// New author profile, or none.
+    pub author_profile_id: Option<Option<AuthorProfileId>>,
+    /// New strategy, or none.
+    pub strategy_id: Option<Option<StrategyId>>,
+    /// New status (allowed changes only).
+    pub status: Option<TaskStatus>,
+    /// New publish time, or none.
+    pub scheduled_at: Option<Option<DateTime<Utc>>>,
+}
+
+impl TaskPatch {
+    pub(crate) fn validate(mut self) -> Result<Self> {
+        let mut check = Check::new();
+        if let Some(t) = &self.title {
+            self.title = Some(check.name("title", t, 500));
+        }
+        if let Some(b) = &self.brief {
+            self.brief = Some(check.opt_text("brief", b.as_deref(), 20_000));
+        }
+        if let Some(k) = &mut self.keywords {
+            crate::planner::check_keywords(&mut check, "keywords", k);
+        }
+        if let Some(w) = self.target_word_count {
+            check.range("target_word_count", w, MIN_WORD_COUNT, MAX_WORD_COUNT);
+        }
+        check.finish()?;
+        Ok(self)
+    }
+}
+
+/// Filters of the task list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// Only this site.
+    pub site_id: Option<SiteId>,
+    /// Only this sector.
+    pub sector_id: Option<SectorId>,
+    /// Only this status.
+    pub status: Option<TaskStatus>,
+    /// Only this cluster.
+    pub cluster_id: Option<ClusterId>,
+    /// Only this idea.
+    pub idea_id: Option<IdeaId>,
+    /// Titles containing this text.
+    pub search: Option<String>,
+    /// Only these ids.
+    pub ids: Option<Vec<TaskId>>,
+}
+
+string_enum! {
+    /// Fields the task list can be ordered by.
+    pub enum TaskSortField {
+        /// Creation order.
+        Id => "id",
+        /// Title.
+        Title => "title",
+        /// Target length.
+        TargetWordCount => "target_word_count",
+        /// Creation time.
+        CreatedAt => "created_at",
+    }
+}
+
+/// The task list's ordering.
+pub type TaskSort = Sort<TaskSortField>;
+
+impl Default for TaskSort {
+    fn default() -> Self {
+        Sort {
+            field: TaskSortField::Id,
+            descending: true,
+        }
+    }
+}
