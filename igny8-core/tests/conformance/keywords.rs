@@ -590,3 +590,138 @@ pub async fn unreadable_file_writes_nothing(core: Igny8) {
             .is_empty()
     );
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../tests/fixtures/keyword-exports/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub async fn every_export_format_imports(core: Igny8) {
+    let t = tenant(&core, "Formats", 0).await;
+    // (file, format, new keywords, merged rows)
+    let cases = [
+        ("ahrefs_matching-terms.csv", "ahrefs", 25, 0),
+        (
+            "google-keyword-planner.csv",
+            "google_keyword_planner",
+            10,
+            0,
+        ),
+        ("moz_keyword-explorer.csv", "moz", 6, 0),
+        ("plain-list.txt", "plain_list", 5, 1),
+        ("search-console_queries.csv", "search_console", 5, 0),
+        ("semrush_broad-match.csv", "semrush", 23, 0),
+        ("ubersuggest.csv", "ubersuggest", 20, 0),
+    ];
+    for (i, (file, format, imported, merged)) in cases.into_iter().enumerate() {
+        let sector = core
+            .tenancy()
+            .create_sector(
+                &t.scope,
+                NewSector {
+                    site_id: t.site,
+                    name: format!("S{i}"),
+                    description: None,
+                    is_active: None,
+                },
+            )
+            .await
+            .unwrap();
+        let report = core
+            .keywords()
+            .import(&t.scope, sector.id, std::io::Cursor::new(fixture(file)))
+            .await
+            .unwrap();
+        assert_eq!(report.format, format, "{file}");
+        assert_eq!(
+            (report.imported, report.merged, report.rejected),
+            (imported, merged, 0),
+            "{file}: {report:?}"
+        );
+    }
+    let find = |text: &'static str| {
+        let core = core.clone();
+        let scope = t.scope;
+        async move {
+            let f = KeywordFilter {
+                search: Some(text.into()),
+                ..Default::default()
+            };
+            core.keywords()
+                .list(
+                    &scope,
+                    &f,
+                    &KeywordSort::parse("keyword").unwrap(),
+                    &PageRequest::default(),
+                )
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .find(|k| k.keyword == text)
+                .unwrap_or_else(|| panic!("{text} was not imported"))
+        }
+    };
+    let faucet = find("kitchen faucet").await;
+    assert_eq!(
+        (faucet.volume, faucet.cpc),
+        (Some(49500), Some((1.12 + 4.05) / 2.0))
+    );
+    let grinder = find("coffee grinder").await;
+    assert_eq!(
+        (grinder.volume, grinder.difficulty),
+        (Some(20901), Some(62))
+    );
+    let semrush = find("wordpress seo services").await;
+    assert_eq!(
+        (semrush.volume, semrush.difficulty, semrush.intent),
+        (Some(3600), Some(16), Some(Intent::Commercial))
+    );
+    let uber = find("traffic challan").await;
+    assert_eq!((uber.volume, uber.difficulty), (Some(165000), Some(37)));
+    let ahrefs = find("ai writing tools").await;
+    assert_eq!(
+        (ahrefs.volume, ahrefs.difficulty, ahrefs.intent),
+        (Some(7900), Some(58), Some(Intent::Informational))
+    );
+    let gsc = find("sourdough starter").await;
+    assert_eq!(gsc.volume, None, "Search Console has no search volume");
+}
+
+pub async fn bad_rows_are_reported_by_line(core: Igny8) {
+    let t = tenant(&core, "Bad", 0).await;
+    let long = "y".repeat(256);
+    let mut file = format!(
+        "Keyword;Volume;KD;CPC\r\nfine one;1.300;12;0,45\r\n;50;10;1\r\nnegative;-5;10;1\r\nhard;10;101;1\r\n{long};1;1;1\r\nlots;lots;1;1\r\n"
+    )
+    .into_bytes();
+    file.extend_from_slice(b"caf\xe9 latin1;5;5;5\r\nlast good;2;3;4\r\n");
+    let report = core
+        .keywords()
+        .import(&t.scope, t.sector, std::io::Cursor::new(file))
+        .await
+        .unwrap();
+    assert_eq!((report.imported, report.rejected), (2, 6), "{report:?}");
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8]);
+    let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages[0], "no keyword");
+    assert!(messages[1].contains("volume"), "{messages:?}");
+    assert!(messages[2].contains("difficulty"), "{messages:?}");
+    assert!(messages[3].contains("255"), "{messages:?}");
+    assert!(messages[4].contains("lots"), "{messages:?}");
+    assert!(messages[5].contains("UTF-8"), "{messages:?}");
+    let fine = all(&core, &t.scope, &KeywordFilter::default(), "keyword").await;
+    assert_eq!(
+        fine.iter()
+            .map(|k| (k.keyword.as_str(), k.volume, k.cpc))
+            .collect::<Vec<_>>(),
+        [
+            ("fine one", Some(1300), Some(0.45)),
+            ("last good", Some(2), Some(4.0))
+        ]
+    );
+}

@@ -54,6 +54,8 @@ conformance! {
     keywords::keyword_limit_applies_to_imports,
     keywords::export_reads_back_to_the_same_data,
     keywords::unreadable_file_writes_nothing,
+    keywords::every_export_format_imports,
+    keywords::bad_rows_are_reported_by_line,
     planner::clusters_crud_and_aggregates,
     planner::local_clustering_assigns_every_keyword,
     credits::two_hundred_reservations_against_fifty,

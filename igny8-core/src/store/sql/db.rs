@@ -101,8 +101,8 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(60))
-                    .pragma("temp_store", "memory")
-                    .pragma("cache_size", "-65536");
+                    .pragma("cache_size", "-65536")
+                    .pragma("threads", "2");
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
                 let pool = SqlitePoolOptions::new()
                     // An in-memory database lives in one connection.

@@ -1,45 +1,43 @@
-//! The bulk path of keyword imports: multi-row upserts in one transaction, and `COPY` into a
-//! staging table on PostgreSQL.
+//! The bulk path of keyword imports.
+//!
+//! Every backend stages the file's valid rows in a temporary table first — with `COPY` on
+//! PostgreSQL, multi-row inserts elsewhere — and then merges the stage into the keywords with
+//! one `INSERT … SELECT … ORDER BY normalized` upsert. Inserting in key order keeps the unique
+//! index's writes sequential, which is what makes a million-row import fast; staging keeps the
+//! process's memory flat (the rows wait in the database, not in memory) and lets the plan's
+//! keyword limit be applied to exactly the keywords that are new.
+//!
+//! Merge rule: the first occurrence of a keyword (in the sector, or in the file) keeps its text;
+//! later occurrences update volume, difficulty, CPC and intent where they have a value.
 
-use std::collections::{HashMap, HashSet};
-
-use sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sqlx::{AssertSqlSafe, Row as _};
+use sea_query::{Expr, ExprTrait, Query};
+use sqlx::AssertSqlSafe;
 use tokio::sync::mpsc::Receiver;
 
 use super::db::{Backend, Tx};
 use super::{SqlStore, T};
 use crate::error::{Error, PlanLimit, Result};
 use crate::ids::{AccountId, SectorId, SiteId};
-use crate::planner::{
-    ImportBatch, ImportRecord, ImportTotals, KeywordSource, KeywordStatus, RowIssue,
-};
+use crate::planner::{ImportBatch, ImportTotals, KeywordSource, KeywordStatus, RowIssue};
 use crate::tenancy::{Plan, Scope};
 
-/// Rows per INSERT statement (13 parameters each: well under every backend's limit).
+/// Rows per staging INSERT (7 parameters each: well under every backend's limit).
 const ROWS_PER_STATEMENT: usize = 1000;
-
-/// Merges `b`'s known values into `a` (a later row's values win where it has them).
-fn merge_into(a: &mut ImportRecord, b: ImportRecord) {
-    let (m, n) = (&mut a.keyword.metrics, b.keyword.metrics);
-    m.volume = n.volume.or(m.volume);
-    m.difficulty = n.difficulty.or(m.difficulty);
-    m.cpc = n.cpc.or(m.cpc);
-    m.intent = n.intent.or(m.intent);
-}
+/// Bytes of rows per `COPY` on PostgreSQL.
+const COPY_BYTES: usize = 4 * 1024 * 1024;
+/// The staging table (temporary, per connection).
+const STAGE: &str = "igny8_import_stage";
 
 fn limit_issue(plan: &Plan, line: u64) -> RowIssue {
     let max = plan.limits.max_keywords.unwrap_or_default();
     RowIssue {
         line,
-        message: format!(
-            "{}",
-            Error::LimitReached {
-                limit: PlanLimit::Keywords,
-                max,
-                plan: plan.name.clone()
-            }
-        ),
+        message: Error::LimitReached {
+            limit: PlanLimit::Keywords,
+            max,
+            plan: plan.name.clone(),
+        }
+        .to_string(),
     }
 }
 
@@ -48,6 +46,18 @@ struct Target {
     site: SiteId,
     sector: SectorId,
     now: i64,
+}
+
+struct NewKey {
+    normalized: String,
+}
+
+impl super::db::FromDbRow for NewKey {
+    fn from_row(row: &super::db::DbRow<'_>) -> Result<Self> {
+        Ok(NewKey {
+            normalized: row.get("normalized")?,
+        })
+    }
 }
 
 impl SqlStore {
@@ -79,265 +89,305 @@ impl SqlStore {
             }
             None => None,
         };
-        let totals = if self.backend() == Backend::Postgres {
-            self.import_copy(&mut tx, &target, &plan, capacity, batches)
+        self.create_stage(&mut tx).await?;
+        let mut staged = self.fill_stage(&mut tx, batches).await?;
+        let mut totals = ImportTotals::default();
+        if staged > 0 {
+            if let Some(capacity) = capacity {
+                totals.rejected = self.limit_stage(&mut tx, &target, &plan, capacity).await?;
+                staged -= totals.rejected.len() as u64;
+            }
+            // New keywords = the sector's keywords after the merge minus before (the account
+            // is locked, so nobody else writes into the sector meanwhile).
+            let before = self.sector_count(&mut tx, &target).await?;
+            self.merge_stage(&mut tx, &target).await?;
+            totals.imported = self
+                .sector_count(&mut tx, &target)
                 .await?
-        } else {
-            self.import_upserts(&mut tx, &target, &plan, capacity, batches)
-                .await?
-        };
+                .saturating_sub(before);
+            totals.merged = staged - totals.imported;
+        }
+        if self.backend() == Backend::MySql {
+            tx.raw(format!("DROP TEMPORARY TABLE IF EXISTS {STAGE}"))
+                .await?;
+        }
         tx.commit().await?;
         Ok(totals)
     }
 
-    /// SQLite and MySQL: per batch, find which keywords exist, then one multi-row upsert.
-    async fn import_upserts(
-        &self,
-        tx: &mut Tx,
-        target: &Target,
-        plan: &Plan,
-        mut capacity: Option<i64>,
-        mut batches: Receiver<Result<ImportBatch>>,
-    ) -> Result<ImportTotals> {
-        let mut totals = ImportTotals::default();
-        while let Some(batch) = batches.recv().await {
-            let batch = batch?;
-            // Duplicates inside the batch merge into their first row.
-            let mut rows: Vec<ImportRecord> = Vec::with_capacity(batch.records.len());
-            let mut seen: HashMap<String, usize> = HashMap::with_capacity(batch.records.len());
-            for record in batch.records {
-                match seen.get(&record.keyword.normalized) {
-                    Some(&i) => {
-                        merge_into(&mut rows[i], record);
-                        totals.merged += 1;
-                    }
-                    None => {
-                        seen.insert(record.keyword.normalized.clone(), rows.len());
-                        rows.push(record);
-                    }
-                }
-            }
-            let existing_q = Query::select()
-                .column("normalized")
-                .from(self.t(T::Keywords))
-                .and_where(Expr::col("sector_id").eq(target.sector.get()))
-                .and_where(
-                    Expr::col("normalized")
-                        .is_in(rows.iter().map(|r| r.keyword.normalized.clone())),
-                )
-                .to_owned();
-            let existing: HashSet<String> =
-                tx.all::<String>(&existing_q).await?.into_iter().collect();
-            let mut accepted = Vec::with_capacity(rows.len());
-            for row in rows {
-                if existing.contains(&row.keyword.normalized) {
-                    totals.merged += 1;
-                } else {
-                    match &mut capacity {
-                        Some(0) => {
-                            totals.rejected.push(limit_issue(plan, row.line));
-                            continue;
-                        }
-                        Some(left) => *left -= 1,
-                        None => {}
-                    }
-                    totals.imported += 1;
-                }
-                accepted.push(row);
-            }
-            for chunk in accepted.chunks(ROWS_PER_STATEMENT) {
-                let stmt = self.upsert_statement(target, chunk);
-                tx.execute(&stmt).await?;
-            }
-        }
-        Ok(totals)
+    async fn create_stage(&self, tx: &mut Tx) -> Result<()> {
+        let (drop, create) = match self.backend() {
+            Backend::Postgres => (
+                format!("DROP TABLE IF EXISTS pg_temp.{STAGE}"),
+                format!(
+                    "CREATE TEMPORARY TABLE {STAGE} (line BIGINT NOT NULL, keyword TEXT NOT NULL, \
+                     normalized TEXT COLLATE \"C\" NOT NULL, volume BIGINT, difficulty BIGINT, cpc DOUBLE PRECISION, \
+                     intent TEXT) ON COMMIT DROP"
+                ),
+            ),
+            Backend::MySql => (
+                format!("DROP TEMPORARY TABLE IF EXISTS {STAGE}"),
+                format!(
+                    "CREATE TEMPORARY TABLE {STAGE} (line BIGINT NOT NULL, keyword VARCHAR(255) NOT NULL, \
+                     normalized VARCHAR(320) NOT NULL, volume BIGINT, difficulty BIGINT, cpc DOUBLE, intent VARCHAR(16)) \
+                     ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+                ),
+            ),
+            Backend::Sqlite => (
+                format!("DROP TABLE IF EXISTS temp.{STAGE}"),
+                format!(
+                    "CREATE TEMP TABLE {STAGE} (line INTEGER NOT NULL, keyword TEXT NOT NULL, normalized TEXT NOT NULL, \
+                     volume INTEGER, difficulty INTEGER, cpc REAL, intent TEXT)"
+                ),
+            ),
+        };
+        tx.raw(drop).await?;
+        tx.raw(create).await
     }
 
-    fn upsert_statement(
-        &self,
-        target: &Target,
-        rows: &[ImportRecord],
-    ) -> sea_query::InsertStatement {
-        let table = format!("{}{}", self.prefix(), "keywords");
-        let mut q = Query::insert();
-        q.into_table(self.t(T::Keywords)).columns([
-            "account_id",
-            "site_id",
-            "sector_id",
-            "keyword",
-            "normalized",
-            "volume",
-            "difficulty",
-            "cpc",
-            "intent",
-            "status",
-            "source",
-            "created_at",
-            "updated_at",
-        ]);
-        for r in rows {
-            let m = &r.keyword.metrics;
-            q.values_panic([
-                target.account.get().into(),
-                target.site.get().into(),
-                target.sector.get().into(),
-                r.keyword.keyword.clone().into(),
-                r.keyword.normalized.clone().into(),
-                m.volume.into(),
-                m.difficulty.into(),
-                m.cpc.into(),
-                m.intent.map(|i| i.as_str()).into(),
-                KeywordStatus::Pending.as_str().into(),
-                KeywordSource::Import.as_str().into(),
-                target.now.into(),
-                target.now.into(),
-            ]);
-        }
-        let mysql = self.backend() == Backend::MySql;
-        let merged = |col: &str| -> SimpleExpr {
-            if mysql {
-                Expr::cust(format!("COALESCE(VALUES({col}), {col})"))
-            } else {
-                Expr::cust(format!("COALESCE(excluded.{col}, {table}.{col})"))
-            }
-        };
-        let updated: SimpleExpr = if mysql {
-            Expr::cust("VALUES(updated_at)")
-        } else {
-            Expr::cust("excluded.updated_at")
-        };
-        q.on_conflict(
-            OnConflict::columns(["sector_id", "normalized"])
-                .values([
-                    ("volume", merged("volume")),
-                    ("difficulty", merged("difficulty")),
-                    ("cpc", merged("cpc")),
-                    ("intent", merged("intent")),
-                    ("updated_at", updated),
-                ])
-                .to_owned(),
-        );
-        q
-    }
-
-    /// PostgreSQL: `COPY` every batch into a temporary table, then one `INSERT … SELECT …
-    /// ON CONFLICT` merges them.
-    async fn import_copy(
+    /// Writes every batch into the stage; the number of rows staged.
+    async fn fill_stage(
         &self,
         tx: &mut Tx,
-        target: &Target,
-        plan: &Plan,
-        capacity: Option<i64>,
         mut batches: Receiver<Result<ImportBatch>>,
-    ) -> Result<ImportTotals> {
-        let Tx::Postgres(pg) = tx else {
-            return Err(Error::Internal(
-                "COPY import on a non-PostgreSQL backend".into(),
-            ));
-        };
-        let conn: &mut sqlx::PgConnection = pg;
-        sqlx::raw_sql(
-            "CREATE TEMPORARY TABLE igny8_import_stage (line BIGINT NOT NULL, keyword TEXT NOT NULL, \
-             normalized TEXT NOT NULL, volume BIGINT, difficulty BIGINT, cpc DOUBLE PRECISION, intent TEXT) \
-             ON COMMIT DROP",
-        )
-        .execute(&mut *conn)
-        .await?;
-        let mut staged: u64 = 0;
-        let mut buffer = String::with_capacity(128 * 1024);
+    ) -> Result<u64> {
+        let mut staged = 0;
+        let mut copy_buffer = String::new();
         while let Some(batch) = batches.recv().await {
             let batch = batch?;
-            buffer.clear();
-            for r in &batch.records {
-                let m = &r.keyword.metrics;
-                use std::fmt::Write as _;
-                let _ = writeln!(
-                    buffer,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    r.line,
-                    copy_text(&r.keyword.keyword),
-                    copy_text(&r.keyword.normalized),
-                    m.volume.map_or("\\N".to_owned(), |v| v.to_string()),
-                    m.difficulty.map_or("\\N".to_owned(), |v| v.to_string()),
-                    m.cpc.map_or("\\N".to_owned(), |v| v.to_string()),
-                    m.intent.map_or("\\N", |i| i.as_str()),
-                );
-            }
             staged += batch.records.len() as u64;
-            let mut copy = conn
-                .copy_in_raw("COPY igny8_import_stage (line, keyword, normalized, volume, difficulty, cpc, intent) FROM STDIN")
-                .await?;
-            copy.send(buffer.as_bytes()).await?;
-            copy.finish().await?;
-        }
-        let mut totals = ImportTotals::default();
-        if staged == 0 {
-            return Ok(totals);
-        }
-        let table = format!("{}keywords", self.prefix());
-        if let Some(capacity) = capacity {
-            // New keywords in file order; those past the plan's limit are dropped and reported.
-            let new: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT s.normalized FROM igny8_import_stage s \
-                 WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE k.sector_id = $1 AND k.normalized = s.normalized) \
-                 GROUP BY s.normalized ORDER BY MIN(s.line)"
-            )))
-            .bind(target.sector.get())
-            .fetch_all(&mut *conn)
-            .await?;
-            let over: Vec<String> = new.into_iter().skip(capacity as usize).collect();
-            if !over.is_empty() {
-                let lines: Vec<i64> = sqlx::query_scalar(
-                    "DELETE FROM igny8_import_stage WHERE normalized = ANY($1) RETURNING line",
-                )
-                .bind(&over)
-                .fetch_all(&mut *conn)
-                .await?;
-                staged -= lines.len() as u64;
-                let mut lines = lines;
-                lines.sort_unstable();
-                totals.rejected = lines
-                    .into_iter()
-                    .map(|l| limit_issue(plan, l as u64))
-                    .collect();
+            if let Tx::Postgres(pg) = tx {
+                for r in &batch.records {
+                    let m = &r.keyword.metrics;
+                    use std::fmt::Write as _;
+                    let _ = writeln!(
+                        copy_buffer,
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        r.line,
+                        copy_text(&r.keyword.keyword),
+                        copy_text(&r.keyword.normalized),
+                        m.volume.map_or("\\N".to_owned(), |v| v.to_string()),
+                        m.difficulty.map_or("\\N".to_owned(), |v| v.to_string()),
+                        m.cpc.map_or("\\N".to_owned(), |v| v.to_string()),
+                        m.intent.map_or("\\N", |i| i.as_str()),
+                    );
+                }
+                // Few large COPYs: each one costs round trips.
+                if copy_buffer.len() >= COPY_BYTES {
+                    copy_stage(pg, &copy_buffer).await?;
+                    copy_buffer.clear();
+                }
+                continue;
+            }
+            for chunk in batch.records.chunks(ROWS_PER_STATEMENT) {
+                let mut q = Query::insert();
+                q.into_table(sea_query::DynIden::from(STAGE)).columns([
+                    "line",
+                    "keyword",
+                    "normalized",
+                    "volume",
+                    "difficulty",
+                    "cpc",
+                    "intent",
+                ]);
+                for r in chunk {
+                    let m = &r.keyword.metrics;
+                    q.values_panic([
+                        (r.line as i64).into(),
+                        r.keyword.keyword.as_str().into(),
+                        r.keyword.normalized.as_str().into(),
+                        m.volume.into(),
+                        m.difficulty.into(),
+                        m.cpc.into(),
+                        m.intent.map(|i| i.as_str()).into(),
+                    ]);
+                }
+                tx.execute(&q).await?;
             }
         }
-        let sql = format!(
-            "WITH src AS ( \
-               SELECT normalized, \
-                 (array_agg(keyword ORDER BY line))[1] AS keyword, \
-                 (array_agg(volume ORDER BY line DESC) FILTER (WHERE volume IS NOT NULL))[1] AS volume, \
-                 (array_agg(difficulty ORDER BY line DESC) FILTER (WHERE difficulty IS NOT NULL))[1] AS difficulty, \
-                 (array_agg(cpc ORDER BY line DESC) FILTER (WHERE cpc IS NOT NULL))[1] AS cpc, \
-                 (array_agg(intent ORDER BY line DESC) FILTER (WHERE intent IS NOT NULL))[1] AS intent \
-               FROM igny8_import_stage GROUP BY normalized \
-             ), ins AS ( \
-               INSERT INTO {table} AS k (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, cpc, \
-                 intent, status, source, created_at, updated_at) \
-               SELECT $1, $2, $3, keyword, normalized, volume, difficulty, cpc, intent, $4, $5, $6, $6 FROM src \
-               ON CONFLICT (sector_id, normalized) DO UPDATE SET \
-                 volume = COALESCE(EXCLUDED.volume, k.volume), \
-                 difficulty = COALESCE(EXCLUDED.difficulty, k.difficulty), \
-                 cpc = COALESCE(EXCLUDED.cpc, k.cpc), \
-                 intent = COALESCE(EXCLUDED.intent, k.intent), \
-                 updated_at = EXCLUDED.updated_at \
-               RETURNING (xmax = 0) AS inserted \
-             ) SELECT COUNT(*) FILTER (WHERE inserted) FROM ins"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(target.account.get())
-            .bind(target.site.get())
-            .bind(target.sector.get())
-            .bind(KeywordStatus::Pending.as_str())
-            .bind(KeywordSource::Import.as_str())
-            .bind(target.now)
-            .fetch_one(&mut *conn)
-            .await?;
-        let inserted: i64 = row.try_get(0)?;
-        totals.imported = inserted as u64;
-        totals.merged = staged - totals.imported;
-        Ok(totals)
+        if let Tx::Postgres(pg) = tx
+            && !copy_buffer.is_empty()
+        {
+            copy_stage(pg, &copy_buffer).await?;
+        }
+        Ok(staged)
     }
+
+    /// `NOT EXISTS` a stored keyword of the sector with the staged row's key.
+    fn not_stored(&self, target: &Target) -> sea_query::SimpleExpr {
+        let stored = Query::select()
+            .expr(Expr::val(1i64))
+            .from(self.t(T::Keywords))
+            .and_where(Expr::col((self.t(T::Keywords), "sector_id")).eq(target.sector.get()))
+            .and_where(
+                Expr::col((self.t(T::Keywords), "normalized"))
+                    .equals((sea_query::DynIden::from(STAGE), "normalized")),
+            )
+            .to_owned();
+        Expr::exists(stored).not()
+    }
+
+    /// Drops the staged rows of new keywords past the plan's limit (in file order); their lines.
+    async fn limit_stage(
+        &self,
+        tx: &mut Tx,
+        target: &Target,
+        plan: &Plan,
+        capacity: i64,
+    ) -> Result<Vec<RowIssue>> {
+        let new: Vec<NewKey> = tx
+            .all(
+                &Query::select()
+                    .column("normalized")
+                    .from(sea_query::DynIden::from(STAGE))
+                    .and_where(self.not_stored(target))
+                    .group_by_col("normalized")
+                    .order_by_expr(Expr::cust("MIN(line)"), sea_query::Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let over: Vec<String> = new
+            .into_iter()
+            .skip(capacity as usize)
+            .map(|k| k.normalized)
+            .collect();
+        let mut lines: Vec<i64> = Vec::new();
+        for chunk in over.chunks(ROWS_PER_STATEMENT) {
+            let pick = Query::select()
+                .column("line")
+                .from(sea_query::DynIden::from(STAGE))
+                .and_where(Expr::col("normalized").is_in(chunk.iter().cloned()))
+                .to_owned();
+            lines.extend(tx.all::<i64>(&pick).await?);
+            let delete = Query::delete()
+                .from_table(sea_query::DynIden::from(STAGE))
+                .and_where(Expr::col("normalized").is_in(chunk.iter().cloned()))
+                .to_owned();
+            tx.execute(&delete).await?;
+        }
+        lines.sort_unstable();
+        Ok(lines
+            .into_iter()
+            .map(|l| limit_issue(plan, l as u64))
+            .collect())
+    }
+
+    /// Keywords in the sector.
+    async fn sector_count(&self, tx: &mut Tx, target: &Target) -> Result<u64> {
+        let n = self
+            .count_where(
+                tx,
+                T::Keywords,
+                Expr::col("sector_id").eq(target.sector.get()),
+            )
+            .await?;
+        Ok(std::cmp::max(n, 0) as u64)
+    }
+
+    /// Upserts the stage into the keywords, in key order.
+    async fn merge_stage(&self, tx: &mut Tx, target: &Target) -> Result<()> {
+        let keywords = format!("{}keywords", self.prefix());
+        let columns = "account_id, site_id, sector_id, keyword, normalized, volume, difficulty, cpc, intent, status, source, \
+                       created_at, updated_at";
+        let fixed = "?, ?, ?";
+        let sql = match self.backend() {
+            // One statement may not update a row twice on PostgreSQL: duplicates of the file are
+            // folded first (latest known value wins), then inserted in key order.
+            Backend::Postgres => format!(
+                "INSERT INTO {keywords} AS k ({columns}) \
+                 SELECT $1, $2, $3, keyword, normalized, volume, difficulty, cpc, intent, $4, $5, $6, $6 FROM ( \
+                   SELECT normalized, \
+                     (array_agg(keyword ORDER BY line))[1] AS keyword, \
+                     (array_agg(volume ORDER BY line DESC) FILTER (WHERE volume IS NOT NULL))[1] AS volume, \
+                     (array_agg(difficulty ORDER BY line DESC) FILTER (WHERE difficulty IS NOT NULL))[1] AS difficulty, \
+                     (array_agg(cpc ORDER BY line DESC) FILTER (WHERE cpc IS NOT NULL))[1] AS cpc, \
+                     (array_agg(intent ORDER BY line DESC) FILTER (WHERE intent IS NOT NULL))[1] AS intent \
+                   FROM {STAGE} GROUP BY normalized) s \
+                 ORDER BY normalized \
+                 ON CONFLICT (sector_id, normalized) DO UPDATE SET \
+                   volume = COALESCE(EXCLUDED.volume, k.volume), difficulty = COALESCE(EXCLUDED.difficulty, k.difficulty), \
+                   cpc = COALESCE(EXCLUDED.cpc, k.cpc), intent = COALESCE(EXCLUDED.intent, k.intent), \
+                   updated_at = EXCLUDED.updated_at"
+            ),
+            // Rows are upserted one after another in (key, line) order, so a later duplicate
+            // merges into the earlier one exactly as into a stored keyword.
+            Backend::Sqlite => format!(
+                "INSERT INTO {keywords} ({columns}) \
+                 SELECT {fixed}, keyword, normalized, volume, difficulty, cpc, intent, ?, ?, ?, ? FROM {STAGE} \
+                 WHERE true ORDER BY normalized, line \
+                 ON CONFLICT (sector_id, normalized) DO UPDATE SET \
+                   volume = COALESCE(excluded.volume, {keywords}.volume), \
+                   difficulty = COALESCE(excluded.difficulty, {keywords}.difficulty), \
+                   cpc = COALESCE(excluded.cpc, {keywords}.cpc), intent = COALESCE(excluded.intent, {keywords}.intent), \
+                   updated_at = excluded.updated_at"
+            ),
+            Backend::MySql => format!(
+                "INSERT INTO {keywords} ({columns}) \
+                 SELECT {fixed}, keyword, normalized, volume, difficulty, cpc, intent, ?, ?, ?, ? FROM {STAGE} \
+                 ORDER BY normalized, line \
+                 ON DUPLICATE KEY UPDATE \
+                   volume = COALESCE(VALUES(volume), {keywords}.volume), \
+                   difficulty = COALESCE(VALUES(difficulty), {keywords}.difficulty), \
+                   cpc = COALESCE(VALUES(cpc), {keywords}.cpc), intent = COALESCE(VALUES(intent), {keywords}.intent), \
+                   updated_at = VALUES(updated_at)"
+            ),
+        };
+        let (status, source) = (
+            KeywordStatus::Pending.as_str(),
+            KeywordSource::Import.as_str(),
+        );
+        match tx {
+            Tx::Postgres(t) => {
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(target.account.get())
+                    .bind(target.site.get())
+                    .bind(target.sector.get())
+                    .bind(status)
+                    .bind(source)
+                    .bind(target.now)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            Tx::Sqlite(t) => {
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(target.account.get())
+                    .bind(target.site.get())
+                    .bind(target.sector.get())
+                    .bind(status)
+                    .bind(source)
+                    .bind(target.now)
+                    .bind(target.now)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            Tx::MySql(t) => {
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(target.account.get())
+                    .bind(target.site.get())
+                    .bind(target.sector.get())
+                    .bind(status)
+                    .bind(source)
+                    .bind(target.now)
+                    .bind(target.now)
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sends rows in `COPY` text format into the stage.
+async fn copy_stage(pg: &mut sqlx::Transaction<'static, sqlx::Postgres>, rows: &str) -> Result<()> {
+    let conn: &mut sqlx::PgConnection = pg;
+    let mut copy = conn
+        .copy_in_raw(&format!(
+            "COPY {STAGE} (line, keyword, normalized, volume, difficulty, cpc, intent) FROM STDIN"
+        ))
+        .await?;
+    copy.send(rows.as_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
 }
 
 /// Escapes a value for `COPY … FROM STDIN` text format.

@@ -1,0 +1,178 @@
+//! A page of keywords in an account of 1,000,000 keywords (4 sectors of 250,000), ordered by
+//! volume: the first page, a page half-way down by number (offset) and by cursor, account-wide
+//! and filtered to one sector. SQLite, and PostgreSQL when `IGNY8_TEST_POSTGRES_URL` is set.
+
+use benches::{csv, runtime, scaled};
+use criterion::{Criterion, criterion_group, criterion_main};
+use igny8_core::list::PageRequest;
+use igny8_core::planner::{KeywordFilter, KeywordSort};
+use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
+use igny8_core::testing::TestDatabase;
+use igny8_core::{Backend, CoreConfig, Igny8, SectorId};
+
+const PAGE: u64 = 50;
+
+struct Fixture {
+    core: Igny8,
+    scope: Scope,
+    sector: SectorId,
+    db: TestDatabase,
+}
+
+async fn fixture(backend: Backend, total: usize) -> Option<Fixture> {
+    let db = TestDatabase::create(backend)
+        .await
+        .expect("test database")?;
+    let core = Igny8::open(CoreConfig::new(db.url.clone()))
+        .await
+        .expect("open");
+    let account = core
+        .tenancy()
+        .create_account(NewAccount {
+            name: "Bench".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let scope = Scope::system(account.id);
+    let site = core
+        .tenancy()
+        .create_site(
+            &scope,
+            NewSite {
+                name: "S".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let file = csv(total / 4);
+    let mut first = None;
+    for i in 0..4 {
+        let sector = core
+            .tenancy()
+            .create_sector(
+                &scope,
+                NewSector {
+                    site_id: site.id,
+                    name: format!("S{i}"),
+                    description: None,
+                    is_active: None,
+                },
+            )
+            .await
+            .unwrap();
+        core.keywords()
+            .import(&scope, sector.id, std::io::Cursor::new(file.clone()))
+            .await
+            .unwrap();
+        first.get_or_insert(sector.id);
+    }
+    Some(Fixture {
+        core,
+        scope,
+        sector: first.unwrap(),
+        db,
+    })
+}
+
+/// The cursor of the page `depth` rows down, found by walking.
+async fn cursor_at(f: &Fixture, filter: &KeywordFilter, sort: &KeywordSort, depth: u64) -> String {
+    let step = depth.clamp(1, 1000);
+    let mut page = PageRequest {
+        with_total: false,
+        ..PageRequest::new(1, step)
+    };
+    let mut seen = 0;
+    loop {
+        let p = f
+            .core
+            .keywords()
+            .list(&f.scope, filter, sort, &page)
+            .await
+            .unwrap();
+        seen += p.items.len() as u64;
+        let next = p.next_cursor.expect("deep enough");
+        if seen >= depth {
+            return next;
+        }
+        page = PageRequest::after(next, step);
+    }
+}
+
+fn pages(c: &mut Criterion) {
+    let total = scaled(1_000_000, 4_000);
+    let rt = runtime();
+    let sort = KeywordSort::parse("-volume").unwrap();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        if backend != Backend::Sqlite && std::env::var("IGNY8_TEST_POSTGRES_URL").is_err() {
+            continue;
+        }
+        let f = rt
+            .block_on(fixture(backend, total))
+            .expect("backend configured");
+        let mut group = c.benchmark_group(format!("keyword_page/{}", backend.as_str()));
+        group.sample_size(30);
+        let scopes = [
+            ("account", KeywordFilter::default(), total as u64),
+            (
+                "sector",
+                KeywordFilter {
+                    sector_id: Some(f.sector),
+                    ..Default::default()
+                },
+                total as u64 / 4,
+            ),
+        ];
+        for (name, filter, rows) in scopes {
+            let deep = rows / 2 / PAGE;
+            group.bench_function(format!("{name}/first_page"), |b| {
+                b.iter(|| {
+                    rt.block_on(f.core.keywords().list(
+                        &f.scope,
+                        &filter,
+                        &sort,
+                        &PageRequest::new(1, PAGE),
+                    ))
+                    .unwrap()
+                })
+            });
+            group.bench_function(format!("{name}/first_page_no_total"), |b| {
+                let req = PageRequest {
+                    with_total: false,
+                    ..PageRequest::new(1, PAGE)
+                };
+                b.iter(|| {
+                    rt.block_on(f.core.keywords().list(&f.scope, &filter, &sort, &req))
+                        .unwrap()
+                })
+            });
+            group.bench_function(format!("{name}/offset_page_{deep}"), |b| {
+                let req = PageRequest {
+                    with_total: false,
+                    ..PageRequest::new(deep, PAGE)
+                };
+                b.iter(|| {
+                    rt.block_on(f.core.keywords().list(&f.scope, &filter, &sort, &req))
+                        .unwrap()
+                })
+            });
+            let cursor = rt.block_on(cursor_at(&f, &filter, &sort, deep * PAGE));
+            group.bench_function(format!("{name}/cursor_at_{}", deep * PAGE), |b| {
+                let req = PageRequest::after(cursor.clone(), PAGE);
+                b.iter(|| {
+                    rt.block_on(f.core.keywords().list(&f.scope, &filter, &sort, &req))
+                        .unwrap()
+                })
+            });
+        }
+        group.finish();
+        rt.block_on(async {
+            f.core.store().close().await;
+            f.db.drop_database().await.unwrap();
+        });
+    }
+}
+
+criterion_group!(benches, pages);
+criterion_main!(benches);
