@@ -268,17 +268,13 @@ impl KeywordPatch {
         out.intent = self.intent;
         out.cluster_id = self.cluster_id;
         match self.status {
-            None => {}
             Some(KeywordStatus::Archived) => out.archive = Some(true),
             Some(KeywordStatus::Pending) => out.archive = Some(false),
-            Some(KeywordStatus::Clustered) => {
-                if !matches!(self.cluster_id, Some(Some(_))) {
-                    check.fail(
-                        "status",
-                        "a keyword becomes clustered by setting cluster_id; status accepts pending or archived",
-                    );
-                }
-            }
+            Some(KeywordStatus::Clustered) if !matches!(self.cluster_id, Some(Some(_))) => check.fail(
+                "status",
+                "a keyword becomes clustered by setting cluster_id; status accepts pending or archived",
+            ),
+            Some(KeywordStatus::Clustered) | None => {}
         }
         check.finish()?;
         Ok(out)

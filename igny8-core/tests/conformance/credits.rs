@@ -15,7 +15,7 @@ fn reserve(amount: i64, key: Option<String>) -> ReserveRequest {
     }
 }
 
-pub async fn two_hundred_reservations_against_fifty(core: Igny8) {
+pub(crate) async fn two_hundred_reservations_against_fifty(core: Igny8) {
     let t = tenant(&core, "Race", 50).await;
     let core = Arc::new(core);
     let mut tasks = Vec::new();
@@ -55,7 +55,7 @@ pub async fn two_hundred_reservations_against_fifty(core: Igny8) {
     assert_eq!(holds.total, Some(50));
 }
 
-pub async fn idempotency_keys_charge_once(core: Igny8) {
+pub(crate) async fn idempotency_keys_charge_once(core: Igny8) {
     let t = tenant(&core, "Idem", 100).await;
     let c = core.credits();
     let first = c
@@ -112,7 +112,7 @@ pub async fn idempotency_keys_charge_once(core: Igny8) {
     assert_eq!(balance, sum);
 }
 
-pub async fn charge_and_release(core: Igny8) {
+pub(crate) async fn charge_and_release(core: Igny8) {
     let t = tenant(&core, "Settle", 100).await;
     let c = core.credits();
     let r = c.reserve(&t.scope, reserve(40, None)).await.unwrap();
@@ -209,7 +209,7 @@ pub async fn charge_and_release(core: Igny8) {
     assert_eq!(c.balance(&t.scope).await.unwrap(), 75);
 }
 
-pub async fn balance_never_negative_in_the_database(core: Igny8) {
+pub(crate) async fn balance_never_negative_in_the_database(core: Igny8) {
     let t = tenant(&core, "Check", 5).await;
     // Even a raw statement that skips the code's checks is refused by the database.
     let err = core
@@ -225,7 +225,7 @@ pub async fn balance_never_negative_in_the_database(core: Igny8) {
     assert_eq!(core.credits().balance(&t.scope).await.unwrap(), 5);
 }
 
-pub async fn usage_log_and_summary(core: Igny8) {
+pub(crate) async fn usage_log_and_summary(core: Igny8) {
     let t = tenant(&core, "Usage", 0).await;
     let c = core.credits();
     for (op, tokens) in [

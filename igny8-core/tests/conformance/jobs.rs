@@ -30,7 +30,7 @@ async fn with_clock(core: &Igny8) -> (Igny8, ManualClock) {
     (Igny8::with_store(store), clock)
 }
 
-pub async fn concurrent_workers_never_share_a_job(core: Igny8) {
+pub(crate) async fn concurrent_workers_never_share_a_job(core: Igny8) {
     let t = tenant(&core, "Jobs", 0).await;
     let mut ids = HashSet::new();
     for _ in 0..30 {
@@ -96,7 +96,7 @@ pub async fn concurrent_workers_never_share_a_job(core: Igny8) {
     );
 }
 
-pub async fn expired_leases_are_taken_over(core: Igny8) {
+pub(crate) async fn expired_leases_are_taken_over(core: Igny8) {
     let t = tenant(&core, "Lease", 0).await;
     let (core, clock) = with_clock(&core).await;
     let j = core
@@ -146,7 +146,7 @@ pub async fn expired_leases_are_taken_over(core: Igny8) {
     assert!(failed.error.unwrap().contains("stopped responding"));
 }
 
-pub async fn retries_and_cancellation(core: Igny8) {
+pub(crate) async fn retries_and_cancellation(core: Igny8) {
     let t = tenant(&core, "Retry", 0).await;
     let (core, clock) = with_clock(&core).await;
     let lease = Duration::from_secs(30);

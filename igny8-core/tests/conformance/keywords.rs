@@ -30,7 +30,7 @@ async fn all(core: &Igny8, scope: &Scope, filter: &KeywordFilter, sort: &str) ->
         .items
 }
 
-pub async fn crud_and_normalised_uniqueness(core: Igny8) {
+pub(crate) async fn crud_and_normalised_uniqueness(core: Igny8) {
     let t = tenant(&core, "K", 0).await;
     let k = core.keywords();
     let created = k
@@ -154,7 +154,7 @@ async fn seed(core: &Igny8, scope: &Scope, sector: igny8_core::SectorId) -> Vec<
     out
 }
 
-pub async fn filters_ordering_and_pages(core: Igny8) {
+pub(crate) async fn filters_ordering_and_pages(core: Igny8) {
     let t = tenant(&core, "F", 0).await;
     let seeded = seed(&core, &t.scope, t.sector).await;
     let f = KeywordFilter {
@@ -245,7 +245,7 @@ pub async fn filters_ordering_and_pages(core: Igny8) {
     );
 }
 
-pub async fn cursor_pages_walk_the_whole_list(core: Igny8) {
+pub(crate) async fn cursor_pages_walk_the_whole_list(core: Igny8) {
     let t = tenant(&core, "C", 0).await;
     seed(&core, &t.scope, t.sector).await;
     for sort in [
@@ -313,7 +313,7 @@ pub async fn cursor_pages_walk_the_whole_list(core: Igny8) {
     assert_eq!(err.field_errors()[0].field, "cursor");
 }
 
-pub async fn bulk_update_and_delete_stay_in_the_tenant(core: Igny8) {
+pub(crate) async fn bulk_update_and_delete_stay_in_the_tenant(core: Igny8) {
     let a = tenant(&core, "A", 0).await;
     let b = tenant(&core, "B", 0).await;
     let mine = seed(&core, &a.scope, a.sector).await;
@@ -382,7 +382,7 @@ pub async fn bulk_update_and_delete_stay_in_the_tenant(core: Igny8) {
     assert!(core.keywords().get(&b.scope, theirs.id).await.is_ok());
 }
 
-pub async fn plain_list_import_merges_duplicates(core: Igny8) {
+pub(crate) async fn plain_list_import_merges_duplicates(core: Igny8) {
     let t = tenant(&core, "I", 0).await;
     core.keywords()
         .create(
@@ -440,7 +440,7 @@ pub async fn plain_list_import_merges_duplicates(core: Igny8) {
     );
 }
 
-pub async fn keyword_limit_applies_to_imports(core: Igny8) {
+pub(crate) async fn keyword_limit_applies_to_imports(core: Igny8) {
     let plan = core
         .tenancy()
         .create_plan(PlanInput {
@@ -517,7 +517,10 @@ pub async fn keyword_limit_applies_to_imports(core: Igny8) {
     );
 }
 
-pub async fn export_reads_back_to_the_same_data(core: Igny8) {
+/// A keyword's text and values.
+type Values = (String, Option<i64>, Option<i64>, Option<f64>, Option<Intent>);
+
+pub(crate) async fn export_reads_back_to_the_same_data(core: Igny8) {
     let t = tenant(&core, "E", 0).await;
     let seeded = seed(&core, &t.scope, t.sector).await;
     core.keywords()
@@ -554,13 +557,7 @@ pub async fn export_reads_back_to_the_same_data(core: Igny8) {
         .unwrap();
     assert_eq!(report.imported, n, "{report:?}");
     assert_eq!(report.rejected, 0, "{report:?}");
-    let strip = |ks: Vec<Keyword>| -> Vec<(
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<f64>,
-        Option<Intent>,
-    )> {
+    let strip = |ks: Vec<Keyword>| -> Vec<Values> {
         ks.into_iter()
             .map(|k| (k.keyword, k.volume, k.difficulty, k.cpc, k.intent))
             .collect()
@@ -571,7 +568,7 @@ pub async fn export_reads_back_to_the_same_data(core: Igny8) {
     );
 }
 
-pub async fn unreadable_file_writes_nothing(core: Igny8) {
+pub(crate) async fn unreadable_file_writes_nothing(core: Igny8) {
     let t = tenant(&core, "U", 0).await;
     let err = core
         .keywords()
@@ -599,7 +596,7 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-pub async fn every_export_format_imports(core: Igny8) {
+pub(crate) async fn every_export_format_imports(core: Igny8) {
     let t = tenant(&core, "Formats", 0).await;
     // (file, format, new keywords, merged rows)
     let cases = [
@@ -691,7 +688,7 @@ pub async fn every_export_format_imports(core: Igny8) {
     assert_eq!(gsc.volume, None, "Search Console has no search volume");
 }
 
-pub async fn bad_rows_are_reported_by_line(core: Igny8) {
+pub(crate) async fn bad_rows_are_reported_by_line(core: Igny8) {
     let t = tenant(&core, "Bad", 0).await;
     let long = "y".repeat(256);
     let mut file = format!(

@@ -5,7 +5,7 @@ use igny8_core::{ErrorCode, Igny8};
 
 use crate::support::{import, tenant};
 
-pub async fn clusters_crud_and_aggregates(core: Igny8) {
+pub(crate) async fn clusters_crud_and_aggregates(core: Igny8) {
     let t = tenant(&core, "Cl", 0).await;
     let c = core.clusters();
     let cluster = c
@@ -111,7 +111,7 @@ pub async fn clusters_crud_and_aggregates(core: Igny8) {
     assert_eq!((kw.cluster_id, kw.status), (None, KeywordStatus::Pending));
 }
 
-pub async fn local_clustering_assigns_every_keyword(core: Igny8) {
+pub(crate) async fn local_clustering_assigns_every_keyword(core: Igny8) {
     let t = tenant(&core, "LC", 0).await;
     let words = [
         "kitchen faucet",

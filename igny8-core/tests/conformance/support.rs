@@ -4,13 +4,13 @@ use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
 use igny8_core::{Igny8, SectorId, SiteId};
 
 /// An account with a site and a sector, acting as the system.
-pub struct Tenant {
-    pub scope: Scope,
-    pub site: SiteId,
-    pub sector: SectorId,
+pub(crate) struct Tenant {
+    pub(crate) scope: Scope,
+    pub(crate) site: SiteId,
+    pub(crate) sector: SectorId,
 }
 
-pub async fn tenant(core: &Igny8, name: &str, credits: i64) -> Tenant {
+pub(crate) async fn tenant(core: &Igny8, name: &str, credits: i64) -> Tenant {
     let account = core
         .tenancy()
         .create_account(NewAccount {
@@ -54,7 +54,7 @@ pub async fn tenant(core: &Igny8, name: &str, credits: i64) -> Tenant {
 }
 
 /// Imports `text` as a file into the tenant's sector.
-pub async fn import(core: &Igny8, t: &Tenant, text: &str) -> igny8_core::planner::ImportReport {
+pub(crate) async fn import(core: &Igny8, t: &Tenant, text: &str) -> igny8_core::planner::ImportReport {
     core.keywords()
         .import(
             &t.scope,

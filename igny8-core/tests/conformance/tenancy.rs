@@ -5,7 +5,7 @@ use igny8_core::{ErrorCode, Igny8, PlanLimit, SqlStore, StoreOptions};
 
 use crate::support::tenant;
 
-pub async fn registration_and_login(core: Igny8) {
+pub(crate) async fn registration_and_login(core: Igny8) {
     let t = core.tenancy();
     let (account, owner) = t
         .register(
@@ -101,7 +101,7 @@ pub async fn registration_and_login(core: Igny8) {
     );
 }
 
-pub async fn plan_limits_name_the_limit(core: Igny8) {
+pub(crate) async fn plan_limits_name_the_limit(core: Igny8) {
     let t = core.tenancy();
     let plan = t
         .create_plan(PlanInput {
@@ -215,7 +215,7 @@ pub async fn plan_limits_name_the_limit(core: Igny8) {
     );
 }
 
-pub async fn other_tenants_objects_are_not_found(core: Igny8) {
+pub(crate) async fn other_tenants_objects_are_not_found(core: Igny8) {
     let a = tenant(&core, "A", 0).await;
     let b = tenant(&core, "B", 0).await;
     let kw = core
@@ -385,7 +385,7 @@ pub async fn other_tenants_objects_are_not_found(core: Igny8) {
     );
 }
 
-pub async fn roles_and_owners(core: Igny8) {
+pub(crate) async fn roles_and_owners(core: Igny8) {
     let t = core.tenancy();
     let (account, owner) = t
         .register(
@@ -533,7 +533,7 @@ pub async fn roles_and_owners(core: Igny8) {
     assert_eq!(su.account_id, None);
 }
 
-pub async fn reopening_migrates_nothing(core: Igny8) {
+pub(crate) async fn reopening_migrates_nothing(core: Igny8) {
     let store = core.store();
     // The schema is at the newest version; applying again does nothing.
     assert!(store.migrate().await.unwrap().is_empty());

@@ -28,7 +28,7 @@ fn idea(sector: igny8_core::SectorId, title: &str) -> NewIdea {
     }
 }
 
-pub async fn ideas_queue_to_writer_once(core: Igny8) {
+pub(crate) async fn ideas_queue_to_writer_once(core: Igny8) {
     let t = tenant(&core, "Ideas", 0).await;
     let a = core
         .ideas()
@@ -133,7 +133,7 @@ pub async fn ideas_queue_to_writer_once(core: Igny8) {
     assert_eq!(err.field_errors()[0].field, "author_profile_id");
 }
 
-pub async fn tasks_content_and_images(core: Igny8) {
+pub(crate) async fn tasks_content_and_images(core: Igny8) {
     let t = tenant(&core, "Writer", 0).await;
     let task = core
         .tasks()
@@ -316,7 +316,7 @@ pub async fn tasks_content_and_images(core: Igny8) {
     );
 }
 
-pub async fn prompts_authors_and_strategies(core: Igny8) {
+pub(crate) async fn prompts_authors_and_strategies(core: Igny8) {
     let t = tenant(&core, "Thinker", 0).await;
     let th = core.thinker();
     let err = th
@@ -436,7 +436,7 @@ pub async fn prompts_authors_and_strategies(core: Igny8) {
     );
 }
 
-pub async fn typed_settings_and_sealed_integrations(core: Igny8) {
+pub(crate) async fn typed_settings_and_sealed_integrations(core: Igny8) {
     let t = tenant(&core, "System", 0).await;
     let sys = core.system();
     assert_eq!(
