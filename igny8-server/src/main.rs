@@ -4,6 +4,8 @@
 //! binary only says so, so that the workspace layout is in place.
 
 fn main() {
-    eprintln!("igny8-server: the hosted API is not built yet; see `cargo run --example quickstart`");
+    eprintln!(
+        "igny8-server: the hosted API is not built yet; see `cargo run --example quickstart`"
+    );
     std::process::exit(2);
 }

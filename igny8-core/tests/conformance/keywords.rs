@@ -518,7 +518,13 @@ pub(crate) async fn keyword_limit_applies_to_imports(core: Igny8) {
 }
 
 /// A keyword's text and values.
-type Values = (String, Option<i64>, Option<i64>, Option<f64>, Option<Intent>);
+type Values = (
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+    Option<Intent>,
+);
 
 pub(crate) async fn export_reads_back_to_the_same_data(core: Igny8) {
     let t = tenant(&core, "E", 0).await;

@@ -54,7 +54,11 @@ pub(crate) async fn tenant(core: &Igny8, name: &str, credits: i64) -> Tenant {
 }
 
 /// Imports `text` as a file into the tenant's sector.
-pub(crate) async fn import(core: &Igny8, t: &Tenant, text: &str) -> igny8_core::planner::ImportReport {
+pub(crate) async fn import(
+    core: &Igny8,
+    t: &Tenant,
+    text: &str,
+) -> igny8_core::planner::ImportReport {
     core.keywords()
         .import(
             &t.scope,
