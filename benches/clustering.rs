@@ -3,12 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use benches::{csv, keyword, runtime, scaled};
+use benches::{csv, discard, fresh, keyword, runtime, scaled};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use igny8_core::Backend;
 use igny8_core::planner::clustering::{ClusterInput, LocalClusterOptions, plan_clusters};
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
-use igny8_core::testing::TestDatabase;
-use igny8_core::{Backend, CoreConfig, Igny8};
 
 fn clustering(c: &mut Criterion) {
     let n = scaled(100_000, 2_000);
@@ -38,58 +36,21 @@ fn clustering(c: &mut Criterion) {
             rt.block_on(async {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let db = TestDatabase::create(Backend::Sqlite)
-                        .await
-                        .unwrap()
-                        .unwrap();
-                    let core = Igny8::open(CoreConfig::new(db.url.clone())).await.unwrap();
-                    let account = core
-                        .tenancy()
-                        .create_account(NewAccount {
-                            name: "Bench".into(),
-                            ..Default::default()
-                        })
-                        .await
-                        .unwrap();
-                    let scope = Scope::system(account.id);
-                    let site = core
-                        .tenancy()
-                        .create_site(
-                            &scope,
-                            NewSite {
-                                name: "S".into(),
-                                ..Default::default()
-                            },
-                        )
-                        .await
-                        .unwrap();
-                    let sector = core
-                        .tenancy()
-                        .create_sector(
-                            &scope,
-                            NewSector {
-                                site_id: site.id,
-                                name: "X".into(),
-                                description: None,
-                                is_active: None,
-                            },
-                        )
-                        .await
-                        .unwrap();
+                    let (db, core, t) = fresh(Backend::Sqlite).await.expect("SQLite");
+                    let input = std::io::Cursor::new(file.clone());
                     core.keywords()
-                        .import(&scope, sector.id, std::io::Cursor::new(file.clone()))
+                        .import(&t.scope, t.sector, input)
                         .await
                         .unwrap();
                     let start = Instant::now();
                     let report = core
                         .clusters()
-                        .cluster_locally(&scope, sector.id, &options)
+                        .cluster_locally(&t.scope, t.sector, &options)
                         .await
                         .unwrap();
                     total += start.elapsed();
                     assert_eq!(report.keywords_assigned, n as u64);
-                    core.store().close().await;
-                    db.drop_database().await.unwrap();
+                    discard(db, core).await;
                 }
                 total
             })

@@ -4,63 +4,22 @@
 
 use std::time::{Duration, Instant};
 
-use benches::{csv, runtime, scaled};
+use benches::{csv, discard, fresh, runtime, scaled};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
-use igny8_core::testing::TestDatabase;
-use igny8_core::{Backend, CoreConfig, Igny8};
+use igny8_core::Backend;
 
 async fn one_import(backend: Backend, file: &[u8]) -> Option<Duration> {
-    let db = TestDatabase::create(backend)
-        .await
-        .expect("test database")?;
-    let core = Igny8::open(CoreConfig::new(db.url.clone()))
-        .await
-        .expect("open");
-    let account = core
-        .tenancy()
-        .create_account(NewAccount {
-            name: "Bench".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let scope = Scope::system(account.id);
-    let site = core
-        .tenancy()
-        .create_site(
-            &scope,
-            NewSite {
-                name: "S".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let sector = core
-        .tenancy()
-        .create_sector(
-            &scope,
-            NewSector {
-                site_id: site.id,
-                name: "X".into(),
-                description: None,
-                is_active: None,
-            },
-        )
-        .await
-        .unwrap();
+    let (db, core, t) = fresh(backend).await?;
     let input = std::io::Cursor::new(file.to_vec());
     let start = Instant::now();
     let report = core
         .keywords()
-        .import(&scope, sector.id, input)
+        .import(&t.scope, t.sector, input)
         .await
         .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(report.rejected, 0);
-    core.store().close().await;
-    db.drop_database().await.unwrap();
+    discard(db, core).await;
     Some(elapsed)
 }
 

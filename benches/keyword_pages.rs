@@ -2,13 +2,13 @@
 //! volume: the first page, a page half-way down by number (offset) and by cursor, account-wide
 //! and filtered to one sector. SQLite, and PostgreSQL when `IGNY8_TEST_POSTGRES_URL` is set.
 
-use benches::{csv, runtime, scaled};
+use benches::{csv, discard, fresh, runtime, scaled};
 use criterion::{Criterion, criterion_group, criterion_main};
 use igny8_core::list::PageRequest;
 use igny8_core::planner::{KeywordFilter, KeywordSort};
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
+use igny8_core::tenancy::{NewSector, Scope};
 use igny8_core::testing::TestDatabase;
-use igny8_core::{Backend, CoreConfig, Igny8, SectorId};
+use igny8_core::{Backend, Igny8, SectorId};
 
 const PAGE: u64 = 50;
 
@@ -20,58 +20,31 @@ struct Fixture {
 }
 
 async fn fixture(backend: Backend, total: usize) -> Option<Fixture> {
-    let db = TestDatabase::create(backend)
-        .await
-        .expect("test database")?;
-    let core = Igny8::open(CoreConfig::new(db.url.clone()))
-        .await
-        .expect("open");
-    let account = core
-        .tenancy()
-        .create_account(NewAccount {
-            name: "Bench".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let scope = Scope::system(account.id);
-    let site = core
-        .tenancy()
-        .create_site(
-            &scope,
-            NewSite {
-                name: "S".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (db, core, t) = fresh(backend).await?;
     let file = csv(total / 4);
-    let mut first = None;
-    for i in 0..4 {
-        let sector = core
-            .tenancy()
-            .create_sector(
-                &scope,
-                NewSector {
-                    site_id: site.id,
-                    name: format!("S{i}"),
-                    description: None,
-                    is_active: None,
-                },
-            )
-            .await
-            .unwrap();
+    let input = std::io::Cursor::new(file.clone());
+    core.keywords()
+        .import(&t.scope, t.sector, input)
+        .await
+        .unwrap();
+    for i in 1..4 {
+        let new = NewSector {
+            site_id: t.site,
+            name: format!("S{i}"),
+            description: None,
+            is_active: None,
+        };
+        let sector = core.tenancy().create_sector(&t.scope, new).await.unwrap();
+        let input = std::io::Cursor::new(file.clone());
         core.keywords()
-            .import(&scope, sector.id, std::io::Cursor::new(file.clone()))
+            .import(&t.scope, sector.id, input)
             .await
             .unwrap();
-        first.get_or_insert(sector.id);
     }
     Some(Fixture {
         core,
-        scope,
-        sector: first.unwrap(),
+        scope: t.scope,
+        sector: t.sector,
         db,
     })
 }
@@ -167,10 +140,7 @@ fn pages(c: &mut Criterion) {
             });
         }
         group.finish();
-        rt.block_on(async {
-            f.core.store().close().await;
-            f.db.drop_database().await.unwrap();
-        });
+        rt.block_on(discard(f.db, f.core));
     }
 }
 

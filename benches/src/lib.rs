@@ -164,3 +164,29 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("a tokio runtime")
 }
+
+/// A fresh database of `backend` with one tenant (`None` when the backend isn't configured).
+pub async fn fresh(
+    backend: igny8_core::Backend,
+) -> Option<(
+    igny8_core::testing::TestDatabase,
+    igny8_core::Igny8,
+    igny8_core::testing::Tenant,
+)> {
+    let db = igny8_core::testing::TestDatabase::create(backend)
+        .await
+        .expect("test database")?;
+    let core = igny8_core::Igny8::open(igny8_core::CoreConfig::new(db.url.clone()))
+        .await
+        .expect("open");
+    let tenant = igny8_core::testing::tenant(&core, "Bench", 0)
+        .await
+        .expect("tenant");
+    Some((db, core, tenant))
+}
+
+/// Closes the core and drops its database.
+pub async fn discard(db: igny8_core::testing::TestDatabase, core: igny8_core::Igny8) {
+    core.store().close().await;
+    db.drop_database().await.expect("drop the bench database");
+}

@@ -168,6 +168,59 @@ impl TestDatabase {
     }
 }
 
+/// An account with one site and one sector, and the system scope acting in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Tenant {
+    /// The system acting in the account.
+    pub scope: crate::tenancy::Scope,
+    /// The site.
+    pub site: crate::SiteId,
+    /// The sector (named `Main`).
+    pub sector: crate::SectorId,
+}
+
+/// Creates an account named `name` with `credits` credits, a site and a sector.
+pub async fn tenant<S: crate::Store>(core: &Igny8<S>, name: &str, credits: i64) -> Result<Tenant> {
+    use crate::tenancy::{NewAccount, NewSector, NewSite, Scope};
+    let account = core
+        .tenancy()
+        .create_account(NewAccount {
+            name: name.into(),
+            plan_id: None,
+            initial_credits: Some(credits),
+        })
+        .await?;
+    let scope = Scope::system(account.id);
+    let site = core
+        .tenancy()
+        .create_site(
+            &scope,
+            NewSite {
+                name: format!("{name} site"),
+                url: Some("https://example.com".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let sector = core
+        .tenancy()
+        .create_sector(
+            &scope,
+            NewSector {
+                site_id: site.id,
+                name: "Main".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await?;
+    Ok(Tenant {
+        scope,
+        site: site.id,
+        sector: sector.id,
+    })
+}
+
 /// Runs `test` against a fresh, migrated database of `backend` (skipped when that backend is
 /// not configured), then drops the database — also when the test panics, whose panic is then
 /// passed on.

@@ -6,7 +6,6 @@ use igny8_core::planner::clustering::LocalClusterOptions;
 use igny8_core::planner::{
     ClusterFilter, ClusterSort, IdeaStatus, KeywordFilter, KeywordSort, NewIdea, QueueDefaults,
 };
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
 use igny8_core::writer::{TaskFilter, TaskSort};
 use igny8_core::{CoreConfig, Igny8};
 
@@ -24,48 +23,18 @@ async fn planner_pipeline_survives_a_restart() {
 
     let (scope, sector, clusters) = {
         let core = Igny8::open(CoreConfig::new(url.clone())).await.unwrap();
-        let account = core
-            .tenancy()
-            .create_account(NewAccount {
-                name: "Embedded".into(),
-                plan_id: None,
-                initial_credits: Some(42),
-            })
+        let t = igny8_core::testing::tenant(&core, "Embedded", 42)
             .await
             .unwrap();
-        let scope = Scope::system(account.id);
-        let site = core
-            .tenancy()
-            .create_site(
-                &scope,
-                NewSite {
-                    name: "Coffee blog".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        let sector = core
-            .tenancy()
-            .create_sector(
-                &scope,
-                NewSector {
-                    site_id: site.id,
-                    name: "Grinders".into(),
-                    description: None,
-                    is_active: None,
-                },
-            )
-            .await
-            .unwrap();
+        let (scope, sector) = (t.scope, t.sector);
         for file in ["moz_keyword-explorer.csv", "semrush_broad-match.csv"] {
             let f = tokio::fs::File::open(fixture(file)).await.unwrap();
-            let report = core.keywords().import(&scope, sector.id, f).await.unwrap();
+            let report = core.keywords().import(&scope, sector, f).await.unwrap();
             assert_eq!(report.rejected, 0, "{file}: {report:?}");
         }
         let report = core
             .clusters()
-            .cluster_locally(&scope, sector.id, &LocalClusterOptions::default())
+            .cluster_locally(&scope, sector, &LocalClusterOptions::default())
             .await
             .unwrap();
         assert_eq!(report.keywords_assigned, 6 + 23);
@@ -91,7 +60,7 @@ async fn planner_pipeline_survives_a_restart() {
             .create(
                 &scope,
                 NewIdea {
-                    sector_id: sector.id,
+                    sector_id: sector,
                     cluster_id: Some(grinder.id),
                     title: "The best coffee grinders".into(),
                     description: None,
@@ -111,7 +80,7 @@ async fn planner_pipeline_survives_a_restart() {
             .unwrap();
         assert_eq!(tasks.len(), 1);
         core.store().close().await;
-        (scope, sector.id, clusters.total)
+        (scope, sector, clusters.total)
     };
 
     // A new process opens the same file: everything is there, and migrations don't run again.

@@ -1,56 +1,13 @@
 //! Shared set-up for the conformance cases.
 
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
-use igny8_core::{Igny8, SectorId, SiteId};
+use igny8_core::Igny8;
 
-/// An account with a site and a sector, acting as the system.
-pub(crate) struct Tenant {
-    pub(crate) scope: Scope,
-    pub(crate) site: SiteId,
-    pub(crate) sector: SectorId,
-}
+pub(crate) use igny8_core::testing::Tenant;
 
 pub(crate) async fn tenant(core: &Igny8, name: &str, credits: i64) -> Tenant {
-    let account = core
-        .tenancy()
-        .create_account(NewAccount {
-            name: name.into(),
-            plan_id: None,
-            initial_credits: Some(credits),
-        })
+    igny8_core::testing::tenant(core, name, credits)
         .await
-        .expect("account");
-    let scope = Scope::system(account.id);
-    let site = core
-        .tenancy()
-        .create_site(
-            &scope,
-            NewSite {
-                name: format!("{name} site"),
-                url: Some("https://example.com".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("site");
-    let sector = core
-        .tenancy()
-        .create_sector(
-            &scope,
-            NewSector {
-                site_id: site.id,
-                name: "Main".into(),
-                description: None,
-                is_active: None,
-            },
-        )
-        .await
-        .expect("sector");
-    Tenant {
-        scope,
-        site: site.id,
-        sector: sector.id,
-    }
+        .expect("tenant")
 }
 
 /// Imports `text` as a file into the tenant's sector.

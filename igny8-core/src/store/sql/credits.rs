@@ -485,40 +485,30 @@ impl CreditStore for SqlStore {
     }
 
     async fn record_usage(&self, scope: &Scope, u: &NewUsage) -> Result<UsageLog> {
-        let q = Query::insert()
-            .into_table(self.t(T::Usage))
-            .columns([
-                "account_id",
-                "job_id",
-                "operation",
-                "provider",
-                "model",
-                "input_tokens",
-                "output_tokens",
-                "images",
-                "cost_micros",
-                "credits",
-                "object_type",
-                "object_id",
-                "created_at",
-            ])
-            .values_panic([
-                scope.account().get().into(),
-                u.job_id.map(|j| j.get()).into(),
-                u.operation.clone().into(),
-                u.provider.clone().into(),
-                u.model.clone().into(),
-                u.input_tokens.into(),
-                u.output_tokens.into(),
-                u.images.into(),
-                u.cost_micros.into(),
-                u.credits.into(),
-                u.object.as_ref().map(|o| o.kind.clone()).into(),
-                u.object.as_ref().map(|o| o.id).into(),
-                self.now_ms().into(),
-            ])
-            .to_owned();
-        let id = self.db.conn().await?.insert(&q).await?;
+        let id = self
+            .insert_row(
+                T::Usage,
+                vec![
+                    ("account_id", scope.account().get().into()),
+                    ("job_id", u.job_id.map(|j| j.get()).into()),
+                    ("operation", u.operation.clone().into()),
+                    ("provider", u.provider.clone().into()),
+                    ("model", u.model.clone().into()),
+                    ("input_tokens", u.input_tokens.into()),
+                    ("output_tokens", u.output_tokens.into()),
+                    ("images", u.images.into()),
+                    ("cost_micros", u.cost_micros.into()),
+                    ("credits", u.credits.into()),
+                    (
+                        "object_type",
+                        u.object.as_ref().map(|o| o.kind.clone()).into(),
+                    ),
+                    ("object_id", u.object.as_ref().map(|o| o.id).into()),
+                    ("created_at", self.now_ms().into()),
+                ],
+                "this usage entry",
+            )
+            .await?;
         self.fetch_scoped(scope, id).await
     }
 

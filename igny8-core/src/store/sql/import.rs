@@ -295,7 +295,7 @@ impl SqlStore {
             // folded first (latest known value wins), then inserted in key order.
             Backend::Postgres => format!(
                 "INSERT INTO {keywords} AS k ({columns}) \
-                 SELECT $1, $2, $3, keyword, normalized, volume, difficulty, cpc, intent, $4, $5, $6, $6 FROM ( \
+                 SELECT $1, $2, $3, keyword, normalized, volume, difficulty, cpc, intent, $4, $5, $6, $7 FROM ( \
                    SELECT normalized, \
                      (array_agg(keyword ORDER BY line))[1] AS keyword, \
                      (array_agg(volume ORDER BY line DESC) FILTER (WHERE volume IS NOT NULL))[1] AS volume, \
@@ -336,19 +336,8 @@ impl SqlStore {
             KeywordStatus::Pending.as_str(),
             KeywordSource::Import.as_str(),
         );
-        match tx {
-            Tx::Postgres(t) => {
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(target.account.get())
-                    .bind(target.site.get())
-                    .bind(target.sector.get())
-                    .bind(status)
-                    .bind(source)
-                    .bind(target.now)
-                    .execute(&mut **t)
-                    .await?;
-            }
-            Tx::Sqlite(t) => {
+        macro_rules! merge {
+            ($conn:expr) => {
                 sqlx::query(AssertSqlSafe(sql))
                     .bind(target.account.get())
                     .bind(target.site.get())
@@ -357,22 +346,16 @@ impl SqlStore {
                     .bind(source)
                     .bind(target.now)
                     .bind(target.now)
-                    .execute(&mut **t)
-                    .await?;
-            }
-            Tx::MySql(t) => {
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(target.account.get())
-                    .bind(target.site.get())
-                    .bind(target.sector.get())
-                    .bind(status)
-                    .bind(source)
-                    .bind(target.now)
-                    .bind(target.now)
-                    .execute(&mut **t)
-                    .await?;
-            }
+                    .execute($conn)
+                    .await
+                    .map(|_| ())?
+            };
         }
+        match tx {
+            Tx::Postgres(t) => merge!(&mut **t),
+            Tx::Sqlite(t) => merge!(&mut **t),
+            Tx::MySql(t) => merge!(&mut **t),
+        };
         Ok(())
     }
 }
