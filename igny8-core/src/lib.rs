@@ -138,6 +138,16 @@ impl<S: Store> Igny8<S> {
         &self.store
     }
 
+    /// The current time, from the store's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.store.now()
+    }
+
+    /// Sessions and API keys.
+    pub fn auth(&self) -> tenancy::Auth<'_, S> {
+        tenancy::Auth { core: self }
+    }
+
     /// Plans, accounts, users, sites and sectors.
     pub fn tenancy(&self) -> tenancy::Tenancy<'_, S> {
         tenancy::Tenancy { core: self }

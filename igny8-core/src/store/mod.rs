@@ -32,6 +32,7 @@ use crate::planner::{
 use crate::planner::{ClusterAssignment, KeywordSource, ValidKeyword};
 use crate::planner::{ContentIdea, IdeaFilter, IdeaPatch, IdeaSort, NewIdea, QueueDefaults};
 use crate::system::{Integration, IntegrationProvider, IntegrationRecord, StoredSetting};
+use crate::tenancy::auth::{ApiKey, ApiKeyRecord, Rotation};
 use crate::tenancy::{
     Account, AccountPatch, AccountRecord, NewSector, NewSite, Plan, PlanInput, Scope, Sector,
     SectorFilter, SectorPatch, Site, SitePatch, User, UserPatch, UserRecord,
@@ -46,6 +47,9 @@ use crate::writer::{
 
 /// Plans, accounts, users, sites and sectors.
 pub trait TenancyStore: Send + Sync {
+    /// The store's current time (its clock may be a test's).
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+
     /// Creates a plan (and makes it the only default when it says so).
     fn create_plan(&self, plan: &PlanInput) -> impl Future<Output = Result<Plan>> + Send;
     /// Replaces a plan's fields.
@@ -672,6 +676,60 @@ pub trait JobStore: Send + Sync {
     ) -> impl Future<Output = Result<Job>> + Send;
 }
 
+/// Sessions and API keys.
+pub trait AuthStore: Send + Sync {
+    /// Stores a new refresh token (its hash) of a session family.
+    fn insert_refresh_token(
+        &self,
+        user: UserId,
+        family: &str,
+        token_hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Rotates a current refresh token to `next_hash` (same family), atomically; a token
+    /// rotated before revokes its family.
+    fn rotate_refresh_token(
+        &self,
+        token_hash: &str,
+        next_hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<Rotation>> + Send;
+    /// Revokes the family of a token (sign-out).
+    fn revoke_token_family(&self, token_hash: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Revokes every refresh token of a user.
+    fn revoke_user_tokens(&self, user: UserId) -> impl Future<Output = Result<()>> + Send;
+    /// Stores a new API key.
+    fn create_api_key(
+        &self,
+        scope: &Scope,
+        key: &ApiKeyRecord,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
+    /// The account's API keys.
+    fn list_api_keys(
+        &self,
+        scope: &Scope,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<ApiKey>>> + Send;
+    /// Revokes one of the account's API keys.
+    fn revoke_api_key(&self, scope: &Scope, id: i64)
+    -> impl Future<Output = Result<ApiKey>> + Send;
+    /// An API key by the hash of its secret (any account).
+    fn find_api_key(&self, key_hash: &str) -> impl Future<Output = Result<Option<ApiKey>>> + Send;
+    /// Records that an API key was used now.
+    fn touch_api_key(&self, id: i64) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Counters shared by every process (rate limits).
+pub trait RateLimitStore: Send + Sync {
+    /// Counts one hit in `bucket`'s fixed window of `window`; the hits in the window so far
+    /// (this one included) and when the window ends.
+    fn hit(
+        &self,
+        bucket: &str,
+        window: std::time::Duration,
+    ) -> impl Future<Output = Result<(u64, chrono::DateTime<chrono::Utc>)>> + Send;
+}
+
 /// Everything the services need from storage.
 pub trait Store:
     TenancyStore
@@ -683,6 +741,8 @@ pub trait Store:
     + SystemStore
     + CreditStore
     + JobStore
+    + AuthStore
+    + RateLimitStore
     + Clone
     + Send
     + Sync
@@ -700,6 +760,8 @@ impl<S> Store for S where
         + SystemStore
         + CreditStore
         + JobStore
+        + AuthStore
+        + RateLimitStore
         + Clone
         + Send
         + Sync

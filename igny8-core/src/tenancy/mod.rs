@@ -2,12 +2,14 @@
 //! operation on tenant data carries.
 
 mod account;
+pub mod auth;
 mod scope;
 mod service;
 mod site;
 pub(crate) mod user;
 
 pub use account::{Account, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits};
+pub use auth::{ApiKey, Auth, CreatedApiKey, NewApiKey, Session};
 pub use scope::{Actor, Permission, Role, Scope};
 pub use service::Tenancy;
 pub use site::{NewSector, NewSite, Sector, SectorPatch, Site, SitePatch, WordPressConnection};

@@ -2,6 +2,7 @@
 //! MySQL/MariaDB when `IGNY8_TEST_POSTGRES_URL` / `IGNY8_TEST_MYSQL_URL` are set (each case in
 //! its own fresh database, dropped afterwards). See `igny8_core::testing`.
 
+mod auth;
 mod credits;
 mod jobs;
 mod keywords;
@@ -70,4 +71,7 @@ conformance! {
     jobs::concurrent_workers_never_share_a_job,
     jobs::expired_leases_are_taken_over,
     jobs::retries_and_cancellation,
+    auth::refresh_tokens_rotate_and_reuse_revokes,
+    auth::api_keys_act_with_their_role_and_site,
+    auth::rate_limit_counters_are_shared,
 }

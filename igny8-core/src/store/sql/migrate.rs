@@ -33,10 +33,10 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_initial")];
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_initial"), migration!(2, "0002_auth")];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

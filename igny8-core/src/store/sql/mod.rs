@@ -1,6 +1,7 @@
 //! The store on SQL databases: SQLite, PostgreSQL and MySQL/MariaDB, queries written once with
 //! sea-query.
 
+mod auth;
 mod clusters;
 mod credits;
 pub(crate) mod db;
@@ -49,6 +50,9 @@ pub(crate) enum T {
     Transactions,
     Usage,
     Jobs,
+    RefreshTokens,
+    ApiKeys,
+    RateLimits,
 }
 
 impl T {
@@ -74,6 +78,9 @@ impl T {
             T::Transactions => "credit_transactions",
             T::Usage => "usage_logs",
             T::Jobs => "jobs",
+            T::RefreshTokens => "refresh_tokens",
+            T::ApiKeys => "api_keys",
+            T::RateLimits => "rate_limits",
         }
     }
 }

@@ -458,6 +458,10 @@ fn account_select(store: &SqlStore) -> sea_query::SelectStatement {
 }
 
 impl TenancyStore for SqlStore {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     async fn create_plan(&self, plan: &PlanInput) -> Result<Plan> {
         let mut tx = self.db.begin().await?;
         let id = self.write_plan(&mut tx, None, plan).await?;

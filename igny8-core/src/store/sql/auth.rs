@@ -1,0 +1,308 @@
+//! Sessions, API keys and rate-limit counters on SQL.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, LockType, OnConflict, Query};
+
+use super::db::{Backend, DbRow, FromDbRow};
+use super::list::SortSpec;
+use super::{Entity, SqlStore, T};
+use crate::error::Result;
+use crate::ids::*;
+use crate::list::{CursorValue, Page, PageRequest};
+use crate::store::{AuthStore, RateLimitStore};
+use crate::tenancy::Scope;
+use crate::tenancy::auth::{ApiKey, ApiKeyRecord, Rotation};
+
+impl FromDbRow for ApiKey {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(ApiKey {
+            id: r.get("id")?,
+            account_id: AccountId(r.get("account_id")?),
+            site_id: r.get::<Option<i64>>("site_id")?.map(SiteId),
+            name: r.get("name")?,
+            prefix: r.get("prefix")?,
+            role: r.parse("role")?,
+            created_by: r.get::<Option<i64>>("created_by")?.map(UserId),
+            last_used_at: r.opt_time("last_used_at")?,
+            expires_at: r.opt_time("expires_at")?,
+            revoked_at: r.opt_time("revoked_at")?,
+            created_at: r.time("created_at")?,
+        })
+    }
+}
+
+impl Entity for ApiKey {
+    const TABLE: T = T::ApiKeys;
+    const ENTITY: &'static str = "api_key";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "site_id",
+        "name",
+        "prefix",
+        "role",
+        "created_by",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "created_at",
+    ];
+    const SITE_SCOPED: bool = true;
+}
+
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    family: String,
+    expires_at: i64,
+    rotated_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl FromDbRow for TokenRow {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(TokenRow {
+            id: r.get("id")?,
+            user_id: r.get("user_id")?,
+            family: r.get("family")?,
+            expires_at: r.get("expires_at")?,
+            rotated_at: r.get("rotated_at")?,
+            revoked_at: r.get("revoked_at")?,
+        })
+    }
+}
+
+impl SqlStore {
+    fn revoke_family(&self, family: &str, now: i64) -> sea_query::UpdateStatement {
+        Query::update()
+            .table(self.t(T::RefreshTokens))
+            .value("revoked_at", now)
+            .and_where(Expr::col("family").eq(family))
+            .and_where(Expr::col("revoked_at").is_null())
+            .to_owned()
+    }
+}
+
+impl AuthStore for SqlStore {
+    async fn insert_refresh_token(
+        &self,
+        user: UserId,
+        family: &str,
+        hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.insert_row(
+            T::RefreshTokens,
+            vec![
+                ("user_id", user.get().into()),
+                ("family", family.into()),
+                ("token_hash", hash.into()),
+                ("expires_at", expires_at.timestamp_millis().into()),
+                ("created_at", self.now_ms().into()),
+            ],
+            "this token",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        hash: &str,
+        next_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Rotation> {
+        let now = self.now_ms();
+        let mut tx = self.db.begin().await?;
+        let q = Query::select()
+            .columns([
+                "id",
+                "user_id",
+                "family",
+                "expires_at",
+                "rotated_at",
+                "revoked_at",
+            ])
+            .from(self.t(T::RefreshTokens))
+            .and_where(Expr::col("token_hash").eq(hash))
+            .lock(LockType::Update)
+            .to_owned();
+        let Some(row) = tx.optional::<TokenRow>(&q).await? else {
+            return Ok(Rotation::Invalid);
+        };
+        if row.revoked_at.is_some() || row.expires_at <= now {
+            return Ok(Rotation::Invalid);
+        }
+        let rotate = Query::update()
+            .table(self.t(T::RefreshTokens))
+            .value("rotated_at", now)
+            .and_where(Expr::col("id").eq(row.id))
+            .and_where(Expr::col("rotated_at").is_null())
+            .to_owned();
+        if row.rotated_at.is_some() || tx.execute(&rotate).await? == 0 {
+            // A rotated token came back: someone else has a copy. End the whole family.
+            tx.execute(&self.revoke_family(&row.family, now)).await?;
+            tx.commit().await?;
+            return Ok(Rotation::Reused);
+        }
+        let insert = Query::insert()
+            .into_table(self.t(T::RefreshTokens))
+            .columns([
+                "user_id",
+                "family",
+                "token_hash",
+                "expires_at",
+                "created_at",
+            ])
+            .values_panic([
+                row.user_id.into(),
+                row.family.clone().into(),
+                next_hash.into(),
+                expires_at.timestamp_millis().into(),
+                now.into(),
+            ])
+            .to_owned();
+        tx.execute(&insert).await?;
+        tx.commit().await?;
+        Ok(Rotation::Rotated(UserId(row.user_id)))
+    }
+
+    async fn revoke_token_family(&self, hash: &str) -> Result<()> {
+        let q = Query::select()
+            .column("family")
+            .from(self.t(T::RefreshTokens))
+            .and_where(Expr::col("token_hash").eq(hash))
+            .to_owned();
+        let mut conn = self.db.conn().await?;
+        if let Some(family) = conn.optional::<String>(&q).await? {
+            conn.execute(&self.revoke_family(&family, self.now_ms()))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn revoke_user_tokens(&self, user: UserId) -> Result<()> {
+        let q = Query::update()
+            .table(self.t(T::RefreshTokens))
+            .value("revoked_at", self.now_ms())
+            .and_where(Expr::col("user_id").eq(user.get()))
+            .and_where(Expr::col("revoked_at").is_null())
+            .to_owned();
+        self.db.conn().await?.execute(&q).await?;
+        Ok(())
+    }
+
+    async fn create_api_key(&self, scope: &Scope, k: &ApiKeyRecord) -> Result<ApiKey> {
+        let id = self
+            .insert_row(
+                T::ApiKeys,
+                vec![
+                    ("account_id", scope.account().get().into()),
+                    ("site_id", k.site_id.map(|s| s.get()).into()),
+                    ("name", k.name.clone().into()),
+                    ("prefix", k.prefix.clone().into()),
+                    ("key_hash", k.key_hash.clone().into()),
+                    ("role", k.role.as_str().into()),
+                    ("created_by", k.created_by.map(|u| u.get()).into()),
+                    (
+                        "expires_at",
+                        k.expires_at.map(|t| t.timestamp_millis()).into(),
+                    ),
+                    ("created_at", self.now_ms().into()),
+                ],
+                "this API key",
+            )
+            .await?;
+        self.fetch_scoped(scope, id).await
+    }
+
+    async fn list_api_keys(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ApiKey>> {
+        let spec = SortSpec::new("id", true, |k: &ApiKey| CursorValue::Int(k.id), |k| k.id);
+        self.list_page(
+            self.scoped::<ApiKey>(scope),
+            self.t(T::ApiKeys),
+            &spec,
+            page,
+        )
+        .await
+    }
+
+    async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+        let mut q = Query::update();
+        q.table(self.t(T::ApiKeys))
+            .value("revoked_at", self.now_ms())
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id))
+            .and_where(Expr::col("revoked_at").is_null());
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        self.db.conn().await?.execute(&q).await?;
+        self.fetch_scoped(scope, id).await
+    }
+
+    async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKey>> {
+        let t = self.t(T::ApiKeys);
+        let q = Query::select()
+            .columns(ApiKey::COLUMNS.iter().map(|c| (t.clone(), *c)))
+            .from(t)
+            .and_where(Expr::col("key_hash").eq(hash))
+            .to_owned();
+        self.db.conn().await?.optional(&q).await
+    }
+
+    async fn touch_api_key(&self, id: i64) -> Result<()> {
+        let q = Query::update()
+            .table(self.t(T::ApiKeys))
+            .value("last_used_at", self.now_ms())
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        self.db.conn().await?.execute(&q).await?;
+        Ok(())
+    }
+}
+
+impl RateLimitStore for SqlStore {
+    async fn hit(&self, bucket: &str, window: std::time::Duration) -> Result<(u64, DateTime<Utc>)> {
+        let now = self.now_ms();
+        let window = std::cmp::max(i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 2), 1);
+        let start = now - now.rem_euclid(window);
+        let table = format!("{}rate_limits", self.prefix());
+        let (hits, window_start) = match self.backend() {
+            // Assignments run left to right on MySQL: `hits` sees the old window.
+            Backend::MySql => (
+                Expr::cust("IF(window_start = VALUES(window_start), hits + 1, 1)"),
+                Expr::cust("VALUES(window_start)"),
+            ),
+            _ => (
+                Expr::cust(format!(
+                    "CASE WHEN {table}.window_start = excluded.window_start THEN {table}.hits + 1 ELSE 1 END"
+                )),
+                Expr::cust("excluded.window_start"),
+            ),
+        };
+        let upsert = Query::insert()
+            .into_table(self.t(T::RateLimits))
+            .columns(["bucket", "window_start", "hits"])
+            .values_panic([bucket.into(), start.into(), 1i64.into()])
+            .on_conflict(
+                OnConflict::column("bucket")
+                    .values([("hits", hits), ("window_start", window_start)])
+                    .to_owned(),
+            )
+            .to_owned();
+        let read = Query::select()
+            .column("hits")
+            .from(self.t(T::RateLimits))
+            .and_where(Expr::col("bucket").eq(bucket))
+            .to_owned();
+        let mut tx = self.db.begin().await?;
+        tx.execute(&upsert).await?;
+        let count: i64 = tx.one(&read).await?;
+        tx.commit().await?;
+        Ok((
+            std::cmp::max(count, 0) as u64,
+            crate::clock::from_millis(start + window),
+        ))
+    }
+}

@@ -1,0 +1,297 @@
+//! Sessions (rotating refresh tokens) and API keys.
+//!
+//! * A sign-in starts a session: an opaque refresh token (32 random bytes) of which only the
+//!   SHA-256 is stored. Exchanging it ([`Auth::refresh`]) rotates it: the old token stops
+//!   working and a new one of the same *family* is issued. Presenting an already-rotated
+//!   token again means it was stolen or replayed: the whole family is revoked. Signing out
+//!   revokes the family; changing the password revokes every session of the user.
+//! * An API key (`igny8_…`, shown once) is stored as its SHA-256 with a short prefix for
+//!   recognition; it acts in one account with the role it was issued with (never above its
+//!   creator's), optionally restricted to one site, until it expires or is revoked.
+//!
+//! Short-lived access tokens (JWT) are the transport's business: the server signs them.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{Permission, Role, Scope, User};
+use crate::Igny8;
+use crate::error::{Error, Result};
+use crate::ids::{AccountId, SiteId, UserId};
+use crate::list::{Page, PageRequest};
+use crate::store::Store;
+use crate::validate::Check;
+
+/// The prefix of every API key.
+pub const API_KEY_PREFIX: &str = "igny8_";
+
+/// A fresh secret: 32 random bytes, base64url.
+fn secret() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// The stored form of a token or key: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A signed-in user's session: the refresh token is shown once, here.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Session {
+    /// The user.
+    pub user: User,
+    /// The refresh token (store it; it is not kept in clear anywhere).
+    pub refresh_token: String,
+    /// When the refresh token stops working.
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user.id)
+            .field("refresh_token", &"<redacted>")
+            .field("refresh_expires_at", &self.refresh_expires_at)
+            .finish()
+    }
+}
+
+/// What exchanging a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// The token was current: it is rotated now; the user it belongs to.
+    Rotated(UserId),
+    /// The token had been rotated already: its family is revoked now.
+    Reused,
+    /// Unknown, expired or revoked.
+    Invalid,
+}
+
+/// An API key as shown (never with its secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// Id.
+    pub id: i64,
+    /// The account it acts in.
+    pub account_id: AccountId,
+    /// The only site it may touch, if restricted.
+    pub site_id: Option<SiteId>,
+    /// A name to recognise it by.
+    pub name: String,
+    /// Its first characters, e.g. `igny8_Ab3d`.
+    pub prefix: String,
+    /// The role it acts with.
+    pub role: Role,
+    /// Who made it.
+    pub created_by: Option<UserId>,
+    /// Last use (to the minute).
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Input for a new API key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewApiKey {
+    /// Name.
+    pub name: String,
+    /// Role (default editor; never above the creator's).
+    pub role: Option<Role>,
+    /// Restrict it to one site.
+    pub site_id: Option<SiteId>,
+    /// When it stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// An API key ready to store.
+#[derive(Debug, Clone)]
+pub struct ApiKeyRecord {
+    /// Name.
+    pub name: String,
+    /// Shown prefix.
+    pub prefix: String,
+    /// SHA-256 of the key.
+    pub key_hash: String,
+    /// Role.
+    pub role: Role,
+    /// Site restriction.
+    pub site_id: Option<SiteId>,
+    /// Creator.
+    pub created_by: Option<UserId>,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A new key and its secret (shown once).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct CreatedApiKey {
+    /// The key.
+    pub key: ApiKey,
+    /// The secret to send as `Authorization: Api-Key <secret>`.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("key", &self.key)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Sessions and API keys.
+#[derive(Debug)]
+pub struct Auth<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+fn denied() -> Error {
+    Error::Unauthenticated("the session has expired or was signed out; sign in again".into())
+}
+
+impl<S: Store> Auth<'_, S> {
+    fn store(&self) -> &S {
+        &self.core.store
+    }
+
+    /// Starts a session for `user` whose refresh token lives `ttl`.
+    pub async fn start_session(&self, user: User, ttl: Duration) -> Result<Session> {
+        let token = secret();
+        let expires = self.core.now() + ttl;
+        self.store()
+            .insert_refresh_token(user.id, &secret(), &token_hash(&token), expires)
+            .await?;
+        Ok(Session {
+            user,
+            refresh_token: token,
+            refresh_expires_at: expires,
+        })
+    }
+
+    /// Exchanges a refresh token for a new one (rotation). A token used twice revokes its
+    /// whole family; an unknown, expired or revoked token is refused. Disabled users are refused.
+    pub async fn refresh(&self, token: &str, ttl: Duration) -> Result<Session> {
+        let next = secret();
+        let expires = self.core.now() + ttl;
+        match self
+            .store()
+            .rotate_refresh_token(&token_hash(token.trim()), &token_hash(&next), expires)
+            .await?
+        {
+            Rotation::Rotated(user_id) => {
+                let user = self.store().find_user(user_id).await?.ok_or_else(denied)?;
+                if !user.is_active {
+                    self.store().revoke_user_tokens(user_id).await?;
+                    return Err(denied());
+                }
+                Ok(Session {
+                    user,
+                    refresh_token: next,
+                    refresh_expires_at: expires,
+                })
+            }
+            Rotation::Reused | Rotation::Invalid => Err(denied()),
+        }
+    }
+
+    /// Signs out: the token's whole family stops working. Unknown tokens are ignored.
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        self.store()
+            .revoke_token_family(&token_hash(token.trim()))
+            .await
+    }
+
+    /// Ends every session of a user (after a password change, or when disabled).
+    pub async fn end_all_sessions(&self, user: UserId) -> Result<()> {
+        self.store().revoke_user_tokens(user).await
+    }
+
+    /// Creates an API key (admins). Its role is at most the creator's.
+    pub async fn create_api_key(&self, scope: &Scope, input: NewApiKey) -> Result<CreatedApiKey> {
+        scope.require(Permission::Manage)?;
+        let mut check = Check::new();
+        let name = check.name("name", &input.name, 255);
+        if input.expires_at.is_some_and(|t| t <= self.core.now()) {
+            check.fail("expires_at", "must be in the future");
+        }
+        check.finish()?;
+        let role = input.role.unwrap_or(Role::Editor);
+        if role.rank() > scope.role().rank() {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not grant the {role} role",
+                scope.role()
+            )));
+        }
+        let site = match (scope.site(), input.site_id) {
+            (Some(only), Some(asked)) if only != asked => return Err(asked.not_found()),
+            (Some(only), _) => Some(only),
+            (None, asked) => asked,
+        };
+        if let Some(site) = site {
+            self.store().get_site(scope, site).await?;
+        }
+        let secret = format!("{API_KEY_PREFIX}{}", secret());
+        let record = ApiKeyRecord {
+            name,
+            prefix: secret.chars().take(API_KEY_PREFIX.len() + 4).collect(),
+            key_hash: token_hash(&secret),
+            role,
+            site_id: site,
+            created_by: scope.user_id(),
+            expires_at: input.expires_at,
+        };
+        let key = self.store().create_api_key(scope, &record).await?;
+        Ok(CreatedApiKey { key, secret })
+    }
+
+    /// The account's API keys (never their secrets).
+    pub async fn api_keys(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ApiKey>> {
+        scope.require(Permission::Read)?;
+        self.store().list_api_keys(scope, page).await
+    }
+
+    /// Revokes an API key (admins).
+    pub async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+        scope.require(Permission::Manage)?;
+        self.store().revoke_api_key(scope, id).await
+    }
+
+    /// The scope an API key acts in, or unauthenticated (unknown, revoked, expired, or its
+    /// account no longer active).
+    pub async fn authenticate_api_key(&self, secret: &str) -> Result<Scope> {
+        let bad = || Error::Unauthenticated("the API key is not valid".into());
+        let secret = secret.trim();
+        if !secret.starts_with(API_KEY_PREFIX) || secret.len() > 200 {
+            return Err(bad());
+        }
+        let key = self
+            .store()
+            .find_api_key(&token_hash(secret))
+            .await?
+            .ok_or_else(bad)?;
+        let now = self.core.now();
+        if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
+            return Err(bad());
+        }
+        if key
+            .last_used_at
+            .is_none_or(|t| now - t > Duration::minutes(1))
+        {
+            self.store().touch_api_key(key.id).await?;
+        }
+        let scope = Scope::api_key(key.account_id, key.id, key.role);
+        Ok(match key.site_id {
+            Some(site) => scope.restricted_to_site(site),
+            None => scope,
+        })
+    }
+}

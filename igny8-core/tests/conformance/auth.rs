@@ -1,0 +1,241 @@
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use igny8_core::list::PageRequest;
+use igny8_core::store::RateLimitStore;
+use igny8_core::tenancy::{NewApiKey, NewSite, NewUser, Registration, Role, Scope};
+use igny8_core::{ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
+
+pub(crate) async fn refresh_tokens_rotate_and_reuse_revokes(core: Igny8) {
+    let (_, owner) = core
+        .tenancy()
+        .register(
+            Registration {
+                email: "s@example.com".into(),
+                password: "password123".into(),
+                account_name: "S".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let auth = core.auth();
+    let ttl = Duration::days(30);
+    let first = auth.start_session(owner.clone(), ttl).await.unwrap();
+    assert!(!format!("{first:?}").contains(&first.refresh_token));
+    let second = auth.refresh(&first.refresh_token, ttl).await.unwrap();
+    assert_ne!(second.refresh_token, first.refresh_token);
+    assert_eq!(second.user.id, owner.id);
+    // The old token replayed: refused, and the family it belongs to is revoked.
+    assert_eq!(
+        auth.refresh(&first.refresh_token, ttl)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Unauthenticated
+    );
+    assert_eq!(
+        auth.refresh(&second.refresh_token, ttl)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Unauthenticated
+    );
+    // Sign-out ends a session; other sessions live on.
+    let a = auth.start_session(owner.clone(), ttl).await.unwrap();
+    let b = auth.start_session(owner.clone(), ttl).await.unwrap();
+    auth.end_session(&a.refresh_token).await.unwrap();
+    assert!(auth.refresh(&a.refresh_token, ttl).await.is_err());
+    let b2 = auth.refresh(&b.refresh_token, ttl).await.unwrap();
+    // Ending all sessions (a password change) ends that one too; garbage is refused.
+    auth.end_all_sessions(owner.id).await.unwrap();
+    assert!(auth.refresh(&b2.refresh_token, ttl).await.is_err());
+    assert!(auth.refresh("not-a-token", ttl).await.is_err());
+    // Expired tokens are refused.
+    let short = auth
+        .start_session(owner.clone(), Duration::milliseconds(-1))
+        .await
+        .unwrap();
+    assert!(auth.refresh(&short.refresh_token, ttl).await.is_err());
+}
+
+pub(crate) async fn api_keys_act_with_their_role_and_site(core: Igny8) {
+    let (account, owner) = core
+        .tenancy()
+        .register(
+            Registration {
+                email: "k@example.com".into(),
+                password: "password123".into(),
+                account_name: "K".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let owner_scope = Scope::user(account.id, owner.id, Role::Owner);
+    let site = core
+        .tenancy()
+        .create_site(
+            &owner_scope,
+            NewSite {
+                name: "Blog".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let auth = core.auth();
+    let created = auth
+        .create_api_key(
+            &owner_scope,
+            NewApiKey {
+                name: "WordPress".into(),
+                role: None,
+                site_id: Some(site.id),
+                expires_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(created.secret.starts_with("igny8_"));
+    assert!(created.secret.starts_with(&created.key.prefix));
+    assert_eq!(created.key.role, Role::Editor);
+    let scope = auth
+        .authenticate_api_key(&format!(" {} ", created.secret))
+        .await
+        .unwrap();
+    assert_eq!(
+        (scope.account(), scope.role(), scope.site()),
+        (account.id, Role::Editor, Some(site.id))
+    );
+    let listed = auth
+        .api_keys(&owner_scope, &PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert!(listed.items[0].last_used_at.is_some());
+    assert!(
+        !serde_json::to_string(&listed)
+            .unwrap()
+            .contains(&created.secret)
+    );
+    // An admin can't mint an owner key; an editor can't mint keys at all.
+    let admin = core
+        .tenancy()
+        .create_user(
+            &owner_scope,
+            NewUser {
+                email: "a@example.com".into(),
+                password: "password123".into(),
+                name: None,
+                role: Some(Role::Admin),
+            },
+        )
+        .await
+        .unwrap();
+    let admin_scope = Scope::user(account.id, admin.id, Role::Admin);
+    let err = auth
+        .create_api_key(
+            &admin_scope,
+            NewApiKey {
+                name: "x".into(),
+                role: Some(Role::Owner),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    assert_eq!(
+        auth.create_api_key(
+            &scope,
+            NewApiKey {
+                name: "x".into(),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap_err()
+        .code(),
+        ErrorCode::Forbidden
+    );
+    // Revoked and expired keys stop working; garbage is refused.
+    auth.revoke_api_key(&owner_scope, created.key.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth.authenticate_api_key(&created.secret)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Unauthenticated
+    );
+    assert!(auth.authenticate_api_key("igny8_nope").await.is_err());
+    assert!(auth.authenticate_api_key("Bearer x").await.is_err());
+    let past = auth
+        .create_api_key(
+            &owner_scope,
+            NewApiKey {
+                name: "old".into(),
+                expires_at: Some(core.now() - Duration::days(1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(past.field_errors()[0].field, "expires_at");
+    // Another account can't revoke or see the key.
+    let other = crate::support::tenant(&core, "Other", 0).await;
+    assert_eq!(
+        auth.revoke_api_key(&other.scope, created.key.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    assert!(
+        auth.api_keys(&other.scope, &PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
+
+pub(crate) async fn rate_limit_counters_are_shared(core: Igny8) {
+    // Two stores over one database stand for two server processes.
+    let clock = ManualClock::new(chrono::Utc::now());
+    let open = || async {
+        let mut options = StoreOptions::new(core.store().database_url());
+        options.migrate = false;
+        SqlStore::open(&options)
+            .await
+            .unwrap()
+            .with_clock(Arc::new(clock.clone()))
+    };
+    let (a, b) = (open().await, open().await);
+    let window = StdDuration::from_secs(60);
+    let mut counts = Vec::new();
+    for i in 0..6 {
+        let store = if i % 2 == 0 { &a } else { &b };
+        counts.push(store.hit("auth:1.2.3.4", window).await.unwrap().0);
+    }
+    assert_eq!(counts, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        a.hit("read:user:9", window).await.unwrap().0,
+        1,
+        "buckets are separate"
+    );
+    clock.advance(Duration::seconds(61));
+    let (count, resets) = b.hit("auth:1.2.3.4", window).await.unwrap();
+    assert_eq!(count, 1, "a new window starts over");
+    assert!(resets > clock_now(&clock));
+}
+
+fn clock_now(clock: &ManualClock) -> chrono::DateTime<chrono::Utc> {
+    use igny8_core::Clock;
+    clock.now()
+}
