@@ -1,5 +1,16 @@
 //! A macro for the string-valued enums stored in the database and shown in APIs.
 
+/// A fieldless enum with a fixed set of snake_case string values (statuses, kinds, roles…):
+/// what a transport needs to describe it (e.g. as an OpenAPI `enum`) without knowing it.
+pub trait StringEnum: Copy + Send + Sync + std::str::FromStr<Err = String> + 'static {
+    /// The type's name, e.g. `KeywordStatus`.
+    const NAME: &'static str;
+    /// Every value, in declaration order.
+    const VALUES: &'static [Self];
+    /// The value's string form.
+    fn as_str(self) -> &'static str;
+}
+
 /// Declares a fieldless enum stored as a snake_case string, with `as_str`, `ALL`,
 /// `FromStr` (with an error that lists the accepted values) and serde.
 macro_rules! string_enum {
@@ -24,6 +35,14 @@ macro_rules! string_enum {
                 match self {
                     $($name::$variant => $text,)+
                 }
+            }
+        }
+
+        impl $crate::enums::StringEnum for $name {
+            const NAME: &'static str = stringify!($name);
+            const VALUES: &'static [Self] = $name::ALL;
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
             }
         }
 

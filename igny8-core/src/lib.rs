@@ -30,7 +30,7 @@
 mod clock;
 pub mod credits;
 pub mod crypto;
-mod enums;
+pub mod enums;
 mod error;
 mod ids;
 pub mod jobs;

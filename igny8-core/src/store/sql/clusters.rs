@@ -305,62 +305,172 @@ impl ClusterStore for SqlStore {
     ) -> Result<Vec<(ClusterId, u64)>> {
         let site = self.sector_site(scope, sector).await?;
         let now = self.now_ms();
+        let account = scope.account().get();
         let mut tx = self.db.begin().await?;
-        let mut out = Vec::with_capacity(assignments.len());
+        self.lock_account(&mut tx, scope.account()).await?;
+
+        // Existing targets must be clusters of this sector.
+        let existing: Vec<i64> = assignments
+            .iter()
+            .filter_map(|a| match a.target {
+                AssignmentTarget::Existing(id) => Some(id.get()),
+                AssignmentTarget::New(_) => None,
+            })
+            .collect();
+        let mut found = std::collections::HashSet::new();
+        for chunk in existing.chunks(CHUNK) {
+            let q = Query::select()
+                .column("id")
+                .from(self.t(T::Clusters))
+                .and_where(Expr::col("account_id").eq(account))
+                .and_where(Expr::col("sector_id").eq(sector.get()))
+                .and_where(Expr::col("id").is_in(chunk.iter().copied()))
+                .to_owned();
+            found.extend(tx.all::<i64>(&q).await?);
+        }
+        if let Some(missing) = existing.iter().find(|id| !found.contains(*id)) {
+            return Err(Error::field(
+                "cluster_id",
+                format!("cluster {missing} is not in sector {sector}"),
+            ));
+        }
+
+        // New targets: join a cluster of that name if the sector has one, else create it.
+        let names: Vec<String> = assignments
+            .iter()
+            .filter_map(|a| match &a.target {
+                AssignmentTarget::New(name) => Some(name.clone()),
+                AssignmentTarget::Existing(_) => None,
+            })
+            .collect();
+        let mut by_name = self
+            .cluster_ids_by_name(&mut tx, account, sector, &names)
+            .await?;
+        let missing: Vec<&String> = names.iter().filter(|n| !by_name.contains_key(*n)).collect();
+        for chunk in missing.chunks(CHUNK / 4) {
+            let mut q = Query::insert();
+            q.into_table(self.t(T::Clusters)).columns([
+                "account_id",
+                "site_id",
+                "sector_id",
+                "name",
+                "status",
+                "created_at",
+                "updated_at",
+            ]);
+            for name in chunk {
+                q.values_panic([
+                    account.into(),
+                    site.get().into(),
+                    sector.get().into(),
+                    (*name).clone().into(),
+                    ClusterStatus::Active.as_str().into(),
+                    now.into(),
+                    now.into(),
+                ]);
+            }
+            tx.execute(&q)
+                .await
+                .map_err(unique("a cluster with this name in the sector"))?;
+        }
+        if !missing.is_empty() {
+            by_name = self
+                .cluster_ids_by_name(&mut tx, account, sector, &names)
+                .await?;
+        }
+
+        // Each keyword to its cluster: only keywords still waiting (in the sector, in no
+        // cluster, not archived) move; one statement per chunk.
+        let mut targets = Vec::with_capacity(assignments.len());
+        let mut pairs: Vec<(i64, i64)> = Vec::new();
         for a in assignments {
             let cluster = match &a.target {
-                AssignmentTarget::Existing(id) => {
-                    let q = Query::select()
-                        .column("id")
-                        .from(self.t(T::Clusters))
-                        .and_where(Expr::col("id").eq(id.get()))
-                        .and_where(Expr::col("account_id").eq(scope.account().get()))
-                        .and_where(Expr::col("sector_id").eq(sector.get()))
-                        .to_owned();
-                    if tx.optional::<i64>(&q).await?.is_none() {
-                        return Err(Error::field(
-                            "cluster_id",
-                            format!("cluster {id} is not in sector {sector}"),
-                        ));
-                    }
-                    *id
-                }
-                AssignmentTarget::New(name) => {
-                    // A cluster of that name may exist already: join it.
-                    let q = Query::select()
-                        .column("id")
-                        .from(self.t(T::Clusters))
-                        .and_where(Expr::col("sector_id").eq(sector.get()))
-                        .and_where(Expr::col("account_id").eq(scope.account().get()))
-                        .and_where(Expr::col("name").eq(name.clone()))
-                        .to_owned();
-                    match tx.optional::<i64>(&q).await? {
-                        Some(id) => ClusterId(id),
-                        None => {
-                            self.insert_cluster(&mut tx, scope, site, sector, name, None)
-                                .await?
-                        }
-                    }
-                }
+                AssignmentTarget::Existing(id) => id.get(),
+                AssignmentTarget::New(name) => *by_name
+                    .get(name)
+                    .ok_or_else(|| Error::Internal(format!("cluster {name:?} vanished")))?,
             };
-            let mut assigned = 0;
-            for chunk in a.keyword_ids.chunks(1000) {
-                let q = Query::update()
-                    .table(self.t(T::Keywords))
-                    .value("cluster_id", cluster.get())
-                    .value("status", KeywordStatus::Clustered.as_str())
-                    .value("updated_at", now)
-                    .and_where(Expr::col("account_id").eq(scope.account().get()))
-                    .and_where(Expr::col("sector_id").eq(sector.get()))
-                    .and_where(Expr::col("cluster_id").is_null())
-                    .and_where(Expr::col("status").ne(KeywordStatus::Archived.as_str()))
-                    .and_where(Expr::col("id").is_in(chunk.iter().map(|k| k.get())))
-                    .to_owned();
-                assigned += tx.execute(&q).await?;
+            targets.push(cluster);
+            pairs.extend(a.keyword_ids.iter().map(|k| (k.get(), cluster)));
+        }
+        let mut assigned: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();
+        for chunk in pairs.chunks(CHUNK) {
+            let eligible_q = Query::select()
+                .column("id")
+                .from(self.t(T::Keywords))
+                .and_where(Expr::col("id").is_in(chunk.iter().map(|(k, _)| *k)))
+                .and_where(Expr::col("account_id").eq(account))
+                .and_where(Expr::col("sector_id").eq(sector.get()))
+                .and_where(Expr::col("cluster_id").is_null())
+                .and_where(Expr::col("status").ne(KeywordStatus::Archived.as_str()))
+                .to_owned();
+            let eligible: std::collections::HashSet<i64> =
+                tx.all::<i64>(&eligible_q).await?.into_iter().collect();
+            let moving: Vec<(i64, i64)> = chunk
+                .iter()
+                .copied()
+                .filter(|(k, _)| eligible.contains(k))
+                .collect();
+            let Some(((first_k, first_c), rest)) = moving.split_first() else {
+                continue;
+            };
+            let mut case = Expr::case(Expr::col("id").eq(*first_k), *first_c);
+            for (k, c) in rest {
+                case = case.case(Expr::col("id").eq(*k), *c);
             }
-            out.push((cluster, assigned));
+            let update = Query::update()
+                .table(self.t(T::Keywords))
+                .value("cluster_id", case.finally(Option::<i64>::None))
+                .value("status", KeywordStatus::Clustered.as_str())
+                .value("updated_at", now)
+                .and_where(Expr::col("id").is_in(moving.iter().map(|(k, _)| *k)))
+                .and_where(Expr::col("account_id").eq(account))
+                .to_owned();
+            tx.execute(&update).await?;
+            for (_, c) in moving {
+                *assigned.entry(c).or_default() += 1;
+            }
         }
         tx.commit().await?;
+        Ok(targets
+            .into_iter()
+            .map(|c| (ClusterId(c), assigned.get(&c).copied().unwrap_or(0)))
+            .collect())
+    }
+}
+
+/// Ids per statement in bulk cluster writes.
+const CHUNK: usize = 1000;
+
+impl SqlStore {
+    async fn cluster_ids_by_name(
+        &self,
+        tx: &mut super::db::Tx,
+        account: i64,
+        sector: SectorId,
+        names: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in names.chunks(CHUNK) {
+            let q = Query::select()
+                .columns(["id", "name"])
+                .from(self.t(T::Clusters))
+                .and_where(Expr::col("account_id").eq(account))
+                .and_where(Expr::col("sector_id").eq(sector.get()))
+                .and_where(Expr::col("name").is_in(chunk.iter().cloned()))
+                .to_owned();
+            for row in tx.all::<IdName>(&q).await? {
+                out.insert(row.1, row.0);
+            }
+        }
         Ok(out)
+    }
+}
+
+struct IdName(i64, String);
+
+impl FromDbRow for IdName {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(IdName(r.get("id")?, r.get("name")?))
     }
 }

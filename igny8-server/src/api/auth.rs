@@ -1,0 +1,691 @@
+//! `auth/`: sign-up, sign-in, tokens, the signed-in user, users, sites, sectors and API keys.
+
+use igny8_core::list::PageRequest;
+use igny8_core::tenancy::{self as t, Scope, SectorFilter};
+use igny8_core::{SectorId, SiteId, UserId};
+use poem::Request;
+use poem::http::StatusCode;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use super::Tag;
+use crate::auth::Auth;
+use crate::dto::planner::{Affected, Ids};
+use crate::dto::tenancy::*;
+use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
+use crate::jwt::Claims;
+use crate::pagination::{ListPage, Paging, list_page};
+use crate::state::AppState;
+
+/// Sign-up, sign-in, users, sites, sectors, API keys.
+pub struct AuthApi;
+
+/// The tokens of a session.
+fn tokens(state: &AppState, session: t::Session) -> Tokens {
+    let now = state.core.now();
+    let expires = now + state.access_ttl();
+    let user = &session.user;
+    let claims = Claims {
+        sub: user.id.get(),
+        acc: user.account_id.map(|a| a.get()),
+        role: user.role.as_str().to_owned(),
+        su: user.is_superuser,
+        iat: now.timestamp(),
+        exp: expires.timestamp(),
+    };
+    Tokens {
+        access: state.signer.sign(&claims),
+        access_expires_at: expires,
+        refresh: session.refresh_token,
+        refresh_expires_at: session.refresh_expires_at,
+        user: session.user.into(),
+    }
+}
+
+/// Bulk changes to users.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct UserBulkUpdate {
+    /// The users.
+    pub ids: Vec<i64>,
+    /// New role.
+    pub role: Option<crate::dto::E<t::Role>>,
+    /// Enable or disable.
+    pub is_active: Option<bool>,
+}
+
+/// Bulk changes to sites.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct SiteBulkUpdate {
+    /// The sites.
+    pub ids: Vec<i64>,
+    /// Active.
+    pub is_active: Option<bool>,
+    /// New industry.
+    pub industry: Option<String>,
+}
+
+/// Bulk changes to sectors.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct SectorBulkUpdate {
+    /// The sectors.
+    pub ids: Vec<i64>,
+    /// Active.
+    pub is_active: Option<bool>,
+}
+
+fn bulk_ids(ids: &[i64]) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        return Err(ApiError::field("ids", "must name at least one id"));
+    }
+    if ids.len() > igny8_core::planner::MAX_BULK_IDS {
+        return Err(ApiError::field("ids", "may name at most 10000 ids"));
+    }
+    Ok(())
+}
+
+fn page_of(page: Option<u64>, page_size: Option<u64>, cursor: Option<String>) -> PageRequest {
+    Paging {
+        page,
+        page_size,
+        cursor,
+    }
+    .request()
+}
+
+#[OpenApi(prefix_path = "/auth", tag = "Tag::Auth")]
+impl AuthApi {
+    /// Signs up: creates an account (on the default plan, with its sign-up credits) and its
+    /// owner, and signs the owner in.
+    #[oai(path = "/register/", method = "post")]
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        body: Json<Register>,
+    ) -> CreatedResult<Tokens> {
+        if !state.settings.allow_registration {
+            return Err(ApiError::with_status(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "sign-up is closed on this server",
+            ));
+        }
+        let b = body.0;
+        let (_, owner) = state
+            .core
+            .tenancy()
+            .register(
+                t::Registration {
+                    email: b.email,
+                    password: b.password,
+                    account_name: b.account_name,
+                    name: b.name,
+                },
+                state.settings.signup_credits,
+            )
+            .await?;
+        let session = state
+            .core
+            .auth()
+            .start_session(owner, state.refresh_ttl())
+            .await?;
+        Ok(created(tokens(&state, session)))
+    }
+
+    /// Signs in with email and password.
+    #[oai(path = "/login/", method = "post")]
+    async fn login(&self, state: Data<&AppState>, body: Json<Login>) -> ApiResult<Tokens> {
+        let user = state
+            .core
+            .tenancy()
+            .authenticate(&body.email, &body.password)
+            .await?;
+        let session = state
+            .core
+            .auth()
+            .start_session(user, state.refresh_ttl())
+            .await?;
+        Ok(ok(tokens(&state, session)))
+    }
+
+    /// Exchanges a refresh token for new tokens. Each refresh token works once; using one
+    /// twice ends the session.
+    #[oai(path = "/refresh/", method = "post")]
+    async fn refresh(
+        &self,
+        state: Data<&AppState>,
+        body: Json<RefreshRequest>,
+    ) -> ApiResult<Tokens> {
+        let session = state
+            .core
+            .auth()
+            .refresh(&body.refresh, state.refresh_ttl())
+            .await?;
+        Ok(ok(tokens(&state, session)))
+    }
+
+    /// Signs out: the refresh token (and every token refreshed from it) stops working.
+    #[oai(path = "/logout/", method = "post")]
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        body: Json<RefreshRequest>,
+    ) -> ApiResult<Affected> {
+        state.core.auth().end_session(&body.refresh).await?;
+        Ok(ok(Affected { affected: 1 }))
+    }
+
+    /// The signed-in user.
+    #[oai(path = "/me/", method = "get")]
+    async fn me(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<User> {
+        let id = auth.0.user.ok_or_else(|| {
+            ApiError::with_status(StatusCode::FORBIDDEN, "forbidden", "API keys have no user")
+        })?;
+        let user = state
+            .core
+            .tenancy()
+            .find_user(id)
+            .await?
+            .ok_or_else(|| id.not_found())?;
+        Ok(ok(user.into()))
+    }
+
+    /// Changes the signed-in user's password; every session of the user ends.
+    #[oai(path = "/me/password/", method = "post")]
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<PasswordChange>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        state
+            .core
+            .tenancy()
+            .change_password(&scope, &body.current_password, &body.new_password)
+            .await?;
+        if let Some(user) = auth.0.user {
+            state.core.auth().end_all_sessions(user).await?;
+        }
+        Ok(ok(Affected { affected: 1 }))
+    }
+
+    /// The account's users.
+    #[oai(path = "/users/", method = "get")]
+    async fn list_users(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<User>> {
+        let scope = auth.0.scope()?;
+        let p = state
+            .core
+            .tenancy()
+            .users(&scope, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Adds a user to the account (admins; never above your own role).
+    #[oai(path = "/users/", method = "post")]
+    async fn create_user(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewUser>,
+    ) -> CreatedResult<User> {
+        let scope = auth.0.scope()?;
+        let user = state
+            .core
+            .tenancy()
+            .create_user(&scope, body.0.into())
+            .await?;
+        Ok(created(user.into()))
+    }
+
+    /// One user.
+    #[oai(path = "/users/:id/", method = "get")]
+    async fn get_user(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<User> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .user(&scope, UserId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a user.
+    #[oai(path = "/users/:id/", method = "patch")]
+    async fn update_user(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<UserPatch>,
+    ) -> ApiResult<User> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .update_user(&scope, UserId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Removes a user.
+    #[oai(path = "/users/:id/", method = "delete")]
+    async fn delete_user(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        state
+            .core
+            .tenancy()
+            .delete_user(&scope, UserId(id.0))
+            .await?;
+        Ok(ok(Affected { affected: 1 }))
+    }
+
+    /// Removes several users (each by the same rules as one).
+    #[oai(path = "/users/bulk_delete/", method = "post")]
+    async fn bulk_delete_users(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let mut affected = 0;
+        for id in &body.ids {
+            match state.core.tenancy().delete_user(&scope, UserId(*id)).await {
+                Ok(()) => affected += 1,
+                Err(igny8_core::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(ok(Affected { affected }))
+    }
+
+    /// Changes several users.
+    #[oai(path = "/users/bulk_update/", method = "post")]
+    async fn bulk_update_users(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<UserBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let mut affected = 0;
+        for id in &body.ids {
+            let patch = t::UserPatch {
+                name: None,
+                role: body.role.map(|r| r.0),
+                is_active: body.is_active,
+            };
+            match state
+                .core
+                .tenancy()
+                .update_user(&scope, UserId(*id), patch)
+                .await
+            {
+                Ok(_) => affected += 1,
+                Err(igny8_core::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(ok(Affected { affected }))
+    }
+
+    /// The account's sites.
+    #[oai(path = "/sites/", method = "get")]
+    async fn list_sites(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Site>> {
+        let scope = auth.0.scope()?;
+        let p = state
+            .core
+            .tenancy()
+            .sites(&scope, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates a site (admins; within the plan's `max_sites`).
+    #[oai(path = "/sites/", method = "post")]
+    async fn create_site(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewSite>,
+    ) -> CreatedResult<Site> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .tenancy()
+                .create_site(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One site.
+    #[oai(path = "/sites/:id/", method = "get")]
+    async fn get_site(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Site> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .site(&scope, SiteId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a site.
+    #[oai(path = "/sites/:id/", method = "patch")]
+    async fn update_site(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<SitePatch>,
+    ) -> ApiResult<Site> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .update_site(&scope, SiteId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes a site and everything in it.
+    #[oai(path = "/sites/:id/", method = "delete")]
+    async fn delete_site(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state
+            .core
+            .tenancy()
+            .delete_sites(&scope, &[SiteId(id.0)])
+            .await?
+        {
+            0 => Err(SiteId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several sites.
+    #[oai(path = "/sites/bulk_delete/", method = "post")]
+    async fn bulk_delete_sites(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let ids: Vec<SiteId> = body.ids.iter().copied().map(SiteId).collect();
+        Ok(ok(Affected {
+            affected: state.core.tenancy().delete_sites(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several sites.
+    #[oai(path = "/sites/bulk_update/", method = "post")]
+    async fn bulk_update_sites(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<SiteBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let mut affected = 0;
+        for id in &body.ids {
+            let patch = t::SitePatch {
+                is_active: body.is_active,
+                industry: body.industry.clone().map(Some),
+                ..Default::default()
+            };
+            match state
+                .core
+                .tenancy()
+                .update_site(&scope, SiteId(*id), patch)
+                .await
+            {
+                Ok(_) => affected += 1,
+                Err(igny8_core::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(ok(Affected { affected }))
+    }
+
+    /// The account's sectors, optionally of one site.
+    #[oai(path = "/sectors/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_sectors(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Sector>> {
+        let scope = auth.0.scope()?;
+        let filter = SectorFilter {
+            site_id: site_id.0.map(SiteId),
+        };
+        let p = state
+            .core
+            .tenancy()
+            .sectors(&scope, &filter, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates a sector (admins; within the plan's `max_sectors_per_site`).
+    #[oai(path = "/sectors/", method = "post")]
+    async fn create_sector(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewSector>,
+    ) -> CreatedResult<Sector> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .tenancy()
+                .create_sector(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One sector.
+    #[oai(path = "/sectors/:id/", method = "get")]
+    async fn get_sector(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Sector> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .sector(&scope, SectorId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a sector.
+    #[oai(path = "/sectors/:id/", method = "patch")]
+    async fn update_sector(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<SectorPatch>,
+    ) -> ApiResult<Sector> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .update_sector(&scope, SectorId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes a sector and everything in it.
+    #[oai(path = "/sectors/:id/", method = "delete")]
+    async fn delete_sector(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state
+            .core
+            .tenancy()
+            .delete_sectors(&scope, &[SectorId(id.0)])
+            .await?
+        {
+            0 => Err(SectorId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several sectors.
+    #[oai(path = "/sectors/bulk_delete/", method = "post")]
+    async fn bulk_delete_sectors(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let ids: Vec<SectorId> = body.ids.iter().copied().map(SectorId).collect();
+        Ok(ok(Affected {
+            affected: state.core.tenancy().delete_sectors(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several sectors.
+    #[oai(path = "/sectors/bulk_update/", method = "post")]
+    async fn bulk_update_sectors(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<SectorBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        bulk_ids(&body.ids)?;
+        let mut affected = 0;
+        for id in &body.ids {
+            let patch = t::SectorPatch {
+                is_active: body.is_active,
+                ..Default::default()
+            };
+            match state
+                .core
+                .tenancy()
+                .update_sector(&scope, SectorId(*id), patch)
+                .await
+            {
+                Ok(_) => affected += 1,
+                Err(igny8_core::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(ok(Affected { affected }))
+    }
+
+    /// The account's API keys (never their secrets).
+    #[oai(path = "/api-keys/", method = "get")]
+    async fn list_api_keys(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<ApiKey>> {
+        let scope = auth.0.scope()?;
+        let p = state
+            .core
+            .auth()
+            .api_keys(&scope, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates an API key (admins); its secret is in this answer only.
+    #[oai(path = "/api-keys/", method = "post")]
+    async fn create_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewApiKey>,
+    ) -> CreatedResult<CreatedApiKey> {
+        let scope = auth.0.scope()?;
+        let made = state
+            .core
+            .auth()
+            .create_api_key(&scope, body.0.into())
+            .await?;
+        Ok(created(CreatedApiKey {
+            key: made.key.into(),
+            secret: made.secret,
+        }))
+    }
+
+    /// Revokes an API key.
+    #[oai(path = "/api-keys/:id/", method = "delete")]
+    async fn revoke_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<ApiKey> {
+        let scope: Scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .auth()
+            .revoke_api_key(&scope, id.0)
+            .await?
+            .into()))
+    }
+}

@@ -1,0 +1,70 @@
+//! The operations of `/api/v1/`, grouped by module.
+
+pub mod auth;
+pub mod billing;
+pub mod health;
+pub mod operator;
+pub mod planner;
+pub mod system;
+pub mod thinker;
+pub mod writer;
+
+use poem_openapi::{OpenApiService, Tags};
+
+/// Modules of the API, as documentation groups.
+#[derive(Tags)]
+pub enum Tag {
+    /// Sign-up, sign-in, users, sites, sectors, API keys.
+    Auth,
+    /// Keywords, clusters, ideas.
+    Planner,
+    /// Tasks, content, images.
+    Writer,
+    /// Prompts, author profiles, strategies.
+    Thinker,
+    /// Settings, integrations, jobs.
+    System,
+    /// Credits, transactions, usage.
+    Billing,
+    /// Platform operators: accounts, plans, credit adjustments.
+    Operator,
+    /// Liveness and readiness.
+    Health,
+}
+
+/// Every operation.
+pub type Api = (
+    health::HealthApi,
+    auth::AuthApi,
+    planner::PlannerApi,
+    writer::WriterApi,
+    thinker::ThinkerApi,
+    system::SystemApi,
+    billing::BillingApi,
+    operator::OperatorApi,
+);
+
+/// The OpenAPI service of `/api/v1/`.
+pub fn service() -> OpenApiService<Api, ()> {
+    OpenApiService::new(
+        (
+            health::HealthApi,
+            auth::AuthApi,
+            planner::PlannerApi,
+            writer::WriterApi,
+            thinker::ThinkerApi,
+            system::SystemApi,
+            billing::BillingApi,
+            operator::OperatorApi,
+        ),
+        "IGNY8 API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "SEO keyword planning and AI content generation. Every response is the envelope \
+         `{success, data, message, errors, request_id}`; lists answer `data: {count, next, previous, results}`. \
+         Authenticate with `Authorization: Bearer <access token>` (from `auth/login/`) or \
+         `Authorization: Api-Key <key>`.",
+    )
+    .server("/api/v1")
+}

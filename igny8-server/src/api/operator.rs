@@ -1,0 +1,185 @@
+//! `operator/`: what platform operators (superusers) manage: accounts, plans, credits.
+
+use igny8_core::credits::LedgerEntry;
+use igny8_core::tenancy::Scope;
+use igny8_core::{AccountId, PlanId};
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::OpenApi;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+
+use super::Tag;
+use crate::auth::Auth;
+use crate::dto::planner::Affected;
+use crate::dto::system::{CreditAdjustment, Transaction};
+use crate::dto::tenancy::*;
+use crate::envelope::{ApiResult, CreatedResult, created, ok};
+use crate::pagination::{ListPage, Paging, list_page};
+use crate::state::AppState;
+
+/// Accounts, plans, credit adjustments (operators only).
+pub struct OperatorApi;
+
+#[OpenApi(prefix_path = "/operator", tag = "Tag::Operator")]
+impl OperatorApi {
+    /// Every account.
+    #[oai(path = "/accounts/", method = "get")]
+    async fn list_accounts(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Account>> {
+        auth.0.require_superuser()?;
+        let p = state
+            .core
+            .tenancy()
+            .accounts(
+                &Paging {
+                    page: page.0,
+                    page_size: page_size.0,
+                    cursor: cursor.0,
+                }
+                .request(),
+            )
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// One account.
+    #[oai(path = "/accounts/:id/", method = "get")]
+    async fn get_account(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Account> {
+        auth.0.require_superuser()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .account_by_id(AccountId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes an account: name, plan, status.
+    #[oai(path = "/accounts/:id/", method = "patch")]
+    async fn update_account(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<AccountPatch>,
+    ) -> ApiResult<Account> {
+        auth.0.require_superuser()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .update_account(AccountId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes an account and everything in it.
+    #[oai(path = "/accounts/:id/", method = "delete")]
+    async fn delete_account(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        auth.0.require_superuser()?;
+        state.core.tenancy().delete_account(AccountId(id.0)).await?;
+        Ok(ok(Affected { affected: 1 }))
+    }
+
+    /// Posts credits to an account: a grant, purchase, refund, deduction or adjustment.
+    #[oai(path = "/accounts/:id/credits/", method = "post")]
+    async fn adjust_credits(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<CreditAdjustment>,
+    ) -> CreatedResult<Transaction> {
+        auth.0.require_superuser()?;
+        let account = state.core.tenancy().account_by_id(AccountId(id.0)).await?;
+        let b = body.0;
+        let entry = LedgerEntry {
+            kind: b.kind.0,
+            amount: b.amount,
+            reason: b.reason,
+            reference: None,
+            idempotency_key: b.idempotency_key,
+        };
+        let posted = state
+            .core
+            .credits()
+            .post(&Scope::system(account.id), entry)
+            .await?;
+        Ok(created(posted.into()))
+    }
+
+    /// Every plan.
+    #[oai(path = "/plans/", method = "get")]
+    async fn list_plans(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Vec<Plan>> {
+        auth.0.require_superuser()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .plans()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect()))
+    }
+
+    /// Creates a plan.
+    #[oai(path = "/plans/", method = "post")]
+    async fn create_plan(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<PlanInput>,
+    ) -> CreatedResult<Plan> {
+        auth.0.require_superuser()?;
+        Ok(created(
+            state
+                .core
+                .tenancy()
+                .create_plan(body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One plan.
+    #[oai(path = "/plans/:id/", method = "get")]
+    async fn get_plan(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Plan> {
+        auth.0.require_superuser()?;
+        Ok(ok(state.core.tenancy().plan(PlanId(id.0)).await?.into()))
+    }
+
+    /// Replaces a plan.
+    #[oai(path = "/plans/:id/", method = "put")]
+    async fn update_plan(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<PlanInput>,
+    ) -> ApiResult<Plan> {
+        auth.0.require_superuser()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .update_plan(PlanId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+}

@@ -1,0 +1,727 @@
+//! `planner/`: keywords (with import and export), clusters (with local clustering) and ideas.
+
+use igny8_core::list::PageRequest;
+use igny8_core::planner::{self as p, clustering::LocalClusterOptions};
+use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId, SiteId};
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
+
+use super::Tag;
+use crate::auth::Auth;
+use crate::dto::E;
+use crate::dto::planner::*;
+use crate::dto::writer::Task;
+use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
+use crate::pagination::{ListPage, Paging, list_page};
+use crate::state::AppState;
+
+/// Keywords, clusters, ideas.
+pub struct PlannerApi;
+
+/// A keyword file as a form upload.
+#[derive(Debug, Multipart)]
+pub struct KeywordFile {
+    /// The export (CSV/TSV, UTF-8 or UTF-16, any supported tool's layout).
+    pub file: Upload,
+}
+
+/// A keyword file: a form upload (field `file`) or the raw file as the body.
+#[derive(Debug, ApiRequest)]
+pub enum ImportBody {
+    /// `multipart/form-data` with the file in field `file`.
+    Form(KeywordFile),
+    /// The file itself (`text/csv`).
+    #[oai(content_type = "text/csv")]
+    Csv(Binary<poem::Body>),
+    /// The file itself (`text/plain`, e.g. one keyword per line).
+    #[oai(content_type = "text/plain")]
+    Text(Binary<poem::Body>),
+}
+
+/// A CSV download.
+#[derive(ApiResponse)]
+pub enum CsvFile {
+    /// The keywords as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`).
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Csv(
+        Binary<poem::Body>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+fn page_of(page: Option<u64>, page_size: Option<u64>, cursor: Option<String>) -> PageRequest {
+    Paging {
+        page,
+        page_size,
+        cursor,
+    }
+    .request()
+}
+
+fn sort<F: std::str::FromStr<Err = String>>(
+    ordering: Option<String>,
+    default: igny8_core::list::Sort<F>,
+) -> Result<igny8_core::list::Sort<F>, ApiError> {
+    match ordering.filter(|o| !o.trim().is_empty()) {
+        Some(o) => Ok(igny8_core::list::Sort::parse(&o)?),
+        None => Ok(default),
+    }
+}
+
+/// Parses `1,2,3`.
+fn id_list(value: Option<String>) -> Result<Option<Vec<i64>>, ApiError> {
+    match value.filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .split(',')
+            .map(|s| s.trim().parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+            .map_err(|_| ApiError::field("ids", "must be comma-separated ids")),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn keyword_filter(
+    site_id: Option<i64>,
+    sector_id: Option<i64>,
+    status: Option<E<p::KeywordStatus>>,
+    intent: Option<E<p::Intent>>,
+    cluster_id: Option<i64>,
+    has_cluster: Option<bool>,
+    min_volume: Option<i64>,
+    max_volume: Option<i64>,
+    min_difficulty: Option<i64>,
+    max_difficulty: Option<i64>,
+    search: Option<String>,
+    ids: Option<String>,
+) -> Result<p::KeywordFilter, ApiError> {
+    Ok(p::KeywordFilter {
+        site_id: site_id.map(SiteId),
+        sector_id: sector_id.map(SectorId),
+        status: status.map(|s| s.0),
+        intent: intent.map(|s| s.0),
+        cluster_id: cluster_id.map(ClusterId),
+        has_cluster,
+        min_volume,
+        max_volume,
+        min_difficulty,
+        max_difficulty,
+        search,
+        ids: id_list(ids)?.map(|v| v.into_iter().map(KeywordId).collect()),
+    })
+}
+
+#[OpenApi(prefix_path = "/planner", tag = "Tag::Planner")]
+impl PlannerApi {
+    /// Keywords: filter, order (`ordering=-volume`), and page (`page`/`page_size`, or `cursor`
+    /// for deep scans).
+    #[oai(path = "/keywords/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_keywords(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        status: Query<Option<E<p::KeywordStatus>>>,
+        intent: Query<Option<E<p::Intent>>>,
+        cluster_id: Query<Option<i64>>,
+        has_cluster: Query<Option<bool>>,
+        min_volume: Query<Option<i64>>,
+        max_volume: Query<Option<i64>>,
+        min_difficulty: Query<Option<i64>>,
+        max_difficulty: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        ids: Query<Option<String>>,
+        ordering: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Keyword>> {
+        let scope = auth.0.scope()?;
+        let filter = keyword_filter(
+            site_id.0,
+            sector_id.0,
+            status.0,
+            intent.0,
+            cluster_id.0,
+            has_cluster.0,
+            min_volume.0,
+            max_volume.0,
+            min_difficulty.0,
+            max_difficulty.0,
+            search.0,
+            ids.0,
+        )?;
+        let order = sort(ordering.0, p::KeywordSort::default())?;
+        let page = state
+            .core
+            .keywords()
+            .list(
+                &scope,
+                &filter,
+                &order,
+                &page_of(page.0, page_size.0, cursor.0),
+            )
+            .await?;
+        Ok(ok(list_page(req, page, Into::into)))
+    }
+
+    /// Adds a keyword to a sector (a keyword already there, in any case or spacing, is a conflict).
+    #[oai(path = "/keywords/", method = "post")]
+    async fn create_keyword(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewKeyword>,
+    ) -> CreatedResult<Keyword> {
+        let scope = auth.0.scope()?;
+        let (sector, draft) = body.0.into_parts();
+        Ok(created(
+            state
+                .core
+                .keywords()
+                .create(&scope, sector, draft)
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One keyword.
+    #[oai(path = "/keywords/:id/", method = "get")]
+    async fn get_keyword(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Keyword> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .keywords()
+            .get(&scope, KeywordId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a keyword.
+    #[oai(path = "/keywords/:id/", method = "patch")]
+    async fn update_keyword(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<KeywordPatch>,
+    ) -> ApiResult<Keyword> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .keywords()
+            .update(&scope, KeywordId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes a keyword.
+    #[oai(path = "/keywords/:id/", method = "delete")]
+    async fn delete_keyword(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state
+            .core
+            .keywords()
+            .delete(&scope, &[KeywordId(id.0)])
+            .await?
+        {
+            0 => Err(KeywordId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several keywords.
+    #[oai(path = "/keywords/bulk_delete/", method = "post")]
+    async fn bulk_delete_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<KeywordId> = body.0.ids.into_iter().map(KeywordId).collect();
+        Ok(ok(Affected {
+            affected: state.core.keywords().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several keywords (not their text).
+    #[oai(path = "/keywords/bulk_update/", method = "post")]
+    async fn bulk_update_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<KeywordBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let (ids, patch) = body.0.into_parts();
+        Ok(ok(Affected {
+            affected: state
+                .core
+                .keywords()
+                .bulk_update(&scope, &ids, patch)
+                .await?,
+        }))
+    }
+
+    /// Imports a keyword export into a sector: Google Keyword Planner, Ahrefs, Semrush,
+    /// Ubersuggest, Moz, Search Console or a plain list, recognised from the file. Duplicates
+    /// merge; bad rows are reported by line and the rest kept.
+    #[oai(path = "/keywords/import/", method = "post")]
+    async fn import_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<i64>,
+        body: ImportBody,
+    ) -> ApiResult<ImportResult> {
+        let scope = auth.0.scope()?;
+        let sector = state
+            .core
+            .tenancy()
+            .sector(&scope, SectorId(sector_id.0))
+            .await?;
+        if site_id.0.is_some_and(|s| s != sector.site_id.get()) {
+            return Err(ApiError::field("sector_id", "is not a sector of that site"));
+        }
+        let keywords = state.core.keywords();
+        let report = match body {
+            ImportBody::Form(form) => {
+                keywords
+                    .import(&scope, sector.id, form.file.into_async_read())
+                    .await?
+            }
+            ImportBody::Csv(Binary(body)) | ImportBody::Text(Binary(body)) => {
+                keywords
+                    .import(&scope, sector.id, body.into_async_read())
+                    .await?
+            }
+        };
+        Ok(ok(report.into()))
+    }
+
+    /// Downloads the keywords matching the filters as CSV, streamed. Import reads it back.
+    #[oai(path = "/keywords/export/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn export_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        status: Query<Option<E<p::KeywordStatus>>>,
+        intent: Query<Option<E<p::Intent>>>,
+        cluster_id: Query<Option<i64>>,
+        has_cluster: Query<Option<bool>>,
+        min_volume: Query<Option<i64>>,
+        max_volume: Query<Option<i64>>,
+        min_difficulty: Query<Option<i64>>,
+        max_difficulty: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        ids: Query<Option<String>>,
+    ) -> Result<CsvFile, ApiError> {
+        let scope = auth.0.scope()?;
+        let filter = keyword_filter(
+            site_id.0,
+            sector_id.0,
+            status.0,
+            intent.0,
+            cluster_id.0,
+            has_cluster.0,
+            min_volume.0,
+            max_volume.0,
+            min_difficulty.0,
+            max_difficulty.0,
+            search.0,
+            ids.0,
+        )?;
+        // Errors (permissions, bad filters) are answered before the first byte is sent.
+        let probe = PageRequest {
+            with_total: false,
+            ..PageRequest::new(1, 1)
+        };
+        state
+            .core
+            .keywords()
+            .list(&scope, &filter, &p::KeywordSort::default(), &probe)
+            .await?;
+        let (writer, reader) = tokio::io::duplex(256 * 1024);
+        let core = state.core.clone();
+        tokio::spawn(async move {
+            let mut writer = writer;
+            if let Err(e) = core.keywords().export(&scope, &filter, &mut writer).await {
+                tracing::error!(error = %e, "keyword export failed part-way");
+            }
+        });
+        let body = poem::Body::from_async_read(reader);
+        Ok(CsvFile::Csv(
+            Binary(body),
+            "attachment; filename=\"keywords.csv\"".into(),
+        ))
+    }
+
+    /// Groups a sector's unclustered keywords without AI (free, deterministic): related
+    /// keywords share a cluster, existing clusters are reused where their name fits.
+    #[oai(path = "/keywords/cluster_locally/", method = "post")]
+    async fn cluster_locally(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<LocalClusterRequest>,
+    ) -> ApiResult<ClusteringReport> {
+        let scope = auth.0.scope()?;
+        let mut options = LocalClusterOptions::default();
+        if let Some(size) = body.min_cluster_size {
+            options.min_cluster_size = size as usize;
+        }
+        if let Some(code) = &body.language {
+            options.language = igny8_core::planner::clustering::Language::from_code(code)
+                .ok_or_else(|| {
+                    ApiError::field("language", format!("{code:?} is not a supported language"))
+                })?;
+        }
+        let report = state
+            .core
+            .clusters()
+            .cluster_locally(&scope, SectorId(body.sector_id), &options)
+            .await?;
+        Ok(ok(report.into()))
+    }
+
+    /// Clusters.
+    #[oai(path = "/clusters/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_clusters(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        status: Query<Option<E<p::ClusterStatus>>>,
+        has_ideas: Query<Option<bool>>,
+        search: Query<Option<String>>,
+        ids: Query<Option<String>>,
+        ordering: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Cluster>> {
+        let scope = auth.0.scope()?;
+        let filter = p::ClusterFilter {
+            site_id: site_id.0.map(SiteId),
+            sector_id: sector_id.0.map(SectorId),
+            status: status.0.map(|s| s.0),
+            has_ideas: has_ideas.0,
+            search: search.0,
+            ids: id_list(ids.0)?.map(|v| v.into_iter().map(ClusterId).collect()),
+        };
+        let order = sort(ordering.0, p::ClusterSort::default())?;
+        let page = state
+            .core
+            .clusters()
+            .list(
+                &scope,
+                &filter,
+                &order,
+                &page_of(page.0, page_size.0, cursor.0),
+            )
+            .await?;
+        Ok(ok(list_page(req, page, Into::into)))
+    }
+
+    /// Creates a cluster.
+    #[oai(path = "/clusters/", method = "post")]
+    async fn create_cluster(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewCluster>,
+    ) -> CreatedResult<Cluster> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .clusters()
+                .create(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One cluster with its keyword count, volume and idea count.
+    #[oai(path = "/clusters/:id/", method = "get")]
+    async fn get_cluster(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Cluster> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .clusters()
+            .get(&scope, ClusterId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a cluster.
+    #[oai(path = "/clusters/:id/", method = "patch")]
+    async fn update_cluster(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<ClusterPatch>,
+    ) -> ApiResult<Cluster> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .clusters()
+            .update(&scope, ClusterId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes a cluster; its keywords become pending again.
+    #[oai(path = "/clusters/:id/", method = "delete")]
+    async fn delete_cluster(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state
+            .core
+            .clusters()
+            .delete(&scope, &[ClusterId(id.0)])
+            .await?
+        {
+            0 => Err(ClusterId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several clusters.
+    #[oai(path = "/clusters/bulk_delete/", method = "post")]
+    async fn bulk_delete_clusters(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<ClusterId> = body.0.ids.into_iter().map(ClusterId).collect();
+        Ok(ok(Affected {
+            affected: state.core.clusters().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several clusters (not their names).
+    #[oai(path = "/clusters/bulk_update/", method = "post")]
+    async fn bulk_update_clusters(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<ClusterBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let ids: Vec<ClusterId> = b.ids.into_iter().map(ClusterId).collect();
+        let patch = p::ClusterPatch {
+            name: None,
+            description: crate::dto::tenancy::patch(b.description, |v| v),
+            status: b.status.map(|s| s.0),
+        };
+        Ok(ok(Affected {
+            affected: state
+                .core
+                .clusters()
+                .bulk_update(&scope, &ids, patch)
+                .await?,
+        }))
+    }
+
+    /// Content ideas.
+    #[oai(path = "/ideas/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_ideas(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        cluster_id: Query<Option<i64>>,
+        status: Query<Option<E<p::IdeaStatus>>>,
+        content_type: Query<Option<E<p::ContentType>>>,
+        search: Query<Option<String>>,
+        ids: Query<Option<String>>,
+        ordering: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Idea>> {
+        let scope = auth.0.scope()?;
+        let filter = p::IdeaFilter {
+            site_id: site_id.0.map(SiteId),
+            sector_id: sector_id.0.map(SectorId),
+            cluster_id: cluster_id.0.map(ClusterId),
+            status: status.0.map(|s| s.0),
+            content_type: content_type.0.map(|s| s.0),
+            search: search.0,
+            ids: id_list(ids.0)?.map(|v| v.into_iter().map(IdeaId).collect()),
+        };
+        let order = sort(ordering.0, p::IdeaSort::default())?;
+        let page = state
+            .core
+            .ideas()
+            .list(
+                &scope,
+                &filter,
+                &order,
+                &page_of(page.0, page_size.0, cursor.0),
+            )
+            .await?;
+        Ok(ok(list_page(req, page, Into::into)))
+    }
+
+    /// Creates an idea.
+    #[oai(path = "/ideas/", method = "post")]
+    async fn create_idea(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewIdea>,
+    ) -> CreatedResult<Idea> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .ideas()
+                .create(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One idea.
+    #[oai(path = "/ideas/:id/", method = "get")]
+    async fn get_idea(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Idea> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .ideas()
+            .get(&scope, IdeaId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes an idea.
+    #[oai(path = "/ideas/:id/", method = "patch")]
+    async fn update_idea(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<IdeaPatch>,
+    ) -> ApiResult<Idea> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .ideas()
+            .update(&scope, IdeaId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes an idea.
+    #[oai(path = "/ideas/:id/", method = "delete")]
+    async fn delete_idea(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state.core.ideas().delete(&scope, &[IdeaId(id.0)]).await? {
+            0 => Err(IdeaId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several ideas.
+    #[oai(path = "/ideas/bulk_delete/", method = "post")]
+    async fn bulk_delete_ideas(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<IdeaId> = body.0.ids.into_iter().map(IdeaId).collect();
+        Ok(ok(Affected {
+            affected: state.core.ideas().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several ideas (not their titles).
+    #[oai(path = "/ideas/bulk_update/", method = "post")]
+    async fn bulk_update_ideas(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<IdeaBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let (ids, patch) = body.0.into_parts();
+        Ok(ok(Affected {
+            affected: state.core.ideas().bulk_update(&scope, &ids, patch).await?,
+        }))
+    }
+
+    /// Queues ideas to the writer: each new idea becomes a task; queued ideas are skipped.
+    #[oai(path = "/ideas/queue_to_writer/", method = "post")]
+    async fn queue_to_writer(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<QueueIdeas>,
+    ) -> ApiResult<Vec<Task>> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let ids: Vec<IdeaId> = b.ids.into_iter().map(IdeaId).collect();
+        let defaults = p::QueueDefaults {
+            target_word_count: b.target_word_count,
+            author_profile_id: b.author_profile_id.map(igny8_core::AuthorProfileId),
+            strategy_id: b.strategy_id.map(igny8_core::StrategyId),
+        };
+        let tasks = state
+            .core
+            .ideas()
+            .queue_to_writer(&scope, &ids, defaults)
+            .await?;
+        Ok(ok(tasks.into_iter().map(Into::into).collect()))
+    }
+}

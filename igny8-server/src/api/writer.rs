@@ -1,0 +1,527 @@
+//! `writer/`: tasks, content and images.
+
+use igny8_core::writer as w;
+use igny8_core::{ClusterId, ContentId, IdeaId, ImageId, SectorId, SiteId, TaskId};
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Object, OpenApi};
+
+use super::Tag;
+use crate::auth::Auth;
+use crate::dto::E;
+use crate::dto::planner::{Affected, Ids};
+use crate::dto::tenancy::patch;
+use crate::dto::writer::*;
+use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
+use crate::pagination::{ListPage, Paging, list_page};
+use crate::state::AppState;
+
+/// Tasks, content, images.
+pub struct WriterApi;
+
+/// Task changes for many tasks.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct TaskBulkUpdate {
+    /// The tasks.
+    pub ids: Vec<i64>,
+    /// New status (tasks that can't make the change are skipped).
+    pub status: Option<E<w::TaskStatus>>,
+    /// New target words.
+    pub target_word_count: Option<i64>,
+    /// New author profile, or null.
+    pub author_profile_id: MaybeUndefined<i64>,
+    /// New strategy, or null.
+    pub strategy_id: MaybeUndefined<i64>,
+}
+
+/// Content changes for many pieces.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ContentBulkUpdate {
+    /// The content.
+    pub ids: Vec<i64>,
+    /// New status (content that can't make the change is skipped).
+    pub status: Option<E<w::ContentStatus>>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+    /// New categories.
+    pub categories: Option<Vec<String>>,
+}
+
+/// Image changes for many images.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ImageBulkUpdate {
+    /// The images.
+    pub ids: Vec<i64>,
+    /// New status (images that can't make the change are skipped).
+    pub status: Option<E<w::ImageStatus>>,
+    /// New size, or null.
+    pub size: MaybeUndefined<String>,
+}
+
+fn page_of(
+    page: Option<u64>,
+    page_size: Option<u64>,
+    cursor: Option<String>,
+) -> igny8_core::list::PageRequest {
+    Paging {
+        page,
+        page_size,
+        cursor,
+    }
+    .request()
+}
+
+fn order<F: std::str::FromStr<Err = String>>(
+    o: Option<String>,
+    d: igny8_core::list::Sort<F>,
+) -> Result<igny8_core::list::Sort<F>, ApiError> {
+    match o.filter(|o| !o.trim().is_empty()) {
+        Some(o) => Ok(igny8_core::list::Sort::parse(&o)?),
+        None => Ok(d),
+    }
+}
+
+#[OpenApi(prefix_path = "/writer", tag = "Tag::Writer")]
+impl WriterApi {
+    /// The writing queue.
+    #[oai(path = "/tasks/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_tasks(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        status: Query<Option<E<w::TaskStatus>>>,
+        cluster_id: Query<Option<i64>>,
+        idea_id: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        ordering: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Task>> {
+        let scope = auth.0.scope()?;
+        let filter = w::TaskFilter {
+            site_id: site_id.0.map(SiteId),
+            sector_id: sector_id.0.map(SectorId),
+            status: status.0.map(|s| s.0),
+            cluster_id: cluster_id.0.map(ClusterId),
+            idea_id: idea_id.0.map(IdeaId),
+            search: search.0,
+            ids: None,
+        };
+        let sort = order(ordering.0, w::TaskSort::default())?;
+        let p = state
+            .core
+            .tasks()
+            .list(
+                &scope,
+                &filter,
+                &sort,
+                &page_of(page.0, page_size.0, cursor.0),
+            )
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates a task.
+    #[oai(path = "/tasks/", method = "post")]
+    async fn create_task(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewTask>,
+    ) -> CreatedResult<Task> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .tasks()
+                .create(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One task.
+    #[oai(path = "/tasks/:id/", method = "get")]
+    async fn get_task(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Task> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tasks()
+            .get(&scope, TaskId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes a task.
+    #[oai(path = "/tasks/:id/", method = "patch")]
+    async fn update_task(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<TaskPatch>,
+    ) -> ApiResult<Task> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tasks()
+            .update(&scope, TaskId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes a task.
+    #[oai(path = "/tasks/:id/", method = "delete")]
+    async fn delete_task(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state.core.tasks().delete(&scope, &[TaskId(id.0)]).await? {
+            0 => Err(TaskId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several tasks.
+    #[oai(path = "/tasks/bulk_delete/", method = "post")]
+    async fn bulk_delete_tasks(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<TaskId> = body.0.ids.into_iter().map(TaskId).collect();
+        Ok(ok(Affected {
+            affected: state.core.tasks().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several tasks.
+    #[oai(path = "/tasks/bulk_update/", method = "post")]
+    async fn bulk_update_tasks(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<TaskBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let ids: Vec<TaskId> = b.ids.into_iter().map(TaskId).collect();
+        let p = w::TaskPatch {
+            status: b.status.map(|s| s.0),
+            target_word_count: b.target_word_count,
+            author_profile_id: patch(b.author_profile_id, igny8_core::AuthorProfileId),
+            strategy_id: patch(b.strategy_id, igny8_core::StrategyId),
+            ..Default::default()
+        };
+        Ok(ok(Affected {
+            affected: state.core.tasks().bulk_update(&scope, &ids, p).await?,
+        }))
+    }
+
+    /// Content.
+    #[oai(path = "/content/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_content(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        status: Query<Option<E<w::ContentStatus>>>,
+        task_id: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        ordering: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Content>> {
+        let scope = auth.0.scope()?;
+        let filter = w::ContentFilter {
+            site_id: site_id.0.map(SiteId),
+            sector_id: sector_id.0.map(SectorId),
+            status: status.0.map(|s| s.0),
+            task_id: task_id.0.map(TaskId),
+            search: search.0,
+            ids: None,
+        };
+        let sort = order(ordering.0, w::ContentSort::default())?;
+        let p = state
+            .core
+            .contents()
+            .list(
+                &scope,
+                &filter,
+                &sort,
+                &page_of(page.0, page_size.0, cursor.0),
+            )
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates content (a draft).
+    #[oai(path = "/content/", method = "post")]
+    async fn create_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewContent>,
+    ) -> CreatedResult<Content> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .contents()
+                .create(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One piece of content.
+    #[oai(path = "/content/:id/", method = "get")]
+    async fn get_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Content> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .contents()
+            .get(&scope, ContentId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes content.
+    #[oai(path = "/content/:id/", method = "patch")]
+    async fn update_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<ContentPatch>,
+    ) -> ApiResult<Content> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .contents()
+            .update(&scope, ContentId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes content and its images.
+    #[oai(path = "/content/:id/", method = "delete")]
+    async fn delete_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state
+            .core
+            .contents()
+            .delete(&scope, &[ContentId(id.0)])
+            .await?
+        {
+            0 => Err(ContentId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several pieces of content.
+    #[oai(path = "/content/bulk_delete/", method = "post")]
+    async fn bulk_delete_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<ContentId> = body.0.ids.into_iter().map(ContentId).collect();
+        Ok(ok(Affected {
+            affected: state.core.contents().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several pieces of content.
+    #[oai(path = "/content/bulk_update/", method = "post")]
+    async fn bulk_update_content(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<ContentBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let ids: Vec<ContentId> = b.ids.into_iter().map(ContentId).collect();
+        let p = w::ContentPatch {
+            status: b.status.map(|s| s.0),
+            tags: b.tags,
+            categories: b.categories,
+            ..Default::default()
+        };
+        Ok(ok(Affected {
+            affected: state.core.contents().bulk_update(&scope, &ids, p).await?,
+        }))
+    }
+
+    /// Images.
+    #[oai(path = "/images/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_images(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        site_id: Query<Option<i64>>,
+        sector_id: Query<Option<i64>>,
+        content_id: Query<Option<i64>>,
+        kind: Query<Option<E<w::ImageKind>>>,
+        status: Query<Option<E<w::ImageStatus>>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<Image>> {
+        let scope = auth.0.scope()?;
+        let filter = w::ImageFilter {
+            site_id: site_id.0.map(SiteId),
+            sector_id: sector_id.0.map(SectorId),
+            content_id: content_id.0.map(ContentId),
+            kind: kind.0.map(|k| k.0),
+            status: status.0.map(|s| s.0),
+            ids: None,
+        };
+        let p = state
+            .core
+            .images()
+            .list(&scope, &filter, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Creates an image (pending, with its prompt).
+    #[oai(path = "/images/", method = "post")]
+    async fn create_image(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<NewImage>,
+    ) -> CreatedResult<Image> {
+        let scope = auth.0.scope()?;
+        Ok(created(
+            state
+                .core
+                .images()
+                .create(&scope, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+
+    /// One image.
+    #[oai(path = "/images/:id/", method = "get")]
+    async fn get_image(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Image> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .images()
+            .get(&scope, ImageId(id.0))
+            .await?
+            .into()))
+    }
+
+    /// Changes an image.
+    #[oai(path = "/images/:id/", method = "patch")]
+    async fn update_image(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<ImagePatch>,
+    ) -> ApiResult<Image> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .images()
+            .update(&scope, ImageId(id.0), body.0.into())
+            .await?
+            .into()))
+    }
+
+    /// Deletes an image.
+    #[oai(path = "/images/:id/", method = "delete")]
+    async fn delete_image(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        match state.core.images().delete(&scope, &[ImageId(id.0)]).await? {
+            0 => Err(ImageId(id.0).not_found().into()),
+            affected => Ok(ok(Affected { affected })),
+        }
+    }
+
+    /// Deletes several images.
+    #[oai(path = "/images/bulk_delete/", method = "post")]
+    async fn bulk_delete_images(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<Ids>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let ids: Vec<ImageId> = body.0.ids.into_iter().map(ImageId).collect();
+        Ok(ok(Affected {
+            affected: state.core.images().delete(&scope, &ids).await?,
+        }))
+    }
+
+    /// Changes several images.
+    #[oai(path = "/images/bulk_update/", method = "post")]
+    async fn bulk_update_images(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<ImageBulkUpdate>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let ids: Vec<ImageId> = b.ids.into_iter().map(ImageId).collect();
+        let p = w::ImagePatch {
+            status: b.status.map(|s| s.0),
+            size: patch(b.size, |v| v),
+            ..Default::default()
+        };
+        Ok(ok(Affected {
+            affected: state.core.images().bulk_update(&scope, &ids, p).await?,
+        }))
+    }
+}

@@ -1,0 +1,14 @@
+//! The API's request and response types (the transport's own; domain types stay plain).
+
+mod enums;
+pub mod planner;
+pub mod system;
+pub mod tenancy;
+pub mod writer;
+
+pub use enums::E;
+
+use chrono::{DateTime, Utc};
+
+/// RFC 3339 time.
+pub type Time = DateTime<Utc>;

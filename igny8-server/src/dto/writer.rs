@@ -1,0 +1,460 @@
+//! Tasks, content and images on the wire.
+
+use igny8_core::writer as w;
+use igny8_core::{AuthorProfileId, ClusterId, ContentId, IdeaId, SectorId, StrategyId, TaskId};
+use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
+
+use super::tenancy::patch;
+use super::{E, Time};
+use igny8_core::planner as p;
+
+/// A writer task.
+#[derive(Debug, Object)]
+pub struct Task {
+    /// Id.
+    pub id: i64,
+    /// Site.
+    pub site_id: i64,
+    /// Sector.
+    pub sector_id: i64,
+    /// Idea.
+    pub idea_id: Option<i64>,
+    /// Cluster.
+    pub cluster_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Brief.
+    pub brief: Option<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Page kind.
+    pub content_type: E<p::ContentType>,
+    /// Structure.
+    pub content_structure: E<p::ContentStructure>,
+    /// Target words.
+    pub target_word_count: i64,
+    /// Author profile.
+    pub author_profile_id: Option<i64>,
+    /// Strategy.
+    pub strategy_id: Option<i64>,
+    /// Status.
+    pub status: E<w::TaskStatus>,
+    /// Publish time.
+    pub scheduled_at: Option<Time>,
+    /// Created.
+    pub created_at: Time,
+    /// Changed.
+    pub updated_at: Time,
+}
+
+impl From<w::Task> for Task {
+    fn from(t: w::Task) -> Self {
+        Self {
+            id: t.id.get(),
+            site_id: t.site_id.get(),
+            sector_id: t.sector_id.get(),
+            idea_id: t.idea_id.map(|v| v.get()),
+            cluster_id: t.cluster_id.map(|v| v.get()),
+            title: t.title,
+            brief: t.brief,
+            keywords: t.keywords,
+            content_type: E(t.content_type),
+            content_structure: E(t.content_structure),
+            target_word_count: t.target_word_count,
+            author_profile_id: t.author_profile_id.map(|v| v.get()),
+            strategy_id: t.strategy_id.map(|v| v.get()),
+            status: E(t.status),
+            scheduled_at: t.scheduled_at,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+/// A new task.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewTask {
+    /// Sector.
+    pub sector_id: i64,
+    /// Idea.
+    pub idea_id: Option<i64>,
+    /// Cluster.
+    pub cluster_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Brief.
+    pub brief: Option<String>,
+    /// Keywords.
+    #[oai(default)]
+    pub keywords: Vec<String>,
+    /// Page kind.
+    pub content_type: Option<E<p::ContentType>>,
+    /// Structure.
+    pub content_structure: Option<E<p::ContentStructure>>,
+    /// Target words (100–20,000; default 1500).
+    pub target_word_count: Option<i64>,
+    /// Author profile.
+    pub author_profile_id: Option<i64>,
+    /// Strategy.
+    pub strategy_id: Option<i64>,
+    /// Publish time.
+    pub scheduled_at: Option<Time>,
+}
+
+impl From<NewTask> for w::NewTask {
+    fn from(t: NewTask) -> Self {
+        Self {
+            sector_id: SectorId(t.sector_id),
+            idea_id: t.idea_id.map(IdeaId),
+            cluster_id: t.cluster_id.map(ClusterId),
+            title: t.title,
+            brief: t.brief,
+            keywords: t.keywords,
+            content_type: t.content_type.map(|v| v.0),
+            content_structure: t.content_structure.map(|v| v.0),
+            target_word_count: t.target_word_count,
+            author_profile_id: t.author_profile_id.map(AuthorProfileId),
+            strategy_id: t.strategy_id.map(StrategyId),
+            scheduled_at: t.scheduled_at,
+        }
+    }
+}
+
+/// Changes to a task.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct TaskPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New brief, or null.
+    pub brief: MaybeUndefined<String>,
+    /// New keywords.
+    pub keywords: Option<Vec<String>>,
+    /// New page kind.
+    pub content_type: Option<E<p::ContentType>>,
+    /// New structure.
+    pub content_structure: Option<E<p::ContentStructure>>,
+    /// New target words.
+    pub target_word_count: Option<i64>,
+    /// New author profile, or null.
+    pub author_profile_id: MaybeUndefined<i64>,
+    /// New strategy, or null.
+    pub strategy_id: MaybeUndefined<i64>,
+    /// New status.
+    pub status: Option<E<w::TaskStatus>>,
+    /// New publish time, or null.
+    pub scheduled_at: MaybeUndefined<Time>,
+}
+
+impl From<TaskPatch> for w::TaskPatch {
+    fn from(t: TaskPatch) -> Self {
+        Self {
+            title: t.title,
+            brief: patch(t.brief, |v| v),
+            keywords: t.keywords,
+            content_type: t.content_type.map(|v| v.0),
+            content_structure: t.content_structure.map(|v| v.0),
+            target_word_count: t.target_word_count,
+            author_profile_id: patch(t.author_profile_id, AuthorProfileId),
+            strategy_id: patch(t.strategy_id, StrategyId),
+            status: t.status.map(|v| v.0),
+            scheduled_at: patch(t.scheduled_at, |v| v),
+        }
+    }
+}
+
+/// A written piece.
+#[derive(Debug, Object)]
+pub struct Content {
+    /// Id.
+    pub id: i64,
+    /// Site.
+    pub site_id: i64,
+    /// Sector.
+    pub sector_id: i64,
+    /// Task.
+    pub task_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// HTML body.
+    pub html: String,
+    /// SEO title.
+    pub meta_title: Option<String>,
+    /// SEO description.
+    pub meta_description: Option<String>,
+    /// Main keyword.
+    pub primary_keyword: Option<String>,
+    /// Other keywords.
+    pub secondary_keywords: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Words.
+    pub word_count: i64,
+    /// Status.
+    pub status: E<w::ContentStatus>,
+    /// WordPress post id.
+    pub wp_post_id: Option<i64>,
+    /// WordPress URL.
+    pub wp_url: Option<String>,
+    /// Published.
+    pub published_at: Option<Time>,
+    /// Created.
+    pub created_at: Time,
+    /// Changed.
+    pub updated_at: Time,
+}
+
+impl From<w::Content> for Content {
+    fn from(c: w::Content) -> Self {
+        Self {
+            id: c.id.get(),
+            site_id: c.site_id.get(),
+            sector_id: c.sector_id.get(),
+            task_id: c.task_id.map(|v| v.get()),
+            title: c.title,
+            html: c.html,
+            meta_title: c.meta_title,
+            meta_description: c.meta_description,
+            primary_keyword: c.primary_keyword,
+            secondary_keywords: c.secondary_keywords,
+            tags: c.tags,
+            categories: c.categories,
+            word_count: c.word_count,
+            status: E(c.status),
+            wp_post_id: c.wp_post_id,
+            wp_url: c.wp_url,
+            published_at: c.published_at,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// New content.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewContent {
+    /// Sector.
+    pub sector_id: i64,
+    /// Task.
+    pub task_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// HTML body.
+    #[oai(default)]
+    pub html: String,
+    /// SEO title.
+    pub meta_title: Option<String>,
+    /// SEO description.
+    pub meta_description: Option<String>,
+    /// Main keyword.
+    pub primary_keyword: Option<String>,
+    /// Other keywords.
+    #[oai(default)]
+    pub secondary_keywords: Vec<String>,
+    /// Tags.
+    #[oai(default)]
+    pub tags: Vec<String>,
+    /// Categories.
+    #[oai(default)]
+    pub categories: Vec<String>,
+}
+
+impl From<NewContent> for w::NewContent {
+    fn from(c: NewContent) -> Self {
+        Self {
+            sector_id: SectorId(c.sector_id),
+            task_id: c.task_id.map(TaskId),
+            title: c.title,
+            html: c.html,
+            meta_title: c.meta_title,
+            meta_description: c.meta_description,
+            primary_keyword: c.primary_keyword,
+            secondary_keywords: c.secondary_keywords,
+            tags: c.tags,
+            categories: c.categories,
+        }
+    }
+}
+
+/// Changes to content.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ContentPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New body.
+    pub html: Option<String>,
+    /// New SEO title, or null.
+    pub meta_title: MaybeUndefined<String>,
+    /// New SEO description, or null.
+    pub meta_description: MaybeUndefined<String>,
+    /// New main keyword, or null.
+    pub primary_keyword: MaybeUndefined<String>,
+    /// New other keywords.
+    pub secondary_keywords: Option<Vec<String>>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+    /// New categories.
+    pub categories: Option<Vec<String>>,
+    /// New status.
+    pub status: Option<E<w::ContentStatus>>,
+}
+
+impl From<ContentPatch> for w::ContentPatch {
+    fn from(c: ContentPatch) -> Self {
+        Self {
+            title: c.title,
+            html: c.html,
+            meta_title: patch(c.meta_title, |v| v),
+            meta_description: patch(c.meta_description, |v| v),
+            primary_keyword: patch(c.primary_keyword, |v| v),
+            secondary_keywords: c.secondary_keywords,
+            tags: c.tags,
+            categories: c.categories,
+            status: c.status.map(|v| v.0),
+        }
+    }
+}
+
+/// An image.
+#[derive(Debug, Object)]
+pub struct Image {
+    /// Id.
+    pub id: i64,
+    /// Site.
+    pub site_id: i64,
+    /// Sector.
+    pub sector_id: i64,
+    /// Content.
+    pub content_id: Option<i64>,
+    /// Task.
+    pub task_id: Option<i64>,
+    /// Featured or in-article.
+    pub kind: E<w::ImageKind>,
+    /// Order.
+    pub position: i64,
+    /// Prompt.
+    pub prompt: String,
+    /// Negative prompt.
+    pub negative_prompt: Option<String>,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Model.
+    pub model: Option<String>,
+    /// Size.
+    pub size: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Alt text.
+    pub alt_text: Option<String>,
+    /// Status.
+    pub status: E<w::ImageStatus>,
+    /// Why rendering failed.
+    pub error: Option<String>,
+    /// Created.
+    pub created_at: Time,
+    /// Changed.
+    pub updated_at: Time,
+}
+
+impl From<w::Image> for Image {
+    fn from(i: w::Image) -> Self {
+        Self {
+            id: i.id.get(),
+            site_id: i.site_id.get(),
+            sector_id: i.sector_id.get(),
+            content_id: i.content_id.map(|v| v.get()),
+            task_id: i.task_id.map(|v| v.get()),
+            kind: E(i.kind),
+            position: i.position,
+            prompt: i.prompt,
+            negative_prompt: i.negative_prompt,
+            provider: i.provider,
+            model: i.model,
+            size: i.size,
+            url: i.url,
+            alt_text: i.alt_text,
+            status: E(i.status),
+            error: i.error,
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+        }
+    }
+}
+
+/// A new image.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewImage {
+    /// Sector.
+    pub sector_id: i64,
+    /// Content.
+    pub content_id: Option<i64>,
+    /// Task.
+    pub task_id: Option<i64>,
+    /// Featured or in-article.
+    pub kind: E<w::ImageKind>,
+    /// Order.
+    #[oai(default)]
+    pub position: i64,
+    /// Prompt.
+    pub prompt: String,
+    /// Negative prompt.
+    pub negative_prompt: Option<String>,
+    /// Size, e.g. 1024x1024.
+    pub size: Option<String>,
+    /// Alt text.
+    pub alt_text: Option<String>,
+}
+
+impl From<NewImage> for w::NewImage {
+    fn from(i: NewImage) -> Self {
+        Self {
+            sector_id: SectorId(i.sector_id),
+            content_id: i.content_id.map(ContentId),
+            task_id: i.task_id.map(TaskId),
+            kind: i.kind.0,
+            position: i.position,
+            prompt: i.prompt,
+            negative_prompt: i.negative_prompt,
+            size: i.size,
+            alt_text: i.alt_text,
+        }
+    }
+}
+
+/// Changes to an image.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ImagePatch {
+    /// New prompt.
+    pub prompt: Option<String>,
+    /// New negative prompt, or null.
+    pub negative_prompt: MaybeUndefined<String>,
+    /// New size, or null.
+    pub size: MaybeUndefined<String>,
+    /// New alt text, or null.
+    pub alt_text: MaybeUndefined<String>,
+    /// New order.
+    pub position: Option<i64>,
+    /// New status.
+    pub status: Option<E<w::ImageStatus>>,
+}
+
+impl From<ImagePatch> for w::ImagePatch {
+    fn from(i: ImagePatch) -> Self {
+        Self {
+            prompt: i.prompt,
+            negative_prompt: patch(i.negative_prompt, |v| v),
+            size: patch(i.size, |v| v),
+            alt_text: patch(i.alt_text, |v| v),
+            position: i.position,
+            status: i.status.map(|v| v.0),
+        }
+    }
+}

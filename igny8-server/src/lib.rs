@@ -1,0 +1,78 @@
+//! # igny8-server
+//!
+//! The hosted IGNY8 API: a thin poem + poem-openapi layer over `igny8-core`. Handlers parse the
+//! request, call one core service and map the result; the rules live in the core.
+//!
+//! * `/api/v1/…` — the operations (see [`api`]); every answer is the envelope
+//!   `{success, data, message, errors, request_id}`.
+//! * `/api/schema/` — the OpenAPI 3 document; `/api/docs/` — Swagger UI; `/api/redoc/` — ReDoc.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod dto;
+pub mod envelope;
+pub mod jwt;
+pub mod middleware;
+pub mod pagination;
+pub mod ratelimit;
+pub mod state;
+pub mod worker;
+
+use poem::middleware::{NormalizePath, TrailingSlash};
+use poem::{Endpoint, EndpointExt, Response, Route, endpoint::make_sync};
+
+pub use config::Settings;
+pub use state::AppState;
+
+/// The OpenAPI document, as served at `/api/schema/` (and committed as `docs/openapi.json`).
+///
+/// poem-openapi drops trailing slashes from paths; the API's paths end with one
+/// (`/api/v1/planner/keywords/`), and the server accepts both, so the document names them with it.
+pub fn openapi_json() -> String {
+    with_trailing_slashes(&api::service().spec())
+}
+
+fn with_trailing_slashes(spec: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(spec).unwrap_or_default();
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        let old = std::mem::take(paths);
+        for (path, item) in old {
+            let path = if path.ends_with('/') {
+                path
+            } else {
+                format!("{path}/")
+            };
+            paths.insert(path, item);
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn page(content_type: &'static str, body: String) -> impl Endpoint + 'static {
+    make_sync(move |_| {
+        Response::builder()
+            .content_type(content_type)
+            .body(body.clone())
+    })
+}
+
+/// The whole HTTP application over `state`.
+pub fn app(state: AppState) -> impl Endpoint {
+    let service = api::service();
+    let raw = service.spec();
+    let spec = openapi_json();
+    let swagger = service.swagger_ui_html().replace(&raw, &spec);
+    let redoc = service.redoc_html().replace(&raw, &spec);
+    let routes = Route::new()
+        .nest("/api/v1", service)
+        .at("/api/schema", page("application/json", spec))
+        .at("/api/docs", page("text/html; charset=utf-8", swagger))
+        .at("/api/redoc", page("text/html; charset=utf-8", redoc))
+        .with(NormalizePath::new(TrailingSlash::Trim));
+    routes
+        .around(middleware::rate_limit)
+        .around(middleware::body_limit)
+        .data(state)
+        .around(middleware::outer)
+}

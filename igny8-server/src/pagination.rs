@@ -1,0 +1,193 @@
+//! Lists: `page` / `page_size` (with `count`), or `cursor` for deep scans; `next` and
+//! `previous` are ready-to-follow URLs.
+
+use igny8_core::list::{DEFAULT_PAGE_SIZE, Page, PageRequest};
+use poem::Request;
+use poem_openapi::Object;
+use poem_openapi::types::{ParseFromJSON, ToJSON};
+
+/// One page of a list.
+#[derive(Debug, Object)]
+pub struct ListPage<T: ParseFromJSON + ToJSON + Send + Sync> {
+    /// All matching rows (null on cursor pages, which don't count).
+    pub count: Option<u64>,
+    /// The URL of the next page.
+    pub next: Option<String>,
+    /// The URL of the previous page (numbered pages only).
+    pub previous: Option<String>,
+    /// The rows.
+    pub results: Vec<T>,
+}
+
+/// Query parameters common to every list.
+#[derive(Debug, Clone, Default)]
+pub struct Paging {
+    /// 1-based page.
+    pub page: Option<u64>,
+    /// Rows per page (1–1000).
+    pub page_size: Option<u64>,
+    /// A cursor from `next`.
+    pub cursor: Option<String>,
+}
+
+impl Paging {
+    /// The core's page request.
+    pub fn request(&self) -> PageRequest {
+        let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        match &self.cursor {
+            Some(c) if !c.is_empty() => PageRequest::after(c.clone(), size),
+            _ => PageRequest::new(self.page.unwrap_or(1), size),
+        }
+    }
+}
+
+/// The URI the client sent (routing rewrites the request's own).
+fn client_uri(req: &Request) -> poem::http::Uri {
+    crate::envelope::REQUEST_URI
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| req.uri().clone())
+}
+
+/// `uri` with `key=value` set (or removed) in its query.
+fn with_param(req: &Request, changes: &[(&str, Option<String>)]) -> String {
+    let uri = client_uri(req);
+    let uri = &uri;
+    let mut pairs: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            form_pairs(q)
+                .into_iter()
+                .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, v) in changes {
+        if let Some(v) = v {
+            pairs.push(((*k).to_owned(), v.clone()));
+        }
+    }
+    let query = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let host = req
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let path = uri.path();
+    if query.is_empty() {
+        format!("http://{host}{path}")
+    } else {
+        format!("http://{host}{path}?{query}")
+    }
+}
+
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The API page of a core page.
+pub fn list_page<T, U>(req: &Request, page: Page<U>, map: impl FnMut(U) -> T) -> ListPage<T>
+where
+    T: ParseFromJSON + ToJSON + Send + Sync,
+{
+    let cursor_mode = client_uri(req).query().is_some_and(|q| {
+        form_pairs(q)
+            .iter()
+            .any(|(k, v)| k == "cursor" && !v.is_empty())
+    });
+    let next = match &page.next_cursor {
+        Some(cursor) if cursor_mode => Some(with_param(
+            req,
+            &[("cursor", Some(cursor.clone())), ("page", None)],
+        )),
+        Some(_) => Some(with_param(
+            req,
+            &[
+                ("page", Some((page.page + 1).to_string())),
+                ("cursor", None),
+            ],
+        )),
+        None => None,
+    };
+    let previous = (!cursor_mode && page.page > 1).then(|| {
+        let prev = if page.page == 2 {
+            None
+        } else {
+            Some((page.page - 1).to_string())
+        };
+        with_param(req, &[("page", prev), ("cursor", None)])
+    });
+    ListPage {
+        count: page.total,
+        next,
+        previous,
+        results: page.items.into_iter().map(map).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_round_trip() {
+        assert_eq!(decode("a%20b+c%2Fd"), "a b c/d");
+        assert_eq!(encode("a b/c"), "a%20b%2Fc");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(
+            form_pairs("x=1&y=&z"),
+            [
+                ("x".into(), "1".into()),
+                ("y".into(), "".into()),
+                ("z".into(), "".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use igny8_core::{CoreConfig, Igny8, StoreOptions};
+
+use crate::config::{Settings, generated_secrets_path};
+use crate::jwt::Signer;
+use crate::ratelimit::Limiter;
+
+/// The server's shared state. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The core.
+    pub core: Igny8,
+    /// Signs access tokens.
+    pub signer: Signer,
+    /// The settings it was started with.
+    pub settings: Arc<Settings>,
+    /// Rate limits.
+    pub limiter: Limiter,
+}
+
+impl AppState {
+    /// Opens the database (migrating it) and prepares the secrets and the limiter.
+    pub async fn open(settings: Settings) -> Result<Self, String> {
+        let mut settings = settings;
+        fill_secrets(&mut settings)?;
+        let mut store = StoreOptions::new(settings.database_url.clone());
+        store.table_prefix = settings.table_prefix.clone();
+        store.max_connections = settings.max_connections;
+        let config = CoreConfig {
+            store,
+            secret_key: settings.secret_key.clone(),
+            clock: None,
+        };
+        let core = Igny8::open(config).await.map_err(|e| e.to_string())?;
+        let signer = Signer::new(
+            settings
+                .jwt_secret
+                .as_deref()
+                .unwrap_or_default()
+                .as_bytes(),
+        )?;
+        let limiter = Limiter::new(core.clone(), settings.redis_url.as_deref()).await?;
+        Ok(Self {
+            core,
+            signer,
+            settings: Arc::new(settings),
+            limiter,
+        })
+    }
+
+    /// Lifetime of an access token.
+    pub fn access_ttl(&self) -> Duration {
+        Duration::minutes(self.settings.access_token_minutes)
+    }
+
+    /// Lifetime of a refresh token.
+    pub fn refresh_ttl(&self) -> Duration {
+        Duration::days(self.settings.refresh_token_days)
+    }
+}
+
+/// Generated secrets, kept beside a SQLite database.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct GeneratedSecrets {
+    secret_key: String,
+    jwt_secret: String,
+}
+
+/// Fills missing secrets: from (or into) a file beside a SQLite database, so a development
+/// server keeps them across restarts; otherwise for this process only, with a warning.
+fn fill_secrets(settings: &mut Settings) -> Result<(), String> {
+    if settings.secret_key.is_some() && settings.jwt_secret.is_some() {
+        return Ok(());
+    }
+    let generated = match generated_secrets_path(&settings.database_url) {
+        Some(path) if path.exists() => {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            toml::from_str::<GeneratedSecrets>(&text)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        path => {
+            let fresh = GeneratedSecrets {
+                secret_key: igny8_core::crypto::SecretBox::generate_key(),
+                jwt_secret: igny8_core::crypto::SecretBox::generate_key(),
+            };
+            match path {
+                Some(path) => {
+                    write_private(&path, &toml::to_string(&fresh).unwrap_or_default())
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    tracing::warn!(file = %path.display(), "no secrets configured: generated them and kept them beside the database");
+                }
+                None => tracing::warn!(
+                    "no IGNY8_SECRET_KEY / IGNY8_JWT_SECRET configured: using secrets of this process only; \
+                     tokens won't survive a restart or work across processes, and stored provider keys can't be read later"
+                ),
+            }
+            fresh
+        }
+    };
+    settings.secret_key.get_or_insert(generated.secret_key);
+    settings.jwt_secret.get_or_insert(generated.jwt_secret);
+    Ok(())
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}

@@ -1,0 +1,859 @@
+//! The API in process (poem's TestClient) on SQLite, and on PostgreSQL when
+//! `IGNY8_TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use igny8_core::Backend;
+use poem::http::StatusCode;
+use serde_json::{Value, json};
+use support::{json, server, split};
+
+macro_rules! on_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(igny8_core::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(igny8_core::Backend::Postgres).await })*
+        }
+    };
+}
+
+on_backends!(
+    health_docs_and_envelope_errors,
+    sign_up_sign_in_refresh_and_sign_out,
+    keywords_end_to_end,
+    other_tenants_ids_are_always_not_found,
+    roles_are_enforced,
+    rate_limits_answer_429_with_retry_after,
+    operators_manage_accounts_and_credits,
+);
+
+async fn health_docs_and_envelope_errors(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let (status, body) = split(s.client.get("/api/v1/health/").send().await).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["status"], "ok");
+    let (status, _) = split(s.client.get("/api/v1/health/ready/").send().await).await;
+    assert_eq!(status, 200);
+    let schema = s.client.get("/api/schema/").send().await;
+    schema.assert_status_is_ok();
+    let schema = json(schema).await;
+    assert!(schema["paths"]["/planner/keywords/"].is_object());
+    s.client
+        .get("/api/docs/")
+        .send()
+        .await
+        .assert_status_is_ok();
+    s.client
+        .get("/api/redoc/")
+        .send()
+        .await
+        .assert_status_is_ok();
+
+    // Unknown routes, malformed JSON, missing credentials, oversized bodies: the envelope.
+    let (status, body) = split(s.client.get("/api/v1/nope/").send().await).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    let resp = s
+        .client
+        .post("/api/v1/auth/login/")
+        .header("x-request-id", "req-123")
+        .content_type("application/json")
+        .body("{\"email\": ")
+        .send()
+        .await;
+    assert_eq!(resp.0.headers().get("x-request-id").unwrap(), "req-123");
+    let (status, body) = split(resp).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["request_id"], "req-123");
+    let (status, _) = split(s.client.get("/api/v1/planner/keywords/").send().await).await;
+    assert_eq!(status, 401);
+    let big = "x".repeat(2 * 1024 * 1024);
+    let resp = s
+        .client
+        .post("/api/v1/auth/login/")
+        .content_type("application/json")
+        .body(format!("{{\"email\": \"{big}\", \"password\": \"x\"}}"))
+        .send()
+        .await;
+    let (status, body) = split(resp).await;
+    assert_eq!((status, body["code"].as_str()), (413, Some("too_large")));
+    // Unknown fields are refused, naming the problem.
+    let (status, _) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "a@b.c", "password": "x", "admin": true}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    s.close().await;
+}
+
+async fn sign_up_sign_in_refresh_and_sign_out(backend: Backend) {
+    let Some(s) = server(backend, |settings| settings.signup_credits = Some(75)).await else {
+        return;
+    };
+    let token = s.register("Owner@Example.com", "Acme").await;
+    let (status, me) = s.get(&token, "/api/v1/auth/me/").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["data"]["email"], "owner@example.com");
+    assert_eq!(me["data"]["role"], "owner");
+    let (_, balance) = s.get(&token, "/api/v1/billing/balance/").await;
+    assert_eq!(balance["data"]["credits"], 75);
+
+    let (status, body) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "owner@example.com", "password": "wrong"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (401, Some("wrong email or password"))
+    );
+    let (status, login) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "owner@example.com", "password": "password123"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let refresh = login["data"]["refresh"].as_str().unwrap().to_owned();
+    let (status, renewed) = split(
+        s.client
+            .post("/api/v1/auth/refresh/")
+            .body_json(&json!({"refresh": refresh}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let refresh2 = renewed["data"]["refresh"].as_str().unwrap().to_owned();
+    // A refresh token works once; replaying it ends the session.
+    let (status, _) = split(
+        s.client
+            .post("/api/v1/auth/refresh/")
+            .body_json(&json!({"refresh": refresh}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = split(
+        s.client
+            .post("/api/v1/auth/refresh/")
+            .body_json(&json!({"refresh": refresh2}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    // Sign-out.
+    let (_, fresh) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "owner@example.com", "password": "password123"}))
+            .send()
+            .await,
+    )
+    .await;
+    let access = fresh["data"]["access"].as_str().unwrap();
+    let r = fresh["data"]["refresh"].as_str().unwrap();
+    let (status, _) = s
+        .send(
+            "POST",
+            access,
+            "/api/v1/auth/logout/",
+            json!({"refresh": r}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = split(
+        s.client
+            .post("/api/v1/auth/refresh/")
+            .body_json(&json!({"refresh": r}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    // A forged token is refused.
+    let (status, _) = s
+        .get("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2ln", "/api/v1/auth/me/")
+        .await;
+    assert_eq!(status, 401);
+    // Bad sign-ups name their fields.
+    let (status, body) = split(
+        s.client
+            .post("/api/v1/auth/register/")
+            .body_json(&json!({"email": "nope", "password": "x", "account_name": ""}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"]["email"].is_array() && body["errors"]["password"].is_array(),
+        "{body}"
+    );
+    s.close().await;
+}
+
+async fn site_and_sector(s: &support::Server, token: &str) -> (i64, i64) {
+    let (status, site) = s
+        .send(
+            "POST",
+            token,
+            "/api/v1/auth/sites/",
+            json!({"name": "Blog", "url": "https://example.com"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{site}");
+    let site = site["data"]["id"].as_i64().unwrap();
+    let (status, sector) = s
+        .send(
+            "POST",
+            token,
+            "/api/v1/auth/sectors/",
+            json!({"site_id": site, "name": "Kitchen"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{sector}");
+    (site, sector["data"]["id"].as_i64().unwrap())
+}
+
+async fn keywords_end_to_end(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let token = s.register("k@example.com", "K").await;
+    let (_, sector) = site_and_sector(&s, &token).await;
+    // Raw CSV body.
+    let csv = "Keyword,Volume,KD,Intent\nkitchen faucet,49500,40,Commercial\nbest kitchen faucet,5400,35,Commercial\n,10,1,\nkitchen sink,-5,3,\n";
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body(csv)
+        .send()
+        .await;
+    let (status, body) = split(resp).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (
+            body["data"]["imported"].as_u64(),
+            body["data"]["rejected"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(body["data"]["errors"][0]["line"], 4);
+    // Multipart upload of a real export.
+    let gkp = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/keyword-exports/google-keyword-planner.csv"
+    ))
+    .unwrap();
+    let boundary = "XyZboundary";
+    let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gkp.csv\"\r\nContent-Type: text/csv\r\n\r\n").into_bytes();
+    form.extend_from_slice(&gkp);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type(format!("multipart/form-data; boundary={boundary}"))
+        .body(form)
+        .send()
+        .await;
+    let (status, body) = split(resp).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["format"], "google_keyword_planner");
+    assert_eq!(
+        (
+            body["data"]["imported"].as_u64(),
+            body["data"]["merged"].as_u64()
+        ),
+        (Some(8), Some(2))
+    );
+
+    // Filters, ordering, pages with next links, cursors.
+    let (status, page) = s.get(&token, &format!("/api/v1/planner/keywords/?sector_id={sector}&ordering=-volume&page_size=4&min_volume=1000")).await;
+    assert_eq!(status, 200);
+    let results = page["data"]["results"].as_array().unwrap();
+    assert_eq!(results[0]["keyword"], "kitchen faucet");
+    assert_eq!(results[0]["volume"], 49500);
+    assert!(page["data"]["count"].as_u64().unwrap() > 4);
+    let next = page["data"]["next"].as_str().unwrap();
+    assert!(
+        next.contains("page=2") && next.contains("/api/v1/planner/keywords/?"),
+        "{next}"
+    );
+    let path = next
+        .split_once("localhost")
+        .map(|(_, p)| p.to_owned())
+        .unwrap_or_else(|| next.to_owned());
+    let (status, page2) = s.get(&token, &path).await;
+    assert_eq!(status, 200, "{path}: {page2}");
+    assert!(page2["data"]["previous"].is_string());
+    let (status, body) = s
+        .get(&token, "/api/v1/planner/keywords/?ordering=-nope")
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["errors"]["ordering"].is_array());
+    let (status, _) = s
+        .get(&token, "/api/v1/planner/keywords/?page_size=5000")
+        .await;
+    assert_eq!(status, 400);
+
+    // CRUD and bulk.
+    let (status, created) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "Faucet  Cartridge", "volume": 900}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id = created["data"]["id"].as_i64().unwrap();
+    assert_eq!(created["data"]["keyword"], "Faucet Cartridge");
+    let (status, dup) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "faucet cartridge"}),
+        )
+        .await;
+    assert_eq!((status, dup["code"].as_str()), (409, Some("conflict")));
+    let (status, patched) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/planner/keywords/{id}/"),
+            json!({"difficulty": 12, "volume": null}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            patched["data"]["difficulty"].as_i64(),
+            patched["data"]["volume"].is_null()
+        ),
+        (Some(12), true)
+    );
+    let (status, body) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/planner/keywords/{id}/"),
+            json!({"difficulty": 101}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["errors"]["difficulty"].is_array());
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/bulk_update/",
+            json!({"ids": [id], "intent": "transactional"}),
+        )
+        .await;
+    assert_eq!((status, body["data"]["affected"].as_u64()), (200, Some(1)));
+
+    // Local clustering, then the clusters.
+    let (status, report) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/cluster_locally/",
+            json!({"sector_id": sector}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["data"]["keywords_assigned"], 11);
+    let (_, clusters) = s
+        .get(&token, "/api/v1/planner/clusters/?search=kitchen")
+        .await;
+    assert!(
+        clusters["data"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "kitchen faucet")
+    );
+
+    // Export streams CSV that reads back.
+    let resp = s
+        .client
+        .get(format!(
+            "/api/v1/planner/keywords/export/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await;
+    resp.assert_status_is_ok();
+    resp.assert_header("content-type", "text/csv; charset=utf-8");
+    let text = resp.0.into_body().into_string().await.unwrap();
+    assert!(text.starts_with("keyword,volume,difficulty,cpc,intent,status,cluster\n"));
+    assert_eq!(text.lines().count(), 12);
+    assert!(text.contains("kitchen faucet,49500,"));
+
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/bulk_delete/",
+            json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!((status, body["data"]["affected"].as_u64()), (200, Some(1)));
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
+        .await;
+    assert_eq!(status, 404);
+    s.close().await;
+}
+
+/// Every resource of account A, probed by account B: reads, changes, deletes, bulk operations
+/// and ids smuggled into filters and bodies. Nothing of A is ever seen or changed.
+async fn other_tenants_ids_are_always_not_found(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let a = s.register("a@example.com", "A").await;
+    let b = s.register("b@example.com", "B").await;
+    let (site, sector) = site_and_sector(&s, &a).await;
+    let (_, b_sector) = site_and_sector(&s, &b).await;
+    let mk = |path: &'static str, body: Value| {
+        let s = &s;
+        let a = a.clone();
+        async move {
+            let (status, v) = s.send("POST", &a, path, body).await;
+            assert!(status == 201 || status == 200, "{path}: {v}");
+            v["data"]["id"].as_i64().unwrap()
+        }
+    };
+    let keyword = mk(
+        "/api/v1/planner/keywords/",
+        json!({"sector_id": sector, "keyword": "secret"}),
+    )
+    .await;
+    let cluster = mk(
+        "/api/v1/planner/clusters/",
+        json!({"sector_id": sector, "name": "Secret"}),
+    )
+    .await;
+    let idea = mk(
+        "/api/v1/planner/ideas/",
+        json!({"sector_id": sector, "title": "Secret idea"}),
+    )
+    .await;
+    let task = mk(
+        "/api/v1/writer/tasks/",
+        json!({"sector_id": sector, "title": "Secret task"}),
+    )
+    .await;
+    let content = mk(
+        "/api/v1/writer/content/",
+        json!({"sector_id": sector, "title": "Secret content", "html": "<p>x</p>"}),
+    )
+    .await;
+    let image = mk(
+        "/api/v1/writer/images/",
+        json!({"sector_id": sector, "kind": "featured", "prompt": "x"}),
+    )
+    .await;
+    let author = mk(
+        "/api/v1/thinker/author-profiles/",
+        json!({"name": "Secret author"}),
+    )
+    .await;
+    let strategy = mk(
+        "/api/v1/thinker/strategies/",
+        json!({"name": "Secret strategy"}),
+    )
+    .await;
+    let prompt = mk(
+        "/api/v1/thinker/prompts/",
+        json!({"prompt_type": "ideas", "template": "{{cluster}}"}),
+    )
+    .await;
+    let (_, users) = s.get(&a, "/api/v1/auth/users/").await;
+    let user = users["data"]["results"][0]["id"].as_i64().unwrap();
+    let (_, key) = s
+        .send("POST", &a, "/api/v1/auth/api-keys/", json!({"name": "k"}))
+        .await;
+    let api_key = key["data"]["key"]["id"].as_i64().unwrap();
+
+    let resources: Vec<(String, i64, Value)> = vec![
+        ("auth/users".into(), user, json!({"name": "hacked"})),
+        ("auth/sites".into(), site, json!({"name": "hacked"})),
+        ("auth/sectors".into(), sector, json!({"name": "hacked"})),
+        ("planner/keywords".into(), keyword, json!({"volume": 1})),
+        (
+            "planner/clusters".into(),
+            cluster,
+            json!({"description": "hacked"}),
+        ),
+        ("planner/ideas".into(), idea, json!({"title": "hacked"})),
+        ("writer/tasks".into(), task, json!({"title": "hacked"})),
+        ("writer/content".into(), content, json!({"title": "hacked"})),
+        ("writer/images".into(), image, json!({"prompt": "hacked"})),
+        (
+            "thinker/author-profiles".into(),
+            author,
+            json!({"tone": "hacked"}),
+        ),
+        (
+            "thinker/strategies".into(),
+            strategy,
+            json!({"guidance": "hacked"}),
+        ),
+        (
+            "thinker/prompts".into(),
+            prompt,
+            json!({"template": "{{cluster}} hacked"}),
+        ),
+    ];
+    for (path, id, patch) in &resources {
+        let one = format!("/api/v1/{path}/{id}/");
+        assert_eq!(s.get(&b, &one).await.0, 404, "GET {one}");
+        assert_eq!(
+            s.send("PATCH", &b, &one, patch.clone()).await.0,
+            404,
+            "PATCH {one}"
+        );
+        assert_eq!(s.delete(&b, &one).await.0, 404, "DELETE {one}");
+        let (status, body) = s
+            .send(
+                "POST",
+                &b,
+                &format!("/api/v1/{path}/bulk_delete/"),
+                json!({"ids": [id]}),
+            )
+            .await;
+        assert!(
+            status == 200 && body["data"]["affected"] == 0 || status == 404,
+            "bulk_delete {path}: {body}"
+        );
+        let (_, list) = s.get(&b, &format!("/api/v1/{path}/?ids={id}")).await;
+        let leaked = list["data"]["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x["id"] == *id))
+            || list["data"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x["id"] == *id));
+        assert!(!leaked, "{path} list leaks {id}: {list}");
+    }
+    assert_eq!(
+        s.delete(&b, &format!("/api/v1/auth/api-keys/{api_key}/"))
+            .await
+            .0,
+        404
+    );
+    // Smuggled into filters and bodies.
+    let (_, list) = s
+        .get(
+            &b,
+            &format!("/api/v1/planner/keywords/?sector_id={sector}&cluster_id={cluster}"),
+        )
+        .await;
+    assert_eq!(list["data"]["count"], 0);
+    let (status, _) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "intruder"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": b_sector, "keyword": "mine"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/planner/keywords/bulk_update/",
+            json!({"ids": [keyword], "volume": 5}),
+        )
+        .await;
+    assert_eq!((status, body["data"]["affected"].as_u64()), (200, Some(0)));
+    let (status, _) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/writer/tasks/",
+            json!({"sector_id": b_sector, "title": "t", "author_profile_id": author}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/planner/ideas/queue_to_writer/",
+            json!({"ids": [idea]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = s
+        .send(
+            "POST",
+            &b,
+            "/api/v1/planner/keywords/cluster_locally/",
+            json!({"sector_id": sector}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {b}"))
+        .content_type("text/csv")
+        .body("intruder\n")
+        .send()
+        .await;
+    assert_eq!(split(resp).await.0, 404);
+    // A's data is untouched.
+    let (status, kw) = s
+        .get(&a, &format!("/api/v1/planner/keywords/{keyword}/"))
+        .await;
+    assert_eq!((status, kw["data"]["volume"].is_null()), (200, true));
+    let (_, idea_now) = s.get(&a, &format!("/api/v1/planner/ideas/{idea}/")).await;
+    assert_eq!(idea_now["data"]["status"], "new");
+    let (_, tasks) = s.get(&a, "/api/v1/writer/tasks/").await;
+    assert_eq!(tasks["data"]["count"], 1);
+    s.close().await;
+}
+
+async fn roles_are_enforced(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let owner = s.register("o@example.com", "Roles").await;
+    let (_, sector) = site_and_sector(&s, &owner).await;
+    let mut tokens = std::collections::HashMap::new();
+    for role in ["admin", "editor", "viewer"] {
+        let email = format!("{role}@example.com");
+        let (status, _) = s
+            .send(
+                "POST",
+                &owner,
+                "/api/v1/auth/users/",
+                json!({"email": email, "password": "password123", "role": role}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let (_, login) = split(
+            s.client
+                .post("/api/v1/auth/login/")
+                .body_json(&json!({"email": email, "password": "password123"}))
+                .send()
+                .await,
+        )
+        .await;
+        tokens.insert(role, login["data"]["access"].as_str().unwrap().to_owned());
+    }
+    tokens.insert("owner", owner.clone());
+    // (role, read, write planner, manage sites, billing-free operator endpoint)
+    let matrix = [
+        ("owner", true, true, true),
+        ("admin", true, true, true),
+        ("editor", true, true, false),
+        ("viewer", true, false, false),
+    ];
+    for (role, read, write, manage) in matrix {
+        let t = &tokens[role];
+        let expect = |allowed: bool, ok: u16| if allowed { ok } else { 403 };
+        assert_eq!(
+            s.get(t, "/api/v1/planner/keywords/").await.0,
+            expect(read, 200),
+            "{role} read"
+        );
+        let (status, _) = s
+            .send(
+                "POST",
+                t,
+                "/api/v1/planner/keywords/",
+                json!({"sector_id": sector, "keyword": format!("kw {role}")}),
+            )
+            .await;
+        assert_eq!(status, expect(write, 201), "{role} write");
+        let (status, _) = s
+            .send(
+                "POST",
+                t,
+                "/api/v1/auth/sites/",
+                json!({"name": format!("site {role}")}),
+            )
+            .await;
+        assert_eq!(status, expect(manage, 201), "{role} manage");
+        let (status, _) = s
+            .send(
+                "POST",
+                t,
+                "/api/v1/thinker/prompts/",
+                json!({"prompt_type": "ideas", "template": "{{cluster}}"}),
+            )
+            .await;
+        assert_eq!(status, expect(manage, 201), "{role} prompts");
+        assert_eq!(
+            s.get(t, "/api/v1/operator/accounts/").await.0,
+            403,
+            "{role} operator"
+        );
+    }
+    // API keys act with their role.
+    let (_, key) = s
+        .send(
+            "POST",
+            &owner,
+            "/api/v1/auth/api-keys/",
+            json!({"name": "viewer key", "role": "viewer"}),
+        )
+        .await;
+    let secret = key["data"]["secret"].as_str().unwrap();
+    let resp = s
+        .client
+        .get("/api/v1/planner/keywords/")
+        .header("authorization", format!("Api-Key {secret}"))
+        .send()
+        .await;
+    assert_eq!(split(resp).await.0, 200);
+    let resp = s
+        .client
+        .post("/api/v1/planner/keywords/")
+        .header("authorization", format!("Api-Key {secret}"))
+        .body_json(&json!({"sector_id": sector, "keyword": "by key"}))
+        .send()
+        .await;
+    assert_eq!(split(resp).await.0, 403);
+    s.close().await;
+}
+
+async fn rate_limits_answer_429_with_retry_after(backend: Backend) {
+    let Some(s) = server(backend, |settings| settings.rate_limits.auth = 3).await else {
+        return;
+    };
+    for _ in 0..3 {
+        let (status, _) = split(
+            s.client
+                .post("/api/v1/auth/login/")
+                .body_json(&json!({"email": "x@example.com", "password": "nope-nope"}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 401);
+    }
+    let resp = s
+        .client
+        .post("/api/v1/auth/login/")
+        .body_json(&json!({"email": "x@example.com", "password": "nope-nope"}))
+        .send()
+        .await;
+    assert_eq!(resp.0.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = resp
+        .0
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry));
+    let (_, body) = split(resp).await;
+    assert_eq!(body["code"], "rate_limited");
+    // Health is not limited.
+    assert_eq!(
+        split(s.client.get("/api/v1/health/").send().await).await.0,
+        200
+    );
+    s.close().await;
+}
+
+async fn operators_manage_accounts_and_credits(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let customer = s.register("c@example.com", "Customer").await;
+    s.state
+        .core
+        .tenancy()
+        .create_superuser("ops@example.com", "password123", None)
+        .await
+        .unwrap();
+    let (_, login) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "ops@example.com", "password": "password123"}))
+            .send()
+            .await,
+    )
+    .await;
+    let ops = login["data"]["access"].as_str().unwrap().to_owned();
+    let (status, accounts) = s.get(&ops, "/api/v1/operator/accounts/").await;
+    assert_eq!(status, 200);
+    let account = accounts["data"]["results"][0]["id"].as_i64().unwrap();
+    let (status, t) = s
+        .send("POST", &ops, &format!("/api/v1/operator/accounts/{account}/credits/"), json!({"kind": "purchase", "amount": 500, "reason": "Pack", "idempotency_key": "order-1"}))
+        .await;
+    assert_eq!(status, 201, "{t}");
+    s.send(
+        "POST",
+        &ops,
+        &format!("/api/v1/operator/accounts/{account}/credits/"),
+        json!({"kind": "purchase", "amount": 500, "reason": "Pack", "idempotency_key": "order-1"}),
+    )
+    .await;
+    let (_, balance) = s.get(&customer, "/api/v1/billing/balance/").await;
+    let initial = 100; // the seeded default plan's monthly credits
+    assert_eq!(balance["data"]["credits"], initial + 500);
+    let (_, ledger) = s.get(&customer, "/api/v1/billing/transactions/").await;
+    assert_eq!(ledger["data"]["count"], 2);
+    let (status, plan) = s
+        .send("POST", &ops, "/api/v1/operator/plans/", json!({"slug": "pro", "name": "Pro", "monthly_credits": 5000, "limits": {"max_sites": 10, "max_sectors_per_site": null, "max_users": 5, "max_keywords": 1000000}}))
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    let (status, changed) = s
+        .send(
+            "PATCH",
+            &ops,
+            &format!("/api/v1/operator/accounts/{account}/"),
+            json!({"plan_id": plan["data"]["id"], "status": "suspended"}),
+        )
+        .await;
+    assert_eq!(
+        (status, changed["data"]["status"].as_str()),
+        (200, Some("suspended"))
+    );
+    s.close().await;
+}
