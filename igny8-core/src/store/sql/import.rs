@@ -23,6 +23,8 @@ use crate::tenancy::{Plan, Scope};
 
 /// Rows per staging INSERT (7 parameters each: well under every backend's limit).
 const ROWS_PER_STATEMENT: usize = 1000;
+/// New keywords after which an import refreshes the table's statistics.
+const ANALYZE_AFTER: u64 = 10_000;
 /// Bytes of rows per `COPY` on PostgreSQL.
 const COPY_BYTES: usize = 4 * 1024 * 1024;
 /// The staging table (temporary, per connection).
@@ -112,7 +114,25 @@ impl SqlStore {
                 .await?;
         }
         tx.commit().await?;
+        if totals.imported >= ANALYZE_AFTER {
+            // Fresh statistics, so the planner keeps choosing the right index for lists.
+            self.analyze(T::Keywords).await;
+        }
         Ok(totals)
+    }
+
+    /// Refreshes the planner's statistics of a table (a failure is logged, not returned).
+    pub(crate) async fn analyze(&self, table: T) {
+        let name = format!("{}{}", self.prefix(), table.name());
+        let sql = match self.backend() {
+            Backend::Sqlite => format!("PRAGMA analysis_limit = 1000; ANALYZE {name}"),
+            Backend::Postgres => format!("ANALYZE {name}"),
+            Backend::MySql => format!("ANALYZE TABLE {name}"),
+        };
+        let outcome = async { self.db.conn().await?.raw(sql).await }.await;
+        if let Err(e) = outcome {
+            tracing::warn!(table = %name, error = %e, "could not refresh table statistics");
+        }
     }
 
     async fn create_stage(&self, tx: &mut Tx) -> Result<()> {

@@ -54,29 +54,26 @@ fn value_expr(v: &CursorValue) -> SimpleExpr {
     }
 }
 
-/// The condition "comes after the cursor" for the ordering.
-fn after(
-    table: &DynIden,
-    spec_col: &'static str,
-    desc: bool,
-    nullable: bool,
-    cursor: &Cursor,
-) -> Cond {
-    let col = || Expr::col((table.clone(), spec_col));
+/// How the rows after a cursor are read: one range, or — for a column that may be NULL — a
+/// range of values and then the NULL rows (or the other way round), each as an index range.
+/// (One query with `… OR col IS NULL` would make the database walk the index from its start.)
+enum After {
+    One(Cond),
+    /// The first condition's rows (ordered by the column), then the second's.
+    Then(Cond, Cond),
+}
+
+fn after(table: &DynIden, column: &'static str, desc: bool, nullable: bool, cursor: &Cursor) -> After {
+    let col = || Expr::col((table.clone(), column));
     let id = || Expr::col((table.clone(), "id"));
-    let id_after = || {
-        if desc {
-            id().lt(cursor.id)
-        } else {
-            id().gt(cursor.id)
-        }
-    };
+    let id_after = || if desc { id().lt(cursor.id) } else { id().gt(cursor.id) };
     match &cursor.value {
-        // NULL is the smallest value: last when descending, first when ascending.
-        CursorValue::Null if desc => Cond::all().add(col().is_null()).add(id_after()),
-        CursorValue::Null => Cond::any()
-            .add(Cond::all().add(col().is_null()).add(id_after()))
-            .add(col().is_not_null()),
+        // NULL sorts lowest: last when descending, first when ascending.
+        CursorValue::Null if desc => After::One(Cond::all().add(col().is_null()).add(id_after())),
+        CursorValue::Null => After::Then(
+            Cond::all().add(col().is_null()).add(id_after()),
+            Cond::all().add(col().is_not_null()),
+        ),
         v => {
             let v = value_expr(v);
             // `col <= v` lets every planner seek in the index; the OR settles ties by id.
@@ -85,14 +82,11 @@ fn after(
             } else {
                 (col().gte(v.clone()), col().gt(v))
             };
-            let main = Cond::all()
-                .add(bound)
-                .add(Cond::any().add(strict).add(id_after()));
+            let values = Cond::all().add(bound).add(Cond::any().add(strict).add(id_after()));
             if desc && nullable {
-                // NULLs come after every value when descending.
-                Cond::any().add(main).add(col().is_null())
+                After::Then(values, Cond::all().add(col().is_null()))
             } else {
-                main
+                After::One(values)
             }
         }
     }
@@ -102,7 +96,7 @@ impl SqlStore {
     /// Runs a list query: `q` selects the entity's columns from `table` with the filters applied.
     pub(crate) async fn list_page<E: Entity>(
         &self,
-        mut q: SelectStatement,
+        q: SelectStatement,
         table: DynIden,
         sort: &SortSpec<E>,
         page: &PageRequest,
@@ -120,37 +114,47 @@ impl SqlStore {
         } else {
             None
         };
-        if let Some(cursor) = &cursor {
-            q.cond_where(after(
-                &table,
-                sort.column,
-                sort.descending,
-                sort.nullable,
-                cursor,
-            ));
-        }
-        let order = if sort.descending {
-            Order::Desc
-        } else {
-            Order::Asc
+        let order = if sort.descending { Order::Desc } else { Order::Asc };
+        let ordered = |mut q: SelectStatement, limit: u64| {
+            if sort.column != "id" {
+                if sort.nullable && self.backend() == Backend::Postgres {
+                    // PostgreSQL sorts NULL as the largest value; make it the smallest, as elsewhere.
+                    let nulls = if sort.descending { NullOrdering::Last } else { NullOrdering::First };
+                    q.order_by_with_nulls((table.clone(), sort.column), order.clone(), nulls);
+                } else {
+                    q.order_by((table.clone(), sort.column), order.clone());
+                }
+            }
+            q.order_by((table.clone(), "id"), order.clone());
+            q.limit(limit);
+            q
         };
-        if sort.nullable && self.backend() == Backend::Postgres {
-            // PostgreSQL sorts NULL as the largest value; make it the smallest, as elsewhere.
-            let nulls = if sort.descending {
-                NullOrdering::Last
-            } else {
-                NullOrdering::First
-            };
-            q.order_by_with_nulls((table.clone(), sort.column), order.clone(), nulls);
-        } else if sort.column != "id" {
-            q.order_by((table.clone(), sort.column), order.clone());
-        }
-        q.order_by((table.clone(), "id"), order);
-        q.limit(page.page_size + 1);
-        if cursor.is_none() && page.offset() > 0 {
-            q.offset(page.offset());
-        }
-        let mut items: Vec<E> = conn.all(&q).await?;
+        let want = page.page_size + 1;
+        let mut items: Vec<E> = match cursor.as_ref().map(|c| after(&table, sort.column, sort.descending, sort.nullable, c)) {
+            None => {
+                let mut q = ordered(q, want);
+                if page.offset() > 0 {
+                    q.offset(page.offset());
+                }
+                conn.all(&q).await?
+            }
+            Some(After::One(cond)) => {
+                let mut q = q;
+                q.cond_where(cond);
+                conn.all(&ordered(q, want)).await?
+            }
+            Some(After::Then(first, second)) => {
+                let mut a = q.clone();
+                a.cond_where(first);
+                let mut rows: Vec<E> = conn.all(&ordered(a, want)).await?;
+                if (rows.len() as u64) < want {
+                    let mut b = q;
+                    b.cond_where(second);
+                    rows.extend(conn.all::<E>(&ordered(b, want - rows.len() as u64)).await?);
+                }
+                rows
+            }
+        };
         let more = items.len() as u64 > page.page_size;
         items.truncate(page.page_size as usize);
         let next_cursor = if more {

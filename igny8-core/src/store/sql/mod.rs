@@ -56,7 +56,7 @@ pub(crate) enum T {
 }
 
 impl T {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             T::Plans => "plans",
             T::Accounts => "accounts",
