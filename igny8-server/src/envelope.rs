@@ -27,10 +27,13 @@ pub struct Envelope<T: ParseFromJSON + ToJSON + Send + Sync> {
     /// Always `true` here.
     pub success: bool,
     /// The result.
+    #[oai(nullable)]
     pub data: Option<T>,
     /// A sentence for people, when there is something to say.
+    #[oai(nullable)]
     pub message: Option<String>,
     /// Always empty on success.
+    #[oai(nullable)]
     pub errors: Option<BTreeMap<String, Vec<String>>>,
     /// The request's id, also in the `X-Request-ID` header.
     pub request_id: String,
@@ -88,10 +91,12 @@ pub struct ErrorEnvelope {
     /// Always `false`.
     pub success: bool,
     /// Always null.
+    #[oai(nullable)]
     pub data: Option<Nothing>,
     /// What went wrong, for people.
     pub message: String,
     /// Field-level problems: field name → messages.
+    #[oai(nullable)]
     pub errors: Option<BTreeMap<String, Vec<String>>>,
     /// A stable machine code (`validation`, `not_found`, `insufficient_credits`…).
     pub code: String,
@@ -142,6 +147,9 @@ pub enum ApiError {
     /// The body is too large.
     #[oai(status = 413)]
     TooLarge(Json<ErrorEnvelope>),
+    /// The body's content type is not one this operation takes.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorEnvelope>),
     /// Too many requests; retry after the given seconds.
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorEnvelope>, #[oai(header = "Retry-After")] u64),
@@ -184,6 +192,7 @@ impl ApiError {
             404 | 405 => Self::NotFound(body),
             409 => Self::Conflict(body),
             413 => Self::TooLarge(body),
+            415 => Self::UnsupportedMediaType(body),
             429 => Self::TooManyRequests(body, 1),
             503 => Self::Unavailable(body),
             _ => Self::Internal(body),

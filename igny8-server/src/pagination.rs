@@ -10,10 +10,13 @@ use poem_openapi::types::{ParseFromJSON, ToJSON};
 #[derive(Debug, Object)]
 pub struct ListPage<T: ParseFromJSON + ToJSON + Send + Sync> {
     /// All matching rows (null on cursor pages, which don't count).
+    #[oai(nullable)]
     pub count: Option<u64>,
     /// The URL of the next page.
+    #[oai(nullable)]
     pub next: Option<String>,
     /// The URL of the previous page (numbered pages only).
+    #[oai(nullable)]
     pub previous: Option<String>,
     /// The rows.
     pub results: Vec<T>,

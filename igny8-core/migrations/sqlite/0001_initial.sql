@@ -105,7 +105,7 @@ CREATE TABLE {p}keywords (
 );
 CREATE INDEX {p}ix_keywords_account ON {p}keywords (account_id, id);
 CREATE INDEX {p}ix_keywords_account_volume ON {p}keywords (account_id, volume, id);
-CREATE INDEX {p}ix_keywords_sector_volume ON {p}keywords (sector_id, volume, id);
+CREATE INDEX {p}ix_keywords_sector_volume ON {p}keywords (account_id, sector_id, volume, id);
 CREATE INDEX {p}ix_keywords_cluster ON {p}keywords (cluster_id) WHERE cluster_id IS NOT NULL;
 
 CREATE TABLE {p}content_ideas (

@@ -51,8 +51,10 @@ pub struct UserBulkUpdate {
     /// The users.
     pub ids: Vec<i64>,
     /// New role.
+    #[oai(nullable)]
     pub role: Option<crate::dto::E<t::Role>>,
     /// Enable or disable.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -63,8 +65,10 @@ pub struct SiteBulkUpdate {
     /// The sites.
     pub ids: Vec<i64>,
     /// Active.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
     /// New industry.
+    #[oai(nullable)]
     pub industry: Option<String>,
 }
 
@@ -75,6 +79,7 @@ pub struct SectorBulkUpdate {
     /// The sectors.
     pub ids: Vec<i64>,
     /// Active.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 

@@ -26,11 +26,13 @@ pub struct SystemApi;
 #[oai(deny_unknown_fields)]
 pub struct IntegrationPatch {
     /// New settings.
+    #[oai(nullable)]
     pub config: Option<IntegrationConfig>,
     /// New API key (empty removes it). Never shown again.
-    #[oai(write_only)]
+    #[oai(write_only, nullable)]
     pub api_key: Option<String>,
     /// In use.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 

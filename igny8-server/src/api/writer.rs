@@ -29,12 +29,16 @@ pub struct TaskBulkUpdate {
     /// The tasks.
     pub ids: Vec<i64>,
     /// New status (tasks that can't make the change are skipped).
+    #[oai(nullable)]
     pub status: Option<E<w::TaskStatus>>,
     /// New target words.
+    #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// New author profile, or null.
+    #[oai(nullable)]
     pub author_profile_id: MaybeUndefined<i64>,
     /// New strategy, or null.
+    #[oai(nullable)]
     pub strategy_id: MaybeUndefined<i64>,
 }
 
@@ -45,10 +49,13 @@ pub struct ContentBulkUpdate {
     /// The content.
     pub ids: Vec<i64>,
     /// New status (content that can't make the change is skipped).
+    #[oai(nullable)]
     pub status: Option<E<w::ContentStatus>>,
     /// New tags.
+    #[oai(nullable)]
     pub tags: Option<Vec<String>>,
     /// New categories.
+    #[oai(nullable)]
     pub categories: Option<Vec<String>>,
 }
 
@@ -59,8 +66,10 @@ pub struct ImageBulkUpdate {
     /// The images.
     pub ids: Vec<i64>,
     /// New status (images that can't make the change are skipped).
+    #[oai(nullable)]
     pub status: Option<E<w::ImageStatus>>,
     /// New size, or null.
+    #[oai(nullable)]
     pub size: MaybeUndefined<String>,
 }
 

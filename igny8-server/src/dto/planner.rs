@@ -20,16 +20,21 @@ pub struct Keyword {
     /// The keyword.
     pub keyword: String,
     /// Monthly searches (null: unknown).
+    #[oai(nullable)]
     pub volume: Option<i64>,
     /// Difficulty 0–100.
+    #[oai(nullable)]
     pub difficulty: Option<i64>,
     /// Cost per click.
+    #[oai(nullable)]
     pub cpc: Option<f64>,
     /// Search intent.
+    #[oai(nullable)]
     pub intent: Option<E<p::Intent>>,
     /// Status.
     pub status: E<p::KeywordStatus>,
     /// Cluster.
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Origin.
     pub source: E<p::KeywordSource>,
@@ -68,12 +73,16 @@ pub struct NewKeyword {
     /// The keyword (1–255 characters).
     pub keyword: String,
     /// Monthly searches.
+    #[oai(nullable)]
     pub volume: Option<i64>,
     /// Difficulty 0–100.
+    #[oai(nullable)]
     pub difficulty: Option<i64>,
     /// Cost per click.
+    #[oai(nullable)]
     pub cpc: Option<f64>,
     /// Search intent.
+    #[oai(nullable)]
     pub intent: Option<E<p::Intent>>,
 }
 
@@ -100,18 +109,25 @@ impl NewKeyword {
 #[oai(deny_unknown_fields)]
 pub struct KeywordPatch {
     /// New text (single updates only).
+    #[oai(nullable)]
     pub keyword: Option<String>,
     /// New volume, or null.
+    #[oai(nullable)]
     pub volume: MaybeUndefined<i64>,
     /// New difficulty, or null.
+    #[oai(nullable)]
     pub difficulty: MaybeUndefined<i64>,
     /// New CPC, or null.
+    #[oai(nullable)]
     pub cpc: MaybeUndefined<f64>,
     /// New intent, or null.
+    #[oai(nullable)]
     pub intent: MaybeUndefined<E<p::Intent>>,
     /// `archived` or `pending`.
+    #[oai(nullable)]
     pub status: Option<E<p::KeywordStatus>>,
     /// A cluster of the same sector, or null.
+    #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
 }
 
@@ -136,16 +152,22 @@ pub struct KeywordBulkUpdate {
     /// The keywords (at most 10,000).
     pub ids: Vec<i64>,
     /// New volume, or null.
+    #[oai(nullable)]
     pub volume: MaybeUndefined<i64>,
     /// New difficulty, or null.
+    #[oai(nullable)]
     pub difficulty: MaybeUndefined<i64>,
     /// New CPC, or null.
+    #[oai(nullable)]
     pub cpc: MaybeUndefined<f64>,
     /// New intent, or null.
+    #[oai(nullable)]
     pub intent: MaybeUndefined<E<p::Intent>>,
     /// `archived` or `pending`.
+    #[oai(nullable)]
     pub status: Option<E<p::KeywordStatus>>,
     /// A cluster of the keywords' sector, or null.
+    #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
 }
 
@@ -237,6 +259,7 @@ pub struct Cluster {
     /// Name.
     pub name: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Status.
     pub status: E<p::ClusterStatus>,
@@ -279,6 +302,7 @@ pub struct NewCluster {
     /// Name.
     pub name: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
 }
 
@@ -297,10 +321,13 @@ impl From<NewCluster> for p::NewCluster {
 #[oai(deny_unknown_fields)]
 pub struct ClusterPatch {
     /// New name (single updates only).
+    #[oai(nullable)]
     pub name: Option<String>,
     /// New description, or null.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<p::ClusterStatus>>,
 }
 
@@ -321,8 +348,10 @@ pub struct ClusterBulkUpdate {
     /// The clusters.
     pub ids: Vec<i64>,
     /// New description, or null.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<p::ClusterStatus>>,
 }
 
@@ -333,8 +362,10 @@ pub struct LocalClusterRequest {
     /// The sector whose unclustered keywords are grouped.
     pub sector_id: i64,
     /// Smallest group that becomes its own cluster (default 2).
+    #[oai(nullable)]
     pub min_cluster_size: Option<u32>,
     /// Stemming language (`en`, `es`, `fr`, `de`, `pt`, `it`, `nl`, …; default `en`).
+    #[oai(nullable)]
     pub language: Option<String>,
 }
 
@@ -431,10 +462,12 @@ pub struct Idea {
     /// Sector.
     pub sector_id: i64,
     /// Cluster.
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Title.
     pub title: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Outline.
     pub outline: Vec<OutlineSection>,
@@ -445,6 +478,7 @@ pub struct Idea {
     /// Keywords to target.
     pub target_keywords: Vec<String>,
     /// Estimated words.
+    #[oai(nullable)]
     pub estimated_word_count: Option<i64>,
     /// Status.
     pub status: E<p::IdeaStatus>,
@@ -482,22 +516,27 @@ pub struct NewIdea {
     /// Sector.
     pub sector_id: i64,
     /// Cluster (same sector).
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Title.
     pub title: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Outline.
     #[oai(default)]
     pub outline: Vec<OutlineSection>,
     /// Page kind (default post).
+    #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
     /// Structure (default article).
+    #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// Keywords to target.
     #[oai(default)]
     pub target_keywords: Vec<String>,
     /// Estimated words.
+    #[oai(nullable)]
     pub estimated_word_count: Option<i64>,
 }
 
@@ -522,22 +561,31 @@ impl From<NewIdea> for p::NewIdea {
 #[oai(deny_unknown_fields)]
 pub struct IdeaPatch {
     /// New title.
+    #[oai(nullable)]
     pub title: Option<String>,
     /// New description, or null.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     /// New outline.
+    #[oai(nullable)]
     pub outline: Option<Vec<OutlineSection>>,
     /// New page kind.
+    #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
     /// New structure.
+    #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// New keywords.
+    #[oai(nullable)]
     pub target_keywords: Option<Vec<String>>,
     /// New estimate, or null.
+    #[oai(nullable)]
     pub estimated_word_count: MaybeUndefined<i64>,
     /// New cluster, or null.
+    #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<p::IdeaStatus>>,
 }
 
@@ -564,10 +612,13 @@ pub struct QueueIdeas {
     /// The ideas.
     pub ids: Vec<i64>,
     /// Target length for ideas without an estimate.
+    #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// Author profile for the tasks.
+    #[oai(nullable)]
     pub author_profile_id: Option<i64>,
     /// Strategy for the tasks.
+    #[oai(nullable)]
     pub strategy_id: Option<i64>,
 }
 
@@ -578,12 +629,16 @@ pub struct IdeaBulkUpdate {
     /// The ideas.
     pub ids: Vec<i64>,
     /// New page kind.
+    #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
     /// New structure.
+    #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// New cluster, or null.
+    #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
     /// New status (ideas that can't make the change are skipped).
+    #[oai(nullable)]
     pub status: Option<E<p::IdeaStatus>>,
 }
 

@@ -55,14 +55,19 @@ pub struct AuthorProfile {
     /// Name.
     pub name: String,
     /// Who the author is.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Tone.
+    #[oai(nullable)]
     pub tone: Option<String>,
     /// Language.
+    #[oai(nullable)]
     pub language: Option<String>,
     /// Style.
+    #[oai(nullable)]
     pub style: Option<String>,
     /// Structure every article follows.
+    #[oai(nullable)]
     pub structure_template: Option<String>,
     /// In use.
     pub is_active: bool,
@@ -94,18 +99,25 @@ impl From<th::AuthorProfile> for AuthorProfile {
 #[oai(deny_unknown_fields)]
 pub struct AuthorProfileInput {
     /// Name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// Who the author is, or null.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     /// Tone, or null.
+    #[oai(nullable)]
     pub tone: MaybeUndefined<String>,
     /// Language, or null.
+    #[oai(nullable)]
     pub language: MaybeUndefined<String>,
     /// Style, or null.
+    #[oai(nullable)]
     pub style: MaybeUndefined<String>,
     /// Structure template, or null.
+    #[oai(nullable)]
     pub structure_template: MaybeUndefined<String>,
     /// In use.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -129,10 +141,12 @@ pub struct Strategy {
     /// Id.
     pub id: i64,
     /// Sector (all sectors when null).
+    #[oai(nullable)]
     pub sector_id: Option<i64>,
     /// Name.
     pub name: String,
     /// Guidance.
+    #[oai(nullable)]
     pub guidance: Option<String>,
     /// Sections every article has.
     pub section_structure: Vec<String>,
@@ -167,16 +181,22 @@ impl From<th::Strategy> for Strategy {
 #[oai(deny_unknown_fields)]
 pub struct StrategyInput {
     /// Sector, or null for all sectors.
+    #[oai(nullable)]
     pub sector_id: MaybeUndefined<i64>,
     /// Name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// Guidance, or null.
+    #[oai(nullable)]
     pub guidance: MaybeUndefined<String>,
     /// Section structure.
+    #[oai(nullable)]
     pub section_structure: Option<Vec<String>>,
     /// Extra instructions per prompt type.
+    #[oai(nullable)]
     pub prompt_customisations: Option<BTreeMap<String, String>>,
     /// In use.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -205,6 +225,7 @@ pub struct Setting {
     /// Whether it was set.
     pub is_set: bool,
     /// When it was set.
+    #[oai(nullable)]
     pub updated_at: Option<Time>,
 }
 
@@ -238,14 +259,19 @@ pub struct SettingInput {
 #[oai(deny_unknown_fields)]
 pub struct IntegrationConfig {
     /// Base URL, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    #[oai(nullable)]
     pub base_url: Option<String>,
     /// Model.
+    #[oai(nullable)]
     pub model: Option<String>,
     /// Temperature 0–2.
+    #[oai(nullable)]
     pub temperature: Option<f64>,
     /// Largest completion in tokens.
+    #[oai(nullable)]
     pub max_tokens: Option<i64>,
     /// Image size.
+    #[oai(nullable)]
     pub size: Option<String>,
 }
 
@@ -285,6 +311,7 @@ pub struct Integration {
     /// Whether a key is stored.
     pub has_secret: bool,
     /// Masked hint of the key.
+    #[oai(nullable)]
     pub secret_hint: Option<String>,
     /// In use.
     pub is_active: bool,
@@ -313,11 +340,13 @@ pub struct IntegrationInput {
     /// Provider.
     pub provider: E<s::IntegrationProvider>,
     /// New settings.
+    #[oai(nullable)]
     pub config: Option<IntegrationConfig>,
     /// New API key (empty removes it; absent keeps it). Never shown again.
-    #[oai(write_only)]
+    #[oai(write_only, nullable)]
     pub api_key: Option<String>,
     /// In use.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -327,6 +356,7 @@ pub struct Job {
     /// Id.
     pub id: i64,
     /// Site.
+    #[oai(nullable)]
     pub site_id: Option<i64>,
     /// What it does.
     pub kind: E<j::JobKind>,
@@ -339,8 +369,10 @@ pub struct Job {
     /// Message.
     pub message: String,
     /// Result.
+    #[oai(nullable)]
     pub result: Option<Any<serde_json::Value>>,
     /// Error.
+    #[oai(nullable)]
     pub error: Option<String>,
     /// Attempts.
     pub attempts: i64,
@@ -349,8 +381,10 @@ pub struct Job {
     /// Created.
     pub created_at: Time,
     /// Started.
+    #[oai(nullable)]
     pub started_at: Option<Time>,
     /// Finished.
+    #[oai(nullable)]
     pub finished_at: Option<Time>,
 }
 
@@ -398,10 +432,13 @@ pub struct Transaction {
     /// Why.
     pub reason: String,
     /// The AI operation.
+    #[oai(nullable)]
     pub operation: Option<String>,
     /// Kind of object it refers to.
+    #[oai(nullable)]
     pub reference_type: Option<String>,
     /// Id of that object.
+    #[oai(nullable)]
     pub reference_id: Option<i64>,
     /// When.
     pub created_at: Time,
@@ -434,6 +471,7 @@ pub struct CreditAdjustment {
     /// Why.
     pub reason: String,
     /// Posting twice with the same key posts once.
+    #[oai(nullable)]
     pub idempotency_key: Option<String>,
 }
 
@@ -443,6 +481,7 @@ pub struct Usage {
     /// Id.
     pub id: i64,
     /// Job.
+    #[oai(nullable)]
     pub job_id: Option<i64>,
     /// Operation.
     pub operation: String,

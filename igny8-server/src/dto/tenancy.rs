@@ -19,12 +19,16 @@ pub fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<O
 #[derive(Debug, Clone, Object)]
 pub struct PlanLimits {
     /// Sites in the account.
+    #[oai(nullable)]
     pub max_sites: Option<i64>,
     /// Sectors in one site.
+    #[oai(nullable)]
     pub max_sectors_per_site: Option<i64>,
     /// Users in the account.
+    #[oai(nullable)]
     pub max_users: Option<i64>,
     /// Keywords in the account.
+    #[oai(nullable)]
     pub max_keywords: Option<i64>,
 }
 
@@ -135,10 +139,13 @@ impl From<t::Account> for Account {
 #[oai(deny_unknown_fields)]
 pub struct AccountPatch {
     /// New name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// New plan.
+    #[oai(nullable)]
     pub plan_id: Option<i64>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<t::AccountStatus>>,
 }
 
@@ -158,6 +165,7 @@ pub struct User {
     /// Id.
     pub id: i64,
     /// Account.
+    #[oai(nullable)]
     pub account_id: Option<i64>,
     /// Email.
     pub email: String,
@@ -170,6 +178,7 @@ pub struct User {
     /// May sign in.
     pub is_active: bool,
     /// Last sign-in.
+    #[oai(nullable)]
     pub last_login_at: Option<Time>,
     /// Created.
     pub created_at: Time,
@@ -201,8 +210,10 @@ pub struct NewUser {
     #[oai(write_only)]
     pub password: String,
     /// Name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// Role (default viewer).
+    #[oai(nullable)]
     pub role: Option<E<t::Role>>,
 }
 
@@ -222,10 +233,13 @@ impl From<NewUser> for t::NewUser {
 #[oai(deny_unknown_fields)]
 pub struct UserPatch {
     /// New name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// New role.
+    #[oai(nullable)]
     pub role: Option<E<t::Role>>,
     /// Enable or disable.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -251,6 +265,7 @@ pub struct Register {
     /// The new account's name.
     pub account_name: String,
     /// Owner's name.
+    #[oai(nullable)]
     pub name: Option<String>,
 }
 
@@ -308,16 +323,21 @@ pub struct Site {
     /// Name.
     pub name: String,
     /// Public URL.
+    #[oai(nullable)]
     pub url: Option<String>,
     /// Industry.
+    #[oai(nullable)]
     pub industry: Option<String>,
     /// Active.
     pub is_active: bool,
     /// WordPress URL, when connected.
+    #[oai(nullable)]
     pub wordpress_url: Option<String>,
     /// WordPress user, when connected.
+    #[oai(nullable)]
     pub wordpress_username: Option<String>,
     /// Masked hint of the application password.
+    #[oai(nullable)]
     pub wordpress_password_hint: Option<String>,
     /// Created.
     pub created_at: Time,
@@ -350,10 +370,13 @@ pub struct NewSite {
     /// Name.
     pub name: String,
     /// Public URL.
+    #[oai(nullable)]
     pub url: Option<String>,
     /// Industry.
+    #[oai(nullable)]
     pub industry: Option<String>,
     /// Active (default true).
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -373,12 +396,16 @@ impl From<NewSite> for t::NewSite {
 #[oai(deny_unknown_fields)]
 pub struct SitePatch {
     /// New name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// New URL, or null.
+    #[oai(nullable)]
     pub url: MaybeUndefined<String>,
     /// New industry, or null.
+    #[oai(nullable)]
     pub industry: MaybeUndefined<String>,
     /// Active.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -403,6 +430,7 @@ pub struct Sector {
     /// Name.
     pub name: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Active.
     pub is_active: bool,
@@ -435,8 +463,10 @@ pub struct NewSector {
     /// Name.
     pub name: String,
     /// Description.
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Active (default true).
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -456,10 +486,13 @@ impl From<NewSector> for t::NewSector {
 #[oai(deny_unknown_fields)]
 pub struct SectorPatch {
     /// New name.
+    #[oai(nullable)]
     pub name: Option<String>,
     /// New description, or null.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     /// Active.
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -485,12 +518,16 @@ pub struct ApiKey {
     /// Role it acts with.
     pub role: E<t::Role>,
     /// The only site it may touch.
+    #[oai(nullable)]
     pub site_id: Option<i64>,
     /// Last use.
+    #[oai(nullable)]
     pub last_used_at: Option<Time>,
     /// Expiry.
+    #[oai(nullable)]
     pub expires_at: Option<Time>,
     /// Revoked.
+    #[oai(nullable)]
     pub revoked_at: Option<Time>,
     /// Created.
     pub created_at: Time,
@@ -519,10 +556,13 @@ pub struct NewApiKey {
     /// Name.
     pub name: String,
     /// Role (default editor; at most yours).
+    #[oai(nullable)]
     pub role: Option<E<t::Role>>,
     /// Restrict it to one site.
+    #[oai(nullable)]
     pub site_id: Option<i64>,
     /// Expiry.
+    #[oai(nullable)]
     pub expires_at: Option<Time>,
 }
 

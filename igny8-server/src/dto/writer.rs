@@ -19,12 +19,15 @@ pub struct Task {
     /// Sector.
     pub sector_id: i64,
     /// Idea.
+    #[oai(nullable)]
     pub idea_id: Option<i64>,
     /// Cluster.
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Title.
     pub title: String,
     /// Brief.
+    #[oai(nullable)]
     pub brief: Option<String>,
     /// Keywords.
     pub keywords: Vec<String>,
@@ -35,12 +38,15 @@ pub struct Task {
     /// Target words.
     pub target_word_count: i64,
     /// Author profile.
+    #[oai(nullable)]
     pub author_profile_id: Option<i64>,
     /// Strategy.
+    #[oai(nullable)]
     pub strategy_id: Option<i64>,
     /// Status.
     pub status: E<w::TaskStatus>,
     /// Publish time.
+    #[oai(nullable)]
     pub scheduled_at: Option<Time>,
     /// Created.
     pub created_at: Time,
@@ -79,27 +85,36 @@ pub struct NewTask {
     /// Sector.
     pub sector_id: i64,
     /// Idea.
+    #[oai(nullable)]
     pub idea_id: Option<i64>,
     /// Cluster.
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Title.
     pub title: String,
     /// Brief.
+    #[oai(nullable)]
     pub brief: Option<String>,
     /// Keywords.
     #[oai(default)]
     pub keywords: Vec<String>,
     /// Page kind.
+    #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
     /// Structure.
+    #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// Target words (100–20,000; default 1500).
+    #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// Author profile.
+    #[oai(nullable)]
     pub author_profile_id: Option<i64>,
     /// Strategy.
+    #[oai(nullable)]
     pub strategy_id: Option<i64>,
     /// Publish time.
+    #[oai(nullable)]
     pub scheduled_at: Option<Time>,
 }
 
@@ -127,24 +142,34 @@ impl From<NewTask> for w::NewTask {
 #[oai(deny_unknown_fields)]
 pub struct TaskPatch {
     /// New title.
+    #[oai(nullable)]
     pub title: Option<String>,
     /// New brief, or null.
+    #[oai(nullable)]
     pub brief: MaybeUndefined<String>,
     /// New keywords.
+    #[oai(nullable)]
     pub keywords: Option<Vec<String>>,
     /// New page kind.
+    #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
     /// New structure.
+    #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// New target words.
+    #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// New author profile, or null.
+    #[oai(nullable)]
     pub author_profile_id: MaybeUndefined<i64>,
     /// New strategy, or null.
+    #[oai(nullable)]
     pub strategy_id: MaybeUndefined<i64>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<w::TaskStatus>>,
     /// New publish time, or null.
+    #[oai(nullable)]
     pub scheduled_at: MaybeUndefined<Time>,
 }
 
@@ -175,16 +200,20 @@ pub struct Content {
     /// Sector.
     pub sector_id: i64,
     /// Task.
+    #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Title.
     pub title: String,
     /// HTML body.
     pub html: String,
     /// SEO title.
+    #[oai(nullable)]
     pub meta_title: Option<String>,
     /// SEO description.
+    #[oai(nullable)]
     pub meta_description: Option<String>,
     /// Main keyword.
+    #[oai(nullable)]
     pub primary_keyword: Option<String>,
     /// Other keywords.
     pub secondary_keywords: Vec<String>,
@@ -197,10 +226,13 @@ pub struct Content {
     /// Status.
     pub status: E<w::ContentStatus>,
     /// WordPress post id.
+    #[oai(nullable)]
     pub wp_post_id: Option<i64>,
     /// WordPress URL.
+    #[oai(nullable)]
     pub wp_url: Option<String>,
     /// Published.
+    #[oai(nullable)]
     pub published_at: Option<Time>,
     /// Created.
     pub created_at: Time,
@@ -241,6 +273,7 @@ pub struct NewContent {
     /// Sector.
     pub sector_id: i64,
     /// Task.
+    #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Title.
     pub title: String,
@@ -248,10 +281,13 @@ pub struct NewContent {
     #[oai(default)]
     pub html: String,
     /// SEO title.
+    #[oai(nullable)]
     pub meta_title: Option<String>,
     /// SEO description.
+    #[oai(nullable)]
     pub meta_description: Option<String>,
     /// Main keyword.
+    #[oai(nullable)]
     pub primary_keyword: Option<String>,
     /// Other keywords.
     #[oai(default)]
@@ -286,22 +322,31 @@ impl From<NewContent> for w::NewContent {
 #[oai(deny_unknown_fields)]
 pub struct ContentPatch {
     /// New title.
+    #[oai(nullable)]
     pub title: Option<String>,
     /// New body.
+    #[oai(nullable)]
     pub html: Option<String>,
     /// New SEO title, or null.
+    #[oai(nullable)]
     pub meta_title: MaybeUndefined<String>,
     /// New SEO description, or null.
+    #[oai(nullable)]
     pub meta_description: MaybeUndefined<String>,
     /// New main keyword, or null.
+    #[oai(nullable)]
     pub primary_keyword: MaybeUndefined<String>,
     /// New other keywords.
+    #[oai(nullable)]
     pub secondary_keywords: Option<Vec<String>>,
     /// New tags.
+    #[oai(nullable)]
     pub tags: Option<Vec<String>>,
     /// New categories.
+    #[oai(nullable)]
     pub categories: Option<Vec<String>>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<w::ContentStatus>>,
 }
 
@@ -331,8 +376,10 @@ pub struct Image {
     /// Sector.
     pub sector_id: i64,
     /// Content.
+    #[oai(nullable)]
     pub content_id: Option<i64>,
     /// Task.
+    #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Featured or in-article.
     pub kind: E<w::ImageKind>,
@@ -341,20 +388,27 @@ pub struct Image {
     /// Prompt.
     pub prompt: String,
     /// Negative prompt.
+    #[oai(nullable)]
     pub negative_prompt: Option<String>,
     /// Provider.
+    #[oai(nullable)]
     pub provider: Option<String>,
     /// Model.
+    #[oai(nullable)]
     pub model: Option<String>,
     /// Size.
+    #[oai(nullable)]
     pub size: Option<String>,
     /// URL.
+    #[oai(nullable)]
     pub url: Option<String>,
     /// Alt text.
+    #[oai(nullable)]
     pub alt_text: Option<String>,
     /// Status.
     pub status: E<w::ImageStatus>,
     /// Why rendering failed.
+    #[oai(nullable)]
     pub error: Option<String>,
     /// Created.
     pub created_at: Time,
@@ -394,8 +448,10 @@ pub struct NewImage {
     /// Sector.
     pub sector_id: i64,
     /// Content.
+    #[oai(nullable)]
     pub content_id: Option<i64>,
     /// Task.
+    #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Featured or in-article.
     pub kind: E<w::ImageKind>,
@@ -405,10 +461,13 @@ pub struct NewImage {
     /// Prompt.
     pub prompt: String,
     /// Negative prompt.
+    #[oai(nullable)]
     pub negative_prompt: Option<String>,
     /// Size, e.g. 1024x1024.
+    #[oai(nullable)]
     pub size: Option<String>,
     /// Alt text.
+    #[oai(nullable)]
     pub alt_text: Option<String>,
 }
 
@@ -433,16 +492,22 @@ impl From<NewImage> for w::NewImage {
 #[oai(deny_unknown_fields)]
 pub struct ImagePatch {
     /// New prompt.
+    #[oai(nullable)]
     pub prompt: Option<String>,
     /// New negative prompt, or null.
+    #[oai(nullable)]
     pub negative_prompt: MaybeUndefined<String>,
     /// New size, or null.
+    #[oai(nullable)]
     pub size: MaybeUndefined<String>,
     /// New alt text, or null.
+    #[oai(nullable)]
     pub alt_text: MaybeUndefined<String>,
     /// New order.
+    #[oai(nullable)]
     pub position: Option<i64>,
     /// New status.
+    #[oai(nullable)]
     pub status: Option<E<w::ImageStatus>>,
 }
 

@@ -126,7 +126,9 @@ impl SqlStore {
         let name = format!("{}{}", self.prefix(), table.name());
         let sql = match self.backend() {
             Backend::Sqlite => format!("PRAGMA analysis_limit = 1000; ANALYZE {name}"),
-            Backend::Postgres => format!("ANALYZE {name}"),
+            // VACUUM also sets the visibility map, so counts and deep pages can read the
+            // index alone.
+            Backend::Postgres => format!("VACUUM (ANALYZE) {name}"),
             Backend::MySql => format!("ANALYZE TABLE {name}"),
         };
         let outcome = async { self.db.conn().await?.raw(sql).await }.await;

@@ -63,10 +63,22 @@ enum After {
     Then(Cond, Cond),
 }
 
-fn after(table: &DynIden, column: &'static str, desc: bool, nullable: bool, cursor: &Cursor) -> After {
+fn after(
+    table: &DynIden,
+    column: &'static str,
+    desc: bool,
+    nullable: bool,
+    cursor: &Cursor,
+) -> After {
     let col = || Expr::col((table.clone(), column));
     let id = || Expr::col((table.clone(), "id"));
-    let id_after = || if desc { id().lt(cursor.id) } else { id().gt(cursor.id) };
+    let id_after = || {
+        if desc {
+            id().lt(cursor.id)
+        } else {
+            id().gt(cursor.id)
+        }
+    };
     match &cursor.value {
         // NULL sorts lowest: last when descending, first when ascending.
         CursorValue::Null if desc => After::One(Cond::all().add(col().is_null()).add(id_after())),
@@ -82,7 +94,9 @@ fn after(table: &DynIden, column: &'static str, desc: bool, nullable: bool, curs
             } else {
                 (col().gte(v.clone()), col().gt(v))
             };
-            let values = Cond::all().add(bound).add(Cond::any().add(strict).add(id_after()));
+            let values = Cond::all()
+                .add(bound)
+                .add(Cond::any().add(strict).add(id_after()));
             if desc && nullable {
                 After::Then(values, Cond::all().add(col().is_null()))
             } else {
@@ -114,12 +128,20 @@ impl SqlStore {
         } else {
             None
         };
-        let order = if sort.descending { Order::Desc } else { Order::Asc };
+        let order = if sort.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
         let ordered = |mut q: SelectStatement, limit: u64| {
             if sort.column != "id" {
                 if sort.nullable && self.backend() == Backend::Postgres {
                     // PostgreSQL sorts NULL as the largest value; make it the smallest, as elsewhere.
-                    let nulls = if sort.descending { NullOrdering::Last } else { NullOrdering::First };
+                    let nulls = if sort.descending {
+                        NullOrdering::Last
+                    } else {
+                        NullOrdering::First
+                    };
                     q.order_by_with_nulls((table.clone(), sort.column), order.clone(), nulls);
                 } else {
                     q.order_by((table.clone(), sort.column), order.clone());
@@ -130,7 +152,10 @@ impl SqlStore {
             q
         };
         let want = page.page_size + 1;
-        let mut items: Vec<E> = match cursor.as_ref().map(|c| after(&table, sort.column, sort.descending, sort.nullable, c)) {
+        let mut items: Vec<E> = match cursor
+            .as_ref()
+            .map(|c| after(&table, sort.column, sort.descending, sort.nullable, c))
+        {
             None => {
                 let mut q = ordered(q, want);
                 if page.offset() > 0 {
