@@ -857,3 +857,58 @@ async fn operators_manage_accounts_and_credits(backend: Backend) {
     );
     s.close().await;
 }
+
+/// The same limits counted in Redis (`IGNY8_TEST_REDIS_URL`), shared by two servers over one
+/// database, as two processes would be.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_in_redis_hold_across_servers() {
+    let Ok(redis) = std::env::var("IGNY8_TEST_REDIS_URL") else {
+        let required = std::env::var("IGNY8_TEST_REQUIRE")
+            .is_ok_and(|v| v.split(',').any(|b| b.trim() == "redis"));
+        assert!(
+            !required,
+            "IGNY8_TEST_REDIS_URL is not set, but IGNY8_TEST_REQUIRE asks for redis"
+        );
+        return;
+    };
+    // A limit no other test shares: counters live in Redis across test runs.
+    let salt = format!("{}-{}", std::process::id(), rand_suffix());
+    let Some(a) = server(Backend::Sqlite, |s| {
+        s.redis_url = Some(redis.clone());
+        s.rate_limits.read = 4;
+    })
+    .await
+    else {
+        return;
+    };
+    let token = a.register(&format!("r{salt}@example.com"), "Redis").await;
+    let mut settings = (*a.state.settings).clone();
+    settings.redis_url = Some(redis.clone());
+    let b_state = igny8_server::AppState::open(settings).await.unwrap();
+    let b = poem::test::TestClient::new(igny8_server::app(b_state.clone()));
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let status = if i % 2 == 0 {
+            a.get(&token, "/api/v1/auth/me/").await.0
+        } else {
+            b.get("/api/v1/auth/me/")
+                .header("authorization", format!("Bearer {token}"))
+                .send()
+                .await
+                .0
+                .status()
+                .as_u16()
+        };
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429]);
+    b_state.core.store().close().await;
+    a.close().await;
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+}
