@@ -39,7 +39,12 @@ impl Paging {
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         match &self.cursor {
             Some(c) if !c.is_empty() => PageRequest::after(c.clone(), size),
-            _ => PageRequest::new(self.page.unwrap_or(1), size),
+            // `cursor=` (empty) starts a cursor scan: no count, `next` carries cursors.
+            Some(_) => PageRequest {
+                with_total: false,
+                ..PageRequest::new(1, size)
+            },
+            None => PageRequest::new(self.page.unwrap_or(1), size),
         }
     }
 }
@@ -140,11 +145,9 @@ pub fn list_page<T, U>(req: &Request, page: Page<U>, map: impl FnMut(U) -> T) ->
 where
     T: ParseFromJSON + ToJSON + Send + Sync,
 {
-    let cursor_mode = client_uri(req).query().is_some_and(|q| {
-        form_pairs(q)
-            .iter()
-            .any(|(k, v)| k == "cursor" && !v.is_empty())
-    });
+    let cursor_mode = client_uri(req)
+        .query()
+        .is_some_and(|q| form_pairs(q).iter().any(|(k, _)| k == "cursor"));
     let next = match &page.next_cursor {
         Some(cursor) if cursor_mode => Some(with_param(
             req,
