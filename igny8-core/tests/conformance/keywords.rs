@@ -1,4 +1,5 @@
 use igny8_core::list::PageRequest;
+use igny8_core::planner::clustering::LocalClusterOptions;
 use igny8_core::planner::*;
 use igny8_core::tenancy::{NewAccount, NewSector, NewSite, PlanInput, PlanLimits, Scope};
 use igny8_core::{ErrorCode, Igny8, KeywordId};
@@ -727,4 +728,131 @@ pub(crate) async fn bad_rows_are_reported_by_line(core: Igny8) {
             ("last good", Some(2), Some(4.0))
         ]
     );
+}
+
+/// The total of a filtered list (kept between requests while the rows don't change) follows
+/// every kind of change, including one made through another store on the same database.
+pub(crate) async fn list_totals_follow_every_change(core: Igny8) {
+    let t = tenant(&core, "Totals", 0).await;
+    let k = core.keywords();
+    let total = |filter: KeywordFilter| {
+        let k = core.keywords();
+        let scope = t.scope;
+        async move {
+            k.list(
+                &scope,
+                &filter,
+                &KeywordSort::parse("-volume").unwrap(),
+                &PageRequest::new(1, 2),
+            )
+            .await
+            .unwrap()
+            .total
+            .unwrap()
+        }
+    };
+    let in_sector = || KeywordFilter {
+        sector_id: Some(t.sector),
+        ..KeywordFilter::default()
+    };
+    let commercial = || KeywordFilter {
+        intent: Some(Intent::Commercial),
+        ..in_sector()
+    };
+    let unclustered = || KeywordFilter {
+        has_cluster: Some(false),
+        ..in_sector()
+    };
+    import(
+        &core,
+        &t,
+        "keyword,volume\nhose reel,10\nhose reel cart,20\nhose pipe,30\n",
+    )
+    .await;
+    assert_eq!(total(in_sector()).await, 3);
+    assert_eq!(total(in_sector()).await, 3, "asked twice, same answer");
+    assert_eq!(total(commercial()).await, 0);
+
+    // A single create.
+    let one = k
+        .create(&t.scope, t.sector, KeywordDraft::new("watering can"))
+        .await
+        .unwrap();
+    assert_eq!(total(in_sector()).await, 4);
+
+    // Updates: one keyword, then many.
+    let patch = |intent| KeywordPatch {
+        intent: Some(Some(intent)),
+        ..KeywordPatch::default()
+    };
+    k.update(&t.scope, one.id, patch(Intent::Commercial))
+        .await
+        .unwrap();
+    assert_eq!(total(commercial()).await, 1);
+    let ids: Vec<KeywordId> = all(&core, &t.scope, &in_sector(), "id")
+        .await
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    k.bulk_update(&t.scope, &ids, patch(Intent::Commercial))
+        .await
+        .unwrap();
+    assert_eq!(total(commercial()).await, 4);
+
+    // Clustering, then deleting the clusters.
+    assert_eq!(total(unclustered()).await, 4);
+    core.clusters()
+        .cluster_locally(&t.scope, t.sector, &LocalClusterOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(total(unclustered()).await, 0);
+    let clusters: Vec<_> = core
+        .clusters()
+        .list(
+            &t.scope,
+            &ClusterFilter::default(),
+            &ClusterSort::default(),
+            &PageRequest::new(1, 100),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    core.clusters().delete(&t.scope, &clusters).await.unwrap();
+    assert_eq!(total(unclustered()).await, 4);
+
+    // A change through a second store (another process, in production) on the same database.
+    {
+        let options = igny8_core::store::StoreOptions::new(core.store().database_url());
+        let second = igny8_core::store::SqlStore::open(&options).await.unwrap();
+        let other = Igny8::with_store(second.clone());
+        other
+            .keywords()
+            .create(&t.scope, t.sector, KeywordDraft::new("rain barrel"))
+            .await
+            .unwrap();
+        assert_eq!(total(in_sector()).await, 5);
+        other.keywords().delete(&t.scope, &[one.id]).await.unwrap();
+        second.close().await;
+    }
+    assert_eq!(total(in_sector()).await, 4);
+    assert_eq!(total(commercial()).await, 3);
+
+    // Another import merges (no new rows, same total) and adds.
+    import(&core, &t, "keyword\nhose reel\ngarden fork\n").await;
+    assert_eq!(total(in_sector()).await, 5);
+
+    // Another account's changes don't disturb this account's totals, nor leak into them.
+    let other = tenant(&core, "Other", 0).await;
+    import(&core, &other, "keyword\nx\ny\n").await;
+    assert_eq!(total(in_sector()).await, 5);
+
+    // Deleting the sector deletes its keywords.
+    core.tenancy()
+        .delete_sectors(&t.scope, &[t.sector])
+        .await
+        .unwrap();
+    assert_eq!(total(KeywordFilter::default()).await, 0);
 }

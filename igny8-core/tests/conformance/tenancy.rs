@@ -554,3 +554,38 @@ pub(crate) async fn reopening_migrates_nothing(core: Igny8) {
 async fn store_url(core: &Igny8) -> String {
     core.store().database_url().to_owned()
 }
+
+/// A database made by an older release (schema v2) upgrades in place when opened, and the
+/// features of the newer schema work on it.
+pub(crate) async fn upgrading_an_older_schema(core: Igny8) {
+    let mut options = StoreOptions::new(store_url(&core).await);
+    options.table_prefix = "old_".into();
+    options.migrate = false;
+    let old = SqlStore::open(&options).await.unwrap();
+    assert_eq!(old.migrate_to(2).await.unwrap(), vec![1, 2]);
+    assert!(old.migrate_to(2).await.unwrap().is_empty());
+    old.close().await;
+
+    options.migrate = true;
+    let upgraded = SqlStore::open(&options).await.unwrap();
+    assert!(
+        upgraded.migrate().await.unwrap().is_empty(),
+        "opening upgraded it"
+    );
+    let core = Igny8::with_store(upgraded.clone());
+    let t = tenant(&core, "Upgraded", 0).await;
+    crate::support::import(&core, &t, "keyword,volume\nrain barrel,40\nrain chain,10\n").await;
+    let page = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::parse("-volume").unwrap(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, Some(2));
+    assert_eq!(page.items[0].keyword, "rain barrel");
+    upgraded.close().await;
+}

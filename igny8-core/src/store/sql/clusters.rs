@@ -293,6 +293,8 @@ impl ClusterStore for SqlStore {
             del.and_where(Expr::col("site_id").eq(site.get()));
         }
         let n = tx.execute(&del).await?;
+        tx.execute(&self.touch(scope.account(), T::Keywords))
+            .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -430,6 +432,10 @@ impl ClusterStore for SqlStore {
             for (_, c) in moving {
                 *assigned.entry(c).or_default() += 1;
             }
+        }
+        if !assigned.is_empty() {
+            tx.execute(&self.touch(AccountId(account), T::Keywords))
+                .await?;
         }
         tx.commit().await?;
         Ok(targets

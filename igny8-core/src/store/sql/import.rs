@@ -113,6 +113,10 @@ impl SqlStore {
             tx.raw(format!("DROP TEMPORARY TABLE IF EXISTS {STAGE}"))
                 .await?;
         }
+        if staged > 0 {
+            tx.execute(&self.touch(scope.account(), T::Keywords))
+                .await?;
+        }
         tx.commit().await?;
         if totals.imported >= ANALYZE_AFTER {
             // Fresh statistics, so the planner keeps choosing the right index for lists.

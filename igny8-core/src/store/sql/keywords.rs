@@ -303,6 +303,8 @@ impl KeywordStore for SqlStore {
             .insert(&q)
             .await
             .map_err(unique("this keyword in the sector"))?;
+        tx.execute(&self.touch(scope.account(), T::Keywords))
+            .await?;
         tx.commit().await?;
         self.get_keyword(scope, KeywordId(id)).await
     }
@@ -320,7 +322,8 @@ impl KeywordStore for SqlStore {
     ) -> Result<Page<Keyword>> {
         let mut q = self.scoped::<Keyword>(scope);
         self.keyword_filter(&mut q, filter);
-        self.list_page(q, self.t(T::Keywords), &keyword_sort(sort), page)
+        let counted = Some((scope.account(), T::Keywords));
+        self.list_page_with(q, self.t(T::Keywords), &keyword_sort(sort), page, counted)
             .await
     }
 
@@ -415,9 +418,15 @@ impl KeywordStore for SqlStore {
             None => {}
         }
         let mut conn = self.db.conn().await?;
-        conn.execute(&q)
+        let n = conn
+            .execute(&q)
             .await
-            .map_err(unique("this keyword in the sector"))
+            .map_err(unique("this keyword in the sector"))?;
+        if n > 0 {
+            conn.execute(&self.touch(scope.account(), T::Keywords))
+                .await?;
+        }
+        Ok(n)
     }
 
     async fn delete_keywords(&self, scope: &Scope, ids: &[KeywordId]) -> Result<u64> {

@@ -6,8 +6,9 @@ use sea_query::{
 };
 
 use super::db::Backend;
-use super::{Entity, SqlStore};
+use super::{Entity, SqlStore, T};
 use crate::error::Result;
+use crate::ids::AccountId;
 use crate::list::{Cursor, CursorValue, Page, PageRequest};
 
 /// How a list is ordered: a column (then `id` to break ties) and how to read a row's key.
@@ -115,6 +116,19 @@ impl SqlStore {
         sort: &SortSpec<E>,
         page: &PageRequest,
     ) -> Result<Page<E>> {
+        self.list_page_with(q, table, sort, page, None).await
+    }
+
+    /// [`list_page`](Self::list_page) for lists that can be long: the total is kept (see
+    /// [`counts`](super::counts)) under `account`'s change counter of `entity`.
+    pub(crate) async fn list_page_with<E: Entity>(
+        &self,
+        q: SelectStatement,
+        table: DynIden,
+        sort: &SortSpec<E>,
+        page: &PageRequest,
+        counted: Option<(AccountId, T)>,
+    ) -> Result<Page<E>> {
         page.validate()?;
         let mut conn = self.db.conn().await?;
         let cursor = match &page.cursor {
@@ -124,7 +138,13 @@ impl SqlStore {
         let total = if page.with_total {
             let mut count = q.clone();
             count.clear_selects().expr(Expr::col(Asterisk).count());
-            Some(std::cmp::max(conn.one::<i64>(&count).await?, 0) as u64)
+            Some(match counted {
+                Some((account, entity)) => {
+                    self.cached_total(&mut conn, account, entity, &count)
+                        .await?
+                }
+                None => std::cmp::max(conn.one::<i64>(&count).await?, 0) as u64,
+            })
         } else {
             None
         };

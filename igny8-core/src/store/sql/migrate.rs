@@ -33,10 +33,14 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_initial"), migration!(2, "0002_auth")];
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_initial"),
+    migration!(2, "0002_auth"),
+    migration!(3, "0003_change_counters"),
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {
@@ -83,6 +87,12 @@ fn statements(sql: &str, prefix: &str) -> Vec<String> {
 impl SqlStore {
     /// Applies every migration not applied yet. Returns the versions applied now.
     pub async fn migrate(&self) -> Result<Vec<i64>> {
+        self.migrate_to(SCHEMA_VERSION).await
+    }
+
+    /// Applies the migrations not applied yet up to and including `target` (for staged
+    /// upgrades and for tests of upgrading an older schema). Returns the versions applied now.
+    pub async fn migrate_to(&self, target: i64) -> Result<Vec<i64>> {
         let backend = self.backend();
         let mut conn = self.db.conn().await?;
         let lock_name = format!("igny8_migrate_{}", self.prefix());
@@ -107,7 +117,7 @@ impl SqlStore {
             // The write lock, held for the whole run: SQLite's DDL is transactional.
             Backend::Sqlite => conn.raw("BEGIN IMMEDIATE".into()).await?,
         }
-        let result = self.migrate_locked(&mut conn, backend).await;
+        let result = self.migrate_locked(&mut conn, backend, target).await;
         let release = match backend {
             Backend::Postgres => format!("SELECT pg_advisory_unlock({})", checksum(&lock_name)),
             Backend::MySql => format!("DO RELEASE_LOCK('{lock_name}')"),
@@ -118,7 +128,12 @@ impl SqlStore {
         result
     }
 
-    async fn migrate_locked(&self, conn: &mut Conn, backend: Backend) -> Result<Vec<i64>> {
+    async fn migrate_locked(
+        &self,
+        conn: &mut Conn,
+        backend: Backend,
+        target: i64,
+    ) -> Result<Vec<i64>> {
         let table = format!("{}schema_migrations", self.prefix());
         let suffix = if backend == Backend::MySql {
             " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
@@ -138,7 +153,7 @@ impl SqlStore {
             )
             .await?;
         let mut done = Vec::new();
-        for m in MIGRATIONS {
+        for m in MIGRATIONS.iter().take_while(|m| m.version <= target) {
             let sql = m.sql(backend);
             let sum = checksum(sql);
             if let Some(recorded) = applied.iter().find(|r| r.0 == m.version) {

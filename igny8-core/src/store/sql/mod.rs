@@ -3,6 +3,7 @@
 
 mod auth;
 mod clusters;
+mod counts;
 mod credits;
 pub(crate) mod db;
 mod ideas;
@@ -28,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::tenancy::Scope;
 
 /// The tables of the schema (their names get the configured prefix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum T {
     Plans,
     Accounts,
@@ -53,6 +54,7 @@ pub(crate) enum T {
     RefreshTokens,
     ApiKeys,
     RateLimits,
+    ChangeCounters,
 }
 
 impl T {
@@ -81,6 +83,7 @@ impl T {
             T::RefreshTokens => "refresh_tokens",
             T::ApiKeys => "api_keys",
             T::RateLimits => "rate_limits",
+            T::ChangeCounters => "change_counters",
         }
     }
 }
@@ -147,6 +150,10 @@ pub struct SqlStore {
     url: Arc<str>,
     prefix: Arc<str>,
     clock: Arc<dyn Clock>,
+    counts: Arc<counts::CountCache>,
+    /// Taken by the hot single-statement writes on SQLite (rate-limit hits), which would
+    /// otherwise collide on the database's one write lock and back off in sleeps.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -181,6 +188,8 @@ impl SqlStore {
             url: options.database_url.as_str().into(),
             prefix: prefix.into(),
             clock: Arc::new(SystemClock),
+            counts: Arc::default(),
+            sqlite_writer: Arc::default(),
         };
         if options.migrate {
             store.migrate().await?;
@@ -287,7 +296,13 @@ impl SqlStore {
             q.and_where(Expr::col("site_id").eq(site.get()));
         }
         let mut conn = self.db.conn().await?;
-        conn.execute(&q).await
+        let n = conn.execute(&q).await?;
+        // Deleting a site or a sector deletes its keywords.
+        if n > 0 && matches!(E::TABLE, T::Keywords | T::Sites | T::Sectors) {
+            conn.execute(&self.touch(scope.account(), T::Keywords))
+                .await?;
+        }
+        Ok(n)
     }
 }
 
