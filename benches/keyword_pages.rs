@@ -1,11 +1,13 @@
 //! A page of keywords in an account of 1,000,000 keywords (4 sectors of 250,000), ordered by
 //! volume: the first page, a page half-way down by number (offset) and by cursor, account-wide
 //! and filtered to one sector. SQLite, and PostgreSQL when `IGNY8_TEST_POSTGRES_URL` is set.
+//! A total is counted once and kept while the keywords don't change: `first_page` reads it
+//! from the cache, `first_page_after_change` counts afresh (a keyword changed just before).
 
 use benches::{csv, discard, fresh, runtime, scaled};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use igny8_core::list::PageRequest;
-use igny8_core::planner::{KeywordFilter, KeywordSort};
+use igny8_core::planner::{KeywordFilter, KeywordPatch, KeywordSort};
 use igny8_core::tenancy::{NewSector, Scope};
 use igny8_core::testing::TestDatabase;
 use igny8_core::{Backend, Igny8, SectorId};
@@ -109,6 +111,39 @@ fn pages(c: &mut Criterion) {
                     ))
                     .unwrap()
                 })
+            });
+            let changed = rt
+                .block_on(
+                    f.core
+                        .keywords()
+                        .list(&f.scope, &filter, &sort, &PageRequest::new(1, 1)),
+                )
+                .unwrap()
+                .items[0]
+                .id;
+            let mut difficulty = 0;
+            group.bench_function(format!("{name}/first_page_after_change"), |b| {
+                b.iter_batched(
+                    || {
+                        difficulty = (difficulty + 1) % 100;
+                        let patch = KeywordPatch {
+                            difficulty: Some(Some(difficulty)),
+                            ..KeywordPatch::default()
+                        };
+                        rt.block_on(f.core.keywords().update(&f.scope, changed, patch))
+                            .unwrap();
+                    },
+                    |()| {
+                        rt.block_on(f.core.keywords().list(
+                            &f.scope,
+                            &filter,
+                            &sort,
+                            &PageRequest::new(1, PAGE),
+                        ))
+                        .unwrap()
+                    },
+                    BatchSize::PerIteration,
+                )
             });
             group.bench_function(format!("{name}/first_page_no_total"), |b| {
                 let req = PageRequest {

@@ -1,11 +1,13 @@
 """The comparison point: the original platform's kind of keyword list — a Django REST
 Framework ListAPIView with filters, ordering and page-number pagination — over the same
 PostgreSQL table igny8-server uses, served by gunicorn with one sync worker per core on
-127.0.0.1:8111. (It does no authentication, which only flatters it.)"""
+127.0.0.1:8111. Like the original, it lists one account's rows (DRF_ACCOUNT), and it orders as
+igny8 does (NULL volumes last when descending, then by id), so both read the same index. (It
+does no authentication and no rate limiting, which only flatters it.)"""
 import os
 import sys
 
-db_url, workdir = sys.argv[1], sys.argv[2]
+db_url, workdir, account = sys.argv[1], sys.argv[2], int(sys.argv[3])
 os.makedirs(workdir, exist_ok=True)
 user_host, name = db_url.split("://", 1)[1].rsplit("/", 1)
 user, host = user_host.split("@")
@@ -24,6 +26,7 @@ settings.configure(
 )
 django.setup()
 from django.db import models
+from django.db.models import F
 from django.urls import path
 from rest_framework import serializers, generics, filters, pagination
 import django_filters
@@ -49,9 +52,21 @@ class KeywordFilter(django_filters.FilterSet):
 class Pages(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
 
+class Ordering(filters.OrderingFilter):
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        desc = ordering[0].startswith("-")
+        field = F(ordering[0].lstrip("-"))
+        return queryset.order_by(field.desc(nulls_last=True) if desc else field.asc(nulls_first=True),
+                                 F("id").desc() if desc else F("id").asc())
+
 class KeywordList(generics.ListAPIView):
-    queryset = Keyword.objects.all(); serializer_class = KeywordSerializer; pagination_class = Pages
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    serializer_class = KeywordSerializer; pagination_class = Pages
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, Ordering]
+    def get_queryset(self):
+        return Keyword.objects.filter(account_id={account})
     filterset_class = KeywordFilter; ordering_fields = ["volume", "difficulty", "id"]; ordering = ["-id"]
 
 urlpatterns = [path("keywords/", KeywordList.as_view())]

@@ -20,15 +20,18 @@ cargo build --release -p igny8-server -q
 BIN=target/release/igny8-server
 python3 benches/load/keywords.py "$ROWS" > "$WORK/keywords.csv"
 
-start_server() { # $1 database URL
+start_server() { # $1 database URL, $2 log name
+  local log="$WORK/$2.out"
   IGNY8_DATABASE_URL="$1" IGNY8_LOG_LEVEL=error IGNY8_WORKER=false \
   IGNY8_JWT_SECRET=load-benchmark-secret-of-sufficient-length \
   IGNY8_SECRET_KEY=$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
   IGNY8_RATE_LIMIT_READ=100000000 IGNY8_RATE_LIMIT_WRITE=100000000 IGNY8_RATE_LIMIT_AUTH=100000 \
   IGNY8_MAX_UPLOAD_BYTES=2000000000 \
-  "$BIN" serve --bind 127.0.0.1:0 > "$WORK/server.out" 2> "$WORK/server.err" &
-  for _ in $(seq 1 100); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
-  BASE=$(sed -n 's/^listening on //p' "$WORK/server.out" | head -1)
+  "$BIN" serve --bind 127.0.0.1:0 > "$log" 2> "$WORK/$2.err" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.2; done
+  BASE=$(sed -n 's/^listening on //p' "$log" | head -1)
+  [ -n "$BASE" ] || { echo "server did not start:" >&2; cat "$WORK/$2.err" >&2; exit 1; }
 }
 
 post() { curl -sf -X POST "$BASE$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$2"; }
@@ -54,48 +57,51 @@ setup_account() {
 
 load() { # $1 label, $2 path
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$BASE$2")
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency -H "Authorization: Bearer $TOKEN" "$BASE$2")
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  local errors
+  local errors timeouts
   errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  timeouts=$(echo "$out" | awk '/Socket errors/ {print $NF}')
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "${timeouts:-0}"
 }
 
-run_backend() { # $1 label, $2 url
+run_backend() { # $1 label, $2 url, $3 log name
   echo "## $1"
-  start_server "$2"
+  start_server "$2" "$3"
   setup_account
   echo
-  echo "| request | req/s | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|"
+  echo "| request | req/s | p50 | p99 | non-2xx | timeouts |"
+  echo "|---|---|---|---|---|---|"
   load "filtered, ordered, first page (count)" "/api/v1/planner/keywords/?sector_id=$SECTOR&min_volume=1000&intent=commercial&ordering=-volume&page_size=50"
   load "ordered page 100 (offset, count)" "/api/v1/planner/keywords/?sector_id=$SECTOR&ordering=-volume&page_size=50&page=100"
   load "cursor page $((ROWS / 2)) rows deep" "/api/v1/planner/keywords/?sector_id=$SECTOR&ordering=-volume&page_size=50&cursor=$DEEP_CURSOR"
   load "one keyword" "/api/v1/planner/keywords/$(( ROWS / 3 ))/"
-  kill %1 2>/dev/null || true; wait 2>/dev/null || true
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   echo
 }
 
 echo "# Keyword list under load ($ROWS keywords, wrk -c$CONNECTIONS -d$DURATION, $(nproc) cores)"
 echo
-run_backend "SQLite" "sqlite://$WORK/load.db"
+run_backend "SQLite" "sqlite://$WORK/load.db" sqlite
 PG_DB="igny8_load_$$"
 psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $PG_DB" > /dev/null
 PG_URL="${PG_ADMIN_URL%/*}/$PG_DB"
-run_backend "PostgreSQL" "$PG_URL"
+run_backend "PostgreSQL" "$PG_URL" postgres
 if [ "${DRF:-0}" = 1 ]; then
   echo "## Django REST Framework, same table and request (gunicorn, $(nproc) workers)"
-  python3 benches/load/drf.py "$PG_URL" "$WORK/drf" &
+  ACCOUNT=$(psql "$PG_URL" -tAc "SELECT account_id FROM igny8_sectors WHERE id = $SECTOR")
+  python3 benches/load/drf.py "$PG_URL" "$WORK/drf" "$ACCOUNT" &
+  DRF_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:8111/keywords/?sector_id=$SECTOR" > /dev/null 2>&1 && break; sleep 0.3; done
   BASE=http://127.0.0.1:8111
   echo
-  echo "| request | req/s | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|"
+  echo "| request | req/s | p50 | p99 | non-2xx | timeouts |"
+  echo "|---|---|---|---|---|---|"
   load "filtered, ordered, first page (count)" "/keywords/?sector_id=$SECTOR&min_volume=1000&intent=commercial&ordering=-volume&page_size=50"
   load "ordered page 100 (offset, count)" "/keywords/?sector_id=$SECTOR&ordering=-volume&page_size=50&page=100"
-  kill %1 2>/dev/null || true
+  kill "$DRF_PID"; wait "$DRF_PID" 2>/dev/null || true
 fi
 psql "$PG_ADMIN_URL" -qc "DROP DATABASE $PG_DB WITH (FORCE)" > /dev/null
