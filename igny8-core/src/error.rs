@@ -110,6 +110,9 @@ pub enum Error {
     /// The configuration is unusable (bad URL, bad key…).
     #[error("configuration error: {0}")]
     Config(String),
+    /// An AI provider failed; the message is the provider's own where it gave one.
+    #[error("{0}")]
+    Provider(String),
     /// Anything else that is the system's fault, not the user's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -139,6 +142,8 @@ pub enum ErrorCode {
     Io,
     /// [`Error::Config`]
     Config,
+    /// [`Error::Provider`]
+    Provider,
     /// [`Error::Internal`]
     Internal,
 }
@@ -157,6 +162,7 @@ impl ErrorCode {
             Self::Database => "database",
             Self::Io => "io",
             Self::Config => "config",
+            Self::Provider => "provider",
             Self::Internal => "internal",
         }
     }
@@ -165,7 +171,7 @@ impl ErrorCode {
     pub fn is_user_error(self) -> bool {
         !matches!(
             self,
-            Self::Database | Self::Io | Self::Config | Self::Internal
+            Self::Database | Self::Io | Self::Config | Self::Provider | Self::Internal
         )
     }
 }
@@ -190,6 +196,7 @@ impl Error {
             Self::Database(_) => ErrorCode::Database,
             Self::Io(_) => ErrorCode::Io,
             Self::Config(_) => ErrorCode::Config,
+            Self::Provider(_) => ErrorCode::Provider,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -27,6 +27,7 @@
 //! Every operation on tenant data takes a [`tenancy::Scope`]; see [`store`] for how tenancy
 //! is enforced in storage.
 
+pub mod ai;
 mod clock;
 pub mod credits;
 pub mod crypto;
@@ -63,6 +64,8 @@ pub struct CoreConfig {
     pub secret_key: Option<String>,
     /// Where time comes from (the system clock by default).
     pub clock: Option<Arc<dyn Clock>>,
+    /// The deployment's AI providers.
+    pub ai: ai::AiConfig,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -84,6 +87,7 @@ impl CoreConfig {
             store: StoreOptions::new(database_url),
             secret_key: None,
             clock: None,
+            ai: ai::AiConfig::default(),
         }
     }
 }
@@ -93,6 +97,7 @@ impl CoreConfig {
 pub struct Igny8<S = SqlStore> {
     store: S,
     secrets: Option<Arc<crypto::SecretBox>>,
+    ai: Arc<ai::AiConfig>,
 }
 
 impl Igny8<SqlStore> {
@@ -106,7 +111,11 @@ impl Igny8<SqlStore> {
         if let Some(clock) = config.clock {
             store = store.with_clock(clock);
         }
-        Ok(Self { store, secrets })
+        Ok(Self {
+            store,
+            secrets,
+            ai: Arc::new(config.ai),
+        })
     }
 }
 
@@ -116,7 +125,14 @@ impl<S: Store> Igny8<S> {
         Self {
             store,
             secrets: None,
+            ai: Arc::default(),
         }
+    }
+
+    /// The same core calling the AI providers of `config` by default.
+    pub fn with_ai(mut self, config: ai::AiConfig) -> Self {
+        self.ai = Arc::new(config);
+        self
     }
 
     /// The same core able to seal and open stored secrets with `secrets`.

@@ -8,6 +8,8 @@
 //! With `IGNY8_TEST_REQUIRE=postgres,mysql` (as CI sets it), a missing URL fails the tests
 //! instead of skipping those backends.
 
+pub mod fake_ai;
+
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -65,6 +65,9 @@ pub struct Settings {
     pub worker: bool,
     /// Log level: error, warn, info, debug or trace.
     pub log_level: String,
+    /// The AI providers every account uses unless it connects its own (`IGNY8_OPENAI_*`,
+    /// `IGNY8_IMAGE_PROVIDER`, `IGNY8_RUNWARE_*`, `IGNY8_AI_*`).
+    pub ai: igny8_core::ai::AiConfig,
 }
 
 impl Default for Settings {
@@ -86,6 +89,7 @@ impl Default for Settings {
             max_upload_bytes: 200 * 1024 * 1024,
             worker: true,
             log_level: "info".into(),
+            ai: igny8_core::ai::AiConfig::default(),
         }
     }
 }
@@ -116,6 +120,7 @@ impl std::fmt::Debug for Settings {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("worker", &self.worker)
             .field("log_level", &self.log_level)
+            .field("ai", &self.ai)
             .finish()
     }
 }
@@ -192,6 +197,7 @@ impl Settings {
                 // Variables of the other commands and of the tests.
                 "CONFIG" | "SUPERUSER_EMAIL" | "SUPERUSER_PASSWORD" => {}
                 _ if key.starts_with("TEST_") || key.starts_with("BENCH_") => {}
+                _ if self.ai.set(key, &value)? => {}
                 _ => return Err(format!("unknown setting {name}")),
             }
         }
@@ -199,6 +205,7 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), String> {
+        self.ai.check().map_err(|e| format!("ai.{e}"))?;
         igny8_core::Backend::from_url(&self.database_url).map_err(|e| e.to_string())?;
         self.bind
             .parse::<std::net::SocketAddr>()
@@ -269,6 +276,21 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!((s.bind.as_str(), s.rate_limits.read), ("0.0.0.0:9000", 5));
+        s.apply_env(env(&[
+            ("IGNY8_OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"),
+            ("IGNY8_OPENAI_API_KEY", "sk-deployment"),
+            ("IGNY8_IMAGE_PROVIDER", "runware"),
+        ]))
+        .unwrap();
+        assert_eq!(s.ai.openai_base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(s.ai.image_provider, igny8_core::ai::ImageBackend::Runware);
+        assert!(!format!("{s:?}").contains("sk-deployment"));
+        assert!(
+            Settings::default()
+                .apply_env(env(&[("IGNY8_IMAGE_PROVIDER", "dalle")]))
+                .unwrap_err()
+                .contains("IGNY8_IMAGE_PROVIDER")
+        );
         assert!(
             Settings::default()
                 .apply_env(env(&[("IGNY8_MAX_CONNECTIONS", "lots")]))

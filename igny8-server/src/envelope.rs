@@ -170,6 +170,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Forbidden | ErrorCode::LimitReached => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Provider => StatusCode::BAD_GATEWAY,
         ErrorCode::Database | ErrorCode::Io | ErrorCode::Config | ErrorCode::Internal => {
             StatusCode::INTERNAL_SERVER_ERROR
         }

@@ -34,6 +34,7 @@ impl AppState {
             store,
             secret_key: settings.secret_key.clone(),
             clock: None,
+            ai: settings.ai.clone(),
         };
         let core = Igny8::open(config).await.map_err(|e| e.to_string())?;
         let signer = Signer::new(

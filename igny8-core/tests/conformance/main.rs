@@ -2,6 +2,7 @@
 //! MySQL/MariaDB when `IGNY8_TEST_POSTGRES_URL` / `IGNY8_TEST_MYSQL_URL` are set (each case in
 //! its own fresh database, dropped afterwards). See `igny8_core::testing`.
 
+mod ai;
 mod auth;
 mod credits;
 mod jobs;
@@ -42,6 +43,7 @@ macro_rules! conformance {
 }
 
 conformance! {
+    ai::accounts_use_their_own_providers_over_the_defaults,
     tenancy::registration_and_login,
     tenancy::plan_limits_name_the_limit,
     tenancy::other_tenants_objects_are_not_found,

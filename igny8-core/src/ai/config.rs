@@ -1,0 +1,308 @@
+//! Which provider an account's AI calls go to: the deployment's defaults, overridden by the
+//! account's own integrations.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::http::{HttpOptions, RetryPolicy};
+use super::openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages};
+use super::provider::{ImageProvider, TextProvider};
+use super::runware::Runware;
+use crate::error::{Error, Result};
+use crate::system::Integration;
+
+/// Where images are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageBackend {
+    /// OpenAI image generation.
+    #[default]
+    OpenAi,
+    /// Runware image inference.
+    Runware,
+}
+
+/// The deployment's AI settings: the providers every account uses unless it connects its own.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AiConfig {
+    /// Base URL of the OpenAI-compatible text API (`IGNY8_OPENAI_BASE_URL`).
+    pub openai_base_url: String,
+    /// Its key (`IGNY8_OPENAI_API_KEY`); a local server may need none.
+    pub openai_api_key: Option<String>,
+    /// The text model (`IGNY8_OPENAI_MODEL`).
+    pub openai_model: String,
+    /// The OpenAI image model (`IGNY8_OPENAI_IMAGE_MODEL`).
+    pub openai_image_model: String,
+    /// `openai` or `runware` (`IGNY8_IMAGE_PROVIDER`).
+    pub image_provider: ImageBackend,
+    /// Runware's endpoint (`IGNY8_RUNWARE_BASE_URL`).
+    pub runware_base_url: String,
+    /// Runware's key (`IGNY8_RUNWARE_API_KEY`).
+    pub runware_api_key: Option<String>,
+    /// The Runware model (`IGNY8_RUNWARE_MODEL`).
+    pub runware_model: String,
+    /// The longest a model call may take, in seconds (`IGNY8_AI_TIMEOUT_SECS`).
+    pub timeout_secs: u64,
+    /// Calls in all when a provider fails transiently (`IGNY8_AI_MAX_ATTEMPTS`).
+    pub max_attempts: u32,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        Self {
+            openai_base_url: "https://api.openai.com/v1".into(),
+            openai_api_key: None,
+            openai_model: "gpt-4o-mini".into(),
+            openai_image_model: "gpt-image-1".into(),
+            image_provider: ImageBackend::OpenAi,
+            runware_base_url: "https://api.runware.ai/v1".into(),
+            runware_api_key: None,
+            runware_model: "runware:101@1".into(),
+            timeout_secs: 300,
+            max_attempts: 4,
+        }
+    }
+}
+
+impl std::fmt::Debug for AiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |k: &Option<String>| k.as_ref().map(|_| "<redacted>");
+        f.debug_struct("AiConfig")
+            .field("openai_base_url", &self.openai_base_url)
+            .field("openai_api_key", &redact(&self.openai_api_key))
+            .field("openai_model", &self.openai_model)
+            .field("openai_image_model", &self.openai_image_model)
+            .field("image_provider", &self.image_provider)
+            .field("runware_base_url", &self.runware_base_url)
+            .field("runware_api_key", &redact(&self.runware_api_key))
+            .field("runware_model", &self.runware_model)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+impl AiConfig {
+    /// Applies one `IGNY8_*` variable, named without the prefix (`OPENAI_MODEL`). Whether the
+    /// name is an AI setting; an error names a bad value.
+    pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
+        let value = value.trim();
+        let opt = || (!value.is_empty()).then(|| value.to_owned());
+        let number = |what: &str| {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("IGNY8_{what} must be a positive whole number"))
+        };
+        match name {
+            "OPENAI_BASE_URL" => self.openai_base_url = value.to_owned(),
+            "OPENAI_API_KEY" => self.openai_api_key = opt(),
+            "OPENAI_MODEL" => self.openai_model = value.to_owned(),
+            "OPENAI_IMAGE_MODEL" => self.openai_image_model = value.to_owned(),
+            "IMAGE_PROVIDER" => {
+                self.image_provider = match value.to_ascii_lowercase().as_str() {
+                    "openai" => ImageBackend::OpenAi,
+                    "runware" => ImageBackend::Runware,
+                    _ => return Err("IGNY8_IMAGE_PROVIDER must be openai or runware".into()),
+                }
+            }
+            "RUNWARE_BASE_URL" => self.runware_base_url = value.to_owned(),
+            "RUNWARE_API_KEY" => self.runware_api_key = opt(),
+            "RUNWARE_MODEL" => self.runware_model = value.to_owned(),
+            "AI_TIMEOUT_SECS" => self.timeout_secs = number(name)?,
+            "AI_MAX_ATTEMPTS" => {
+                self.max_attempts = u32::try_from(number(name)?.min(20)).unwrap_or(20)
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Checks the URLs and models.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        for (name, url) in [
+            ("openai_base_url", &self.openai_base_url),
+            ("runware_base_url", &self.runware_base_url),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("{name} {url:?} is not an http(s) URL"));
+            }
+        }
+        for (name, model) in [
+            ("openai_model", &self.openai_model),
+            ("openai_image_model", &self.openai_image_model),
+            ("runware_model", &self.runware_model),
+        ] {
+            if model.trim().is_empty() {
+                return Err(format!("{name} is empty"));
+            }
+        }
+        Ok(())
+    }
+
+    fn http(&self) -> HttpOptions {
+        let total = Duration::from_secs(self.timeout_secs.max(1));
+        HttpOptions {
+            read_timeout: total.min(HttpOptions::default().read_timeout),
+            request_timeout: total,
+            retry: RetryPolicy {
+                max_attempts: self.max_attempts.max(1),
+                ..RetryPolicy::default()
+            },
+            ..HttpOptions::default()
+        }
+    }
+}
+
+/// An account's integration of one provider with its key in clear (for calling, never for
+/// showing).
+#[derive(Debug, Clone)]
+pub struct AccountProvider {
+    /// The stored integration.
+    pub integration: Integration,
+    /// Its key.
+    pub api_key: Option<ApiKey>,
+}
+
+/// The endpoint for a provider: the account's active integration over the deployment's
+/// defaults, field by field.
+fn endpoint(
+    config: &AiConfig,
+    default: (&str, &Option<String>, &str),
+    account: Option<&AccountProvider>,
+    what: &str,
+) -> Result<Endpoint> {
+    let own = account.filter(|a| a.integration.is_active);
+    let base_url = own
+        .and_then(|a| a.integration.config.base_url.clone())
+        .unwrap_or_else(|| default.0.to_owned());
+    let model = own
+        .and_then(|a| a.integration.config.model.clone())
+        .unwrap_or_else(|| default.2.to_owned());
+    let api_key = own
+        .and_then(|a| a.api_key.clone())
+        .or_else(|| default.1.clone().map(ApiKey::new))
+        .unwrap_or_default();
+    let hosted = ["https://api.openai.com/", "https://api.runware.ai/"]
+        .iter()
+        .any(|h| base_url.starts_with(h));
+    if hosted && api_key.expose().is_empty() {
+        return Err(Error::Config(format!(
+            "no API key for the {what}: connect the provider in the account's integrations, \
+             or set the deployment's key"
+        )));
+    }
+    Ok(Endpoint {
+        base_url,
+        api_key,
+        model,
+        http: config.http(),
+    })
+}
+
+/// The text model for an account: its `openai` integration, else the deployment's.
+pub fn text_provider(
+    config: &AiConfig,
+    account: Option<&AccountProvider>,
+) -> Result<Arc<dyn TextProvider>> {
+    let defaults = (
+        config.openai_base_url.as_str(),
+        &config.openai_api_key,
+        config.openai_model.as_str(),
+    );
+    let endpoint = endpoint(config, defaults, account, "text model")?;
+    Ok(Arc::new(OpenAiChat::new(endpoint)?))
+}
+
+/// The image model for an account: its active `runware` or `openai_images` integration (in
+/// that order), else the deployment's image provider.
+pub fn image_provider(
+    config: &AiConfig,
+    runware: Option<&AccountProvider>,
+    openai_images: Option<&AccountProvider>,
+) -> Result<Arc<dyn ImageProvider>> {
+    let active = |a: Option<&AccountProvider>| a.filter(|a| a.integration.is_active).is_some();
+    let backend = if active(runware) {
+        ImageBackend::Runware
+    } else if active(openai_images) {
+        ImageBackend::OpenAi
+    } else {
+        config.image_provider
+    };
+    Ok(match backend {
+        ImageBackend::Runware => {
+            let defaults = (
+                config.runware_base_url.as_str(),
+                &config.runware_api_key,
+                config.runware_model.as_str(),
+            );
+            Arc::new(Runware::new(endpoint(
+                config,
+                defaults,
+                runware,
+                "image model (Runware)",
+            )?)?)
+        }
+        ImageBackend::OpenAi => {
+            let defaults = (
+                config.openai_base_url.as_str(),
+                &config.openai_api_key,
+                config.openai_image_model.as_str(),
+            );
+            Arc::new(OpenAiImages::new(endpoint(
+                config,
+                defaults,
+                openai_images,
+                "image model (OpenAI)",
+            )?)?)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_set_the_config_and_bad_values_are_named() {
+        let mut c = AiConfig::default();
+        assert_eq!(
+            c.set("OPENAI_BASE_URL", " http://127.0.0.1:11434/v1 "),
+            Ok(true)
+        );
+        assert_eq!(c.set("OPENAI_MODEL", "llama3.2"), Ok(true));
+        assert_eq!(c.set("IMAGE_PROVIDER", "Runware"), Ok(true));
+        assert_eq!(c.set("AI_MAX_ATTEMPTS", "2"), Ok(true));
+        assert_eq!(c.set("OPENAI_API_KEY", ""), Ok(true));
+        assert_eq!(c.set("DATABASE_URL", "x"), Ok(false));
+        assert_eq!(c.openai_base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(c.image_provider, ImageBackend::Runware);
+        assert_eq!(c.openai_api_key, None);
+        assert!(
+            c.set("IMAGE_PROVIDER", "midjourney")
+                .unwrap_err()
+                .contains("openai or runware")
+        );
+        assert!(c.set("AI_TIMEOUT_SECS", "0").is_err());
+        c.openai_base_url = "ftp://x".into();
+        assert!(c.check().unwrap_err().contains("openai_base_url"));
+        c.runware_api_key = Some("rw-secret".into());
+        assert!(!format!("{c:?}").contains("rw-secret"));
+    }
+
+    #[test]
+    fn hosted_providers_need_a_key_local_ones_do_not() {
+        let config = AiConfig::default();
+        let err = text_provider(&config, None).unwrap_err().to_string();
+        assert!(err.contains("no API key for the text model"), "{err}");
+        let local = AiConfig {
+            openai_base_url: "http://127.0.0.1:11434/v1".into(),
+            ..AiConfig::default()
+        };
+        assert_eq!(text_provider(&local, None).unwrap().model(), "gpt-4o-mini");
+    }
+}

@@ -1,0 +1,310 @@
+//! The HTTP side of the provider clients: timeouts, and retries with jittered exponential
+//! backoff that honour `Retry-After`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::provider::ProviderError;
+
+/// When to try a failed call again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Calls in all, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// The first backoff; each retry doubles it.
+    pub base_delay: Duration,
+    /// The longest backoff.
+    pub max_delay: Duration,
+    /// The longest wait a provider's `Retry-After` may impose.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1 for the first retry): what the provider asked
+    /// for (capped), else a random time between half and all of `base · 2^(retry-1)`, capped.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(asked) = retry_after {
+            return asked.min(self.max_retry_after);
+        }
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        let half = exp / 2;
+        half + half.mul_f64(rand::random::<f64>())
+    }
+}
+
+/// Timeouts and retries of a provider client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpOptions {
+    /// Connecting, TLS included.
+    pub connect_timeout: Duration,
+    /// The longest silence while reading an answer.
+    pub read_timeout: Duration,
+    /// The longest a whole call may take.
+    pub request_timeout: Duration,
+    /// Retries.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(300),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Reads `Retry-After` (seconds, or an HTTP date) and OpenAI's `retry-after-ms`.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = text("retry-after")?.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// A provider's error message out of its error body: OpenAI's `{"error": {"message", "code"}}`,
+/// Ollama's `{"error": "…"}`, Runware's `{"errors": [{"message", "code"}]}`, or the text.
+pub(crate) fn error_message(body: &[u8]) -> (String, Option<String>) {
+    let code_of = |v: &Value| match v.get("code") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => v.get("type").and_then(Value::as_str).map(str::to_owned),
+    };
+    if let Ok(json) = serde_json::from_slice::<Value>(body) {
+        let detail = match (json.get("error"), json.get("errors")) {
+            (Some(Value::String(s)), _) => Some((s.clone(), None)),
+            (Some(e @ Value::Object(_)), _) => e
+                .get("message")
+                .and_then(Value::as_str)
+                .map(|m| (m.to_owned(), code_of(e))),
+            (_, Some(Value::Array(list))) if !list.is_empty() => {
+                let messages: Vec<&str> = list
+                    .iter()
+                    .filter_map(|e| e.get("message").and_then(Value::as_str))
+                    .collect();
+                (!messages.is_empty()).then(|| (messages.join("; "), code_of(&list[0])))
+            }
+            _ => None,
+        };
+        if let Some(detail) = detail {
+            return detail;
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let cut: String = text.chars().take(300).collect();
+    if cut.is_empty() {
+        ("no error message".to_owned(), None)
+    } else {
+        (cut, None)
+    }
+}
+
+/// A client for one provider: a connection pool with timeouts, and the retry policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Http {
+    client: reqwest::Client,
+    retry: RetryPolicy,
+    provider: &'static str,
+}
+
+impl Http {
+    pub(crate) fn new(provider: &'static str, options: &HttpOptions) -> crate::Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            .timeout(options.request_timeout)
+            .user_agent(concat!("igny8/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| crate::Error::Config(format!("HTTP client for {provider}: {e}")))?;
+        Ok(Self {
+            client,
+            retry: options.retry.clone(),
+            provider,
+        })
+    }
+
+    /// POSTs `body` as JSON and returns the JSON answer, retrying transient failures.
+    pub(crate) async fn post_json(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+        body: &Value,
+    ) -> Result<Value, ProviderError> {
+        let mut attempt = 1;
+        loop {
+            let outcome = self.post_once(url, bearer, body).await;
+            match outcome {
+                Err(e) if e.is_transient() && attempt < self.retry.max_attempts => {
+                    let asked = match &e {
+                        ProviderError::Status { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    let wait = self.retry.delay(attempt, asked);
+                    tracing::warn!(provider = self.provider, attempt, error = %e, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn post_once(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+        body: &Value,
+    ) -> Result<Value, ProviderError> {
+        let provider = self.provider;
+        let mut request = self.client.post(url).json(body);
+        if let Some(key) = bearer.filter(|k| !k.is_empty()) {
+            request = request.bearer_auth(key);
+        }
+        let transport = |e: reqwest::Error| {
+            let message = without_url(&e);
+            if e.is_timeout() {
+                ProviderError::Timeout { provider, message }
+            } else if e.is_connect() || e.is_request() {
+                ProviderError::Connect { provider, message }
+            } else {
+                ProviderError::Malformed { provider, message }
+            }
+        };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let bytes = response.bytes().await.map_err(transport)?;
+        if !status.is_success() {
+            let (message, code) = error_message(&bytes);
+            return Err(ProviderError::Status {
+                provider,
+                status: status.as_u16(),
+                code,
+                message,
+                retry_after,
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ProviderError::Malformed {
+            provider,
+            message: format!("not JSON ({e})"),
+        })
+    }
+}
+
+/// The error's text without the URL (which may carry a key in its query).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(url) = e.url() {
+        text = text.replace(url.as_str(), "the provider");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            max_retry_after: Duration::from_secs(5),
+        };
+        for _ in 0..50 {
+            let first = p.delay(1, None);
+            assert!((50..=100).contains(&first.as_millis()), "{first:?}");
+            let third = p.delay(3, None);
+            assert!((200..=400).contains(&third.as_millis()), "{third:?}");
+            let tenth = p.delay(10, None);
+            assert!((500..=1000).contains(&tenth.as_millis()), "{tenth:?}");
+        }
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(600))),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn retry_after_in_seconds_milliseconds_or_a_date() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert("retry-after-ms", HeaderValue::from_static("250"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
+        let mut h = HeaderMap::new();
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a date in the past");
+        h.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn provider_messages_are_found_in_every_shape() {
+        let openai = br#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#;
+        assert_eq!(
+            error_message(openai),
+            (
+                "Rate limit reached".into(),
+                Some("rate_limit_exceeded".into())
+            )
+        );
+        assert_eq!(
+            error_message(br#"{"error":"model 'x' not found"}"#),
+            ("model 'x' not found".into(), None)
+        );
+        let runware = br#"{"errors":[{"code":"invalidApiKey","message":"Invalid API key"}]}"#;
+        assert_eq!(
+            error_message(runware),
+            ("Invalid API key".into(), Some("invalidApiKey".into()))
+        );
+        assert_eq!(
+            error_message(b"Bad Gateway\n"),
+            ("Bad Gateway".into(), None)
+        );
+        assert_eq!(error_message(b""), ("no error message".into(), None));
+    }
+}

@@ -1,0 +1,245 @@
+//! Clients for any OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM,
+//! llama.cpp server, OpenRouter) and for OpenAI image generation.
+
+use base64::Engine as _;
+use futures_util::future::BoxFuture;
+use serde_json::{Value, json};
+
+use super::http::{Http, HttpOptions};
+use super::provider::*;
+
+/// An API key that never shows in logs or debug output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself, to send.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "<none>"
+        } else {
+            "<redacted>"
+        })
+    }
+}
+
+/// Where and how to reach a provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// Base URL, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`.
+    pub base_url: String,
+    /// The key, sent as `Authorization: Bearer …` (local servers often need none).
+    pub api_key: ApiKey,
+    /// The model.
+    pub model: String,
+    /// Timeouts and retries.
+    pub http: HttpOptions,
+}
+
+impl Endpoint {
+    fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base_url.trim_end_matches('/'))
+    }
+}
+
+/// A chat model behind an OpenAI-compatible `POST {base}/chat/completions`.
+#[derive(Debug, Clone)]
+pub struct OpenAiChat {
+    endpoint: Endpoint,
+    http: Http,
+}
+
+impl OpenAiChat {
+    /// A client for `endpoint`.
+    pub fn new(endpoint: Endpoint) -> crate::Result<Self> {
+        let http = Http::new("the text model provider", &endpoint.http)?;
+        Ok(Self { endpoint, http })
+    }
+
+    /// The body sent for `request`: the messages, and the schema as a strict
+    /// `response_format` when the answer is data.
+    pub fn body(&self, request: &ChatRequest) -> Value {
+        let messages: Vec<Value> = request
+            .messages
+            .iter()
+            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
+            .collect();
+        let mut body = json!({"model": self.endpoint.model, "messages": messages});
+        if let Some(t) = request.temperature {
+            body["temperature"] = json!(t);
+        }
+        if let Some(m) = request.max_tokens {
+            body["max_tokens"] = json!(m);
+        }
+        if let Some(schema) = &request.schema {
+            body["response_format"] = json!({
+                "type": "json_schema",
+                "json_schema": {"name": schema.name, "schema": schema.schema, "strict": true},
+            });
+        }
+        body
+    }
+
+    async fn call(&self, request: &ChatRequest) -> Result<ChatReply, ProviderError> {
+        let provider = "the text model provider";
+        let url = self.endpoint.url("chat/completions");
+        let answer = self
+            .http
+            .post_json(
+                &url,
+                Some(self.endpoint.api_key.expose()),
+                &self.body(request),
+            )
+            .await?;
+        let malformed = |message: &str| ProviderError::Malformed {
+            provider,
+            message: message.to_owned(),
+        };
+        let choice = answer
+            .get("choices")
+            .and_then(|c| c.get(0))
+            .ok_or_else(|| malformed("no choices in the answer"))?;
+        let message = choice
+            .get("message")
+            .ok_or_else(|| malformed("no message in the first choice"))?;
+        let content = match message.get("content") {
+            Some(Value::String(s)) => s.clone(),
+            _ => {
+                let refusal = message.get("refusal").and_then(Value::as_str);
+                return Err(malformed(&match refusal {
+                    Some(r) => format!("the model refused: {r}"),
+                    None => "the answer has no text".to_owned(),
+                }));
+            }
+        };
+        let usage = answer.get("usage");
+        let tokens = |name: &str| {
+            usage
+                .and_then(|u| u.get(name))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        Ok(ChatReply {
+            content,
+            model: answer
+                .get("model")
+                .and_then(Value::as_str)
+                .unwrap_or(&self.endpoint.model)
+                .to_owned(),
+            usage: TokenUsage {
+                input: tokens("prompt_tokens"),
+                output: tokens("completion_tokens"),
+            },
+            truncated: choice.get("finish_reason").and_then(Value::as_str) == Some("length"),
+        })
+    }
+}
+
+impl TextProvider for OpenAiChat {
+    fn model(&self) -> &str {
+        &self.endpoint.model
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatReply, ProviderError>> {
+        Box::pin(self.call(request))
+    }
+}
+
+/// OpenAI image generation, `POST {base}/images/generations`.
+#[derive(Debug, Clone)]
+pub struct OpenAiImages {
+    endpoint: Endpoint,
+    http: Http,
+}
+
+impl OpenAiImages {
+    /// A client for `endpoint`.
+    pub fn new(endpoint: Endpoint) -> crate::Result<Self> {
+        let http = Http::new("the image provider", &endpoint.http)?;
+        Ok(Self { endpoint, http })
+    }
+
+    async fn call(&self, request: &ImageRequest) -> Result<ImageReply, ProviderError> {
+        let provider = "the image provider";
+        let body = json!({
+            "model": self.endpoint.model,
+            "prompt": request.prompt,
+            "n": 1,
+            "size": format!("{}x{}", request.width, request.height),
+        });
+        let answer = self
+            .http
+            .post_json(
+                &self.endpoint.url("images/generations"),
+                Some(self.endpoint.api_key.expose()),
+                &body,
+            )
+            .await?;
+        let malformed = |message: String| ProviderError::Malformed { provider, message };
+        let first = answer
+            .get("data")
+            .and_then(|d| d.get(0))
+            .ok_or_else(|| malformed("no image in the answer".into()))?;
+        let image = if let Some(b64) = first.get("b64_json").and_then(Value::as_str) {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| malformed(format!("the image is not base64 ({e})")))?;
+            let mime = image_mime(&data)
+                .ok_or_else(|| malformed("the image is not PNG, JPEG or WebP".into()))?;
+            ImageData::Bytes { data, mime }
+        } else if let Some(url) = first.get("url").and_then(Value::as_str) {
+            ImageData::Url(url.to_owned())
+        } else {
+            return Err(malformed("the image has neither b64_json nor url".into()));
+        };
+        Ok(ImageReply {
+            image,
+            model: self.endpoint.model.clone(),
+            revised_prompt: first
+                .get("revised_prompt")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            cost_usd: None,
+        })
+    }
+}
+
+impl ImageProvider for OpenAiImages {
+    fn model(&self) -> &str {
+        &self.endpoint.model
+    }
+
+    fn generate<'a>(
+        &'a self,
+        request: &'a ImageRequest,
+    ) -> BoxFuture<'a, Result<ImageReply, ProviderError>> {
+        Box::pin(self.call(request))
+    }
+}
+
+/// The media type of an encoded image, from its first bytes.
+pub fn image_mime(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.len() >= 12 && &data[0..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}

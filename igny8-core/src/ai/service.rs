@@ -1,0 +1,68 @@
+//! The providers of an account, resolved from its integrations and the deployment's defaults.
+
+use std::sync::Arc;
+
+use super::config::{self, AccountProvider, AiConfig};
+use super::openai::ApiKey;
+use super::provider::{ImageProvider, TextProvider};
+use crate::Igny8;
+use crate::error::Result;
+use crate::store::Store;
+use crate::system::IntegrationProvider;
+use crate::tenancy::Scope;
+
+impl<S: Store> Igny8<S> {
+    /// The deployment's AI settings.
+    pub fn ai_config(&self) -> &AiConfig {
+        &self.ai
+    }
+
+    async fn account_provider(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+    ) -> Result<Option<AccountProvider>> {
+        let Some(integration) = self
+            .store()
+            .list_integrations(scope)
+            .await?
+            .into_iter()
+            .find(|i| i.provider == provider)
+        else {
+            return Ok(None);
+        };
+        let api_key = if integration.has_secret && integration.is_active {
+            self.system()
+                .integration_key(scope, provider)
+                .await?
+                .map(ApiKey::new)
+        } else {
+            None
+        };
+        Ok(Some(AccountProvider {
+            integration,
+            api_key,
+        }))
+    }
+
+    /// The text model the account's AI calls go to: its active `openai` integration (base
+    /// URL, model and key, each falling back to the deployment's), else the deployment's.
+    pub async fn text_provider(&self, scope: &Scope) -> Result<Arc<dyn TextProvider>> {
+        let own = self
+            .account_provider(scope, IntegrationProvider::OpenAi)
+            .await?;
+        config::text_provider(&self.ai, own.as_ref())
+    }
+
+    /// The image model the account's AI calls go to: its active `runware` or
+    /// `openai_images` integration, else the deployment's image provider.
+    pub async fn image_provider(&self, scope: &Scope) -> Result<Arc<dyn ImageProvider>> {
+        let runware = self
+            .account_provider(scope, IntegrationProvider::Runware)
+            .await?;
+        let images = self
+            .account_provider(scope, IntegrationProvider::OpenAiImages)
+            .await?;
+        config::image_provider(&self.ai, runware.as_ref(), images.as_ref())
+    }
+}

@@ -1,0 +1,306 @@
+//! A fake AI provider for tests: a real HTTP server on 127.0.0.1 that speaks the OpenAI
+//! (chat completions, image generations) and Runware wire formats, answering each request with
+//! the next reply scripted for its path, and recording what it was sent.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+//! let fake = FakeAi::start().await;
+//! fake.push("/v1/chat/completions", FakeReply::status(429).header("Retry-After", "1"));
+//! fake.push("/v1/chat/completions", FakeReply::chat(r#"{"ok": true}"#));
+//! // … point a client at fake.base_url() …
+//! assert_eq!(fake.requests().len(), 2);
+//! # }
+//! ```
+//!
+//! A path with nothing scripted answers 500 with a message saying so, so a test that makes
+//! more calls than it expects fails loudly.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub struct FakeReply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Duration,
+}
+
+/// Stands for the `taskUUID` of the request's first task in a Runware reply.
+const TASK_UUID: &str = "{{taskUUID}}";
+
+impl FakeReply {
+    /// An answer of `status` with a JSON body.
+    pub fn json(status: u16, body: Value) -> Self {
+        Self {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// An error status with an OpenAI-style error body.
+    pub fn status(status: u16) -> Self {
+        Self::json(
+            status,
+            json!({"error": {"message": format!("fake provider error {status}"), "type": "fake", "code": format!("fake_{status}")}}),
+        )
+    }
+
+    /// A chat completion whose message is `content` (10 prompt and 20 completion tokens).
+    pub fn chat(content: &str) -> Self {
+        Self::chat_with(content, "stop", 10, 20)
+    }
+
+    /// A chat completion with its finish reason and token counts.
+    pub fn chat_with(content: &str, finish_reason: &str, input: u64, output: u64) -> Self {
+        Self::json(
+            200,
+            json!({
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": 1_764_000_000,
+                "model": "fake-model",
+                "choices": [{
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": finish_reason,
+                }],
+                "usage": {"prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output},
+            }),
+        )
+    }
+
+    /// An OpenAI image answer carrying `image` as base64.
+    pub fn openai_image(image: &[u8]) -> Self {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(image);
+        Self::json(
+            200,
+            json!({"created": 1_764_000_000, "data": [{"b64_json": b64, "revised_prompt": "a revised prompt"}]}),
+        )
+    }
+
+    /// A Runware answer with an image at `url` for the request's task.
+    pub fn runware_image(url: &str, cost: f64) -> Self {
+        Self::json(
+            200,
+            json!({"data": [{
+                "taskType": "imageInference",
+                "taskUUID": TASK_UUID,
+                "imageUUID": "5d7e5b73-2a9c-4a8e-9a57-0d6f5c3e2b11",
+                "imageURL": url,
+                "cost": cost,
+            }]}),
+        )
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers only after `delay` (to trip the client's timeouts).
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A request the fake received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The path, e.g. `/v1/chat/completions`.
+    pub path: String,
+    /// Headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON (`Null` when it wasn't JSON).
+    pub body: Value,
+}
+
+impl Recorded {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    scripts: HashMap<String, VecDeque<FakeReply>>,
+    requests: Vec<Recorded>,
+}
+
+/// The fake provider; it stops when dropped.
+pub struct FakeAi {
+    port: u16,
+    state: Arc<Mutex<State>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeAi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeAi").field("port", &self.port).finish()
+    }
+}
+
+impl Drop for FakeAi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeAi {
+    /// Starts on a free port of 127.0.0.1.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, shared.clone()));
+            }
+        });
+        Self {
+            port,
+            state,
+            server,
+        }
+    }
+
+    /// `http://127.0.0.1:{port}/v1`: the base URL of the OpenAI-style API.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    /// `http://127.0.0.1:{port}/runware`: the Runware endpoint.
+    pub fn runware_url(&self) -> String {
+        format!("http://127.0.0.1:{}/runware", self.port)
+    }
+
+    /// Queues `reply` as the next answer on `path`.
+    pub fn push(&self, path: &str, reply: FakeReply) {
+        self.lock()
+            .scripts
+            .entry(path.to_owned())
+            .or_default()
+            .push_back(reply);
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().requests.clone()
+    }
+
+    /// Replies scripted and not yet used, over all paths.
+    pub fn pending(&self) -> usize {
+        self.lock().scripts.values().map(VecDeque::len).sum()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
+    let mut buffer = Vec::new();
+    loop {
+        let Some((path, headers, body)) = read_request(&mut stream, &mut buffer).await else {
+            return;
+        };
+        let json_body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let reply = {
+            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+            state.requests.push(Recorded {
+                path: path.clone(),
+                headers,
+                body: json_body.clone(),
+            });
+            state.scripts.get_mut(&path).and_then(VecDeque::pop_front)
+        };
+        let reply = reply.unwrap_or_else(|| {
+            FakeReply::json(
+                500,
+                json!({"error": {"message": format!("the fake provider has no reply scripted for {path}")}}),
+            )
+        });
+        tokio::time::sleep(reply.delay).await;
+        let mut body = reply.body;
+        if let Some(uuid) = json_body
+            .get(0)
+            .and_then(|t| t.get("taskUUID"))
+            .and_then(Value::as_str)
+        {
+            let text = String::from_utf8_lossy(&body).replace(TASK_UUID, uuid);
+            body = text.into_bytes();
+        }
+        let mut head = format!(
+            "HTTP/1.1 {} Fake\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
+            reply.status,
+            body.len()
+        );
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        if stream.write_all(head.as_bytes()).await.is_err()
+            || stream.write_all(&body).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+type Request = (String, Vec<(String, String)>, Vec<u8>);
+
+/// Reads one HTTP/1.1 request (with a `Content-Length` body); `None` when the peer is gone.
+async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Request> {
+    let header_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let start = header_end + 4;
+    while buffer.len() < start + length {
+        let mut chunk = [0u8; 65536];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+    let body = buffer[start..start + length].to_vec();
+    buffer.drain(..start + length);
+    Some((path, headers, body))
+}
