@@ -29,7 +29,7 @@ start_server() { # $1 database URL, $2 log name
   IGNY8_MAX_UPLOAD_BYTES=2000000000 \
   "$BIN" serve --bind 127.0.0.1:0 > "$log" 2> "$WORK/$2.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.2; done
+  for _ in $(seq 1 100); do grep -qs "listening on" "$log" && break; sleep 0.2; done
   BASE=$(sed -n 's/^listening on //p' "$log" | head -1)
   [ -n "$BASE" ] || { echo "server did not start:" >&2; cat "$WORK/$2.err" >&2; exit 1; }
 }
