@@ -1,6 +1,7 @@
 //! Which provider an account's AI calls go to: the deployment's defaults, overridden by the
 //! account's own integrations.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::http::{HttpOptions, RetryPolicy};
 use super::openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages};
+use super::pricing::{CreditPrices, ModelPrice, PriceTable};
 use super::provider::{ImageProvider, TextProvider};
 use super::runware::Runware;
 use crate::error::{Error, Result};
@@ -48,6 +50,10 @@ pub struct AiConfig {
     pub timeout_secs: u64,
     /// Calls in all when a provider fails transiently (`IGNY8_AI_MAX_ATTEMPTS`).
     pub max_attempts: u32,
+    /// Credit prices of the operations (`IGNY8_CREDITS_*`).
+    pub credit_prices: CreditPrices,
+    /// Model prices in US dollars laid over the shipped table (settings file only).
+    pub model_prices: BTreeMap<String, ModelPrice>,
 }
 
 impl Default for AiConfig {
@@ -63,6 +69,8 @@ impl Default for AiConfig {
             runware_model: "runware:101@1".into(),
             timeout_secs: 300,
             max_attempts: 4,
+            credit_prices: CreditPrices::default(),
+            model_prices: BTreeMap::new(),
         }
     }
 }
@@ -81,6 +89,8 @@ impl std::fmt::Debug for AiConfig {
             .field("runware_model", &self.runware_model)
             .field("timeout_secs", &self.timeout_secs)
             .field("max_attempts", &self.max_attempts)
+            .field("credit_prices", &self.credit_prices)
+            .field("model_prices", &self.model_prices)
             .finish()
     }
 }
@@ -117,9 +127,14 @@ impl AiConfig {
             "AI_MAX_ATTEMPTS" => {
                 self.max_attempts = u32::try_from(number(name)?.min(20)).unwrap_or(20)
             }
-            _ => return Ok(false),
+            _ => return self.credit_prices.set(name, value),
         }
         Ok(true)
+    }
+
+    /// The model price table: the shipped prices with `model_prices` over them.
+    pub fn price_table(&self) -> PriceTable {
+        PriceTable::with(&self.model_prices)
     }
 
     /// Checks the URLs and models.
@@ -131,6 +146,16 @@ impl AiConfig {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(format!("{name} {url:?} is not an http(s) URL"));
             }
+        }
+        if let Some((model, _)) = self.model_prices.iter().find(|(_, p)| {
+            [p.input_per_million, p.output_per_million, p.per_image]
+                .iter()
+                .any(|v| !v.is_finite() || *v < 0.0)
+        }) {
+            return Err(format!("model_prices.{model}: prices must be 0 or more"));
+        }
+        if self.credit_prices.keywords_per_cluster_credit == 0 {
+            return Err("credit_prices.keywords_per_cluster_credit must be at least 1".into());
         }
         for (name, model) in [
             ("openai_model", &self.openai_model),
@@ -279,6 +304,8 @@ mod tests {
         assert_eq!(c.set("AI_MAX_ATTEMPTS", "2"), Ok(true));
         assert_eq!(c.set("OPENAI_API_KEY", ""), Ok(true));
         assert_eq!(c.set("DATABASE_URL", "x"), Ok(false));
+        assert_eq!(c.set("CREDITS_PER_IDEA", "3"), Ok(true));
+        assert_eq!(c.credit_prices.per_idea, 3);
         assert_eq!(c.openai_base_url, "http://127.0.0.1:11434/v1");
         assert_eq!(c.image_provider, ImageBackend::Runware);
         assert_eq!(c.openai_api_key, None);

@@ -5,6 +5,7 @@
 //! - [`ImageProvider`]: images; [`OpenAiImages`] and [`Runware`].
 //! - [`AiConfig`]: the deployment's providers; an account's integrations override them
 //!   ([`crate::Igny8::text_provider`], [`crate::Igny8::image_provider`]).
+//! - [`CreditPrices`] and [`PriceTable`]: credits per operation, US dollars per model call.
 //! - [`chat_json`]: data from a chat model, sent as a strict JSON Schema `response_format`,
 //!   repaired where safe, validated against the schema, asked for again when unusable.
 //!
@@ -17,6 +18,7 @@ mod config;
 mod http;
 pub mod json;
 mod openai;
+mod pricing;
 mod provider;
 mod runware;
 mod service;
@@ -25,6 +27,7 @@ mod structured;
 pub use config::{AccountProvider, AiConfig, ImageBackend, image_provider, text_provider};
 pub use http::{HttpOptions, RetryPolicy, retry_after};
 pub use openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages, image_mime};
+pub use pricing::{CreditPrices, ModelPrice, PriceTable, Work};
 pub use provider::*;
 pub use runware::Runware;
 pub use structured::{JsonAnswer, JsonFailure, ModelCall, chat_json};
