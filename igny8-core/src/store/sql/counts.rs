@@ -11,9 +11,11 @@
 //!
 //! The counter is read before the total is counted, so a change that lands in between at
 //! worst makes the next request count again; it can never leave a stale total in place.
+//! Requests that find no total for the same query while one of them counts wait for that
+//! count rather than each counting the same million rows.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sea_query::{Expr, ExprTrait, InsertStatement, OnConflict, Query, SelectStatement};
 
@@ -28,10 +30,12 @@ const CAPACITY: usize = 4096;
 /// What a total is kept under: the account, the entity and the counting query's SQL.
 type Key = (i64, T, String);
 
-/// The cached totals: key → (counter, total).
+/// The cached totals: key → (counter, total); and, per key being counted, the lock that
+/// makes the requests which find no total wait for one count instead of each counting.
 #[derive(Default)]
 pub(crate) struct CountCache {
     entries: Mutex<HashMap<Key, (i64, u64)>>,
+    counting: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CountCache {
@@ -41,6 +45,16 @@ impl CountCache {
             Some((v, total)) if *v == version => Some(*total),
             _ => None,
         }
+    }
+
+    /// The lock of `key`'s count.
+    fn counting(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
+        let mut counting = self.counting.lock().unwrap_or_else(|e| e.into_inner());
+        if counting.len() >= CAPACITY {
+            // Only locks nobody holds or waits for are dropped.
+            counting.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        counting.entry(key.clone()).or_default().clone()
     }
 
     fn put(&self, key: Key, version: i64, total: u64) {
@@ -99,6 +113,12 @@ impl SqlStore {
             entity,
             count.to_string(sea_query::SqliteQueryBuilder),
         );
+        if let Some(total) = self.counts.get(&key, version) {
+            return Ok(total);
+        }
+        // One count per key at a time: those who arrive meanwhile wait, then find its total.
+        let lock = self.counts.counting(&key);
+        let _counting = lock.lock().await;
         if let Some(total) = self.counts.get(&key, version) {
             return Ok(total);
         }
