@@ -762,6 +762,19 @@ async fn rate_limits_answer_429_with_retry_after(backend: Backend) {
     let Some(s) = server(backend, |settings| settings.rate_limits.auth = 3).await else {
         return;
     };
+    // Limits count in fixed one-minute windows aligned to the clock: a window that ends while
+    // the test runs would start the count again, so start in a fresh one.
+    let into_minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 60_000;
+    if into_minute > 45_000 {
+        tokio::time::sleep(std::time::Duration::from_millis(
+            60_000 - u64::try_from(into_minute).unwrap() + 100,
+        ))
+        .await;
+    }
     for _ in 0..3 {
         let (status, _) = split(
             s.client
