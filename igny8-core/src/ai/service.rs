@@ -17,39 +17,40 @@ impl<S: Store> Igny8<S> {
         &self.ai
     }
 
-    async fn account_provider(
+    /// The account's integrations of `providers`, in that order, with their keys opened
+    /// (one read of the integrations; a key only for an active one).
+    async fn account_providers<const N: usize>(
         &self,
         scope: &Scope,
-        provider: IntegrationProvider,
-    ) -> Result<Option<AccountProvider>> {
-        let Some(integration) = self
-            .store()
-            .list_integrations(scope)
-            .await?
-            .into_iter()
-            .find(|i| i.provider == provider)
-        else {
-            return Ok(None);
-        };
-        let api_key = if integration.has_secret && integration.is_active {
-            self.system()
-                .integration_key(scope, provider)
-                .await?
-                .map(ApiKey::new)
-        } else {
-            None
-        };
-        Ok(Some(AccountProvider {
-            integration,
-            api_key,
-        }))
+        providers: [IntegrationProvider; N],
+    ) -> Result<[Option<AccountProvider>; N]> {
+        let integrations = self.store().list_integrations(scope).await?;
+        let mut found: [Option<AccountProvider>; N] = std::array::from_fn(|_| None);
+        for (slot, provider) in found.iter_mut().zip(providers) {
+            let Some(integration) = integrations.iter().find(|i| i.provider == provider) else {
+                continue;
+            };
+            let api_key = if integration.has_secret && integration.is_active {
+                self.system()
+                    .integration_key(scope, provider)
+                    .await?
+                    .map(ApiKey::new)
+            } else {
+                None
+            };
+            *slot = Some(AccountProvider {
+                integration: integration.clone(),
+                api_key,
+            });
+        }
+        Ok(found)
     }
 
     /// The text model the account's AI calls go to: its active `openai` integration (base
     /// URL, model and key, each falling back to the deployment's), else the deployment's.
     pub async fn text_provider(&self, scope: &Scope) -> Result<Arc<dyn TextProvider>> {
-        let own = self
-            .account_provider(scope, IntegrationProvider::OpenAi)
+        let [own] = self
+            .account_providers(scope, [IntegrationProvider::OpenAi])
             .await?;
         config::text_provider(&self.ai, own.as_ref())
     }
@@ -57,11 +58,14 @@ impl<S: Store> Igny8<S> {
     /// The image model the account's AI calls go to: its active `runware` or
     /// `openai_images` integration, else the deployment's image provider.
     pub async fn image_provider(&self, scope: &Scope) -> Result<Arc<dyn ImageProvider>> {
-        let runware = self
-            .account_provider(scope, IntegrationProvider::Runware)
-            .await?;
-        let images = self
-            .account_provider(scope, IntegrationProvider::OpenAiImages)
+        let [runware, images] = self
+            .account_providers(
+                scope,
+                [
+                    IntegrationProvider::Runware,
+                    IntegrationProvider::OpenAiImages,
+                ],
+            )
             .await?;
         config::image_provider(&self.ai, runware.as_ref(), images.as_ref())
     }
