@@ -113,6 +113,10 @@ pub enum Error {
     /// An AI provider failed; the message is the provider's own where it gave one.
     #[error("{0}")]
     Provider(String),
+    /// An AI provider could not be reached or stayed overloaded (timeouts, refused connections,
+    /// 408/409/429/5xx) after the client's retries; trying later may work.
+    #[error("{0}")]
+    ProviderUnavailable(String),
     /// Anything else that is the system's fault, not the user's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -144,6 +148,8 @@ pub enum ErrorCode {
     Config,
     /// [`Error::Provider`]
     Provider,
+    /// [`Error::ProviderUnavailable`]
+    ProviderUnavailable,
     /// [`Error::Internal`]
     Internal,
 }
@@ -163,6 +169,7 @@ impl ErrorCode {
             Self::Io => "io",
             Self::Config => "config",
             Self::Provider => "provider",
+            Self::ProviderUnavailable => "provider_unavailable",
             Self::Internal => "internal",
         }
     }
@@ -171,7 +178,12 @@ impl ErrorCode {
     pub fn is_user_error(self) -> bool {
         !matches!(
             self,
-            Self::Database | Self::Io | Self::Config | Self::Provider | Self::Internal
+            Self::Database
+                | Self::Io
+                | Self::Config
+                | Self::Provider
+                | Self::ProviderUnavailable
+                | Self::Internal
         )
     }
 }
@@ -197,6 +209,7 @@ impl Error {
             Self::Io(_) => ErrorCode::Io,
             Self::Config(_) => ErrorCode::Config,
             Self::Provider(_) => ErrorCode::Provider,
+            Self::ProviderUnavailable(_) => ErrorCode::ProviderUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

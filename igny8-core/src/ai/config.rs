@@ -54,6 +54,10 @@ pub struct AiConfig {
     pub credit_prices: CreditPrices,
     /// Model prices in US dollars laid over the shipped table (settings file only).
     pub model_prices: BTreeMap<String, ModelPrice>,
+    /// Where generated images that arrive as bytes are written, as
+    /// `{media_dir}/{account}/{image}.{ext}` (`IGNY8_MEDIA_DIR`). Images that arrive as a URL
+    /// are stored as that URL.
+    pub media_dir: String,
 }
 
 impl Default for AiConfig {
@@ -71,6 +75,7 @@ impl Default for AiConfig {
             max_attempts: 4,
             credit_prices: CreditPrices::default(),
             model_prices: BTreeMap::new(),
+            media_dir: "media".into(),
         }
     }
 }
@@ -91,6 +96,7 @@ impl std::fmt::Debug for AiConfig {
             .field("max_attempts", &self.max_attempts)
             .field("credit_prices", &self.credit_prices)
             .field("model_prices", &self.model_prices)
+            .field("media_dir", &self.media_dir)
             .finish()
     }
 }
@@ -123,6 +129,7 @@ impl AiConfig {
             "RUNWARE_BASE_URL" => self.runware_base_url = value.to_owned(),
             "RUNWARE_API_KEY" => self.runware_api_key = opt(),
             "RUNWARE_MODEL" => self.runware_model = value.to_owned(),
+            "MEDIA_DIR" => self.media_dir = value.to_owned(),
             "AI_TIMEOUT_SECS" => self.timeout_secs = number(name)?,
             "AI_MAX_ATTEMPTS" => {
                 self.max_attempts = u32::try_from(number(name)?.min(20)).unwrap_or(20)

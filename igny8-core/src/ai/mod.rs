@@ -15,6 +15,8 @@
 //! provider's own message. See `docs/ai.md`.
 
 mod config;
+pub mod functions;
+pub mod html;
 mod http;
 pub mod json;
 mod openai;
@@ -26,7 +28,7 @@ mod structured;
 
 pub use config::{AccountProvider, AiConfig, ImageBackend, image_provider, text_provider};
 pub use http::{HttpOptions, RetryPolicy, retry_after};
-pub use openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages, image_mime};
+pub use openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages, image_mime, is_reasoning_model};
 pub use pricing::{CreditPrices, ModelPrice, PriceTable, Work};
 pub use provider::*;
 pub use runware::Runware;

@@ -76,11 +76,19 @@ impl OpenAiChat {
             .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
             .collect();
         let mut body = json!({"model": self.endpoint.model, "messages": messages});
-        if let Some(t) = request.temperature {
+        let reasoning = is_reasoning_model(&self.endpoint.model);
+        if let Some(t) = request.temperature
+            && !reasoning
+        {
             body["temperature"] = json!(t);
         }
         if let Some(m) = request.max_tokens {
-            body["max_tokens"] = json!(m);
+            let name = if reasoning {
+                "max_completion_tokens"
+            } else {
+                "max_tokens"
+            };
+            body[name] = json!(m);
         }
         if let Some(schema) = &request.schema {
             body["response_format"] = json!({
@@ -146,7 +154,26 @@ impl OpenAiChat {
     }
 }
 
+/// Whether `model` is one of OpenAI's reasoning models (o1, o3, o4, gpt-5…), which refuse
+/// `max_tokens` (they take `max_completion_tokens`) and any temperature but the default.
+pub fn is_reasoning_model(model: &str) -> bool {
+    let name = model
+        .rsplit('/')
+        .next()
+        .unwrap_or(model)
+        .to_ascii_lowercase();
+    let family = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '.', '_']))
+    };
+    ["o1", "o3", "o4"].iter().any(|p| family(p)) || name.starts_with("gpt-5")
+}
+
 impl TextProvider for OpenAiChat {
+    fn name(&self) -> &str {
+        "openai"
+    }
+
     fn model(&self) -> &str {
         &self.endpoint.model
     }
@@ -219,6 +246,10 @@ impl OpenAiImages {
 }
 
 impl ImageProvider for OpenAiImages {
+    fn name(&self) -> &str {
+        "openai"
+    }
+
     fn model(&self) -> &str {
         &self.endpoint.model
     }

@@ -220,12 +220,19 @@ impl ProviderError {
 
 impl From<ProviderError> for crate::Error {
     fn from(e: ProviderError) -> Self {
-        crate::Error::Provider(e.to_string())
+        if e.is_transient() {
+            crate::Error::ProviderUnavailable(e.to_string())
+        } else {
+            crate::Error::Provider(e.to_string())
+        }
     }
 }
 
 /// A chat model.
 pub trait TextProvider: Send + Sync + fmt::Debug {
+    /// The provider's name in usage logs, e.g. `openai`.
+    fn name(&self) -> &str;
+
     /// The model asked for.
     fn model(&self) -> &str;
 
@@ -238,6 +245,9 @@ pub trait TextProvider: Send + Sync + fmt::Debug {
 
 /// An image model.
 pub trait ImageProvider: Send + Sync + fmt::Debug {
+    /// The provider's name in usage logs, e.g. `runware`.
+    fn name(&self) -> &str;
+
     /// The model asked for.
     fn model(&self) -> &str;
 

@@ -93,6 +93,10 @@ impl Runware {
 }
 
 impl ImageProvider for Runware {
+    fn name(&self) -> &str {
+        "runware"
+    }
+
     fn model(&self) -> &str {
         &self.endpoint.model
     }

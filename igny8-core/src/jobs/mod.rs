@@ -11,8 +11,10 @@
 //!   worker ends it as cancelled at its next report.
 
 mod service;
+mod worker;
 
 pub use service::{Jobs, LeaseLost, is_lease_lost};
+pub use worker::{DEFAULT_LEASE, Worker, worker_name};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -168,6 +170,22 @@ pub struct Progress {
     pub phase: String,
     /// A line for people.
     pub message: String,
+    /// What the run has finished so far, kept in the job's `result` while it runs, so that an
+    /// attempt that takes the job over can skip it. `None` leaves the saved one as it is.
+    #[serde(default)]
+    pub checkpoint: Option<Value>,
+}
+
+impl Progress {
+    /// A report without a checkpoint.
+    pub fn new(percent: i64, phase: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            percent,
+            phase: phase.into(),
+            message: message.into(),
+            checkpoint: None,
+        }
+    }
 }
 
 /// How a run ended.

@@ -61,6 +61,11 @@ impl FakeReply {
         Self::chat_with(content, "stop", 10, 20)
     }
 
+    /// A chat completion whose message is `data` as JSON text.
+    pub fn chat_data(data: &Value) -> Self {
+        Self::chat(&data.to_string())
+    }
+
     /// A chat completion with its finish reason and token counts.
     pub fn chat_with(content: &str, finish_reason: &str, input: u64, output: u64) -> Self {
         Self::json(

@@ -165,6 +165,21 @@ pub struct ImagePatch {
     pub position: Option<i64>,
     /// New status (allowed changes only).
     pub status: Option<ImageStatus>,
+    /// Where the image is on the web, or clear it.
+    #[serde(default)]
+    pub url: Option<Option<String>>,
+    /// Where the image file is on this machine, or clear it.
+    #[serde(default)]
+    pub file_path: Option<Option<String>>,
+    /// The provider that made it.
+    #[serde(default)]
+    pub provider: Option<Option<String>>,
+    /// The model that made it.
+    #[serde(default)]
+    pub model: Option<Option<String>>,
+    /// Why making it failed, or clear it.
+    #[serde(default)]
+    pub error: Option<Option<String>>,
 }
 
 impl ImagePatch {
@@ -184,6 +199,22 @@ impl ImagePatch {
         }
         if let Some(s) = &self.size {
             check_size(&mut check, s);
+        }
+        for (field, value, max) in [
+            ("url", &mut self.url, 2000),
+            ("file_path", &mut self.file_path, 1000),
+            ("provider", &mut self.provider, 64),
+            ("model", &mut self.model, 128),
+            ("error", &mut self.error, 4000),
+        ] {
+            if let Some(v) = value {
+                *v = check.opt_text(field, v.as_deref(), max);
+            }
+        }
+        if let Some(Some(u)) = &self.url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            check.fail("url", "must be an http(s) URL");
         }
         check.finish()?;
         Ok(self)

@@ -114,11 +114,7 @@ pub(crate) async fn expired_leases_are_taken_over(core: Igny8) {
     assert_eq!(first.id, j.id);
     // Not claimable while the lease holds; other kinds don't match.
     assert!(core.jobs().claim("b", &[], lease).await.unwrap().is_none());
-    let p = Progress {
-        percent: 40,
-        phase: "call".into(),
-        message: "asking the model".into(),
-    };
+    let p = Progress::new(40, "call", "asking the model");
     assert!(!core.jobs().report(j.id, "a", &p, lease).await.unwrap());
     clock.advance(chrono::Duration::seconds(29));
     assert!(
@@ -211,11 +207,7 @@ pub(crate) async fn retries_and_cancellation(core: Igny8) {
         (asked.status, asked.cancel_requested),
         (JobStatus::Running, true)
     );
-    let p = Progress {
-        percent: 10,
-        phase: "call".into(),
-        message: String::new(),
-    };
+    let p = Progress::new(10, "call", "");
     assert!(
         core.jobs().report(r.id, "w", &p, lease).await.unwrap(),
         "the worker is told to stop"

@@ -7,6 +7,7 @@ mod auth;
 mod credits;
 mod jobs;
 mod keywords;
+mod pipeline;
 mod planner;
 mod support;
 mod tenancy;
@@ -44,6 +45,9 @@ macro_rules! conformance {
 
 conformance! {
     ai::accounts_use_their_own_providers_over_the_defaults,
+    pipeline::the_whole_pipeline_runs_and_is_charged_once,
+    pipeline::insufficient_credits_fail_before_any_model_call,
+    pipeline::a_dead_workers_job_is_finished_once_and_charged_once,
     tenancy::registration_and_login,
     tenancy::plan_limits_name_the_limit,
     tenancy::other_tenants_objects_are_not_found,

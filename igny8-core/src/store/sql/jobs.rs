@@ -333,7 +333,7 @@ impl JobStore for SqlStore {
         lease: std::time::Duration,
     ) -> Result<bool> {
         let now = self.now_ms();
-        let q = Query::update()
+        let mut q = Query::update()
             .table(self.t(T::Jobs))
             .value("progress", p.percent.clamp(0, 100))
             .value("phase", p.phase.chars().take(64).collect::<String>())
@@ -344,6 +344,9 @@ impl JobStore for SqlStore {
             .and_where(Expr::col("lease_owner").eq(worker))
             .and_where(Expr::col("status").eq(JobStatus::Running.as_str()))
             .to_owned();
+        if let Some(checkpoint) = &p.checkpoint {
+            q.value("result", to_json(checkpoint));
+        }
         let mut conn = self.db.conn().await?;
         if conn.execute(&q).await? == 0 {
             return Err(lease_lost(id));

@@ -674,6 +674,17 @@ impl WriterStore for SqlStore {
         if let Some(x) = p.position {
             v.push(("position", x.into()));
         }
+        for (column, value) in [
+            ("url", &p.url),
+            ("file_path", &p.file_path),
+            ("provider", &p.provider),
+            ("model", &p.model),
+            ("error", &p.error),
+        ] {
+            if let Some(x) = value {
+                v.push((column, x.clone().into()));
+            }
+        }
         let only = p.status.map(|next| {
             v.push(("status", next.as_str().into()));
             may_become(

@@ -1,0 +1,320 @@
+//! Starting AI functions as jobs, estimating them, and running them in a worker.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::*;
+use crate::Igny8;
+use crate::error::{Error, Result};
+use crate::ids::{KeywordId, SectorId, SiteId};
+use crate::jobs::{Job, JobKind, NewJob, Outcome, Progress};
+use crate::planner::clustering::{Language, LocalClusterOptions};
+use crate::store::Store;
+use crate::tenancy::{Permission, Scope};
+
+/// What an AI operation will cost, before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The job kind it runs as.
+    pub kind: JobKind,
+    /// Units of work (clusters, tasks, images, keyword batches…).
+    pub units: u64,
+    /// Credits held when it starts; it is charged for what it does, never more.
+    pub credits: i64,
+    /// The account's credits now.
+    pub balance: i64,
+    /// Whether the balance covers it.
+    pub enough: bool,
+}
+
+/// The AI functions of an account: estimate, start, test an image.
+#[derive(Debug)]
+pub struct Ai<'a, S> {
+    pub(crate) core: &'a Igny8<S>,
+}
+
+impl<S: Store> Igny8<S> {
+    /// The AI functions.
+    pub fn ai(&self) -> Ai<'_, S> {
+        Ai { core: self }
+    }
+}
+
+/// The payload of a local clustering job.
+#[derive(Debug, Deserialize)]
+struct LocalClusterPayload {
+    sector_id: i64,
+    #[serde(default)]
+    min_cluster_size: Option<usize>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+fn input<T: serde::de::DeserializeOwned>(kind: JobKind, payload: &Value) -> Result<T> {
+    serde_json::from_value(payload.clone())
+        .map_err(|e| Error::field("payload", format!("is not a valid {kind} request: {e}")))
+}
+
+async fn units_and_credits<S: Store, F: AiFunction>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    function: &F,
+    payload: &Value,
+) -> Result<(u64, i64)> {
+    let input: F::Input = input(function.kind(), payload)?;
+    let units = function.validate(core, scope, &input).await?;
+    let prices = &core.ai_config().credit_prices;
+    Ok((
+        units.len() as u64,
+        units.iter().map(|u| prices.credits(u.estimate)).sum(),
+    ))
+}
+
+impl<S: Store> Ai<'_, S> {
+    /// What running `kind` on `payload` would cost, checking the payload as the job will
+    /// (ids exist and are the account's, options in range) without calling any model.
+    pub async fn estimate(
+        &self,
+        scope: &Scope,
+        kind: JobKind,
+        payload: &Value,
+    ) -> Result<Estimate> {
+        scope.require(Permission::Read)?;
+        let core = self.core;
+        let mut runs_as = kind;
+        let (units, credits) = match kind {
+            JobKind::AutoCluster => {
+                let i: AutoClusterInput = input(kind, payload)?;
+                if i.mode == ClusterMode::Local {
+                    let payload = self.local_payload(scope, &i).await?;
+                    let _: LocalClusterPayload = input(JobKind::LocalCluster, &payload)?;
+                    runs_as = JobKind::LocalCluster;
+                    (1, 0)
+                } else {
+                    units_and_credits(core, scope, &AutoCluster, payload).await?
+                }
+            }
+            JobKind::LocalCluster => {
+                let p: LocalClusterPayload = input(kind, payload)?;
+                core.tenancy().sector(scope, SectorId(p.sector_id)).await?;
+                (1, 0)
+            }
+            JobKind::GenerateIdeas => {
+                units_and_credits(core, scope, &GenerateIdeas, payload).await?
+            }
+            JobKind::GenerateContent => {
+                units_and_credits(core, scope, &GenerateContent, payload).await?
+            }
+            JobKind::GenerateImagePrompts => {
+                units_and_credits(core, scope, &GenerateImagePrompts, payload).await?
+            }
+            JobKind::GenerateImages => {
+                units_and_credits(core, scope, &GenerateImages, payload).await?
+            }
+            other => {
+                return Err(Error::field(
+                    "operation",
+                    format!("{other} is not an AI function"),
+                ));
+            }
+        };
+        let balance = core.credits().balance(scope).await?;
+        Ok(Estimate {
+            kind: runs_as,
+            units,
+            credits,
+            balance,
+            enough: balance >= credits,
+        })
+    }
+
+    /// The local clustering payload for an Auto Cluster request in local mode: its sector, or
+    /// the sector of its first keyword (local clustering takes a whole sector).
+    async fn local_payload(&self, scope: &Scope, i: &AutoClusterInput) -> Result<Value> {
+        let sector = match (i.sector_id, i.ids.first()) {
+            (Some(s), _) => s,
+            (None, Some(k)) => self.core.keywords().get(scope, *k).await?.sector_id,
+            (None, None) => {
+                return Err(Error::field(
+                    "ids",
+                    "name the keywords to cluster, or give a sector_id",
+                ));
+            }
+        };
+        self.core.tenancy().sector(scope, sector).await?;
+        Ok(json!({
+            "sector_id": sector.get(),
+            "min_cluster_size": i.min_cluster_size,
+            "language": i.language,
+        }))
+    }
+
+    /// Checks `payload`, makes sure the account can afford it (insufficient credits fail here,
+    /// before any model call), and queues the job. Auto Cluster in local mode queues the free
+    /// local clustering.
+    pub async fn start(
+        &self,
+        scope: &Scope,
+        kind: JobKind,
+        payload: Value,
+    ) -> Result<(Job, Estimate)> {
+        scope.require(Permission::Write)?;
+        let estimate = self.estimate(scope, kind, &payload).await?;
+        if !estimate.enough {
+            return Err(Error::InsufficientCredits {
+                needed: estimate.credits,
+                available: estimate.balance,
+            });
+        }
+        let (kind, payload) = match input::<AutoClusterInput>(kind, &payload) {
+            Ok(i) if kind == JobKind::AutoCluster && i.mode == ClusterMode::Local => {
+                (JobKind::LocalCluster, self.local_payload(scope, &i).await?)
+            }
+            _ => (kind, payload),
+        };
+        let site = self.site_of(scope, kind, &payload).await;
+        let job = self
+            .core
+            .jobs()
+            .enqueue(
+                scope,
+                NewJob {
+                    kind,
+                    site_id: site,
+                    payload,
+                    max_attempts: None,
+                    run_after: None,
+                },
+            )
+            .await?;
+        Ok((job, estimate))
+    }
+
+    /// The site a job works on, for filtering the job list (the first object's site).
+    async fn site_of(&self, scope: &Scope, kind: JobKind, payload: &Value) -> Option<SiteId> {
+        let core = self.core;
+        let first = payload
+            .get("ids")
+            .and_then(|ids| ids.get(0))
+            .and_then(Value::as_i64);
+        let sector = payload.get("sector_id").and_then(Value::as_i64);
+        match (kind, first, sector) {
+            (_, _, Some(s)) if matches!(kind, JobKind::AutoCluster | JobKind::LocalCluster) => core
+                .tenancy()
+                .sector(scope, SectorId(s))
+                .await
+                .ok()
+                .map(|s| s.site_id),
+            (JobKind::AutoCluster, Some(id), _) => core
+                .keywords()
+                .get(scope, KeywordId(id))
+                .await
+                .ok()
+                .map(|k| k.site_id),
+            (JobKind::GenerateIdeas, Some(id), _) => core
+                .clusters()
+                .get(scope, crate::ids::ClusterId(id))
+                .await
+                .ok()
+                .map(|c| c.site_id),
+            (JobKind::GenerateContent, Some(id), _) => core
+                .tasks()
+                .get(scope, crate::ids::TaskId(id))
+                .await
+                .ok()
+                .map(|t| t.site_id),
+            (JobKind::GenerateImagePrompts, Some(id), _) => core
+                .contents()
+                .get(scope, crate::ids::ContentId(id))
+                .await
+                .ok()
+                .map(|c| c.site_id),
+            (JobKind::GenerateImages, Some(id), _) => core
+                .images()
+                .get(scope, crate::ids::ImageId(id))
+                .await
+                .ok()
+                .map(|i| i.site_id),
+            _ => None,
+        }
+    }
+}
+
+/// The job kinds [`run_job`] knows.
+pub const RUNNABLE: &[JobKind] = &[
+    JobKind::LocalCluster,
+    JobKind::AutoCluster,
+    JobKind::GenerateIdeas,
+    JobKind::GenerateContent,
+    JobKind::GenerateImagePrompts,
+    JobKind::GenerateImages,
+];
+
+/// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone).
+pub async fn run_job<S: Store>(
+    core: &Igny8<S>,
+    job: &Job,
+    worker: &str,
+    lease: Duration,
+) -> Option<Outcome> {
+    match job.kind {
+        JobKind::LocalCluster => Some(run_local_cluster(core, job, worker, lease).await),
+        JobKind::AutoCluster => run_ai_job(core, &AutoCluster, job, worker, lease).await,
+        JobKind::GenerateIdeas => run_ai_job(core, &GenerateIdeas, job, worker, lease).await,
+        JobKind::GenerateContent => run_ai_job(core, &GenerateContent, job, worker, lease).await,
+        JobKind::GenerateImagePrompts => {
+            run_ai_job(core, &GenerateImagePrompts, job, worker, lease).await
+        }
+        JobKind::GenerateImages => run_ai_job(core, &GenerateImages, job, worker, lease).await,
+        other => Some(Outcome::Failed {
+            error: format!("this worker can't run {other} jobs"),
+            retry_after_secs: None,
+        }),
+    }
+}
+
+async fn run_local_cluster<S: Store>(
+    core: &Igny8<S>,
+    job: &Job,
+    worker: &str,
+    lease: Duration,
+) -> Outcome {
+    let scope = Scope::system(job.account_id);
+    let payload: LocalClusterPayload = match input(job.kind, &job.payload) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::Failed {
+                error: e.to_string(),
+                retry_after_secs: None,
+            };
+        }
+    };
+    let mut options = LocalClusterOptions::default();
+    if let Some(size) = payload.min_cluster_size {
+        options.min_cluster_size = size.max(1);
+    }
+    if let Some(code) = payload.language.as_deref() {
+        options.language = Language::from_code(code).unwrap_or_default();
+    }
+    let progress = Progress::new(10, "prepare", "grouping keywords");
+    if let Ok(true) = core.jobs().report(job.id, worker, &progress, lease).await {
+        return Outcome::Cancelled;
+    }
+    match core
+        .clusters()
+        .cluster_locally(&scope, SectorId(payload.sector_id), &options)
+        .await
+    {
+        Ok(report) => Outcome::Succeeded(serde_json::to_value(&report).unwrap_or_default()),
+        Err(e) if e.code().is_user_error() => Outcome::Failed {
+            error: e.to_string(),
+            retry_after_secs: None,
+        },
+        Err(e) => Outcome::Failed {
+            error: e.to_string(),
+            retry_after_secs: Some(30),
+        },
+    }
+}

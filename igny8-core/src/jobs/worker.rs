@@ -1,0 +1,125 @@
+//! A job worker: claims due jobs, runs them, finishes them exactly once. The server runs one
+//! in process or as `igny8-server worker`; an embedding application (or WP-Cron through the
+//! PHP extension) can call [`Worker::run_once`] from its own scheduler.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::Igny8;
+use crate::ai::functions::{RUNNABLE, run_job};
+use crate::error::Result;
+use crate::jobs::{Job, JobKind};
+use crate::store::Store;
+
+/// How long a claim holds unless the worker is told otherwise.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+
+/// A job worker.
+#[derive(Debug, Clone)]
+pub struct Worker<S> {
+    core: Igny8<S>,
+    name: String,
+    lease: Duration,
+    kinds: Vec<JobKind>,
+    idle: Duration,
+}
+
+/// A unique name for a worker of this process: host, process id and a random suffix.
+pub fn worker_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    format!(
+        "{}-{}-{:04x}",
+        host.trim(),
+        std::process::id(),
+        rand::random::<u16>()
+    )
+}
+
+impl<S: Store + Clone> Worker<S> {
+    /// A worker for every kind this build runs, with the default lease.
+    pub fn new(core: Igny8<S>) -> Self {
+        Self {
+            core,
+            name: worker_name(),
+            lease: DEFAULT_LEASE,
+            kinds: RUNNABLE.to_vec(),
+            idle: Duration::from_millis(500),
+        }
+    }
+
+    /// How long a claim holds before another worker may take the job over (a running job
+    /// extends it at every progress report).
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_secs(1));
+        self
+    }
+
+    /// Only these kinds.
+    pub fn kinds(mut self, kinds: &[JobKind]) -> Self {
+        self.kinds = kinds.to_vec();
+        self
+    }
+
+    /// How long to wait when no job is due.
+    pub fn idle(mut self, idle: Duration) -> Self {
+        self.idle = idle;
+        self
+    }
+
+    /// Its name, as job rows show it while it holds them.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Claims one due job and runs it; the job as finished, or `None` when none was due (or
+    /// the worker lost the job to another one midway).
+    pub async fn run_once(&self) -> Result<Option<Job>> {
+        let Some(job) = self
+            .core
+            .jobs()
+            .claim(&self.name, &self.kinds, self.lease)
+            .await?
+        else {
+            return Ok(None);
+        };
+        tracing::info!(job = job.id.get(), kind = %job.kind, attempt = job.attempts, "running job");
+        match run_job(&self.core, &job, &self.name, self.lease).await {
+            Some(outcome) => Ok(Some(
+                self.core
+                    .jobs()
+                    .finish(job.id, &self.name, &outcome)
+                    .await?,
+            )),
+            None => {
+                tracing::warn!(job = job.id.get(), "another worker took the job over");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Runs jobs until `stop` is cancelled; a job being run then finishes first (or, if the
+    /// process dies, is taken over by another worker when its lease ends).
+    pub async fn run(&self, stop: CancellationToken) {
+        tracing::info!(worker = %self.name, "job worker started");
+        while !stop.is_cancelled() {
+            match self.run_once().await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(self.idle) => {}
+                        _ = stop.cancelled() => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "job worker: could not claim or finish a job");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                        _ = stop.cancelled() => {}
+                    }
+                }
+            }
+        }
+        tracing::info!(worker = %self.name, "job worker stopped");
+    }
+}

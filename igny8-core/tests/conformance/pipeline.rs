@@ -1,0 +1,709 @@
+//! The AI pipeline end to end against the fake provider: import → auto cluster → ideas →
+//! queue to writer → content → image prompts → images, with credits and usage checked; and a
+//! worker that dies mid-job, whose job another worker finishes once and charges once.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use igny8_core::ai::AiConfig;
+use igny8_core::ai::functions::WORD_TOLERANCE;
+use igny8_core::credits::{TransactionFilter, TransactionKind, UsageFilter};
+use igny8_core::jobs::{Job, JobKind, JobStatus, Worker};
+use igny8_core::list::PageRequest;
+use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, KeywordSort, QueueDefaults};
+use igny8_core::testing::Tenant;
+use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+use igny8_core::writer::{ContentFilter, ContentSort, ImageFilter, ImageKind, ImageStatus};
+use igny8_core::{ContentId, Igny8, ManualClock, SqlStore, StoreOptions, TaskId};
+use serde_json::{Value, json};
+
+use crate::support::{import, tenant};
+
+const CHAT: &str = "/v1/chat/completions";
+const IMAGES: &str = "/v1/images/generations";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake image bytes";
+
+/// The core with its AI calls going to `fake` and images written under `media`.
+fn with_fake(core: &Igny8, fake: &FakeAi, media: &std::path::Path) -> Igny8 {
+    core.clone().with_ai(AiConfig {
+        openai_base_url: fake.base_url(),
+        openai_api_key: Some("sk-test".into()),
+        openai_model: "gpt-4o-mini".into(),
+        timeout_secs: 10,
+        max_attempts: 2,
+        media_dir: media.to_string_lossy().into_owned(),
+        ..AiConfig::default()
+    })
+}
+
+/// `n` words of prose in paragraphs of 40.
+fn prose(n: usize, seed: &str) -> String {
+    let words: Vec<String> = (0..n).map(|i| format!("{seed}{}", i % 97)).collect();
+    words
+        .chunks(40)
+        .map(|c| format!("<p>{}</p>", c.join(" ")))
+        .collect()
+}
+
+fn words_of(html: &str) -> i64 {
+    igny8_core::writer::count_words(html)
+}
+
+async fn run_one(worker: &Worker<SqlStore>) -> Job {
+    worker
+        .run_once()
+        .await
+        .expect("worker")
+        .expect("a job was due")
+}
+
+async fn balance(core: &Igny8, t: &Tenant) -> i64 {
+    core.credits().balance(&t.scope).await.unwrap()
+}
+
+/// Every ledger entry of the account's jobs: (kind, amount).
+async fn ledger(core: &Igny8, t: &Tenant) -> Vec<(TransactionKind, i64)> {
+    let page = core
+        .credits()
+        .transactions(
+            &t.scope,
+            &TransactionFilter::default(),
+            &PageRequest::new(1, 1000),
+        )
+        .await
+        .unwrap();
+    page.items
+        .into_iter()
+        .filter(|e| e.operation.is_some())
+        .map(|e| (e.kind, e.amount))
+        .collect()
+}
+
+async fn usage_credits(core: &Igny8, t: &Tenant, job: &Job) -> (usize, i64) {
+    let filter = UsageFilter {
+        job_id: Some(job.id),
+        ..UsageFilter::default()
+    };
+    let rows = core
+        .credits()
+        .usage(&t.scope, &filter, &PageRequest::new(1, 1000))
+        .await
+        .unwrap()
+        .items;
+    assert!(
+        rows.iter()
+            .all(|r| r.model == "fake-model" || r.images == 1),
+        "usage rows name the model: {rows:?}"
+    );
+    (rows.len(), rows.iter().map(|r| r.credits).sum())
+}
+
+fn charged(job: &Job) -> i64 {
+    job.result
+        .as_ref()
+        .and_then(|r| r.get("credits_charged"))
+        .and_then(Value::as_i64)
+        .unwrap_or(-1)
+}
+
+pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let media = std::env::temp_dir().join(format!("igny8-media-{}", rand_suffix()));
+    let core = with_fake(&core, &fake, &media);
+    let t = tenant(&core, "Pipeline", 500).await;
+    let worker = Worker::new(core.clone()).idle(Duration::from_millis(10));
+    let start_balance = balance(&core, &t).await;
+
+    // Import twelve keywords.
+    let list = "keyword,volume\ngarden hose,9000\nbest garden hose,4000\nexpandable garden hose,3000\n\
+        garden hose reel,2500\nhose reel cart,900\nwall mounted hose reel,700\n\
+        drip irrigation kit,5000\ndrip irrigation system,3000\nsoaker hose,2000\n\
+        irrigation timer,1500\nhose splitter,300\nhose washer,100\n";
+    assert_eq!(import(&core, &t, list).await.imported, 12);
+
+    // Auto Cluster: the model places ten keywords in two clusters and forgets two; those are
+    // placed by the local clustering. Every keyword ends up in a cluster.
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"clusters": [
+            {"name": "Garden hoses", "description": "Choosing a garden hose.", "existing_cluster_id": null,
+             "keywords": [1, 2, 3, 4, 5, 6]},
+            {"name": "Drip irrigation", "description": "Watering with drip systems.", "existing_cluster_id": null,
+             "keywords": [7, 8, 9, 10, 99]},
+        ]})),
+    );
+    let (job, estimate) = core
+        .ai()
+        .start(
+            &t.scope,
+            JobKind::AutoCluster,
+            json!({"sector_id": t.sector.get()}),
+        )
+        .await
+        .unwrap();
+    assert_eq!((estimate.units, estimate.credits), (1, 1));
+    let done = run_one(&worker).await;
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(charged(&done), 1);
+    let prompt = fake.requests()[0].body.to_string();
+    for k in ["garden hose reel", "hose washer", "drip irrigation kit"] {
+        assert!(prompt.contains(k), "the prompt lists {k}");
+    }
+    assert!(
+        prompt.contains("json_schema"),
+        "the schema goes in response_format"
+    );
+    let unclustered = KeywordFilter {
+        has_cluster: Some(false),
+        ..KeywordFilter::default()
+    };
+    let left = core
+        .keywords()
+        .list(
+            &t.scope,
+            &unclustered,
+            &KeywordSort::default(),
+            &PageRequest::new(1, 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(left.total, Some(0), "every keyword is in a cluster");
+    let clusters = core
+        .clusters()
+        .list(
+            &t.scope,
+            &ClusterFilter::default(),
+            &ClusterSort::default(),
+            &PageRequest::new(1, 100),
+        )
+        .await
+        .unwrap()
+        .items;
+    let hoses = clusters.iter().find(|c| c.name == "Garden hoses").unwrap();
+    assert!(
+        hoses.keyword_count >= 6,
+        "the model's six, and leftovers that fit"
+    );
+    assert_eq!(clusters.iter().map(|c| c.keyword_count).sum::<i64>(), 12);
+    assert_eq!(
+        hoses.description.as_deref(),
+        Some("Choosing a garden hose.")
+    );
+    assert!(clusters.iter().any(|c| c.name == "Drip irrigation"));
+
+    // Generate Ideas for the hose cluster: two ideas with outlines.
+    let outline = json!([
+        {"heading": "What makes a good hose", "notes": "materials", "subsections": []},
+        {"heading": "Our picks", "notes": "", "subsections": ["Budget", "Premium"]},
+    ]);
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"ideas": [
+            {"title": "The best garden hoses of 2026", "description": "A tested guide.", "content_type": "post",
+             "content_structure": "review", "target_keywords": ["best garden hose", "garden hose"],
+             "estimated_word_count": 2000, "outline": outline},
+            {"title": "How to store a garden hose", "description": "Reels and carts.", "content_type": "post",
+             "content_structure": "how_to", "target_keywords": ["garden hose reel"],
+             "estimated_word_count": 600, "outline": []},
+        ]})),
+    );
+    let (_, estimate) = core
+        .ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateIdeas,
+            json!({"ids": [hoses.id.get()], "ideas_per_cluster": 2}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(estimate.credits, 4);
+    let done = run_one(&worker).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(charged(&done), 4);
+    let ideas = core
+        .ideas()
+        .list(
+            &t.scope,
+            &Default::default(),
+            &Default::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(ideas.len(), 2);
+    let review = ideas.iter().find(|i| i.title.contains("best")).unwrap();
+    assert_eq!(review.outline.len(), 2);
+    assert_eq!(review.cluster_id, Some(hoses.id));
+
+    // Queue to the writer: a long article (2000 words) and a short one (600).
+    let mut tasks = Vec::new();
+    for (idea, words) in [
+        (review.id, 2000),
+        (ideas.iter().find(|i| i.id != review.id).unwrap().id, 600),
+    ] {
+        let made = core
+            .ideas()
+            .queue_to_writer(
+                &t.scope,
+                &[idea],
+                QueueDefaults {
+                    target_word_count: Some(words),
+                    ..QueueDefaults::default()
+                },
+            )
+            .await
+            .unwrap();
+        tasks.push(made[0].clone());
+    }
+
+    // Generate Content. The long one: a plan, then four sections of 460 words (one comes back
+    // far too short and is asked for again; one carries a script and an event handler).
+    let meta = |title: &str| {
+        json!({"title": title, "meta_title": format!("{title} | Test"),
+               "meta_description": "What to buy and why.", "tags": ["hoses", "garden"],
+               "categories": ["Reviews"]})
+    };
+    let mut plan = meta("The best garden hoses of 2026");
+    plan["intro_html"] = json!(prose(160, "intro"));
+    plan["sections"] = json!([
+        {"heading": "What makes a good hose", "notes": "", "words": 460},
+        {"heading": "Our picks", "notes": "", "words": 460},
+        {"heading": "Care", "notes": "", "words": 460},
+        {"heading": "Verdict", "notes": "", "words": 460},
+    ]);
+    fake.push(CHAT, FakeReply::chat_data(&plan));
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"html": format!(
+            "<h2>What makes a good hose</h2><script>alert(1)</script><p onclick=\"steal()\">Rubber lasts.</p>{}",
+            prose(450, "good"))})),
+    );
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"html": format!("<h2>Our picks</h2>{}", prose(60, "short"))})),
+    );
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(
+            &json!({"html": format!("<h2>Our picks</h2>{}", prose(455, "picks"))}),
+        ),
+    );
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"html": format!("<h2>Care</h2>{}", prose(458, "care"))})),
+    );
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(
+            &json!({"html": format!("<h2>Verdict</h2>{}", prose(462, "verdict"))}),
+        ),
+    );
+    // The short one: one call.
+    let mut short = meta("How to store a garden hose");
+    short["html"] = json!(format!("<h2>Reels</h2>{}", prose(590, "store")));
+    fake.push(CHAT, FakeReply::chat_data(&short));
+
+    let ids: Vec<i64> = tasks.iter().map(|t| t.id.get()).collect();
+    let (_, estimate) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, json!({"ids": ids}))
+        .await
+        .unwrap();
+    assert_eq!(estimate.credits, 23 + 7, "2300 and 690 words at most");
+    let done = run_one(&worker).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(fake.pending(), 0, "every scripted answer was used");
+    let contents = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(contents.len(), 2);
+    let long = contents
+        .iter()
+        .find(|c| c.task_id == Some(tasks[0].id))
+        .unwrap();
+    let tolerance = |target: f64| {
+        (target * (1.0 - WORD_TOLERANCE)) as i64..=(target * (1.0 + WORD_TOLERANCE)) as i64
+    };
+    assert!(
+        tolerance(2000.0).contains(&long.word_count),
+        "{} words",
+        long.word_count
+    );
+    assert_eq!(long.word_count, words_of(&long.html));
+    assert!(!long.html.contains("<script") && !long.html.contains("onclick"));
+    assert!(
+        long.html.contains("Rubber lasts."),
+        "the text survives cleaning"
+    );
+    assert!(
+        !long.html.contains("short1 "),
+        "the short section was replaced"
+    );
+    assert_eq!(
+        long.meta_title.as_deref(),
+        Some("The best garden hoses of 2026 | Test")
+    );
+    assert_eq!(long.tags, vec!["hoses", "garden"]);
+    assert_eq!(long.primary_keyword.as_deref(), Some("best garden hose"));
+    let short_content = contents
+        .iter()
+        .find(|c| c.task_id == Some(tasks[1].id))
+        .unwrap();
+    assert!(tolerance(600.0).contains(&short_content.word_count));
+    let words_charged = (long.word_count as f64 / 100.0).ceil() as i64
+        + (short_content.word_count as f64 / 100.0).ceil() as i64;
+    assert_eq!(charged(&done), words_charged);
+    for task in &tasks {
+        let task = core.tasks().get(&t.scope, task.id).await.unwrap();
+        assert_eq!(task.status, igny8_core::writer::TaskStatus::Done);
+    }
+    let sections_asked = fake
+        .requests()
+        .iter()
+        .filter(|r| r.body.to_string().contains("article_section"))
+        .count();
+    assert_eq!(sections_asked, 5, "four sections, one asked for twice");
+
+    // Generate Image Prompts for the long article, then the images.
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({
+            "featured": {"prompt": "A coiled green garden hose on a lawn at dawn", "alt_text": "A green hose on grass"},
+            "in_article": [
+                {"prompt": "Close-up of a brass hose connector", "alt_text": "Brass connector"},
+                {"prompt": "A hose reel cart beside a shed", "alt_text": "Hose reel cart"},
+            ],
+        })),
+    );
+    core.ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateImagePrompts,
+            json!({"ids": [long.id.get()], "in_article": 2}),
+        )
+        .await
+        .unwrap();
+    let done = run_one(&worker).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(charged(&done), 1);
+    let filter = ImageFilter {
+        content_id: Some(long.id),
+        ..ImageFilter::default()
+    };
+    let images = core
+        .images()
+        .list(&t.scope, &filter, &PageRequest::new(1, 10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(images.len(), 3);
+    assert_eq!(
+        images
+            .iter()
+            .filter(|i| i.kind == ImageKind::Featured)
+            .count(),
+        1
+    );
+    assert!(images.iter().all(|i| i.status == ImageStatus::Pending
+        && i.alt_text.is_some()
+        && i.negative_prompt.is_some()));
+
+    for _ in 0..3 {
+        fake.push(IMAGES, FakeReply::openai_image(PNG));
+    }
+    let ids: Vec<i64> = images.iter().map(|i| i.id.get()).collect();
+    let (_, estimate) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateImages, json!({"ids": ids}))
+        .await
+        .unwrap();
+    assert_eq!(estimate.credits, 15);
+    let done = run_one(&worker).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(charged(&done), 15);
+    let images = core
+        .images()
+        .list(&t.scope, &filter, &PageRequest::new(1, 10))
+        .await
+        .unwrap()
+        .items;
+    for image in &images {
+        assert_eq!(image.status, ImageStatus::Generated);
+        let path = image.file_path.as_deref().expect("stored as a file");
+        assert_eq!(std::fs::read(path).unwrap(), PNG);
+        assert_eq!(image.model.as_deref(), Some("gpt-image-1"));
+    }
+    let featured = images
+        .iter()
+        .find(|i| i.kind == ImageKind::Featured)
+        .unwrap();
+    assert_eq!(featured.alt_text.as_deref(), Some("A green hose on grass"));
+    let image_call = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == IMAGES)
+        .unwrap();
+    let sent = image_call.body["prompt"].as_str().unwrap().to_owned();
+    assert!(sent.contains("A coiled green garden hose") && sent.contains("photorealistic"));
+
+    // Credits: what was held for each job was charged for the work done, the rest released;
+    // the ledger sums to the balance; one usage row per model call, with the credits.
+    let spent = 1 + 4 + words_charged + 1 + 15;
+    assert_eq!(balance(&core, &t).await, start_balance - spent);
+    let (bal, sum) = core.credits().audit(&t.scope).await.unwrap();
+    assert_eq!(bal, sum);
+    let entries = ledger(&core, &t).await;
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|(k, _)| *k == TransactionKind::Hold)
+            .count(),
+        5,
+        "one hold per job: {entries:?}"
+    );
+    let jobs = core
+        .jobs()
+        .list(&t.scope, &Default::default(), &PageRequest::new(1, 10))
+        .await
+        .unwrap()
+        .items;
+    let mut calls = 0;
+    for job in &jobs {
+        let (rows, credits) = usage_credits(&core, &t, job).await;
+        assert_eq!(credits, charged(job), "usage credits of {}", job.kind);
+        calls += rows;
+    }
+    assert_eq!(calls, fake.requests().len(), "one usage row per model call");
+    let _ = std::fs::remove_dir_all(&media);
+}
+
+pub(crate) async fn insufficient_credits_fail_before_any_model_call(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let media = std::env::temp_dir();
+    let core = with_fake(&core, &fake, &media);
+    let t = tenant(&core, "Poor", 3).await;
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: None,
+                title: "A long article".into(),
+                brief: None,
+                keywords: vec![],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(3000),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    let payload = json!({"ids": [task.id.get()]});
+    let estimate = core
+        .ai()
+        .estimate(&t.scope, JobKind::GenerateContent, &payload)
+        .await
+        .unwrap();
+    assert_eq!(
+        (estimate.credits, estimate.balance, estimate.enough),
+        (35, 3, false)
+    );
+    let err = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, payload.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), igny8_core::ErrorCode::InsufficientCredits);
+    assert!(err.to_string().contains("35 needed, 3 available"), "{err}");
+    let queued = core
+        .jobs()
+        .list(&t.scope, &Default::default(), &PageRequest::new(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(queued.total, Some(0), "nothing was queued");
+
+    // A job queued while the balance sufficed, run after it dropped: it fails at the hold.
+    let job = core
+        .jobs()
+        .enqueue(
+            &t.scope,
+            igny8_core::jobs::NewJob {
+                kind: JobKind::GenerateContent,
+                site_id: None,
+                payload,
+                max_attempts: None,
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let worker = Worker::new(core.clone());
+    let done = run_one(&worker).await;
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Failed);
+    assert!(done.error.unwrap().contains("insufficient credits"));
+    assert!(fake.requests().is_empty(), "no model was called");
+    assert_eq!(balance(&core, &t).await, 3);
+    // Bad input: a clear error, nothing queued.
+    let err = core
+        .ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateContent,
+            json!({"ids": [], "tone": 1}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), igny8_core::ErrorCode::Validation);
+    let err = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, json!({"ids": [999999]}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), igny8_core::ErrorCode::NotFound);
+}
+
+pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let media = std::env::temp_dir();
+    let clock = ManualClock::new(chrono::Utc::now());
+    let mut options = StoreOptions::new(core.store().database_url());
+    options.migrate = false;
+    let store = SqlStore::open(&options)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(clock.clone()));
+    let core = with_fake(&Igny8::with_store(store), &fake, &media);
+    let t = tenant(&core, "Resume", 100).await;
+    let mut ids = Vec::new();
+    for title in ["First", "Second", "Third"] {
+        let task = core
+            .tasks()
+            .create(
+                &t.scope,
+                igny8_core::writer::NewTask {
+                    sector_id: t.sector,
+                    idea_id: None,
+                    cluster_id: None,
+                    title: title.into(),
+                    brief: None,
+                    keywords: vec![],
+                    content_type: None,
+                    content_structure: None,
+                    target_word_count: Some(300),
+                    author_profile_id: None,
+                    strategy_id: None,
+                    scheduled_at: None,
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(task.id);
+    }
+    let article = |title: &str| {
+        let mut a = json!({"title": title, "meta_title": title, "meta_description": "d",
+                           "tags": [], "categories": []});
+        a["html"] = json!(prose(300, "w"));
+        FakeReply::chat_data(&a)
+    };
+    // The first article comes at once; the second hangs long enough for the worker to die.
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
+    let (job, estimate) = core
+        .ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateContent,
+            json!({"ids": ids.iter().map(|i| i.get()).collect::<Vec<_>>()}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(estimate.credits, 12);
+    let lease = Duration::from_secs(60);
+    let doomed = Worker::new(core.clone()).lease(lease);
+    let running = tokio::spawn(async move { doomed.run_once().await });
+    // Wait until the first article is saved and the second asked for, then kill the worker.
+    for _ in 0..200 {
+        if fake.requests().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "the worker got to the second article"
+    );
+    running.abort();
+    let _ = running.await;
+    let mid = core.jobs().get(&t.scope, job.id).await.unwrap();
+    assert_eq!(mid.status, JobStatus::Running);
+
+    // Another worker takes the job over once the lease has run out, and skips the first task.
+    fake.push(CHAT, article("Second"));
+    fake.push(CHAT, article("Third"));
+    let rescuer = Worker::new(core.clone()).lease(lease);
+    assert!(
+        rescuer.run_once().await.unwrap().is_none(),
+        "not while the lease holds"
+    );
+    clock.advance(chrono::Duration::seconds(61));
+    let done = run_one(&rescuer).await;
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 2);
+    assert_eq!(
+        fake.requests().len(),
+        4,
+        "the first article was not written again"
+    );
+
+    let contents = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(contents.len(), 3, "one content per task");
+    let tasks: HashSet<Option<TaskId>> = contents.iter().map(|c| c.task_id).collect();
+    assert_eq!(tasks.len(), 3);
+    let entries = ledger(&core, &t).await;
+    assert_eq!(
+        entries,
+        vec![(TransactionKind::Release, 3), (TransactionKind::Hold, -12)],
+        "one hold, settled once (newest first)"
+    );
+    assert_eq!(balance(&core, &t).await, 100 - 9);
+    assert_eq!(charged(&done), 9);
+    let (bal, sum) = core.credits().audit(&t.scope).await.unwrap();
+    assert_eq!(bal, sum);
+    let _: ContentId = contents[0].id;
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
