@@ -63,6 +63,9 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// Run a job worker inside the server process.
     pub worker: bool,
+    /// Seconds a worker's claim on a job holds without a progress report; a job whose worker
+    /// died is taken over after this (`IGNY8_WORKER_LEASE_SECS`).
+    pub worker_lease_secs: u64,
     /// Log level: error, warn, info, debug or trace.
     pub log_level: String,
     /// The AI providers every account uses unless it connects its own (`IGNY8_OPENAI_*`,
@@ -88,6 +91,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
             worker: true,
+            worker_lease_secs: 60,
             log_level: "info".into(),
             ai: igny8_core::ai::AiConfig::default(),
         }
@@ -119,6 +123,7 @@ impl std::fmt::Debug for Settings {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("worker", &self.worker)
+            .field("worker_lease_secs", &self.worker_lease_secs)
             .field("log_level", &self.log_level)
             .field("ai", &self.ai)
             .finish()
@@ -193,6 +198,7 @@ impl Settings {
                 "MAX_BODY_BYTES" => self.max_body_bytes = parse(&name, &value)?,
                 "MAX_UPLOAD_BYTES" => self.max_upload_bytes = parse(&name, &value)?,
                 "WORKER" => self.worker = parse_bool(&name, &value)?,
+                "WORKER_LEASE_SECS" => self.worker_lease_secs = parse(&name, &value)?,
                 "LOG_LEVEL" | "LOG" => self.log_level = value.trim().to_owned(),
                 // Variables of the other commands and of the tests.
                 "CONFIG" | "SUPERUSER_EMAIL" | "SUPERUSER_PASSWORD" => {}

@@ -156,6 +156,9 @@ pub enum ApiError {
     /// The server failed.
     #[oai(status = 500)]
     Internal(Json<ErrorEnvelope>),
+    /// The AI provider refused the request or answered unusably (its own message is given).
+    #[oai(status = 502)]
+    BadGateway(Json<ErrorEnvelope>),
     /// A dependency is down.
     #[oai(status = 503)]
     Unavailable(Json<ErrorEnvelope>),
@@ -171,6 +174,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::Provider => StatusCode::BAD_GATEWAY,
+        ErrorCode::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Database | ErrorCode::Io | ErrorCode::Config | ErrorCode::Internal => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -195,6 +199,7 @@ impl ApiError {
             413 => Self::TooLarge(body),
             415 => Self::UnsupportedMediaType(body),
             429 => Self::TooManyRequests(body, 1),
+            502 => Self::BadGateway(body),
             503 => Self::Unavailable(body),
             _ => Self::Internal(body),
         }
@@ -210,7 +215,9 @@ impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
         let code = err.code();
         let status = status_of(code);
-        let message = if code.is_user_error() {
+        let provider = matches!(code, ErrorCode::Provider | ErrorCode::ProviderUnavailable);
+        let message = if code.is_user_error() || provider {
+            // A provider's own message (its URL and key never appear in it) helps the user.
             err.to_string()
         } else {
             // Internal details go to the log, not to the client.

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use igny8_server::{AppState, Settings, app, worker};
 use poem::listener::Acceptor as _;
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 const USAGE: &str = "usage: igny8-server [serve|migrate|worker|create-superuser|print-config|openapi] \
 [--bind ADDR:PORT] [--config FILE] [--email EMAIL] [--password PASSWORD]";
@@ -87,11 +87,11 @@ async fn shutdown_signal() {
 async fn serve(settings: Settings) -> Result<(), String> {
     let state = AppState::open(settings).await?;
     let bind = state.settings.bind.clone();
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let stop = CancellationToken::new();
     let worker = state
         .settings
         .worker
-        .then(|| tokio::spawn(worker::work(state.core.clone(), stop_rx)));
+        .then(|| worker::spawn(state.core.clone(), &state.settings, stop.clone()));
     let listener = poem::listener::TcpListener::bind(bind.clone());
     let acceptor = poem::listener::Listener::into_acceptor(listener)
         .await
@@ -117,7 +117,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    let _ = stop_tx.send(true);
+    stop.cancel();
     if let Some(w) = worker {
         let _ = w.await;
     }
@@ -158,10 +158,10 @@ async fn run(args: Args) -> Result<(), String> {
         }
         "worker" => {
             let state = AppState::open(settings).await?;
-            let (tx, rx) = watch::channel(false);
-            let handle = tokio::spawn(worker::work(state.core.clone(), rx));
+            let stop = CancellationToken::new();
+            let handle = worker::spawn(state.core.clone(), &state.settings, stop.clone());
             shutdown_signal().await;
-            let _ = tx.send(true);
+            stop.cancel();
             let _ = handle.await;
             state.core.store().close().await;
             Ok(())

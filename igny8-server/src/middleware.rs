@@ -172,7 +172,7 @@ const AI_ACTIONS: &[&str] = &[
     "generate_content",
     "generate_image_prompts",
     "generate_images",
-    "image_test",
+    "image_testing",
 ];
 
 /// The class of a request, or `None` when it isn't limited (health, docs).

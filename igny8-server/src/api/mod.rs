@@ -1,5 +1,6 @@
 //! The operations of `/api/v1/`, grouped by module.
 
+pub mod ai;
 pub mod auth;
 pub mod billing;
 pub mod health;
@@ -42,6 +43,7 @@ pub type Api = (
     system::SystemApi,
     billing::BillingApi,
     operator::OperatorApi,
+    ai::AiApi,
 );
 
 /// The OpenAPI service of `/api/v1/`.
@@ -56,6 +58,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             system::SystemApi,
             billing::BillingApi,
             operator::OperatorApi,
+            ai::AiApi,
         ),
         "IGNY8 API",
         env!("CARGO_PKG_VERSION"),

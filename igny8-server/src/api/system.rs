@@ -1,12 +1,16 @@
 //! `system/`: settings, integrations and jobs.
 
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use igny8_core::jobs::JobFilter;
 use igny8_core::system::{IntegrationProvider, SettingLevel};
 use igny8_core::{JobId, SiteId};
 use poem::Request;
 use poem::web::Data;
+use poem::web::sse::Event;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::types::ToJSON;
 use poem_openapi::{Object, OpenApi};
 
 use super::Tag;
@@ -20,6 +24,57 @@ use crate::state::AppState;
 
 /// Settings, integrations, jobs.
 pub struct SystemApi;
+
+/// How often a job's event stream looks at the job.
+const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// What a watcher of a job compares: a change of any of these is an event.
+type JobKey = (igny8_core::jobs::JobStatus, i64, String, String, bool);
+
+fn job_key(j: &igny8_core::jobs::Job) -> JobKey {
+    (
+        j.status,
+        j.progress,
+        j.phase.clone(),
+        j.message.clone(),
+        j.cancel_requested,
+    )
+}
+
+/// `first`, then the job each time it changes, until it has finished (or is gone).
+fn job_updates(
+    core: igny8_core::Igny8,
+    scope: igny8_core::tenancy::Scope,
+    first: igny8_core::jobs::Job,
+) -> BoxStream<'static, Job> {
+    let id = first.id;
+    // (the job to look at next, the last key sent, whether the last sent was final)
+    let state: (Option<igny8_core::jobs::Job>, Option<JobKey>, bool) = (Some(first), None, false);
+    futures_util::stream::unfold(state, move |(mut next, mut last, over)| {
+        let core = core.clone();
+        async move {
+            if over {
+                return None;
+            }
+            loop {
+                let job = match next.take() {
+                    Some(j) => j,
+                    None => {
+                        tokio::time::sleep(JOB_POLL).await;
+                        core.jobs().get(&scope, id).await.ok()?
+                    }
+                };
+                let key = job_key(&job);
+                if last.as_ref() != Some(&key) {
+                    let finished = job.status.is_finished();
+                    last = Some(key);
+                    return Some((Job::from(job), (None, last, finished)));
+                }
+            }
+        }
+    })
+    .boxed()
+}
 
 /// Changes to an integration.
 #[derive(Debug, Object)]
@@ -296,6 +351,34 @@ impl SystemApi {
     async fn get_job(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Job> {
         let scope = auth.0.scope()?;
         Ok(ok(state.core.jobs().get(&scope, JobId(id.0)).await?.into()))
+    }
+
+    /// The job's progress as server-sent events: the job now, then each time its status,
+    /// progress, phase or message changes (`event: progress`), ending with `event: done` when
+    /// it has finished. Works whichever process runs the job.
+    #[oai(path = "/jobs/:id/events/", method = "get")]
+    async fn job_events(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> Result<EventStream<BoxStream<'static, Job>>, ApiError> {
+        let scope = auth.0.scope()?;
+        let core = state.core.clone();
+        let first = core.jobs().get(&scope, JobId(id.0)).await?;
+        let stream = job_updates(core, scope, first);
+        Ok(EventStream::new(stream)
+            .keep_alive(std::time::Duration::from_secs(15))
+            .to_event(|job| {
+                let kind = if job.status.0.is_finished() {
+                    "done"
+                } else {
+                    "progress"
+                };
+                Event::message(job.to_json_string())
+                    .event_type(kind)
+                    .id(format!("{}-{}", job.id, job.progress))
+            }))
     }
 
     /// Cancels a queued job, or asks a running one to stop.

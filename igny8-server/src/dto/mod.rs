@@ -1,5 +1,6 @@
 //! The API's request and response types (the transport's own; domain types stay plain).
 
+pub mod ai;
 mod enums;
 pub mod planner;
 pub mod system;

@@ -509,6 +509,8 @@ pub struct ImagePatch {
     /// New status.
     #[oai(nullable)]
     pub status: Option<E<w::ImageStatus>>,
+    /// An image of your own on the web (http or https), or null to clear it.
+    pub url: MaybeUndefined<String>,
 }
 
 impl From<ImagePatch> for w::ImagePatch {
@@ -520,6 +522,8 @@ impl From<ImagePatch> for w::ImagePatch {
             alt_text: patch(i.alt_text, |v| v),
             position: i.position,
             status: i.status.map(|v| v.0),
+            url: patch(i.url, |v| v),
+            ..Self::default()
         }
     }
 }
