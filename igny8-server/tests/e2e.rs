@@ -15,25 +15,38 @@ struct Running {
     addr: String,
 }
 
-fn start(db_url: &str) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_igny8-server"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env_clear()
+/// The binary running `command` on `db_url` with `extra` environment variables.
+fn spawn(command: &str, db_url: &str, extra: &[(&str, String)]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_igny8-server"));
+    cmd.arg(command);
+    if command == "serve" {
+        cmd.args(["--bind", "127.0.0.1:0"]);
+    }
+    cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("IGNY8_DATABASE_URL", db_url)
         .env(
             "IGNY8_JWT_SECRET",
             "an end-to-end test secret of enough length",
         )
-        .env(
-            "IGNY8_SECRET_KEY",
-            igny8_core::crypto::SecretBox::generate_key(),
-        )
+        .env("IGNY8_SECRET_KEY", SECRET_KEY)
         .env("IGNY8_LOG_LEVEL", "warn")
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("the server starts");
+        .expect("the binary starts")
+}
+
+/// The deployment key of these tests' processes (they share one database).
+const SECRET_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+fn start(db_url: &str) -> Running {
+    start_with(db_url, &[])
+}
+
+fn start_with(db_url: &str, extra: &[(&str, String)]) -> Running {
+    let mut child = spawn("serve", db_url, extra);
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -147,6 +160,178 @@ fn run(backend: Backend) {
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     rt.block_on(db.drop_database()).unwrap();
+}
+
+/// Waits up to `secs` for `done`.
+fn wait_for(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    done()
+}
+
+/// A worker process is killed (SIGKILL) in the middle of a Generate Content job; a second
+/// worker process takes the job over when the lease ends, writes only what was left, and the
+/// job is charged once.
+fn killed_worker(backend: Backend) {
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(TestDatabase::create(backend)).unwrap() else {
+        return;
+    };
+    let fake = rt.block_on(FakeAi::start());
+    let env = [
+        ("IGNY8_WORKER", "false".to_owned()),
+        ("IGNY8_WORKER_LEASE_SECS", "2".to_owned()),
+        ("IGNY8_SIGNUP_CREDITS", "100".to_owned()),
+        ("IGNY8_OPENAI_BASE_URL", fake.base_url()),
+        ("IGNY8_OPENAI_API_KEY", "sk-test".to_owned()),
+        ("IGNY8_AI_MAX_ATTEMPTS", "1".to_owned()),
+    ];
+    let mut server = start_with(&db.url, &env);
+    let addr = server.addr.clone();
+    let (status, reg) = call(
+        &addr,
+        "POST",
+        "/api/v1/auth/register/",
+        None,
+        Some(
+            json!({"email": "kill@example.com", "password": "password123", "account_name": "Kill"}),
+        ),
+    );
+    assert_eq!(status, 201, "{reg}");
+    let token = reg["data"]["access"].as_str().unwrap().to_owned();
+    let post = |path: &str, body: Value| call(&addr, "POST", path, Some(&token), Some(body));
+    let (_, site) = post("/api/v1/auth/sites/", json!({"name": "Blog"}));
+    let (_, sector) = post(
+        "/api/v1/auth/sectors/",
+        json!({"site_id": site["data"]["id"], "name": "Main"}),
+    );
+    let mut tasks = Vec::new();
+    for title in ["First", "Second", "Third"] {
+        let (status, task) = post(
+            "/api/v1/writer/tasks/",
+            json!({"sector_id": sector["data"]["id"], "title": title, "target_word_count": 300}),
+        );
+        assert_eq!(status, 201, "{task}");
+        tasks.push(task["data"]["id"].as_i64().unwrap());
+    }
+    let article = |title: &str| {
+        let words = (0..300)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        FakeReply::chat_data(
+            &json!({"title": title, "meta_title": title, "meta_description": "d",
+            "tags": [], "categories": [], "html": format!("<p>{words}</p>")}),
+        )
+    };
+    const CHAT: &str = "/v1/chat/completions";
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, article("Second").after(Duration::from_secs(120)));
+    let (status, started) = post(
+        "/api/v1/writer/tasks/generate_content/",
+        json!({"ids": tasks}),
+    );
+    assert_eq!(status, 202, "{started}");
+    assert_eq!(started["data"]["estimate"]["credits"], 12);
+    let job = started["data"]["job"]["id"].as_i64().unwrap();
+
+    // The first worker writes the first article, asks for the second, and is killed.
+    let mut doomed = spawn("worker", &db.url, &env);
+    assert!(
+        wait_for(30, || fake.requests().len() == 2),
+        "the worker got to the second article"
+    );
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    let (_, mid) = call(
+        &addr,
+        "GET",
+        &format!("/api/v1/system/jobs/{job}/"),
+        Some(&token),
+        None,
+    );
+    assert_eq!(mid["data"]["status"], "running", "{mid}");
+
+    // A second worker takes it over once the lease has run out.
+    fake.push(CHAT, article("Second"));
+    fake.push(CHAT, article("Third"));
+    let mut rescuer = spawn("worker", &db.url, &env);
+    let mut last = Value::Null;
+    let finished = wait_for(60, || {
+        last = call(
+            &addr,
+            "GET",
+            &format!("/api/v1/system/jobs/{job}/"),
+            Some(&token),
+            None,
+        )
+        .1;
+        last["data"]["status"] == "succeeded" || last["data"]["status"] == "failed"
+    });
+    assert!(finished, "the job finished: {last}");
+    assert_eq!(last["data"]["status"], "succeeded", "{last}");
+    assert_eq!(last["data"]["attempts"], 2);
+    assert_eq!(last["data"]["result"]["credits_charged"], 9);
+    assert_eq!(
+        fake.requests().len(),
+        4,
+        "the first article was not written again"
+    );
+
+    let (_, contents) = call(&addr, "GET", "/api/v1/writer/content/", Some(&token), None);
+    assert_eq!(
+        contents["data"]["count"], 3,
+        "one content per task: {contents}"
+    );
+    let (_, ledger) = call(
+        &addr,
+        "GET",
+        "/api/v1/billing/transactions/",
+        Some(&token),
+        None,
+    );
+    let kinds: Vec<(String, i64)> = ledger["data"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["operation"] == "generate_content")
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap().to_owned(),
+                t["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("release".to_owned(), 3), ("hold".to_owned(), -12)],
+        "held once, settled once"
+    );
+    let (_, balance) = call(&addr, "GET", "/api/v1/billing/balance/", Some(&token), None);
+    assert_eq!(balance["data"]["credits"], 91);
+
+    for child in [&mut rescuer, &mut server.child] {
+        let pid = child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(child.wait().unwrap().success());
+    }
+    rt.block_on(db.drop_database()).unwrap();
+}
+
+#[test]
+fn killed_worker_on_sqlite() {
+    killed_worker(Backend::Sqlite);
+}
+
+#[test]
+fn killed_worker_on_postgres() {
+    killed_worker(Backend::Postgres);
 }
 
 #[test]
