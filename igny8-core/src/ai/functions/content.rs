@@ -432,6 +432,16 @@ impl AiFunction for GenerateContent {
             .await?;
             return Ok(ArticlePrompt::Whole(request));
         }
+        // The brief each part is written from: the whole article's length must not be read
+        // as the part's.
+        let mut vars = vars;
+        vars.insert(
+            "word_count",
+            format!(
+                "{} in all, written in parts (each part is given its own length)",
+                p.words
+            ),
+        );
         let whole = chat_request(
             run.core,
             &run.scope,
