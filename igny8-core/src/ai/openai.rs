@@ -274,3 +274,55 @@ pub fn image_mime(data: &[u8]) -> Option<&'static str> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_for(model: &str) -> Value {
+        let chat = OpenAiChat::new(Endpoint {
+            base_url: "http://127.0.0.1:9/v1".into(),
+            api_key: ApiKey::new(""),
+            model: model.into(),
+            http: HttpOptions::default(),
+        })
+        .unwrap();
+        chat.body(&ChatRequest {
+            messages: vec![ChatMessage::user("hi")],
+            temperature: Some(0.4),
+            max_tokens: Some(500),
+            schema: None,
+        })
+    }
+
+    #[test]
+    fn reasoning_models_get_their_own_parameters() {
+        for model in [
+            "o1",
+            "o3-mini",
+            "o4-mini-2025-04-16",
+            "gpt-5",
+            "gpt-5-mini",
+            "openai/o3",
+        ] {
+            assert!(is_reasoning_model(model), "{model}");
+            let body = body_for(model);
+            assert_eq!(body["max_completion_tokens"], 500, "{model}");
+            assert!(body.get("max_tokens").is_none() && body.get("temperature").is_none());
+        }
+        for model in [
+            "gpt-4o-mini",
+            "llama3.1",
+            "o1x",
+            "gpt-4.1",
+            "ollama/qwen2.5",
+        ] {
+            assert!(!is_reasoning_model(model), "{model}");
+            let body = body_for(model);
+            assert_eq!(
+                (body["max_tokens"].as_u64(), body["temperature"].as_f64()),
+                (Some(500), Some(0.4))
+            );
+        }
+    }
+}

@@ -12,6 +12,10 @@ use crate::error::Result;
 use crate::jobs::{Job, JobKind};
 use crate::store::Store;
 
+/// How often a running worker settles the credit holds of jobs whose worker died on their
+/// last attempt.
+const SWEEP: Duration = Duration::from_secs(60);
+
 /// How long a claim holds unless the worker is told otherwise.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
@@ -102,7 +106,14 @@ impl<S: Store + Clone> Worker<S> {
     /// process dies, is taken over by another worker when its lease ends).
     pub async fn run(&self, stop: CancellationToken) {
         tracing::info!(worker = %self.name, "job worker started");
+        let mut next_sweep = tokio::time::Instant::now();
         while !stop.is_cancelled() {
+            if tokio::time::Instant::now() >= next_sweep {
+                next_sweep += SWEEP;
+                if let Err(e) = self.core.ai().settle_abandoned(100).await {
+                    tracing::warn!(error = %e, "could not settle abandoned holds");
+                }
+            }
             match self.run_once().await {
                 Ok(Some(_)) => {}
                 Ok(None) => {

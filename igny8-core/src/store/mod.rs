@@ -331,6 +331,12 @@ pub trait CreditStore: Send + Sync {
         scope: &Scope,
         id: ReservationId,
     ) -> impl Future<Output = Result<Reservation>> + Send;
+    /// System-wide: held reservations of jobs that have finished, oldest first — left by a
+    /// worker that died on the job's last attempt. Their credits must still be settled.
+    fn abandoned_job_holds(
+        &self,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<Reservation>>> + Send;
     /// A filtered page of the ledger, newest first.
     fn list_transactions(
         &self,

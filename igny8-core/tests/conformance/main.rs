@@ -48,6 +48,7 @@ conformance! {
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     pipeline::insufficient_credits_fail_before_any_model_call,
     pipeline::a_dead_workers_job_is_finished_once_and_charged_once,
+    pipeline::a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled,
     tenancy::registration_and_login,
     tenancy::plan_limits_name_the_limit,
     tenancy::other_tenants_objects_are_not_found,

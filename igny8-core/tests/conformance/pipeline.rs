@@ -15,7 +15,7 @@ use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, KeywordSort
 use igny8_core::testing::Tenant;
 use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
 use igny8_core::writer::{ContentFilter, ContentSort, ImageFilter, ImageKind, ImageStatus};
-use igny8_core::{ContentId, Igny8, ManualClock, SqlStore, StoreOptions, TaskId};
+use igny8_core::{Igny8, ManualClock, SqlStore, StoreOptions, TaskId};
 use serde_json::{Value, json};
 
 use crate::support::{import, tenant};
@@ -579,9 +579,9 @@ pub(crate) async fn insufficient_credits_fail_before_any_model_call(core: Igny8)
     assert_eq!(err.code(), igny8_core::ErrorCode::NotFound);
 }
 
-pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: Igny8) {
-    let fake = FakeAi::start().await;
-    let media = std::env::temp_dir();
+/// A core on a manual clock over `core`'s database, talking to `fake`, with an account of 100
+/// credits and three writer tasks of 300 words.
+async fn three_tasks(core: &Igny8, fake: &FakeAi) -> (Igny8, ManualClock, Tenant, Vec<TaskId>) {
     let clock = ManualClock::new(chrono::Utc::now());
     let mut options = StoreOptions::new(core.store().database_url());
     options.migrate = false;
@@ -589,7 +589,7 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
         .await
         .unwrap()
         .with_clock(Arc::new(clock.clone()));
-    let core = with_fake(&Igny8::with_store(store), &fake, &media);
+    let core = with_fake(&Igny8::with_store(store), fake, &std::env::temp_dir());
     let t = tenant(&core, "Resume", 100).await;
     let mut ids = Vec::new();
     for title in ["First", "Second", "Third"] {
@@ -616,29 +616,20 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
             .unwrap();
         ids.push(task.id);
     }
-    let article = |title: &str| {
-        let mut a = json!({"title": title, "meta_title": title, "meta_description": "d",
-                           "tags": [], "categories": []});
-        a["html"] = json!(prose(300, "w"));
-        FakeReply::chat_data(&a)
-    };
-    // The first article comes at once; the second hangs long enough for the worker to die.
-    fake.push(CHAT, article("First"));
-    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
-    let (job, estimate) = core
-        .ai()
-        .start(
-            &t.scope,
-            JobKind::GenerateContent,
-            json!({"ids": ids.iter().map(|i| i.get()).collect::<Vec<_>>()}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(estimate.credits, 12);
-    let lease = Duration::from_secs(60);
-    let doomed = Worker::new(core.clone()).lease(lease);
+    (core, clock, t, ids)
+}
+
+fn article(title: &str) -> FakeReply {
+    let mut a = json!({"title": title, "meta_title": title, "meta_description": "d",
+                       "tags": [], "categories": []});
+    a["html"] = json!(prose(300, "w"));
+    FakeReply::chat_data(&a)
+}
+
+/// Runs a worker until it has asked for the second article (which hangs), then kills it.
+async fn kill_at_the_second_article(core: &Igny8, fake: &FakeAi) {
+    let doomed = Worker::new(core.clone()).lease(Duration::from_secs(60));
     let running = tokio::spawn(async move { doomed.run_once().await });
-    // Wait until the first article is saved and the second asked for, then kill the worker.
     for _ in 0..200 {
         if fake.requests().len() == 2 {
             break;
@@ -652,13 +643,32 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
     );
     running.abort();
     let _ = running.await;
+}
+
+fn ids_payload(ids: &[TaskId]) -> Value {
+    json!({"ids": ids.iter().map(|i| i.get()).collect::<Vec<_>>()})
+}
+
+pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, clock, t, ids) = three_tasks(&core, &fake).await;
+    // The first article comes at once; the second hangs long enough for the worker to die.
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
+    let (job, estimate) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
+        .await
+        .unwrap();
+    assert_eq!(estimate.credits, 12);
+    kill_at_the_second_article(&core, &fake).await;
     let mid = core.jobs().get(&t.scope, job.id).await.unwrap();
     assert_eq!(mid.status, JobStatus::Running);
 
     // Another worker takes the job over once the lease has run out, and skips the first task.
     fake.push(CHAT, article("Second"));
     fake.push(CHAT, article("Third"));
-    let rescuer = Worker::new(core.clone()).lease(lease);
+    let rescuer = Worker::new(core.clone()).lease(Duration::from_secs(60));
     assert!(
         rescuer.run_once().await.unwrap().is_none(),
         "not while the lease holds"
@@ -688,9 +698,8 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
     assert_eq!(contents.len(), 3, "one content per task");
     let tasks: HashSet<Option<TaskId>> = contents.iter().map(|c| c.task_id).collect();
     assert_eq!(tasks.len(), 3);
-    let entries = ledger(&core, &t).await;
     assert_eq!(
-        entries,
+        ledger(&core, &t).await,
         vec![(TransactionKind::Release, 3), (TransactionKind::Hold, -12)],
         "one hold, settled once (newest first)"
     );
@@ -698,7 +707,50 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
     assert_eq!(charged(&done), 9);
     let (bal, sum) = core.credits().audit(&t.scope).await.unwrap();
     assert_eq!(bal, sum);
-    let _: ContentId = contents[0].id;
+    assert_eq!(
+        core.ai().settle_abandoned(10).await.unwrap(),
+        0,
+        "nothing left held"
+    );
+}
+
+pub(crate) async fn a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, clock, t, ids) = three_tasks(&core, &fake).await;
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
+    let job = core
+        .jobs()
+        .enqueue(
+            &t.scope,
+            igny8_core::jobs::NewJob {
+                kind: JobKind::GenerateContent,
+                site_id: None,
+                payload: ids_payload(&ids),
+                max_attempts: Some(1),
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    kill_at_the_second_article(&core, &fake).await;
+    clock.advance(chrono::Duration::seconds(61));
+    // The next claim gives the job up: it had one attempt.
+    let worker = Worker::new(core.clone());
+    assert!(worker.run_once().await.unwrap().is_none());
+    let failed = core.jobs().get(&t.scope, job.id).await.unwrap();
+    assert_eq!(failed.status, JobStatus::Failed);
+    assert_eq!(balance(&core, &t).await, 88, "still held");
+    // Settling charges the article that was written and gives the rest back, once.
+    assert_eq!(core.ai().settle_abandoned(10).await.unwrap(), 1);
+    assert_eq!(core.ai().settle_abandoned(10).await.unwrap(), 0);
+    assert_eq!(
+        ledger(&core, &t).await,
+        vec![(TransactionKind::Release, 9), (TransactionKind::Hold, -12)]
+    );
+    assert_eq!(balance(&core, &t).await, 97);
+    let (bal, sum) = core.credits().audit(&t.scope).await.unwrap();
+    assert_eq!(bal, sum);
 }
 
 fn rand_suffix() -> u64 {

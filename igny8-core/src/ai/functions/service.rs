@@ -242,6 +242,50 @@ impl<S: Store> Ai<'_, S> {
     }
 }
 
+impl<S: Store> Ai<'_, S> {
+    /// Settles the holds of jobs that ended without their worker settling them (it died on
+    /// the job's last attempt): the credits of the units the job finished are charged, the
+    /// rest released. System-wide; workers call it from time to time. The holds settled.
+    pub async fn settle_abandoned(&self, limit: u64) -> Result<u64> {
+        let core = self.core;
+        let mut settled = 0;
+        for hold in core.store().abandoned_job_holds(limit).await? {
+            let Some(job_ref) = hold.reference.as_ref() else {
+                continue;
+            };
+            let scope = Scope::system(hold.account_id);
+            let job = core
+                .jobs()
+                .get(&scope, crate::ids::JobId(job_ref.id))
+                .await?;
+            let done = job
+                .result
+                .as_ref()
+                .and_then(|r| r.get("done"))
+                .and_then(Value::as_array)
+                .map(|d| {
+                    d.iter()
+                        .filter_map(|u| u.get("credits").and_then(Value::as_i64))
+                        .sum::<i64>()
+                })
+                .unwrap_or(0)
+                .clamp(0, hold.amount);
+            if done > 0 {
+                core.credits().charge(&scope, hold.id, done).await?;
+            } else {
+                core.credits().release(&scope, hold.id).await?;
+            }
+            tracing::info!(
+                job = job.id.get(),
+                charged = done,
+                "settled an abandoned job's hold"
+            );
+            settled += 1;
+        }
+        Ok(settled)
+    }
+}
+
 /// The job kinds [`run_job`] knows.
 pub const RUNNABLE: &[JobKind] = &[
     JobKind::LocalCluster,

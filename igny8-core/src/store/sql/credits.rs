@@ -1,7 +1,9 @@
 //! The credit ledger, reservations and usage log on SQL.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+
+use crate::jobs::JobStatus;
 
 use super::db::{DbRow, FromDbRow, Tx};
 use super::list::SortSpec;
@@ -458,6 +460,31 @@ impl CreditStore for SqlStore {
 
     async fn get_reservation(&self, scope: &Scope, id: ReservationId) -> Result<Reservation> {
         self.fetch_scoped(scope, id.get()).await
+    }
+
+    async fn abandoned_job_holds(&self, limit: u64) -> Result<Vec<Reservation>> {
+        let r = self.t(T::Reservations);
+        let j = self.t(T::Jobs);
+        let q = Query::select()
+            .columns(Reservation::COLUMNS.iter().map(|c| (r.clone(), *c)))
+            .from(r.clone())
+            .inner_join(
+                j.clone(),
+                Cond::all()
+                    .add(Expr::col((j.clone(), "id")).equals((r.clone(), "reference_id")))
+                    .add(Expr::col((j.clone(), "account_id")).equals((r.clone(), "account_id"))),
+            )
+            .and_where(Expr::col((r.clone(), "status")).eq(ReservationStatus::Held.as_str()))
+            .and_where(Expr::col((r.clone(), "reference_type")).eq("job"))
+            .and_where(Expr::col((j.clone(), "status")).is_in([
+                JobStatus::Succeeded.as_str(),
+                JobStatus::Failed.as_str(),
+                JobStatus::Cancelled.as_str(),
+            ]))
+            .order_by((r, "id"), Order::Asc)
+            .limit(limit)
+            .to_owned();
+        self.db.conn().await?.all(&q).await
     }
 
     async fn list_transactions(
