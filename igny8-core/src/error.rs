@@ -110,6 +110,10 @@ pub enum Error {
     /// The configuration is unusable (bad URL, bad key…).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The account has no usable AI provider for the operation (no key for a hosted provider):
+    /// it must connect one in its integrations, or the deployment must set its own.
+    #[error("{0}")]
+    NotConfigured(String),
     /// An AI provider failed; the message is the provider's own where it gave one.
     #[error("{0}")]
     Provider(String),
@@ -146,6 +150,8 @@ pub enum ErrorCode {
     Io,
     /// [`Error::Config`]
     Config,
+    /// [`Error::NotConfigured`]
+    NotConfigured,
     /// [`Error::Provider`]
     Provider,
     /// [`Error::ProviderUnavailable`]
@@ -168,6 +174,7 @@ impl ErrorCode {
             Self::Database => "database",
             Self::Io => "io",
             Self::Config => "config",
+            Self::NotConfigured => "not_configured",
             Self::Provider => "provider",
             Self::ProviderUnavailable => "provider_unavailable",
             Self::Internal => "internal",
@@ -208,6 +215,7 @@ impl Error {
             Self::Database(_) => ErrorCode::Database,
             Self::Io(_) => ErrorCode::Io,
             Self::Config(_) => ErrorCode::Config,
+            Self::NotConfigured(_) => ErrorCode::NotConfigured,
             Self::Provider(_) => ErrorCode::Provider,
             Self::ProviderUnavailable(_) => ErrorCode::ProviderUnavailable,
             Self::Internal(_) => ErrorCode::Internal,

@@ -167,7 +167,7 @@ pub enum ApiError {
 /// The HTTP status of a core error code.
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::Validation => StatusCode::BAD_REQUEST,
+        ErrorCode::Validation | ErrorCode::NotConfigured => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorCode::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
         ErrorCode::Forbidden | ErrorCode::LimitReached => StatusCode::FORBIDDEN,

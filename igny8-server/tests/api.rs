@@ -26,6 +26,7 @@ on_backends!(
     sign_up_sign_in_refresh_and_sign_out,
     keywords_end_to_end,
     ai_functions_over_http,
+    ai_without_a_provider_says_how_to_connect_one,
     other_tenants_ids_are_always_not_found,
     roles_are_enforced,
     rate_limits_answer_429_with_retry_after,
@@ -567,6 +568,85 @@ async fn ai_functions_over_http(backend: Backend) {
     );
     s.close().await;
     let _ = std::fs::remove_dir_all(&media);
+}
+
+async fn ai_without_a_provider_says_how_to_connect_one(backend: Backend) {
+    // The default settings: OpenAI's hosted API, no key.
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let token = s.register("nokey@example.com", "No key").await;
+    let (_, sector) = site_and_sector(&s, &token).await;
+    let (status, task) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/tasks/",
+            json!({"sector_id": sector, "title": "An article"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{task}");
+    let task = task["data"]["id"].as_i64().unwrap();
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/tasks/generate_content/",
+            json!({"ids": [task]}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("not_configured")),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("integrations"),
+        "{body}"
+    );
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/thinker/image_testing/",
+            json!({"prompt": "A kettle"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("not_configured")),
+        "{body}"
+    );
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    assert_eq!(jobs["data"]["count"], 0, "nothing was queued");
+    // The estimate still answers, and the free local clustering still runs.
+    let (status, est) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/billing/estimate/",
+            json!({"operation": "generate_content", "ids": [task]}),
+        )
+        .await;
+    assert_eq!(
+        (status, est["data"]["credits"].as_i64()),
+        (200, Some(18)),
+        "{est}"
+    );
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/auto_cluster/",
+            json!({"sector_id": sector, "mode": "local"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["data"]["job"]["kind"].as_str()),
+        (202, Some("local_cluster")),
+        "{body}"
+    );
+    s.close().await;
 }
 
 async fn keywords_end_to_end(backend: Backend) {

@@ -223,9 +223,9 @@ fn endpoint(
         .iter()
         .any(|h| base_url.starts_with(h));
     if hosted && api_key.expose().is_empty() {
-        return Err(Error::Config(format!(
-            "no API key for the {what}: connect the provider in the account's integrations, \
-             or set the deployment's key"
+        return Err(Error::NotConfigured(format!(
+            "no API key for the {what}: connect the provider in the account's integrations \
+             (system/integrations/), or set the deployment's key"
         )));
     }
     Ok(Endpoint {

@@ -174,6 +174,16 @@ impl<S: Store> Ai<'_, S> {
             }
             _ => (kind, payload),
         };
+        // A job that could only fail for want of a provider is refused now, with the fix.
+        match kind {
+            JobKind::LocalCluster => {}
+            JobKind::GenerateImages => {
+                self.core.image_provider(scope).await?;
+            }
+            _ => {
+                self.core.text_provider(scope).await?;
+            }
+        }
         let site = self.site_of(scope, kind, &payload).await;
         let job = self
             .core
