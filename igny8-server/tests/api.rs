@@ -416,6 +416,35 @@ async fn ai_functions_over_http(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{tasks}");
     let task = tasks["data"][0]["id"].as_i64().unwrap();
+    // The shipped prompts, then an override of the content prompt that the next run uses.
+    let (status, defaults) = s.get(&token, "/api/v1/thinker/prompts/defaults/").await;
+    assert_eq!(status, 200, "{defaults}");
+    let content_default = defaults["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["prompt_type"] == "content")
+        .unwrap()
+        .clone();
+    assert_eq!(defaults["data"].as_array().unwrap().len(), 6);
+    assert!(
+        content_default["template"]
+            .as_str()
+            .unwrap()
+            .contains("{{title}}")
+    );
+    assert!(
+        content_default["variables"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("word_count"))
+    );
+    assert_eq!(content_default["overridden"], false);
+    let (status, saved) = s
+        .send("POST", &token, "/api/v1/thinker/prompts/", json!({"prompt_type": "content",
+            "template": "HOUSE STYLE: write {{title}} for {{site}} in about {{word_count}} words."}))
+        .await;
+    assert_eq!(status, 201, "{saved}");
     let body = (0..400)
         .map(|i| format!("w{i}"))
         .collect::<Vec<_>>()

@@ -753,6 +753,181 @@ pub(crate) async fn a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled
     assert_eq!(bal, sum);
 }
 
+pub(crate) async fn a_cancelled_job_is_charged_for_what_it_finished(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, article("Second").after(Duration::from_millis(800)));
+    let (job, _) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
+        .await
+        .unwrap();
+    let worker = Worker::new(core.clone());
+    let running = tokio::spawn(async move { worker.run_once().await });
+    for _ in 0..200 {
+        if fake.requests().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Asked to stop while the second article is being written: the worker stops at its next
+    // report, the second article is not saved, and only the first is charged.
+    let asked = core.jobs().cancel(&t.scope, job.id).await.unwrap();
+    assert!(asked.cancel_requested);
+    let done = running.await.unwrap().unwrap().expect("finished");
+    assert_eq!(done.status, JobStatus::Cancelled);
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "the third article was never asked for"
+    );
+    let contents = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(contents.len(), 1);
+    assert_eq!(
+        ledger(&core, &t).await,
+        vec![(TransactionKind::Release, 9), (TransactionKind::Hold, -12)]
+    );
+    // Both model calls are in the usage log; only the first carries credits.
+    let (rows, credits) = usage_credits(&core, &t, &done).await;
+    assert_eq!((rows, credits), (2, 3));
+}
+
+pub(crate) async fn a_refused_unit_fails_alone(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
+    // The provider refuses the first article outright (no retry), writes the other two.
+    fake.push(
+        CHAT,
+        FakeReply::json(
+            400,
+            json!({"error": {"message": "This request violates our usage policies", "code": "content_policy"}}),
+        ),
+    );
+    fake.push(CHAT, article("Second"));
+    fake.push(CHAT, article("Third"));
+    let (job, _) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let result = done.result.clone().unwrap();
+    assert_eq!(
+        (result["done"].as_u64(), result["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let error = result["errors"][0]["error"].as_str().unwrap();
+    assert!(error.contains("violates our usage policies"), "{error}");
+    assert_eq!(result["errors"][0]["id"].as_i64(), Some(ids[0].get()));
+    let first = core.tasks().get(&t.scope, ids[0]).await.unwrap();
+    assert_eq!(first.status, igny8_core::writer::TaskStatus::Failed);
+    assert_eq!(charged(&done), 6);
+    assert_eq!(balance(&core, &t).await, 94);
+
+    // When every unit is refused, the job fails with the provider's message and nothing is
+    // charged.
+    fake.push(
+        CHAT,
+        FakeReply::json(
+            400,
+            json!({"error": {"message": "Invalid model", "code": "model_not_found"}}),
+        ),
+    );
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids[..1]))
+        .await
+        .unwrap();
+    let failed = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(failed.status, JobStatus::Failed);
+    assert!(
+        failed.error.as_deref().unwrap().contains("Invalid model"),
+        "{:?}",
+        failed.error
+    );
+    assert_eq!(balance(&core, &t).await, 94);
+}
+
+pub(crate) async fn a_provider_outage_requeues_the_job_and_it_is_charged_once(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, clock, t, ids) = three_tasks(&core, &fake).await;
+    // The first article is written; then the provider answers 503 to every try (two, as
+    // configured): the job goes back to the queue with its hold and its finished article.
+    fake.push(CHAT, article("First"));
+    fake.push(CHAT, FakeReply::status(503));
+    fake.push(CHAT, FakeReply::status(503));
+    let (job, _) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
+        .await
+        .unwrap();
+    let worker = Worker::new(core.clone());
+    let first = run_one(&worker).await;
+    assert_eq!(first.id, job.id);
+    assert_eq!(first.status, JobStatus::Queued, "{:?}", first.error);
+    assert!(
+        first.error.as_deref().unwrap().contains("503"),
+        "{:?}",
+        first.error
+    );
+    assert_eq!(
+        balance(&core, &t).await,
+        88,
+        "the hold stays for the next attempt"
+    );
+    assert!(
+        worker.run_once().await.unwrap().is_none(),
+        "not before its retry time"
+    );
+
+    // The provider is back: the model answers in a code fence, cut off once (asked again).
+    fake.push(
+        CHAT,
+        FakeReply::chat_with("```json\n{\"title\": \"Sec", "length", 10, 5),
+    );
+    let mut second = json!({"title": "Second", "meta_title": "Second", "meta_description": "d",
+                            "tags": [], "categories": []});
+    second["html"] = json!(prose(300, "w"));
+    fake.push(
+        CHAT,
+        FakeReply::chat(&format!("Here it is:\n```json\n{second}\n```")),
+    );
+    fake.push(CHAT, article("Third"));
+    clock.advance(chrono::Duration::seconds(31));
+    let done = run_one(&worker).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 2);
+    let first_again = fake
+        .requests()
+        .iter()
+        .filter(|r| r.body.to_string().contains("First"))
+        .count();
+    assert_eq!(first_again, 1, "the first article was asked for once");
+    assert_eq!(charged(&done), 9);
+    assert_eq!(
+        ledger(&core, &t).await,
+        vec![(TransactionKind::Release, 3), (TransactionKind::Hold, -12)]
+    );
+    let (rows, credits) = usage_credits(&core, &t, &done).await;
+    assert_eq!(
+        (rows, credits),
+        (4, 9),
+        "three articles and the cut-off answer"
+    );
+}
+
 fn rand_suffix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -26,6 +26,19 @@ pub struct PromptPatch {
     pub template: String,
 }
 
+/// A prompt type's shipped template: what applies while the account has no override.
+#[derive(Debug, Object)]
+pub struct PromptDefault {
+    /// The prompt type.
+    pub prompt_type: crate::dto::E<igny8_core::thinker::PromptType>,
+    /// The template IGNY8 ships.
+    pub template: String,
+    /// The variables its templates may use, as `{{name}}`.
+    pub variables: Vec<String>,
+    /// Whether the account overrides it.
+    pub overridden: bool,
+}
+
 /// Bulk changes to author profiles.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
@@ -77,6 +90,27 @@ impl ThinkerApi {
             .await?
             .into_iter()
             .map(Into::into)
+            .collect()))
+    }
+
+    /// The shipped template of every prompt type, with the variables it may use and whether
+    /// the account overrides it: the starting point for writing an override.
+    #[oai(path = "/prompts/defaults/", method = "get")]
+    async fn prompt_defaults(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> ApiResult<Vec<PromptDefault>> {
+        let scope = auth.0.scope()?;
+        let overrides = state.core.thinker().prompts(&scope).await?;
+        Ok(ok(igny8_core::thinker::PromptType::ALL
+            .iter()
+            .map(|t| PromptDefault {
+                prompt_type: crate::dto::E(*t),
+                template: igny8_core::ai::functions::default_prompt(*t).to_owned(),
+                variables: t.variables().iter().map(|v| (*v).to_owned()).collect(),
+                overridden: overrides.iter().any(|o| o.prompt_type == *t),
+            })
             .collect()))
     }
 

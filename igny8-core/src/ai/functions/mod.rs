@@ -62,6 +62,8 @@ use crate::tenancy::Scope;
 
 /// Times a chat model is asked for usable data before a unit fails.
 const ANSWER_ATTEMPTS: u32 = 3;
+/// Units whose full result is kept in the job's result (the others keep object and credits).
+const MAX_SUMMARIES: usize = 200;
 /// Seconds before a job that hit a transient failure is tried again.
 const RETRY_SECS: i64 = 30;
 
@@ -531,10 +533,17 @@ async fn drive<S: Store, F: AiFunction>(run: &Run<'_, S>, function: &F) -> Resul
             Ok(saved) => {
                 let credits = prices.credits(saved.work);
                 let logged = run.log_usage(credits).await;
+                // Results of the first units are kept in full; beyond that only what the
+                // charge and a resumed attempt need, so the row stays small on large jobs.
+                let summary = if checkpoint.done.len() < MAX_SUMMARIES {
+                    saved.summary
+                } else {
+                    Value::Null
+                };
                 checkpoint.done.push(DoneUnit {
                     object: unit.object.clone(),
                     credits,
-                    summary: saved.summary,
+                    summary,
                 });
                 let at = (5.0 + 90.0 * (i + 1) as f64 / total).round() as i64;
                 let note = format!("{} of {} done", i + 1, todo.len());
