@@ -37,6 +37,7 @@ mod ids;
 pub mod jobs;
 pub mod list;
 pub mod planner;
+pub mod publish;
 pub mod store;
 pub mod system;
 pub mod tenancy;
@@ -66,6 +67,8 @@ pub struct CoreConfig {
     pub clock: Option<Arc<dyn Clock>>,
     /// The deployment's AI providers.
     pub ai: ai::AiConfig,
+    /// Publishing to WordPress.
+    pub publish: publish::PublishConfig,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -88,6 +91,7 @@ impl CoreConfig {
             secret_key: None,
             clock: None,
             ai: ai::AiConfig::default(),
+            publish: publish::PublishConfig::default(),
         }
     }
 }
@@ -98,6 +102,7 @@ pub struct Igny8<S = SqlStore> {
     store: S,
     secrets: Option<Arc<crypto::SecretBox>>,
     ai: Arc<ai::AiConfig>,
+    publish: Arc<publish::PublishConfig>,
 }
 
 impl Igny8<SqlStore> {
@@ -115,6 +120,7 @@ impl Igny8<SqlStore> {
             store,
             secrets,
             ai: Arc::new(config.ai),
+            publish: Arc::new(config.publish),
         })
     }
 }
@@ -126,6 +132,7 @@ impl<S: Store> Igny8<S> {
             store,
             secrets: None,
             ai: Arc::default(),
+            publish: Arc::default(),
         }
     }
 
@@ -133,6 +140,17 @@ impl<S: Store> Igny8<S> {
     pub fn with_ai(mut self, config: ai::AiConfig) -> Self {
         self.ai = Arc::new(config);
         self
+    }
+
+    /// The same core publishing to WordPress with `config`.
+    pub fn with_publish(mut self, config: publish::PublishConfig) -> Self {
+        self.publish = Arc::new(config);
+        self
+    }
+
+    /// The deployment's publishing settings.
+    pub fn publish_config(&self) -> &publish::PublishConfig {
+        &self.publish
     }
 
     /// The same core able to seal and open stored secrets with `secrets`.

@@ -71,6 +71,8 @@ pub struct Settings {
     /// The AI providers every account uses unless it connects its own (`IGNY8_OPENAI_*`,
     /// `IGNY8_IMAGE_PROVIDER`, `IGNY8_RUNWARE_*`, `IGNY8_AI_*`).
     pub ai: igny8_core::ai::AiConfig,
+    /// Publishing to WordPress (`IGNY8_WORDPRESS_ALLOW_PRIVATE`, `IGNY8_WORDPRESS_TIMEOUT_SECS`).
+    pub publish: igny8_core::publish::PublishConfig,
 }
 
 impl Default for Settings {
@@ -94,6 +96,7 @@ impl Default for Settings {
             worker_lease_secs: 60,
             log_level: "info".into(),
             ai: igny8_core::ai::AiConfig::default(),
+            publish: igny8_core::publish::PublishConfig::default(),
         }
     }
 }
@@ -126,6 +129,7 @@ impl std::fmt::Debug for Settings {
             .field("worker_lease_secs", &self.worker_lease_secs)
             .field("log_level", &self.log_level)
             .field("ai", &self.ai)
+            .field("publish", &self.publish)
             .finish()
     }
 }
@@ -204,6 +208,7 @@ impl Settings {
                 "CONFIG" | "SUPERUSER_EMAIL" | "SUPERUSER_PASSWORD" => {}
                 _ if key.starts_with("TEST_") || key.starts_with("BENCH_") => {}
                 _ if self.ai.set(key, &value)? => {}
+                _ if self.publish.set(key, &value)? => {}
                 _ => return Err(format!("unknown setting {name}")),
             }
         }

@@ -35,6 +35,7 @@ impl AppState {
             secret_key: settings.secret_key.clone(),
             clock: None,
             ai: settings.ai.clone(),
+            publish: settings.publish.clone(),
         };
         let core = Igny8::open(config).await.map_err(|e| e.to_string())?;
         let signer = Signer::new(

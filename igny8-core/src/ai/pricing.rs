@@ -53,6 +53,8 @@ pub enum Work {
     ImagePromptSets(u64),
     /// This many images.
     Images(u64),
+    /// Work that costs no credits (publishing).
+    Free,
 }
 
 impl Work {
@@ -64,6 +66,7 @@ impl Work {
             Self::Words(_) => JobKind::GenerateContent,
             Self::ImagePromptSets(_) => JobKind::GenerateImagePrompts,
             Self::Images(_) => JobKind::GenerateImages,
+            Self::Free => JobKind::Publish,
         }
     }
 }
@@ -80,6 +83,7 @@ impl CreditPrices {
             Work::Words(n) => per(n.div_ceil(100), self.per_100_words),
             Work::ImagePromptSets(n) => per(n, self.per_image_prompt_set),
             Work::Images(n) => per(n, self.per_image),
+            Work::Free => 0,
         };
         i64::try_from(credits).unwrap_or(i64::MAX)
     }

@@ -45,6 +45,19 @@ use crate::writer::{
     NewImage, NewTask, Task, TaskFilter, TaskPatch, TaskSort,
 };
 
+/// A site's WordPress connection as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteWordPress {
+    /// Base URL.
+    pub url: String,
+    /// User name.
+    pub username: String,
+    /// The application password, sealed with the deployment key.
+    pub password_sealed: String,
+    /// Its masked hint.
+    pub password_hint: String,
+}
+
 /// Plans, accounts, users, sites and sectors.
 pub trait TenancyStore: Send + Sync {
     /// The store's current time (its clock may be a test's).
@@ -137,6 +150,20 @@ pub trait TenancyStore: Send + Sync {
         scope: &Scope,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Site>>> + Send;
+    /// Stores (or with `None` removes) a site's WordPress connection: URL, user, the sealed
+    /// application password and its masked hint.
+    fn set_site_wordpress(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+        connection: Option<&SiteWordPress>,
+    ) -> impl Future<Output = Result<Site>> + Send;
+    /// The sealed application password of a site's WordPress connection.
+    fn site_wordpress_secret(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
     /// Changes a site.
     fn update_site(
         &self,

@@ -201,6 +201,15 @@ pub struct ContentPatch {
     pub categories: Option<Vec<String>>,
     /// New status (allowed changes only).
     pub status: Option<ContentStatus>,
+    /// The WordPress post it was published as (set by publishing).
+    #[serde(default)]
+    pub wp_post_id: Option<Option<i64>>,
+    /// The post's URL (set by publishing).
+    #[serde(default)]
+    pub wp_url: Option<Option<String>>,
+    /// When it was (or will be) published (set by publishing).
+    #[serde(default)]
+    pub published_at: Option<Option<DateTime<Utc>>>,
 }
 
 impl ContentPatch {

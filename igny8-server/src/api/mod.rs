@@ -6,6 +6,7 @@ pub mod billing;
 pub mod health;
 pub mod operator;
 pub mod planner;
+pub mod publish;
 pub mod system;
 pub mod thinker;
 pub mod writer;
@@ -44,6 +45,7 @@ pub type Api = (
     billing::BillingApi,
     operator::OperatorApi,
     ai::AiApi,
+    publish::PublishApi,
 );
 
 /// The OpenAPI service of `/api/v1/`.
@@ -59,6 +61,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             billing::BillingApi,
             operator::OperatorApi,
             ai::AiApi,
+            publish::PublishApi,
         ),
         "IGNY8 API",
         env!("CARGO_PKG_VERSION"),

@@ -362,6 +362,7 @@ impl From<ContentPatch> for w::ContentPatch {
             tags: c.tags,
             categories: c.categories,
             status: c.status.map(|v| v.0),
+            ..Self::default()
         }
     }
 }

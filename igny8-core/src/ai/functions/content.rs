@@ -551,7 +551,7 @@ impl AiFunction for GenerateContent {
                     secondary_keywords: Some(draft.secondary_keywords),
                     tags: Some(draft.tags),
                     categories: Some(draft.categories),
-                    status: None,
+                    ..ContentPatch::default()
                 };
                 core.contents().update(scope, id, patch).await?
             }

@@ -296,12 +296,7 @@ impl AiFunction for GenerateIdeas {
 }
 
 /// `ids` without repeats, in order.
-pub(crate) fn dedup<T: Copy + PartialEq>(ids: &[T]) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !out.contains(id) {
-            out.push(*id);
-        }
-    }
-    out
+pub(crate) fn dedup<T: Copy + Eq + std::hash::Hash>(ids: &[T]) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
 }

@@ -30,6 +30,7 @@ pub use content::{
     Article, ArticlePrompt, GenerateContent, GenerateContentInput, LONG_ARTICLE_WORDS,
     PreparedTask, WORD_TOLERANCE,
 };
+pub(crate) use ideas::dedup as dedup_ids;
 pub use ideas::{DEFAULT_IDEAS, GenerateIdeas, GenerateIdeasInput, MAX_IDEAS, PreparedCluster};
 pub use image_prompts::{
     DEFAULT_IN_ARTICLE, GenerateImagePrompts, GenerateImagePromptsInput, ImagePlan, MAX_IN_ARTICLE,
@@ -109,6 +110,11 @@ pub trait AiFunction: Send + Sync {
 
     /// The job kind it runs as.
     fn kind(&self) -> JobKind;
+
+    /// What the call phase is called in progress messages.
+    fn calling(&self) -> &'static str {
+        "asking the model"
+    }
 
     /// Checks the input and splits it into units, without any model call.
     fn validate<S: Store>(
@@ -638,7 +644,7 @@ async fn run_unit<S: Store, F: AiFunction>(
     let prepared = function.prepare(run, input, unit).await?;
     run.phase("prompt", 0.05, "building the prompt").await?;
     let prompt = function.prompt(run, &prepared).await?;
-    run.phase("call", 0.1, "asking the model").await?;
+    run.phase("call", 0.1, function.calling()).await?;
     let answer = function.call(run, &prepared, prompt).await?;
     run.phase("parse", 0.85, "reading the answer").await?;
     let draft = function.parse(&prepared, answer)?;

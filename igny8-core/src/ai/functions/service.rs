@@ -304,6 +304,7 @@ pub const RUNNABLE: &[JobKind] = &[
     JobKind::GenerateContent,
     JobKind::GenerateImagePrompts,
     JobKind::GenerateImages,
+    JobKind::Publish,
 ];
 
 /// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone).
@@ -322,6 +323,9 @@ pub async fn run_job<S: Store>(
             run_ai_job(core, &GenerateImagePrompts, job, worker, lease).await
         }
         JobKind::GenerateImages => run_ai_job(core, &GenerateImages, job, worker, lease).await,
+        JobKind::Publish => {
+            run_ai_job(core, &crate::publish::PublishContent, job, worker, lease).await
+        }
         other => Some(Outcome::Failed {
             error: format!("this worker can't run {other} jobs"),
             retry_after_secs: None,

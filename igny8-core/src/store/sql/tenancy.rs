@@ -795,6 +795,44 @@ impl TenancyStore for SqlStore {
         self.list_page(q, self.t(T::Sites), &spec, page).await
     }
 
+    async fn set_site_wordpress(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+        c: Option<&crate::store::SiteWordPress>,
+    ) -> Result<Site> {
+        scope.check_site(id)?;
+        let q = Query::update()
+            .table(self.t(T::Sites))
+            .value("updated_at", self.now_ms())
+            .value("wp_url", c.map(|c| c.url.clone()))
+            .value("wp_username", c.map(|c| c.username.clone()))
+            .value("wp_password_enc", c.map(|c| c.password_sealed.clone()))
+            .value("wp_password_hint", c.map(|c| c.password_hint.clone()))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id.get()))
+            .to_owned();
+        if self.db.conn().await?.execute(&q).await? == 0 {
+            return Err(id.not_found());
+        }
+        self.get_site(scope, id).await
+    }
+
+    async fn site_wordpress_secret(&self, scope: &Scope, id: SiteId) -> Result<Option<String>> {
+        scope.check_site(id)?;
+        let q = Query::select()
+            .column("wp_password_enc")
+            .from(self.t(T::Sites))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id.get()))
+            .to_owned();
+        let found: Option<Option<String>> = self.db.conn().await?.optional(&q).await?;
+        match found {
+            None => Err(id.not_found()),
+            Some(secret) => Ok(secret),
+        }
+    }
+
     async fn update_site(&self, scope: &Scope, id: SiteId, patch: &SitePatch) -> Result<Site> {
         scope.check_site(id)?;
         let mut q = Query::update();

@@ -548,6 +548,15 @@ impl WriterStore for SqlStore {
         if let Some(x) = &p.categories {
             v.push(("categories", to_json(x).into()));
         }
+        if let Some(x) = p.wp_post_id {
+            v.push(("wp_post_id", x.into()));
+        }
+        if let Some(x) = &p.wp_url {
+            v.push(("wp_url", x.clone().into()));
+        }
+        if let Some(x) = p.published_at {
+            v.push(("published_at", x.map(|t| t.timestamp_millis()).into()));
+        }
         let only = p.status.map(|next| {
             v.push(("status", next.as_str().into()));
             may_become(

@@ -1,0 +1,668 @@
+//! The publish job: each content becomes (or updates) a WordPress post, through the same
+//! unit-of-work driver as the AI functions (progress, checkpoints, retries, cancelling).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{PostStatus, WordPress, WpError, content_marker, image_marker, slugify};
+use crate::Igny8;
+use crate::ai::Work;
+use crate::ai::functions::{AiFunction, Run, Saved, Unit};
+use crate::ai::html;
+use crate::credits::Reference;
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::jobs::JobKind;
+use crate::list::PageRequest;
+use crate::planner::check_ids;
+use crate::store::Store;
+use crate::tenancy::Scope;
+use crate::writer::*;
+
+/// Largest image file sent to WordPress.
+const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+
+/// What to publish, and how.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    /// The content (all of one site).
+    pub ids: Vec<ContentId>,
+    /// The posts' status (default draft).
+    #[serde(default)]
+    pub status: Option<PostStatus>,
+    /// When to publish: required for `future`, in the future.
+    #[serde(default)]
+    pub date: Option<DateTime<Utc>>,
+    /// Make a new post for content whose post was deleted in WordPress (else that is an error).
+    #[serde(default)]
+    pub recreate: bool,
+}
+
+/// Checks the input: the content exists, is the account's, and is all of one site; the status
+/// and date agree. The content, in order.
+pub(crate) async fn check<S: Store>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    input: &PublishInput,
+) -> Result<Vec<Content>> {
+    check_ids(&input.ids)?;
+    let status = input.status.unwrap_or(PostStatus::Draft);
+    match (status, input.date) {
+        (PostStatus::Future, None) => {
+            return Err(Error::field(
+                "date",
+                "is required to schedule a post (status future)",
+            ));
+        }
+        (PostStatus::Future, Some(d)) if d <= core.now() => {
+            return Err(Error::field(
+                "date",
+                "must be in the future to schedule a post",
+            ));
+        }
+        _ => {}
+    }
+    let mut contents: Vec<Content> = Vec::with_capacity(input.ids.len());
+    for id in crate::ai::functions::dedup_ids(&input.ids) {
+        let c = core.contents().get(scope, id).await?;
+        if let Some(first) = contents.first()
+            && first.site_id != c.site_id
+        {
+            return Err(Error::field("ids", "must all be content of one site"));
+        }
+        if html::text_of(&c.html).is_empty() {
+            return Err(Error::field(
+                "ids",
+                format!("content {} has no text to publish", id.get()),
+            ));
+        }
+        contents.push(c);
+    }
+    Ok(contents)
+}
+
+/// Publishing one content.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PublishContent;
+
+/// A content ready to send.
+#[derive(Debug)]
+pub struct PreparedPost {
+    content: Content,
+    images: Vec<Image>,
+    wp: WordPress,
+    status: PostStatus,
+    date: Option<DateTime<Utc>>,
+    recreate: bool,
+}
+
+/// The post's fields that need no call to WordPress.
+#[derive(Debug)]
+pub struct PostDraft {
+    body: serde_json::Map<String, Value>,
+}
+
+/// What WordPress answered for the post.
+#[derive(Debug)]
+pub struct Posted {
+    post: Value,
+    created: bool,
+    media: Vec<i64>,
+    categories: Vec<i64>,
+    tags: Vec<i64>,
+}
+
+/// The post as saved.
+#[derive(Debug)]
+pub struct PostResult {
+    id: i64,
+    link: Option<String>,
+    status: String,
+    date: Option<DateTime<Utc>>,
+    created: bool,
+    media: Vec<i64>,
+    categories: Vec<i64>,
+    tags: Vec<i64>,
+}
+
+fn wp_time(v: &Value) -> Option<DateTime<Utc>> {
+    let s = v.as_str()?;
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .map(|n| n.and_utc())
+}
+
+/// Decodes the few entities WordPress puts into rendered names (`&amp;` and friends).
+fn plain(name: &str) -> String {
+    html::text_of(name).to_lowercase()
+}
+
+/// The id of the term `name` of `taxonomy` (`categories`, `tags`), made when missing.
+async fn ensure_term(wp: &WordPress, taxonomy: &str, name: &str) -> Result<i64, WpError> {
+    let route = format!("/wp/v2/{taxonomy}");
+    let found = wp
+        .call(
+            Method::GET,
+            &route,
+            &[
+                ("search", name),
+                ("per_page", "100"),
+                ("hide_empty", "false"),
+            ],
+            None,
+        )
+        .await?;
+    let wanted = plain(name);
+    if let Some(id) = found.as_array().into_iter().flatten().find_map(|t| {
+        let n = t.get("name").and_then(Value::as_str)?;
+        (plain(n) == wanted).then(|| t.get("id").and_then(Value::as_i64))?
+    }) {
+        return Ok(id);
+    }
+    match wp
+        .call(Method::POST, &route, &[], Some(&json!({"name": name})))
+        .await
+    {
+        Ok(made) => made
+            .get("id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| malformed("the new term has no id")),
+        // It exists (WordPress matched it where the search didn't): use that one.
+        Err(e) if e.code == "term_exists" => e.data.get("term_id").and_then(Value::as_i64).ok_or(e),
+        Err(e) => Err(e),
+    }
+}
+
+fn malformed(message: &str) -> WpError {
+    WpError {
+        status: None,
+        code: "invalid_answer".into(),
+        message: message.into(),
+        data: Value::Null,
+        transient: false,
+    }
+}
+
+/// The image's bytes: its file, or its URL downloaded (through the SSRF guard).
+async fn image_bytes(image: &Image, allow_private: bool) -> Result<(Vec<u8>, String)> {
+    if let Some(path) = &image.file_path {
+        let data = tokio::fs::read(path).await?;
+        let mime = crate::ai::image_mime(&data)
+            .unwrap_or("image/png")
+            .to_owned();
+        return Ok((data, mime));
+    }
+    let url = image.url.as_deref().ok_or_else(|| {
+        Error::field(
+            "images",
+            format!("image {} has no file or URL", image.id.get()),
+        )
+    })?;
+    let (parsed, addr) = super::guard::resolve(url, allow_private).await?;
+    let host = parsed.host_str().unwrap_or_default().to_owned();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, addr)
+        .build()
+        .map_err(|e| Error::Config(e.to_string()))?;
+    let response = client.get(parsed).send().await.map_err(|e| {
+        Error::ProviderUnavailable(format!("the image could not be downloaded: {e}"))
+    })?;
+    if !response.status().is_success() {
+        return Err(Error::Provider(format!(
+            "the image at its URL answered {}",
+            response.status()
+        )));
+    }
+    let data = response.bytes().await.map_err(|e| {
+        Error::ProviderUnavailable(format!("the image could not be downloaded: {e}"))
+    })?;
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(Error::Provider("the image is larger than 20 MiB".into()));
+    }
+    let mime = crate::ai::image_mime(&data)
+        .ok_or_else(|| {
+            Error::Provider("the image URL does not hold a PNG, JPEG or WebP image".into())
+        })?
+        .to_owned();
+    Ok((data.to_vec(), mime))
+}
+
+/// The media item of `image` in WordPress (found by its marker, else uploaded): id and URL.
+async fn ensure_media(
+    wp: &WordPress,
+    image: &Image,
+    title: &str,
+    allow_private: bool,
+) -> Result<(i64, String)> {
+    let marker = image_marker(image);
+    let found = wp
+        .call(
+            Method::GET,
+            "/wp/v2/media",
+            &[("search", &marker), ("context", "edit"), ("per_page", "10")],
+            None,
+        )
+        .await?;
+    let existing = found.as_array().into_iter().flatten().find(|m| {
+        m.get("description")
+            .and_then(|d| d.get("raw"))
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.contains(&marker))
+    });
+    let media = match existing {
+        Some(m) => m.clone(),
+        None => {
+            let (data, mime) = image_bytes(image, allow_private).await?;
+            let ext = match mime.as_str() {
+                "image/jpeg" => "jpg",
+                "image/webp" => "webp",
+                _ => "png",
+            };
+            let stem = slugify(title);
+            let stem = if stem.is_empty() {
+                "image".to_owned()
+            } else {
+                stem
+            };
+            let name = format!(
+                "{}-{}.{ext}",
+                stem.chars().take(60).collect::<String>(),
+                image.id.get()
+            );
+            let alt = image.alt_text.clone().unwrap_or_default();
+            wp.upload(
+                &name,
+                &mime,
+                data,
+                &[
+                    ("alt_text", &alt),
+                    ("description", &marker),
+                    ("title", &alt),
+                ],
+            )
+            .await?
+        }
+    };
+    let id = media
+        .get("id")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::from(malformed("the media item has no id")))?;
+    let url = media
+        .get("source_url")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((id, url))
+}
+
+/// `html` with each in-article image placed before the next section: the first before the
+/// second `<h2`, the second before the third…; those without a section left go at the end.
+pub(crate) fn place_images(html: &str, images: &[(i64, String, String)]) -> String {
+    let starts: Vec<usize> = html.match_indices("<h2").map(|(i, _)| i).collect();
+    let figure = |(id, src, alt): &(i64, String, String)| {
+        format!(
+            "<figure class=\"wp-block-image\"><img src=\"{}\" alt=\"{}\" class=\"wp-image-{id}\"></figure>\n",
+            escape(src),
+            escape(alt)
+        )
+    };
+    let mut out = String::with_capacity(html.len() + images.len() * 200);
+    let mut last = 0;
+    let mut placed = 0;
+    for (k, start) in starts.iter().enumerate().skip(1) {
+        if placed >= images.len() {
+            break;
+        }
+        out.push_str(&html[last..*start]);
+        out.push_str(&figure(&images[k - 1]));
+        placed += 1;
+        last = *start;
+    }
+    out.push_str(&html[last..]);
+    for image in &images[placed..] {
+        out.push('\n');
+        out.push_str(&figure(image));
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The post of `content` in WordPress: its recorded id (checked: a deleted or trashed post is
+/// an error unless `recreate`), else the post carrying its marker, else none.
+async fn existing_post(wp: &WordPress, content: &Content, recreate: bool) -> Result<Option<i64>> {
+    if let Some(id) = content.wp_post_id {
+        match wp
+            .call(
+                Method::GET,
+                &format!("/wp/v2/posts/{id}"),
+                &[("context", "edit")],
+                None,
+            )
+            .await
+        {
+            Ok(post) if post.get("status").and_then(Value::as_str) != Some("trash") => {
+                return Ok(Some(id));
+            }
+            Ok(_)
+            | Err(WpError {
+                status: Some(404 | 410),
+                ..
+            }) if recreate => {}
+            Ok(_) => {
+                return Err(Error::Conflict(format!(
+                    "WordPress post {id} of this content is in the trash; restore it in \
+                     WordPress, or publish with recreate to make a new post (post_trashed)"
+                )));
+            }
+            Err(e) if matches!(e.status, Some(404 | 410)) => {
+                return Err(Error::Conflict(format!(
+                    "WordPress post {id} of this content was deleted in WordPress; publish with \
+                     recreate to make a new post ({})",
+                    e.code
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let marker = content_marker(content);
+    let found = wp
+        .call(
+            Method::GET,
+            "/wp/v2/posts",
+            &[
+                ("search", &marker),
+                ("status", "draft,publish,future,pending,private"),
+                ("context", "edit"),
+                ("per_page", "10"),
+            ],
+            None,
+        )
+        .await?;
+    Ok(found.as_array().into_iter().flatten().find_map(|p| {
+        let raw = p.get("content")?.get("raw")?.as_str()?;
+        raw.contains(&marker)
+            .then(|| p.get("id").and_then(Value::as_i64))
+            .flatten()
+    }))
+}
+
+impl AiFunction for PublishContent {
+    type Input = PublishInput;
+    type Data = ();
+    type Prepared = PreparedPost;
+    type Prompt = PostDraft;
+    type Answer = Posted;
+    type Draft = PostResult;
+
+    fn kind(&self) -> JobKind {
+        JobKind::Publish
+    }
+
+    fn calling(&self) -> &'static str {
+        "sending to WordPress"
+    }
+
+    async fn validate<S: Store>(
+        &self,
+        core: &Igny8<S>,
+        scope: &Scope,
+        input: &PublishInput,
+    ) -> Result<Vec<Unit<()>>> {
+        Ok(check(core, scope, input)
+            .await?
+            .into_iter()
+            .map(|c| Unit {
+                object: Reference::new("content", c.id.get()),
+                label: c.title,
+                estimate: Work::Free,
+                data: (),
+            })
+            .collect())
+    }
+
+    async fn prepare<S: Store>(
+        &self,
+        run: &Run<'_, S>,
+        input: &PublishInput,
+        unit: &Unit<()>,
+    ) -> Result<PreparedPost> {
+        let core = run.core;
+        let content = core
+            .contents()
+            .get(&run.scope, ContentId(unit.object.id))
+            .await?;
+        let filter = ImageFilter {
+            content_id: Some(content.id),
+            status: Some(ImageStatus::Generated),
+            ..ImageFilter::default()
+        };
+        let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+        page.with_total = false;
+        let mut images = core.images().list(&run.scope, &filter, &page).await?.items;
+        images.sort_by_key(|i| (i.kind != ImageKind::Featured, i.position, i.id));
+        let wp = core.wordpress().client(&run.scope, content.site_id).await?;
+        Ok(PreparedPost {
+            content,
+            images,
+            wp,
+            status: input.status.unwrap_or(PostStatus::Draft),
+            date: input.date,
+            recreate: input.recreate,
+        })
+    }
+
+    async fn prompt<S: Store>(&self, _run: &Run<'_, S>, p: &PreparedPost) -> Result<PostDraft> {
+        let c = &p.content;
+        let slug = slugify(&c.title);
+        let excerpt = c.meta_description.clone().unwrap_or_else(|| {
+            html::text_of(&c.html)
+                .split_whitespace()
+                .take(55)
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let seo_title = c.meta_title.clone().unwrap_or_else(|| c.title.clone());
+        let seo_description = c
+            .meta_description
+            .clone()
+            .unwrap_or_else(|| excerpt.clone());
+        let mut body = serde_json::Map::new();
+        body.insert("title".into(), json!(c.title));
+        body.insert("excerpt".into(), json!(excerpt));
+        if !slug.is_empty() {
+            body.insert("slug".into(), json!(slug));
+        }
+        body.insert("status".into(), json!(p.status.as_str()));
+        if let Some(date) = p.date {
+            body.insert(
+                "date_gmt".into(),
+                json!(date.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            );
+        }
+        body.insert(
+            "meta".into(),
+            json!({
+                "_yoast_wpseo_title": seo_title,
+                "_yoast_wpseo_metadesc": seo_description,
+                "rank_math_title": seo_title,
+                "rank_math_description": seo_description,
+            }),
+        );
+        Ok(PostDraft { body })
+    }
+
+    async fn call<S: Store>(
+        &self,
+        run: &Run<'_, S>,
+        p: &PreparedPost,
+        draft: PostDraft,
+    ) -> Result<Posted> {
+        let wp = &p.wp;
+        let allow_private = run.core.publish_config().allow_private;
+        let mut body = draft.body;
+        let mut categories = Vec::new();
+        for name in &p.content.categories {
+            categories.push(ensure_term(wp, "categories", name).await?);
+        }
+        let mut tags = Vec::new();
+        for name in &p.content.tags {
+            tags.push(ensure_term(wp, "tags", name).await?);
+        }
+        run.step("call", 0.3, "uploading images").await?;
+        let mut featured = None;
+        let mut inline = Vec::new();
+        let mut media = Vec::new();
+        for image in &p.images {
+            let (id, url) = ensure_media(wp, image, &p.content.title, allow_private).await?;
+            media.push(id);
+            if image.kind == ImageKind::Featured && featured.is_none() {
+                featured = Some(id);
+            } else {
+                inline.push((id, url, image.alt_text.clone().unwrap_or_default()));
+            }
+        }
+        let html = place_images(&html::sanitize_html(&p.content.html), &inline);
+        let marker = content_marker(&p.content);
+        body.insert(
+            "content".into(),
+            json!(format!("<!-- {marker} -->\n{html}")),
+        );
+        if !categories.is_empty() {
+            body.insert("categories".into(), json!(categories));
+        }
+        body.insert("tags".into(), json!(tags));
+        if let Some(id) = featured {
+            body.insert("featured_media".into(), json!(id));
+        }
+        run.step("call", 0.7, "saving the post").await?;
+        let body = Value::Object(body);
+        let existing = existing_post(wp, &p.content, p.recreate).await?;
+        let (post, created) = match existing {
+            Some(id) => (
+                wp.call(
+                    Method::POST,
+                    &format!("/wp/v2/posts/{id}"),
+                    &[],
+                    Some(&body),
+                )
+                .await?,
+                false,
+            ),
+            None => (
+                wp.call(Method::POST, "/wp/v2/posts", &[], Some(&body))
+                    .await?,
+                true,
+            ),
+        };
+        Ok(Posted {
+            post,
+            created,
+            media,
+            categories,
+            tags,
+        })
+    }
+
+    fn parse(&self, _p: &PreparedPost, posted: Posted) -> Result<PostResult> {
+        let post = &posted.post;
+        let id = post
+            .get("id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| Error::from(malformed("WordPress's answer has no post id")))?;
+        Ok(PostResult {
+            id,
+            link: post.get("link").and_then(Value::as_str).map(str::to_owned),
+            status: post
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            date: post.get("date_gmt").and_then(wp_time),
+            created: posted.created,
+            media: posted.media,
+            categories: posted.categories,
+            tags: posted.tags,
+        })
+    }
+
+    async fn save<S: Store>(
+        &self,
+        run: &Run<'_, S>,
+        p: PreparedPost,
+        r: PostResult,
+    ) -> Result<Saved> {
+        let live = matches!(r.status.as_str(), "publish" | "future" | "private");
+        let patch = ContentPatch {
+            wp_post_id: Some(Some(r.id)),
+            wp_url: Some(r.link.clone()),
+            published_at: Some(if live { r.date } else { None }),
+            status: Some(if live {
+                ContentStatus::Published
+            } else if p.content.status == ContentStatus::Published {
+                ContentStatus::Draft
+            } else {
+                p.content.status
+            }),
+            ..ContentPatch::default()
+        };
+        run.core
+            .contents()
+            .update(&run.scope, p.content.id, patch)
+            .await?;
+        let media: HashMap<&str, &Vec<i64>> = HashMap::from([
+            ("media", &r.media),
+            ("categories", &r.categories),
+            ("tags", &r.tags),
+        ]);
+        Ok(Saved {
+            summary: json!({
+                "content_id": p.content.id.get(),
+                "post_id": r.id,
+                "url": r.link,
+                "status": r.status,
+                "created": r.created,
+                "media_ids": media["media"],
+                "category_ids": media["categories"],
+                "tag_ids": media["tags"],
+            }),
+            work: Work::Free,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_go_before_the_next_sections() {
+        let html = "<p>intro</p><h2>A</h2><p>a</p><h2>B</h2><p>b</p><h2>C</h2><p>c</p>";
+        let images = vec![
+            (1, "/1.png".to_owned(), "one".to_owned()),
+            (2, "/2.png".to_owned(), "t\"wo".to_owned()),
+        ];
+        let out = place_images(html, &images);
+        let one = out.find("wp-image-1").unwrap();
+        let two = out.find("wp-image-2").unwrap();
+        let b = out.find("<h2>B").unwrap();
+        let c = out.find("<h2>C").unwrap();
+        assert!(one < b && b < two && two < c, "{out}");
+        assert!(out.contains("alt=\"t&quot;wo\""));
+        // More images than sections: the rest at the end.
+        let out = place_images("<p>x</p>", &images);
+        assert!(out.starts_with("<p>x</p>") && out.contains("wp-image-2"));
+    }
+}

@@ -1,0 +1,165 @@
+//! Publishing to WordPress over its REST API, as a job.
+//!
+//! A site stores its WordPress URL, user and application password (sealed with the deployment
+//! key, never returned). [`Publishing::test_connection`] checks them; a publish job sends each
+//! content as a post: title, sanitised HTML with its in-article images, excerpt, slug, status
+//! (draft, publish, or future with a date), categories and tags by name (reused when they
+//! exist), the featured image and in-article images uploaded with their alt text, and the SEO
+//! title and description in the Yoast SEO and Rank Math fields.
+//!
+//! Publishing is idempotent: a content that has a post updates it; a content without one is
+//! first looked for by the marker IGNY8 writes into every post it makes (an HTML comment
+//! `<!-- igny8:content=ID@CREATED; -->`), so a retry after a timeout finds the post the first try made
+//! instead of making a second. Media are found the same way (`igny8:image=ID@…;` in their
+//! description). A post deleted in WordPress is reported, not silently made again.
+//!
+//! Site URLs pass an SSRF guard ([`guard`]): a host that resolves to a loopback, private or
+//! link-local address is refused unless the operator allows it.
+
+mod client;
+pub mod guard;
+mod job;
+mod service;
+
+pub use client::{WordPress, WpError};
+pub use job::{PublishContent, PublishInput};
+pub use service::{ConnectionCheck, Publishing, WordPressCredentials};
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::string_enum;
+
+string_enum! {
+    /// The status a post gets.
+    pub enum PostStatus {
+        /// A draft (the default).
+        Draft => "draft",
+        /// Published now (or at `date` when it is in the future).
+        Publish => "publish",
+        /// Scheduled for `date`.
+        Future => "future",
+        /// Waiting for review.
+        Pending => "pending",
+        /// Published, visible to editors only.
+        Private => "private",
+    }
+}
+
+/// The deployment's publishing settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublishConfig {
+    /// Allow WordPress URLs that resolve to loopback, private or link-local addresses
+    /// (`IGNY8_WORDPRESS_ALLOW_PRIVATE`). Off: such sites are refused (SSRF guard).
+    pub allow_private: bool,
+    /// The longest one WordPress request may take, in seconds (`IGNY8_WORDPRESS_TIMEOUT_SECS`).
+    pub timeout_secs: u64,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            timeout_secs: 60,
+        }
+    }
+}
+
+impl PublishConfig {
+    /// Applies one `IGNY8_*` variable, named without the prefix; whether it was one.
+    pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
+        match name {
+            "WORDPRESS_ALLOW_PRIVATE" => {
+                self.allow_private = match value.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => true,
+                    "0" | "false" | "no" | "off" | "" => false,
+                    _ => return Err(format!("IGNY8_{name} must be true or false")),
+                }
+            }
+            "WORDPRESS_TIMEOUT_SECS" => {
+                self.timeout_secs = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("IGNY8_{name} must be a positive whole number"))?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.max(1))
+    }
+}
+
+/// The marker IGNY8 writes into a post made from `content`: its id and the millisecond it was
+/// made, so that two IGNY8 installations (or accounts) publishing to one WordPress never take
+/// each other's posts for their own.
+pub fn content_marker(content: &crate::writer::Content) -> String {
+    format!(
+        "igny8:content={}@{};",
+        content.id.get(),
+        content.created_at.timestamp_millis()
+    )
+}
+
+/// The marker IGNY8 writes into the description of a media item made from `image`.
+pub fn image_marker(image: &crate::writer::Image) -> String {
+    format!(
+        "igny8:image={}@{};",
+        image.id.get(),
+        image.created_at.timestamp_millis()
+    )
+}
+
+/// A URL slug from a title: lower case ASCII letters and digits joined by hyphens (accents
+/// folded where simple), at most 190 characters.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ß' => 's',
+            other => other,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    let mut slug: String = out.trim_end_matches('-').chars().take(190).collect();
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("The Best Garden Hoses of 2026!"),
+            "the-best-garden-hoses-of-2026"
+        );
+        assert_eq!(slugify("  Crème brûlée — how to  "), "creme-brulee-how-to");
+        assert_eq!(slugify("???"), "");
+    }
+}

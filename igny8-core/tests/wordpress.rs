@@ -1,0 +1,703 @@
+//! Publishing to a real WordPress (`tests/wordpress/site.sh up` makes one): connection checks,
+//! posts with images, terms and SEO fields read back through WordPress's REST API, publishing
+//! again, scheduling, a timeout followed by a retry, a post deleted in WordPress, and a user
+//! without the rights. Needs `IGNY8_TEST_WORDPRESS_URL` and the users' application passwords
+//! (the script prints them); skipped without them unless `IGNY8_TEST_REQUIRE` names
+//! `wordpress`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use base64::Engine;
+use igny8_core::jobs::{Job, JobStatus, Worker};
+use igny8_core::publish::{PostStatus, PublishConfig, PublishInput, WordPressCredentials};
+use igny8_core::testing::Tenant;
+use igny8_core::writer::{ContentStatus, ImageKind, ImagePatch, ImageStatus, NewContent, NewImage};
+use igny8_core::{Backend, ContentId, ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+#[derive(Clone)]
+struct Site {
+    url: String,
+    admin: (String, String),
+    author: (String, String),
+    contributor: (String, String),
+}
+
+fn site() -> Option<Site> {
+    let var = |n: &str| std::env::var(format!("IGNY8_TEST_WORDPRESS_{n}")).ok();
+    let found = (|| {
+        Some(Site {
+            url: var("URL")?,
+            admin: (var("USER")?, var("PASSWORD")?),
+            author: (var("AUTHOR_USER")?, var("AUTHOR_PASSWORD")?),
+            contributor: (var("CONTRIBUTOR_USER")?, var("CONTRIBUTOR_PASSWORD")?),
+        })
+    })();
+    if found.is_none() {
+        let required = std::env::var("IGNY8_TEST_REQUIRE")
+            .is_ok_and(|r| r.split(',').any(|b| b.trim() == "wordpress"));
+        assert!(
+            !required,
+            "IGNY8_TEST_REQUIRE names wordpress but IGNY8_TEST_WORDPRESS_* are not set \
+             (run tests/wordpress/site.sh up)"
+        );
+        eprintln!("skipped: no test WordPress (tests/wordpress/site.sh up)");
+    }
+    found
+}
+
+/// WordPress's REST API, directly, as admin: to read back what IGNY8 wrote.
+struct Rest {
+    site: Site,
+    http: reqwest::Client,
+}
+
+impl Rest {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        route: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut url = reqwest::Url::parse(&format!("{}/", self.site.url)).unwrap();
+        url.query_pairs_mut()
+            .append_pair("rest_route", route)
+            .extend_pairs(query);
+        let mut req = self
+            .http
+            .request(method, url)
+            .basic_auth(&self.site.admin.0, Some(&self.site.admin.1));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, route: &str) -> Value {
+        let (status, v) = self
+            .call(reqwest::Method::GET, route, &[("context", "edit")], None)
+            .await;
+        assert_eq!(status, 200, "{route}: {v}");
+        v
+    }
+
+    async fn term_names(&self, taxonomy: &str, ids: &Value) -> Vec<String> {
+        let mut names = Vec::new();
+        for id in ids.as_array().unwrap() {
+            let t = self.get(&format!("/wp/v2/{taxonomy}/{id}")).await;
+            names.push(t["name"].as_str().unwrap().to_owned());
+        }
+        names.sort();
+        names
+    }
+}
+
+/// A TCP proxy in front of WordPress that, when armed, lets the next post-creating request
+/// through but swallows its answer: WordPress makes the post, the client times out.
+struct Proxy {
+    addr: String,
+    armed: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    async fn start(target: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let armed = Arc::new(AtomicBool::new(false));
+        let shared = armed.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let target = target.clone();
+                let armed = shared.clone();
+                tokio::spawn(async move {
+                    let Ok(server) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let (mut cr, mut cw) = client.into_split();
+                    let (mut sr, mut sw) = server.into_split();
+                    let swallow = Arc::new(AtomicBool::new(false));
+                    let s2 = swallow.clone();
+                    let up = tokio::spawn(async move {
+                        let mut buf = vec![0u8; 65536];
+                        while let Ok(n) = cr.read(&mut buf).await {
+                            if n == 0 {
+                                break;
+                            }
+                            if buf[..n]
+                                .starts_with(b"POST /?rest_route=%2Fwp%2Fv2%2Fposts HTTP/1.1")
+                                && armed.swap(false, Ordering::SeqCst)
+                            {
+                                s2.store(true, Ordering::SeqCst);
+                            }
+                            if sw.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    let mut buf = vec![0u8; 65536];
+                    while let Ok(n) = sr.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        if swallow.load(Ordering::SeqCst) {
+                            continue;
+                        }
+                        if cw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                    if swallow.load(Ordering::SeqCst) {
+                        // Hold the client's connection open: it waits until it times out.
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
+                    drop(cw);
+                    up.abort();
+                });
+            }
+        });
+        Self { addr, armed }
+    }
+}
+
+async fn core_with_clock(core: &Igny8, timeout_secs: u64) -> (Igny8, ManualClock) {
+    let clock = ManualClock::new(chrono::Utc::now());
+    let mut options = StoreOptions::new(core.store().database_url());
+    options.migrate = false;
+    let store = SqlStore::open(&options)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(clock.clone()));
+    let core = Igny8::with_store(store)
+        .with_secrets(igny8_core::crypto::SecretBox::from_base64(KEY).unwrap())
+        .with_publish(PublishConfig {
+            allow_private: true,
+            timeout_secs,
+        });
+    (core, clock)
+}
+
+async fn connect(core: &Igny8, t: &Tenant, url: &str, user: &(String, String)) {
+    core.wordpress()
+        .connect(
+            &t.scope,
+            t.site,
+            WordPressCredentials {
+                url: url.to_owned(),
+                username: user.0.clone(),
+                application_password: user.1.clone(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+/// Content with a featured and an in-article image (generated, as files).
+async fn content(
+    core: &Igny8,
+    t: &Tenant,
+    title: &str,
+    categories: &[&str],
+    tags: &[&str],
+) -> ContentId {
+    let html = format!(
+        "<h2>First part</h2><p>{title} begins here.</p><h2>Second part</h2><p>And goes on.</p>"
+    );
+    let c = core
+        .contents()
+        .create(
+            &t.scope,
+            NewContent {
+                sector_id: t.sector,
+                task_id: None,
+                title: title.into(),
+                html,
+                meta_title: Some(format!("{title} | SEO")),
+                meta_description: Some(format!("All about {title}.")),
+                primary_keyword: None,
+                secondary_keywords: vec![],
+                tags: tags.iter().map(|s| (*s).to_owned()).collect(),
+                categories: categories.iter().map(|s| (*s).to_owned()).collect(),
+            },
+        )
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("igny8-wp-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (kind, position, alt) in [
+        (ImageKind::Featured, 0, "A featured picture"),
+        (ImageKind::InArticle, 1, "An in-article picture"),
+    ] {
+        let image = core
+            .images()
+            .create(
+                &t.scope,
+                NewImage {
+                    sector_id: t.sector,
+                    content_id: Some(c.id),
+                    task_id: None,
+                    kind,
+                    position,
+                    prompt: "a picture".into(),
+                    negative_prompt: None,
+                    size: None,
+                    alt_text: Some(alt.into()),
+                },
+            )
+            .await
+            .unwrap();
+        let path = dir.join(format!("{}-{}.png", c.id.get(), image.id.get()));
+        std::fs::write(
+            &path,
+            base64::engine::general_purpose::STANDARD
+                .decode(PNG)
+                .unwrap(),
+        )
+        .unwrap();
+        for status in [ImageStatus::Generating, ImageStatus::Generated] {
+            core.images()
+                .update(
+                    &t.scope,
+                    image.id,
+                    ImagePatch {
+                        status: Some(status),
+                        file_path: Some(Some(path.to_string_lossy().into_owned())),
+                        ..ImagePatch::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+    c.id
+}
+
+async fn publish(core: &Igny8, t: &Tenant, input: PublishInput) -> Job {
+    let job = core.wordpress().start(&t.scope, input).await.unwrap();
+    let done = Worker::new(core.clone())
+        .run_once()
+        .await
+        .unwrap()
+        .expect("the job was due");
+    assert_eq!(done.id, job.id);
+    done
+}
+
+fn post_of(job: &Job) -> i64 {
+    job.result.as_ref().unwrap()["items"][0]["result"]["post_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no post in {:?}", job.result))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn publishing_to_a_real_wordpress() {
+    let Some(site) = site() else {
+        return;
+    };
+    igny8_core::testing::run_with(
+        Backend::Sqlite,
+        |c| c.secret_key = Some(KEY.into()),
+        move |core| scenario(core, site),
+    )
+    .await;
+}
+
+async fn scenario(core: Igny8, site: Site) {
+    let rest = Rest {
+        site: site.clone(),
+        http: reqwest::Client::new(),
+    };
+    let (core, clock) = core_with_clock(&core, 5).await;
+    let t = igny8_core::testing::tenant(&core, "WordPress", 0)
+        .await
+        .unwrap();
+
+    // The SSRF guard: a local address is refused unless the operator allows it.
+    let guarded = core.clone().with_publish(PublishConfig::default());
+    let err = guarded
+        .wordpress()
+        .connect(
+            &t.scope,
+            t.site,
+            WordPressCredentials {
+                url: site.url.clone(),
+                username: site.admin.0.clone(),
+                application_password: site.admin.1.clone(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+
+    // Connection checks: a wrong password, then each user's rights.
+    connect(
+        &core,
+        &t,
+        &site.url,
+        &(site.admin.0.clone(), "wrong pass word 1234".into()),
+    )
+    .await;
+    let err = core
+        .wordpress()
+        .test_connection(&t.scope, t.site)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("WordPress:"), "{err}");
+    assert!(
+        err.to_string().contains("rest_not_logged_in")
+            || err.to_string().contains("incorrect_password"),
+        "{err}"
+    );
+    connect(&core, &t, &site.url, &site.contributor).await;
+    let check = core
+        .wordpress()
+        .test_connection(&t.scope, t.site)
+        .await
+        .unwrap();
+    assert!(
+        !check.can_publish && !check.can_manage_categories,
+        "{check:?}"
+    );
+    connect(&core, &t, &site.url, &site.author).await;
+    let check = core
+        .wordpress()
+        .test_connection(&t.scope, t.site)
+        .await
+        .unwrap();
+    assert!(
+        check.can_publish && check.can_upload && !check.can_manage_categories,
+        "{check:?}"
+    );
+    connect(&core, &t, &site.url, &site.admin).await;
+    let check = core
+        .wordpress()
+        .test_connection(&t.scope, t.site)
+        .await
+        .unwrap();
+    assert!(
+        check.can_publish && check.can_upload && check.can_manage_categories,
+        "{check:?}"
+    );
+    assert!(
+        check
+            .wordpress_version
+            .as_deref()
+            .is_some_and(|v| v.starts_with(['5', '6', '7'])),
+        "{check:?}"
+    );
+    assert_eq!(check.user, site.admin.0);
+    let shown = core
+        .tenancy()
+        .site(&t.scope, t.site)
+        .await
+        .unwrap()
+        .wordpress
+        .unwrap();
+    assert!(shown.password_hint.unwrap().starts_with("••••"));
+
+    // A category that already exists in WordPress is reused, not duplicated.
+    let stamp = chrono::Utc::now().timestamp_millis();
+    let reviews = format!("Reviews {stamp}");
+    let (status, made) = rest
+        .call(
+            reqwest::Method::POST,
+            "/wp/v2/categories",
+            &[],
+            Some(json!({"name": reviews})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let reviews_id = made["id"].as_i64().unwrap();
+
+    // Publish as a draft: title, body with the in-article image, excerpt, slug, terms, the
+    // featured image with alt text, the SEO fields.
+    let title = format!("Garden hoses tested {stamp}");
+    let tips = format!("Garden Tips {stamp}");
+    let id = content(
+        &core,
+        &t,
+        &title,
+        &[&reviews, &tips],
+        &["hoses", "watering"],
+    )
+    .await;
+    let done = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![id],
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        done.status,
+        JobStatus::Succeeded,
+        "{:?} {:?}",
+        done.error,
+        done.result
+    );
+    let post_id = post_of(&done);
+    let post = rest.get(&format!("/wp/v2/posts/{post_id}")).await;
+    assert_eq!(post["title"]["raw"], title.as_str());
+    assert_eq!(post["status"], "draft");
+    assert_eq!(post["slug"], format!("garden-hoses-tested-{stamp}"));
+    assert_eq!(post["excerpt"]["raw"], format!("All about {title}."));
+    let raw = post["content"]["raw"].as_str().unwrap();
+    assert!(
+        raw.contains("begins here") && raw.contains("igny8:content="),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("An in-article picture") && raw.contains("wp-image-"),
+        "{raw}"
+    );
+    let image_pos = raw.find("wp-image-").unwrap();
+    assert!(
+        raw.find("First part").unwrap() < image_pos && image_pos < raw.find("Second part").unwrap()
+    );
+    let mut want = vec![reviews.clone(), tips.clone()];
+    want.sort();
+    assert_eq!(
+        rest.term_names("categories", &post["categories"]).await,
+        want
+    );
+    assert!(
+        post["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(reviews_id))
+    );
+    assert_eq!(
+        rest.term_names("tags", &post["tags"]).await,
+        vec!["hoses", "watering"]
+    );
+    let featured = rest
+        .get(&format!("/wp/v2/media/{}", post["featured_media"]))
+        .await;
+    assert_eq!(featured["alt_text"], "A featured picture");
+    assert_eq!(featured["mime_type"], "image/png");
+    assert_eq!(post["meta"]["_yoast_wpseo_title"], format!("{title} | SEO"));
+    assert_eq!(
+        post["meta"]["_yoast_wpseo_metadesc"],
+        format!("All about {title}.")
+    );
+    assert_eq!(post["meta"]["rank_math_title"], format!("{title} | SEO"));
+    assert_eq!(
+        post["meta"]["rank_math_description"],
+        format!("All about {title}.")
+    );
+    let saved = core.contents().get(&t.scope, id).await.unwrap();
+    assert_eq!(saved.wp_post_id, Some(post_id));
+    assert_eq!(saved.status, ContentStatus::Draft);
+
+    // Publish again, now live: the same post, the same media, the content marked published.
+    let again = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![id],
+            status: Some(PostStatus::Publish),
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(again.status, JobStatus::Succeeded, "{:?}", again.error);
+    assert_eq!(post_of(&again), post_id);
+    assert_eq!(
+        again.result.as_ref().unwrap()["items"][0]["result"]["created"],
+        false
+    );
+    assert_eq!(
+        again.result.as_ref().unwrap()["items"][0]["result"]["media_ids"],
+        done.result.as_ref().unwrap()["items"][0]["result"]["media_ids"],
+        "no media uploaded twice"
+    );
+    let post = rest.get(&format!("/wp/v2/posts/{post_id}")).await;
+    assert_eq!(post["status"], "publish");
+    let saved = core.contents().get(&t.scope, id).await.unwrap();
+    assert_eq!(saved.status, ContentStatus::Published);
+    assert_eq!(saved.wp_url.as_deref(), post["link"].as_str());
+    assert!(saved.published_at.is_some());
+
+    // Scheduled: status future at the date asked for.
+    let when = (chrono::Utc::now() + chrono::Duration::days(3)).with_nanosecond_zero();
+    let later = content(&core, &t, &format!("Later {stamp}"), &[], &[]).await;
+    let bad = core
+        .wordpress()
+        .start(
+            &t.scope,
+            PublishInput {
+                ids: vec![later],
+                status: Some(PostStatus::Future),
+                ..PublishInput::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::Validation, "a schedule needs a date");
+    let scheduled = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![later],
+            status: Some(PostStatus::Future),
+            date: Some(when),
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        scheduled.status,
+        JobStatus::Succeeded,
+        "{:?}",
+        scheduled.error
+    );
+    let post = rest
+        .get(&format!("/wp/v2/posts/{}", post_of(&scheduled)))
+        .await;
+    assert_eq!(post["status"], "future");
+    assert_eq!(
+        post["date_gmt"],
+        when.format("%Y-%m-%dT%H:%M:%S").to_string()
+    );
+
+    // A timeout after WordPress made the post, then a retry: still one post.
+    let proxy = Proxy::start(site.url.trim_start_matches("http://").to_owned()).await;
+    connect(&core, &t, &proxy.addr, &site.admin).await;
+    let flaky = content(&core, &t, &format!("Flaky {stamp}"), &[], &[]).await;
+    proxy.armed.store(true, Ordering::SeqCst);
+    let first = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![flaky],
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        first.status,
+        JobStatus::Queued,
+        "retried later: {:?}",
+        first.error
+    );
+    assert!(
+        first.error.as_deref().unwrap().contains("http_timeout"),
+        "{:?}",
+        first.error
+    );
+    assert!(
+        !proxy.armed.load(Ordering::SeqCst),
+        "the create request went through"
+    );
+    clock.advance(chrono::Duration::seconds(31));
+    let done = Worker::new(core.clone()).run_once().await.unwrap().unwrap();
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(
+        done.result.as_ref().unwrap()["items"][0]["result"]["created"],
+        false,
+        "found, not made again"
+    );
+    let (_, found) = rest
+        .call(
+            reqwest::Method::GET,
+            "/wp/v2/posts",
+            &[
+                ("search", &format!("Flaky {stamp}")),
+                ("status", "draft,publish"),
+                ("context", "edit"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "one post: {found}");
+    connect(&core, &t, &site.url, &site.admin).await;
+
+    // Deleted in WordPress: reported, not made again; made again only when asked.
+    let (status, _) = rest
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/wp/v2/posts/{post_id}"),
+            &[("force", "true")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let gone = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![id],
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(gone.status, JobStatus::Failed);
+    assert!(
+        gone.error
+            .as_deref()
+            .unwrap()
+            .contains("deleted in WordPress"),
+        "{:?}",
+        gone.error
+    );
+    let back = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![id],
+            recreate: true,
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(back.status, JobStatus::Succeeded, "{:?}", back.error);
+    assert_ne!(post_of(&back), post_id);
+
+    // An author may publish but not create categories: WordPress's own code comes back.
+    connect(&core, &t, &site.url, &site.author).await;
+    let refused = content(
+        &core,
+        &t,
+        &format!("By an author {stamp}"),
+        &[&format!("New {stamp}")],
+        &[],
+    )
+    .await;
+    let job = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![refused],
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(job.status, JobStatus::Failed);
+    assert!(
+        job.error.as_deref().unwrap().contains("rest_cannot_create"),
+        "{:?}",
+        job.error
+    );
+}
+
+trait NoNanos {
+    fn with_nanosecond_zero(self) -> Self;
+}
+
+impl NoNanos for chrono::DateTime<chrono::Utc> {
+    fn with_nanosecond_zero(self) -> Self {
+        use chrono::Timelike;
+        self.with_nanosecond(0).unwrap()
+    }
+}

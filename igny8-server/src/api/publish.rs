@@ -1,0 +1,217 @@
+//! Publishing to WordPress: a site's connection (set, check, remove) and publish jobs.
+
+use chrono::{DateTime, Utc};
+use igny8_core::publish::{self as p, PublishInput, WordPressCredentials};
+use igny8_core::{ContentId, SiteId};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use super::Tag;
+use crate::auth::Auth;
+use crate::dto::E;
+use crate::dto::system::Job;
+use crate::dto::tenancy::Site;
+use crate::envelope::{Accepted, AcceptedResult, ApiResult, ok};
+use crate::state::AppState;
+
+/// Publishing to WordPress.
+pub struct PublishApi;
+
+/// A site's WordPress credentials.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct WordPressConnect {
+    /// The WordPress site's address, e.g. `https://example.com`.
+    pub url: String,
+    /// The WordPress user.
+    pub username: String,
+    /// An application password of that user (WordPress: Users → Profile → Application
+    /// Passwords). Stored sealed; never returned.
+    pub application_password: String,
+}
+
+/// What the connection check found.
+#[derive(Debug, Object)]
+pub struct ConnectionCheck {
+    /// The site's address.
+    pub url: String,
+    /// WordPress's version, when the site says.
+    #[oai(nullable)]
+    pub wordpress_version: Option<String>,
+    /// The user signed in as.
+    pub user: String,
+    /// Its roles.
+    pub roles: Vec<String>,
+    /// It may publish posts.
+    pub can_publish: bool,
+    /// It may upload media.
+    pub can_upload: bool,
+    /// It may create categories and tags (else only existing ones can be used).
+    pub can_manage_categories: bool,
+}
+
+impl From<p::ConnectionCheck> for ConnectionCheck {
+    fn from(c: p::ConnectionCheck) -> Self {
+        Self {
+            url: c.url,
+            wordpress_version: c.wordpress_version,
+            user: c.user,
+            roles: c.roles,
+            can_publish: c.can_publish,
+            can_upload: c.can_upload,
+            can_manage_categories: c.can_manage_categories,
+        }
+    }
+}
+
+/// How to publish.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct PublishOptions {
+    /// `draft` (default), `publish`, `future` (needs `date`), `pending` or `private`.
+    pub status: Option<E<p::PostStatus>>,
+    /// When to publish (RFC 3339); required for `future`.
+    pub date: Option<DateTime<Utc>>,
+    /// Make a new post when the content's post was deleted in WordPress.
+    pub recreate: Option<bool>,
+}
+
+/// Content to publish, and how.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct PublishMany {
+    /// The content (all of one site).
+    pub ids: Vec<i64>,
+    /// `draft` (default), `publish`, `future` (needs `date`), `pending` or `private`.
+    pub status: Option<E<p::PostStatus>>,
+    /// When to publish (RFC 3339); required for `future`.
+    pub date: Option<DateTime<Utc>>,
+    /// Make new posts for content whose post was deleted in WordPress.
+    pub recreate: Option<bool>,
+}
+
+async fn start(state: &AppState, auth: Auth, input: PublishInput) -> AcceptedResult<Job> {
+    let scope = auth.0.scope()?;
+    let job = state.core.wordpress().start(&scope, input).await?;
+    Ok(Accepted::Accepted(ok(job.into())))
+}
+
+#[OpenApi]
+impl PublishApi {
+    /// Connects the site to WordPress: its address, a user and an application password
+    /// (sealed; only a masked hint is ever shown). Addresses that resolve to private or local
+    /// networks are refused unless the operator allows them.
+    #[oai(path = "/auth/sites/:id/wordpress/", method = "put", tag = "Tag::Auth")]
+    async fn connect(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<WordPressConnect>,
+    ) -> ApiResult<Site> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let credentials = WordPressCredentials {
+            url: b.url,
+            username: b.username,
+            application_password: b.application_password,
+        };
+        let site = state
+            .core
+            .wordpress()
+            .connect(&scope, SiteId(id.0), credentials)
+            .await?;
+        Ok(ok(site.into()))
+    }
+
+    /// Disconnects the site from WordPress (its credentials are forgotten).
+    #[oai(
+        path = "/auth/sites/:id/wordpress/",
+        method = "delete",
+        tag = "Tag::Auth"
+    )]
+    async fn disconnect(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Site> {
+        let scope = auth.0.scope()?;
+        let site = state
+            .core
+            .wordpress()
+            .disconnect(&scope, SiteId(id.0))
+            .await?;
+        Ok(ok(site.into()))
+    }
+
+    /// Signs in to the site's WordPress with its credentials and reports the WordPress
+    /// version and whether the user may publish and upload media.
+    #[oai(
+        path = "/auth/sites/:id/test_connection/",
+        method = "post",
+        tag = "Tag::Auth"
+    )]
+    async fn test_connection(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<ConnectionCheck> {
+        let scope = auth.0.scope()?;
+        let check = state
+            .core
+            .wordpress()
+            .test_connection(&scope, SiteId(id.0))
+            .await?;
+        Ok(ok(check.into()))
+    }
+
+    /// Publishes one content to its site's WordPress as a job (202): a new post, or an update
+    /// of the post it was published as.
+    #[oai(
+        path = "/writer/content/:id/publish/",
+        method = "post",
+        tag = "Tag::Writer"
+    )]
+    async fn publish_one(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<PublishOptions>,
+    ) -> AcceptedResult<Job> {
+        let b = body.0;
+        let input = PublishInput {
+            ids: vec![ContentId(id.0)],
+            status: b.status.map(|s| s.0),
+            date: b.date,
+            recreate: b.recreate.unwrap_or(false),
+        };
+        start(&state, auth, input).await
+    }
+
+    /// Publishes several contents of one site as one job (202).
+    #[oai(
+        path = "/writer/content/publish/",
+        method = "post",
+        tag = "Tag::Writer"
+    )]
+    async fn publish_many(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<PublishMany>,
+    ) -> AcceptedResult<Job> {
+        let b = body.0;
+        let input = PublishInput {
+            ids: b.ids.into_iter().map(ContentId).collect(),
+            status: b.status.map(|s| s.0),
+            date: b.date,
+            recreate: b.recreate.unwrap_or(false),
+        };
+        start(&state, auth, input).await
+    }
+}
