@@ -67,9 +67,31 @@ pub(crate) async fn check<S: Store>(
         }
         _ => {}
     }
-    let mut contents: Vec<Content> = Vec::with_capacity(input.ids.len());
-    for id in crate::ai::functions::dedup_ids(&input.ids) {
-        let c = core.contents().get(scope, id).await?;
+    let loaded = crate::ai::functions::load_all(
+        &input.ids,
+        |c: &Content| c.id,
+        ContentId::not_found,
+        |ids| async {
+            let filter = ContentFilter {
+                ids: Some(ids),
+                ..ContentFilter::default()
+            };
+            let page = core
+                .contents()
+                .list(
+                    scope,
+                    &filter,
+                    &ContentSort::default(),
+                    &crate::ai::functions::chunk_page(),
+                )
+                .await?;
+            Ok(page.items)
+        },
+    )
+    .await?;
+    let mut contents: Vec<Content> = Vec::with_capacity(loaded.len());
+    for c in loaded {
+        let id = c.id;
         if let Some(first) = contents.first()
             && first.site_id != c.site_id
         {

@@ -238,7 +238,36 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     assert_eq!(review.outline.len(), 2);
     assert_eq!(review.cluster_id, Some(hoses.id));
 
-    // Queue to the writer: a long article (2000 words) and a short one (600).
+    // Queue to the writer: a long article (2000 words) and a short one (600), with an author
+    // profile and a strategy whose voice and guidance must reach the content prompts.
+    let author = core
+        .thinker()
+        .create_author(
+            &t.scope,
+            igny8_core::thinker::AuthorProfileInput {
+                name: Some("Sam Gardener".into()),
+                tone: Some(Some("wry and precise".into())),
+                style: Some(Some("short sentences".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let strategy = core
+        .thinker()
+        .create_strategy(
+            &t.scope,
+            igny8_core::thinker::StrategyInput {
+                name: Some("Buyers".into()),
+                guidance: Some(Some("Always compare prices.".into())),
+                prompt_customisations: Some(
+                    [("content".to_owned(), "End with a checklist.".to_owned())].into(),
+                ),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for (idea, words) in [
         (review.id, 2000),
@@ -251,7 +280,8 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
                 &[idea],
                 QueueDefaults {
                     target_word_count: Some(words),
-                    ..QueueDefaults::default()
+                    author_profile_id: Some(author.id),
+                    strategy_id: Some(strategy.id),
                 },
             )
             .await
@@ -374,6 +404,31 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
         .filter(|r| r.body.to_string().contains("article_section"))
         .count();
     assert_eq!(sections_asked, 5, "four sections, one asked for twice");
+    let content_prompts: Vec<String> = fake
+        .requests()
+        .iter()
+        .map(|r| r.body.to_string())
+        .filter(|b| b.contains(r#""name":"article"#))
+        .collect();
+    assert_eq!(
+        content_prompts.len(),
+        7,
+        "a plan, five sections, a short article"
+    );
+    for body in &content_prompts {
+        for wanted in [
+            "wry and precise",
+            "short sentences",
+            "Sam Gardener",
+            "Always compare prices.",
+            "End with a checklist.",
+        ] {
+            assert!(
+                body.contains(wanted),
+                "{wanted} is missing from a content prompt"
+            );
+        }
+    }
 
     // Generate Image Prompts for the long article, then the images.
     fake.push(

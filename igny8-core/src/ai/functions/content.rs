@@ -288,9 +288,26 @@ impl AiFunction for GenerateContent {
                 format!("must be {MIN_WORD_COUNT}–{MAX_WORD_COUNT} words"),
             ));
         }
-        let mut units = Vec::with_capacity(input.ids.len());
-        for id in super::ideas::dedup(&input.ids) {
-            let task = core.tasks().get(scope, id).await?;
+        let tasks = super::load_all(
+            &input.ids,
+            |t: &Task| t.id,
+            TaskId::not_found,
+            |ids| async {
+                let filter = TaskFilter {
+                    ids: Some(ids),
+                    ..TaskFilter::default()
+                };
+                let page = core
+                    .tasks()
+                    .list(scope, &filter, &TaskSort::default(), &super::chunk_page())
+                    .await?;
+                Ok(page.items)
+            },
+        )
+        .await?;
+        let mut units = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            let id = task.id;
             let words = input.word_count.unwrap_or(task.target_word_count);
             let most = (words as f64 * (1.0 + WORD_TOLERANCE)).ceil() as u64;
             units.push(Unit {

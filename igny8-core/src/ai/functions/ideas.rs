@@ -138,17 +138,37 @@ impl AiFunction for GenerateIdeas {
                 format!("must be 1–{MAX_IDEAS}"),
             ));
         }
-        let mut units = Vec::with_capacity(input.ids.len());
-        for id in dedup(&input.ids) {
-            let cluster = core.clusters().get(scope, id).await?;
-            units.push(Unit {
-                object: Reference::new("cluster", id.get()),
+        let clusters = super::load_all(
+            &input.ids,
+            |c: &Cluster| c.id,
+            ClusterId::not_found,
+            |ids| async {
+                let filter = ClusterFilter {
+                    ids: Some(ids),
+                    ..ClusterFilter::default()
+                };
+                let page = core
+                    .clusters()
+                    .list(
+                        scope,
+                        &filter,
+                        &ClusterSort::default(),
+                        &super::chunk_page(),
+                    )
+                    .await?;
+                Ok(page.items)
+            },
+        )
+        .await?;
+        Ok(clusters
+            .into_iter()
+            .map(|cluster| Unit {
+                object: Reference::new("cluster", cluster.id.get()),
                 label: cluster.name,
                 estimate: Work::Ideas(u64::from(input.count())),
                 data: (),
-            });
-        }
-        Ok(units)
+            })
+            .collect())
     }
 
     async fn prepare<S: Store>(

@@ -146,17 +146,37 @@ impl AiFunction for GenerateImagePrompts {
         );
         check_size_field(&mut check, "size", &input.size);
         check.finish()?;
-        let mut units = Vec::new();
-        for id in super::ideas::dedup(&input.ids) {
-            let content = core.contents().get(scope, id).await?;
-            units.push(Unit {
-                object: Reference::new("content", id.get()),
+        let contents = super::load_all(
+            &input.ids,
+            |c: &Content| c.id,
+            ContentId::not_found,
+            |ids| async {
+                let filter = ContentFilter {
+                    ids: Some(ids),
+                    ..ContentFilter::default()
+                };
+                let page = core
+                    .contents()
+                    .list(
+                        scope,
+                        &filter,
+                        &ContentSort::default(),
+                        &super::chunk_page(),
+                    )
+                    .await?;
+                Ok(page.items)
+            },
+        )
+        .await?;
+        Ok(contents
+            .into_iter()
+            .map(|content| Unit {
+                object: Reference::new("content", content.id.get()),
                 label: content.title,
                 estimate: Work::ImagePromptSets(1),
                 data: (),
-            });
-        }
-        Ok(units)
+            })
+            .collect())
     }
 
     async fn prepare<S: Store>(

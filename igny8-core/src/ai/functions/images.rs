@@ -135,9 +135,26 @@ impl AiFunction for GenerateImages {
         input: &GenerateImagesInput,
     ) -> Result<Vec<Unit<()>>> {
         check_ids(&input.ids)?;
+        let images = super::load_all(
+            &input.ids,
+            |i: &Image| i.id,
+            ImageId::not_found,
+            |ids| async {
+                let filter = ImageFilter {
+                    ids: Some(ids),
+                    ..ImageFilter::default()
+                };
+                Ok(core
+                    .images()
+                    .list(scope, &filter, &super::chunk_page())
+                    .await?
+                    .items)
+            },
+        )
+        .await?;
         let mut units = Vec::new();
-        for id in super::ideas::dedup(&input.ids) {
-            let image = core.images().get(scope, id).await?;
+        for image in images {
+            let id = image.id;
             if image.status == ImageStatus::Generated && !input.regenerate {
                 continue;
             }

@@ -30,7 +30,6 @@ pub use content::{
     Article, ArticlePrompt, GenerateContent, GenerateContentInput, LONG_ARTICLE_WORDS,
     PreparedTask, WORD_TOLERANCE,
 };
-pub(crate) use ideas::dedup as dedup_ids;
 pub use ideas::{DEFAULT_IDEAS, GenerateIdeas, GenerateIdeasInput, MAX_IDEAS, PreparedCluster};
 pub use image_prompts::{
     DEFAULT_IN_ARTICLE, GenerateImagePrompts, GenerateImagePromptsInput, ImagePlan, MAX_IN_ARTICLE,
@@ -426,6 +425,42 @@ impl Checkpoint {
             })).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Ids read per query when a job's objects are loaded.
+const LOAD_CHUNK: usize = 1000;
+
+/// Loads the objects named by `ids` a thousand per query (`page` reads one chunk), in the
+/// order of `ids` without repeats; an id that isn't the account's is `missing(id)`.
+pub(crate) async fn load_all<T, Id, F, Fut>(
+    ids: &[Id],
+    id_of: impl Fn(&T) -> Id,
+    missing: impl Fn(Id) -> Error,
+    mut page: F,
+) -> Result<Vec<T>>
+where
+    Id: Copy + Eq + std::hash::Hash,
+    F: FnMut(Vec<Id>) -> Fut,
+    Fut: Future<Output = Result<Vec<T>>>,
+{
+    let ids = ideas::dedup(ids);
+    let mut found: std::collections::HashMap<Id, T> =
+        std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(LOAD_CHUNK) {
+        for item in page(chunk.to_vec()).await? {
+            found.insert(id_of(&item), item);
+        }
+    }
+    ids.into_iter()
+        .map(|id| found.remove(&id).ok_or_else(|| missing(id)))
+        .collect()
+}
+
+/// One page of at most [`LOAD_CHUNK`] rows, without a total.
+pub(crate) fn chunk_page() -> crate::list::PageRequest {
+    let mut page = crate::list::PageRequest::new(1, LOAD_CHUNK as u64);
+    page.with_total = false;
+    page
 }
 
 /// Whether an error is worth another attempt of the whole job.
