@@ -52,6 +52,7 @@ conformance! {
     pipeline::a_cancelled_job_is_charged_for_what_it_finished,
     pipeline::a_refused_unit_fails_alone,
     pipeline::a_provider_outage_requeues_the_job_and_it_is_charged_once,
+    pipeline::a_job_taken_over_after_its_last_unit_succeeds_and_is_charged,
     tenancy::registration_and_login,
     tenancy::plan_limits_name_the_limit,
     tenancy::other_tenants_objects_are_not_found,

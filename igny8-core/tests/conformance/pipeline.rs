@@ -983,6 +983,91 @@ pub(crate) async fn a_provider_outage_requeues_the_job_and_it_is_charged_once(co
     );
 }
 
+pub(crate) async fn a_job_taken_over_after_its_last_unit_succeeds_and_is_charged(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, clock, t, _) = three_tasks(&core, &fake).await;
+    import(&core, &t, "keyword\nhose reel\nhose cart\nsoaker hose\n").await;
+    let (job, _) = core
+        .ai()
+        .start(
+            &t.scope,
+            JobKind::AutoCluster,
+            json!({"sector_id": t.sector.get()}),
+        )
+        .await
+        .unwrap();
+    // What a worker leaves when it dies right after saving its only batch: the job running
+    // under its lease, its hold, the keywords clustered, the batch in the checkpoint.
+    let lease = Duration::from_secs(60);
+    let claimed = core
+        .jobs()
+        .claim("ghost", &[JobKind::AutoCluster], lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, job.id);
+    core.credits()
+        .reserve(
+            &t.scope,
+            igny8_core::credits::ReserveRequest {
+                amount: 1,
+                operation: "auto_cluster".into(),
+                reference: Some(igny8_core::credits::Reference::new("job", job.id.get())),
+                idempotency_key: Some(format!("job:{}", job.id.get())),
+            },
+        )
+        .await
+        .unwrap();
+    core.clusters()
+        .cluster_locally(&t.scope, t.sector, &Default::default())
+        .await
+        .unwrap();
+    let mut progress = igny8_core::jobs::Progress::new(95, "save", "1 of 1 done");
+    progress.checkpoint = Some(json!({"done": [
+        {"object": {"kind": "keyword_batch", "id": 1}, "credits": 1, "summary": null}
+    ]}));
+    core.jobs()
+        .report(job.id, "ghost", &progress, lease)
+        .await
+        .unwrap();
+    assert_eq!(balance(&core, &t).await, 99);
+
+    // Taken over: nothing is left to cluster, which means it is done, not failed.
+    clock.advance(chrono::Duration::seconds(61));
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert!(fake.requests().is_empty(), "no model was asked");
+    // Its hold is charged for the batch by the sweep, once.
+    assert_eq!(core.ai().settle_abandoned(10).await.unwrap(), 1);
+    assert_eq!(core.ai().settle_abandoned(10).await.unwrap(), 0);
+    assert_eq!(balance(&core, &t).await, 99);
+    assert_eq!(
+        ledger(&core, &t).await,
+        vec![(TransactionKind::Hold, -1)],
+        "charged in full: nothing to release"
+    );
+    let hold = core
+        .credits()
+        .transactions(
+            &t.scope,
+            &TransactionFilter::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|e| e.kind == TransactionKind::Hold)
+        .unwrap();
+    let reservation = core
+        .credits()
+        .reservation(&t.scope, hold.reservation_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(reservation.charged, Some(1));
+}
+
 fn rand_suffix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

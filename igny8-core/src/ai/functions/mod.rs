@@ -505,16 +505,21 @@ async fn drive<S: Store, F: AiFunction>(run: &Run<'_, S>, function: &F) -> Resul
         .await?;
     let input: F::Input = serde_json::from_value(job.payload.clone())
         .map_err(|e| Error::field("payload", format!("is not a valid {} input: {e}", job.kind)))?;
-    let units = match function.validate(core, &run.scope, &input).await {
-        Ok(units) => units,
-        Err(e) if is_transient(&e) => return Ok(retry(job, e)),
-        Err(e) => return Err(Stop::Failed(e)),
-    };
     let mut checkpoint: Checkpoint = job
         .result
         .clone()
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
+    let units = match function.validate(core, &run.scope, &input).await {
+        Ok(units) => units,
+        Err(e) if is_transient(&e) => return Ok(retry(job, e)),
+        // Taken over after its last unit was saved (e.g. no keyword is left unclustered): it
+        // is done. Its hold is settled by the workers' sweep, from the result's items.
+        Err(_) if !checkpoint.done.is_empty() => {
+            return Ok(Outcome::Succeeded(checkpoint.result(0, 0)));
+        }
+        Err(e) => return Err(Stop::Failed(e)),
+    };
     let todo: Vec<&Unit<F::Data>> = units
         .iter()
         .filter(|u| !checkpoint.done.iter().any(|d| d.object == u.object))

@@ -268,11 +268,14 @@ impl<S: Store> Ai<'_, S> {
                 .jobs()
                 .get(&scope, crate::ids::JobId(job_ref.id))
                 .await?;
-            let done = job
-                .result
-                .as_ref()
-                .and_then(|r| r.get("done"))
-                .and_then(Value::as_array)
+            // The checkpoint of a job that died (`done`: the finished units), or the result of
+            // one that ended without settling (`items`).
+            let units = job.result.as_ref().and_then(|r| {
+                r.get("done")
+                    .and_then(Value::as_array)
+                    .or_else(|| r.get("items").and_then(Value::as_array))
+            });
+            let done = units
                 .map(|d| {
                     d.iter()
                         .filter_map(|u| u.get("credits").and_then(Value::as_i64))
