@@ -588,6 +588,42 @@ async fn ai_functions_over_http(backend: Backend) {
     );
     assert_eq!(fake.requests().len(), calls);
 
+    // The dashboard shows the pipeline and what it cost.
+    let (status, dash) = s.get(&token, "/api/v1/planner/dashboard/").await;
+    assert_eq!(status, 200, "{dash}");
+    let d = &dash["data"];
+    assert_eq!(
+        [
+            &d["funnel"]["keywords"],
+            &d["funnel"]["clusters"],
+            &d["funnel"]["ideas"],
+            &d["funnel"]["tasks"],
+            &d["funnel"]["content"]
+        ],
+        [&json!(4), &json!(2), &json!(1), &json!(1), &json!(1)],
+        "{dash}"
+    );
+    assert_eq!(d["keywords"]["by_status"]["clustered"], 4);
+    assert_eq!(d["clusters_with_ideas"], 1);
+    assert_eq!(d["credits_by_operation"]["auto_cluster"], 1);
+    assert_eq!(d["credits_by_operation"]["generate_content"], 5);
+    assert_eq!(d["credits_by_operation"]["generate_images"], 5);
+    let per_day: i64 = d["credits_by_day"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["credits"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        per_day,
+        1 + 2 + 5 + 1 + 5 + 5,
+        "auto cluster, an idea, 401 words, prompts, an image, image testing"
+    );
+    let (status, _) = s
+        .get(&token, "/api/v1/planner/dashboard/?sector_id=999999")
+        .await;
+    assert_eq!(status, 404);
+
     // Every call is in the usage log, and the ledger adds up.
     let (_, usage) = s.get(&token, "/api/v1/billing/usage/").await;
     assert_eq!(

@@ -2,6 +2,7 @@
 
 mod cluster;
 pub mod clustering;
+mod dashboard;
 mod idea;
 pub mod import;
 mod keyword;
@@ -9,6 +10,10 @@ mod service;
 
 pub use cluster::{
     Cluster, ClusterFilter, ClusterPatch, ClusterSort, ClusterSortField, ClusterStatus, NewCluster,
+};
+pub use dashboard::{
+    DailyCredits, Dashboard, DashboardFilter, FailedJob, Funnel, KeywordGroup, KeywordStats,
+    PipelineCounts,
 };
 pub(crate) use idea::check_keywords;
 pub use idea::{

@@ -266,6 +266,13 @@ pub trait KeywordStore: Send + Sync {
         after: Option<KeywordId>,
         limit: u64,
     ) -> impl Future<Output = Result<Vec<ExportRow>>> + Send;
+    /// The dashboard's counts: keywords per status and intent (kept until the account's
+    /// keywords change), clusters, clusters with ideas, ideas, tasks, content per status.
+    fn pipeline_counts(
+        &self,
+        scope: &Scope,
+        filter: &crate::planner::DashboardFilter,
+    ) -> impl Future<Output = Result<crate::planner::PipelineCounts>> + Send;
     /// Keywords of a sector that are in no cluster and not archived.
     fn unclustered_keywords(
         &self,

@@ -177,3 +177,173 @@ pub(crate) async fn local_clustering_assigns_every_keyword(core: Igny8) {
         .unwrap();
     assert_eq!((again.keywords_considered, again.clusters_created), (0, 0));
 }
+
+pub(crate) async fn the_dashboard_counts_what_is_there(core: igny8_core::Igny8) {
+    use igny8_core::planner::{DashboardFilter, NewCluster, NewIdea};
+    use igny8_core::tenancy::NewSector;
+    use igny8_core::writer::{ContentPatch, ContentStatus, NewContent};
+    let t = crate::support::tenant(&core, "Dashboard", 100).await;
+    let other = crate::support::tenant(&core, "Other", 100).await;
+    crate::support::import(&core, &other, "keyword,volume\nnot mine,999\n").await;
+    let second = core
+        .tenancy()
+        .create_sector(
+            &t.scope,
+            NewSector {
+                site_id: t.site,
+                name: "Second".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let report = crate::support::import(
+        &core,
+        &t,
+        "keyword,volume,intent\nhose,100,commercial\nhose reel,50,commercial\nwhat is a hose,10,informational\ndrip kit,40,\n",
+    )
+    .await;
+    assert_eq!(report.imported, 4);
+    core.keywords()
+        .import(
+            &t.scope,
+            second.id,
+            std::io::Cursor::new(b"keyword,volume\nelsewhere,7\n".to_vec()),
+        )
+        .await
+        .unwrap();
+    let dash = |f: DashboardFilter| {
+        let core = core.clone();
+        let scope = t.scope;
+        async move { core.keywords().dashboard(&scope, f).await.unwrap() }
+    };
+    let all = dash(DashboardFilter::default()).await;
+    assert_eq!(all.keywords.total, 5);
+    assert_eq!(all.keywords.total_volume, 207);
+    assert_eq!(all.keywords.by_intent.get("commercial"), Some(&2));
+    assert_eq!(all.keywords.by_intent.get("unknown"), Some(&2));
+    assert_eq!(all.keywords.by_status.get("pending"), Some(&5));
+    assert_eq!(all.keywords.clustered_volume, 0);
+
+    // Cluster the first sector locally; one cluster gets an idea; content, one published.
+    core.clusters()
+        .cluster_locally(&t.scope, t.sector, &Default::default())
+        .await
+        .unwrap();
+    let extra = core
+        .clusters()
+        .create(
+            &t.scope,
+            NewCluster {
+                sector_id: t.sector,
+                name: "Empty".into(),
+                description: None,
+            },
+        )
+        .await
+        .unwrap();
+    core.ideas()
+        .create(
+            &t.scope,
+            NewIdea {
+                sector_id: t.sector,
+                cluster_id: Some(extra.id),
+                title: "An idea".into(),
+                description: None,
+                outline: vec![],
+                content_type: None,
+                content_structure: None,
+                target_keywords: vec![],
+                estimated_word_count: None,
+            },
+        )
+        .await
+        .unwrap();
+    for (title, publish) in [("Draft", false), ("Live", true)] {
+        let c = core
+            .contents()
+            .create(
+                &t.scope,
+                NewContent {
+                    sector_id: t.sector,
+                    task_id: None,
+                    title: title.into(),
+                    html: "<p>x</p>".into(),
+                    meta_title: None,
+                    meta_description: None,
+                    primary_keyword: None,
+                    secondary_keywords: vec![],
+                    tags: vec![],
+                    categories: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        if publish {
+            core.contents()
+                .update(
+                    &t.scope,
+                    c.id,
+                    ContentPatch {
+                        status: Some(ContentStatus::Published),
+                        ..ContentPatch::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let all = dash(DashboardFilter::default()).await;
+    let clusters = core
+        .clusters()
+        .list(
+            &t.scope,
+            &Default::default(),
+            &Default::default(),
+            &igny8_core::list::PageRequest::new(1, 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.clusters, clusters.total.unwrap());
+    assert_eq!(all.clusters_with_ideas, 1);
+    assert_eq!(all.clusters_without_ideas, all.clusters - 1);
+    assert_eq!(
+        all.keywords.by_status.get("clustered"),
+        Some(&4),
+        "the cache followed the change"
+    );
+    assert_eq!(all.keywords.clustered_volume, 200);
+    assert_eq!(
+        (
+            all.funnel.keywords,
+            all.funnel.ideas,
+            all.funnel.content,
+            all.funnel.published
+        ),
+        (5, 1, 2, 1)
+    );
+    assert_eq!(all.content_by_status.get("draft"), Some(&1));
+
+    // One sector only.
+    let only = dash(DashboardFilter {
+        site_id: None,
+        sector_id: Some(second.id),
+    })
+    .await;
+    assert_eq!((only.keywords.total, only.keywords.total_volume), (1, 7));
+    assert_eq!((only.clusters, only.funnel.content), (0, 0));
+    // Another account's site or sector is not found.
+    let err = core
+        .keywords()
+        .dashboard(
+            &t.scope,
+            DashboardFilter {
+                site_id: Some(other.site),
+                sector_id: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), igny8_core::ErrorCode::NotFound);
+}

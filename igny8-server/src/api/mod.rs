@@ -3,6 +3,7 @@
 pub mod ai;
 pub mod auth;
 pub mod billing;
+pub mod dashboard;
 pub mod health;
 pub mod operator;
 pub mod planner;
@@ -46,6 +47,7 @@ pub type Api = (
     operator::OperatorApi,
     ai::AiApi,
     publish::PublishApi,
+    dashboard::DashboardApi,
 );
 
 /// The OpenAPI service of `/api/v1/`.
@@ -62,6 +64,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             operator::OperatorApi,
             ai::AiApi,
             publish::PublishApi,
+            dashboard::DashboardApi,
         ),
         "IGNY8 API",
         env!("CARGO_PKG_VERSION"),

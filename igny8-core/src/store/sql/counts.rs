@@ -36,6 +36,8 @@ type Key = (i64, T, String);
 pub(crate) struct CountCache {
     entries: Mutex<HashMap<Key, (i64, u64)>>,
     counting: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    /// Grouped figures (the dashboard's keyword groups), kept the same way as totals.
+    groups: Mutex<HashMap<Key, (i64, Arc<Vec<crate::planner::KeywordGroup>>)>>,
 }
 
 impl CountCache {
@@ -55,6 +57,26 @@ impl CountCache {
             counting.retain(|_, lock| Arc::strong_count(lock) > 1);
         }
         counting.entry(key.clone()).or_default().clone()
+    }
+
+    fn get_groups(
+        &self,
+        key: &Key,
+        version: i64,
+    ) -> Option<Arc<Vec<crate::planner::KeywordGroup>>> {
+        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        match groups.get(key) {
+            Some((v, rows)) if *v == version => Some(rows.clone()),
+            _ => None,
+        }
+    }
+
+    fn put_groups(&self, key: Key, version: i64, rows: Arc<Vec<crate::planner::KeywordGroup>>) {
+        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        if groups.len() >= CAPACITY && !groups.contains_key(&key) {
+            groups.clear();
+        }
+        groups.insert(key, (version, rows));
     }
 
     fn put(&self, key: Key, version: i64, total: u64) {
@@ -92,6 +114,44 @@ impl SqlStore {
             .to_owned()
     }
 
+    /// The keyword groups of `query` (of `account`'s keywords), from the cache while the
+    /// account's keywords haven't changed since they were read.
+    pub(crate) async fn cached_keyword_groups(
+        &self,
+        conn: &mut Conn,
+        account: AccountId,
+        query: &SelectStatement,
+    ) -> Result<Arc<Vec<crate::planner::KeywordGroup>>> {
+        let version = self.change_version(conn, account, T::Keywords).await?;
+        let key = (
+            account.get(),
+            T::Keywords,
+            query.to_string(sea_query::SqliteQueryBuilder),
+        );
+        if let Some(rows) = self.counts.get_groups(&key, version) {
+            return Ok(rows);
+        }
+        let lock = self.counts.counting(&key);
+        let _reading = lock.lock().await;
+        if let Some(rows) = self.counts.get_groups(&key, version) {
+            return Ok(rows);
+        }
+        let rows: Vec<GroupRow> = conn.all(query).await?;
+        let rows = Arc::new(rows.into_iter().map(|r| r.0).collect::<Vec<_>>());
+        self.counts.put_groups(key, version, rows.clone());
+        Ok(rows)
+    }
+
+    async fn change_version(&self, conn: &mut Conn, account: AccountId, entity: T) -> Result<i64> {
+        let version_q = Query::select()
+            .column("version")
+            .from(self.t(T::ChangeCounters))
+            .and_where(Expr::col("account_id").eq(account.get()))
+            .and_where(Expr::col("entity").eq(entity.name()))
+            .to_owned();
+        Ok(conn.optional::<i64>(&version_q).await?.unwrap_or(0))
+    }
+
     /// The total of `count` (a `SELECT COUNT(*)` of `account`'s rows of `entity`), from the
     /// cache when the rows haven't changed since it was counted.
     pub(crate) async fn cached_total(
@@ -101,13 +161,7 @@ impl SqlStore {
         entity: T,
         count: &SelectStatement,
     ) -> Result<u64> {
-        let version_q = Query::select()
-            .column("version")
-            .from(self.t(T::ChangeCounters))
-            .and_where(Expr::col("account_id").eq(account.get()))
-            .and_where(Expr::col("entity").eq(entity.name()))
-            .to_owned();
-        let version = conn.optional::<i64>(&version_q).await?.unwrap_or(0);
+        let version = self.change_version(conn, account, entity).await?;
         let key = (
             account.get(),
             entity,
@@ -125,5 +179,20 @@ impl SqlStore {
         let total = std::cmp::max(conn.one::<i64>(count).await?, 0) as u64;
         self.counts.put(key, version, total);
         Ok(total)
+    }
+}
+
+/// One row of the keyword groups query.
+struct GroupRow(crate::planner::KeywordGroup);
+
+impl super::db::FromDbRow for GroupRow {
+    fn from_row(r: &super::db::DbRow<'_>) -> Result<Self> {
+        let n: i64 = r.get("n")?;
+        Ok(GroupRow(crate::planner::KeywordGroup {
+            status: r.get("status")?,
+            intent: r.get("intent")?,
+            keywords: Ord::max(n, 0) as u64,
+            volume: r.get("v")?,
+        }))
     }
 }

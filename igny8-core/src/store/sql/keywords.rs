@@ -470,6 +470,77 @@ impl KeywordStore for SqlStore {
         self.db.conn().await?.all(&q).await
     }
 
+    async fn pipeline_counts(
+        &self,
+        scope: &Scope,
+        f: &crate::planner::DashboardFilter,
+    ) -> Result<crate::planner::PipelineCounts> {
+        let int = self.int_type();
+        let site = f.site_id.or(scope.site());
+        let narrow = |q: &mut SelectStatement, sector_column: bool| {
+            q.and_where(Expr::col("account_id").eq(scope.account().get()));
+            if let Some(s) = site {
+                q.and_where(Expr::col("site_id").eq(s.get()));
+            }
+            if sector_column && let Some(s) = f.sector_id {
+                q.and_where(Expr::col("sector_id").eq(s.get()));
+            }
+        };
+        let mut groups = Query::select();
+        groups
+            .column("status")
+            .column("intent")
+            .expr_as(Expr::cust(format!("CAST(COUNT(*) AS {int})")), "n")
+            .expr_as(
+                Expr::cust(format!("CAST(COALESCE(SUM(volume), 0) AS {int})")),
+                "v",
+            )
+            .from(self.t(T::Keywords))
+            .group_by_col("status")
+            .group_by_col("intent");
+        narrow(&mut groups, true);
+        let count = |table: T| {
+            let mut q = Query::select();
+            q.expr(Expr::cust(format!("CAST(COUNT(*) AS {int})")))
+                .from(self.t(table));
+            narrow(&mut q, true);
+            q
+        };
+        let mut with_ideas = Query::select();
+        with_ideas
+            .expr(Expr::cust(format!(
+                "CAST(COUNT(DISTINCT cluster_id) AS {int})"
+            )))
+            .from(self.t(T::Ideas))
+            .and_where(Expr::col("cluster_id").is_not_null());
+        narrow(&mut with_ideas, true);
+        let mut content = Query::select();
+        content
+            .column("status")
+            .expr_as(Expr::cust(format!("CAST(COUNT(*) AS {int})")), "n")
+            .from(self.t(T::Contents))
+            .group_by_col("status");
+        narrow(&mut content, true);
+
+        let mut conn = self.db.conn().await?;
+        let keyword_groups = self
+            .cached_keyword_groups(&mut conn, scope.account(), &groups)
+            .await?;
+        let clusters: i64 = conn.one(&count(T::Clusters)).await?;
+        let clusters_with_ideas: i64 = conn.one(&with_ideas).await?;
+        let ideas: i64 = conn.one(&count(T::Ideas)).await?;
+        let tasks: i64 = conn.one(&count(T::Tasks)).await?;
+        let by_status: Vec<StatusCount> = conn.all(&content).await?;
+        Ok(crate::planner::PipelineCounts {
+            keyword_groups: keyword_groups.as_ref().clone(),
+            clusters: Ord::max(clusters, 0) as u64,
+            clusters_with_ideas: Ord::max(clusters_with_ideas, 0) as u64,
+            ideas: Ord::max(ideas, 0) as u64,
+            tasks: Ord::max(tasks, 0) as u64,
+            content_by_status: by_status.into_iter().map(|s| (s.0, s.1)).collect(),
+        })
+    }
+
     async fn unclustered_keywords(
         &self,
         scope: &Scope,
@@ -486,5 +557,15 @@ impl KeywordStore for SqlStore {
             .order_by("id", Order::Asc)
             .to_owned();
         self.db.conn().await?.all(&q).await
+    }
+}
+
+/// A status and its count.
+struct StatusCount(String, u64);
+
+impl super::db::FromDbRow for StatusCount {
+    fn from_row(r: &super::db::DbRow<'_>) -> Result<Self> {
+        let n: i64 = r.get("n")?;
+        Ok(StatusCount(r.get("status")?, Ord::max(n, 0) as u64))
     }
 }

@@ -1,0 +1,236 @@
+//! The planner dashboard: what a site (or sector) holds at each step of the pipeline, what the
+//! AI functions cost lately, and which jobs failed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Igny8;
+use crate::credits::UsageFilter;
+use crate::error::Result;
+use crate::ids::*;
+use crate::jobs::{JobFilter, JobKind, JobStatus};
+use crate::list::PageRequest;
+use crate::store::Store;
+use crate::tenancy::{Permission, Scope};
+
+/// Which part of the account the dashboard covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardFilter {
+    /// One site.
+    pub site_id: Option<SiteId>,
+    /// One sector.
+    pub sector_id: Option<SectorId>,
+}
+
+/// Keyword counts of one (status, intent) pair, as the store reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeywordGroup {
+    /// `pending`, `clustered` or `archived`.
+    pub status: String,
+    /// The intent, or `None`.
+    pub intent: Option<String>,
+    /// Keywords.
+    pub keywords: u64,
+    /// Their summed monthly volume.
+    pub volume: i64,
+}
+
+/// Counts of the planner and writer tables, as the store reads them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineCounts {
+    /// Keywords per status and intent.
+    pub keyword_groups: Vec<KeywordGroup>,
+    /// Clusters.
+    pub clusters: u64,
+    /// Clusters that have at least one idea.
+    pub clusters_with_ideas: u64,
+    /// Ideas.
+    pub ideas: u64,
+    /// Writer tasks.
+    pub tasks: u64,
+    /// Content per status.
+    pub content_by_status: BTreeMap<String, u64>,
+}
+
+/// Keywords at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeywordStats {
+    /// All keywords.
+    pub total: u64,
+    /// Per status.
+    pub by_status: BTreeMap<String, u64>,
+    /// Per intent (`unknown` when none is set).
+    pub by_intent: BTreeMap<String, u64>,
+    /// Summed monthly volume of all keywords.
+    pub total_volume: i64,
+    /// Of the keywords in a cluster.
+    pub clustered_volume: i64,
+}
+
+/// The pipeline, step by step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// Keywords.
+    pub keywords: u64,
+    /// Clusters.
+    pub clusters: u64,
+    /// Ideas.
+    pub ideas: u64,
+    /// Writer tasks.
+    pub tasks: u64,
+    /// Content.
+    pub content: u64,
+    /// Content published.
+    pub published: u64,
+}
+
+/// Credits of one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyCredits {
+    /// The day (UTC).
+    pub day: NaiveDate,
+    /// Credits charged for AI calls that day.
+    pub credits: i64,
+}
+
+/// A job that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedJob {
+    /// Id.
+    pub id: JobId,
+    /// Kind.
+    pub kind: JobKind,
+    /// Why.
+    pub error: Option<String>,
+    /// When.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The planner dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Keywords by status and intent, and their volume.
+    pub keywords: KeywordStats,
+    /// Clusters.
+    pub clusters: u64,
+    /// Clusters with at least one idea.
+    pub clusters_with_ideas: u64,
+    /// Clusters without ideas yet.
+    pub clusters_without_ideas: u64,
+    /// Keywords → clusters → ideas → tasks → content → published.
+    pub funnel: Funnel,
+    /// Content per status.
+    pub content_by_status: BTreeMap<String, u64>,
+    /// Credits charged per AI operation in the last 30 days (the whole account).
+    pub credits_by_operation: BTreeMap<String, i64>,
+    /// Credits charged per day in the last 30 days (the whole account).
+    pub credits_by_day: Vec<DailyCredits>,
+    /// Jobs that failed in the last 7 days, newest first (at most 20).
+    pub failed_jobs: Vec<FailedJob>,
+}
+
+/// How many failed jobs the dashboard lists.
+const FAILED_SHOWN: u64 = 20;
+
+impl<S: Store> super::Keywords<'_, S> {
+    /// The dashboard of the account, a site or a sector. Keyword figures are kept per account
+    /// until its keywords change, so reading it again is cheap at any size.
+    pub async fn dashboard(&self, scope: &Scope, filter: DashboardFilter) -> Result<Dashboard> {
+        scope.require(Permission::Read)?;
+        let core: &Igny8<S> = self.core;
+        if let Some(site) = filter.site_id {
+            core.tenancy().site(scope, site).await?;
+        }
+        if let Some(sector) = filter.sector_id {
+            core.tenancy().sector(scope, sector).await?;
+        }
+        let counts = core.store().pipeline_counts(scope, &filter).await?;
+        let mut keywords = KeywordStats::default();
+        for g in &counts.keyword_groups {
+            keywords.total += g.keywords;
+            keywords.total_volume += g.volume;
+            *keywords.by_status.entry(g.status.clone()).or_default() += g.keywords;
+            *keywords
+                .by_intent
+                .entry(g.intent.clone().unwrap_or_else(|| "unknown".into()))
+                .or_default() += g.keywords;
+            if g.status == "clustered" {
+                keywords.clustered_volume += g.volume;
+            }
+        }
+        let content: u64 = counts.content_by_status.values().sum();
+        let published = counts
+            .content_by_status
+            .get("published")
+            .copied()
+            .unwrap_or(0);
+
+        let now = core.now();
+        let usage = core
+            .credits()
+            .usage_summary(
+                scope,
+                &UsageFilter {
+                    since: Some(now - chrono::Duration::days(30)),
+                    ..UsageFilter::default()
+                },
+            )
+            .await?;
+        let mut by_operation: BTreeMap<String, i64> = BTreeMap::new();
+        let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        for row in usage {
+            *by_operation.entry(row.operation).or_default() += row.credits;
+            *by_day.entry(row.day).or_default() += row.credits;
+        }
+
+        let mut page = PageRequest::new(1, FAILED_SHOWN);
+        page.with_total = false;
+        let week_ago = now - chrono::Duration::days(7);
+        let failed = core
+            .jobs()
+            .list(
+                scope,
+                &JobFilter {
+                    status: Some(JobStatus::Failed),
+                    site_id: filter.site_id,
+                    ..JobFilter::default()
+                },
+                &page,
+            )
+            .await?
+            .items
+            .into_iter()
+            .filter(|j| j.finished_at.is_some_and(|f| f >= week_ago))
+            .map(|j| FailedJob {
+                id: j.id,
+                kind: j.kind,
+                error: j.error,
+                finished_at: j.finished_at,
+            })
+            .collect();
+
+        Ok(Dashboard {
+            keywords: keywords.clone(),
+            clusters: counts.clusters,
+            clusters_with_ideas: counts.clusters_with_ideas,
+            clusters_without_ideas: counts.clusters.saturating_sub(counts.clusters_with_ideas),
+            funnel: Funnel {
+                keywords: keywords.total,
+                clusters: counts.clusters,
+                ideas: counts.ideas,
+                tasks: counts.tasks,
+                content,
+                published,
+            },
+            content_by_status: counts.content_by_status,
+            credits_by_operation: by_operation,
+            credits_by_day: by_day
+                .into_iter()
+                .map(|(day, credits)| DailyCredits { day, credits })
+                .collect(),
+            failed_jobs: failed,
+        })
+    }
+}
