@@ -3,11 +3,13 @@
 //! and filtered to one sector. SQLite, and PostgreSQL when `IGNY8_TEST_POSTGRES_URL` is set.
 //! A total is counted once and kept while the keywords don't change: `first_page` reads it
 //! from the cache, `first_page_after_change` counts afresh (a keyword changed just before).
+//! The planner dashboard the same way: `dashboard` (keyword figures kept) and
+//! `dashboard_after_change` (a keyword changed just before, so they are read again).
 
 use benches::{csv, discard, fresh, runtime, scaled};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use igny8_core::list::PageRequest;
-use igny8_core::planner::{KeywordFilter, KeywordPatch, KeywordSort};
+use igny8_core::planner::{DashboardFilter, KeywordFilter, KeywordPatch, KeywordSort};
 use igny8_core::tenancy::{NewSector, Scope};
 use igny8_core::testing::TestDatabase;
 use igny8_core::{Backend, Igny8, SectorId};
@@ -49,6 +51,22 @@ async fn fixture(backend: Backend, total: usize) -> Option<Fixture> {
         sector: t.sector,
         db,
     })
+}
+
+/// Changes one keyword (its difficulty), so that kept totals and figures are read again.
+fn touch(
+    rt: &tokio::runtime::Runtime,
+    f: &Fixture,
+    id: igny8_core::KeywordId,
+    difficulty: &mut i64,
+) {
+    *difficulty = (*difficulty + 1) % 100;
+    let patch = KeywordPatch {
+        difficulty: Some(Some(*difficulty)),
+        ..KeywordPatch::default()
+    };
+    rt.block_on(f.core.keywords().update(&f.scope, id, patch))
+        .unwrap();
 }
 
 /// The cursor of the page `depth` rows down, found by walking.
@@ -124,15 +142,7 @@ fn pages(c: &mut Criterion) {
             let mut difficulty = 0;
             group.bench_function(format!("{name}/first_page_after_change"), |b| {
                 b.iter_batched(
-                    || {
-                        difficulty = (difficulty + 1) % 100;
-                        let patch = KeywordPatch {
-                            difficulty: Some(Some(difficulty)),
-                            ..KeywordPatch::default()
-                        };
-                        rt.block_on(f.core.keywords().update(&f.scope, changed, patch))
-                            .unwrap();
-                    },
+                    || touch(&rt, &f, changed, &mut difficulty),
                     |()| {
                         rt.block_on(f.core.keywords().list(
                             &f.scope,
@@ -141,6 +151,26 @@ fn pages(c: &mut Criterion) {
                             &PageRequest::new(1, PAGE),
                         ))
                         .unwrap()
+                    },
+                    BatchSize::PerIteration,
+                )
+            });
+            let dash = DashboardFilter {
+                site_id: None,
+                sector_id: filter.sector_id,
+            };
+            group.bench_function(format!("{name}/dashboard"), |b| {
+                b.iter(|| {
+                    rt.block_on(f.core.keywords().dashboard(&f.scope, dash))
+                        .unwrap()
+                })
+            });
+            group.bench_function(format!("{name}/dashboard_after_change"), |b| {
+                b.iter_batched(
+                    || touch(&rt, &f, changed, &mut difficulty),
+                    |()| {
+                        rt.block_on(f.core.keywords().dashboard(&f.scope, dash))
+                            .unwrap()
                     },
                     BatchSize::PerIteration,
                 )

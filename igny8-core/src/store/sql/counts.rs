@@ -27,6 +27,9 @@ use crate::ids::AccountId;
 /// Totals kept per process; when full, the cache starts over.
 const CAPACITY: usize = 4096;
 
+/// The keyword groups of one dashboard query.
+type Groups = Arc<Vec<crate::planner::KeywordGroup>>;
+
 /// What a total is kept under: the account, the entity and the counting query's SQL.
 type Key = (i64, T, String);
 
@@ -37,7 +40,7 @@ pub(crate) struct CountCache {
     entries: Mutex<HashMap<Key, (i64, u64)>>,
     counting: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
     /// Grouped figures (the dashboard's keyword groups), kept the same way as totals.
-    groups: Mutex<HashMap<Key, (i64, Arc<Vec<crate::planner::KeywordGroup>>)>>,
+    groups: Mutex<HashMap<Key, (i64, Groups)>>,
 }
 
 impl CountCache {
@@ -59,11 +62,7 @@ impl CountCache {
         counting.entry(key.clone()).or_default().clone()
     }
 
-    fn get_groups(
-        &self,
-        key: &Key,
-        version: i64,
-    ) -> Option<Arc<Vec<crate::planner::KeywordGroup>>> {
+    fn get_groups(&self, key: &Key, version: i64) -> Option<Groups> {
         let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         match groups.get(key) {
             Some((v, rows)) if *v == version => Some(rows.clone()),
@@ -71,7 +70,7 @@ impl CountCache {
         }
     }
 
-    fn put_groups(&self, key: Key, version: i64, rows: Arc<Vec<crate::planner::KeywordGroup>>) {
+    fn put_groups(&self, key: Key, version: i64, rows: Groups) {
         let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         if groups.len() >= CAPACITY && !groups.contains_key(&key) {
             groups.clear();
@@ -121,7 +120,7 @@ impl SqlStore {
         conn: &mut Conn,
         account: AccountId,
         query: &SelectStatement,
-    ) -> Result<Arc<Vec<crate::planner::KeywordGroup>>> {
+    ) -> Result<Groups> {
         let version = self.change_version(conn, account, T::Keywords).await?;
         let key = (
             account.get(),
