@@ -365,7 +365,7 @@ async fn ai_functions_over_http(backend: Backend) {
         {"title": "How to choose a kitchen faucet", "description": "d", "content_type": "post",
          "content_structure": "guide", "target_keywords": ["kitchen faucet"], "estimated_word_count": 400,
          "outline": [{"heading": "Finishes", "notes": "", "subsections": []}]},
-    ]})).after(std::time::Duration::from_millis(600)));
+    ]})).after(std::time::Duration::from_millis(1500)));
     let (status, started) = s
         .send(
             "POST",
@@ -391,7 +391,8 @@ async fn ai_functions_over_http(backend: Backend) {
         .filter_map(|l| l.strip_prefix("data: "))
         .map(|d| serde_json::from_str(d).unwrap())
         .collect();
-    assert!(phases.len() >= 3, "queued, progress…, done: {events}");
+    // The model takes 1.5 s to answer: the stream (polling every 0.4 s) sees the job asking it.
+    assert!(phases.len() >= 2, "progress…, done: {events}");
     assert!(phases.iter().any(|p| p["phase"] == "call"), "{events}");
     assert_eq!(phases.last().unwrap()["status"], "succeeded");
     let progress: Vec<i64> = phases
@@ -1224,6 +1225,54 @@ async fn other_tenants_ids_are_always_not_found(backend: Backend) {
             .await
             .0,
         404
+    );
+    let one_key = format!("/api/v1/auth/api-keys/{api_key}/");
+    assert_eq!(s.get(&b, &one_key).await.0, 404);
+    assert_eq!(
+        s.send("PATCH", &b, &one_key, json!({"name": "hacked"}))
+            .await
+            .0,
+        404
+    );
+    // The owner reads, renames, sets and clears the expiry; never sees the secret again.
+    let (status, k) = s.get(&a, &one_key).await;
+    assert_eq!(
+        (status, k["data"]["name"].as_str()),
+        (200, Some("k")),
+        "{k}"
+    );
+    assert!(k["data"].get("secret").is_none());
+    let soon = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let (status, k) = s
+        .send(
+            "PATCH",
+            &a,
+            &one_key,
+            json!({"name": "ci key", "expires_at": soon}),
+        )
+        .await;
+    assert_eq!(
+        (status, k["data"]["name"].as_str()),
+        (200, Some("ci key")),
+        "{k}"
+    );
+    assert!(k["data"]["expires_at"].is_string());
+    let (status, k) = s
+        .send("PATCH", &a, &one_key, json!({"expires_at": null}))
+        .await;
+    assert_eq!(
+        (status, k["data"]["expires_at"].is_null()),
+        (200, true),
+        "{k}"
+    );
+    let past = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let (status, k) = s
+        .send("PATCH", &a, &one_key, json!({"expires_at": past}))
+        .await;
+    assert_eq!(
+        (status, k["errors"]["expires_at"].is_array()),
+        (400, true),
+        "{k}"
     );
     // Smuggled into filters and bodies.
     let (_, list) = s

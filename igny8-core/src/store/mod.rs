@@ -753,6 +753,16 @@ pub trait AuthStore: Send + Sync {
     /// Revokes one of the account's API keys.
     fn revoke_api_key(&self, scope: &Scope, id: i64)
     -> impl Future<Output = Result<ApiKey>> + Send;
+    /// One of the account's API keys.
+    fn get_api_key(&self, scope: &Scope, id: i64) -> impl Future<Output = Result<ApiKey>> + Send;
+    /// Renames an API key and/or changes when it expires (`Some(None)`: never).
+    fn update_api_key(
+        &self,
+        scope: &Scope,
+        id: i64,
+        name: Option<&str>,
+        expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
     /// An API key by the hash of its secret (any account).
     fn find_api_key(&self, key_hash: &str) -> impl Future<Output = Result<Option<ApiKey>>> + Send;
     /// Records that an API key was used now.

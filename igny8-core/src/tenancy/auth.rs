@@ -259,6 +259,39 @@ impl<S: Store> Auth<'_, S> {
         self.store().list_api_keys(scope, page).await
     }
 
+    /// One API key (never its secret).
+    pub async fn api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+        scope.require(Permission::Read)?;
+        self.store().get_api_key(scope, id).await
+    }
+
+    /// Renames an API key or changes when it expires (admins). Its role and site stay: make a
+    /// new key for other rights. A revoked key can't be changed.
+    pub async fn update_api_key(
+        &self,
+        scope: &Scope,
+        id: i64,
+        name: Option<String>,
+        expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    ) -> Result<ApiKey> {
+        scope.require(Permission::Manage)?;
+        let mut check = Check::new();
+        let name = name.map(|n| check.name("name", &n, 255));
+        if let Some(Some(t)) = expires_at
+            && t <= self.core.now()
+        {
+            check.fail("expires_at", "must be in the future");
+        }
+        check.finish()?;
+        let key = self.store().get_api_key(scope, id).await?;
+        if key.revoked_at.is_some() {
+            return Err(Error::Conflict(format!("API key {id} is revoked")));
+        }
+        self.store()
+            .update_api_key(scope, id, name.as_deref(), expires_at)
+            .await
+    }
+
     /// Revokes an API key (admins).
     pub async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
         scope.require(Permission::Manage)?;

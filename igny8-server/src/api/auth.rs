@@ -44,6 +44,16 @@ fn tokens(state: &AppState, session: t::Session) -> Tokens {
     }
 }
 
+/// Changes to an API key.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ApiKeyPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New expiry (RFC 3339), or `null` for never.
+    pub expires_at: poem_openapi::types::MaybeUndefined<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Bulk changes to users.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
@@ -675,6 +685,38 @@ impl AuthApi {
             key: made.key.into(),
             secret: made.secret,
         }))
+    }
+
+    /// One API key (never its secret).
+    #[oai(path = "/api-keys/:id/", method = "get")]
+    async fn get_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<ApiKey> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state.core.auth().api_key(&scope, id.0).await?.into()))
+    }
+
+    /// Renames an API key or changes when it expires (`null`: never). Its role and site stay;
+    /// make a new key for other rights.
+    #[oai(path = "/api-keys/:id/", method = "patch")]
+    async fn update_api_key(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<ApiKeyPatch>,
+    ) -> ApiResult<ApiKey> {
+        let scope = auth.0.scope()?;
+        let b = body.0;
+        let key = state
+            .core
+            .auth()
+            .update_api_key(&scope, id.0, b.name, patch(b.expires_at, |v| v))
+            .await?;
+        Ok(ok(key.into()))
     }
 
     /// Revokes an API key.

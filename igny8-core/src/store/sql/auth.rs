@@ -241,6 +241,37 @@ impl AuthStore for SqlStore {
         self.fetch_scoped(scope, id).await
     }
 
+    async fn get_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+        self.fetch_scoped(scope, id).await
+    }
+
+    async fn update_api_key(
+        &self,
+        scope: &Scope,
+        id: i64,
+        name: Option<&str>,
+        expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    ) -> Result<ApiKey> {
+        let current: ApiKey = self.fetch_scoped(scope, id).await?;
+        let mut q = Query::update();
+        q.table(self.t(T::ApiKeys))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(current.id));
+        let mut any = false;
+        if let Some(n) = name {
+            q.value("name", n);
+            any = true;
+        }
+        if let Some(e) = expires_at {
+            q.value("expires_at", e.map(|t| t.timestamp_millis()));
+            any = true;
+        }
+        if any {
+            self.db.conn().await?.execute(&q).await?;
+        }
+        self.fetch_scoped(scope, id).await
+    }
+
     async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKey>> {
         let t = self.t(T::ApiKeys);
         let q = Query::select()
