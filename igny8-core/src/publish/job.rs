@@ -17,7 +17,6 @@ use crate::credits::Reference;
 use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::jobs::JobKind;
-use crate::list::PageRequest;
 use crate::planner::check_ids;
 use crate::store::Store;
 use crate::tenancy::Scope;
@@ -466,14 +465,11 @@ impl AiFunction for PublishContent {
             .contents()
             .get(&run.scope, ContentId(unit.object.id))
             .await?;
-        let filter = ImageFilter {
-            content_id: Some(content.id),
-            status: Some(ImageStatus::Generated),
-            ..ImageFilter::default()
-        };
-        let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
-        page.with_total = false;
-        let mut images = core.images().list(&run.scope, &filter, &page).await?.items;
+        let mut images: Vec<Image> = crate::ai::functions::images_of(core, &run.scope, content.id)
+            .await?
+            .into_iter()
+            .filter(|i| i.status == ImageStatus::Generated)
+            .collect();
         images.sort_by_key(|i| (i.kind != ImageKind::Featured, i.position, i.id));
         let wp = core.wordpress().client(&run.scope, content.site_id).await?;
         Ok(PreparedPost {

@@ -99,6 +99,20 @@ async fn usage_credits(core: &Igny8, t: &Tenant, job: &Job) -> (usize, i64) {
     (rows.len(), rows.iter().map(|r| r.credits).sum())
 }
 
+/// The tenant's content, newest first (at most 10).
+async fn contents_of(core: &Igny8, t: &Tenant) -> Vec<igny8_core::writer::Content> {
+    core.contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items
+}
+
 fn charged(job: &Job) -> i64 {
     job.result
         .as_ref()
@@ -346,17 +360,7 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     let done = run_one(&worker).await;
     assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
     assert_eq!(fake.pending(), 0, "every scripted answer was used");
-    let contents = core
-        .contents()
-        .list(
-            &t.scope,
-            &ContentFilter::default(),
-            &ContentSort::default(),
-            &PageRequest::new(1, 10),
-        )
-        .await
-        .unwrap()
-        .items;
+    let contents = contents_of(&core, &t).await;
     assert_eq!(contents.len(), 2);
     let long = contents
         .iter()
@@ -739,17 +743,7 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
         "the first article was not written again"
     );
 
-    let contents = core
-        .contents()
-        .list(
-            &t.scope,
-            &ContentFilter::default(),
-            &ContentSort::default(),
-            &PageRequest::new(1, 10),
-        )
-        .await
-        .unwrap()
-        .items;
+    let contents = contents_of(&core, &t).await;
     assert_eq!(contents.len(), 3, "one content per task");
     let tasks: HashSet<Option<TaskId>> = contents.iter().map(|c| c.task_id).collect();
     assert_eq!(tasks.len(), 3);
@@ -837,17 +831,7 @@ pub(crate) async fn a_cancelled_job_is_charged_for_what_it_finished(core: Igny8)
         2,
         "the third article was never asked for"
     );
-    let contents = core
-        .contents()
-        .list(
-            &t.scope,
-            &ContentFilter::default(),
-            &ContentSort::default(),
-            &PageRequest::new(1, 10),
-        )
-        .await
-        .unwrap()
-        .items;
+    let contents = contents_of(&core, &t).await;
     assert_eq!(contents.len(), 1);
     assert_eq!(
         ledger(&core, &t).await,

@@ -31,6 +31,7 @@ pub use content::{
     PreparedTask, WORD_TOLERANCE,
 };
 pub use ideas::{DEFAULT_IDEAS, GenerateIdeas, GenerateIdeasInput, MAX_IDEAS, PreparedCluster};
+pub(crate) use image_prompts::images_of;
 pub use image_prompts::{
     DEFAULT_IN_ARTICLE, GenerateImagePrompts, GenerateImagePromptsInput, ImagePlan, MAX_IN_ARTICLE,
     PlannedImage, PreparedContent,
