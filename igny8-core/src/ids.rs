@@ -77,4 +77,8 @@ id_types! {
     UsageId => "usage";
     /// A job's id.
     JobId => "job";
+    /// An automation rule's id.
+    AutomationRuleId => "automation_rule";
+    /// An automation run's id.
+    AutomationRunId => "automation_run";
 }

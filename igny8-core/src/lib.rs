@@ -28,6 +28,7 @@
 //! is enforced in storage.
 
 pub mod ai;
+pub mod automation;
 mod clock;
 pub mod credits;
 pub mod crypto;

@@ -72,6 +72,12 @@ impl<S: Store> Jobs<'_, S> {
         self.store().claim_job(worker, kinds, lease).await
     }
 
+    /// Worker: takes job `id` with a lease if it is due (queued, or its lease expired); `None`
+    /// when it isn't (another worker holds it, it is finished, or it waits for a retry).
+    pub async fn claim_id(&self, id: JobId, worker: &str, lease: Duration) -> Result<Option<Job>> {
+        self.store().claim_job_id(id, worker, lease).await
+    }
+
     /// Worker: reports progress and extends the lease. `Ok(true)` asks the worker to stop
     /// (cancel requested); an error for which [`is_lease_lost`] holds means another worker
     /// has the job now.

@@ -16,6 +16,9 @@ use crate::store::Store;
 /// last attempt.
 const SWEEP: Duration = Duration::from_secs(60);
 
+/// Due automation rules looked at per scheduling pass.
+const SCHEDULE_BATCH: u64 = 50;
+
 /// How long a claim holds unless the worker is told otherwise.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
@@ -76,9 +79,13 @@ impl<S: Store + Clone> Worker<S> {
         &self.name
     }
 
-    /// Claims one due job and runs it; the job as finished, or `None` when none was due (or
-    /// the worker lost the job to another one midway).
+    /// Starts the automation runs that are due (see [`crate::automation`]), then claims one
+    /// due job and runs it; the job as finished, or `None` when none was due (or the worker
+    /// lost the job to another one midway).
     pub async fn run_once(&self) -> Result<Option<Job>> {
+        if self.kinds.contains(&JobKind::AutomationRun) {
+            self.core.automation().schedule_due(SCHEDULE_BATCH).await?;
+        }
         let Some(job) = self
             .core
             .jobs()

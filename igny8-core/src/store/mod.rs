@@ -17,6 +17,9 @@ use std::future::Future;
 pub use sql::migrate::SCHEMA_VERSION;
 pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
 
+use crate::automation::{
+    AutomationRule, AutomationRun, RuleFilter, RuleRecord, RunFilter, RunTrigger,
+};
 use crate::credits::{
     CreditTransaction, LedgerEntry, NewUsage, Reservation, ReserveRequest, TransactionFilter,
     UsageFilter, UsageLog, UsageSummaryRow,
@@ -698,6 +701,14 @@ pub trait JobStore: Send + Sync {
         kinds: &[JobKind],
         lease: std::time::Duration,
     ) -> impl Future<Output = Result<Option<Job>>> + Send;
+    /// Takes job `id` for `worker` if it is due (queued, or its lease expired), like
+    /// [`claim_job`](Self::claim_job).
+    fn claim_job_id(
+        &self,
+        id: JobId,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> impl Future<Output = Result<Option<Job>>> + Send;
     /// Records progress and extends the lease; `Err(LeaseLost)` style errors when the worker no
     /// longer holds the job. Returns whether a cancel was requested.
     fn report_progress(
@@ -714,6 +725,109 @@ pub trait JobStore: Send + Sync {
         worker: &str,
         outcome: &Outcome,
     ) -> impl Future<Output = Result<Job>> + Send;
+}
+
+/// A run to start: the rule, what started it, the time it stands for, and its job.
+#[derive(Debug, Clone)]
+pub struct RunStart<'a> {
+    /// The rule.
+    pub rule: &'a AutomationRule,
+    /// What started it.
+    pub trigger: RunTrigger,
+    /// The schedule time it stands for.
+    pub scheduled_for: chrono::DateTime<chrono::Utc>,
+    /// For a scheduled run: the rule's `next_run_at` as read (the start happens only if it is
+    /// unchanged) and the one to set.
+    pub advance: Option<(
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )>,
+    /// Its job.
+    pub job: &'a NewJob,
+}
+
+/// Automation rules and their runs.
+pub trait AutomationStore: Send + Sync {
+    /// Creates a rule.
+    fn create_rule(
+        &self,
+        scope: &Scope,
+        rule: &RuleRecord,
+    ) -> impl Future<Output = Result<AutomationRule>> + Send;
+    /// One rule.
+    fn get_rule(
+        &self,
+        scope: &Scope,
+        id: AutomationRuleId,
+    ) -> impl Future<Output = Result<AutomationRule>> + Send;
+    /// The account's rules, oldest first.
+    fn list_rules(
+        &self,
+        scope: &Scope,
+        filter: &RuleFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<AutomationRule>>> + Send;
+    /// Replaces a rule's fields.
+    fn update_rule(
+        &self,
+        scope: &Scope,
+        id: AutomationRuleId,
+        rule: &RuleRecord,
+    ) -> impl Future<Output = Result<AutomationRule>> + Send;
+    /// Deletes rules (and their run records; the jobs stay); how many.
+    fn delete_rules(
+        &self,
+        scope: &Scope,
+        ids: &[AutomationRuleId],
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Active rules of any account whose `next_run_at` has passed, earliest first.
+    fn due_rules(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<AutomationRule>>> + Send;
+    /// In one transaction: moves the rule's schedule on (when `advance` is given, only if it
+    /// is unchanged), queues the run's job and records the run. `None` when another worker
+    /// moved the schedule first.
+    fn start_run(
+        &self,
+        scope: &Scope,
+        start: &RunStart<'_>,
+    ) -> impl Future<Output = Result<Option<AutomationRun>>> + Send;
+    /// One run.
+    fn get_run(
+        &self,
+        scope: &Scope,
+        id: AutomationRunId,
+    ) -> impl Future<Output = Result<AutomationRun>> + Send;
+    /// The account's runs, newest first.
+    fn list_runs(
+        &self,
+        scope: &Scope,
+        filter: &RunFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<AutomationRun>>> + Send;
+    /// Records the credits a run's stages were charged so far.
+    fn set_run_credits(
+        &self,
+        scope: &Scope,
+        id: AutomationRunId,
+        credits: i64,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Credits charged to a rule's runs created since `since`.
+    fn rule_credits_since(
+        &self,
+        scope: &Scope,
+        id: AutomationRuleId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<i64>> + Send;
+    /// Remembers the last publish slot given out.
+    fn set_last_slot(
+        &self,
+        scope: &Scope,
+        id: AutomationRuleId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Sessions and API keys.
@@ -791,6 +905,7 @@ pub trait Store:
     + SystemStore
     + CreditStore
     + JobStore
+    + AutomationStore
     + AuthStore
     + RateLimitStore
     + Clone
@@ -810,6 +925,7 @@ impl<S> Store for S where
         + SystemStore
         + CreditStore
         + JobStore
+        + AutomationStore
         + AuthStore
         + RateLimitStore
         + Clone

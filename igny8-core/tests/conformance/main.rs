@@ -4,6 +4,7 @@
 
 mod ai;
 mod auth;
+mod automation;
 mod credits;
 mod jobs;
 mod keywords;
@@ -44,6 +45,9 @@ macro_rules! conformance {
 }
 
 conformance! {
+    automation::an_hourly_rule_runs_once_per_hour_and_once_after_an_outage,
+    automation::every_n_hours_and_the_budget_stops_a_stage,
+    automation::rules_are_checked_and_scoped,
     ai::accounts_use_their_own_providers_over_the_defaults,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     planner::the_dashboard_counts_what_is_there,

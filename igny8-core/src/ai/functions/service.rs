@@ -308,6 +308,7 @@ pub const RUNNABLE: &[JobKind] = &[
     JobKind::GenerateImagePrompts,
     JobKind::GenerateImages,
     JobKind::Publish,
+    JobKind::AutomationRun,
 ];
 
 /// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone).
@@ -329,6 +330,7 @@ pub async fn run_job<S: Store>(
         JobKind::Publish => {
             run_ai_job(core, &crate::publish::PublishContent, job, worker, lease).await
         }
+        JobKind::AutomationRun => crate::automation::run_automation(core, job, worker, lease).await,
         other => Some(Outcome::Failed {
             error: format!("this worker can't run {other} jobs"),
             retry_after_secs: None,

@@ -132,14 +132,19 @@ impl SqlStore {
         tx: &mut Tx,
         worker: &str,
         kinds: &[JobKind],
+        only: Option<JobId>,
         lease: i64,
     ) -> Result<Option<Job>> {
         let now = self.now_ms();
         loop {
-            let pick = Query::select()
-                .columns(["id", "status", "attempts", "max_attempts"])
+            let mut pick = Query::select();
+            pick.columns(["id", "status", "attempts", "max_attempts"])
                 .from(self.t(T::Jobs))
-                .cond_where(self.claimable(now, kinds))
+                .cond_where(self.claimable(now, kinds));
+            if let Some(id) = only {
+                pick.and_where(Expr::col("id").eq(id.get()));
+            }
+            let pick = pick
                 .order_by("run_after", Order::Asc)
                 .order_by("id", Order::Asc)
                 .limit(1)
@@ -192,6 +197,69 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The columns of a new job's row.
+    pub(crate) fn job_row(
+        scope: &Scope,
+        job: &NewJob,
+        now: i64,
+    ) -> Vec<(&'static str, sea_query::SimpleExpr)> {
+        vec![
+            ("account_id", scope.account().get().into()),
+            ("site_id", job.site_id.map(|s| s.get()).into()),
+            ("kind", job.kind.as_str().into()),
+            ("status", JobStatus::Queued.as_str().into()),
+            ("progress", 0i64.into()),
+            ("phase", "queued".into()),
+            ("message", "".into()),
+            ("payload", to_json(&job.payload).into()),
+            ("attempts", 0i64.into()),
+            (
+                "max_attempts",
+                job.max_attempts.unwrap_or(3).clamp(1, 100).into(),
+            ),
+            (
+                "run_after",
+                job.run_after.map_or(now, |t| t.timestamp_millis()).into(),
+            ),
+            ("cancel_requested", false.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ]
+    }
+}
+
+impl SqlStore {
+    /// Claims the next due job of `kinds` (or job `only`), retrying serialisation failures.
+    async fn claim(
+        &self,
+        worker: &str,
+        kinds: &[JobKind],
+        only: Option<JobId>,
+        lease: std::time::Duration,
+    ) -> Result<Option<Job>> {
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.db.begin().await?;
+            match self
+                .claim_in(&mut tx, worker, kinds, only, millis(lease))
+                .await
+            {
+                Ok(job) => {
+                    tx.commit().await?;
+                    return Ok(job);
+                }
+                Err(e) if e.is_retryable() && attempt < 5 => {
+                    attempt += 1;
+                    drop(tx);
+                    tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
 impl JobStore for SqlStore {
     async fn enqueue_job(&self, scope: &Scope, job: &NewJob) -> Result<Job> {
         if let Some(site) = job.site_id {
@@ -201,32 +269,7 @@ impl JobStore for SqlStore {
         }
         let now = self.now_ms();
         let id = self
-            .insert_row(
-                T::Jobs,
-                vec![
-                    ("account_id", scope.account().get().into()),
-                    ("site_id", job.site_id.map(|s| s.get()).into()),
-                    ("kind", job.kind.as_str().into()),
-                    ("status", JobStatus::Queued.as_str().into()),
-                    ("progress", 0i64.into()),
-                    ("phase", "queued".into()),
-                    ("message", "".into()),
-                    ("payload", to_json(&job.payload).into()),
-                    ("attempts", 0i64.into()),
-                    (
-                        "max_attempts",
-                        job.max_attempts.unwrap_or(3).clamp(1, 100).into(),
-                    ),
-                    (
-                        "run_after",
-                        job.run_after.map_or(now, |t| t.timestamp_millis()).into(),
-                    ),
-                    ("cancel_requested", false.into()),
-                    ("created_at", now.into()),
-                    ("updated_at", now.into()),
-                ],
-                "this job",
-            )
+            .insert_row(T::Jobs, Self::job_row(scope, job, now), "this job")
             .await?;
         self.get_job(scope, JobId(id)).await
     }
@@ -307,22 +350,16 @@ impl JobStore for SqlStore {
         kinds: &[JobKind],
         lease: std::time::Duration,
     ) -> Result<Option<Job>> {
-        let mut attempt = 0;
-        loop {
-            let mut tx = self.db.begin().await?;
-            match self.claim_in(&mut tx, worker, kinds, millis(lease)).await {
-                Ok(job) => {
-                    tx.commit().await?;
-                    return Ok(job);
-                }
-                Err(e) if e.is_retryable() && attempt < 5 => {
-                    attempt += 1;
-                    drop(tx);
-                    tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        self.claim(worker, kinds, None, lease).await
+    }
+
+    async fn claim_job_id(
+        &self,
+        id: JobId,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<Job>> {
+        self.claim(worker, &[], Some(id), lease).await
     }
 
     async fn report_progress(

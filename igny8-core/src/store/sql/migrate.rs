@@ -37,10 +37,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_initial"),
     migration!(2, "0002_auth"),
     migration!(3, "0003_change_counters"),
+    migration!(4, "0004_automation"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

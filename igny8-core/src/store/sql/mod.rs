@@ -2,6 +2,7 @@
 //! sea-query.
 
 mod auth;
+mod automation;
 mod clusters;
 mod counts;
 mod credits;
@@ -55,6 +56,8 @@ pub(crate) enum T {
     ApiKeys,
     RateLimits,
     ChangeCounters,
+    AutomationRules,
+    AutomationRuns,
 }
 
 impl T {
@@ -84,6 +87,8 @@ impl T {
             T::ApiKeys => "api_keys",
             T::RateLimits => "rate_limits",
             T::ChangeCounters => "change_counters",
+            T::AutomationRules => "automation_rules",
+            T::AutomationRuns => "automation_runs",
         }
     }
 }

@@ -1,0 +1,410 @@
+//! Automation on a manual clock: a rule runs once per scheduled time, once after an outage
+//! however long, never twice for two workers; budgets stop stages; rules are checked and
+//! scoped to their tenant.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use igny8_core::automation::{AutomationRule, RuleFilter, RuleInput, RunFilter, Stage};
+use igny8_core::jobs::{JobKind, JobStatus, Worker};
+use igny8_core::list::PageRequest;
+use igny8_core::planner::clustering::LocalClusterOptions;
+use igny8_core::testing::Tenant;
+use igny8_core::{ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
+use serde_json::Value;
+
+use crate::support::{import, tenant};
+
+const KEYWORDS: &str = "keyword,volume\ngarden hose,9000\nbest garden hose,4000\n\
+    expandable garden hose,3000\ngarden hose reel,2500\nhose reel cart,900\n\
+    drip irrigation kit,5000\ndrip irrigation system,3000\nsoaker hose,2000\n";
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// The same database as `core`, on a manual clock showing `start`.
+async fn on_clock(core: &Igny8, start: DateTime<Utc>) -> (Igny8, ManualClock) {
+    let clock = ManualClock::new(start);
+    let mut options = StoreOptions::new(core.store().database_url());
+    options.migrate = false;
+    let store = SqlStore::open(&options)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(clock.clone()));
+    (Igny8::with_store(store), clock)
+}
+
+async fn rule(core: &Igny8, t: &Tenant, input: RuleInput) -> AutomationRule {
+    core.automation()
+        .create(
+            &t.scope,
+            RuleInput {
+                site_id: Some(t.site),
+                ..input
+            },
+        )
+        .await
+        .expect("rule")
+}
+
+async fn runs(core: &Igny8, t: &Tenant) -> Vec<igny8_core::automation::AutomationRun> {
+    core.automation()
+        .runs(&t.scope, &RunFilter::default(), &PageRequest::new(1, 100))
+        .await
+        .unwrap()
+        .items
+}
+
+/// Every job the worker can run now, run; how many automation runs finished.
+async fn drain(worker: &Worker<SqlStore>) -> usize {
+    let mut runs = 0;
+    while let Some(job) = worker.run_once().await.expect("worker") {
+        if job.kind == JobKind::AutomationRun {
+            assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+            runs += 1;
+        }
+    }
+    runs
+}
+
+fn stage<'a>(run: &'a igny8_core::automation::AutomationRun, name: &str) -> &'a Value {
+    run.job.result.as_ref().expect("result")["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == name)
+        .unwrap_or_else(|| panic!("no {name} stage in {:?}", run.job.result))
+}
+
+pub(crate) async fn an_hourly_rule_runs_once_per_hour_and_once_after_an_outage(core: Igny8) {
+    // Monday 30 November 2026, 10:00 UTC (11:00 in Berlin).
+    let (core, clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
+    let t = tenant(&core, "Hourly", 100).await;
+    import(&core, &t, KEYWORDS).await;
+    let r = rule(
+        &core,
+        &t,
+        RuleInput {
+            name: Some("Cluster hourly".into()),
+            stages: Some(vec![Stage::Cluster]),
+            cluster_mode: Some("local".into()),
+            cron: Some(Some("0 * * * *".into())),
+            timezone: Some("Europe/Berlin".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(r.next_run_at, Some(at("2026-11-30T11:00:00Z")));
+    let worker = Worker::new(core.clone()).idle(std::time::Duration::ZERO);
+
+    assert_eq!(drain(&worker).await, 0, "nothing is due before 11:00");
+    clock.set(at("2026-11-30T11:00:00Z"));
+    assert_eq!(drain(&worker).await, 1, "the 11:00 run");
+    assert_eq!(drain(&worker).await, 0, "and only once");
+    let first = &runs(&core, &t).await[0];
+    assert_eq!(first.scheduled_for, at("2026-11-30T11:00:00Z"));
+    let cluster = stage(first, "cluster");
+    assert_eq!(cluster["status"], "done", "{cluster}");
+    assert_eq!(cluster["credits"], 0, "local clustering is free");
+    let unclustered = core
+        .keywords()
+        .list(
+            &t.scope,
+            &igny8_core::planner::KeywordFilter {
+                has_cluster: Some(false),
+                ..Default::default()
+            },
+            &Default::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap();
+    assert!(unclustered.items.len() < 8, "the run clustered keywords");
+
+    clock.advance(Duration::minutes(30));
+    assert_eq!(drain(&worker).await, 0, "11:30: not due");
+    clock.advance(Duration::minutes(30));
+    assert_eq!(drain(&worker).await, 1, "12:00");
+    let second = &runs(&core, &t).await[0];
+    assert_eq!(stage(second, "cluster")["status"], "nothing_to_do");
+
+    // Every worker down from 12:00 to 17:20: one catch-up run, then the 18:00 one.
+    clock.set(at("2026-11-30T17:20:00Z"));
+    assert_eq!(drain(&worker).await, 1, "one run for five missed hours");
+    assert_eq!(drain(&worker).await, 0);
+    let r = core.automation().get(&t.scope, r.id).await.unwrap();
+    assert_eq!(r.next_run_at, Some(at("2026-11-30T18:00:00Z")));
+    assert_eq!(runs(&core, &t).await.len(), 3);
+    assert_eq!(
+        runs(&core, &t).await[0].scheduled_for,
+        at("2026-11-30T13:00:00Z"),
+        "the catch-up run stands for the first missed time"
+    );
+
+    // Two workers looking at once start the 18:00 run once.
+    clock.set(at("2026-11-30T18:00:05Z"));
+    let other = Igny8::with_store(core.store().clone());
+    let (mine, theirs) = (core.automation(), other.automation());
+    let (a, b) = tokio::join!(mine.schedule_due(10), theirs.schedule_due(10));
+    assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+    assert_eq!(drain(&worker).await, 1);
+    assert_eq!(runs(&core, &t).await.len(), 4);
+
+    // Paused: no more scheduled runs; run now still works.
+    let paused = core
+        .automation()
+        .update(
+            &t.scope,
+            r.id,
+            RuleInput {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(paused.next_run_at, None);
+    clock.advance(Duration::hours(3));
+    assert_eq!(drain(&worker).await, 0);
+    let manual = core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(manual.trigger.as_str(), "manual");
+    assert_eq!(drain(&worker).await, 1);
+    let resumed = core
+        .automation()
+        .update(
+            &t.scope,
+            r.id,
+            RuleInput {
+                is_active: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(resumed.next_run_at, Some(at("2026-11-30T22:00:00Z")));
+}
+
+pub(crate) async fn every_n_hours_and_the_budget_stops_a_stage(core: Igny8) {
+    let (core, clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
+    let t = tenant(&core, "Budget", 500).await;
+    import(&core, &t, KEYWORDS).await;
+    core.clusters()
+        .cluster_locally(&t.scope, t.sector, &LocalClusterOptions::default())
+        .await
+        .unwrap();
+    let balance = core.credits().balance(&t.scope).await.unwrap();
+    let r = rule(
+        &core,
+        &t,
+        RuleInput {
+            name: Some("Ideas on a shoestring".into()),
+            stages: Some(vec![Stage::Queue, Stage::Ideas]),
+            every_hours: Some(Some(6)),
+            budget_per_run: Some(Some(0)),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        r.stages,
+        vec![Stage::Ideas, Stage::Queue],
+        "kept in pipeline order"
+    );
+    assert_eq!(r.next_run_at, Some(at("2026-11-30T16:00:00Z")));
+    let worker = Worker::new(core.clone());
+    clock.set(at("2026-11-30T16:00:00Z"));
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    let ideas = stage(run, "ideas");
+    assert_eq!(ideas["status"], "skipped", "{ideas}");
+    let message = ideas["message"].as_str().unwrap();
+    assert!(message.contains("the run's budget"), "{message}");
+    assert_eq!(stage(run, "queue")["status"], "nothing_to_do");
+    assert_eq!(run.credits, 0);
+    assert_eq!(core.credits().balance(&t.scope).await.unwrap(), balance);
+    assert!(
+        core.jobs()
+            .list(
+                &t.scope,
+                &igny8_core::jobs::JobFilter {
+                    kind: Some(JobKind::GenerateIdeas),
+                    ..Default::default()
+                },
+                &PageRequest::new(1, 10),
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "no ideas job was queued"
+    );
+
+    // The month's budget is the rule's too.
+    core.automation()
+        .update(
+            &t.scope,
+            r.id,
+            RuleInput {
+                budget_per_run: Some(None),
+                budget_per_month: Some(Some(0)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    let message = stage(run, "ideas")["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("this month's budget"), "{message}");
+}
+
+pub(crate) async fn rules_are_checked_and_scoped(core: Igny8) {
+    let t = tenant(&core, "Rules", 0).await;
+    let bad = core
+        .automation()
+        .create(
+            &t.scope,
+            RuleInput {
+                site_id: Some(t.site),
+                name: Some("Bad".into()),
+                cron: Some(Some("0 25 * * *".into())),
+                every_hours: Some(Some(2)),
+                timezone: Some("Mars/Olympus".into()),
+                items_per_run: Some(0),
+                publish_mode: Some(igny8_core::automation::PublishMode::Schedule),
+                publish_slots: Some(vec!["someday 9am".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::Validation);
+    let fields: Vec<&str> = bad
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    for f in ["cron", "timezone", "items_per_run", "publish_slots"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let none = core
+        .automation()
+        .create(
+            &t.scope,
+            RuleInput {
+                site_id: Some(t.site),
+                name: Some("No schedule".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(none.to_string().contains("schedule"), "{none}");
+    let listed = core
+        .automation()
+        .list(&t.scope, &RuleFilter::default(), &PageRequest::new(1, 10))
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty(), "nothing was stored");
+
+    let good = rule(
+        &core,
+        &t,
+        RuleInput {
+            name: Some("  Weekdays   at nine ".into()),
+            cron: Some(Some("0 9 * * mon-fri".into())),
+            timezone: Some("America/New_York".into()),
+            publish_mode: Some(igny8_core::automation::PublishMode::Schedule),
+            publish_slots: Some(vec!["Friday 09:00".into(), "mon 9:00".into()]),
+            stages: Some(vec![Stage::Publish]),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(good.name, "Weekdays at nine");
+    assert_eq!(good.publish_slots, vec!["mon 09:00", "fri 09:00"]);
+    let next = good.next_run_at.unwrap();
+    assert!(next > core.now());
+    // Switching to every 2 hours replaces the cron expression.
+    let changed = core
+        .automation()
+        .update(
+            &t.scope,
+            good.id,
+            RuleInput {
+                every_hours: Some(Some(2)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.cron, None);
+    assert_eq!(changed.every_hours, Some(2));
+    assert!(changed.next_run_at.unwrap() <= core.now() + Duration::hours(2));
+
+    // Another tenant sees nothing of it.
+    let other = tenant(&core, "Other", 0).await;
+    let e = core
+        .automation()
+        .get(&other.scope, good.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    let e = core
+        .automation()
+        .run_now(&other.scope, good.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    let e = core
+        .automation()
+        .create(
+            &other.scope,
+            RuleInput {
+                site_id: Some(t.site),
+                name: Some("Theirs".into()),
+                every_hours: Some(Some(1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.code(), ErrorCode::NotFound | ErrorCode::Validation),
+        "{e}"
+    );
+    assert_eq!(
+        core.automation()
+            .delete(&other.scope, &[good.id])
+            .await
+            .unwrap(),
+        0
+    );
+    // A publish stage without a WordPress connection is skipped, and says why.
+    core.automation().run_now(&t.scope, good.id).await.unwrap();
+    let worker = Worker::new(core.clone());
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    let publish = stage(run, "publish");
+    assert_eq!(publish["status"], "skipped");
+    assert!(
+        publish["message"]
+            .as_str()
+            .unwrap()
+            .contains("not connected"),
+        "{publish}"
+    );
+    assert_eq!(
+        core.automation()
+            .delete(&t.scope, &[good.id])
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        runs(&core, &t).await.is_empty(),
+        "its run records went with it"
+    );
+}
