@@ -173,6 +173,8 @@ const AI_ACTIONS: &[&str] = &[
     "generate_image_prompts",
     "generate_images",
     "image_testing",
+    // automation/rules/{id}/run/
+    "run",
 ];
 
 /// The class of a request, or `None` when it isn't limited (health, docs).

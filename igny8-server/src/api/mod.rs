@@ -2,6 +2,7 @@
 
 pub mod ai;
 pub mod auth;
+pub mod automation;
 pub mod billing;
 pub mod dashboard;
 pub mod health;
@@ -31,6 +32,8 @@ pub enum Tag {
     Billing,
     /// Platform operators: accounts, plans, credit adjustments.
     Operator,
+    /// Automation rules and runs.
+    Automation,
     /// Liveness and readiness.
     Health,
 }
@@ -48,6 +51,7 @@ pub type Api = (
     ai::AiApi,
     publish::PublishApi,
     dashboard::DashboardApi,
+    automation::AutomationApi,
 );
 
 /// The OpenAPI service of `/api/v1/`.
@@ -65,6 +69,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             ai::AiApi,
             publish::PublishApi,
             dashboard::DashboardApi,
+            automation::AutomationApi,
         ),
         "IGNY8 API",
         env!("CARGO_PKG_VERSION"),

@@ -1,6 +1,7 @@
 //! The API's request and response types (the transport's own; domain types stay plain).
 
 pub mod ai;
+pub mod automation;
 mod enums;
 pub mod planner;
 pub mod system;
