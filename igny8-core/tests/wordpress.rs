@@ -701,3 +701,176 @@ impl NoNanos for chrono::DateTime<chrono::Utc> {
         self.with_nanosecond(0).unwrap()
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn automation_schedules_posts_into_publish_slots() {
+    let Some(site) = site() else {
+        return;
+    };
+    igny8_core::testing::run_with(
+        Backend::Sqlite,
+        |c| c.secret_key = Some(KEY.into()),
+        move |core| slots_scenario(core, site),
+    )
+    .await;
+}
+
+async fn slots_scenario(core: Igny8, site: Site) {
+    use chrono::{Datelike, Timelike};
+    use igny8_core::automation::{PublishMode, RuleInput, RunFilter, Stage};
+
+    let rest = Rest {
+        site: site.clone(),
+        http: reqwest::Client::new(),
+    };
+    let (core, clock) = core_with_clock(&core, 10).await;
+    // Content made at another millisecond than the other scenario's, which runs at the same
+    // time against the same WordPress (markers are id@millisecond).
+    clock.advance(chrono::Duration::milliseconds(
+        1 + i64::from(chrono::Utc::now().timestamp_subsec_nanos() % 3_600_000),
+    ));
+    let t = igny8_core::testing::tenant(&core, "Slots", 0)
+        .await
+        .unwrap();
+    connect(&core, &t, &site.url, &site.admin).await;
+    let stamp = chrono::Utc::now().timestamp_millis();
+    let mut ready = Vec::new();
+    for n in 1..=3 {
+        ready.push(
+            content(
+                &core,
+                &t,
+                &format!("Slotted {n} {stamp}"),
+                &["Autopilot"],
+                &[],
+            )
+            .await,
+        );
+    }
+    // A draft whose image is still to be generated is not ready to go out.
+    let unfinished = content(&core, &t, &format!("Unfinished {stamp}"), &[], &[]).await;
+    let pending = core
+        .images()
+        .list(
+            &t.scope,
+            &igny8_core::writer::ImageFilter {
+                content_id: Some(unfinished),
+                ..Default::default()
+            },
+            &igny8_core::list::PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    core.images()
+        .update(
+            &t.scope,
+            pending[1].id,
+            ImagePatch {
+                status: Some(ImageStatus::Pending),
+                ..ImagePatch::default()
+            },
+        )
+        .await
+        .unwrap();
+
+    let rule = core
+        .automation()
+        .create(
+            &t.scope,
+            RuleInput {
+                site_id: Some(t.site),
+                name: Some("Three a week".into()),
+                stages: Some(vec![Stage::Publish]),
+                every_hours: Some(Some(24)),
+                items_per_run: Some(2),
+                publish_mode: Some(PublishMode::Schedule),
+                publish_slots: Some(vec![
+                    "mon 09:00".into(),
+                    "wed 09:00".into(),
+                    "fri 09:00".into(),
+                ]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let worker = Worker::new(core.clone());
+    let mut dates = Vec::new();
+    for expected in [2, 1] {
+        let run = core.automation().run_now(&t.scope, rule.id).await.unwrap();
+        let done = worker.run_once().await.unwrap().expect("the run was due");
+        assert_eq!(done.id, run.job.id);
+        assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+        let stage = &done.result.as_ref().unwrap()["stages"][0];
+        assert_eq!(stage["status"], "done", "{stage}");
+        assert_eq!(stage["items"], expected, "{stage}");
+        let slots = stage["detail"]["slots"].as_array().unwrap();
+        assert_eq!(slots.len(), expected as usize, "{stage}");
+        for slot in slots {
+            dates.push((
+                slot["content"].as_i64().unwrap(),
+                slot["at"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    // Each ready draft got its own slot, in order; the unfinished one none.
+    let ids: Vec<i64> = dates.iter().map(|(c, _)| *c).collect();
+    assert_eq!(ids, ready.iter().map(|c| c.get()).collect::<Vec<_>>());
+    let mut previous = chrono::Utc::now();
+    for (content, at) in &dates {
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert!(at > previous, "slots go forward: {dates:?}");
+        previous = at;
+        assert!(
+            matches!(
+                at.weekday(),
+                chrono::Weekday::Mon | chrono::Weekday::Wed | chrono::Weekday::Fri
+            ) && (at.hour(), at.minute(), at.second()) == (9, 0, 0),
+            "{at} is not a slot"
+        );
+        // WordPress has the post, scheduled at that time.
+        let saved = core
+            .contents()
+            .get(&t.scope, ContentId(*content))
+            .await
+            .unwrap();
+        let post = rest
+            .get(&format!(
+                "/wp/v2/posts/{}",
+                saved.wp_post_id.expect("linked")
+            ))
+            .await;
+        assert_eq!(post["status"], "future", "{post}");
+        assert_eq!(post["date_gmt"], at.format("%Y-%m-%dT%H:%M:%S").to_string());
+    }
+    let unfinished = core.contents().get(&t.scope, unfinished).await.unwrap();
+    assert_eq!(
+        unfinished.wp_post_id, None,
+        "a draft with a pending image waits"
+    );
+    let rule = core.automation().get(&t.scope, rule.id).await.unwrap();
+    assert_eq!(
+        rule.last_slot_at.map(|l| l.to_rfc3339()),
+        Some(previous.to_rfc3339())
+    );
+    let runs = core
+        .automation()
+        .runs(
+            &t.scope,
+            &RunFilter::default(),
+            &igny8_core::list::PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(runs.items.len(), 2);
+    // A third run has nothing ready.
+    core.automation().run_now(&t.scope, rule.id).await.unwrap();
+    let done = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(
+        done.result.as_ref().unwrap()["stages"][0]["status"],
+        "nothing_to_do"
+    );
+}

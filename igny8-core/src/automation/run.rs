@@ -840,7 +840,7 @@ impl<S: Store> Ctx<'_, S> {
         )
         .await?;
         let mut done = self.finish(flight.clone()).await?;
-        if flight.jobs.len() > 1 {
+        if self.rule.publish_mode == PublishMode::Schedule {
             done.detail = flight.detail;
         }
         Ok(done)
