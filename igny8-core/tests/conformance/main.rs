@@ -51,6 +51,7 @@ conformance! {
     ai::accounts_use_their_own_providers_over_the_defaults,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     planner::the_dashboard_counts_what_is_there,
+    planner::keyword_figures_follow_every_write,
     pipeline::insufficient_credits_fail_before_any_model_call,
     pipeline::a_dead_workers_job_is_finished_once_and_charged_once,
     pipeline::a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled,

@@ -347,3 +347,214 @@ pub(crate) async fn the_dashboard_counts_what_is_there(core: igny8_core::Igny8) 
         .unwrap_err();
     assert_eq!(err.code(), igny8_core::ErrorCode::NotFound);
 }
+
+/// The dashboard's keyword figures recomputed from the keyword rows themselves.
+async fn keyword_stats_from_rows(
+    core: &igny8_core::Igny8,
+    t: &crate::support::Tenant,
+    sector: Option<igny8_core::SectorId>,
+) -> igny8_core::planner::KeywordStats {
+    use igny8_core::planner::{KeywordFilter, KeywordSort, KeywordSortField};
+    let mut stats = igny8_core::planner::KeywordStats::default();
+    let mut page = 1;
+    loop {
+        let rows = core
+            .keywords()
+            .list(
+                &t.scope,
+                &KeywordFilter {
+                    sector_id: sector,
+                    ..Default::default()
+                },
+                &KeywordSort {
+                    field: KeywordSortField::Id,
+                    descending: false,
+                },
+                &igny8_core::list::PageRequest::new(page, 1000),
+            )
+            .await
+            .unwrap();
+        for k in &rows.items {
+            let volume = k.volume.unwrap_or(0);
+            stats.total += 1;
+            stats.total_volume += volume;
+            *stats.by_status.entry(k.status.to_string()).or_default() += 1;
+            *stats
+                .by_intent
+                .entry(k.intent.map_or("unknown".into(), |i| i.to_string()))
+                .or_default() += 1;
+            if k.status.as_str() == "clustered" {
+                stats.clustered_volume += volume;
+            }
+        }
+        if rows.items.len() < 1000 {
+            return stats;
+        }
+        page += 1;
+    }
+}
+
+/// Every kind of keyword write keeps the dashboard's figures equal to the rows: import (new
+/// and merged), create, update, bulk update, clustering, deleting a cluster, deleting
+/// keywords and deleting a sector.
+pub(crate) async fn keyword_figures_follow_every_write(core: igny8_core::Igny8) {
+    use igny8_core::planner::{
+        ClusterFilter, ClusterSort, ClusterSortField, DashboardFilter, Intent, KeywordDraft,
+        KeywordMetrics, KeywordPatch, KeywordStatus,
+    };
+    use igny8_core::tenancy::NewSector;
+    let t = crate::support::tenant(&core, "Figures", 0).await;
+    let other = crate::support::tenant(&core, "Elsewhere", 0).await;
+    crate::support::import(&core, &other, "keyword,volume\nnot ours,777\n").await;
+    let second = core
+        .tenancy()
+        .create_sector(
+            &t.scope,
+            NewSector {
+                site_id: t.site,
+                name: "Second".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let check = |what: &'static str| {
+        let core = core.clone();
+        let t = t.clone();
+        async move {
+            let second_left = core.tenancy().sector(&t.scope, second.id).await.is_ok();
+            let sectors = [None, Some(t.sector)]
+                .into_iter()
+                .chain(second_left.then_some(Some(second.id)));
+            for sector in sectors {
+                let shown = core
+                    .keywords()
+                    .dashboard(
+                        &t.scope,
+                        DashboardFilter {
+                            site_id: None,
+                            sector_id: sector,
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .keywords;
+                let rows = keyword_stats_from_rows(&core, &t, sector).await;
+                assert_eq!(shown, rows, "after {what}, sector {sector:?}");
+            }
+        }
+    };
+    check("nothing").await;
+    crate::support::import(
+        &core,
+        &t,
+        "keyword,volume,intent\nhose,100,commercial\nhose reel,50,commercial\nwhat is a hose,10,informational\ndrip kit,,\nsoaker hose,30,\n",
+    )
+    .await;
+    check("an import").await;
+    // The same keywords again with new volumes: merged, not added.
+    crate::support::import(&core, &t, "keyword,volume\nhose,400\ndrip kit,20\n").await;
+    check("a merging import").await;
+    let made = core
+        .keywords()
+        .create(
+            &t.scope,
+            second.id,
+            KeywordDraft {
+                keyword: "garden hose".into(),
+                metrics: KeywordMetrics {
+                    volume: Some(70),
+                    intent: Some(Intent::Transactional),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    check("a create").await;
+    core.keywords()
+        .update(
+            &t.scope,
+            made.id,
+            KeywordPatch {
+                volume: Some(Some(90)),
+                intent: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    check("an update").await;
+    core.clusters()
+        .cluster_locally(
+            &t.scope,
+            t.sector,
+            &igny8_core::planner::clustering::LocalClusterOptions::default(),
+        )
+        .await
+        .unwrap();
+    check("clustering").await;
+    let all: Vec<_> = core
+        .keywords()
+        .list(
+            &t.scope,
+            &Default::default(),
+            &igny8_core::planner::KeywordSort {
+                field: igny8_core::planner::KeywordSortField::Id,
+                descending: false,
+            },
+            &igny8_core::list::PageRequest::new(1, 100),
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    core.keywords()
+        .bulk_update(
+            &t.scope,
+            &all[..2],
+            KeywordPatch {
+                status: Some(KeywordStatus::Archived),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    check("a bulk update").await;
+    let clusters = core
+        .clusters()
+        .list(
+            &t.scope,
+            &ClusterFilter::default(),
+            &ClusterSort {
+                field: ClusterSortField::Id,
+                descending: false,
+            },
+            &igny8_core::list::PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    if let Some(c) = clusters.first() {
+        core.clusters().delete(&t.scope, &[c.id]).await.unwrap();
+        check("deleting a cluster").await;
+    }
+    core.keywords().delete(&t.scope, &all[2..4]).await.unwrap();
+    check("a delete").await;
+    core.tenancy()
+        .delete_sectors(&t.scope, &[second.id])
+        .await
+        .unwrap();
+    check("deleting a sector").await;
+    // The other account's keyword was never counted here, and is still counted there.
+    let theirs = core
+        .keywords()
+        .dashboard(&other.scope, DashboardFilter::default())
+        .await
+        .unwrap()
+        .keywords;
+    assert_eq!((theirs.total, theirs.total_volume), (1, 777));
+}

@@ -182,7 +182,7 @@ impl SqlStore {
 }
 
 /// One row of the keyword groups query.
-struct GroupRow(crate::planner::KeywordGroup);
+pub(crate) struct GroupRow(pub(crate) crate::planner::KeywordGroup);
 
 impl super::db::FromDbRow for GroupRow {
     fn from_row(r: &super::db::DbRow<'_>) -> Result<Self> {

@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use super::db::{DbRow, FromDbRow};
 use super::list::SortSpec;
 use super::tenancy::unique;
-use super::{Entity, SqlStore, T};
+use super::{Backend, Entity, SqlStore, T};
 use crate::error::{Error, PlanLimit, Result};
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -523,9 +523,26 @@ impl KeywordStore for SqlStore {
         narrow(&mut content, true);
 
         let mut conn = self.db.conn().await?;
-        let keyword_groups = self
-            .cached_keyword_groups(&mut conn, scope.account(), &groups)
-            .await?;
+        let keyword_groups = if self.backend() == Backend::MySql {
+            // No trigger-kept counts on MySQL (schema v5): group, and keep the result until
+            // the keywords change.
+            self.cached_keyword_groups(&mut conn, scope.account(), &groups)
+                .await?
+        } else {
+            // The counts the keyword triggers keep: a few rows per sector.
+            let mut kept = Query::select();
+            kept.column("status")
+                .expr_as(Expr::cust("NULLIF(intent, '')"), "intent")
+                .expr_as(Expr::cust(format!("CAST(SUM(n) AS {int})")), "n")
+                .expr_as(Expr::cust(format!("CAST(SUM(volume) AS {int})")), "v")
+                .from(self.t(T::KeywordStats))
+                .and_where(Expr::col("n").gt(0))
+                .group_by_col("status")
+                .group_by_col("intent");
+            narrow(&mut kept, true);
+            let rows: Vec<super::counts::GroupRow> = conn.all(&kept).await?;
+            std::sync::Arc::new(rows.into_iter().map(|r| r.0).collect())
+        };
         let clusters: i64 = conn.one(&count(T::Clusters)).await?;
         let clusters_with_ideas: i64 = conn.one(&with_ideas).await?;
         let ideas: i64 = conn.one(&count(T::Ideas)).await?;

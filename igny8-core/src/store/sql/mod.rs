@@ -58,6 +58,7 @@ pub(crate) enum T {
     ChangeCounters,
     AutomationRules,
     AutomationRuns,
+    KeywordStats,
 }
 
 impl T {
@@ -89,6 +90,7 @@ impl T {
             T::ChangeCounters => "change_counters",
             T::AutomationRules => "automation_rules",
             T::AutomationRuns => "automation_runs",
+            T::KeywordStats => "keyword_stats",
         }
     }
 }

@@ -1,0 +1,4 @@
+-- IGNY8 schema v5 (MySQL/MariaDB): nothing. On SQLite and PostgreSQL this version adds
+-- keyword counts kept by triggers for the dashboard; MySQL with binary logging (the default
+-- of MySQL 8) refuses CREATE TRIGGER to users without SUPER, which many WordPress hosts are,
+-- so on MySQL the dashboard groups the keywords and keeps the result until they change.
