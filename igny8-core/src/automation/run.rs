@@ -381,15 +381,25 @@ impl<S: Store> Ctx<'_, S> {
                     status: Some(ImageStatus::Pending),
                     ..Default::default()
                 };
+                // The pending images of up to `n` drafts (an item is an article here too, so
+                // images keep pace with the articles written).
                 let page = core
                     .images()
-                    .list(scope, &filter, &PageRequest::new(1, n))
+                    .list(scope, &filter, &PageRequest::new(1, SCAN_PAGE * 10))
                     .await?;
-                (
-                    JobKind::GenerateImages,
-                    page.items.iter().map(|i| i.id.get()).collect(),
-                    json!({}),
-                )
+                let mut drafts = Vec::new();
+                let mut ids = Vec::new();
+                for image in &page.items {
+                    let owner = image.content_id.map(|c| c.get());
+                    if !drafts.contains(&owner) {
+                        if drafts.len() as u64 >= n {
+                            continue;
+                        }
+                        drafts.push(owner);
+                    }
+                    ids.push(image.id.get());
+                }
+                (JobKind::GenerateImages, ids, json!({}))
             }
             Stage::Queue | Stage::Publish => unreachable!("not an AI stage"),
         })
