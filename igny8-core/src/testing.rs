@@ -8,6 +8,7 @@
 //! With `IGNY8_TEST_REQUIRE=postgres,mysql` (as CI sets it), a missing URL fails the tests
 //! instead of skipping those backends.
 
+pub mod auto_ai;
 pub mod fake_ai;
 
 use std::future::Future;

@@ -14,9 +14,13 @@
 //! ```
 //!
 //! A path with nothing scripted answers 500 with a message saying so, so a test that makes
-//! more calls than it expects fails loudly.
+//! more calls than it expects fails loudly — unless the fake runs in auto mode
+//! ([`FakeAi::start_auto`], [`FakeAiOptions::auto`]), where the
+//! [auto-responder](super::auto_ai) answers any request of IGNY8's AI functions by itself
+//! (scripted replies still come first).
 
 use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +28,8 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+use super::auto_ai::{self, AutoFunction};
 
 /// One scripted answer.
 #[derive(Debug, Clone)]
@@ -108,6 +114,26 @@ impl FakeReply {
         )
     }
 
+    /// An answer of `status` with a body of `content_type` (e.g. an image).
+    pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Its status.
+    pub fn status_code(&self) -> u16 {
+        self.status
+    }
+
+    /// Its body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -142,6 +168,62 @@ impl Recorded {
     }
 }
 
+/// What the fake did with one request, as an [`Observer`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Served<'a> {
+    /// The request.
+    pub request: &'a Recorded,
+    /// The AI function the auto-responder took it for (also for scripted answers).
+    pub function: Option<AutoFunction>,
+    /// Whether a scripted reply answered it.
+    pub scripted: bool,
+    /// The status answered.
+    pub status: u16,
+}
+
+/// Called for every request just before its answer is sent, e.g. to log it.
+pub type Observer = Arc<dyn Fn(&Served<'_>) + Send + Sync>;
+
+/// How to start a [`FakeAi`].
+#[derive(Clone)]
+pub struct FakeAiOptions {
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub bind: SocketAddr,
+    /// Answer what nothing is scripted for with the auto-responder instead of a 500.
+    pub auto: bool,
+    /// How long the auto-responder waits before each chat answer (to watch progress).
+    pub chat_delay: Duration,
+    /// Keep every request for [`FakeAi::requests`] (default true; a long-running fake may
+    /// turn it off).
+    pub record: bool,
+    /// Told about every request.
+    pub observer: Option<Observer>,
+}
+
+impl Default for FakeAiOptions {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            auto: false,
+            chat_delay: Duration::ZERO,
+            record: true,
+            observer: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for FakeAiOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeAiOptions")
+            .field("bind", &self.bind)
+            .field("auto", &self.auto)
+            .field("chat_delay", &self.chat_delay)
+            .field("record", &self.record)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
 #[derive(Default)]
 struct State {
     scripts: HashMap<String, VecDeque<FakeReply>>,
@@ -151,13 +233,14 @@ struct State {
 /// The fake provider; it stops when dropped.
 pub struct FakeAi {
     port: u16,
+    addr: SocketAddr,
     state: Arc<Mutex<State>>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for FakeAi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeAi").field("port", &self.port).finish()
+        f.debug_struct("FakeAi").field("addr", &self.addr).finish()
     }
 }
 
@@ -170,30 +253,64 @@ impl Drop for FakeAi {
 impl FakeAi {
     /// Starts on a free port of 127.0.0.1.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let port = listener.local_addr().expect("address").port();
+        Self::start_with(FakeAiOptions::default())
+            .await
+            .expect("bind")
+    }
+
+    /// Starts on a free port of 127.0.0.1 in auto mode: what nothing is scripted for is
+    /// answered by the [auto-responder](super::auto_ai).
+    pub async fn start_auto() -> Self {
+        let options = FakeAiOptions {
+            auto: true,
+            ..FakeAiOptions::default()
+        };
+        Self::start_with(options).await.expect("bind")
+    }
+
+    /// Starts with `options`; fails when the address cannot be bound.
+    pub async fn start_with(options: FakeAiOptions) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(options.bind).await?;
+        let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
+        let options = Arc::new(options);
         let server = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, shared.clone()));
+                tokio::spawn(serve(stream, shared.clone(), options.clone()));
             }
         });
-        Self {
-            port,
+        Ok(Self {
+            port: addr.port(),
+            addr,
             state,
             server,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:{port}`: where it is reached (its own address when bound to one
+    /// other than 0.0.0.0 or ::).
+    pub fn origin(&self) -> String {
+        if self.addr.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", self.port)
+        } else {
+            format!("http://{}", self.addr)
         }
     }
 
     /// `http://127.0.0.1:{port}/v1`: the base URL of the OpenAI-style API.
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
+        format!("{}/v1", self.origin())
     }
 
     /// `http://127.0.0.1:{port}/runware`: the Runware endpoint.
     pub fn runware_url(&self) -> String {
-        format!("http://127.0.0.1:{}/runware", self.port)
+        format!("{}/runware", self.origin())
     }
 
     /// Queues `reply` as the next answer on `path`.
@@ -220,29 +337,52 @@ impl FakeAi {
     }
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, options: Arc<FakeAiOptions>) {
     let mut buffer = Vec::new();
     loop {
         let Some((path, headers, body)) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
         let json_body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let reply = {
+        let recorded = Recorded {
+            path: path.clone(),
+            headers,
+            body: json_body.clone(),
+        };
+        let scripted = {
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-            state.requests.push(Recorded {
-                path: path.clone(),
-                headers,
-                body: json_body.clone(),
-            });
+            if options.record {
+                state.requests.push(recorded.clone());
+            }
             state.scripts.get_mut(&path).and_then(VecDeque::pop_front)
         };
-        let reply = reply.unwrap_or_else(|| {
-            FakeReply::json(
-                500,
-                json!({"error": {"message": format!("the fake provider has no reply scripted for {path}")}}),
-            )
-        });
+        let was_scripted = scripted.is_some();
+        let (function, reply) = match scripted {
+            Some(reply) => (auto_ai::recognise(&path, &json_body), reply),
+            None if options.auto => {
+                let (function, mut reply) = auto_ai::respond(&recorded);
+                if function.is_some_and(AutoFunction::is_chat) {
+                    reply.delay = options.chat_delay;
+                }
+                (function, reply)
+            }
+            None => (
+                None,
+                FakeReply::json(
+                    500,
+                    json!({"error": {"message": format!("the fake provider has no reply scripted for {path}")}}),
+                ),
+            ),
+        };
         tokio::time::sleep(reply.delay).await;
+        if let Some(observer) = &options.observer {
+            observer(&Served {
+                request: &recorded,
+                function,
+                scripted: was_scripted,
+                status: reply.status,
+            });
+        }
         let mut body = reply.body;
         if let Some(uuid) = json_body
             .get(0)

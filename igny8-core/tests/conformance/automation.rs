@@ -408,3 +408,175 @@ pub(crate) async fn rules_are_checked_and_scoped(core: Igny8) {
         "its run records went with it"
     );
 }
+
+pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budget(core: Igny8) {
+    use igny8_core::ai::AiConfig;
+    use igny8_core::testing::fake_ai::FakeAi;
+    use igny8_core::writer::{ContentFilter, ContentSort, ContentSortField};
+
+    let fake = FakeAi::start_auto().await;
+    let media = std::env::temp_dir().join(format!(
+        "igny8-automation-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    let (core, _clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
+    let core = core.with_ai(AiConfig {
+        openai_base_url: fake.base_url(),
+        openai_api_key: Some("sk-test".into()),
+        openai_model: "gpt-4o-mini".into(),
+        timeout_secs: 10,
+        max_attempts: 2,
+        media_dir: media.to_string_lossy().into_owned(),
+        ..AiConfig::default()
+    });
+    let t = tenant(&core, "Autopilot", 1000).await;
+    import(&core, &t, KEYWORDS).await;
+    let r = rule(
+        &core,
+        &t,
+        RuleInput {
+            name: Some("Everything but publishing".into()),
+            items_per_run: Some(2),
+            ideas_per_cluster: Some(Some(2)),
+            word_count: Some(Some(300)),
+            every_hours: Some(Some(24)),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(r.stages.len(), 6, "every stage but publish by default");
+    let worker = Worker::new(core.clone());
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    for name in [
+        "cluster",
+        "ideas",
+        "queue",
+        "content",
+        "image_prompts",
+        "images",
+    ] {
+        assert_eq!(
+            stage(run, name)["status"],
+            "done",
+            "{name}: {:?}",
+            run.job.result
+        );
+    }
+    assert_eq!(stage(run, "ideas")["items"], 2, "two clusters per run");
+    assert_eq!(stage(run, "queue")["items"], 2);
+    assert_eq!(stage(run, "content")["items"], 2);
+    let stage_credits: i64 = run.job.result.as_ref().unwrap()["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["credits"].as_i64().unwrap())
+        .sum();
+    assert!(stage_credits > 0);
+    assert_eq!(run.credits, stage_credits);
+    assert_eq!(
+        core.credits().balance(&t.scope).await.unwrap(),
+        1000 - stage_credits,
+        "charged what its stages were charged, once"
+    );
+    let drafts = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort {
+                field: ContentSortField::Id,
+                descending: false,
+            },
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(drafts.len(), 2);
+    for d in &drafts {
+        let images = core
+            .images()
+            .list(
+                &t.scope,
+                &igny8_core::writer::ImageFilter {
+                    content_id: Some(d.id),
+                    ..Default::default()
+                },
+                &PageRequest::new(1, 10),
+            )
+            .await
+            .unwrap()
+            .items;
+        assert!(!images.is_empty(), "{} has images", d.title);
+        assert!(
+            images.iter().all(|i| i
+                .file_path
+                .as_deref()
+                .is_some_and(|p| std::path::Path::new(p).exists())),
+            "{images:?}"
+        );
+    }
+
+    // A budget that covers one article: the content stage takes one of the two queued tasks.
+    core.automation()
+        .update(
+            &t.scope,
+            r.id,
+            RuleInput {
+                stages: Some(vec![Stage::Queue]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let queued = &runs(&core, &t).await[0];
+    let tasks: Vec<i64> = stage(queued, "queue")["detail"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(tasks.len(), 2, "{:?}", queued.job.result);
+    let one = core
+        .ai()
+        .estimate(
+            &t.scope,
+            JobKind::GenerateContent,
+            &serde_json::json!({"ids": [tasks[0]], "word_count": 300}),
+        )
+        .await
+        .unwrap()
+        .credits;
+    core.automation()
+        .update(
+            &t.scope,
+            r.id,
+            RuleInput {
+                stages: Some(vec![Stage::Content]),
+                budget_per_run: Some(Some(one)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let limited = &runs(&core, &t).await[0];
+    let content = stage(limited, "content");
+    assert_eq!(content["status"], "done", "{content}");
+    assert_eq!(content["items"], 1, "{content}");
+    assert!(
+        content["message"]
+            .as_str()
+            .unwrap()
+            .contains("limited to 1 of 2 items by the run's budget"),
+        "{content}"
+    );
+    assert!(limited.credits <= one);
+    let _ = std::fs::remove_dir_all(&media);
+}

@@ -421,7 +421,6 @@ pub(crate) async fn keyword_figures_follow_every_write(core: igny8_core::Igny8) 
         .unwrap();
     let check = |what: &'static str| {
         let core = core.clone();
-        let t = t.clone();
         async move {
             let second_left = core.tenancy().sector(&t.scope, second.id).await.is_ok();
             let sectors = [None, Some(t.sector)]
