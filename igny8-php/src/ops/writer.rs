@@ -1,0 +1,156 @@
+//! Tasks, content and images.
+
+use igny8_core::list::PageRequest;
+use igny8_core::writer as w;
+use igny8_core::{ContentId, ImageId, TaskId};
+use serde_json::{Map, Value, json};
+
+use crate::context::Ctx;
+use crate::error::Failure;
+use crate::input::{ListQuery, alias, ids, parse, patch, take};
+use crate::output::{one, page, page_with};
+
+type Out = Result<Value, Failure>;
+
+pub(crate) async fn tasks(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let q = ListQuery::take(&mut map)?;
+    let sort = q.sort(w::TaskSort::default())?;
+    map.remove("site_id");
+    let mut filter: w::TaskFilter = parse(map)?;
+    filter.site_id = Some(c.tenant.site);
+    page(
+        &c.core
+            .tasks()
+            .list(&c.scope(), &filter, &sort, &q.page)
+            .await?,
+    )
+}
+
+pub(crate) async fn task(c: &Ctx, id: i64) -> Out {
+    one(&c.core.tasks().get(&c.scope(), TaskId(id)).await?)
+}
+
+pub(crate) async fn create_task(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let sector = take::<i64>(&mut map, "sector_id")?.unwrap_or(c.tenant.sector.get());
+    map.insert("sector_id".into(), json!(sector));
+    let task: w::NewTask = parse(map)?;
+    one(&c.core.tasks().create(&c.scope(), task).await?)
+}
+
+pub(crate) async fn update_task(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let patch: w::TaskPatch = patch(map)?;
+    one(&c.core.tasks().update(&c.scope(), TaskId(id), patch).await?)
+}
+
+pub(crate) async fn delete_tasks(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
+    let ids: Vec<TaskId> = ids(ids_)?;
+    Ok(c.core.tasks().delete(&c.scope(), &ids).await?)
+}
+
+pub(crate) async fn contents(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let q = ListQuery::take(&mut map)?;
+    let sort = q.sort(w::ContentSort::default())?;
+    map.remove("site_id");
+    let mut filter: w::ContentFilter = parse(map)?;
+    filter.site_id = Some(c.tenant.site);
+    page(
+        &c.core
+            .contents()
+            .list(&c.scope(), &filter, &sort, &q.page)
+            .await?,
+    )
+}
+
+pub(crate) async fn content(c: &Ctx, id: i64) -> Out {
+    one(&c.core.contents().get(&c.scope(), ContentId(id)).await?)
+}
+
+pub(crate) async fn update_content(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let patch: w::ContentPatch = patch(map)?;
+    one(&c
+        .core
+        .contents()
+        .update(&c.scope(), ContentId(id), patch)
+        .await?)
+}
+
+pub(crate) async fn delete_contents(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
+    let ids: Vec<ContentId> = ids(ids_)?;
+    Ok(c.core.contents().delete(&c.scope(), &ids).await?)
+}
+
+/// Gives a generated file a public URL under `media_url` (when it has none and lies under
+/// `media_dir`).
+fn with_url(c: &Ctx, image: &mut Map<String, Value>) {
+    let Some(base) = &c.options.media_url else {
+        return;
+    };
+    if !image.get("url").is_none_or(Value::is_null) {
+        return;
+    }
+    let Some(path) = image.get("file_path").and_then(Value::as_str) else {
+        return;
+    };
+    let dir = std::path::Path::new(&c.options.ai.media_dir);
+    if let Ok(rel) = std::path::Path::new(path).strip_prefix(dir) {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        image.insert("url".into(), json!(format!("{base}/{rel}")));
+    }
+}
+
+fn image_out(c: &Ctx, image: &w::Image) -> Out {
+    let mut value = one(image)?;
+    if let Value::Object(map) = &mut value {
+        with_url(c, map);
+    }
+    Ok(value)
+}
+
+pub(crate) async fn images(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let q = ListQuery::take(&mut map)?;
+    alias(&mut map, "image_type", "kind");
+    map.remove("site_id");
+    let task = take::<i64>(&mut map, "task_id")?;
+    let mut filter: w::ImageFilter = parse(map)?;
+    filter.site_id = Some(c.tenant.site);
+    if let Some(task) = task {
+        // Images of a task are those of its content.
+        let content = w::ContentFilter {
+            task_id: Some(TaskId(task)),
+            ..w::ContentFilter::default()
+        };
+        let found = c
+            .core
+            .contents()
+            .list(
+                &c.scope(),
+                &content,
+                &w::ContentSort::default(),
+                &PageRequest::new(1, 1),
+            )
+            .await?;
+        match found.items.first() {
+            Some(content) if filter.content_id.is_none_or(|id| id == content.id) => {
+                filter.content_id = Some(content.id);
+            }
+            _ => filter.ids = Some(Vec::new()),
+        }
+    }
+    let list = c.core.images().list(&c.scope(), &filter, &q.page).await?;
+    page_with(&list, |row| with_url(c, row))
+}
+
+pub(crate) async fn image(c: &Ctx, id: i64) -> Out {
+    image_out(c, &c.core.images().get(&c.scope(), ImageId(id)).await?)
+}
+
+pub(crate) async fn update_image(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let patch: w::ImagePatch = patch(map)?;
+    image_out(
+        c,
+        &c.core
+            .images()
+            .update(&c.scope(), ImageId(id), patch)
+            .await?,
+    )
+}
