@@ -1,0 +1,141 @@
+/**
+ * IGNY8 admin: live progress of background jobs, and "select all" in the lists.
+ *
+ * Every `.igny8-job[data-job]` box polls GET igny8/v1/jobs/{id} (with the wp_rest nonce)
+ * about once a second and shows the status, phase, message and a progress bar until the job
+ * has finished; then it shows the result and a button to reload the list.
+ */
+( function () {
+	'use strict';
+
+	var settings = window.igny8Admin || {};
+	var __ = ( window.wp && window.wp.i18n && window.wp.i18n.__ ) || function ( s ) { return s; };
+	var FINISHED = [ 'succeeded', 'failed', 'cancelled' ];
+
+	function api( path, method ) {
+		return window.fetch( settings.root + path, {
+			method: method || 'GET',
+			credentials: 'same-origin',
+			headers: { 'X-WP-Nonce': settings.nonce, Accept: 'application/json' }
+		} ).then( function ( response ) {
+			return response.json().then( function ( body ) {
+				if ( ! response.ok ) {
+					throw new Error( ( body && body.message ) || response.statusText );
+				}
+				return body;
+			} );
+		} );
+	}
+
+	/** A short, human summary of a job's result object. */
+	function summary( job ) {
+		if ( job.status === 'failed' ) {
+			return job.error || __( 'The job failed.', 'igny8' );
+		}
+		if ( job.status === 'cancelled' ) {
+			return __( 'The job was cancelled.', 'igny8' );
+		}
+		var result = job.result || {};
+		var parts = [];
+		Object.keys( result ).forEach( function ( key ) {
+			var value = result[ key ];
+			if ( typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ) {
+				parts.push( key.replace( /_/g, ' ' ) + ': ' + value );
+			} else if ( Array.isArray( value ) ) {
+				parts.push( key.replace( /_/g, ' ' ) + ': ' + value.length );
+			}
+		} );
+		return parts.length ? parts.join( ' · ' ) : __( 'Done.', 'igny8' );
+	}
+
+	function watch( box ) {
+		var id = box.getAttribute( 'data-job' );
+		var bar = box.querySelector( '.igny8-progress-bar' );
+		var track = box.querySelector( '.igny8-progress' );
+		var status = box.querySelector( '.igny8-job-status' );
+		var phase = box.querySelector( '.igny8-job-phase' );
+		var message = box.querySelector( '.igny8-job-message' );
+		var result = box.querySelector( '.igny8-job-result' );
+		var cancel = box.querySelector( '.igny8-job-cancel' );
+		var reload = box.querySelector( '.igny8-job-reload' );
+		var failures = 0;
+
+		function show( job ) {
+			var progress = Math.max( 0, Math.min( 100, job.progress || 0 ) );
+			if ( job.status === 'succeeded' ) {
+				progress = 100;
+			}
+			bar.style.width = progress + '%';
+			track.setAttribute( 'aria-valuenow', String( progress ) );
+			status.textContent = job.status;
+			status.className = 'igny8-job-status igny8-status igny8-status-' + job.status;
+			phase.textContent = job.phase || '';
+			message.textContent = job.message || '';
+			box.setAttribute( 'data-status', job.status );
+		}
+
+		function finish( job ) {
+			box.classList.remove( 'notice-info' );
+			box.classList.add( job.status === 'succeeded' ? 'notice-success' : 'notice-error' );
+			result.textContent = summary( job );
+			result.hidden = false;
+			cancel.hidden = true;
+			reload.hidden = false;
+		}
+
+		function poll() {
+			api( 'jobs/' + encodeURIComponent( id ) ).then( function ( job ) {
+				failures = 0;
+				show( job );
+				if ( FINISHED.indexOf( job.status ) !== -1 ) {
+					finish( job );
+					return;
+				}
+				window.setTimeout( poll, settings.interval || 1000 );
+			} ).catch( function ( error ) {
+				failures += 1;
+				message.textContent = error.message;
+				if ( failures < 30 ) {
+					window.setTimeout( poll, 2000 );
+				}
+			} );
+		}
+
+		cancel.addEventListener( 'click', function () {
+			cancel.disabled = true;
+			api( 'jobs/' + encodeURIComponent( id ) + '/cancel', 'POST' ).catch( function ( error ) {
+				message.textContent = error.message;
+				cancel.disabled = false;
+			} );
+		} );
+		poll();
+	}
+
+	function checkAll( box ) {
+		box.addEventListener( 'change', function () {
+			var table = box.closest( 'table' );
+			table.querySelectorAll( 'tbody input[type=checkbox][name="ids[]"]' ).forEach( function ( input ) {
+				input.checked = box.checked;
+			} );
+		} );
+	}
+
+	function scheduleField() {
+		var select = document.getElementById( 'igny8-send-status' );
+		var row = document.querySelector( '.igny8-send-date' );
+		if ( ! select || ! row ) {
+			return;
+		}
+		var sync = function () {
+			row.hidden = select.value !== 'future';
+		};
+		select.addEventListener( 'change', sync );
+		sync();
+	}
+
+	document.addEventListener( 'DOMContentLoaded', function () {
+		document.querySelectorAll( '.igny8-job[data-job]' ).forEach( watch );
+		document.querySelectorAll( '.igny8-check-all' ).forEach( checkAll );
+		scheduleField();
+	} );
+}() );

@@ -1,0 +1,327 @@
+<?php
+/**
+ * What the screens' forms do (admin-post.php handlers): each checks the capability and its
+ * nonce, calls the backend, queues a notice and redirects back.
+ *
+ * @package Igny8
+ */
+
+namespace Igny8\WP\Admin;
+
+use Igny8\WP\Backend;
+use Igny8\WP\Backend_Error;
+use Igny8\WP\Jobs;
+use Igny8\WP\Plugin;
+use Igny8\WP\Publisher;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Actions {
+
+	public static function boot(): void {
+		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'send' ) as $action ) {
+			add_action( 'admin_post_igny8_' . $action, array( __CLASS__, $action ) );
+		}
+	}
+
+	/** Capability, nonce and a backend, or the request ends here. */
+	private static function guard( string $action, string $cap = Plugin::CAP ): Backend {
+		if ( ! current_user_can( $cap ) || ! current_user_can( Plugin::CAP ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to do that.', 'igny8' ), 403 );
+		}
+		check_admin_referer( $action );
+		try {
+			$backend = Plugin::backend();
+		} catch ( Backend_Error $e ) {
+			wp_die( esc_html( $e->describe() ), 503 );
+		}
+		if ( ! $backend ) {
+			wp_die( esc_html__( 'IGNY8 is not connected: install the extension or enter an API key in IGNY8 → Settings.', 'igny8' ), 503 );
+		}
+		return $backend;
+	}
+
+	private static function back( string $page, array $args = array() ): void {
+		wp_safe_redirect( Ui::url( $page, $args ) );
+		exit;
+	}
+
+	/** Runs $work, turning a failure into an error notice. */
+	private static function attempt( callable $work ): void {
+		try {
+			$work();
+		} catch ( Backend_Error $e ) {
+			Ui::flash( $e->describe(), 'error' );
+		}
+	}
+
+	/** Queues an AI function and goes back to the page with the job's live progress box. */
+	private static function start_job( Backend $backend, string $page, string $function, array $input, string $title, array $args = array() ): void {
+		try {
+			$started  = Jobs::start( $backend, $function, $input );
+			$estimate = $started['estimate'] ?? array();
+			/* translators: 1: credits, 2: balance */
+			Ui::flash( sprintf( __( 'Queued. Estimated cost: %1$d credits (balance %2$d).', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ), (int) ( $estimate['balance'] ?? 0 ) ), 'info' );
+			$args += array(
+				'igny8_job'       => (int) $started['job']['id'],
+				'igny8_job_title' => rawurlencode( $title ),
+			);
+		} catch ( Backend_Error $e ) {
+			Ui::flash( $e->describe(), 'error' );
+		}
+		self::back( $page, $args );
+	}
+
+	private static function need_ids( string $page ): array {
+		$ids = Ui::posted_ids();
+		if ( ! $ids ) {
+			Ui::flash( __( 'Select at least one row first.', 'igny8' ), 'warning' );
+			self::back( $page );
+		}
+		return $ids;
+	}
+
+	private static function affected( int $n ): void {
+		/* translators: %d: number of rows */
+		Ui::flash( sprintf( _n( '%d row changed.', '%d rows changed.', $n, 'igny8' ), $n ) );
+	}
+
+	public static function keywords(): void {
+		$backend = self::guard( 'igny8_keywords' );
+		$ids     = self::need_ids( 'keywords' );
+		$bulk    = Ui::posted( 'bulk' );
+		switch ( $bulk ) {
+			case 'auto_cluster':
+				self::start_job( $backend, 'keywords', 'auto_cluster', array( 'ids' => $ids ), __( 'Clustering keywords', 'igny8' ) );
+				break;
+			case 'pending':
+			case 'archived':
+				self::attempt(
+					static function () use ( $backend, $ids, $bulk ) {
+						self::affected( $backend->bulkUpdateKeywords( $ids, array( 'status' => $bulk ) ) );
+					}
+				);
+				break;
+			case 'delete':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						self::affected( $backend->deleteKeywords( $ids ) );
+					}
+				);
+				break;
+		}
+		self::back( 'keywords' );
+	}
+
+	public static function import_keywords(): void {
+		$backend = self::guard( 'igny8_import_keywords' );
+		$file    = $_FILES['csv'] ?? null; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- an upload, read as bytes
+		if ( ! $file || UPLOAD_ERR_OK !== (int) $file['error'] || ! is_uploaded_file( $file['tmp_name'] ) ) {
+			Ui::flash( __( 'Choose a CSV file to import.', 'igny8' ), 'error' );
+			self::back( 'keywords' );
+		}
+		$csv    = (string) file_get_contents( $file['tmp_name'] ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents
+		$sector = absint( Ui::posted( 'sector_id', '0' ) );
+		self::attempt(
+			static function () use ( $backend, $csv, $sector ) {
+				$sector = $sector ? $sector : (int) $backend->info()['default_sector_id'];
+				$report = $backend->importKeywords( $sector, $csv );
+				/* translators: 1: imported, 2: merged, 3: rejected */
+				$message = sprintf( __( 'Imported %1$d keywords, merged %2$d, rejected %3$d.', 'igny8' ), (int) $report['imported'], (int) $report['merged'], (int) $report['rejected'] );
+				foreach ( array_slice( (array) ( $report['errors'] ?? array() ), 0, 5 ) as $error ) {
+					/* translators: 1: line number, 2: why */
+					$message .= ' ' . sprintf( __( 'Line %1$d: %2$s.', 'igny8' ), (int) $error['line'], $error['message'] );
+				}
+				Ui::flash( $message, $report['rejected'] ? 'warning' : 'success' );
+			}
+		);
+		self::back( 'keywords' );
+	}
+
+	/** Streams the filtered keywords as a CSV download. */
+	public static function export_keywords(): void {
+		$backend = self::guard( 'igny8_export_keywords' );
+		$query   = array();
+		foreach ( array( 'search', 'status', 'intent', 'cluster_id' ) as $name ) {
+			if ( '' !== Ui::query( $name ) ) {
+				$query[ $name ] = Ui::query( $name );
+			}
+		}
+		try {
+			$csv = $backend->exportKeywords( $query );
+		} catch ( Backend_Error $e ) {
+			Ui::flash( $e->describe(), 'error' );
+			self::back( 'keywords' );
+		}
+		nocache_headers();
+		header( 'Content-Type: text/csv; charset=utf-8' );
+		header( 'Content-Disposition: attachment; filename="igny8-keywords-' . gmdate( 'Y-m-d' ) . '.csv"' );
+		echo $csv; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a CSV download
+		exit;
+	}
+
+	public static function clusters(): void {
+		$backend = self::guard( 'igny8_clusters' );
+		$ids     = self::need_ids( 'clusters' );
+		switch ( Ui::posted( 'bulk' ) ) {
+			case 'generate_ideas':
+				$per = max( 1, min( 10, absint( Ui::posted( 'ideas_per_cluster', '3' ) ) ) );
+				self::start_job(
+					$backend,
+					'clusters',
+					'generate_ideas',
+					array(
+						'ids'               => $ids,
+						'ideas_per_cluster' => $per,
+					),
+					__( 'Generating ideas', 'igny8' )
+				);
+				break;
+			case 'delete':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						self::affected( $backend->deleteClusters( $ids ) );
+					}
+				);
+				break;
+		}
+		self::back( 'clusters' );
+	}
+
+	public static function ideas(): void {
+		$backend = self::guard( 'igny8_ideas' );
+		$ids     = self::need_ids( 'ideas' );
+		switch ( Ui::posted( 'bulk' ) ) {
+			case 'queue':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						$tasks = Ui::rows( $backend->queueIdeas( $ids ) );
+						/* translators: %d: number of tasks */
+						Ui::flash( sprintf( _n( '%d task added to the writer queue.', '%d tasks added to the writer queue.', count( $tasks ), 'igny8' ), count( $tasks ) ) );
+					}
+				);
+				break;
+			case 'delete':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						self::affected( $backend->deleteIdeas( $ids ) );
+					}
+				);
+				break;
+		}
+		self::back( 'ideas' );
+	}
+
+	public static function tasks(): void {
+		$backend = self::guard( 'igny8_tasks' );
+		$ids     = self::need_ids( 'tasks' );
+		switch ( Ui::posted( 'bulk' ) ) {
+			case 'generate_content':
+				$input = array( 'ids' => $ids );
+				$words = absint( Ui::posted( 'word_count', '0' ) );
+				if ( $words ) {
+					$input['word_count'] = $words;
+				}
+				if ( '' !== Ui::posted( 'tone' ) ) {
+					$input['tone'] = Ui::posted( 'tone' );
+				}
+				self::start_job( $backend, 'tasks', 'generate_content', $input, __( 'Writing articles', 'igny8' ) );
+				break;
+			case 'delete':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						self::affected( $backend->deleteTasks( $ids ) );
+					}
+				);
+				break;
+		}
+		self::back( 'tasks' );
+	}
+
+	public static function contents(): void {
+		$backend = self::guard( 'igny8_contents' );
+		$ids     = self::need_ids( 'content' );
+		$return  = absint( Ui::posted( 'return', '0' ) );
+		$args    = $return ? array( 'content' => $return ) : array();
+		switch ( Ui::posted( 'bulk' ) ) {
+			case 'generate_image_prompts':
+				$input = array(
+					'ids'        => $ids,
+					'in_article' => (int) Pages::setting( $backend, 'images.in_article_count', 2 ),
+				);
+				foreach ( array( 'style', 'size' ) as $option ) {
+					$value = (string) Pages::setting( $backend, 'images.' . $option, '' );
+					if ( '' !== $value ) {
+						$input[ $option ] = $value;
+					}
+				}
+				self::start_job( $backend, 'content', 'generate_image_prompts', $input, __( 'Writing image prompts', 'igny8' ), $args );
+				break;
+			case 'generate_images':
+				$images = array();
+				self::attempt(
+					static function () use ( $backend, $ids, &$images ) {
+						foreach ( $ids as $id ) {
+							foreach ( Ui::rows( $backend->images( array( 'content_id' => $id, 'page_size' => 100 ) ) ) as $image ) {
+								if ( in_array( $image['status'] ?? '', array( 'pending', 'failed' ), true ) ) {
+									$images[] = (int) $image['id'];
+								}
+							}
+						}
+					}
+				);
+				if ( ! $images ) {
+					Ui::flash( __( 'No images waiting to be generated: write image prompts first.', 'igny8' ), 'warning' );
+					break;
+				}
+				self::start_job( $backend, 'content', 'generate_images', array( 'ids' => $images ), __( 'Generating images', 'igny8' ), $args );
+				break;
+			case 'send_draft':
+				if ( ! current_user_can( 'edit_posts' ) ) {
+					wp_die( esc_html__( 'Sorry, you are not allowed to create posts.', 'igny8' ), 403 );
+				}
+				foreach ( $ids as $id ) {
+					self::attempt(
+						static function () use ( $backend, $id ) {
+							self::sent( Publisher::send( $backend, $id, 'draft' ) );
+						}
+					);
+				}
+				break;
+			case 'delete':
+				self::attempt(
+					static function () use ( $backend, $ids ) {
+						self::affected( $backend->deleteContents( $ids ) );
+					}
+				);
+				break;
+		}
+		self::back( 'content', $args );
+	}
+
+	/** Sends one content as a draft, post or scheduled post (edit_posts; publish_posts to publish). */
+	public static function send(): void {
+		$status  = Ui::posted( 'status', 'draft' );
+		$backend = self::guard( 'igny8_send', 'draft' === $status ? 'edit_posts' : 'publish_posts' );
+		$id      = absint( Ui::posted( 'content_id', '0' ) );
+		$date    = Ui::posted( 'date' );
+		$date    = '' !== $date ? str_replace( 'T', ' ', $date ) . ( 16 === strlen( $date ) ? ':00' : '' ) : null;
+		self::attempt(
+			static function () use ( $backend, $id, $status, $date ) {
+				self::sent( Publisher::send( $backend, $id, $status, $date ) );
+			}
+		);
+		self::back( 'content', array( 'content' => $id ) );
+	}
+
+	private static function sent( array $result ): void {
+		Ui::flash(
+			sprintf(
+				/* translators: 1: post id, 2: post status */
+				$result['created'] ? __( 'Created WordPress post #%1$d (%2$s).', 'igny8' ) : __( 'Updated WordPress post #%1$d (%2$s).', 'igny8' ),
+				(int) $result['post_id'],
+				(string) get_post_status( $result['post_id'] )
+			)
+		);
+	}
+}

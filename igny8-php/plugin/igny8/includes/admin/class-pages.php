@@ -1,0 +1,524 @@
+<?php
+/**
+ * The screens: Dashboard, Keywords, Clusters, Ideas, Writer queue, Content.
+ *
+ * @package Igny8
+ */
+
+namespace Igny8\WP\Admin;
+
+use Igny8\WP\Backend;
+use Igny8\WP\Backend_Error;
+use Igny8\WP\Publisher;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Each screen reads through the Backend interface only, so the native and the remote backend
+ * show the same pages. Forms post to admin-post.php (see Actions) with a nonce each.
+ */
+final class Pages {
+
+	/** The list query of a screen: filters from the URL plus the page. */
+	private static function list_query( array $filters ): array {
+		$query = array(
+			'page'      => Ui::paged(),
+			'page_size' => Ui::PAGE_SIZE,
+		);
+		foreach ( $filters as $name ) {
+			$value = Ui::query( $name );
+			if ( '' !== $value ) {
+				$query[ $name ] = ctype_digit( $value ) && 'search' !== $name ? (int) $value : $value;
+			}
+		}
+		return $query;
+	}
+
+	/** id => name of the site's clusters (for filters and cells). */
+	private static function cluster_names( Backend $backend ): array {
+		$names = array();
+		foreach ( Ui::rows( $backend->clusters( array( 'page_size' => 1000 ) ) ) as $cluster ) {
+			$names[ (int) $cluster['id'] ] = $cluster['name'];
+		}
+		return $names;
+	}
+
+	private static function select( string $name, array $options, string $current, string $any ): void {
+		printf( '<select name="%1$s" id="igny8-filter-%1$s"><option value="">%2$s</option>', esc_attr( $name ), esc_html( $any ) );
+		foreach ( $options as $value => $label ) {
+			printf( '<option value="%s"%s>%s</option>', esc_attr( (string) $value ), selected( (string) $value, $current, false ), esc_html( (string) $label ) );
+		}
+		echo '</select> ';
+	}
+
+	private static function number( $value ): string {
+		return null === $value || '' === $value ? Ui::text( null ) : esc_html( number_format_i18n( (float) $value, is_float( $value ) ? 2 : 0 ) );
+	}
+
+	// ---- Dashboard ---------------------------------------------------------------------------
+
+	public static function dashboard( Backend $backend ): void {
+		$info    = $backend->info();
+		$board   = $backend->dashboard();
+		$credits = $backend->credits();
+		$funnel  = $board['funnel'] ?? array();
+		$labels  = array(
+			'keywords'  => __( 'Keywords', 'igny8' ),
+			'clusters'  => __( 'Clusters', 'igny8' ),
+			'ideas'     => __( 'Ideas', 'igny8' ),
+			'tasks'     => __( 'Tasks', 'igny8' ),
+			'content'   => __( 'Content', 'igny8' ),
+			'published' => __( 'Published', 'igny8' ),
+		);
+		echo '<h2>' . esc_html__( 'Pipeline', 'igny8' ) . '</h2><div class="igny8-cards">';
+		foreach ( $labels as $key => $label ) {
+			printf( '<div class="igny8-card igny8-card-%1$s"><span class="igny8-card-number">%2$s</span><span class="igny8-card-label">%3$s</span></div>', esc_attr( $key ), esc_html( number_format_i18n( (int) ( $funnel[ $key ] ?? 0 ) ) ), esc_html( $label ) );
+		}
+		echo '</div>';
+
+		echo '<div class="igny8-columns"><div class="igny8-column">';
+		echo '<h2>' . esc_html__( 'Credits', 'igny8' ) . '</h2><table class="widefat striped igny8-credits"><tbody>';
+		printf( '<tr><th>%s</th><td class="igny8-balance">%s</td></tr>', esc_html__( 'Balance', 'igny8' ), esc_html( number_format_i18n( (int) $credits['balance'] ) ) );
+		if ( isset( $credits['held'] ) ) {
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Held by running jobs', 'igny8' ), esc_html( number_format_i18n( (int) $credits['held'] ) ) );
+		}
+		foreach ( (array) ( $board['credits_by_operation'] ?? array() ) as $operation => $spent ) {
+			/* translators: %s: an AI operation */
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Spent on %s (30 days)', 'igny8' ), $operation ) ), esc_html( number_format_i18n( (int) $spent ) ) );
+		}
+		echo '</tbody></table>';
+
+		$keywords = $board['keywords'] ?? array();
+		echo '<h2>' . esc_html__( 'Keywords', 'igny8' ) . '</h2><table class="widefat striped"><tbody>';
+		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Total search volume', 'igny8' ), self::number( $keywords['total_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Clustered volume', 'igny8' ), self::number( $keywords['clustered_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		foreach ( (array) ( $keywords['by_status'] ?? array() ) as $status => $n ) {
+			printf( '<tr><th>%s</th><td>%s</td></tr>', Ui::status( (string) $status ), esc_html( number_format_i18n( (int) $n ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		}
+		foreach ( (array) ( $board['content_by_status'] ?? array() ) as $status => $n ) {
+			/* translators: %s: a content status */
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Content: %s', 'igny8' ), $status ) ), esc_html( number_format_i18n( (int) $n ) ) );
+		}
+		echo '</tbody></table></div><div class="igny8-column">';
+
+		echo '<h2>' . esc_html__( 'Recent jobs', 'igny8' ) . '</h2>';
+		$jobs = Ui::rows( $backend->jobs( array( 'page_size' => 10 ) ) );
+		echo '<table class="widefat striped igny8-jobs"><thead><tr><th>#</th><th>' . esc_html__( 'Kind', 'igny8' ) . '</th><th>' . esc_html__( 'Status', 'igny8' ) . '</th><th>' . esc_html__( 'Progress', 'igny8' ) . '</th><th>' . esc_html__( 'Message', 'igny8' ) . '</th><th>' . esc_html__( 'Created', 'igny8' ) . '</th></tr></thead><tbody>';
+		if ( ! $jobs ) {
+			echo '<tr><td colspan="6">' . esc_html__( 'No jobs yet.', 'igny8' ) . '</td></tr>';
+		}
+		foreach ( $jobs as $job ) {
+			printf(
+				'<tr><td>%d</td><td>%s</td><td>%s</td><td>%d%%</td><td>%s</td><td>%s</td></tr>',
+				(int) $job['id'],
+				esc_html( (string) $job['kind'] ),
+				Ui::status( (string) $job['status'] ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+				(int) ( $job['progress'] ?? 0 ),
+				esc_html( (string) ( $job['error'] ?? $job['message'] ?? '' ) ),
+				esc_html( (string) $job['created_at'] )
+			);
+		}
+		echo '</tbody></table>';
+
+		echo '<h2>' . esc_html__( 'Usage', 'igny8' ) . '</h2>';
+		$usage = Ui::rows( $backend->usage( array( 'page_size' => 10 ) ) );
+		echo '<table class="widefat striped igny8-usage"><thead><tr><th>' . esc_html__( 'Operation', 'igny8' ) . '</th><th>' . esc_html__( 'Model', 'igny8' ) . '</th><th>' . esc_html__( 'Tokens in / out', 'igny8' ) . '</th><th>' . esc_html__( 'Credits', 'igny8' ) . '</th><th>' . esc_html__( 'When', 'igny8' ) . '</th></tr></thead><tbody>';
+		if ( ! $usage ) {
+			echo '<tr><td colspan="5">' . esc_html__( 'No model calls yet.', 'igny8' ) . '</td></tr>';
+		}
+		foreach ( $usage as $row ) {
+			printf(
+				'<tr><td>%s</td><td>%s</td><td>%d / %d</td><td>%d</td><td>%s</td></tr>',
+				esc_html( (string) $row['operation'] ),
+				esc_html( (string) ( $row['model'] ?? '' ) ),
+				(int) ( $row['input_tokens'] ?? 0 ),
+				(int) ( $row['output_tokens'] ?? 0 ),
+				(int) ( $row['credits'] ?? 0 ),
+				esc_html( (string) ( $row['created_at'] ?? '' ) )
+			);
+		}
+		echo '</tbody></table></div></div>';
+		/* translators: 1: backend name, 2: version, 3: site id */
+		echo '<p class="description">' . esc_html( sprintf( __( 'IGNY8 %2$s (%1$s), site #%3$d.', 'igny8' ), $info['backend'] ?? '', $info['version'] ?? '', (int) ( $info['site_id'] ?? 0 ) ) ) . '</p>';
+	}
+
+	// ---- Keywords ----------------------------------------------------------------------------
+
+	public static function keywords( Backend $backend ): void {
+		$query    = self::list_query( array( 'search', 'status', 'intent', 'cluster_id' ) );
+		$list     = $backend->keywords( $query );
+		$clusters = self::cluster_names( $backend );
+		$filters  = array_diff_key( $query, array_flip( array( 'page', 'page_size' ) ) );
+
+		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-keywords">';
+		printf( '<input type="search" name="search" value="%s" placeholder="%s"> ', esc_attr( Ui::query( 'search' ) ), esc_attr__( 'Search keywords', 'igny8' ) );
+		self::select( 'status', array( 'pending' => __( 'pending', 'igny8' ), 'clustered' => __( 'clustered', 'igny8' ), 'archived' => __( 'archived', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
+		self::select( 'intent', array( 'informational' => __( 'informational', 'igny8' ), 'navigational' => __( 'navigational', 'igny8' ), 'commercial' => __( 'commercial', 'igny8' ), 'transactional' => __( 'transactional', 'igny8' ) ), Ui::query( 'intent' ), __( 'Any intent', 'igny8' ) );
+		self::select( 'cluster_id', $clusters, Ui::query( 'cluster_id' ), __( 'Any cluster', 'igny8' ) );
+		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
+		$export = wp_nonce_url( add_query_arg( array( 'action' => 'igny8_export_keywords' ) + $filters, admin_url( 'admin-post.php' ) ), 'igny8_export_keywords' );
+		printf( ' <a class="button igny8-export" href="%s">%s</a>', esc_url( $export ), esc_html__( 'Export CSV', 'igny8' ) );
+		echo '</form>';
+
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
+		Ui::form_fields( 'igny8_keywords' );
+		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
+		Ui::bulk_actions(
+			array(
+				'auto_cluster' => __( 'Cluster with AI', 'igny8' ),
+				'pending'      => __( 'Mark as pending', 'igny8' ),
+				'archived'     => __( 'Archive', 'igny8' ),
+				'delete'       => __( 'Delete', 'igny8' ),
+			)
+		);
+		echo '</div></div>';
+		Ui::table(
+			'igny8-keywords',
+			array(
+				'keyword'    => __( 'Keyword', 'igny8' ),
+				'volume'     => __( 'Volume', 'igny8' ),
+				'difficulty' => __( 'Difficulty', 'igny8' ),
+				'cpc'        => __( 'CPC', 'igny8' ),
+				'intent'     => __( 'Intent', 'igny8' ),
+				'status'     => __( 'Status', 'igny8' ),
+				'cluster_id' => __( 'Cluster', 'igny8' ),
+			),
+			Ui::rows( $list ),
+			static function ( $row, $key ) use ( $clusters ) {
+				switch ( $key ) {
+					case 'volume':
+					case 'difficulty':
+					case 'cpc':
+						return self::number( $row[ $key ] ?? null );
+					case 'status':
+						return Ui::status( $row['status'] ?? '' );
+					case 'cluster_id':
+						return Ui::text( $clusters[ (int) ( $row['cluster_id'] ?? 0 ) ] ?? null );
+					default:
+						return Ui::text( $row[ $key ] ?? null );
+				}
+			}
+		);
+		Ui::pagination( (int) $list['count'], 'keywords', $filters );
+		echo '</form>';
+
+		$info = $backend->info();
+		echo '<h2>' . esc_html__( 'Import keywords', 'igny8' ) . '</h2>';
+		echo '<p class="description">' . esc_html__( 'A CSV from Google Keyword Planner, Ahrefs, Semrush, Ubersuggest, Moz or Search Console, any CSV with a keyword column, or a plain list with one keyword per line.', 'igny8' ) . '</p>';
+		echo '<form method="post" enctype="multipart/form-data" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-import">';
+		Ui::form_fields( 'igny8_import_keywords' );
+		$sectors = array();
+		foreach ( Ui::rows( $backend->sectors() ) as $sector ) {
+			$sectors[ (int) $sector['id'] ] = $sector['name'];
+		}
+		if ( count( $sectors ) > 1 ) {
+			echo '<label>' . esc_html__( 'Sector', 'igny8' ) . ' <select name="sector_id">';
+			foreach ( $sectors as $id => $name ) {
+				printf( '<option value="%d"%s>%s</option>', (int) $id, selected( $id, (int) $info['default_sector_id'], false ), esc_html( $name ) );
+			}
+			echo '</select></label> ';
+		} else {
+			printf( '<input type="hidden" name="sector_id" value="%d">', (int) $info['default_sector_id'] );
+		}
+		echo '<input type="file" name="csv" id="igny8-csv" accept=".csv,.txt,text/csv,text/plain" required> ';
+		submit_button( __( 'Import', 'igny8' ), 'primary', 'import', false );
+		echo '</form>';
+	}
+
+	// ---- Clusters ----------------------------------------------------------------------------
+
+	public static function clusters( Backend $backend ): void {
+		$query = self::list_query( array( 'search', 'status' ) );
+		$list  = $backend->clusters( $query );
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
+		Ui::form_fields( 'igny8_clusters' );
+		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
+		Ui::bulk_actions(
+			array(
+				'generate_ideas' => __( 'Generate ideas', 'igny8' ),
+				'delete'         => __( 'Delete', 'igny8' ),
+			)
+		);
+		printf( ' <label>%s <input type="number" name="ideas_per_cluster" min="1" max="10" value="%d" class="small-text"></label>', esc_html__( 'Ideas per cluster', 'igny8' ), (int) self::setting( $backend, 'ideas.per_cluster', 3 ) );
+		echo '</div></div>';
+		Ui::table(
+			'igny8-clusters',
+			array(
+				'name'          => __( 'Cluster', 'igny8' ),
+				'keyword_count' => __( 'Keywords', 'igny8' ),
+				'total_volume'  => __( 'Volume', 'igny8' ),
+				'idea_count'    => __( 'Ideas', 'igny8' ),
+				'status'        => __( 'Status', 'igny8' ),
+			),
+			Ui::rows( $list ),
+			static function ( $row, $key ) {
+				switch ( $key ) {
+					case 'name':
+						$link = Ui::url( 'keywords', array( 'cluster_id' => (int) $row['id'] ) );
+						return '<strong><a href="' . esc_url( $link ) . '">' . esc_html( $row['name'] ) . '</a></strong><br><span class="description">' . esc_html( (string) ( $row['description'] ?? '' ) ) . '</span>';
+					case 'status':
+						return Ui::status( $row['status'] ?? '' );
+					default:
+						return self::number( $row[ $key ] ?? null );
+				}
+			}
+		);
+		Ui::pagination( (int) $list['count'], 'clusters', array() );
+		echo '</form>';
+	}
+
+	// ---- Ideas -------------------------------------------------------------------------------
+
+	public static function ideas( Backend $backend ): void {
+		$query    = self::list_query( array( 'status', 'cluster_id' ) );
+		$list     = $backend->ideas( $query );
+		$clusters = self::cluster_names( $backend );
+		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-ideas">';
+		self::select( 'status', array( 'new' => __( 'new', 'igny8' ), 'queued' => __( 'queued', 'igny8' ), 'done' => __( 'done', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
+		self::select( 'cluster_id', $clusters, Ui::query( 'cluster_id' ), __( 'Any cluster', 'igny8' ) );
+		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
+		echo '</form>';
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
+		Ui::form_fields( 'igny8_ideas' );
+		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
+		Ui::bulk_actions(
+			array(
+				'queue'  => __( 'Queue to writer', 'igny8' ),
+				'delete' => __( 'Delete', 'igny8' ),
+			)
+		);
+		echo '</div></div>';
+		Ui::table(
+			'igny8-ideas',
+			array(
+				'title'                => __( 'Idea', 'igny8' ),
+				'cluster_id'           => __( 'Cluster', 'igny8' ),
+				'content_structure'    => __( 'Structure', 'igny8' ),
+				'estimated_word_count' => __( 'Words', 'igny8' ),
+				'target_keywords'      => __( 'Keywords', 'igny8' ),
+				'status'               => __( 'Status', 'igny8' ),
+			),
+			Ui::rows( $list ),
+			static function ( $row, $key ) use ( $clusters ) {
+				switch ( $key ) {
+					case 'title':
+						return '<strong>' . esc_html( $row['title'] ) . '</strong><br><span class="description">' . esc_html( wp_trim_words( (string) ( $row['description'] ?? '' ), 30 ) ) . '</span>';
+					case 'cluster_id':
+						return Ui::text( $clusters[ (int) ( $row['cluster_id'] ?? 0 ) ] ?? null );
+					case 'status':
+						return Ui::status( $row['status'] ?? '' );
+					case 'estimated_word_count':
+						return self::number( $row[ $key ] ?? null );
+					default:
+						return Ui::text( $row[ $key ] ?? null );
+				}
+			}
+		);
+		Ui::pagination( (int) $list['count'], 'ideas', array_diff_key( $query, array_flip( array( 'page', 'page_size' ) ) ) );
+		echo '</form>';
+	}
+
+	// ---- Writer queue ------------------------------------------------------------------------
+
+	public static function tasks( Backend $backend ): void {
+		$query = self::list_query( array( 'status' ) );
+		$list  = $backend->tasks( $query );
+		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-tasks">';
+		self::select( 'status', array( 'queued' => __( 'queued', 'igny8' ), 'in_progress' => __( 'in progress', 'igny8' ), 'done' => __( 'done', 'igny8' ), 'failed' => __( 'failed', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
+		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
+		echo '</form>';
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
+		Ui::form_fields( 'igny8_tasks' );
+		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
+		Ui::bulk_actions(
+			array(
+				'generate_content' => __( 'Generate articles', 'igny8' ),
+				'delete'           => __( 'Delete', 'igny8' ),
+			)
+		);
+		printf( ' <label>%s <input type="number" name="word_count" min="100" max="20000" step="50" value="%d" class="small-text"></label>', esc_html__( 'Words', 'igny8' ), (int) self::setting( $backend, 'content.word_count', 1500 ) );
+		printf( ' <label>%s <input type="text" name="tone" value="%s" class="regular-text igny8-short"></label>', esc_html__( 'Tone', 'igny8' ), esc_attr( (string) self::setting( $backend, 'content.tone', 'professional' ) ) );
+		echo '</div></div>';
+		Ui::table(
+			'igny8-tasks',
+			array(
+				'title'             => __( 'Task', 'igny8' ),
+				'keywords'          => __( 'Keywords', 'igny8' ),
+				'target_word_count' => __( 'Target words', 'igny8' ),
+				'status'            => __( 'Status', 'igny8' ),
+				'updated_at'        => __( 'Updated', 'igny8' ),
+			),
+			Ui::rows( $list ),
+			static function ( $row, $key ) {
+				switch ( $key ) {
+					case 'title':
+						return '<strong>' . esc_html( $row['title'] ) . '</strong>';
+					case 'status':
+						return Ui::status( $row['status'] ?? '' );
+					case 'target_word_count':
+						return self::number( $row[ $key ] ?? null );
+					default:
+						return Ui::text( $row[ $key ] ?? null );
+				}
+			}
+		);
+		Ui::pagination( (int) $list['count'], 'tasks', array() );
+		echo '</form>';
+	}
+
+	// ---- Content -----------------------------------------------------------------------------
+
+	public static function content( Backend $backend ): void {
+		$id = absint( $_GET['content'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		if ( $id ) {
+			self::content_preview( $backend, $id );
+			return;
+		}
+		$query = self::list_query( array( 'status' ) );
+		$list  = $backend->contents( $query );
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
+		Ui::form_fields( 'igny8_contents' );
+		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
+		Ui::bulk_actions(
+			array(
+				'generate_image_prompts' => __( 'Write image prompts', 'igny8' ),
+				'generate_images'        => __( 'Generate images', 'igny8' ),
+				'send_draft'             => __( 'Send to WordPress as drafts', 'igny8' ),
+				'delete'                 => __( 'Delete', 'igny8' ),
+			)
+		);
+		echo '</div></div>';
+		Ui::table(
+			'igny8-content',
+			array(
+				'title'      => __( 'Title', 'igny8' ),
+				'word_count' => __( 'Words', 'igny8' ),
+				'status'     => __( 'Status', 'igny8' ),
+				'wp_post_id' => __( 'WordPress post', 'igny8' ),
+				'updated_at' => __( 'Updated', 'igny8' ),
+			),
+			Ui::rows( $list ),
+			static function ( $row, $key ) {
+				switch ( $key ) {
+					case 'title':
+						return '<strong><a class="igny8-preview-link" href="' . esc_url( Ui::url( 'content', array( 'content' => (int) $row['id'] ) ) ) . '">' . esc_html( $row['title'] ) . '</a></strong>';
+					case 'status':
+						return Ui::status( $row['status'] ?? '' );
+					case 'word_count':
+						return self::number( $row[ $key ] ?? null );
+					case 'wp_post_id':
+						return self::post_cell( $row );
+					default:
+						return Ui::text( $row[ $key ] ?? null );
+				}
+			}
+		);
+		Ui::pagination( (int) $list['count'], 'content', array() );
+		echo '</form>';
+	}
+
+	private static function post_cell( array $content ): string {
+		$post_id = (int) ( $content['wp_post_id'] ?? 0 );
+		if ( ! $post_id || ! get_post( $post_id ) ) {
+			return Ui::text( null );
+		}
+		$edit = get_edit_post_link( $post_id );
+		return sprintf(
+			'<a href="%s">#%d</a> %s',
+			esc_url( (string) $edit ),
+			$post_id,
+			Ui::status( get_post_status( $post_id ) )
+		);
+	}
+
+	private static function content_preview( Backend $backend, int $id ): void {
+		$content = $backend->content( $id );
+		$images  = Ui::rows( $backend->images( array( 'content_id' => $id, 'page_size' => 100 ) ) );
+		$post_id = Publisher::find_post( $backend, $content );
+		printf( '<p><a href="%s">&larr; %s</a></p>', esc_url( Ui::url( 'content' ) ), esc_html__( 'All content', 'igny8' ) );
+
+		echo '<div class="igny8-columns"><div class="igny8-column igny8-preview">';
+		echo '<h2 class="igny8-preview-title">' . esc_html( $content['title'] ) . '</h2>';
+		echo '<table class="widefat striped igny8-meta"><tbody>';
+		$meta = array(
+			__( 'SEO title', 'igny8' )        => $content['meta_title'] ?? '',
+			__( 'Meta description', 'igny8' ) => $content['meta_description'] ?? '',
+			__( 'Primary keyword', 'igny8' )  => $content['primary_keyword'] ?? '',
+			__( 'Categories', 'igny8' )       => $content['categories'] ?? array(),
+			__( 'Tags', 'igny8' )             => $content['tags'] ?? array(),
+			__( 'Words', 'igny8' )            => $content['word_count'] ?? 0,
+			__( 'Status', 'igny8' )           => $content['status'] ?? '',
+		);
+		foreach ( $meta as $label => $value ) {
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( $label ), Ui::text( $value ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		}
+		echo '</tbody></table>';
+		echo '<div class="igny8-article">' . wp_kses_post( $content['html'] ) . '</div>';
+		echo '</div><div class="igny8-column igny8-side">';
+
+		echo '<div class="postbox igny8-send"><div class="postbox-header"><h2>' . esc_html__( 'Send to WordPress', 'igny8' ) . '</h2></div><div class="inside">';
+		if ( $post_id ) {
+			printf(
+				'<p class="igny8-linked">%s <a href="%s">#%d</a> (%s) — <a href="%s" target="_blank" rel="noopener">%s</a></p>',
+				esc_html__( 'Linked to post', 'igny8' ),
+				esc_url( (string) get_edit_post_link( $post_id ) ),
+				(int) $post_id,
+				esc_html( (string) get_post_status( $post_id ) ),
+				esc_url( (string) get_permalink( $post_id ) ),
+				esc_html__( 'view', 'igny8' )
+			);
+		}
+		if ( current_user_can( 'edit_posts' ) ) {
+			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
+			Ui::form_fields( 'igny8_send' );
+			printf( '<input type="hidden" name="content_id" value="%d">', (int) $id );
+			// A linked post keeps its status unless another is chosen; else the account's default.
+			$default = $post_id && in_array( get_post_status( $post_id ), Publisher::STATUSES, true ) ? (string) get_post_status( $post_id ) : (string) self::setting( $backend, 'publish.status', 'draft' );
+			echo '<p><label for="igny8-send-status">' . esc_html__( 'As', 'igny8' ) . '</label> <select name="status" id="igny8-send-status">';
+			foreach ( array( 'draft' => __( 'Draft', 'igny8' ), 'publish' => __( 'Published post', 'igny8' ), 'future' => __( 'Scheduled post', 'igny8' ) ) as $value => $label ) {
+				printf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( $value, $default, false ), esc_html( $label ) );
+			}
+			echo '</select></p>';
+			echo '<p class="igny8-send-date"><label for="igny8-send-date">' . esc_html__( 'Publish on (for scheduled posts)', 'igny8' ) . '</label><br><input type="datetime-local" name="date" id="igny8-send-date"></p>';
+			submit_button( $post_id ? __( 'Update the WordPress post', 'igny8' ) : __( 'Send to WordPress', 'igny8' ), 'primary', 'send', false );
+			echo '</form>';
+		}
+		echo '</div></div>';
+
+		echo '<div class="postbox igny8-images"><div class="postbox-header"><h2>' . esc_html__( 'Images', 'igny8' ) . '</h2></div><div class="inside">';
+		if ( ! $images ) {
+			echo '<p>' . esc_html__( 'No images yet.', 'igny8' ) . '</p>';
+		}
+		foreach ( $images as $image ) {
+			$src = (string) ( $image['url'] ?? '' );
+			echo '<figure class="igny8-image">';
+			if ( '' !== $src && 'generated' === ( $image['status'] ?? '' ) ) {
+				printf( '<img src="%s" alt="%s">', esc_url( $src ), esc_attr( (string) ( $image['alt_text'] ?? '' ) ) );
+			}
+			printf( '<figcaption>%s · %s<br>%s</figcaption></figure>', esc_html( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		}
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
+		Ui::form_fields( 'igny8_contents' );
+		printf( '<input type="hidden" name="ids[]" value="%d"><input type="hidden" name="return" value="%d">', (int) $id, (int) $id );
+		echo '<button class="button" name="bulk" value="generate_image_prompts">' . esc_html__( 'Write image prompts', 'igny8' ) . '</button> ';
+		echo '<button class="button" name="bulk" value="generate_images">' . esc_html__( 'Generate images', 'igny8' ) . '</button>';
+		echo '</form></div></div>';
+		echo '</div></div>';
+	}
+
+	/** An account setting's effective value. */
+	public static function setting( Backend $backend, string $key, $fallback ) {
+		static $settings = null;
+		if ( null === $settings ) {
+			$settings = array();
+			try {
+				foreach ( Ui::rows( $backend->settings() ) as $setting ) {
+					$settings[ $setting['key'] ] = $setting['value'];
+				}
+			} catch ( Backend_Error $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch
+				// Defaults then.
+			}
+		}
+		return $settings[ $key ] ?? $fallback;
+	}
+}

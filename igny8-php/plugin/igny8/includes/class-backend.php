@@ -1,0 +1,78 @@
+<?php
+/**
+ * The one interface the screens talk to: the PHP extension or the hosted API behind it.
+ *
+ * @package Igny8
+ */
+
+namespace Igny8\WP;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * What the plugin needs from IGNY8. The method names, arguments and the arrays going in and
+ * out are those of the extension's contract (`igny8-php/stubs/igny8.php`), which in turn are
+ * the JSON of the hosted REST API; so a screen never knows which backend it is talking to.
+ * Lists are `['count' => int, 'results' => [...]]`. Every failure is a Backend_Error.
+ */
+interface Backend {
+
+	/** 'native' (the extension, data in this site's database) or 'remote' (the hosted API). */
+	public function kind(): string;
+
+	/** Whether this backend runs its jobs itself (the hosted service does; native needs WP-Cron or the worker). */
+	public function runs_jobs_itself(): bool;
+
+	/** ['version', 'backend', 'account_id', 'site_id', 'default_sector_id']. */
+	public function info(): array;
+
+	public function sectors(): array;
+
+	public function keywords( array $query = array() ): array;
+	public function bulkUpdateKeywords( array $ids, array $patch ): int;
+	public function deleteKeywords( array $ids ): int;
+	public function importKeywords( int $sector_id, string $csv ): array;
+	public function exportKeywords( array $query = array() ): string;
+
+	public function clusters( array $query = array() ): array;
+	public function deleteClusters( array $ids ): int;
+
+	public function ideas( array $query = array() ): array;
+	public function deleteIdeas( array $ids ): int;
+	public function queueIdeas( array $ids ): array;
+
+	public function tasks( array $query = array() ): array;
+	public function deleteTasks( array $ids ): int;
+
+	public function contents( array $query = array() ): array;
+	public function content( int $id ): array;
+	public function updateContent( int $id, array $patch ): array;
+	public function deleteContents( array $ids ): int;
+	public function images( array $query = array() ): array;
+
+	public function prompts(): array;
+	public function setPrompt( string $prompt_type, string $text ): array;
+	public function resetPrompt( string $prompt_type ): bool;
+
+	public function authorProfiles( array $query = array() ): array;
+	public function createAuthorProfile( array $profile ): array;
+	public function deleteAuthorProfiles( array $ids ): int;
+
+	public function settings(): array;
+	public function setSetting( string $key, $value ): array;
+
+	public function integrations(): array;
+	public function setIntegration( string $provider, array $config ): array;
+
+	public function credits(): array;
+	public function usage( array $query = array() ): array;
+
+	public function estimate( string $function, array $input ): array;
+	public function start( string $function, array $input ): array;
+	public function job( int $id ): array;
+	public function jobs( array $query = array() ): array;
+	public function cancelJob( int $id ): array;
+	public function runJobs( float $max_seconds = 20.0 ): array;
+
+	public function dashboard( array $query = array() ): array;
+}

@@ -1,0 +1,179 @@
+<?php
+/**
+ * Background jobs: starting them, running them from WP-Cron, and the REST route the admin
+ * polls for their progress.
+ *
+ * @package Igny8
+ */
+
+namespace Igny8\WP;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Generation never runs inside a page request: `start()` only queues a job. On the native
+ * backend WP-Cron runs the queue — an every-minute event, plus a single event scheduled and
+ * spawned right after a start so the job begins within a second or two — and so does
+ * `bin/worker.php` from a real cron. The hosted service runs its own jobs.
+ */
+final class Jobs {
+
+	const HOOK     = 'igny8_run_jobs';
+	const SCHEDULE = 'igny8_every_minute';
+
+	/** After how long a WP-Cron lock that keeps our overdue event waiting is released. */
+	const STALE_LOCK_SECONDS = 5;
+
+	/** The AI functions, in pipeline order. */
+	const FUNCTIONS = array( 'auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts', 'generate_images' );
+
+	public static function boot(): void {
+		add_filter( 'cron_schedules', array( __CLASS__, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected
+		add_action( self::HOOK, array( __CLASS__, 'run' ) );
+		add_action( 'init', array( __CLASS__, 'schedule' ) );
+		add_action( 'rest_api_init', array( __CLASS__, 'routes' ) );
+	}
+
+	public static function cron_schedules( array $schedules ): array {
+		$schedules[ self::SCHEDULE ] = array(
+			'interval' => MINUTE_IN_SECONDS,
+			'display'  => __( 'Every minute (IGNY8 jobs)', 'igny8' ),
+		);
+		return $schedules;
+	}
+
+	public static function schedule(): void {
+		if ( ! wp_next_scheduled( self::HOOK ) ) {
+			wp_schedule_event( time(), self::SCHEDULE, self::HOOK );
+		}
+	}
+
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( self::HOOK );
+		wp_clear_scheduled_hook( self::HOOK, array( 'now' ) );
+	}
+
+	/** How long one cron run may work on jobs, in seconds. */
+	public static function seconds(): float {
+		/**
+		 * Filters how long one WP-Cron run works on IGNY8 jobs (default 20 s).
+		 *
+		 * @param float $seconds
+		 */
+		return (float) apply_filters( 'igny8_cron_seconds', 20.0 );
+	}
+
+	/** Queues an AI function and makes sure something runs it soon. Returns ['job', 'estimate']. */
+	public static function start( Backend $backend, string $function, array $input ): array {
+		$started = $backend->start( $function, $input );
+		if ( ! $backend->runs_jobs_itself() ) {
+			self::kick();
+		}
+		return $started;
+	}
+
+	/** A one-off cron event now, and a loopback request to run it (spawn_cron). */
+	public static function kick(): void {
+		if ( ! wp_using_ext_object_cache() ) {
+			// A long-lived process (WP-CLI, a script) holds the options it read at start: the
+			// cron array and the cron lock may have changed since, so read them afresh.
+			wp_cache_delete( 'alloptions', 'options' );
+			wp_cache_delete( 'cron', 'options' );
+			wp_cache_delete( 'doing_cron', 'transient' );
+		}
+		$pending = wp_next_scheduled( self::HOOK, array( 'now' ) );
+		if ( ! $pending ) {
+			wp_schedule_single_event( time() - 1, self::HOOK, array( 'now' ) );
+		} elseif ( $pending < time() - self::STALE_LOCK_SECONDS ) {
+			// WordPress holds its cron lock for up to 60 s, also when the run that took it found
+			// nothing due and exited at once (two spawns racing): our event then waits a minute.
+			// A lock older than a few seconds while our event is still overdue is such a lock, or
+			// a run busy elsewhere; let a new run start. Running IGNY8 jobs from two processes is
+			// safe: a job is only ever claimed by one.
+			$lock = (float) get_transient( 'doing_cron' );
+			if ( $lock && $lock < microtime( true ) - self::STALE_LOCK_SECONDS ) {
+				delete_transient( 'doing_cron' );
+			}
+		}
+		spawn_cron();
+	}
+
+	/** The cron hook: runs due jobs for a while (native backend only). */
+	public static function run(): void {
+		try {
+			$backend = Plugin::backend();
+			if ( $backend && ! $backend->runs_jobs_itself() ) {
+				$backend->runJobs( self::seconds() );
+			}
+		} catch ( Backend_Error $e ) {
+			error_log( 'IGNY8: running jobs failed: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		}
+	}
+
+	public static function routes(): void {
+		register_rest_route(
+			'igny8/v1',
+			'/jobs/(?P<id>\d+)',
+			array(
+				'methods'             => 'GET',
+				'callback'            => array( __CLASS__, 'rest_job' ),
+				'permission_callback' => array( __CLASS__, 'rest_allowed' ),
+				'args'                => array(
+					'id' => array(
+						'validate_callback' => static function ( $value ) {
+							return is_numeric( $value );
+						},
+					),
+				),
+			)
+		);
+		register_rest_route(
+			'igny8/v1',
+			'/jobs/(?P<id>\d+)/cancel',
+			array(
+				'methods'             => 'POST',
+				'callback'            => array( __CLASS__, 'rest_cancel' ),
+				'permission_callback' => array( __CLASS__, 'rest_allowed' ),
+			)
+		);
+	}
+
+	/** The admin's own requests only: the capability and the wp_rest nonce of this session. */
+	public static function rest_allowed( \WP_REST_Request $request ) {
+		$nonce = $request->get_header( 'X-WP-Nonce' );
+		if ( ! $nonce || ! wp_verify_nonce( $nonce, 'wp_rest' ) ) {
+			return new \WP_Error( 'igny8_bad_nonce', __( 'Your session has expired; reload the page.', 'igny8' ), array( 'status' => 403 ) );
+		}
+		return current_user_can( Plugin::CAP );
+	}
+
+	/** GET igny8/v1/jobs/{id}: the job; a queued native job gets the cron nudged again. */
+	public static function rest_job( \WP_REST_Request $request ) {
+		try {
+			$backend = Plugin::backend();
+			if ( ! $backend ) {
+				return new \WP_Error( 'igny8_not_configured', __( 'IGNY8 is not connected.', 'igny8' ), array( 'status' => 503 ) );
+			}
+			$job = $backend->job( (int) $request['id'] );
+			if ( 'queued' === $job['status'] && ! $backend->runs_jobs_itself() && ! get_transient( 'igny8_kicked' ) ) {
+				set_transient( 'igny8_kicked', 1, 5 );
+				self::kick();
+			}
+			return rest_ensure_response( $job );
+		} catch ( Backend_Error $e ) {
+			return new \WP_Error( 'igny8_' . $e->error_code(), $e->describe(), array( 'status' => $e->status() ) );
+		}
+	}
+
+	public static function rest_cancel( \WP_REST_Request $request ) {
+		try {
+			$backend = Plugin::backend();
+			if ( ! $backend ) {
+				return new \WP_Error( 'igny8_not_configured', __( 'IGNY8 is not connected.', 'igny8' ), array( 'status' => 503 ) );
+			}
+			return rest_ensure_response( $backend->cancelJob( (int) $request['id'] ) );
+		} catch ( Backend_Error $e ) {
+			return new \WP_Error( 'igny8_' . $e->error_code(), $e->describe(), array( 'status' => $e->status() ) );
+		}
+	}
+}

@@ -1,0 +1,440 @@
+<?php
+/**
+ * The remote backend: a client of the hosted IGNY8 API (igny8-server) with an API key.
+ *
+ * @package Igny8
+ */
+
+namespace Igny8\WP;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Speaks `/api/v1/` with `Authorization: Api-Key …` through wp_remote_request, unwraps the
+ * `{success, data, message, errors, request_id}` envelope and hands back the same arrays the
+ * extension does. The hosted service runs the jobs itself.
+ *
+ * This WordPress is one site of the hosted account: the site whose URL is this home URL (made
+ * on first use, like the extension does), and its first active sector.
+ */
+final class Remote_Backend implements Backend {
+
+	/** The REST path that starts each AI function. */
+	const FUNCTIONS = array(
+		'auto_cluster'           => 'planner/keywords/auto_cluster/',
+		'generate_ideas'         => 'planner/clusters/generate_ideas/',
+		'generate_content'       => 'writer/tasks/generate_content/',
+		'generate_image_prompts' => 'writer/content/generate_image_prompts/',
+		'generate_images'        => 'writer/images/generate_images/',
+	);
+
+	/** Option keeping content ⇄ post links the API has no field for (content id => link). */
+	const LINKS_OPTION = 'igny8_remote_links';
+
+	/** @var string */
+	private $base;
+
+	/** @var string */
+	private $key;
+
+	/** @var array|null */
+	private $info;
+
+	public function __construct( string $api_url, string $api_key ) {
+		$this->base = untrailingslashit( $api_url ) . '/api/v1/';
+		$this->key  = $api_key;
+	}
+
+	public function kind(): string {
+		return 'remote';
+	}
+
+	public function runs_jobs_itself(): bool {
+		return true;
+	}
+
+	/**
+	 * One API call. $body is JSON-encoded unless it is a string (sent as is, as $content_type).
+	 * Returns the envelope's data, or the raw body when $raw.
+	 */
+	private function request( string $method, string $path, array $query = array(), $body = null, bool $raw = false, string $content_type = 'application/json' ) {
+		$url  = $this->base . ltrim( $path, '/' );
+		$url  = $query ? add_query_arg( array_map( array( $this, 'query_value' ), $query ), $url ) : $url;
+		$args = array(
+			'method'  => $method,
+			'timeout' => 60,
+			'headers' => array(
+				'Authorization' => 'Api-Key ' . $this->key,
+				'Accept'        => $raw ? 'text/csv, application/json' : 'application/json',
+			),
+		);
+		if ( null !== $body ) {
+			$args['headers']['Content-Type'] = is_string( $body ) ? $content_type : 'application/json';
+			$args['body']                    = is_string( $body ) ? $body : wp_json_encode( (object) $body );
+		}
+		$response = wp_remote_request( $url, $args );
+		if ( is_wp_error( $response ) ) {
+			/* translators: 1: the API's address, 2: why the request failed */
+			throw new Backend_Error( sprintf( __( 'The IGNY8 service at %1$s could not be reached: %2$s', 'igny8' ), $this->base, $response->get_error_message() ), 503, 'unreachable' );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$text   = wp_remote_retrieve_body( $response );
+		if ( $raw && $status < 300 ) {
+			return $text;
+		}
+		$envelope = json_decode( $text, true );
+		if ( ! is_array( $envelope ) || ! array_key_exists( 'success', $envelope ) ) {
+			/* translators: 1: HTTP status, 2: the address */
+			throw new Backend_Error( sprintf( __( 'The IGNY8 service answered HTTP %1$d without its JSON envelope (%2$s).', 'igny8' ), $status, $url ), $status ? $status : 502, 'bad_response' );
+		}
+		if ( ! $envelope['success'] ) {
+			$fields = array();
+			foreach ( (array) ( $envelope['errors'] ?? array() ) as $field => $messages ) {
+				foreach ( (array) $messages as $message ) {
+					$fields[] = array( 'field' => (string) $field, 'message' => (string) $message );
+				}
+			}
+			$message = (string) ( $envelope['message'] ?? '' );
+			throw new Backend_Error( '' !== $message ? $message : "HTTP $status", $status, (string) ( $envelope['code'] ?? 'internal' ), $fields );
+		}
+		return $envelope['data'];
+	}
+
+	private function query_value( $value ) {
+		if ( is_array( $value ) ) {
+			return implode( ',', $value );
+		}
+		return is_bool( $value ) ? ( $value ? 'true' : 'false' ) : rawurlencode( (string) $value );
+	}
+
+	/** A list call scoped to this site: ['count', 'results', …]. */
+	private function list_of( string $path, array $query ): array {
+		$query['site_id'] = $this->info()['site_id'];
+		$page             = $this->request( 'GET', $path, array_filter( $query, array( $this, 'is_set' ) ) );
+		$page['count']    = $page['count'] ?? count( $page['results'] );
+		return $page;
+	}
+
+	private function is_set( $value ): bool {
+		return null !== $value && '' !== $value && array() !== $value;
+	}
+
+	private function affected( string $path, array $body ): int {
+		return (int) $this->request( 'POST', $path, array(), $body )['affected'];
+	}
+
+	public function info(): array {
+		if ( null !== $this->info ) {
+			return $this->info;
+		}
+		$cache_key = 'igny8_remote_info_' . md5( $this->base . '|' . $this->key . '|' . home_url( '/' ) );
+		$cached    = get_transient( $cache_key );
+		if ( is_array( $cached ) ) {
+			return $this->info = $cached;
+		}
+		$home  = untrailingslashit( home_url() );
+		$sites = $this->request( 'GET', 'auth/sites/', array( 'page_size' => 1000 ) )['results'];
+		$site  = null;
+		foreach ( $sites as $candidate ) {
+			if ( untrailingslashit( (string) $candidate['url'] ) === $home ) {
+				$site = $candidate;
+				break;
+			}
+		}
+		if ( null === $site ) {
+			$site = $this->request(
+				'POST',
+				'auth/sites/',
+				array(),
+				array(
+					'name' => get_bloginfo( 'name' ) ? get_bloginfo( 'name' ) : $home,
+					'url'  => $home,
+				)
+			);
+		}
+		$sectors = $this->request( 'GET', 'auth/sectors/', array( 'site_id' => $site['id'], 'page_size' => 1000 ) )['results'];
+		$sector  = null;
+		foreach ( $sectors as $candidate ) {
+			if ( ! empty( $candidate['is_active'] ) && (int) $candidate['site_id'] === (int) $site['id'] ) {
+				$sector = $candidate;
+				break;
+			}
+		}
+		if ( null === $sector ) {
+			$sector = $this->request( 'POST', 'auth/sectors/', array(), array( 'name' => __( 'General', 'igny8' ), 'site_id' => $site['id'] ) );
+		}
+		$health     = $this->request( 'GET', 'health/' );
+		$this->info = array(
+			'version'           => (string) ( $health['version'] ?? '' ),
+			'backend'           => 'remote',
+			'account_id'        => 0,
+			'site_id'           => (int) $site['id'],
+			'default_sector_id' => (int) $sector['id'],
+			'api_url'           => $this->base,
+		);
+		set_transient( $cache_key, $this->info, 10 * MINUTE_IN_SECONDS );
+		return $this->info;
+	}
+
+	public function sectors(): array {
+		return $this->list_of( 'auth/sectors/', array( 'page_size' => 1000 ) )['results'];
+	}
+
+	public function keywords( array $query = array() ): array {
+		return $this->list_of( 'planner/keywords/', $query );
+	}
+
+	public function bulkUpdateKeywords( array $ids, array $patch ): int {
+		return $this->affected( 'planner/keywords/bulk_update/', array( 'ids' => array_map( 'intval', $ids ) ) + $patch );
+	}
+
+	public function deleteKeywords( array $ids ): int {
+		return $this->affected( 'planner/keywords/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function importKeywords( int $sector_id, string $csv ): array {
+		return $this->request( 'POST', 'planner/keywords/import/', array( 'sector_id' => $sector_id ), $csv, false, 'text/csv' );
+	}
+
+	public function exportKeywords( array $query = array() ): string {
+		$query['site_id'] = $this->info()['site_id'];
+		return $this->request( 'GET', 'planner/keywords/export/', array_filter( $query, array( $this, 'is_set' ) ), null, true );
+	}
+
+	public function clusters( array $query = array() ): array {
+		return $this->list_of( 'planner/clusters/', $query );
+	}
+
+	public function deleteClusters( array $ids ): int {
+		return $this->affected( 'planner/clusters/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function ideas( array $query = array() ): array {
+		return $this->list_of( 'planner/ideas/', $query );
+	}
+
+	public function deleteIdeas( array $ids ): int {
+		return $this->affected( 'planner/ideas/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function queueIdeas( array $ids ): array {
+		return $this->request( 'POST', 'planner/ideas/queue_to_writer/', array(), array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function tasks( array $query = array() ): array {
+		return $this->list_of( 'writer/tasks/', $query );
+	}
+
+	public function deleteTasks( array $ids ): int {
+		return $this->affected( 'writer/tasks/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function contents( array $query = array() ): array {
+		$page            = $this->list_of( 'writer/content/', $query );
+		$page['results'] = array_map( array( $this, 'with_link' ), $page['results'] );
+		return $page;
+	}
+
+	public function content( int $id ): array {
+		return $this->with_link( $this->request( 'GET', "writer/content/$id/" ) );
+	}
+
+	/**
+	 * PATCH writer/content/{id}/. The API keeps a content's post only for what it published
+	 * itself and has no field to record one made here, so `wp_post_id`, `wp_url` and
+	 * `published_at` are kept in this site's options and merged into what the API answers.
+	 */
+	public function updateContent( int $id, array $patch ): array {
+		$link = array_intersect_key( $patch, array_flip( array( 'wp_post_id', 'wp_url', 'published_at' ) ) );
+		$rest = array_diff_key( $patch, $link );
+		if ( $link ) {
+			$links        = get_option( self::LINKS_OPTION, array() );
+			$links[ $id ] = array_merge( $links[ $id ] ?? array(), $link );
+			update_option( self::LINKS_OPTION, $links, false );
+		}
+		$content = $rest ? $this->request( 'PATCH', "writer/content/$id/", array(), $rest ) : $this->request( 'GET', "writer/content/$id/" );
+		return $this->with_link( $content );
+	}
+
+	private function with_link( array $content ): array {
+		$links = get_option( self::LINKS_OPTION, array() );
+		if ( empty( $content['wp_post_id'] ) && isset( $links[ $content['id'] ] ) ) {
+			$content = array_merge( $content, $links[ $content['id'] ] );
+		}
+		return $content;
+	}
+
+	public function deleteContents( array $ids ): int {
+		return $this->affected( 'writer/content/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function images( array $query = array() ): array {
+		return $this->list_of( 'writer/images/', $query );
+	}
+
+	/** The shipped defaults with the account's overrides, as the extension lists them. */
+	public function prompts(): array {
+		$defaults = $this->request( 'GET', 'thinker/prompts/defaults/' );
+		$custom   = array();
+		foreach ( $this->custom_prompts() as $prompt ) {
+			$custom[ $prompt['prompt_type'] ] = $prompt;
+		}
+		$prompts = array();
+		foreach ( $defaults as $default ) {
+			$type      = $default['prompt_type'];
+			$prompts[] = array(
+				'prompt_type'  => $type,
+				'prompt_value' => isset( $custom[ $type ] ) ? $custom[ $type ]['template'] : $default['template'],
+				'is_custom'    => isset( $custom[ $type ] ),
+				'default'      => $default['template'],
+				'variables'    => $default['variables'] ?? array(),
+			);
+		}
+		return $prompts;
+	}
+
+	/** The account's own prompts (a plain list). */
+	private function custom_prompts(): array {
+		$list = $this->request( 'GET', 'thinker/prompts/' );
+		return $list['results'] ?? $list;
+	}
+
+	private function custom_prompt( string $prompt_type ): ?array {
+		foreach ( $this->custom_prompts() as $prompt ) {
+			if ( $prompt['prompt_type'] === $prompt_type ) {
+				return $prompt;
+			}
+		}
+		return null;
+	}
+
+	public function setPrompt( string $prompt_type, string $text ): array {
+		$custom = $this->custom_prompt( $prompt_type );
+		if ( $custom ) {
+			return $this->request( 'PATCH', "thinker/prompts/{$custom['id']}/", array(), array( 'template' => $text ) );
+		}
+		return $this->request( 'POST', 'thinker/prompts/', array(), array( 'prompt_type' => $prompt_type, 'template' => $text ) );
+	}
+
+	public function resetPrompt( string $prompt_type ): bool {
+		$custom = $this->custom_prompt( $prompt_type );
+		if ( ! $custom ) {
+			return false;
+		}
+		$this->request( 'DELETE', "thinker/prompts/{$custom['id']}/" );
+		return true;
+	}
+
+	public function authorProfiles( array $query = array() ): array {
+		return $this->request( 'GET', 'thinker/author-profiles/', array_filter( $query, array( $this, 'is_set' ) ) );
+	}
+
+	public function createAuthorProfile( array $profile ): array {
+		return $this->request( 'POST', 'thinker/author-profiles/', array(), $profile );
+	}
+
+	public function deleteAuthorProfiles( array $ids ): int {
+		return $this->affected( 'thinker/author-profiles/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
+	}
+
+	public function settings(): array {
+		return $this->request( 'GET', 'system/settings/' );
+	}
+
+	public function setSetting( string $key, $value ): array {
+		return $this->request( 'POST', 'system/settings/', array(), array( 'key' => $key, 'value' => $value ) );
+	}
+
+	public function integrations(): array {
+		return $this->request( 'GET', 'system/integrations/' );
+	}
+
+	/** $config is flat as for the extension ('api_key', 'model', 'base_url', 'is_active', …). */
+	public function setIntegration( string $provider, array $config ): array {
+		$body = array();
+		foreach ( array( 'api_key', 'is_active' ) as $top ) {
+			if ( array_key_exists( $top, $config ) ) {
+				$body[ $top ] = $config[ $top ];
+				unset( $config[ $top ] );
+			}
+		}
+		if ( $config ) {
+			// PATCH replaces the whole config: keep what is there and change only what was given.
+			foreach ( $this->integrations() as $current ) {
+				if ( $current['provider'] === $provider ) {
+					$config = array_merge( array_filter( (array) ( $current['config'] ?? array() ), array( $this, 'is_set' ) ), $config );
+				}
+			}
+			$body['config'] = $config;
+		}
+		try {
+			return $this->request( 'PATCH', "system/integrations/$provider/", array(), $body );
+		} catch ( Backend_Error $e ) {
+			if ( 404 !== $e->status() ) {
+				throw $e;
+			}
+			return $this->request( 'POST', 'system/integrations/', array(), array( 'provider' => $provider ) + $body );
+		}
+	}
+
+	public function credits(): array {
+		$balance = $this->request( 'GET', 'billing/balance/' );
+		return array(
+			'balance' => (int) $balance['credits'],
+			'held'    => null,
+			'plan_id' => $balance['plan_id'] ?? null,
+		);
+	}
+
+	public function usage( array $query = array() ): array {
+		return $this->request( 'GET', 'billing/usage/', array_filter( $query, array( $this, 'is_set' ) ) );
+	}
+
+	public function estimate( string $function, array $input ): array {
+		$ids = $input['ids'] ?? array();
+		unset( $input['ids'] );
+		return $this->request(
+			'POST',
+			'billing/estimate/',
+			array(),
+			array(
+				'operation' => $function,
+				'ids'       => $ids,
+				'options'   => (object) $input,
+			)
+		);
+	}
+
+	public function start( string $function, array $input ): array {
+		if ( ! isset( self::FUNCTIONS[ $function ] ) ) {
+			/* translators: %s: an AI function's name */
+			throw new Backend_Error( sprintf( __( 'Unknown AI function %s.', 'igny8' ), $function ), 400, 'validation' );
+		}
+		return $this->request( 'POST', self::FUNCTIONS[ $function ], array(), $input );
+	}
+
+	public function job( int $id ): array {
+		return $this->request( 'GET', "system/jobs/$id/" );
+	}
+
+	public function jobs( array $query = array() ): array {
+		return $this->list_of( 'system/jobs/', $query );
+	}
+
+	public function cancelJob( int $id ): array {
+		return $this->request( 'POST', "system/jobs/$id/cancel/" );
+	}
+
+	/** The hosted service runs its jobs; nothing to do here. */
+	public function runJobs( float $max_seconds = 20.0 ): array {
+		return array(
+			'ran'  => 0,
+			'jobs' => array(),
+		);
+	}
+
+	public function dashboard( array $query = array() ): array {
+		$query['site_id'] = $this->info()['site_id'];
+		return $this->request( 'GET', 'planner/dashboard/', array_filter( $query, array( $this, 'is_set' ) ) );
+	}
+}

@@ -1,0 +1,357 @@
+// Browser tests of the IGNY8 WordPress plugin in headless Chromium (playwright-core, Debian's
+// /usr/bin/chromium). Run by igny8-php/tests/wordpress/run.sh against the site of site.sh.
+//
+// Env: IGNY8_WP_URL, IGNY8_WP_ADMIN_USER, IGNY8_WP_ADMIN_PASSWORD (from $IGNY8_WP_BASE/env);
+//      IGNY8_BROWSER_OUT   where screenshots go (default /tmp/igny8-browser);
+//      IGNY8_BROWSER_MODE  'native' (default): the whole pipeline on the extension;
+//                          'remote': switch Settings to the hosted API (IGNY8_REMOTE_API_URL,
+//                          IGNY8_REMOTE_API_KEY), import, cluster, ideas, an article and its
+//                          draft there (without images), then switch back.
+// Exits non-zero on the first failed check, with a screenshot of the page it failed on.
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const url = need('IGNY8_WP_URL');
+const user = need('IGNY8_WP_ADMIN_USER');
+const password = need('IGNY8_WP_ADMIN_PASSWORD');
+const out = process.env.IGNY8_BROWSER_OUT || '/tmp/igny8-browser';
+const mode = process.env.IGNY8_BROWSER_MODE || 'native';
+const JOB_TIMEOUT = 45_000; // generous: with the fake each job takes a few seconds, and WP-Cron must start it promptly
+mkdirSync(out, { recursive: true });
+
+function need(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`plugin.test.mjs: ${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const log = (...args) => console.log(`[browser:${mode}]`, ...args);
+let page;
+let shot = 0;
+async function screenshot(name) {
+  shot += 1;
+  const file = join(out, `${mode}-${String(shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log('screenshot', file);
+  return file;
+}
+
+async function admin(slug, query = '') {
+  const target = `${url}/wp-admin/admin.php?page=${slug}${query}`;
+  const response = await page.goto(target);
+  assert.equal(response.status(), 200, `${target} answered ${response.status()}`);
+  await assertNoPhpErrors();
+  assert.equal(await page.locator('.igny8-wrap').count(), 1, `${slug} is rendered once`);
+}
+
+async function assertNoPhpErrors() {
+  const body = await page.content();
+  for (const marker of ['Fatal error', 'Parse error', 'Warning</b>:', 'Notice</b>:', 'critical error']) {
+    assert.ok(!body.includes(marker), `the page shows a PHP error (${marker}): ${page.url()}`);
+  }
+}
+
+/** Notices of the current screen (text). */
+async function notices() {
+  return page.locator('.igny8-notice').allInnerTexts();
+}
+
+async function expectNotice(pattern) {
+  const texts = await notices();
+  assert.ok(texts.some((t) => pattern.test(t)), `no notice matching ${pattern}; notices: ${JSON.stringify(texts)}`);
+  return texts.find((t) => pattern.test(t));
+}
+
+/** Select rows of a list table (all when no filter) and apply a bulk action. */
+async function bulk(action, { rows = null } = {}) {
+  if (rows === null) {
+    await page.locator('.igny8-check-all').first().check();
+  } else {
+    for (const index of rows) await page.locator('tbody input[name="ids[]"]').nth(index).check();
+  }
+  await page.selectOption('#igny8-bulk', action);
+  await Promise.all([page.waitForNavigation(), page.click('#doaction, input[name=apply]')]);
+  await assertNoPhpErrors();
+}
+
+/**
+ * Watches the job box of the current page: the progress must move through states the
+ * REST route reports until the job has finished; returns what was seen.
+ */
+async function watchJob(label) {
+  const box = page.locator('.igny8-job[data-job]');
+  await box.waitFor({ timeout: 10_000 });
+  const id = await box.getAttribute('data-job');
+  const seen = new Set();
+  const widths = new Set();
+  const started = Date.now();
+  let midShot = false;
+  for (;;) {
+    const status = (await box.getAttribute('data-status')) || 'queued';
+    seen.add(status);
+    widths.add(await box.locator('.igny8-progress-bar').evaluate((el) => el.style.width));
+    if (['succeeded', 'failed', 'cancelled'].includes(status)) break;
+    if (status === 'running' && !midShot) {
+      midShot = true;
+      assert.ok(!(await box.locator('.igny8-job-reload').isVisible()), 'no "Show the results" while the job runs');
+      await screenshot(`${label}-running`);
+    }
+    assert.ok(Date.now() - started < JOB_TIMEOUT, `job ${id} (${label}) did not finish in ${JOB_TIMEOUT / 1000}s; seen ${[...seen]}`);
+    await page.waitForTimeout(250);
+  }
+  const status = await box.getAttribute('data-status');
+  const result = await box.locator('.igny8-job-result').innerText();
+  await page.waitForTimeout(500); // the bar's CSS transition
+  log(`job ${id} (${label}): ${status} after ${((Date.now() - started) / 1000).toFixed(1)}s; states ${[...seen].join(' → ')}; bar ${[...widths].join(' ')}; ${result}`);
+  await screenshot(`${label}-${status}`);
+  assert.equal(status, 'succeeded', `job ${id} (${label}) ended ${status}: ${result}`);
+  assert.ok(widths.has('100%'), 'the progress bar reached 100%');
+  assert.ok(await box.locator('.igny8-job-reload').isVisible(), 'the "Show the results" button appears');
+  await Promise.all([page.waitForNavigation(), box.locator('.igny8-job-reload').click()]);
+  await assertNoPhpErrors();
+  return { id, seen };
+}
+
+function keywordsCsv() {
+  const file = join(out, `${mode}-keywords.csv`);
+  const rows = [
+    'Keyword,Volume,Keyword Difficulty,CPC',
+    'kitchen faucet,12000,45,1.20',
+    'best kitchen faucet,8100,52,1.80',
+    'touchless kitchen faucet,2900,38,1.50',
+    'how to fix a leaky faucet,6600,22,0.40',
+    'faucet aerator cleaning,880,12,0.20',
+    'pull down kitchen faucet,3600,41,1.30',
+  ];
+  writeFileSync(file, rows.join('\n') + '\n');
+  return { file, count: rows.length - 1 };
+}
+
+async function login() {
+  await page.goto(`${url}/wp-login.php`);
+  await page.fill('#user_login', user);
+  await page.fill('#user_pass', password);
+  await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+  assert.ok(page.url().includes('/wp-admin'), `login failed: ${page.url()}`);
+}
+
+async function saveConnection(fields) {
+  await admin('igny8-settings');
+  if (fields.backend) await page.selectOption('#igny8_backend', fields.backend);
+  if (fields.api_url !== undefined) await page.fill('#igny8_api_url', fields.api_url);
+  if (fields.api_key !== undefined) await page.fill('#igny8_api_key', fields.api_key);
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-options #submit')]);
+  await assertNoPhpErrors();
+}
+
+async function badge() {
+  return page.locator('.igny8-backend-badge').innerText();
+}
+
+async function importKeywords() {
+  await admin('igny8-keywords');
+  const csv = keywordsCsv();
+  await page.setInputFiles('#igny8-csv', csv.file);
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-import #import')]);
+  await assertNoPhpErrors();
+  const notice = await expectNotice(/Imported \d+ keywords/);
+  log(notice);
+  const [, imported, merged] = notice.match(/Imported (\d+) keywords, merged (\d+)/).map(Number);
+  assert.equal(imported + merged, csv.count, 'every row of the CSV was imported or merged');
+  const cells = await page.locator('#igny8-keywords td.column-keyword').allInnerTexts();
+  assert.ok(cells.includes('touchless kitchen faucet'), `the imported keywords are listed: ${cells}`);
+  await screenshot('keywords-imported');
+
+  // Filters: a search narrows the table.
+  await page.fill('input[name=search]', 'touchless');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-filters #submit, .igny8-filters input[type=submit]')]);
+  const filtered = await page.locator('#igny8-keywords td.column-keyword').allInnerTexts();
+  assert.deepEqual(filtered, ['touchless kitchen faucet'], 'search filters the keywords');
+
+  // Export downloads a CSV with the keywords.
+  await admin('igny8-keywords');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.igny8-export')]);
+  const path = join(out, `${mode}-export.csv`);
+  await download.saveAs(path);
+  const exported = readFileSync(path, 'utf8');
+  assert.match(exported, /touchless kitchen faucet/, 'the export holds the keywords');
+  log(`export: ${exported.split('\n').length - 1} lines`);
+}
+
+/** Forms and the REST route refuse requests without their nonce, even from a logged-in admin. */
+async function nonces() {
+  const form = await page.request.post(`${url}/wp-admin/admin-post.php`, {
+    form: { action: 'igny8_keywords', bulk: 'delete', 'ids[]': '1' },
+    maxRedirects: 0,
+  });
+  assert.equal(form.status(), 403, 'a bulk action without its nonce is refused');
+  const rest = await page.request.get(`${url}/?rest_route=/igny8/v1/jobs/1`);
+  assert.ok([401, 403].includes(rest.status()), `the job route without the wp_rest nonce is refused (got ${rest.status()})`);
+  log('nonces: form 403, REST', rest.status());
+}
+
+/**
+ * Keywords → clusters → ideas → writer queue → an article, each job started from its screen
+ * and watched to the end; leaves the browser on the new article's preview. Returns its title.
+ */
+async function pipeline() {
+  await admin('igny8-keywords');
+  await bulk('auto_cluster');
+  await watchJob('cluster');
+  const statuses = await page.locator('#igny8-keywords td.column-status').allInnerTexts();
+  assert.ok(statuses.every((s) => s === 'clustered'), `every keyword is clustered: ${statuses}`);
+
+  await admin('igny8-clusters');
+  const clusters = await page.locator('#igny8-clusters tbody tr[data-id]').count();
+  assert.ok(clusters > 0, 'clusters are listed');
+  await screenshot('clusters');
+  await page.fill('input[name=ideas_per_cluster]', '2');
+  await bulk('generate_ideas', { rows: [0] });
+  await watchJob('ideas');
+
+  await admin('igny8-ideas');
+  const ideas = await page.locator('#igny8-ideas tbody tr[data-id]').count();
+  assert.ok(ideas >= 1, 'ideas are listed');
+  await screenshot('ideas');
+  await bulk('queue', { rows: [0] });
+  await expectNotice(/1 task added to the writer queue/);
+
+  await admin('igny8-tasks');
+  await page.fill('input[name=word_count]', '500');
+  await bulk('generate_content', { rows: [0] });
+  const article = await watchJob('article');
+  assert.ok(article.seen.has('running'), `the article's progress was shown while it ran (seen ${[...article.seen]})`);
+  await screenshot('tasks');
+
+  await admin('igny8-content');
+  await screenshot('content');
+  // The article just written is the one not sent to WordPress yet.
+  const fresh = page.locator('#igny8-content tbody tr', { has: page.locator('td.column-wp_post_id .igny8-none') });
+  assert.ok((await fresh.count()) >= 1, 'the new article is listed without a post');
+  await Promise.all([page.waitForNavigation(), fresh.first().locator('.igny8-preview-link').click()]);
+  await assertNoPhpErrors();
+  const title = await page.locator('.igny8-preview-title').innerText();
+  assert.ok(title.length > 0, 'the preview shows the title');
+  assert.ok((await page.locator('.igny8-article h2').count()) > 0, 'the preview shows the article');
+  return title;
+}
+
+/** On a content's preview: send it as a draft, then again (same post). Returns the post id. */
+async function sendDraft() {
+  await page.selectOption('#igny8-send-status', 'draft');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
+  await assertNoPhpErrors();
+  const created = await expectNotice(/Created WordPress post #\d+ \(draft\)/);
+  const postId = Number(created.match(/#(\d+)/)[1]);
+  assert.ok(await page.locator('.igny8-linked').isVisible(), 'the preview shows the linked post');
+  await screenshot('content-sent');
+
+  // Sending again updates the same post.
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
+  await expectNotice(new RegExp(`Updated WordPress post #${postId} \\(draft\\)`));
+  return postId;
+}
+
+/** The draft as WordPress shows it (preview) and in the editor. */
+async function openDraft(postId, title, { images }) {
+  await page.goto(`${url}/?p=${postId}&preview=true`);
+  await assertNoPhpErrors();
+  assert.equal((await page.locator('h1').first().innerText()).trim(), title.trim(), 'the draft has the title');
+  if (images) {
+    assert.ok((await page.locator('img.wp-post-image').count()) === 1, 'the draft has its featured image');
+    assert.ok((await page.locator('figure.wp-block-image img').count()) > 0, 'the draft has in-article images');
+    // Content images load lazily: fetch each one rather than wait for it to scroll into view.
+    const sources = await page.locator('figure.wp-block-image img, img.wp-post-image').evaluateAll((imgs) => imgs.map((i) => i.src));
+    for (const src of sources) {
+      assert.ok(src.startsWith(`${url}/wp-content/uploads/`), `the draft's image is in the media library: ${src}`);
+      const image = await page.request.get(src);
+      assert.equal(image.status(), 200, `${src} loads`);
+      assert.match(image.headers()['content-type'] || '', /^image\//, `${src} is an image`);
+    }
+  }
+  await screenshot('draft-preview');
+  await page.goto(`${url}/wp-admin/post.php?post=${postId}&action=edit`);
+  await page.waitForTimeout(3000);
+  await page.keyboard.press('Escape'); // the block editor's welcome guide
+  await page.waitForTimeout(500);
+  const editorTitle = await page.locator('.editor-post-title, h1.wp-block-post-title').first().innerText();
+  assert.ok(editorTitle.includes(title.trim().slice(0, 20)), `the editor opens the draft (${editorTitle})`);
+  await screenshot('draft-editor');
+}
+
+async function native() {
+  await nonces();
+  await admin('igny8');
+  assert.match(await badge(), /native/, 'the dashboard says the extension is active');
+  await screenshot('dashboard-empty');
+
+  await importKeywords();
+  const title = await pipeline();
+
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_image_prompts]')]);
+  await watchJob('image-prompts');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_images]')]);
+  await watchJob('images');
+  assert.ok((await page.locator('.igny8-images img').count()) > 0, 'the generated images are shown');
+  await screenshot('content-preview');
+
+  const postId = await sendDraft();
+  await openDraft(postId, title, { images: true });
+
+  await admin('igny8');
+  const funnel = await page.locator('.igny8-card-content .igny8-card-number').innerText();
+  assert.ok(Number(funnel) >= 1, 'the dashboard counts the content');
+  await screenshot('dashboard');
+  await admin('igny8-settings');
+  await screenshot('settings');
+}
+
+async function remote() {
+  const apiUrl = need('IGNY8_REMOTE_API_URL');
+  const apiKey = need('IGNY8_REMOTE_API_KEY');
+  await saveConnection({ backend: 'remote', api_url: apiUrl, api_key: apiKey });
+  assert.match(await badge(), /remote/, 'Settings says the hosted API is active');
+  await screenshot('settings');
+  try {
+    await admin('igny8');
+    await screenshot('dashboard-empty');
+    await importKeywords();
+    // The hosted service runs the jobs; images it stores as files have no URL to fetch, so
+    // the draft is checked without them (docs/wordpress-plugin.md, "Remote mode").
+    const title = await pipeline();
+    await screenshot('content-preview');
+    const postId = await sendDraft();
+    await openDraft(postId, title, { images: false });
+    await admin('igny8');
+    await screenshot('dashboard');
+  } catch (error) {
+    await screenshot('FAILED');
+    throw error;
+  } finally {
+    await saveConnection({ backend: 'auto' });
+  }
+}
+
+const browser = await chromium.launch({ executablePath: process.env.IGNY8_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (error) => {
+    console.error(`[browser:${mode}] JavaScript error on ${page.url()}: ${error.message}`);
+    process.exitCode = 1;
+  });
+  await login();
+  await (mode === 'remote' ? remote() : native());
+  log('all checks passed');
+} catch (error) {
+  if (page && mode !== 'remote') await screenshot('FAILED').catch(() => {});
+  console.error(`[browser:${mode}] FAILED: ${error.stack || error}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,259 @@
+<?php
+/**
+ * The plugin's end-to-end scenario inside a real WordPress (the site of site.sh), native
+ * backend: activate, configure the (fake) provider, import a CSV, cluster, generate ideas,
+ * queue, write an article, illustrate it — every job run by WP-Cron in the php -S server,
+ * never in this process — then make a draft, read it back, and send again (same post, also
+ * after either side of the link was lost, and after regenerating).
+ *
+ *   $IGNY8_PHP scenario.php        (env: IGNY8_WP_SITE, IGNY8_WP_URL, IGNY8_FAKE_AI_URL)
+ *
+ * Prints one line per step; exits 1 at the first failed check.
+ */
+
+if (PHP_SAPI !== 'cli') {
+    exit(2);
+}
+foreach (['IGNY8_WP_SITE', 'IGNY8_WP_URL', 'IGNY8_FAKE_AI_URL'] as $name) {
+    if (!getenv($name)) {
+        fwrite(STDERR, "scenario.php: $name is not set\n");
+        exit(2);
+    }
+}
+$host = parse_url(getenv('IGNY8_WP_URL'), PHP_URL_HOST) . ':' . parse_url(getenv('IGNY8_WP_URL'), PHP_URL_PORT);
+$_SERVER += ['HTTP_HOST' => $host, 'SERVER_NAME' => $host, 'REQUEST_URI' => '/', 'REQUEST_METHOD' => 'GET', 'SERVER_PROTOCOL' => 'HTTP/1.1'];
+require getenv('IGNY8_WP_SITE') . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+
+use Igny8\WP\Jobs;
+use Igny8\WP\Options;
+use Igny8\WP\Plugin;
+use Igny8\WP\Publisher;
+
+$t0 = microtime(true);
+function step(string $what): void
+{
+    global $t0;
+    printf("[scenario %6.1fs] %s\n", microtime(true) - $t0, $what);
+}
+function check(bool $ok, string $what): void
+{
+    if (!$ok) {
+        fwrite(STDERR, "[scenario] FAILED: $what\n");
+        exit(1);
+    }
+}
+function same($want, $got, string $what): void
+{
+    check($want === $got, $what . ': expected ' . var_export($want, true) . ', got ' . var_export($got, true));
+}
+
+/** Waits for a job that WP-Cron runs in the web server; re-kicks the cron like the admin's poll does. */
+function wait_job(\Igny8\WP\Backend $backend, array $started, string $what): array
+{
+    $id = (int) $started['job']['id'];
+    $seen = [];
+    $deadline = microtime(true) + 240;
+    $kicked = microtime(true);
+    do {
+        usleep(300000);
+        $job = $backend->job($id);
+        $seen[$job['status']] = true;
+        if (in_array($job['status'], ['succeeded', 'failed', 'cancelled'], true)) {
+            break;
+        }
+        if ($job['status'] === 'queued' && microtime(true) - $kicked > 5) {
+            Jobs::kick();
+            $kicked = microtime(true);
+        }
+    } while (microtime(true) < $deadline);
+    step(sprintf('%s: job %d %s (seen %s)%s', $what, $id, $job['status'], implode(' → ', array_keys($seen)), $job['error'] ? ' — ' . $job['error'] : ''));
+    same('succeeded', $job['status'], "$what: job $id");
+    same(100, (int) $job['progress'], "$what: job $id progress");
+    return $job;
+}
+
+// ---- the plugin is active and wired ------------------------------------------------------------
+check(is_plugin_active('igny8/igny8.php'), 'the plugin is active');
+$admin = get_user_by('login', 'admin');
+wp_set_current_user($admin->ID);
+check(current_user_can(Plugin::CAP), 'administrators have manage_igny8');
+check(!user_can(get_user_by('login', 'editor1'), Plugin::CAP), 'editors do not have manage_igny8');
+check((bool) wp_next_scheduled(Jobs::HOOK), 'the every-minute WP-Cron event is scheduled');
+same(60, wp_get_schedules()[Jobs::SCHEDULE]['interval'] ?? null, 'the igny8 cron schedule');
+
+$backend = Plugin::backend();
+check($backend !== null, 'a backend is active');
+same('native', $backend->kind(), 'backend');
+$info = $backend->info();
+step('native backend: ' . json_encode($info));
+global $wpdb;
+$tables = $wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->prefix . 'igny8_') . '%'));
+check(count($tables) > 5, 'the extension made its tables with the wp_igny8_ prefix in the WordPress database: ' . implode(', ', $tables));
+
+// ---- the provider: the fake, through the plugin's settings ------------------------------------
+$fake = rtrim(getenv('IGNY8_FAKE_AI_URL'), '/');
+update_option(Options::NAME, array_merge(Options::all(), ['ai_base_url' => $fake]));
+Plugin::reset();
+$backend = Plugin::backend();
+$backend->setIntegration('openai', ['api_key' => 'sk-test-fake', 'base_url' => $fake, 'is_active' => true]);
+$integrations = $backend->integrations();
+$openai = array_values(array_filter($integrations, static fn ($i) => $i['provider'] === 'openai'))[0] ?? null;
+check($openai !== null && !empty($openai['has_secret'] ?? $openai['secret_hint'] ?? null), 'the OpenAI key is stored');
+check(strpos(json_encode($integrations), 'sk-test-fake') === false, 'the key is never returned');
+$backend->setSetting('images.in_article_count', 1);
+step('provider configured: ' . $fake);
+
+// ---- keywords ----------------------------------------------------------------------------------
+$csv = "Keyword,Volume,Keyword Difficulty,CPC\n"
+    . "espresso machine,40500,62,1.10\nbest espresso machine,14800,58,1.40\nespresso machine for beginners,1900,31,0.90\n"
+    . "how to descale an espresso machine,5400,18,0.30\nespresso grind size,3600,15,0.20\n";
+$report = $backend->importKeywords((int) $info['default_sector_id'], $csv);
+same(5, (int) $report['imported'], 'keywords imported');
+$keywords = $backend->keywords(['page_size' => 100]);
+same(5, (int) $keywords['count'], 'keywords listed');
+$export = $backend->exportKeywords([]);
+check(strpos($export, 'how to descale an espresso machine') !== false, 'the export has the keywords');
+step('imported 5 keywords');
+
+// ---- cluster, ideas, queue, article ------------------------------------------------------------
+$ids = array_map(static fn ($k) => (int) $k['id'], $keywords['results']);
+wait_job($backend, Jobs::start($backend, 'auto_cluster', ['ids' => $ids]), 'auto_cluster');
+$clusters = $backend->clusters(['page_size' => 100]);
+check($clusters['count'] > 0, 'clusters were made');
+$pending = $backend->keywords(['status' => 'pending']);
+same(0, (int) $pending['count'], 'no keyword left unclustered');
+
+$cluster = $clusters['results'][0];
+wait_job($backend, Jobs::start($backend, 'generate_ideas', ['ids' => [(int) $cluster['id']], 'ideas_per_cluster' => 2]), 'generate_ideas');
+$ideas = $backend->ideas(['cluster_id' => (int) $cluster['id']]);
+check($ideas['count'] >= 1, 'ideas were made');
+
+$tasks = $backend->queueIdeas([(int) $ideas['results'][0]['id']]);
+$tasks = $tasks['results'] ?? $tasks;
+same(1, count($tasks), 'one task queued');
+$task = $tasks[0];
+
+wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 500]), 'generate_content');
+$contents = $backend->contents(['page_size' => 10]);
+same(1, (int) $contents['count'], 'one content');
+$content = $contents['results'][0];
+check(strlen($content['html']) > 200 && $content['title'] !== '', 'the article has a title and a body');
+
+wait_job($backend, Jobs::start($backend, 'generate_image_prompts', ['ids' => [(int) $content['id']], 'in_article' => 1]), 'generate_image_prompts');
+$images = $backend->images(['content_id' => (int) $content['id']]);
+$pending_images = array_map(static fn ($i) => (int) $i['id'], array_filter($images['results'], static fn ($i) => $i['status'] === 'pending'));
+check(count($pending_images) >= 2, 'a featured and an in-article image prompt');
+wait_job($backend, Jobs::start($backend, 'generate_images', ['ids' => array_values($pending_images)]), 'generate_images');
+$images = $backend->images(['content_id' => (int) $content['id']])['results'];
+foreach ($images as $image) {
+    same('generated', $image['status'], "image {$image['id']}");
+    check(!empty($image['file_path']) && is_readable($image['file_path']), "image {$image['id']} has a readable file_path ({$image['file_path']})");
+    check(strpos($image['file_path'], wp_upload_dir()['basedir'] . '/igny8/') === 0, 'images are written under uploads/igny8');
+}
+
+// ---- the draft ---------------------------------------------------------------------------------
+$sent = Publisher::send($backend, (int) $content['id'], 'draft');
+check($sent['created'], 'the first send creates a post');
+$post_id = (int) $sent['post_id'];
+$post = get_post($post_id);
+step("draft #$post_id: {$post->post_title}");
+$content = $backend->content((int) $content['id']);
+same('draft', $post->post_status, 'post status');
+same($content['title'], $post->post_title, 'post title');
+same(sanitize_title($content['title']), $post->post_name ?: sanitize_title($post->post_title), 'post slug');
+check(strpos($post->post_content, trim(wp_strip_all_tags(explode('</p>', $content['html'])[0]))) !== false || strpos($post->post_content, '<h2') !== false, 'the post has the article body');
+check(preg_match('/<figure class="wp-block-image[^"]*"><img src="[^"]+" alt="[^"]*" class="wp-image-(\d+)"/', $post->post_content, $m) === 1, 'the body has the in-article image');
+$inline = (int) $m[1];
+same('attachment', get_post_type($inline), 'the in-article image is in the media library');
+$expected_excerpt = trim((string) $content['meta_description']) !== '' ? $content['meta_description'] : wp_trim_words(wp_strip_all_tags($content['html']), 55);
+same($expected_excerpt, $post->post_excerpt, 'post excerpt');
+$thumb = (int) get_post_thumbnail_id($post_id);
+check($thumb > 0, 'the post has a featured image');
+check(is_file(get_attached_file($thumb)), 'the featured image file is in uploads');
+$featured = array_values(array_filter($images, static fn ($i) => ($i['kind'] ?? $i['image_type'] ?? '') === 'featured'))[0];
+same((string) $featured['alt_text'], get_post_meta($thumb, '_wp_attachment_image_alt', true), 'featured image alt text');
+same($post_id, wp_get_post_parent_id($thumb), 'the featured image is attached to the post');
+$cats = wp_get_post_categories($post_id, ['fields' => 'names']);
+$tags = wp_get_post_tags($post_id, ['fields' => 'names']);
+sort($cats);
+sort($tags);
+$want_cats = array_values(array_unique(array_filter(array_map('trim', $content['categories']))));
+$want_tags = array_values(array_unique(array_filter(array_map('trim', $content['tags']))));
+sort($want_cats);
+sort($want_tags);
+check($want_cats !== [], 'the article has categories');
+same(array_map('strtolower', $want_cats), array_map('strtolower', $cats), 'categories by name');
+same(array_map('strtolower', $want_tags), array_map('strtolower', $tags), 'tags by name');
+$meta_title = trim((string) $content['meta_title']) !== '' ? $content['meta_title'] : $content['title'];
+same($meta_title, get_post_meta($post_id, '_yoast_wpseo_title', true), 'Yoast title');
+same($expected_excerpt, get_post_meta($post_id, '_yoast_wpseo_metadesc', true), 'Yoast description');
+same($meta_title, get_post_meta($post_id, 'rank_math_title', true), 'Rank Math title');
+same($expected_excerpt, get_post_meta($post_id, 'rank_math_description', true), 'Rank Math description');
+same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post names its content');
+same($post_id, (int) $content['wp_post_id'], 'the content names its post');
+same(get_permalink($post_id), $content['wp_url'], 'the content has the post URL');
+$attachments = count(get_posts(['post_type' => 'attachment', 'numberposts' => -1, 'fields' => 'ids']));
+
+// The draft over HTTP, as a reader with the admin's application password sees it.
+$rest = wp_remote_get(getenv('IGNY8_WP_URL') . "/?rest_route=/wp/v2/posts/$post_id&context=edit", [
+    'headers' => ['Authorization' => 'Basic ' . base64_encode('admin:' . getenv('IGNY8_WP_APP_PASSWORD'))],
+]);
+same(200, wp_remote_retrieve_response_code($rest), 'REST read of the draft');
+$json = json_decode(wp_remote_retrieve_body($rest), true);
+same($content['title'], $json['title']['raw'], 'REST title');
+same($thumb, (int) $json['featured_media'], 'REST featured_media');
+
+// ---- sending again: the same post, never a second one ----------------------------------------
+$count = static fn () => count(get_posts(['post_type' => 'post', 'post_status' => 'any', 'numberposts' => -1, 'fields' => 'ids', 'meta_key' => Publisher::META_CONTENT, 'meta_value' => (int) $content['id']]));
+$again = Publisher::send($backend, (int) $content['id'], 'draft');
+same($post_id, (int) $again['post_id'], 'sending again updates the same post');
+check(!$again['created'], 'sending again does not create');
+same(1, $count(), 'one post for the content');
+same($attachments, count(get_posts(['post_type' => 'attachment', 'numberposts' => -1, 'fields' => 'ids'])), 'images are not uploaded twice');
+
+// The content lost its link: found again by the post meta.
+$backend->updateContent((int) $content['id'], ['wp_post_id' => null, 'wp_url' => null]);
+same(null, $backend->content((int) $content['id'])['wp_post_id'], 'the content forgot its post');
+same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by _igny8_content_id');
+same($post_id, (int) $backend->content((int) $content['id'])['wp_post_id'], 'the link is mended');
+// The post lost its meta: found by the content's wp_post_id.
+delete_post_meta($post_id, Publisher::META_CONTENT);
+same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by wp_post_id');
+same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post meta is mended');
+same(1, $count(), 'still one post');
+step('sent again three ways: same post');
+
+// ---- regenerate and send: the post follows the content ----------------------------------------
+wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 300]), 'regenerate content');
+$regenerated = $backend->content((int) $content['id']);
+same(1, (int) $backend->contents([])['count'], 'regenerating rewrites the same content');
+Publisher::send($backend, (int) $content['id'], 'draft');
+clean_post_cache($post_id);
+same($regenerated['title'], get_post($post_id)->post_title, 'the post has the regenerated title');
+same(1, $count(), 'still one post after regenerating');
+
+// ---- scheduled, then published ----------------------------------------------------------------
+$when = wp_date('Y-m-d H:i:s', time() + 2 * DAY_IN_SECONDS);
+Publisher::send($backend, (int) $content['id'], 'future', $when);
+clean_post_cache($post_id);
+same('future', get_post_status($post_id), 'scheduled');
+same(get_gmt_from_date($when), get_post($post_id)->post_date_gmt, 'scheduled date');
+check(!empty($backend->content((int) $content['id'])['published_at']), 'the content has published_at');
+Publisher::send($backend, (int) $content['id'], 'publish');
+clean_post_cache($post_id);
+same('publish', get_post_status($post_id), 'published');
+same(1, $count(), 'still one post after publishing');
+step('scheduled and published the same post');
+
+// ---- the real-cron worker command -------------------------------------------------------------
+$queued = $backend->start('generate_ideas', ['ids' => [(int) $cluster['id']], 'ideas_per_cluster' => 1]); // no kick: only the worker runs it
+$php = getenv('IGNY8_PHP') ?: 'php';
+$cmd = $php . ' ' . escapeshellarg(IGNY8_PLUGIN_DIR . 'bin/worker.php') . ' --path=' . escapeshellarg(ABSPATH) . ' --seconds=60 2>&1';
+exec($cmd, $lines, $rc);
+step('worker: ' . implode(' | ', $lines));
+same(0, $rc, 'worker.php exit status');
+check((bool) preg_match('/ran [1-9]\d* job/', implode("\n", $lines)), 'the worker ran the job');
+same('succeeded', $backend->job((int) $queued['job']['id'])['status'], 'the job the worker ran');
+
+step('all checks passed');
