@@ -66,7 +66,7 @@ final class Igny8
     public function deleteSector(int $id): void {}
 
     // ---- keywords ---------------------------------------------------------------------------
-    /** Filters of GET /api/v1/planner/keywords/ (sector_id, status, intent, cluster_id, search, volume_min, volume_max, difficulty_min, difficulty_max, ordering) plus page, page_size. */
+    /** Filters of GET /api/v1/planner/keywords/ (sector_id, status, intent, cluster_id, has_cluster, search, min_volume, max_volume, min_difficulty, max_difficulty, ordering) plus page, page_size. */
     public function keywords(array $query = []): array {}
     public function keyword(int $id): array {}
     public function createKeyword(array $keyword): array {}
@@ -134,12 +134,12 @@ final class Igny8
 
     /** The account's provider integrations: keys are never returned, only a masked hint. */
     public function integrations(): array {}
-    /** $provider: 'openai' | 'runware'; $config as PUT system/integrations/{provider}/ ('api_key', 'model', 'image_model', 'base_url', 'is_active'…). */
+    /** $provider: 'openai' | 'runware'; creates or replaces the provider's integration ('api_key', 'model', 'image_model', 'base_url', 'is_active'…; an absent api_key keeps the stored one). */
     public function setIntegration(string $provider, array $config): array {}
     public function removeIntegration(string $provider): bool {}
 
     // ---- credits and usage ------------------------------------------------------------------
-    /** ['balance' => int, 'held' => int, …] */
+    /** ['balance' => int, 'credits' => int, 'plan_id' => int]: the credits available. */
     public function credits(): array {}
     /** Credit transactions, newest first; query: page, page_size. */
     public function transactions(array $query = []): array {}

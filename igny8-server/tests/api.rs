@@ -524,6 +524,53 @@ async fn ai_functions_over_http(backend: Backend) {
         .get(&token, &format!("/api/v1/writer/images/{image}/"))
         .await;
     assert_eq!(img["data"]["status"], "generated", "{img}");
+    assert_eq!(img["data"]["has_file"], true, "{img}");
+    // The file itself, to its owner only.
+    let resp = s
+        .client
+        .get(format!("/api/v1/writer/images/{image}/file/"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await;
+    resp.assert_status_is_ok();
+    resp.assert_header("content-type", "image/png");
+    resp.assert_bytes(b"\x89PNG\r\n\x1a\nfake").await;
+    let stranger = s.register("stranger@example.com", "Stranger").await;
+    let (status, _) = s
+        .get(&stranger, &format!("/api/v1/writer/images/{image}/file/"))
+        .await;
+    assert_eq!(status, 404);
+
+    // Content sent to WordPress by someone else (the plugin) is linked to its post.
+    let (status, linked) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/writer/content/{content}/"),
+            json!({"wp_post_id": 42, "wp_url": "https://blog.example.com/?p=42",
+                   "published_at": "2026-12-01T09:00:00Z"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{linked}");
+    assert_eq!(linked["data"]["wp_post_id"], 42);
+    assert_eq!(linked["data"]["wp_url"], "https://blog.example.com/?p=42");
+    let (status, bad) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/writer/content/{content}/"),
+            json!({"wp_post_id": -1, "wp_url": "javascript:alert(1)"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(
+        bad["errors"]["wp_post_id"].is_array() && bad["errors"]["wp_url"].is_array(),
+        "{bad}"
+    );
+    let (_, unchanged) = s
+        .get(&token, &format!("/api/v1/writer/content/{content}/"))
+        .await;
+    assert_eq!(unchanged["data"]["wp_post_id"], 42, "nothing changed");
 
     // Image Testing: one picture now, attached to nothing; a provider error is a 502 with
     // the provider's own message, and nothing is charged for it.

@@ -5,7 +5,7 @@ use igny8_core::{ClusterId, ContentId, IdeaId, ImageId, SectorId, SiteId, TaskId
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
 
@@ -18,6 +18,20 @@ use crate::dto::writer::*;
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, Paging, list_page};
 use crate::state::AppState;
+
+/// An image file.
+#[derive(poem_openapi::ApiResponse)]
+pub enum ImageFile {
+    /// A PNG.
+    #[oai(status = 200, content_type = "image/png")]
+    Png(Binary<Vec<u8>>),
+    /// A JPEG.
+    #[oai(status = 200, content_type = "image/jpeg")]
+    Jpeg(Binary<Vec<u8>>),
+    /// A WebP.
+    #[oai(status = 200, content_type = "image/webp")]
+    Webp(Binary<Vec<u8>>),
+}
 
 /// Tasks, content, images.
 pub struct WriterApi;
@@ -463,6 +477,41 @@ impl WriterApi {
             .get(&scope, ImageId(id.0))
             .await?
             .into()))
+    }
+
+    /// The bytes of an image stored as a file (generated images are, unless the provider gave
+    /// a URL): `image/png`, `image/jpeg` or `image/webp`. 404 when it has no file.
+    #[oai(path = "/images/:id/file/", method = "get")]
+    async fn image_file(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> Result<ImageFile, ApiError> {
+        let scope = auth.0.scope()?;
+        let image = state.core.images().get(&scope, ImageId(id.0)).await?;
+        let gone = || igny8_core::Error::NotFound {
+            entity: "image file",
+            id: id.0,
+        };
+        let path = image.file_path.ok_or_else(gone)?;
+        // Only files under the media directory are served, whatever a row says.
+        let media = std::fs::canonicalize(&state.core.ai_config().media_dir).map_err(|_| gone())?;
+        let file = tokio::fs::canonicalize(&path).await.map_err(|_| gone())?;
+        if !file.starts_with(&media) {
+            return Err(gone().into());
+        }
+        let body = tokio::fs::read(&file).await.map_err(|_| gone())?;
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Ok(match ext.as_str() {
+            "jpg" | "jpeg" => ImageFile::Jpeg(Binary(body)),
+            "webp" => ImageFile::Webp(Binary(body)),
+            _ => ImageFile::Png(Binary(body)),
+        })
     }
 
     /// Changes an image.

@@ -348,6 +348,16 @@ pub struct ContentPatch {
     /// New status.
     #[oai(nullable)]
     pub status: Option<E<w::ContentStatus>>,
+    /// The WordPress post it lives in, when it was sent there by other means than
+    /// `publish/` (e.g. by the WordPress plugin), or null.
+    #[oai(nullable)]
+    pub wp_post_id: MaybeUndefined<i64>,
+    /// That post's URL, or null.
+    #[oai(nullable)]
+    pub wp_url: MaybeUndefined<String>,
+    /// When it was (or will be) published, or null.
+    #[oai(nullable)]
+    pub published_at: MaybeUndefined<Time>,
 }
 
 impl From<ContentPatch> for w::ContentPatch {
@@ -362,7 +372,9 @@ impl From<ContentPatch> for w::ContentPatch {
             tags: c.tags,
             categories: c.categories,
             status: c.status.map(|v| v.0),
-            ..Self::default()
+            wp_post_id: patch(c.wp_post_id, |v| v),
+            wp_url: patch(c.wp_url, |v| v),
+            published_at: patch(c.published_at, |v| v),
         }
     }
 }
@@ -400,9 +412,11 @@ pub struct Image {
     /// Size.
     #[oai(nullable)]
     pub size: Option<String>,
-    /// URL.
+    /// URL (null for an image stored as a file: read it at `writer/images/{id}/file/`).
     #[oai(nullable)]
     pub url: Option<String>,
+    /// Whether the image is stored as a file, served at `writer/images/{id}/file/`.
+    pub has_file: bool,
     /// Alt text.
     #[oai(nullable)]
     pub alt_text: Option<String>,
@@ -433,6 +447,7 @@ impl From<w::Image> for Image {
             model: i.model,
             size: i.size,
             url: i.url,
+            has_file: i.file_path.is_some(),
             alt_text: i.alt_text,
             status: E(i.status),
             error: i.error,
