@@ -242,12 +242,18 @@ impl ContentPatch {
         if let Some(Some(id)) = self.wp_post_id
             && id <= 0
         {
-            check.fail("wp_post_id", "must be a WordPress post id (a positive number)");
+            check.fail(
+                "wp_post_id",
+                "must be a WordPress post id (a positive number)",
+            );
         }
         if let Some(Some(url)) = &self.wp_url
             && (url.len() > 2000 || !(url.starts_with("https://") || url.starts_with("http://")))
         {
-            check.fail("wp_url", "must be an http(s) URL of at most 2000 characters");
+            check.fail(
+                "wp_url",
+                "must be an http(s) URL of at most 2000 characters",
+            );
         }
         check.finish()?;
         Ok(self)
