@@ -13,9 +13,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-cargo build -p igny8-php
-# The fake AI provider the AI tests run against.
-cargo build -p tests --bin igny8-fake-ai
+# The extension and the fake AI provider the AI tests run against, built as `cargo test
+# --workspace --all-targets` builds them (the same features), so that after that command
+# nothing is rebuilt.
+cargo build --workspace --all-targets
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 ext="$target/debug/libigny8_php.so"

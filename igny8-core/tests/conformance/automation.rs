@@ -2,18 +2,16 @@
 //! however long, never twice for two workers; budgets stop stages; rules are checked and
 //! scoped to their tenant.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, Utc};
 use igny8_core::automation::{AutomationRule, RuleFilter, RuleInput, RunFilter, Stage};
 use igny8_core::jobs::{JobKind, JobStatus, Worker};
 use igny8_core::list::PageRequest;
 use igny8_core::planner::clustering::LocalClusterOptions;
 use igny8_core::testing::Tenant;
-use igny8_core::{ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
+use igny8_core::{ErrorCode, Igny8, SqlStore};
 use serde_json::Value;
 
-use crate::support::{import, tenant};
+use crate::support::{import, on_clock, tenant, with_fake};
 
 const KEYWORDS: &str = "keyword,volume\ngarden hose,9000\nbest garden hose,4000\n\
     expandable garden hose,3000\ngarden hose reel,2500\nhose reel cart,900\n\
@@ -21,18 +19,6 @@ const KEYWORDS: &str = "keyword,volume\ngarden hose,9000\nbest garden hose,4000\
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// The same database as `core`, on a manual clock showing `start`.
-async fn on_clock(core: &Igny8, start: DateTime<Utc>) -> (Igny8, ManualClock) {
-    let clock = ManualClock::new(start);
-    let mut options = StoreOptions::new(core.store().database_url());
-    options.migrate = false;
-    let store = SqlStore::open(&options)
-        .await
-        .unwrap()
-        .with_clock(Arc::new(clock.clone()));
-    (Igny8::with_store(store), clock)
 }
 
 async fn rule(core: &Igny8, t: &Tenant, input: RuleInput) -> AutomationRule {
@@ -410,7 +396,6 @@ pub(crate) async fn rules_are_checked_and_scoped(core: Igny8) {
 }
 
 pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budget(core: Igny8) {
-    use igny8_core::ai::AiConfig;
     use igny8_core::testing::fake_ai::FakeAi;
     use igny8_core::writer::{ContentFilter, ContentSort, ContentSortField};
 
@@ -421,15 +406,7 @@ pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budge
         Utc::now().timestamp_nanos_opt().unwrap_or(0)
     ));
     let (core, _clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
-    let core = core.with_ai(AiConfig {
-        openai_base_url: fake.base_url(),
-        openai_api_key: Some("sk-test".into()),
-        openai_model: "gpt-4o-mini".into(),
-        timeout_secs: 10,
-        max_attempts: 2,
-        media_dir: media.to_string_lossy().into_owned(),
-        ..AiConfig::default()
-    });
+    let core = with_fake(&core, &fake, &media);
     let t = tenant(&core, "Autopilot", 1000).await;
     import(&core, &t, KEYWORDS).await;
     let r = rule(

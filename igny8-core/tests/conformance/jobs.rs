@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use igny8_core::jobs::*;
 use igny8_core::list::PageRequest;
-use igny8_core::{ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
+use igny8_core::{ErrorCode, Igny8};
 
 use crate::support::tenant;
 
@@ -16,18 +16,6 @@ fn job(kind: JobKind) -> NewJob {
         max_attempts: Some(2),
         run_after: None,
     }
-}
-
-/// A second core over the same database with a clock the test moves.
-async fn with_clock(core: &Igny8) -> (Igny8, ManualClock) {
-    let clock = ManualClock::new(chrono::Utc::now());
-    let mut options = StoreOptions::new(core.store().database_url());
-    options.migrate = false;
-    let store = SqlStore::open(&options)
-        .await
-        .unwrap()
-        .with_clock(Arc::new(clock.clone()));
-    (Igny8::with_store(store), clock)
 }
 
 pub(crate) async fn concurrent_workers_never_share_a_job(core: Igny8) {
@@ -98,7 +86,7 @@ pub(crate) async fn concurrent_workers_never_share_a_job(core: Igny8) {
 
 pub(crate) async fn expired_leases_are_taken_over(core: Igny8) {
     let t = tenant(&core, "Lease", 0).await;
-    let (core, clock) = with_clock(&core).await;
+    let (core, clock) = crate::support::on_clock(&core, chrono::Utc::now()).await;
     let j = core
         .jobs()
         .enqueue(&t.scope, job(JobKind::GenerateIdeas))
@@ -144,7 +132,7 @@ pub(crate) async fn expired_leases_are_taken_over(core: Igny8) {
 
 pub(crate) async fn retries_and_cancellation(core: Igny8) {
     let t = tenant(&core, "Retry", 0).await;
-    let (core, clock) = with_clock(&core).await;
+    let (core, clock) = crate::support::on_clock(&core, chrono::Utc::now()).await;
     let lease = Duration::from_secs(30);
     let j = core
         .jobs()

@@ -3,10 +3,8 @@
 //! worker that dies mid-job, whose job another worker finishes once and charges once.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
-use igny8_core::ai::AiConfig;
 use igny8_core::ai::functions::WORD_TOLERANCE;
 use igny8_core::credits::{TransactionFilter, TransactionKind, UsageFilter};
 use igny8_core::jobs::{Job, JobKind, JobStatus, Worker};
@@ -15,27 +13,14 @@ use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, KeywordSort
 use igny8_core::testing::Tenant;
 use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
 use igny8_core::writer::{ContentFilter, ContentSort, ImageFilter, ImageKind, ImageStatus};
-use igny8_core::{Igny8, ManualClock, SqlStore, StoreOptions, TaskId};
+use igny8_core::{Igny8, ManualClock, SqlStore, TaskId};
 use serde_json::{Value, json};
 
-use crate::support::{import, tenant};
+use crate::support::{import, on_clock, tenant, with_fake};
 
 const CHAT: &str = "/v1/chat/completions";
 const IMAGES: &str = "/v1/images/generations";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake image bytes";
-
-/// The core with its AI calls going to `fake` and images written under `media`.
-fn with_fake(core: &Igny8, fake: &FakeAi, media: &std::path::Path) -> Igny8 {
-    core.clone().with_ai(AiConfig {
-        openai_base_url: fake.base_url(),
-        openai_api_key: Some("sk-test".into()),
-        openai_model: "gpt-4o-mini".into(),
-        timeout_secs: 10,
-        max_attempts: 2,
-        media_dir: media.to_string_lossy().into_owned(),
-        ..AiConfig::default()
-    })
-}
 
 /// `n` words of prose in paragraphs of 40.
 fn prose(n: usize, seed: &str) -> String {
@@ -641,14 +626,8 @@ pub(crate) async fn insufficient_credits_fail_before_any_model_call(core: Igny8)
 /// A core on a manual clock over `core`'s database, talking to `fake`, with an account of 100
 /// credits and three writer tasks of 300 words.
 async fn three_tasks(core: &Igny8, fake: &FakeAi) -> (Igny8, ManualClock, Tenant, Vec<TaskId>) {
-    let clock = ManualClock::new(chrono::Utc::now());
-    let mut options = StoreOptions::new(core.store().database_url());
-    options.migrate = false;
-    let store = SqlStore::open(&options)
-        .await
-        .unwrap()
-        .with_clock(Arc::new(clock.clone()));
-    let core = with_fake(&Igny8::with_store(store), fake, &std::env::temp_dir());
+    let (core, clock) = on_clock(core, chrono::Utc::now()).await;
+    let core = with_fake(&core, fake, &std::env::temp_dir());
     let t = tenant(&core, "Resume", 100).await;
     let mut ids = Vec::new();
     for title in ["First", "Second", "Third"] {

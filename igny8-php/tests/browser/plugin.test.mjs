@@ -5,8 +5,9 @@
 //      IGNY8_BROWSER_OUT   where screenshots go (default /tmp/igny8-browser);
 //      IGNY8_BROWSER_MODE  'native' (default): the whole pipeline on the extension;
 //                          'remote': switch Settings to the hosted API (IGNY8_REMOTE_API_URL,
-//                          IGNY8_REMOTE_API_KEY), import, cluster, ideas, an article and its
-//                          draft there (without images), then switch back.
+//                          IGNY8_REMOTE_API_KEY), import, cluster, ideas, an article, its
+//                          images and its draft there, the draft read back over the REST API
+//                          (IGNY8_WP_APP_PASSWORD) and through the IGNY8 API, then switch back.
 // Exits non-zero on the first failed check, with a screenshot of the page it failed on.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -241,8 +242,11 @@ async function pipeline() {
   return title;
 }
 
-/** On a content's preview: send it as a draft, then again (same post). Returns the post id. */
-async function sendDraft() {
+/**
+ * On a content's preview: send it as a draft, then again (same post). Returns the post id and
+ * what afterFirst(postId), if given, returned after the first send.
+ */
+async function sendDraft(afterFirst = null) {
   await page.selectOption('#igny8-send-status', 'draft');
   await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
   await assertNoPhpErrors();
@@ -250,11 +254,64 @@ async function sendDraft() {
   const postId = Number(created.match(/#(\d+)/)[1]);
   assert.ok(await page.locator('.igny8-linked').isVisible(), 'the preview shows the linked post');
   await screenshot('content-sent');
+  const first = afterFirst ? await afterFirst(postId) : null;
 
   // Sending again updates the same post.
   await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
   await expectNotice(new RegExp(`Updated WordPress post #${postId} \\(draft\\)`));
-  return postId;
+  return afterFirst ? { postId, first } : postId;
+}
+
+/** GET of WordPress's REST API as admin with the application password (no cookies). */
+async function wpRest(route) {
+  const auth = Buffer.from(`${user}:${need('IGNY8_WP_APP_PASSWORD')}`).toString('base64');
+  const response = await fetch(`${url}/?rest_route=${route}`, { headers: { Authorization: `Basic ${auth}` } });
+  const body = await response.json();
+  assert.equal(response.status, 200, `GET ${route}: ${response.status} ${JSON.stringify(body)}`);
+  return { body, total: Number(response.headers.get('x-wp-total')) };
+}
+
+/** GET of the hosted IGNY8 API with the API key: the envelope's data. */
+async function igny8Api(path) {
+  const response = await fetch(`${need('IGNY8_REMOTE_API_URL')}/api/v1/${path}`, {
+    headers: { Authorization: `Api-Key ${need('IGNY8_REMOTE_API_KEY')}` },
+  });
+  const body = await response.json();
+  assert.ok(response.ok && body.success, `GET ${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+/**
+ * A remote draft read back: the post over WordPress's REST API (featured image with the
+ * image's alt text, in-article images in the body), and its content through the IGNY8 API
+ * (linked to the post). Returns what identifies the post's media.
+ */
+async function remoteDraft(postId) {
+  const { body: post } = await wpRest(`/wp/v2/posts/${postId}&context=edit`);
+  const contents = (await igny8Api('writer/content/?page_size=100')).results;
+  const content = contents.find((c) => c.wp_post_id === postId);
+  assert.ok(content, `the IGNY8 API names post #${postId} as a content's wp_post_id: ${JSON.stringify(contents.map((c) => [c.id, c.wp_post_id]))}`);
+  assert.equal(content.wp_url, post.link, "the content's wp_url is the post's link");
+  assert.equal(post.title.raw, content.title, 'the post has the content title');
+
+  const images = (await igny8Api(`writer/images/?content_id=${content.id}&page_size=100`)).results;
+  const featured = images.find((i) => i.kind === 'featured' && i.status === 'generated');
+  assert.ok(featured, `the content has a generated featured image: ${JSON.stringify(images)}`);
+  assert.ok(featured.has_file && !featured.url, `the service stored the featured image as a file (has_file, no url): ${JSON.stringify(featured)}`);
+  assert.ok(post.featured_media > 0, `the draft has a featured image (featured_media ${post.featured_media})`);
+  const { body: media } = await wpRest(`/wp/v2/media/${post.featured_media}&context=edit`);
+  assert.ok(featured.alt_text, 'the featured image has alt text');
+  assert.equal(media.alt_text, featured.alt_text, "the featured image's attachment has the image's alt text");
+  assert.equal(media.post, postId, 'the featured image is attached to the draft');
+  assert.match(media.mime_type, /^image\/(png|jpeg|webp)$/, 'the featured image is an image');
+
+  const inArticle = images.filter((i) => i.kind !== 'featured' && i.status === 'generated');
+  assert.ok(inArticle.length > 0, 'the content has generated in-article images');
+  const figures = [...post.content.raw.matchAll(/<figure class="wp-block-image[^"]*"><img src="[^"]+" alt="([^"]*)" class="wp-image-(\d+)"/g)];
+  assert.equal(figures.length, inArticle.length, `the body has each in-article image: ${figures.length} of ${inArticle.length}`);
+  const { total } = await wpRest('/wp/v2/media&per_page=1');
+  log(`remote draft #${postId}: content ${content.id}, featured media ${post.featured_media} (alt "${media.alt_text}"), in-article ${figures.map((f) => f[2])}, ${total} attachments`);
+  return { featured: post.featured_media, inline: figures.map((f) => Number(f[2])), total };
 }
 
 /** The draft as WordPress shows it (preview) and in the editor. */
@@ -321,12 +378,34 @@ async function remote() {
     await admin('igny8');
     await screenshot('dashboard-empty');
     await importKeywords();
-    // The hosted service runs the jobs; images it stores as files have no URL to fetch, so
-    // the draft is checked without them (docs/wordpress-plugin.md, "Remote mode").
+    // The hosted service runs the jobs, and stores the images as files (the fake provider
+    // answers with bytes): the plugin downloads them with the API key.
     const title = await pipeline();
+    await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_image_prompts]')]);
+    await watchJob('image-prompts');
+    await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_images]')]);
+    await watchJob('images');
+    const statuses = await page.locator('.igny8-images figure .igny8-status').allInnerTexts();
+    assert.ok(statuses.length >= 2 && statuses.every((s) => s === 'generated'), `a featured and an in-article image are generated: ${statuses}`);
+    // The preview shows them through the plugin (the service's file URL needs the API key).
+    const previews = await page.locator('.igny8-images img').evaluateAll((imgs) => imgs.map((i) => i.src));
+    assert.equal(previews.length, statuses.length, `the preview shows every generated image: ${previews}`);
+    for (const src of previews) {
+      assert.ok(src.startsWith(`${url}/wp-admin/admin-post.php?action=igny8_image&`), `the preview loads the image through the plugin: ${src}`);
+      const image = await page.request.get(src);
+      assert.equal(image.status(), 200, `${src} loads`);
+      assert.match(image.headers()['content-type'] || '', /^image\/(png|jpeg|webp)$/, `${src} is an image`);
+      assert.ok((await image.body()).length > 100, `${src} has the image's bytes`);
+    }
+    const stranger = await page.request.get(previews[0].replace(/_wpnonce=[^&]+/, '_wpnonce=0'));
+    assert.equal(stranger.status(), 403, 'the image route refuses a request without its nonce');
+    const missing = await page.request.get(previews[0].replace(/([?&]id=)\d+/, '$1999999'));
+    assert.equal(missing.status(), 404, "the image route answers 404 for an image the service doesn't have");
     await screenshot('content-preview');
-    const postId = await sendDraft();
-    await openDraft(postId, title, { images: false });
+    const { postId, first } = await sendDraft(remoteDraft);
+    const again = await remoteDraft(postId);
+    assert.deepEqual(again, first, 'sending again reuses the same post and media (no new attachment)');
+    await openDraft(postId, title, { images: true });
     await admin('igny8');
     await screenshot('dashboard');
   } catch (error) {

@@ -12,8 +12,9 @@
 #    the uninstall checks (uninstall-check.php);
 # 5. tears everything down again (also on failure or Ctrl-C).
 #
-# Env: IGNY8_BROWSER_OUT (screenshots, default /tmp/igny8-browser), IGNY8_WP_BASE, IGNY8_WP_PORT
-#      (see site.sh), IGNY8_TEST_DIR (scratch, default a new directory under /tmp),
+# Env: IGNY8_BROWSER_OUT (screenshots, default /tmp/igny8-browser), IGNY8_WP_BASE, IGNY8_WP_PORT,
+#      IGNY8_WP_DB, IGNY8_WP_DB_USER (see site.sh; the fake provider and igny8-server always
+#      take an ephemeral port), IGNY8_TEST_DIR (scratch, default a new directory under /tmp),
 #      IGNY8_KEEP_SITE=1 (leave the WordPress running afterwards, for a look),
 #      IGNY8_NO_BUILD=1 (don't run cargo: use the binaries already in target/debug).
 # Needs: cargo, php 8.2 with mysqli/gd/curl, Debian's wordpress package, MariaDB on
@@ -71,9 +72,11 @@ json() { php -r '$v = json_decode(stream_get_contents(STDIN), true); foreach (ex
 if [ "${IGNY8_NO_BUILD:-}" = 1 ]; then
   log "IGNY8_NO_BUILD=1: using the binaries in $TARGET as they are"
 else
-  log "cargo build (the extension, the fake provider, the server)"
-  (cd "$REPO" && cargo build -p igny8-php && cargo build -p tests --bin igny8-fake-ai && cargo build -p igny8-server) ||
-    die "cargo build failed"
+  # The extension, the fake provider and the server, built as `cargo test --workspace
+  # --all-targets` builds them (the same features), so that after that command nothing is
+  # rebuilt.
+  log "cargo build --workspace --all-targets (the extension, the fake provider, the server)"
+  (cd "$REPO" && cargo build --workspace --all-targets) || die "cargo build failed"
 fi
 for bin in igny8-fake-ai igny8-server; do [ -x "$TARGET/$bin" ] || die "no $TARGET/$bin"; done
 [ -f "$IGNY8_PHP_EXT" ] || die "no $IGNY8_PHP_EXT after the build"

@@ -6,6 +6,9 @@
 #   igny8-php/tests/wordpress/site.sh down   # stop the php -S started by `up`, drop the database
 #
 # Env: IGNY8_WP_BASE (default /tmp/igny8-wp-plugin), IGNY8_WP_PORT (default 8091),
+#      IGNY8_WP_DB    the MariaDB database (default igny8_wp_plugin; dropped and made afresh),
+#      IGNY8_WP_DB_USER  its user (default igny8wpp for the default database, else the
+#                     database's name) -- set the three apart to run two sites side by side,
 #      IGNY8_PHP_EXT  the extension loaded into php -S and the CLI (default
 #                     /work/main/target/debug/libigny8_php.so relative to the repo: target/debug/...);
 #                     set it to "none" for a site without the extension (remote backend only).
@@ -26,7 +29,9 @@ PID_FILE=$BASE/php.pid
 LOG_FILE=$BASE/php.log
 ENV_FILE=$BASE/env
 WP_SRC=/usr/share/wordpress
-DB_NAME=igny8_wp_plugin DB_USER=igny8wpp DB_PASS=igny8wpp
+DB_NAME=${IGNY8_WP_DB:-igny8_wp_plugin}
+if [ "$DB_NAME" = igny8_wp_plugin ]; then DB_USER=${IGNY8_WP_DB_USER:-igny8wpp}; else DB_USER=${IGNY8_WP_DB_USER:-$DB_NAME}; fi
+DB_PASS=igny8wpp
 
 log() { printf '[plugin-site] %s\n' "$*" >&2; }
 die() { printf '[plugin-site] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -34,6 +39,8 @@ root_sql() { mariadb --protocol=tcp -h127.0.0.1 -P3306 -uroot "$@"; }
 
 [[ $BASE == /?* ]] || die "IGNY8_WP_BASE must be an absolute path other than / (got '$BASE')"
 [[ $PORT =~ ^[0-9]+$ ]] || die "IGNY8_WP_PORT must be a port number (got '$PORT')"
+[[ $DB_NAME =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "IGNY8_WP_DB must be 1-64 letters, digits or _ (got '$DB_NAME')"
+[[ $DB_USER =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "IGNY8_WP_DB_USER must be 1-64 letters, digits or _ (got '$DB_USER')"
 
 PHP_ARGS=()
 [ "$EXT" != none ] && PHP_ARGS=(-d "extension=$EXT")

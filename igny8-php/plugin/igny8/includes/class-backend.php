@@ -50,6 +50,16 @@ interface Backend {
 	public function deleteContents( array $ids ): int;
 	public function images( array $query = array() ): array;
 
+	/**
+	 * The plugin's own (not the extension's): writes the bytes of a generated image stored as a
+	 * file to $to and returns a file name for it with the right extension; '' when the image has
+	 * no such file (it may have a `url` instead). Native reads `file_path`, remote downloads
+	 * `writer/images/{id}/file/` with the API key.
+	 *
+	 * @throws Backend_Error When the file exists but cannot be read.
+	 */
+	public function imageFile( array $image, string $to ): string;
+
 	public function prompts(): array;
 	public function setPrompt( string $prompt_type, string $text ): array;
 	public function resetPrompt( string $prompt_type ): bool;

@@ -199,6 +199,19 @@ final class Native_Backend implements Backend {
 		return $this->call( 'images', $query );
 	}
 
+	/** Copies the image's `file_path` (under uploads/igny8). */
+	public function imageFile( array $image, string $to ): string {
+		$source = (string) ( $image['file_path'] ?? '' );
+		if ( '' === $source || ! is_readable( $source ) ) {
+			return '';
+		}
+		if ( ! copy( $source, $to ) ) {
+			/* translators: %s: a file's path */
+			throw new Backend_Error( sprintf( __( 'The image file %s could not be copied.', 'igny8' ), $source ), 500, 'internal' );
+		}
+		return basename( $source );
+	}
+
 	public function prompts(): array {
 		return $this->call( 'prompts' );
 	}

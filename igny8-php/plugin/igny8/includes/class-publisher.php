@@ -273,7 +273,10 @@ final class Publisher {
 		return $out;
 	}
 
-	/** The attachment of an IGNY8 image, sideloading it the first time. 0 when it can't be read. */
+	/**
+	 * The attachment of an IGNY8 image, sideloading it the first time: its file (through the
+	 * backend), else its URL. 0 when it can't be read.
+	 */
 	private static function attachment( Backend $backend, array $image ): int {
 		$found = get_posts(
 			array(
@@ -303,13 +306,18 @@ final class Publisher {
 		require_once ABSPATH . 'wp-admin/includes/media.php';
 		require_once ABSPATH . 'wp-admin/includes/image.php';
 
-		$source = (string) ( $image['file_path'] ?? '' );
-		$url    = (string) ( $image['url'] ?? '' );
-		$tmp    = wp_tempnam( 'igny8-image' );
-		if ( '' !== $source && is_readable( $source ) ) {
-			copy( $source, $tmp );
-			$name = basename( $source );
-		} elseif ( preg_match( '#^https?://#i', $url ) ) {
+		$url  = (string) ( $image['url'] ?? '' );
+		$tmp  = wp_tempnam( 'igny8-image' );
+		$name = '';
+		try {
+			// Stored as a file: native copies its file_path, remote downloads it with the API key.
+			$name = $backend->imageFile( $image, $tmp );
+		} catch ( Backend_Error $e ) {
+			wp_delete_file( $tmp );
+			error_log( 'IGNY8: image ' . $image['id'] . ' could not be read: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			return 0;
+		}
+		if ( '' === $name && preg_match( '#^https?://#i', $url ) ) {
 			// The URL comes from the configured IGNY8 backend (its media, or the image provider's).
 			$response = wp_remote_get(
 				$url,
@@ -324,7 +332,8 @@ final class Publisher {
 				return 0;
 			}
 			$name = basename( (string) wp_parse_url( $url, PHP_URL_PATH ) );
-		} else {
+		}
+		if ( '' === $name ) {
 			wp_delete_file( $tmp );
 			return 0;
 		}

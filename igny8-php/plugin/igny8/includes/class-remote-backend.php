@@ -28,8 +28,22 @@ final class Remote_Backend implements Backend {
 		'generate_images'        => 'writer/images/generate_images/',
 	);
 
-	/** Option keeping content ⇄ post links the API has no field for (content id => link). */
+	/** The fields linking a content to its WordPress post. */
+	const LINK_FIELDS = array( 'wp_post_id', 'wp_url', 'published_at' );
+
+	/**
+	 * Where plugin versions before the API took those fields kept the links (content id =>
+	 * link). Only read, as a fallback for a content the API knows no post of; an entry is
+	 * dropped as soon as that content's link is written through the API.
+	 */
 	const LINKS_OPTION = 'igny8_remote_links';
+
+	/** The types `writer/images/{id}/file/` answers, and their extensions. */
+	const IMAGE_TYPES = array(
+		'image/png'  => 'png',
+		'image/jpeg' => 'jpg',
+		'image/webp' => 'webp',
+	);
 
 	/** @var string */
 	private $base;
@@ -240,28 +254,39 @@ final class Remote_Backend implements Backend {
 	}
 
 	/**
-	 * PATCH writer/content/{id}/. The API keeps a content's post only for what it published
-	 * itself and has no field to record one made here, so `wp_post_id`, `wp_url` and
-	 * `published_at` are kept in this site's options and merged into what the API answers.
+	 * PATCH writer/content/{id}/, also for `wp_post_id`, `wp_url` and `published_at` (the
+	 * post the plugin made), as the extension's updateContent takes them.
 	 */
 	public function updateContent( int $id, array $patch ): array {
-		$link = array_intersect_key( $patch, array_flip( array( 'wp_post_id', 'wp_url', 'published_at' ) ) );
-		$rest = array_diff_key( $patch, $link );
-		if ( $link ) {
-			$links        = get_option( self::LINKS_OPTION, array() );
-			$links[ $id ] = array_merge( $links[ $id ] ?? array(), $link );
-			update_option( self::LINKS_OPTION, $links, false );
+		$content = $this->request( 'PATCH', "writer/content/$id/", array(), $patch );
+		if ( array_intersect_key( $patch, array_flip( self::LINK_FIELDS ) ) ) {
+			$this->forget_old_link( $id );
 		}
-		$content = $rest ? $this->request( 'PATCH', "writer/content/$id/", array(), $rest ) : $this->request( 'GET', "writer/content/$id/" );
 		return $this->with_link( $content );
 	}
 
+	/** The content, with the link of the old option when the API knows no post of it. */
 	private function with_link( array $content ): array {
-		$links = get_option( self::LINKS_OPTION, array() );
-		if ( empty( $content['wp_post_id'] ) && isset( $links[ $content['id'] ] ) ) {
-			$content = array_merge( $content, $links[ $content['id'] ] );
+		if ( empty( $content['wp_post_id'] ) ) {
+			$links = get_option( self::LINKS_OPTION, array() );
+			if ( is_array( $links ) && isset( $links[ $content['id'] ] ) && is_array( $links[ $content['id'] ] ) ) {
+				$content = array_merge( $content, array_intersect_key( $links[ $content['id'] ], array_flip( self::LINK_FIELDS ) ) );
+			}
 		}
 		return $content;
+	}
+
+	private function forget_old_link( int $id ): void {
+		$links = get_option( self::LINKS_OPTION, null );
+		if ( ! is_array( $links ) || ! isset( $links[ $id ] ) ) {
+			return;
+		}
+		unset( $links[ $id ] );
+		if ( $links ) {
+			update_option( self::LINKS_OPTION, $links, false );
+		} else {
+			delete_option( self::LINKS_OPTION );
+		}
 	}
 
 	public function deleteContents( array $ids ): int {
@@ -270,6 +295,41 @@ final class Remote_Backend implements Backend {
 
 	public function images( array $query = array() ): array {
 		return $this->list_of( 'writer/images/', $query );
+	}
+
+	/**
+	 * An image the service stored as a file (`has_file`; its `url` is null): streamed from
+	 * GET writer/images/{id}/file/ with the API key into $to.
+	 */
+	public function imageFile( array $image, string $to ): string {
+		if ( empty( $image['has_file'] ) ) {
+			return '';
+		}
+		$id       = (int) $image['id'];
+		$url      = $this->base . "writer/images/$id/file/";
+		$response = wp_remote_get(
+			$url,
+			array(
+				'timeout'  => 60,
+				'stream'   => true,
+				'filename' => $to,
+				'headers'  => array(
+					'Authorization' => 'Api-Key ' . $this->key,
+					'Accept'        => implode( ', ', array_keys( self::IMAGE_TYPES ) ),
+				),
+			)
+		);
+		if ( is_wp_error( $response ) ) {
+			/* translators: 1: the API's address, 2: why the request failed */
+			throw new Backend_Error( sprintf( __( 'The IGNY8 service at %1$s could not be reached: %2$s', 'igny8' ), $this->base, $response->get_error_message() ), 503, 'unreachable' );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$type   = strtolower( trim( explode( ';', (string) wp_remote_retrieve_header( $response, 'content-type' ) )[0] ) );
+		if ( 200 !== $status || ! isset( self::IMAGE_TYPES[ $type ] ) ) {
+			/* translators: 1: an image's id, 2: HTTP status, 3: the answer's content type */
+			throw new Backend_Error( sprintf( __( 'The IGNY8 service did not send the file of image %1$d (HTTP %2$d, %3$s).', 'igny8' ), $id, $status, '' !== $type ? $type : '-' ), $status >= 400 ? $status : 502, 404 === $status ? 'not_found' : 'bad_response' );
+		}
+		return "image-$id." . self::IMAGE_TYPES[ $type ];
 	}
 
 	/** The shipped defaults with the account's overrides, as the extension lists them. */

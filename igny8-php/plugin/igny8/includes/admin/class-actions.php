@@ -19,7 +19,7 @@ defined( 'ABSPATH' ) || exit;
 final class Actions {
 
 	public static function boot(): void {
-		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'send' ) as $action ) {
+		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'send', 'image' ) as $action ) {
 			add_action( 'admin_post_igny8_' . $action, array( __CLASS__, $action ) );
 		}
 	}
@@ -43,6 +43,33 @@ final class Actions {
 
 	private static function back( string $page, array $args = array() ): void {
 		wp_safe_redirect( Ui::url( $page, $args ) );
+		exit;
+	}
+
+	/**
+	 * GET: the bytes of an image the hosted service stored as a file (it has no URL a browser
+	 * could load; the preview's <img> points here). 404 when there is none.
+	 */
+	public static function image(): void {
+		$backend = self::guard( 'igny8_image' );
+		$id      = isset( $_GET['id'] ) ? absint( wp_unslash( $_GET['id'] ) ) : 0;
+		$tmp     = wp_tempnam( 'igny8-image' );
+		try {
+			$name = $id ? $backend->imageFile( array( 'id' => $id, 'has_file' => true ), $tmp ) : '';
+		} catch ( Backend_Error $e ) {
+			$name = '';
+		}
+		$type = '' !== $name ? (string) wp_check_filetype( $name )['type'] : '';
+		if ( '' === $type ) {
+			wp_delete_file( $tmp );
+			wp_die( esc_html__( 'No such image.', 'igny8' ), 404 );
+		}
+		header( 'Content-Type: ' . $type );
+		header( 'Content-Length: ' . filesize( $tmp ) );
+		header( 'Cache-Control: private, max-age=600' );
+		header( 'X-Content-Type-Options: nosniff' );
+		readfile( $tmp ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile
+		wp_delete_file( $tmp );
 		exit;
 	}
 

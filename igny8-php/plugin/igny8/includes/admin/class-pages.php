@@ -491,6 +491,17 @@ final class Pages {
 		}
 		foreach ( $images as $image ) {
 			$src = (string) ( $image['url'] ?? '' );
+			if ( '' === $src && ! empty( $image['has_file'] ) ) {
+				// Stored as a file on the hosted service: shown through Actions::image().
+				$src = add_query_arg(
+					array(
+						'action'   => 'igny8_image',
+						'id'       => (int) $image['id'],
+						'_wpnonce' => wp_create_nonce( 'igny8_image' ),
+					),
+					admin_url( 'admin-post.php' )
+				);
+			}
 			echo '<figure class="igny8-image">';
 			if ( '' !== $src && 'generated' === ( $image['status'] ?? '' ) ) {
 				printf( '<img src="%s" alt="%s">', esc_url( $src ), esc_attr( (string) ( $image['alt_text'] ?? '' ) ) );
