@@ -49,6 +49,16 @@ impl Paging {
     }
 }
 
+/// The core's page request for a list's `page`, `page_size` and `cursor` parameters.
+pub fn page_of(page: Option<u64>, page_size: Option<u64>, cursor: Option<String>) -> PageRequest {
+    Paging {
+        page,
+        page_size,
+        cursor,
+    }
+    .request()
+}
+
 /// The URI the client sent (routing rewrites the request's own).
 fn client_uri(req: &Request) -> poem::http::Uri {
     crate::envelope::REQUEST_URI

@@ -1,6 +1,5 @@
 //! `auth/`: sign-up, sign-in, tokens, the signed-in user, users, sites, sectors and API keys.
 
-use igny8_core::list::PageRequest;
 use igny8_core::tenancy::{self as t, Scope, SectorFilter};
 use igny8_core::{SectorId, SiteId, UserId};
 use poem::Request;
@@ -16,7 +15,7 @@ use crate::dto::planner::{Affected, Ids};
 use crate::dto::tenancy::*;
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::jwt::Claims;
-use crate::pagination::{ListPage, Paging, list_page};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// Sign-up, sign-in, users, sites, sectors, API keys.
@@ -101,15 +100,6 @@ fn bulk_ids(ids: &[i64]) -> Result<(), ApiError> {
         return Err(ApiError::field("ids", "may name at most 10000 ids"));
     }
     Ok(())
-}
-
-fn page_of(page: Option<u64>, page_size: Option<u64>, cursor: Option<String>) -> PageRequest {
-    Paging {
-        page,
-        page_size,
-        cursor,
-    }
-    .request()
 }
 
 #[OpenApi(prefix_path = "/auth", tag = "Tag::Auth")]

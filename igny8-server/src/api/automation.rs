@@ -14,24 +14,11 @@ use crate::auth::Auth;
 use crate::dto::automation::*;
 use crate::dto::planner::Affected;
 use crate::envelope::{Accepted, AcceptedResult, ApiResult, CreatedResult, created, ok};
-use crate::pagination::{ListPage, Paging, list_page};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// Automation rules and runs.
 pub struct AutomationApi;
-
-fn page_of(
-    page: Option<u64>,
-    page_size: Option<u64>,
-    cursor: Option<String>,
-) -> igny8_core::list::PageRequest {
-    Paging {
-        page,
-        page_size,
-        cursor,
-    }
-    .request()
-}
 
 #[OpenApi(tag = "Tag::Automation")]
 impl AutomationApi {

@@ -16,7 +16,7 @@ use crate::dto::E;
 use crate::dto::planner::*;
 use crate::dto::writer::Task;
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
-use crate::pagination::{ListPage, Paging, list_page};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
@@ -51,15 +51,6 @@ pub enum CsvFile {
         Binary<poem::Body>,
         #[oai(header = "Content-Disposition")] String,
     ),
-}
-
-fn page_of(page: Option<u64>, page_size: Option<u64>, cursor: Option<String>) -> PageRequest {
-    Paging {
-        page,
-        page_size,
-        cursor,
-    }
-    .request()
 }
 
 fn sort<F: std::str::FromStr<Err = String>>(

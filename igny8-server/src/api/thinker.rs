@@ -12,7 +12,7 @@ use crate::auth::Auth;
 use crate::dto::planner::{Affected, Ids};
 use crate::dto::system::*;
 use crate::envelope::{ApiResult, CreatedResult, created, ok};
-use crate::pagination::{ListPage, Paging, list_page};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// Prompts, author profiles, strategies.
@@ -47,19 +47,6 @@ pub struct ActiveBulkUpdate {
     pub ids: Vec<i64>,
     /// In use.
     pub is_active: bool,
-}
-
-fn page_of(
-    page: Option<u64>,
-    page_size: Option<u64>,
-    cursor: Option<String>,
-) -> igny8_core::list::PageRequest {
-    Paging {
-        page,
-        page_size,
-        cursor,
-    }
-    .request()
 }
 
 async fn prompt_by_id(

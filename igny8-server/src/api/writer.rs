@@ -16,7 +16,7 @@ use crate::dto::planner::{Affected, Ids};
 use crate::dto::tenancy::patch;
 use crate::dto::writer::*;
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
-use crate::pagination::{ListPage, Paging, list_page};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// An image file.
@@ -85,19 +85,6 @@ pub struct ImageBulkUpdate {
     /// New size, or null.
     #[oai(nullable)]
     pub size: MaybeUndefined<String>,
-}
-
-fn page_of(
-    page: Option<u64>,
-    page_size: Option<u64>,
-    cursor: Option<String>,
-) -> igny8_core::list::PageRequest {
-    Paging {
-        page,
-        page_size,
-        cursor,
-    }
-    .request()
 }
 
 fn order<F: std::str::FromStr<Err = String>>(
