@@ -6,7 +6,7 @@
 #                                  # print `export IGNY8_TEST_WORDPRESS_...` lines on stdout
 #   tests/wordpress/site.sh down   # stop the php server started by `up`, drop the database
 #
-# Env: WP_BASE (default /tmp/igny8-wp), WP_PORT (default 8090).
+# Env: WP_BASE (default /tmp/igny8-wp), WP_PORT (default 8090), WP_DB (default igny8_wp_test).
 # Needs: Debian packages wordpress php-cli php-mysql php-xml php-gd curl, and the MariaDB
 # server on 127.0.0.1:3306 (root, empty password). Only stdout carries the env lines;
 # progress and timings go to stderr.
@@ -24,7 +24,7 @@ ENV_FILE=$WP_BASE/env
 
 DB_HOST=127.0.0.1
 DB_PORT=3306
-DB_NAME=igny8_wp_test
+DB_NAME=${WP_DB:-igny8_wp_test}
 DB_USER=igny8wp
 DB_PASS=igny8wp
 
