@@ -37,6 +37,7 @@ mod error;
 mod ids;
 pub mod jobs;
 pub mod list;
+pub mod outbound;
 pub mod planner;
 pub mod publish;
 pub mod store;
@@ -70,6 +71,8 @@ pub struct CoreConfig {
     pub ai: ai::AiConfig,
     /// Publishing to WordPress.
     pub publish: publish::PublishConfig,
+    /// Requests to URLs that accounts choose (AI providers, WordPress sites, image URLs).
+    pub outbound: outbound::OutboundConfig,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -93,6 +96,7 @@ impl CoreConfig {
             clock: None,
             ai: ai::AiConfig::default(),
             publish: publish::PublishConfig::default(),
+            outbound: outbound::OutboundConfig::default(),
         }
     }
 }
@@ -104,6 +108,7 @@ pub struct Igny8<S = SqlStore> {
     secrets: Option<Arc<crypto::SecretBox>>,
     ai: Arc<ai::AiConfig>,
     publish: Arc<publish::PublishConfig>,
+    outbound: outbound::OutboundConfig,
 }
 
 impl Igny8<SqlStore> {
@@ -122,6 +127,7 @@ impl Igny8<SqlStore> {
             secrets,
             ai: Arc::new(config.ai),
             publish: Arc::new(config.publish),
+            outbound: config.outbound,
         })
     }
 }
@@ -134,6 +140,7 @@ impl<S: Store> Igny8<S> {
             secrets: None,
             ai: Arc::default(),
             publish: Arc::default(),
+            outbound: outbound::OutboundConfig::default(),
         }
     }
 
@@ -147,6 +154,17 @@ impl<S: Store> Igny8<S> {
     pub fn with_publish(mut self, config: publish::PublishConfig) -> Self {
         self.publish = Arc::new(config);
         self
+    }
+
+    /// The same core with `config`'s rules for requests to account-chosen URLs.
+    pub fn with_outbound(mut self, config: outbound::OutboundConfig) -> Self {
+        self.outbound = config;
+        self
+    }
+
+    /// The deployment's rules for requests to account-chosen URLs.
+    pub fn outbound_config(&self) -> outbound::OutboundConfig {
+        self.outbound
     }
 
     /// The deployment's publishing settings.

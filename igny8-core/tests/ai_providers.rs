@@ -30,6 +30,7 @@ fn endpoint(base_url: String, model: &str) -> Endpoint {
         api_key: ApiKey::new("sk-test-123"),
         model: model.into(),
         http: fast_http(),
+        guard: None,
     }
 }
 

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use igny8_core::jobs::{Job, JobStatus, Worker};
+use igny8_core::outbound::OutboundConfig;
 use igny8_core::publish::{PostStatus, PublishConfig, PublishInput, WordPressCredentials};
 use igny8_core::testing::Tenant;
 use igny8_core::writer::{ContentStatus, ImageKind, ImagePatch, ImageStatus, NewContent, NewImage};
@@ -179,9 +180,9 @@ async fn core_with_clock(core: &Igny8, timeout_secs: u64) -> (Igny8, ManualClock
         .with_clock(Arc::new(clock.clone()));
     let core = Igny8::with_store(store)
         .with_secrets(igny8_core::crypto::SecretBox::from_base64(KEY).unwrap())
-        .with_publish(PublishConfig {
+        .with_publish(PublishConfig { timeout_secs })
+        .with_outbound(OutboundConfig {
             allow_private: true,
-            timeout_secs,
         });
     (core, clock)
 }
@@ -322,7 +323,7 @@ async fn scenario(core: Igny8, site: Site) {
         .unwrap();
 
     // The SSRF guard: a local address is refused unless the operator allows it.
-    let guarded = core.clone().with_publish(PublishConfig::default());
+    let guarded = core.clone().with_outbound(OutboundConfig::default());
     let err = guarded
         .wordpress()
         .connect(

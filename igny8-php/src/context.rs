@@ -96,7 +96,14 @@ impl Options {
 
     /// The core over `store` with these options.
     fn core(&self, store: SqlStore) -> Result<Igny8<SqlStore>, Failure> {
-        let mut core = Igny8::with_store(store).with_ai(self.ai.clone());
+        // Inside WordPress the site owner is the operator and the only tenant: the providers
+        // and sites they name may be on their own network (a local Ollama, the WordPress
+        // itself), so the outbound guard lets private addresses through here.
+        let mut core = Igny8::with_store(store)
+            .with_ai(self.ai.clone())
+            .with_outbound(igny8_core::outbound::OutboundConfig {
+                allow_private: true,
+            });
         if let Some(key) = &self.secret_key {
             core = core.with_secrets(SecretBox::from_base64(key)?);
         }

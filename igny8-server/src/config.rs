@@ -71,8 +71,11 @@ pub struct Settings {
     /// The AI providers every account uses unless it connects its own (`IGNY8_OPENAI_*`,
     /// `IGNY8_IMAGE_PROVIDER`, `IGNY8_RUNWARE_*`, `IGNY8_AI_*`).
     pub ai: igny8_core::ai::AiConfig,
-    /// Publishing to WordPress (`IGNY8_WORDPRESS_ALLOW_PRIVATE`, `IGNY8_WORDPRESS_TIMEOUT_SECS`).
+    /// Publishing to WordPress (`IGNY8_WORDPRESS_TIMEOUT_SECS`).
     pub publish: igny8_core::publish::PublishConfig,
+    /// Requests to URLs that accounts choose: AI providers' base URLs, WordPress sites, image
+    /// URLs (`IGNY8_ALLOW_PRIVATE_TARGETS`; `IGNY8_WORDPRESS_ALLOW_PRIVATE` is its older name).
+    pub outbound: igny8_core::outbound::OutboundConfig,
 }
 
 impl Default for Settings {
@@ -97,6 +100,7 @@ impl Default for Settings {
             log_level: "info".into(),
             ai: igny8_core::ai::AiConfig::default(),
             publish: igny8_core::publish::PublishConfig::default(),
+            outbound: igny8_core::outbound::OutboundConfig::default(),
         }
     }
 }
@@ -130,6 +134,7 @@ impl std::fmt::Debug for Settings {
             .field("log_level", &self.log_level)
             .field("ai", &self.ai)
             .field("publish", &self.publish)
+            .field("outbound", &self.outbound)
             .finish()
     }
 }
@@ -209,6 +214,7 @@ impl Settings {
                 _ if key.starts_with("TEST_") || key.starts_with("BENCH_") => {}
                 _ if self.ai.set(key, &value)? => {}
                 _ if self.publish.set(key, &value)? => {}
+                _ if self.outbound.set(key, &value)? => {}
                 _ => return Err(format!("unknown setting {name}")),
             }
         }

@@ -36,6 +36,7 @@ impl AppState {
             clock: None,
             ai: settings.ai.clone(),
             publish: settings.publish.clone(),
+            outbound: settings.outbound,
         };
         let core = Igny8::open(config).await.map_err(|e| e.to_string())?;
         let signer = Signer::new(

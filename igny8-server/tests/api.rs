@@ -955,7 +955,7 @@ async fn wordpress_publishing_over_http() {
         return;
     };
     let Some(s) = server(Backend::Sqlite, |settings| {
-        settings.publish.allow_private = true;
+        settings.outbound.allow_private = true;
     })
     .await
     else {

@@ -13,6 +13,7 @@ use super::pricing::{CreditPrices, ModelPrice, PriceTable};
 use super::provider::{ImageProvider, TextProvider};
 use super::runware::Runware;
 use crate::error::{Error, Result};
+use crate::outbound::OutboundConfig;
 use crate::system::Integration;
 
 /// Where images are made.
@@ -200,25 +201,53 @@ pub struct AccountProvider {
     pub api_key: Option<ApiKey>,
 }
 
+/// Whether two base URLs name the same endpoint (a trailing slash and letter case aside).
+fn same_url(a: &str, b: &str) -> bool {
+    a.trim()
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim().trim_end_matches('/'))
+}
+
 /// The endpoint for a provider: the account's active integration over the deployment's
-/// defaults, field by field.
+/// defaults, field by field — except that the deployment's key only ever goes to the
+/// deployment's own URL. An integration with a base URL of its own must bring its own key,
+/// and that URL passes the outbound guard (no private or local addresses unless the operator
+/// allows them).
 fn endpoint(
     config: &AiConfig,
+    outbound: OutboundConfig,
     default: (&str, &Option<String>, &str),
     account: Option<&AccountProvider>,
     what: &str,
 ) -> Result<Endpoint> {
     let own = account.filter(|a| a.integration.is_active);
-    let base_url = own
+    let own_key = own
+        .and_then(|a| a.api_key.clone())
+        .filter(|k| !k.expose().is_empty());
+    let own_url = own
         .and_then(|a| a.integration.config.base_url.clone())
-        .unwrap_or_else(|| default.0.to_owned());
+        .filter(|url| !same_url(url, default.0));
     let model = own
         .and_then(|a| a.integration.config.model.clone())
         .unwrap_or_else(|| default.2.to_owned());
-    let api_key = own
-        .and_then(|a| a.api_key.clone())
-        .or_else(|| default.1.clone().map(ApiKey::new))
-        .unwrap_or_default();
+    let (base_url, api_key, guard) = match own_url {
+        Some(url) => {
+            let key = own_key.ok_or_else(|| {
+                Error::NotConfigured(format!(
+                    "the account's integration for the {what} has its own base URL but no API \
+                     key of its own: add the key of that provider to the integration (this \
+                     server's own key is only ever sent to this server's provider)"
+                ))
+            })?;
+            (url, key, Some(outbound))
+        }
+        None => {
+            let key = own_key
+                .or_else(|| default.1.clone().map(ApiKey::new))
+                .unwrap_or_default();
+            (default.0.to_owned(), key, None)
+        }
+    };
     let hosted = ["https://api.openai.com/", "https://api.runware.ai/"]
         .iter()
         .any(|h| base_url.starts_with(h));
@@ -233,12 +262,14 @@ fn endpoint(
         api_key,
         model,
         http: config.http(),
+        guard,
     })
 }
 
 /// The text model for an account: its `openai` integration, else the deployment's.
 pub fn text_provider(
     config: &AiConfig,
+    outbound: OutboundConfig,
     account: Option<&AccountProvider>,
 ) -> Result<Arc<dyn TextProvider>> {
     let defaults = (
@@ -246,7 +277,7 @@ pub fn text_provider(
         &config.openai_api_key,
         config.openai_model.as_str(),
     );
-    let endpoint = endpoint(config, defaults, account, "text model")?;
+    let endpoint = endpoint(config, outbound, defaults, account, "text model")?;
     Ok(Arc::new(OpenAiChat::new(endpoint)?))
 }
 
@@ -254,6 +285,7 @@ pub fn text_provider(
 /// that order), else the deployment's image provider.
 pub fn image_provider(
     config: &AiConfig,
+    outbound: OutboundConfig,
     runware: Option<&AccountProvider>,
     openai_images: Option<&AccountProvider>,
 ) -> Result<Arc<dyn ImageProvider>> {
@@ -274,6 +306,7 @@ pub fn image_provider(
             );
             Arc::new(Runware::new(endpoint(
                 config,
+                outbound,
                 defaults,
                 runware,
                 "image model (Runware)",
@@ -287,6 +320,7 @@ pub fn image_provider(
             );
             Arc::new(OpenAiImages::new(endpoint(
                 config,
+                outbound,
                 defaults,
                 openai_images,
                 "image model (OpenAI)",
@@ -331,12 +365,19 @@ mod tests {
     #[test]
     fn hosted_providers_need_a_key_local_ones_do_not() {
         let config = AiConfig::default();
-        let err = text_provider(&config, None).unwrap_err().to_string();
+        let err = text_provider(&config, OutboundConfig::default(), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no API key for the text model"), "{err}");
         let local = AiConfig {
             openai_base_url: "http://127.0.0.1:11434/v1".into(),
             ..AiConfig::default()
         };
-        assert_eq!(text_provider(&local, None).unwrap().model(), "gpt-4o-mini");
+        assert_eq!(
+            text_provider(&local, OutboundConfig::default(), None)
+                .unwrap()
+                .model(),
+            "gpt-4o-mini"
+        );
     }
 }

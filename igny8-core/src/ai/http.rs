@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::provider::ProviderError;
+use crate::outbound::{self, ClientOptions, OutboundConfig, ReadError};
 
 /// When to try a failed call again.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +128,9 @@ pub(crate) fn error_message(body: &[u8]) -> (String, Option<String>) {
     }
 }
 
+/// The largest answer read from a provider (an image as base64 JSON fits many times over).
+pub(crate) const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+
 /// A client for one provider: a connection pool with timeouts, and the retry policy.
 #[derive(Debug, Clone)]
 pub(crate) struct Http {
@@ -136,14 +140,33 @@ pub(crate) struct Http {
 }
 
 impl Http {
-    pub(crate) fn new(provider: &'static str, options: &HttpOptions) -> crate::Result<Self> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .read_timeout(options.read_timeout)
-            .timeout(options.request_timeout)
-            .user_agent(concat!("igny8/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| crate::Error::Config(format!("HTTP client for {provider}: {e}")))?;
+    /// A client for the provider at `base_url`. `guard` is the deployment's outbound rule when
+    /// the URL is an account's own choice: the URL is checked now (no private or local
+    /// address unless allowed) and every host it resolves to when connecting. `None` for the
+    /// deployment's own URLs, which the operator chose.
+    pub(crate) fn new(
+        provider: &'static str,
+        options: &HttpOptions,
+        base_url: &str,
+        guard: Option<OutboundConfig>,
+    ) -> crate::Result<Self> {
+        if let Some(config) = guard {
+            outbound::check_url(
+                base_url,
+                config,
+                "config.base_url",
+                &format!("the base URL of {provider}"),
+            )?;
+        }
+        let client = outbound::client(
+            guard.unwrap_or_default(),
+            ClientOptions {
+                connect_timeout: options.connect_timeout,
+                read_timeout: options.read_timeout,
+                timeout: options.request_timeout,
+                guarded: guard.is_some(),
+            },
+        )?;
         Ok(Self {
             client,
             retry: options.retry.clone(),
@@ -189,7 +212,13 @@ impl Http {
             request = request.bearer_auth(key);
         }
         let transport = |e: reqwest::Error| {
-            let message = without_url(&e);
+            if let Some(refused) = outbound::refusal_of(&e) {
+                return ProviderError::Refused {
+                    provider,
+                    message: format!("its address {refused}"),
+                };
+            }
+            let message = outbound::describe(&e);
             if e.is_timeout() {
                 ProviderError::Timeout { provider, message }
             } else if e.is_connect() || e.is_request() {
@@ -201,7 +230,26 @@ impl Http {
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let bytes = response.bytes().await.map_err(transport)?;
+        let bytes = outbound::read_capped(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| match e {
+                ReadError::TooLarge(too) => ProviderError::Malformed {
+                    provider,
+                    message: too.to_string(),
+                },
+                ReadError::Transport(e) => transport(e),
+            })?;
+        if status.is_redirection() {
+            return Err(ProviderError::Status {
+                provider,
+                status: status.as_u16(),
+                code: None,
+                message: "it answered with a redirect, which is not followed; use the final \
+                          address as the base URL"
+                    .into(),
+                retry_after: None,
+            });
+        }
         if !status.is_success() {
             let (message, code) = error_message(&bytes);
             return Err(ProviderError::Status {
@@ -217,21 +265,6 @@ impl Http {
             message: format!("not JSON ({e})"),
         })
     }
-}
-
-/// The error's text without the URL (which may carry a key in its query).
-fn without_url(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    if let Some(url) = e.url() {
-        text = text.replace(url.as_str(), "the provider");
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub struct Endpoint {
     pub model: String,
     /// Timeouts and retries.
     pub http: HttpOptions,
+    /// The deployment's outbound rule when `base_url` is an account's own choice (checked by
+    /// the outbound guard, see [`crate::outbound`]); `None` for the deployment's own URL.
+    pub guard: Option<crate::outbound::OutboundConfig>,
 }
 
 impl Endpoint {
@@ -63,7 +66,12 @@ pub struct OpenAiChat {
 impl OpenAiChat {
     /// A client for `endpoint`.
     pub fn new(endpoint: Endpoint) -> crate::Result<Self> {
-        let http = Http::new("the text model provider", &endpoint.http)?;
+        let http = Http::new(
+            "the text model provider",
+            &endpoint.http,
+            &endpoint.base_url,
+            endpoint.guard,
+        )?;
         Ok(Self { endpoint, http })
     }
 
@@ -196,7 +204,12 @@ pub struct OpenAiImages {
 impl OpenAiImages {
     /// A client for `endpoint`.
     pub fn new(endpoint: Endpoint) -> crate::Result<Self> {
-        let http = Http::new("the image provider", &endpoint.http)?;
+        let http = Http::new(
+            "the image provider",
+            &endpoint.http,
+            &endpoint.base_url,
+            endpoint.guard,
+        )?;
         Ok(Self { endpoint, http })
     }
 
@@ -285,6 +298,7 @@ mod tests {
             api_key: ApiKey::new(""),
             model: model.into(),
             http: HttpOptions::default(),
+            guard: None,
         })
         .unwrap();
         chat.body(&ChatRequest {

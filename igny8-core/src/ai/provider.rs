@@ -191,6 +191,18 @@ pub enum ProviderError {
         /// Why.
         message: String,
     },
+    /// The outbound guard refused the provider's address (an account's own base URL that is
+    /// or resolves to a private or local address).
+    #[error(
+        "{provider} may not be called: {message}; use a public address, or ask the operator to \
+         allow private targets (IGNY8_ALLOW_PRIVATE_TARGETS)"
+    )]
+    Refused {
+        /// Which provider.
+        provider: &'static str,
+        /// Which address was refused.
+        message: String,
+    },
     /// The answer was not in the provider's wire format.
     #[error("{provider} sent an answer that could not be read: {message}")]
     Malformed {
@@ -213,14 +225,16 @@ impl ProviderError {
                 matches!(status, 408 | 409 | 429) || (500..600).contains(status)
             }
             Self::Timeout { .. } | Self::Connect { .. } => true,
-            Self::Malformed { .. } | Self::Output(_) => false,
+            Self::Malformed { .. } | Self::Output(_) | Self::Refused { .. } => false,
         }
     }
 }
 
 impl From<ProviderError> for crate::Error {
     fn from(e: ProviderError) -> Self {
-        if e.is_transient() {
+        if let ProviderError::Refused { .. } = e {
+            crate::Error::Forbidden(e.to_string())
+        } else if e.is_transient() {
             crate::Error::ProviderUnavailable(e.to_string())
         } else {
             crate::Error::Provider(e.to_string())

@@ -18,7 +18,12 @@ impl Runware {
     /// A client for `endpoint` (base URL `https://api.runware.ai/v1`, a model such as
     /// `runware:101@1`).
     pub fn new(endpoint: Endpoint) -> crate::Result<Self> {
-        let http = Http::new("Runware", &endpoint.http)?;
+        let http = Http::new(
+            "Runware",
+            &endpoint.http,
+            &endpoint.base_url,
+            endpoint.guard,
+        )?;
         Ok(Self { endpoint, http })
     }
 

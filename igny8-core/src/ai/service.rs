@@ -52,7 +52,7 @@ impl<S: Store> Igny8<S> {
         let [own] = self
             .account_providers(scope, [IntegrationProvider::OpenAi])
             .await?;
-        config::text_provider(&self.ai, own.as_ref())
+        config::text_provider(&self.ai, self.outbound, own.as_ref())
     }
 
     /// The image model the account's AI calls go to: its active `runware` or
@@ -67,6 +67,6 @@ impl<S: Store> Igny8<S> {
                 ],
             )
             .await?;
-        config::image_provider(&self.ai, runware.as_ref(), images.as_ref())
+        config::image_provider(&self.ai, self.outbound, runware.as_ref(), images.as_ref())
     }
 }

@@ -1,13 +1,15 @@
 //! A WordPress REST API client: Basic auth with an application password, `?rest_route=` URLs
 //! (they work with or without pretty permalinks), timeouts, and WordPress's own error codes.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use reqwest::{Method, Url};
 use serde_json::Value;
 
-use super::guard;
+use crate::outbound::{self, ClientOptions, OutboundConfig, ReadError};
+
+/// The largest answer read from WordPress (a page of posts or media with every field).
+const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 /// A failure talking to WordPress: its own `code` and `message` where it answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,27 +63,27 @@ impl std::fmt::Debug for WordPress {
 }
 
 impl WordPress {
-    /// A client for the site at `url`. The host is resolved once and checked by the SSRF guard
-    /// (loopback, private, link-local… addresses are refused unless `allow_private`); the
-    /// connection is pinned to the checked address and redirects are not followed, so neither
-    /// DNS rebinding nor a redirect can lead it elsewhere.
-    pub async fn connect(
+    /// A client for the site at `url`, through the outbound guard: unless `outbound` allows
+    /// private targets, a host that is or resolves to a loopback, private or link-local address
+    /// is refused — checked by the client's own resolver, so the connection goes to the
+    /// checked addresses — and redirects are not followed.
+    pub fn connect(
         url: &str,
         username: &str,
         password: &str,
         timeout: Duration,
-        allow_private: bool,
+        outbound: OutboundConfig,
     ) -> crate::Result<Self> {
-        let (base, addr): (Url, SocketAddr) = guard::resolve(url, allow_private).await?;
-        let host = base.host_str().unwrap_or_default().to_owned();
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .resolve(&host, addr)
-            .user_agent(concat!("igny8/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| crate::Error::Config(format!("HTTP client for WordPress: {e}")))?;
+        let base = outbound::check_url(url, outbound, "wordpress_url", "the WordPress URL")?;
+        let http = outbound::client(
+            outbound,
+            ClientOptions {
+                connect_timeout: timeout.min(Duration::from_secs(10)),
+                read_timeout: timeout,
+                timeout,
+                guarded: true,
+            },
+        )?;
         Ok(Self {
             base,
             username: username.to_owned(),
@@ -113,25 +115,54 @@ impl WordPress {
     }
 
     fn transport(e: &reqwest::Error) -> WpError {
-        let (code, message) = if e.is_timeout() {
-            ("http_timeout", "the site did not answer in time")
+        if let Some(refused) = outbound::refusal_of(e) {
+            return WpError {
+                status: None,
+                code: "address_refused".into(),
+                message: format!(
+                    "the site's address {refused}; this server may only publish to public \
+                     addresses (an operator can allow private ones with \
+                     IGNY8_ALLOW_PRIVATE_TARGETS)"
+                ),
+                data: Value::Null,
+                transient: false,
+            };
+        }
+        let code = if e.is_timeout() {
+            "http_timeout"
         } else if e.is_connect() {
-            ("http_connect", "the site could not be reached")
+            "http_connect"
         } else {
-            ("http_error", "the connection to the site failed")
+            "http_error"
         };
         WpError {
             status: None,
             code: code.into(),
-            message: message.into(),
+            message: format!("the site: {}", outbound::describe(e)),
             data: Value::Null,
             transient: true,
         }
     }
 
+    async fn read(response: reqwest::Response) -> Result<Vec<u8>, WpError> {
+        let status = response.status().as_u16();
+        outbound::read_capped(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| match e {
+                ReadError::TooLarge(too) => WpError {
+                    status: Some(status),
+                    code: "answer_too_large".into(),
+                    message: format!("the site's answer was refused: {too}"),
+                    data: Value::Null,
+                    transient: false,
+                },
+                ReadError::Transport(e) => Self::transport(&e),
+            })
+    }
+
     async fn answer(response: reqwest::Response) -> Result<Value, WpError> {
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| Self::transport(&e))?;
+        let bytes = Self::read(response).await?;
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if (200..300).contains(&status) {
             if body.is_null() && !bytes.is_empty() {
@@ -221,9 +252,9 @@ impl WordPress {
             .await
             .map_err(|e| Self::transport(&e))?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| Self::transport(&e))?;
+        let bytes = Self::read(response).await?;
         if (200..300).contains(&status) {
-            Ok(text)
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
         } else {
             Err(WpError {
                 status: Some(status),

@@ -209,8 +209,13 @@ fn malformed(message: &str) -> WpError {
     }
 }
 
-/// The image's bytes: its file, or its URL downloaded (through the SSRF guard).
-async fn image_bytes(image: &Image, allow_private: bool) -> Result<(Vec<u8>, String)> {
+/// The image's bytes: its file, or its URL downloaded through the outbound guard (public
+/// addresses only unless private targets are allowed, no redirects, at most 20 MiB read).
+async fn image_bytes(
+    image: &Image,
+    outbound: crate::outbound::OutboundConfig,
+) -> Result<(Vec<u8>, String)> {
+    use crate::outbound::{self, ClientOptions, ReadError};
     if let Some(path) = &image.file_path {
         let data = tokio::fs::read(path).await?;
         let mime = crate::ai::image_mime(&data)
@@ -224,35 +229,47 @@ async fn image_bytes(image: &Image, allow_private: bool) -> Result<(Vec<u8>, Str
             format!("image {} has no file or URL", image.id.get()),
         )
     })?;
-    let (parsed, addr) = super::guard::resolve(url, allow_private).await?;
-    let host = parsed.host_str().unwrap_or_default().to_owned();
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(&host, addr)
-        .build()
-        .map_err(|e| Error::Config(e.to_string()))?;
-    let response = client.get(parsed).send().await.map_err(|e| {
-        Error::ProviderUnavailable(format!("the image could not be downloaded: {e}"))
-    })?;
+    let parsed = outbound::check_url(url, outbound, "url", "the image URL")?;
+    let client = outbound::client(
+        outbound,
+        ClientOptions {
+            connect_timeout: std::time::Duration::from_secs(10),
+            read_timeout: std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
+            guarded: true,
+        },
+    )?;
+    let failed = |e: &reqwest::Error| match outbound::refusal_of(e) {
+        Some(refused) => outbound::refused_error("the image URL", refused),
+        None => Error::ProviderUnavailable(format!(
+            "image {} could not be downloaded from its URL: {}",
+            image.id.get(),
+            outbound::describe(e)
+        )),
+    };
+    let response = client.get(parsed).send().await.map_err(|e| failed(&e))?;
     if !response.status().is_success() {
         return Err(Error::Provider(format!(
-            "the image at its URL answered {}",
+            "image {} could not be downloaded: its URL answered {}",
+            image.id.get(),
             response.status()
         )));
     }
-    let data = response.bytes().await.map_err(|e| {
-        Error::ProviderUnavailable(format!("the image could not be downloaded: {e}"))
-    })?;
-    if data.len() > MAX_IMAGE_BYTES {
-        return Err(Error::Provider("the image is larger than 20 MiB".into()));
-    }
+    let data = outbound::read_capped(response, MAX_IMAGE_BYTES)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge(_) => Error::Provider(format!(
+                "image {} is larger than 20 MiB; it was not uploaded",
+                image.id.get()
+            )),
+            ReadError::Transport(e) => failed(&e),
+        })?;
     let mime = crate::ai::image_mime(&data)
         .ok_or_else(|| {
             Error::Provider("the image URL does not hold a PNG, JPEG or WebP image".into())
         })?
         .to_owned();
-    Ok((data.to_vec(), mime))
+    Ok((data, mime))
 }
 
 /// The media item of `image` in WordPress (found by its marker, else uploaded): id and URL.
@@ -260,7 +277,7 @@ async fn ensure_media(
     wp: &WordPress,
     image: &Image,
     title: &str,
-    allow_private: bool,
+    outbound: crate::outbound::OutboundConfig,
 ) -> Result<(i64, String)> {
     let marker = image_marker(image);
     let found = wp
@@ -280,7 +297,7 @@ async fn ensure_media(
     let media = match existing {
         Some(m) => m.clone(),
         None => {
-            let (data, mime) = image_bytes(image, allow_private).await?;
+            let (data, mime) = image_bytes(image, outbound).await?;
             let ext = match mime.as_str() {
                 "image/jpeg" => "jpg",
                 "image/webp" => "webp",
@@ -529,7 +546,7 @@ impl AiFunction for PublishContent {
         draft: PostDraft,
     ) -> Result<Posted> {
         let wp = &p.wp;
-        let allow_private = run.core.publish_config().allow_private;
+        let outbound = run.core.outbound_config();
         let mut body = draft.body;
         let mut categories = Vec::new();
         for name in &p.content.categories {
@@ -544,7 +561,7 @@ impl AiFunction for PublishContent {
         let mut inline = Vec::new();
         let mut media = Vec::new();
         for image in &p.images {
-            let (id, url) = ensure_media(wp, image, &p.content.title, allow_private).await?;
+            let (id, url) = ensure_media(wp, image, &p.content.title, outbound).await?;
             media.push(id);
             if image.kind == ImageKind::Featured && featured.is_none() {
                 featured = Some(id);

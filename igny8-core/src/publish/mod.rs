@@ -13,11 +13,11 @@
 //! instead of making a second. Media are found the same way (`igny8:image=ID@…;` in their
 //! description). A post deleted in WordPress is reported, not silently made again.
 //!
-//! Site URLs pass an SSRF guard ([`guard`]): a host that resolves to a loopback, private or
-//! link-local address is refused unless the operator allows it.
+//! Site URLs and image URLs pass the outbound guard ([`crate::outbound`]): a host that is or
+//! resolves to a loopback, private or link-local address is refused unless the operator
+//! allows private targets.
 
 mod client;
-pub mod guard;
 mod job;
 mod service;
 
@@ -51,19 +51,13 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PublishConfig {
-    /// Allow WordPress URLs that resolve to loopback, private or link-local addresses
-    /// (`IGNY8_WORDPRESS_ALLOW_PRIVATE`). Off: such sites are refused (SSRF guard).
-    pub allow_private: bool,
     /// The longest one WordPress request may take, in seconds (`IGNY8_WORDPRESS_TIMEOUT_SECS`).
     pub timeout_secs: u64,
 }
 
 impl Default for PublishConfig {
     fn default() -> Self {
-        Self {
-            allow_private: false,
-            timeout_secs: 60,
-        }
+        Self { timeout_secs: 60 }
     }
 }
 
@@ -71,13 +65,6 @@ impl PublishConfig {
     /// Applies one `IGNY8_*` variable, named without the prefix; whether it was one.
     pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
         match name {
-            "WORDPRESS_ALLOW_PRIVATE" => {
-                self.allow_private = match value.trim().to_ascii_lowercase().as_str() {
-                    "1" | "true" | "yes" | "on" => true,
-                    "0" | "false" | "no" | "off" | "" => false,
-                    _ => return Err(format!("IGNY8_{name} must be true or false")),
-                }
-            }
             "WORDPRESS_TIMEOUT_SECS" => {
                 self.timeout_secs = value
                     .trim()

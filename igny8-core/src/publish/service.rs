@@ -106,10 +106,7 @@ impl<S: Store> Publishing<'_, S> {
         check.finish()?;
         let url = url.unwrap_or_default();
         // No lookup here: names are resolved and checked again at every use.
-        super::guard::check(&url, self.core.publish.allow_private).map_err(|e| match e {
-            Error::Validation { .. } => Error::field("url", "must be an http:// or https:// URL"),
-            other => other,
-        })?;
+        crate::outbound::check_url(&url, self.core.outbound, "url", "the WordPress URL")?;
         let sealed = self.core.secrets()?.seal(&password)?;
         let connection = SiteWordPress {
             url,
@@ -157,9 +154,8 @@ impl<S: Store> Publishing<'_, S> {
             &connection.username,
             &password,
             config.timeout(),
-            config.allow_private,
+            self.core.outbound,
         )
-        .await
     }
 
     /// Signs in to the site's WordPress and reports its version and what the user may do.

@@ -105,6 +105,7 @@ impl<S: Store> System<'_, S> {
     ) -> Result<Integration> {
         scope.require(Permission::Manage)?;
         let input = input.validate()?;
+        self.check_own_endpoint(scope, provider, &input).await?;
         let secret = match input.api_key.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(None),
@@ -117,6 +118,60 @@ impl<S: Store> System<'_, S> {
             is_active: input.is_active,
         };
         self.store().put_integration(scope, &record).await
+    }
+
+    /// An integration that points at a base URL of its own: the URL must pass the outbound
+    /// guard, and the integration must carry its own key (the deployment's key is only ever
+    /// sent to the deployment's URL).
+    async fn check_own_endpoint(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+        input: &IntegrationInput,
+    ) -> Result<()> {
+        let stored = match &input.config {
+            Some(_) if input.api_key.is_some() => None,
+            _ => self
+                .store()
+                .list_integrations(scope)
+                .await?
+                .into_iter()
+                .find(|i| i.provider == provider),
+        };
+        let config = input.config.as_ref().or(stored.as_ref().map(|i| &i.config));
+        let Some(url) = config.and_then(|c| c.base_url.as_deref()) else {
+            return Ok(());
+        };
+        let ai = self.core.ai_config();
+        let deployment = match provider {
+            IntegrationProvider::Runware => &ai.runware_base_url,
+            IntegrationProvider::OpenAi | IntegrationProvider::OpenAiImages => &ai.openai_base_url,
+        };
+        if url
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(deployment.trim_end_matches('/'))
+        {
+            return Ok(());
+        }
+        crate::outbound::check_url(
+            url,
+            self.core.outbound_config(),
+            "config.base_url",
+            "the integration's base URL",
+        )?;
+        let has_key = match input.api_key.as_deref().map(str::trim) {
+            Some("") => false,
+            Some(_) => true,
+            None => stored.is_some_and(|i| i.has_secret),
+        };
+        if !has_key {
+            return Err(Error::field(
+                "api_key",
+                "is required with a base URL of your own: this server's key is only sent to \
+                 its own provider, so give the key of the provider at config.base_url",
+            ));
+        }
+        Ok(())
     }
 
     /// Removes a provider's integration; whether there was one.

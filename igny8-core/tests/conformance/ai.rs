@@ -1,8 +1,12 @@
 use igny8_core::Igny8;
 use igny8_core::ai::*;
+use igny8_core::outbound::OutboundConfig;
+use igny8_core::store::SystemStore as _;
+use igny8_core::system::IntegrationRecord;
 use igny8_core::system::{IntegrationConfig, IntegrationInput, IntegrationProvider};
 use igny8_core::tenancy::Scope;
 use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+use igny8_core::{Error, ErrorCode};
 
 use crate::support::tenant;
 
@@ -72,6 +76,10 @@ pub(crate) async fn accounts_use_their_own_providers_over_the_defaults(core: Ign
         runware_base_url: deployment.runware_url(),
         ..AiConfig::default()
     });
+    // The fakes listen on loopback: this deployment allows private targets.
+    let core = core.with_outbound(OutboundConfig {
+        allow_private: true,
+    });
     let a = tenant(&core, "Own provider", 0).await;
     let b = tenant(&core, "Default provider", 0).await;
     connect(
@@ -136,4 +144,222 @@ pub(crate) async fn accounts_use_their_own_providers_over_the_defaults(core: Ign
     assert_eq!(b_image.model, "gpt-image-1");
     assert!(matches!(b_image.image, ImageData::Bytes { .. }));
     assert_eq!(own.pending() + deployment.pending(), 0);
+}
+
+/// A name other than `localhost` that this machine resolves to a loopback or private address
+/// (its own host name, from `/etc/hosts`): the guard must look it up to refuse it.
+fn a_local_host_name() -> String {
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    hosts
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default())
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let ip: std::net::IpAddr = parts.next()?.parse().ok()?;
+            igny8_core::outbound::is_private(ip).then_some(parts.collect::<Vec<_>>())
+        })
+        .flatten()
+        .find(|name| !name.contains("localhost") && !name.starts_with("ip6-"))
+        .map(str::to_owned)
+        .expect("/etc/hosts names this machine with a private address")
+}
+
+/// The deployment's provider key only ever goes to the deployment's own URL: an account's own
+/// base URL needs the account's own key (when saved, and again when called), and an account's
+/// URL may not point into the deployment's network unless the operator allows it.
+pub(crate) async fn the_deployment_key_never_reaches_an_account_url(core: Igny8) {
+    let deployment = FakeAi::start().await;
+    let catcher = FakeAi::start().await;
+    let core = core.with_ai(AiConfig {
+        openai_base_url: deployment.base_url(),
+        openai_api_key: Some("sk-deployment-secret".into()),
+        runware_base_url: deployment.runware_url(),
+        runware_api_key: Some("rw-deployment-secret".into()),
+        ..AiConfig::default()
+    });
+    let open = core.clone().with_outbound(OutboundConfig {
+        allow_private: true,
+    });
+    let t = tenant(&open, "Attacker", 0).await;
+
+    // Saving a base URL of one's own without a key is refused, naming the field.
+    for provider in [
+        IntegrationProvider::OpenAi,
+        IntegrationProvider::OpenAiImages,
+        IntegrationProvider::Runware,
+    ] {
+        let err = open
+            .system()
+            .set_integration(
+                &t.scope,
+                provider,
+                IntegrationInput {
+                    config: Some(IntegrationConfig {
+                        base_url: Some(catcher.base_url()),
+                        ..IntegrationConfig::default()
+                    }),
+                    api_key: None,
+                    is_active: Some(true),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation { errors, .. } if errors[0].field == "api_key"),
+            "{provider}: {err}"
+        );
+    }
+    assert!(
+        open.system()
+            .integrations(&t.scope)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // With a key, then the key removed: refused too.
+    connect(
+        &open,
+        &t.scope,
+        IntegrationProvider::OpenAi,
+        catcher.base_url(),
+        None,
+        "sk-own",
+    )
+    .await;
+    let err = open
+        .system()
+        .set_integration(
+            &t.scope,
+            IntegrationProvider::OpenAi,
+            IntegrationInput {
+                api_key: Some(String::new()),
+                ..IntegrationInput::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+
+    // A row without a key (written before this rule, or by hand) is refused when called,
+    // before anything is sent.
+    for provider in [IntegrationProvider::OpenAi, IntegrationProvider::Runware] {
+        open.store()
+            .put_integration(
+                &t.scope,
+                &IntegrationRecord {
+                    provider,
+                    config: Some(IntegrationConfig {
+                        base_url: Some(if provider == IntegrationProvider::Runware {
+                            catcher.runware_url()
+                        } else {
+                            catcher.base_url()
+                        }),
+                        ..IntegrationConfig::default()
+                    }),
+                    secret: Some(None),
+                    is_active: Some(true),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let err = open.text_provider(&t.scope).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotConfigured, "{err}");
+    assert!(err.to_string().contains("key of its own"), "{err}");
+    let err = open.image_provider(&t.scope).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotConfigured, "{err}");
+    assert!(
+        catcher.requests().is_empty(),
+        "nothing reached the account's URL"
+    );
+
+    // A redirect from the account's provider to the deployment's is not followed.
+    connect(
+        &open,
+        &t.scope,
+        IntegrationProvider::OpenAi,
+        catcher.base_url(),
+        None,
+        "sk-own",
+    )
+    .await;
+    catcher.push(
+        CHAT,
+        FakeReply::status(307).header(
+            "location",
+            &format!("{}/chat/completions", deployment.base_url()),
+        ),
+    );
+    let provider = open.text_provider(&t.scope).await.unwrap();
+    let err = provider.chat(&hello()).await.unwrap_err();
+    assert!(err.to_string().contains("redirect"), "{err}");
+    assert!(
+        deployment.requests().is_empty(),
+        "the redirect was not followed"
+    );
+    for sent in catcher.requests() {
+        let text = format!("{:?} {}", sent.header("authorization"), sent.body);
+        assert!(!text.contains("deployment-secret"), "{text}");
+    }
+
+    // Without the operator's permission, an account's URL may not point into the
+    // deployment's network: not as an address, not as `localhost`, not as a name that
+    // resolves to one (checked when it is saved where it can be, and when it is called).
+    let guarded = core.with_outbound(OutboundConfig::default());
+    let port = catcher.addr().port();
+    for url in [
+        format!("http://127.0.0.1:{port}/v1"),
+        format!("http://localhost:{port}/v1"),
+        format!("http://[::ffff:127.0.0.1]:{port}/v1"),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+    ] {
+        let err = guarded
+            .system()
+            .set_integration(
+                &t.scope,
+                IntegrationProvider::OpenAi,
+                IntegrationInput {
+                    config: Some(IntegrationConfig {
+                        base_url: Some(url.clone()),
+                        ..IntegrationConfig::default()
+                    }),
+                    api_key: Some("sk-own".into()),
+                    is_active: Some(true),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Forbidden, "{url}: {err}");
+        assert!(
+            err.to_string().contains("IGNY8_ALLOW_PRIVATE_TARGETS"),
+            "{err}"
+        );
+    }
+    // The row saved above (allowed then) points at loopback: refused when called.
+    let err = guarded.text_provider(&t.scope).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    // A host name is saved (no lookup then) but refused when its address is seen.
+    let name = a_local_host_name();
+    connect(
+        &guarded,
+        &t.scope,
+        IntegrationProvider::OpenAi,
+        format!("http://{name}:{port}/v1"),
+        None,
+        "sk-own",
+    )
+    .await;
+    let before = catcher.requests().len();
+    let provider = guarded.text_provider(&t.scope).await.unwrap();
+    let err = provider.chat(&hello()).await.unwrap_err();
+    assert!(
+        err.to_string().contains("private or local address"),
+        "{name}: {err}"
+    );
+    assert_eq!(igny8_core::Error::from(err).code(), ErrorCode::Forbidden);
+    assert_eq!(
+        catcher.requests().len(),
+        before,
+        "nothing was sent to {name}"
+    );
 }

@@ -517,7 +517,7 @@ pub(crate) async fn typed_settings_and_sealed_integrations(core: Igny8) {
             IntegrationProvider::OpenAi,
             IntegrationInput {
                 config: Some(IntegrationConfig {
-                    base_url: Some("http://127.0.0.1:11434/v1/".into()),
+                    base_url: Some("https://llm.example.com/v1/".into()),
                     model: Some("llama3.1".into()),
                     temperature: Some(0.7),
                     max_tokens: Some(4000),
@@ -533,7 +533,7 @@ pub(crate) async fn typed_settings_and_sealed_integrations(core: Igny8) {
     assert_eq!(i.secret_hint.as_deref(), Some("••••1234"));
     assert_eq!(
         i.config.base_url.as_deref(),
-        Some("http://127.0.0.1:11434/v1")
+        Some("https://llm.example.com/v1")
     );
     assert!(!format!("{i:?}").contains(key));
     assert_eq!(
