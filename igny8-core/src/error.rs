@@ -101,6 +101,14 @@ pub enum Error {
     /// The object already exists or the state changed underneath (unique key, bad transition).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (failed sign-ins of one account): try again after `retry_after_secs`.
+    #[error("{message}")]
+    RateLimited {
+        /// What was refused and when to try again, in words.
+        message: String,
+        /// Seconds until another attempt is taken.
+        retry_after_secs: u64,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
@@ -144,6 +152,8 @@ pub enum ErrorCode {
     LimitReached,
     /// [`Error::Conflict`]
     Conflict,
+    /// [`Error::RateLimited`]
+    RateLimited,
     /// [`Error::Database`]
     Database,
     /// [`Error::Io`]
@@ -171,6 +181,7 @@ impl ErrorCode {
             Self::InsufficientCredits => "insufficient_credits",
             Self::LimitReached => "limit_reached",
             Self::Conflict => "conflict",
+            Self::RateLimited => "rate_limited",
             Self::Database => "database",
             Self::Io => "io",
             Self::Config => "config",
@@ -178,6 +189,23 @@ impl ErrorCode {
             Self::Provider => "provider",
             Self::ProviderUnavailable => "provider_unavailable",
             Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that stands for this code, for every face that speaks HTTP's language
+    /// (the REST API, and the PHP extension's exceptions, which carry it as their code).
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::Validation | Self::NotConfigured => 400,
+            Self::Unauthenticated => 401,
+            Self::InsufficientCredits => 402,
+            Self::Forbidden | Self::LimitReached => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::RateLimited => 429,
+            Self::Provider => 502,
+            Self::ProviderUnavailable => 503,
+            Self::Database | Self::Io | Self::Config | Self::Internal => 500,
         }
     }
 
@@ -212,6 +240,7 @@ impl Error {
             Self::InsufficientCredits { .. } => ErrorCode::InsufficientCredits,
             Self::LimitReached { .. } => ErrorCode::LimitReached,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Database(_) => ErrorCode::Database,
             Self::Io(_) => ErrorCode::Io,
             Self::Config(_) => ErrorCode::Config,

@@ -1,5 +1,5 @@
 //! Failures and `Igny8\Exception`: every core error reaches PHP with the REST API's status and
-//! code (igny8-server's `envelope::status_of`), and so does a panic (500, `internal`).
+//! code (the core's `ErrorCode::http_status`), and so does a panic (500, `internal`).
 
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::convert::IntoZval;
@@ -17,21 +17,6 @@ pub(crate) struct Failure {
     code: &'static str,
     message: String,
     fields: Vec<FieldError>,
-}
-
-/// The HTTP-like status of a core error code: the REST API's table.
-fn status_of(code: ErrorCode) -> u16 {
-    match code {
-        ErrorCode::Validation | ErrorCode::NotConfigured => 400,
-        ErrorCode::Unauthenticated => 401,
-        ErrorCode::InsufficientCredits => 402,
-        ErrorCode::Forbidden | ErrorCode::LimitReached => 403,
-        ErrorCode::NotFound => 404,
-        ErrorCode::Conflict => 409,
-        ErrorCode::Provider => 502,
-        ErrorCode::ProviderUnavailable => 503,
-        ErrorCode::Database | ErrorCode::Io | ErrorCode::Config | ErrorCode::Internal => 500,
-    }
 }
 
 impl Failure {
@@ -75,7 +60,7 @@ impl From<Error> for Failure {
     fn from(err: Error) -> Self {
         let code = err.code();
         Self {
-            status: status_of(code),
+            status: ErrorCode::http_status(code),
             code: code.as_str(),
             fields: err.field_errors().to_vec(),
             message: err.to_string(),

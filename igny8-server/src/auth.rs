@@ -1,8 +1,8 @@
 //! Who calls: `Authorization: Bearer <access token>` for people, `Authorization: Api-Key <key>`
 //! for machines. Both resolve to the core's tenant scope.
 
-use igny8_core::tenancy::{Role, Scope};
-use igny8_core::{AccountId, UserId};
+use igny8_core::tenancy::Scope;
+use igny8_core::{ErrorCode, UserId};
 use poem::Request;
 use poem::http::StatusCode;
 use poem_openapi::SecurityScheme;
@@ -59,6 +59,31 @@ impl Principal {
 )]
 pub struct Auth(pub Principal);
 
+/// The two ways to authenticate, as parsed from an `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential<'a> {
+    /// `Bearer <access token>`.
+    Bearer(&'a str),
+    /// `Api-Key <key>`.
+    ApiKey(&'a str),
+}
+
+/// Parses an `Authorization` header value the one way every part of the server reads it: the
+/// scheme in any letter case, any whitespace around and between the parts.
+pub fn parse_authorization(value: &str) -> Option<Credential<'_>> {
+    let value = value.trim();
+    let split = value.find(char::is_whitespace).unwrap_or(value.len());
+    let (scheme, credential) = value.split_at(split);
+    let credential = credential.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        Some(Credential::Bearer(credential))
+    } else if scheme.eq_ignore_ascii_case("api-key") {
+        Some(Credential::ApiKey(credential))
+    } else {
+        None
+    }
+}
+
 fn unauthorized(message: &str) -> poem::Error {
     poem::Error::from_string(message, StatusCode::UNAUTHORIZED)
 }
@@ -67,44 +92,52 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
-    let value = header.key.trim();
-    let (scheme, credential) = value.split_once(' ').unwrap_or((value, ""));
-    match scheme.to_ascii_lowercase().as_str() {
-        "bearer" => {
+    match parse_authorization(&header.key) {
+        Some(Credential::Bearer(credential)) => {
             let now = state.core.now().timestamp();
-            let claims = state.signer.verify(credential.trim(), now).map_err(|_| {
+            let claims = state.signer.verify(credential, now).map_err(|_| {
                 unauthorized("the access token is invalid or has expired; refresh it or sign in")
             })?;
-            let scope = match claims.acc {
-                Some(account) => {
-                    let role: Role = claims
-                        .role
-                        .parse()
-                        .map_err(|_| unauthorized("the access token is invalid"))?;
-                    Some(Scope::user(AccountId(account), UserId(claims.sub), role))
-                }
-                None => None,
-            };
+            // The token says who; the core says whether they may still act, and as what: a
+            // removed or deactivated user, or a closed account, stops here at once, and a
+            // changed role or a suspension applies to tokens issued before it.
+            let caller = state
+                .core
+                .auth()
+                .caller(UserId(claims.sub))
+                .await
+                .map_err(|e| match e.code() {
+                    ErrorCode::Unauthenticated => unauthorized(&e.to_string()),
+                    _ => poem::Error::from(crate::envelope::ApiError::from(e)),
+                })?;
+            if claims.acc != caller.scope.map(|s| s.account().get()) {
+                return Err(unauthorized(
+                    "the access token is for another account; sign in again",
+                ));
+            }
             Ok(Principal {
                 user: Some(UserId(claims.sub)),
-                superuser: claims.su,
-                scope,
+                superuser: caller.superuser,
+                scope: caller.scope,
             })
         }
-        "api-key" => {
+        Some(Credential::ApiKey(credential)) => {
             let scope = state
                 .core
                 .auth()
                 .authenticate_api_key(credential)
                 .await
-                .map_err(|_| unauthorized("the API key is not valid"))?;
+                .map_err(|e| match e.code() {
+                    ErrorCode::Unauthenticated => unauthorized(&e.to_string()),
+                    _ => poem::Error::from(crate::envelope::ApiError::from(e)),
+                })?;
             Ok(Principal {
                 user: None,
                 superuser: false,
                 scope: Some(scope),
             })
         }
-        _ => Err(unauthorized(
+        None => Err(unauthorized(
             "use `Authorization: Bearer <access token>` or `Authorization: Api-Key <key>`",
         )),
     }

@@ -57,6 +57,10 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// Requests per minute.
     pub rate_limits: RateLimits,
+    /// Proxies (addresses or networks, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client (`IGNY8_TRUSTED_PROXIES`, comma-separated). Empty: the peer's address is the
+    /// client's, and `X-Forwarded-For` is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Largest JSON body, in bytes.
     pub max_body_bytes: usize,
     /// Largest keyword file upload, in bytes.
@@ -93,6 +97,7 @@ impl Default for Settings {
             signup_credits: None,
             redis_url: None,
             rate_limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
             worker: true,
@@ -127,6 +132,7 @@ impl std::fmt::Debug for Settings {
                 &self.redis_url.as_deref().map(igny8_core::store::redact_url),
             )
             .field("rate_limits", &self.rate_limits)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("worker", &self.worker)
@@ -155,6 +161,22 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(format!("{name}={value:?} is not true or false")),
     }
+}
+
+/// A comma-separated list of addresses and networks (`127.0.0.1, 10.0.0.0/8, fd00::/8`).
+fn parse_networks(name: &str, value: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<ipnet::IpNet>()
+                .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("{name}: {v:?} is not an address or a network like 10.0.0.0/8")
+                })
+        })
+        .collect()
 }
 
 impl Settings {
@@ -204,6 +226,7 @@ impl Settings {
                 "RATE_LIMIT_READ" => self.rate_limits.read = parse(&name, &value)?,
                 "RATE_LIMIT_WRITE" => self.rate_limits.write = parse(&name, &value)?,
                 "RATE_LIMIT_AI" => self.rate_limits.ai = parse(&name, &value)?,
+                "TRUSTED_PROXIES" => self.trusted_proxies = parse_networks(&name, &value)?,
                 "MAX_BODY_BYTES" => self.max_body_bytes = parse(&name, &value)?,
                 "MAX_UPLOAD_BYTES" => self.max_upload_bytes = parse(&name, &value)?,
                 "WORKER" => self.worker = parse_bool(&name, &value)?,

@@ -164,21 +164,9 @@ pub enum ApiError {
     Unavailable(Json<ErrorEnvelope>),
 }
 
-/// The HTTP status of a core error code.
+/// The HTTP status of a core error code (the core's one table, [`ErrorCode::http_status`]).
 pub fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::Validation | ErrorCode::NotConfigured => StatusCode::BAD_REQUEST,
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
-        ErrorCode::Forbidden | ErrorCode::LimitReached => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Conflict => StatusCode::CONFLICT,
-        ErrorCode::Provider => StatusCode::BAD_GATEWAY,
-        ErrorCode::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::Database | ErrorCode::Io | ErrorCode::Config | ErrorCode::Internal => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    }
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl ApiError {
@@ -233,7 +221,13 @@ impl From<Error> for ApiError {
             }
             map
         });
-        Self::from_body(status, ErrorEnvelope::new(code.as_str(), message, errors))
+        let body = ErrorEnvelope::new(code.as_str(), message, errors);
+        match err {
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => Self::TooManyRequests(Json(body), retry_after_secs.max(1)),
+            _ => Self::from_body(status, body),
+        }
     }
 }
 

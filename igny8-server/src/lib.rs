@@ -64,15 +64,20 @@ pub fn app(state: AppState) -> impl Endpoint {
     let spec = openapi_json();
     let swagger = service.swagger_ui_html().replace(&raw, &spec);
     let redoc = service.redoc_html().replace(&raw, &spec);
+    let classes: serde_json::Value = serde_json::from_str(&spec).unwrap_or_default();
+    let classes = std::sync::Arc::new(middleware::RateClasses::from_spec(&classes, "/api/v1"));
     let routes = Route::new()
         .nest("/api/v1", service)
         .at("/api/schema", page("application/json", spec))
         .at("/api/docs", page("text/html; charset=utf-8", swagger))
-        .at("/api/redoc", page("text/html; charset=utf-8", redoc))
-        .with(NormalizePath::new(TrailingSlash::Trim));
+        .at("/api/redoc", page("text/html; charset=utf-8", redoc));
+    // Paths are normalised (slashes merged, the trailing one dropped) before anything looks
+    // at them, so the limits and the router see the same path.
     routes
         .around(middleware::rate_limit)
         .around(middleware::body_limit)
+        .with(NormalizePath::new(TrailingSlash::Trim))
+        .data(classes)
         .data(state)
         .around(middleware::outer)
 }

@@ -1,12 +1,14 @@
 //! What wraps every request: its id, body-size limits, rate limits, and the envelope for
 //! errors no operation answered itself.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use sha2::{Digest, Sha256};
 
+use crate::auth::{Credential, parse_authorization};
 use crate::envelope::{REQUEST_ID, REQUEST_URI, error_response};
 use crate::ratelimit::Verdict;
 use crate::state::AppState;
@@ -156,60 +158,210 @@ fn limited_stream(body: Body, limit: usize) -> Body {
 /// What a request counts against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
-    /// Sign-up, sign-in, refresh.
+    /// Operations that take no credentials (sign-up, sign-in, refresh): per client address.
     Auth,
     /// Reads.
     Read,
     /// Writes.
     Write,
-    /// AI operations.
+    /// Operations that call an AI model (tagged `AI` in the API document).
     Ai,
 }
 
-const AI_ACTIONS: &[&str] = &[
-    "auto_cluster",
-    "generate_ideas",
-    "generate_content",
-    "generate_image_prompts",
-    "generate_images",
-    "image_testing",
-    // automation/rules/{id}/run/
-    "run",
-];
-
-/// The class of a request, or `None` when it isn't limited (health, docs).
-pub fn classify(method: &Method, path: &str) -> Option<Class> {
-    let rest = path.strip_prefix("/api/v1/")?;
-    if rest.starts_with("health") {
-        return None;
-    }
-    let last = rest
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
-    if rest.starts_with("auth/") && matches!(last, "login" | "register" | "refresh") {
-        return Some(Class::Auth);
-    }
-    if AI_ACTIONS.contains(&last) {
-        return Some(Class::Ai);
-    }
-    Some(
-        if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            Class::Read
-        } else {
-            Class::Write
-        },
-    )
+/// One operation of the route table: its method, its path's segments (`None` for a
+/// parameter) and what it counts against (`None`: not limited).
+#[derive(Debug, Clone)]
+struct Operation {
+    method: Method,
+    segments: Vec<Option<String>>,
+    class: Option<Class>,
 }
 
-/// Counts the request against its class's limit: per client address for sign-in, per
-/// credential otherwise. Over the limit: 429 with `Retry-After`.
+/// The rate class of every operation, read from the route table itself — the OpenAPI
+/// document generated from the operations' declarations — so that a new operation is
+/// classified without anyone keeping a second list: operations without a security
+/// requirement count as [`Class::Auth`] (per client address), operations tagged `AI` as
+/// [`Class::Ai`], health checks not at all, the rest as reads or writes by method.
+#[derive(Debug, Clone, Default)]
+pub struct RateClasses {
+    prefix: String,
+    operations: Vec<Operation>,
+}
+
+/// The tag of the operations that call an AI model.
+pub const AI_TAG: &str = "AI";
+
+impl RateClasses {
+    /// The classes of the operations of `spec`, an OpenAPI document served under `prefix`
+    /// (`/api/v1`).
+    pub fn from_spec(spec: &serde_json::Value, prefix: &str) -> Self {
+        let mut operations = Vec::new();
+        for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let tags: Vec<&str> = op["tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str())
+                    .collect();
+                let open = op["security"].as_array().is_none_or(|s| s.is_empty());
+                let class = if tags.contains(&"Health") {
+                    None
+                } else if open {
+                    Some(Class::Auth)
+                } else if tags.contains(&AI_TAG) {
+                    Some(Class::Ai)
+                } else {
+                    Some(by_method(&method))
+                };
+                let segments = path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                    .collect();
+                operations.push(Operation {
+                    method,
+                    segments,
+                    class,
+                });
+            }
+        }
+        Self {
+            prefix: prefix.trim_end_matches('/').to_owned(),
+            operations,
+        }
+    }
+
+    /// The class of a request to `path` (as the router sees it: slashes merged, no trailing
+    /// one), or `None` when it isn't limited (health, the documentation). A path under the
+    /// prefix that names no operation still counts, as a read or a write.
+    pub fn classify(&self, method: &Method, path: &str) -> Option<Class> {
+        let rest = path.strip_prefix(&self.prefix)?;
+        if !(rest.is_empty() || rest.starts_with('/')) {
+            return None;
+        }
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let method = if *method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        let best = self
+            .operations
+            .iter()
+            .filter(|op| op.method == *method && op.segments.len() == segments.len())
+            .filter(|op| {
+                op.segments
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want.as_deref().is_none_or(|w| w == *got))
+            })
+            // A literal segment wins over a parameter (`keywords/import` over `keywords/{id}`).
+            .max_by_key(|op| op.segments.iter().filter(|s| s.is_some()).count());
+        match best {
+            Some(op) => op.class,
+            None => Some(by_method(method)),
+        }
+    }
+}
+
+fn by_method(method: &Method) -> Class {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        Class::Read
+    } else {
+        Class::Write
+    }
+}
+
+/// The address a request comes from: the peer's, or — when the peer is one of the trusted
+/// proxies — the last address in `X-Forwarded-For` that isn't a trusted proxy. Never the port.
+pub fn client_ip(req: &Request, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let canonical = |ip: IpAddr| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    };
+    let peer = canonical(req.remote_addr().as_socket_addr()?.ip());
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    for part in forwarded.join(",").rsplit(',') {
+        let Ok(ip) = part.trim().parse::<IpAddr>().map(canonical) else {
+            // Something unreadable: whoever wrote it is not a proxy we trust.
+            return Some(peer);
+        };
+        if !is_trusted(&ip) {
+            return Some(ip);
+        }
+    }
+    Some(peer)
+}
+
+/// The bucket of a client address: the address itself, or for IPv6 its /64 (one host
+/// usually has a whole /64 to pick addresses from).
+fn ip_bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("ip6:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// Whom a request counts against: the client address for operations without credentials
+/// (and for credentials that are not valid); the user for an access token (however many
+/// tokens they hold); the key for an API key (however its header is spelled).
+fn caller_bucket(state: &AppState, req: &Request, class: Class) -> String {
+    let by_address = || {
+        client_ip(req, &state.settings.trusted_proxies)
+            .map(ip_bucket)
+            .unwrap_or_else(|| "ip:unknown".to_owned())
+    };
+    if class == Class::Auth {
+        return by_address();
+    }
+    let header = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok());
+    match header.and_then(parse_authorization) {
+        Some(Credential::Bearer(token)) => {
+            match state.signer.verify(token, state.core.now().timestamp()) {
+                Ok(claims) => format!("user:{}", claims.sub),
+                Err(_) => by_address(),
+            }
+        }
+        Some(Credential::ApiKey(key)) => {
+            let digest = Sha256::digest(key.as_bytes());
+            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+            format!("key:{hex}")
+        }
+        None => by_address(),
+    }
+}
+
+/// Counts the request against its class's limit and caller (see [`RateClasses`] and
+/// [`caller_bucket`]). Runs after the path is normalised, so every spelling of a path that
+/// reaches an operation counts against that operation. Over the limit: 429 with
+/// `Retry-After`.
 pub async fn rate_limit<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
-    let (Some(state), Some(class)) = (
+    let (Some(state), Some(classes)) = (
         req.data::<AppState>().cloned(),
-        classify(req.method(), req.uri().path()),
+        req.data::<Arc<RateClasses>>().cloned(),
     ) else {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    };
+    let Some(class) = classes.classify(req.method(), req.uri().path()) else {
         return ep.call(req).await.map(IntoResponse::into_response);
     };
     let limits = &state.settings.rate_limits;
@@ -219,24 +371,7 @@ pub async fn rate_limit<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<R
         Class::Write => ("write", limits.write),
         Class::Ai => ("ai", limits.ai),
     };
-    let caller = match (
-        class,
-        req.headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok()),
-    ) {
-        (Class::Auth, _) | (_, None) => format!("ip:{}", req.remote_addr()),
-        (_, Some(credential)) => {
-            let digest = Sha256::digest(credential.trim().as_bytes());
-            format!(
-                "cred:{}",
-                digest[..12]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            )
-        }
-    };
+    let caller = caller_bucket(&state, &req, class);
     if let Verdict::Deny(retry_after) = state
         .limiter
         .check(&format!("{name}:{caller}"), limit)
@@ -259,25 +394,105 @@ pub async fn rate_limit<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<R
 mod tests {
     use super::*;
 
+    fn classes() -> RateClasses {
+        let spec: serde_json::Value =
+            serde_json::from_str(&crate::openapi_json()).expect("the document is JSON");
+        RateClasses::from_spec(&spec, "/api/v1")
+    }
+
     #[test]
-    fn requests_are_classified() {
+    fn requests_are_classified_from_the_route_table() {
+        let c = classes();
+        let cases = [
+            (Method::POST, "/api/v1/auth/login", Some(Class::Auth)),
+            (Method::POST, "/api/v1/auth/register", Some(Class::Auth)),
+            (Method::POST, "/api/v1/auth/refresh", Some(Class::Auth)),
+            (Method::GET, "/api/v1/auth/me", Some(Class::Read)),
+            (
+                Method::POST,
+                "/api/v1/planner/keywords/auto_cluster",
+                Some(Class::Ai),
+            ),
+            (
+                Method::POST,
+                "/api/v1/writer/tasks/generate_content",
+                Some(Class::Ai),
+            ),
+            (
+                Method::POST,
+                "/api/v1/thinker/image_testing",
+                Some(Class::Ai),
+            ),
+            (
+                Method::POST,
+                "/api/v1/automation/rules/7/run",
+                Some(Class::Ai),
+            ),
+            (
+                Method::PATCH,
+                "/api/v1/planner/keywords/3",
+                Some(Class::Write),
+            ),
+            (
+                Method::POST,
+                "/api/v1/planner/keywords/import",
+                Some(Class::Write),
+            ),
+            (Method::GET, "/api/v1/planner/keywords", Some(Class::Read)),
+            (Method::HEAD, "/api/v1/planner/keywords", Some(Class::Read)),
+            (Method::GET, "/api/v1/health", None),
+            (Method::GET, "/api/v1/health/ready", None),
+            (Method::GET, "/api/docs", None),
+            (Method::GET, "/api/v1x/auth/login", None),
+            // No such operation: still counted.
+            (Method::DELETE, "/api/v1/nope/1", Some(Class::Write)),
+            (Method::GET, "/api/v1/nope", Some(Class::Read)),
+        ];
+        for (method, path, want) in cases {
+            assert_eq!(c.classify(&method, path), want, "{method} {path}");
+        }
+        // Every operation that takes no credentials is a sign-in-class one, or a health check.
+        let spec: serde_json::Value = serde_json::from_str(&crate::openapi_json()).unwrap();
+        let open = spec["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| item.as_object().unwrap().values())
+            .filter(|op| op["security"].as_array().is_none_or(|s| s.is_empty()))
+            .count();
         assert_eq!(
-            classify(&Method::POST, "/api/v1/auth/login/"),
-            Some(Class::Auth)
+            open, 5,
+            "sign-up, sign-in, refresh and the two health checks"
         );
+    }
+
+    #[test]
+    fn authorization_headers_are_read_one_way() {
+        use crate::auth::{Credential, parse_authorization};
+        for value in ["Bearer abc", "bearer abc", "bEaRer   abc ", "  BEARER\tabc"] {
+            assert_eq!(
+                parse_authorization(value),
+                Some(Credential::Bearer("abc")),
+                "{value:?}"
+            );
+        }
         assert_eq!(
-            classify(&Method::GET, "/api/v1/auth/me/"),
-            Some(Class::Read)
+            parse_authorization("api-key igny8_x"),
+            Some(Credential::ApiKey("igny8_x"))
         );
+        assert_eq!(parse_authorization("Basic eDp5"), None);
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64() {
         assert_eq!(
-            classify(&Method::POST, "/api/v1/planner/keywords/auto_cluster/"),
-            Some(Class::Ai)
+            ip_bucket("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            ip_bucket("2001:db8:1:2:bbbb::9".parse().unwrap())
         );
-        assert_eq!(
-            classify(&Method::PATCH, "/api/v1/planner/keywords/3/"),
-            Some(Class::Write)
+        assert_ne!(
+            ip_bucket("2001:db8:1:2::1".parse().unwrap()),
+            ip_bucket("2001:db8:1:3::1".parse().unwrap())
         );
-        assert_eq!(classify(&Method::GET, "/api/v1/health/"), None);
-        assert_eq!(classify(&Method::GET, "/api/docs/"), None);
+        assert_eq!(ip_bucket("10.0.0.1".parse().unwrap()), "ip:10.0.0.1");
     }
 }

@@ -21,7 +21,7 @@ impl<S: Store> Credits<'_, S> {
 
     /// Credits available now.
     pub async fn balance(&self, scope: &Scope) -> Result<i64> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().credit_balance(scope).await
     }
 
@@ -32,14 +32,14 @@ impl<S: Store> Credits<'_, S> {
         filter: &TransactionFilter,
         page: &PageRequest,
     ) -> Result<Page<CreditTransaction>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_transactions(scope, filter, page).await
     }
 
     /// Posts a grant, purchase, refund, deduction or adjustment (billing permission; operators
     /// act through [`Scope::system`]). Idempotent with a key.
     pub async fn post(&self, scope: &Scope, entry: LedgerEntry) -> Result<CreditTransaction> {
-        scope.require(Permission::Billing)?;
+        scope.require_account_wide(Permission::Billing)?;
         self.store().post_credits(scope, &entry.validate()?).await
     }
 
@@ -83,7 +83,7 @@ impl<S: Store> Credits<'_, S> {
         filter: &UsageFilter,
         page: &PageRequest,
     ) -> Result<Page<UsageLog>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_usage(scope, filter, page).await
     }
 
@@ -93,13 +93,13 @@ impl<S: Store> Credits<'_, S> {
         scope: &Scope,
         filter: &UsageFilter,
     ) -> Result<Vec<UsageSummaryRow>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().usage_summary(scope, filter).await
     }
 
     /// Checks the ledger's invariant: its sum equals the balance. Returns `(balance, sum)`.
     pub async fn audit(&self, scope: &Scope) -> Result<(i64, i64)> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         let balance = self.store().credit_balance(scope).await?;
         let sum = self.store().ledger_sum(scope).await?;
         Ok((balance, sum))

@@ -120,6 +120,11 @@ impl<S: Store + Clone> Worker<S> {
                 if let Err(e) = self.core.ai().settle_abandoned(100).await {
                     tracing::warn!(error = %e, "could not settle abandoned holds");
                 }
+                // Rate-limit windows and sign-in failure counts untouched for a day are dead.
+                let stale = self.core.now() - chrono::Duration::hours(24);
+                if let Err(e) = self.core.store().prune_counters(stale).await {
+                    tracing::warn!(error = %e, "could not prune rate-limit counters");
+                }
             }
             match self.run_once().await {
                 Ok(Some(_)) => {}

@@ -877,8 +877,20 @@ pub trait AuthStore: Send + Sync {
         name: Option<&str>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> impl Future<Output = Result<ApiKey>> + Send;
-    /// An API key by the hash of its secret (any account).
-    fn find_api_key(&self, key_hash: &str) -> impl Future<Output = Result<Option<ApiKey>>> + Send;
+    /// An API key by the hash of its secret (any account), with what decides whether it
+    /// still works: its creator's state and its account's status.
+    fn find_api_key(
+        &self,
+        key_hash: &str,
+    ) -> impl Future<Output = Result<Option<crate::tenancy::auth::ApiKeyHolder>>> + Send;
+    /// A user with their account's status (none for operators without an account): what
+    /// decides, at every request, whether their access token is still honoured.
+    fn find_principal(
+        &self,
+        user: UserId,
+    ) -> impl Future<
+        Output = Result<Option<(crate::tenancy::User, Option<crate::tenancy::AccountStatus>)>>,
+    > + Send;
     /// Records that an API key was used now.
     fn touch_api_key(&self, id: i64) -> impl Future<Output = Result<()>> + Send;
 }
@@ -892,6 +904,26 @@ pub trait RateLimitStore: Send + Sync {
         bucket: &str,
         window: std::time::Duration,
     ) -> impl Future<Output = Result<(u64, chrono::DateTime<chrono::Utc>)>> + Send;
+    /// The failures counted against `key` and when the last one happened, if any.
+    fn failures(
+        &self,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<(u64, chrono::DateTime<chrono::Utc>)>>> + Send;
+    /// Counts a failure against `key` now; a count whose last failure is before `forget_before`
+    /// starts again at one.
+    fn record_failure(
+        &self,
+        key: &str,
+        forget_before: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Forgets the failures counted against `key` (after a success).
+    fn clear_failures(&self, key: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Deletes counters (rate-limit windows and failure counts) last touched before `before`;
+    /// how many.
+    fn prune_counters(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<u64>> + Send;
 }
 
 /// Everything the services need from storage.

@@ -33,7 +33,10 @@ impl<S: Store> System<'_, S> {
     /// Every setting of `level` with its effective value (account settings, or the acting
     /// user's own).
     pub async fn settings(&self, scope: &Scope, level: SettingLevel) -> Result<Vec<Setting>> {
-        scope.require(Permission::Read)?;
+        match level {
+            SettingLevel::Account => scope.require_account_wide(Permission::Read)?,
+            SettingLevel::User => scope.require(Permission::Read)?,
+        }
         let user = Self::owner(scope, level)?;
         let stored = self.store().list_settings(scope, user).await?;
         Ok(SETTINGS
@@ -68,7 +71,9 @@ impl<S: Store> System<'_, S> {
     pub async fn set_setting(&self, scope: &Scope, key: &str, value: &Value) -> Result<Setting> {
         let def = setting_def(key)?;
         if def.level == SettingLevel::Account {
-            scope.require(Permission::Manage)?;
+            scope.require_account_wide(Permission::Manage)?;
+        } else {
+            scope.require(Permission::Read)?;
         }
         let user = Self::owner(scope, def.level)?;
         let value = def.check(value)?;
@@ -83,7 +88,9 @@ impl<S: Store> System<'_, S> {
     pub async fn reset_setting(&self, scope: &Scope, key: &str) -> Result<bool> {
         let def = setting_def(key)?;
         if def.level == SettingLevel::Account {
-            scope.require(Permission::Manage)?;
+            scope.require_account_wide(Permission::Manage)?;
+        } else {
+            scope.require(Permission::Read)?;
         }
         let user = Self::owner(scope, def.level)?;
         self.store().delete_setting(scope, user, key).await
@@ -91,7 +98,7 @@ impl<S: Store> System<'_, S> {
 
     /// The account's integrations (keys masked).
     pub async fn integrations(&self, scope: &Scope) -> Result<Vec<Integration>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_integrations(scope).await
     }
 
@@ -103,7 +110,7 @@ impl<S: Store> System<'_, S> {
         provider: IntegrationProvider,
         input: IntegrationInput,
     ) -> Result<Integration> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         let input = input.validate()?;
         self.check_own_endpoint(scope, provider, &input).await?;
         let secret = match input.api_key.as_deref().map(str::trim) {
@@ -180,7 +187,7 @@ impl<S: Store> System<'_, S> {
         scope: &Scope,
         provider: IntegrationProvider,
     ) -> Result<bool> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store().delete_integration(scope, provider).await
     }
 

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Permission, Role, Scope, User};
+use super::{AccountStatus, Permission, Role, Scope, User};
 use crate::Igny8;
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, SiteId, UserId};
@@ -96,6 +96,32 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
+}
+
+/// An API key found by its secret, with what decides whether it still works.
+#[derive(Debug, Clone)]
+pub struct ApiKeyHolder {
+    /// The key.
+    pub key: ApiKey,
+    /// Whether the user who made it is active; `None` when nobody made it (the system) or
+    /// that user no longer exists.
+    pub creator_active: Option<bool>,
+    /// That user's role now.
+    pub creator_role: Option<Role>,
+    /// Its account's status (`None` when the account is gone).
+    pub account_status: Option<AccountStatus>,
+}
+
+/// Who a request acts as, after checking the user (or key) and the account as they are now.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The signed-in user (`None` for an API key).
+    pub user: Option<User>,
+    /// A platform operator.
+    pub superuser: bool,
+    /// The account, role and restrictions the request acts with; `None` for an operator
+    /// without an account.
+    pub scope: Option<Scope>,
 }
 
 /// Input for a new API key.
@@ -217,7 +243,8 @@ impl<S: Store> Auth<'_, S> {
 
     /// Creates an API key (admins). Its role is at most the creator's.
     pub async fn create_api_key(&self, scope: &Scope, input: NewApiKey) -> Result<CreatedApiKey> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
+        scope.require_not_api_key("make API keys")?;
         let mut check = Check::new();
         let name = check.name("name", &input.name, 255);
         if input.expires_at.is_some_and(|t| t <= self.core.now()) {
@@ -255,13 +282,13 @@ impl<S: Store> Auth<'_, S> {
 
     /// The account's API keys (never their secrets).
     pub async fn api_keys(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ApiKey>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_api_keys(scope, page).await
     }
 
     /// One API key (never its secret).
     pub async fn api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_api_key(scope, id).await
     }
 
@@ -274,7 +301,8 @@ impl<S: Store> Auth<'_, S> {
         name: Option<String>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> Result<ApiKey> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
+        scope.require_not_api_key("change API keys")?;
         let mut check = Check::new();
         let name = name.map(|n| check.name("name", &n, 255));
         if let Some(Some(t)) = expires_at
@@ -294,37 +322,97 @@ impl<S: Store> Auth<'_, S> {
 
     /// Revokes an API key (admins).
     pub async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
+        scope.require_not_api_key("revoke API keys")?;
         self.store().revoke_api_key(scope, id).await
     }
 
-    /// The scope an API key acts in, or unauthenticated (unknown, revoked, expired, or its
-    /// account no longer active).
+    /// Who a signed-in user acts as now (for each request of an access token): the user must
+    /// still exist and be active, their account must not be closed; the role is the user's
+    /// current one (not the one the token was issued with); a suspended account's scope may
+    /// only read.
+    pub async fn caller(&self, user: UserId) -> Result<Caller> {
+        let (user, status) = self.store().find_principal(user).await?.ok_or_else(|| {
+            Error::Unauthenticated("this user no longer exists; sign in again".into())
+        })?;
+        if !user.is_active {
+            return Err(Error::Unauthenticated(
+                "this user was deactivated; an admin of the account can enable it again".into(),
+            ));
+        }
+        let scope = match user.account_id {
+            Some(account) => {
+                let scope = Scope::user(account, user.id, user.role);
+                Some(match status {
+                    Some(AccountStatus::Active) => scope,
+                    Some(AccountStatus::Suspended) => scope.read_only(),
+                    Some(AccountStatus::Cancelled) | None => {
+                        return Err(Error::Unauthenticated("the account is closed".into()));
+                    }
+                })
+            }
+            None => None,
+        };
+        Ok(Caller {
+            superuser: user.is_superuser,
+            user: Some(user),
+            scope,
+        })
+    }
+
+    /// The scope an API key acts in, or unauthenticated: unknown, revoked or expired; made by
+    /// a user who has since been removed or deactivated; or of a closed account. It acts with
+    /// its own role, capped at its creator's current role; a suspended account's key may only
+    /// read.
     pub async fn authenticate_api_key(&self, secret: &str) -> Result<Scope> {
         let bad = || Error::Unauthenticated("the API key is not valid".into());
         let secret = secret.trim();
         if !secret.starts_with(API_KEY_PREFIX) || secret.len() > 200 {
             return Err(bad());
         }
-        let key = self
+        let found = self
             .store()
             .find_api_key(&token_hash(secret))
             .await?
             .ok_or_else(bad)?;
+        let key = &found.key;
         let now = self.core.now();
         if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
             return Err(bad());
         }
+        let mut role = key.role;
+        if key.created_by.is_some() {
+            if found.creator_active != Some(true) {
+                return Err(Error::Unauthenticated(
+                    "the API key stopped working: the user who made it was removed or \
+                     deactivated; make a new key"
+                        .into(),
+                ));
+            }
+            if let Some(creator) = found.creator_role
+                && creator.rank() < role.rank()
+            {
+                role = creator;
+            }
+        }
+        let read_only = match found.account_status {
+            Some(AccountStatus::Active) => false,
+            Some(AccountStatus::Suspended) => true,
+            Some(AccountStatus::Cancelled) | None => return Err(bad()),
+        };
         if key
             .last_used_at
             .is_none_or(|t| now - t > Duration::minutes(1))
         {
             self.store().touch_api_key(key.id).await?;
         }
-        let scope = Scope::api_key(key.account_id, key.id, key.role);
-        Ok(match key.site_id {
-            Some(site) => scope.restricted_to_site(site),
-            None => scope,
-        })
+        let mut scope = Scope::api_key(key.account_id, key.id, role);
+        if let Some(site) = key.site_id {
+            scope = scope.restricted_to_site(site);
+        }
+        if read_only {
+            scope = scope.read_only();
+        }
+        Ok(scope)
     }
 }

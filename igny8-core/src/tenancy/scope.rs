@@ -79,11 +79,19 @@ pub enum Actor {
 ///
 /// Every query the store runs for a scope is filtered by its account (and by its site when the
 /// scope is restricted to one); objects of other accounts are reported as not found.
+///
+/// Two rules narrow what a scope may do beyond its role, both written here once:
+/// * a scope **restricted to one site** (a site-restricted API key) acts on that site's data
+///   only: account-wide operations — users, API keys, integrations, settings, prompts, author
+///   profiles, strategies, billing — refuse it ([`Scope::require_account_wide`]);
+/// * a scope of a **suspended** account may read but not change anything
+///   ([`Scope::require`] refuses every permission but [`Permission::Read`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {
     account: AccountId,
     actor: Actor,
     site: Option<SiteId>,
+    read_only: bool,
 }
 
 impl Scope {
@@ -94,6 +102,7 @@ impl Scope {
             account,
             actor: Actor::System,
             site: None,
+            read_only: false,
         }
     }
 
@@ -103,6 +112,7 @@ impl Scope {
             account,
             actor: Actor::User { id: user, role },
             site: None,
+            read_only: false,
         }
     }
 
@@ -112,6 +122,7 @@ impl Scope {
             account,
             actor: Actor::ApiKey { id: key_id, role },
             site: None,
+            read_only: false,
         }
     }
 
@@ -119,6 +130,17 @@ impl Scope {
     pub fn restricted_to_site(mut self, site: SiteId) -> Self {
         self.site = Some(site);
         self
+    }
+
+    /// The same scope for an account that is suspended: it may read, nothing else.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether the scope may only read (its account is suspended).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The tenant.
@@ -152,12 +174,11 @@ impl Scope {
         }
     }
 
-    /// Fails with [`Error::Forbidden`] unless the actor may do `permission`.
+    /// Fails with [`Error::Forbidden`] unless the actor may do `permission`: its role allows
+    /// it, and — for anything but reading — its account is not suspended.
     pub fn require(&self, permission: Permission) -> Result<()> {
-        if self.role().allows(permission) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
+        if !self.role().allows(permission) {
+            return Err(Error::Forbidden(format!(
                 "the {} role may not {}",
                 self.role(),
                 match permission {
@@ -167,7 +188,43 @@ impl Scope {
                         "manage sites, sectors, users, integrations, prompts or settings",
                     Permission::Billing => "manage billing",
                 }
-            )))
+            )));
+        }
+        if self.read_only && permission != Permission::Read {
+            return Err(Error::Forbidden(
+                "the account is suspended: its data can be read but not changed, no AI \
+                 functions run and nothing is published; the account's owner can contact the \
+                 operator to lift the suspension"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`require`](Self::require) for an account-wide operation — users, API keys,
+    /// integrations, settings, prompts, author profiles, strategies, billing — which a scope
+    /// restricted to one site may not do, not even read.
+    pub fn require_account_wide(&self, permission: Permission) -> Result<()> {
+        self.require(permission)?;
+        match self.site {
+            Some(site) => Err(Error::Forbidden(format!(
+                "this API key is restricted to site {}: account-wide users, API keys, \
+                 integrations, settings, prompts, author profiles, strategies and billing are \
+                 out of its reach; use a key without a site restriction, or sign in",
+                site.get()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Fails with [`Error::Forbidden`] unless a signed-in user (or the system) acts: API keys
+    /// may not make, change or revoke API keys, so one leaked key can't become lasting access.
+    pub fn require_not_api_key(&self, what: &str) -> Result<()> {
+        match self.actor {
+            Actor::ApiKey { .. } => Err(Error::Forbidden(format!(
+                "an API key may not {what}; sign in as a user of the account to do it"
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -202,6 +259,28 @@ mod tests {
             }
         }
         assert!(Scope::system(AccountId(1)).require(Billing).is_ok());
+    }
+
+    #[test]
+    fn a_suspended_account_reads_only_and_a_site_key_stays_on_its_site() {
+        use Permission::*;
+        let suspended = Scope::user(AccountId(1), UserId(1), Role::Owner).read_only();
+        assert!(suspended.require(Read).is_ok());
+        for p in [Write, Manage, Billing] {
+            let err = suspended.require(p).unwrap_err();
+            assert!(err.to_string().contains("suspended"), "{err}");
+        }
+        let key = Scope::api_key(AccountId(1), 9, Role::Admin).restricted_to_site(SiteId(4));
+        assert!(key.require(Manage).is_ok());
+        for p in [Read, Write, Manage] {
+            let err = key.require_account_wide(p).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::Forbidden);
+            assert!(err.to_string().contains("restricted to site 4"), "{err}");
+        }
+        let unrestricted = Scope::api_key(AccountId(1), 9, Role::Admin);
+        assert!(unrestricted.require_account_wide(Manage).is_ok());
+        assert!(unrestricted.require_not_api_key("make API keys").is_err());
+        assert!(Scope::system(AccountId(1)).require_not_api_key("x").is_ok());
     }
 
     #[test]

@@ -16,6 +16,52 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
 }
 
+/// Argon2id hashing on the blocking pool: it takes tens of milliseconds of CPU, which must not
+/// stall the async threads that serve other requests.
+async fn hash_off_thread(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(format!("password hashing stopped: {e}")))?
+}
+
+/// [`verify_password`] on the blocking pool (see [`hash_off_thread`]).
+async fn verify_off_thread(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// Failed sign-ins of one email address that are let through before each further attempt has
+/// to wait.
+const FREE_SIGN_IN_FAILURES: u64 = 5;
+
+/// The longest wait between sign-in attempts of one email address.
+const MAX_SIGN_IN_WAIT: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Failures of an email address older than this are forgotten.
+const FORGET_SIGN_IN_FAILURES: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long after its last failure an address must wait, with `failures` counted: nothing
+/// for the first few, then 2 s, 4 s, 8 s… up to [`MAX_SIGN_IN_WAIT`].
+pub fn sign_in_wait(failures: u64) -> chrono::Duration {
+    if failures < FREE_SIGN_IN_FAILURES {
+        return chrono::Duration::zero();
+    }
+    let exponent = (failures - FREE_SIGN_IN_FAILURES + 1).min(20) as u32;
+    chrono::Duration::seconds(1i64 << exponent).min(MAX_SIGN_IN_WAIT)
+}
+
+/// The counter of failed sign-ins of an email address (the same whether or not it is
+/// registered, so the throttle tells nothing about which addresses exist).
+fn sign_in_key(email: &str) -> String {
+    format!(
+        "signin:{}",
+        &crate::tenancy::auth::token_hash(&email.trim().to_lowercase())[..40]
+    )
+}
+
 /// Plans, accounts, users, sites and sectors.
 #[derive(Debug)]
 pub struct Tenancy<'a, S> {
@@ -101,7 +147,7 @@ impl<S: Store> Tenancy<'_, S> {
         let owner = UserRecord {
             email,
             name,
-            password_hash: hash_password(&registration.password)?,
+            password_hash: hash_off_thread(&registration.password).await?,
             role: Role::Owner,
             is_superuser: false,
         };
@@ -122,21 +168,55 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Checks an email and password. The same error, after the same work, whether the email
     /// is unknown, the password wrong or the user disabled.
+    ///
+    /// Failed attempts are counted per email address: after a few, each further attempt must
+    /// wait (2 s, 4 s, 8 s… up to 15 minutes after the last failure) and is refused with
+    /// [`Error::RateLimited`] before the password is looked at, however many addresses the
+    /// attempts come from. A successful sign-in clears the count; a day without failures
+    /// forgets it.
     pub async fn authenticate(&self, email: &str, password: &str) -> Result<User> {
         let denied = || Error::Unauthenticated("wrong email or password".into());
+        let key = sign_in_key(email);
+        let now = self.core.now();
+        let failures = self.store().failures(&key).await?;
+        if let Some((count, last)) = failures
+            && last > now - FORGET_SIGN_IN_FAILURES
+        {
+            let until = last + sign_in_wait(count);
+            if until > now {
+                let secs = (until - now).num_milliseconds().max(0) as u64;
+                let secs = secs.div_ceil(1000).max(1);
+                return Err(Error::RateLimited {
+                    message: format!(
+                        "too many failed sign-ins for this email address: try again in {secs} s \
+                         (each further failure doubles the wait, up to 15 minutes)"
+                    ),
+                    retry_after_secs: secs,
+                });
+            }
+        }
+        let fail = || async {
+            self.store()
+                .record_failure(&key, now - FORGET_SIGN_IN_FAILURES)
+                .await?;
+            Err(denied())
+        };
         if password.len() > 4 * MAX_PASSWORD_LEN {
-            return Err(denied());
+            return fail().await;
         }
         let found = self.store().find_login(email).await?;
         let (user, hash) = match found {
             Some(found) => found,
             None => {
-                let _ = verify_password(password, dummy_hash());
-                return Err(denied());
+                let _ = verify_off_thread(password, dummy_hash()).await;
+                return fail().await;
             }
         };
-        if !verify_password(password, &hash) || !user.is_active {
-            return Err(denied());
+        if !verify_off_thread(password, &hash).await || !user.is_active {
+            return fail().await;
+        }
+        if failures.is_some() {
+            self.store().clear_failures(&key).await?;
         }
         self.store().record_login(user.id).await?;
         Ok(user)
@@ -153,14 +233,14 @@ impl<S: Store> Tenancy<'_, S> {
             .find_login(&user.email)
             .await?
             .ok_or_else(|| user_id.not_found())?;
-        if !verify_password(current, &hash) {
+        if !verify_off_thread(current, &hash).await {
             return Err(Error::field("current_password", "is wrong"));
         }
         let mut check = Check::new();
         user::check_password(&mut check, "new_password", new);
         check.finish()?;
         self.store()
-            .set_password_hash(user_id, &hash_password(new)?)
+            .set_password_hash(user_id, &hash_off_thread(new).await?)
             .await
     }
 
@@ -179,7 +259,7 @@ impl<S: Store> Tenancy<'_, S> {
         }
         .validate()?;
         let record = UserRecord {
-            password_hash: hash_password(&new.password)?,
+            password_hash: hash_off_thread(&new.password).await?,
             email: new.email,
             name: new.name.unwrap_or_default(),
             role: Role::Owner,
@@ -196,7 +276,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// The scope's account.
     pub async fn account(&self, scope: &Scope) -> Result<Account> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_account(scope.account()).await
     }
 
@@ -222,7 +302,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Adds a user to the scope's account (admins). Nobody grants a role above their own.
     pub async fn create_user(&self, scope: &Scope, user: NewUser) -> Result<User> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         let user = user.validate()?;
         let role = user.role.unwrap_or(Role::Viewer);
         if role.rank() > scope.role().rank() {
@@ -232,7 +312,7 @@ impl<S: Store> Tenancy<'_, S> {
             )));
         }
         let record = UserRecord {
-            password_hash: hash_password(&user.password)?,
+            password_hash: hash_off_thread(&user.password).await?,
             email: user.email,
             name: user.name.unwrap_or_default(),
             role,
@@ -249,7 +329,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// One user of the account.
     pub async fn user(&self, scope: &Scope, id: UserId) -> Result<User> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_user(scope, id).await
     }
 
@@ -260,7 +340,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// The account's users.
     pub async fn users(&self, scope: &Scope, page: &PageRequest) -> Result<Page<User>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_users(scope, page).await
     }
 
@@ -271,7 +351,7 @@ impl<S: Store> Tenancy<'_, S> {
         let own = scope.user_id() == Some(id);
         let only_name = patch.role.is_none() && patch.is_active.is_none();
         if !(own && only_name) {
-            scope.require(Permission::Manage)?;
+            scope.require_account_wide(Permission::Manage)?;
         }
         let target = self.store().get_user(scope, id).await?;
         if target.role.rank() > scope.role().rank() {
@@ -299,7 +379,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Removes a user (admins). The last owner can't be removed.
     pub async fn delete_user(&self, scope: &Scope, id: UserId) -> Result<()> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         let target = self.store().get_user(scope, id).await?;
         if target.role.rank() > scope.role().rank() {
             return Err(Error::Forbidden(format!(
@@ -339,7 +419,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Creates a site (admins).
     pub async fn create_site(&self, scope: &Scope, site: NewSite) -> Result<Site> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store().create_site(scope, &site.validate()?).await
     }
 
@@ -365,7 +445,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Deletes sites and everything in them (admins); the number deleted.
     pub async fn delete_sites(&self, scope: &Scope, ids: &[SiteId]) -> Result<u64> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store().delete_sites(scope, ids).await
     }
 

@@ -22,7 +22,7 @@ impl<S: Store> Thinker<'_, S> {
 
     /// The account's prompt overrides.
     pub async fn prompts(&self, scope: &Scope) -> Result<Vec<Prompt>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_prompts(scope).await
     }
 
@@ -33,14 +33,14 @@ impl<S: Store> Thinker<'_, S> {
         prompt_type: PromptType,
         template: &str,
     ) -> Result<Prompt> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         check_template(prompt_type, template)?;
         self.store().put_prompt(scope, prompt_type, template).await
     }
 
     /// Removes an override (the shipped default applies again); whether there was one.
     pub async fn reset_prompt(&self, scope: &Scope, prompt_type: PromptType) -> Result<bool> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store().delete_prompt(scope, prompt_type).await
     }
 
@@ -50,7 +50,7 @@ impl<S: Store> Thinker<'_, S> {
         scope: &Scope,
         input: AuthorProfileInput,
     ) -> Result<AuthorProfile> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store()
             .create_author(scope, &input.validate(true)?)
             .await
@@ -58,13 +58,13 @@ impl<S: Store> Thinker<'_, S> {
 
     /// One author profile.
     pub async fn author(&self, scope: &Scope, id: AuthorProfileId) -> Result<AuthorProfile> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_author(scope, id).await
     }
 
     /// The account's author profiles.
     pub async fn authors(&self, scope: &Scope, page: &PageRequest) -> Result<Page<AuthorProfile>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_authors(scope, page).await
     }
 
@@ -75,7 +75,7 @@ impl<S: Store> Thinker<'_, S> {
         id: AuthorProfileId,
         input: AuthorProfileInput,
     ) -> Result<AuthorProfile> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         if self
             .store()
             .update_authors(scope, &[id], &input.validate(false)?)
@@ -94,7 +94,7 @@ impl<S: Store> Thinker<'_, S> {
         ids: &[AuthorProfileId],
         input: AuthorProfileInput,
     ) -> Result<u64> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         check_ids(ids)?;
         if input.name.is_some() {
             return Err(Error::field("name", "can't be changed in bulk"));
@@ -106,14 +106,14 @@ impl<S: Store> Thinker<'_, S> {
 
     /// Deletes author profiles; the number deleted.
     pub async fn delete_authors(&self, scope: &Scope, ids: &[AuthorProfileId]) -> Result<u64> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         check_ids(ids)?;
         self.store().delete_authors(scope, ids).await
     }
 
     /// Creates a strategy.
     pub async fn create_strategy(&self, scope: &Scope, input: StrategyInput) -> Result<Strategy> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         self.store()
             .create_strategy(scope, &input.validate(true)?)
             .await
@@ -121,7 +121,7 @@ impl<S: Store> Thinker<'_, S> {
 
     /// One strategy.
     pub async fn strategy(&self, scope: &Scope, id: StrategyId) -> Result<Strategy> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_strategy(scope, id).await
     }
 
@@ -132,7 +132,7 @@ impl<S: Store> Thinker<'_, S> {
         sector: Option<SectorId>,
         page: &PageRequest,
     ) -> Result<Page<Strategy>> {
-        scope.require(Permission::Read)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_strategies(scope, sector, page).await
     }
 
@@ -143,7 +143,7 @@ impl<S: Store> Thinker<'_, S> {
         id: StrategyId,
         input: StrategyInput,
     ) -> Result<Strategy> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         if self
             .store()
             .update_strategies(scope, &[id], &input.validate(false)?)
@@ -162,7 +162,7 @@ impl<S: Store> Thinker<'_, S> {
         ids: &[StrategyId],
         input: StrategyInput,
     ) -> Result<u64> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         check_ids(ids)?;
         self.store()
             .update_strategies(scope, ids, &input.validate(false)?)
@@ -171,7 +171,7 @@ impl<S: Store> Thinker<'_, S> {
 
     /// Deletes strategies; the number deleted.
     pub async fn delete_strategies(&self, scope: &Scope, ids: &[StrategyId]) -> Result<u64> {
-        scope.require(Permission::Manage)?;
+        scope.require_account_wide(Permission::Manage)?;
         check_ids(ids)?;
         self.store().delete_strategies(scope, ids).await
     }

@@ -38,7 +38,8 @@ impl AiApi {
     #[oai(
         path = "/planner/keywords/auto_cluster/",
         method = "post",
-        tag = "Tag::Planner"
+        tag = "Tag::Planner",
+        tag = "Tag::Ai"
     )]
     async fn auto_cluster(
         &self,
@@ -54,7 +55,8 @@ impl AiApi {
     #[oai(
         path = "/planner/clusters/generate_ideas/",
         method = "post",
-        tag = "Tag::Planner"
+        tag = "Tag::Planner",
+        tag = "Tag::Ai"
     )]
     async fn generate_ideas(
         &self,
@@ -71,7 +73,8 @@ impl AiApi {
     #[oai(
         path = "/writer/tasks/generate_content/",
         method = "post",
-        tag = "Tag::Writer"
+        tag = "Tag::Writer",
+        tag = "Tag::Ai"
     )]
     async fn generate_content(
         &self,
@@ -87,7 +90,8 @@ impl AiApi {
     #[oai(
         path = "/writer/content/generate_image_prompts/",
         method = "post",
-        tag = "Tag::Writer"
+        tag = "Tag::Writer",
+        tag = "Tag::Ai"
     )]
     async fn generate_image_prompts(
         &self,
@@ -109,7 +113,8 @@ impl AiApi {
     #[oai(
         path = "/writer/images/generate_images/",
         method = "post",
-        tag = "Tag::Writer"
+        tag = "Tag::Writer",
+        tag = "Tag::Ai"
     )]
     async fn generate_images(
         &self,
@@ -143,7 +148,8 @@ impl AiApi {
     #[oai(
         path = "/thinker/image_testing/",
         method = "post",
-        tag = "Tag::Thinker"
+        tag = "Tag::Thinker",
+        tag = "Tag::Ai"
     )]
     async fn image_testing(
         &self,

@@ -127,7 +127,7 @@ impl AutomationApi {
 
     /// Runs a rule now, paused or not, leaving its schedule as it is. Answers 202 with the
     /// run; follow it at `automation/runs/{id}/` or `system/jobs/{job.id}/events/`.
-    #[oai(path = "/automation/rules/:id/run/", method = "post")]
+    #[oai(path = "/automation/rules/:id/run/", method = "post", tag = "Tag::Ai")]
     async fn run_rule(
         &self,
         state: Data<&AppState>,

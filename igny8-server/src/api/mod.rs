@@ -36,6 +36,10 @@ pub enum Tag {
     Automation,
     /// Liveness and readiness.
     Health,
+    /// Operations that call an AI model: each counts against the per-minute AI rate limit
+    /// (besides its module's tag) and spends credits.
+    #[oai(rename = "AI")]
+    Ai,
 }
 
 /// Every operation.

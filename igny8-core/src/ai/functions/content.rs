@@ -334,11 +334,12 @@ impl AiFunction for GenerateContent {
             None => None,
         };
         let author = match task.author_profile_id {
-            Some(id) => Some(core.thinker().author(scope, id).await?),
+            // Account-wide objects, read for the job (a site-restricted key may use them).
+            Some(id) => Some(core.store().get_author(scope, id).await?),
             None => None,
         };
         let strategy = match task.strategy_id {
-            Some(id) => Some(core.thinker().strategy(scope, id).await?),
+            Some(id) => Some(core.store().get_strategy(scope, id).await?),
             None => None,
         };
         let sector = core.tenancy().sector(scope, task.sector_id).await?;

@@ -120,7 +120,8 @@ pub(crate) async fn template<S: Store>(
     scope: &Scope,
     prompt_type: PromptType,
 ) -> Result<String> {
-    let overrides = core.thinker().prompts(scope).await?;
+    // Read for the job: a site-restricted key runs AI functions with the account's prompts.
+    let overrides = core.store().list_prompts(scope).await?;
     Ok(overrides
         .into_iter()
         .find(|p| p.prompt_type == prompt_type)

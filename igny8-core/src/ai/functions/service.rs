@@ -120,7 +120,7 @@ impl<S: Store> Ai<'_, S> {
                 ));
             }
         };
-        let balance = core.credits().balance(scope).await?;
+        let balance = core.store().credit_balance(scope).await?;
         Ok(Estimate {
             kind: runs_as,
             units,

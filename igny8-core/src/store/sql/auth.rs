@@ -11,7 +11,8 @@ use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::{AuthStore, RateLimitStore};
 use crate::tenancy::Scope;
-use crate::tenancy::auth::{ApiKey, ApiKeyRecord, Rotation};
+use crate::tenancy::auth::{ApiKey, ApiKeyHolder, ApiKeyRecord, Rotation};
+use crate::tenancy::{AccountStatus, User};
 
 impl FromDbRow for ApiKey {
     fn from_row(r: &DbRow<'_>) -> Result<Self> {
@@ -48,6 +49,41 @@ impl Entity for ApiKey {
         "created_at",
     ];
     const SITE_SCOPED: bool = true;
+}
+
+impl FromDbRow for ApiKeyHolder {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        let creator_role: Option<String> = r.get("creator_role")?;
+        let account_status: Option<String> = r.get("account_status")?;
+        Ok(ApiKeyHolder {
+            key: ApiKey::from_row(r)?,
+            creator_active: r.get("creator_active")?,
+            creator_role: creator_role.and_then(|s| s.parse().ok()),
+            account_status: account_status.and_then(|s| s.parse().ok()),
+        })
+    }
+}
+
+/// A failure count and when the last failure happened (milliseconds).
+struct FailureRow(i64, i64);
+
+impl FromDbRow for FailureRow {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        Ok(FailureRow(r.get("hits")?, r.get("window_start")?))
+    }
+}
+
+/// A user and their account's status.
+struct Principal(User, Option<AccountStatus>);
+
+impl FromDbRow for Principal {
+    fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        let status: Option<String> = r.get("account_status")?;
+        Ok(Principal(
+            User::from_row(r)?,
+            status.and_then(|s| s.parse().ok()),
+        ))
+    }
 }
 
 struct TokenRow {
@@ -272,14 +308,54 @@ impl AuthStore for SqlStore {
         self.fetch_scoped(scope, id).await
     }
 
-    async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKey>> {
+    async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKeyHolder>> {
         let t = self.t(T::ApiKeys);
+        let keys = format!("{}api_keys", self.prefix());
+        let users = format!("{}users", self.prefix());
+        let accounts = format!("{}accounts", self.prefix());
         let q = Query::select()
             .columns(ApiKey::COLUMNS.iter().map(|c| (t.clone(), *c)))
+            .expr_as(
+                Expr::cust(format!(
+                    "(SELECT u.is_active FROM {users} u WHERE u.id = {keys}.created_by)"
+                )),
+                "creator_active",
+            )
+            .expr_as(
+                Expr::cust(format!(
+                    "(SELECT u.role FROM {users} u WHERE u.id = {keys}.created_by)"
+                )),
+                "creator_role",
+            )
+            .expr_as(
+                Expr::cust(format!(
+                    "(SELECT a.status FROM {accounts} a WHERE a.id = {keys}.account_id)"
+                )),
+                "account_status",
+            )
             .from(t)
             .and_where(Expr::col("key_hash").eq(hash))
             .to_owned();
         self.db.conn().await?.optional(&q).await
+    }
+
+    async fn find_principal(&self, user: UserId) -> Result<Option<(User, Option<AccountStatus>)>> {
+        let table = self.t(T::Users);
+        let users = format!("{}users", self.prefix());
+        let accounts = format!("{}accounts", self.prefix());
+        let q = Query::select()
+            .columns(User::COLUMNS.iter().map(|c| (table.clone(), *c)))
+            .expr_as(
+                Expr::cust(format!(
+                    "(SELECT a.status FROM {accounts} a WHERE a.id = {users}.account_id)"
+                )),
+                "account_status",
+            )
+            .from(table)
+            .and_where(Expr::col("id").eq(user.get()))
+            .to_owned();
+        let found: Option<Principal> = self.db.conn().await?.optional(&q).await?;
+        Ok(found.map(|p| (p.0, p.1)))
     }
 
     async fn touch_api_key(&self, id: i64) -> Result<()> {
@@ -360,5 +436,80 @@ impl RateLimitStore for SqlStore {
             std::cmp::max(count, 0) as u64,
             crate::clock::from_millis(start + window),
         ))
+    }
+
+    async fn failures(&self, key: &str) -> Result<Option<(u64, DateTime<Utc>)>> {
+        let q = Query::select()
+            .columns(["hits", "window_start"])
+            .from(self.t(T::RateLimits))
+            .and_where(Expr::col("bucket").eq(key))
+            .to_owned();
+        let row: Option<FailureRow> = self.db.conn().await?.optional(&q).await?;
+        Ok(row.map(|FailureRow(hits, last)| {
+            (
+                std::cmp::max(hits, 0) as u64,
+                crate::clock::from_millis(last),
+            )
+        }))
+    }
+
+    async fn record_failure(&self, key: &str, forget_before: DateTime<Utc>) -> Result<()> {
+        let now = self.now_ms();
+        let cutoff = forget_before.timestamp_millis();
+        let table = format!("{}rate_limits", self.prefix());
+        let (hits, last) = match self.backend() {
+            // Assignments run left to right on MySQL: `hits` sees the old time.
+            Backend::MySql => (
+                Expr::cust(format!("IF(window_start < {cutoff}, 1, hits + 1)")),
+                Expr::cust("VALUES(window_start)"),
+            ),
+            _ => (
+                Expr::cust(format!(
+                    "CASE WHEN {table}.window_start < {cutoff} THEN 1 ELSE {table}.hits + 1 END"
+                )),
+                Expr::cust("excluded.window_start"),
+            ),
+        };
+        let upsert = Query::insert()
+            .into_table(self.t(T::RateLimits))
+            .columns(["bucket", "window_start", "hits"])
+            .values_panic([key.into(), now.into(), 1i64.into()])
+            .on_conflict(
+                OnConflict::column("bucket")
+                    .values([("hits", hits), ("window_start", last)])
+                    .to_owned(),
+            )
+            .to_owned();
+        let _one_writer = match self.backend() {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
+            _ => None,
+        };
+        self.db.conn().await?.execute(&upsert).await?;
+        Ok(())
+    }
+
+    async fn clear_failures(&self, key: &str) -> Result<()> {
+        let q = Query::delete()
+            .from_table(self.t(T::RateLimits))
+            .and_where(Expr::col("bucket").eq(key))
+            .to_owned();
+        let _one_writer = match self.backend() {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
+            _ => None,
+        };
+        self.db.conn().await?.execute(&q).await?;
+        Ok(())
+    }
+
+    async fn prune_counters(&self, before: DateTime<Utc>) -> Result<u64> {
+        let q = Query::delete()
+            .from_table(self.t(T::RateLimits))
+            .and_where(Expr::col("window_start").lt(before.timestamp_millis()))
+            .to_owned();
+        let _one_writer = match self.backend() {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
+            _ => None,
+        };
+        self.db.conn().await?.execute(&q).await
     }
 }
