@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use igny8_core::{CoreConfig, Igny8, StoreOptions};
+use igny8_core::{Clock, CoreConfig, Igny8, StoreOptions};
 
 use crate::config::{Settings, generated_secrets_path};
 use crate::jwt::Signer;
@@ -25,6 +25,15 @@ pub struct AppState {
 impl AppState {
     /// Opens the database (migrating it) and prepares the secrets and the limiter.
     pub async fn open(settings: Settings) -> Result<Self, String> {
+        Self::open_with_clock(settings, None).await
+    }
+
+    /// [`Self::open`] with time from `clock` (the system clock when `None`): tests set the
+    /// time instead of waiting for it.
+    pub async fn open_with_clock(
+        settings: Settings,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Self, String> {
         let mut settings = settings;
         fill_secrets(&mut settings)?;
         let mut store = StoreOptions::new(settings.database_url.clone());
@@ -33,7 +42,7 @@ impl AppState {
         let config = CoreConfig {
             store,
             secret_key: settings.secret_key.clone(),
-            clock: None,
+            clock,
             ai: settings.ai.clone(),
             publish: settings.publish.clone(),
             outbound: settings.outbound,

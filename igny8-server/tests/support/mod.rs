@@ -120,3 +120,165 @@ pub async fn split(resp: TestResponse) -> (u16, Value) {
     );
     (status, body)
 }
+
+/// The app on a real TCP socket (127.0.0.1, a free port) with time from a clock the test
+/// moves, spoken to with a real HTTP client: what an attacker on the network sees.
+pub struct Live {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub state: AppState,
+    pub clock: std::sync::Arc<igny8_core::ManualClock>,
+    task: tokio::task::JoinHandle<()>,
+    db: Option<TestDatabase>,
+}
+
+/// What a [`Live`] server answered.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+/// Starts a [`Live`] server on `backend`, its clock at the start of a minute (rate-limit
+/// windows are whole minutes, so a test never straddles one by accident).
+pub async fn live(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<Live> {
+    use poem::listener::{Acceptor, Listener, TcpListener};
+    let db = TestDatabase::create(backend)
+        .await
+        .expect("test database")?;
+    let mut settings = Settings {
+        database_url: db.url.clone(),
+        secret_key: Some(igny8_core::crypto::SecretBox::generate_key()),
+        jwt_secret: Some("a test secret that is long enough for hs256".into()),
+        worker: false,
+        ..Settings::default()
+    };
+    settings.rate_limits.auth = 10_000;
+    settings.rate_limits.read = 100_000;
+    settings.rate_limits.write = 100_000;
+    configure(&mut settings);
+    let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let clock = std::sync::Arc::new(igny8_core::ManualClock::new(start));
+    let state = AppState::open_with_clock(settings, Some(clock.clone()))
+        .await
+        .expect("state");
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .expect("a free port");
+    let addr = acceptor.local_addr()[0]
+        .as_socket_addr()
+        .copied()
+        .expect("a TCP address");
+    let endpoint = app(state.clone());
+    let task = tokio::spawn(async move {
+        poem::Server::new_with_acceptor(acceptor)
+            .run(endpoint)
+            .await
+            .expect("the server runs");
+    });
+    Some(Live {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        state,
+        clock,
+        task,
+        db: Some(db),
+    })
+}
+
+impl Live {
+    pub async fn close(mut self) {
+        self.task.abort();
+        self.state.core.store().close().await;
+        if let Some(db) = self.db.take() {
+            db.drop_database().await.expect("drop");
+        }
+    }
+
+    /// One request: `authorization` is the whole header value, sent as given.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(a) = authorization {
+            req = req.header("authorization", a);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("a body");
+        let body: Value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        for key in ["success", "data", "message", "errors", "request_id"] {
+            assert!(body.get(key).is_some(), "{key} missing from {body}");
+        }
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// With `Bearer {token}`.
+    pub async fn as_user(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        self.call(method, path, Some(&format!("Bearer {token}")), body, &[])
+            .await
+    }
+
+    /// With `Api-Key {key}`.
+    pub async fn as_key(&self, method: &str, path: &str, key: &str, body: Option<Value>) -> Answer {
+        self.call(method, path, Some(&format!("Api-Key {key}")), body, &[])
+            .await
+    }
+
+    /// Signs in; the access token.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/auth/login/",
+                None,
+                Some(serde_json::json!({"email": email, "password": password})),
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.body["data"]["access"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs up an account; its owner's access token.
+    pub async fn register(&self, email: &str, account: &str) -> String {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/auth/register/",
+                None,
+                Some(serde_json::json!({"email": email, "password": "password123", "account_name": account})),
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.body["data"]["access"].as_str().unwrap().to_owned()
+    }
+}
