@@ -525,6 +525,26 @@ async fn ai_functions_over_http(backend: Backend) {
         .await;
     assert_eq!(img["data"]["status"], "generated", "{img}");
     assert_eq!(img["data"]["has_file"], true, "{img}");
+    // No answer of the flow says where the server keeps its files.
+    let (_, images) = s
+        .get(
+            &token,
+            &format!("/api/v1/writer/images/?content_id={content}"),
+        )
+        .await;
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    for answer in [&started, &job, &img, &images, &jobs] {
+        let text = answer.to_string();
+        assert!(!text.contains(media.to_str().unwrap()), "{text}");
+        assert!(
+            !text.contains(&std::env::temp_dir().to_string_lossy().to_string()),
+            "{text}"
+        );
+    }
+    assert!(
+        job.to_string().contains(&format!("image-{image}.png")),
+        "{job}"
+    );
     // The file itself, to its owner only.
     let resp = s
         .client
