@@ -249,6 +249,12 @@ impl<S: Store> Publishing<'_, S> {
     }
 }
 
+/// The row identity a site's application password is sealed with: a sealed value copied to
+/// another site or account does not open there.
+pub(crate) fn site_secret_context(scope: &Scope, site: SiteId) -> String {
+    format!("site-wordpress:{}:{}", scope.account().get(), site.get())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,10 +271,4 @@ mod tests {
         );
         assert_eq!(version_in("<html></html>"), None);
     }
-}
-
-/// The row identity a site's application password is sealed with: a sealed value copied to
-/// another site or account does not open there.
-pub(crate) fn site_secret_context(scope: &Scope, site: SiteId) -> String {
-    format!("site-wordpress:{}:{}", scope.account().get(), site.get())
 }
