@@ -65,6 +65,9 @@ pub struct CoreConfig {
     /// The deployment key that encrypts stored secrets (32 bytes, base64). Without it,
     /// secrets can be neither stored nor read.
     pub secret_key: Option<String>,
+    /// The key used before `secret_key` (base64), while rotating: secrets sealed with it
+    /// still open, and are re-sealed with `secret_key` and written back when read.
+    pub previous_secret_key: Option<String>,
     /// Where time comes from (the system clock by default).
     pub clock: Option<Arc<dyn Clock>>,
     /// The deployment's AI providers.
@@ -83,6 +86,10 @@ impl std::fmt::Debug for CoreConfig {
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
             )
+            .field(
+                "previous_secret_key",
+                &self.previous_secret_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -93,6 +100,7 @@ impl CoreConfig {
         Self {
             store: StoreOptions::new(database_url),
             secret_key: None,
+            previous_secret_key: None,
             clock: None,
             ai: ai::AiConfig::default(),
             publish: publish::PublishConfig::default(),
@@ -114,9 +122,21 @@ pub struct Igny8<S = SqlStore> {
 impl Igny8<SqlStore> {
     /// Opens the database named by the config (migrating it) and the services over it.
     pub async fn open(config: CoreConfig) -> Result<Self> {
-        let secrets = match &config.secret_key {
-            Some(key) => Some(Arc::new(crypto::SecretBox::from_base64(key)?)),
-            None => None,
+        let secrets = match (&config.secret_key, &config.previous_secret_key) {
+            (Some(key), previous) => {
+                let mut secrets = crypto::SecretBox::from_base64(key)?;
+                if let Some(previous) = previous {
+                    secrets = secrets.with_previous_base64(previous)?;
+                }
+                Some(Arc::new(secrets))
+            }
+            (None, Some(_)) => {
+                return Err(Error::Config(
+                    "a previous secret key is set without a current one: set the secret key too"
+                        .into(),
+                ));
+            }
+            (None, None) => None,
         };
         let mut store = SqlStore::open(&config.store).await?;
         if let Some(clock) = config.clock {

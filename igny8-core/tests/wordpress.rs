@@ -181,6 +181,13 @@ async fn core_with_clock(core: &Igny8, timeout_secs: u64) -> (Igny8, ManualClock
     let core = Igny8::with_store(store)
         .with_secrets(igny8_core::crypto::SecretBox::from_base64(KEY).unwrap())
         .with_publish(PublishConfig { timeout_secs })
+        .with_ai(igny8_core::ai::AiConfig {
+            media_dir: std::env::temp_dir()
+                .join(format!("igny8-wp-test-{}", std::process::id()))
+                .to_string_lossy()
+                .into_owned(),
+            ..igny8_core::ai::AiConfig::default()
+        })
         .with_outbound(OutboundConfig {
             allow_private: true,
         });
@@ -232,7 +239,7 @@ async fn content(
         )
         .await
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("igny8-wp-test-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(&core.ai_config().media_dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (kind, position, alt) in [
         (ImageKind::Featured, 0, "A featured picture"),
@@ -256,7 +263,9 @@ async fn content(
             )
             .await
             .unwrap();
-        let path = dir.join(format!("{}-{}.png", c.id.get(), image.id.get()));
+        // Stored relative to the media directory, as generated images are.
+        let name = format!("{}-{}.png", c.id.get(), image.id.get());
+        let path = dir.join(&name);
         std::fs::write(
             &path,
             base64::engine::general_purpose::STANDARD
@@ -271,7 +280,7 @@ async fn content(
                     image.id,
                     ImagePatch {
                         status: Some(status),
-                        file_path: Some(Some(path.to_string_lossy().into_owned())),
+                        file_path: Some(Some(name.clone())),
                         ..ImagePatch::default()
                     },
                 )

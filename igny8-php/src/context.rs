@@ -141,6 +141,13 @@ impl Ctx {
     pub(crate) fn scope(&self) -> Scope {
         self.tenant.scope()
     }
+
+    /// The scope of the whole account, for its account-wide parts (settings, prompts, author
+    /// profiles, integrations, credits): one install is one account, which this site owns, so
+    /// the site restriction of [`Ctx::scope`] doesn't apply to them.
+    pub(crate) fn account_scope(&self) -> Scope {
+        Scope::system(self.tenant.account)
+    }
 }
 
 /// Runs an entry point: failures and panics become `Igny8\Exception`.

@@ -7,11 +7,21 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::Failure;
 
+/// Deepest nesting of arrays accepted from PHP. Deeper values are refused rather than walked:
+/// an array that holds a reference to itself (`$a['x'] = &$a`) is infinitely deep, and walking
+/// it would overflow the stack and kill the PHP worker.
+pub(crate) const MAX_DEPTH: usize = 64;
+
 /// A PHP value as JSON: a list (keys 0…n-1) becomes an array, any other array an object
 /// (integer keys as strings); objects are refused (arrays are the contract).
 pub(crate) fn from_php(zval: &Zval) -> Result<Value, Failure> {
+    value_at(zval, 0)
+}
+
+/// [`from_php`] of a value inside `depth` arrays.
+fn value_at(zval: &Zval, depth: usize) -> Result<Value, Failure> {
     if let Some(inner) = zval.reference().or_else(|| zval.indirect()) {
-        return from_php(inner);
+        return value_at(inner, depth);
     }
     if zval.is_null() {
         return Ok(Value::Null);
@@ -34,7 +44,7 @@ pub(crate) fn from_php(zval: &Zval) -> Result<Value, Failure> {
         return Err(Failure::invalid("a string is not valid UTF-8"));
     }
     if let Some(array) = zval.array() {
-        return from_array(array);
+        return array_at(array, depth);
     }
     let what = if zval.is_object() {
         "an object"
@@ -48,10 +58,22 @@ pub(crate) fn from_php(zval: &Zval) -> Result<Value, Failure> {
 
 /// A PHP array as JSON (see [`from_php`]).
 pub(crate) fn from_array(array: &ZendHashTable) -> Result<Value, Failure> {
+    array_at(array, 0)
+}
+
+/// [`from_array`] of an array inside `depth` others.
+fn array_at(array: &ZendHashTable, depth: usize) -> Result<Value, Failure> {
+    if depth >= MAX_DEPTH {
+        return Err(Failure::invalid(format!(
+            "the value is nested more than {MAX_DEPTH} levels deep (an array that contains \
+             a reference to itself is infinitely deep)"
+        )));
+    }
+    let depth = depth + 1;
     if array.has_sequential_keys() && !array.is_empty() {
         return array
             .values()
-            .map(from_php)
+            .map(|v| value_at(v, depth))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -61,7 +83,7 @@ pub(crate) fn from_array(array: &ZendHashTable) -> Result<Value, Failure> {
             ArrayKey::Long(i) => i.to_string(),
             other => String::try_from(other).map_err(|_| Failure::invalid("a key is not UTF-8"))?,
         };
-        map.insert(key, from_php(value)?);
+        map.insert(key, value_at(value, depth)?);
     }
     Ok(Value::Object(map))
 }

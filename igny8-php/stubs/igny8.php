@@ -109,7 +109,7 @@ final class Igny8
     public function updateContent(int $id, array $patch): array {}
     public function deleteContents(array $ids): int {}
 
-    /** Images; query: content_id, task_id, status, image_type, page, page_size. Each image has 'file_path' (absolute, under media_dir) once generated. */
+    /** Images; query: content_id, task_id, status, image_type, page, page_size. Each image has 'file_path' (relative to media_dir, e.g. '1/image-7.png') once generated. */
     public function images(array $query = []): array {}
     public function image(int $id): array {}
     public function updateImage(int $id, array $patch): array {}

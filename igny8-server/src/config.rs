@@ -43,6 +43,10 @@ pub struct Settings {
     pub max_connections: u32,
     /// 32 bytes, base64: encrypts stored provider keys and WordPress passwords.
     pub secret_key: Option<String>,
+    /// The key `secret_key` replaced, while rotating (32 bytes, base64): secrets sealed with
+    /// it still open and are re-sealed with `secret_key` when read. Remove it once every
+    /// stored secret has been read (or entered again).
+    pub secret_key_previous: Option<String>,
     /// At least 32 bytes: signs access tokens. Every process of a deployment needs the same.
     pub jwt_secret: Option<String>,
     /// Lifetime of an access token, in minutes.
@@ -90,6 +94,7 @@ impl Default for Settings {
             table_prefix: "igny8_".into(),
             max_connections: 10,
             secret_key: None,
+            secret_key_previous: None,
             jwt_secret: None,
             access_token_minutes: 15,
             refresh_token_days: 30,
@@ -122,6 +127,7 @@ impl std::fmt::Debug for Settings {
             .field("table_prefix", &self.table_prefix)
             .field("max_connections", &self.max_connections)
             .field("secret_key", &redact(&self.secret_key))
+            .field("secret_key_previous", &redact(&self.secret_key_previous))
             .field("jwt_secret", &redact(&self.jwt_secret))
             .field("access_token_minutes", &self.access_token_minutes)
             .field("refresh_token_days", &self.refresh_token_days)
@@ -216,6 +222,7 @@ impl Settings {
                 "TABLE_PREFIX" => self.table_prefix = value.trim().to_owned(),
                 "MAX_CONNECTIONS" => self.max_connections = parse(&name, &value)?,
                 "SECRET_KEY" => self.secret_key = opt(&value),
+                "SECRET_KEY_PREVIOUS" => self.secret_key_previous = opt(&value),
                 "JWT_SECRET" => self.jwt_secret = opt(&value),
                 "ACCESS_TOKEN_MINUTES" => self.access_token_minutes = parse(&name, &value)?,
                 "REFRESH_TOKEN_DAYS" => self.refresh_token_days = parse(&name, &value)?,
@@ -254,8 +261,18 @@ impl Settings {
             return Err("token lifetimes must be positive".into());
         }
         if let Some(key) = &self.secret_key {
-            igny8_core::crypto::SecretBox::from_base64(key)
+            let secrets = igny8_core::crypto::SecretBox::from_base64(key)
                 .map_err(|e| format!("secret_key: {e}"))?;
+            if let Some(previous) = &self.secret_key_previous {
+                secrets
+                    .with_previous_base64(previous)
+                    .map_err(|e| format!("secret_key_previous: {e}"))?;
+            }
+        } else if self.secret_key_previous.is_some() {
+            return Err(
+                "secret_key_previous is set without secret_key: set the new key as secret_key"
+                    .into(),
+            );
         }
         if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("jwt_secret must be at least 32 characters".into());
@@ -325,6 +342,25 @@ mod tests {
         assert_eq!(s.ai.openai_base_url, "http://127.0.0.1:11434/v1");
         assert_eq!(s.ai.image_provider, igny8_core::ai::ImageBackend::Runware);
         assert!(!format!("{s:?}").contains("sk-deployment"));
+        // Rotation: the previous key is a setting of its own, checked and redacted.
+        let (new, old) = (
+            igny8_core::crypto::SecretBox::generate_key(),
+            igny8_core::crypto::SecretBox::generate_key(),
+        );
+        let mut r = Settings::default();
+        r.apply_env(env(&[
+            ("IGNY8_SECRET_KEY", new.as_str()),
+            ("IGNY8_SECRET_KEY_PREVIOUS", old.as_str()),
+        ]))
+        .unwrap();
+        assert_eq!(r.secret_key_previous.as_deref(), Some(old.as_str()));
+        r.check().unwrap();
+        assert!(!format!("{r:?}").contains(&old));
+        r.secret_key_previous = Some("short".into());
+        assert!(r.check().unwrap_err().starts_with("secret_key_previous"));
+        r.secret_key = None;
+        r.secret_key_previous = Some(old.clone());
+        assert!(r.check().unwrap_err().contains("without secret_key"));
         assert!(
             Settings::default()
                 .apply_env(env(&[("IGNY8_IMAGE_PROVIDER", "dalle")]))

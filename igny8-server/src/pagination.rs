@@ -1,5 +1,7 @@
 //! Lists: `page` / `page_size` (with `count`), or `cursor` for deep scans; `next` and
-//! `previous` are ready-to-follow URLs.
+//! `previous` are ready-to-follow URLs relative to the server (path and query). They never
+//! carry a host: one taken from the request's `Host` header would let whoever sends the
+//! request choose where a client following the link goes next.
 
 use igny8_core::list::{DEFAULT_PAGE_SIZE, Page, PageRequest};
 use poem::Request;
@@ -12,10 +14,11 @@ pub struct ListPage<T: ParseFromJSON + ToJSON + Send + Sync> {
     /// All matching rows (null on cursor pages, which don't count).
     #[oai(nullable)]
     pub count: Option<u64>,
-    /// The URL of the next page.
+    /// The next page, as a path and query on this server (no scheme or host), e.g.
+    /// `/api/v1/planner/keywords/?page=3&page_size=50`; every other query parameter is kept.
     #[oai(nullable)]
     pub next: Option<String>,
-    /// The URL of the previous page (numbered pages only).
+    /// The previous page (numbered pages only), as a path and query like `next`.
     #[oai(nullable)]
     pub previous: Option<String>,
     /// The rows.
@@ -66,7 +69,7 @@ fn client_uri(req: &Request) -> poem::http::Uri {
         .unwrap_or_else(|_| req.uri().clone())
 }
 
-/// `uri` with `key=value` set (or removed) in its query.
+/// The client's path and query with `key=value` set (or removed), e.g. `/api/v1/x/?page=2`.
 fn with_param(req: &Request, changes: &[(&str, Option<String>)]) -> String {
     let uri = client_uri(req);
     let uri = &uri;
@@ -89,16 +92,11 @@ fn with_param(req: &Request, changes: &[(&str, Option<String>)]) -> String {
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let host = req
-        .headers()
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
     let path = uri.path();
     if query.is_empty() {
-        format!("http://{host}{path}")
+        path.to_owned()
     } else {
-        format!("http://{host}{path}?{query}")
+        format!("{path}?{query}")
     }
 }
 

@@ -42,6 +42,7 @@ impl AppState {
         let config = CoreConfig {
             store,
             secret_key: settings.secret_key.clone(),
+            previous_secret_key: settings.secret_key_previous.clone(),
             clock,
             ai: settings.ai.clone(),
             publish: settings.publish.clone(),

@@ -56,8 +56,9 @@ pub struct AiConfig {
     /// Model prices in US dollars laid over the shipped table (settings file only).
     pub model_prices: BTreeMap<String, ModelPrice>,
     /// Where generated images that arrive as bytes are written, as
-    /// `{media_dir}/{account}/{image}.{ext}` (`IGNY8_MEDIA_DIR`). Images that arrive as a URL
-    /// are stored as that URL.
+    /// `{media_dir}/{account}/{image}.{ext}` (`IGNY8_MEDIA_DIR`); the image's `file_path` is
+    /// the part after `{media_dir}/`, so no result shows where the directory is. Images that
+    /// arrive as a URL are stored as that URL.
     pub media_dir: String,
 }
 
@@ -103,6 +104,20 @@ impl std::fmt::Debug for AiConfig {
 }
 
 impl AiConfig {
+    /// The file on disk of an image's stored `file_path`, if it lies under [`media_dir`]:
+    /// a stored path is relative to the media directory (`{account}/image-{id}.png`); an
+    /// absolute one (rows written before paths were stored relative) is taken as it is. `None`
+    /// when there is no such file or it is outside the media directory, whatever the row says.
+    ///
+    /// [`media_dir`]: AiConfig::media_dir
+    pub async fn media_file(&self, stored: &str) -> Option<std::path::PathBuf> {
+        let media = tokio::fs::canonicalize(&self.media_dir).await.ok()?;
+        let file = tokio::fs::canonicalize(std::path::Path::new(&self.media_dir).join(stored))
+            .await
+            .ok()?;
+        file.starts_with(&media).then_some(file)
+    }
+
     /// Applies one `IGNY8_*` variable, named without the prefix (`OPENAI_MODEL`). Whether the
     /// name is an AI setting; an error names a bad value.
     pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {

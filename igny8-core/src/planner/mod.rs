@@ -3,6 +3,7 @@
 mod cluster;
 pub mod clustering;
 mod dashboard;
+pub(crate) mod formula;
 mod idea;
 pub mod import;
 mod keyword;

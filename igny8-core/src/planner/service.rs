@@ -140,7 +140,9 @@ impl<S: Store> Keywords<'_, S> {
     }
 
     /// Writes the keywords matching `filter` as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`),
-    /// streamed in batches; [`Keywords::import`] reads the file back to the same data. The
+    /// streamed in batches; [`Keywords::import`] reads the file back to the same data. A cell
+    /// that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return) is written with a `'` in front, which the import removes again. The
     /// number of keywords written.
     pub async fn export<W>(&self, scope: &Scope, filter: &KeywordFilter, out: &mut W) -> Result<u64>
     where
@@ -178,7 +180,7 @@ impl<S: Store> Keywords<'_, S> {
                 let mut w = csv::Writer::from_writer(&mut buffer);
                 for row in &rows {
                     let k = &row.keyword;
-                    w.write_record([
+                    let cells = [
                         k.keyword.as_str(),
                         &k.volume.map(|v| v.to_string()).unwrap_or_default(),
                         &k.difficulty.map(|v| v.to_string()).unwrap_or_default(),
@@ -186,8 +188,9 @@ impl<S: Store> Keywords<'_, S> {
                         k.intent.map(|i| i.as_str()).unwrap_or_default(),
                         k.status.as_str(),
                         row.cluster.as_deref().unwrap_or_default(),
-                    ])
-                    .map_err(csv_error)?;
+                    ];
+                    w.write_record(cells.map(formula::escape).iter().map(|c| c.as_bytes()))
+                        .map_err(csv_error)?;
                 }
                 w.flush()?;
             }

@@ -213,10 +213,18 @@ fn malformed(message: &str) -> WpError {
 /// addresses only unless private targets are allowed, no redirects, at most 20 MiB read).
 async fn image_bytes(
     image: &Image,
+    ai: &crate::ai::AiConfig,
     outbound: crate::outbound::OutboundConfig,
 ) -> Result<(Vec<u8>, String)> {
     use crate::outbound::{self, ClientOptions, ReadError};
-    if let Some(path) = &image.file_path {
+    if let Some(stored) = &image.file_path {
+        // Only files under the media directory are read, whatever a row says.
+        let path = ai.media_file(stored).await.ok_or_else(|| {
+            Error::field(
+                "images",
+                format!("the file of image {} is missing", image.id.get()),
+            )
+        })?;
         let data = tokio::fs::read(path).await?;
         let mime = crate::ai::image_mime(&data)
             .unwrap_or("image/png")
@@ -277,6 +285,7 @@ async fn ensure_media(
     wp: &WordPress,
     image: &Image,
     title: &str,
+    ai: &crate::ai::AiConfig,
     outbound: crate::outbound::OutboundConfig,
 ) -> Result<(i64, String)> {
     let marker = image_marker(image);
@@ -297,7 +306,7 @@ async fn ensure_media(
     let media = match existing {
         Some(m) => m.clone(),
         None => {
-            let (data, mime) = image_bytes(image, outbound).await?;
+            let (data, mime) = image_bytes(image, ai, outbound).await?;
             let ext = match mime.as_str() {
                 "image/jpeg" => "jpg",
                 "image/webp" => "webp",
@@ -561,7 +570,8 @@ impl AiFunction for PublishContent {
         let mut inline = Vec::new();
         let mut media = Vec::new();
         for image in &p.images {
-            let (id, url) = ensure_media(wp, image, &p.content.title, outbound).await?;
+            let (id, url) =
+                ensure_media(wp, image, &p.content.title, run.core.ai_config(), outbound).await?;
             media.push(id);
             if image.kind == ImageKind::Featured && featured.is_none() {
                 featured = Some(id);

@@ -107,7 +107,10 @@ impl<S: Store> Publishing<'_, S> {
         let url = url.unwrap_or_default();
         // No lookup here: names are resolved and checked again at every use.
         crate::outbound::check_url(&url, self.core.outbound, "url", "the WordPress URL")?;
-        let sealed = self.core.secrets()?.seal(&password)?;
+        let sealed = self
+            .core
+            .secrets()?
+            .seal(&password, &site_secret_context(scope, site))?;
         let connection = SiteWordPress {
             url,
             username,
@@ -147,7 +150,16 @@ impl<S: Store> Publishing<'_, S> {
             .ok_or_else(|| {
                 Error::NotConfigured("the site's application password is missing".into())
             })?;
-        let password = self.core.secrets()?.open(&sealed)?;
+        let context = site_secret_context(scope, site);
+        let opened = self.core.secrets()?.open(&sealed, &context)?;
+        if let Some(resealed) = &opened.resealed {
+            // Sealed with the previous key (or before rows were bound): store it re-sealed.
+            self.core
+                .store()
+                .reseal_site_wordpress_secret(scope, site, &sealed, resealed)
+                .await?;
+        }
+        let password = opened.plain;
         let config = &self.core.publish;
         WordPress::connect(
             &connection.url,
@@ -235,6 +247,12 @@ impl<S: Store> Publishing<'_, S> {
             )
             .await
     }
+}
+
+/// The row identity a site's application password is sealed with: a sealed value copied to
+/// another site or account does not open there.
+pub(crate) fn site_secret_context(scope: &Scope, site: SiteId) -> String {
+    format!("site-wordpress:{}:{}", scope.account().get(), site.get())
 }
 
 #[cfg(test)]

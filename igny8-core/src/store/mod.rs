@@ -167,6 +167,15 @@ pub trait TenancyStore: Send + Sync {
         scope: &Scope,
         id: SiteId,
     ) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// Replaces the sealed application password `old` with `new` (the same password sealed
+    /// again after a key rotation); nothing changes if the stored value is no longer `old`.
+    fn reseal_site_wordpress_secret(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+        old: &str,
+        new: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Changes a site.
     fn update_site(
         &self,
@@ -676,6 +685,15 @@ pub trait SystemStore: Send + Sync {
         scope: &Scope,
         provider: IntegrationProvider,
     ) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// Replaces the sealed secret `old` with `new` (the same secret sealed again after a key
+    /// rotation); nothing changes if the stored value is no longer `old`.
+    fn reseal_integration_secret(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+        old: &str,
+        new: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Durable jobs.

@@ -116,7 +116,12 @@ impl<S: Store> System<'_, S> {
         let secret = match input.api_key.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(None),
-            Some(key) => Some(Some((self.core.secrets()?.seal(key)?, mask_secret(key)))),
+            Some(key) => Some(Some((
+                self.core
+                    .secrets()?
+                    .seal(key, &integration_secret_context(scope, provider))?,
+                mask_secret(key),
+            ))),
         };
         let record = IntegrationRecord {
             provider,
@@ -197,9 +202,29 @@ impl<S: Store> System<'_, S> {
         scope: &Scope,
         provider: IntegrationProvider,
     ) -> Result<Option<String>> {
-        match self.store().integration_secret(scope, provider).await? {
-            None => Ok(None),
-            Some(sealed) => self.core.secrets()?.open(&sealed).map(Some),
+        let Some(sealed) = self.store().integration_secret(scope, provider).await? else {
+            return Ok(None);
+        };
+        let opened = self
+            .core
+            .secrets()?
+            .open(&sealed, &integration_secret_context(scope, provider))?;
+        if let Some(resealed) = &opened.resealed {
+            // Sealed with the previous key (or before rows were bound): store it re-sealed.
+            self.store()
+                .reseal_integration_secret(scope, provider, &sealed, resealed)
+                .await?;
         }
+        Ok(Some(opened.plain))
     }
+}
+
+/// The row identity an integration's key is sealed with: a sealed value copied to another
+/// provider or account does not open there.
+fn integration_secret_context(scope: &Scope, provider: IntegrationProvider) -> String {
+    format!(
+        "integration:{}:{}",
+        scope.account().get(),
+        provider.as_str()
+    )
 }

@@ -363,3 +363,99 @@ pub(crate) async fn the_deployment_key_never_reaches_an_account_url(core: Igny8)
         "nothing was sent to {name}"
     );
 }
+
+/// A stored key opens only in its own row: copied into another account's row it fails with a
+/// message that names neither the key nor the sealed value. After a key rotation (the old key
+/// configured as the previous one) it still opens, and is written back sealed with the new
+/// key, which then opens it alone.
+pub(crate) async fn stored_keys_are_bound_to_their_row_and_survive_rotation(core: Igny8) {
+    use igny8_core::crypto::SecretBox;
+    let (key_a, key_b) = (SecretBox::generate_key(), SecretBox::generate_key());
+    let old = core
+        .clone()
+        .with_secrets(SecretBox::from_base64(&key_a).unwrap());
+    let (a, b) = (
+        tenant(&old, "Bound A", 0).await,
+        tenant(&old, "Bound B", 0).await,
+    );
+    let provider = IntegrationProvider::OpenAi;
+    let secret = "sk-bound-0123456789abcdef";
+    let input = IntegrationInput {
+        api_key: Some(secret.into()),
+        ..IntegrationInput::default()
+    };
+    old.system()
+        .set_integration(&a.scope, provider, input)
+        .await
+        .unwrap();
+    let sealed = old
+        .store()
+        .integration_secret(&a.scope, provider)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert!(
+        sealed.starts_with("v2:") && !sealed.contains(secret),
+        "{sealed}"
+    );
+
+    // Copied into another account's row, it does not open.
+    let copy = IntegrationRecord {
+        provider,
+        config: None,
+        secret: Some(Some((sealed.clone(), "••••cdef".into()))),
+        is_active: Some(true),
+    };
+    old.store().put_integration(&b.scope, &copy).await.unwrap();
+    let err = old
+        .system()
+        .integration_key(&b.scope, provider)
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("sealed for another record"), "{message}");
+    assert!(
+        !message.contains(secret) && !message.contains(&sealed),
+        "{message}"
+    );
+    // Nor under another provider of the same account.
+    let moved = IntegrationRecord {
+        provider: IntegrationProvider::Runware,
+        ..copy
+    };
+    old.store().put_integration(&a.scope, &moved).await.unwrap();
+    assert!(
+        old.system()
+            .integration_key(&a.scope, IntegrationProvider::Runware)
+            .await
+            .is_err()
+    );
+
+    // Rotation: current B, previous A. The read works and writes back a value B alone opens.
+    let rotated = core.clone().with_secrets(
+        SecretBox::from_base64(&key_b)
+            .unwrap()
+            .with_previous_base64(&key_a)
+            .unwrap(),
+    );
+    let read = rotated.system().integration_key(&a.scope, provider).await;
+    assert_eq!(read.unwrap().as_deref(), Some(secret));
+    let stored = rotated
+        .store()
+        .integration_secret(&a.scope, provider)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored, sealed, "re-sealed on read");
+    let only_b = core
+        .clone()
+        .with_secrets(SecretBox::from_base64(&key_b).unwrap());
+    let read = only_b.system().integration_key(&a.scope, provider).await;
+    assert_eq!(read.unwrap().as_deref(), Some(secret));
+    assert!(
+        old.system()
+            .integration_key(&a.scope, provider)
+            .await
+            .is_err()
+    );
+}

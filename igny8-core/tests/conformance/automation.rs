@@ -492,7 +492,7 @@ pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budge
             images.iter().all(|i| i
                 .file_path
                 .as_deref()
-                .is_some_and(|p| std::path::Path::new(p).exists())),
+                .is_some_and(|p| !p.starts_with('/') && media.join(p).exists())),
             "{images:?}"
         );
     }

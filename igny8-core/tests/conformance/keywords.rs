@@ -546,15 +546,34 @@ pub(crate) async fn export_reads_back_to_the_same_data(core: Igny8) {
         )
         .await
         .unwrap();
+    // Cells a spreadsheet would run as formulas.
+    for keyword in ["=HYPERLINK(\"http://x\")", "-5 tips", "'@home"] {
+        let draft = KeywordDraft {
+            keyword: keyword.into(),
+            metrics: KeywordMetrics::default(),
+        };
+        core.keywords()
+            .create(&t.scope, t.sector, draft)
+            .await
+            .unwrap();
+    }
     let mut out = Vec::new();
     let n = core
         .keywords()
         .export(&t.scope, &KeywordFilter::default(), &mut out)
         .await
         .unwrap();
-    assert_eq!(n, seeded.len() as u64 + 1);
+    assert_eq!(n, seeded.len() as u64 + 4);
     let text = String::from_utf8(out.clone()).unwrap();
     assert!(text.starts_with("keyword,volume,difficulty,cpc,intent,status,cluster\n"));
+    for line in [
+        "\n\"'=HYPERLINK(\"\"http://x\"\")\",",
+        "\n'-5 tips,",
+        "\n''@home,",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+    assert!(!text.contains("\n=") && !text.contains("\n\"="), "{text}");
 
     let other = tenant(&core, "E2", 0).await;
     let report = core

@@ -51,6 +51,7 @@ conformance! {
     automation::a_rule_takes_keywords_to_illustrated_drafts_within_its_budget,
     ai::accounts_use_their_own_providers_over_the_defaults,
     ai::the_deployment_key_never_reaches_an_account_url,
+    ai::stored_keys_are_bound_to_their_row_and_survive_rotation,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,

@@ -476,6 +476,8 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     let done = run_one(&worker).await;
     assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
     assert_eq!(charged(&done), 15);
+    let summary = serde_json::to_string(&done.result).unwrap();
+    assert!(!summary.contains(media.to_str().unwrap()), "{summary}");
     let images = core
         .images()
         .list(&t.scope, &filter, &PageRequest::new(1, 10))
@@ -485,7 +487,12 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     for image in &images {
         assert_eq!(image.status, ImageStatus::Generated);
         let path = image.file_path.as_deref().expect("stored as a file");
-        assert_eq!(std::fs::read(path).unwrap(), PNG);
+        // Relative to the media directory: results don't show the server's directories.
+        assert_eq!(
+            path,
+            format!("{}/image-{}.png", image.account_id.get(), image.id.get())
+        );
+        assert_eq!(std::fs::read(media.join(path)).unwrap(), PNG);
         assert_eq!(image.model.as_deref(), Some("gpt-image-1"));
     }
     let featured = images

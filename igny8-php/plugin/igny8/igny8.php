@@ -24,6 +24,7 @@ require_once IGNY8_PLUGIN_DIR . 'includes/class-backend.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-backend-error.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-native-backend.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-remote-backend.php';
+require_once IGNY8_PLUGIN_DIR . 'includes/class-secrets.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-options.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-plugin.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-jobs.php';

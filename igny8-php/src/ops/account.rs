@@ -34,7 +34,7 @@ fn prompt_row(t: PromptType, custom: Option<&Prompt>) -> Value {
 }
 
 pub(crate) async fn prompts(c: &Ctx) -> Out {
-    let custom = c.core.thinker().prompts(&c.scope()).await?;
+    let custom = c.core.thinker().prompts(&c.account_scope()).await?;
     Ok(Value::Array(
         PromptType::ALL
             .iter()
@@ -45,13 +45,17 @@ pub(crate) async fn prompts(c: &Ctx) -> Out {
 
 pub(crate) async fn set_prompt(c: &Ctx, t: &str, text: &str) -> Out {
     let t = prompt_type(t)?;
-    let saved = c.core.thinker().set_prompt(&c.scope(), t, text).await?;
+    let saved = c
+        .core
+        .thinker()
+        .set_prompt(&c.account_scope(), t, text)
+        .await?;
     Ok(prompt_row(t, Some(&saved)))
 }
 
 pub(crate) async fn reset_prompt(c: &Ctx, t: &str) -> Result<bool, Failure> {
     let t = prompt_type(t)?;
-    Ok(c.core.thinker().reset_prompt(&c.scope(), t).await?)
+    Ok(c.core.thinker().reset_prompt(&c.account_scope(), t).await?)
 }
 
 pub(crate) async fn author_profiles(c: &Ctx, mut map: Map<String, Value>) -> Out {
@@ -59,12 +63,21 @@ pub(crate) async fn author_profiles(c: &Ctx, mut map: Map<String, Value>) -> Out
     if let Some(key) = map.keys().next() {
         return Err(Failure::field(key, "is not a filter of author profiles"));
     }
-    page(&c.core.thinker().authors(&c.scope(), &q.page).await?)
+    page(
+        &c.core
+            .thinker()
+            .authors(&c.account_scope(), &q.page)
+            .await?,
+    )
 }
 
 pub(crate) async fn create_author_profile(c: &Ctx, map: Map<String, Value>) -> Out {
     let input: AuthorProfileInput = patch(map)?;
-    one(&c.core.thinker().create_author(&c.scope(), input).await?)
+    one(&c
+        .core
+        .thinker()
+        .create_author(&c.account_scope(), input)
+        .await?)
 }
 
 pub(crate) async fn update_author_profile(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
@@ -73,30 +86,40 @@ pub(crate) async fn update_author_profile(c: &Ctx, id: i64, map: Map<String, Val
     one(&c
         .core
         .thinker()
-        .update_author(&c.scope(), id, input)
+        .update_author(&c.account_scope(), id, input)
         .await?)
 }
 
 pub(crate) async fn delete_author_profiles(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
     let ids: Vec<AuthorProfileId> = ids(ids_)?;
-    Ok(c.core.thinker().delete_authors(&c.scope(), &ids).await?)
+    Ok(c.core
+        .thinker()
+        .delete_authors(&c.account_scope(), &ids)
+        .await?)
 }
 
 pub(crate) async fn settings(c: &Ctx) -> Out {
     many(
         &c.core
             .system()
-            .settings(&c.scope(), SettingLevel::Account)
+            .settings(&c.account_scope(), SettingLevel::Account)
             .await?,
     )
 }
 
 pub(crate) async fn set_setting(c: &Ctx, key: &str, value: Value) -> Out {
-    one(&c.core.system().set_setting(&c.scope(), key, &value).await?)
+    one(&c
+        .core
+        .system()
+        .set_setting(&c.account_scope(), key, &value)
+        .await?)
 }
 
 pub(crate) async fn reset_setting(c: &Ctx, key: &str) -> Result<bool, Failure> {
-    Ok(c.core.system().reset_setting(&c.scope(), key).await?)
+    Ok(c.core
+        .system()
+        .reset_setting(&c.account_scope(), key)
+        .await?)
 }
 
 fn provider(text: &str) -> Result<IntegrationProvider, Failure> {
@@ -105,7 +128,7 @@ fn provider(text: &str) -> Result<IntegrationProvider, Failure> {
 }
 
 pub(crate) async fn integrations(c: &Ctx) -> Out {
-    many(&c.core.system().integrations(&c.scope()).await?)
+    many(&c.core.system().integrations(&c.account_scope()).await?)
 }
 
 /// `$config` flat (`api_key`, `is_active`, and the settings `model`, `base_url`…) or with the
@@ -128,7 +151,7 @@ pub(crate) async fn set_integration(c: &Ctx, p: &str, mut map: Map<String, Value
     one(&c
         .core
         .system()
-        .set_integration(&c.scope(), provider, input)
+        .set_integration(&c.account_scope(), provider, input)
         .await?)
 }
 
@@ -136,12 +159,12 @@ pub(crate) async fn remove_integration(c: &Ctx, p: &str) -> Result<bool, Failure
     let provider = provider(p)?;
     Ok(c.core
         .system()
-        .remove_integration(&c.scope(), provider)
+        .remove_integration(&c.account_scope(), provider)
         .await?)
 }
 
 pub(crate) async fn credits(c: &Ctx) -> Out {
-    let scope = c.scope();
+    let scope = c.account_scope();
     let account = c.core.tenancy().account(&scope).await?;
     let balance = c.core.credits().balance(&scope).await?;
     Ok(json!({
@@ -157,7 +180,7 @@ pub(crate) async fn transactions(c: &Ctx, mut map: Map<String, Value>) -> Out {
     page(
         &c.core
             .credits()
-            .transactions(&c.scope(), &filter, &q.page)
+            .transactions(&c.account_scope(), &filter, &q.page)
             .await?,
     )
 }
@@ -165,7 +188,12 @@ pub(crate) async fn transactions(c: &Ctx, mut map: Map<String, Value>) -> Out {
 pub(crate) async fn usage(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     let filter: UsageFilter = parse(map)?;
-    page(&c.core.credits().usage(&c.scope(), &filter, &q.page).await?)
+    page(
+        &c.core
+            .credits()
+            .usage(&c.account_scope(), &filter, &q.page)
+            .await?,
+    )
 }
 
 pub(crate) async fn add_credits(c: &Ctx, amount: i64, note: &str) -> Out {
@@ -182,5 +210,5 @@ pub(crate) async fn add_credits(c: &Ctx, amount: i64, note: &str) -> Out {
         reference: None,
         idempotency_key: None,
     };
-    one(&c.core.credits().post(&c.scope(), entry).await?)
+    one(&c.core.credits().post(&c.account_scope(), entry).await?)
 }

@@ -251,6 +251,11 @@ pub(crate) async fn dashboard(c: &Ctx, mut map: Map<String, Value>) -> Out {
     map.remove("site_id");
     let mut filter: DashboardFilter = parse(map)?;
     filter.site_id = Some(c.tenant.site);
-    let d = c.core.keywords().dashboard(&c.scope(), filter).await?;
+    // The dashboard includes the account's credit usage, an account-wide figure.
+    let d = c
+        .core
+        .keywords()
+        .dashboard(&c.account_scope(), filter)
+        .await?;
     serde_json::to_value(&d).map_err(|e| Failure::internal(e.to_string()))
 }

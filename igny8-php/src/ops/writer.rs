@@ -79,8 +79,8 @@ pub(crate) async fn delete_contents(c: &Ctx, ids_: Value) -> Result<u64, Failure
     Ok(c.core.contents().delete(&c.scope(), &ids).await?)
 }
 
-/// Gives a generated file a public URL under `media_url` (when it has none and lies under
-/// `media_dir`).
+/// Gives a generated file a public URL under `media_url` (when it has none): its `file_path`
+/// is relative to `media_dir`.
 fn with_url(c: &Ctx, image: &mut Map<String, Value>) {
     let Some(base) = &c.options.media_url else {
         return;
@@ -91,11 +91,25 @@ fn with_url(c: &Ctx, image: &mut Map<String, Value>) {
     let Some(path) = image.get("file_path").and_then(Value::as_str) else {
         return;
     };
-    let dir = std::path::Path::new(&c.options.ai.media_dir);
-    if let Ok(rel) = std::path::Path::new(path).strip_prefix(dir) {
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        image.insert("url".into(), json!(format!("{base}/{rel}")));
+    // Stored relative to `media_dir`; rows from before that hold an absolute path under it.
+    let stored = std::path::Path::new(path);
+    let rel = if stored.is_absolute() {
+        match stored.strip_prefix(&c.options.ai.media_dir) {
+            Ok(rel) => rel,
+            Err(_) => return,
+        }
+    } else {
+        stored
+    };
+    if rel
+        .components()
+        .any(|part| !matches!(part, std::path::Component::Normal(_)))
+    {
+        return;
     }
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let base = base.trim_end_matches('/');
+    image.insert("url".into(), json!(format!("{base}/{rel}")));
 }
 
 fn image_out(c: &Ctx, image: &w::Image) -> Out {

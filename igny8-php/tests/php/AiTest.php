@@ -105,10 +105,13 @@ final class AiTest extends TestCase
         $image = $igny8->image($imageIds[0]);
         $this->assertSame('generated', $image['status']);
         $this->assertNotNull($image['url']);
-        // The fake answers with bytes: a file under media_dir, with a URL under media_url.
+        // The fake answers with bytes: a file under media_dir, with a URL under media_url. The
+        // path is relative to media_dir: no result names the server's directories.
+        $media = getenv('IGNY8_PHP_TEST_MEDIA_DIR') ?: sys_get_temp_dir() . '/igny8-media-' . getmypid();
         $this->assertNotNull($image['file_path']);
-        $this->assertFileExists($image['file_path']);
-        $this->assertStringStartsWith('https://blog.example/wp-content/uploads/igny8/', $image['url']);
+        $this->assertStringStartsNotWith('/', $image['file_path']);
+        $this->assertFileExists($media . '/' . $image['file_path']);
+        $this->assertSame('https://blog.example/wp-content/uploads/igny8/' . $image['file_path'], $image['url']);
         $this->assertSame($image, array_column($igny8->images(['content_id' => $content['id']])['results'], null, 'id')[$image['id']]);
 
         $linked = $igny8->updateContent($content['id'], ['wp_post_id' => 42, 'wp_url' => 'https://blog.example/?p=42']);

@@ -48,6 +48,31 @@ final class KeywordsTest extends TestCase
         $this->assertSame(2, $igny8->keywords(['sector_id' => $sector['id']])['count']);
     }
 
+    public function testASelfReferencingArrayIsAnExceptionNotACrash(): void
+    {
+        $igny8 = self::open();
+        $sector = $igny8->createSector(['name' => 'Loop ' . uniqid()]);
+        $a = ['sector_id' => $sector['id'], 'keyword' => 'loop'];
+        $a['x'] = &$a;
+        $e = $this->failure(fn () => $igny8->createKeyword($a));
+        $this->assertSame('validation', $e->errorCode());
+        $this->assertStringContainsString('the value is nested more than 64 levels deep', $e->getMessage());
+        $this->assertSame(0, $igny8->keywords(['sector_id' => $sector['id']])['count']);
+
+        // The limit is 64 arrays: 63 inside the top one are read, one more is refused.
+        $nest = static function (int $levels) {
+            $value = 'leaf';
+            for ($i = 0; $i < $levels; $i++) {
+                $value = [$value];
+            }
+            return $value;
+        };
+        $e = $this->failure(fn () => $igny8->setSetting('igny8_no_such_setting', $nest(64)));
+        $this->assertStringNotContainsString('levels deep', $e->getMessage());
+        $e = $this->failure(fn () => $igny8->setSetting('igny8_no_such_setting', $nest(65)));
+        $this->assertStringContainsString('nested more than 64 levels deep', $e->getMessage());
+    }
+
     public function testValidationFailsWithFieldErrorsAndChangesNothing(): void
     {
         $igny8 = self::open();

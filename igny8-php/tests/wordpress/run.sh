@@ -8,8 +8,8 @@
 #    account there and makes an API key;
 # 3. brings up a WordPress with the plugin active and the extension loaded (site.sh);
 # 4. runs the scenario (scenario.php: the whole pipeline on the native backend, jobs run by
-#    WP-Cron, posts read back), the browser tests (headless Chromium: native, then remote) and
-#    the uninstall checks (uninstall-check.php);
+#    WP-Cron, posts read back), the browser tests (headless Chromium: native, then remote), the
+#    remote key checks (remote-key-check.php) and the uninstall checks (uninstall-check.php);
 # 5. tears everything down again (also on failure or Ctrl-C).
 #
 # Env: IGNY8_BROWSER_OUT (screenshots, default /tmp/igny8-browser), IGNY8_WP_BASE, IGNY8_WP_PORT,
@@ -125,6 +125,9 @@ log "browser tests (screenshots in $IGNY8_BROWSER_OUT)"
 rm -rf "$IGNY8_BROWSER_OUT"
 (cd "$REPO/igny8-php/tests/browser" && IGNY8_BROWSER_MODE=native node plugin.test.mjs) || die "browser tests (native)"
 (cd "$REPO/igny8-php/tests/browser" && IGNY8_BROWSER_MODE=remote node plugin.test.mjs) || die "browser tests (remote)"
+
+log "the hosted API's key: sealed in wp_options, migrated from plain, never shown, and used"
+php -d display_errors=stderr "$HERE/remote-key-check.php" || die "remote-key-check.php"
 
 log "the notice without the extension and without a key"
 php -d display_errors=stderr "$HERE/notice-check.php" || die "notice-check.php"

@@ -148,8 +148,8 @@ wait_job($backend, Jobs::start($backend, 'generate_images', ['ids' => array_valu
 $images = $backend->images(['content_id' => (int) $content['id']])['results'];
 foreach ($images as $image) {
     same('generated', $image['status'], "image {$image['id']}");
-    check(!empty($image['file_path']) && is_readable($image['file_path']), "image {$image['id']} has a readable file_path ({$image['file_path']})");
-    check(strpos($image['file_path'], wp_upload_dir()['basedir'] . '/igny8/') === 0, 'images are written under uploads/igny8');
+    check(!empty($image['file_path']) && $image['file_path'][0] !== '/', "image {$image['id']} has a file_path relative to the media directory ({$image['file_path']})");
+    check(is_readable(wp_upload_dir()['basedir'] . '/igny8/' . $image['file_path']), 'images are written under uploads/igny8');
 }
 
 // ---- the draft ---------------------------------------------------------------------------------

@@ -481,13 +481,14 @@ impl WriterApi {
             entity: "image file",
             id: id.0,
         };
-        let path = image.file_path.ok_or_else(gone)?;
+        let stored = image.file_path.ok_or_else(gone)?;
         // Only files under the media directory are served, whatever a row says.
-        let media = std::fs::canonicalize(&state.core.ai_config().media_dir).map_err(|_| gone())?;
-        let file = tokio::fs::canonicalize(&path).await.map_err(|_| gone())?;
-        if !file.starts_with(&media) {
-            return Err(gone().into());
-        }
+        let file = state
+            .core
+            .ai_config()
+            .media_file(&stored)
+            .await
+            .ok_or_else(gone)?;
         let body = tokio::fs::read(&file).await.map_err(|_| gone())?;
         let ext = file
             .extension()

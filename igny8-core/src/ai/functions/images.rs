@@ -92,7 +92,8 @@ async fn image_request<S: Store>(
     })
 }
 
-/// Writes `data` as `{media_dir}/{account}/{name}.{ext}`; the path written.
+/// Writes `data` as `{media_dir}/{account}/{name}.{ext}`; the path written, relative to the
+/// media directory (`{account}/{name}.{ext}`): results never show the server's directories.
 async fn store_file(
     media_dir: &str,
     account: AccountId,
@@ -113,7 +114,7 @@ async fn store_file(
     let partial = dir.join(format!(".{name}.{ext}.part"));
     tokio::fs::write(&partial, data).await?;
     tokio::fs::rename(&partial, &path).await?;
-    Ok(path.to_string_lossy().into_owned())
+    Ok(format!("{}/{name}.{ext}", account.get()))
 }
 
 impl AiFunction for GenerateImages {

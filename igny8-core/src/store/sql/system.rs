@@ -224,4 +224,22 @@ impl SystemStore for SqlStore {
         let found: Option<Option<String>> = self.db.conn().await?.optional(&q).await?;
         Ok(found.flatten())
     }
+
+    async fn reseal_integration_secret(
+        &self,
+        scope: &Scope,
+        provider: IntegrationProvider,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        let q = Query::update()
+            .table(self.t(T::Integrations))
+            .value("secret_enc", new)
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("provider").eq(provider.as_str()))
+            .and_where(Expr::col("secret_enc").eq(old))
+            .to_owned();
+        self.db.conn().await?.execute(&q).await?;
+        Ok(())
+    }
 }

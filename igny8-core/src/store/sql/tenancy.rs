@@ -833,6 +833,25 @@ impl TenancyStore for SqlStore {
         }
     }
 
+    async fn reseal_site_wordpress_secret(
+        &self,
+        scope: &Scope,
+        id: SiteId,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        scope.check_site(id)?;
+        let q = Query::update()
+            .table(self.t(T::Sites))
+            .value("wp_password_enc", new)
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id.get()))
+            .and_where(Expr::col("wp_password_enc").eq(old))
+            .to_owned();
+        self.db.conn().await?.execute(&q).await?;
+        Ok(())
+    }
+
     async fn update_site(&self, scope: &Scope, id: SiteId, patch: &SitePatch) -> Result<Site> {
         scope.check_site(id)?;
         let mut q = Query::update();

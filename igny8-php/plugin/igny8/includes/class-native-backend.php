@@ -199,15 +199,24 @@ final class Native_Backend implements Backend {
 		return $this->call( 'images', $query );
 	}
 
-	/** Copies the image's `file_path` (under uploads/igny8). */
+	/**
+	 * Copies the image's file: its `file_path` is relative to the media directory
+	 * (uploads/igny8); only a file inside that directory is read.
+	 */
 	public function imageFile( array $image, string $to ): string {
-		$source = (string) ( $image['file_path'] ?? '' );
-		if ( '' === $source || ! is_readable( $source ) ) {
+		$stored = (string) ( $image['file_path'] ?? '' );
+		$dir    = (string) ( self::options_for_site()['media_dir'] ?? '' );
+		if ( '' === $stored || '' === $dir ) {
+			return '';
+		}
+		$media  = realpath( $dir );
+		$source = realpath( path_is_absolute( $stored ) ? $stored : trailingslashit( $dir ) . $stored );
+		if ( false === $media || false === $source || 0 !== strpos( $source, trailingslashit( $media ) ) || ! is_readable( $source ) ) {
 			return '';
 		}
 		if ( ! copy( $source, $to ) ) {
-			/* translators: %s: a file's path */
-			throw new Backend_Error( sprintf( __( 'The image file %s could not be copied.', 'igny8' ), $source ), 500, 'internal' );
+			/* translators: %d: an image's id */
+			throw new Backend_Error( sprintf( __( 'The file of image %d could not be copied.', 'igny8' ), (int) ( $image['id'] ?? 0 ) ), 500, 'internal' );
 		}
 		return basename( $source );
 	}

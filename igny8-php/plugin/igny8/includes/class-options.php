@@ -13,10 +13,16 @@ defined( 'ABSPATH' ) || exit;
  * `igny8_options`: which backend, the hosted API's address and key, deployment AI settings of
  * the extension (a provider base URL and model), and whether uninstalling deletes the data.
  * Everything about the account (provider keys, defaults, prompts) lives in IGNY8 itself.
+ *
+ * The API key is stored sealed (see Secrets): `all()['api_key']` is the sealed form (only
+ * compare it with ''), `api_key()` the key itself.
  */
 final class Options {
 
 	const NAME = 'igny8_options';
+
+	/** The purpose the API key is sealed for. */
+	const KEY_PURPOSE = 'igny8-remote-api-key';
 
 	const DEFAULTS = array(
 		'backend'     => 'auto',   // auto: the extension when loaded, else the API; or 'remote'.
@@ -36,7 +42,29 @@ final class Options {
 		return self::all()[ $key ] ?? null;
 	}
 
-	/** The Settings API's sanitize callback. An empty API key field keeps the stored key. */
+	/**
+	 * The hosted API's key in clear ('' when none, or when it can't be opened because the
+	 * salts changed). A key stored in clear by an older version is sealed on this first read.
+	 */
+	public static function api_key(): string {
+		$stored = (string) self::get( 'api_key' );
+		if ( '' === $stored ) {
+			return '';
+		}
+		if ( ! Secrets::is_sealed( $stored ) ) {
+			$options            = self::all();
+			$options['api_key'] = Secrets::seal( $stored, self::KEY_PURPOSE );
+			// The sanitize callback keeps a sealed value as it is.
+			update_option( self::NAME, $options );
+			return $stored;
+		}
+		return (string) Secrets::open( $stored, self::KEY_PURPOSE );
+	}
+
+	/**
+	 * The Settings API's sanitize callback. A new API key is stored sealed; an empty API key
+	 * field keeps the stored key.
+	 */
 	public static function sanitize( $input ): array {
 		$old   = self::all();
 		$input = is_array( $input ) ? $input : array();
@@ -50,6 +78,10 @@ final class Options {
 		);
 		if ( '' === $out['api_key'] && empty( $input['api_key_clear'] ) ) {
 			$out['api_key'] = $old['api_key'];
+		} elseif ( '' !== $out['api_key'] && ! Secrets::is_sealed( $out['api_key'] ) ) {
+			// (WordPress runs this callback twice when the option is first added: a value
+			// already sealed is kept as it is.)
+			$out['api_key'] = Secrets::seal( $out['api_key'], self::KEY_PURPOSE );
 		}
 		return $out;
 	}

@@ -67,7 +67,7 @@ final class Plugin {
 		if ( Native_Backend::available() && ! ( 'remote' === $options['backend'] && $remote ) ) {
 			self::$backend = Native_Backend::open( Native_Backend::options_for_site( Options::ai_settings() ) );
 		} elseif ( $remote ) {
-			self::$backend = new Remote_Backend( $options['api_url'], $options['api_key'] );
+			self::$backend = new Remote_Backend( $options['api_url'], Options::api_key() );
 		} else {
 			self::$unavailable = 'none';
 		}

@@ -318,8 +318,9 @@ final class Publisher {
 			return 0;
 		}
 		if ( '' === $name && preg_match( '#^https?://#i', $url ) ) {
-			// The URL comes from the configured IGNY8 backend (its media, or the image provider's).
-			$response = wp_remote_get(
+			// The URL comes from the configured IGNY8 backend (its media, or the image provider's);
+			// wp_safe_remote_get refuses local and private addresses and redirects to them.
+			$response = wp_safe_remote_get(
 				$url,
 				array(
 					'timeout'  => 60,

@@ -4,22 +4,30 @@
 //! delimiter (`,` `;` tab), any preamble lines and the header from the first
 //! 64 KiB, then yields one [`RowOutcome`] per data row without buffering the
 //! file. Values are typed but not range-checked; see `docs/keyword-import.md` for
-//! the recognised layouts and the rules used to read numbers.
+//! the recognised layouts and the rules used to read numbers. A record longer than
+//! [`MAX_RECORD`] bytes, or a keyword cell longer than [`MAX_KEYWORD_CELL`] characters, is a
+//! row error, so one malformed row can't make the reader hold the file in memory.
 
 mod numbers;
+mod record;
 mod sniff;
 mod stream;
 mod utf16;
 
 use std::fmt;
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
 
 use numbers::{NumberError, NumberStyle};
+pub use record::MAX_RECORD;
+use record::{Next, Records};
 use sniff::{Columns, Source};
 use stream::TextStream;
 
 /// Buffer of the CSV parser.
 const CSV_BUFFER: usize = 64 * 1024;
+/// Longest keyword cell read, in characters (longer ones are row errors; the keyword rules
+/// then allow fewer still).
+pub const MAX_KEYWORD_CELL: usize = 1000;
 /// Longest cell value quoted in an error message.
 const MAX_QUOTED_VALUE: usize = 60;
 
@@ -135,6 +143,8 @@ impl RowOutcome {
 pub enum ReadError {
     /// The file has no content (or only blank lines).
     Empty,
+    /// The header line is longer than [`MAX_RECORD`] bytes.
+    HeaderTooLong,
     /// The file is a table but no header cell names a keyword column.
     NoKeywordColumn {
         /// The header cells found (or the first multi-cell line).
@@ -155,6 +165,11 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::Empty => write!(f, "the file is empty"),
+            ReadError::HeaderTooLong => write!(
+                f,
+                "the header line is longer than {} KiB",
+                MAX_RECORD / 1024
+            ),
             ReadError::NoKeywordColumn { headers } => write!(
                 f,
                 "no keyword column found (columns: {}); name the keyword column one of: {}",
@@ -181,19 +196,11 @@ impl From<io::Error> for ReadError {
     }
 }
 
-impl From<csv::Error> for ReadError {
-    fn from(e: csv::Error) -> Self {
-        match e.into_kind() {
-            csv::ErrorKind::Io(e) => ReadError::Io(e),
-            other => ReadError::Io(io::Error::other(format!("{other:?}"))),
-        }
-    }
-}
-
 /// Streaming reader of a keyword export; iterate it for the rows.
 pub struct KeywordFileReader<R: Read> {
-    csv: csv::Reader<TextStream<R>>,
-    record: csv::ByteRecord,
+    csv: Records<BufReader<TextStream<R>>>,
+    /// What the last read found.
+    last: Next,
     columns: Columns,
     mapped: Vec<(&'static str, String)>,
     format: SourceFormat,
@@ -224,23 +231,19 @@ impl<R: Read> KeywordFileReader<R> {
             })?;
         stream.start_at(layout.start);
         let encoding = stream.encoding();
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(layout.delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .buffer_capacity(CSV_BUFFER)
-            .from_reader(stream);
-        let mut record = csv::ByteRecord::new();
+        let mut csv = Records::new(
+            BufReader::with_capacity(CSV_BUFFER, stream),
+            layout.delimiter,
+        );
 
         let (columns, mapped, format) = if layout.header {
-            csv.read_byte_record(&mut record)?;
-            let headers: Vec<String> = (0..record.len())
+            if csv.read()? == Next::TooLong {
+                return Err(ReadError::HeaderTooLong);
+            }
+            let headers: Vec<String> = (0..csv.len())
                 .map(|i| {
-                    sniff::clean_header(&String::from_utf8_lossy(
-                        cell(&record, i).unwrap_or_default(),
-                    ))
-                    .to_owned()
+                    sniff::clean_header(&String::from_utf8_lossy(cell(&csv, i).unwrap_or_default()))
+                        .to_owned()
                 })
                 .collect();
             let Some((columns, mapped)) = sniff::map_columns(&headers) else {
@@ -264,7 +267,7 @@ impl<R: Read> KeywordFileReader<R> {
 
         Ok(KeywordFileReader {
             csv,
-            record,
+            last: Next::End,
             columns,
             mapped,
             format,
@@ -305,32 +308,32 @@ impl<R: Read> KeywordFileReader<R> {
         self.mapped.clone()
     }
 
-    /// Line where the record just read starts. Every record ends with a `\n`
-    /// (the stream adds one at the end), so the parser's line count after the
-    /// record, less that newline and the newlines quoted inside the record, is
-    /// the line it started on.
+    /// Line where the record just read starts, counting the lines skipped before the parser's
+    /// input began.
     fn record_line(&self) -> u64 {
-        let inner_newlines = self
-            .record
-            .as_slice()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        let after = self.csv.position().line();
-        self.line_offset + after.saturating_sub(1 + inner_newlines)
+        self.line_offset + self.csv.start_line()
     }
 
     /// Reads the current record into a row or a row error.
     fn convert(&self, line: u64) -> RowOutcome {
         let reject = |message: String| RowOutcome::Rejected(RowError { line, message });
+        if self.last == Next::TooLong {
+            return reject(format!(
+                "the row is longer than {} KiB (is a quote left open?)",
+                MAX_RECORD / 1024
+            ));
+        }
         if self
-            .record
+            .csv
             .iter()
             .any(|field| std::str::from_utf8(field).is_err())
         {
             return reject(format!("not valid {} text", self.encoding.as_str()));
         }
         match self.text(self.columns.keyword) {
+            Some(k) if k.chars().nth(MAX_KEYWORD_CELL).is_some() => reject(format!(
+                "keyword: longer than {MAX_KEYWORD_CELL} characters"
+            )),
             Some(k) if !k.trim().is_empty() => {
                 self.values(line, k).map_or_else(reject, RowOutcome::Row)
             }
@@ -338,9 +341,12 @@ impl<R: Read> KeywordFileReader<R> {
         }
     }
 
-    /// Cell `i` of the current record as text (`None` if missing or not UTF-8).
+    /// Cell `i` of the current record as text (`None` if missing or not UTF-8), without the
+    /// `'` our export puts before a cell that a spreadsheet would run as a formula.
     fn text(&self, i: usize) -> Option<&str> {
-        cell(&self.record, i).and_then(|c| std::str::from_utf8(c).ok())
+        cell(&self.csv, i)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .map(crate::planner::formula::unescape)
     }
 
     /// A number from cell `i`; the error names the column and the value.
@@ -394,10 +400,13 @@ impl<R: Read> Iterator for KeywordFileReader<R> {
     /// failure, after which the iterator ends.
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            match self.csv.read_byte_record(&mut self.record) {
-                Ok(true) if is_blank_record(&self.record) => continue,
-                Ok(true) => return Some(Ok(self.convert(self.record_line()))),
-                Ok(false) => self.done = true,
+            match self.csv.read() {
+                Ok(Next::Record) if is_blank_record(&self.csv) => continue,
+                Ok(next @ (Next::Record | Next::TooLong)) => {
+                    self.last = next;
+                    return Some(Ok(self.convert(self.record_line())));
+                }
+                Ok(Next::End) => self.done = true,
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e.into()));
@@ -409,7 +418,7 @@ impl<R: Read> Iterator for KeywordFileReader<R> {
 }
 
 /// Field `i` of a record, without the `\r` of a CRLF line ending on the last field.
-fn cell(record: &csv::ByteRecord, i: usize) -> Option<&[u8]> {
+fn cell<R: io::BufRead>(record: &Records<R>, i: usize) -> Option<&[u8]> {
     let field = record.get(i)?;
     Some(if i + 1 == record.len() {
         field.strip_suffix(b"\r").unwrap_or(field)
@@ -419,7 +428,7 @@ fn cell(record: &csv::ByteRecord, i: usize) -> Option<&[u8]> {
 }
 
 /// A record of only whitespace and delimiters (e.g. `,,,` or a blank CRLF line).
-fn is_blank_record(record: &csv::ByteRecord) -> bool {
+fn is_blank_record<R: io::BufRead>(record: &Records<R>) -> bool {
     record.iter().all(sniff::is_blank)
 }
 
@@ -715,6 +724,66 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn oversize_rows_are_row_errors_and_the_rest_is_read() {
+        let mut file = b"keyword,volume\nfirst,1\n".to_vec();
+        // An unclosed quote would swallow the rest of the file into one record.
+        file.extend_from_slice(b"\"open quote,2\n");
+        for i in 0..(MAX_RECORD / 8) {
+            file.extend_from_slice(format!("k{i:05},3\n").as_bytes());
+        }
+        let got = outcomes(&file);
+        assert_eq!(got.len(), 2, "{:?}", &got[..2.min(got.len())]);
+        assert_eq!(
+            got[0],
+            RowOutcome::Row(ImportRow {
+                volume: Some(1),
+                ..row(2, "first")
+            })
+        );
+        let RowOutcome::Rejected(e) = &got[1] else {
+            panic!("{:?}", got[1])
+        };
+        assert_eq!(e.line, 3);
+        assert_eq!(
+            e.message,
+            "the row is longer than 64 KiB (is a quote left open?)"
+        );
+
+        let long = "x".repeat(MAX_KEYWORD_CELL + 1);
+        let file = format!("keyword,volume\n{long},1\nnext,2\n");
+        let got = outcomes(file.as_bytes());
+        assert_eq!(
+            got[0],
+            RowOutcome::Rejected(RowError {
+                line: 2,
+                message: "keyword: longer than 1000 characters".into()
+            })
+        );
+        assert_eq!(
+            got[1],
+            RowOutcome::Row(ImportRow {
+                volume: Some(2),
+                ..row(3, "next")
+            })
+        );
+
+        let header = format!("keyword,{}\nk\n", "h".repeat(MAX_RECORD + 1));
+        let err = KeywordFileReader::open(header.as_bytes()).err().unwrap();
+        assert!(matches!(err, ReadError::HeaderTooLong), "{err:?}");
+        assert_eq!(err.to_string(), "the header line is longer than 64 KiB");
+    }
+
+    #[test]
+    fn the_exports_formula_quote_is_removed() {
+        let file = b"keyword,volume,cpc\n'=SUM(A1),'-5,'-0.5\n'plain,1,\n\"'-5 tips\",,\n";
+        let got = rows(file);
+        assert_eq!(got[0].keyword, "=SUM(A1)");
+        assert_eq!((got[0].volume, got[0].cpc), (Some(-5), Some(-0.5)));
+        assert_eq!(got[1].keyword, "'plain");
+        assert_eq!(got[2].keyword, "-5 tips");
     }
 
     #[test]

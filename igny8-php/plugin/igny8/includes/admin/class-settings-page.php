@@ -89,11 +89,14 @@ final class Settings_Page {
 				echo '</select>';
 				break;
 			case 'api_key':
-				printf( '<input type="password" class="regular-text" name="%s" id="%s" value="" autocomplete="off" placeholder="%s">', esc_attr( $name ), esc_attr( $id ), esc_attr( '' !== $options['api_key'] ? __( 'saved — leave empty to keep it', 'igny8' ) : '' ) );
+				// The key is never sent back to the browser, not even sealed.
+				printf( '<input type="password" class="regular-text" name="%s" id="%s" value="" autocomplete="off" placeholder="%s">', esc_attr( $name ), esc_attr( $id ), esc_attr( '' !== $options['api_key'] ? __( 'a key is saved; enter a new one to replace it', 'igny8' ) : '' ) );
 				if ( '' !== $options['api_key'] ) {
+					echo ' <span class="igny8-key-saved">' . esc_html__( 'A key is saved; enter a new one to replace it.', 'igny8' ) . '</span>';
 					printf( ' <label><input type="checkbox" name="%s" value="1"> %s</label>', esc_attr( Options::NAME . '[api_key_clear]' ), esc_html__( 'Forget the key', 'igny8' ) );
 				}
-				echo '<p class="description">' . esc_html__( 'An API key of the hosted service (Settings → API keys there), sent as “Authorization: Api-Key …”.', 'igny8' ) . '</p>';
+				echo '<p class="description">' . esc_html__( 'An API key of the hosted service (Settings → API keys there), sent as “Authorization: Api-Key …”. It is stored encrypted with a key derived from this site’s wp-config.php salts.', 'igny8' ) . '</p>';
+				echo '<p class="description">' . esc_html__( 'Give the key the least it needs: role editor, not restricted to a site. A key restricted to a site can’t open the account-wide pages (prompts, settings, AI providers, billing); an admin key is only needed to change AI providers, prompts and author profiles from here.', 'igny8' ) . '</p>';
 				break;
 			case 'delete_data':
 				printf( '<label><input type="checkbox" name="%s" id="%s" value="1"%s> %s</label>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $options['delete_data'], true, false ), esc_html__( 'When the plugin is deleted, also delete its tables (every table starting with the IGNY8 prefix) and its options. Otherwise they are kept.', 'igny8' ) );
