@@ -373,8 +373,9 @@ pub(crate) fn place_images(html: &str, images: &[(i64, String, String)]) -> Stri
 }
 
 /// Whether the post (as WordPress answers it with `context=edit`) is the one IGNY8 made from
-/// `content`: its raw content starts with the marker comment. Only the comment form counts —
-/// the sanitiser never lets a comment into a body, so no content can plant another's marker.
+/// `content`: its raw content carries the content's marker comment. Only the comment form
+/// counts — the sanitiser never lets a comment into a body and text fields are escaped, so no
+/// content can plant another's marker in its own post.
 fn carries_marker(post: &Value, content: &Content) -> bool {
     let marker = format!("<!-- {} -->", content_marker(content));
     post.get("content")
