@@ -55,7 +55,7 @@ pub use clock::{Clock, ManualClock, SystemClock, from_millis};
 pub use error::{Error, ErrorCode, FieldError, PlanLimit, Result};
 pub use ids::*;
 pub use store::{Backend, SqlStore, Store, StoreOptions};
-pub use validate::collapse_whitespace;
+pub use validate::{collapse_whitespace, markup_in, strip_markup};
 
 /// How to open the core.
 #[derive(Clone)]

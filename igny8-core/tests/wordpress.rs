@@ -14,7 +14,9 @@ use igny8_core::jobs::{Job, JobStatus, Worker};
 use igny8_core::outbound::OutboundConfig;
 use igny8_core::publish::{PostStatus, PublishConfig, PublishInput, WordPressCredentials};
 use igny8_core::testing::Tenant;
-use igny8_core::writer::{ContentStatus, ImageKind, ImagePatch, ImageStatus, NewContent, NewImage};
+use igny8_core::writer::{
+    ContentPatch, ContentStatus, ImageKind, ImagePatch, ImageStatus, NewContent, NewImage,
+};
 use igny8_core::{Backend, ContentId, ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -538,6 +540,149 @@ async fn scenario(core: Igny8, site: Site) {
     assert_eq!(saved.status, ContentStatus::Published);
     assert_eq!(saved.wp_url.as_deref(), post["link"].as_str());
     assert!(saved.published_at.is_some());
+
+    // Text goes out as text: WordPress renders the title and the excerpt as HTML, so they
+    // arrive escaped; the SEO fields are text to the SEO plugins and arrive as they are.
+    let fish = format!("Fish & chips: 5 < 6 > 4 {stamp}");
+    let textual = core
+        .contents()
+        .create(
+            &t.scope,
+            NewContent {
+                sector_id: t.sector,
+                task_id: None,
+                title: fish.clone(),
+                html: "<p>&lt;img src=x onerror=alert(1)&gt; Crisp &amp; hot.</p>".into(),
+                meta_title: None,
+                meta_description: None,
+                primary_keyword: None,
+                secondary_keywords: vec![],
+                tags: vec![],
+                categories: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let sent = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![textual.id],
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(sent.status, JobStatus::Succeeded, "{:?}", sent.error);
+    let post = rest.get(&format!("/wp/v2/posts/{}", post_of(&sent))).await;
+    assert_eq!(
+        post["title"]["raw"],
+        format!("Fish &amp; chips: 5 &lt; 6 &gt; 4 {stamp}")
+    );
+    let rendered = post["title"]["rendered"].as_str().unwrap();
+    assert!(!rendered.contains('<'), "{rendered}");
+    let excerpt = post["excerpt"]["raw"].as_str().unwrap();
+    assert_eq!(excerpt, "Crisp &amp; hot.");
+    assert!(
+        !post["excerpt"]["rendered"]
+            .as_str()
+            .unwrap()
+            .contains("<img"),
+        "{post}"
+    );
+    assert_eq!(post["meta"]["_yoast_wpseo_title"], fish.as_str());
+    let raw = post["content"]["raw"].as_str().unwrap();
+    assert!(
+        raw.contains("<p>&lt;img src=x onerror=alert(1)&gt; Crisp &amp; hot.</p>"),
+        "{raw}"
+    );
+
+    // A post IGNY8 did not make for this content is never updated, whatever wp_post_id says:
+    // neither a post someone wrote by hand nor the post of another content.
+    let (status, foreign) = rest
+        .call(
+            reqwest::Method::POST,
+            "/wp/v2/posts",
+            &[],
+            Some(json!({"title": format!("Written by hand {stamp}"),
+                        "content": "<p>Not IGNY8's.</p>", "status": "publish"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{foreign}");
+    let foreign_id = foreign["id"].as_i64().unwrap();
+    let foreign_before = rest.get(&format!("/wp/v2/posts/{foreign_id}")).await;
+    for target in [foreign_id, post_of(&sent)] {
+        let before = rest.get(&format!("/wp/v2/posts/{target}")).await;
+        core.contents()
+            .update(
+                &t.scope,
+                id,
+                ContentPatch {
+                    wp_post_id: Some(Some(target)),
+                    ..ContentPatch::default()
+                },
+            )
+            .await
+            .unwrap();
+        let hijack = publish(
+            &core,
+            &t,
+            PublishInput {
+                ids: vec![id],
+                status: Some(PostStatus::Publish),
+                ..PublishInput::default()
+            },
+        )
+        .await;
+        assert_eq!(hijack.status, JobStatus::Failed, "{:?}", hijack.result);
+        let error = hijack.error.as_deref().unwrap();
+        assert!(
+            error.contains(&format!(
+                "WordPress post {target} was not created by IGNY8 for this content; clear the \
+                 WordPress post link or pick the post IGNY8 created"
+            )),
+            "{error}"
+        );
+        let after = rest.get(&format!("/wp/v2/posts/{target}")).await;
+        for field in ["title", "content", "excerpt", "status", "modified_gmt"] {
+            assert_eq!(
+                after[field], before[field],
+                "post {target}: {field} unchanged"
+            );
+        }
+    }
+    assert_eq!(
+        rest.get(&format!("/wp/v2/posts/{foreign_id}")).await["content"]["raw"],
+        foreign_before["content"]["raw"]
+    );
+    // Linked back to its own post, the content updates it again.
+    core.contents()
+        .update(
+            &t.scope,
+            id,
+            ContentPatch {
+                wp_post_id: Some(Some(post_id)),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let relinked = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![id],
+            status: Some(PostStatus::Publish),
+            ..PublishInput::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        relinked.status,
+        JobStatus::Succeeded,
+        "{:?}",
+        relinked.error
+    );
+    assert_eq!(post_of(&relinked), post_id);
 
     // Scheduled: status future at the date asked for.
     let when = (chrono::Utc::now() + chrono::Duration::days(3)).with_nanosecond_zero();

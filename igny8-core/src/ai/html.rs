@@ -64,10 +64,13 @@ pub fn sanitize_html(input: &str) -> String {
 }
 
 /// The text of an HTML fragment (tags removed, entities decoded, whitespace collapsed) — for
-/// meta descriptions, alt text, excerpts.
+/// meta descriptions, alt text, excerpts, and any text a model writes.
 ///
 /// The fragment is sanitised first, so the content of `script`, `style`, `head` and the like
-/// never shows up; block elements and line breaks separate words.
+/// never shows up; block elements and line breaks separate words. The result is plain text
+/// that can never become markup: what decoding turns into a tag (`&lt;img …&gt;` becomes
+/// `<img …>`) is removed afterwards ([`crate::strip_markup`]), so a `<` is left only where it
+/// can't start a tag (`5 < 6`). Put into HTML, the text must still be escaped ([`escape`]).
 pub fn text_of(html: &str) -> String {
     let clean = sanitize_html(html);
     let mut text = String::with_capacity(clean.len());
@@ -84,7 +87,22 @@ pub fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    collapse_whitespace(&text)
+    collapse_whitespace(&crate::strip_markup(&text))
+}
+
+/// `text` escaped for HTML text and double-quoted attribute values (`&`, `<`, `>`, `"`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2289,5 +2307,13 @@ mod tests {
         assert_eq!(text_of(""), "");
         assert_eq!(text_of("<div>one</div><div>two</div>"), "one two");
         assert_eq!(text_of("plain text"), "plain text");
+        // Decoded references never become markup.
+        assert_eq!(text_of("&lt;img src=x onerror=alert(1)&gt;"), "");
+        assert_eq!(
+            text_of("<p>Use &lt;b&gt;bold&lt;/b&gt; &amp; more</p>"),
+            "Use bold & more"
+        );
+        assert_eq!(text_of("&amp;lt;script&amp;gt;"), "&lt;script&gt;");
+        assert_eq!(text_of("&#60;script&#62;x"), "x");
     }
 }

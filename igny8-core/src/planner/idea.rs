@@ -176,6 +176,7 @@ impl NewIdea {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         self.title = check.name("title", &self.title, 500);
+        check.plain("title", &self.title);
         self.description = check.opt_text("description", self.description.as_deref(), 20_000);
         check_outline(&mut check, &mut self.outline);
         check_keywords(&mut check, "target_keywords", &mut self.target_keywords);
@@ -214,7 +215,9 @@ impl IdeaPatch {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         if let Some(t) = &self.title {
-            self.title = Some(check.name("title", t, 500));
+            let t = check.name("title", t, 500);
+            check.plain("title", &t);
+            self.title = Some(t);
         }
         if let Some(d) = &self.description {
             self.description = Some(check.opt_text("description", d.as_deref(), 20_000));

@@ -331,7 +331,8 @@ async fn ensure_media(
                 &[
                     ("alt_text", &alt),
                     ("description", &marker),
-                    ("title", &alt),
+                    // The media title is rendered as HTML, the alt text is an attribute value.
+                    ("title", &html::escape(&alt)),
                 ],
             )
             .await?
@@ -356,8 +357,8 @@ pub(crate) fn place_images(html: &str, images: &[(i64, String, String)]) -> Stri
     let figure = |(id, src, alt): &(i64, String, String)| {
         format!(
             "<figure class=\"wp-block-image\"><img src=\"{}\" alt=\"{}\" class=\"wp-image-{id}\"></figure>\n",
-            escape(src),
-            escape(alt)
+            html::escape(src),
+            html::escape(alt)
         )
     };
     let mut out = String::with_capacity(html.len() + images.len() * 200);
@@ -380,16 +381,29 @@ pub(crate) fn place_images(html: &str, images: &[(i64, String, String)]) -> Stri
     out
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Whether the post (as WordPress answers it with `context=edit`) is the one IGNY8 made from
+/// `content`: its raw content carries the content's marker comment. Only the comment form
+/// counts — the sanitiser never lets a comment into a body and text fields are escaped, so no
+/// content can plant another's marker in its own post.
+fn carries_marker(post: &Value, content: &Content) -> bool {
+    let marker = format!("<!-- {} -->", content_marker(content));
+    post.get("content")
+        .and_then(|c| c.get("raw"))
+        .and_then(Value::as_str)
+        .is_some_and(|raw| raw.contains(&marker))
 }
 
-/// The post of `content` in WordPress: its recorded id (checked: a deleted or trashed post is
-/// an error unless `recreate`), else the post carrying its marker, else none.
-async fn existing_post(wp: &WordPress, content: &Content, recreate: bool) -> Result<Option<i64>> {
+/// The post of `content` in WordPress: its recorded id, else the post carrying its marker, else
+/// none. The recorded id is checked: it must be the post the publisher made for this content
+/// (`owned`) or carry the content's marker — `wp_post_id` can be edited, and naming some other
+/// post must not let publishing overwrite it — and a deleted or trashed post is an error
+/// unless `recreate`.
+async fn existing_post(
+    wp: &WordPress,
+    content: &Content,
+    owned: Option<i64>,
+    recreate: bool,
+) -> Result<Option<i64>> {
     if let Some(id) = content.wp_post_id {
         match wp
             .call(
@@ -400,6 +414,12 @@ async fn existing_post(wp: &WordPress, content: &Content, recreate: bool) -> Res
             )
             .await
         {
+            Ok(post) if owned != Some(id) && !carries_marker(&post, content) => {
+                return Err(Error::Conflict(format!(
+                    "WordPress post {id} was not created by IGNY8 for this content; clear the \
+                     WordPress post link or pick the post IGNY8 created (post_not_owned)"
+                )));
+            }
             Ok(post) if post.get("status").and_then(Value::as_str) != Some("trash") => {
                 return Ok(Some(id));
             }
@@ -438,12 +458,12 @@ async fn existing_post(wp: &WordPress, content: &Content, recreate: bool) -> Res
             None,
         )
         .await?;
-    Ok(found.as_array().into_iter().flatten().find_map(|p| {
-        let raw = p.get("content")?.get("raw")?.as_str()?;
-        raw.contains(&marker)
-            .then(|| p.get("id").and_then(Value::as_i64))
-            .flatten()
-    }))
+    Ok(found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| carries_marker(p, content))
+        .and_then(|p| p.get("id").and_then(Value::as_i64)))
 }
 
 impl AiFunction for PublishContent {
@@ -524,8 +544,10 @@ impl AiFunction for PublishContent {
             .clone()
             .unwrap_or_else(|| excerpt.clone());
         let mut body = serde_json::Map::new();
-        body.insert("title".into(), json!(c.title));
-        body.insert("excerpt".into(), json!(excerpt));
+        // WordPress renders the title and the excerpt as HTML: they go out escaped, so text
+        // stays text. The SEO fields are text to Yoast and Rank Math (they escape on output).
+        body.insert("title".into(), json!(html::escape(&c.title)));
+        body.insert("excerpt".into(), json!(html::escape(&excerpt)));
         if !slug.is_empty() {
             body.insert("slug".into(), json!(slug));
         }
@@ -555,6 +577,14 @@ impl AiFunction for PublishContent {
         draft: PostDraft,
     ) -> Result<Posted> {
         let wp = &p.wp;
+        // Which post to update, checked before anything is sent: a post that isn't this
+        // content's stops the job here, with nothing changed in WordPress.
+        let owned = run
+            .core
+            .store()
+            .owned_post(&run.scope, p.content.id)
+            .await?;
+        let existing = existing_post(wp, &p.content, owned, p.recreate).await?;
         let outbound = run.core.outbound_config();
         let mut body = draft.body;
         let mut categories = Vec::new();
@@ -594,7 +624,6 @@ impl AiFunction for PublishContent {
         }
         run.step("call", 0.7, "saving the post").await?;
         let body = Value::Object(body);
-        let existing = existing_post(wp, &p.content, p.recreate).await?;
         let (post, created) = match existing {
             Some(id) => (
                 wp.call(
@@ -649,6 +678,12 @@ impl AiFunction for PublishContent {
         p: PreparedPost,
         r: PostResult,
     ) -> Result<Saved> {
+        // The post is this content's (made now, found by its marker, or checked): remember it
+        // as IGNY8's own before linking it.
+        run.core
+            .store()
+            .set_owned_post(&run.scope, p.content.id, r.id)
+            .await?;
         let live = matches!(r.status.as_str(), "publish" | "future" | "private");
         let patch = ContentPatch {
             wp_post_id: Some(Some(r.id)),

@@ -13,6 +13,13 @@
 //! instead of making a second. Media are found the same way (`igny8:image=ID@…;` in their
 //! description). A post deleted in WordPress is reported, not silently made again.
 //!
+//! The post a content names (`wp_post_id`, which a user may edit) is updated only if it is the
+//! post the publisher itself made or found for this content (recorded apart, never by a
+//! patch) or it carries this content's marker; any other post is refused, untouched.
+//!
+//! Titles, excerpts and the media title are plain text in IGNY8 and go out HTML-escaped, as
+//! WordPress renders those fields as HTML; the body is sanitised again on the way out.
+//!
 //! Site URLs and image URLs pass the outbound guard ([`crate::outbound`]): a host that is or
 //! resolves to a loopback, private or link-local address is refused unless the operator
 //! allows private targets.

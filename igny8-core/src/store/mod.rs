@@ -517,6 +517,21 @@ pub trait WriterStore: Send + Sync {
         ids: &[ContentId],
         patch: &ContentPatch,
     ) -> impl Future<Output = Result<u64>> + Send;
+    /// The WordPress post IGNY8's publisher made (or found by its marker) for the content, as
+    /// recorded by [`WriterStore::set_owned_post`].
+    fn owned_post(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+    ) -> impl Future<Output = Result<Option<i64>>> + Send;
+    /// Records the WordPress post the publisher made (or found by its marker) for the content.
+    /// Only publishing calls this; no patch reaches it.
+    fn set_owned_post(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+        post: i64,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Deletes content (and its images); the number deleted.
     fn delete_contents(
         &self,

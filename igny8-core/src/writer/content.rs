@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ai::html;
 use crate::enums::string_enum;
 use crate::error::Result;
 use crate::ids::*;
@@ -50,13 +51,13 @@ pub struct Content {
     pub sector_id: SectorId,
     /// The task it was written for.
     pub task_id: Option<TaskId>,
-    /// Title.
+    /// Title (plain text: never holds markup).
     pub title: String,
-    /// HTML body.
+    /// HTML body (sanitised on every write).
     pub html: String,
-    /// SEO title.
+    /// SEO title (plain text).
     pub meta_title: Option<String>,
-    /// SEO description.
+    /// SEO description (plain text).
     pub meta_description: Option<String>,
     /// Main keyword.
     pub primary_keyword: Option<String>,
@@ -70,7 +71,8 @@ pub struct Content {
     pub word_count: i64,
     /// Status.
     pub status: ContentStatus,
-    /// The WordPress post, once published.
+    /// The WordPress post, once published. Publishing updates it only if IGNY8 made it for
+    /// this content (or it carries this content's marker).
     pub wp_post_id: Option<i64>,
     /// The post's URL.
     pub wp_url: Option<String>,
@@ -123,7 +125,22 @@ fn check_list(check: &mut Check, field: &str, items: &mut Vec<String>, max_items
     }
 }
 
-/// Input for new content.
+/// Tags and categories: a list as [`check_list`] checks it, each entry plain text (they
+/// become WordPress terms, shown as text).
+fn check_terms(check: &mut Check, field: &str, items: &mut Vec<String>, max_items: usize) {
+    check_list(check, field, items, max_items);
+    check.plain_all(field, items);
+}
+
+/// Plain text in an optional text field.
+fn plain_opt(check: &mut Check, field: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        check.plain(field, v);
+    }
+}
+
+/// Input for new content. Text fields must be plain text; the HTML body is sanitised (the
+/// same allow-list as generated articles) before it is stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewContent {
     /// The sector.
@@ -159,12 +176,15 @@ impl NewContent {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         self.title = check.name("title", &self.title, 500);
+        check.plain("title", &self.title);
         if self.html.len() > MAX_HTML_BYTES {
             check.fail("html", "is larger than 2 MiB");
         }
         self.meta_title = check.opt_text("meta_title", self.meta_title.as_deref(), 300);
+        plain_opt(&mut check, "meta_title", &self.meta_title);
         self.meta_description =
             check.opt_text("meta_description", self.meta_description.as_deref(), 1000);
+        plain_opt(&mut check, "meta_description", &self.meta_description);
         self.primary_keyword =
             check.opt_text("primary_keyword", self.primary_keyword.as_deref(), 255);
         check_list(
@@ -173,14 +193,15 @@ impl NewContent {
             &mut self.secondary_keywords,
             100,
         );
-        check_list(&mut check, "tags", &mut self.tags, 50);
-        check_list(&mut check, "categories", &mut self.categories, 20);
+        check_terms(&mut check, "tags", &mut self.tags, 50);
+        check_terms(&mut check, "categories", &mut self.categories, 20);
         check.finish()?;
+        self.html = html::sanitize_html(&self.html);
         Ok(self)
     }
 }
 
-/// Changes to content.
+/// Changes to content: text fields must be plain text, a new body is sanitised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContentPatch {
     /// New title.
@@ -216,16 +237,22 @@ impl ContentPatch {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         if let Some(t) = &self.title {
-            self.title = Some(check.name("title", t, 500));
+            let t = check.name("title", t, 500);
+            check.plain("title", &t);
+            self.title = Some(t);
         }
         if self.html.as_ref().is_some_and(|h| h.len() > MAX_HTML_BYTES) {
             check.fail("html", "is larger than 2 MiB");
         }
         if let Some(v) = &self.meta_title {
-            self.meta_title = Some(check.opt_text("meta_title", v.as_deref(), 300));
+            let v = check.opt_text("meta_title", v.as_deref(), 300);
+            plain_opt(&mut check, "meta_title", &v);
+            self.meta_title = Some(v);
         }
         if let Some(v) = &self.meta_description {
-            self.meta_description = Some(check.opt_text("meta_description", v.as_deref(), 1000));
+            let v = check.opt_text("meta_description", v.as_deref(), 1000);
+            plain_opt(&mut check, "meta_description", &v);
+            self.meta_description = Some(v);
         }
         if let Some(v) = &self.primary_keyword {
             self.primary_keyword = Some(check.opt_text("primary_keyword", v.as_deref(), 255));
@@ -234,10 +261,10 @@ impl ContentPatch {
             check_list(&mut check, "secondary_keywords", v, 100);
         }
         if let Some(v) = &mut self.tags {
-            check_list(&mut check, "tags", v, 50);
+            check_terms(&mut check, "tags", v, 50);
         }
         if let Some(v) = &mut self.categories {
-            check_list(&mut check, "categories", v, 20);
+            check_terms(&mut check, "categories", v, 20);
         }
         if let Some(Some(id)) = self.wp_post_id
             && id <= 0
@@ -256,6 +283,7 @@ impl ContentPatch {
             );
         }
         check.finish()?;
+        self.html = self.html.map(|h| html::sanitize_html(&h));
         Ok(self)
     }
 }

@@ -143,6 +143,9 @@ impl NewImage {
         self.negative_prompt =
             check.opt_text("negative_prompt", self.negative_prompt.as_deref(), 2000);
         self.alt_text = check.opt_text("alt_text", self.alt_text.as_deref(), 500);
+        if let Some(alt) = &self.alt_text {
+            check.plain("alt_text", alt);
+        }
         check.range("position", self.position, 0, 100);
         check_size(&mut check, &self.size);
         check.finish()?;
@@ -192,7 +195,11 @@ impl ImagePatch {
             self.negative_prompt = Some(check.opt_text("negative_prompt", v.as_deref(), 2000));
         }
         if let Some(v) = &self.alt_text {
-            self.alt_text = Some(check.opt_text("alt_text", v.as_deref(), 500));
+            let alt = check.opt_text("alt_text", v.as_deref(), 500);
+            if let Some(alt) = &alt {
+                check.plain("alt_text", alt);
+            }
+            self.alt_text = Some(alt);
         }
         if let Some(p) = self.position {
             check.range("position", p, 0, 100);

@@ -124,6 +124,7 @@ impl NewTask {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         self.title = check.name("title", &self.title, 500);
+        check.plain("title", &self.title);
         self.brief = check.opt_text("brief", self.brief.as_deref(), 20_000);
         crate::planner::check_keywords(&mut check, "keywords", &mut self.keywords);
         let words = self.target_word_count.unwrap_or(DEFAULT_WORD_COUNT);
@@ -163,7 +164,9 @@ impl TaskPatch {
     pub(crate) fn validate(mut self) -> Result<Self> {
         let mut check = Check::new();
         if let Some(t) = &self.title {
-            self.title = Some(check.name("title", t, 500));
+            let t = check.name("title", t, 500);
+            check.plain("title", &t);
+            self.title = Some(t);
         }
         if let Some(b) = &self.brief {
             self.brief = Some(check.opt_text("brief", b.as_deref(), 20_000));

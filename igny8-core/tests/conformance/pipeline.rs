@@ -1044,3 +1044,51 @@ fn rand_suffix() -> u64 {
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0)
 }
+
+pub(crate) async fn a_models_markup_in_text_fields_is_stripped(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
+    // Escaped markup in the model's text fields must not come back to life by decoding.
+    let mut a = json!({
+        "title": "&lt;img src=x onerror=alert(1)&gt;Garden <b>hoses</b> &amp; reels",
+        "meta_title": "&#60;script&#62;alert(1)&#60;/script&#62;Hoses",
+        "meta_description": "<i>Pick</i> a hose &lt;svg onload=alert(1)&gt; that fits; 5 &lt; 6",
+        "tags": ["&lt;b&gt;hoses&lt;/b&gt;"],
+        "categories": ["Garden"],
+    });
+    a["html"] = json!(format!(
+        "{}<p>&lt;img src=x onerror=alert(1)&gt;</p><script>alert(1)</script>",
+        prose(300, "w")
+    ));
+    fake.push(CHAT, FakeReply::chat_data(&a));
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids[..1]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.result);
+    let content = contents_of(&core, &t).await.remove(0);
+    assert_eq!(content.title, "Garden hoses & reels");
+    assert_eq!(content.meta_title.as_deref(), Some("alert(1)Hoses"));
+    assert_eq!(
+        content.meta_description.as_deref(),
+        Some("Pick a hose that fits; 5 < 6")
+    );
+    assert_eq!(content.tags, ["hoses"]);
+    for text in [
+        &content.title,
+        content.meta_title.as_ref().unwrap(),
+        content.meta_description.as_ref().unwrap(),
+    ] {
+        assert_eq!(igny8_core::markup_in(text), None, "{text}");
+    }
+    // The body keeps the escaped text as text; the script is gone.
+    assert!(
+        content
+            .html
+            .contains("<p>&lt;img src=x onerror=alert(1)&gt;</p>"),
+        "{}",
+        content.html
+    );
+    assert!(!content.html.contains("<script"), "{}", content.html);
+}

@@ -606,3 +606,159 @@ pub(crate) async fn typed_settings_and_sealed_integrations(core: Igny8) {
     let other = tenant(&core, "Sys2", 0).await;
     assert!(sys.integrations(&other.scope).await.unwrap().is_empty());
 }
+
+/// The validation error of `result`: its field and message.
+fn refused<T: std::fmt::Debug>(result: igny8_core::Result<T>) -> (String, String) {
+    let err = result.expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+    let field = &err.field_errors()[0];
+    (field.field.clone(), field.message.clone())
+}
+
+pub(crate) async fn text_fields_are_plain_and_html_is_sanitised(core: Igny8) {
+    let t = tenant(&core, "Plain", 0).await;
+    let new = |title: &str, html: &str| NewContent {
+        sector_id: t.sector,
+        task_id: None,
+        title: title.into(),
+        html: html.into(),
+        meta_title: None,
+        meta_description: None,
+        primary_keyword: None,
+        secondary_keywords: vec![],
+        tags: vec![],
+        categories: vec![],
+    };
+    // A `<` that starts no tag is text; so are `&` and `>`.
+    let content = core
+        .contents()
+        .create(&t.scope, new("Fish & chips: 5 < 6 > 4, <3", "<p>Body</p>"))
+        .await
+        .unwrap();
+    assert_eq!(content.title, "Fish & chips: 5 < 6 > 4, <3");
+
+    // Markup in a text field is refused with its name, and nothing changes.
+    let (field, message) = refused(
+        core.contents()
+            .update(
+                &t.scope,
+                content.id,
+                ContentPatch {
+                    title: Some("Hoses<script>alert(1)</script>".into()),
+                    html: Some("<p>New body</p>".into()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(field, "title");
+    assert_eq!(message, "must be plain text: remove the <script> tag");
+    let unchanged = core.contents().get(&t.scope, content.id).await.unwrap();
+    assert_eq!(unchanged.title, content.title);
+    assert_eq!(unchanged.html, "<p>Body</p>");
+    for patch in [
+        ContentPatch {
+            meta_title: Some(Some("<b>SEO</b>".into())),
+            ..Default::default()
+        },
+        ContentPatch {
+            meta_description: Some(Some("x <img src=x onerror=alert(1)>".into())),
+            ..Default::default()
+        },
+        ContentPatch {
+            tags: Some(vec!["ok".into(), "<!-- x -->".into()]),
+            ..Default::default()
+        },
+        ContentPatch {
+            categories: Some(vec!["</p>".into()]),
+            ..Default::default()
+        },
+    ] {
+        let (field, message) = refused(
+            core.contents()
+                .update(&t.scope, content.id, patch.clone())
+                .await,
+        );
+        assert!(
+            message.starts_with("must be plain text"),
+            "{field}: {message}"
+        );
+        // Bulk changes are held to the same rule.
+        let (bulk_field, _) = refused(
+            core.contents()
+                .bulk_update(&t.scope, &[content.id], patch)
+                .await,
+        );
+        assert_eq!(bulk_field, field);
+    }
+    let (field, _) = refused(
+        core.contents()
+            .create(&t.scope, new("<img src=x onerror=alert(1)>", "<p>x</p>"))
+            .await,
+    );
+    assert_eq!(field, "title");
+    let (field, _) = refused(
+        core.tasks()
+            .create(
+                &t.scope,
+                NewTask {
+                    sector_id: t.sector,
+                    idea_id: None,
+                    cluster_id: None,
+                    title: "Hoses</title><script>x</script>".into(),
+                    brief: None,
+                    keywords: vec![],
+                    content_type: None,
+                    content_structure: None,
+                    target_word_count: None,
+                    author_profile_id: None,
+                    strategy_id: None,
+                    scheduled_at: None,
+                },
+            )
+            .await,
+    );
+    assert_eq!(field, "title");
+    let (field, _) = refused(
+        core.ideas()
+            .create(&t.scope, idea(t.sector, "<svg onload=alert(1)>"))
+            .await,
+    );
+    assert_eq!(field, "title");
+    let after = core.contents().get(&t.scope, content.id).await.unwrap();
+    assert_eq!(after, unchanged, "no refused change was stored");
+
+    // HTML is sanitised on every write, with the generator's sanitiser.
+    let dirty = "<p onclick=\"alert(1)\">Hi <a href=\"javascript:alert(1)\">there</a></p>\
+                 <script>alert(1)</script><img src=x onerror=alert(1)>";
+    let patched = core
+        .contents()
+        .update(
+            &t.scope,
+            content.id,
+            ContentPatch {
+                html: Some(dirty.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.html, igny8_core::ai::html::sanitize_html(dirty));
+    assert_eq!(patched.html, "<p>Hi <a>there</a></p><img src=\"x\">");
+    assert_eq!(patched.word_count, 2);
+    let made = core
+        .contents()
+        .create(&t.scope, new("Made", dirty))
+        .await
+        .unwrap();
+    assert_eq!(made.html, patched.html);
+    for html in [&patched.html, &made.html] {
+        let lower = html.to_lowercase();
+        assert!(
+            !lower.contains("<script")
+                && !lower.contains("onerror")
+                && !lower.contains("javascript:"),
+            "{html}"
+        );
+    }
+}

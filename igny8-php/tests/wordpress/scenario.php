@@ -217,12 +217,60 @@ $backend->updateContent((int) $content['id'], ['wp_post_id' => null, 'wp_url' =>
 same(null, $backend->content((int) $content['id'])['wp_post_id'], 'the content forgot its post');
 same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by _igny8_content_id');
 same($post_id, (int) $backend->content((int) $content['id'])['wp_post_id'], 'the link is mended');
-// The post lost its meta: found by the content's wp_post_id.
+// The post lost its meta: found by the content's wp_post_id, known as its own by the marker.
+$marker = '<!-- ' . Publisher::marker($content) . ' -->';
+check(preg_match('/^<!-- igny8:content=\d+@\d{13}; -->$/', $marker) === 1, "the marker names the content and its creation: $marker");
+check(strpos(get_post($post_id)->post_content, $marker) === 0, 'the body starts with the marker');
 delete_post_meta($post_id, Publisher::META_CONTENT);
 same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by wp_post_id');
 same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post meta is mended');
 same(1, $count(), 'still one post');
 step('sent again three ways: same post');
+
+// ---- a post that is not this content's is never overwritten ----------------------------------
+$foreign = wp_insert_post(['post_type' => 'post', 'post_title' => 'Written by hand', 'post_content' => '<p>Not IGNY8’s.</p>', 'post_status' => 'publish'], true);
+check(!is_wp_error($foreign), 'a hand-written post');
+$other = wp_insert_post(['post_type' => 'post', 'post_title' => 'Of another content', 'post_content' => '<p>Another.</p>', 'post_status' => 'draft'], true);
+update_post_meta($other, Publisher::META_CONTENT, (int) $content['id'] + 1000);
+update_post_meta($other, Publisher::META_BACKEND, $backend->kind());
+foreach ([$foreign, $other] as $target) {
+    $before = get_post($target);
+    $backend->updateContent((int) $content['id'], ['wp_post_id' => $target]);
+    $refused = null;
+    try {
+        Publisher::send($backend, (int) $content['id'], 'publish');
+    } catch (\Igny8\WP\Backend_Error $e) {
+        $refused = $e;
+    }
+    check($refused !== null, "sending to post $target is refused");
+    same('conflict', $refused->error_code(), 'the error code');
+    same("WordPress post $target was not created by IGNY8 for this content; clear the WordPress post link or pick the post IGNY8 created.", $refused->getMessage(), 'the error says what to do');
+    clean_post_cache($target);
+    $after = get_post($target);
+    foreach (['post_title', 'post_content', 'post_excerpt', 'post_status', 'post_modified_gmt'] as $field) {
+        same($before->$field, $after->$field, "post $target: $field unchanged");
+    }
+    same($target, (int) $backend->content((int) $content['id'])['wp_post_id'], 'the link is left for the user to fix');
+}
+$backend->updateContent((int) $content['id'], ['wp_post_id' => $post_id]);
+same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'linked back, the content updates its own post');
+step('refused to overwrite posts that are not this content\'s');
+
+// ---- what goes into the post is text and safe HTML, whatever the backend answers ----------------
+$fields = Publisher::fields([
+    'id' => 7,
+    'created_at' => '2026-01-02T03:04:05.678Z',
+    'title' => 'Fish & chips <script>alert(1)</script>: 5 < 6',
+    'html' => '<p onclick="alert(1)">Hi</p><script>alert(1)</script><img src="x" onerror="alert(1)"><!-- c -->',
+    'meta_description' => '<b>Crisp</b> &amp; hot',
+], []);
+same('Fish & chips : 5 &lt; 6', $fields['post_title'], 'the title is plain text');
+same('Crisp &amp; hot', $fields['post_excerpt'], 'the excerpt is plain text');
+check(strpos($fields['post_content'], "<!-- igny8:content=7@1767323045678; -->\n") === 0, 'the body starts with the marker: ' . $fields['post_content']);
+foreach (['<script', 'onclick', 'onerror'] as $bad) {
+    check(stripos($fields['post_content'], $bad) === false, "the body has no $bad: {$fields['post_content']}");
+}
+check(strpos($fields['post_content'], '<p>Hi</p>') !== false, 'the body keeps its text: ' . $fields['post_content']);
 
 // ---- regenerate and send: the post follows the content ----------------------------------------
 wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 300]), 'regenerate content');

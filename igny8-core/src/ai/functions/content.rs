@@ -539,7 +539,7 @@ impl AiFunction for GenerateContent {
         Ok(NewContent {
             sector_id: p.task.sector_id,
             task_id: Some(p.task.id),
-            title: clip(&article.title, 500).unwrap_or_else(|| p.task.title.clone()),
+            title: clip(&article.title, 500).unwrap_or_else(|| crate::strip_markup(&p.task.title)),
             html: cleaned,
             meta_title: clip(&article.meta_title, 300),
             meta_description: clip(&article.meta_description, 1000),

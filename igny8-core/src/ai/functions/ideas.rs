@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::prompts::chat_request;
 use super::{AiFunction, Run, Saved, Unit};
 use crate::Igny8;
+use crate::ai::html;
 use crate::ai::pricing::Work;
 use crate::ai::provider::ChatRequest;
 use crate::credits::Reference;
@@ -279,7 +280,8 @@ impl AiFunction for GenerateIdeas {
                 NewIdea {
                     sector_id: p.cluster.sector_id,
                     cluster_id: Some(p.cluster.id),
-                    title: i.title.chars().take(500).collect(),
+                    // Model text is cleaned, not refused: no markup, references decoded.
+                    title: html::text_of(&i.title).chars().take(500).collect(),
                     description: Some(i.description.chars().take(20_000).collect()),
                     outline,
                     content_type: Some(i.content_type),

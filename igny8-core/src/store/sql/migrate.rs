@@ -39,10 +39,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_change_counters"),
     migration!(4, "0004_automation"),
     migration!(5, "0005_keyword_stats"),
+    migration!(6, "0006_owned_post"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

@@ -571,6 +571,36 @@ impl WriterStore for SqlStore {
             .await
     }
 
+    async fn owned_post(&self, scope: &Scope, id: ContentId) -> Result<Option<i64>> {
+        let t = self.t(T::Contents);
+        let mut q = sea_query::Query::select();
+        q.column((t.clone(), "wp_owned_post_id"))
+            .from(t.clone())
+            .and_where(Expr::col((t.clone(), "account_id")).eq(scope.account().get()))
+            .and_where(Expr::col((t.clone(), "id")).eq(id.get()));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col((t, "site_id")).eq(site.get()));
+        }
+        let found: Option<Option<i64>> = self.db.conn().await?.optional(&q).await?;
+        found.ok_or(crate::Error::NotFound {
+            entity: ContentId::ENTITY,
+            id: id.get(),
+        })
+    }
+
+    async fn set_owned_post(&self, scope: &Scope, id: ContentId, post: i64) -> Result<()> {
+        // No row counted is not an error: MySQL counts only rows whose values changed.
+        self.update_rows::<Content>(
+            scope,
+            &[id.get()],
+            vec![("wp_owned_post_id", post.into())],
+            None,
+            "this content",
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn delete_contents(&self, scope: &Scope, ids: &[ContentId]) -> Result<u64> {
         let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
         self.delete_scoped::<Content>(scope, &ids).await

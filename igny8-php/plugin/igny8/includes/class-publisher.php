@@ -13,8 +13,15 @@ defined( 'ABSPATH' ) || exit;
  * Makes (or updates) the post of a content with wp_insert_post: title, HTML with the in-article
  * images, excerpt, slug, categories and tags by name, the featured image, Yoast and Rank Math
  * meta. Content and post are linked both ways — the post carries `_igny8_content_id` (and the
- * backend it came from), the content gets `wp_post_id`, `wp_url`, `published_at` — so sending
- * again updates the same post, also when one side of the link was lost.
+ * backend it came from) and, at the top of its body, the marker comment IGNY8's own publisher
+ * writes (`<!-- igny8:content=ID@CREATED; -->`); the content gets `wp_post_id`, `wp_url`,
+ * `published_at` — so sending again updates the same post, also when one side of the link was
+ * lost.
+ *
+ * `wp_post_id` can be edited in IGNY8, so the post it names is updated only if it is this
+ * content's (its meta or its marker say so); any other post is refused, untouched. The title
+ * and excerpt are plain text (sanitize_text_field) and the body goes through wp_kses_post —
+ * posts are written as the user who sends them, who may hold `unfiltered_html`.
  */
 final class Publisher {
 
@@ -58,12 +65,10 @@ final class Publisher {
 		$post_id = self::find_post( $backend, $content );
 		$images  = self::images( $backend, $content_id );
 
-		$post = array(
-			'post_type'    => 'post',
-			'post_title'   => $content['title'],
-			'post_content' => self::body( $content['html'], $images['in_article'] ),
-			'post_excerpt' => self::excerpt( $content ),
-			'post_status'  => $status,
+		$post = array_merge(
+			array( 'post_type' => 'post' ),
+			self::fields( $content, $images['in_article'] ),
+			array( 'post_status' => $status )
 		);
 		if ( 'future' === $status ) {
 			$gmt = $date ? get_gmt_from_date( $date ) : '';
@@ -130,16 +135,24 @@ final class Publisher {
 	}
 
 	/**
-	 * The post of a content: the one it names, if that post still is this content's; else the
-	 * one carrying its id in post meta (the link on the content's side was lost); else none.
+	 * The post of a content: the one it names, which must be this content's (else an error:
+	 * the link names someone else's post); else the one carrying its id in post meta (the link
+	 * on the content's side was lost); else none.
+	 *
+	 * @throws Backend_Error When the post the content names is not this content's (code 'conflict').
 	 */
 	public static function find_post( Backend $backend, array $content ): int {
 		$id = (int) ( $content['wp_post_id'] ?? 0 );
 		if ( $id && get_post( $id ) && 'post' === get_post_type( $id ) ) {
-			$owner = (int) get_post_meta( $id, self::META_CONTENT, true );
-			if ( ! $owner || $owner === (int) $content['id'] ) {
-				return $id;
+			if ( ! self::owns( $backend, $content, $id ) ) {
+				throw new Backend_Error(
+					/* translators: %d: a WordPress post id */
+					sprintf( __( 'WordPress post %d was not created by IGNY8 for this content; clear the WordPress post link or pick the post IGNY8 created.', 'igny8' ), $id ),
+					409,
+					'conflict'
+				);
 			}
+			return $id;
 		}
 		$found = get_posts(
 			array(
@@ -161,6 +174,54 @@ final class Publisher {
 			)
 		);
 		return $found ? (int) $found[0] : 0;
+	}
+
+	/**
+	 * The post's title, body and excerpt from a content: the title and excerpt as plain text
+	 * (sanitize_text_field), the body — the content's marker comment, the HTML with the
+	 * in-article images — through wp_kses_post. IGNY8 already keeps text plain and HTML
+	 * sanitised; this holds for whatever backend answered.
+	 *
+	 * @return array{post_title: string, post_content: string, post_excerpt: string}
+	 */
+	public static function fields( array $content, array $in_article ): array {
+		$mark = self::marker( $content );
+		$body = self::body( (string) $content['html'], $in_article );
+		return array(
+			'post_title'   => sanitize_text_field( (string) $content['title'] ),
+			'post_content' => wp_kses_post( ( '' !== $mark ? "<!-- $mark -->\n" : '' ) . $body ),
+			'post_excerpt' => sanitize_text_field( self::excerpt( $content ) ),
+		);
+	}
+
+	/**
+	 * Whether post $id is the one IGNY8 made for the content: its meta names this content of
+	 * this backend, or its body carries the content's marker comment.
+	 */
+	public static function owns( Backend $backend, array $content, int $id ): bool {
+		$owner = (int) get_post_meta( $id, self::META_CONTENT, true );
+		$from  = (string) get_post_meta( $id, self::META_BACKEND, true );
+		if ( $owner === (int) $content['id'] && $from === $backend->kind() ) {
+			return true;
+		}
+		$mark = self::marker( $content );
+		return '' !== $mark && false !== strpos( (string) get_post_field( 'post_content', $id, 'raw' ), "<!-- $mark -->" );
+	}
+
+	/**
+	 * The marker of a content, as IGNY8's own publisher writes it into a post: its id and the
+	 * millisecond it was made (`igny8:content=ID@MILLIS;`), or '' without a creation time.
+	 */
+	public static function marker( array $content ): string {
+		if ( empty( $content['created_at'] ) ) {
+			return '';
+		}
+		try {
+			$made = new \DateTimeImmutable( (string) $content['created_at'] );
+		} catch ( \Exception $e ) {
+			return '';
+		}
+		return sprintf( 'igny8:content=%d@%s;', (int) $content['id'], $made->format( 'Uv' ) );
 	}
 
 	private static function excerpt( array $content ): string {
