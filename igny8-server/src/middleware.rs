@@ -351,7 +351,7 @@ fn caller_bucket(state: &AppState, req: &Request, class: Class) -> String {
 }
 
 /// Counts the request against its class's limit and caller (see [`RateClasses`] and
-/// [`caller_bucket`]). Runs after the path is normalised, so every spelling of a path that
+/// `caller_bucket`). Runs after the path is normalised, so every spelling of a path that
 /// reaches an operation counts against that operation. Over the limit: 429 with
 /// `Retry-After`.
 pub async fn rate_limit<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {

@@ -44,7 +44,7 @@ const MAX_SIGN_IN_WAIT: chrono::Duration = chrono::Duration::minutes(15);
 const FORGET_SIGN_IN_FAILURES: chrono::Duration = chrono::Duration::hours(24);
 
 /// How long after its last failure an address must wait, with `failures` counted: nothing
-/// for the first few, then 2 s, 4 s, 8 s… up to [`MAX_SIGN_IN_WAIT`].
+/// for the first few, then 2 s, 4 s, 8 s… up to 15 minutes.
 pub fn sign_in_wait(failures: u64) -> chrono::Duration {
     if failures < FREE_SIGN_IN_FAILURES {
         return chrono::Duration::zero();
