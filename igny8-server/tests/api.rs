@@ -1,24 +1,12 @@
 //! The API in process (poem's TestClient) on SQLite, and on PostgreSQL when
 //! `IGNY8_TEST_POSTGRES_URL` is set.
 
+#[macro_use]
 mod support;
 
 use igny8_core::Backend;
 use serde_json::{Value, json};
 use support::{json, server, split};
-
-macro_rules! on_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(igny8_core::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(igny8_core::Backend::Postgres).await })*
-        }
-    };
-}
 
 on_backends!(
     health_docs_and_envelope_errors,

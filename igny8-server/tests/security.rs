@@ -2,6 +2,7 @@
 //! server on a TCP socket, on SQLite and (with `IGNY8_TEST_POSTGRES_URL`) PostgreSQL. Time
 //! comes from a clock the tests move, so no test waits for a minute to turn.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeMap;
@@ -10,19 +11,6 @@ use std::sync::{Arc, Mutex};
 use igny8_core::Backend;
 use serde_json::{Value, json};
 use support::{Live, live};
-
-macro_rules! on_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(igny8_core::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(igny8_core::Backend::Postgres).await })*
-        }
-    };
-}
 
 on_backends!(
     path_spellings_share_one_sign_in_bucket,

@@ -16,10 +16,8 @@ pub struct Server {
     db: Option<TestDatabase>,
 }
 
-pub async fn server(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<Server> {
-    let db = TestDatabase::create(backend)
-        .await
-        .expect("test database")?;
+/// Settings over `db` with fresh secrets and limits no test reaches unless it sets them.
+fn settings_for(db: &TestDatabase, configure: impl FnOnce(&mut Settings)) -> Settings {
     let mut settings = Settings {
         database_url: db.url.clone(),
         secret_key: Some(igny8_core::crypto::SecretBox::generate_key()),
@@ -31,6 +29,29 @@ pub async fn server(backend: Backend, configure: impl FnOnce(&mut Settings)) -> 
     settings.rate_limits.read = 100_000;
     settings.rate_limits.write = 100_000;
     configure(&mut settings);
+    settings
+}
+
+/// Runs each named `async fn(Backend)` as a test on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(igny8_core::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(igny8_core::Backend::Postgres).await })*
+        }
+    };
+}
+
+pub async fn server(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<Server> {
+    let db = TestDatabase::create(backend)
+        .await
+        .expect("test database")?;
+    let settings = settings_for(&db, configure);
     let state = AppState::open(settings).await.expect("state");
     let endpoint = app(state.clone()).map_to_response().boxed();
     Some(Server {
@@ -146,17 +167,7 @@ pub async fn live(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Op
     let db = TestDatabase::create(backend)
         .await
         .expect("test database")?;
-    let mut settings = Settings {
-        database_url: db.url.clone(),
-        secret_key: Some(igny8_core::crypto::SecretBox::generate_key()),
-        jwt_secret: Some("a test secret that is long enough for hs256".into()),
-        worker: false,
-        ..Settings::default()
-    };
-    settings.rate_limits.auth = 10_000;
-    settings.rate_limits.read = 100_000;
-    settings.rate_limits.write = 100_000;
-    configure(&mut settings);
+    let settings = settings_for(&db, configure);
     let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
         .unwrap()
         .to_utc();
