@@ -858,6 +858,140 @@ impl NoNanos for chrono::DateTime<chrono::Utc> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_publishes_of_one_content_make_one_post() {
+    let Some(site) = site() else {
+        return;
+    };
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        let site = site.clone();
+        igny8_core::testing::run_with(
+            backend,
+            |c| c.secret_key = Some(KEY.into()),
+            move |core| twins_scenario(core, site),
+        )
+        .await;
+    }
+}
+
+async fn twins_scenario(core: Igny8, site: Site) {
+    use igny8_core::jobs::{JobKind, NewJob};
+
+    let rest = Rest {
+        site: site.clone(),
+        http: reqwest::Client::new(),
+    };
+    let (core, _clock) = core_with_clock(&core, 30).await;
+    let t = igny8_core::testing::tenant(&core, "Twins", 0)
+        .await
+        .unwrap();
+    connect(&core, &t, &site.url, &site.admin).await;
+    let id = content(&core, &t, "Published by two at once", &[], &[]).await;
+    let input = PublishInput {
+        ids: vec![id],
+        ..PublishInput::default()
+    };
+
+    // A second publish of content that is being published is refused, naming the job.
+    let first = core
+        .wordpress()
+        .start(&t.scope, input.clone())
+        .await
+        .unwrap();
+    let err = core
+        .wordpress()
+        .start(&t.scope, input.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("being published by job {}", first.id.get())),
+        "{err}"
+    );
+
+    // Two requests that raced past that check (or an automation run and a person at once):
+    // both jobs are queued and two workers run them side by side.
+    let twin = core
+        .jobs()
+        .enqueue(
+            &t.scope,
+            NewJob {
+                kind: JobKind::Publish,
+                site_id: Some(t.site),
+                payload: serde_json::to_value(&input).unwrap(),
+                max_attempts: Some(5),
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (one, two) = (Worker::new(core.clone()), Worker::new(core.clone()));
+    let (a, b) = tokio::join!(one.run_once(), two.run_once());
+    let done = [
+        a.unwrap().expect("a job ran"),
+        b.unwrap().expect("a job ran"),
+    ];
+    let mut ran: Vec<_> = done.iter().map(|j| j.id).collect();
+    ran.sort();
+    assert_eq!(ran, vec![first.id, twin.id]);
+
+    let stored = core.contents().get(&t.scope, id).await.unwrap();
+    let needle = igny8_core::publish::content_marker(&stored);
+    let marker = format!("<!-- {needle} -->");
+    let posts_with_marker = || async {
+        let (status, posts) = rest
+            .call(
+                reqwest::Method::GET,
+                "/wp/v2/posts",
+                &[
+                    ("search", needle.as_str()),
+                    ("status", "draft,publish,future,pending,private"),
+                    ("context", "edit"),
+                    ("per_page", "100"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{posts}");
+        posts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| {
+                p["content"]["raw"]
+                    .as_str()
+                    .is_some_and(|r| r.contains(&marker))
+            })
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let posts = posts_with_marker().await;
+    assert_eq!(posts.len(), 1, "one post for one content, not {posts:?}");
+    assert_eq!(stored.wp_post_id, Some(posts[0]));
+    // Each job either made (or updated) that post, or said plainly why it sent nothing.
+    for job in &done {
+        match job.status {
+            JobStatus::Succeeded => assert_eq!(post_of(job), posts[0]),
+            JobStatus::Failed => {
+                let error = job.error.clone().unwrap_or_default();
+                assert!(error.contains("is being published by job"), "{error}");
+            }
+            other => panic!("job {} ended {other:?}: {:?}", job.id.get(), job.error),
+        }
+    }
+    assert!(
+        done.iter().any(|j| j.status == JobStatus::Succeeded),
+        "one of them published"
+    );
+
+    // Once both are over the content is free again: publishing updates the same post.
+    let again = publish(&core, &t, input).await;
+    assert_eq!(again.status, JobStatus::Succeeded, "{:?}", again.error);
+    assert_eq!(post_of(&again), posts[0]);
+    assert_eq!(posts_with_marker().await, posts);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn automation_schedules_posts_into_publish_slots() {
     let Some(site) = site() else {
         return;

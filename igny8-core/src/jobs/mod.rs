@@ -3,10 +3,12 @@
 //!
 //! * A worker claims a job atomically (`FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL; the
 //!   write lock on SQLite), so several workers in several processes never run one job twice.
-//! * The claim holds a lease; progress reports extend it. A job whose worker died is claimed
-//!   again once its lease expires, up to `max_attempts`.
+//! * The claim holds a lease; progress reports extend it, and so does the worker's renewal
+//!   every third of the lease while a job is busy in one long step (a model call may outlast
+//!   the lease), so a slow job is never run — and paid for — twice. A job whose worker died is
+//!   claimed again once its lease expires, up to `max_attempts`.
 //! * Every write of a running job is conditional on the worker still holding the lease, so a
-//!   worker that lost its lease learns it at its next report and stops.
+//!   worker that lost its lease learns it at its next report or renewal and stops.
 //! * Cancelling a queued job cancels it at once; a running job is asked to stop, and its
 //!   worker ends it as cancelled at its next report.
 
@@ -14,6 +16,7 @@ mod service;
 mod worker;
 
 pub use service::{Jobs, LeaseLost, is_lease_lost};
+pub(crate) use worker::holding_lease;
 pub use worker::{DEFAULT_LEASE, Worker, worker_name};
 
 use chrono::{DateTime, Utc};

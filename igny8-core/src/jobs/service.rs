@@ -93,6 +93,13 @@ impl<S: Store> Jobs<'_, S> {
             .await
     }
 
+    /// Worker: extends the lease of a job it holds, leaving its progress alone (the
+    /// heartbeat of [`crate::jobs::Worker`] while a job is in one long step); an error for which [`is_lease_lost`] holds means another worker
+    /// has the job now.
+    pub async fn renew(&self, id: JobId, worker: &str, lease: Duration) -> Result<()> {
+        self.store().renew_lease(id, worker, lease).await
+    }
+
     /// Worker: ends a run.
     pub async fn finish(&self, id: JobId, worker: &str, outcome: &Outcome) -> Result<Job> {
         self.store().finish_job(id, worker, outcome).await

@@ -2,14 +2,17 @@
 //! in process or as `igny8-server worker`; an embedding application (or WP-Cron through the
 //! PHP extension) can call [`Worker::run_once`] from its own scheduler.
 
+use std::future::Future;
 use std::time::Duration;
 
+use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
 use crate::Igny8;
-use crate::ai::functions::{RUNNABLE, run_job};
+use crate::ai::functions::{RUNNABLE, run_job_renewing};
 use crate::error::Result;
-use crate::jobs::{Job, JobKind};
+use crate::ids::JobId;
+use crate::jobs::{Job, JobKind, Outcome, is_lease_lost};
 use crate::store::Store;
 
 /// How often a running worker settles the credit holds of jobs whose worker died on their
@@ -28,6 +31,7 @@ pub struct Worker<S> {
     core: Igny8<S>,
     name: String,
     lease: Duration,
+    renew_every: Option<Duration>,
     kinds: Vec<JobKind>,
     idle: Duration,
 }
@@ -50,6 +54,7 @@ impl<S: Store + Clone> Worker<S> {
             core,
             name: worker_name(),
             lease: DEFAULT_LEASE,
+            renew_every: None,
             kinds: RUNNABLE.to_vec(),
             idle: Duration::from_millis(500),
         }
@@ -59,6 +64,14 @@ impl<S: Store + Clone> Worker<S> {
     /// extends it at every progress report).
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease.max(Duration::from_secs(1));
+        self
+    }
+
+    /// How often the lease of a running job is renewed while the job is busy (in a model call
+    /// that takes longer than the lease, say); a third of the lease unless set. Renewing more
+    /// often than the lease runs out is what keeps a slow job from being run twice.
+    pub fn renew_every(mut self, every: Duration) -> Self {
+        self.renew_every = Some(every.max(Duration::from_millis(10)));
         self
     }
 
@@ -95,7 +108,8 @@ impl<S: Store + Clone> Worker<S> {
             return Ok(None);
         };
         tracing::info!(job = job.id.get(), kind = %job.kind, attempt = job.attempts, "running job");
-        match run_job(&self.core, &job, &self.name, self.lease).await {
+        let renew_every = self.renew_every.unwrap_or(self.lease / 3);
+        match run_job_renewing(&self.core, &job, &self.name, self.lease, renew_every).await {
             Some(outcome) => Ok(Some(
                 self.core
                     .jobs()
@@ -144,5 +158,45 @@ impl<S: Store + Clone> Worker<S> {
             }
         }
         tracing::info!(worker = %self.name, "job worker stopped");
+    }
+}
+
+/// Runs `work` (a claimed job) while renewing the job's lease every `every`. The renewals only
+/// move the lease's end; progress and checkpoints stay the job's own reports. Should a renewal
+/// find the job taken over by another worker, `work` is dropped where it stands (an in-flight
+/// model call is abandoned, its transaction rolled back) and `None` returned, as when a report
+/// finds the lease lost. A renewal that fails for another reason (the database briefly down)
+/// is tried again at the next tick.
+pub(crate) async fn holding_lease<S: Store>(
+    core: &Igny8<S>,
+    job: JobId,
+    worker: &str,
+    lease: Duration,
+    every: Duration,
+    work: impl Future<Output = Option<Outcome>>,
+) -> Option<Outcome> {
+    let every = every.max(Duration::from_millis(10));
+    let renewing = async {
+        let mut tick = tokio::time::interval_at(Instant::now() + every, every);
+        tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match core.jobs().renew(job, worker, lease).await {
+                Ok(()) => {}
+                Err(e) if is_lease_lost(&e) => return,
+                Err(e) => {
+                    tracing::warn!(job = job.get(), error = %e, "could not renew a job's lease");
+                }
+            }
+        }
+    };
+    tokio::pin!(work);
+    tokio::select! {
+        biased;
+        outcome = &mut work => outcome,
+        () = renewing => {
+            tracing::warn!(job = job.get(), "another worker took the job over; stopping it here");
+            None
+        }
     }
 }

@@ -577,6 +577,21 @@ impl AiFunction for PublishContent {
         draft: PostDraft,
     ) -> Result<Posted> {
         let wp = &p.wp;
+        // One publish of a content at a time: mark it as this job's before looking for its
+        // post, so a twin job (a person and an automation run at once) can't make a second one.
+        if let Some(other) = run
+            .core
+            .store()
+            .claim_publishing(&run.scope, p.content.id, run.job.id)
+            .await?
+        {
+            return Err(Error::Conflict(format!(
+                "content {} is being published by job {} right now, so nothing was sent for it \
+                 here; publish it again once that job has finished (publish_in_progress)",
+                p.content.id.get(),
+                other.get()
+            )));
+        }
         // Which post to update, checked before anything is sent: a post that isn't this
         // content's stops the job here, with nothing changed in WordPress.
         let owned = run

@@ -9,7 +9,8 @@ use crate::Igny8;
 use crate::crypto::mask_secret;
 use crate::error::{Error, Result};
 use crate::ids::SiteId;
-use crate::jobs::{Job, JobKind, NewJob};
+use crate::jobs::{Job, JobFilter, JobKind, JobStatus, NewJob};
+use crate::list::{MAX_PAGE_SIZE, PageRequest};
 use crate::store::{SiteWordPress, Store};
 use crate::tenancy::{Permission, Scope, Site};
 use crate::validate::Check;
@@ -221,6 +222,7 @@ impl<S: Store> Publishing<'_, S> {
         scope.require(Permission::Write)?;
         let units = super::job::check(self.core, scope, &input).await?;
         let site = units.first().map(|c| c.site_id);
+        self.refuse_twins(scope, site, &input).await?;
         if let Some(site) = site {
             // Not connected: say so now, not when the job runs.
             let found = self.core.store().get_site(scope, site).await?;
@@ -246,6 +248,46 @@ impl<S: Store> Publishing<'_, S> {
                 },
             )
             .await
+    }
+}
+
+impl<S: Store> Publishing<'_, S> {
+    /// Refuses to queue a publish of content that a queued or running publish job already
+    /// covers: one publish job per content at a time. (Two requests racing past this check
+    /// are still safe: the jobs mark each content before sending it, and the second finds the
+    /// mark — see `claim_publishing`.)
+    async fn refuse_twins(
+        &self,
+        scope: &Scope,
+        site: Option<SiteId>,
+        input: &PublishInput,
+    ) -> Result<()> {
+        for status in [JobStatus::Running, JobStatus::Queued] {
+            let filter = JobFilter {
+                kind: Some(JobKind::Publish),
+                status: Some(status),
+                site_id: site,
+            };
+            let active = self
+                .core
+                .jobs()
+                .list(scope, &filter, &PageRequest::new(1, MAX_PAGE_SIZE))
+                .await?;
+            for job in active.items {
+                let Ok(queued) = serde_json::from_value::<PublishInput>(job.payload) else {
+                    continue;
+                };
+                if let Some(id) = input.ids.iter().find(|id| queued.ids.contains(id)) {
+                    return Err(Error::Conflict(format!(
+                        "content {} is already being published by job {}; wait for that job to \
+                         finish (or cancel it), then publish again (publish_in_progress)",
+                        id.get(),
+                        job.id.get()
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

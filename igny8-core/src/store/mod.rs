@@ -532,6 +532,15 @@ pub trait WriterStore: Send + Sync {
         id: ContentId,
         post: i64,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Marks the content as being published by `job`, unless another publish job that is still
+    /// queued or running marked it first: `None` when the mark is `job`'s (now or already),
+    /// else the job that holds it. Atomic: of two jobs claiming at once, one gets it.
+    fn claim_publishing(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+        job: JobId,
+    ) -> impl Future<Output = Result<Option<JobId>>> + Send;
     /// Deletes content (and its images); the number deleted.
     fn delete_contents(
         &self,
@@ -751,6 +760,15 @@ pub trait JobStore: Send + Sync {
         progress: &Progress,
         lease: std::time::Duration,
     ) -> impl Future<Output = Result<bool>> + Send;
+    /// Extends the lease of a job the worker holds without touching its progress (the
+    /// heartbeat of a worker busy in one long step); `Err(LeaseLost)` style errors when the
+    /// worker no longer holds the job.
+    fn renew_lease(
+        &self,
+        id: JobId,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Ends a run the worker holds.
     fn finish_job(
         &self,

@@ -38,6 +38,31 @@ pub struct FakeReply {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     delay: Duration,
+    gate: Option<Gate>,
+}
+
+/// A latch that replies made with [`FakeReply::held_by`] wait on: a test holds a model call in
+/// flight for as long as it needs (to move a clock, to start a second worker), then opens it.
+#[derive(Debug, Clone)]
+pub struct Gate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Gate {
+    /// Lets every held reply (and any held later) go.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn passed(&self) {
+        let mut open = self.0.subscribe();
+        // The sender lives in `self`, so waiting ends only when the gate opens.
+        let _ = open.wait_for(|open| *open).await;
+    }
 }
 
 /// Stands for the `taskUUID` of the request's first task in a Runware reply.
@@ -51,6 +76,7 @@ impl FakeReply {
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: body.to_string().into_bytes(),
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -121,6 +147,7 @@ impl FakeReply {
             headers: vec![("Content-Type".into(), content_type.into())],
             body,
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -143,6 +170,12 @@ impl FakeReply {
     /// Answers only after `delay` (to trip the client's timeouts).
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Answers only once `gate` is open (a model call that takes as long as the test wants).
+    pub fn held_by(mut self, gate: &Gate) -> Self {
+        self.gate = Some(gate.clone());
         self
     }
 }
@@ -375,6 +408,9 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, options: Arc<Fak
             ),
         };
         tokio::time::sleep(reply.delay).await;
+        if let Some(gate) = &reply.gate {
+            gate.passed().await;
+        }
         if let Some(observer) = &options.observer {
             observer(&Served {
                 request: &recorded,

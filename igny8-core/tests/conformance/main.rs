@@ -57,6 +57,7 @@ conformance! {
     planner::keyword_figures_follow_every_write,
     pipeline::insufficient_credits_fail_before_any_model_call,
     pipeline::a_dead_workers_job_is_finished_once_and_charged_once,
+    pipeline::a_reply_slower_than_the_lease_is_asked_for_and_paid_for_once,
     pipeline::a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled,
     pipeline::a_cancelled_job_is_charged_for_what_it_finished,
     pipeline::a_refused_unit_fails_alone,

@@ -11,7 +11,7 @@ use igny8_core::jobs::{Job, JobKind, JobStatus, Worker};
 use igny8_core::list::PageRequest;
 use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, KeywordSort, QueueDefaults};
 use igny8_core::testing::Tenant;
-use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+use igny8_core::testing::fake_ai::{FakeAi, FakeReply, Gate};
 use igny8_core::writer::{ContentFilter, ContentSort, ImageFilter, ImageKind, ImageStatus};
 use igny8_core::{Igny8, ManualClock, SqlStore, TaskId};
 use serde_json::{Value, json};
@@ -747,6 +747,73 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
         0,
         "nothing left held"
     );
+}
+
+/// Waits (up to 20 s of real time, polling) until `ready` holds; panics with `what` if not.
+async fn wait_for<F: std::future::Future<Output = bool>>(what: &str, mut ready: impl FnMut() -> F) {
+    for _ in 0..2000 {
+        if ready().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("gave up waiting until {what}");
+}
+
+pub(crate) async fn a_reply_slower_than_the_lease_is_asked_for_and_paid_for_once(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, clock, t, ids) = three_tasks(&core, &fake).await;
+    let gate = Gate::default();
+    fake.push(CHAT, article("First").held_by(&gate));
+    let (job, estimate) = core
+        .ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids[..1]))
+        .await
+        .unwrap();
+    let lease = Duration::from_secs(60);
+    let slow = Worker::new(core.clone())
+        .lease(lease)
+        .renew_every(Duration::from_millis(20));
+    let running = tokio::spawn(async move { slow.run_once().await });
+    wait_for("the model call is in flight", || async {
+        fake.requests().len() == 1
+    })
+    .await;
+
+    // The model takes longer than the lease: the busy worker's renewals keep the job its own.
+    clock.advance(chrono::Duration::seconds(61));
+    wait_for("the lease is renewed past the new time", || async {
+        let j = core.jobs().get(&t.scope, job.id).await.unwrap();
+        j.lease_expires_at.is_some_and(|end| end > core.now())
+    })
+    .await;
+    let other = Worker::new(core.clone()).lease(lease);
+    assert!(
+        other.run_once().await.unwrap().is_none(),
+        "a healthy worker's job is not taken over while its model call runs"
+    );
+
+    gate.open();
+    let done = running
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the slow worker finished its job");
+    assert_eq!(done.id, job.id);
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 1, "one attempt");
+    assert_eq!(fake.requests().len(), 1, "the model was asked once");
+    assert_eq!(contents_of(&core, &t).await.len(), 1, "one article");
+    let ledger = ledger(&core, &t).await;
+    assert_eq!(
+        ledger,
+        vec![
+            (TransactionKind::Release, estimate.credits - charged(&done)),
+            (TransactionKind::Hold, -estimate.credits)
+        ],
+        "one hold, settled once (newest first)"
+    );
+    assert_eq!(balance(&core, &t).await, 100 - charged(&done));
 }
 
 pub(crate) async fn a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled(core: Igny8) {

@@ -40,7 +40,7 @@ pub use images::{
     DEFAULT_SIZE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult, PreparedImage,
 };
 pub use prompts::{default_prompt, render};
-pub use service::{Ai, Estimate, RUNNABLE, run_job};
+pub use service::{Ai, Estimate, RUNNABLE, run_job, run_job_renewing};
 
 use std::future::Future;
 use std::sync::Arc;

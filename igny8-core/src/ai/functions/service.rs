@@ -311,8 +311,34 @@ pub const RUNNABLE: &[JobKind] = &[
     JobKind::AutomationRun,
 ];
 
-/// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone).
+/// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone),
+/// renewing its lease every third of `lease` meanwhile, so a long model call doesn't let
+/// another worker take the job over (see [`run_job_renewing`]).
 pub async fn run_job<S: Store>(
+    core: &Igny8<S>,
+    job: &Job,
+    worker: &str,
+    lease: Duration,
+) -> Option<Outcome> {
+    run_job_renewing(core, job, worker, lease, lease / 3).await
+}
+
+/// [`run_job`], renewing the lease every `renew_every`. Should a renewal find that another
+/// worker has taken the job over (this worker stalled past its lease), the run stops at once,
+/// in the middle of whatever call it was making, and `None` is returned.
+pub async fn run_job_renewing<S: Store>(
+    core: &Igny8<S>,
+    job: &Job,
+    worker: &str,
+    lease: Duration,
+    renew_every: Duration,
+) -> Option<Outcome> {
+    // On the heap: the futures of every job kind are large, and an automation run nests them.
+    let work = Box::pin(dispatch(core, job, worker, lease));
+    crate::jobs::holding_lease(core, job.id, worker, lease, renew_every, work).await
+}
+
+async fn dispatch<S: Store>(
     core: &Igny8<S>,
     job: &Job,
     worker: &str,

@@ -92,11 +92,28 @@ fn lease_lost(id: JobId) -> Error {
     Error::Conflict(format!("job {id} is no longer held by this worker"))
 }
 
+/// Due jobs a claim tries to lock, in order, before it gives up (all taken by other workers).
+const CLAIM_CANDIDATES: u64 = 16;
+
 fn millis(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
 }
 
 impl SqlStore {
+    /// Whether `worker` still holds job `id`. Asked when a conditional write counted no row:
+    /// MySQL counts only rows whose values changed, so a report or renewal that writes what is
+    /// already there (within one millisecond, or on a stopped test clock) counts none.
+    async fn holds(&self, conn: &mut super::db::Conn, id: JobId, worker: &str) -> Result<bool> {
+        let q = Query::select()
+            .column("id")
+            .from(self.t(T::Jobs))
+            .and_where(Expr::col("id").eq(id.get()))
+            .and_where(Expr::col("lease_owner").eq(worker))
+            .and_where(Expr::col("status").eq(JobStatus::Running.as_str()))
+            .to_owned();
+        Ok(conn.optional::<i64>(&q).await?.is_some())
+    }
+
     fn job_by_id(&self, id: i64) -> sea_query::SelectStatement {
         let t = self.t(T::Jobs);
         Query::select()
@@ -137,20 +154,35 @@ impl SqlStore {
     ) -> Result<Option<Job>> {
         let now = self.now_ms();
         loop {
-            let mut pick = Query::select();
-            pick.columns(["id", "status", "attempts", "max_attempts"])
+            // The due jobs first, without locks; then each is locked by its primary key,
+            // skipping one another worker has locked. A single ordered `FOR UPDATE SKIP LOCKED …
+            // LIMIT 1` would do on PostgreSQL, but InnoDB locks every row it sorts, so a second
+            // worker claiming at the same moment would find every due job locked and none to run.
+            let mut due = Query::select();
+            due.column("id")
                 .from(self.t(T::Jobs))
                 .cond_where(self.claimable(now, kinds));
             if let Some(id) = only {
-                pick.and_where(Expr::col("id").eq(id.get()));
+                due.and_where(Expr::col("id").eq(id.get()));
             }
-            let pick = pick
-                .order_by("run_after", Order::Asc)
+            due.order_by("run_after", Order::Asc)
                 .order_by("id", Order::Asc)
-                .limit(1)
-                .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-                .to_owned();
-            let Some(c) = tx.optional::<Candidate>(&pick).await? else {
+                .limit(CLAIM_CANDIDATES);
+            let mut found = None;
+            for id in tx.all::<i64>(&due).await? {
+                let lock = Query::select()
+                    .columns(["id", "status", "attempts", "max_attempts"])
+                    .from(self.t(T::Jobs))
+                    .and_where(Expr::col("id").eq(id))
+                    .cond_where(self.claimable(now, kinds))
+                    .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                    .to_owned();
+                if let Some(c) = tx.optional::<Candidate>(&lock).await? {
+                    found = Some(c);
+                    break;
+                }
+            }
+            let Some(c) = found else {
                 return Ok(None);
             };
             if c.status == JobStatus::Running.as_str() && c.attempts >= c.max_attempts {
@@ -385,7 +417,7 @@ impl JobStore for SqlStore {
             q.value("result", to_json(checkpoint));
         }
         let mut conn = self.db.conn().await?;
-        if conn.execute(&q).await? == 0 {
+        if conn.execute(&q).await? == 0 && !self.holds(&mut conn, id, worker).await? {
             return Err(lease_lost(id));
         }
         let cancel = Query::select()
@@ -394,6 +426,21 @@ impl JobStore for SqlStore {
             .and_where(Expr::col("id").eq(id.get()))
             .to_owned();
         conn.one::<bool>(&cancel).await
+    }
+
+    async fn renew_lease(&self, id: JobId, worker: &str, lease: std::time::Duration) -> Result<()> {
+        let mut renew = Query::update();
+        renew
+            .table(self.t(T::Jobs))
+            .value("lease_expires_at", self.now_ms() + millis(lease))
+            .and_where(Expr::col("id").eq(id.get()))
+            .and_where(Expr::col("lease_owner").eq(worker))
+            .and_where(Expr::col("status").eq(JobStatus::Running.as_str()));
+        let mut conn = self.db.conn().await?;
+        if conn.execute(&renew).await? == 0 && !self.holds(&mut conn, id, worker).await? {
+            return Err(lease_lost(id));
+        }
+        Ok(())
     }
 
     async fn finish_job(&self, id: JobId, worker: &str, outcome: &Outcome) -> Result<Job> {

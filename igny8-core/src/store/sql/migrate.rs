@@ -40,10 +40,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_automation"),
     migration!(5, "0005_keyword_stats"),
     migration!(6, "0006_owned_post"),
+    migration!(7, "0007_publishing_job"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

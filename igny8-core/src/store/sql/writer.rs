@@ -601,6 +601,57 @@ impl WriterStore for SqlStore {
         Ok(())
     }
 
+    async fn claim_publishing(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+        job: JobId,
+    ) -> Result<Option<JobId>> {
+        let t = self.t(T::Contents);
+        let mut live = sea_query::Query::select();
+        live.column("id")
+            .from(self.t(T::Jobs))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("status").is_in([
+                crate::jobs::JobStatus::Queued.as_str(),
+                crate::jobs::JobStatus::Running.as_str(),
+            ]));
+        let mut claim = sea_query::Query::update();
+        claim
+            .table(t.clone())
+            .value("publishing_job", job.get())
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id.get()))
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::col("publishing_job").is_null())
+                    .add(Expr::col("publishing_job").eq(job.get()))
+                    .add(Expr::col("publishing_job").not_in_subquery(live)),
+            );
+        let mut mark = sea_query::Query::select();
+        mark.column("publishing_job")
+            .from(t)
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").eq(id.get()));
+        if let Some(site) = scope.site() {
+            claim.and_where(Expr::col("site_id").eq(site.get()));
+            mark.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        let mut tx = self.db.begin().await?;
+        tx.execute(&claim).await?;
+        // Read back rather than count rows: MySQL counts only rows whose value changed.
+        let holder: Option<Option<i64>> = tx.optional(&mark).await?;
+        tx.commit().await?;
+        match holder {
+            None => Err(crate::Error::NotFound {
+                entity: ContentId::ENTITY,
+                id: id.get(),
+            }),
+            Some(Some(holder)) if holder != job.get() => Ok(Some(JobId(holder))),
+            Some(_) => Ok(None),
+        }
+    }
+
     async fn delete_contents(&self, scope: &Scope, ids: &[ContentId]) -> Result<u64> {
         let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
         self.delete_scoped::<Content>(scope, &ids).await
