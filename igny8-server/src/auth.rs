@@ -20,6 +20,8 @@ pub struct Principal {
     pub superuser: bool,
     /// The account and role, when the caller acts in one.
     pub scope: Option<Scope>,
+    /// When the credential stops working: the access token's expiry (API keys: none).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Principal {
@@ -119,6 +121,7 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
                 user: Some(UserId(claims.sub)),
                 superuser: caller.superuser,
                 scope: caller.scope,
+                expires_at: chrono::DateTime::from_timestamp(claims.exp, 0),
             })
         }
         Some(Credential::ApiKey(credential)) => {
@@ -135,6 +138,7 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
                 user: None,
                 superuser: false,
                 scope: Some(scope),
+                expires_at: None,
             })
         }
         None => Err(unauthorized(

@@ -69,6 +69,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest keyword file upload, in bytes.
     pub max_upload_bytes: usize,
+    /// Job event streams one caller (a user or an API key) may keep open at once
+    /// (`IGNY8_EVENT_STREAMS_PER_CALLER`).
+    pub event_streams_per_caller: usize,
     /// Run a job worker inside the server process.
     pub worker: bool,
     /// Seconds a worker's claim on a job holds without a progress report; a job whose worker
@@ -105,6 +108,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
+            event_streams_per_caller: 10,
             worker: true,
             worker_lease_secs: 60,
             log_level: "info".into(),
@@ -141,6 +145,7 @@ impl std::fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("event_streams_per_caller", &self.event_streams_per_caller)
             .field("worker", &self.worker)
             .field("worker_lease_secs", &self.worker_lease_secs)
             .field("log_level", &self.log_level)
@@ -236,6 +241,9 @@ impl Settings {
                 "TRUSTED_PROXIES" => self.trusted_proxies = parse_networks(&name, &value)?,
                 "MAX_BODY_BYTES" => self.max_body_bytes = parse(&name, &value)?,
                 "MAX_UPLOAD_BYTES" => self.max_upload_bytes = parse(&name, &value)?,
+                "EVENT_STREAMS_PER_CALLER" => {
+                    self.event_streams_per_caller = parse(&name, &value)?;
+                }
                 "WORKER" => self.worker = parse_bool(&name, &value)?,
                 "WORKER_LEASE_SECS" => self.worker_lease_secs = parse(&name, &value)?,
                 "LOG_LEVEL" | "LOG" => self.log_level = value.trim().to_owned(),

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 pub mod dto;
 pub mod envelope;
+pub mod events;
 pub mod jwt;
 pub mod middleware;
 pub mod pagination;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rate limits.
     pub limiter: Limiter,
+    /// The job watcher behind the event streams.
+    pub job_events: crate::events::JobEvents,
 }
 
 impl AppState {
@@ -57,11 +59,14 @@ impl AppState {
                 .as_bytes(),
         )?;
         let limiter = Limiter::new(core.clone(), settings.redis_url.as_deref()).await?;
+        let job_events =
+            crate::events::JobEvents::new(core.clone(), settings.event_streams_per_caller);
         Ok(Self {
             core,
             signer,
             settings: Arc::new(settings),
             limiter,
+            job_events,
         })
     }
 

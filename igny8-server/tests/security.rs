@@ -22,6 +22,7 @@ on_backends!(
     revocation_takes_effect_on_the_next_request,
     a_suspended_account_reads_but_changes_nothing,
     the_deployment_key_never_reaches_an_account_url,
+    event_streams_are_capped_and_end_with_their_token,
 );
 
 fn retry_after(a: &support::Answer) -> u64 {
@@ -1103,4 +1104,101 @@ async fn the_deployment_key_never_reaches_an_account_url(backend: Backend) {
     );
     assert!(seen[0].contains("sk-the-accounts-own"), "{}", seen[0]);
     assert!(seen.iter().all(|r| !r.contains(DEPLOYMENT_KEY)), "{seen:?}");
+}
+
+/// Polls (10 ms apart, at most 30 s) until `ready` holds.
+async fn wait_until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..3000 {
+        if ready() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("gave up waiting until {what}");
+}
+
+async fn event_streams_are_capped_and_end_with_their_token(backend: Backend) {
+    use igny8_core::jobs::{JobKind, NewJob};
+    let Some(s) = live(backend, |c| c.event_streams_per_caller = 2).await else {
+        return;
+    };
+    let token = s.register("streams@example.com", "Streams").await;
+    let claims = s
+        .state
+        .signer
+        .verify(&token, s.state.core.now().timestamp())
+        .unwrap();
+    let scope = igny8_core::tenancy::Scope::system(igny8_core::AccountId(claims.acc.unwrap()));
+    // A queued job that no worker runs: its stream stays open until something ends it.
+    let job = s
+        .state
+        .core
+        .jobs()
+        .enqueue(
+            &scope,
+            NewJob {
+                kind: JobKind::Publish,
+                site_id: None,
+                payload: json!({"ids": [1]}),
+                max_attempts: None,
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let path = format!("{}/api/v1/system/jobs/{}/events/", s.base, job.id.get());
+    let open = |token: String| {
+        s.http
+            .get(&path)
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+    };
+    let user = igny8_core::tenancy::Scope::user(
+        igny8_core::AccountId(claims.acc.unwrap()),
+        igny8_core::UserId(claims.sub),
+        igny8_core::tenancy::Role::Owner,
+    );
+    let open_now = || s.state.job_events.open_streams(&user);
+
+    // Two streams are allowed; the third is refused in words, and nothing is left counted.
+    let mut first = open(token.clone()).await.unwrap();
+    assert_eq!(first.status(), 200);
+    let event = String::from_utf8_lossy(&first.chunk().await.unwrap().unwrap()).into_owned();
+    assert!(event.contains("event: progress"), "{event}");
+    let second = open(token.clone()).await.unwrap();
+    assert_eq!(second.status(), 200);
+    let third = open(token.clone()).await.unwrap();
+    assert_eq!(third.status(), 429);
+    let refused: Value = third.json().await.unwrap();
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("event streams open")),
+        "{refused}"
+    );
+    assert_eq!(open_now(), 2);
+    // Closing one frees its place.
+    drop(first);
+    drop(second);
+    wait_until("the closed streams are no longer counted", || {
+        open_now() == 0
+    })
+    .await;
+    let again = open(token.clone()).await.unwrap();
+    assert_eq!(again.status(), 200);
+    drop(again);
+    wait_until("that stream is closed too", || open_now() == 0).await;
+
+    // A stream ends when the token that opened it expires (a second from now).
+    s.clock
+        .advance(chrono::Duration::minutes(15) - chrono::Duration::seconds(1));
+    let mut last = open(token.clone()).await.unwrap();
+    assert_eq!(last.status(), 200, "the token still works");
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while last.chunk().await.unwrap().is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended with its token");
+    wait_until("the ended stream is no longer counted", || open_now() == 0).await;
+    s.close().await;
 }

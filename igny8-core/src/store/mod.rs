@@ -760,6 +760,9 @@ pub trait JobStore: Send + Sync {
         progress: &Progress,
         lease: std::time::Duration,
     ) -> impl Future<Output = Result<bool>> + Send;
+    /// The jobs with these ids, of any account: for a process's event streams, which look at
+    /// every job they follow in one query. Callers check access to each job first.
+    fn jobs_by_id(&self, ids: &[JobId]) -> impl Future<Output = Result<Vec<Job>>> + Send;
     /// Extends the lease of a job the worker holds without touching its progress (the
     /// heartbeat of a worker busy in one long step); `Err(LeaseLost)` style errors when the
     /// worker no longer holds the job.

@@ -25,57 +25,6 @@ use crate::state::AppState;
 /// Settings, integrations, jobs.
 pub struct SystemApi;
 
-/// How often a job's event stream looks at the job.
-const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(400);
-
-/// What a watcher of a job compares: a change of any of these is an event.
-type JobKey = (igny8_core::jobs::JobStatus, i64, String, String, bool);
-
-fn job_key(j: &igny8_core::jobs::Job) -> JobKey {
-    (
-        j.status,
-        j.progress,
-        j.phase.clone(),
-        j.message.clone(),
-        j.cancel_requested,
-    )
-}
-
-/// `first`, then the job each time it changes, until it has finished (or is gone).
-fn job_updates(
-    core: igny8_core::Igny8,
-    scope: igny8_core::tenancy::Scope,
-    first: igny8_core::jobs::Job,
-) -> BoxStream<'static, Job> {
-    let id = first.id;
-    // (the job to look at next, the last key sent, whether the last sent was final)
-    let state: (Option<igny8_core::jobs::Job>, Option<JobKey>, bool) = (Some(first), None, false);
-    futures_util::stream::unfold(state, move |(mut next, mut last, over)| {
-        let core = core.clone();
-        async move {
-            if over {
-                return None;
-            }
-            loop {
-                let job = match next.take() {
-                    Some(j) => j,
-                    None => {
-                        tokio::time::sleep(JOB_POLL).await;
-                        core.jobs().get(&scope, id).await.ok()?
-                    }
-                };
-                let key = job_key(&job);
-                if last.as_ref() != Some(&key) {
-                    let finished = job.status.is_finished();
-                    last = Some(key);
-                    return Some((Job::from(job), (None, last, finished)));
-                }
-            }
-        }
-    })
-    .boxed()
-}
-
 /// Changes to an integration.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
@@ -355,7 +304,9 @@ impl SystemApi {
 
     /// The job's progress as server-sent events: the job now, then each time its status,
     /// progress, phase or message changes (`event: progress`), ending with `event: done` when
-    /// it has finished. Works whichever process runs the job.
+    /// it has finished. Works whichever process runs the job. A stream opened with an access
+    /// token ends when the token expires (reconnect with a fresh one); a caller may keep a
+    /// limited number of streams open at once (429 beyond it).
     #[oai(path = "/jobs/:id/events/", method = "get")]
     async fn job_events(
         &self,
@@ -364,11 +315,14 @@ impl SystemApi {
         id: Path<i64>,
     ) -> Result<EventStream<BoxStream<'static, Job>>, ApiError> {
         let scope = auth.0.scope()?;
-        let core = state.core.clone();
-        let first = core.jobs().get(&scope, JobId(id.0)).await?;
-        let stream = job_updates(core, scope, first);
+        let first = state.core.jobs().get(&scope, JobId(id.0)).await?;
+        let stream = state
+            .job_events
+            .stream(&scope, first, auth.0.expires_at)?
+            .map(Job::from)
+            .boxed();
         Ok(EventStream::new(stream)
-            .keep_alive(std::time::Duration::from_secs(15))
+            .keep_alive(crate::events::KEEP_ALIVE)
             .to_event(|job| {
                 let kind = if job.status.0.is_finished() {
                     "done"

@@ -428,6 +428,19 @@ impl JobStore for SqlStore {
         conn.one::<bool>(&cancel).await
     }
 
+    async fn jobs_by_id(&self, ids: &[JobId]) -> Result<Vec<Job>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let t = self.t(T::Jobs);
+        let q = Query::select()
+            .columns(Job::COLUMNS.iter().map(|c| (t.clone(), *c)))
+            .from(t)
+            .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())))
+            .to_owned();
+        self.db.conn().await?.all(&q).await
+    }
+
     async fn renew_lease(&self, id: JobId, worker: &str, lease: std::time::Duration) -> Result<()> {
         let mut renew = Query::update();
         renew
