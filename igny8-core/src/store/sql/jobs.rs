@@ -100,20 +100,6 @@ fn millis(d: std::time::Duration) -> i64 {
 }
 
 impl SqlStore {
-    /// Whether `worker` still holds job `id`. Asked when a conditional write counted no row:
-    /// MySQL counts only rows whose values changed, so a report or renewal that writes what is
-    /// already there (within one millisecond, or on a stopped test clock) counts none.
-    async fn holds(&self, conn: &mut super::db::Conn, id: JobId, worker: &str) -> Result<bool> {
-        let q = Query::select()
-            .column("id")
-            .from(self.t(T::Jobs))
-            .and_where(Expr::col("id").eq(id.get()))
-            .and_where(Expr::col("lease_owner").eq(worker))
-            .and_where(Expr::col("status").eq(JobStatus::Running.as_str()))
-            .to_owned();
-        Ok(conn.optional::<i64>(&q).await?.is_some())
-    }
-
     fn job_by_id(&self, id: i64) -> sea_query::SelectStatement {
         let t = self.t(T::Jobs);
         Query::select()
@@ -417,7 +403,7 @@ impl JobStore for SqlStore {
             q.value("result", to_json(checkpoint));
         }
         let mut conn = self.db.conn().await?;
-        if conn.execute(&q).await? == 0 && !self.holds(&mut conn, id, worker).await? {
+        if conn.execute(&q).await? == 0 {
             return Err(lease_lost(id));
         }
         let cancel = Query::select()
@@ -450,7 +436,7 @@ impl JobStore for SqlStore {
             .and_where(Expr::col("lease_owner").eq(worker))
             .and_where(Expr::col("status").eq(JobStatus::Running.as_str()));
         let mut conn = self.db.conn().await?;
-        if conn.execute(&renew).await? == 0 && !self.holds(&mut conn, id, worker).await? {
+        if conn.execute(&renew).await? == 0 {
             return Err(lease_lost(id));
         }
         Ok(())

@@ -639,7 +639,7 @@ impl WriterStore for SqlStore {
         }
         let mut tx = self.db.begin().await?;
         tx.execute(&claim).await?;
-        // Read back rather than count rows: MySQL counts only rows whose value changed.
+        // Whichever job holds the mark now: this one, or the one to name in the error.
         let holder: Option<Option<i64>> = tx.optional(&mark).await?;
         tx.commit().await?;
         match holder {
