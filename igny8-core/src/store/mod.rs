@@ -127,6 +127,19 @@ pub trait TenancyStore: Send + Sync {
     ) -> impl Future<Output = Result<User>> + Send;
     /// Deletes a user of the account.
     fn delete_user(&self, scope: &Scope, id: UserId) -> impl Future<Output = Result<()>> + Send;
+    /// Changes users of the account in one statement; the number changed.
+    fn update_users(
+        &self,
+        scope: &Scope,
+        ids: &[UserId],
+        patch: &UserPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes users of the account in one statement; the number deleted.
+    fn delete_users(
+        &self,
+        scope: &Scope,
+        ids: &[UserId],
+    ) -> impl Future<Output = Result<u64>> + Send;
     /// A user by email with their password hash, for sign-in (not scoped: the email is the key).
     fn find_login(
         &self,
@@ -183,6 +196,13 @@ pub trait TenancyStore: Send + Sync {
         id: SiteId,
         patch: &SitePatch,
     ) -> impl Future<Output = Result<Site>> + Send;
+    /// Changes sites in one statement; the number changed.
+    fn update_sites(
+        &self,
+        scope: &Scope,
+        ids: &[SiteId],
+        patch: &SitePatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
     /// Deletes sites and everything in them; the number deleted.
     fn delete_sites(
         &self,
@@ -209,6 +229,13 @@ pub trait TenancyStore: Send + Sync {
         filter: &SectorFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Sector>>> + Send;
+    /// Changes sectors in one statement; the number changed.
+    fn update_sectors(
+        &self,
+        scope: &Scope,
+        ids: &[SectorId],
+        patch: &SectorPatch,
+    ) -> impl Future<Output = Result<u64>> + Send;
     /// Changes a sector.
     fn update_sector(
         &self,

@@ -1,5 +1,7 @@
 //! Tenancy operations with their rules: validation, roles, and who may grant what.
 
+use std::collections::HashSet;
+
 use crate::Igny8;
 use crate::crypto::{hash_password, verify_password};
 use crate::error::{Error, Result};
@@ -395,26 +397,115 @@ impl<S: Store> Tenancy<'_, S> {
     }
 
     async fn ensure_another_owner(&self, scope: &Scope, except: UserId) -> Result<()> {
+        let users = self.all_users(scope).await?;
+        keeps_an_owner(&users, &HashSet::from([except]))
+    }
+
+    /// Every user of the account (accounts have few: the plan caps them).
+    async fn all_users(&self, scope: &Scope) -> Result<Vec<User>> {
         let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
         page.with_total = false;
+        let mut all = Vec::new();
         loop {
             let users = self.store().list_users(scope, &page).await?;
-            if users
-                .items
-                .iter()
-                .any(|u| u.id != except && u.role == Role::Owner && u.is_active)
-            {
-                return Ok(());
-            }
+            all.extend(users.items);
             match users.next_cursor {
                 Some(c) => page = PageRequest::after(c, crate::list::MAX_PAGE_SIZE),
-                None => {
-                    return Err(Error::Conflict(
-                        "an account keeps at least one active owner".into(),
-                    ));
-                }
+                None => return Ok(all),
             }
         }
+    }
+
+    /// The users of the account among `ids` that the caller may change or remove (each by the
+    /// rules for one user, checked for all before anything changes); `removing` says which
+    /// verb the refusal uses. Ids of no user of the account are left out.
+    async fn bulk_targets(
+        &self,
+        scope: &Scope,
+        ids: &[UserId],
+        removing: bool,
+        demotes: bool,
+    ) -> Result<Vec<UserId>> {
+        crate::planner::check_ids(ids)?;
+        scope.require_account_wide(Permission::Manage)?;
+        let wanted: HashSet<UserId> = ids.iter().copied().collect();
+        let users = self.all_users(scope).await?;
+        let targets: Vec<&User> = users.iter().filter(|u| wanted.contains(&u.id)).collect();
+        if let Some(over) = targets.iter().find(|t| t.role.rank() > scope.role().rank()) {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not {} an {} (user {}); nothing was changed",
+                scope.role(),
+                if removing { "remove" } else { "change" },
+                over.role,
+                over.id.get()
+            )));
+        }
+        if demotes && targets.iter().any(|t| t.role == Role::Owner) {
+            keeps_an_owner(&users, &wanted)?;
+        }
+        Ok(targets.iter().map(|t| t.id).collect())
+    }
+
+    /// Changes several users at once (admins) by the rules for one, checked for every user
+    /// before any changes, in one statement: all of them change or none. Ids of no user of
+    /// the account are skipped; the number changed.
+    pub async fn bulk_update_users(
+        &self,
+        scope: &Scope,
+        ids: &[UserId],
+        patch: UserPatch,
+    ) -> Result<u64> {
+        let patch = patch.validate()?;
+        if let Some(role) = patch.role
+            && role.rank() > scope.role().rank()
+        {
+            return Err(Error::Forbidden(format!(
+                "the {} role may not grant the {role} role",
+                scope.role()
+            )));
+        }
+        let demotes =
+            patch.role.is_some_and(|r| r != Role::Owner) || patch.is_active == Some(false);
+        let targets = self.bulk_targets(scope, ids, false, demotes).await?;
+        self.store().update_users(scope, &targets, &patch).await
+    }
+
+    /// Removes several users at once (admins) by the rules for one, checked for every user
+    /// before any is removed, in one statement. Ids of no user of the account are skipped; the
+    /// number removed.
+    pub async fn bulk_delete_users(&self, scope: &Scope, ids: &[UserId]) -> Result<u64> {
+        let targets = self.bulk_targets(scope, ids, true, true).await?;
+        self.store().delete_users(scope, &targets).await
+    }
+
+    /// Changes several sites at once (admins), in one statement: all or none. Ids of no site
+    /// of the account are skipped; the number changed.
+    pub async fn bulk_update_sites(
+        &self,
+        scope: &Scope,
+        ids: &[SiteId],
+        patch: SitePatch,
+    ) -> Result<u64> {
+        crate::planner::check_ids(ids)?;
+        scope.require(Permission::Manage)?;
+        self.store()
+            .update_sites(scope, ids, &patch.validate()?)
+            .await
+    }
+
+    /// Changes several sectors at once (admins), in one statement: all or none. Ids of no
+    /// sector of the account are skipped; the number changed.
+    pub async fn bulk_update_sectors(
+        &self,
+        scope: &Scope,
+        ids: &[SectorId],
+        patch: SectorPatch,
+    ) -> Result<u64> {
+        crate::planner::check_ids(ids)?;
+        scope.require(Permission::Manage)?;
+        self.store()
+            .update_sectors(scope, ids, &patch.validate()?)
+            .await
     }
 
     /// Creates a site (admins).
@@ -445,6 +536,7 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Deletes sites and everything in them (admins); the number deleted.
     pub async fn delete_sites(&self, scope: &Scope, ids: &[SiteId]) -> Result<u64> {
+        crate::planner::check_ids(ids)?;
         scope.require_account_wide(Permission::Manage)?;
         self.store().delete_sites(scope, ids).await
     }
@@ -487,7 +579,22 @@ impl<S: Store> Tenancy<'_, S> {
 
     /// Deletes sectors and everything in them (admins); the number deleted.
     pub async fn delete_sectors(&self, scope: &Scope, ids: &[SectorId]) -> Result<u64> {
+        crate::planner::check_ids(ids)?;
         scope.require(Permission::Manage)?;
         self.store().delete_sectors(scope, ids).await
+    }
+}
+
+/// Whether some active owner of `users` is outside `leaving`: an account keeps one.
+fn keeps_an_owner(users: &[User], leaving: &HashSet<UserId>) -> Result<()> {
+    if users
+        .iter()
+        .any(|u| !leaving.contains(&u.id) && u.role == Role::Owner && u.is_active)
+    {
+        Ok(())
+    } else {
+        Err(Error::Conflict(
+            "an account keeps at least one active owner".into(),
+        ))
     }
 }

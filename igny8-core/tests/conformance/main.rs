@@ -68,6 +68,7 @@ conformance! {
     tenancy::plan_limits_name_the_limit,
     tenancy::other_tenants_objects_are_not_found,
     tenancy::roles_and_owners,
+    tenancy::bulk_changes_are_all_or_nothing,
     tenancy::reopening_migrates_nothing,
     tenancy::upgrading_an_older_schema,
     keywords::crud_and_normalised_uniqueness,

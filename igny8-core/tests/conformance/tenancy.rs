@@ -533,6 +533,160 @@ pub(crate) async fn roles_and_owners(core: Igny8) {
     assert_eq!(su.account_id, None);
 }
 
+pub(crate) async fn bulk_changes_are_all_or_nothing(core: Igny8) {
+    let t = core.tenancy();
+    let (account, owner) = t
+        .register(
+            Registration {
+                email: "bulk@example.com".into(),
+                password: "password123".into(),
+                account_name: "Bulk".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let owner_scope = Scope::user(account.id, owner.id, Role::Owner);
+    let user = |email: &str, role: Role| NewUser {
+        email: email.into(),
+        password: "password123".into(),
+        name: None,
+        role: Some(role),
+    };
+    let admin = t
+        .create_user(&owner_scope, user("admin@bulk.example", Role::Admin))
+        .await
+        .unwrap();
+    let editor = t
+        .create_user(&owner_scope, user("editor@bulk.example", Role::Editor))
+        .await
+        .unwrap();
+    let admin_scope = Scope::user(account.id, admin.id, Role::Admin);
+    let role_of = |id| {
+        let t = core.tenancy();
+        async move {
+            t.users(&owner_scope, &PageRequest::default())
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .find(|u| u.id == id)
+                .map(|u| (u.role, u.is_active))
+        }
+    };
+    let deactivate = UserPatch {
+        is_active: Some(false),
+        ..Default::default()
+    };
+
+    // One user the admin may not touch refuses the whole call: the editor stays active.
+    let err = t
+        .bulk_update_users(&admin_scope, &[editor.id, owner.id], deactivate.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("user {}", owner.id.get())),
+        "{err}"
+    );
+    assert_eq!(role_of(editor.id).await, Some((Role::Editor, true)));
+    let err = t
+        .bulk_delete_users(&admin_scope, &[editor.id, owner.id])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(role_of(editor.id).await.is_some(), "nobody was removed");
+
+    // The account keeps an active owner, whichever users a call names.
+    let err = t
+        .bulk_update_users(&owner_scope, &[editor.id, owner.id], deactivate.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    assert_eq!(role_of(editor.id).await, Some((Role::Editor, true)));
+
+    // Too many ids, or none, is an error naming `ids`; other accounts' ids are skipped.
+    let many: Vec<igny8_core::UserId> = (1..=10_001).map(igny8_core::UserId).collect();
+    for ids in [&many[..], &[]] {
+        let err = t
+            .bulk_update_users(&owner_scope, ids, deactivate.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+    }
+    let other = tenant(&core, "Other bulk", 0).await;
+    let changed = t
+        .bulk_update_users(
+            &owner_scope,
+            &[editor.id, admin.id, igny8_core::UserId(999_999)],
+            deactivate.clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+    assert_eq!(role_of(editor.id).await, Some((Role::Editor, false)));
+    assert_eq!(
+        t.bulk_delete_users(&owner_scope, &[editor.id])
+            .await
+            .unwrap(),
+        1
+    );
+
+    // Sites: a change that would break a rule for one of them changes none.
+    let site = |name: &str| NewSite {
+        name: name.into(),
+        ..Default::default()
+    };
+    let a = t.create_site(&owner_scope, site("Site A")).await.unwrap();
+    let b = t.create_site(&owner_scope, site("Site B")).await.unwrap();
+    let err = t
+        .bulk_update_sites(
+            &owner_scope,
+            &[a.id, b.id],
+            SitePatch {
+                name: Some("Same name".into()),
+                is_active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    for id in [a.id, b.id] {
+        assert!(
+            t.site(&owner_scope, id).await.unwrap().is_active,
+            "unchanged"
+        );
+    }
+    let changed = t
+        .bulk_update_sites(
+            &owner_scope,
+            &[a.id, b.id, other.site],
+            SitePatch {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 2, "the other account's site is not counted");
+    assert!(t.site(&other.scope, other.site).await.unwrap().is_active);
+    let changed = t
+        .bulk_update_sectors(
+            &other.scope,
+            &[other.sector],
+            SectorPatch {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
 pub(crate) async fn reopening_migrates_nothing(core: Igny8) {
     let store = core.store();
     // The schema is at the newest version; applying again does nothing.

@@ -92,16 +92,6 @@ pub struct SectorBulkUpdate {
     pub is_active: Option<bool>,
 }
 
-fn bulk_ids(ids: &[i64]) -> Result<(), ApiError> {
-    if ids.is_empty() {
-        return Err(ApiError::field("ids", "must name at least one id"));
-    }
-    if ids.len() > igny8_core::planner::MAX_BULK_IDS {
-        return Err(ApiError::field("ids", "may name at most 10000 ids"));
-    }
-    Ok(())
-}
-
 #[OpenApi(prefix_path = "/auth", tag = "Tag::Auth")]
 impl AuthApi {
     /// Signs up: creates an account (on the default plan, with its sign-up credits) and its
@@ -313,16 +303,10 @@ impl AuthApi {
         body: Json<Ids>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
-        let mut affected = 0;
-        for id in &body.ids {
-            match state.core.tenancy().delete_user(&scope, UserId(*id)).await {
-                Ok(()) => affected += 1,
-                Err(igny8_core::Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(ok(Affected { affected }))
+        let ids: Vec<UserId> = body.ids.iter().copied().map(UserId).collect();
+        Ok(ok(Affected {
+            affected: state.core.tenancy().bulk_delete_users(&scope, &ids).await?,
+        }))
     }
 
     /// Changes several users.
@@ -334,26 +318,19 @@ impl AuthApi {
         body: Json<UserBulkUpdate>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
-        let mut affected = 0;
-        for id in &body.ids {
-            let patch = t::UserPatch {
-                name: None,
-                role: body.role.map(|r| r.0),
-                is_active: body.is_active,
-            };
-            match state
+        let ids: Vec<UserId> = body.ids.iter().copied().map(UserId).collect();
+        let patch = t::UserPatch {
+            name: None,
+            role: body.role.map(|r| r.0),
+            is_active: body.is_active,
+        };
+        Ok(ok(Affected {
+            affected: state
                 .core
                 .tenancy()
-                .update_user(&scope, UserId(*id), patch)
-                .await
-            {
-                Ok(_) => affected += 1,
-                Err(igny8_core::Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(ok(Affected { affected }))
+                .bulk_update_users(&scope, &ids, patch)
+                .await?,
+        }))
     }
 
     /// The account's sites.
@@ -454,7 +431,6 @@ impl AuthApi {
         body: Json<Ids>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
         let ids: Vec<SiteId> = body.ids.iter().copied().map(SiteId).collect();
         Ok(ok(Affected {
             affected: state.core.tenancy().delete_sites(&scope, &ids).await?,
@@ -470,26 +446,19 @@ impl AuthApi {
         body: Json<SiteBulkUpdate>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
-        let mut affected = 0;
-        for id in &body.ids {
-            let patch = t::SitePatch {
-                is_active: body.is_active,
-                industry: body.industry.clone().map(Some),
-                ..Default::default()
-            };
-            match state
+        let ids: Vec<SiteId> = body.ids.iter().copied().map(SiteId).collect();
+        let patch = t::SitePatch {
+            is_active: body.is_active,
+            industry: body.industry.clone().map(Some),
+            ..Default::default()
+        };
+        Ok(ok(Affected {
+            affected: state
                 .core
                 .tenancy()
-                .update_site(&scope, SiteId(*id), patch)
-                .await
-            {
-                Ok(_) => affected += 1,
-                Err(igny8_core::Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(ok(Affected { affected }))
+                .bulk_update_sites(&scope, &ids, patch)
+                .await?,
+        }))
     }
 
     /// The account's sectors, optionally of one site.
@@ -600,7 +569,6 @@ impl AuthApi {
         body: Json<Ids>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
         let ids: Vec<SectorId> = body.ids.iter().copied().map(SectorId).collect();
         Ok(ok(Affected {
             affected: state.core.tenancy().delete_sectors(&scope, &ids).await?,
@@ -616,25 +584,18 @@ impl AuthApi {
         body: Json<SectorBulkUpdate>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        bulk_ids(&body.ids)?;
-        let mut affected = 0;
-        for id in &body.ids {
-            let patch = t::SectorPatch {
-                is_active: body.is_active,
-                ..Default::default()
-            };
-            match state
+        let ids: Vec<SectorId> = body.ids.iter().copied().map(SectorId).collect();
+        let patch = t::SectorPatch {
+            is_active: body.is_active,
+            ..Default::default()
+        };
+        Ok(ok(Affected {
+            affected: state
                 .core
                 .tenancy()
-                .update_sector(&scope, SectorId(*id), patch)
-                .await
-            {
-                Ok(_) => affected += 1,
-                Err(igny8_core::Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(ok(Affected { affected }))
+                .bulk_update_sectors(&scope, &ids, patch)
+                .await?,
+        }))
     }
 
     /// The account's API keys (never their secrets).

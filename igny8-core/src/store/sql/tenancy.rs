@@ -658,24 +658,31 @@ impl TenancyStore for SqlStore {
     }
 
     async fn update_user(&self, scope: &Scope, id: UserId, patch: &UserPatch) -> Result<User> {
-        let mut q = Query::update();
-        q.table(self.t(T::Users))
-            .value("updated_at", self.now_ms())
-            .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").eq(id.get()));
-        if let Some(name) = &patch.name {
-            q.value("name", name.clone());
-        }
-        if let Some(role) = patch.role {
-            q.value("role", role.as_str());
-        }
-        if let Some(active) = patch.is_active {
-            q.value("is_active", active);
-        }
-        if self.db.conn().await?.execute(&q).await? == 0 {
+        if self.update_users(scope, &[id], patch).await? == 0 {
             return Err(id.not_found());
         }
         self.get_user(scope, id).await
+    }
+
+    async fn update_users(&self, scope: &Scope, ids: &[UserId], patch: &UserPatch) -> Result<u64> {
+        let mut values: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(name) = &patch.name {
+            values.push(("name", name.clone().into()));
+        }
+        if let Some(role) = patch.role {
+            values.push(("role", role.as_str().into()));
+        }
+        if let Some(active) = patch.is_active {
+            values.push(("is_active", active.into()));
+        }
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.update_rows::<User>(scope, &ids, values, None, "this user")
+            .await
+    }
+
+    async fn delete_users(&self, scope: &Scope, ids: &[UserId]) -> Result<u64> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.delete_scoped::<User>(scope, &ids).await
     }
 
     async fn delete_user(&self, scope: &Scope, id: UserId) -> Result<()> {
@@ -854,34 +861,34 @@ impl TenancyStore for SqlStore {
 
     async fn update_site(&self, scope: &Scope, id: SiteId, patch: &SitePatch) -> Result<Site> {
         scope.check_site(id)?;
-        let mut q = Query::update();
-        q.table(self.t(T::Sites))
-            .value("updated_at", self.now_ms())
-            .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").eq(id.get()));
-        if let Some(v) = &patch.name {
-            q.value("name", v.clone());
-        }
-        if let Some(v) = &patch.url {
-            q.value("url", v.clone());
-        }
-        if let Some(v) = &patch.industry {
-            q.value("industry", v.clone());
-        }
-        if let Some(v) = patch.is_active {
-            q.value("is_active", v);
-        }
-        let changed = self
-            .db
-            .conn()
-            .await?
-            .execute(&q)
-            .await
-            .map_err(unique("a site with this name"))?;
-        if changed == 0 {
+        if self.update_sites(scope, &[id], patch).await? == 0 {
             return Err(id.not_found());
         }
         self.get_site(scope, id).await
+    }
+
+    async fn update_sites(&self, scope: &Scope, ids: &[SiteId], patch: &SitePatch) -> Result<u64> {
+        let mut values: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(v) = &patch.name {
+            values.push(("name", v.clone().into()));
+        }
+        if let Some(v) = &patch.url {
+            values.push(("url", v.clone().into()));
+        }
+        if let Some(v) = &patch.industry {
+            values.push(("industry", v.clone().into()));
+        }
+        if let Some(v) = patch.is_active {
+            values.push(("is_active", v.into()));
+        }
+        // A site-restricted scope reaches its own site only.
+        let ids: Vec<i64> = ids
+            .iter()
+            .filter(|id| scope.check_site(**id).is_ok())
+            .map(|id| id.get())
+            .collect();
+        self.update_rows::<Site>(scope, &ids, values, None, "a site with this name")
+            .await
     }
 
     async fn delete_sites(&self, scope: &Scope, ids: &[SiteId]) -> Result<u64> {
@@ -973,34 +980,37 @@ impl TenancyStore for SqlStore {
         id: SectorId,
         patch: &SectorPatch,
     ) -> Result<Sector> {
-        let mut q = Query::update();
-        q.table(self.t(T::Sectors))
-            .value("updated_at", self.now_ms())
-            .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").eq(id.get()));
-        if let Some(site) = scope.site() {
-            q.and_where(Expr::col("site_id").eq(site.get()));
-        }
-        if let Some(v) = &patch.name {
-            q.value("name", v.clone());
-        }
-        if let Some(v) = &patch.description {
-            q.value("description", v.clone());
-        }
-        if let Some(v) = patch.is_active {
-            q.value("is_active", v);
-        }
-        let changed = self
-            .db
-            .conn()
-            .await?
-            .execute(&q)
-            .await
-            .map_err(unique("a sector with this name in the site"))?;
-        if changed == 0 {
+        if self.update_sectors(scope, &[id], patch).await? == 0 {
             return Err(id.not_found());
         }
         self.get_sector(scope, id).await
+    }
+
+    async fn update_sectors(
+        &self,
+        scope: &Scope,
+        ids: &[SectorId],
+        patch: &SectorPatch,
+    ) -> Result<u64> {
+        let mut values: Vec<(&'static str, SimpleExpr)> = Vec::new();
+        if let Some(v) = &patch.name {
+            values.push(("name", v.clone().into()));
+        }
+        if let Some(v) = &patch.description {
+            values.push(("description", v.clone().into()));
+        }
+        if let Some(v) = patch.is_active {
+            values.push(("is_active", v.into()));
+        }
+        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+        self.update_rows::<Sector>(
+            scope,
+            &ids,
+            values,
+            None,
+            "a sector with this name in the site",
+        )
+        .await
     }
 
     async fn delete_sectors(&self, scope: &Scope, ids: &[SectorId]) -> Result<u64> {
