@@ -22,6 +22,36 @@ pub struct Principal {
     pub scope: Option<Scope>,
     /// When the credential stops working: the access token's expiry (API keys: none).
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The credential, to ask again later whether it still works (long-lived streams).
+    pub credential: Recheck,
+}
+
+/// A credential kept to be checked again: the user of an access token, or an API key.
+#[derive(Clone)]
+pub enum Recheck {
+    /// A signed-in user: still there, active, in an open account.
+    User(UserId),
+    /// An API key: not revoked or expired, its maker still active, its account open.
+    ApiKey(std::sync::Arc<str>),
+}
+
+impl std::fmt::Debug for Recheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::User(id) => f.debug_tuple("User").field(id).finish(),
+            Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
+        }
+    }
+}
+
+impl Recheck {
+    /// Whether the credential still works, by the same rules as a new request.
+    pub async fn still_valid(&self, core: &igny8_core::Igny8) -> bool {
+        match self {
+            Self::User(id) => core.auth().caller(*id).await.is_ok(),
+            Self::ApiKey(secret) => core.auth().authenticate_api_key(secret).await.is_ok(),
+        }
+    }
 }
 
 impl Principal {
@@ -122,6 +152,7 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
                 superuser: caller.superuser,
                 scope: caller.scope,
                 expires_at: chrono::DateTime::from_timestamp(claims.exp, 0),
+                credential: Recheck::User(UserId(claims.sub)),
             })
         }
         Some(Credential::ApiKey(credential)) => {
@@ -139,6 +170,7 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
                 superuser: false,
                 scope: Some(scope),
                 expires_at: None,
+                credential: Recheck::ApiKey(credential.into()),
             })
         }
         None => Err(unauthorized(

@@ -7,7 +7,9 @@
 //! * A cap on the streams one caller (a user, or an API key) keeps open at once
 //!   (`IGNY8_EVENT_STREAMS_PER_CALLER`); one more is refused with 429 until one closes.
 //! * A stream opened with an access token ends when the token expires: the caller reconnects
-//!   with a fresh token, so a stream never outlives the credential that opened it.
+//!   with a fresh token, so a stream never outlives the credential that opened it. Every
+//!   [`RECHECK`] the stream also asks again whether its credential still works (a user removed
+//!   or deactivated, an API key revoked or expired, the account closed) and ends if not.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -22,10 +24,14 @@ use igny8_core::tenancy::{Actor, Scope};
 use poem::http::StatusCode;
 use tokio::sync::watch;
 
+use crate::auth::Recheck;
 use crate::envelope::ApiError;
 
 /// How often the watcher reads the jobs that streams follow.
 pub const POLL: Duration = Duration::from_millis(400);
+
+/// How often an open stream checks its credential again.
+pub const RECHECK: Duration = Duration::from_secs(15);
 
 /// How often an idle stream sends a comment: it keeps proxies from closing the connection,
 /// and it is how the server learns that a client went away (its slot is freed then).
@@ -126,12 +132,13 @@ impl JobEvents {
 
     /// A stream of `first` (which `scope` was allowed to read), then of the job each time it
     /// changes, ending when it has finished, when `until` passes (the access token's expiry),
-    /// or when the client goes away. 429 when the caller has too many streams open.
+    /// when `credential` stops working, or when the client goes away. 429 when the caller has too many streams open.
     pub fn stream(
         &self,
         scope: &Scope,
         first: Job,
         until: Option<chrono::DateTime<chrono::Utc>>,
+        credential: Recheck,
     ) -> Result<BoxStream<'static, Job>, ApiError> {
         let slot = self.take_slot(scope)?;
         let updates = self.follow(&first);
@@ -139,39 +146,37 @@ impl JobEvents {
             let left = (end - self.0.core.now()).to_std().unwrap_or(Duration::ZERO);
             tokio::time::Instant::now() + left
         });
+        let ends = stream_ends(self.0.core.clone(), deadline, credential);
         // (the job to send next, the receiver, the last key sent, whether the last was final)
         let state = (Some(first), updates, None::<JobKey>, false, slot);
-        Ok(futures_util::stream::unfold(
-            state,
-            move |(next, mut rx, last, over, slot)| async move {
-                if over {
-                    return None;
-                }
-                let mut next = next;
-                loop {
-                    let job = match next.take() {
-                        Some(job) => job,
-                        None => {
-                            let changed = rx.changed();
-                            match deadline {
-                                Some(at) => tokio::select! {
-                                    r = changed => r.ok()?,
-                                    () = tokio::time::sleep_until(at) => return None,
-                                },
-                                None => changed.await.ok()?,
+        Ok(
+            futures_util::stream::unfold(state, move |(mut next, mut rx, last, over, slot)| {
+                let ends = ends.clone();
+                async move {
+                    if over {
+                        return None;
+                    }
+                    loop {
+                        let job = match next.take() {
+                            Some(job) => job,
+                            None => {
+                                tokio::select! {
+                                    r = rx.changed() => r.ok()?,
+                                    () = ends.clone() => return None,
+                                }
+                                rx.borrow_and_update().clone()
                             }
-                            rx.borrow_and_update().clone()
+                        };
+                        let k = key(&job);
+                        if last.as_ref() != Some(&k) {
+                            let finished = job.status.is_finished();
+                            return Some((job, (None, rx, Some(k), finished, slot)));
                         }
-                    };
-                    let k = key(&job);
-                    if last.as_ref() != Some(&k) {
-                        let finished = job.status.is_finished();
-                        return Some((job, (None, rx, Some(k), finished, slot)));
                     }
                 }
-            },
+            })
+            .boxed(),
         )
-        .boxed())
     }
 
     fn take_slot(&self, scope: &Scope) -> Result<Slot, ApiError> {
@@ -211,6 +216,41 @@ impl JobEvents {
             }
         }
     }
+}
+
+/// Ends when a stream must: at `deadline` (the access token's expiry), or at the first
+/// [`RECHECK`] that finds the credential no longer works.
+fn stream_ends(
+    core: Igny8,
+    deadline: Option<tokio::time::Instant>,
+    credential: Recheck,
+) -> futures_util::future::Shared<futures_util::future::BoxFuture<'static, ()>> {
+    use futures_util::FutureExt;
+    async move {
+        let expired = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let revoked = async {
+            let start = tokio::time::Instant::now() + RECHECK;
+            let mut tick = tokio::time::interval_at(start, RECHECK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if !credential.still_valid(&core).await {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            () = expired => {}
+            () = revoked => {}
+        }
+    }
+    .boxed()
+    .shared()
 }
 
 /// The watcher: every [`POLL`], reads the jobs some stream follows in one query and wakes the

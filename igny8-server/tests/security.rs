@@ -1200,5 +1200,41 @@ async fn event_streams_are_capped_and_end_with_their_token(backend: Backend) {
     .await;
     assert!(ended.is_ok(), "the stream ended with its token");
     wait_until("the ended stream is no longer counted", || open_now() == 0).await;
+
+    // A stream opened with an API key (which has no expiry) ends soon after the key is revoked.
+    let token = s.sign_in("streams@example.com", "password123").await;
+    let made = s
+        .as_user(
+            "POST",
+            "/api/v1/auth/api-keys/",
+            &token,
+            Some(json!({"name": "watcher", "role": "viewer"})),
+        )
+        .await;
+    let secret = made.body["data"]["secret"].as_str().unwrap().to_owned();
+    let key_id = made.body["data"]["key"]["id"].as_i64().unwrap();
+    let mut watching = s
+        .http
+        .get(&path)
+        .header("authorization", format!("Api-Key {secret}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(watching.status(), 200);
+    assert!(watching.chunk().await.unwrap().is_some(), "the job now");
+    let revoked = s
+        .as_user(
+            "DELETE",
+            &format!("/api/v1/auth/api-keys/{key_id}/"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while watching.chunk().await.unwrap().is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended with its key");
     s.close().await;
 }

@@ -305,8 +305,9 @@ impl SystemApi {
     /// The job's progress as server-sent events: the job now, then each time its status,
     /// progress, phase or message changes (`event: progress`), ending with `event: done` when
     /// it has finished. Works whichever process runs the job. A stream opened with an access
-    /// token ends when the token expires (reconnect with a fresh one); a caller may keep a
-    /// limited number of streams open at once (429 beyond it).
+    /// token ends when the token expires (reconnect with a fresh one), and any stream ends
+    /// soon after its credential is revoked; a caller may keep a limited number of streams
+    /// open at once (429 beyond it).
     #[oai(path = "/jobs/:id/events/", method = "get")]
     async fn job_events(
         &self,
@@ -318,7 +319,7 @@ impl SystemApi {
         let first = state.core.jobs().get(&scope, JobId(id.0)).await?;
         let stream = state
             .job_events
-            .stream(&scope, first, auth.0.expires_at)?
+            .stream(&scope, first, auth.0.expires_at, auth.0.credential.clone())?
             .map(Job::from)
             .boxed();
         Ok(EventStream::new(stream)
