@@ -268,6 +268,67 @@ impl RateClasses {
     }
 }
 
+impl RateClasses {
+    /// The methods the route table has for `path` (as the router sees it), `None` when no
+    /// operation matches it. Like the router, a literal segment wins over a parameter:
+    /// `keywords/import` has only `POST`, though `keywords/{id}` has more.
+    pub fn allowed_methods(&self, path: &str) -> Option<Vec<Method>> {
+        let rest = path.strip_prefix(&self.prefix)?;
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let matching: Vec<&Operation> = self
+            .operations
+            .iter()
+            .filter(|op| op.segments.len() == segments.len())
+            .filter(|op| {
+                op.segments
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want.as_deref().is_none_or(|w| w == *got))
+            })
+            .collect();
+        let literal = |op: &Operation| op.segments.iter().filter(|s| s.is_some()).count();
+        let best = matching.iter().map(|op| literal(op)).max()?;
+        let mut methods: Vec<Method> = matching
+            .into_iter()
+            .filter(|op| literal(op) == best)
+            .map(|op| op.method.clone())
+            .collect();
+        if methods.contains(&Method::GET) {
+            methods.push(Method::HEAD);
+        }
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods.dedup();
+        Some(methods)
+    }
+}
+
+/// Answers a method the path doesn't take with `405` in the envelope and an `Allow` header
+/// listing the methods it does take (RFC 9110), read from the route table.
+pub async fn allow<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let classes = req.data::<Arc<RateClasses>>().cloned();
+    let path = req.uri().path().to_owned();
+    let resp = match ep.call(req).await {
+        Ok(resp) => resp.into_response(),
+        Err(err) if err.status() == StatusCode::METHOD_NOT_ALLOWED => error_response(&err),
+        Err(err) => return Err(err),
+    };
+    if resp.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return Ok(resp);
+    }
+    let mut resp = resp;
+    if let Some(methods) = classes.and_then(|c| c.allowed_methods(&path)) {
+        let list = methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(value) = HeaderValue::from_str(&list) {
+            resp.headers_mut().insert("allow", value);
+        }
+    }
+    Ok(resp)
+}
+
 fn by_method(method: &Method) -> Class {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         Class::Read
@@ -464,6 +525,24 @@ mod tests {
             open, 5,
             "sign-up, sign-in, refresh and the two health checks"
         );
+    }
+
+    #[test]
+    fn allowed_methods_come_from_the_route_table() {
+        let c = classes();
+        let names = |path: &str| {
+            c.allowed_methods(path)
+                .map(|m| m.iter().map(|m| m.as_str().to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            names("/api/v1/planner/keywords/3"),
+            Some(vec!["DELETE".into(), "GET".into(), "HEAD".into(), "PATCH".into()])
+        );
+        assert_eq!(
+            names("/api/v1/planner/keywords/import"),
+            Some(vec!["POST".into()])
+        );
+        assert_eq!(names("/api/v1/nope/1/2/3"), None);
     }
 
     #[test]
