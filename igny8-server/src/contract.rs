@@ -153,6 +153,8 @@ pub fn document(generated: &str) -> String {
     close_request_objects(&mut doc);
     declare_fields(&mut doc);
     declare_params(&mut doc);
+    declare_from_core(&mut doc);
+    declare_creates(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
@@ -309,6 +311,182 @@ fn declare_params(doc: &mut Value) {
             "contract: no parameter {} of {} in the document",
             PARAMS[i].1, PARAMS[i].0
         );
+    }
+}
+
+/// Where a JSON `value` has something other than a string where `schema` (resolved against
+/// the document's component `schemas`) declares a string: field path → message. Only strings
+/// are checked: poem-openapi reads every other type strictly, but takes numbers and booleans
+/// for strings.
+pub fn string_errors(
+    schemas: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    errors: &mut std::collections::BTreeMap<String, Vec<String>>,
+) {
+    let mut schema = schema;
+    for _ in 0..8 {
+        if let Some(name) = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            schema = &schemas[name];
+        } else if let Some([only]) = schema["anyOf"].as_array().map(Vec::as_slice) {
+            schema = only;
+        } else {
+            break;
+        }
+    }
+    let field = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (schema["type"].as_str(), value) {
+        (_, Value::Null) => {}
+        (Some("string"), Value::String(_)) => {}
+        (Some("string"), _) => {
+            let name = if path.is_empty() { "body" } else { path };
+            errors
+                .entry(name.to_owned())
+                .or_default()
+                .push("must be a string".to_owned());
+        }
+        (Some("object"), Value::Object(map)) => {
+            for (key, v) in map {
+                if let Some(prop) = schema["properties"].get(key) {
+                    string_errors(schemas, prop, v, &field(key), errors);
+                } else if schema["additionalProperties"].is_object() {
+                    let extra = &schema["additionalProperties"];
+                    string_errors(schemas, extra, v, &field(key), errors);
+                }
+            }
+        }
+        (Some("array"), Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                string_errors(schemas, &schema["items"], v, &format!("{path}[{i}]"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Declarations read from the core's own tables: the settings and their types, the AI
+/// operations an estimate prices, the prompt types a strategy customises.
+fn declare_from_core(doc: &mut Value) {
+    use igny8_core::enums::StringEnum as _;
+    use igny8_core::system::{SETTINGS, SettingType};
+    let keys: Vec<&str> = SETTINGS.iter().map(|d| d.key).collect();
+    for item in doc["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for op in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+            for param in params.into_iter().flatten() {
+                if param["name"] == "key" && param["in"] == "path" {
+                    param["schema"]["enum"] = json!(keys);
+                }
+            }
+        }
+    }
+    // A setting to set: one shape per key, with the value's type.
+    let variants: Vec<Value> = SETTINGS
+        .iter()
+        .map(|d| {
+            let value = match d.kind {
+                SettingType::Bool => json!({"type": "boolean"}),
+                SettingType::Int { min, max } => {
+                    json!({"type": "integer", "format": "int64", "minimum": min, "maximum": max})
+                }
+                SettingType::Text { max } => json!({"type": "string", "maxLength": max}),
+                SettingType::Choice(values) => json!({"type": "string", "enum": values}),
+            };
+            json!({
+                "type": "object",
+                "title": format!("Set {}", d.key),
+                "description": d.description,
+                "required": ["key", "value"],
+                "properties": {
+                    "key": {"type": "string", "enum": [d.key]},
+                    "value": value,
+                },
+                "additionalProperties": false,
+            })
+        })
+        .collect();
+    if let Some(input) = doc["components"]["schemas"].get_mut("SettingInput") {
+        let description = input["description"].clone();
+        *input = json!({"description": description, "oneOf": variants});
+    }
+    // Estimates price the AI functions only (and local clustering, at no cost).
+    use igny8_core::jobs::JobKind::*;
+    let priced: Vec<&str> = [
+        AutoCluster,
+        LocalCluster,
+        GenerateIdeas,
+        GenerateContent,
+        GenerateImagePrompts,
+        GenerateImages,
+    ]
+    .iter()
+    .map(|k| k.as_str())
+    .collect();
+    if let Some(op) = doc["components"]["schemas"]["EstimateRequest"]["properties"]
+        .get_mut("operation")
+        .and_then(Value::as_object_mut)
+    {
+        op.insert("enum".into(), json!(priced));
+    }
+    // A strategy customises the prompts of known types.
+    let types: Map<String, Value> = igny8_core::thinker::PromptType::VALUES
+        .iter()
+        .map(|t| (t.as_str().to_owned(), json!({"type": "string", "maxLength": 10_000})))
+        .collect();
+    if let Some(p) = doc["components"]["schemas"]["StrategyInput"]["properties"]
+        .get_mut("prompt_customisations")
+        .and_then(Value::as_object_mut)
+    {
+        p.remove("additionalProperties");
+        p.insert("properties".into(), Value::Object(types));
+        p.insert("additionalProperties".into(), Value::Bool(false));
+    }
+}
+
+/// Inputs shared by create and change whose create operation needs more: the create
+/// operation's body gets a copy of the schema under its own name, with those fields required.
+const CREATES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "/thinker/author-profiles/",
+        "AuthorProfileInput",
+        "NewAuthorProfile",
+        &["name"],
+    ),
+    ("/thinker/strategies/", "StrategyInput", "NewStrategy", &["name"]),
+    (
+        "/automation/rules/",
+        "RuleInput",
+        "NewAutomationRule",
+        &["site_id", "name", "stages"],
+    ),
+];
+
+fn declare_creates(doc: &mut Value) {
+    for (path, from, to, required) in CREATES {
+        let mut schema = doc["components"]["schemas"][*from].clone();
+        assert!(schema.is_object(), "contract: no schema {from}");
+        schema["title"] = json!(to);
+        schema["required"] = json!(required);
+        for field in *required {
+            if let Some(p) = schema["properties"].get_mut(*field).and_then(Value::as_object_mut) {
+                p.remove("nullable");
+            }
+        }
+        doc["components"]["schemas"][*to] = schema;
+        let body = &mut doc["paths"][*path]["post"]["requestBody"]["content"]
+            ["application/json; charset=utf-8"]["schema"];
+        assert!(body.is_object(), "contract: no POST {path} body");
+        *body = json!({"$ref": format!("#/components/schemas/{to}")});
     }
 }
 

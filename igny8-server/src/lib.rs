@@ -57,6 +57,7 @@ pub fn app(state: AppState) -> impl Endpoint {
     // Paths are normalised (slashes merged, the trailing one dropped) before anything looks
     // at them, so the limits and the router see the same path.
     routes
+        .around(middleware::strict_json)
         .around(middleware::allow)
         .around(middleware::rate_limit)
         .around(middleware::body_limit)
