@@ -31,6 +31,17 @@ const KEYWORD: &str = r"^[^\x00-\x08\x0E-\x1F\x7F-\x84\x86-\x9F]*[^\x00-\x20\x7F
 /// inside it, no whitespace (around it is trimmed).
 const EMAIL: &str = concat!(r"^[", ws!(), r"]*[^@", ws!(), r"]+@[^@.", ws!(), r"][^@", ws!(), r"]*\.[^@", ws!(), r"]*[^@.", ws!(), r"][", ws!(), r"]*$");
 
+/// The languages local clustering stems (`Language::from_code`: case-insensitive, a region
+/// after `-` or `_` ignored).
+const LANGUAGE: &str = concat!(
+    r"^[", ws!(), r"]*(?:[Ee][Nn]|[Ee][Ss]|[Ff][Rr]|[Dd][Ee]|[Pp][Tt]|[Ii][Tt]|[Nn][Ll]|[Ss][Vv]|[Dd][Aa]|[Nn][OoBbNn]|[Rr][Uu])(?:[-_][\s\S]*|[", ws!(), r"]*)$"
+);
+
+/// `ids=1,2,3` in a list's query: integers separated by commas (blank for none).
+const ID_LIST: &str = concat!(
+    r"^[", ws!(), r"]*(?:[+-]?0*[0-9]{1,18}[", ws!(), r"]*(?:,[", ws!(), r"]*[+-]?0*[0-9]{1,18}[", ws!(), r"]*)*)?$"
+);
+
 /// A plan's short name.
 const SLUG: &str = concat!(r"^[", ws!(), r"]*[a-zA-Z0-9_-]{1,64}[", ws!(), r"]*$");
 
@@ -103,6 +114,8 @@ pub const FIELDS: &[(&[&str], &str, &[Rule])] = &[
     (&["NewKeyword", "KeywordPatch", "KeywordBulkUpdate"], "difficulty", &[Range(0, 100)]),
     (&["NewKeyword", "KeywordPatch", "KeywordBulkUpdate"], "cpc", &[NonNegative]),
     (&["KeywordPatch", "KeywordBulkUpdate"], "status", &[OneOf(&["pending", "archived"])]),
+    (&["LocalClusterRequest"], "language", &[Pattern(LANGUAGE)]),
+    (&["AutoClusterRequest"], "mode", &[OneOf(&["ai", "local"])]),
     (&["LocalClusterRequest", "AutoClusterRequest"], "min_cluster_size", &[Range(1, u32::MAX as i64)]),
     // Clusters and ideas.
     (&["NewCluster", "ClusterPatch"], "name", &[NAME]),
@@ -169,4 +182,8 @@ pub const FIELDS: &[(&[&str], &str, &[Rule])] = &[
 /// `("METHOD /path/", parameter, rules)` for parameters of one operation.
 pub const PARAMS: &[(&str, &str, &[Rule])] = &[
     ("GET /system/settings/", "level", &[OneOf(&["account", "user"])]),
+    ("GET /planner/keywords/", "ids", &[Pattern(ID_LIST)]),
+    ("GET /planner/keywords/export/", "ids", &[Pattern(ID_LIST)]),
+    ("GET /planner/clusters/", "ids", &[Pattern(ID_LIST)]),
+    ("GET /planner/ideas/", "ids", &[Pattern(ID_LIST)]),
 ];
