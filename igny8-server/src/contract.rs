@@ -155,6 +155,7 @@ pub fn document(generated: &str) -> String {
     declare_params(&mut doc);
     declare_from_core(&mut doc);
     declare_creates(&mut doc);
+    describe_event_streams(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
@@ -487,6 +488,38 @@ fn declare_creates(doc: &mut Value) {
             ["application/json; charset=utf-8"]["schema"];
         assert!(body.is_object(), "contract: no POST {path} body");
         *body = json!({"$ref": format!("#/components/schemas/{to}")});
+    }
+}
+
+/// A `text/event-stream` answer is described event by event (as OpenAPI 3.2's `itemSchema`
+/// and schemathesis read an event stream's schema): each event has a name and JSON `data` of
+/// the type poem-openapi gives as the stream's items.
+fn describe_event_streams(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(media)) = map.get_mut("text/event-stream")
+                && let Some(items) = media.get("schema").and_then(|s| s.get("items")).cloned()
+            {
+                media.insert(
+                    "schema".into(),
+                    json!({
+                        "type": "object",
+                        "required": ["data"],
+                        "properties": {
+                            "event": {"type": "string"},
+                            "data": {
+                                "type": "string",
+                                "contentMediaType": "application/json",
+                                "contentSchema": items,
+                            },
+                        },
+                    }),
+                );
+            }
+            map.values_mut().for_each(describe_event_streams);
+        }
+        Value::Array(items) => items.iter_mut().for_each(describe_event_streams),
+        _ => {}
     }
 }
 

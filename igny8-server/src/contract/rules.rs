@@ -42,6 +42,11 @@ const ID_LIST: &str = concat!(
     r"^[", ws!(), r"]*(?:[+-]?0*[0-9]{1,18}[", ws!(), r"]*(?:,[", ws!(), r"]*[+-]?0*[0-9]{1,18}[", ws!(), r"]*)*)?$"
 );
 
+/// An automation rule's cluster mode, `ai` or `local` (trimmed, any case).
+const CLUSTER_MODE: &str = concat!(
+    r"^[", ws!(), r"]*(?:[Aa][Ii]|[Ll][Oo][Cc][Aa][Ll])[", ws!(), r"]*$"
+);
+
 /// A plan's short name.
 const SLUG: &str = concat!(r"^[", ws!(), r"]*[a-zA-Z0-9_-]{1,64}[", ws!(), r"]*$");
 
@@ -174,6 +179,10 @@ pub const FIELDS: &[(&[&str], &str, &[Rule])] = &[
     (&["RuleInput"], "items_per_run", &[Range(1, MAX_ITEMS_PER_RUN)]),
     (&["RuleInput"], "keywords_per_run", &[Range(1, MAX_KEYWORDS_PER_RUN)]),
     (&["RuleInput"], "every_hours", &[Range(1, 24 * 31)]),
+    (&["RuleInput"], "ideas_per_cluster", &[Range(1, MAX_IDEAS as i64)]),
+    (&["RuleInput"], "word_count", &[Range(100, 10_000)]),
+    (&["RuleInput"], "cluster_mode", &[Pattern(CLUSTER_MODE)]),
+    (&["RuleInput"], "stages", &[Items(1, 16)]),
     (&["RuleInput"], "budget_per_run", &[AtLeast(0)]),
     (&["RuleInput"], "budget_per_month", &[AtLeast(0)]),
     (&["RuleInput"], "publish_slots", &[Items(0, MAX_SLOTS)]),
