@@ -186,9 +186,9 @@ fn plain_references(value: &mut Value) {
                     let is_ref = all[0].as_object().is_some_and(|r| {
                         r.len() == 1 && r.get("$ref").is_some_and(Value::is_string)
                     });
-                    let only_notes = all[1].as_object().is_some_and(|n| {
-                        n.keys().all(|k| k == "description" || k == "nullable")
-                    });
+                    let only_notes = all[1]
+                        .as_object()
+                        .is_some_and(|n| n.keys().all(|k| k == "description" || k == "nullable"));
                     (is_ref && only_notes).then(|| all[0].clone())
                 }
                 _ => None,
@@ -210,7 +210,11 @@ fn plain_references(value: &mut Value) {
 /// schema says `additionalProperties: false`.
 fn close_request_objects(doc: &mut Value) {
     let mut names = Vec::new();
-    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for op in item.as_object().into_iter().flat_map(|o| o.values()) {
             collect_refs(&op["requestBody"], &mut names);
         }
@@ -252,8 +256,8 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 fn declare_fields(doc: &mut Value) {
     for (schemas, property, rules) in FIELDS {
         for schema in *schemas {
-            let Some(prop) = doc["components"]["schemas"][*schema]["properties"][*property]
-                .as_object_mut()
+            let Some(prop) =
+                doc["components"]["schemas"][*schema]["properties"][*property].as_object_mut()
             else {
                 panic!("contract: no property {schema}.{property} in the document");
             };
@@ -368,7 +372,13 @@ pub fn string_errors(
         }
         (Some("array"), Value::Array(items)) => {
             for (i, v) in items.iter().enumerate() {
-                string_errors(schemas, &schema["items"], v, &format!("{path}[{i}]"), errors);
+                string_errors(
+                    schemas,
+                    &schema["items"],
+                    v,
+                    &format!("{path}[{i}]"),
+                    errors,
+                );
             }
         }
         _ => {}
@@ -381,8 +391,16 @@ fn declare_from_core(doc: &mut Value) {
     use igny8_core::enums::StringEnum as _;
     use igny8_core::system::{SETTINGS, SettingType};
     let keys: Vec<&str> = SETTINGS.iter().map(|d| d.key).collect();
-    for item in doc["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
-        for op in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
             let params = op.get_mut("parameters").and_then(Value::as_array_mut);
             for param in params.into_iter().flatten() {
                 if param["name"] == "key" && param["in"] == "path" {
@@ -442,7 +460,12 @@ fn declare_from_core(doc: &mut Value) {
     // A strategy customises the prompts of known types.
     let types: Map<String, Value> = igny8_core::thinker::PromptType::VALUES
         .iter()
-        .map(|t| (t.as_str().to_owned(), json!({"type": "string", "maxLength": 10_000})))
+        .map(|t| {
+            (
+                t.as_str().to_owned(),
+                json!({"type": "string", "maxLength": 10_000}),
+            )
+        })
         .collect();
     if let Some(p) = doc["components"]["schemas"]["StrategyInput"]["properties"]
         .get_mut("prompt_customisations")
@@ -463,7 +486,12 @@ const CREATES: &[(&str, &str, &str, &[&str])] = &[
         "NewAuthorProfile",
         &["name"],
     ),
-    ("/thinker/strategies/", "StrategyInput", "NewStrategy", &["name"]),
+    (
+        "/thinker/strategies/",
+        "StrategyInput",
+        "NewStrategy",
+        &["name"],
+    ),
     (
         "/automation/rules/",
         "RuleInput",
@@ -479,13 +507,16 @@ fn declare_creates(doc: &mut Value) {
         schema["title"] = json!(to);
         schema["required"] = json!(required);
         for field in *required {
-            if let Some(p) = schema["properties"].get_mut(*field).and_then(Value::as_object_mut) {
+            if let Some(p) = schema["properties"]
+                .get_mut(*field)
+                .and_then(Value::as_object_mut)
+            {
                 p.remove("nullable");
             }
         }
         doc["components"]["schemas"][*to] = schema;
-        let body = &mut doc["paths"][*path]["post"]["requestBody"]["content"]
-            ["application/json; charset=utf-8"]["schema"];
+        let body = &mut doc["paths"][*path]["post"]["requestBody"]["content"]["application/json; charset=utf-8"]
+            ["schema"];
         assert!(body.is_object(), "contract: no POST {path} body");
         *body = json!({"$ref": format!("#/components/schemas/{to}")});
     }
@@ -537,8 +568,25 @@ mod tests {
     #[test]
     fn text_patterns_agree_with_the_core() {
         let samples = [
-            "", " ", "\u{3000}", "a", " a ", "<b>", "a<b", "5 < 6", "<3", "<=", "a <", "<<a",
-            "</p>", "<!-- x -->", "<?php", "x\u{1c}", "\u{1c}", "<é", "«x»",
+            "",
+            " ",
+            "\u{3000}",
+            "a",
+            " a ",
+            "<b>",
+            "a<b",
+            "5 < 6",
+            "<3",
+            "<=",
+            "a <",
+            "<<a",
+            "</p>",
+            "<!-- x -->",
+            "<?php",
+            "x\u{1c}",
+            "\u{1c}",
+            "<é",
+            "«x»",
         ];
         for s in samples {
             let markup = igny8_core::markup_in(s).is_some();

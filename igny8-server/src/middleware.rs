@@ -226,11 +226,11 @@ impl RateClasses {
                     .filter(|s| !s.is_empty())
                     .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                     .collect();
-                let body = op["requestBody"]["content"]["application/json; charset=utf-8"]
-                    ["schema"]
-                    .as_object()
-                    .or(op["requestBody"]["content"]["application/json"]["schema"].as_object())
-                    .map(|s| serde_json::Value::Object(s.clone()));
+                let body =
+                    op["requestBody"]["content"]["application/json; charset=utf-8"]["schema"]
+                        .as_object()
+                        .or(op["requestBody"]["content"]["application/json"]["schema"].as_object())
+                        .map(|s| serde_json::Value::Object(s.clone()));
                 operations.push(Operation {
                     method,
                     segments,
@@ -364,7 +364,11 @@ pub async fn strict_json<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Res
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     let classes = req.data::<Arc<RateClasses>>().cloned();
     let schema = classes
         .as_ref()
@@ -604,7 +608,12 @@ mod tests {
         };
         assert_eq!(
             names("/api/v1/planner/keywords/3"),
-            Some(vec!["DELETE".into(), "GET".into(), "HEAD".into(), "PATCH".into()])
+            Some(vec![
+                "DELETE".into(),
+                "GET".into(),
+                "HEAD".into(),
+                "PATCH".into()
+            ])
         );
         assert_eq!(
             names("/api/v1/planner/keywords/import"),

@@ -12,9 +12,9 @@ use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
-use crate::dto::{E, Ordering};
 use crate::dto::planner::*;
 use crate::dto::writer::Task;
+use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
@@ -150,7 +150,10 @@ impl PlannerApi {
             search.0,
             ids.0,
         )?;
-        let order = sort(ordering.0.map(Ordering::into_inner), p::KeywordSort::default())?;
+        let order = sort(
+            ordering.0.map(Ordering::into_inner),
+            p::KeywordSort::default(),
+        )?;
         let page = state
             .core
             .keywords()
@@ -426,7 +429,10 @@ impl PlannerApi {
             search: search.0,
             ids: id_list(ids.0)?.map(|v| v.into_iter().map(ClusterId).collect()),
         };
-        let order = sort(ordering.0.map(Ordering::into_inner), p::ClusterSort::default())?;
+        let order = sort(
+            ordering.0.map(Ordering::into_inner),
+            p::ClusterSort::default(),
+        )?;
         let page = state
             .core
             .clusters()

@@ -11,10 +11,10 @@ use poem_openapi::{Object, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
-use crate::dto::{E, Ordering};
 use crate::dto::planner::{Affected, Ids};
 use crate::dto::tenancy::patch;
 use crate::dto::writer::*;
+use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
@@ -271,7 +271,10 @@ impl WriterApi {
             search: search.0,
             ids: None,
         };
-        let sort = order(ordering.0.map(Ordering::into_inner), w::ContentSort::default())?;
+        let sort = order(
+            ordering.0.map(Ordering::into_inner),
+            w::ContentSort::default(),
+        )?;
         let p = state
             .core
             .contents()
