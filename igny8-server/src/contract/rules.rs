@@ -426,3 +426,54 @@ pub const PARAMS: &[(&str, &str, &[Rule])] = &[
     ("GET /planner/clusters/", "ids", &[Pattern(ID_LIST)]),
     ("GET /planner/ideas/", "ids", &[Pattern(ID_LIST)]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use igny8_core::planner::clustering::Language;
+
+    fn matches(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn languages_are_the_ones_local_clustering_reads() {
+        for code in [
+            "en", "EN", "pt-BR", "en_US", " de ", "nb", "nn", "no", "ru", "sv", "da", "nl", "it",
+            "fr", "es", "xx", "", "e", "eng", "english", "zz-en",
+        ] {
+            assert_eq!(
+                matches(LANGUAGE, code),
+                Language::from_code(code).is_some(),
+                "{code:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn id_lists_and_sizes_read_as_the_server_reads_them() {
+        for (text, ok) in [
+            ("", true),
+            (" ", true),
+            ("1", true),
+            ("1,2, 3", true),
+            ("-4,+5", true),
+            ("1,", false),
+            ("a", false),
+            ("1;2", false),
+        ] {
+            assert_eq!(matches(ID_LIST, text), ok, "{text:?}");
+        }
+        for (text, ok) in [
+            ("1024x1024", true),
+            ("64x4096", true),
+            ("+0064x512", true),
+            ("63x64", false),
+            ("4097x64", false),
+            ("1024X1024", false),
+            ("1024x", false),
+        ] {
+            assert_eq!(matches(SIZE, text), ok, "{text:?}");
+        }
+    }
+}
