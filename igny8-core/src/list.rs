@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 
 /// Largest page a caller may ask for.
 pub const MAX_PAGE_SIZE: u64 = 1000;
+/// Highest page number a caller may ask for (so that no page's offset overflows, whatever its
+/// size).
+pub const MAX_PAGE: u64 = i64::MAX as u64 / MAX_PAGE_SIZE;
 /// Page size when none is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
@@ -68,8 +71,8 @@ impl PageRequest {
                 format!("must be between 1 and {MAX_PAGE_SIZE}"),
             ));
         }
-        if self.cursor.is_none() && self.page.saturating_mul(self.page_size) > i64::MAX as u64 {
-            return Err(Error::field("page", "is too large"));
+        if self.page > MAX_PAGE {
+            return Err(Error::field("page", format!("must be at most {MAX_PAGE}")));
         }
         Ok(())
     }

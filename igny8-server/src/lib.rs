@@ -10,6 +10,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod contract;
 pub mod dto;
 pub mod envelope;
 pub mod events;
@@ -26,28 +27,10 @@ use poem::{Endpoint, EndpointExt, Response, Route, endpoint::make_sync};
 pub use config::Settings;
 pub use state::AppState;
 
-/// The OpenAPI document, as served at `/api/schema/` (and committed as `docs/openapi.json`).
-///
-/// poem-openapi drops trailing slashes from paths; the API's paths end with one
-/// (`/api/v1/planner/keywords/`), and the server accepts both, so the document names them with it.
+/// The OpenAPI document, as served at `/api/schema/` (and committed as `docs/openapi.json`):
+/// poem-openapi's, made to declare what the server enforces ([`contract`]).
 pub fn openapi_json() -> String {
-    with_trailing_slashes(&api::service().spec())
-}
-
-fn with_trailing_slashes(spec: &str) -> String {
-    let mut doc: serde_json::Value = serde_json::from_str(spec).unwrap_or_default();
-    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        let old = std::mem::take(paths);
-        for (path, item) in old {
-            let path = if path.ends_with('/') {
-                path
-            } else {
-                format!("{path}/")
-            };
-            paths.insert(path, item);
-        }
-    }
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    contract::document(&api::service().spec())
 }
 
 fn page(content_type: &'static str, body: String) -> impl Endpoint + 'static {
@@ -75,6 +58,8 @@ pub fn app(state: AppState) -> impl Endpoint {
     // Paths are normalised (slashes merged, the trailing one dropped) before anything looks
     // at them, so the limits and the router see the same path.
     routes
+        .around(middleware::strict_json)
+        .around(middleware::allow)
         .around(middleware::rate_limit)
         .around(middleware::body_limit)
         .with(NormalizePath::new(TrailingSlash::Trim))

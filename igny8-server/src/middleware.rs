@@ -175,6 +175,8 @@ struct Operation {
     method: Method,
     segments: Vec<Option<String>>,
     class: Option<Class>,
+    /// The schema of its JSON body, when it takes one.
+    body: Option<serde_json::Value>,
 }
 
 /// The rate class of every operation, read from the route table itself — the OpenAPI
@@ -186,6 +188,8 @@ struct Operation {
 pub struct RateClasses {
     prefix: String,
     operations: Vec<Operation>,
+    /// The document's component schemas, for the JSON bodies' `$ref`s.
+    schemas: serde_json::Value,
 }
 
 /// The tag of the operations that call an AI model.
@@ -222,16 +226,23 @@ impl RateClasses {
                     .filter(|s| !s.is_empty())
                     .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                     .collect();
+                let body =
+                    op["requestBody"]["content"]["application/json; charset=utf-8"]["schema"]
+                        .as_object()
+                        .or(op["requestBody"]["content"]["application/json"]["schema"].as_object())
+                        .map(|s| serde_json::Value::Object(s.clone()));
                 operations.push(Operation {
                     method,
                     segments,
                     class,
+                    body,
                 });
             }
         }
         Self {
             prefix: prefix.trim_end_matches('/').to_owned(),
             operations,
+            schemas: spec["components"]["schemas"].clone(),
         }
     }
 
@@ -266,6 +277,128 @@ impl RateClasses {
             None => Some(by_method(method)),
         }
     }
+}
+
+impl RateClasses {
+    /// The operation a request to `path` reaches (literal segments win over parameters).
+    fn operation(&self, method: &Method, path: &str) -> Option<&Operation> {
+        let rest = path.strip_prefix(&self.prefix)?;
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        self.operations
+            .iter()
+            .filter(|op| op.method == *method && op.segments.len() == segments.len())
+            .filter(|op| {
+                op.segments
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want.as_deref().is_none_or(|w| w == *got))
+            })
+            .max_by_key(|op| op.segments.iter().filter(|s| s.is_some()).count())
+    }
+
+    /// The methods the route table has for `path` (as the router sees it), `None` when no
+    /// operation matches it. Like the router, a literal segment wins over a parameter:
+    /// `keywords/import` has only `POST`, though `keywords/{id}` has more.
+    pub fn allowed_methods(&self, path: &str) -> Option<Vec<Method>> {
+        let rest = path.strip_prefix(&self.prefix)?;
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let matching: Vec<&Operation> = self
+            .operations
+            .iter()
+            .filter(|op| op.segments.len() == segments.len())
+            .filter(|op| {
+                op.segments
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want.as_deref().is_none_or(|w| w == *got))
+            })
+            .collect();
+        let literal = |op: &Operation| op.segments.iter().filter(|s| s.is_some()).count();
+        let best = matching.iter().map(|op| literal(op)).max()?;
+        let mut methods: Vec<Method> = matching
+            .into_iter()
+            .filter(|op| literal(op) == best)
+            .map(|op| op.method.clone())
+            .collect();
+        if methods.contains(&Method::GET) {
+            methods.push(Method::HEAD);
+        }
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods.dedup();
+        Some(methods)
+    }
+}
+
+/// Answers a method the path doesn't take with `405` in the envelope and an `Allow` header
+/// listing the methods it does take (RFC 9110), read from the route table.
+pub async fn allow<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let classes = req.data::<Arc<RateClasses>>().cloned();
+    let path = req.uri().path().to_owned();
+    let resp = match ep.call(req).await {
+        Ok(resp) => resp.into_response(),
+        Err(err) if err.status() == StatusCode::METHOD_NOT_ALLOWED => error_response(&err),
+        Err(err) => return Err(err),
+    };
+    if resp.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return Ok(resp);
+    }
+    let mut resp = resp;
+    if let Some(methods) = classes.and_then(|c| c.allowed_methods(&path)) {
+        let list = methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(value) = HeaderValue::from_str(&list) {
+            resp.headers_mut().insert("allow", value);
+        }
+    }
+    Ok(resp)
+}
+
+/// Refuses a JSON body whose strings aren't strings. poem-openapi reads `false` or `3` where
+/// the document says string as `"false"` or `"3"`; the document promises a string, so anything
+/// else is a validation error naming the field, as the core names its fields.
+pub async fn strict_json<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let is_json = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    let classes = req.data::<Arc<RateClasses>>().cloned();
+    let schema = classes
+        .as_ref()
+        .filter(|_| is_json)
+        .and_then(|c| c.operation(req.method(), req.uri().path()))
+        .and_then(|op| op.body.clone());
+    let (Some(classes), Some(schema)) = (classes, schema) else {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    };
+    let bytes = req.take_body().into_bytes().await?;
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+        let mut errors = std::collections::BTreeMap::new();
+        crate::contract::string_errors(&classes.schemas, &schema, &value, "", &mut errors);
+        if !errors.is_empty() {
+            let message = errors
+                .iter()
+                .map(|(field, m): (&String, &Vec<String>)| format!("{field}: {}", m.join("; ")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let body = crate::envelope::ErrorEnvelope::new("validation", message, Some(errors));
+            let body = serde_json::to_string(&poem_openapi::types::ToJSON::to_json(&body))
+                .unwrap_or_default();
+            return Ok(Response::builder()
+                .status(StatusCode::BAD_REQUEST)
+                .content_type("application/json; charset=utf-8")
+                .body(body));
+        }
+    }
+    req.set_body(bytes);
+    ep.call(req).await.map(IntoResponse::into_response)
 }
 
 fn by_method(method: &Method) -> Class {
@@ -464,6 +597,29 @@ mod tests {
             open, 5,
             "sign-up, sign-in, refresh and the two health checks"
         );
+    }
+
+    #[test]
+    fn allowed_methods_come_from_the_route_table() {
+        let c = classes();
+        let names = |path: &str| {
+            c.allowed_methods(path)
+                .map(|m| m.iter().map(|m| m.as_str().to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            names("/api/v1/planner/keywords/3"),
+            Some(vec![
+                "DELETE".into(),
+                "GET".into(),
+                "HEAD".into(),
+                "PATCH".into()
+            ])
+        );
+        assert_eq!(
+            names("/api/v1/planner/keywords/import"),
+            Some(vec!["POST".into()])
+        );
+        assert_eq!(names("/api/v1/nope/1/2/3"), None);
     }
 
     #[test]

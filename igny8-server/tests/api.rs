@@ -81,6 +81,32 @@ async fn health_docs_and_envelope_errors(backend: Backend) {
     )
     .await;
     assert_eq!(status, 400);
+    // A method the path doesn't take: 405 in the envelope, with the methods it does take.
+    let resp = s.client.put("/api/v1/planner/keywords/").send().await;
+    resp.assert_status(poem::http::StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(resp.0.headers().get("allow").unwrap(), "GET, HEAD, POST");
+    let (_, body) = split(resp).await;
+    assert_eq!(body["code"], "method_not_allowed");
+    let resp = s
+        .client
+        .delete("/api/v1/planner/keywords/import/")
+        .send()
+        .await;
+    assert_eq!(resp.0.headers().get("allow").unwrap(), "POST");
+    // A string field given another type is named, not read as "false".
+    let (status, body) = split(
+        s.client
+            .post("/api/v1/auth/register/")
+            .body_json(&json!({"email": "a@example.com", "password": false, "account_name": 3}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("validation")));
+    assert!(
+        body["errors"]["password"].is_array() && body["errors"]["account_name"].is_array(),
+        "{body}"
+    );
     s.close().await;
 }
 

@@ -35,3 +35,76 @@ fn every_operation_documents_its_errors() {
         }
     }
 }
+
+fn walk<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+    out.push(value);
+    match value {
+        serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_document_declares_what_the_core_checks() {
+    let spec: serde_json::Value = serde_json::from_str(&igny8_server::openapi_json()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    // Bulk ids: 1 to the core's limit.
+    assert_eq!(schemas["Ids"]["properties"]["ids"]["minItems"], 1);
+    assert_eq!(
+        schemas["Ids"]["properties"]["ids"]["maxItems"],
+        igny8_core::planner::MAX_BULK_IDS
+    );
+    let words = &schemas["NewTask"]["properties"]["target_word_count"];
+    assert_eq!(words["minimum"], igny8_core::writer::MIN_WORD_COUNT);
+    assert_eq!(words["maximum"], igny8_core::writer::MAX_WORD_COUNT);
+    // Paging parameters everywhere they appear.
+    let mut page_sizes = 0;
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "page_size" {
+                    page_sizes += 1;
+                    assert_eq!(p["schema"]["minimum"], 1);
+                    assert_eq!(p["schema"]["maximum"], igny8_core::list::MAX_PAGE_SIZE);
+                }
+            }
+        }
+    }
+    assert!(page_sizes > 10, "{page_sizes}");
+    // Request objects refuse unknown fields, and say so.
+    for name in [
+        "NewKeyword",
+        "KeywordPatch",
+        "Register",
+        "OutlineSection",
+        "PlanLimits",
+    ] {
+        assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
+    }
+    // Settings `level` is an enum.
+    let level = spec["paths"]["/system/settings/"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "level")
+        .unwrap();
+    assert_eq!(
+        level["schema"]["enum"],
+        serde_json::json!(["account", "user"])
+    );
+}
+
+#[test]
+fn references_are_in_a_form_client_generators_take() {
+    // openapi-python-client drops `allOf` of an enum ("Cannot take allOf a non-object").
+    let spec: serde_json::Value = serde_json::from_str(&igny8_server::openapi_json()).unwrap();
+    let mut all = Vec::new();
+    walk(&spec, &mut all);
+    assert!(all.iter().all(|v| v.get("allOf").is_none()));
+    let status = &spec["components"]["schemas"]["Keyword"]["properties"]["status"];
+    assert_eq!(
+        status["anyOf"][0]["$ref"],
+        "#/components/schemas/KeywordStatus"
+    );
+}

@@ -44,6 +44,20 @@ impl<S: Store> Thinker<'_, S> {
         self.store().delete_prompt(scope, prompt_type).await
     }
 
+    /// Removes the overrides among `ids` (1 to [`MAX_BULK_IDS`](crate::planner::MAX_BULK_IDS);
+    /// other accounts' ids are skipped); how many there were.
+    pub async fn reset_prompts(&self, scope: &Scope, ids: &[PromptId]) -> Result<u64> {
+        scope.require_account_wide(Permission::Manage)?;
+        check_ids(ids)?;
+        let mut affected = 0;
+        for p in self.prompts(scope).await? {
+            if ids.contains(&p.id) && self.reset_prompt(scope, p.prompt_type).await? {
+                affected += 1;
+            }
+        }
+        Ok(affected)
+    }
+
     /// Creates an author profile.
     pub async fn create_author(
         &self,

@@ -12,9 +12,9 @@ use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
-use crate::dto::E;
 use crate::dto::planner::*;
 use crate::dto::writer::Task;
+use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
@@ -130,7 +130,7 @@ impl PlannerApi {
         max_difficulty: Query<Option<i64>>,
         search: Query<Option<String>>,
         ids: Query<Option<String>>,
-        ordering: Query<Option<String>>,
+        ordering: Query<Option<Ordering<p::KeywordSortField>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -150,7 +150,10 @@ impl PlannerApi {
             search.0,
             ids.0,
         )?;
-        let order = sort(ordering.0, p::KeywordSort::default())?;
+        let order = sort(
+            ordering.0.map(Ordering::into_inner),
+            p::KeywordSort::default(),
+        )?;
         let page = state
             .core
             .keywords()
@@ -412,7 +415,7 @@ impl PlannerApi {
         has_ideas: Query<Option<bool>>,
         search: Query<Option<String>>,
         ids: Query<Option<String>>,
-        ordering: Query<Option<String>>,
+        ordering: Query<Option<Ordering<p::ClusterSortField>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -426,7 +429,10 @@ impl PlannerApi {
             search: search.0,
             ids: id_list(ids.0)?.map(|v| v.into_iter().map(ClusterId).collect()),
         };
-        let order = sort(ordering.0, p::ClusterSort::default())?;
+        let order = sort(
+            ordering.0.map(Ordering::into_inner),
+            p::ClusterSort::default(),
+        )?;
         let page = state
             .core
             .clusters()
@@ -569,7 +575,7 @@ impl PlannerApi {
         content_type: Query<Option<E<p::ContentType>>>,
         search: Query<Option<String>>,
         ids: Query<Option<String>>,
-        ordering: Query<Option<String>>,
+        ordering: Query<Option<Ordering<p::IdeaSortField>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -584,7 +590,7 @@ impl PlannerApi {
             search: search.0,
             ids: id_list(ids.0)?.map(|v| v.into_iter().map(IdeaId).collect()),
         };
-        let order = sort(ordering.0, p::IdeaSort::default())?;
+        let order = sort(ordering.0.map(Ordering::into_inner), p::IdeaSort::default())?;
         let page = state
             .core
             .ideas()

@@ -1,6 +1,6 @@
 //! `thinker/`: prompt overrides, author profiles and strategies.
 
-use igny8_core::{AuthorProfileId, SectorId, StrategyId};
+use igny8_core::{AuthorProfileId, PromptId, SectorId, StrategyId};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -179,19 +179,10 @@ impl ThinkerApi {
         body: Json<Ids>,
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
-        let mut affected = 0;
-        for p in state.core.thinker().prompts(&scope).await? {
-            if body.ids.contains(&p.id.get())
-                && state
-                    .core
-                    .thinker()
-                    .reset_prompt(&scope, p.prompt_type)
-                    .await?
-            {
-                affected += 1;
-            }
-        }
-        Ok(ok(Affected { affected }))
+        let ids: Vec<PromptId> = body.0.ids.into_iter().map(PromptId).collect();
+        Ok(ok(Affected {
+            affected: state.core.thinker().reset_prompts(&scope, &ids).await?,
+        }))
     }
 
     /// Author profiles.

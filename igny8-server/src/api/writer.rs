@@ -11,10 +11,10 @@ use poem_openapi::{Object, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
-use crate::dto::E;
 use crate::dto::planner::{Affected, Ids};
 use crate::dto::tenancy::patch;
 use crate::dto::writer::*;
+use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
@@ -113,7 +113,7 @@ impl WriterApi {
         cluster_id: Query<Option<i64>>,
         idea_id: Query<Option<i64>>,
         search: Query<Option<String>>,
-        ordering: Query<Option<String>>,
+        ordering: Query<Option<Ordering<w::TaskSortField>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -128,7 +128,7 @@ impl WriterApi {
             search: search.0,
             ids: None,
         };
-        let sort = order(ordering.0, w::TaskSort::default())?;
+        let sort = order(ordering.0.map(Ordering::into_inner), w::TaskSort::default())?;
         let p = state
             .core
             .tasks()
@@ -257,7 +257,7 @@ impl WriterApi {
         status: Query<Option<E<w::ContentStatus>>>,
         task_id: Query<Option<i64>>,
         search: Query<Option<String>>,
-        ordering: Query<Option<String>>,
+        ordering: Query<Option<Ordering<w::ContentSortField>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -271,7 +271,10 @@ impl WriterApi {
             search: search.0,
             ids: None,
         };
-        let sort = order(ordering.0, w::ContentSort::default())?;
+        let sort = order(
+            ordering.0.map(Ordering::into_inner),
+            w::ContentSort::default(),
+        )?;
         let p = state
             .core
             .contents()

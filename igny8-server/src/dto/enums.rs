@@ -68,3 +68,53 @@ impl<T: StringEnum> ToJSON for E<T> {
         Some(Value::String(self.0.as_str().to_owned()))
     }
 }
+
+/// A list's `ordering` parameter: one of the sort fields `F`, ascending (`volume`) or
+/// descending (`-volume`), documented with every value it takes. The core parses it.
+#[derive(Debug, Clone)]
+pub struct Ordering<F>(pub String, std::marker::PhantomData<F>);
+
+impl<F> Ordering<F> {
+    /// The text as sent.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl<F: StringEnum + Send + Sync> Type for Ordering<F> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("ordering_{}", F::NAME))
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        let mut values = vec![Value::String(String::new())];
+        for v in F::VALUES {
+            values.push(Value::String(v.as_str().to_owned()));
+            values.push(Value::String(format!("-{}", v.as_str())));
+        }
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            enum_items: values,
+            ..MetaSchema::new("string")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl<F: StringEnum + Send + Sync> ParseFromParameter for Ordering<F> {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Ok(Ordering(value.to_owned(), std::marker::PhantomData))
+    }
+}

@@ -8,7 +8,7 @@ pub mod system;
 pub mod tenancy;
 pub mod writer;
 
-pub use enums::E;
+pub use enums::{E, Ordering};
 
 use chrono::{DateTime, Utc};
 
