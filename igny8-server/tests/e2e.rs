@@ -1,5 +1,5 @@
 //! The built binary, end to end over real HTTP on 127.0.0.1:0: SQLite always, PostgreSQL when
-//! `IGNY8_TEST_POSTGRES_URL` is set.
+//! `IGNY8_TEST_POSTGRES_URL` is set and MySQL/MariaDB when `IGNY8_TEST_MYSQL_URL` is set.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -335,6 +335,11 @@ fn killed_worker_on_postgres() {
 }
 
 #[test]
+fn killed_worker_on_mysql() {
+    killed_worker(Backend::MySql);
+}
+
+#[test]
 fn binary_serves_on_sqlite() {
     run(Backend::Sqlite);
 }
@@ -342,4 +347,9 @@ fn binary_serves_on_sqlite() {
 #[test]
 fn binary_serves_on_postgres() {
     run(Backend::Postgres);
+}
+
+#[test]
+fn binary_serves_on_mysql() {
+    run(Backend::MySql);
 }

@@ -32,7 +32,8 @@ fn settings_for(db: &TestDatabase, configure: impl FnOnce(&mut Settings)) -> Set
     settings
 }
 
-/// Runs each named `async fn(Backend)` as a test on SQLite and on PostgreSQL.
+/// Runs each named `async fn(Backend)` as a test on SQLite, PostgreSQL and MySQL/MariaDB (the
+/// last two skipped unless their test URL is set, see `igny8_core::testing`).
 #[macro_export]
 macro_rules! on_backends {
     ($($case:ident),* $(,)?) => {
@@ -43,6 +44,10 @@ macro_rules! on_backends {
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() { super::$case(igny8_core::Backend::Postgres).await })*
+        }
+        mod mysql {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(igny8_core::Backend::MySql).await })*
         }
     };
 }

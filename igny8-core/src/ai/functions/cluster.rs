@@ -233,6 +233,11 @@ impl AiFunction for AutoCluster {
                 format!("must be 1–{MAX_BATCH} keywords"),
             ));
         }
+        // A sector given is the account's, also when `ids` make it unused: another
+        // account's id is "not found", never silently kept in the job.
+        if let Some(sector) = input.sector_id {
+            core.tenancy().sector(scope, sector).await?;
+        }
         let by_sector = if input.ids.is_empty() {
             let Some(sector) = input.sector_id else {
                 return Err(Error::field(
@@ -240,7 +245,6 @@ impl AiFunction for AutoCluster {
                     "name the keywords to cluster, or give a sector_id to cluster all of its unclustered keywords",
                 ));
             };
-            core.tenancy().sector(scope, sector).await?;
             let keywords = core.store().unclustered_keywords(scope, sector).await?;
             BTreeMap::from([(sector, keywords)])
         } else {
