@@ -260,7 +260,8 @@ async fn run_started(s: &support::Server, token: &str, started: &Value) -> Value
 }
 
 async fn ai_functions_over_http(backend: Backend) {
-    use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+    use futures_util::StreamExt;
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply, Gate};
     let fake = FakeAi::start().await;
     let media = std::env::temp_dir().join(format!("igny8-api-media-{}", rand_suffix()));
     let (base, media_dir) = (fake.base_url(), media.to_string_lossy().into_owned());
@@ -374,11 +375,13 @@ async fn ai_functions_over_http(backend: Backend) {
         .get(&token, "/api/v1/planner/clusters/?ordering=name")
         .await;
     let faucets = clusters["data"]["results"][0]["id"].as_i64().unwrap();
+    // The model answers only when the test has seen the job waiting for it.
+    let gate = Gate::new();
     fake.push(CHAT, FakeReply::chat_data(&json!({"ideas": [
         {"title": "How to choose a kitchen faucet", "description": "d", "content_type": "post",
          "content_structure": "guide", "target_keywords": ["kitchen faucet"], "estimated_word_count": 400,
          "outline": [{"heading": "Finishes", "notes": "", "subsections": []}]},
-    ]})).after(std::time::Duration::from_millis(1500)));
+    ]})).held_by(&gate));
     let (status, started) = s
         .send(
             "POST",
@@ -389,22 +392,40 @@ async fn ai_functions_over_http(backend: Backend) {
         .await;
     assert_eq!(status, 202, "{started}");
     let job_id = started["data"]["job"]["id"].as_i64().unwrap();
-    let watcher = s
-        .client
-        .get(format!("/api/v1/system/jobs/{job_id}/events/"))
-        .header("authorization", format!("Bearer {token}"))
-        .send();
-    let (events, job) = tokio::join!(
-        async { watcher.await.0.into_body().into_string().await.unwrap() },
-        run_started(&s, &token, &started)
-    );
+    let watcher = async {
+        let resp = s
+            .client
+            .get(format!("/api/v1/system/jobs/{job_id}/events/"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await;
+        let mut body = resp.0.into_body().into_bytes_stream();
+        let mut text = String::new();
+        while let Some(chunk) = body.next().await {
+            text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            let waiting = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+                .any(|p| p["phase"] == "call");
+            if waiting {
+                gate.open();
+            }
+        }
+        text
+    };
+    let (events, job) = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        tokio::join!(watcher, run_started(&s, &token, &started))
+    })
+    .await
+    .expect("the job and its event stream end");
     assert_eq!(job["status"], "succeeded", "{job}");
     let phases: Vec<Value> = events
         .lines()
         .filter_map(|l| l.strip_prefix("data: "))
         .map(|d| serde_json::from_str(d).unwrap())
         .collect();
-    // The model takes 1.5 s to answer: the stream (polling every 0.4 s) sees the job asking it.
+    // The model answered only once the stream had shown the job asking it.
     assert!(phases.len() >= 2, "progress…, done: {events}");
     assert!(phases.iter().any(|p| p["phase"] == "call"), "{events}");
     assert_eq!(phases.last().unwrap()["status"], "succeeded");
@@ -1527,7 +1548,9 @@ async fn other_tenants_ids_are_always_not_found(backend: Backend) {
         "{k}"
     );
     assert!(k["data"].get("secret").is_none());
-    let soon = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    // Dates relative to the server's clock, not to the day the test runs.
+    use igny8_core::Clock;
+    let soon = (s.clock.now() + chrono::Duration::days(30)).to_rfc3339();
     let (status, k) = s
         .send(
             "PATCH",
@@ -1550,7 +1573,7 @@ async fn other_tenants_ids_are_always_not_found(backend: Backend) {
         (200, true),
         "{k}"
     );
-    let past = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let past = (s.clock.now() - chrono::Duration::days(1)).to_rfc3339();
     let (status, k) = s
         .send("PATCH", &a, &one_key, json!({"expires_at": past}))
         .await;
@@ -1895,8 +1918,6 @@ async fn rate_limits_in_redis_hold_across_servers() {
         );
         return;
     };
-    // A limit no other test shares: counters live in Redis across test runs.
-    let salt = format!("{}-{}", std::process::id(), rand_suffix());
     let Some(a) = server(Backend::Sqlite, |s| {
         s.redis_url = Some(redis.clone());
         s.rate_limits.read = 4;
@@ -1905,25 +1926,36 @@ async fn rate_limits_in_redis_hold_across_servers() {
     else {
         return;
     };
-    let token = a.register(&format!("r{salt}@example.com"), "Redis").await;
+    let token = a.register("redis@example.com", "Redis").await;
+    // Counters live in Redis across test runs and processes: a user's bucket (`user:1` in
+    // every fresh database) would be shared with them, a new key's is this run's alone.
+    let (status, key) = a
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/api-keys/",
+            json!({"name": "redis", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{key}");
+    let secret = key["data"]["secret"].as_str().unwrap().to_owned();
     let mut settings = (*a.state.settings).clone();
     settings.redis_url = Some(redis.clone());
-    let b_state = igny8_server::AppState::open(settings).await.unwrap();
-    let b = poem::test::TestClient::new(igny8_server::app(b_state.clone()));
+    let b_state = igny8_server::AppState::open_with_clock(settings, Some(a.clock.clone()))
+        .await
+        .unwrap();
+    let b = poem::test::TestClient::new(poem::EndpointExt::boxed(
+        poem::EndpointExt::map_to_response(igny8_server::app(b_state.clone())),
+    ));
     let mut statuses = Vec::new();
     for i in 0..6 {
-        let status = if i % 2 == 0 {
-            a.get(&token, "/api/v1/auth/me/").await.0
-        } else {
-            b.get("/api/v1/auth/me/")
-                .header("authorization", format!("Bearer {token}"))
-                .send()
-                .await
-                .0
-                .status()
-                .as_u16()
-        };
-        statuses.push(status);
+        let client = if i % 2 == 0 { &a.client } else { &b };
+        let resp = client
+            .get("/api/v1/auth/sites/")
+            .header("authorization", format!("Api-Key {secret}"))
+            .send()
+            .await;
+        statuses.push(resp.0.status().as_u16());
     }
     assert_eq!(statuses, [200, 200, 200, 200, 429, 429]);
     b_state.core.store().close().await;

@@ -226,6 +226,11 @@ pub(crate) async fn balance_never_negative_in_the_database(core: Igny8) {
 }
 
 pub(crate) async fn usage_log_and_summary(core: Igny8) {
+    // On a clock that stands at noon: the calls' day is known, and no run straddles midnight.
+    let noon = chrono::DateTime::parse_from_rfc3339("2026-03-02T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    let (core, _clock) = crate::support::on_clock(&core, noon).await;
     let t = tenant(&core, "Usage", 0).await;
     let c = core.credits();
     for (op, tokens) in [
@@ -274,6 +279,6 @@ pub(crate) async fn usage_log_and_summary(core: Igny8) {
         ),
         (2, 1500, 750, 4500, 4)
     );
-    assert_eq!(content.day, chrono::Utc::now().date_naive());
+    assert_eq!(content.day, noon.date_naive());
     assert!(c.record_usage(&t.scope, NewUsage::default()).await.is_err());
 }

@@ -671,21 +671,26 @@ fn article(title: &str) -> FakeReply {
     FakeReply::chat_data(&a)
 }
 
+/// Waits (polling, up to a minute however slow the machine) until `done`.
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited a minute for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// Runs a worker until it has asked for the second article (which hangs), then kills it.
 async fn kill_at_the_second_article(core: &Igny8, fake: &FakeAi) {
     let doomed = Worker::new(core.clone()).lease(Duration::from_secs(60));
     let running = tokio::spawn(async move { doomed.run_once().await });
-    for _ in 0..200 {
-        if fake.requests().len() == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(
-        fake.requests().len(),
-        2,
-        "the worker got to the second article"
-    );
+    wait_until("the worker to ask for the second article", || {
+        fake.requests().len() == 2
+    })
+    .await;
     running.abort();
     let _ = running.await;
 }
@@ -697,9 +702,11 @@ fn ids_payload(ids: &[TaskId]) -> Value {
 pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: Igny8) {
     let fake = FakeAi::start().await;
     let (core, clock, t, ids) = three_tasks(&core, &fake).await;
-    // The first article comes at once; the second hangs long enough for the worker to die.
+    // The first article comes at once; the second never does (its gate stays shut): the
+    // worker dies waiting for it.
+    let never = Gate::new();
     fake.push(CHAT, article("First"));
-    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
+    fake.push(CHAT, article("Second").held_by(&never));
     let (job, estimate) = core
         .ai()
         .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
@@ -819,8 +826,9 @@ pub(crate) async fn a_reply_slower_than_the_lease_is_asked_for_and_paid_for_once
 pub(crate) async fn a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled(core: Igny8) {
     let fake = FakeAi::start().await;
     let (core, clock, t, ids) = three_tasks(&core, &fake).await;
+    let never = Gate::new();
     fake.push(CHAT, article("First"));
-    fake.push(CHAT, article("Second").after(Duration::from_secs(30)));
+    fake.push(CHAT, article("Second").held_by(&never));
     let job = core
         .jobs()
         .enqueue(
@@ -859,7 +867,9 @@ pub(crate) async fn a_cancelled_job_is_charged_for_what_it_finished(core: Igny8)
     let fake = FakeAi::start().await;
     let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
     fake.push(CHAT, article("First"));
-    fake.push(CHAT, article("Second").after(Duration::from_millis(800)));
+    // The second article is written only once the job has been asked to stop.
+    let gate = Gate::new();
+    fake.push(CHAT, article("Second").held_by(&gate));
     let (job, _) = core
         .ai()
         .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids))
@@ -867,16 +877,15 @@ pub(crate) async fn a_cancelled_job_is_charged_for_what_it_finished(core: Igny8)
         .unwrap();
     let worker = Worker::new(core.clone());
     let running = tokio::spawn(async move { worker.run_once().await });
-    for _ in 0..200 {
-        if fake.requests().len() == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_until("the worker to ask for the second article", || {
+        fake.requests().len() == 2
+    })
+    .await;
     // Asked to stop while the second article is being written: the worker stops at its next
     // report, the second article is not saved, and only the first is charged.
     let asked = core.jobs().cancel(&t.scope, job.id).await.unwrap();
     assert!(asked.cancel_requested);
+    gate.open();
     let done = running.await.unwrap().unwrap().expect("finished");
     assert_eq!(done.status, JobStatus::Cancelled);
     assert_eq!(

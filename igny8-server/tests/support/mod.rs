@@ -10,10 +10,21 @@ use poem::endpoint::BoxEndpoint;
 use poem::test::{TestClient, TestResponse};
 use serde_json::Value;
 
+/// The app in process over a fresh database, with time from a clock the test moves (it
+/// stands still otherwise: nothing a test checks depends on when it runs).
 pub struct Server {
     pub client: TestClient<BoxEndpoint<'static, poem::Response>>,
     pub state: AppState,
+    pub clock: std::sync::Arc<igny8_core::ManualClock>,
     db: Option<TestDatabase>,
+}
+
+/// Where every test server's clock starts: the start of a minute (rate-limit windows are whole
+/// minutes, so a test never straddles one by accident).
+pub fn start_of_test() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .unwrap()
+        .to_utc()
 }
 
 /// Settings over `db` with fresh secrets and limits no test reaches unless it sets them.
@@ -57,11 +68,15 @@ pub async fn server(backend: Backend, configure: impl FnOnce(&mut Settings)) -> 
         .await
         .expect("test database")?;
     let settings = settings_for(&db, configure);
-    let state = AppState::open(settings).await.expect("state");
+    let clock = std::sync::Arc::new(igny8_core::ManualClock::new(start_of_test()));
+    let state = AppState::open_with_clock(settings, Some(clock.clone()))
+        .await
+        .expect("state");
     let endpoint = app(state.clone()).map_to_response().boxed();
     Some(Server {
         client: TestClient::new(endpoint),
         state,
+        clock,
         db: Some(db),
     })
 }
@@ -165,18 +180,14 @@ pub struct Answer {
     pub body: Value,
 }
 
-/// Starts a [`Live`] server on `backend`, its clock at the start of a minute (rate-limit
-/// windows are whole minutes, so a test never straddles one by accident).
+/// Starts a [`Live`] server on `backend`, its clock at [`start_of_test`].
 pub async fn live(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<Live> {
     use poem::listener::{Acceptor, Listener, TcpListener};
     let db = TestDatabase::create(backend)
         .await
         .expect("test database")?;
     let settings = settings_for(&db, configure);
-    let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
-        .unwrap()
-        .to_utc();
-    let clock = std::sync::Arc::new(igny8_core::ManualClock::new(start));
+    let clock = std::sync::Arc::new(igny8_core::ManualClock::new(start_of_test()));
     let state = AppState::open_with_clock(settings, Some(clock.clone()))
         .await
         .expect("state");
