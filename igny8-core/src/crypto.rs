@@ -236,7 +236,10 @@ mod tests {
             let err = a.open(&sealed, other).unwrap_err().to_string();
             assert!(err.contains("sealed for another record"), "{err}");
             assert!(err.contains("enter the secret again"), "{err}");
-            assert!(!err.contains("  "), "one sentence, as a person reads it: {err}");
+            assert!(
+                !err.contains("  "),
+                "one sentence, as a person reads it: {err}"
+            );
             assert!(!err.contains("sk-live") && !err.contains(&sealed), "{err}");
         }
     }

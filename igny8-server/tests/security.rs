@@ -660,8 +660,16 @@ async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
     assert!(restricted.body["data"]["credits_by_operation"].is_null());
     assert!(restricted.body["data"]["credits_by_day"].is_null());
     let whole = board("admin key").await;
-    assert!(whole.body["data"]["credits_by_operation"].is_object(), "{}", whole.body);
-    assert!(whole.body["data"]["credits_by_day"].is_array(), "{}", whole.body);
+    assert!(
+        whole.body["data"]["credits_by_operation"].is_object(),
+        "{}",
+        whole.body
+    );
+    assert!(
+        whole.body["data"]["credits_by_day"].is_array(),
+        "{}",
+        whole.body
+    );
     s.close().await;
 }
 
