@@ -127,7 +127,10 @@ impl SecretBox {
     pub fn open(&self, stored: &str, context: &str) -> Result<Opened> {
         let bad = || {
             Error::Config(
-                "a stored secret can't be decrypted: it was sealed for another record or with                  a key this server doesn't have (set IGNY8_SECRET_KEY_PREVIOUS to the old key                  after changing keys, or enter the secret again)"
+                "a stored secret can't be decrypted: it was sealed for another record or \
+                 with a key this installation no longer has; enter the secret again (an \
+                 operator who changed keys keeps the old one configured as the previous key: \
+                 IGNY8_SECRET_KEY_PREVIOUS)"
                     .into(),
             )
         };
@@ -232,6 +235,11 @@ mod tests {
         ] {
             let err = a.open(&sealed, other).unwrap_err().to_string();
             assert!(err.contains("sealed for another record"), "{err}");
+            assert!(err.contains("enter the secret again"), "{err}");
+            assert!(
+                !err.contains("  "),
+                "one sentence, as a person reads it: {err}"
+            );
             assert!(!err.contains("sk-live") && !err.contains(&sealed), "{err}");
         }
     }

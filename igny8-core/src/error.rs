@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::ids::JobId;
+
 /// A `Result` whose error is the core's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -98,9 +100,22 @@ pub enum Error {
         /// The plan's name.
         plan: String,
     },
-    /// The object already exists or the state changed underneath (unique key, bad transition).
+    /// The state changed underneath, or the change doesn't fit the object's state (a bad
+    /// transition, a revoked key, a publish already under way).
     #[error("{0}")]
     Conflict(String),
+    /// The object already exists: a unique value (an email, a name, an idempotency key) is
+    /// taken. The message says what collided. Answered like [`Error::Conflict`] (409).
+    #[error("{0}")]
+    Duplicate(String),
+    /// The worker no longer holds the job: its lease expired and another worker took the job
+    /// over. The worker stops; the job is the other worker's now. Answered as a conflict.
+    #[error("job {0} is no longer held by this worker")]
+    LeaseLost(JobId),
+    /// The job was cancelled while it ran: the worker stops at its next report. Answered as a
+    /// conflict.
+    #[error("job {0} was cancelled while it ran")]
+    Cancelled(JobId),
     /// Too many attempts (failed sign-ins of one account): try again after `retry_after_secs`.
     #[error("{message}")]
     RateLimited {
@@ -109,9 +124,10 @@ pub enum Error {
         /// Seconds until another attempt is taken.
         retry_after_secs: u64,
     },
-    /// The database failed.
+    /// The database failed. The driver's error is the source (boxed, so the driver's types
+    /// stay out of this API).
     #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Reading input failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -239,7 +255,9 @@ impl Error {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::InsufficientCredits { .. } => ErrorCode::InsufficientCredits,
             Self::LimitReached { .. } => ErrorCode::LimitReached,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::Duplicate(_) | Self::LeaseLost(_) | Self::Cancelled(_) => {
+                ErrorCode::Conflict
+            }
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Database(_) => ErrorCode::Database,
             Self::Io(_) => ErrorCode::Io,
@@ -289,7 +307,10 @@ impl Error {
     /// Whether retrying the same operation may succeed (a lock timeout, deadlock or
     /// serialization failure in the database).
     pub(crate) fn is_retryable(&self) -> bool {
-        let Self::Database(sqlx::Error::Database(db)) = self else {
+        let Self::Database(source) = self else {
+            return false;
+        };
+        let Some(sqlx::Error::Database(db)) = source.downcast_ref::<sqlx::Error>() else {
             return false;
         };
         if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
@@ -311,7 +332,7 @@ impl From<sqlx::Error> for Error {
         if let sqlx::Error::Database(db) = &err {
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    return Self::Conflict(
+                    return Self::Duplicate(
                         "an object with the same unique value already exists".into(),
                     );
                 }
@@ -324,6 +345,6 @@ impl From<sqlx::Error> for Error {
                 _ => {}
             }
         }
-        Self::Database(err)
+        Self::Database(Box::new(err))
     }
 }

@@ -114,7 +114,7 @@ async fn account(core: &Igny8<SqlStore>) -> Result<AccountId, Failure> {
         .await;
     let plan = match plan {
         Ok(plan) => plan,
-        Err(Error::Conflict(_)) => {
+        Err(Error::Duplicate(_)) => {
             // Another opener holds the lock: wait for its account.
             let deadline = tokio::time::Instant::now() + WAIT_FOR_ACCOUNT;
             while tokio::time::Instant::now() < deadline {
@@ -169,7 +169,7 @@ async fn site(
         )
         .await;
     match made {
-        Ok(_) | Err(Error::Conflict(_)) => {}
+        Ok(_) | Err(Error::Duplicate(_)) => {}
         Err(e) => return Err(e.into()),
     }
     let sites = tenancy.sites(scope, &PageRequest::new(1, 100)).await?.items;
@@ -206,7 +206,7 @@ async fn sector(core: &Igny8<SqlStore>, scope: &Scope, site: SiteId) -> Result<S
         .await;
     match made {
         Ok(s) => Ok(s.id),
-        Err(Error::Conflict(_)) => tenancy
+        Err(Error::Duplicate(_)) => tenancy
             .sectors(scope, &filter, &first)
             .await?
             .items

@@ -550,6 +550,14 @@ async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
                 false,
             ),
             (
+                "read its site's dashboard",
+                "GET",
+                format!("/api/v1/planner/dashboard/?site_id={site_a}"),
+                None,
+                "viewer",
+                false,
+            ),
+            (
                 "add a keyword to its site",
                 "POST",
                 "/api/v1/planner/keywords/".into(),
@@ -637,6 +645,31 @@ async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
         .map(|s| s["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, [site_a]);
+    // Its dashboard shows its site's pipeline, not the account's spending.
+    let board = |name: &str| {
+        s.call(
+            "GET",
+            "/api/v1/planner/dashboard/",
+            Some(&p.by_name[name]),
+            None,
+            &[],
+        )
+    };
+    let restricted = board("admin key on site A").await;
+    assert_eq!(restricted.status, 200, "{}", restricted.body);
+    assert!(restricted.body["data"]["credits_by_operation"].is_null());
+    assert!(restricted.body["data"]["credits_by_day"].is_null());
+    let whole = board("admin key").await;
+    assert!(
+        whole.body["data"]["credits_by_operation"].is_object(),
+        "{}",
+        whole.body
+    );
+    assert!(
+        whole.body["data"]["credits_by_day"].is_array(),
+        "{}",
+        whole.body
+    );
     s.close().await;
 }
 

@@ -17,7 +17,7 @@ use super::*;
 use crate::Igny8;
 use crate::ai::functions::run_job;
 use crate::error::{Error, Result};
-use crate::jobs::{JobKind, JobStatus, Outcome, Progress, is_lease_lost};
+use crate::jobs::{JobKind, JobStatus, Outcome, Progress};
 use crate::list::PageRequest;
 use crate::planner::{
     ClusterFilter, ClusterSort, ClusterSortField, IdeaFilter, IdeaSort, IdeaSortField, IdeaStatus,
@@ -88,7 +88,7 @@ enum Halt {
 
 impl From<Error> for Halt {
     fn from(e: Error) -> Self {
-        if is_lease_lost(&e) {
+        if matches!(e, Error::LeaseLost(_)) {
             Halt::LeaseLost
         } else {
             Halt::Failed(e)
@@ -622,7 +622,7 @@ impl<S: Store> Ctx<'_, S> {
                                 let _ = self.core.jobs().cancel(&self.scope, id).await;
                             }
                             Ok(_) => {}
-                            Err(e) if is_lease_lost(&e) => lost = true,
+                            Err(Error::LeaseLost(_)) => lost = true,
                             Err(e) => tracing::warn!(run = self.job.id.get(), error = %e, "could not report on the run"),
                         }
                     }
@@ -642,7 +642,7 @@ impl<S: Store> Ctx<'_, S> {
                         let _ = self.core.jobs().cancel(&self.scope, id).await;
                     }
                     Ok(false) => {}
-                    Err(e) if is_lease_lost(&e) => lost = true,
+                    Err(Error::LeaseLost(_)) => lost = true,
                     Err(e) => return Err(e.into()),
                 }
             }

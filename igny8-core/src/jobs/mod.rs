@@ -15,7 +15,7 @@
 mod service;
 mod worker;
 
-pub use service::{Jobs, LeaseLost, is_lease_lost};
+pub use service::Jobs;
 pub(crate) use worker::holding_lease;
 pub use worker::{DEFAULT_LEASE, Worker, worker_name};
 

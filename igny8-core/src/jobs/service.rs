@@ -10,15 +10,6 @@ use crate::list::{Page, PageRequest};
 use crate::store::Store;
 use crate::tenancy::{Permission, Scope};
 
-/// The error a worker gets when another worker took its job over (its lease expired).
-pub fn is_lease_lost(e: &Error) -> bool {
-    matches!(e, Error::Conflict(m) if m.ends_with("is no longer held by this worker"))
-}
-
-/// Marker type naming the lease-lost condition in docs; see [`is_lease_lost`].
-#[derive(Debug, Clone, Copy)]
-pub struct LeaseLost;
-
 /// Job operations.
 #[derive(Debug)]
 pub struct Jobs<'a, S> {
@@ -86,7 +77,7 @@ impl<S: Store> Jobs<'_, S> {
     }
 
     /// Worker: reports progress and extends the lease. `Ok(true)` asks the worker to stop
-    /// (cancel requested); an error for which [`is_lease_lost`] holds means another worker
+    /// (cancel requested); [`Error::LeaseLost`] means another worker
     /// has the job now.
     pub async fn report(
         &self,
@@ -101,7 +92,7 @@ impl<S: Store> Jobs<'_, S> {
     }
 
     /// Worker: extends the lease of a job it holds, leaving its progress alone (the
-    /// heartbeat of [`crate::jobs::Worker`] while a job is in one long step); an error for which [`is_lease_lost`] holds means another worker
+    /// heartbeat of [`crate::jobs::Worker`] while a job is in one long step); [`Error::LeaseLost`] means another worker
     /// has the job now.
     pub async fn renew(&self, id: JobId, worker: &str, lease: Duration) -> Result<()> {
         self.store().renew_lease(id, worker, lease).await

@@ -10,9 +10,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::Igny8;
 use crate::ai::functions::{RUNNABLE, run_job_renewing};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::JobId;
-use crate::jobs::{Job, JobKind, Outcome, is_lease_lost};
+use crate::jobs::{Job, JobKind, Outcome};
 use crate::store::Store;
 
 /// How often a running worker settles the credit holds of jobs whose worker died on their
@@ -183,7 +183,7 @@ pub(crate) async fn holding_lease<S: Store>(
             tick.tick().await;
             match core.jobs().renew(job, worker, lease).await {
                 Ok(()) => {}
-                Err(e) if is_lease_lost(&e) => return,
+                Err(Error::LeaseLost(_)) => return,
                 Err(e) => {
                     tracing::warn!(job = job.get(), error = %e, "could not renew a job's lease");
                 }

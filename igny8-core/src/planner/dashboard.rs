@@ -123,10 +123,12 @@ pub struct Dashboard {
     pub funnel: Funnel,
     /// Content per status.
     pub content_by_status: BTreeMap<String, u64>,
-    /// Credits charged per AI operation in the last 30 days (the whole account).
-    pub credits_by_operation: BTreeMap<String, i64>,
-    /// Credits charged per day in the last 30 days (the whole account).
-    pub credits_by_day: Vec<DailyCredits>,
+    /// Credits charged per AI operation in the last 30 days (the whole account). `None` for
+    /// a key restricted to one site: credits are the account's, which it doesn't see.
+    pub credits_by_operation: Option<BTreeMap<String, i64>>,
+    /// Credits charged per day in the last 30 days (the whole account). `None` for a key
+    /// restricted to one site.
+    pub credits_by_day: Option<Vec<DailyCredits>>,
     /// Jobs that failed in the last 7 days, newest first (at most 20).
     pub failed_jobs: Vec<FailedJob>,
 }
@@ -136,7 +138,8 @@ const FAILED_SHOWN: u64 = 20;
 
 impl<S: Store> super::Keywords<'_, S> {
     /// The dashboard of the account, a site or a sector. Keyword figures are kept per account
-    /// until its keywords change, so reading it again is cheap at any size.
+    /// until its keywords change, so reading it again is cheap at any size. A key restricted
+    /// to one site sees that site's figures and no credits (they are the account's).
     pub async fn dashboard(&self, scope: &Scope, filter: DashboardFilter) -> Result<Dashboard> {
         scope.require(Permission::Read)?;
         let core: &Igny8<S> = self.core;
@@ -168,22 +171,33 @@ impl<S: Store> super::Keywords<'_, S> {
             .unwrap_or(0);
 
         let now = core.now();
-        let usage = core
-            .credits()
-            .usage_summary(
-                scope,
-                &UsageFilter {
-                    since: Some(now - chrono::Duration::days(30)),
-                    ..UsageFilter::default()
-                },
-            )
-            .await?;
-        let mut by_operation: BTreeMap<String, i64> = BTreeMap::new();
-        let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-        for row in usage {
-            *by_operation.entry(row.operation).or_default() += row.credits;
-            *by_day.entry(row.day).or_default() += row.credits;
-        }
+        // Credits are the account's: a key restricted to one site reads its site's pipeline
+        // here, not the account's spending.
+        let (credits_by_operation, credits_by_day) = if scope.site().is_some() {
+            (None, None)
+        } else {
+            let usage = core
+                .credits()
+                .usage_summary(
+                    scope,
+                    &UsageFilter {
+                        since: Some(now - chrono::Duration::days(30)),
+                        ..UsageFilter::default()
+                    },
+                )
+                .await?;
+            let mut by_operation: BTreeMap<String, i64> = BTreeMap::new();
+            let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+            for row in usage {
+                *by_operation.entry(row.operation).or_default() += row.credits;
+                *by_day.entry(row.day).or_default() += row.credits;
+            }
+            let by_day = by_day
+                .into_iter()
+                .map(|(day, credits)| DailyCredits { day, credits })
+                .collect();
+            (Some(by_operation), Some(by_day))
+        };
 
         let mut page = PageRequest::new(1, FAILED_SHOWN);
         page.with_total = false;
@@ -225,11 +239,8 @@ impl<S: Store> super::Keywords<'_, S> {
                 published,
             },
             content_by_status: counts.content_by_status,
-            credits_by_operation: by_operation,
-            credits_by_day: by_day
-                .into_iter()
-                .map(|(day, credits)| DailyCredits { day, credits })
-                .collect(),
+            credits_by_operation,
+            credits_by_day,
             failed_jobs: failed,
         })
     }

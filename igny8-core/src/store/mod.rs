@@ -778,8 +778,8 @@ pub trait JobStore: Send + Sync {
         worker: &str,
         lease: std::time::Duration,
     ) -> impl Future<Output = Result<Option<Job>>> + Send;
-    /// Records progress and extends the lease; `Err(LeaseLost)` style errors when the worker no
-    /// longer holds the job. Returns whether a cancel was requested.
+    /// Records progress and extends the lease; [`Error::LeaseLost`](crate::Error::LeaseLost)
+    /// when the worker no longer holds the job. Returns whether a cancel was requested.
     fn report_progress(
         &self,
         id: JobId,
@@ -791,8 +791,8 @@ pub trait JobStore: Send + Sync {
     /// every job they follow in one query. Callers check access to each job first.
     fn jobs_by_id(&self, ids: &[JobId]) -> impl Future<Output = Result<Vec<Job>>> + Send;
     /// Extends the lease of a job the worker holds without touching its progress (the
-    /// heartbeat of a worker busy in one long step); `Err(LeaseLost)` style errors when the
-    /// worker no longer holds the job.
+    /// heartbeat of a worker busy in one long step);
+    /// [`Error::LeaseLost`](crate::Error::LeaseLost) when the worker no longer holds the job.
     fn renew_lease(
         &self,
         id: JobId,

@@ -161,7 +161,7 @@ impl<S: Store> Tenancy<'_, S> {
             .create_account(&record)
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => Error::field("email", "is already registered"),
+                Error::Duplicate(_) => Error::field("email", "is already registered"),
                 other => other,
             })?;
         let owner = owner.ok_or_else(|| Error::Internal("the owner was not created".into()))?;
@@ -271,7 +271,7 @@ impl<S: Store> Tenancy<'_, S> {
             .create_superuser(&record)
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => Error::field("email", "is already registered"),
+                Error::Duplicate(_) => Error::field("email", "is already registered"),
                 other => other,
             })
     }
@@ -324,7 +324,7 @@ impl<S: Store> Tenancy<'_, S> {
             .create_user(scope, &record)
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => Error::field("email", "is already registered"),
+                Error::Duplicate(_) => Error::field("email", "is already registered"),
                 other => other,
             })
     }

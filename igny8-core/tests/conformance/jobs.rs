@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use igny8_core::jobs::*;
 use igny8_core::list::PageRequest;
-use igny8_core::{ErrorCode, Igny8};
+use igny8_core::{Error, ErrorCode, Igny8};
 
 use crate::support::tenant;
 
@@ -114,13 +114,14 @@ pub(crate) async fn expired_leases_are_taken_over(core: Igny8) {
     let second = core.jobs().claim("b", &[], lease).await.unwrap().unwrap();
     assert_eq!((second.id, second.attempts), (j.id, 2));
     let lost = core.jobs().report(j.id, "a", &p, lease).await.unwrap_err();
-    assert!(is_lease_lost(&lost), "{lost}");
-    assert!(is_lease_lost(
-        &core
-            .jobs()
+    assert!(matches!(lost, Error::LeaseLost(id) if id == j.id), "{lost}");
+    assert_eq!(lost.code(), ErrorCode::Conflict, "answered as a conflict");
+    assert!(matches!(
+        core.jobs()
             .finish(j.id, "a", &Outcome::Cancelled)
             .await
-            .unwrap_err()
+            .unwrap_err(),
+        Error::LeaseLost(_)
     ));
     // b dies too: out of attempts, the job fails for good on the next claim.
     clock.advance(chrono::Duration::seconds(61));

@@ -89,10 +89,12 @@ pub struct Dashboard {
     pub funnel: Funnel,
     /// Content per status.
     pub content_by_status: BTreeMap<String, u64>,
-    /// Credits charged per AI operation in the last 30 days (the whole account).
-    pub credits_by_operation: BTreeMap<String, i64>,
-    /// Credits charged per day in the last 30 days (the whole account).
-    pub credits_by_day: Vec<DailyCredits>,
+    /// Credits charged per AI operation in the last 30 days (the whole account); `null` for
+    /// a key restricted to one site, which doesn't see the account's credits.
+    pub credits_by_operation: Option<BTreeMap<String, i64>>,
+    /// Credits charged per day in the last 30 days (the whole account); `null` for a key
+    /// restricted to one site.
+    pub credits_by_day: Option<Vec<DailyCredits>>,
     /// Jobs that failed in the last 7 days, newest first (at most 20).
     pub failed_jobs: Vec<FailedJob>,
 }
@@ -120,14 +122,14 @@ impl From<p::Dashboard> for Dashboard {
             },
             content_by_status: d.content_by_status,
             credits_by_operation: d.credits_by_operation,
-            credits_by_day: d
-                .credits_by_day
-                .into_iter()
-                .map(|c| DailyCredits {
-                    day: c.day,
-                    credits: c.credits,
-                })
-                .collect(),
+            credits_by_day: d.credits_by_day.map(|days| {
+                days.into_iter()
+                    .map(|c| DailyCredits {
+                        day: c.day,
+                        credits: c.credits,
+                    })
+                    .collect()
+            }),
             failed_jobs: d
                 .failed_jobs
                 .into_iter()

@@ -57,7 +57,7 @@ use super::structured::{ModelCall, chat_json};
 use crate::Igny8;
 use crate::credits::{NewUsage, Reference, ReservationStatus, ReserveRequest};
 use crate::error::{Error, Result};
-use crate::jobs::{Job, JobKind, Outcome, Progress, is_lease_lost};
+use crate::jobs::{Job, JobKind, Outcome, Progress};
 use crate::store::Store;
 use crate::tenancy::Scope;
 
@@ -181,16 +181,12 @@ pub enum Stop {
     Failed(Error),
 }
 
-const CANCELLED: &str = "was cancelled while it ran";
-
 impl From<Error> for Stop {
     fn from(e: Error) -> Self {
-        if is_lease_lost(&e) {
-            Stop::LeaseLost
-        } else if matches!(&e, Error::Conflict(m) if m.ends_with(CANCELLED)) {
-            Stop::Cancelled
-        } else {
-            Stop::Failed(e)
+        match e {
+            Error::LeaseLost(_) => Stop::LeaseLost,
+            Error::Cancelled(_) => Stop::Cancelled,
+            e => Stop::Failed(e),
         }
     }
 }
@@ -200,11 +196,8 @@ impl Stop {
     fn into_error(self, job: &Job) -> Error {
         match self {
             Stop::Failed(e) => e,
-            Stop::Cancelled => Error::Conflict(format!("job {} {CANCELLED}", job.id.get())),
-            Stop::LeaseLost => Error::Conflict(format!(
-                "job {} is no longer held by this worker",
-                job.id.get()
-            )),
+            Stop::Cancelled => Error::Cancelled(job.id),
+            Stop::LeaseLost => Error::LeaseLost(job.id),
         }
     }
 }

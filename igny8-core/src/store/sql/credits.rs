@@ -395,7 +395,7 @@ impl SqlStore {
     /// The race of two callers with the same idempotency key: the loser hits the unique index
     /// and finds the winner's row.
     fn is_duplicate_key(e: &Error) -> bool {
-        matches!(e, Error::Conflict(m) if m.starts_with("an object with the same unique value"))
+        matches!(e, Error::Duplicate(_))
     }
 }
 

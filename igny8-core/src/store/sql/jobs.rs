@@ -89,7 +89,7 @@ impl FromDbRow for Candidate {
 }
 
 fn lease_lost(id: JobId) -> Error {
-    Error::Conflict(format!("job {id} is no longer held by this worker"))
+    Error::LeaseLost(id)
 }
 
 /// Due jobs a claim tries to lock, in order, before it gives up (all taken by other workers).

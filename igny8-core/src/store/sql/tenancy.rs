@@ -194,10 +194,10 @@ impl Entity for Sector {
     const SITE_SCOPED: bool = true;
 }
 
-/// Maps a unique violation to a conflict that says what collided.
+/// Says what collided in a unique violation.
 pub(crate) fn unique(what: &'static str) -> impl Fn(Error) -> Error {
     move |e| match e {
-        Error::Conflict(_) => Error::Conflict(format!("{what} already exists")),
+        Error::Duplicate(_) => Error::Duplicate(format!("{what} already exists")),
         other => other,
     }
 }
