@@ -91,9 +91,11 @@ pub struct Dashboard {
     pub content_by_status: BTreeMap<String, u64>,
     /// Credits charged per AI operation in the last 30 days (the whole account); `null` for
     /// a key restricted to one site, which doesn't see the account's credits.
+    #[oai(nullable)]
     pub credits_by_operation: Option<BTreeMap<String, i64>>,
     /// Credits charged per day in the last 30 days (the whole account); `null` for a key
     /// restricted to one site.
+    #[oai(nullable)]
     pub credits_by_day: Option<Vec<DailyCredits>>,
     /// Jobs that failed in the last 7 days, newest first (at most 20).
     pub failed_jobs: Vec<FailedJob>,
