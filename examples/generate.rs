@@ -19,7 +19,7 @@ use igny8_core::credits::UsageFilter;
 use igny8_core::jobs::{Job, JobKind, JobStatus, Worker};
 use igny8_core::list::PageRequest;
 use igny8_core::planner::{ClusterFilter, ClusterSort, QueueDefaults};
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
+use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Operator, Scope};
 use igny8_core::writer::{ContentFilter, ContentSort};
 use igny8_core::{CoreConfig, Igny8, JobId};
 use serde_json::{Value, json};
@@ -123,11 +123,14 @@ async fn pipeline(core: &Igny8, keywords: String) -> Result<(), String> {
     let e = |e: igny8_core::Error| e.to_string();
     let account = core
         .tenancy()
-        .create_account(NewAccount {
-            name: "Example".into(),
-            plan_id: None,
-            initial_credits: Some(10_000),
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: "Example".into(),
+                plan_id: None,
+                initial_credits: Some(10_000),
+            },
+        )
         .await
         .map_err(e)?;
     let scope = Scope::system(account.id);

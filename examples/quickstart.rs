@@ -9,7 +9,7 @@
 use igny8_core::list::PageRequest;
 use igny8_core::planner::clustering::LocalClusterOptions;
 use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, KeywordSort};
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Scope};
+use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Operator, Scope};
 use igny8_core::{CoreConfig, Igny8};
 
 #[tokio::main]
@@ -26,11 +26,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let core = Igny8::open(CoreConfig::new("sqlite::memory:")).await?;
     let tenancy = core.tenancy();
     let account = tenancy
-        .create_account(NewAccount {
-            name: "Quickstart".into(),
-            plan_id: None,
-            initial_credits: Some(500),
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: "Quickstart".into(),
+                plan_id: None,
+                initial_credits: Some(500),
+            },
+        )
         .await?;
     // The embedding application acts as the system inside its account.
     let scope = Scope::system(account.id);

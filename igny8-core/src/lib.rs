@@ -8,11 +8,11 @@
 //!
 //! ```no_run
 //! use igny8_core::{Igny8, CoreConfig};
-//! use igny8_core::tenancy::{NewAccount, NewSite, NewSector, Scope};
+//! use igny8_core::tenancy::{NewAccount, NewSite, NewSector, Operator, Scope};
 //!
 //! # async fn demo() -> igny8_core::Result<()> {
 //! let core = Igny8::open(CoreConfig::new("sqlite://igny8.db")).await?;
-//! let account = core.tenancy().create_account(NewAccount { name: "Acme".into(), ..Default::default() }).await?;
+//! let account = core.tenancy().create_account(&Operator::embedder(), NewAccount { name: "Acme".into(), ..Default::default() }).await?;
 //! let scope = Scope::system(account.id);
 //! let site = core.tenancy().create_site(&scope, NewSite { name: "Blog".into(), ..Default::default() }).await?;
 //! let sector = core.tenancy().create_sector(&scope, NewSector {

@@ -184,14 +184,17 @@ pub struct Tenant {
 
 /// Creates an account named `name` with `credits` credits, a site and a sector.
 pub async fn tenant<S: crate::Store>(core: &Igny8<S>, name: &str, credits: i64) -> Result<Tenant> {
-    use crate::tenancy::{NewAccount, NewSector, NewSite, Scope};
+    use crate::tenancy::{NewAccount, NewSector, NewSite, Operator, Scope};
     let account = core
         .tenancy()
-        .create_account(NewAccount {
-            name: name.into(),
-            plan_id: None,
-            initial_credits: Some(credits),
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: name.into(),
+                plan_id: None,
+                initial_credits: Some(credits),
+            },
+        )
         .await?;
     let scope = Scope::system(account.id);
     let site = core

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use igny8_core::list::PageRequest;
 use igny8_core::tenancy::{
-    NewAccount, NewSector, NewSite, PlanInput, PlanLimits, Scope, SectorFilter, SitePatch,
+    NewAccount, NewSector, NewSite, Operator, PlanInput, PlanLimits, Scope, SectorFilter, SitePatch,
 };
 use igny8_core::{AccountId, Error, Igny8, SectorId, SiteId, SqlStore};
 
@@ -94,7 +94,10 @@ pub(crate) async fn refresh(
 }
 
 async fn first_account(core: &Igny8<SqlStore>) -> Result<Option<AccountId>, Failure> {
-    let page = core.tenancy().accounts(&PageRequest::new(1, 1)).await?;
+    let page = core
+        .tenancy()
+        .accounts(&Operator::embedder(), &PageRequest::new(1, 1))
+        .await?;
     Ok(page.items.first().map(|a| a.id))
 }
 
@@ -104,13 +107,16 @@ async fn account(core: &Igny8<SqlStore>) -> Result<AccountId, Failure> {
     }
     let tenancy = core.tenancy();
     let plan = tenancy
-        .create_plan(PlanInput {
-            slug: PLAN_SLUG.into(),
-            name: "WordPress".into(),
-            monthly_credits: STARTING_CREDITS,
-            limits: PlanLimits::default(),
-            is_default: false,
-        })
+        .create_plan(
+            &Operator::embedder(),
+            PlanInput {
+                slug: PLAN_SLUG.into(),
+                name: "WordPress".into(),
+                monthly_credits: STARTING_CREDITS,
+                limits: PlanLimits::default(),
+                is_default: false,
+            },
+        )
         .await;
     let plan = match plan {
         Ok(plan) => plan,
@@ -133,16 +139,19 @@ async fn account(core: &Igny8<SqlStore>) -> Result<AccountId, Failure> {
         Err(e) => return Err(e.into()),
     };
     let mine = tenancy
-        .create_account(NewAccount {
-            name: "WordPress".into(),
-            plan_id: Some(plan.id),
-            initial_credits: Some(STARTING_CREDITS),
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: "WordPress".into(),
+                plan_id: Some(plan.id),
+                initial_credits: Some(STARTING_CREDITS),
+            },
+        )
         .await?
         .id;
     let winner = first_account(core).await?.unwrap_or(mine);
     if winner != mine {
-        tenancy.delete_account(mine).await?;
+        tenancy.delete_account(&Operator::embedder(), mine).await?;
     }
     Ok(winner)
 }

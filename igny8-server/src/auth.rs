@@ -1,7 +1,7 @@
 //! Who calls: `Authorization: Bearer <access token>` for people, `Authorization: Api-Key <key>`
 //! for machines. Both resolve to the core's tenant scope.
 
-use igny8_core::tenancy::Scope;
+use igny8_core::tenancy::{Operator, Scope};
 use igny8_core::{ErrorCode, UserId};
 use poem::Request;
 use poem::http::StatusCode;
@@ -16,8 +16,6 @@ use crate::state::AppState;
 pub struct Principal {
     /// The user, when a person calls.
     pub user: Option<UserId>,
-    /// A platform operator.
-    pub superuser: bool,
     /// The account and role, when the caller acts in one.
     pub scope: Option<Scope>,
     /// When the credential stops working: the access token's expiry (API keys: none).
@@ -66,16 +64,15 @@ impl Principal {
         })
     }
 
-    /// 403 unless the caller is a platform operator.
-    pub fn require_superuser(&self) -> Result<(), ApiError> {
-        if self.superuser {
-            Ok(())
-        } else {
-            Err(ApiError::with_status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "operators only",
-            ))
+    /// The caller as a platform operator, checked by the core (an active superuser signed
+    /// in as a person); 403 for anyone else, API keys included.
+    pub async fn operator(&self, core: &igny8_core::Igny8) -> Result<Operator, ApiError> {
+        match self.user {
+            Some(user) => Ok(core.auth().operator(user).await?),
+            None => Err(igny8_core::Error::Forbidden(
+                "operators only: sign in as a platform operator; API keys can't act as one".into(),
+            )
+            .into()),
         }
     }
 }
@@ -149,7 +146,6 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
             }
             Ok(Principal {
                 user: Some(UserId(claims.sub)),
-                superuser: caller.superuser,
                 scope: caller.scope,
                 expires_at: chrono::DateTime::from_timestamp(claims.exp, 0),
                 credential: Recheck::User(UserId(claims.sub)),
@@ -167,7 +163,6 @@ async fn check(req: &Request, header: ApiKey) -> poem::Result<Principal> {
                 })?;
             Ok(Principal {
                 user: None,
-                superuser: false,
                 scope: Some(scope),
                 expires_at: None,
                 credential: Recheck::ApiKey(credential.into()),

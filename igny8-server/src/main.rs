@@ -179,7 +179,12 @@ async fn run(args: Args) -> Result<(), String> {
             let user = state
                 .core
                 .tenancy()
-                .create_superuser(&email, &password, None)
+                .create_superuser(
+                    &igny8_core::tenancy::Operator::embedder(),
+                    &email,
+                    &password,
+                    None,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             println!("created operator {} (user {})", user.email, user.id);

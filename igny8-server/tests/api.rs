@@ -1855,7 +1855,12 @@ async fn operators_manage_accounts_and_credits(backend: Backend) {
     s.state
         .core
         .tenancy()
-        .create_superuser("ops@example.com", "password123", None)
+        .create_superuser(
+            &igny8_core::tenancy::Operator::embedder(),
+            "ops@example.com",
+            "password123",
+            None,
+        )
         .await
         .unwrap();
     let (_, login) = split(

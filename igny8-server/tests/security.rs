@@ -913,10 +913,32 @@ async fn a_suspended_account_reads_but_changes_nothing(backend: Backend) {
     s.state
         .core
         .tenancy()
-        .create_superuser("ops@example.com", "password123", None)
+        .create_superuser(
+            &igny8_core::tenancy::Operator::embedder(),
+            "ops@example.com",
+            "password123",
+            None,
+        )
         .await
         .unwrap();
     let ops = s.sign_in("ops@example.com", "password123").await;
+    // The account's owner, and its admin key, are no operators.
+    for refused in [
+        s.as_user("GET", "/api/v1/operator/accounts/", &owner, None)
+            .await,
+        s.as_key("GET", "/api/v1/operator/accounts/", &key, None)
+            .await,
+    ] {
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert!(
+            refused.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("operators only"),
+            "{}",
+            refused.body
+        );
+    }
     let accounts = s
         .as_user("GET", "/api/v1/operator/accounts/", &ops, None)
         .await;

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{AccountStatus, Permission, Role, Scope, User};
+use super::{AccountStatus, Operator, Permission, Role, Scope, User};
 use crate::Igny8;
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, SiteId, UserId};
@@ -359,6 +359,18 @@ impl<S: Store> Auth<'_, S> {
             user: Some(user),
             scope,
         })
+    }
+
+    /// `user` acting as a platform operator: an active superuser (the same checks as
+    /// [`Auth::caller`]); forbidden for anyone else.
+    pub async fn operator(&self, user: UserId) -> Result<Operator> {
+        let caller = self.caller(user).await?;
+        if !caller.superuser {
+            return Err(Error::Forbidden(
+                "operators only: this is for the platform's operators (superusers)".into(),
+            ));
+        }
+        Ok(Operator::superuser(user))
     }
 
     /// The scope an API key acts in, or unauthenticated: unknown, revoked or expired; made by

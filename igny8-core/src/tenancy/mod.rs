@@ -10,7 +10,7 @@ pub(crate) mod user;
 
 pub use account::{Account, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits};
 pub use auth::{ApiKey, ApiKeyHolder, Auth, Caller, CreatedApiKey, NewApiKey, Session};
-pub use scope::{Actor, Permission, Role, Scope};
+pub use scope::{Actor, Operator, Permission, Role, Scope};
 pub use service::{Tenancy, sign_in_wait};
 pub use site::{NewSector, NewSite, Sector, SectorPatch, Site, SitePatch, WordPressConnection};
 pub use user::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, NewUser, Registration, User, UserPatch};

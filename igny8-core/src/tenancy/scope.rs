@@ -75,6 +75,41 @@ pub enum Actor {
     System,
 }
 
+/// A platform operator at work: what the operations above any one account take instead of a
+/// [`Scope`] — every account, changing or deleting an account, creating accounts and plans.
+///
+/// Only two ways lead to one: [`Auth::operator`](crate::tenancy::Auth::operator), which
+/// checks that a user is an active superuser (what a server does for a request), and
+/// [`Operator::embedder`], for the application that embeds the library and so operates its
+/// own install (a command-line tool, the PHP extension setting up its account, a test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operator {
+    user: Option<UserId>,
+}
+
+impl Operator {
+    /// The embedding application, acting as its own install's operator. A server answering
+    /// a request uses [`Auth::operator`](crate::tenancy::Auth::operator) instead.
+    pub fn embedder() -> Self {
+        Self { user: None }
+    }
+
+    /// A superuser checked by [`Auth::operator`](crate::tenancy::Auth::operator).
+    pub(crate) fn superuser(user: UserId) -> Self {
+        Self { user: Some(user) }
+    }
+
+    /// The superuser who acts; `None` for the embedding application.
+    pub fn user(&self) -> Option<UserId> {
+        self.user
+    }
+
+    /// The scope of operator work inside `account` (posting credits to it): the system's.
+    pub fn scope_of(&self, account: AccountId) -> Scope {
+        Scope::system(account)
+    }
+}
+
 /// The tenant scope every operation on tenant data carries.
 ///
 /// Every query the store runs for a scope is filtered by its account (and by its site when the

@@ -75,17 +75,26 @@ impl<S: Store> Tenancy<'_, S> {
         &self.core.store
     }
 
-    /// Creates a plan (operators).
-    pub async fn create_plan(&self, plan: PlanInput) -> Result<Plan> {
-        self.store().create_plan(&plan.validate()?).await
+    /// Creates a plan.
+    pub async fn create_plan(&self, operator: &Operator, plan: PlanInput) -> Result<Plan> {
+        let plan = self.store().create_plan(&plan.validate()?).await?;
+        tracing::info!(operator = ?operator.user(), plan = plan.id.get(), "plan created");
+        Ok(plan)
     }
 
-    /// Replaces a plan (operators).
-    pub async fn update_plan(&self, id: PlanId, plan: PlanInput) -> Result<Plan> {
-        self.store().update_plan(id, &plan.validate()?).await
+    /// Replaces a plan.
+    pub async fn update_plan(
+        &self,
+        operator: &Operator,
+        id: PlanId,
+        plan: PlanInput,
+    ) -> Result<Plan> {
+        let plan = self.store().update_plan(id, &plan.validate()?).await?;
+        tracing::info!(operator = ?operator.user(), plan = id.get(), "plan replaced");
+        Ok(plan)
     }
 
-    /// Every plan.
+    /// Every plan (the catalogue: no account's data, so anyone may read it).
     pub async fn plans(&self) -> Result<Vec<Plan>> {
         self.store().list_plans().await
     }
@@ -95,12 +104,18 @@ impl<S: Store> Tenancy<'_, S> {
         self.store().get_plan(id).await
     }
 
-    /// Creates an account without users (an embedding application, operators). Its plan's
-    /// monthly credits (or `initial_credits`) are granted as a ledger entry.
-    pub async fn create_account(&self, account: NewAccount) -> Result<Account> {
+    /// Creates an account without users. Its plan's monthly credits (or `initial_credits`)
+    /// are granted as a ledger entry.
+    pub async fn create_account(
+        &self,
+        operator: &Operator,
+        account: NewAccount,
+    ) -> Result<Account> {
         let account = account.validate()?;
         let record = self.account_record(&account, None).await?;
-        Ok(self.store().create_account(&record).await?.0)
+        let account = self.store().create_account(&record).await?.0;
+        tracing::info!(operator = ?operator.user(), account = account.id.get(), "account created");
+        Ok(account)
     }
 
     async fn account_record(
@@ -249,6 +264,7 @@ impl<S: Store> Tenancy<'_, S> {
     /// Creates a platform operator (no account).
     pub async fn create_superuser(
         &self,
+        operator: &Operator,
         email: &str,
         password: &str,
         name: Option<&str>,
@@ -267,13 +283,16 @@ impl<S: Store> Tenancy<'_, S> {
             role: Role::Owner,
             is_superuser: true,
         };
-        self.store()
+        let user = self
+            .store()
             .create_superuser(&record)
             .await
             .map_err(|e| match e {
                 Error::Duplicate(_) => Error::field("email", "is already registered"),
                 other => other,
-            })
+            })?;
+        tracing::info!(operator = ?operator.user(), user = user.id.get(), "operator created");
+        Ok(user)
     }
 
     /// The scope's account.
@@ -282,24 +301,43 @@ impl<S: Store> Tenancy<'_, S> {
         self.store().get_account(scope.account()).await
     }
 
-    /// Any account (operators).
-    pub async fn account_by_id(&self, id: AccountId) -> Result<Account> {
+    /// Any account.
+    pub async fn account_by_id(&self, _operator: &Operator, id: AccountId) -> Result<Account> {
         self.store().get_account(id).await
     }
 
-    /// Every account (operators).
-    pub async fn accounts(&self, page: &PageRequest) -> Result<Page<Account>> {
+    /// Every account.
+    pub async fn accounts(
+        &self,
+        _operator: &Operator,
+        page: &PageRequest,
+    ) -> Result<Page<Account>> {
         self.store().list_accounts(page).await
     }
 
-    /// Changes an account (operators).
-    pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> {
-        self.store().update_account(id, &patch.validate()?).await
+    /// Changes an account: its name, plan or status (suspending makes it read-only, cancelling
+    /// closes it).
+    pub async fn update_account(
+        &self,
+        operator: &Operator,
+        id: AccountId,
+        patch: AccountPatch,
+    ) -> Result<Account> {
+        let account = self.store().update_account(id, &patch.validate()?).await?;
+        tracing::info!(
+            operator = ?operator.user(),
+            account = id.get(),
+            status = account.status.as_str(),
+            "account changed"
+        );
+        Ok(account)
     }
 
-    /// Deletes an account and all its data (operators, or its owner).
-    pub async fn delete_account(&self, id: AccountId) -> Result<()> {
-        self.store().delete_account(id).await
+    /// Deletes an account and all its data.
+    pub async fn delete_account(&self, operator: &Operator, id: AccountId) -> Result<()> {
+        self.store().delete_account(id).await?;
+        tracing::info!(operator = ?operator.user(), account = id.get(), "account deleted");
+        Ok(())
     }
 
     /// Adds a user to the scope's account (admins). Nobody grants a role above their own.

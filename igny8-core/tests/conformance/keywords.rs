@@ -1,7 +1,7 @@
 use igny8_core::list::PageRequest;
 use igny8_core::planner::clustering::LocalClusterOptions;
 use igny8_core::planner::*;
-use igny8_core::tenancy::{NewAccount, NewSector, NewSite, PlanInput, PlanLimits, Scope};
+use igny8_core::tenancy::{NewAccount, NewSector, NewSite, Operator, PlanInput, PlanLimits, Scope};
 use igny8_core::{ErrorCode, Igny8, KeywordId};
 
 use crate::support::{import, tenant};
@@ -444,25 +444,31 @@ pub(crate) async fn plain_list_import_merges_duplicates(core: Igny8) {
 pub(crate) async fn keyword_limit_applies_to_imports(core: Igny8) {
     let plan = core
         .tenancy()
-        .create_plan(PlanInput {
-            slug: "five".into(),
-            name: "Five".into(),
-            monthly_credits: 0,
-            limits: PlanLimits {
-                max_keywords: Some(5),
-                ..Default::default()
+        .create_plan(
+            &Operator::embedder(),
+            PlanInput {
+                slug: "five".into(),
+                name: "Five".into(),
+                monthly_credits: 0,
+                limits: PlanLimits {
+                    max_keywords: Some(5),
+                    ..Default::default()
+                },
+                is_default: false,
             },
-            is_default: false,
-        })
+        )
         .await
         .unwrap();
     let account = core
         .tenancy()
-        .create_account(NewAccount {
-            name: "Limited".into(),
-            plan_id: Some(plan.id),
-            initial_credits: None,
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: "Limited".into(),
+                plan_id: Some(plan.id),
+                initial_credits: None,
+            },
+        )
         .await
         .unwrap();
     let scope = Scope::system(account.id);

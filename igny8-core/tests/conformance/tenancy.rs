@@ -81,7 +81,10 @@ pub(crate) async fn registration_and_login(core: Igny8) {
         .collect();
     assert_eq!(fields, ["email", "password", "account_name"]);
     assert_eq!(
-        t.accounts(&PageRequest::default()).await.unwrap().total,
+        t.accounts(&Operator::embedder(), &PageRequest::default())
+            .await
+            .unwrap()
+            .total,
         Some(1)
     );
 
@@ -104,26 +107,32 @@ pub(crate) async fn registration_and_login(core: Igny8) {
 pub(crate) async fn plan_limits_name_the_limit(core: Igny8) {
     let t = core.tenancy();
     let plan = t
-        .create_plan(PlanInput {
-            slug: "tiny".into(),
-            name: "Tiny".into(),
-            monthly_credits: 10,
-            limits: PlanLimits {
-                max_sites: Some(1),
-                max_sectors_per_site: Some(2),
-                max_users: Some(1),
-                max_keywords: Some(3),
+        .create_plan(
+            &Operator::embedder(),
+            PlanInput {
+                slug: "tiny".into(),
+                name: "Tiny".into(),
+                monthly_credits: 10,
+                limits: PlanLimits {
+                    max_sites: Some(1),
+                    max_sectors_per_site: Some(2),
+                    max_users: Some(1),
+                    max_keywords: Some(3),
+                },
+                is_default: false,
             },
-            is_default: false,
-        })
+        )
         .await
         .unwrap();
     let account = t
-        .create_account(NewAccount {
-            name: "Small".into(),
-            plan_id: Some(plan.id),
-            initial_credits: None,
-        })
+        .create_account(
+            &Operator::embedder(),
+            NewAccount {
+                name: "Small".into(),
+                plan_id: Some(plan.id),
+                initial_credits: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -526,11 +535,37 @@ pub(crate) async fn roles_and_owners(core: Igny8) {
     );
     // Operators.
     let su = t
-        .create_superuser("ops@example.com", "password123", None)
+        .create_superuser(
+            &Operator::embedder(),
+            "ops@example.com",
+            "password123",
+            None,
+        )
         .await
         .unwrap();
     assert!(su.is_superuser);
     assert_eq!(su.account_id, None);
+    // Only an active superuser acts as one: the account's owner is no operator.
+    let auth = core.auth();
+    let operator = auth.operator(su.id).await.unwrap();
+    assert_eq!(operator.user(), Some(su.id));
+    let not = auth.operator(owner.id).await.unwrap_err();
+    assert_eq!(not.code(), ErrorCode::Forbidden, "{not}");
+    assert!(t.accounts(&operator, &PageRequest::default()).await.is_ok());
+    t.update_user(
+        &Scope::system(account.id),
+        viewer.id,
+        UserPatch {
+            is_active: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        auth.operator(viewer.id).await.unwrap_err().code(),
+        ErrorCode::Forbidden
+    );
 }
 
 pub(crate) async fn bulk_changes_are_all_or_nothing(core: Igny8) {

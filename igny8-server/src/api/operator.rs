@@ -1,7 +1,6 @@
 //! `operator/`: what platform operators (superusers) manage: accounts, plans, credits.
 
 use igny8_core::credits::LedgerEntry;
-use igny8_core::tenancy::Scope;
 use igny8_core::{AccountId, PlanId};
 use poem::Request;
 use poem::web::Data;
@@ -34,11 +33,12 @@ impl OperatorApi {
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Account>> {
-        auth.0.require_superuser()?;
+        let operator = auth.0.operator(&state.core).await?;
         let p = state
             .core
             .tenancy()
             .accounts(
+                &operator,
                 &Paging {
                     page: page.0,
                     page_size: page_size.0,
@@ -58,11 +58,11 @@ impl OperatorApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Account> {
-        auth.0.require_superuser()?;
+        let operator = auth.0.operator(&state.core).await?;
         Ok(ok(state
             .core
             .tenancy()
-            .account_by_id(AccountId(id.0))
+            .account_by_id(&operator, AccountId(id.0))
             .await?
             .into()))
     }
@@ -76,11 +76,11 @@ impl OperatorApi {
         id: Path<i64>,
         body: Json<AccountPatch>,
     ) -> ApiResult<Account> {
-        auth.0.require_superuser()?;
+        let operator = auth.0.operator(&state.core).await?;
         Ok(ok(state
             .core
             .tenancy()
-            .update_account(AccountId(id.0), body.0.into())
+            .update_account(&operator, AccountId(id.0), body.0.into())
             .await?
             .into()))
     }
@@ -93,8 +93,12 @@ impl OperatorApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Affected> {
-        auth.0.require_superuser()?;
-        state.core.tenancy().delete_account(AccountId(id.0)).await?;
+        let operator = auth.0.operator(&state.core).await?;
+        state
+            .core
+            .tenancy()
+            .delete_account(&operator, AccountId(id.0))
+            .await?;
         Ok(ok(Affected { affected: 1 }))
     }
 
@@ -107,8 +111,12 @@ impl OperatorApi {
         id: Path<i64>,
         body: Json<CreditAdjustment>,
     ) -> CreatedResult<Transaction> {
-        auth.0.require_superuser()?;
-        let account = state.core.tenancy().account_by_id(AccountId(id.0)).await?;
+        let operator = auth.0.operator(&state.core).await?;
+        let account = state
+            .core
+            .tenancy()
+            .account_by_id(&operator, AccountId(id.0))
+            .await?;
         let b = body.0;
         let entry = LedgerEntry {
             kind: b.kind.0,
@@ -120,7 +128,7 @@ impl OperatorApi {
         let posted = state
             .core
             .credits()
-            .post(&Scope::system(account.id), entry)
+            .post(&operator.scope_of(account.id), entry)
             .await?;
         Ok(created(posted.into()))
     }
@@ -128,7 +136,8 @@ impl OperatorApi {
     /// Every plan.
     #[oai(path = "/plans/", method = "get")]
     async fn list_plans(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Vec<Plan>> {
-        auth.0.require_superuser()?;
+        // Plans are the public catalogue; their operator pages are still for operators.
+        auth.0.operator(&state.core).await?;
         Ok(ok(state
             .core
             .tenancy()
@@ -147,12 +156,12 @@ impl OperatorApi {
         auth: Auth,
         body: Json<PlanInput>,
     ) -> CreatedResult<Plan> {
-        auth.0.require_superuser()?;
+        let operator = auth.0.operator(&state.core).await?;
         Ok(created(
             state
                 .core
                 .tenancy()
-                .create_plan(body.0.into())
+                .create_plan(&operator, body.0.into())
                 .await?
                 .into(),
         ))
@@ -161,7 +170,8 @@ impl OperatorApi {
     /// One plan.
     #[oai(path = "/plans/:id/", method = "get")]
     async fn get_plan(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Plan> {
-        auth.0.require_superuser()?;
+        // Plans are the public catalogue; their operator pages are still for operators.
+        auth.0.operator(&state.core).await?;
         Ok(ok(state.core.tenancy().plan(PlanId(id.0)).await?.into()))
     }
 
@@ -174,11 +184,11 @@ impl OperatorApi {
         id: Path<i64>,
         body: Json<PlanInput>,
     ) -> ApiResult<Plan> {
-        auth.0.require_superuser()?;
+        let operator = auth.0.operator(&state.core).await?;
         Ok(ok(state
             .core
             .tenancy()
-            .update_plan(PlanId(id.0), body.0.into())
+            .update_plan(&operator, PlanId(id.0), body.0.into())
             .await?
             .into()))
     }
