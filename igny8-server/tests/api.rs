@@ -376,7 +376,7 @@ async fn ai_functions_over_http(backend: Backend) {
         .await;
     let faucets = clusters["data"]["results"][0]["id"].as_i64().unwrap();
     // The model answers only when the test has seen the job waiting for it.
-    let gate = Gate::new();
+    let gate = Gate::default();
     fake.push(CHAT, FakeReply::chat_data(&json!({"ideas": [
         {"title": "How to choose a kitchen faucet", "description": "d", "content_type": "post",
          "content_structure": "guide", "target_keywords": ["kitchen faucet"], "estimated_word_count": 400,

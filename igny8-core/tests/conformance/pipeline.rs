@@ -704,7 +704,7 @@ pub(crate) async fn a_dead_workers_job_is_finished_once_and_charged_once(core: I
     let (core, clock, t, ids) = three_tasks(&core, &fake).await;
     // The first article comes at once; the second never does (its gate stays shut): the
     // worker dies waiting for it.
-    let never = Gate::new();
+    let never = Gate::default();
     fake.push(CHAT, article("First"));
     fake.push(CHAT, article("Second").held_by(&never));
     let (job, estimate) = core
@@ -826,7 +826,7 @@ pub(crate) async fn a_reply_slower_than_the_lease_is_asked_for_and_paid_for_once
 pub(crate) async fn a_hold_left_by_a_worker_dying_on_the_last_attempt_is_settled(core: Igny8) {
     let fake = FakeAi::start().await;
     let (core, clock, t, ids) = three_tasks(&core, &fake).await;
-    let never = Gate::new();
+    let never = Gate::default();
     fake.push(CHAT, article("First"));
     fake.push(CHAT, article("Second").held_by(&never));
     let job = core
@@ -868,7 +868,7 @@ pub(crate) async fn a_cancelled_job_is_charged_for_what_it_finished(core: Igny8)
     let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
     fake.push(CHAT, article("First"));
     // The second article is written only once the job has been asked to stop.
-    let gate = Gate::new();
+    let gate = Gate::default();
     fake.push(CHAT, article("Second").held_by(&gate));
     let (job, _) = core
         .ai()
