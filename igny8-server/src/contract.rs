@@ -13,6 +13,9 @@
 //! description (poem-openapi emits `allOf: [{$ref}, {description}]`, which
 //! openapi-python-client rejects for enums) becomes `anyOf: [{$ref}]` beside the description,
 //! and request objects that refuse unknown fields say so (`additionalProperties: false`).
+//!
+//! Each operation also says who may call it ([`access`]): `x-igny8-access` and a sentence in
+//! its description.
 
 use serde_json::{Map, Value, json};
 
@@ -27,8 +30,10 @@ macro_rules! ws {
     };
 }
 
+pub mod access;
 mod rules;
 
+pub use access::ACCESS;
 pub use rules::{FIELDS, PARAMS};
 
 /// One constraint the core checks, as the document declares it.
@@ -156,6 +161,7 @@ pub fn document(generated: &str) -> String {
     declare_from_core(&mut doc);
     declare_creates(&mut doc);
     describe_event_streams(&mut doc);
+    access::declare_access(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 

@@ -108,3 +108,64 @@ fn references_are_in_a_form_client_generators_take() {
         "#/components/schemas/KeywordStatus"
     );
 }
+
+#[test]
+fn every_operation_declares_who_may_call_it() {
+    let spec: serde_json::Value = serde_json::from_str(&igny8_server::openapi_json()).unwrap();
+    let permissions = [
+        "none", "any", "read", "write", "manage", "billing", "operator",
+    ];
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let access = &op["x-igny8-access"];
+            let permission = access["permission"].as_str().unwrap_or_default();
+            assert!(
+                permissions.contains(&permission),
+                "{method} {path}: x-igny8-access {access}"
+            );
+            assert!(access["account_wide"].is_boolean(), "{method} {path}");
+            assert!(access["users_only"].is_boolean(), "{method} {path}");
+            // Operations without a credential carry no security requirement, and the others do.
+            assert_eq!(
+                permission == "none",
+                op.get("security").is_none(),
+                "{method} {path}: {permission} but security {}",
+                op["security"]
+            );
+            let description = op["description"].as_str().unwrap_or_default();
+            assert!(
+                ["Needs", "Any role", "Open to", "Platform operators"]
+                    .iter()
+                    .any(|s| description.contains(s)),
+                "{method} {path} doesn't say who may call it: {description}"
+            );
+        }
+    }
+    let users = &spec["paths"]["/auth/users/"]["post"];
+    assert_eq!(
+        users["x-igny8-access"],
+        serde_json::json!({"permission": "manage", "account_wide": true, "users_only": false})
+    );
+    assert!(
+        users["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Needs the admin role or above; account-wide"),
+        "{}",
+        users["description"]
+    );
+}
+
+#[test]
+fn an_operation_without_declared_access_fails_the_document() {
+    let mut generated: serde_json::Value =
+        serde_json::from_str(&igny8_server::api::service().spec()).unwrap();
+    generated["paths"]["/planner/undeclared"] = generated["paths"]["/planner/keywords"].clone();
+    let text = generated.to_string();
+    let made = std::panic::catch_unwind(|| igny8_server::contract::document(&text));
+    let message = made
+        .err()
+        .and_then(|e| e.downcast_ref::<String>().cloned())
+        .expect("an undeclared operation fails the document");
+    assert!(message.contains("GET /planner/undeclared/"), "{message}");
+}

@@ -17,7 +17,7 @@ on_backends!(
     header_spellings_and_new_tokens_share_one_bucket,
     forwarded_for_counts_only_from_trusted_proxies,
     failed_sign_ins_back_off_per_account,
-    restricted_keys_and_roles_follow_the_matrix,
+    a_restricted_key_stays_on_its_site,
     api_keys_cannot_mint_keys,
     revocation_takes_effect_on_the_next_request,
     a_suspended_account_reads_but_changes_nothing,
@@ -320,7 +320,7 @@ async fn failed_sign_ins_back_off_per_account(backend: Backend) {
 struct Principals {
     by_name: BTreeMap<&'static str, String>,
     site_a: i64,
-    sector_a: i64,
+    site_b: i64,
     sector_b: i64,
 }
 
@@ -352,8 +352,8 @@ async fn principals(s: &Live) -> Principals {
             (site, a.body["data"]["id"].as_i64().unwrap())
         }
     };
-    let (site_a, sector_a) = site("Site A").await;
-    let (_, sector_b) = site("Site B").await;
+    let (site_a, _) = site("Site A").await;
+    let (site_b, sector_b) = site("Site B").await;
     for role in ["admin", "editor", "viewer"] {
         let email = format!("{role}@example.com");
         let a = s
@@ -395,178 +395,22 @@ async fn principals(s: &Live) -> Principals {
     Principals {
         by_name,
         site_a,
-        sector_a,
+        site_b,
         sector_b,
     }
 }
 
-/// Hole 3: a key restricted to one site acts on that site's data only; account-level
-/// operations refuse it, whatever its role. Each role can do what its role allows.
-async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
+/// Hole 3: a key restricted to one site acts on that site's data only. What each role and
+/// each key may do, operation by operation, is `permission_matrix.rs` (every operation of the
+/// document, every kind of caller, all on the key's own site); this is what it doesn't
+/// cover: another site of the same account is out of a restricted key's reach, its list of
+/// sites is its own, and its dashboard shows no credits.
+async fn a_restricted_key_stays_on_its_site(backend: Backend) {
     let Some(s) = live(backend, |_| {}).await else {
         return;
     };
     let p = principals(&s).await;
     let site_a = p.site_a;
-    // (operation, method, path, body, least role, account-level)
-    type Row = (
-        &'static str,
-        &'static str,
-        String,
-        Option<Value>,
-        &'static str,
-        bool,
-    );
-    let rows = |u: usize| -> Vec<Row> {
-        vec![
-            (
-                "list users",
-                "GET",
-                "/api/v1/auth/users/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "add a user",
-                "POST",
-                "/api/v1/auth/users/".into(),
-                Some(
-                    json!({"email": format!("new{u}@example.com"), "password": "password123", "role": "viewer"}),
-                ),
-                "admin",
-                true,
-            ),
-            (
-                "list API keys",
-                "GET",
-                "/api/v1/auth/api-keys/".into(),
-                None,
-                "admin",
-                true,
-            ),
-            (
-                "list integrations",
-                "GET",
-                "/api/v1/system/integrations/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "change an integration",
-                "POST",
-                "/api/v1/system/integrations/".into(),
-                Some(json!({"provider": "openai", "config": {"model": format!("gpt-{u}")}})),
-                "admin",
-                true,
-            ),
-            (
-                "read settings",
-                "GET",
-                "/api/v1/system/settings/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "change a setting",
-                "POST",
-                "/api/v1/system/settings/".into(),
-                Some(json!({"key": "content.word_count", "value": 1000 + u})),
-                "admin",
-                true,
-            ),
-            (
-                "read prompts",
-                "GET",
-                "/api/v1/thinker/prompts/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "change a prompt",
-                "POST",
-                "/api/v1/thinker/prompts/".into(),
-                Some(json!({"prompt_type": "ideas", "template": format!("{{{{cluster}}}} {u}")})),
-                "admin",
-                true,
-            ),
-            (
-                "read author profiles",
-                "GET",
-                "/api/v1/thinker/author-profiles/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "read strategies",
-                "GET",
-                "/api/v1/thinker/strategies/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "read the balance",
-                "GET",
-                "/api/v1/billing/balance/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "read the ledger",
-                "GET",
-                "/api/v1/billing/transactions/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "read usage",
-                "GET",
-                "/api/v1/billing/usage/".into(),
-                None,
-                "viewer",
-                true,
-            ),
-            (
-                "add a site",
-                "POST",
-                "/api/v1/auth/sites/".into(),
-                Some(json!({"name": format!("Site {u}")})),
-                "admin",
-                true,
-            ),
-            (
-                "read its site's keywords",
-                "GET",
-                format!("/api/v1/planner/keywords/?site_id={site_a}"),
-                None,
-                "viewer",
-                false,
-            ),
-            (
-                "read its site's dashboard",
-                "GET",
-                format!("/api/v1/planner/dashboard/?site_id={site_a}"),
-                None,
-                "viewer",
-                false,
-            ),
-            (
-                "add a keyword to its site",
-                "POST",
-                "/api/v1/planner/keywords/".into(),
-                Some(json!({"sector_id": p.sector_a, "keyword": format!("keyword {u}")})),
-                "editor",
-                false,
-            ),
-        ]
-    };
     let rank = |role: &str| {
         ["viewer", "editor", "admin", "owner"]
             .iter()
@@ -574,35 +418,9 @@ async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
             .unwrap()
     };
     let mut wrong = Vec::new();
-    for (u, (name, header)) in p.by_name.iter().enumerate() {
+    for (name, header) in &p.by_name {
         let role = name.split(' ').next().unwrap();
         let restricted = name.ends_with("on site A");
-        for (op, method, path, body, least, account_level) in rows(u) {
-            let allowed = rank(role) >= rank(least) && !(restricted && account_level);
-            let a = s.call(method, &path, Some(header), body, &[]).await;
-            let expected = if !allowed {
-                403
-            } else if method == "POST" {
-                201
-            } else {
-                200
-            };
-            // An integration or setting that already exists answers 200 on a second write.
-            let ok = a.status == expected || (allowed && method == "POST" && a.status == 200);
-            if !ok {
-                wrong.push(format!("{name} / {op}: {} {}", a.status, a.body["message"]));
-            }
-            if a.status == 403 && restricted && account_level && rank(role) >= rank(least) {
-                assert!(
-                    a.body["message"]
-                        .as_str()
-                        .unwrap()
-                        .contains("restricted to site"),
-                    "{name} / {op}: {}",
-                    a.body
-                );
-            }
-        }
         // Another site's data is out of reach of a restricted key.
         let a = s
             .call(
@@ -623,6 +441,15 @@ async fn restricted_keys_and_roles_follow_the_matrix(backend: Backend) {
         if !expected.contains(&a.status) {
             wrong.push(format!(
                 "{name} / add a keyword to site B: {} {}",
+                a.status, a.body["message"]
+            ));
+        }
+        // Nor can it read the other site.
+        let path = format!("/api/v1/auth/sites/{}/", p.site_b);
+        let a = s.call("GET", &path, Some(header), None, &[]).await;
+        if a.status != if restricted { 404 } else { 200 } {
+            wrong.push(format!(
+                "{name} / read site B: {} {}",
                 a.status, a.body["message"]
             ));
         }

@@ -283,13 +283,17 @@ impl<S: Store> Auth<'_, S> {
     /// The account's API keys (never their secrets).
     /// Admins only: who holds machine access is management information.
     pub async fn api_keys(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ApiKey>> {
-        scope.require_account_wide(Permission::Manage)?;
+        // Admins read them, in a suspended account too.
+        scope.require_role(Permission::Manage)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().list_api_keys(scope, page).await
     }
 
     /// One API key (never its secret).
     pub async fn api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
-        scope.require_account_wide(Permission::Manage)?;
+        // Admins read them, in a suspended account too.
+        scope.require_role(Permission::Manage)?;
+        scope.require_account_wide(Permission::Read)?;
         self.store().get_api_key(scope, id).await
     }
 

@@ -212,6 +212,22 @@ impl Scope {
     /// Fails with [`Error::Forbidden`] unless the actor may do `permission`: its role allows
     /// it, and — for anything but reading — its account is not suspended.
     pub fn require(&self, permission: Permission) -> Result<()> {
+        self.require_role(permission)?;
+        if self.read_only && permission != Permission::Read {
+            return Err(Error::Forbidden(
+                "the account is suspended: its data can be read but not changed, no AI \
+                 functions run and nothing is published; the account's owner can contact the \
+                 operator to lift the suspension"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fails with [`Error::Forbidden`] unless the actor's role allows `permission`, whatever
+    /// the account's state: for *reading* what only some roles see (the account's API keys),
+    /// which a suspended account may still read.
+    pub fn require_role(&self, permission: Permission) -> Result<()> {
         if !self.role().allows(permission) {
             return Err(Error::Forbidden(format!(
                 "the {} role may not {}",
@@ -224,14 +240,6 @@ impl Scope {
                     Permission::Billing => "manage billing",
                 }
             )));
-        }
-        if self.read_only && permission != Permission::Read {
-            return Err(Error::Forbidden(
-                "the account is suspended: its data can be read but not changed, no AI \
-                 functions run and nothing is published; the account's owner can contact the \
-                 operator to lift the suspension"
-                    .into(),
-            ));
         }
         Ok(())
     }
@@ -312,6 +320,10 @@ mod tests {
             assert_eq!(err.code(), crate::ErrorCode::Forbidden);
             assert!(err.to_string().contains("restricted to site 4"), "{err}");
         }
+        // Reading what only admins see stays open to a suspended account's admins.
+        let admin = Scope::user(AccountId(1), UserId(2), Role::Admin).read_only();
+        assert!(admin.require_role(Manage).is_ok());
+        assert!(admin.require(Manage).is_err());
         let unrestricted = Scope::api_key(AccountId(1), 9, Role::Admin);
         assert!(unrestricted.require_account_wide(Manage).is_ok());
         assert!(unrestricted.require_not_api_key("make API keys").is_err());

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod operations;
+
 use igny8_core::Backend;
 use igny8_core::testing::TestDatabase;
 use igny8_server::{AppState, Settings, app};
