@@ -152,7 +152,12 @@ async fn callers(s: &Live, t: &Tenant) -> Vec<Caller> {
     s.state
         .core
         .tenancy()
-        .create_superuser("operator@matrix.example", "password123", None)
+        .create_superuser(
+            &igny8_core::tenancy::Operator::embedder(),
+            "operator@matrix.example",
+            "password123",
+            None,
+        )
         .await
         .expect("an operator");
     callers.push(Caller {
