@@ -83,12 +83,21 @@ pub enum Error {
     #[error("{0}")]
     Unauthenticated(String),
     /// The account cannot afford the operation; nothing was reserved.
-    #[error("insufficient credits: {needed} needed, {available} available")]
+    #[error(
+        "insufficient credits: {needed} needed, {}",
+        match available {
+            Some(n) => format!("{n} available"),
+            None => "more than the account has left".to_owned(),
+        }
+    )]
     InsufficientCredits {
         /// Credits the operation needs.
         needed: i64,
-        /// Credits the account has.
-        available: i64,
+        /// Credits the account has, where the caller may see them: starting an AI function
+        /// from a scope that sees the account's balance. `None` for a key restricted to one
+        /// site, and where a job finds the credits gone (its error is read by everyone who
+        /// reads the job).
+        available: Option<i64>,
     },
     /// A plan limit would be exceeded.
     #[error("plan limit reached: {} is {max} on plan {plan}", limit.as_str())]

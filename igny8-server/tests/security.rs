@@ -320,6 +320,7 @@ async fn failed_sign_ins_back_off_per_account(backend: Backend) {
 struct Principals {
     by_name: BTreeMap<&'static str, String>,
     site_a: i64,
+    sector_a: i64,
     site_b: i64,
     sector_b: i64,
 }
@@ -352,7 +353,7 @@ async fn principals(s: &Live) -> Principals {
             (site, a.body["data"]["id"].as_i64().unwrap())
         }
     };
-    let (site_a, _) = site("Site A").await;
+    let (site_a, sector_a) = site("Site A").await;
     let (site_b, sector_b) = site("Site B").await;
     for role in ["admin", "editor", "viewer"] {
         let email = format!("{role}@example.com");
@@ -395,6 +396,7 @@ async fn principals(s: &Live) -> Principals {
     Principals {
         by_name,
         site_a,
+        sector_a,
         site_b,
         sector_b,
     }
@@ -497,6 +499,41 @@ async fn a_restricted_key_stays_on_its_site(backend: Backend) {
         "{}",
         whole.body
     );
+    // Its estimates say whether the account's credits cover the work, not how many it has.
+    let made = s
+        .call(
+            "POST",
+            "/api/v1/planner/keywords/",
+            Some(&p.by_name["owner"]),
+            Some(json!({"sector_id": p.sector_a, "keyword": "kitchen faucet"})),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let estimate = |name: &str| {
+        s.call(
+            "POST",
+            "/api/v1/billing/estimate/",
+            Some(&p.by_name[name]),
+            Some(json!({"operation": "auto_cluster", "options": {"sector_id": p.sector_a}})),
+            &[],
+        )
+    };
+    let restricted = estimate("editor key on site A").await;
+    assert_eq!(restricted.status, 200, "{}", restricted.body);
+    assert!(
+        restricted.body["data"]["balance"].is_null(),
+        "{}",
+        restricted.body
+    );
+    assert!(
+        restricted.body["data"]["enough"].is_boolean(),
+        "{}",
+        restricted.body
+    );
+    let whole = estimate("editor key").await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert!(whole.body["data"]["balance"].is_i64(), "{}", whole.body);
     s.close().await;
 }
 

@@ -138,7 +138,7 @@ pub(crate) async fn charge_and_release(core: Igny8) {
         err,
         igny8_core::Error::InsufficientCredits {
             needed: 1,
-            available: 0
+            available: None
         }
     ));
     let released = c.release(&t.scope, r2.id).await.unwrap();

@@ -573,7 +573,7 @@ pub(crate) async fn insufficient_credits_fail_before_any_model_call(core: Igny8)
         .unwrap();
     assert_eq!(
         (estimate.credits, estimate.balance, estimate.enough),
-        (35, 3, false)
+        (35, Some(3), false)
     );
     let err = core
         .ai()

@@ -161,8 +161,10 @@ pub struct Estimate {
     pub units: u64,
     /// Credits held when it starts; it is charged for the work done, never more.
     pub credits: i64,
-    /// The account's credits now.
-    pub balance: i64,
+    /// The account's credits now; `null` for a key restricted to one site, which doesn't see
+    /// the account's balance (`enough` still says whether it covers the work).
+    #[oai(nullable)]
+    pub balance: Option<i64>,
     /// Whether the balance covers it.
     pub enough: bool,
 }

@@ -23,8 +23,9 @@ pub struct Estimate {
     pub units: u64,
     /// Credits held when it starts; it is charged for what it does, never more.
     pub credits: i64,
-    /// The account's credits now.
-    pub balance: i64,
+    /// The account's credits now; `None` for a key restricted to one site, which doesn't see
+    /// the account's balance (`enough` still says whether it covers the work).
+    pub balance: Option<i64>,
     /// Whether the balance covers it.
     pub enough: bool,
 }
@@ -125,7 +126,7 @@ impl<S: Store> Ai<'_, S> {
             kind: runs_as,
             units,
             credits,
-            balance,
+            balance: scope.site().is_none().then_some(balance),
             enough: balance >= credits,
         })
     }

@@ -402,12 +402,14 @@ impl SqlStore {
                 .from(self.t(T::Accounts))
                 .and_where(Expr::col("id").eq(account.get()))
                 .to_owned();
-            let available: Option<i64> = tx.optional(&balance_q).await?;
-            return Err(match available {
+            // The balance itself stays out of the error: a job's error is read by everyone
+            // who reads the job, site-restricted keys included.
+            let balance: Option<i64> = tx.optional(&balance_q).await?;
+            return Err(match balance {
                 None => account.not_found(),
-                Some(available) => Error::InsufficientCredits {
+                Some(_) => Error::InsufficientCredits {
                     needed: -amount,
-                    available,
+                    available: None,
                 },
             });
         }

@@ -87,8 +87,13 @@ final class Actions {
 		try {
 			$started  = Jobs::start( $backend, $function, $input );
 			$estimate = $started['estimate'] ?? array();
-			/* translators: 1: credits, 2: balance */
-			Ui::flash( sprintf( __( 'Queued. Estimated cost: %1$d credits (balance %2$d).', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ), (int) ( $estimate['balance'] ?? 0 ) ), 'info' );
+			if ( isset( $estimate['balance'] ) ) {
+				/* translators: 1: credits, 2: balance */
+				Ui::flash( sprintf( __( 'Queued. Estimated cost: %1$d credits (balance %2$d).', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ), (int) $estimate['balance'] ), 'info' );
+			} else {
+				/* translators: %d: credits */
+				Ui::flash( sprintf( __( 'Queued. Estimated cost: %d credits.', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ) ), 'info' );
+			}
 			$args += array(
 				'igny8_job'       => (int) $started['job']['id'],
 				'igny8_job_title' => rawurlencode( $title ),
