@@ -28,8 +28,8 @@ use igny8_core::Backend;
 use igny8_core::tenancy::{Permission, Role};
 use igny8_core::testing::fake_ai::FakeAi;
 use serde_json::json;
+use support::Live;
 use support::operations::*;
-use support::{Live, live};
 
 on_backends!(every_operation_answers_every_caller_as_declared);
 
@@ -249,22 +249,7 @@ fn judge(
 async fn every_operation_answers_every_caller_as_declared(backend: Backend) {
     let started = std::time::Instant::now();
     let fake = FakeAi::start_auto().await;
-    let media = std::env::temp_dir().join(format!(
-        "igny8-matrix-media-{}-{}",
-        std::process::id(),
-        backend.as_str()
-    ));
-    let (base, media_dir) = (fake.base_url(), media.to_string_lossy().into_owned());
-    let Some(s) = live(backend, move |settings| {
-        settings.signup_credits = Some(1_000_000);
-        settings.rate_limits.ai = 100_000;
-        settings.ai.openai_base_url = base;
-        settings.ai.openai_api_key = Some("sk-test".into());
-        settings.ai.max_attempts = 1;
-        settings.ai.media_dir = media_dir;
-    })
-    .await
-    else {
+    let Some((s, media)) = server_with_fake_ai(backend, &fake, "matrix", 1_000_000).await else {
         return;
     };
     let mut t = tenant(&s, &fake, "Matrix", "matrix").await;

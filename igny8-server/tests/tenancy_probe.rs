@@ -24,8 +24,8 @@ use std::sync::atomic::AtomicU64;
 use igny8_core::Backend;
 use igny8_core::testing::fake_ai::FakeAi;
 use serde_json::{Value, json};
+use support::Live;
 use support::operations::*;
-use support::{Live, live};
 
 on_backends!(no_operation_reaches_another_accounts_objects);
 
@@ -145,22 +145,7 @@ fn judge(
 
 async fn no_operation_reaches_another_accounts_objects(backend: Backend) {
     let fake = FakeAi::start().await;
-    let media = std::env::temp_dir().join(format!(
-        "igny8-probe-media-{}-{}",
-        std::process::id(),
-        backend.as_str()
-    ));
-    let (base, media_dir) = (fake.base_url(), media.to_string_lossy().into_owned());
-    let Some(s) = live(backend, move |settings| {
-        settings.signup_credits = Some(100_000);
-        settings.rate_limits.ai = 100_000;
-        settings.ai.openai_base_url = base;
-        settings.ai.openai_api_key = Some("sk-test".into());
-        settings.ai.max_attempts = 1;
-        settings.ai.media_dir = media_dir;
-    })
-    .await
-    else {
+    let Some((s, media)) = server_with_fake_ai(backend, &fake, "probe", 100_000).await else {
         return;
     };
     let mut a = tenant(&s, &fake, "Alpha", "alpha").await;

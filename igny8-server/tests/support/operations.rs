@@ -14,7 +14,34 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
 use serde_json::{Map, Value, json};
 
-use super::Live;
+use super::{Live, live};
+
+/// A live server on `backend` whose AI provider is `fake`, with `credits` for every sign-up,
+/// AI limits out of reach and generated images in a media directory of its own (named after
+/// `what`; the caller removes it). `None` where the backend isn't configured.
+pub async fn server_with_fake_ai(
+    backend: igny8_core::Backend,
+    fake: &FakeAi,
+    what: &str,
+    credits: i64,
+) -> Option<(Live, std::path::PathBuf)> {
+    let media = std::env::temp_dir().join(format!(
+        "igny8-{what}-media-{}-{}",
+        std::process::id(),
+        backend.as_str()
+    ));
+    let (base, media_dir) = (fake.base_url(), media.to_string_lossy().into_owned());
+    let s = live(backend, move |settings| {
+        settings.signup_credits = Some(credits);
+        settings.rate_limits.ai = 100_000;
+        settings.ai.openai_base_url = base;
+        settings.ai.openai_api_key = Some("sk-test".into());
+        settings.ai.max_attempts = 1;
+        settings.ai.media_dir = media_dir;
+    })
+    .await?;
+    Some((s, media))
+}
 /// The objects each account has, by the path segment that names them: `/{segment}/{id}/` and
 /// the `ids` of `/{segment}/…` operations refer to that object. In the order they are made; the
 /// deleting operations run in the reverse order, children before their parents.
