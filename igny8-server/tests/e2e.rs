@@ -47,15 +47,19 @@ fn start(db_url: &str) -> Running {
 
 fn start_with(db_url: &str, extra: &[(&str, String)]) -> Running {
     let mut child = spawn("serve", db_url, extra);
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    // Log lines (a slow statement on a busy database, say) may come before the address.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            panic!("the server stopped before saying where it listens; it printed {seen:?}");
+        }
+        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+        seen.push_str(&line);
+    };
     Running { child, addr }
 }
 
