@@ -5,14 +5,14 @@
 //! `wordpress` is the lock: its slug is unique, so exactly one opener creates it and then the
 //! account; the others wait for that account to appear (and make it themselves only if it
 //! never does — the winner died). Whatever happens, the account in use is the one with the
-//! lowest id: an opener that made a second one deletes its own. Sites and sectors are unique
-//! by name, so two openers making the same one get a conflict and read the winner's.
+//! lowest id: an opener that made a second one deletes its own. The site and its default
+//! sector come from the core's rule for connecting an install, which handles the same race.
 
 use std::time::Duration;
 
 use igny8_core::list::PageRequest;
 use igny8_core::tenancy::{
-    NewAccount, NewSector, NewSite, Operator, PlanInput, PlanLimits, Scope, SectorFilter, SitePatch,
+    ConnectSite, NewAccount, Operator, PlanInput, PlanLimits, Scope, SitePatch,
 };
 use igny8_core::{AccountId, Error, Igny8, SectorId, SiteId, SqlStore};
 
@@ -22,8 +22,6 @@ use crate::error::Failure;
 const PLAN_SLUG: &str = "wordpress";
 /// Credits granted to a new install (a ledger entry) and the plan's monthly credits.
 pub(crate) const STARTING_CREDITS: i64 = 100_000;
-/// Name of the default sector.
-const DEFAULT_SECTOR: &str = "General";
 /// How long a losing opener waits for the winner's account.
 const WAIT_FOR_ACCOUNT: Duration = Duration::from_secs(10);
 
@@ -45,22 +43,42 @@ impl Tenant {
 }
 
 /// Finds or makes the tenant, and brings the site's name and URL up to date.
+///
+/// The account is the install's own (see the module comment); the site and its sector come
+/// from the core's one rule for connecting an install ([`Tenancy::connect_site`]), scoped to
+/// the install's first site once it has one, so a moved WordPress keeps its site.
+///
+/// [`Tenancy::connect_site`]: igny8_core::tenancy::Tenancy::connect_site
 pub(crate) async fn bootstrap(
     core: &Igny8<SqlStore>,
     site_name: &str,
     site_url: Option<&str>,
 ) -> Result<Tenant, Failure> {
     let account = account(core).await?;
-    let scope = Scope::system(account);
-    let site = site(core, &scope, site_name, site_url).await?;
-    let scope = scope.restricted_to_site(site.id);
-    let sector = sector(core, &scope, site.id).await?;
+    let mut scope = Scope::system(account);
+    let first = core
+        .tenancy()
+        .sites(&scope, &PageRequest::new(1, 1))
+        .await?;
+    if let Some(site) = first.items.first() {
+        scope = scope.restricted_to_site(site.id);
+    }
+    let connected = core
+        .tenancy()
+        .connect_site(
+            &scope,
+            ConnectSite {
+                name: site_name.to_owned(),
+                url: site_url.map(str::to_owned),
+            },
+        )
+        .await?;
     Ok(Tenant {
         account,
-        site: site.id,
-        sector,
-        site_name: site.name,
-        site_url: site.url,
+        site: connected.site.id,
+        sector: connected.sector.id,
+        site_name: connected.site.name,
+        site_url: connected.site.url,
     })
 }
 
@@ -154,74 +172,4 @@ async fn account(core: &Igny8<SqlStore>) -> Result<AccountId, Failure> {
         tenancy.delete_account(&Operator::embedder(), mine).await?;
     }
     Ok(winner)
-}
-
-async fn site(
-    core: &Igny8<SqlStore>,
-    scope: &Scope,
-    name: &str,
-    url: Option<&str>,
-) -> Result<igny8_core::tenancy::Site, Failure> {
-    let tenancy = core.tenancy();
-    let first = PageRequest::new(1, 1);
-    if let Some(site) = tenancy.sites(scope, &first).await?.items.into_iter().next() {
-        return Ok(site);
-    }
-    let made = tenancy
-        .create_site(
-            scope,
-            NewSite {
-                name: name.to_owned(),
-                url: url.map(str::to_owned),
-                ..NewSite::default()
-            },
-        )
-        .await;
-    match made {
-        Ok(_) | Err(Error::Duplicate(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let sites = tenancy.sites(scope, &PageRequest::new(1, 100)).await?.items;
-    let winner = sites
-        .first()
-        .cloned()
-        .ok_or_else(|| Failure::internal("the site was not created"))?;
-    let extra: Vec<SiteId> = sites.iter().skip(1).map(|s| s.id).collect();
-    if !extra.is_empty() {
-        tenancy.delete_sites(scope, &extra).await?;
-    }
-    Ok(winner)
-}
-
-async fn sector(core: &Igny8<SqlStore>, scope: &Scope, site: SiteId) -> Result<SectorId, Failure> {
-    let tenancy = core.tenancy();
-    let filter = SectorFilter {
-        site_id: Some(site),
-    };
-    let first = PageRequest::new(1, 1);
-    if let Some(s) = tenancy.sectors(scope, &filter, &first).await?.items.first() {
-        return Ok(s.id);
-    }
-    let made = tenancy
-        .create_sector(
-            scope,
-            NewSector {
-                site_id: site,
-                name: DEFAULT_SECTOR.into(),
-                description: None,
-                is_active: None,
-            },
-        )
-        .await;
-    match made {
-        Ok(s) => Ok(s.id),
-        Err(Error::Duplicate(_)) => tenancy
-            .sectors(scope, &filter, &first)
-            .await?
-            .items
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| Failure::internal("the default sector was not created")),
-        Err(e) => Err(e.into()),
-    }
 }

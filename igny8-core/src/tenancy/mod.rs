@@ -3,6 +3,7 @@
 
 mod account;
 pub mod auth;
+mod connect;
 mod scope;
 mod service;
 mod site;
@@ -10,6 +11,7 @@ pub(crate) mod user;
 
 pub use account::{Account, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits};
 pub use auth::{ApiKey, ApiKeyHolder, Auth, Caller, CreatedApiKey, NewApiKey, Session};
+pub use connect::{ConnectSite, ConnectedSite, DEFAULT_SECTOR};
 pub use scope::{Actor, Operator, Permission, Role, Scope};
 pub use service::{Tenancy, sign_in_wait};
 pub use site::{NewSector, NewSite, Sector, SectorPatch, Site, SitePatch, WordPressConnection};

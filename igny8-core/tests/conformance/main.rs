@@ -71,6 +71,7 @@ conformance! {
     tenancy::bulk_changes_are_all_or_nothing,
     tenancy::reopening_migrates_nothing,
     tenancy::upgrading_an_older_schema,
+    tenancy::installs_connect_to_one_site,
     keywords::crud_and_normalised_uniqueness,
     keywords::filters_ordering_and_pages,
     keywords::cursor_pages_walk_the_whole_list,

@@ -1,7 +1,7 @@
 use igny8_core::list::PageRequest;
 use igny8_core::planner::{KeywordDraft, KeywordFilter, KeywordPatch, KeywordSort, NewCluster};
 use igny8_core::tenancy::*;
-use igny8_core::{ErrorCode, Igny8, PlanLimit, SqlStore, StoreOptions};
+use igny8_core::{ErrorCode, Igny8, PlanLimit, SqlStore, StoreOptions, UserId};
 
 use crate::support::tenant;
 
@@ -777,4 +777,132 @@ pub(crate) async fn upgrading_an_older_schema(core: Igny8) {
     assert_eq!(page.total, Some(2));
     assert_eq!(page.items[0].keyword, "rain barrel");
     upgraded.close().await;
+}
+
+/// Every face connects an install to its site through one rule: the site is recognised by
+/// its URL (scheme, case and trailing slash aside), made once with a working sector, a
+/// restricted scope keeps its own site, and only admins make sites.
+pub(crate) async fn installs_connect_to_one_site(core: Igny8) {
+    let a = tenant(&core, "Connect", 0).await;
+    let t = core.tenancy();
+    let connect = |name: &str, url: Option<&str>| ConnectSite {
+        name: name.into(),
+        url: url.map(str::to_owned),
+    };
+
+    // The tenant's site (https://example.com, sector "Main") is found by its URL in another
+    // spelling, and keeps its name and sector.
+    let found = t
+        .connect_site(&a.scope, connect("Ignored", Some("HTTP://Example.com/")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (found.site.id, found.sector.id, found.created),
+        (a.site, a.sector, false)
+    );
+    assert_eq!(found.site.name, "Connect site");
+
+    // A new URL makes a site with a `General` sector, once: connecting again finds it.
+    let made = t
+        .connect_site(
+            &a.scope,
+            connect("  My   Blog ", Some("https://blog.example.org")),
+        )
+        .await
+        .unwrap();
+    assert!(made.created);
+    assert_eq!(made.site.name, "My Blog");
+    assert_eq!(made.site.url.as_deref(), Some("https://blog.example.org"));
+    assert_eq!(made.sector.name, DEFAULT_SECTOR);
+    assert!(made.sector.is_active);
+    let again = t
+        .connect_site(
+            &a.scope,
+            connect("My Blog", Some("https://blog.example.org/")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.site.id, again.sector.id, again.created),
+        (made.site.id, made.sector.id, false)
+    );
+
+    // Another WordPress with the same title gets its host in the name.
+    let twin = t
+        .connect_site(
+            &a.scope,
+            connect("My Blog", Some("https://other.example.net/")),
+        )
+        .await
+        .unwrap();
+    assert!(twin.created);
+    assert_eq!(twin.site.name, "My Blog (other.example.net)");
+    assert_ne!(twin.site.id, made.site.id);
+
+    // Without a URL the site is recognised by its name.
+    let by_name = t
+        .connect_site(&a.scope, connect("my blog", None))
+        .await
+        .unwrap();
+    assert_eq!(by_name.site.id, made.site.id);
+
+    // A site whose sectors are all inactive gets a General sector, made once.
+    t.update_sector(
+        &a.scope,
+        a.sector,
+        SectorPatch {
+            is_active: Some(false),
+            ..SectorPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    let general = t
+        .connect_site(&a.scope, connect("x", Some("https://example.com")))
+        .await
+        .unwrap();
+    assert_eq!(general.sector.name, DEFAULT_SECTOR);
+    assert_ne!(general.sector.id, a.sector);
+    let general_again = t
+        .connect_site(&a.scope, connect("x", Some("https://example.com")))
+        .await
+        .unwrap();
+    assert_eq!(general_again.sector.id, general.sector.id);
+
+    // A restricted scope gets its own site, whatever URL it names (the site may have moved).
+    let restricted = a.scope.clone().restricted_to_site(made.site.id);
+    let moved = t
+        .connect_site(
+            &restricted,
+            connect("My Blog", Some("https://moved.example.org")),
+        )
+        .await
+        .unwrap();
+    assert_eq!((moved.site.id, moved.created), (made.site.id, false));
+
+    // An editor finds existing sites but may not make one; nothing is made.
+    let editor = Scope::user(a.scope.account(), UserId(1), Role::Editor);
+    let seen = t
+        .connect_site(
+            &editor,
+            connect("My Blog", Some("https://blog.example.org")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen.site.id, made.site.id);
+    let refused = t
+        .connect_site(&editor, connect("New", Some("https://new.example.org")))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert!(refused.to_string().contains("takes an admin"), "{refused}");
+
+    // Bad input is refused and changes nothing.
+    let bad = t
+        .connect_site(&a.scope, connect(" ", Some("ftp://x")))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::Validation);
+    let sites = t.sites(&a.scope, &PageRequest::new(1, 100)).await.unwrap();
+    assert_eq!(sites.items.len(), 3);
 }
