@@ -372,6 +372,27 @@ impl AuthApi {
         ))
     }
 
+    /// Connects a WordPress install to its site: the site whose URL matches `url` (ignoring
+    /// scheme, case and a trailing slash; by `name` when there is no URL), made on first
+    /// connect, and the sector new work goes to (its first active sector, or `General`, made
+    /// if need be). A site-restricted key always gets its own site. Making a site takes an
+    /// admin; an editor's or viewer's key gets 403 for a site that doesn't exist yet.
+    #[oai(path = "/sites/connect/", method = "post")]
+    async fn connect_site(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<ConnectSite>,
+    ) -> ApiResult<ConnectedSite> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .tenancy()
+            .connect_site(&scope, body.0.into())
+            .await?
+            .into()))
+    }
+
     /// One site.
     #[oai(path = "/sites/:id/", method = "get")]
     async fn get_site(&self, state: Data<&AppState>, auth: Auth, id: Path<i64>) -> ApiResult<Site> {

@@ -263,6 +263,14 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/auth/sites/{id}/", READ),
     (
         "POST",
+        "/auth/sites/connect/",
+        READ.why(
+            "Finding the site is a read; making one that doesn't exist yet takes an admin \
+             without a site restriction (403 otherwise).",
+        ),
+    ),
+    (
+        "POST",
         "/auth/sites/",
         MANAGE
             .account_wide()

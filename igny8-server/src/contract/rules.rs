@@ -179,12 +179,18 @@ pub const FIELDS: &[(&[&str], &str, &[Rule])] = &[
     (&["CreditAdjustment"], "idempotency_key", &[Line(191)]),
     // Sites and sectors.
     (
-        &["NewSite", "SitePatch", "NewSector", "SectorPatch"],
+        &[
+            "NewSite",
+            "SitePatch",
+            "NewSector",
+            "SectorPatch",
+            "ConnectSite",
+        ],
         "name",
         &[NAME],
     ),
     (
-        &["NewSite", "SitePatch"],
+        &["NewSite", "SitePatch", "ConnectSite"],
         "url",
         &[Text(2048), Pattern(URL)],
     ),

@@ -585,3 +585,46 @@ pub struct CreatedApiKey {
     /// The secret: `Authorization: Api-Key <secret>`.
     pub secret: String,
 }
+
+/// What a WordPress install says about itself when it connects.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ConnectSite {
+    /// The site's title, 1–255 characters; the name of the site if it has to be made (with
+    /// the host added when another site already has that name).
+    pub name: String,
+    /// The site's public address (`http://` or `https://`, at most 2048 characters), by which
+    /// the site is recognised; without it the site is recognised by its name.
+    #[oai(nullable)]
+    pub url: Option<String>,
+}
+
+impl From<ConnectSite> for t::ConnectSite {
+    fn from(c: ConnectSite) -> Self {
+        Self {
+            name: c.name,
+            url: c.url,
+        }
+    }
+}
+
+/// The site a WordPress install works on and the sector its new work goes to.
+#[derive(Debug, Object)]
+pub struct ConnectedSite {
+    /// The site.
+    pub site: Site,
+    /// Its first active sector, or the `General` sector made for it.
+    pub sector: Sector,
+    /// Whether this request made the site.
+    pub created: bool,
+}
+
+impl From<t::ConnectedSite> for ConnectedSite {
+    fn from(c: t::ConnectedSite) -> Self {
+        Self {
+            site: c.site.into(),
+            sector: c.sector.into(),
+            created: c.created,
+        }
+    }
+}

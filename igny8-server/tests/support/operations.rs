@@ -122,6 +122,8 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
 /// the change, where nothing is), or that a request with the account's own ids needs to
 /// succeed.
 pub const NEEDED: &[(&str, &str, &[&str])] = &[
+    // The account's own site is recognised by its URL (a name alone would make a new one).
+    ("POST", "/auth/sites/connect/", &["url"]),
     ("POST", "/automation/rules/", &["name", "every_hours"]),
     ("POST", "/thinker/strategies/", &["name"]),
     ("POST", "/writer/images/generate_images/", &["regenerate"]),

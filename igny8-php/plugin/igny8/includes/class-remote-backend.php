@@ -14,8 +14,9 @@ defined( 'ABSPATH' ) || exit;
  * `{success, data, message, errors, request_id}` envelope and hands back the same arrays the
  * extension does. The hosted service runs the jobs itself.
  *
- * This WordPress is one site of the hosted account: the site whose URL is this home URL (made
- * on first use, like the extension does), and its first active sector.
+ * This WordPress is one site of the hosted account, found or made by the server's
+ * `auth/sites/connect/` — the core's one rule, which the extension follows too: the site whose
+ * URL is this home URL (or the key's own site), and its first active sector.
  */
 final class Remote_Backend implements Backend {
 
@@ -146,37 +147,20 @@ final class Remote_Backend implements Backend {
 		if ( is_array( $cached ) ) {
 			return $this->info = $cached;
 		}
-		$home  = untrailingslashit( home_url() );
-		$sites = $this->request( 'GET', 'auth/sites/', array( 'page_size' => 1000 ) )['results'];
-		$site  = null;
-		foreach ( $sites as $candidate ) {
-			if ( untrailingslashit( (string) $candidate['url'] ) === $home ) {
-				$site = $candidate;
-				break;
-			}
-		}
-		if ( null === $site ) {
-			$site = $this->request(
-				'POST',
-				'auth/sites/',
-				array(),
-				array(
-					'name' => get_bloginfo( 'name' ) ? get_bloginfo( 'name' ) : $home,
-					'url'  => $home,
-				)
-			);
-		}
-		$sectors = $this->request( 'GET', 'auth/sectors/', array( 'site_id' => $site['id'], 'page_size' => 1000 ) )['results'];
-		$sector  = null;
-		foreach ( $sectors as $candidate ) {
-			if ( ! empty( $candidate['is_active'] ) && (int) $candidate['site_id'] === (int) $site['id'] ) {
-				$sector = $candidate;
-				break;
-			}
-		}
-		if ( null === $sector ) {
-			$sector = $this->request( 'POST', 'auth/sectors/', array(), array( 'name' => __( 'General', 'igny8' ), 'site_id' => $site['id'] ) );
-		}
+		$home      = untrailingslashit( home_url() );
+		$title     = trim( (string) get_bloginfo( 'name' ) );
+		$connected = $this->request(
+			'POST',
+			'auth/sites/connect/',
+			array(),
+			array(
+				'name' => '' !== $title ? $title : $home,
+				'url'  => $home,
+			)
+		);
+		$site      = $connected['site'];
+		$sector    = $connected['sector'];
+
 		$health     = $this->request( 'GET', 'health/' );
 		$this->info = array(
 			'version'           => (string) ( $health['version'] ?? '' ),
