@@ -946,15 +946,22 @@ pub trait AuthStore: Send + Sync {
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<ApiKey>>> + Send;
     /// Revokes one of the account's API keys.
-    fn revoke_api_key(&self, scope: &Scope, id: i64)
-    -> impl Future<Output = Result<ApiKey>> + Send;
+    fn revoke_api_key(
+        &self,
+        scope: &Scope,
+        id: ApiKeyId,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
     /// One of the account's API keys.
-    fn get_api_key(&self, scope: &Scope, id: i64) -> impl Future<Output = Result<ApiKey>> + Send;
+    fn get_api_key(
+        &self,
+        scope: &Scope,
+        id: ApiKeyId,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
     /// Renames an API key and/or changes when it expires (`Some(None)`: never).
     fn update_api_key(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ApiKeyId,
         name: Option<&str>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> impl Future<Output = Result<ApiKey>> + Send;
@@ -973,7 +980,7 @@ pub trait AuthStore: Send + Sync {
         Output = Result<Option<(crate::tenancy::User, Option<crate::tenancy::AccountStatus>)>>,
     > + Send;
     /// Records that an API key was used now.
-    fn touch_api_key(&self, id: i64) -> impl Future<Output = Result<()>> + Send;
+    fn touch_api_key(&self, id: ApiKeyId) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Counters shared by every process (rate limits).
