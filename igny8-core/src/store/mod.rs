@@ -18,7 +18,7 @@ pub use sql::migrate::SCHEMA_VERSION;
 pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
 
 use crate::automation::{
-    AutomationRule, AutomationRun, RuleFilter, RuleRecord, RunFilter, RunTrigger,
+    AutomationRule, AutomationRun, RuleFilter, RuleSettings, RunFilter, RunTrigger,
 };
 use crate::credits::{
     CreditTransaction, LedgerEntry, NewUsage, Reservation, ReserveRequest, TransactionFilter,
@@ -829,11 +829,12 @@ pub struct RunStart<'a> {
 
 /// Automation rules and their runs.
 pub trait AutomationStore: Send + Sync {
-    /// Creates a rule.
+    /// Creates a rule from validated settings, first due at `next_run_at` (`None`: paused).
     fn create_rule(
         &self,
         scope: &Scope,
-        rule: &RuleRecord,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<AutomationRule>> + Send;
     /// One rule.
     fn get_rule(
@@ -848,12 +849,13 @@ pub trait AutomationStore: Send + Sync {
         filter: &RuleFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<AutomationRule>>> + Send;
-    /// Replaces a rule's fields.
+    /// Replaces a rule's settings and its next scheduled time.
     fn update_rule(
         &self,
         scope: &Scope,
         id: AutomationRuleId,
-        rule: &RuleRecord,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<AutomationRule>> + Send;
     /// Deletes rules (and their run records; the jobs stay); how many.
     fn delete_rules(
