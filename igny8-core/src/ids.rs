@@ -81,4 +81,6 @@ id_types! {
     AutomationRuleId => "automation_rule";
     /// An automation run's id.
     AutomationRunId => "automation_run";
+    /// An API key's id (never its secret, which is only ever stored as a hash).
+    ApiKeyId => "api_key";
 }

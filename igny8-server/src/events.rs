@@ -18,9 +18,9 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use igny8_core::Igny8;
-use igny8_core::JobId;
 use igny8_core::jobs::{Job, JobStatus};
 use igny8_core::tenancy::{Actor, Scope};
+use igny8_core::{AccountId, ApiKeyId, JobId, UserId};
 use poem::http::StatusCode;
 use tokio::sync::watch;
 
@@ -40,17 +40,17 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
 /// Who a stream counts against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Caller {
-    User(i64),
-    Key(i64),
-    System(i64),
+    User(UserId),
+    Key(ApiKeyId),
+    System(AccountId),
 }
 
 impl Caller {
     fn of(scope: &Scope) -> Self {
         match scope.actor() {
-            Actor::User { id, .. } => Self::User(id.get()),
+            Actor::User { id, .. } => Self::User(id),
             Actor::ApiKey { id, .. } => Self::Key(id),
-            _ => Self::System(scope.account().get()),
+            _ => Self::System(scope.account()),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::schedule::{month_start, next_slots, parse_timezone};
+use super::schedule::{month_start, next_slots};
 use super::*;
 use crate::Igny8;
 use crate::ai::functions::run_job;
@@ -202,8 +202,8 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     async fn stages(&self, checkpoint: &mut Checkpoint) -> Result<(), Halt> {
-        let total = self.rule.stages.len().max(1) as i64;
-        for (i, stage) in self.rule.stages.iter().copied().enumerate() {
+        let total = self.rule.settings.stages.len().max(1) as i64;
+        for (i, stage) in self.rule.settings.stages.iter().copied().enumerate() {
             if checkpoint.stages.iter().any(|r| r.stage == stage) {
                 continue;
             }
@@ -247,17 +247,20 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     fn site_scope(&self) -> (Option<SiteId>, Option<SectorId>) {
-        (Some(self.rule.site_id), self.rule.sector_id)
+        (
+            Some(self.rule.settings.site_id),
+            self.rule.settings.sector_id,
+        )
     }
 
     /// The credits left of the run's and the month's budgets, whichever is less, with which.
     async fn left(&self, checkpoint: &Checkpoint) -> Result<Option<(i64, &'static str)>> {
         let mut left: Option<(i64, &'static str)> = None;
-        if let Some(b) = self.rule.budget_per_run {
+        if let Some(b) = self.rule.settings.budget_per_run {
             left = Some((b - checkpoint.credits(), "the run's budget"));
         }
-        if let Some(b) = self.rule.budget_per_month {
-            let tz = parse_timezone(&self.rule.timezone).unwrap_or(chrono_tz::Tz::UTC);
+        if let Some(b) = self.rule.settings.budget_per_month {
+            let tz = self.rule.settings.timezone;
             let since = month_start(self.core.now(), tz);
             let used = self
                 .core
@@ -277,7 +280,7 @@ impl<S: Store> Ctx<'_, S> {
         let core = self.core;
         let scope = &self.scope;
         let (site_id, sector_id) = self.site_scope();
-        let n = self.rule.items_per_run as u64;
+        let n = self.rule.settings.items_per_run as u64;
         Ok(match stage {
             Stage::Cluster => {
                 let filter = KeywordFilter {
@@ -296,13 +299,13 @@ impl<S: Store> Ctx<'_, S> {
                         scope,
                         &filter,
                         &sort,
-                        &PageRequest::new(1, self.rule.keywords_per_run as u64),
+                        &PageRequest::new(1, self.rule.settings.keywords_per_run as u64),
                     )
                     .await?;
                 (
                     JobKind::AutoCluster,
                     page.items.iter().map(|k| k.id.get()).collect(),
-                    json!({ "mode": self.rule.cluster_mode }),
+                    json!({ "mode": self.rule.settings.cluster_mode }),
                 )
             }
             Stage::Ideas => {
@@ -324,7 +327,7 @@ impl<S: Store> Ctx<'_, S> {
                     .items;
                 clusters.sort_by_key(|c| (std::cmp::Reverse(c.total_volume), c.id));
                 let mut options = json!({});
-                if let Some(i) = self.rule.ideas_per_cluster {
+                if let Some(i) = self.rule.settings.ideas_per_cluster {
                     options["ideas_per_cluster"] = i.into();
                 }
                 (
@@ -353,7 +356,7 @@ impl<S: Store> Ctx<'_, S> {
                     .list(scope, &filter, &sort, &PageRequest::new(1, n))
                     .await?;
                 let mut options = json!({});
-                if let Some(w) = self.rule.word_count {
+                if let Some(w) = self.rule.settings.word_count {
                     options["word_count"] = w.into();
                 }
                 (
@@ -717,11 +720,11 @@ impl<S: Store> Ctx<'_, S> {
         });
         let ids: Vec<_> = ranked
             .iter()
-            .take(self.rule.items_per_run as usize)
+            .take(self.rule.settings.items_per_run as usize)
             .map(|i| i.id)
             .collect();
         let defaults = QueueDefaults {
-            target_word_count: self.rule.word_count,
+            target_word_count: self.rule.settings.word_count,
             ..Default::default()
         };
         match self
@@ -748,7 +751,7 @@ impl<S: Store> Ctx<'_, S> {
         let site = self
             .core
             .store()
-            .get_site(&self.scope, self.rule.site_id)
+            .get_site(&self.scope, self.rule.settings.site_id)
             .await?;
         if site.wordpress.is_none() {
             return Ok(report(
@@ -757,7 +760,7 @@ impl<S: Store> Ctx<'_, S> {
                 "skipped: the site is not connected to WordPress",
             ));
         }
-        let n = self.rule.items_per_run as usize;
+        let n = self.rule.settings.items_per_run as usize;
         let mut ready = Vec::new();
         self.scan_drafts(|c, images| {
             if images
@@ -776,7 +779,7 @@ impl<S: Store> Ctx<'_, S> {
         let mut jobs = Vec::new();
         let mut detail = json!({});
         let mut message = String::new();
-        match self.rule.publish_mode {
+        match self.rule.settings.publish_mode {
             PublishMode::Draft => {
                 let input = PublishInput {
                     ids: ready,
@@ -793,10 +796,10 @@ impl<S: Store> Ctx<'_, S> {
                 }
             }
             PublishMode::Schedule => {
-                let tz = parse_timezone(&self.rule.timezone).unwrap_or(chrono_tz::Tz::UTC);
+                let tz = self.rule.settings.timezone;
                 let now = self.core.now();
                 let after = self.rule.last_slot_at.map_or(now, |l| l.max(now));
-                let slots = next_slots(&self.rule.slots(), tz, after, ready.len());
+                let slots = next_slots(&self.rule.settings.publish_slots, tz, after, ready.len());
                 if slots.len() < ready.len() {
                     message = format!("{} of {} drafts got a slot", slots.len(), ready.len());
                 }
@@ -850,7 +853,7 @@ impl<S: Store> Ctx<'_, S> {
         )
         .await?;
         let mut done = self.finish(flight.clone()).await?;
-        if self.rule.publish_mode == PublishMode::Schedule {
+        if self.rule.settings.publish_mode == PublishMode::Schedule {
             done.detail = flight.detail;
         }
         Ok(done)

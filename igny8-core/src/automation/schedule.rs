@@ -146,8 +146,23 @@ impl FromStr for Cron {
 }
 
 impl fmt::Display for Cron {
+    /// The expression as given, with its whitespace collapsed (`0 9 * * mon-fri`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+/// Serde as the expression's text, the form rules are stored and shown in.
+impl serde::Serialize for Cron {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cron {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -283,12 +298,46 @@ impl FromStr for Slot {
 }
 
 impl fmt::Display for Slot {
+    /// The normal form: a three-letter day and a 24-hour time (`mon 09:00`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} {:02}:{:02}",
             WEEKDAYS[self.weekday as usize], self.hour, self.minute
         )
+    }
+}
+
+/// Serde as the slot's normal form (`mon 09:00`); any form [`Slot::from_str`] reads is
+/// accepted.
+impl serde::Serialize for Slot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Slot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for a [`Tz`] as its IANA name (`Europe/Berlin`), for `#[serde(with = ...)]`: the
+/// form rules are stored and shown in. Reading goes through [`parse_timezone`].
+pub mod tz_name {
+    use chrono_tz::Tz;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the zone's IANA name.
+    pub fn serialize<S: Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(tz.name())
+    }
+
+    /// Reads an IANA name; an unknown one is an error naming it.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        super::parse_timezone(&name).map_err(serde::de::Error::custom)
     }
 }
 

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::schedule::{Cron, Schedule, Slot, parse_timezone};
+use chrono_tz::Tz;
+
+use super::schedule::parse_timezone;
 use super::*;
 use crate::Igny8;
 use crate::ai::functions::MAX_IDEAS;
@@ -38,39 +40,15 @@ const DEFAULT_STAGES: &[Stage] = &[
     Stage::Images,
 ];
 
-impl AutomationRule {
-    /// When the rule runs.
-    pub fn schedule(&self) -> Result<Schedule> {
-        let tz = parse_timezone(&self.timezone).map_err(|e| Error::field("timezone", e))?;
-        match (&self.cron, self.every_hours) {
-            (Some(cron), _) => Ok(Schedule::Cron(
-                cron.parse::<Cron>().map_err(|e| Error::field("cron", e))?,
-                tz,
-            )),
-            (None, Some(hours)) => Ok(Schedule::Every {
-                hours: u32::try_from(hours).unwrap_or(1).max(1),
-                anchor: self.created_at,
-            }),
-            (None, None) => Err(Error::field("cron", "the rule has no schedule")),
-        }
-    }
-
-    /// Its publish slots, parsed.
-    pub fn slots(&self) -> Vec<Slot> {
-        self.publish_slots
-            .iter()
-            .filter_map(|s| s.parse().ok())
-            .collect()
-    }
-}
-
-/// Checks `input` over `base` (the stored rule for an update) into a record; every problem is
-/// reported at once.
+/// Checks `input` over `base` (the stored rule for an update) into typed settings and the
+/// rule's next scheduled time; every problem is reported at once.
 fn validate(
     input: RuleInput,
     base: Option<&AutomationRule>,
     now: DateTime<Utc>,
-) -> Result<RuleRecord> {
+) -> Result<(RuleSettings, Option<DateTime<Utc>>)> {
+    let base_rule = base;
+    let base = base.map(|b| &b.settings);
     let mut errors: Vec<FieldError> = Vec::new();
     let mut bad = |field: &str, message: String| errors.push(FieldError::new(field, message));
 
@@ -124,14 +102,13 @@ fn validate(
             format!("must be 1–{MAX_KEYWORDS_PER_RUN}"),
         );
     }
-    let cluster_mode = input
-        .cluster_mode
-        .map(|m| m.trim().to_ascii_lowercase())
-        .or_else(|| base.map(|b| b.cluster_mode.clone()))
-        .unwrap_or_else(|| "ai".into());
-    if cluster_mode != "ai" && cluster_mode != "local" {
-        bad("cluster_mode", "must be ai or local".into());
-    }
+    let cluster_mode = match input.cluster_mode {
+        Some(m) => m.parse::<ClusterMode>().unwrap_or_else(|_| {
+            bad("cluster_mode", "must be ai or local".into());
+            ClusterMode::Ai
+        }),
+        None => base.map_or(ClusterMode::Ai, |b| b.cluster_mode),
+    };
     let ideas_per_cluster = input
         .ideas_per_cluster
         .unwrap_or(base.and_then(|b| b.ideas_per_cluster));
@@ -148,13 +125,22 @@ fn validate(
     }
 
     // The schedule: a cron expression or every N hours, not both. Giving one replaces the
-    // other.
+    // other. A new expression is parsed here; the base's is already typed.
+    // A cron expression that doesn't parse is reported once, not also as a missing schedule.
+    let mut cron_refused = false;
     let (cron, every_hours) = match (input.cron, input.every_hours) {
         (Some(Some(_)), Some(Some(_))) => {
             bad("cron", "give either cron or every_hours, not both".into());
             (None, None)
         }
-        (Some(Some(c)), _) => (Some(c), None),
+        (Some(Some(c)), _) => match c.parse::<Cron>() {
+            Ok(cron) => (Some(cron), None),
+            Err(e) => {
+                bad("cron", e);
+                cron_refused = true;
+                (None, None)
+            }
+        },
         (_, Some(Some(h))) => (None, Some(h)),
         (c, h) => {
             let cron = match c {
@@ -168,32 +154,24 @@ fn validate(
             (cron, hours)
         }
     };
-    let cron = cron.map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "));
-    if let Some(c) = &cron
-        && let Err(e) = c.parse::<Cron>()
-    {
-        bad("cron", e);
-    }
     if let Some(h) = every_hours
         && !(1..=24 * 31).contains(&h)
     {
         bad("every_hours", "must be 1–744 hours".into());
     }
-    if cron.is_none() && every_hours.is_none() {
+    if cron.is_none() && every_hours.is_none() && !cron_refused {
         bad(
             "cron",
             "give a schedule: a cron expression (e.g. \"0 9 * * mon-fri\") or every_hours".into(),
         );
     }
-    let timezone = input
-        .timezone
-        .map(|t| t.trim().to_owned())
-        .or_else(|| base.map(|b| b.timezone.clone()))
-        .unwrap_or_else(|| "UTC".into());
-    let tz = parse_timezone(&timezone);
-    if let Err(e) = &tz {
-        bad("timezone", e.clone());
-    }
+    let timezone = match input.timezone {
+        Some(name) => parse_timezone(&name).unwrap_or_else(|e| {
+            bad("timezone", e);
+            Tz::UTC
+        }),
+        None => base.map_or(Tz::UTC, |b| b.timezone),
+    };
     let budget_per_run = input
         .budget_per_run
         .unwrap_or(base.and_then(|b| b.budget_per_run));
@@ -214,29 +192,34 @@ fn validate(
         .publish_mode
         .or(base.map(|b| b.publish_mode))
         .unwrap_or(PublishMode::Draft);
-    let raw_slots = input
-        .publish_slots
-        .or_else(|| base.map(|b| b.publish_slots.clone()))
-        .unwrap_or_default();
-    let mut slots = Vec::with_capacity(raw_slots.len());
-    for s in &raw_slots {
-        match s.parse::<Slot>() {
-            Ok(slot) => slots.push(slot),
-            Err(e) => bad("publish_slots", e),
+    let mut slots = match input.publish_slots {
+        Some(raw) => {
+            let mut slots = Vec::with_capacity(raw.len());
+            for s in &raw {
+                match s.parse::<Slot>() {
+                    Ok(slot) => slots.push(slot),
+                    Err(e) => bad("publish_slots", e),
+                }
+            }
+            if slots.len() > MAX_SLOTS {
+                bad("publish_slots", format!("at most {MAX_SLOTS} slots"));
+            }
+            // Slots that failed to parse are reported above; don't also ask for slots.
+            if publish_mode == PublishMode::Schedule && raw.is_empty() {
+                bad("publish_slots", NEED_SLOTS.into());
+            }
+            slots
         }
-    }
-    if slots.len() > MAX_SLOTS {
-        bad("publish_slots", format!("at most {MAX_SLOTS} slots"));
-    }
+        None => {
+            let slots = base.map(|b| b.publish_slots.clone()).unwrap_or_default();
+            if publish_mode == PublishMode::Schedule && slots.is_empty() {
+                bad("publish_slots", NEED_SLOTS.into());
+            }
+            slots
+        }
+    };
     slots.sort();
     slots.dedup();
-    if publish_mode == PublishMode::Schedule && slots.is_empty() && raw_slots.is_empty() {
-        bad(
-            "publish_slots",
-            "scheduled publishing needs slots, e.g. [\"mon 09:00\", \"wed 09:00\", \"fri 09:00\"]"
-                .into(),
-        );
-    }
     let is_active = input
         .is_active
         .or(base.map(|b| b.is_active))
@@ -246,7 +229,7 @@ fn validate(
     if !errors.is_empty() {
         return Err(Error::fields(errors));
     }
-    let mut record = RuleRecord {
+    let settings = RuleSettings {
         site_id,
         sector_id,
         name,
@@ -263,67 +246,53 @@ fn validate(
         budget_per_run,
         budget_per_month,
         publish_mode,
-        publish_slots: slots.iter().map(Slot::to_string).collect(),
-        next_run_at: None,
+        publish_slots: slots,
     };
     // The next time: kept when nothing about the schedule changed, else from now.
     let unchanged = base.is_some_and(|b| {
-        b.is_active == record.is_active
-            && b.cron == record.cron
-            && b.every_hours == record.every_hours
-            && b.timezone == record.timezone
+        b.is_active == settings.is_active
+            && b.cron == settings.cron
+            && b.every_hours == settings.every_hours
+            && b.timezone == settings.timezone
     });
-    record.next_run_at = match base {
+    let next_run_at = match base_rule {
         Some(b) if unchanged => b.next_run_at,
-        _ if !record.is_active => None,
+        _ if !settings.is_active => None,
         _ => {
-            let probe = AutomationRule {
-                id: base.map_or(AutomationRuleId(0), |b| b.id),
-                account_id: base.map_or(crate::ids::AccountId(0), |b| b.account_id),
-                site_id,
-                sector_id,
-                name: String::new(),
-                is_active: true,
-                stages: Vec::new(),
-                items_per_run,
-                keywords_per_run,
-                cluster_mode: String::new(),
-                ideas_per_cluster: None,
-                word_count: None,
-                cron: record.cron.clone(),
-                every_hours: record.every_hours,
-                timezone: record.timezone.clone(),
-                budget_per_run: None,
-                budget_per_month: None,
-                publish_mode,
-                publish_slots: Vec::new(),
-                next_run_at: None,
-                last_run_at: None,
-                last_slot_at: None,
-                created_at: base.map_or(now, |b| b.created_at),
-                updated_at: now,
-            };
-            probe.schedule()?.next_after(now)
+            let anchor = base_rule.map_or(now, |b| b.created_at);
+            settings
+                .schedule(anchor)
+                .and_then(|schedule| schedule.next_after(now))
         }
     };
-    Ok(record)
+    Ok((settings, next_run_at))
 }
 
+/// What a rule set to scheduled publishing without slots is told.
+const NEED_SLOTS: &str =
+    "scheduled publishing needs slots, e.g. [\"mon 09:00\", \"wed 09:00\", \"fri 09:00\"]";
+
 impl<S: Store> Automation<'_, S> {
-    /// Creates a rule; its first run is the schedule's first time after now.
+    /// Checks `input` (every problem at once, per field) and creates the rule; its first run
+    /// is the schedule's first time after now (owners and admins).
     pub async fn create(&self, scope: &Scope, input: RuleInput) -> Result<AutomationRule> {
         scope.require(Permission::Manage)?;
-        let record = validate(input, None, self.core.now())?;
-        self.core.store().create_rule(scope, &record).await
+        let (settings, next_run_at) = validate(input, None, self.core.now())?;
+        self.core
+            .store()
+            .create_rule(scope, &settings, next_run_at)
+            .await
     }
 
-    /// One rule.
+    /// One rule of the scope's account (not found when it's another account's or outside a
+    /// site-restricted scope).
     pub async fn get(&self, scope: &Scope, id: AutomationRuleId) -> Result<AutomationRule> {
         scope.require(Permission::Read)?;
         self.core.store().get_rule(scope, id).await
     }
 
-    /// The account's rules, oldest first.
+    /// The account's rules, oldest first. A rule whose stored schedule can't be read is
+    /// listed without one (see [`AutomationRule`]), not an error.
     pub async fn list(
         &self,
         scope: &Scope,
@@ -344,8 +313,11 @@ impl<S: Store> Automation<'_, S> {
     ) -> Result<AutomationRule> {
         scope.require(Permission::Manage)?;
         let base = self.core.store().get_rule(scope, id).await?;
-        let record = validate(input, Some(&base), self.core.now())?;
-        self.core.store().update_rule(scope, id, &record).await
+        let (settings, next_run_at) = validate(input, Some(&base), self.core.now())?;
+        self.core
+            .store()
+            .update_rule(scope, id, &settings, next_run_at)
+            .await
     }
 
     /// Deletes rules and their run records (their jobs stay in the job list); how many.
@@ -404,10 +376,14 @@ impl<S: Store> Automation<'_, S> {
             };
             let scope = Scope::system(rule.account_id);
             let next = match rule.schedule() {
-                Ok(s) => s.next_after(now),
-                Err(e) => {
-                    // A stored schedule this build can't read: pause it rather than spin.
-                    tracing::warn!(rule = rule.id.get(), error = %e, "automation rule has an unreadable schedule; pausing it");
+                Some(s) => s.next_after(now),
+                None => {
+                    // No schedule it can follow (the store found it unreadable): pause it
+                    // rather than spin.
+                    tracing::warn!(
+                        rule = rule.id.get(),
+                        "automation rule has no readable schedule; pausing it"
+                    );
                     None
                 }
             };
@@ -442,7 +418,7 @@ impl<S: Store> Automation<'_, S> {
 fn run_job(rule: &AutomationRule) -> NewJob {
     NewJob {
         kind: JobKind::AutomationRun,
-        site_id: Some(rule.site_id),
+        site_id: Some(rule.settings.site_id),
         payload: json!({ "rule_id": rule.id.get() }),
         max_attempts: Some(3),
         run_after: None,

@@ -18,7 +18,7 @@ pub use sql::migrate::SCHEMA_VERSION;
 pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
 
 use crate::automation::{
-    AutomationRule, AutomationRun, RuleFilter, RuleRecord, RunFilter, RunTrigger,
+    AutomationRule, AutomationRun, RuleFilter, RuleSettings, RunFilter, RunTrigger,
 };
 use crate::credits::{
     CreditTransaction, LedgerEntry, NewUsage, Reservation, ReserveRequest, TransactionFilter,
@@ -829,11 +829,12 @@ pub struct RunStart<'a> {
 
 /// Automation rules and their runs.
 pub trait AutomationStore: Send + Sync {
-    /// Creates a rule.
+    /// Creates a rule from validated settings, first due at `next_run_at` (`None`: paused).
     fn create_rule(
         &self,
         scope: &Scope,
-        rule: &RuleRecord,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<AutomationRule>> + Send;
     /// One rule.
     fn get_rule(
@@ -848,12 +849,13 @@ pub trait AutomationStore: Send + Sync {
         filter: &RuleFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<AutomationRule>>> + Send;
-    /// Replaces a rule's fields.
+    /// Replaces a rule's settings and its next scheduled time.
     fn update_rule(
         &self,
         scope: &Scope,
         id: AutomationRuleId,
-        rule: &RuleRecord,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<AutomationRule>> + Send;
     /// Deletes rules (and their run records; the jobs stay); how many.
     fn delete_rules(
@@ -946,15 +948,22 @@ pub trait AuthStore: Send + Sync {
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<ApiKey>>> + Send;
     /// Revokes one of the account's API keys.
-    fn revoke_api_key(&self, scope: &Scope, id: i64)
-    -> impl Future<Output = Result<ApiKey>> + Send;
+    fn revoke_api_key(
+        &self,
+        scope: &Scope,
+        id: ApiKeyId,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
     /// One of the account's API keys.
-    fn get_api_key(&self, scope: &Scope, id: i64) -> impl Future<Output = Result<ApiKey>> + Send;
+    fn get_api_key(
+        &self,
+        scope: &Scope,
+        id: ApiKeyId,
+    ) -> impl Future<Output = Result<ApiKey>> + Send;
     /// Renames an API key and/or changes when it expires (`Some(None)`: never).
     fn update_api_key(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ApiKeyId,
         name: Option<&str>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> impl Future<Output = Result<ApiKey>> + Send;
@@ -973,7 +982,7 @@ pub trait AuthStore: Send + Sync {
         Output = Result<Option<(crate::tenancy::User, Option<crate::tenancy::AccountStatus>)>>,
     > + Send;
     /// Records that an API key was used now.
-    fn touch_api_key(&self, id: i64) -> impl Future<Output = Result<()>> + Send;
+    fn touch_api_key(&self, id: ApiKeyId) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Counters shared by every process (rate limits).

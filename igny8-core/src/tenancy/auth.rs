@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::{AccountStatus, Operator, Permission, Role, Scope, User};
 use crate::Igny8;
 use crate::error::{Error, Result};
-use crate::ids::{AccountId, SiteId, UserId};
+use crate::ids::{AccountId, ApiKeyId, SiteId, UserId};
 use crate::list::{Page, PageRequest};
 use crate::store::Store;
 use crate::validate::Check;
@@ -74,8 +74,8 @@ pub enum Rotation {
 /// An API key as shown (never with its secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKey {
-    /// Id.
-    pub id: i64,
+    /// The key's id: what the API's `/api-keys/{id}` paths name it by.
+    pub id: ApiKeyId,
     /// The account it acts in.
     pub account_id: AccountId,
     /// The only site it may touch, if restricted.
@@ -290,7 +290,7 @@ impl<S: Store> Auth<'_, S> {
     }
 
     /// One API key (never its secret).
-    pub async fn api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+    pub async fn api_key(&self, scope: &Scope, id: ApiKeyId) -> Result<ApiKey> {
         // Admins read them, in a suspended account too.
         scope.require_role(Permission::Manage)?;
         scope.require_account_wide(Permission::Read)?;
@@ -302,7 +302,7 @@ impl<S: Store> Auth<'_, S> {
     pub async fn update_api_key(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ApiKeyId,
         name: Option<String>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> Result<ApiKey> {
@@ -326,7 +326,7 @@ impl<S: Store> Auth<'_, S> {
     }
 
     /// Revokes an API key (admins).
-    pub async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+    pub async fn revoke_api_key(&self, scope: &Scope, id: ApiKeyId) -> Result<ApiKey> {
         scope.require_account_wide(Permission::Manage)?;
         scope.require_not_api_key("revoke API keys")?;
         self.store().revoke_api_key(scope, id).await

@@ -2,7 +2,7 @@
 
 use crate::enums::string_enum;
 use crate::error::{Error, Result};
-use crate::ids::{AccountId, SiteId, UserId};
+use crate::ids::{AccountId, ApiKeyId, SiteId, UserId};
 
 string_enum! {
     /// A user's role inside their account.
@@ -67,7 +67,7 @@ pub enum Actor {
     /// A machine using an API key, with the role the key was issued with.
     ApiKey {
         /// The key's id.
-        id: i64,
+        id: ApiKeyId,
         /// The role granted to the key.
         role: Role,
     },
@@ -152,7 +152,7 @@ impl Scope {
     }
 
     /// A machine acting with an API key.
-    pub fn api_key(account: AccountId, key_id: i64, role: Role) -> Self {
+    pub fn api_key(account: AccountId, key_id: ApiKeyId, role: Role) -> Self {
         Self {
             account,
             actor: Actor::ApiKey { id: key_id, role },
@@ -313,7 +313,8 @@ mod tests {
             let err = suspended.require(p).unwrap_err();
             assert!(err.to_string().contains("suspended"), "{err}");
         }
-        let key = Scope::api_key(AccountId(1), 9, Role::Admin).restricted_to_site(SiteId(4));
+        let key =
+            Scope::api_key(AccountId(1), ApiKeyId(9), Role::Admin).restricted_to_site(SiteId(4));
         assert!(key.require(Manage).is_ok());
         for p in [Read, Write, Manage] {
             let err = key.require_account_wide(p).unwrap_err();
@@ -324,7 +325,7 @@ mod tests {
         let admin = Scope::user(AccountId(1), UserId(2), Role::Admin).read_only();
         assert!(admin.require_role(Manage).is_ok());
         assert!(admin.require(Manage).is_err());
-        let unrestricted = Scope::api_key(AccountId(1), 9, Role::Admin);
+        let unrestricted = Scope::api_key(AccountId(1), ApiKeyId(9), Role::Admin);
         assert!(unrestricted.require_account_wide(Manage).is_ok());
         assert!(unrestricted.require_not_api_key("make API keys").is_err());
         assert!(Scope::system(AccountId(1)).require_not_api_key("x").is_ok());

@@ -193,7 +193,7 @@ pub(crate) async fn every_n_hours_and_the_budget_stops_a_stage(core: Igny8) {
     )
     .await;
     assert_eq!(
-        r.stages,
+        r.settings.stages,
         vec![Stage::Ideas, Stage::Queue],
         "kept in pipeline order"
     );
@@ -309,8 +309,14 @@ pub(crate) async fn rules_are_checked_and_scoped(core: Igny8) {
         },
     )
     .await;
-    assert_eq!(good.name, "Weekdays at nine");
-    assert_eq!(good.publish_slots, vec!["mon 09:00", "fri 09:00"]);
+    assert_eq!(good.settings.name, "Weekdays at nine");
+    let slots: Vec<String> = good
+        .settings
+        .publish_slots
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(slots, vec!["mon 09:00", "fri 09:00"]);
     let next = good.next_run_at.unwrap();
     assert!(next > core.now());
     // Switching to every 2 hours replaces the cron expression.
@@ -326,8 +332,8 @@ pub(crate) async fn rules_are_checked_and_scoped(core: Igny8) {
         )
         .await
         .unwrap();
-    assert_eq!(changed.cron, None);
-    assert_eq!(changed.every_hours, Some(2));
+    assert_eq!(changed.settings.cron, None);
+    assert_eq!(changed.settings.every_hours, Some(2));
     assert!(changed.next_run_at.unwrap() <= core.now() + Duration::hours(2));
 
     // Another tenant sees nothing of it.
@@ -422,7 +428,11 @@ pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budge
         },
     )
     .await;
-    assert_eq!(r.stages.len(), 6, "every stage but publish by default");
+    assert_eq!(
+        r.settings.stages.len(),
+        6,
+        "every stage but publish by default"
+    );
     let worker = Worker::new(core.clone());
     core.automation().run_now(&t.scope, r.id).await.unwrap();
     assert_eq!(drain(&worker).await, 1);
@@ -556,4 +566,71 @@ pub(crate) async fn a_rule_takes_keywords_to_illustrated_drafts_within_its_budge
     );
     assert!(limited.credits <= one);
     let _ = std::fs::remove_dir_all(&media);
+}
+
+pub(crate) async fn an_unreadable_stored_schedule_lists_as_none_and_pauses(core: Igny8) {
+    let (core, clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
+    let t = tenant(&core, "Old rows", 0).await;
+    let make = |name: &str| RuleInput {
+        name: Some(name.into()),
+        stages: Some(vec![Stage::Cluster]),
+        cluster_mode: Some("local".into()),
+        cron: Some(Some("0 * * * *".into())),
+        timezone: Some("Europe/Berlin".into()),
+        ..Default::default()
+    };
+    let bad_cron = rule(&core, &t, make("Old cron")).await;
+    let bad_zone = rule(&core, &t, make("Old zone")).await;
+    // Rows as an older build might have left them: values this build can't read.
+    let table = format!("{}automation_rules", core.store().prefix());
+    for (id, column, value) in [
+        (bad_cron.id, "cron", "0 * * * * *"),
+        (bad_zone.id, "timezone", "Mars/Olympus_Mons"),
+    ] {
+        core.store()
+            .execute_unchecked(&format!(
+                "UPDATE {table} SET {column} = '{value}' WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+    }
+
+    // Listing still works: each rule shows without a schedule.
+    let listed = core
+        .automation()
+        .list(&t.scope, &RuleFilter::default(), &PageRequest::new(1, 10))
+        .await
+        .expect("an unreadable row doesn't break the list");
+    assert_eq!(listed.items.len(), 2);
+    for r in &listed.items {
+        assert_eq!(r.settings.cron, None, "{}", r.settings.name);
+        assert_eq!(r.settings.every_hours, None, "{}", r.settings.name);
+        assert!(r.schedule().is_none(), "{}", r.settings.name);
+    }
+    assert_eq!(listed.items[1].settings.timezone.name(), "UTC");
+
+    // At their due time the scheduler runs them once and pauses them rather than spin.
+    clock.set(at("2026-11-30T11:00:00Z"));
+    assert_eq!(core.automation().schedule_due(10).await.unwrap().len(), 2);
+    assert!(core.automation().schedule_due(10).await.unwrap().is_empty());
+    for id in [bad_cron.id, bad_zone.id] {
+        let r = core.automation().get(&t.scope, id).await.unwrap();
+        assert_eq!(r.next_run_at, None, "paused");
+    }
+
+    // A new schedule repairs the rule.
+    let fixed = core
+        .automation()
+        .update(
+            &t.scope,
+            bad_zone.id,
+            RuleInput {
+                cron: Some(Some("0 9 * * *".into())),
+                timezone: Some("Europe/Berlin".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(fixed.next_run_at, Some(at("2026-12-01T08:00:00Z")));
 }

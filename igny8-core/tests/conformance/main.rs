@@ -48,6 +48,7 @@ conformance! {
     automation::an_hourly_rule_runs_once_per_hour_and_once_after_an_outage,
     automation::every_n_hours_and_the_budget_stops_a_stage,
     automation::rules_are_checked_and_scoped,
+    automation::an_unreadable_stored_schedule_lists_as_none_and_pauses,
     automation::a_rule_takes_keywords_to_illustrated_drafts_within_its_budget,
     ai::accounts_use_their_own_providers_over_the_defaults,
     ai::the_deployment_key_never_reaches_an_account_url,

@@ -1,7 +1,7 @@
 //! `auth/`: sign-up, sign-in, tokens, the signed-in user, users, sites, sectors and API keys.
 
 use igny8_core::tenancy::{self as t, Scope, SectorFilter};
-use igny8_core::{SectorId, SiteId, UserId};
+use igny8_core::{ApiKeyId, SectorId, SiteId, UserId};
 use poem::Request;
 use poem::http::StatusCode;
 use poem::web::Data;
@@ -668,7 +668,12 @@ impl AuthApi {
         id: Path<i64>,
     ) -> ApiResult<ApiKey> {
         let scope = auth.0.scope()?;
-        Ok(ok(state.core.auth().api_key(&scope, id.0).await?.into()))
+        Ok(ok(state
+            .core
+            .auth()
+            .api_key(&scope, ApiKeyId(id.0))
+            .await?
+            .into()))
     }
 
     /// Renames an API key or changes when it expires (`null`: never). Its role and site stay;
@@ -686,7 +691,7 @@ impl AuthApi {
         let key = state
             .core
             .auth()
-            .update_api_key(&scope, id.0, b.name, patch(b.expires_at, |v| v))
+            .update_api_key(&scope, ApiKeyId(id.0), b.name, patch(b.expires_at, |v| v))
             .await?;
         Ok(ok(key.into()))
     }
@@ -703,7 +708,7 @@ impl AuthApi {
         Ok(ok(state
             .core
             .auth()
-            .revoke_api_key(&scope, id.0)
+            .revoke_api_key(&scope, ApiKeyId(id.0))
             .await?
             .into()))
     }

@@ -17,7 +17,8 @@ use crate::envelope::{Accepted, AcceptedResult, ApiResult, CreatedResult, create
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
-/// Automation rules and runs.
+/// The `automation/` endpoints: rules and runs. Each handler parses, calls the core's
+/// [`igny8_core::automation::Automation`] service, and maps the result.
 pub struct AutomationApi;
 
 #[OpenApi(tag = "Tag::Automation")]
@@ -69,7 +70,7 @@ impl AutomationApi {
         ))
     }
 
-    /// One rule.
+    /// One rule, with when it runs next.
     #[oai(path = "/automation/rules/:id/", method = "get")]
     async fn get_rule(
         &self,

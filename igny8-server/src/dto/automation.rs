@@ -1,4 +1,5 @@
-//! Automation rules and runs on the wire.
+//! Automation rules and runs on the wire: the core's typed rule settings (cron expression,
+//! time zone, slots, cluster mode) in the text forms clients send and read.
 
 use igny8_core::automation as a;
 use poem_openapi::Object;
@@ -8,23 +9,25 @@ use super::system::Job;
 use super::tenancy::patch;
 use super::{E, Time};
 
-/// A site's automation rule set.
+/// A site's automation rule set. A rule whose stored schedule can no longer be read shows
+/// with `cron` and `every_hours` null (and `timezone` `UTC` if the zone was the problem) until
+/// a new schedule is given.
 #[derive(Debug, Object)]
 pub struct AutomationRule {
-    /// Id.
+    /// The rule's id, as in `automation/rules/{id}/`.
     pub id: i64,
-    /// The site it works on.
+    /// The site it works on (fixed once the rule exists).
     pub site_id: i64,
     /// Only this sector of the site (all when null).
     #[oai(nullable)]
     pub sector_id: Option<i64>,
-    /// Name.
+    /// A name to recognise the rule by.
     pub name: String,
     /// Whether its schedule runs it (a paused rule can still be run by hand).
     pub is_active: bool,
     /// The stages that run, in pipeline order.
     pub stages: Vec<E<a::Stage>>,
-    /// Items per stage per run.
+    /// Items per stage per run (clusters, ideas, tasks, content, images, posts).
     pub items_per_run: i64,
     /// Keywords the cluster stage takes per run.
     pub keywords_per_run: i64,
@@ -50,46 +53,49 @@ pub struct AutomationRule {
     /// Most credits per calendar month (null: no limit).
     #[oai(nullable)]
     pub budget_per_month: Option<i64>,
-    /// `draft` or `schedule`.
+    /// Whether posts are sent as drafts or scheduled into the publish slots.
     pub publish_mode: E<a::PublishMode>,
-    /// Weekly publish slots, e.g. `mon 09:00`.
+    /// Weekly publish slots in the rule's time zone, sorted, e.g. `mon 09:00`.
     pub publish_slots: Vec<String>,
     /// Next scheduled run (null while paused).
     #[oai(nullable)]
     pub next_run_at: Option<Time>,
-    /// Last run started.
+    /// When it last started a run, scheduled or manual.
     #[oai(nullable)]
     pub last_run_at: Option<Time>,
-    /// Last publish slot given to a post.
+    /// The last publish slot given to a post; the next scheduled post gets a later one.
     #[oai(nullable)]
     pub last_slot_at: Option<Time>,
-    /// Created.
+    /// When the rule was made; an `every_hours` schedule counts from here.
     pub created_at: Time,
-    /// Changed.
+    /// When its settings last changed.
     pub updated_at: Time,
 }
 
 impl From<a::AutomationRule> for AutomationRule {
+    /// The core's typed settings in their text forms: the cron expression as given
+    /// (whitespace collapsed), the zone's IANA name, slots as `mon 09:00`.
     fn from(r: a::AutomationRule) -> Self {
+        let s = r.settings;
         Self {
             id: r.id.get(),
-            site_id: r.site_id.get(),
-            sector_id: r.sector_id.map(|s| s.get()),
-            name: r.name,
-            is_active: r.is_active,
-            stages: r.stages.into_iter().map(E).collect(),
-            items_per_run: r.items_per_run,
-            keywords_per_run: r.keywords_per_run,
-            cluster_mode: r.cluster_mode,
-            ideas_per_cluster: r.ideas_per_cluster,
-            word_count: r.word_count,
-            cron: r.cron,
-            every_hours: r.every_hours,
-            timezone: r.timezone,
-            budget_per_run: r.budget_per_run,
-            budget_per_month: r.budget_per_month,
-            publish_mode: E(r.publish_mode),
-            publish_slots: r.publish_slots,
+            site_id: s.site_id.get(),
+            sector_id: s.sector_id.map(|s| s.get()),
+            name: s.name,
+            is_active: s.is_active,
+            stages: s.stages.into_iter().map(E).collect(),
+            items_per_run: s.items_per_run,
+            keywords_per_run: s.keywords_per_run,
+            cluster_mode: s.cluster_mode.as_str().to_owned(),
+            ideas_per_cluster: s.ideas_per_cluster,
+            word_count: s.word_count,
+            cron: s.cron.map(|c| c.to_string()),
+            every_hours: s.every_hours,
+            timezone: s.timezone.name().to_owned(),
+            budget_per_run: s.budget_per_run,
+            budget_per_month: s.budget_per_month,
+            publish_mode: E(s.publish_mode),
+            publish_slots: s.publish_slots.iter().map(|s| s.to_string()).collect(),
             next_run_at: r.next_run_at,
             last_run_at: r.last_run_at,
             last_slot_at: r.last_slot_at,
@@ -104,13 +110,13 @@ impl From<a::AutomationRule> for AutomationRule {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct RuleInput {
-    /// The site (create only).
+    /// The site (create only: a rule's site can't change).
     #[oai(nullable)]
     pub site_id: Option<i64>,
     /// One sector of the site, or null for all.
     #[oai(nullable)]
     pub sector_id: MaybeUndefined<i64>,
-    /// Name.
+    /// A name to recognise the rule by, 1–255 characters.
     #[oai(nullable)]
     pub name: Option<String>,
     /// Whether its schedule runs it (default true).
@@ -186,21 +192,21 @@ impl From<RuleInput> for a::RuleInput {
 /// `credits`, `job_id`, `message`, `detail`).
 #[derive(Debug, Object)]
 pub struct AutomationRun {
-    /// Id.
+    /// The run's id, as in `automation/runs/{id}/` (its job has an id of its own).
     pub id: i64,
-    /// The site.
+    /// The site it works on: its rule's site.
     pub site_id: i64,
-    /// The rule.
+    /// The rule it is a run of.
     pub rule_id: i64,
-    /// `schedule` or `manual`.
+    /// What started it: its schedule or someone asking.
     pub trigger: E<a::RunTrigger>,
     /// The schedule time it stands for (the request time of a manual run).
     pub scheduled_for: Time,
     /// Credits its stages were charged.
     pub credits: i64,
-    /// Created.
+    /// When the run was started (its job may begin later).
     pub created_at: Time,
-    /// Its job.
+    /// Its job: status, progress, and in `result.stages` what each stage did.
     pub job: Job,
 }
 

@@ -509,7 +509,7 @@ impl From<SectorPatch> for t::SectorPatch {
 /// An API key (its secret is shown only when created).
 #[derive(Debug, Object)]
 pub struct ApiKey {
-    /// Id.
+    /// The key's id, as in `/api-keys/{id}/`.
     pub id: i64,
     /// Name.
     pub name: String,
@@ -536,7 +536,7 @@ pub struct ApiKey {
 impl From<t::ApiKey> for ApiKey {
     fn from(k: t::ApiKey) -> Self {
         Self {
-            id: k.id,
+            id: k.id.get(),
             name: k.name,
             prefix: k.prefix,
             role: E(k.role),

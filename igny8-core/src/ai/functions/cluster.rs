@@ -13,6 +13,7 @@ use crate::Igny8;
 use crate::ai::pricing::Work;
 use crate::ai::provider::ChatRequest;
 use crate::credits::Reference;
+use crate::enums::string_enum;
 use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::jobs::JobKind;
@@ -32,15 +33,17 @@ pub const MAX_BATCH: usize = 300;
 /// Most existing clusters shown to the model.
 const MAX_EXISTING_SHOWN: usize = 300;
 
-/// How to cluster.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClusterMode {
-    /// With the account's AI model (costs credits).
-    #[default]
-    Ai,
-    /// With the free, deterministic local clustering.
-    Local,
+string_enum! {
+    /// How to cluster: what Auto Cluster's `mode` and an automation rule's `cluster_mode`
+    /// hold.
+    #[derive(Default)]
+    pub enum ClusterMode {
+        /// With the account's AI model (costs credits).
+        #[default]
+        Ai => "ai",
+        /// With the free, deterministic local clustering.
+        Local => "local",
+    }
 }
 
 /// The input of Auto Cluster.

@@ -17,7 +17,7 @@ use crate::tenancy::{AccountStatus, User};
 impl FromDbRow for ApiKey {
     fn from_row(r: &DbRow<'_>) -> Result<Self> {
         Ok(ApiKey {
-            id: r.get("id")?,
+            id: ApiKeyId(r.get("id")?),
             account_id: AccountId(r.get("account_id")?),
             site_id: r.get::<Option<i64>>("site_id")?.map(SiteId),
             name: r.get("name")?,
@@ -253,7 +253,12 @@ impl AuthStore for SqlStore {
     }
 
     async fn list_api_keys(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ApiKey>> {
-        let spec = SortSpec::new("id", true, |k: &ApiKey| CursorValue::Int(k.id), |k| k.id);
+        let spec = SortSpec::new(
+            "id",
+            true,
+            |k: &ApiKey| CursorValue::Int(k.id.get()),
+            |k| k.id.get(),
+        );
         self.list_page(
             self.scoped::<ApiKey>(scope),
             self.t(T::ApiKeys),
@@ -263,36 +268,36 @@ impl AuthStore for SqlStore {
         .await
     }
 
-    async fn revoke_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
+    async fn revoke_api_key(&self, scope: &Scope, id: ApiKeyId) -> Result<ApiKey> {
         let mut q = Query::update();
         q.table(self.t(T::ApiKeys))
             .value("revoked_at", self.now_ms())
             .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").eq(id))
+            .and_where(Expr::col("id").eq(id.get()))
             .and_where(Expr::col("revoked_at").is_null());
         if let Some(site) = scope.site() {
             q.and_where(Expr::col("site_id").eq(site.get()));
         }
         self.db.conn().await?.execute(&q).await?;
-        self.fetch_scoped(scope, id).await
+        self.fetch_scoped(scope, id.get()).await
     }
 
-    async fn get_api_key(&self, scope: &Scope, id: i64) -> Result<ApiKey> {
-        self.fetch_scoped(scope, id).await
+    async fn get_api_key(&self, scope: &Scope, id: ApiKeyId) -> Result<ApiKey> {
+        self.fetch_scoped(scope, id.get()).await
     }
 
     async fn update_api_key(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ApiKeyId,
         name: Option<&str>,
         expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> Result<ApiKey> {
-        let current: ApiKey = self.fetch_scoped(scope, id).await?;
+        let current: ApiKey = self.fetch_scoped(scope, id.get()).await?;
         let mut q = Query::update();
         q.table(self.t(T::ApiKeys))
             .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").eq(current.id));
+            .and_where(Expr::col("id").eq(current.id.get()));
         let mut any = false;
         if let Some(n) = name {
             q.value("name", n);
@@ -305,7 +310,7 @@ impl AuthStore for SqlStore {
         if any {
             self.db.conn().await?.execute(&q).await?;
         }
-        self.fetch_scoped(scope, id).await
+        self.fetch_scoped(scope, id.get()).await
     }
 
     async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKeyHolder>> {
@@ -358,11 +363,11 @@ impl AuthStore for SqlStore {
         Ok(found.map(|p| (p.0, p.1)))
     }
 
-    async fn touch_api_key(&self, id: i64) -> Result<()> {
+    async fn touch_api_key(&self, id: ApiKeyId) -> Result<()> {
         let q = Query::update()
             .table(self.t(T::ApiKeys))
             .value("last_used_at", self.now_ms())
-            .and_where(Expr::col("id").eq(id))
+            .and_where(Expr::col("id").eq(id.get()))
             .to_owned();
         self.db.conn().await?.execute(&q).await?;
         Ok(())

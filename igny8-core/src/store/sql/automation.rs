@@ -9,6 +9,7 @@ use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use super::db::{DbRow, FromDbRow};
 use super::list::SortSpec;
 use super::{Entity, SqlStore, T, to_json};
+use crate::automation::schedule;
 use crate::automation::*;
 use crate::error::{Error, Result};
 use crate::ids::*;
@@ -17,28 +18,76 @@ use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::{AutomationStore, RunStart};
 use crate::tenancy::Scope;
 
+/// Reads a rule leniently where a newer build may read stricter than an older one wrote: a
+/// cron expression or time zone it can't read leaves the rule without a schedule (see
+/// [`AutomationRule`]), a publish slot it can't read is left out; each is logged as a warning
+/// rather than failing every list that includes the rule.
 impl FromDbRow for AutomationRule {
     fn from_row(r: &DbRow<'_>) -> Result<Self> {
+        let id = AutomationRuleId(r.get("id")?);
+        let unreadable = |column: &str, error: &str| {
+            tracing::warn!(
+                rule = id.get(),
+                column,
+                error,
+                "automation rule holds a value this build can't read; treating it as having no \
+                 schedule (slots: leaving it out) until it is edited"
+            );
+        };
+        let mut cron = match r.get::<Option<String>>("cron")? {
+            Some(text) => match text.parse::<Cron>() {
+                Ok(cron) => Some(cron),
+                Err(e) => {
+                    unreadable("cron", &e);
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut every_hours: Option<i64> = r.get("every_hours")?;
+        let timezone = match schedule::parse_timezone(&r.get::<String>("timezone")?) {
+            Ok(tz) => tz,
+            Err(e) => {
+                unreadable("timezone", &e);
+                // Times read in the wrong zone would run at the wrong hours: no schedule.
+                cron = None;
+                every_hours = None;
+                chrono_tz::Tz::UTC
+            }
+        };
+        let publish_slots = r
+            .json::<Vec<String>>("publish_slots")?
+            .into_iter()
+            .filter_map(|text| match text.parse::<Slot>() {
+                Ok(slot) => Some(slot),
+                Err(e) => {
+                    unreadable("publish_slots", &e);
+                    None
+                }
+            })
+            .collect();
         Ok(AutomationRule {
-            id: AutomationRuleId(r.get("id")?),
+            id,
             account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: r.get::<Option<i64>>("sector_id")?.map(SectorId),
-            name: r.get("name")?,
-            is_active: r.get("is_active")?,
-            stages: r.json("stages")?,
-            items_per_run: r.get("items_per_run")?,
-            keywords_per_run: r.get("keywords_per_run")?,
-            cluster_mode: r.get("cluster_mode")?,
-            ideas_per_cluster: r.get("ideas_per_cluster")?,
-            word_count: r.get("word_count")?,
-            cron: r.get("cron")?,
-            every_hours: r.get("every_hours")?,
-            timezone: r.get("timezone")?,
-            budget_per_run: r.get("budget_per_run")?,
-            budget_per_month: r.get("budget_per_month")?,
-            publish_mode: r.parse("publish_mode")?,
-            publish_slots: r.json("publish_slots")?,
+            settings: RuleSettings {
+                site_id: SiteId(r.get("site_id")?),
+                sector_id: r.get::<Option<i64>>("sector_id")?.map(SectorId),
+                name: r.get("name")?,
+                is_active: r.get("is_active")?,
+                stages: r.json("stages")?,
+                items_per_run: r.get("items_per_run")?,
+                keywords_per_run: r.get("keywords_per_run")?,
+                cluster_mode: r.parse("cluster_mode")?,
+                ideas_per_cluster: r.get("ideas_per_cluster")?,
+                word_count: r.get("word_count")?,
+                cron,
+                every_hours,
+                timezone,
+                budget_per_run: r.get("budget_per_run")?,
+                budget_per_month: r.get("budget_per_month")?,
+                publish_mode: r.parse("publish_mode")?,
+                publish_slots,
+            },
             next_run_at: r.opt_time("next_run_at")?,
             last_run_at: r.opt_time("last_run_at")?,
             last_slot_at: r.opt_time("last_slot_at")?,
@@ -146,8 +195,13 @@ fn ms(t: Option<chrono::DateTime<chrono::Utc>>) -> SimpleExpr {
     t.map(|t| t.timestamp_millis()).into()
 }
 
-/// The stored columns of a rule record (without ids and times of creation).
-fn rule_values(rule: &RuleRecord) -> Vec<(&'static str, SimpleExpr)> {
+/// The stored columns of a rule's settings and next run (without ids and times of
+/// creation): the typed values written in the text forms they are read back from.
+fn rule_values(
+    rule: &RuleSettings,
+    next_run_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Vec<(&'static str, SimpleExpr)> {
+    let slots: Vec<String> = rule.publish_slots.iter().map(Slot::to_string).collect();
     vec![
         ("site_id", rule.site_id.get().into()),
         ("sector_id", rule.sector_id.map(|s| s.get()).into()),
@@ -156,23 +210,23 @@ fn rule_values(rule: &RuleRecord) -> Vec<(&'static str, SimpleExpr)> {
         ("stages", to_json(&rule.stages).into()),
         ("items_per_run", rule.items_per_run.into()),
         ("keywords_per_run", rule.keywords_per_run.into()),
-        ("cluster_mode", rule.cluster_mode.clone().into()),
+        ("cluster_mode", rule.cluster_mode.as_str().into()),
         ("ideas_per_cluster", rule.ideas_per_cluster.into()),
         ("word_count", rule.word_count.into()),
-        ("cron", rule.cron.clone().into()),
+        ("cron", rule.cron.as_ref().map(Cron::to_string).into()),
         ("every_hours", rule.every_hours.into()),
-        ("timezone", rule.timezone.clone().into()),
+        ("timezone", rule.timezone.name().into()),
         ("budget_per_run", rule.budget_per_run.into()),
         ("budget_per_month", rule.budget_per_month.into()),
         ("publish_mode", rule.publish_mode.as_str().into()),
-        ("publish_slots", to_json(&rule.publish_slots).into()),
-        ("next_run_at", ms(rule.next_run_at)),
+        ("publish_slots", to_json(&slots).into()),
+        ("next_run_at", ms(next_run_at)),
     ]
 }
 
 impl SqlStore {
     /// Checks the rule's site and sector are the scope's (and the sector the site's).
-    async fn check_rule_refs(&self, scope: &Scope, rule: &RuleRecord) -> Result<()> {
+    async fn check_rule_refs(&self, scope: &Scope, rule: &RuleSettings) -> Result<()> {
         scope.check_site(rule.site_id)?;
         self.check_ref(T::Sites, scope, rule.site_id.get(), None, "site_id", "site")
             .await?;
@@ -218,10 +272,15 @@ impl SqlStore {
 }
 
 impl AutomationStore for SqlStore {
-    async fn create_rule(&self, scope: &Scope, rule: &RuleRecord) -> Result<AutomationRule> {
-        self.check_rule_refs(scope, rule).await?;
+    async fn create_rule(
+        &self,
+        scope: &Scope,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<AutomationRule> {
+        self.check_rule_refs(scope, settings).await?;
         let now = self.now_ms();
-        let mut values = rule_values(rule);
+        let mut values = rule_values(settings, next_run_at);
         values.extend([
             ("account_id", scope.account().get().into()),
             ("created_at", now.into()),
@@ -264,14 +323,15 @@ impl AutomationStore for SqlStore {
         &self,
         scope: &Scope,
         id: AutomationRuleId,
-        rule: &RuleRecord,
+        settings: &RuleSettings,
+        next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<AutomationRule> {
-        self.check_rule_refs(scope, rule).await?;
+        self.check_rule_refs(scope, settings).await?;
         let n = self
             .update_rows::<AutomationRule>(
                 scope,
                 &[id.get()],
-                rule_values(rule),
+                rule_values(settings, next_run_at),
                 None,
                 "this automation rule",
             )
@@ -342,7 +402,7 @@ impl AutomationStore for SqlStore {
             .await?;
         let (cols, vals): (Vec<_>, Vec<SimpleExpr>) = [
             ("account_id", scope.account().get().into()),
-            ("site_id", rule.site_id.get().into()),
+            ("site_id", rule.settings.site_id.get().into()),
             ("rule_id", rule.id.get().into()),
             ("job_id", job_id.into()),
             ("run_trigger", start.trigger.as_str().into()),
