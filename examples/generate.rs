@@ -31,28 +31,19 @@ raised garden bed,33000\nraised bed soil mix,3600\nhow to build a raised garden 
 cedar raised garden bed,2400\ncompost bin,27000\nhow to start composting,6600\n\
 compost tumbler,9900\n";
 
-/// The AI settings from the environment: `OPENAI_*` for convenience, then `IGNY8_*`.
+/// The AI settings from the environment: `OPENAI_*` for convenience, then `IGNY8_*` over them,
+/// through the same loader as the server's.
 fn ai_config() -> Result<Option<AiConfig>, String> {
-    let mut config = AiConfig::default();
-    let mut configured = false;
-    for (name, target) in [
-        ("OPENAI_API_KEY", "OPENAI_API_KEY"),
-        ("OPENAI_BASE_URL", "OPENAI_BASE_URL"),
-        ("OPENAI_MODEL", "OPENAI_MODEL"),
-    ] {
+    let mut vars = std::collections::BTreeMap::new();
+    for name in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"] {
         if let Ok(v) = std::env::var(name) {
-            config.set(target, &v)?;
-            configured = true;
+            vars.insert(format!("IGNY8_{name}"), v);
         }
     }
-    for (name, value) in std::env::vars() {
-        if let Some(key) = name.strip_prefix("IGNY8_")
-            && config.set(key, &value)?
-        {
-            configured |= key.starts_with("OPENAI_");
-        }
-    }
-    config.check()?;
+    vars.extend(std::env::vars().filter(|(name, _)| name.starts_with("IGNY8_")));
+    let configured = vars.keys().any(|name| name.starts_with("IGNY8_OPENAI_"));
+    // The server's other variables may be set too: they are not this example's business.
+    let config = AiConfig::from_vars(vars, |_| true).map_err(|e| e.to_string())?;
     let hosted = config.openai_base_url.contains("api.openai.com");
     Ok((configured && !(hosted && config.openai_api_key.is_none())).then_some(config))
 }

@@ -40,6 +40,7 @@ pub mod list;
 pub mod outbound;
 pub mod planner;
 pub mod publish;
+pub mod settings;
 pub mod store;
 pub mod system;
 pub mod tenancy;

@@ -42,21 +42,20 @@ pub struct OutboundConfig {
 }
 
 impl OutboundConfig {
-    /// Applies one `IGNY8_*` variable, named without the prefix; whether it was one.
-    /// `WORDPRESS_ALLOW_PRIVATE`, the older name, means the same.
-    pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
-        match name {
-            "ALLOW_PRIVATE_TARGETS" | "WORDPRESS_ALLOW_PRIVATE" => {
-                self.allow_private = match value.trim().to_ascii_lowercase().as_str() {
-                    "1" | "true" | "yes" | "on" => true,
-                    "0" | "false" | "no" | "off" | "" => false,
-                    _ => return Err(format!("IGNY8_{name} must be true or false")),
-                };
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
-    }
+    /// The `IGNY8_*` variables of these settings. `WORDPRESS_ALLOW_PRIVATE`, the older name,
+    /// means the same; when both are set, `ALLOW_PRIVATE_TARGETS` wins.
+    pub const VARS: &'static [crate::settings::Var] = &[
+        crate::settings::Var::new(
+            "WORDPRESS_ALLOW_PRIVATE",
+            "allow_private",
+            crate::settings::Expect::Bool,
+        ),
+        crate::settings::Var::new(
+            "ALLOW_PRIVATE_TARGETS",
+            "allow_private",
+            crate::settings::Expect::Bool,
+        ),
+    ];
 }
 
 /// Whether `ip` is an address a host on the public internet can't have: loopback, private
@@ -455,12 +454,34 @@ mod tests {
 
     #[test]
     fn the_variable_and_its_older_name_allow_private_targets() {
-        let mut c = OutboundConfig::default();
-        assert_eq!(c.set("ALLOW_PRIVATE_TARGETS", "yes"), Ok(true));
-        assert!(c.allow_private);
-        assert_eq!(c.set("WORDPRESS_ALLOW_PRIVATE", "0"), Ok(true));
-        assert!(!c.allow_private);
-        assert!(c.set("ALLOW_PRIVATE_TARGETS", "maybe").is_err());
-        assert_eq!(c.set("DATABASE_URL", "x"), Ok(false));
+        use crate::settings::{Loader, Section};
+        let load = |pairs: &[(&str, &str)]| {
+            let vars = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+            Loader::new(&OutboundConfig::default())
+                .env(&[Section::new("", OutboundConfig::VARS)], vars, |_| false)
+                .and_then(|l| l.extract::<OutboundConfig>())
+        };
+        assert!(
+            load(&[("IGNY8_ALLOW_PRIVATE_TARGETS", "yes")])
+                .unwrap()
+                .allow_private
+        );
+        assert!(
+            load(&[("IGNY8_WORDPRESS_ALLOW_PRIVATE", "1")])
+                .unwrap()
+                .allow_private
+        );
+        // Both set: the current name wins over the older one.
+        let both = [
+            ("IGNY8_ALLOW_PRIVATE_TARGETS", "0"),
+            ("IGNY8_WORDPRESS_ALLOW_PRIVATE", "on"),
+        ];
+        assert!(!load(&both).unwrap().allow_private);
+        assert_eq!(
+            load(&[("IGNY8_ALLOW_PRIVATE_TARGETS", "maybe")])
+                .unwrap_err()
+                .to_string(),
+            r#"IGNY8_ALLOW_PRIVATE_TARGETS must be true or false, got "maybe""#
+        );
     }
 }

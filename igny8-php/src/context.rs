@@ -7,6 +7,7 @@ use std::sync::Arc;
 use ext_php_rs::exception::PhpResult;
 use igny8_core::ai::AiConfig;
 use igny8_core::crypto::SecretBox;
+use igny8_core::settings::{ExposeSecret, SecretString};
 use igny8_core::tenancy::Scope;
 use igny8_core::{Igny8, SqlStore, StoreOptions};
 use serde_json::{Map, Value};
@@ -20,7 +21,8 @@ use crate::tenant::{self, Tenant};
 #[derive(Clone)]
 pub(crate) struct Options {
     pub(crate) store: StoreOptions,
-    pub(crate) secret_key: Option<String>,
+    /// The deployment key; redacted in `Debug`.
+    pub(crate) secret_key: Option<SecretString>,
     pub(crate) ai: AiConfig,
     pub(crate) media_url: Option<String>,
     /// WordPress's site name and URL, when given (an open without them leaves them alone).
@@ -43,40 +45,40 @@ impl Options {
         }
         // A PHP process serves one request at a time: a small pool is plenty.
         store.max_connections = 4;
-        let mut ai = AiConfig::default();
         let settings = match map.remove("ai") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(settings)) => settings,
             Some(Value::Array(list)) if list.is_empty() => Map::new(),
             Some(_) => return Err(Failure::field("ai", "must be an array of IGNY8_* settings")),
         };
-        if !settings.is_empty() {
-            for (name, value) in settings {
-                let text = match value {
-                    Value::String(s) => s,
-                    Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                let name = name.trim_start_matches("IGNY8_").to_ascii_uppercase();
-                match ai.set(&name, &text) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        return Err(Failure::field(
-                            &format!("ai.{name}"),
-                            "is not an AI setting",
-                        ));
-                    }
-                    Err(e) => return Err(Failure::field(&format!("ai.{name}"), e)),
-                }
+        // The same names as the server's variables, with or without `IGNY8_`, in any case;
+        // read by the core's settings loader, so a value means here what it means there.
+        let mut vars = Vec::with_capacity(settings.len());
+        for (name, value) in settings {
+            let text = match value {
+                Value::String(s) => s,
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let name = name.trim_start_matches("IGNY8_").to_ascii_uppercase();
+            if !AiConfig::VARS.iter().any(|v| v.name == name) {
+                return Err(Failure::field(
+                    &format!("ai.{name}"),
+                    "is not an AI setting",
+                ));
             }
-            ai.check().map_err(|e| Failure::field("ai", e))?;
+            vars.push((format!("IGNY8_{name}"), text));
         }
+        let mut ai = AiConfig::from_vars(vars, |_| false)
+            .map_err(|e| Failure::field("ai", e.to_string()))?;
         if let Some(dir) = take::<String>(&mut map, "media_dir")? {
             ai.media_dir = dir;
         }
         let options = Self {
             store,
-            secret_key: take::<String>(&mut map, "secret_key")?.filter(|k| !k.is_empty()),
+            secret_key: take::<String>(&mut map, "secret_key")?
+                .filter(|k| !k.is_empty())
+                .map(SecretString::from),
             ai,
             media_url: take::<String>(&mut map, "media_url")?
                 .map(|u| u.trim_end_matches('/').to_owned()),
@@ -89,7 +91,8 @@ impl Options {
             return Err(Failure::field(key, "is not an option of Igny8::open()"));
         }
         if let Some(key) = &options.secret_key {
-            SecretBox::from_base64(key).map_err(|e| Failure::field("secret_key", e.to_string()))?;
+            SecretBox::from_base64(key.expose_secret())
+                .map_err(|e| Failure::field("secret_key", e.to_string()))?;
         }
         Ok(options)
     }
@@ -105,7 +108,7 @@ impl Options {
                 allow_private: true,
             });
         if let Some(key) = &self.secret_key {
-            core = core.with_secrets(SecretBox::from_base64(key)?);
+            core = core.with_secrets(SecretBox::from_base64(key.expose_secret())?);
         }
         Ok(core)
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use igny8_core::settings::{ExposeSecret, SecretString};
 use igny8_core::{Clock, CoreConfig, Igny8, StoreOptions};
 
 use crate::config::{Settings, generated_secrets_path};
@@ -38,13 +39,13 @@ impl AppState {
     ) -> Result<Self, String> {
         let mut settings = settings;
         fill_secrets(&mut settings)?;
-        let mut store = StoreOptions::new(settings.database_url.clone());
+        let mut store = StoreOptions::new(settings.database_url.expose_secret());
         store.table_prefix = settings.table_prefix.clone();
         store.max_connections = settings.max_connections;
         let config = CoreConfig {
             store,
-            secret_key: settings.secret_key.clone(),
-            previous_secret_key: settings.secret_key_previous.clone(),
+            secret_key: reveal(&settings.secret_key),
+            previous_secret_key: reveal(&settings.secret_key_previous),
             clock,
             ai: settings.ai.clone(),
             publish: settings.publish.clone(),
@@ -54,11 +55,13 @@ impl AppState {
         let signer = Signer::new(
             settings
                 .jwt_secret
-                .as_deref()
+                .as_ref()
+                .map(|s| s.expose_secret())
                 .unwrap_or_default()
                 .as_bytes(),
         )?;
-        let limiter = Limiter::new(core.clone(), settings.redis_url.as_deref()).await?;
+        let redis_url = settings.redis_url.as_ref().map(|u| u.expose_secret());
+        let limiter = Limiter::new(core.clone(), redis_url).await?;
         let job_events =
             crate::events::JobEvents::new(core.clone(), settings.event_streams_per_caller);
         Ok(Self {
@@ -81,6 +84,11 @@ impl AppState {
     }
 }
 
+/// A secret setting in clear, for the core's plain config struct.
+fn reveal(secret: &Option<SecretString>) -> Option<String> {
+    secret.as_ref().map(|s| s.expose_secret().to_owned())
+}
+
 /// Generated secrets, kept beside a SQLite database.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct GeneratedSecrets {
@@ -94,7 +102,7 @@ fn fill_secrets(settings: &mut Settings) -> Result<(), String> {
     if settings.secret_key.is_some() && settings.jwt_secret.is_some() {
         return Ok(());
     }
-    let generated = match generated_secrets_path(&settings.database_url) {
+    let generated = match generated_secrets_path(settings.database_url.expose_secret()) {
         Some(path) if path.exists() => {
             let text =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -120,8 +128,12 @@ fn fill_secrets(settings: &mut Settings) -> Result<(), String> {
             fresh
         }
     };
-    settings.secret_key.get_or_insert(generated.secret_key);
-    settings.jwt_secret.get_or_insert(generated.jwt_secret);
+    settings
+        .secret_key
+        .get_or_insert_with(|| generated.secret_key.into());
+    settings
+        .jwt_secret
+        .get_or_insert_with(|| generated.jwt_secret.into());
     Ok(())
 }
 

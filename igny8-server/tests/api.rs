@@ -1924,7 +1924,7 @@ async fn rate_limits_in_redis_hold_across_servers() {
         return;
     };
     let Some(a) = server(Backend::Sqlite, |s| {
-        s.redis_url = Some(redis.clone());
+        s.redis_url = Some(redis.clone().into());
         s.rate_limits.read = 4;
     })
     .await
@@ -1945,7 +1945,7 @@ async fn rate_limits_in_redis_hold_across_servers() {
     assert_eq!(status, 201, "{key}");
     let secret = key["data"]["secret"].as_str().unwrap().to_owned();
     let mut settings = (*a.state.settings).clone();
-    settings.redis_url = Some(redis.clone());
+    settings.redis_url = Some(redis.clone().into());
     let b_state = igny8_server::AppState::open_with_clock(settings, Some(a.clock.clone()))
         .await
         .unwrap();

@@ -14,6 +14,7 @@ use super::provider::{ImageProvider, TextProvider};
 use super::runware::Runware;
 use crate::error::{Error, Result};
 use crate::outbound::OutboundConfig;
+use crate::settings::{Expect, ExposeSecret, Loader, SecretString, Section, SettingsError, Var};
 use crate::system::Integration;
 
 /// Where images are made.
@@ -28,13 +29,15 @@ pub enum ImageBackend {
 }
 
 /// The deployment's AI settings: the providers every account uses unless it connects its own.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+/// The keys are [`SecretString`]s: `Debug` shows them redacted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AiConfig {
     /// Base URL of the OpenAI-compatible text API (`IGNY8_OPENAI_BASE_URL`).
     pub openai_base_url: String,
     /// Its key (`IGNY8_OPENAI_API_KEY`); a local server may need none.
-    pub openai_api_key: Option<String>,
+    #[serde(serialize_with = "crate::settings::expose_option")]
+    pub openai_api_key: Option<SecretString>,
     /// The text model (`IGNY8_OPENAI_MODEL`).
     pub openai_model: String,
     /// The OpenAI image model (`IGNY8_OPENAI_IMAGE_MODEL`).
@@ -44,7 +47,8 @@ pub struct AiConfig {
     /// Runware's endpoint (`IGNY8_RUNWARE_BASE_URL`).
     pub runware_base_url: String,
     /// Runware's key (`IGNY8_RUNWARE_API_KEY`).
-    pub runware_api_key: Option<String>,
+    #[serde(serialize_with = "crate::settings::expose_option")]
+    pub runware_api_key: Option<SecretString>,
     /// The Runware model (`IGNY8_RUNWARE_MODEL`).
     pub runware_model: String,
     /// The longest a model call may take, in seconds (`IGNY8_AI_TIMEOUT_SECS`).
@@ -82,28 +86,47 @@ impl Default for AiConfig {
     }
 }
 
-impl std::fmt::Debug for AiConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redact = |k: &Option<String>| k.as_ref().map(|_| "<redacted>");
-        f.debug_struct("AiConfig")
-            .field("openai_base_url", &self.openai_base_url)
-            .field("openai_api_key", &redact(&self.openai_api_key))
-            .field("openai_model", &self.openai_model)
-            .field("openai_image_model", &self.openai_image_model)
-            .field("image_provider", &self.image_provider)
-            .field("runware_base_url", &self.runware_base_url)
-            .field("runware_api_key", &redact(&self.runware_api_key))
-            .field("runware_model", &self.runware_model)
-            .field("timeout_secs", &self.timeout_secs)
-            .field("max_attempts", &self.max_attempts)
-            .field("credit_prices", &self.credit_prices)
-            .field("model_prices", &self.model_prices)
-            .field("media_dir", &self.media_dir)
-            .finish()
-    }
-}
-
 impl AiConfig {
+    /// The `IGNY8_*` variables of these settings (the credit prices' among them).
+    pub const VARS: &'static [Var] = &[
+        Var::new("OPENAI_BASE_URL", "openai_base_url", Expect::Text),
+        Var::new("OPENAI_API_KEY", "openai_api_key", Expect::Secret),
+        Var::new("OPENAI_MODEL", "openai_model", Expect::Text),
+        Var::new("OPENAI_IMAGE_MODEL", "openai_image_model", Expect::Text),
+        Var::new(
+            "IMAGE_PROVIDER",
+            "image_provider",
+            Expect::OneOf(&["openai", "runware"]),
+        ),
+        Var::new("RUNWARE_BASE_URL", "runware_base_url", Expect::Text),
+        Var::new("RUNWARE_API_KEY", "runware_api_key", Expect::Secret),
+        Var::new("RUNWARE_MODEL", "runware_model", Expect::Text),
+        Var::new("MEDIA_DIR", "media_dir", Expect::Text),
+        Var::new("AI_TIMEOUT_SECS", "timeout_secs", Expect::Positive),
+        Var::new("AI_MAX_ATTEMPTS", "max_attempts", Expect::Positive),
+        Var::new(
+            "CREDITS_KEYWORDS_PER_CLUSTER_CREDIT",
+            "credit_prices.keywords_per_cluster_credit",
+            Expect::Positive,
+        ),
+        Var::new("CREDITS_PER_IDEA", "credit_prices.per_idea", Expect::Whole),
+        Var::new(
+            "CREDITS_PER_100_WORDS",
+            "credit_prices.per_100_words",
+            Expect::Whole,
+        ),
+        Var::new(
+            "CREDITS_PER_IMAGE_PROMPT_SET",
+            "credit_prices.per_image_prompt_set",
+            Expect::Whole,
+        ),
+        Var::new(
+            "CREDITS_PER_IMAGE",
+            "credit_prices.per_image",
+            Expect::Whole,
+        ),
+    ];
+
     /// The file on disk of an image's stored `file_path`, if it lies under [`media_dir`]:
     /// a stored path is relative to the media directory (`{account}/image-{id}.png`); an
     /// absolute one (rows written before paths were stored relative) is taken as it is. `None`
@@ -118,41 +141,18 @@ impl AiConfig {
         file.starts_with(&media).then_some(file)
     }
 
-    /// Applies one `IGNY8_*` variable, named without the prefix (`OPENAI_MODEL`). Whether the
-    /// name is an AI setting; an error names a bad value.
-    pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
-        let value = value.trim();
-        let opt = || (!value.is_empty()).then(|| value.to_owned());
-        let number = |what: &str| {
-            value
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| format!("IGNY8_{what} must be a positive whole number"))
-        };
-        match name {
-            "OPENAI_BASE_URL" => self.openai_base_url = value.to_owned(),
-            "OPENAI_API_KEY" => self.openai_api_key = opt(),
-            "OPENAI_MODEL" => self.openai_model = value.to_owned(),
-            "OPENAI_IMAGE_MODEL" => self.openai_image_model = value.to_owned(),
-            "IMAGE_PROVIDER" => {
-                self.image_provider = match value.to_ascii_lowercase().as_str() {
-                    "openai" => ImageBackend::OpenAi,
-                    "runware" => ImageBackend::Runware,
-                    _ => return Err("IGNY8_IMAGE_PROVIDER must be openai or runware".into()),
-                }
-            }
-            "RUNWARE_BASE_URL" => self.runware_base_url = value.to_owned(),
-            "RUNWARE_API_KEY" => self.runware_api_key = opt(),
-            "RUNWARE_MODEL" => self.runware_model = value.to_owned(),
-            "MEDIA_DIR" => self.media_dir = value.to_owned(),
-            "AI_TIMEOUT_SECS" => self.timeout_secs = number(name)?,
-            "AI_MAX_ATTEMPTS" => {
-                self.max_attempts = u32::try_from(number(name)?.min(20)).unwrap_or(20)
-            }
-            _ => return self.credit_prices.set(name, value),
-        }
-        Ok(true)
+    /// The defaults with the AI variables among `vars` (`IGNY8_OPENAI_MODEL`, …; see
+    /// [`AiConfig::VARS`]) laid over them, checked. Another `IGNY8_*` name is an error unless
+    /// `ignore` accepts it (named without the prefix); names without the prefix are skipped.
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+        ignore: impl Fn(&str) -> bool,
+    ) -> std::result::Result<Self, SettingsError> {
+        let config: Self = Loader::new(&Self::default())
+            .env(&[Section::new("", Self::VARS)], vars, ignore)?
+            .extract()?;
+        config.check().map_err(SettingsError)?;
+        Ok(config)
     }
 
     /// The model price table: the shipped prices with `model_prices` over them.
@@ -198,7 +198,8 @@ impl AiConfig {
             read_timeout: total.min(HttpOptions::default().read_timeout),
             request_timeout: total,
             retry: RetryPolicy {
-                max_attempts: self.max_attempts.max(1),
+                // At most 20 calls, whatever the settings say.
+                max_attempts: self.max_attempts.clamp(1, 20),
                 ..RetryPolicy::default()
             },
             ..HttpOptions::default()
@@ -231,7 +232,7 @@ fn same_url(a: &str, b: &str) -> bool {
 fn endpoint(
     config: &AiConfig,
     outbound: OutboundConfig,
-    default: (&str, &Option<String>, &str),
+    default: (&str, &Option<SecretString>, &str),
     account: Option<&AccountProvider>,
     what: &str,
 ) -> Result<Endpoint> {
@@ -258,7 +259,12 @@ fn endpoint(
         }
         None => {
             let key = own_key
-                .or_else(|| default.1.clone().map(ApiKey::new))
+                .or_else(|| {
+                    default
+                        .1
+                        .as_ref()
+                        .map(|k| ApiKey::new(k.expose_secret().to_owned()))
+                })
                 .unwrap_or_default();
             (default.0.to_owned(), key, None)
         }
@@ -348,33 +354,54 @@ pub fn image_provider(
 mod tests {
     use super::*;
 
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
     fn variables_set_the_config_and_bad_values_are_named() {
-        let mut c = AiConfig::default();
-        assert_eq!(
-            c.set("OPENAI_BASE_URL", " http://127.0.0.1:11434/v1 "),
-            Ok(true)
-        );
-        assert_eq!(c.set("OPENAI_MODEL", "llama3.2"), Ok(true));
-        assert_eq!(c.set("IMAGE_PROVIDER", "Runware"), Ok(true));
-        assert_eq!(c.set("AI_MAX_ATTEMPTS", "2"), Ok(true));
-        assert_eq!(c.set("OPENAI_API_KEY", ""), Ok(true));
-        assert_eq!(c.set("DATABASE_URL", "x"), Ok(false));
-        assert_eq!(c.set("CREDITS_PER_IDEA", "3"), Ok(true));
+        let c = AiConfig::from_vars(
+            vars(&[
+                ("IGNY8_OPENAI_BASE_URL", " http://127.0.0.1:11434/v1 "),
+                ("IGNY8_OPENAI_MODEL", "llama3.2"),
+                ("IGNY8_IMAGE_PROVIDER", "Runware"),
+                ("IGNY8_AI_MAX_ATTEMPTS", "2"),
+                ("IGNY8_OPENAI_API_KEY", ""),
+                ("IGNY8_CREDITS_PER_IDEA", "3"),
+                ("IGNY8_RUNWARE_API_KEY", "rw-secret"),
+                ("IGNY8_DATABASE_URL", "x"),
+            ]),
+            |name| name == "DATABASE_URL",
+        )
+        .unwrap();
         assert_eq!(c.credit_prices.per_idea, 3);
         assert_eq!(c.openai_base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(c.openai_model, "llama3.2");
         assert_eq!(c.image_provider, ImageBackend::Runware);
-        assert_eq!(c.openai_api_key, None);
-        assert!(
-            c.set("IMAGE_PROVIDER", "midjourney")
-                .unwrap_err()
-                .contains("openai or runware")
-        );
-        assert!(c.set("AI_TIMEOUT_SECS", "0").is_err());
-        c.openai_base_url = "ftp://x".into();
-        assert!(c.check().unwrap_err().contains("openai_base_url"));
-        c.runware_api_key = Some("rw-secret".into());
+        assert_eq!(c.max_attempts, 2);
+        assert!(c.openai_api_key.is_none());
         assert!(!format!("{c:?}").contains("rw-secret"));
+        let err = |pairs: &[(&str, &str)]| {
+            AiConfig::from_vars(vars(pairs), |_| false)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err(&[("IGNY8_IMAGE_PROVIDER", "midjourney")]),
+            r#"IGNY8_IMAGE_PROVIDER must be openai or runware, got "midjourney""#
+        );
+        assert_eq!(
+            err(&[("IGNY8_AI_TIMEOUT_SECS", "0")]),
+            r#"IGNY8_AI_TIMEOUT_SECS must be a whole number of 1 or more, got "0""#
+        );
+        assert_eq!(
+            err(&[("IGNY8_DATABASE_URL", "x")]),
+            "unknown setting IGNY8_DATABASE_URL"
+        );
+        assert!(err(&[("IGNY8_OPENAI_BASE_URL", "ftp://x")]).contains("openai_base_url"));
     }
 
     #[test]

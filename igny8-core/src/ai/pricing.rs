@@ -87,26 +87,6 @@ impl CreditPrices {
         };
         i64::try_from(credits).unwrap_or(i64::MAX)
     }
-
-    /// Applies one `IGNY8_CREDITS_*` variable (named without `IGNY8_`); whether it was one.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<bool, String> {
-        let slot = match name {
-            "CREDITS_KEYWORDS_PER_CLUSTER_CREDIT" => &mut self.keywords_per_cluster_credit,
-            "CREDITS_PER_IDEA" => &mut self.per_idea,
-            "CREDITS_PER_100_WORDS" => &mut self.per_100_words,
-            "CREDITS_PER_IMAGE_PROMPT_SET" => &mut self.per_image_prompt_set,
-            "CREDITS_PER_IMAGE" => &mut self.per_image,
-            _ => return Ok(false),
-        };
-        *slot = value
-            .trim()
-            .parse()
-            .map_err(|_| format!("IGNY8_{name} must be a whole number of credits"))?;
-        if name == "CREDITS_KEYWORDS_PER_CLUSTER_CREDIT" && *slot == 0 {
-            return Err(format!("IGNY8_{name} must be at least 1"));
-        }
-        Ok(true)
-    }
 }
 
 /// A model's list price in US dollars.
@@ -232,16 +212,11 @@ mod tests {
         assert_eq!(p.credits(Work::Images(4)), 20);
         assert_eq!(Work::Images(1).kind(), JobKind::GenerateImages);
 
-        let mut p = CreditPrices::default();
-        assert_eq!(p.set("CREDITS_PER_IMAGE", "8"), Ok(true));
+        let p = CreditPrices {
+            per_image: 8,
+            ..CreditPrices::default()
+        };
         assert_eq!(p.credits(Work::Images(2)), 16);
-        assert_eq!(p.set("DATABASE_URL", "x"), Ok(false));
-        assert!(
-            p.set("CREDITS_PER_IDEA", "-1")
-                .unwrap_err()
-                .contains("IGNY8_CREDITS_PER_IDEA")
-        );
-        assert!(p.set("CREDITS_KEYWORDS_PER_CLUSTER_CREDIT", "0").is_err());
     }
 
     #[test]

@@ -69,21 +69,12 @@ impl Default for PublishConfig {
 }
 
 impl PublishConfig {
-    /// Applies one `IGNY8_*` variable, named without the prefix; whether it was one.
-    pub fn set(&mut self, name: &str, value: &str) -> std::result::Result<bool, String> {
-        match name {
-            "WORDPRESS_TIMEOUT_SECS" => {
-                self.timeout_secs = value
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("IGNY8_{name} must be a positive whole number"))?
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
+    /// The `IGNY8_*` variables of these settings.
+    pub const VARS: &'static [crate::settings::Var] = &[crate::settings::Var::new(
+        "WORDPRESS_TIMEOUT_SECS",
+        "timeout_secs",
+        crate::settings::Expect::Positive,
+    )];
 
     pub(crate) fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))

@@ -32,8 +32,8 @@ pub fn start_of_test() -> chrono::DateTime<chrono::Utc> {
 /// Settings over `db` with fresh secrets and limits no test reaches unless it sets them.
 fn settings_for(db: &TestDatabase, configure: impl FnOnce(&mut Settings)) -> Settings {
     let mut settings = Settings {
-        database_url: db.url.clone(),
-        secret_key: Some(igny8_core::crypto::SecretBox::generate_key()),
+        database_url: db.url.clone().into(),
+        secret_key: Some(igny8_core::crypto::SecretBox::generate_key().into()),
         jwt_secret: Some("a test secret that is long enough for hs256".into()),
         worker: false,
         ..Settings::default()
