@@ -74,8 +74,8 @@ pub struct NewKeyword {
     /// The sector it belongs to.
     pub sector_id: i64,
     /// The keyword: 1–255 characters after trimming and collapsing whitespace, no control
-    /// characters. If the sector already has it (ignoring case and spacing), the values are merged
-    /// into that keyword.
+    /// characters. If the sector already has it (ignoring case and spacing), that keyword is kept
+    /// and the values given here replace its values; null values leave them as they are.
     pub keyword: String,
     /// Monthly search volume, 0 or more; null when unknown.
     #[oai(nullable)]
