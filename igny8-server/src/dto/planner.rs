@@ -74,8 +74,8 @@ pub struct NewKeyword {
     /// The sector it belongs to.
     pub sector_id: i64,
     /// The keyword: 1–255 characters after trimming and collapsing whitespace, no control
-    /// characters. If the sector already has it (ignoring case and spacing), that keyword is kept
-    /// and the values given here replace its values; null values leave them as they are.
+    /// characters. A keyword the sector already has (ignoring case and spacing) is refused with
+    /// `conflict`; an import merges it instead.
     pub keyword: String,
     /// Monthly search volume, 0 or more; null when unknown.
     #[oai(nullable)]
