@@ -43,7 +43,8 @@ string_enum! {
         GenerateImages => "generate_images",
         /// Publish to WordPress.
         Publish => "publish",
-        /// Import keywords.
+        /// Import keywords. Reserved: imports run inside the request today, nothing queues this
+        /// kind and no worker runs it.
         ImportKeywords => "import_keywords",
         /// One run of an automation rule.
         AutomationRun => "automation_run",
