@@ -228,9 +228,10 @@ pub struct ImportResult {
     pub format: String,
     /// Keywords the import created.
     pub imported: u64,
-    /// Rows whose keyword the sector already had: their values were merged into it.
+    /// Rows merged into a keyword that already existed, in the sector or earlier in the file: known
+    /// values replace stored ones, unknown ones leave them.
     pub merged: u64,
-    /// Rows not imported.
+    /// Rows not imported: invalid, or past the plan's keyword limit.
     pub rejected: u64,
     /// Why rows were rejected, by line (the first 1,000).
     pub errors: Vec<RowError>,

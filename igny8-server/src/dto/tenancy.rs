@@ -28,7 +28,8 @@ pub struct PlanLimits {
     /// The most users the account may have, or null for no limit.
     #[oai(nullable)]
     pub max_users: Option<i64>,
-    /// The most keywords the account may hold across all its sites, or null for no limit.
+    /// The most keywords the account may hold across all its sites, or null for no limit; an import
+    /// rejects the rows past it.
     #[oai(nullable)]
     pub max_keywords: Option<i64>,
 }
