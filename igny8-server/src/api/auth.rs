@@ -262,6 +262,10 @@ impl AuthApi {
     }
 
     /// Changes a user.
+    ///
+    /// Users may rename themselves; anything else needs an admin. Nobody grants a role above
+    /// their own or changes a user ranked above them, and the last active owner stays an
+    /// active owner.
     #[oai(path = "/users/:id/", method = "patch")]
     async fn update_user(
         &self,
@@ -280,6 +284,9 @@ impl AuthApi {
     }
 
     /// Removes a user.
+    ///
+    /// Admins; not a user ranked above you, and never the last owner. API keys the user made
+    /// stop working.
     #[oai(path = "/users/:id/", method = "delete")]
     async fn delete_user(
         &self,
@@ -425,6 +432,9 @@ impl AuthApi {
     }
 
     /// Deletes several sites.
+    ///
+    /// Admins. Everything in the sites (their sectors and all that lies in them) is deleted
+    /// too.
     #[oai(path = "/sites/bulk_delete/", method = "post")]
     async fn bulk_delete_sites(
         &self,
@@ -563,6 +573,8 @@ impl AuthApi {
     }
 
     /// Deletes several sectors.
+    ///
+    /// Admins. Everything in the sectors is deleted too.
     #[oai(path = "/sectors/bulk_delete/", method = "post")]
     async fn bulk_delete_sectors(
         &self,
@@ -673,6 +685,8 @@ impl AuthApi {
     }
 
     /// Revokes an API key.
+    ///
+    /// Admins. The key stops working at once; it stays listed with its `revoked_at`.
     #[oai(path = "/api-keys/:id/", method = "delete")]
     async fn revoke_api_key(
         &self,
