@@ -134,7 +134,8 @@ impl KeywordMetrics {
     }
 }
 
-/// A keyword to create (or merge into an existing one with the same text).
+/// A keyword to create. A single create refuses text the sector already has
+/// ([`crate::Error::Duplicate`]); an import merges it into that keyword instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeywordDraft {
     /// The keyword text as given.
