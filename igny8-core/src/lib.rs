@@ -71,9 +71,10 @@ pub struct CoreConfig {
     pub previous_secret_key: Option<String>,
     /// Where time comes from (the system clock by default).
     pub clock: Option<Arc<dyn Clock>>,
-    /// The deployment's AI providers.
+    /// The deployment's AI providers; an account's active integration overrides them field by
+    /// field.
     pub ai: ai::AiConfig,
-    /// Publishing to WordPress.
+    /// Publishing to WordPress: how long one WordPress request may take.
     pub publish: publish::PublishConfig,
     /// Requests to URLs that accounts choose (AI providers, WordPress sites, image URLs).
     pub outbound: outbound::OutboundConfig,

@@ -25,14 +25,15 @@ const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 pub enum Limiter {
     /// The database every process shares.
     Store(Igny8),
-    /// A Redis server.
+    /// A Redis server (`IGNY8_REDIS_URL`), shared by every process pointed at it; a request it
+    /// doesn't answer for within 2 s goes through uncounted.
     Redis(Redis),
 }
 
 /// The verdict on one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Go on.
+    /// Under the limit: handle the request.
     Allow,
     /// Refuse; retry after this many seconds.
     Deny(u64),

@@ -13,13 +13,13 @@ use crate::ratelimit::Limiter;
 /// The server's shared state. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The core.
+    /// The core, over the database the settings' URL names (SQLite, PostgreSQL or MySQL/MariaDB).
     pub core: Igny8,
-    /// Signs access tokens.
+    /// Signs and checks access tokens (HS256 JWTs with the deployment's secret).
     pub signer: Signer,
     /// The settings it was started with.
     pub settings: Arc<Settings>,
-    /// Rate limits.
+    /// Counts requests against the rate limits, in the database or in Redis.
     pub limiter: Limiter,
     /// The job watcher behind the event streams.
     pub job_events: crate::events::JobEvents,

@@ -70,27 +70,27 @@ impl Reference {
 /// One ledger entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreditTransaction {
-    /// Id.
+    /// The entry's id.
     pub id: TransactionId,
-    /// The account.
+    /// The account whose balance it changed.
     pub account_id: AccountId,
-    /// Kind.
+    /// What kind of entry it is; see [`TransactionKind`].
     pub kind: TransactionKind,
     /// Credits in (positive) or out (negative).
     pub amount: i64,
     /// The balance right after this entry.
     pub balance_after: i64,
-    /// Why, in words.
+    /// Why, in words (1–255 characters).
     pub reason: String,
     /// The AI operation, for holds and releases.
     pub operation: Option<String>,
-    /// What it refers to.
+    /// The object it concerns, e.g. job 12.
     pub reference: Option<Reference>,
-    /// The reservation it belongs to.
+    /// The reservation a `hold` or `release` belongs to.
     pub reservation_id: Option<ReservationId>,
-    /// The caller's idempotency key.
+    /// The caller's key: a second post with it returns this entry instead of posting again.
     pub idempotency_key: Option<String>,
-    /// When.
+    /// When the entry was posted.
     pub created_at: DateTime<Utc>,
 }
 
@@ -101,11 +101,11 @@ pub struct LedgerEntry {
     pub kind: TransactionKind,
     /// Credits: positive for grants, purchases and refunds, negative for deductions, either for adjustments.
     pub amount: i64,
-    /// Why.
+    /// Why, in words: 1–255 characters.
     pub reason: String,
-    /// What it refers to.
+    /// The object it concerns, if any.
     pub reference: Option<Reference>,
-    /// Posting twice with the same key posts once.
+    /// 1–191 characters; posting twice with the same key posts once.
     pub idempotency_key: Option<String>,
 }
 
@@ -158,23 +158,23 @@ string_enum! {
 /// Credits set aside for one operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reservation {
-    /// Id.
+    /// The reservation's id.
     pub id: ReservationId,
-    /// The account.
+    /// The account whose credits are held.
     pub account_id: AccountId,
     /// Credits held.
     pub amount: i64,
-    /// Credits finally kept (after a charge).
+    /// Credits finally kept, at most `amount` (set when charged).
     pub charged: Option<i64>,
-    /// Status.
+    /// Held, then charged or released exactly once.
     pub status: ReservationStatus,
     /// The AI operation, e.g. `generate_content`.
     pub operation: String,
-    /// What it is for.
+    /// The object it is for, e.g. job 12.
     pub reference: Option<Reference>,
-    /// The caller's idempotency key.
+    /// The caller's key: reserving again with it returns this reservation.
     pub idempotency_key: Option<String>,
-    /// When it was made.
+    /// When the credits were held.
     pub created_at: DateTime<Utc>,
     /// When it was charged or released.
     pub settled_at: Option<DateTime<Utc>>,
@@ -183,11 +183,11 @@ pub struct Reservation {
 /// A reservation to make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReserveRequest {
-    /// Credits to hold (> 0).
+    /// Credits to hold, at least 1; more than the balance fails with insufficient credits.
     pub amount: i64,
-    /// The AI operation.
+    /// The AI operation, e.g. `generate_content` (1–64 characters).
     pub operation: String,
-    /// What it is for.
+    /// The object it is for, e.g. job 12.
     pub reference: Option<Reference>,
     /// Reserving twice with the same key reserves once (e.g. `job:12:attempt`).
     pub idempotency_key: Option<String>,

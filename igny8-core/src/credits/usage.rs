@@ -10,21 +10,21 @@ use crate::validate::Check;
 /// One model call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageLog {
-    /// Id.
+    /// The entry's id.
     pub id: UsageId,
-    /// The account.
+    /// The account the call was made for.
     pub account_id: AccountId,
-    /// The job it ran in.
+    /// The job it ran in, if any.
     pub job_id: Option<JobId>,
-    /// The AI operation.
+    /// The AI operation, e.g. `generate_content`.
     pub operation: String,
     /// The provider, e.g. `openai`.
     pub provider: String,
-    /// The model.
+    /// The model that answered.
     pub model: String,
-    /// Prompt tokens.
+    /// Tokens sent (the prompt).
     pub input_tokens: i64,
-    /// Completion tokens.
+    /// Tokens received (the completion).
     pub output_tokens: i64,
     /// Images made.
     pub images: i64,
@@ -34,7 +34,7 @@ pub struct UsageLog {
     pub credits: i64,
     /// The object it worked on, e.g. (`content`, 7).
     pub object: Option<super::Reference>,
-    /// When.
+    /// When the call was logged.
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,25 +48,25 @@ impl UsageLog {
 /// A model call to log.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewUsage {
-    /// The job.
+    /// The job it ran in, if any.
     pub job_id: Option<JobId>,
-    /// The AI operation.
+    /// The AI operation, 1–64 characters.
     pub operation: String,
-    /// The provider.
+    /// The provider, 1–64 characters.
     pub provider: String,
-    /// The model.
+    /// The model, 1–128 characters.
     pub model: String,
-    /// Prompt tokens.
+    /// Prompt tokens, 0 or more.
     pub input_tokens: i64,
-    /// Completion tokens.
+    /// Completion tokens, 0 or more.
     pub output_tokens: i64,
-    /// Images made.
+    /// Images made, 0 or more.
     pub images: i64,
-    /// Cost in millionths of a US dollar.
+    /// Cost in millionths of a US dollar, 0 or more.
     pub cost_micros: i64,
-    /// Credits charged.
+    /// Credits charged, 0 or more.
     pub credits: i64,
-    /// The object.
+    /// The object it worked on, e.g. (`content`, 7).
     pub object: Option<super::Reference>,
 }
 
@@ -108,18 +108,18 @@ pub struct UsageFilter {
 /// Usage summed per day (UTC) and operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageSummaryRow {
-    /// The day.
+    /// The day, in UTC.
     pub day: NaiveDate,
-    /// The operation.
+    /// The AI operation.
     pub operation: String,
-    /// Model calls.
+    /// Model calls that day.
     pub calls: i64,
-    /// Prompt tokens.
+    /// Tokens sent.
     pub input_tokens: i64,
-    /// Completion tokens.
+    /// Tokens received.
     pub output_tokens: i64,
     /// Cost in millionths of a US dollar.
     pub cost_micros: i64,
-    /// Credits.
+    /// Credits charged.
     pub credits: i64,
 }

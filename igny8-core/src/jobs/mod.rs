@@ -43,7 +43,8 @@ string_enum! {
         GenerateImages => "generate_images",
         /// Publish to WordPress.
         Publish => "publish",
-        /// Import keywords.
+        /// Import keywords. Reserved: imports run inside the request today, nothing queues this
+        /// kind and no worker runs it.
         ImportKeywords => "import_keywords",
         /// One run of an automation rule.
         AutomationRun => "automation_run",
@@ -94,47 +95,47 @@ impl JobStatus {
 /// A job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
-    /// Id.
+    /// The job's id.
     pub id: JobId,
-    /// The account.
+    /// The account the job runs for (and whose credits it spends).
     pub account_id: AccountId,
-    /// The site it works on.
+    /// The site it works on; `None` for account-wide work.
     pub site_id: Option<SiteId>,
     /// What it does.
     pub kind: JobKind,
-    /// Status.
+    /// Where it stands; changes follow [`JobStatus::can_become`].
     pub status: JobStatus,
-    /// 0–100.
+    /// How far it got, 0–100.
     pub progress: i64,
     /// The phase it is in (`validate`, `prepare`, `prompt`, `call`, `parse`, `save`…).
     pub phase: String,
     /// A line for people.
     pub message: String,
-    /// Its input.
+    /// Its input, as the job kind's function reads it.
     pub payload: Value,
-    /// Its output, when it succeeded.
+    /// Its output once it succeeded; while it runs, the last checkpoint ([`Progress::checkpoint`]).
     pub result: Option<Value>,
-    /// Why it failed.
+    /// Why it failed, set with [`JobStatus::Failed`].
     pub error: Option<String>,
-    /// Times a worker took it.
+    /// Times a worker took it; a new attempt after an expired lease counts too.
     pub attempts: i64,
-    /// Most times a worker may take it.
+    /// Most times a worker may take it before it fails for good.
     pub max_attempts: i64,
-    /// The worker holding it.
+    /// The worker holding it ([`worker_name`]), while running.
     pub lease_owner: Option<String>,
-    /// When the lease ends.
+    /// When the lease ends unless renewed; after that another worker may take the job.
     pub lease_expires_at: Option<DateTime<Utc>>,
-    /// Not before this time.
+    /// No worker takes it before this time (retries are delayed this way).
     pub run_after: DateTime<Utc>,
-    /// Someone asked it to stop.
+    /// Someone asked it to stop; the worker ends it as cancelled at its next report.
     pub cancel_requested: bool,
-    /// Created.
+    /// When the job was queued.
     pub created_at: DateTime<Utc>,
-    /// First started.
+    /// When a worker first took it.
     pub started_at: Option<DateTime<Utc>>,
-    /// Finished.
+    /// When it ended (succeeded, failed or cancelled).
     pub finished_at: Option<DateTime<Utc>>,
-    /// Last changed.
+    /// When the row last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -143,13 +144,13 @@ pub struct Job {
 pub struct NewJob {
     /// What it does.
     pub kind: JobKind,
-    /// The site it works on.
+    /// The site it works on; `None` for account-wide work.
     pub site_id: Option<SiteId>,
-    /// Its input.
+    /// Its input, as the job kind's function reads it.
     pub payload: Value,
-    /// Most attempts (default 3).
+    /// Most attempts (default 3, kept within 1–100).
     pub max_attempts: Option<i64>,
-    /// Not before (default now).
+    /// No worker takes it before this time (default now).
     pub run_after: Option<DateTime<Utc>>,
 }
 
@@ -167,9 +168,9 @@ pub struct JobFilter {
 /// A progress report of a running job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// 0–100.
+    /// How far the job got, 0–100.
     pub percent: i64,
-    /// The phase.
+    /// The step it is in (`validate`, `prepare`, `prompt`, `call`, `parse`, `save`…).
     pub phase: String,
     /// A line for people.
     pub message: String,

@@ -30,7 +30,8 @@ impl<S: Store> Jobs<'_, S> {
         self.store().enqueue_job(scope, &job).await
     }
 
-    /// One job.
+    /// One job (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn get(&self, scope: &Scope, id: JobId) -> Result<Job> {
         scope.require(Permission::Read)?;
         self.store().get_job(scope, id).await

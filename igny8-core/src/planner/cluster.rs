@@ -22,29 +22,29 @@ string_enum! {
 /// A cluster with its live aggregates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cluster {
-    /// Id.
+    /// The cluster's id.
     pub id: ClusterId,
-    /// The account.
+    /// The account that owns the cluster; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector the cluster belongs to.
     pub sector_id: SectorId,
     /// Name (unique in the sector).
     pub name: String,
-    /// Description.
+    /// What the cluster is about, up to 10,000 characters.
     pub description: Option<String>,
-    /// Status.
+    /// Active, or archived (put aside).
     pub status: ClusterStatus,
-    /// Keywords in the cluster.
+    /// Keywords in the cluster, counted when it is read.
     pub keyword_count: i64,
-    /// Their summed search volume.
+    /// Their summed monthly search volume (unknown volumes add nothing), counted when it is read.
     pub total_volume: i64,
-    /// Content ideas made from it.
+    /// Content ideas made from it, counted when it is read.
     pub idea_count: i64,
-    /// Created.
+    /// When the cluster was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the cluster last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -53,9 +53,9 @@ pub struct Cluster {
 pub struct NewCluster {
     /// The sector (its site follows).
     pub sector_id: SectorId,
-    /// Name.
+    /// Name, 1–255 characters, unique in the sector.
     pub name: String,
-    /// Description.
+    /// What the cluster is about, up to 10,000 characters.
     pub description: Option<String>,
 }
 
@@ -72,7 +72,7 @@ impl NewCluster {
 /// Changes to a cluster.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ClusterPatch {
-    /// New name.
+    /// New name, 1–255 characters (single updates only).
     pub name: Option<String>,
     /// New description, or clear it.
     pub description: Option<Option<String>>,

@@ -72,17 +72,17 @@ pub struct KeywordStats {
 /// The pipeline, step by step.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
-    /// Keywords.
+    /// Keywords, archived ones included.
     pub keywords: u64,
-    /// Clusters.
+    /// Keyword clusters.
     pub clusters: u64,
     /// Ideas.
     pub ideas: u64,
-    /// Writer tasks.
+    /// Writer tasks, whatever their status.
     pub tasks: u64,
-    /// Content.
+    /// Pieces of content, whatever their status.
     pub content: u64,
-    /// Content published.
+    /// Pieces of content with status `published`.
     pub published: u64,
 }
 
@@ -98,13 +98,13 @@ pub struct DailyCredits {
 /// A job that failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedJob {
-    /// Id.
+    /// The job's id.
     pub id: JobId,
-    /// Kind.
+    /// What the job did.
     pub kind: JobKind,
-    /// Why.
+    /// Why it failed, if it said.
     pub error: Option<String>,
-    /// When.
+    /// When it failed.
     pub finished_at: Option<DateTime<Utc>>,
 }
 
@@ -113,7 +113,7 @@ pub struct FailedJob {
 pub struct Dashboard {
     /// Keywords by status and intent, and their volume.
     pub keywords: KeywordStats,
-    /// Clusters.
+    /// Keyword clusters in the part of the account asked for.
     pub clusters: u64,
     /// Clusters with at least one idea.
     pub clusters_with_ideas: u64,
@@ -121,7 +121,7 @@ pub struct Dashboard {
     pub clusters_without_ideas: u64,
     /// Keywords → clusters → ideas → tasks → content → published.
     pub funnel: Funnel,
-    /// Content per status.
+    /// Pieces of content per status (`draft`, `review`, `published`).
     pub content_by_status: BTreeMap<String, u64>,
     /// Credits charged per AI operation in the last 30 days (the whole account). `None` for
     /// a key restricted to one site: credits are the account's, which it doesn't see.

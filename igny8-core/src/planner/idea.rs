@@ -81,7 +81,7 @@ pub struct OutlineSection {
     /// What the section covers.
     #[serde(default)]
     pub notes: String,
-    /// Sub-headings.
+    /// Headings of its sub-sections, in order.
     #[serde(default)]
     pub subsections: Vec<String>,
 }
@@ -89,60 +89,61 @@ pub struct OutlineSection {
 /// A content idea.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentIdea {
-    /// Id.
+    /// The idea's id.
     pub id: IdeaId,
-    /// The account.
+    /// The account that owns the idea; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector the idea belongs to.
     pub sector_id: SectorId,
-    /// The cluster it serves.
+    /// The cluster the idea was made from (same sector), if any.
     pub cluster_id: Option<ClusterId>,
-    /// Working title.
+    /// Working title: plain text, 1–500 characters.
     pub title: String,
-    /// Description.
+    /// What the piece should say, up to 20,000 characters.
     pub description: Option<String>,
-    /// Structured outline.
+    /// Structured outline, at most 100 sections.
     pub outline: Vec<OutlineSection>,
-    /// Page kind.
+    /// The kind of page; copied to the task when the idea is queued.
     pub content_type: ContentType,
-    /// Structure.
+    /// The article's shape; copied to the task when the idea is queued.
     pub content_structure: ContentStructure,
-    /// Keywords to target.
+    /// Keywords to target: at most 200, each at most [`MAX_KEYWORD_LEN`](super::MAX_KEYWORD_LEN)
+    /// characters.
     pub target_keywords: Vec<String>,
-    /// Estimated length in words.
+    /// Estimated length in words, 1–100,000.
     pub estimated_word_count: Option<i64>,
-    /// Status.
+    /// Where it stands; changes follow [`IdeaStatus::can_become`].
     pub status: IdeaStatus,
-    /// Created.
+    /// When the idea was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the idea last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// Input for a new idea.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewIdea {
-    /// The sector.
+    /// The sector; the site follows from it.
     pub sector_id: SectorId,
     /// The cluster (same sector).
     pub cluster_id: Option<ClusterId>,
-    /// Working title.
+    /// Working title: plain text, 1–500 characters after collapsing whitespace.
     pub title: String,
-    /// Description.
+    /// What the piece should say, up to 20,000 characters.
     pub description: Option<String>,
-    /// Outline.
+    /// Outline, at most 100 sections (headings 1–500, notes up to 10,000 characters).
     #[serde(default)]
     pub outline: Vec<OutlineSection>,
     /// Page kind (default post).
     pub content_type: Option<ContentType>,
     /// Structure (default article).
     pub content_structure: Option<ContentStructure>,
-    /// Keywords to target.
+    /// Keywords to target: at most 200, each at most 255 characters; blanks dropped.
     #[serde(default)]
     pub target_keywords: Vec<String>,
-    /// Estimated length.
+    /// Estimated length in words, 1–100,000.
     pub estimated_word_count: Option<i64>,
 }
 
@@ -191,17 +192,17 @@ impl NewIdea {
 /// Changes to an idea.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IdeaPatch {
-    /// New title.
+    /// New working title (plain text, 1–500 characters).
     pub title: Option<String>,
     /// New description, or clear it.
     pub description: Option<Option<String>>,
-    /// New outline.
+    /// New outline, replacing the old one (at most 100 sections).
     pub outline: Option<Vec<OutlineSection>>,
-    /// New page kind.
+    /// New kind of page.
     pub content_type: Option<ContentType>,
-    /// New structure.
+    /// New article shape.
     pub content_structure: Option<ContentStructure>,
-    /// New target keywords.
+    /// New target keywords, replacing the old list.
     pub target_keywords: Option<Vec<String>>,
     /// New estimate, or clear it.
     pub estimated_word_count: Option<Option<i64>>,

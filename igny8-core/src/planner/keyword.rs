@@ -53,33 +53,33 @@ string_enum! {
 /// A keyword of a sector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Keyword {
-    /// Id.
+    /// The keyword's id.
     pub id: KeywordId,
-    /// The account.
+    /// The account that owns the keyword; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector; the keyword's [`normalize_keyword`] form is unique in it.
     pub sector_id: SectorId,
     /// The keyword as shown (trimmed, whitespace collapsed, case kept).
     pub keyword: String,
     /// Monthly search volume (`None` when unknown; sorts lowest).
     pub volume: Option<i64>,
-    /// Ranking difficulty 0–100.
+    /// Ranking difficulty, 0–100.
     pub difficulty: Option<i64>,
     /// Cost per click, in the export's currency.
     pub cpc: Option<f64>,
-    /// Search intent.
+    /// Search intent, if known.
     pub intent: Option<Intent>,
-    /// Status.
+    /// Where it stands; `Clustered` exactly when `cluster_id` is set, unless archived.
     pub status: KeywordStatus,
-    /// The cluster it belongs to.
+    /// The cluster it belongs to (same sector).
     pub cluster_id: Option<ClusterId>,
-    /// Origin.
+    /// Where it came from; kept from the first time the keyword was stored.
     pub source: KeywordSource,
-    /// Created.
+    /// When the keyword was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the keyword last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -94,11 +94,11 @@ pub fn normalize_keyword(text: &str) -> String {
 pub struct KeywordMetrics {
     /// Monthly search volume; `None` when unknown (a merge keeps what is stored).
     pub volume: Option<i64>,
-    /// Difficulty 0–100.
+    /// Difficulty, 0–100.
     pub difficulty: Option<i64>,
-    /// Cost per click.
+    /// Cost per click, finite and 0 or more, in the export's currency.
     pub cpc: Option<f64>,
-    /// Intent.
+    /// Search intent, if known.
     pub intent: Option<Intent>,
 }
 
@@ -134,12 +134,13 @@ impl KeywordMetrics {
     }
 }
 
-/// A keyword to create (or merge into an existing one with the same text).
+/// A keyword to create. A single create refuses text the sector already has
+/// ([`crate::Error::Duplicate`]); an import merges it into that keyword instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeywordDraft {
     /// The keyword text as given.
     pub keyword: String,
-    /// Its values.
+    /// Its values, checked by [`KeywordDraft::validate`].
     #[serde(flatten)]
     pub metrics: KeywordMetrics,
 }
@@ -147,11 +148,11 @@ pub struct KeywordDraft {
 /// A validated keyword ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidKeyword {
-    /// Display text.
+    /// The display text: trimmed, whitespace collapsed, case kept.
     pub keyword: String,
-    /// Uniqueness key.
+    /// The uniqueness key in the sector ([`normalize_keyword`]).
     pub normalized: String,
-    /// Values.
+    /// The validated values.
     pub metrics: KeywordMetrics,
 }
 

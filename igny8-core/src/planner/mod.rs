@@ -35,7 +35,7 @@ use crate::ids::{ClusterId, KeywordId};
 /// A keyword with its cluster's name, as exported.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
-    /// The keyword.
+    /// The keyword with all its values.
     pub keyword: Keyword,
     /// Its cluster's name.
     pub cluster: Option<String>,
@@ -44,11 +44,11 @@ pub struct ExportRow {
 /// A keyword waiting for a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnclusteredKeyword {
-    /// Id.
+    /// The keyword's id.
     pub id: KeywordId,
-    /// Text.
+    /// The keyword as shown.
     pub keyword: String,
-    /// Volume.
+    /// Monthly search volume, 0 when unknown (clustering orders members by it).
     pub volume: i64,
 }
 
@@ -64,8 +64,8 @@ pub enum AssignmentTarget {
 /// A group of keywords and the cluster they join.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterAssignment {
-    /// The cluster.
+    /// The cluster they join: an existing one of the sector, or a new one to create.
     pub target: AssignmentTarget,
-    /// The keywords.
+    /// The keywords that join it (all of the cluster's sector).
     pub keyword_ids: Vec<KeywordId>,
 }

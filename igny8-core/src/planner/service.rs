@@ -56,7 +56,8 @@ impl<S: Store> Keywords<'_, S> {
             .await
     }
 
-    /// One keyword.
+    /// One keyword (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn get(&self, scope: &Scope, id: KeywordId) -> Result<Keyword> {
         scope.require(Permission::Read)?;
         self.store().get_keyword(scope, id).await
@@ -445,7 +446,8 @@ impl<S: Store> Ideas<'_, S> {
         self.store().create_idea(scope, &idea.validate()?).await
     }
 
-    /// One idea.
+    /// One idea (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn get(&self, scope: &Scope, id: IdeaId) -> Result<ContentIdea> {
         scope.require(Permission::Read)?;
         self.store().get_idea(scope, id).await

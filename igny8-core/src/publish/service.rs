@@ -21,9 +21,10 @@ pub struct WordPressCredentials {
     /// The site's address, e.g. `https://example.com` (where `/wp-json/` or `?rest_route=`
     /// answers).
     pub url: String,
-    /// The WordPress user.
+    /// The WordPress user to publish as, 1–255 characters.
     pub username: String,
-    /// An application password of that user (Users → Profile → Application Passwords).
+    /// An application password of that user, at most 255 characters (Users → Profile → Application
+    /// Passwords); sealed with the deployment key when stored.
     pub application_password: String,
 }
 
@@ -46,11 +47,11 @@ pub struct ConnectionCheck {
     pub wordpress_version: Option<String>,
     /// The user the credentials sign in as.
     pub user: String,
-    /// Its roles.
+    /// That user's WordPress roles, e.g. `editor`.
     pub roles: Vec<String>,
-    /// It may publish posts.
+    /// Whether that user may publish posts.
     pub can_publish: bool,
-    /// It may upload media.
+    /// Whether that user may upload media (needed to publish images).
     pub can_upload: bool,
     /// It may create categories (else only existing ones can be used).
     pub can_manage_categories: bool,

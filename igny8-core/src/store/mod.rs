@@ -51,13 +51,13 @@ use crate::writer::{
 /// A site's WordPress connection as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteWordPress {
-    /// Base URL.
+    /// The WordPress site's base URL (http or https).
     pub url: String,
-    /// User name.
+    /// The WordPress user that publishes, with the application password below.
     pub username: String,
     /// The application password, sealed with the deployment key.
     pub password_sealed: String,
-    /// Its masked hint.
+    /// A masked hint of the password, e.g. `••••abcd`: all that is ever shown of it.
     pub password_hint: String,
 }
 
@@ -74,11 +74,11 @@ pub trait TenancyStore: Send + Sync {
         id: PlanId,
         plan: &PlanInput,
     ) -> impl Future<Output = Result<Plan>> + Send;
-    /// One plan.
+    /// One plan; [`NotFound`](crate::Error::NotFound) when there is none with this id.
     fn get_plan(&self, id: PlanId) -> impl Future<Output = Result<Plan>> + Send;
     /// Every plan.
     fn list_plans(&self) -> impl Future<Output = Result<Vec<Plan>>> + Send;
-    /// The plan of new accounts.
+    /// The plan of new accounts (the one with `is_default`).
     fn default_plan(&self) -> impl Future<Output = Result<Plan>> + Send;
 
     /// Creates an account, its first credits and optionally its owner, in one transaction.
@@ -110,7 +110,8 @@ pub trait TenancyStore: Send + Sync {
     ) -> impl Future<Output = Result<User>> + Send;
     /// Creates a platform operator with no account.
     fn create_superuser(&self, user: &UserRecord) -> impl Future<Output = Result<User>> + Send;
-    /// One user of the account.
+    /// One user of the account; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_user(&self, scope: &Scope, id: UserId) -> impl Future<Output = Result<User>> + Send;
     /// The account's users.
     fn list_users(
@@ -158,7 +159,8 @@ pub trait TenancyStore: Send + Sync {
         scope: &Scope,
         site: &NewSite,
     ) -> impl Future<Output = Result<Site>> + Send;
-    /// One site.
+    /// One site; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_site(&self, scope: &Scope, id: SiteId) -> impl Future<Output = Result<Site>> + Send;
     /// The account's sites.
     fn list_sites(
@@ -216,7 +218,8 @@ pub trait TenancyStore: Send + Sync {
         scope: &Scope,
         sector: &NewSector,
     ) -> impl Future<Output = Result<Sector>> + Send;
-    /// One sector.
+    /// One sector; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_sector(
         &self,
         scope: &Scope,
@@ -262,7 +265,8 @@ pub trait KeywordStore: Send + Sync {
         keyword: &ValidKeyword,
         source: KeywordSource,
     ) -> impl Future<Output = Result<Keyword>> + Send;
-    /// One keyword.
+    /// One keyword; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_keyword(
         &self,
         scope: &Scope,
@@ -328,7 +332,8 @@ pub trait ClusterStore: Send + Sync {
         scope: &Scope,
         cluster: &NewCluster,
     ) -> impl Future<Output = Result<Cluster>> + Send;
-    /// One cluster with its aggregates.
+    /// One cluster with its aggregates; [`NotFound`](crate::Error::NotFound) when it doesn't
+    /// exist or lies outside the scope.
     fn get_cluster(
         &self,
         scope: &Scope,
@@ -398,7 +403,8 @@ pub trait CreditStore: Send + Sync {
         scope: &Scope,
         id: ReservationId,
     ) -> impl Future<Output = Result<Reservation>> + Send;
-    /// One reservation.
+    /// One reservation; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_reservation(
         &self,
         scope: &Scope,
@@ -446,7 +452,8 @@ pub trait IdeaStore: Send + Sync {
         scope: &Scope,
         idea: &NewIdea,
     ) -> impl Future<Output = Result<ContentIdea>> + Send;
-    /// One idea.
+    /// One idea; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_idea(
         &self,
         scope: &Scope,
@@ -493,7 +500,8 @@ pub trait WriterStore: Send + Sync {
         scope: &Scope,
         task: &NewTask,
     ) -> impl Future<Output = Result<Task>> + Send;
-    /// One task.
+    /// One task; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_task(&self, scope: &Scope, id: TaskId) -> impl Future<Output = Result<Task>> + Send;
     /// A filtered, ordered page.
     fn list_tasks(
@@ -523,7 +531,8 @@ pub trait WriterStore: Send + Sync {
         scope: &Scope,
         content: &NewContent,
     ) -> impl Future<Output = Result<Content>> + Send;
-    /// One piece of content.
+    /// One piece of content; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_content(
         &self,
         scope: &Scope,
@@ -581,7 +590,8 @@ pub trait WriterStore: Send + Sync {
         scope: &Scope,
         image: &NewImage,
     ) -> impl Future<Output = Result<Image>> + Send;
-    /// One image.
+    /// One image; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_image(&self, scope: &Scope, id: ImageId) -> impl Future<Output = Result<Image>> + Send;
     /// A filtered page, by content then position.
     fn list_images(
@@ -629,7 +639,8 @@ pub trait ThinkerStore: Send + Sync {
         scope: &Scope,
         input: &AuthorProfileInput,
     ) -> impl Future<Output = Result<AuthorProfile>> + Send;
-    /// One author profile.
+    /// One author profile; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_author(
         &self,
         scope: &Scope,
@@ -661,7 +672,8 @@ pub trait ThinkerStore: Send + Sync {
         scope: &Scope,
         input: &StrategyInput,
     ) -> impl Future<Output = Result<Strategy>> + Send;
-    /// One strategy.
+    /// One strategy; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_strategy(
         &self,
         scope: &Scope,
@@ -751,7 +763,8 @@ pub trait SystemStore: Send + Sync {
 pub trait JobStore: Send + Sync {
     /// Queues a job.
     fn enqueue_job(&self, scope: &Scope, job: &NewJob) -> impl Future<Output = Result<Job>> + Send;
-    /// One job.
+    /// One job; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_job(&self, scope: &Scope, id: JobId) -> impl Future<Output = Result<Job>> + Send;
     /// The account's jobs, newest first.
     fn list_jobs(
@@ -836,7 +849,8 @@ pub trait AutomationStore: Send + Sync {
         settings: &RuleSettings,
         next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<AutomationRule>> + Send;
-    /// One rule.
+    /// One rule; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_rule(
         &self,
         scope: &Scope,
@@ -877,7 +891,8 @@ pub trait AutomationStore: Send + Sync {
         scope: &Scope,
         start: &RunStart<'_>,
     ) -> impl Future<Output = Result<Option<AutomationRun>>> + Send;
-    /// One run.
+    /// One run; [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     fn get_run(
         &self,
         scope: &Scope,

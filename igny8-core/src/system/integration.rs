@@ -26,13 +26,13 @@ string_enum! {
 pub struct IntegrationConfig {
     /// Base URL of the API, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
     pub base_url: Option<String>,
-    /// Model name.
+    /// Model name, up to 128 characters.
     pub model: Option<String>,
     /// Sampling temperature, 0–2.
     pub temperature: Option<f64>,
-    /// Largest completion, in tokens.
+    /// Largest completion, in tokens (1–1,000,000).
     pub max_tokens: Option<i64>,
-    /// Image size, e.g. `1024x1024`.
+    /// Image size, e.g. `1024x1024` (64–4096 pixels a side).
     pub size: Option<String>,
 }
 
@@ -55,23 +55,23 @@ impl IntegrationConfig {
 /// An integration as shown: the secret is never included, only a masked hint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Integration {
-    /// Id.
+    /// The integration's id.
     pub id: IntegrationId,
-    /// The account.
+    /// The account that owns the integration.
     pub account_id: AccountId,
-    /// Provider.
+    /// The provider; an account has at most one integration per provider.
     pub provider: IntegrationProvider,
-    /// Settings.
+    /// Settings that are not secret; each `None` falls back to the deployment's.
     pub config: IntegrationConfig,
-    /// Whether a key is stored.
+    /// Whether a key is stored (sealed with the deployment's secret key).
     pub has_secret: bool,
     /// A masked hint of the key, e.g. `••••3xYz`.
     pub secret_hint: Option<String>,
-    /// In use.
+    /// Whether AI calls use it; inactive, the deployment's provider settings apply.
     pub is_active: bool,
-    /// Created.
+    /// When the integration was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the integration last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -80,9 +80,9 @@ pub struct Integration {
 pub struct IntegrationInput {
     /// New settings (replace the old ones).
     pub config: Option<IntegrationConfig>,
-    /// New API key; `Some("")` removes it, `None` keeps it.
+    /// New API key (at most 4096 printable characters); `Some("")` removes it, `None` keeps it.
     pub api_key: Option<String>,
-    /// In use.
+    /// Use it (`true`) or fall back to the deployment's provider (`false`).
     pub is_active: Option<bool>,
 }
 

@@ -12,7 +12,7 @@ use crate::ids::*;
 pub enum SettingType {
     /// `true` or `false`.
     Bool,
-    /// An integer in a range.
+    /// An integer in `min..=max`.
     Int {
         /// Smallest.
         min: i64,
@@ -43,13 +43,13 @@ pub enum SettingLevel {
 pub struct SettingDef {
     /// Its key, e.g. `content.word_count`.
     pub key: &'static str,
-    /// Its type.
+    /// The type its values must have; setting another is a validation error.
     pub kind: SettingType,
-    /// Its level.
+    /// Whether the account shares one value or each user has their own.
     pub level: SettingLevel,
     /// Its value when not set.
     pub default: fn() -> Value,
-    /// What it does.
+    /// What it does, in a sentence.
     pub description: &'static str,
 }
 
@@ -239,15 +239,15 @@ impl SettingDef {
 /// A setting's effective value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Setting {
-    /// Key.
+    /// The key of one of [`SETTINGS`], e.g. `content.word_count`.
     pub key: String,
     /// Value (the default when not set).
     pub value: Value,
-    /// Account or user.
+    /// Whether the account shares one value (admins set it) or each user has their own.
     pub level: SettingLevel,
     /// Whether it was set (false: the default).
     pub is_set: bool,
-    /// When it was last set.
+    /// When it was last set; `None` while the default applies.
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -256,10 +256,10 @@ pub struct Setting {
 pub struct StoredSetting {
     /// The user for user-level settings.
     pub user_id: Option<UserId>,
-    /// Key.
+    /// The key of one of [`SETTINGS`].
     pub key: String,
-    /// Value.
+    /// The value, already checked against the setting's [`SettingType`].
     pub value: Value,
-    /// When.
+    /// When it was set.
     pub updated_at: DateTime<Utc>,
 }

@@ -11,13 +11,13 @@ use crate::validate::Check;
 /// The limits a plan puts on an account; `None` means unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PlanLimits {
-    /// Sites in the account.
+    /// The most sites in the account; creating one more fails with [`crate::Error::LimitReached`].
     pub max_sites: Option<i64>,
-    /// Sectors in one site.
+    /// The most sectors in one site.
     pub max_sectors_per_site: Option<i64>,
-    /// Users in the account.
+    /// The most users in the account.
     pub max_users: Option<i64>,
-    /// Keywords in the account.
+    /// The most keywords in the account, across all its sites.
     pub max_keywords: Option<i64>,
 }
 
@@ -49,32 +49,33 @@ impl PlanLimits {
 /// A subscription plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    /// Id.
+    /// The plan's id.
     pub id: PlanId,
     /// Stable short name, e.g. `free`.
     pub slug: String,
     /// Display name.
     pub name: String,
-    /// Credits granted each month.
+    /// Credits granted to each account on the plan every month.
     pub monthly_credits: i64,
-    /// Limits.
+    /// What an account on this plan may hold, counted by the store inside the inserting
+    /// transaction.
     pub limits: PlanLimits,
     /// Whether new accounts get this plan.
     pub is_default: bool,
-    /// Created.
+    /// When the plan was created.
     pub created_at: DateTime<Utc>,
 }
 
 /// Input for a new or replaced plan.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PlanInput {
-    /// Stable short name: lowercase letters, digits, `-`, `_`.
+    /// Stable short name: 1–64 lowercase letters, digits, `-`, `_` (lowercased by validation).
     pub slug: String,
-    /// Display name.
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// Credits granted each month.
+    /// Credits granted each month, `0..=i64::MAX / 4`.
     pub monthly_credits: i64,
-    /// Limits.
+    /// Limits, each 0 or more or `None` for unlimited.
     pub limits: PlanLimits,
     /// Make this the plan of new accounts (the previous default stops being one).
     pub is_default: bool,
@@ -116,26 +117,26 @@ string_enum! {
 /// A tenant: everything else belongs to one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
-    /// Id.
+    /// The account's id; every tenant-owned row carries it.
     pub id: AccountId,
-    /// Display name.
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// The plan.
+    /// The plan whose limits and monthly credits apply.
     pub plan_id: PlanId,
     /// Credits available now (what is reserved for running jobs is already taken off).
     pub credits: i64,
-    /// Status.
+    /// Whether the account may be used; a suspended account's scopes may only read.
     pub status: AccountStatus,
-    /// Created.
+    /// When the account was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the account last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// Input for a new account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NewAccount {
-    /// Display name.
+    /// Display name, 1–255 characters (reported as `account_name` when invalid).
     pub name: String,
     /// The plan; the default plan when `None`.
     pub plan_id: Option<PlanId>,
@@ -158,11 +159,11 @@ impl NewAccount {
 /// Changes to an account (operators only).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AccountPatch {
-    /// New display name.
+    /// New display name, 1–255 characters.
     pub name: Option<String>,
-    /// New plan.
+    /// Move the account to this plan; its limits apply to later inserts.
     pub plan_id: Option<PlanId>,
-    /// New status.
+    /// New status; suspending leaves the account's scopes read-only.
     pub status: Option<AccountStatus>,
 }
 

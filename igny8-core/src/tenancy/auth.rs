@@ -80,13 +80,14 @@ pub struct ApiKey {
     pub account_id: AccountId,
     /// The only site it may touch, if restricted.
     pub site_id: Option<SiteId>,
-    /// A name to recognise it by.
+    /// A name to recognise it by, 1–255 characters.
     pub name: String,
     /// Its first characters, e.g. `igny8_Ab3d`.
     pub prefix: String,
-    /// The role it acts with.
+    /// The role it acts with; capped at its creator's current role when used.
     pub role: Role,
-    /// Who made it.
+    /// Who made it; `None` for a key made by the system. The key stops working when that user is
+    /// removed or deactivated.
     pub created_by: Option<UserId>,
     /// Last use (to the minute).
     pub last_used_at: Option<DateTime<Utc>>,
@@ -94,7 +95,7 @@ pub struct ApiKey {
     pub expires_at: Option<DateTime<Utc>>,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
-    /// Created.
+    /// When the key was created.
     pub created_at: DateTime<Utc>,
 }
 
@@ -127,13 +128,13 @@ pub struct Caller {
 /// Input for a new API key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NewApiKey {
-    /// Name.
+    /// A name to recognise it by, 1–255 characters.
     pub name: String,
     /// Role (default editor; never above the creator's).
     pub role: Option<Role>,
-    /// Restrict it to one site.
+    /// Restrict it to one site of the account; `None` for every site.
     pub site_id: Option<SiteId>,
-    /// When it stops working.
+    /// When it stops working (must be in the future); `None` for never.
     pub expires_at: Option<DateTime<Utc>>,
 }
 

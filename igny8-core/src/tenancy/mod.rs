@@ -22,15 +22,15 @@ use crate::ids::{PlanId, SiteId};
 /// A user ready to be stored: validated, password already hashed.
 #[derive(Clone)]
 pub struct UserRecord {
-    /// Lowercased email.
+    /// Email, trimmed and lowercased; unique across the platform.
     pub email: String,
-    /// Display name.
+    /// Display name, 1–255 characters.
     pub name: String,
     /// Argon2id PHC hash.
     pub password_hash: String,
     /// Role in the account.
     pub role: Role,
-    /// Platform operator.
+    /// A platform operator.
     pub is_superuser: bool,
 }
 
@@ -47,9 +47,9 @@ impl std::fmt::Debug for UserRecord {
 /// An account ready to be stored, with its first credits and (optionally) its owner.
 #[derive(Debug, Clone)]
 pub struct AccountRecord {
-    /// Display name.
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// Its plan.
+    /// The plan whose limits and monthly credits apply.
     pub plan_id: PlanId,
     /// Credits granted now, as a `grant` ledger entry.
     pub initial_credits: i64,

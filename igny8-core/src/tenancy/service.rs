@@ -367,7 +367,8 @@ impl<S: Store> Tenancy<'_, S> {
             })
     }
 
-    /// One user of the account.
+    /// One user of the account (any role, a scope not narrowed to one site);
+    /// [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies outside the scope.
     pub async fn user(&self, scope: &Scope, id: UserId) -> Result<User> {
         scope.require_account_wide(Permission::Read)?;
         self.store().get_user(scope, id).await
@@ -552,7 +553,8 @@ impl<S: Store> Tenancy<'_, S> {
         self.store().create_site(scope, &site.validate()?).await
     }
 
-    /// One site.
+    /// One site (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn site(&self, scope: &Scope, id: SiteId) -> Result<Site> {
         scope.require(Permission::Read)?;
         self.store().get_site(scope, id).await
@@ -585,7 +587,8 @@ impl<S: Store> Tenancy<'_, S> {
         self.store().create_sector(scope, &sector.validate()?).await
     }
 
-    /// One sector.
+    /// One sector (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn sector(&self, scope: &Scope, id: SectorId) -> Result<Sector> {
         scope.require(Permission::Read)?;
         self.store().get_sector(scope, id).await

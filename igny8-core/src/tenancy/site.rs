@@ -10,23 +10,23 @@ use crate::validate::Check;
 /// A website of the account; keywords and content live in its sectors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
-    /// Id.
+    /// The site's id.
     pub id: SiteId,
-    /// The account.
+    /// The account that owns the site; every query is filtered by it.
     pub account_id: AccountId,
-    /// Display name (unique in the account).
+    /// Display name, 1–255 characters, unique in the account.
     pub name: String,
-    /// Public URL.
+    /// Public URL (http or https, at most 2048 characters, trailing `/` removed).
     pub url: Option<String>,
-    /// Industry, free text.
+    /// Industry, free text up to 255 characters.
     pub industry: Option<String>,
-    /// Whether work runs for this site.
+    /// A flag kept for the user; nothing in the core skips an inactive site.
     pub is_active: bool,
     /// WordPress connection, without its secret.
     pub wordpress: Option<WordPressConnection>,
-    /// Created.
+    /// When the site was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the site last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -45,11 +45,11 @@ pub struct WordPressConnection {
 /// Input for a new site.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NewSite {
-    /// Display name.
+    /// Display name, 1–255 characters, unique in the account.
     pub name: String,
-    /// Public URL.
+    /// Public URL: http or https, at most 2048 characters.
     pub url: Option<String>,
-    /// Industry.
+    /// Industry, free text up to 255 characters.
     pub industry: Option<String>,
     /// Active (default true).
     pub is_active: Option<bool>,
@@ -99,32 +99,32 @@ impl SitePatch {
 /// A niche inside a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sector {
-    /// Id.
+    /// The sector's id.
     pub id: SectorId,
-    /// The account.
+    /// The account that owns the sector.
     pub account_id: AccountId,
-    /// The site.
+    /// The site the sector belongs to.
     pub site_id: SiteId,
-    /// Name (unique in the site).
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// Description.
+    /// What the sector covers, up to 10,000 characters.
     pub description: Option<String>,
-    /// Whether work runs for this sector.
+    /// A flag kept for the user; nothing in the core skips an inactive sector.
     pub is_active: bool,
-    /// Created.
+    /// When the sector was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the sector last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// Input for a new sector.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewSector {
-    /// The site it belongs to.
+    /// The site; the plan's `max_sectors_per_site` counts its sectors.
     pub site_id: SiteId,
-    /// Name.
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// Description.
+    /// What the sector covers, up to 10,000 characters.
     pub description: Option<String>,
     /// Active (default true).
     pub is_active: Option<bool>,

@@ -11,38 +11,39 @@ use crate::validate::Check;
 /// A person who signs in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
-    /// Id.
+    /// The user's id.
     pub id: UserId,
     /// The account; `None` only for platform operators created without one.
     pub account_id: Option<AccountId>,
     /// Email, lowercased; unique across the platform.
     pub email: String,
-    /// Display name.
+    /// Display name, 1–255 characters.
     pub name: String,
-    /// Role inside the account.
+    /// Role inside the account; decides the permissions of the user's scope.
     pub role: Role,
-    /// A platform operator (superuser).
+    /// A platform operator: [`super::Auth::operator`] accepts the user when also active.
     pub is_superuser: bool,
-    /// Whether the user may sign in.
+    /// Whether the user may sign in; a deactivated user's sessions and API keys stop working.
     pub is_active: bool,
-    /// Last successful sign-in.
+    /// Last successful password sign-in.
     pub last_login_at: Option<DateTime<Utc>>,
-    /// Created.
+    /// When the user was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the user last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// Input for a new user.
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct NewUser {
-    /// Email address.
+    /// Email address: trimmed, lowercased, at most 254 characters; unique across the platform.
     pub email: String,
-    /// Password in clear (hashed with Argon2id before it is stored).
+    /// Password in clear, [`MIN_PASSWORD_LEN`]`..=`[`MAX_PASSWORD_LEN`] characters (hashed with
+    /// Argon2id before it is stored).
     pub password: String,
-    /// Display name (defaults to the email's local part).
+    /// Display name, 1–255 characters (defaults to the email's local part).
     pub name: Option<String>,
-    /// Role inside the account.
+    /// Role inside the account (default viewer); never above the creator's.
     pub role: Option<Role>,
 }
 
@@ -106,11 +107,11 @@ impl NewUser {
 /// Changes to a user.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UserPatch {
-    /// New display name.
+    /// New display name, 1–255 characters; the only change users may make to themselves.
     pub name: Option<String>,
-    /// New role.
+    /// New role (admins; never above their own, and the last active owner stays an owner).
     pub role: Option<Role>,
-    /// Enable or disable sign-in.
+    /// Enable or disable sign-in (admins; the last active owner can't be disabled).
     pub is_active: Option<bool>,
 }
 

@@ -12,34 +12,34 @@ use crate::validate::Check;
 /// How an author writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorProfile {
-    /// Id.
+    /// The profile's id.
     pub id: AuthorProfileId,
-    /// The account.
+    /// The account that owns the profile; every query is filtered by it.
     pub account_id: AccountId,
     /// Name (unique in the account).
     pub name: String,
-    /// Who the author is.
+    /// Who the author is, up to 5000 characters; given to the content prompt.
     pub description: Option<String>,
-    /// Tone, e.g. `friendly, expert`.
+    /// Tone, e.g. `friendly, expert`; up to 255 characters.
     pub tone: Option<String>,
-    /// Language, e.g. `en` or `English (UK)`.
+    /// Language, e.g. `en` or `English (UK)`; up to 64 characters.
     pub language: Option<String>,
-    /// Style notes.
+    /// Style notes, up to 5000 characters.
     pub style: Option<String>,
-    /// A structure every article follows.
+    /// A structure every article follows, up to 20,000 characters.
     pub structure_template: Option<String>,
-    /// In use.
+    /// A flag kept for the user (default true); nothing refuses an inactive profile.
     pub is_active: bool,
-    /// Created.
+    /// When the profile was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the profile last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// An author profile's fields, for create (all) and update (the ones given).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AuthorProfileInput {
-    /// Name.
+    /// Name, 1–255 characters, unique in the account; required on create.
     pub name: Option<String>,
     /// Who the author is, or clear it.
     pub description: Option<Option<String>>,
@@ -51,7 +51,7 @@ pub struct AuthorProfileInput {
     pub style: Option<Option<String>>,
     /// Structure template, or clear it.
     pub structure_template: Option<Option<String>>,
-    /// In use.
+    /// Set or clear the flag (default true on create).
     pub is_active: Option<bool>,
 }
 
@@ -82,25 +82,26 @@ impl AuthorProfileInput {
 /// How content for a sector is planned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Strategy {
-    /// Id.
+    /// The strategy's id.
     pub id: StrategyId,
-    /// The account.
+    /// The account that owns the strategy; every query is filtered by it.
     pub account_id: AccountId,
     /// The sector it applies to (all sectors when `None`).
     pub sector_id: Option<SectorId>,
-    /// Name.
+    /// Name, 1–255 characters.
     pub name: String,
-    /// Guidance for the writer.
+    /// Guidance for the writer, up to 20,000 characters.
     pub guidance: Option<String>,
-    /// Sections every article has, in order.
+    /// Sections every article has, in order: at most 50, each at most 500 characters.
     pub section_structure: Vec<String>,
-    /// Extra instructions per prompt type (`content`, `ideas`…).
+    /// Extra instructions keyed by [`super::PromptType`] name (`content`, `ideas`…), each at most
+    /// 10,000 characters.
     pub prompt_customisations: BTreeMap<String, String>,
-    /// In use.
+    /// A flag kept for the user (default true); nothing refuses an inactive strategy.
     pub is_active: bool,
-    /// Created.
+    /// When the strategy was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the strategy last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -109,15 +110,15 @@ pub struct Strategy {
 pub struct StrategyInput {
     /// The sector, or all sectors.
     pub sector_id: Option<Option<SectorId>>,
-    /// Name.
+    /// Name, 1–255 characters; required on create.
     pub name: Option<String>,
     /// Guidance, or clear it.
     pub guidance: Option<Option<String>>,
-    /// Section structure.
+    /// Section structure, replacing the old one (blanks dropped).
     pub section_structure: Option<Vec<String>>,
-    /// Prompt customisations.
+    /// Prompt customisations, replacing the old map; every key must name a prompt type.
     pub prompt_customisations: Option<BTreeMap<String, String>>,
-    /// In use.
+    /// Set or clear the flag (default true on create).
     pub is_active: Option<bool>,
 }
 

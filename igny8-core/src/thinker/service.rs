@@ -70,7 +70,8 @@ impl<S: Store> Thinker<'_, S> {
             .await
     }
 
-    /// One author profile.
+    /// One author profile (any role, a scope not narrowed to one site);
+    /// [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies outside the scope.
     pub async fn author(&self, scope: &Scope, id: AuthorProfileId) -> Result<AuthorProfile> {
         scope.require_account_wide(Permission::Read)?;
         self.store().get_author(scope, id).await
@@ -133,7 +134,8 @@ impl<S: Store> Thinker<'_, S> {
             .await
     }
 
-    /// One strategy.
+    /// One strategy (any role, a scope not narrowed to one site);
+    /// [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies outside the scope.
     pub async fn strategy(&self, scope: &Scope, id: StrategyId) -> Result<Strategy> {
         scope.require_account_wide(Permission::Read)?;
         self.store().get_strategy(scope, id).await

@@ -41,15 +41,15 @@ impl ContentStatus {
 /// A written piece.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Content {
-    /// Id.
+    /// The content's id.
     pub id: ContentId,
-    /// The account.
+    /// The account that owns the content; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector the content belongs to.
     pub sector_id: SectorId,
-    /// The task it was written for.
+    /// The writer task it was written for; `None` for content created directly.
     pub task_id: Option<TaskId>,
     /// Title (plain text: never holds markup).
     pub title: String,
@@ -59,28 +59,28 @@ pub struct Content {
     pub meta_title: Option<String>,
     /// SEO description (plain text).
     pub meta_description: Option<String>,
-    /// Main keyword.
+    /// The main keyword, at most 255 characters.
     pub primary_keyword: Option<String>,
-    /// Other keywords.
+    /// Further keywords: at most 100, each at most 200 characters, no duplicates ignoring case.
     pub secondary_keywords: Vec<String>,
-    /// Tags.
+    /// WordPress tags to publish with: plain text, at most 50, each at most 200 characters.
     pub tags: Vec<String>,
-    /// Categories.
+    /// WordPress categories to publish with: plain text, at most 20, each at most 200 characters.
     pub categories: Vec<String>,
-    /// Words in the body.
+    /// Words in the body ([`count_words`]), recounted by the store on every write of the body.
     pub word_count: i64,
-    /// Status.
+    /// Where it stands; changes follow [`ContentStatus::can_become`].
     pub status: ContentStatus,
     /// The WordPress post, once published. Publishing updates it only if IGNY8 made it for
     /// this content (or it carries this content's marker).
     pub wp_post_id: Option<i64>,
     /// The post's URL.
     pub wp_url: Option<String>,
-    /// When it was published.
+    /// When it was (or is scheduled to be) published.
     pub published_at: Option<DateTime<Utc>>,
-    /// Created.
+    /// When the content was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the content last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -143,28 +143,30 @@ fn plain_opt(check: &mut Check, field: &str, value: &Option<String>) {
 /// same allow-list as generated articles) before it is stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewContent {
-    /// The sector.
+    /// The sector to put the content in; the site follows from it.
     pub sector_id: SectorId,
     /// The task (same sector).
     pub task_id: Option<TaskId>,
-    /// Title.
+    /// The title: plain text, 1–500 characters after collapsing whitespace.
     pub title: String,
-    /// HTML body.
+    /// The HTML body, at most [`MAX_HTML_BYTES`]; sanitised by validation.
     #[serde(default)]
     pub html: String,
-    /// SEO title.
+    /// The SEO title: plain text, at most 300 characters.
     pub meta_title: Option<String>,
-    /// SEO description.
+    /// The SEO description: plain text, at most 1000 characters.
     pub meta_description: Option<String>,
-    /// Main keyword.
+    /// The main keyword, at most 255 characters.
     pub primary_keyword: Option<String>,
-    /// Other keywords.
+    /// Further keywords: at most 100, each at most 200 characters; blanks and duplicates dropped.
     #[serde(default)]
     pub secondary_keywords: Vec<String>,
-    /// Tags.
+    /// WordPress tags: plain text, at most 50, each at most 200 characters; blanks and duplicates
+    /// dropped.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Categories.
+    /// WordPress categories: plain text, at most 20, each at most 200 characters; blanks and
+    /// duplicates dropped.
     #[serde(default)]
     pub categories: Vec<String>,
 }
@@ -204,9 +206,9 @@ impl NewContent {
 /// Changes to content: text fields must be plain text, a new body is sanitised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContentPatch {
-    /// New title.
+    /// New title (plain text, 1–500 characters); refused in a bulk update.
     pub title: Option<String>,
-    /// New body.
+    /// New HTML body (at most [`MAX_HTML_BYTES`], sanitised); refused in a bulk update.
     pub html: Option<String>,
     /// New SEO title, or clear it.
     pub meta_title: Option<Option<String>>,
@@ -214,11 +216,11 @@ pub struct ContentPatch {
     pub meta_description: Option<Option<String>>,
     /// New main keyword, or clear it.
     pub primary_keyword: Option<Option<String>>,
-    /// New other keywords.
+    /// New further keywords, replacing the old list.
     pub secondary_keywords: Option<Vec<String>>,
-    /// New tags.
+    /// New tags, replacing the old list.
     pub tags: Option<Vec<String>>,
-    /// New categories.
+    /// New categories, replacing the old list.
     pub categories: Option<Vec<String>>,
     /// New status (allowed changes only).
     pub status: Option<ContentStatus>,

@@ -52,45 +52,47 @@ impl ImageStatus {
 /// An image.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
-    /// Id.
+    /// The image's id.
     pub id: ImageId,
-    /// The account.
+    /// The account that owns the image; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector the image belongs to.
     pub sector_id: SectorId,
-    /// The content it illustrates.
+    /// The content it illustrates, if any.
     pub content_id: Option<ContentId>,
-    /// The task.
+    /// The writer task it was made for, if any.
     pub task_id: Option<TaskId>,
     /// Featured or in-article.
     pub kind: ImageKind,
     /// Order among the in-article images (0 for featured).
     pub position: i64,
-    /// The prompt.
+    /// The prompt it is rendered from, at most 4000 characters.
     pub prompt: String,
-    /// What to avoid.
+    /// What the image should not show, at most 2000 characters.
     pub negative_prompt: Option<String>,
-    /// The provider that rendered it.
+    /// The provider that rendered it (`openai`, `runware`, …); `None` until rendered.
     pub provider: Option<String>,
-    /// The model.
+    /// The model that rendered it; `None` until rendered.
     pub model: Option<String>,
     /// Size, e.g. `1024x1024`.
     pub size: Option<String>,
-    /// Where it can be fetched.
+    /// Where it can be fetched on the web (http or https): a rendered image that arrived as a URL,
+    /// or one of the user's own; `None` for an image stored as a file.
     pub url: Option<String>,
-    /// Where it is stored on disk.
+    /// The rendered file as `{account}/{image}.{ext}`, relative to the media directory (images that
+    /// arrive as bytes); `None` for an image known by URL only.
     pub file_path: Option<String>,
-    /// Alt text.
+    /// Alt text: plain text, at most 500 characters.
     pub alt_text: Option<String>,
-    /// Status.
+    /// Where it stands; changes follow [`ImageStatus::can_become`].
     pub status: ImageStatus,
-    /// Why rendering failed.
+    /// Why rendering failed, set together with [`ImageStatus::Failed`].
     pub error: Option<String>,
-    /// Created.
+    /// When the image was created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the image last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -115,7 +117,7 @@ pub(crate) fn check_size_field(check: &mut Check, field: &str, size: &Option<Str
 /// Input for a new image.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewImage {
-    /// The sector.
+    /// The sector to put the image in; the site follows from it.
     pub sector_id: SectorId,
     /// The content (same sector).
     pub content_id: Option<ContentId>,
@@ -123,16 +125,16 @@ pub struct NewImage {
     pub task_id: Option<TaskId>,
     /// Featured or in-article.
     pub kind: ImageKind,
-    /// Order.
+    /// Order among the in-article images, 0–100 (default 0).
     #[serde(default)]
     pub position: i64,
-    /// The prompt.
+    /// The prompt to render from, at most 4000 characters.
     pub prompt: String,
-    /// What to avoid.
+    /// What the image should not show, at most 2000 characters.
     pub negative_prompt: Option<String>,
-    /// Size.
+    /// `WIDTHxHEIGHT` in pixels, 64–4096 a side; `None` for the provider's default.
     pub size: Option<String>,
-    /// Alt text.
+    /// Alt text: plain text, at most 500 characters.
     pub alt_text: Option<String>,
 }
 
@@ -156,7 +158,7 @@ impl NewImage {
 /// Changes to an image.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImagePatch {
-    /// New prompt.
+    /// New prompt, at most 4000 characters.
     pub prompt: Option<String>,
     /// New negative prompt, or clear it.
     pub negative_prompt: Option<Option<String>>,
@@ -164,7 +166,7 @@ pub struct ImagePatch {
     pub size: Option<Option<String>>,
     /// New alt text, or clear it.
     pub alt_text: Option<Option<String>>,
-    /// New position.
+    /// New order among the in-article images, 0–100.
     pub position: Option<i64>,
     /// New status (allowed changes only).
     pub status: Option<ImageStatus>,
@@ -174,10 +176,10 @@ pub struct ImagePatch {
     /// Where the image file is on this machine, or clear it.
     #[serde(default)]
     pub file_path: Option<Option<String>>,
-    /// The provider that made it.
+    /// The provider that rendered it (set by the image job), at most 64 characters.
     #[serde(default)]
     pub provider: Option<Option<String>>,
-    /// The model that made it.
+    /// The model that rendered it (set by the image job), at most 128 characters.
     #[serde(default)]
     pub model: Option<Option<String>>,
     /// Why making it failed, or clear it.

@@ -30,7 +30,8 @@ impl<S: Store> Tasks<'_, S> {
         self.store().create_task(scope, &task.validate()?).await
     }
 
-    /// One task.
+    /// One task (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn get(&self, scope: &Scope, id: TaskId) -> Result<Task> {
         scope.require(Permission::Read)?;
         self.store().get_task(scope, id).await
@@ -102,7 +103,8 @@ impl<S: Store> Contents<'_, S> {
             .await
     }
 
-    /// One piece of content.
+    /// One piece of content (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist
+    /// or lies outside the scope.
     pub async fn get(&self, scope: &Scope, id: ContentId) -> Result<Content> {
         scope.require(Permission::Read)?;
         self.store().get_content(scope, id).await
@@ -183,7 +185,8 @@ impl<S: Store> Images<'_, S> {
         self.store().create_image(scope, &image.validate()?).await
     }
 
-    /// One image.
+    /// One image (any role); [`NotFound`](crate::Error::NotFound) when it doesn't exist or lies
+    /// outside the scope.
     pub async fn get(&self, scope: &Scope, id: ImageId) -> Result<Image> {
         scope.require(Permission::Read)?;
         self.store().get_image(scope, id).await

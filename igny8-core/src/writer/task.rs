@@ -52,58 +52,58 @@ impl TaskStatus {
 /// A task of the writing queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// Id.
+    /// The task's id.
     pub id: TaskId,
-    /// The account.
+    /// The account that owns the task; every query is filtered by it.
     pub account_id: AccountId,
-    /// The site.
+    /// The site, taken from the sector.
     pub site_id: SiteId,
-    /// The sector.
+    /// The sector the task belongs to.
     pub sector_id: SectorId,
-    /// The idea it came from.
+    /// The idea the task was made from; `None` for a task created directly.
     pub idea_id: Option<IdeaId>,
-    /// The cluster it serves.
+    /// The keyword cluster the task serves, if any.
     pub cluster_id: Option<ClusterId>,
-    /// Title.
+    /// The working title: plain text, 1–500 characters.
     pub title: String,
-    /// Brief for the writer.
+    /// Instructions for the writer, at most 20,000 characters.
     pub brief: Option<String>,
-    /// Keywords to target.
+    /// Keywords to target: at most 200, each at most 255 characters.
     pub keywords: Vec<String>,
-    /// Page kind.
+    /// The kind of page to write.
     pub content_type: ContentType,
-    /// Structure.
+    /// The article's shape, which picks the writing prompt's outline.
     pub content_structure: ContentStructure,
-    /// Target length in words.
+    /// Target length in words, [`MIN_WORD_COUNT`]`..=`[`MAX_WORD_COUNT`].
     pub target_word_count: i64,
     /// Author profile to write as.
     pub author_profile_id: Option<AuthorProfileId>,
-    /// Strategy to follow.
+    /// The content strategy to follow, if any.
     pub strategy_id: Option<StrategyId>,
-    /// Status.
+    /// Where it stands; changes follow [`TaskStatus::can_become`].
     pub status: TaskStatus,
-    /// When to publish the result.
+    /// When the user wants the result published. Stored only: nothing in the core publishes on it.
     pub scheduled_at: Option<DateTime<Utc>>,
-    /// Created.
+    /// When the task was created (the store's clock).
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When the task last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// Input for a new task.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewTask {
-    /// The sector.
+    /// The sector to put the task in; the site follows from it.
     pub sector_id: SectorId,
     /// The idea (same sector).
     pub idea_id: Option<IdeaId>,
     /// The cluster (same sector).
     pub cluster_id: Option<ClusterId>,
-    /// Title.
+    /// The working title: plain text, 1–500 characters after collapsing whitespace.
     pub title: String,
-    /// Brief.
+    /// Instructions for the writer, at most 20,000 characters; empty stores `None`.
     pub brief: Option<String>,
-    /// Keywords.
+    /// Keywords to target: at most 200, each at most 255 characters; blanks are dropped.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Page kind (default post).
@@ -112,11 +112,11 @@ pub struct NewTask {
     pub content_structure: Option<ContentStructure>,
     /// Target length (default 1500).
     pub target_word_count: Option<i64>,
-    /// Author profile.
+    /// An author profile of the account to write as.
     pub author_profile_id: Option<AuthorProfileId>,
-    /// Strategy.
+    /// A strategy of the account to follow.
     pub strategy_id: Option<StrategyId>,
-    /// Publish time.
+    /// When the user wants the result published (stored only).
     pub scheduled_at: Option<DateTime<Utc>>,
 }
 
@@ -138,17 +138,17 @@ impl NewTask {
 /// Changes to a task.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TaskPatch {
-    /// New title.
+    /// New working title (plain text, 1–500 characters).
     pub title: Option<String>,
     /// New brief, or clear it.
     pub brief: Option<Option<String>>,
-    /// New keywords.
+    /// New keyword list, replacing the old one (at most 200, each at most 255 characters).
     pub keywords: Option<Vec<String>>,
-    /// New page kind.
+    /// New kind of page.
     pub content_type: Option<ContentType>,
-    /// New structure.
+    /// New article shape.
     pub content_structure: Option<ContentStructure>,
-    /// New target length.
+    /// New target length in words ([`MIN_WORD_COUNT`]`..=`[`MAX_WORD_COUNT`]).
     pub target_word_count: Option<i64>,
     /// New author profile, or none.
     pub author_profile_id: Option<Option<AuthorProfileId>>,

@@ -47,9 +47,10 @@ fn tokens(state: &AppState, session: t::Session) -> Tokens {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ApiKeyPatch {
-    /// New name.
+    /// New name (1–255 characters); absent or null keeps it. The key's role and site can't change:
+    /// make a new key instead.
     pub name: Option<String>,
-    /// New expiry (RFC 3339), or `null` for never.
+    /// New expiry (RFC 3339, must be in the future), or `null` for never; absent keeps it.
     pub expires_at: poem_openapi::types::MaybeUndefined<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -57,12 +58,13 @@ pub struct ApiKeyPatch {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct UserBulkUpdate {
-    /// The users.
+    /// The users to change: 1–10,000 ids; ids of no user of the account are skipped. The rules for
+    /// one user are checked for every user first: all change or none.
     pub ids: Vec<i64>,
-    /// New role.
+    /// New role for all of them: never above your own; the last active owner stays an owner.
     #[oai(nullable)]
     pub role: Option<crate::dto::E<t::Role>>,
-    /// Enable or disable.
+    /// False stops them signing in (and their API keys); true enables them again.
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -71,12 +73,12 @@ pub struct UserBulkUpdate {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct SiteBulkUpdate {
-    /// The sites.
+    /// The sites to change: 1–10,000 ids; ids of no site of the account are skipped.
     pub ids: Vec<i64>,
-    /// Active.
+    /// Set or clear the active flag (a flag for your own use).
     #[oai(nullable)]
     pub is_active: Option<bool>,
-    /// New industry.
+    /// New industry for all of them (up to 255 characters); absent or null keeps it.
     #[oai(nullable)]
     pub industry: Option<String>,
 }
@@ -85,9 +87,9 @@ pub struct SiteBulkUpdate {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct SectorBulkUpdate {
-    /// The sectors.
+    /// The sectors to change: 1–10,000 ids; ids of no sector of the account are skipped.
     pub ids: Vec<i64>,
-    /// Active.
+    /// Set or clear the active flag (a flag for your own use).
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -260,6 +262,10 @@ impl AuthApi {
     }
 
     /// Changes a user.
+    ///
+    /// Users may rename themselves; anything else needs an admin. Nobody grants a role above
+    /// their own or changes a user ranked above them, and the last active owner stays an
+    /// active owner.
     #[oai(path = "/users/:id/", method = "patch")]
     async fn update_user(
         &self,
@@ -278,6 +284,9 @@ impl AuthApi {
     }
 
     /// Removes a user.
+    ///
+    /// Admins; not a user ranked above you, and never the last owner. API keys the user made
+    /// stop working.
     #[oai(path = "/users/:id/", method = "delete")]
     async fn delete_user(
         &self,
@@ -444,6 +453,9 @@ impl AuthApi {
     }
 
     /// Deletes several sites.
+    ///
+    /// Admins. Everything in the sites (their sectors and all that lies in them) is deleted
+    /// too.
     #[oai(path = "/sites/bulk_delete/", method = "post")]
     async fn bulk_delete_sites(
         &self,
@@ -582,6 +594,8 @@ impl AuthApi {
     }
 
     /// Deletes several sectors.
+    ///
+    /// Admins. Everything in the sectors is deleted too.
     #[oai(path = "/sectors/bulk_delete/", method = "post")]
     async fn bulk_delete_sectors(
         &self,
@@ -697,6 +711,8 @@ impl AuthApi {
     }
 
     /// Revokes an API key.
+    ///
+    /// Admins. The key stops working at once; it stays listed with its `revoked_at`.
     #[oai(path = "/api-keys/:id/", method = "delete")]
     async fn revoke_api_key(
         &self,

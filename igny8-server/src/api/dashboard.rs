@@ -21,13 +21,14 @@ pub struct DashboardApi;
 /// Keywords at a glance.
 #[derive(Debug, Object)]
 pub struct KeywordStats {
-    /// All keywords.
+    /// Keywords in the site or sector asked for (the whole account when neither is given), archived
+    /// ones included.
     pub total: u64,
-    /// Per status.
+    /// Keywords per status: `pending`, `clustered`, `archived`.
     pub by_status: BTreeMap<String, u64>,
     /// Per intent (`unknown` when none is set).
     pub by_intent: BTreeMap<String, u64>,
-    /// Summed monthly volume.
+    /// Their monthly search volumes added up (unknown volumes add nothing).
     pub total_volume: i64,
     /// Summed monthly volume of the keywords in a cluster.
     pub clustered_volume: i64,
@@ -36,17 +37,17 @@ pub struct KeywordStats {
 /// The pipeline, step by step.
 #[derive(Debug, Object)]
 pub struct Funnel {
-    /// Keywords.
+    /// Keywords, archived ones included.
     pub keywords: u64,
-    /// Clusters.
+    /// Keyword clusters.
     pub clusters: u64,
-    /// Ideas.
+    /// Content ideas.
     pub ideas: u64,
-    /// Writer tasks.
+    /// Writer tasks, whatever their status.
     pub tasks: u64,
-    /// Content.
+    /// Pieces of content, whatever their status.
     pub content: u64,
-    /// Content published.
+    /// Pieces of content with status `published`.
     pub published: u64,
 }
 
@@ -62,14 +63,14 @@ pub struct DailyCredits {
 /// A job that failed.
 #[derive(Debug, Object)]
 pub struct FailedJob {
-    /// Id.
+    /// The job's id (job id space): read it at `system/jobs/{id}/`.
     pub id: i64,
-    /// Kind.
+    /// What the job did.
     pub kind: E<igny8_core::jobs::JobKind>,
-    /// Why.
+    /// Why it failed, or null if it gave no reason.
     #[oai(nullable)]
     pub error: Option<String>,
-    /// When.
+    /// When it failed.
     #[oai(nullable)]
     pub finished_at: Option<DateTime<Utc>>,
 }
@@ -79,7 +80,7 @@ pub struct FailedJob {
 pub struct Dashboard {
     /// Keywords by status and intent, and their volume.
     pub keywords: KeywordStats,
-    /// Clusters.
+    /// Keyword clusters in the site or sector asked for.
     pub clusters: u64,
     /// Clusters with at least one idea.
     pub clusters_with_ideas: u64,
@@ -87,7 +88,7 @@ pub struct Dashboard {
     pub clusters_without_ideas: u64,
     /// Keywords → clusters → ideas → tasks → content → published.
     pub funnel: Funnel,
-    /// Content per status.
+    /// Pieces of content per status: `draft`, `review`, `published`.
     pub content_by_status: BTreeMap<String, u64>,
     /// Credits charged per AI operation in the last 30 days (the whole account); `null` for
     /// a key restricted to one site, which doesn't see the account's credits.

@@ -10,11 +10,11 @@ use crate::state::AppState;
 /// The server's state.
 #[derive(Debug, Object)]
 pub struct Health {
-    /// `ok`.
+    /// Always `ok`; `health/ready/` answers 503 instead when the database does not answer.
     pub status: String,
     /// The server's version.
     pub version: String,
-    /// The database engine.
+    /// The database engine: `sqlite`, `postgres` or `mysql`.
     pub database: String,
     /// The schema version this build expects.
     pub schema_version: i64,

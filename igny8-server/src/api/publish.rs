@@ -23,12 +23,13 @@ pub struct PublishApi;
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct WordPressConnect {
-    /// The WordPress site's address, e.g. `https://example.com`.
+    /// The WordPress site's address, e.g. `https://example.com` (http or https, at most 2048
+    /// characters). Private and local addresses are refused unless the operator allows them.
     pub url: String,
-    /// The WordPress user.
+    /// The WordPress user to publish as (1–255 characters).
     pub username: String,
-    /// An application password of that user (WordPress: Users → Profile → Application
-    /// Passwords). Stored sealed; never returned.
+    /// An application password of that user, at most 255 characters (WordPress: Users → Profile →
+    /// Application Passwords). Stored sealed; never returned.
     pub application_password: String,
 }
 
@@ -40,13 +41,13 @@ pub struct ConnectionCheck {
     /// WordPress's version, when the site says.
     #[oai(nullable)]
     pub wordpress_version: Option<String>,
-    /// The user signed in as.
+    /// The WordPress user the credentials signed in as.
     pub user: String,
-    /// Its roles.
+    /// That user's WordPress roles, e.g. `editor`.
     pub roles: Vec<String>,
-    /// It may publish posts.
+    /// Whether that user may publish posts.
     pub can_publish: bool,
-    /// It may upload media.
+    /// Whether that user may upload media (needed for images).
     pub can_upload: bool,
     /// It may create categories and tags (else only existing ones can be used).
     pub can_manage_categories: bool,
@@ -82,7 +83,7 @@ pub struct PublishOptions {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PublishMany {
-    /// The content (all of one site).
+    /// The content to publish: 1–10,000 ids, all of one site.
     pub ids: Vec<i64>,
     /// `draft` (default), `publish`, `future` (needs `date`), `pending` or `private`.
     pub status: Option<E<p::PostStatus>>,

@@ -29,13 +29,15 @@ pub struct SystemApi;
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct IntegrationPatch {
-    /// New settings.
+    /// New settings, replacing the old ones; absent or null keeps them.
     #[oai(nullable)]
     pub config: Option<IntegrationConfig>,
-    /// New API key (empty removes it). Never shown again.
+    /// New API key (at most 4096 printable characters); empty removes it, absent or null keeps it.
+    /// Never shown again.
     #[oai(write_only, nullable)]
     pub api_key: Option<String>,
-    /// In use.
+    /// Use the integration (true) or fall back to the deployment's provider (false); absent or null
+    /// keeps it.
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }

@@ -22,7 +22,7 @@ pub struct ThinkerApi;
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PromptPatch {
-    /// The template.
+    /// The new template: 1–50,000 characters, naming only the prompt type's `{{variables}}`.
     pub template: String,
 }
 
@@ -43,9 +43,9 @@ pub struct PromptDefault {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ActiveBulkUpdate {
-    /// The objects.
+    /// The objects to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
-    /// In use.
+    /// Set or clear the active flag on all of them.
     pub is_active: bool,
 }
 

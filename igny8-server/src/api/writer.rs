@@ -40,18 +40,18 @@ pub struct WriterApi;
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct TaskBulkUpdate {
-    /// The tasks.
+    /// The tasks to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
     /// New status (tasks that can't make the change are skipped).
     #[oai(nullable)]
     pub status: Option<E<w::TaskStatus>>,
-    /// New target words.
+    /// New target length in words (100–20,000).
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
-    /// New author profile, or null.
+    /// New author profile; null removes it, absent keeps it.
     #[oai(nullable)]
     pub author_profile_id: MaybeUndefined<i64>,
-    /// New strategy, or null.
+    /// New strategy; null removes it, absent keeps it.
     #[oai(nullable)]
     pub strategy_id: MaybeUndefined<i64>,
 }
@@ -60,15 +60,17 @@ pub struct TaskBulkUpdate {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ContentBulkUpdate {
-    /// The content.
+    /// The content to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
     /// New status (content that can't make the change is skipped).
     #[oai(nullable)]
     pub status: Option<E<w::ContentStatus>>,
-    /// New tags.
+    /// New tags for all of them, replacing the old lists (plain text; at most 50, each at most 200
+    /// characters).
     #[oai(nullable)]
     pub tags: Option<Vec<String>>,
-    /// New categories.
+    /// New categories for all of them, replacing the old lists (plain text; at most 20, each at
+    /// most 200 characters).
     #[oai(nullable)]
     pub categories: Option<Vec<String>>,
 }
@@ -77,12 +79,12 @@ pub struct ContentBulkUpdate {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ImageBulkUpdate {
-    /// The images.
+    /// The images to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
     /// New status (images that can't make the change are skipped).
     #[oai(nullable)]
     pub status: Option<E<w::ImageStatus>>,
-    /// New size, or null.
+    /// New size as `WIDTHxHEIGHT` (64–4096 pixels a side); null removes it, absent keeps it.
     #[oai(nullable)]
     pub size: MaybeUndefined<String>,
 }

@@ -36,7 +36,8 @@ pub struct AutoClusterRequest {
     pub batch_size: Option<u32>,
     /// Language of the keywords (ISO code, default `en`), for the local placement.
     pub language: Option<String>,
-    /// Smallest cluster of the local mode.
+    /// Local mode only: how many keywords must share a two- or three-word head to form a cluster
+    /// (default 2; values below 2 count as 2).
     pub min_cluster_size: Option<u32>,
 }
 
@@ -57,7 +58,7 @@ impl AutoClusterRequest {
 /// Generate Ideas.
 #[derive(Debug, Object)]
 pub struct GenerateIdeasRequest {
-    /// The clusters.
+    /// The clusters to make ideas for (cluster id space).
     pub ids: Vec<i64>,
     /// Ideas per cluster (1–10, default 3).
     pub ideas_per_cluster: Option<u32>,
@@ -83,7 +84,8 @@ impl GenerateIdeasRequest {
 /// Generate Content.
 #[derive(Debug, Object)]
 pub struct GenerateContentRequest {
-    /// The writer tasks.
+    /// The writer tasks to write (task id space); the article is saved as the task's content,
+    /// written again in place when it already has some.
     pub ids: Vec<i64>,
     /// Words, instead of each task's target (100–20000).
     pub word_count: Option<i64>,
@@ -108,7 +110,7 @@ impl GenerateContentRequest {
 /// Generate Image Prompts.
 #[derive(Debug, Object)]
 pub struct GenerateImagePromptsRequest {
-    /// The content.
+    /// The content to plan images for (content id space).
     pub ids: Vec<i64>,
     /// In-article images per content (0–10, default 3).
     pub in_article: Option<u32>,
@@ -137,7 +139,8 @@ pub struct GenerateImagesRequest {
     pub ids: Vec<i64>,
     /// The look given to the image prompt template (default `photorealistic`).
     pub style: Option<String>,
-    /// Make images that were already made again.
+    /// Render images that are already `generated` again (default false: naming only generated
+    /// images is a validation error).
     pub regenerate: Option<bool>,
 }
 
@@ -240,9 +243,9 @@ pub struct ImageTestResult {
     pub negative_prompt: Option<String>,
     /// The image: its URL, or a `data:` URL when the model sent the bytes.
     pub url: String,
-    /// The provider.
+    /// The provider that rendered it, e.g. `openai` or `runware`.
     pub provider: String,
-    /// The model.
+    /// The model that rendered it.
     pub model: String,
     /// The prompt as the model rewrote it, when it says.
     #[oai(nullable)]

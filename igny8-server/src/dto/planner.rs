@@ -11,36 +11,39 @@ use super::{E, Time};
 /// A keyword.
 #[derive(Debug, Object)]
 pub struct Keyword {
-    /// Id.
+    /// The keyword's id (keyword id space).
     pub id: i64,
-    /// Site.
+    /// The site the keyword belongs to, taken from its sector.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the keyword belongs to; a keyword's text is unique in its sector.
     pub sector_id: i64,
-    /// The keyword.
+    /// The keyword as shown: trimmed, whitespace collapsed, case kept (1–255 characters). Two
+    /// keywords that differ only in case or spacing are the same keyword.
     pub keyword: String,
-    /// Monthly searches (null: unknown).
+    /// Monthly search volume, 0 or more; null when unknown (sorts lowest).
     #[oai(nullable)]
     pub volume: Option<i64>,
-    /// Difficulty 0–100.
+    /// Ranking difficulty, 0–100; null when unknown.
     #[oai(nullable)]
     pub difficulty: Option<i64>,
-    /// Cost per click.
+    /// Cost per click, 0 or more, in the currency of the export it came from; null when unknown.
     #[oai(nullable)]
     pub cpc: Option<f64>,
-    /// Search intent.
+    /// Search intent (`informational`, `navigational`, `commercial`, `transactional`), or null when
+    /// unknown.
     #[oai(nullable)]
     pub intent: Option<E<p::Intent>>,
-    /// Status.
+    /// `pending` (not in a cluster), `clustered` (follows `cluster_id`) or `archived` (kept, but
+    /// skipped by clustering).
     pub status: E<p::KeywordStatus>,
-    /// Cluster.
+    /// The cluster the keyword is in (same sector), or null.
     #[oai(nullable)]
     pub cluster_id: Option<i64>,
-    /// Origin.
+    /// Where it came from: `manual` (typed in or sent to the API), `import` (a CSV file) or `ai`.
     pub source: E<p::KeywordSource>,
-    /// Created.
+    /// When the keyword was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the keyword last changed.
     pub updated_at: Time,
 }
 
@@ -70,18 +73,20 @@ impl From<p::Keyword> for Keyword {
 pub struct NewKeyword {
     /// The sector it belongs to.
     pub sector_id: i64,
-    /// The keyword (1–255 characters).
+    /// The keyword: 1–255 characters after trimming and collapsing whitespace, no control
+    /// characters. A keyword the sector already has (ignoring case and spacing) is refused with
+    /// `conflict`; an import merges it instead.
     pub keyword: String,
-    /// Monthly searches.
+    /// Monthly search volume, 0 or more; null when unknown.
     #[oai(nullable)]
     pub volume: Option<i64>,
-    /// Difficulty 0–100.
+    /// Ranking difficulty, 0–100; null when unknown.
     #[oai(nullable)]
     pub difficulty: Option<i64>,
-    /// Cost per click.
+    /// Cost per click, 0 or more; null when unknown.
     #[oai(nullable)]
     pub cpc: Option<f64>,
-    /// Search intent.
+    /// Search intent, or null when unknown.
     #[oai(nullable)]
     pub intent: Option<E<p::Intent>>,
 }
@@ -108,25 +113,27 @@ impl NewKeyword {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct KeywordPatch {
-    /// New text (single updates only).
+    /// New text (1–255 characters); only when changing one keyword, and refused if another keyword
+    /// of the sector already has it.
     #[oai(nullable)]
     pub keyword: Option<String>,
-    /// New volume, or null.
+    /// New monthly search volume (0 or more); null clears it, absent keeps it.
     #[oai(nullable)]
     pub volume: MaybeUndefined<i64>,
-    /// New difficulty, or null.
+    /// New difficulty (0–100); null clears it, absent keeps it.
     #[oai(nullable)]
     pub difficulty: MaybeUndefined<i64>,
-    /// New CPC, or null.
+    /// New cost per click (0 or more); null clears it, absent keeps it.
     #[oai(nullable)]
     pub cpc: MaybeUndefined<f64>,
-    /// New intent, or null.
+    /// New search intent; null clears it, absent keeps it.
     #[oai(nullable)]
     pub intent: MaybeUndefined<E<p::Intent>>,
-    /// `archived` or `pending`.
+    /// `archived` puts the keyword aside, `pending` brings it back; `clustered` is only accepted
+    /// together with a `cluster_id`.
     #[oai(nullable)]
     pub status: Option<E<p::KeywordStatus>>,
-    /// A cluster of the same sector, or null.
+    /// Put the keyword in this cluster (same sector), or null to take it out.
     #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
 }
@@ -149,24 +156,24 @@ impl From<KeywordPatch> for p::KeywordPatch {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct KeywordBulkUpdate {
-    /// The keywords (at most 10,000).
+    /// The keywords to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
-    /// New volume, or null.
+    /// New monthly search volume (0 or more); null clears it, absent keeps it.
     #[oai(nullable)]
     pub volume: MaybeUndefined<i64>,
-    /// New difficulty, or null.
+    /// New difficulty (0–100); null clears it, absent keeps it.
     #[oai(nullable)]
     pub difficulty: MaybeUndefined<i64>,
-    /// New CPC, or null.
+    /// New cost per click (0 or more); null clears it, absent keeps it.
     #[oai(nullable)]
     pub cpc: MaybeUndefined<f64>,
-    /// New intent, or null.
+    /// New search intent; null clears it, absent keeps it.
     #[oai(nullable)]
     pub intent: MaybeUndefined<E<p::Intent>>,
-    /// `archived` or `pending`.
+    /// `archived` puts the keywords aside, `pending` brings them back.
     #[oai(nullable)]
     pub status: Option<E<p::KeywordStatus>>,
-    /// A cluster of the keywords' sector, or null.
+    /// A cluster of the keywords' sector, or null to take them out of their clusters.
     #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
 }
@@ -193,38 +200,40 @@ impl KeywordBulkUpdate {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct Ids {
-    /// The ids (at most 10,000); ids of other accounts are ignored.
+    /// The ids: 1–10,000; ids of other accounts are ignored.
     pub ids: Vec<i64>,
 }
 
 /// How many rows an operation changed.
 #[derive(Debug, Object)]
 pub struct Affected {
-    /// Rows changed.
+    /// How many rows the operation changed (ids that didn't exist or weren't yours are not
+    /// counted).
     pub affected: u64,
 }
 
 /// A row that was not imported.
 #[derive(Debug, Object)]
 pub struct RowError {
-    /// 1-based line in the file.
+    /// The line of the file, counting from 1.
     pub line: u64,
-    /// Why.
+    /// Why the row was not imported, e.g. which field is out of range.
     pub message: String,
 }
 
 /// The outcome of an import.
 #[derive(Debug, Object)]
 pub struct ImportResult {
-    /// The layout recognised (`semrush`, `google_keyword_planner`…).
+    /// The layout recognised (`semrush`, `google_keyword_planner`, …).
     pub format: String,
-    /// New keywords.
+    /// Keywords the import created.
     pub imported: u64,
-    /// Rows merged into existing keywords.
+    /// Rows merged into a keyword that already existed, in the sector or earlier in the file: known
+    /// values replace stored ones, unknown ones leave them.
     pub merged: u64,
-    /// Rows not imported.
+    /// Rows not imported: invalid, or past the plan's keyword limit.
     pub rejected: u64,
-    /// Why (the first 1,000), by line.
+    /// Why rows were rejected, by line (the first 1,000).
     pub errors: Vec<RowError>,
 }
 
@@ -250,28 +259,28 @@ impl From<p::ImportReport> for ImportResult {
 /// A cluster.
 #[derive(Debug, Object)]
 pub struct Cluster {
-    /// Id.
+    /// The cluster's id (cluster id space).
     pub id: i64,
-    /// Site.
+    /// The site the cluster belongs to, taken from its sector.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the cluster belongs to.
     pub sector_id: i64,
-    /// Name.
+    /// The name (1–255 characters), unique in the sector.
     pub name: String,
-    /// Description.
+    /// What the cluster is about (up to 10,000 characters), or null.
     #[oai(nullable)]
     pub description: Option<String>,
-    /// Status.
+    /// `active`, or `archived` (put aside).
     pub status: E<p::ClusterStatus>,
-    /// Keywords in it.
+    /// Keywords in the cluster now.
     pub keyword_count: i64,
-    /// Their volume.
+    /// Their monthly search volumes added up (unknown volumes count as 0).
     pub total_volume: i64,
-    /// Ideas made from it.
+    /// Content ideas made from the cluster.
     pub idea_count: i64,
-    /// Created.
+    /// When the cluster was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the cluster last changed.
     pub updated_at: Time,
 }
 
@@ -297,11 +306,11 @@ impl From<p::Cluster> for Cluster {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewCluster {
-    /// Sector.
+    /// The sector to put the cluster in (its site follows from it).
     pub sector_id: i64,
-    /// Name.
+    /// The name: 1–255 characters, unique in the sector.
     pub name: String,
-    /// Description.
+    /// What the cluster is about, up to 10,000 characters; or null.
     #[oai(nullable)]
     pub description: Option<String>,
 }
@@ -320,13 +329,13 @@ impl From<NewCluster> for p::NewCluster {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ClusterPatch {
-    /// New name (single updates only).
+    /// New name (1–255 characters, unique in the sector); only when changing one cluster.
     #[oai(nullable)]
     pub name: Option<String>,
-    /// New description, or null.
+    /// New description (up to 10,000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub description: MaybeUndefined<String>,
-    /// New status.
+    /// `active` or `archived`.
     #[oai(nullable)]
     pub status: Option<E<p::ClusterStatus>>,
 }
@@ -345,12 +354,12 @@ impl From<ClusterPatch> for p::ClusterPatch {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ClusterBulkUpdate {
-    /// The clusters.
+    /// The clusters to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
-    /// New description, or null.
+    /// New description (up to 10,000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub description: MaybeUndefined<String>,
-    /// New status.
+    /// `active` or `archived`.
     #[oai(nullable)]
     pub status: Option<E<p::ClusterStatus>>,
 }
@@ -372,28 +381,29 @@ pub struct LocalClusterRequest {
 /// One cluster of a clustering run.
 #[derive(Debug, Object)]
 pub struct ClusterOutcome {
-    /// The cluster.
+    /// The cluster's id (cluster id space).
     pub id: i64,
-    /// Its name.
+    /// The cluster's name.
     pub name: String,
-    /// Whether the run created it.
+    /// True when this run created the cluster, false when it reused an existing one whose name
+    /// matched.
     pub created: bool,
-    /// Keywords it took.
+    /// How many keywords this run put into it.
     pub keywords: u64,
 }
 
 /// What a clustering run did.
 #[derive(Debug, Object)]
 pub struct ClusteringReport {
-    /// Keywords that were waiting.
+    /// Pending keywords of the sector that were looked at.
     pub keywords_considered: u64,
-    /// Keywords put into a cluster.
+    /// Keywords this run put into a cluster; the rest stay pending.
     pub keywords_assigned: u64,
-    /// New clusters.
+    /// Clusters this run created.
     pub clusters_created: u64,
-    /// Existing clusters reused.
+    /// Existing clusters (matched by name) this run added keywords to.
     pub clusters_reused: u64,
-    /// The clusters.
+    /// Every cluster the run touched.
     pub clusters: Vec<ClusterOutcome>,
 }
 
@@ -422,12 +432,12 @@ impl From<p::ClusteringReport> for ClusteringReport {
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct OutlineSection {
-    /// Heading.
+    /// The section's heading: 1–500 characters.
     pub heading: String,
-    /// What it covers.
+    /// What the section covers, up to 10,000 characters.
     #[oai(default)]
     pub notes: String,
-    /// Sub-headings.
+    /// Headings of its sub-sections, in order.
     #[oai(default)]
     pub subsections: Vec<String>,
 }
@@ -455,36 +465,37 @@ impl From<p::OutlineSection> for OutlineSection {
 /// A content idea.
 #[derive(Debug, Object)]
 pub struct Idea {
-    /// Id.
+    /// The idea's id (idea id space).
     pub id: i64,
-    /// Site.
+    /// The site the idea belongs to, taken from its sector.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the idea belongs to.
     pub sector_id: i64,
-    /// Cluster.
+    /// The cluster the idea was made from (same sector), or null.
     #[oai(nullable)]
     pub cluster_id: Option<i64>,
-    /// Title.
+    /// The proposed title (plain text, 1–500 characters).
     pub title: String,
-    /// Description.
+    /// What the piece should say (up to 20,000 characters), or null.
     #[oai(nullable)]
     pub description: Option<String>,
-    /// Outline.
+    /// The proposed sections, at most 100.
     pub outline: Vec<OutlineSection>,
-    /// Page kind.
+    /// The kind of page the idea is for.
     pub content_type: E<p::ContentType>,
-    /// Structure.
+    /// The shape the article should take.
     pub content_structure: E<p::ContentStructure>,
-    /// Keywords to target.
+    /// Keywords the piece should target (at most 200, each at most 255 characters).
     pub target_keywords: Vec<String>,
-    /// Estimated words.
+    /// The expected length in words (1–100,000), or null.
     #[oai(nullable)]
     pub estimated_word_count: Option<i64>,
-    /// Status.
+    /// `new` → `queued` (a writer task was made from it) → `done`; `queued` → `new`; `done` →
+    /// `queued` to write it again.
     pub status: E<p::IdeaStatus>,
-    /// Created.
+    /// When the idea was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the idea last changed.
     pub updated_at: Time,
 }
 
@@ -513,17 +524,17 @@ impl From<p::ContentIdea> for Idea {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewIdea {
-    /// Sector.
+    /// The sector to put the idea in (its site follows from it).
     pub sector_id: i64,
     /// Cluster (same sector).
     #[oai(nullable)]
     pub cluster_id: Option<i64>,
-    /// Title.
+    /// The proposed title: plain text, 1–500 characters.
     pub title: String,
-    /// Description.
+    /// What the piece should say, up to 20,000 characters; or null.
     #[oai(nullable)]
     pub description: Option<String>,
-    /// Outline.
+    /// The proposed sections, at most 100.
     #[oai(default)]
     pub outline: Vec<OutlineSection>,
     /// Page kind (default post).
@@ -532,10 +543,10 @@ pub struct NewIdea {
     /// Structure (default article).
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
-    /// Keywords to target.
+    /// Keywords to target: at most 200, each at most 255 characters; blanks are dropped.
     #[oai(default)]
     pub target_keywords: Vec<String>,
-    /// Estimated words.
+    /// The expected length in words (1–100,000), or null.
     #[oai(nullable)]
     pub estimated_word_count: Option<i64>,
 }
@@ -560,31 +571,31 @@ impl From<NewIdea> for p::NewIdea {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct IdeaPatch {
-    /// New title.
+    /// New title (plain text, 1–500 characters).
     #[oai(nullable)]
     pub title: Option<String>,
-    /// New description, or null.
+    /// New description (up to 20,000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub description: MaybeUndefined<String>,
-    /// New outline.
+    /// New outline, replacing the old one (at most 100 sections).
     #[oai(nullable)]
     pub outline: Option<Vec<OutlineSection>>,
     /// New page kind.
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// New structure.
+    /// New article shape.
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
-    /// New keywords.
+    /// New keyword list, replacing the old one (at most 200, each at most 255 characters).
     #[oai(nullable)]
     pub target_keywords: Option<Vec<String>>,
-    /// New estimate, or null.
+    /// New expected length in words (1–100,000); null removes it, absent keeps it.
     #[oai(nullable)]
     pub estimated_word_count: MaybeUndefined<i64>,
-    /// New cluster, or null.
+    /// New cluster (same sector); null removes it, absent keeps it.
     #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
-    /// New status.
+    /// New status; only the changes listed on `Idea.status` are allowed.
     #[oai(nullable)]
     pub status: Option<E<p::IdeaStatus>>,
 }
@@ -609,15 +620,16 @@ impl From<IdeaPatch> for p::IdeaPatch {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct QueueIdeas {
-    /// The ideas.
+    /// The ideas to queue: 1–10,000 ids. Each `new` or `done` idea becomes a writer task and is
+    /// marked `queued`.
     pub ids: Vec<i64>,
-    /// Target length for ideas without an estimate.
+    /// Target length in words (100–20,000) for ideas without an estimate.
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
-    /// Author profile for the tasks.
+    /// The author profile the tasks are written as, or null.
     #[oai(nullable)]
     pub author_profile_id: Option<i64>,
-    /// Strategy for the tasks.
+    /// The strategy the tasks follow, or null.
     #[oai(nullable)]
     pub strategy_id: Option<i64>,
 }
@@ -626,15 +638,15 @@ pub struct QueueIdeas {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct IdeaBulkUpdate {
-    /// The ideas.
+    /// The ideas to change: 1–10,000 ids; ids of other accounts are ignored.
     pub ids: Vec<i64>,
     /// New page kind.
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// New structure.
+    /// New article shape.
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
-    /// New cluster, or null.
+    /// New cluster (the ideas' sector); null removes it, absent keeps it.
     #[oai(nullable)]
     pub cluster_id: MaybeUndefined<i64>,
     /// New status (ideas that can't make the change are skipped).

@@ -16,13 +16,14 @@ use super::{E, Time};
 /// An account's override of a prompt.
 #[derive(Debug, Object)]
 pub struct Prompt {
-    /// Id.
+    /// The override's id (prompt id space).
     pub id: i64,
-    /// Which prompt.
+    /// Which AI function's prompt this replaces for the account; there is at most one override per
+    /// type.
     pub prompt_type: E<th::PromptType>,
-    /// The template; `{{variable}}` marks a value.
+    /// The template (1–50,000 characters); `{{variable}}` marks a value filled in at run time.
     pub template: String,
-    /// Changed.
+    /// When the override was last saved.
     pub updated_at: Time,
 }
 
@@ -41,39 +42,40 @@ impl From<th::Prompt> for Prompt {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PromptInput {
-    /// Which prompt.
+    /// Which prompt to replace; saving a type that has an override replaces it.
     pub prompt_type: E<th::PromptType>,
-    /// The template; only the prompt type's variables may be used.
+    /// The template: 1–50,000 characters, naming only the prompt type's `{{variables}}` (any other
+    /// is a validation error).
     pub template: String,
 }
 
 /// An author profile.
 #[derive(Debug, Object)]
 pub struct AuthorProfile {
-    /// Id.
+    /// The profile's id (author profile id space).
     pub id: i64,
-    /// Name.
+    /// The name (1–255 characters), unique in the account.
     pub name: String,
-    /// Who the author is.
+    /// Who the author is (up to 5000 characters), or null.
     #[oai(nullable)]
     pub description: Option<String>,
-    /// Tone.
+    /// The tone, e.g. `friendly, expert` (up to 255 characters), or null.
     #[oai(nullable)]
     pub tone: Option<String>,
-    /// Language.
+    /// The language to write in, e.g. `en` or `English (UK)` (up to 64 characters), or null.
     #[oai(nullable)]
     pub language: Option<String>,
-    /// Style.
+    /// Style notes (up to 5000 characters), or null.
     #[oai(nullable)]
     pub style: Option<String>,
-    /// Structure every article follows.
+    /// A structure every article follows (up to 20,000 characters), or null.
     #[oai(nullable)]
     pub structure_template: Option<String>,
-    /// In use.
+    /// A flag for your own use; an inactive profile can still be given to a task.
     pub is_active: bool,
-    /// Created.
+    /// When the profile was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the profile last changed.
     pub updated_at: Time,
 }
 
@@ -98,25 +100,26 @@ impl From<th::AuthorProfile> for AuthorProfile {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct AuthorProfileInput {
-    /// Name.
+    /// The name: 1–255 characters, unique in the account; required for a new profile.
     #[oai(nullable)]
     pub name: Option<String>,
-    /// Who the author is, or null.
+    /// Who the author is (up to 5000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub description: MaybeUndefined<String>,
-    /// Tone, or null.
+    /// The tone (up to 255 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub tone: MaybeUndefined<String>,
-    /// Language, or null.
+    /// The language (up to 64 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub language: MaybeUndefined<String>,
-    /// Style, or null.
+    /// Style notes (up to 5000 characters); null removes them, absent keeps them.
     #[oai(nullable)]
     pub style: MaybeUndefined<String>,
-    /// Structure template, or null.
+    /// A structure every article follows (up to 20,000 characters); null removes it, absent keeps
+    /// it.
     #[oai(nullable)]
     pub structure_template: MaybeUndefined<String>,
-    /// In use.
+    /// Set or clear the active flag (default true for a new profile).
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -138,25 +141,26 @@ impl From<AuthorProfileInput> for th::AuthorProfileInput {
 /// A strategy.
 #[derive(Debug, Object)]
 pub struct Strategy {
-    /// Id.
+    /// The strategy's id (strategy id space).
     pub id: i64,
-    /// Sector (all sectors when null).
+    /// The sector it is meant for, or null for every sector.
     #[oai(nullable)]
     pub sector_id: Option<i64>,
-    /// Name.
+    /// The name (1–255 characters).
     pub name: String,
-    /// Guidance.
+    /// Guidance for the writer (up to 20,000 characters), or null.
     #[oai(nullable)]
     pub guidance: Option<String>,
-    /// Sections every article has.
+    /// Sections every article has, in order (at most 50, each at most 500 characters).
     pub section_structure: Vec<String>,
-    /// Extra instructions per prompt type.
+    /// Extra instructions added to a prompt, keyed by prompt type (`content`, `ideas`, …; each at
+    /// most 10,000 characters).
     pub prompt_customisations: BTreeMap<String, String>,
-    /// In use.
+    /// A flag for your own use; an inactive strategy can still be given to a task.
     pub is_active: bool,
-    /// Created.
+    /// When the strategy was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the strategy last changed.
     pub updated_at: Time,
 }
 
@@ -180,22 +184,24 @@ impl From<th::Strategy> for Strategy {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct StrategyInput {
-    /// Sector, or null for all sectors.
+    /// The sector it is meant for; null for every sector, absent keeps it.
     #[oai(nullable)]
     pub sector_id: MaybeUndefined<i64>,
-    /// Name.
+    /// The name: 1–255 characters; required for a new strategy.
     #[oai(nullable)]
     pub name: Option<String>,
-    /// Guidance, or null.
+    /// Guidance for the writer (up to 20,000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub guidance: MaybeUndefined<String>,
-    /// Section structure.
+    /// Sections every article has, in order, replacing the old list (at most 50, each at most 500
+    /// characters; blanks dropped).
     #[oai(nullable)]
     pub section_structure: Option<Vec<String>>,
-    /// Extra instructions per prompt type.
+    /// Extra instructions by prompt type, replacing the old map; keys must be prompt types, values
+    /// at most 10,000 characters.
     #[oai(nullable)]
     pub prompt_customisations: Option<BTreeMap<String, String>>,
-    /// In use.
+    /// Set or clear the active flag (default true for a new strategy).
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -216,15 +222,15 @@ impl From<StrategyInput> for th::StrategyInput {
 /// A setting and its effective value.
 #[derive(Debug, Object)]
 pub struct Setting {
-    /// Key.
+    /// The setting's key, e.g. `content.word_count`; `system/settings/` lists every known key.
     pub key: String,
-    /// Value (the default when not set).
+    /// The effective value: what was set, or the default.
     pub value: Any<serde_json::Value>,
-    /// `account` or `user`.
+    /// `account` (one value for the account; admins change it) or `user` (each user their own).
     pub level: String,
-    /// Whether it was set.
+    /// Whether a value was set (false: `value` is the default).
     pub is_set: bool,
-    /// When it was set.
+    /// When the value was set, or null while the default applies.
     #[oai(nullable)]
     pub updated_at: Option<Time>,
 }
@@ -248,9 +254,10 @@ impl From<s::Setting> for Setting {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct SettingInput {
-    /// Key.
+    /// A known setting's key; an unknown key is a validation error.
     pub key: String,
-    /// Value of the setting's type.
+    /// A value of the setting's type (boolean, integer in its range, text up to its length, or one
+    /// of its choices).
     pub value: Any<serde_json::Value>,
 }
 
@@ -258,19 +265,21 @@ pub struct SettingInput {
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct IntegrationConfig {
-    /// Base URL, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    /// The API's base URL (http or https), e.g. `https://api.openai.com/v1` or
+    /// `http://localhost:11434/v1`; null uses the deployment's. A URL of your own needs a key of
+    /// your own, and private or local addresses are refused unless the operator allows them.
     #[oai(nullable)]
     pub base_url: Option<String>,
-    /// Model.
+    /// The model name (up to 128 characters); null uses the deployment's default.
     #[oai(nullable)]
     pub model: Option<String>,
-    /// Temperature 0–2.
+    /// Sampling temperature, 0–2; null uses the default.
     #[oai(nullable)]
     pub temperature: Option<f64>,
-    /// Largest completion in tokens.
+    /// The longest completion, in tokens (1–1,000,000); null uses the default.
     #[oai(nullable)]
     pub max_tokens: Option<i64>,
-    /// Image size.
+    /// Image size as `WIDTHxHEIGHT` (64–4096 pixels a side); null uses the default.
     #[oai(nullable)]
     pub size: Option<String>,
 }
@@ -302,20 +311,22 @@ impl From<s::IntegrationConfig> for IntegrationConfig {
 /// An integration (its key is never shown, only a hint).
 #[derive(Debug, Object)]
 pub struct Integration {
-    /// Id.
+    /// The integration's id (integration id space).
     pub id: i64,
-    /// Provider.
+    /// The provider: `openai` (any OpenAI-compatible chat endpoint), `openai_images` or `runware`.
+    /// One integration per provider.
     pub provider: E<s::IntegrationProvider>,
-    /// Settings.
+    /// The settings that are not secret.
     pub config: IntegrationConfig,
-    /// Whether a key is stored.
+    /// Whether an API key is stored (keys are encrypted at rest and never returned).
     pub has_secret: bool,
-    /// Masked hint of the key.
+    /// A masked hint of the key, e.g. `••••3xYz`, or null when none is stored.
     #[oai(nullable)]
     pub secret_hint: Option<String>,
-    /// In use.
+    /// Whether AI functions use this integration; when false, the deployment's own provider
+    /// settings apply.
     pub is_active: bool,
-    /// Changed.
+    /// When the integration last changed.
     pub updated_at: Time,
 }
 
@@ -337,15 +348,16 @@ impl From<s::Integration> for Integration {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct IntegrationInput {
-    /// Provider.
+    /// The provider to configure; saving one that exists changes it.
     pub provider: E<s::IntegrationProvider>,
-    /// New settings.
+    /// New settings, replacing the old ones; absent keeps them.
     #[oai(nullable)]
     pub config: Option<IntegrationConfig>,
-    /// New API key (empty removes it; absent keeps it). Never shown again.
+    /// New API key (at most 4096 printable characters); empty removes it, absent keeps it. Never
+    /// shown again.
     #[oai(write_only, nullable)]
     pub api_key: Option<String>,
-    /// In use.
+    /// Use the integration (true) or fall back to the deployment's provider (false).
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -353,37 +365,38 @@ pub struct IntegrationInput {
 /// A job.
 #[derive(Debug, Object)]
 pub struct Job {
-    /// Id.
+    /// The job's id (job id space).
     pub id: i64,
-    /// Site.
+    /// The site the job works on, or null for account-wide work.
     #[oai(nullable)]
     pub site_id: Option<i64>,
-    /// What it does.
+    /// What the job does.
     pub kind: E<j::JobKind>,
-    /// Status.
+    /// `queued` → `running` → `succeeded`, `failed` or `cancelled`; a running job whose worker
+    /// stopped is `queued` again; a queued job can be `cancelled`.
     pub status: E<j::JobStatus>,
-    /// 0–100.
+    /// How far it got, 0–100.
     pub progress: i64,
-    /// Phase.
+    /// The step it is in (`validate`, `prepare`, `prompt`, `call`, `parse`, `save`, …).
     pub phase: String,
-    /// Message.
+    /// A line for people about what it is doing.
     pub message: String,
-    /// Result.
+    /// What it produced, once it succeeded (its shape depends on `kind`), or null.
     #[oai(nullable)]
     pub result: Option<Any<serde_json::Value>>,
-    /// Error.
+    /// Why it failed, or null.
     #[oai(nullable)]
     pub error: Option<String>,
-    /// Attempts.
+    /// How many times a worker took it (a job whose worker died is retried up to a limit).
     pub attempts: i64,
-    /// Cancel requested.
+    /// Whether someone asked it to stop; a running job stops at its next progress report.
     pub cancel_requested: bool,
-    /// Created.
+    /// When the job was queued.
     pub created_at: Time,
-    /// Started.
+    /// When a worker first took it, or null while it waits.
     #[oai(nullable)]
     pub started_at: Option<Time>,
-    /// Finished.
+    /// When it ended (succeeded, failed or cancelled), or null while it is not over.
     #[oai(nullable)]
     pub finished_at: Option<Time>,
 }
@@ -412,35 +425,36 @@ impl From<j::Job> for Job {
 /// The credit balance.
 #[derive(Debug, Object)]
 pub struct Balance {
-    /// Credits available.
+    /// Credits available now; credits reserved by running jobs are already taken off.
     pub credits: i64,
-    /// The account's plan.
+    /// The account's plan (plan id space).
     pub plan_id: i64,
 }
 
 /// A ledger entry.
 #[derive(Debug, Object)]
 pub struct Transaction {
-    /// Id.
+    /// The entry's id (ledger id space).
     pub id: i64,
-    /// Kind.
+    /// `grant`, `purchase`, `adjustment`, `deduction`, `refund`, or `hold` / `release` around an AI
+    /// operation.
     pub kind: E<c::TransactionKind>,
-    /// Credits in (+) or out (−).
+    /// Credits in (positive) or out (negative).
     pub amount: i64,
-    /// Balance after it.
+    /// The account's balance right after this entry.
     pub balance_after: i64,
-    /// Why.
+    /// Why, in words.
     pub reason: String,
-    /// The AI operation.
+    /// The AI operation (e.g. `generate_content`) for holds and releases, or null.
     #[oai(nullable)]
     pub operation: Option<String>,
-    /// Kind of object it refers to.
+    /// The kind of object it refers to (`job`, `content`, `task`, …), or null.
     #[oai(nullable)]
     pub reference_type: Option<String>,
-    /// Id of that object.
+    /// The id of that object, in that kind's id space, or null.
     #[oai(nullable)]
     pub reference_id: Option<i64>,
-    /// When.
+    /// When the entry was posted.
     pub created_at: Time,
 }
 
@@ -464,13 +478,15 @@ impl From<c::CreditTransaction> for Transaction {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct CreditAdjustment {
-    /// `grant`, `purchase`, `adjustment`, `deduction` or `refund`.
+    /// `grant`, `purchase`, `adjustment`, `deduction` or `refund` (holds and releases come from AI
+    /// operations only).
     pub kind: E<c::TransactionKind>,
-    /// Credits (signed for adjustments).
+    /// Credits: positive for a grant, purchase or refund, negative for a deduction, either sign
+    /// (not 0) for an adjustment. A balance can't go below zero.
     pub amount: i64,
-    /// Why.
+    /// Why, in words: 1–255 characters.
     pub reason: String,
-    /// Posting twice with the same key posts once.
+    /// Posting twice with the same key (1–191 characters) posts once.
     #[oai(nullable)]
     pub idempotency_key: Option<String>,
 }
@@ -478,28 +494,28 @@ pub struct CreditAdjustment {
 /// One model call.
 #[derive(Debug, Object)]
 pub struct Usage {
-    /// Id.
+    /// The entry's id (usage log id space).
     pub id: i64,
-    /// Job.
+    /// The job that made the call, or null.
     #[oai(nullable)]
     pub job_id: Option<i64>,
-    /// Operation.
+    /// The AI operation, e.g. `generate_content`.
     pub operation: String,
-    /// Provider.
+    /// The provider, e.g. `openai`.
     pub provider: String,
-    /// Model.
+    /// The model that answered.
     pub model: String,
-    /// Prompt tokens.
+    /// Tokens sent (the prompt).
     pub input_tokens: i64,
-    /// Completion tokens.
+    /// Tokens received (the completion).
     pub output_tokens: i64,
-    /// Images.
+    /// Images made by the call.
     pub images: i64,
-    /// Cost in US dollars.
+    /// What the call cost at the model's price, in US dollars (kept to the millionth).
     pub cost_usd: f64,
-    /// Credits.
+    /// Credits charged for the call.
     pub credits: i64,
-    /// When.
+    /// When the call was made.
     pub created_at: Time,
 }
 
@@ -526,17 +542,17 @@ impl From<c::UsageLog> for Usage {
 pub struct UsageSummary {
     /// Day (UTC), `YYYY-MM-DD`.
     pub day: String,
-    /// Operation.
+    /// The AI operation.
     pub operation: String,
-    /// Model calls.
+    /// Model calls made.
     pub calls: i64,
-    /// Prompt tokens.
+    /// Tokens sent.
     pub input_tokens: i64,
-    /// Completion tokens.
+    /// Tokens received.
     pub output_tokens: i64,
-    /// Cost in US dollars.
+    /// What the calls cost, in US dollars.
     pub cost_usd: f64,
-    /// Credits.
+    /// Credits charged.
     pub credits: i64,
 }
 

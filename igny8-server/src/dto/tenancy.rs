@@ -18,16 +18,18 @@ pub fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<O
 /// A plan's limits (null: unlimited).
 #[derive(Debug, Clone, Object)]
 pub struct PlanLimits {
-    /// Sites in the account.
+    /// The most sites the account may have, or null for no limit. Creating one more is refused with
+    /// `limit_reached`.
     #[oai(nullable)]
     pub max_sites: Option<i64>,
-    /// Sectors in one site.
+    /// The most sectors one site may have, or null for no limit.
     #[oai(nullable)]
     pub max_sectors_per_site: Option<i64>,
-    /// Users in the account.
+    /// The most users the account may have, or null for no limit.
     #[oai(nullable)]
     pub max_users: Option<i64>,
-    /// Keywords in the account.
+    /// The most keywords the account may hold across all its sites, or null for no limit; an import
+    /// rejects the rows past it.
     #[oai(nullable)]
     pub max_keywords: Option<i64>,
 }
@@ -35,19 +37,20 @@ pub struct PlanLimits {
 /// A plan.
 #[derive(Debug, Object)]
 pub struct Plan {
-    /// Id.
+    /// The plan's id (plan id space).
     pub id: i64,
-    /// Short name.
+    /// A stable short name, e.g. `free`: 1–64 lowercase letters, digits, `-` or `_`.
     pub slug: String,
-    /// Display name.
+    /// The name shown to users (1–255 characters).
     pub name: String,
-    /// Credits each month.
+    /// Credits granted to each account on the plan every month.
     pub monthly_credits: i64,
-    /// Limits.
+    /// What an account on this plan may hold.
     pub limits: PlanLimits,
-    /// The plan of new accounts.
+    /// Whether accounts created without a plan get this one; setting it on a plan clears it on the
+    /// previous default.
     pub is_default: bool,
-    /// Created.
+    /// When the plan was created.
     pub created_at: Time,
 }
 
@@ -74,15 +77,16 @@ impl From<t::Plan> for Plan {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PlanInput {
-    /// Short name: lowercase letters, digits, `-`, `_`.
+    /// A stable short name: 1–64 lowercase letters, digits, `-` or `_` (lowercased for you). Must
+    /// be unique.
     pub slug: String,
-    /// Display name.
+    /// The name shown to users: 1–255 characters.
     pub name: String,
-    /// Credits each month.
+    /// Credits granted each month, 0 or more.
     pub monthly_credits: i64,
-    /// Limits.
+    /// What an account on this plan may hold; each limit 0 or more, or null for no limit.
     pub limits: PlanLimits,
-    /// Make it the plan of new accounts.
+    /// Make it the plan of new accounts (the previous default stops being one).
     #[oai(default)]
     pub is_default: bool,
 }
@@ -107,17 +111,17 @@ impl From<PlanInput> for t::PlanInput {
 /// An account.
 #[derive(Debug, Object)]
 pub struct Account {
-    /// Id.
+    /// The account's id (account id space); every other object belongs to one account.
     pub id: i64,
-    /// Name.
+    /// The account's display name (1–255 characters).
     pub name: String,
-    /// Plan.
+    /// The plan the account is on (plan id space).
     pub plan_id: i64,
-    /// Credits available.
+    /// Credits available now; what running jobs have reserved is already taken off.
     pub credits: i64,
-    /// Status.
+    /// `active`; `suspended` by an operator (data can be read, not changed); or `cancelled`.
     pub status: E<t::AccountStatus>,
-    /// Created.
+    /// When the account was created.
     pub created_at: Time,
 }
 
@@ -138,13 +142,13 @@ impl From<t::Account> for Account {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct AccountPatch {
-    /// New name.
+    /// New display name (1–255 characters).
     #[oai(nullable)]
     pub name: Option<String>,
-    /// New plan.
+    /// Move the account to this plan (plan id space); its limits apply to later creations.
     #[oai(nullable)]
     pub plan_id: Option<i64>,
-    /// New status.
+    /// New status: `active`, `suspended` (read only) or `cancelled`.
     #[oai(nullable)]
     pub status: Option<E<t::AccountStatus>>,
 }
@@ -162,25 +166,25 @@ impl From<AccountPatch> for t::AccountPatch {
 /// A user.
 #[derive(Debug, Object)]
 pub struct User {
-    /// Id.
+    /// The user's id (user id space).
     pub id: i64,
-    /// Account.
+    /// The account the user belongs to; null only for a platform operator created without one.
     #[oai(nullable)]
     pub account_id: Option<i64>,
-    /// Email.
+    /// The email address, lowercased; unique across the whole platform.
     pub email: String,
-    /// Name.
+    /// The display name (1–255 characters).
     pub name: String,
-    /// Role.
+    /// The role in the account: `owner`, `admin`, `editor` or `viewer`.
     pub role: E<t::Role>,
-    /// Platform operator.
+    /// Whether the user is a platform operator, who may act on every account.
     pub is_superuser: bool,
-    /// May sign in.
+    /// Whether the user may sign in; false also stops the API keys they made.
     pub is_active: bool,
-    /// Last sign-in.
+    /// When the user last signed in with a password, or null if never.
     #[oai(nullable)]
     pub last_login_at: Option<Time>,
-    /// Created.
+    /// When the user was created.
     pub created_at: Time,
 }
 
@@ -204,15 +208,15 @@ impl From<t::User> for User {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewUser {
-    /// Email.
+    /// The email address: trimmed, lowercased, at most 254 characters; unique across the platform.
     pub email: String,
     /// Password (8–1024 characters).
     #[oai(write_only)]
     pub password: String,
-    /// Name.
+    /// The display name (1–255 characters); null uses the part of the email before `@`.
     #[oai(nullable)]
     pub name: Option<String>,
-    /// Role (default viewer).
+    /// The role in the account (default `viewer`); never above your own.
     #[oai(nullable)]
     pub role: Option<E<t::Role>>,
 }
@@ -232,13 +236,16 @@ impl From<NewUser> for t::NewUser {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct UserPatch {
-    /// New name.
+    /// New display name (1–255 characters). Users may rename themselves; everything else needs an
+    /// admin.
     #[oai(nullable)]
     pub name: Option<String>,
-    /// New role.
+    /// New role: never above your own, and not for a user ranked above you; the last active owner
+    /// can't be demoted.
     #[oai(nullable)]
     pub role: Option<E<t::Role>>,
-    /// Enable or disable.
+    /// False stops the user signing in (the last active owner can't be disabled); true enables them
+    /// again.
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -257,14 +264,15 @@ impl From<UserPatch> for t::UserPatch {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct Register {
-    /// Owner's email.
+    /// The owner's email address: trimmed, lowercased, at most 254 characters; unique across the
+    /// platform.
     pub email: String,
-    /// Owner's password (8–1024 characters).
+    /// The owner's password: 8–1024 characters.
     #[oai(write_only)]
     pub password: String,
-    /// The new account's name.
+    /// The new account's name: 1–255 characters. The account gets the default plan.
     pub account_name: String,
-    /// Owner's name.
+    /// The owner's display name (1–255 characters); null uses the part of the email before `@`.
     #[oai(nullable)]
     pub name: Option<String>,
 }
@@ -273,9 +281,9 @@ pub struct Register {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct Login {
-    /// Email.
+    /// The email address you signed up with (not case-sensitive).
     pub email: String,
-    /// Password.
+    /// Your password.
     #[oai(write_only)]
     pub password: String,
 }
@@ -293,13 +301,13 @@ pub struct RefreshRequest {
 pub struct Tokens {
     /// Access token: `Authorization: Bearer <access>`.
     pub access: String,
-    /// When the access token expires.
+    /// When the access token stops working; exchange the refresh token before then.
     pub access_expires_at: Time,
     /// Refresh token: exchange it at `auth/refresh/` for new tokens (it works once).
     pub refresh: String,
-    /// When the refresh token expires.
+    /// When the refresh token stops working; after that, sign in again.
     pub refresh_expires_at: Time,
-    /// The user.
+    /// The signed-in user.
     pub user: User,
 }
 
@@ -307,10 +315,10 @@ pub struct Tokens {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PasswordChange {
-    /// The current password.
+    /// Your password now.
     #[oai(write_only)]
     pub current_password: String,
-    /// The new password.
+    /// The new password (8–1024 characters). Changing it signs out every session of yours.
     #[oai(write_only)]
     pub new_password: String,
 }
@@ -318,30 +326,32 @@ pub struct PasswordChange {
 /// A site.
 #[derive(Debug, Object)]
 pub struct Site {
-    /// Id.
+    /// The site's id (site id space).
     pub id: i64,
-    /// Name.
+    /// The display name (1–255 characters), unique in the account.
     pub name: String,
-    /// Public URL.
+    /// The site's public address (http or https, at most 2048 characters, no trailing `/`), or
+    /// null.
     #[oai(nullable)]
     pub url: Option<String>,
-    /// Industry.
+    /// The site's industry, free text up to 255 characters, or null.
     #[oai(nullable)]
     pub industry: Option<String>,
-    /// Active.
+    /// A flag for your own use; nothing skips an inactive site yet.
     pub is_active: bool,
-    /// WordPress URL, when connected.
+    /// The connected WordPress site's base URL, or null when not connected.
     #[oai(nullable)]
     pub wordpress_url: Option<String>,
-    /// WordPress user, when connected.
+    /// The WordPress user IGNY8 publishes as, or null when not connected.
     #[oai(nullable)]
     pub wordpress_username: Option<String>,
-    /// Masked hint of the application password.
+    /// A masked hint of the application password, e.g. `••••abcd` (the password itself is never
+    /// returned), or null.
     #[oai(nullable)]
     pub wordpress_password_hint: Option<String>,
-    /// Created.
+    /// When the site was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the site last changed.
     pub updated_at: Time,
 }
 
@@ -367,12 +377,12 @@ impl From<t::Site> for Site {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewSite {
-    /// Name.
+    /// The display name: 1–255 characters, unique in the account.
     pub name: String,
-    /// Public URL.
+    /// The site's public address: http or https, at most 2048 characters; or null.
     #[oai(nullable)]
     pub url: Option<String>,
-    /// Industry.
+    /// The site's industry, free text up to 255 characters; or null.
     #[oai(nullable)]
     pub industry: Option<String>,
     /// Active (default true).
@@ -395,16 +405,16 @@ impl From<NewSite> for t::NewSite {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct SitePatch {
-    /// New name.
+    /// New display name (1–255 characters, unique in the account).
     #[oai(nullable)]
     pub name: Option<String>,
-    /// New URL, or null.
+    /// New public address (http or https), or null to remove it.
     #[oai(nullable)]
     pub url: MaybeUndefined<String>,
-    /// New industry, or null.
+    /// New industry (up to 255 characters), or null to remove it.
     #[oai(nullable)]
     pub industry: MaybeUndefined<String>,
-    /// Active.
+    /// Set or clear the active flag.
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -423,20 +433,20 @@ impl From<SitePatch> for t::SitePatch {
 /// A sector.
 #[derive(Debug, Object)]
 pub struct Sector {
-    /// Id.
+    /// The sector's id (sector id space).
     pub id: i64,
-    /// Site.
+    /// The site the sector belongs to.
     pub site_id: i64,
-    /// Name.
+    /// The display name (1–255 characters).
     pub name: String,
-    /// Description.
+    /// What the sector covers (up to 10,000 characters), or null.
     #[oai(nullable)]
     pub description: Option<String>,
-    /// Active.
+    /// A flag for your own use; nothing skips an inactive sector yet.
     pub is_active: bool,
-    /// Created.
+    /// When the sector was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the sector last changed.
     pub updated_at: Time,
 }
 
@@ -458,11 +468,11 @@ impl From<t::Sector> for Sector {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewSector {
-    /// The site.
+    /// The site to add the sector to; counts against the plan's `max_sectors_per_site`.
     pub site_id: i64,
-    /// Name.
+    /// The display name: 1–255 characters.
     pub name: String,
-    /// Description.
+    /// What the sector covers, up to 10,000 characters; or null.
     #[oai(nullable)]
     pub description: Option<String>,
     /// Active (default true).
@@ -485,13 +495,13 @@ impl From<NewSector> for t::NewSector {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct SectorPatch {
-    /// New name.
+    /// New display name (1–255 characters).
     #[oai(nullable)]
     pub name: Option<String>,
-    /// New description, or null.
+    /// New description (up to 10,000 characters), or null to remove it.
     #[oai(nullable)]
     pub description: MaybeUndefined<String>,
-    /// Active.
+    /// Set or clear the active flag.
     #[oai(nullable)]
     pub is_active: Option<bool>,
 }
@@ -509,27 +519,27 @@ impl From<SectorPatch> for t::SectorPatch {
 /// An API key (its secret is shown only when created).
 #[derive(Debug, Object)]
 pub struct ApiKey {
-    /// The key's id, as in `/api-keys/{id}/`.
+    /// The key's id (API key id space), used to rename or revoke it.
     pub id: i64,
-    /// Name.
+    /// A name to recognise the key by (1–255 characters).
     pub name: String,
-    /// First characters, to recognise it.
+    /// The secret's first 10 characters (`igny8_` and four more), to tell keys apart.
     pub prefix: String,
-    /// Role it acts with.
+    /// The role the key acts with, never above its creator's.
     pub role: E<t::Role>,
-    /// The only site it may touch.
+    /// The only site the key may touch, or null for every site of the account.
     #[oai(nullable)]
     pub site_id: Option<i64>,
-    /// Last use.
+    /// When the key was last used (to the minute), or null if never.
     #[oai(nullable)]
     pub last_used_at: Option<Time>,
-    /// Expiry.
+    /// When the key stops working, or null for never.
     #[oai(nullable)]
     pub expires_at: Option<Time>,
-    /// Revoked.
+    /// When the key was revoked, or null while it works.
     #[oai(nullable)]
     pub revoked_at: Option<Time>,
-    /// Created.
+    /// When the key was created.
     pub created_at: Time,
 }
 
@@ -553,15 +563,15 @@ impl From<t::ApiKey> for ApiKey {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewApiKey {
-    /// Name.
+    /// A name to recognise the key by: 1–255 characters.
     pub name: String,
-    /// Role (default editor; at most yours).
+    /// The role the key acts with (default `editor`); never above your own.
     #[oai(nullable)]
     pub role: Option<E<t::Role>>,
-    /// Restrict it to one site.
+    /// Restrict the key to this site, or null for every site of the account.
     #[oai(nullable)]
     pub site_id: Option<i64>,
-    /// Expiry.
+    /// When the key stops working (must be in the future), or null for never.
     #[oai(nullable)]
     pub expires_at: Option<Time>,
 }
@@ -580,7 +590,7 @@ impl From<NewApiKey> for t::NewApiKey {
 /// A new API key with its secret (shown once).
 #[derive(Debug, Object)]
 pub struct CreatedApiKey {
-    /// The key.
+    /// The key as it is listed from now on (without its secret).
     pub key: ApiKey,
     /// The secret: `Authorization: Api-Key <secret>`.
     pub secret: String,

@@ -12,45 +12,47 @@ use igny8_core::planner as p;
 /// A writer task.
 #[derive(Debug, Object)]
 pub struct Task {
-    /// Id.
+    /// The task's id (task id space).
     pub id: i64,
-    /// Site.
+    /// The site the task belongs to, taken from its sector.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the task belongs to.
     pub sector_id: i64,
-    /// Idea.
+    /// The idea the task was made from, or null for a task created directly.
     #[oai(nullable)]
     pub idea_id: Option<i64>,
-    /// Cluster.
+    /// The keyword cluster the task serves, or null.
     #[oai(nullable)]
     pub cluster_id: Option<i64>,
-    /// Title.
+    /// The working title (plain text, 1–500 characters).
     pub title: String,
-    /// Brief.
+    /// Instructions for the writer (up to 20,000 characters), or null.
     #[oai(nullable)]
     pub brief: Option<String>,
-    /// Keywords.
+    /// Keywords the article should target (at most 200, each at most 255 characters).
     pub keywords: Vec<String>,
-    /// Page kind.
+    /// The kind of page to write (post, page, product, …).
     pub content_type: E<p::ContentType>,
-    /// Structure.
+    /// The article's shape (article, guide, listicle, …).
     pub content_structure: E<p::ContentStructure>,
-    /// Target words.
+    /// The length to aim for, in words (100–20,000).
     pub target_word_count: i64,
-    /// Author profile.
+    /// The author profile whose voice the writer uses, or null for none.
     #[oai(nullable)]
     pub author_profile_id: Option<i64>,
-    /// Strategy.
+    /// The content strategy the writer follows, or null for none.
     #[oai(nullable)]
     pub strategy_id: Option<i64>,
-    /// Status.
+    /// `queued` → `in_progress` → `done` or `failed`; `in_progress`, `done` and `failed` can go
+    /// back to `queued`.
     pub status: E<w::TaskStatus>,
-    /// Publish time.
+    /// When you want the result published. Stored for your own planning; IGNY8 does not publish on
+    /// this time by itself. Null: not scheduled.
     #[oai(nullable)]
     pub scheduled_at: Option<Time>,
-    /// Created.
+    /// When the task was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the task last changed.
     pub updated_at: Time,
 }
 
@@ -82,38 +84,38 @@ impl From<w::Task> for Task {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewTask {
-    /// Sector.
+    /// The sector to put the task in (its site follows from it).
     pub sector_id: i64,
-    /// Idea.
+    /// The idea the task comes from (must be in the same sector), or null.
     #[oai(nullable)]
     pub idea_id: Option<i64>,
-    /// Cluster.
+    /// The cluster the task serves (must be in the same sector), or null.
     #[oai(nullable)]
     pub cluster_id: Option<i64>,
-    /// Title.
+    /// The working title: plain text, 1–500 characters after trimming and collapsing whitespace.
     pub title: String,
-    /// Brief.
+    /// Instructions for the writer, at most 20,000 characters; empty or null stores none.
     #[oai(nullable)]
     pub brief: Option<String>,
-    /// Keywords.
+    /// Keywords to target: at most 200, each at most 255 characters; blank entries are dropped.
     #[oai(default)]
     pub keywords: Vec<String>,
-    /// Page kind.
+    /// The kind of page; null means `post`.
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// Structure.
+    /// The article's shape; null means `article`.
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// Target words (100–20,000; default 1500).
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
-    /// Author profile.
+    /// An author profile of this account to write as, or null.
     #[oai(nullable)]
     pub author_profile_id: Option<i64>,
-    /// Strategy.
+    /// A strategy of this account to follow, or null.
     #[oai(nullable)]
     pub strategy_id: Option<i64>,
-    /// Publish time.
+    /// When you want the result published (stored only; nothing publishes on it), or null.
     #[oai(nullable)]
     pub scheduled_at: Option<Time>,
 }
@@ -141,34 +143,35 @@ impl From<NewTask> for w::NewTask {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct TaskPatch {
-    /// New title.
+    /// New working title (plain text, 1–500 characters); absent or null keeps it.
     #[oai(nullable)]
     pub title: Option<String>,
-    /// New brief, or null.
+    /// New brief (at most 20,000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub brief: MaybeUndefined<String>,
-    /// New keywords.
+    /// New keyword list, replacing the old one (at most 200, each at most 255 characters).
     #[oai(nullable)]
     pub keywords: Option<Vec<String>>,
-    /// New page kind.
+    /// New page kind; absent or null keeps it.
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// New structure.
+    /// New article shape; absent or null keeps it.
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
-    /// New target words.
+    /// New target length in words (100–20,000).
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
-    /// New author profile, or null.
+    /// New author profile; null removes it, absent keeps it.
     #[oai(nullable)]
     pub author_profile_id: MaybeUndefined<i64>,
-    /// New strategy, or null.
+    /// New strategy; null removes it, absent keeps it.
     #[oai(nullable)]
     pub strategy_id: MaybeUndefined<i64>,
-    /// New status.
+    /// New status; only the changes listed on `Task.status` are allowed, others are a validation
+    /// error on `status`.
     #[oai(nullable)]
     pub status: Option<E<w::TaskStatus>>,
-    /// New publish time, or null.
+    /// New publish time; null removes it, absent keeps it.
     #[oai(nullable)]
     pub scheduled_at: MaybeUndefined<Time>,
 }
@@ -193,50 +196,51 @@ impl From<TaskPatch> for w::TaskPatch {
 /// A written piece.
 #[derive(Debug, Object)]
 pub struct Content {
-    /// Id.
+    /// The content's id (content id space).
     pub id: i64,
-    /// Site.
+    /// The site the content belongs to.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the content belongs to.
     pub sector_id: i64,
-    /// Task.
+    /// The writer task it was written for, or null for content created directly.
     #[oai(nullable)]
     pub task_id: Option<i64>,
-    /// Title.
+    /// The title (plain text, never markup; 1–500 characters).
     pub title: String,
-    /// HTML body.
+    /// The HTML body, sanitised on every write (allow-listed elements and attributes, http(s)
+    /// or relative URLs only); at most 2 MiB.
     pub html: String,
-    /// SEO title.
+    /// The SEO title (plain text, at most 300 characters), or null.
     #[oai(nullable)]
     pub meta_title: Option<String>,
-    /// SEO description.
+    /// The SEO description (plain text, at most 1000 characters), or null.
     #[oai(nullable)]
     pub meta_description: Option<String>,
-    /// Main keyword.
+    /// The main keyword (at most 255 characters), or null.
     #[oai(nullable)]
     pub primary_keyword: Option<String>,
-    /// Other keywords.
+    /// Further keywords (at most 100, each at most 200 characters, no duplicates ignoring case).
     pub secondary_keywords: Vec<String>,
-    /// Tags.
+    /// WordPress tags to publish with (plain text; at most 50, each at most 200 characters).
     pub tags: Vec<String>,
-    /// Categories.
+    /// WordPress categories to publish with (plain text; at most 20, each at most 200 characters).
     pub categories: Vec<String>,
-    /// Words.
+    /// Words in the body, counted from the HTML's text on every write.
     pub word_count: i64,
-    /// Status.
+    /// `draft` ⇄ `review`; `draft` or `review` → `published`; `published` → `draft` (unpublished).
     pub status: E<w::ContentStatus>,
-    /// WordPress post id.
+    /// The WordPress post this content was published as, or null while it has none.
     #[oai(nullable)]
     pub wp_post_id: Option<i64>,
-    /// WordPress URL.
+    /// That post's URL, or null.
     #[oai(nullable)]
     pub wp_url: Option<String>,
-    /// Published.
+    /// When it was (or is scheduled to be) published, or null.
     #[oai(nullable)]
     pub published_at: Option<Time>,
-    /// Created.
+    /// When the content was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the content last changed.
     pub updated_at: Time,
 }
 
@@ -270,32 +274,36 @@ impl From<w::Content> for Content {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewContent {
-    /// Sector.
+    /// The sector to put the content in (its site follows from it).
     pub sector_id: i64,
-    /// Task.
+    /// The writer task it belongs to (same sector), or null.
     #[oai(nullable)]
     pub task_id: Option<i64>,
-    /// Title.
+    /// The title: plain text, 1–500 characters after trimming and collapsing whitespace.
     pub title: String,
-    /// HTML body.
+    /// The HTML body, at most 2 MiB; sanitised before it is stored, and its words counted. New
+    /// content starts as a `draft`.
     #[oai(default)]
     pub html: String,
-    /// SEO title.
+    /// The SEO title: plain text, at most 300 characters; empty or null stores none.
     #[oai(nullable)]
     pub meta_title: Option<String>,
-    /// SEO description.
+    /// The SEO description: plain text, at most 1000 characters; empty or null stores none.
     #[oai(nullable)]
     pub meta_description: Option<String>,
-    /// Main keyword.
+    /// The main keyword, at most 255 characters; empty or null stores none.
     #[oai(nullable)]
     pub primary_keyword: Option<String>,
-    /// Other keywords.
+    /// Further keywords: at most 100, each at most 200 characters; blanks and duplicates (ignoring
+    /// case) are dropped.
     #[oai(default)]
     pub secondary_keywords: Vec<String>,
-    /// Tags.
+    /// WordPress tags: plain text, at most 50, each at most 200 characters; blanks and duplicates
+    /// are dropped.
     #[oai(default)]
     pub tags: Vec<String>,
-    /// Categories.
+    /// WordPress categories: plain text, at most 20, each at most 200 characters; blanks and
+    /// duplicates are dropped.
     #[oai(default)]
     pub categories: Vec<String>,
 }
@@ -321,38 +329,41 @@ impl From<NewContent> for w::NewContent {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ContentPatch {
-    /// New title.
+    /// New title (plain text, 1–500 characters); can't be changed in a bulk update.
     #[oai(nullable)]
     pub title: Option<String>,
-    /// New body.
+    /// New HTML body (at most 2 MiB, sanitised, words recounted); can't be changed in a bulk
+    /// update.
     #[oai(nullable)]
     pub html: Option<String>,
-    /// New SEO title, or null.
+    /// New SEO title (plain text, at most 300 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub meta_title: MaybeUndefined<String>,
-    /// New SEO description, or null.
+    /// New SEO description (plain text, at most 1000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub meta_description: MaybeUndefined<String>,
-    /// New main keyword, or null.
+    /// New main keyword (at most 255 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub primary_keyword: MaybeUndefined<String>,
-    /// New other keywords.
+    /// New further keywords, replacing the old list (at most 100, each at most 200 characters).
     #[oai(nullable)]
     pub secondary_keywords: Option<Vec<String>>,
-    /// New tags.
+    /// New tags, replacing the old list (plain text; at most 50, each at most 200 characters).
     #[oai(nullable)]
     pub tags: Option<Vec<String>>,
-    /// New categories.
+    /// New categories, replacing the old list (plain text; at most 20, each at most 200
+    /// characters).
     #[oai(nullable)]
     pub categories: Option<Vec<String>>,
-    /// New status.
+    /// New status; only the changes listed on `Content.status` are allowed, others are a validation
+    /// error on `status`.
     #[oai(nullable)]
     pub status: Option<E<w::ContentStatus>>,
-    /// The WordPress post it lives in, when it was sent there by other means than
-    /// `publish/` (e.g. by the WordPress plugin), or null.
+    /// The WordPress post it lives in (a positive number), when it was sent there by other means
+    /// than `publish/` (e.g. by the WordPress plugin), or null to forget it.
     #[oai(nullable)]
     pub wp_post_id: MaybeUndefined<i64>,
-    /// That post's URL, or null.
+    /// That post's URL (http or https, at most 2000 characters), or null.
     #[oai(nullable)]
     pub wp_url: MaybeUndefined<String>,
     /// When it was (or will be) published, or null.
@@ -382,34 +393,35 @@ impl From<ContentPatch> for w::ContentPatch {
 /// An image.
 #[derive(Debug, Object)]
 pub struct Image {
-    /// Id.
+    /// The image's id (image id space).
     pub id: i64,
-    /// Site.
+    /// The site the image belongs to.
     pub site_id: i64,
-    /// Sector.
+    /// The sector the image belongs to.
     pub sector_id: i64,
-    /// Content.
+    /// The content it illustrates, or null.
     #[oai(nullable)]
     pub content_id: Option<i64>,
-    /// Task.
+    /// The writer task it was made for, or null.
     #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Featured or in-article.
     pub kind: E<w::ImageKind>,
-    /// Order.
+    /// Its place among the article's in-article images, 0–100 (0 for a featured image).
     pub position: i64,
-    /// Prompt.
+    /// The prompt the image is (or will be) rendered from (at most 4000 characters).
     pub prompt: String,
-    /// Negative prompt.
+    /// What the image should not show (at most 2000 characters), or null.
     #[oai(nullable)]
     pub negative_prompt: Option<String>,
-    /// Provider.
+    /// The AI provider that rendered it (e.g. `openai`, `runware`), or null before rendering or for
+    /// your own image.
     #[oai(nullable)]
     pub provider: Option<String>,
-    /// Model.
+    /// The model that rendered it, or null.
     #[oai(nullable)]
     pub model: Option<String>,
-    /// Size.
+    /// The size as `WIDTHxHEIGHT` in pixels (64–4096 a side), or null for the provider's default.
     #[oai(nullable)]
     pub size: Option<String>,
     /// URL (null for an image stored as a file: read it at `writer/images/{id}/file/`).
@@ -417,17 +429,18 @@ pub struct Image {
     pub url: Option<String>,
     /// Whether the image is stored as a file, served at `writer/images/{id}/file/`.
     pub has_file: bool,
-    /// Alt text.
+    /// Alt text (plain text, at most 500 characters), or null.
     #[oai(nullable)]
     pub alt_text: Option<String>,
-    /// Status.
+    /// `pending` → `generating` → `generated` or `failed`; `generating`, `generated` and `failed`
+    /// can go back to `pending`.
     pub status: E<w::ImageStatus>,
-    /// Why rendering failed.
+    /// Why rendering failed (set with `failed`), or null.
     #[oai(nullable)]
     pub error: Option<String>,
-    /// Created.
+    /// When the image was created.
     pub created_at: Time,
-    /// Changed.
+    /// When the image last changed.
     pub updated_at: Time,
 }
 
@@ -461,28 +474,29 @@ impl From<w::Image> for Image {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewImage {
-    /// Sector.
+    /// The sector to put the image in (its site follows from it).
     pub sector_id: i64,
-    /// Content.
+    /// The content it illustrates (same sector), or null.
     #[oai(nullable)]
     pub content_id: Option<i64>,
-    /// Task.
+    /// The writer task it belongs to (same sector), or null.
     #[oai(nullable)]
     pub task_id: Option<i64>,
     /// Featured or in-article.
     pub kind: E<w::ImageKind>,
-    /// Order.
+    /// Its place among the in-article images, 0–100 (default 0).
     #[oai(default)]
     pub position: i64,
-    /// Prompt.
+    /// The prompt to render from, at most 4000 characters. New images start `pending`.
     pub prompt: String,
-    /// Negative prompt.
+    /// What the image should not show, at most 2000 characters, or null.
     #[oai(nullable)]
     pub negative_prompt: Option<String>,
-    /// Size, e.g. 1024x1024.
+    /// The size as `WIDTHxHEIGHT`, e.g. `1024x1024` (64–4096 pixels a side), or null for the
+    /// provider's default.
     #[oai(nullable)]
     pub size: Option<String>,
-    /// Alt text.
+    /// Alt text: plain text, at most 500 characters, or null.
     #[oai(nullable)]
     pub alt_text: Option<String>,
 }
@@ -507,25 +521,27 @@ impl From<NewImage> for w::NewImage {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ImagePatch {
-    /// New prompt.
+    /// New prompt (at most 4000 characters).
     #[oai(nullable)]
     pub prompt: Option<String>,
-    /// New negative prompt, or null.
+    /// New negative prompt (at most 2000 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub negative_prompt: MaybeUndefined<String>,
-    /// New size, or null.
+    /// New size as `WIDTHxHEIGHT` (64–4096 pixels a side); null removes it, absent keeps it.
     #[oai(nullable)]
     pub size: MaybeUndefined<String>,
-    /// New alt text, or null.
+    /// New alt text (plain text, at most 500 characters); null removes it, absent keeps it.
     #[oai(nullable)]
     pub alt_text: MaybeUndefined<String>,
-    /// New order.
+    /// New place among the in-article images, 0–100.
     #[oai(nullable)]
     pub position: Option<i64>,
-    /// New status.
+    /// New status; only the changes listed on `Image.status` are allowed, others are a validation
+    /// error on `status`.
     #[oai(nullable)]
     pub status: Option<E<w::ImageStatus>>,
-    /// An image of your own on the web (http or https), or null to clear it.
+    /// An image of your own on the web (http or https, at most 2000 characters), or null to clear
+    /// it.
     pub url: MaybeUndefined<String>,
 }
 

@@ -326,9 +326,9 @@ impl AiFunction for GenerateImages {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageTest {
-    /// What to draw.
+    /// What to draw: 1–4000 characters.
     pub prompt: String,
-    /// What to avoid (default: the account's negative prompt).
+    /// What to avoid, at most 2000 characters (default: the account's negative prompt).
     #[serde(default)]
     pub negative_prompt: Option<String>,
     /// The look (default "photorealistic").
@@ -348,13 +348,13 @@ pub struct ImageTestResult {
     pub negative_prompt: Option<String>,
     /// The image: its URL, or a `data:` URL when the model sent bytes.
     pub url: String,
-    /// The provider.
+    /// The provider that rendered it (`openai`, `runware`).
     pub provider: String,
-    /// The model.
+    /// The model that rendered it.
     pub model: String,
     /// The prompt as the model rewrote it, when it says.
     pub revised_prompt: Option<String>,
-    /// Credits charged.
+    /// Credits charged for the image.
     pub credits: i64,
 }
 

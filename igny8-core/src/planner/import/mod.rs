@@ -30,7 +30,7 @@ const QUEUE_DEPTH: usize = 4;
 pub struct RowIssue {
     /// 1-based line in the file.
     pub line: u64,
-    /// Why.
+    /// Why the row was not imported, in words.
     pub message: String,
 }
 
@@ -70,7 +70,7 @@ pub struct ImportReport {
     pub imported: u64,
     /// Rows merged into an existing keyword.
     pub merged: u64,
-    /// Rows not imported.
+    /// Rows not imported: invalid, or refused by the store (past the plan's keyword limit).
     pub rejected: u64,
     /// Why (the first [`MAX_REPORTED_ERRORS`] rows), by line.
     pub errors: Vec<RowIssue>,
