@@ -870,7 +870,7 @@ pub(crate) async fn installs_connect_to_one_site(core: Igny8) {
     assert_eq!(general_again.sector.id, general.sector.id);
 
     // A restricted scope gets its own site, whatever URL it names (the site may have moved).
-    let restricted = a.scope.clone().restricted_to_site(made.site.id);
+    let restricted = a.scope.restricted_to_site(made.site.id);
     let moved = t
         .connect_site(
             &restricted,
