@@ -52,3 +52,56 @@ pub(crate) fn page_with<T: Serialize>(
     }
     Ok(value)
 }
+
+/// Job fields the hosted API doesn't show: the queue's own bookkeeping and the job's input.
+const JOB_INTERNALS: &[&str] = &[
+    "payload",
+    "lease_owner",
+    "lease_expires_at",
+    "max_attempts",
+    "run_after",
+    "updated_at",
+];
+
+/// A job as the hosted API shows it.
+pub(crate) fn job(job: &igny8_core::jobs::Job) -> Result<Value, Failure> {
+    let mut value = one(job)?;
+    if let Value::Object(map) = &mut value {
+        for field in JOB_INTERNALS {
+            map.remove(*field);
+        }
+    }
+    Ok(value)
+}
+
+/// A page of jobs as the hosted API shows them.
+pub(crate) fn job_page(p: &Page<igny8_core::jobs::Job>) -> Result<Value, Failure> {
+    page_with(p, |row| {
+        for field in JOB_INTERNALS {
+            row.remove(*field);
+        }
+    })
+}
+
+/// A page of ledger entries as the hosted API shows them: without the idempotency key,
+/// reservation and free-text reference the ledger keeps for itself.
+pub(crate) fn transaction_page<T: Serialize>(p: &Page<T>) -> Result<Value, Failure> {
+    page_with(p, |row| {
+        for field in ["idempotency_key", "reservation_id", "reference"] {
+            row.remove(field);
+        }
+    })
+}
+
+/// A page of usage rows as the hosted API shows them: the cost in US dollars (`cost_usd`),
+/// not millionths, and without the object the row was charged for.
+pub(crate) fn usage_page<T: Serialize>(p: &Page<T>) -> Result<Value, Failure> {
+    page_with(p, |row| {
+        let micros = row
+            .remove("cost_micros")
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
+        row.insert("cost_usd".into(), json!(micros as f64 / 1_000_000.0));
+        row.remove("object");
+    })
+}

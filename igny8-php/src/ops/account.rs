@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::context::Ctx;
 use crate::error::Failure;
 use crate::input::{ListQuery, ids, parse, patch, take};
-use crate::output::{many, one, page};
+use crate::output::{many, one, page, transaction_page, usage_page};
 
 type Out = Result<Value, Failure>;
 
@@ -177,7 +177,7 @@ pub(crate) async fn credits(c: &Ctx) -> Out {
 pub(crate) async fn transactions(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     let filter: TransactionFilter = parse(map)?;
-    page(
+    transaction_page(
         &c.core
             .credits()
             .transactions(&c.account_scope(), &filter, &q.page)
@@ -188,7 +188,7 @@ pub(crate) async fn transactions(c: &Ctx, mut map: Map<String, Value>) -> Out {
 pub(crate) async fn usage(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     let filter: UsageFilter = parse(map)?;
-    page(
+    usage_page(
         &c.core
             .credits()
             .usage(&c.account_scope(), &filter, &q.page)

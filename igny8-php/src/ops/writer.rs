@@ -79,9 +79,11 @@ pub(crate) async fn delete_contents(c: &Ctx, ids_: Value) -> Result<u64, Failure
     Ok(c.core.contents().delete(&c.scope(), &ids).await?)
 }
 
-/// Gives a generated file a public URL under `media_url` (when it has none): its `file_path`
-/// is relative to `media_dir`.
+/// An image as the hosted API shows it (`has_file`), plus what only the extension has: its
+/// `file_path`, relative to `media_dir`, and — when it has no URL — one under `media_url`.
 fn with_url(c: &Ctx, image: &mut Map<String, Value>) {
+    let has_file = image.get("file_path").is_some_and(Value::is_string);
+    image.insert("has_file".into(), Value::Bool(has_file));
     let Some(base) = &c.options.media_url else {
         return;
     };

@@ -9,3 +9,5 @@ if (!extension_loaded('igny8')) {
 }
 
 require_once __DIR__ . '/TestCase.php';
+require_once __DIR__ . '/WithFakeAi.php';
+require_once __DIR__ . '/Contract.php';

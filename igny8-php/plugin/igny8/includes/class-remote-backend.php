@@ -425,7 +425,7 @@ final class Remote_Backend implements Backend {
 		$balance = $this->request( 'GET', 'billing/balance/' );
 		return array(
 			'balance' => (int) $balance['credits'],
-			'held'    => null,
+			'credits' => (int) $balance['credits'],
 			'plan_id' => $balance['plan_id'] ?? null,
 		);
 	}
