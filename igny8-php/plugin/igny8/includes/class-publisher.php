@@ -308,15 +308,15 @@ final class Publisher {
 				'page_size'  => 100,
 			)
 		);
-		$rows = $list['results'] ?? $list;
+		$rows = $list['results'];
 		usort(
 			$rows,
 			static function ( $a, $b ) {
-				return ( (int) ( $a['position'] ?? 0 ) ) <=> ( (int) ( $b['position'] ?? 0 ) );
+				return (int) $a['position'] <=> (int) $b['position'];
 			}
 		);
 		foreach ( $rows as $image ) {
-			if ( 'generated' !== ( $image['status'] ?? '' ) ) {
+			if ( 'generated' !== $image['status'] ) {
 				continue;
 			}
 			$attachment = self::attachment( $backend, $image );
@@ -325,7 +325,7 @@ final class Publisher {
 			}
 			$image['attachment_id'] = $attachment;
 			$image['alt_text']      = (string) ( $image['alt_text'] ?? '' );
-			if ( 'featured' === ( $image['kind'] ?? $image['image_type'] ?? '' ) ) {
+			if ( 'featured' === $image['kind'] ) {
 				$out['featured'] = $out['featured'] ? $out['featured'] : $image;
 			} else {
 				$out['in_article'][] = $image;

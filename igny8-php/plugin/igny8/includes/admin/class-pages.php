@@ -79,9 +79,6 @@ final class Pages {
 		echo '<div class="igny8-columns"><div class="igny8-column">';
 		echo '<h2>' . esc_html__( 'Credits', 'igny8' ) . '</h2><table class="widefat striped igny8-credits"><tbody>';
 		printf( '<tr><th>%s</th><td class="igny8-balance">%s</td></tr>', esc_html__( 'Balance', 'igny8' ), esc_html( number_format_i18n( (int) $credits['balance'] ) ) );
-		if ( isset( $credits['held'] ) ) {
-			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Held by running jobs', 'igny8' ), esc_html( number_format_i18n( (int) $credits['held'] ) ) );
-		}
 		foreach ( (array) ( $board['credits_by_operation'] ?? array() ) as $operation => $spent ) {
 			/* translators: %s: an AI operation */
 			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Spent on %s (30 days)', 'igny8' ), $operation ) ), esc_html( number_format_i18n( (int) $spent ) ) );
