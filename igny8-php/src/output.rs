@@ -83,12 +83,25 @@ pub(crate) fn job_page(p: &Page<igny8_core::jobs::Job>) -> Result<Value, Failure
     })
 }
 
-/// A page of ledger entries as the hosted API shows them: without the idempotency key,
-/// reservation and free-text reference the ledger keeps for itself.
+/// Ledger-entry fields the hosted API doesn't show: what the ledger keeps for itself.
+const TRANSACTION_INTERNALS: &[&str] = &["idempotency_key", "reservation_id", "reference"];
+
+/// A ledger entry as the hosted API shows it.
+pub(crate) fn transaction<T: Serialize>(entry: &T) -> Result<Value, Failure> {
+    let mut value = one(entry)?;
+    if let Value::Object(map) = &mut value {
+        for field in TRANSACTION_INTERNALS {
+            map.remove(*field);
+        }
+    }
+    Ok(value)
+}
+
+/// A page of ledger entries as the hosted API shows them.
 pub(crate) fn transaction_page<T: Serialize>(p: &Page<T>) -> Result<Value, Failure> {
     page_with(p, |row| {
-        for field in ["idempotency_key", "reservation_id", "reference"] {
-            row.remove(field);
+        for field in TRANSACTION_INTERNALS {
+            row.remove(*field);
         }
     })
 }

@@ -117,6 +117,7 @@ final class Igny8
     // ---- thinker ----------------------------------------------------------------------------
     /** The account's prompts, each with 'prompt_type', 'prompt_value', 'is_custom', and the shipped default. */
     public function prompts(): array {}
+    /** Saves the account's own prompt of a type; returns it as the hosted API's Prompt: 'id', 'prompt_type', 'template', 'updated_at'. */
     public function setPrompt(string $promptType, string $text): array {}
     /** Back to the shipped default; returns whether there was a custom prompt. */
     public function resetPrompt(string $promptType): bool {}

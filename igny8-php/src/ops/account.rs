@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::context::Ctx;
 use crate::error::Failure;
 use crate::input::{ListQuery, ids, parse, patch, take};
-use crate::output::{many, one, page, transaction_page, usage_page};
+use crate::output::{many, one, page, transaction, transaction_page, usage_page};
 
 type Out = Result<Value, Failure>;
 
@@ -50,7 +50,7 @@ pub(crate) async fn set_prompt(c: &Ctx, t: &str, text: &str) -> Out {
         .thinker()
         .set_prompt(&c.account_scope(), t, text)
         .await?;
-    Ok(prompt_row(t, Some(&saved)))
+    one(&saved)
 }
 
 pub(crate) async fn reset_prompt(c: &Ctx, t: &str) -> Result<bool, Failure> {
@@ -210,5 +210,5 @@ pub(crate) async fn add_credits(c: &Ctx, amount: i64, note: &str) -> Out {
         reference: None,
         idempotency_key: None,
     };
-    one(&c.core.credits().post(&c.account_scope(), entry).await?)
+    transaction(&c.core.credits().post(&c.account_scope(), entry).await?)
 }

@@ -91,7 +91,8 @@ final class AccountTest extends TestCase
         $this->assertFalse($prompts['clustering']['is_custom']);
         $this->assertSame($prompts['clustering']['default'], $prompts['clustering']['prompt_value']);
         $custom = $igny8->setPrompt('clustering', 'Group these: [IGNY8_KEYWORDS]');
-        $this->assertTrue($custom['is_custom']);
+        $this->assertSame('clustering', $custom['prompt_type']);
+        $this->assertSame('Group these: [IGNY8_KEYWORDS]', $custom['template']);
         $this->assertSame('Group these: [IGNY8_KEYWORDS]', array_column($igny8->prompts(), null, 'prompt_type')['clustering']['prompt_value']);
         $this->assertTrue($igny8->resetPrompt('clustering'));
         $this->assertFalse(array_column($igny8->prompts(), null, 'prompt_type')['clustering']['is_custom']);

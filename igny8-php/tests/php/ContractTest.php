@@ -17,9 +17,6 @@ final class ContractTest extends TestCase
         'Balance' => [
             'balance' => 'the same number as credits, under the name the plugin has always read (both backends give both)',
         ],
-        'Integration' => [
-            'created_at' => 'left to do: the API\'s Integration should show it too',
-        ],
         'Image' => [
             'file_path' => 'the file under the install\'s media directory, which the plugin copies into the media library (the API serves the file at writer/images/{id}/file/ instead)',
         ],
@@ -104,12 +101,11 @@ final class ContractTest extends TestCase
         $this->assertShape($contract, 'Content', $igny8->content($content['id']));
         $this->assertPageOf($contract, 'Image', $igny8->images(['content_id' => $content['id']]));
         $this->assertShape($contract, 'Image', $igny8->image($images['results'][0]['id']));
-        // Not yet the API's shape (issue 18 §1, left): prompts() and setPrompt() answer the
-        // plugin's view of a prompt type (the default's template and variables with the
-        // account's override: prompt_value, is_custom, default, variables), which the remote
-        // backend assembles from thinker/prompts/ and thinker/prompts/defaults/ for prompts()
-        // but not for setPrompt(), which answers the API's Prompt there.
-        $this->assertArrayHasKey('prompt_value', $prompt);
+        $this->assertShape($contract, 'Prompt', $prompt);
+        // prompts() is no API object: it is the plugin's view of every prompt type (the
+        // default's template and variables with the account's override), which the remote
+        // backend assembles from thinker/prompts/ and thinker/prompts/defaults/ alike.
+        $this->assertShape($contract, 'Transaction', $igny8->addCredits(1, 'contract test'));
         $this->assertPageOf($contract, 'AuthorProfile', $igny8->authorProfiles());
         $this->assertShape($contract, 'AuthorProfile', $profile);
         $this->assertListOf($contract, 'Setting', $igny8->settings());

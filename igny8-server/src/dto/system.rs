@@ -23,6 +23,8 @@ pub struct Prompt {
     pub prompt_type: E<th::PromptType>,
     /// The template (1–50,000 characters); `{{variable}}` marks a value filled in at run time.
     pub template: String,
+    /// When the override was first saved.
+    pub created_at: Time,
     /// When the override was last saved.
     pub updated_at: Time,
 }
@@ -33,6 +35,7 @@ impl From<th::Prompt> for Prompt {
             id: p.id.get(),
             prompt_type: E(p.prompt_type),
             template: p.template,
+            created_at: p.created_at,
             updated_at: p.updated_at,
         }
     }
@@ -326,6 +329,8 @@ pub struct Integration {
     /// Whether AI functions use this integration; when false, the deployment's own provider
     /// settings apply.
     pub is_active: bool,
+    /// When the integration was first saved.
+    pub created_at: Time,
     /// When the integration last changed.
     pub updated_at: Time,
 }
@@ -339,6 +344,7 @@ impl From<s::Integration> for Integration {
             has_secret: i.has_secret,
             secret_hint: i.secret_hint,
             is_active: i.is_active,
+            created_at: i.created_at,
             updated_at: i.updated_at,
         }
     }
