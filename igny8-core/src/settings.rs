@@ -267,6 +267,15 @@ impl Loader {
         let error = error.into_iter().next().unwrap_or_else(|| "invalid".into());
         let from_env = error.metadata.as_ref().is_some_and(|m| m.name == ENV_LAYER);
         if from_env && let Some(given) = self.given.get(&error.path.join(".")) {
+            if let figment::error::Kind::InvalidValue(_, expected) = &error.kind
+                && let Some((min, max)) = integer_range(expected)
+                && given.raw.trim().parse::<i128>().is_ok()
+            {
+                return format!(
+                    "{} must be a whole number from {min} to {max}, got {:?}",
+                    given.var, given.raw
+                );
+            }
             return bad_value(&given.var, &given.raw, given.expect);
         }
         let key = error.path.join(".");
@@ -283,6 +292,19 @@ impl Loader {
             (false, false) => format!("{source}: {key}: {kind}"),
         }
     }
+}
+
+/// The bounds of an integer field's type, as serde names it when a value doesn't fit.
+fn integer_range(type_name: &str) -> Option<(i128, i128)> {
+    Some(match type_name {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
 }
 
 /// "IGNY8_X must be …, got "…"" — without the value when it is a secret.
@@ -443,10 +465,10 @@ mod tests {
             err(&[("IGNY8_PORT", "abc")]),
             r#"IGNY8_PORT must be a whole number, got "abc""#
         );
-        // Out of the field's range: caught when the value meets its type, named the same way.
+        // Out of the field's range: caught when the value meets its type, with the range.
         assert_eq!(
             err(&[("IGNY8_PORT", "70000")]),
-            r#"IGNY8_PORT must be a whole number, got "70000""#
+            r#"IGNY8_PORT must be a whole number from 0 to 65535, got "70000""#
         );
         assert_eq!(
             err(&[("IGNY8_VERBOSE", "maybe")]),

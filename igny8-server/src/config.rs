@@ -464,10 +464,10 @@ mod tests {
             err(&[("IGNY8_MAX_CONNECTIONS", "lots")]),
             r#"IGNY8_MAX_CONNECTIONS must be a whole number, got "lots""#
         );
-        // Out of range for its field (a u32), named the same way.
+        // Out of range for its field (a u32): the range is named.
         assert_eq!(
             err(&[("IGNY8_RATE_LIMIT_READ", "99999999999")]),
-            r#"IGNY8_RATE_LIMIT_READ must be a whole number, got "99999999999""#
+            r#"IGNY8_RATE_LIMIT_READ must be a whole number from 0 to 4294967295, got "99999999999""#
         );
         assert_eq!(
             err(&[("IGNY8_WORKER", "sometimes")]),
