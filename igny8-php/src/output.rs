@@ -54,7 +54,7 @@ pub(crate) fn page_with<T: Serialize>(
 }
 
 /// Job fields the hosted API doesn't show: the queue's own bookkeeping and the job's input.
-const JOB_INTERNALS: &[&str] = &[
+pub(crate) const JOB_INTERNALS: &[&str] = &[
     "payload",
     "lease_owner",
     "lease_expires_at",
@@ -63,48 +63,29 @@ const JOB_INTERNALS: &[&str] = &[
     "updated_at",
 ];
 
-/// A job as the hosted API shows it.
-pub(crate) fn job(job: &igny8_core::jobs::Job) -> Result<Value, Failure> {
-    let mut value = one(job)?;
+/// One object without `fields`: what the hosted API doesn't show of it.
+pub(crate) fn one_without<T: Serialize>(item: &T, fields: &[&str]) -> Result<Value, Failure> {
+    let mut value = one(item)?;
     if let Value::Object(map) = &mut value {
-        for field in JOB_INTERNALS {
+        for field in fields {
             map.remove(*field);
         }
     }
     Ok(value)
 }
 
-/// A page of jobs as the hosted API shows them.
-pub(crate) fn job_page(p: &Page<igny8_core::jobs::Job>) -> Result<Value, Failure> {
+/// A page whose rows go without `fields`.
+pub(crate) fn page_without<T: Serialize>(p: &Page<T>, fields: &[&str]) -> Result<Value, Failure> {
     page_with(p, |row| {
-        for field in JOB_INTERNALS {
+        for field in fields {
             row.remove(*field);
         }
     })
 }
 
 /// Ledger-entry fields the hosted API doesn't show: what the ledger keeps for itself.
-const TRANSACTION_INTERNALS: &[&str] = &["idempotency_key", "reservation_id", "reference"];
-
-/// A ledger entry as the hosted API shows it.
-pub(crate) fn transaction<T: Serialize>(entry: &T) -> Result<Value, Failure> {
-    let mut value = one(entry)?;
-    if let Value::Object(map) = &mut value {
-        for field in TRANSACTION_INTERNALS {
-            map.remove(*field);
-        }
-    }
-    Ok(value)
-}
-
-/// A page of ledger entries as the hosted API shows them.
-pub(crate) fn transaction_page<T: Serialize>(p: &Page<T>) -> Result<Value, Failure> {
-    page_with(p, |row| {
-        for field in TRANSACTION_INTERNALS {
-            row.remove(*field);
-        }
-    })
-}
+pub(crate) const TRANSACTION_INTERNALS: &[&str] =
+    &["idempotency_key", "reservation_id", "reference"];
 
 /// A page of usage rows as the hosted API shows them: the cost in US dollars (`cost_usd`),
 /// not millionths, and without the object the row was charged for.

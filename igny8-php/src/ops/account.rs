@@ -10,7 +10,9 @@ use serde_json::{Map, Value, json};
 use crate::context::Ctx;
 use crate::error::Failure;
 use crate::input::{ListQuery, ids, parse, patch, take};
-use crate::output::{many, one, page, transaction, transaction_page, usage_page};
+use crate::output::{
+    TRANSACTION_INTERNALS, many, one, one_without, page, page_without, usage_page,
+};
 
 type Out = Result<Value, Failure>;
 
@@ -177,11 +179,12 @@ pub(crate) async fn credits(c: &Ctx) -> Out {
 pub(crate) async fn transactions(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     let filter: TransactionFilter = parse(map)?;
-    transaction_page(
+    page_without(
         &c.core
             .credits()
             .transactions(&c.account_scope(), &filter, &q.page)
             .await?,
+        TRANSACTION_INTERNALS,
     )
 }
 
@@ -210,5 +213,8 @@ pub(crate) async fn add_credits(c: &Ctx, amount: i64, note: &str) -> Out {
         reference: None,
         idempotency_key: None,
     };
-    transaction(&c.core.credits().post(&c.account_scope(), entry).await?)
+    one_without(
+        &c.core.credits().post(&c.account_scope(), entry).await?,
+        TRANSACTION_INTERNALS,
+    )
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::context::Ctx;
 use crate::error::Failure;
 use crate::input::{ListQuery, parse};
-use crate::output::{job as job_out, job_page, one};
+use crate::output::{JOB_INTERNALS, one, one_without, page_without};
 
 type Out = Result<Value, Failure>;
 
@@ -59,22 +59,31 @@ pub(crate) async fn estimate(c: &Ctx, function: &str, input: Map<String, Value>)
 pub(crate) async fn start(c: &Ctx, function: &str, input: Map<String, Value>) -> Out {
     let kind = kind(function)?;
     let (job, e) = c.core.ai().start(&c.scope(), kind, payload(input)).await?;
-    Ok(json!({ "job": job_out(&job)?, "estimate": estimate_out(&e)? }))
+    Ok(json!({ "job": one_without(&job, JOB_INTERNALS)?, "estimate": estimate_out(&e)? }))
 }
 
 pub(crate) async fn job(c: &Ctx, id: i64) -> Out {
-    job_out(&c.core.jobs().get(&c.scope(), JobId(id)).await?)
+    one_without(
+        &c.core.jobs().get(&c.scope(), JobId(id)).await?,
+        JOB_INTERNALS,
+    )
 }
 
 pub(crate) async fn jobs(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     map.remove("site_id");
     let filter: JobFilter = parse(map)?;
-    job_page(&c.core.jobs().list(&c.scope(), &filter, &q.page).await?)
+    page_without(
+        &c.core.jobs().list(&c.scope(), &filter, &q.page).await?,
+        JOB_INTERNALS,
+    )
 }
 
 pub(crate) async fn cancel_job(c: &Ctx, id: i64) -> Out {
-    job_out(&c.core.jobs().cancel(&c.scope(), JobId(id)).await?)
+    one_without(
+        &c.core.jobs().cancel(&c.scope(), JobId(id)).await?,
+        JOB_INTERNALS,
+    )
 }
 
 /// Runs due jobs until none is due or `max_seconds` passed; never starts one after that.
