@@ -28,6 +28,18 @@ macro_rules! id_types {
             }
         }
 
+        impl crate::store::sql::db::FromColumn for $name {
+            fn read(row: &crate::store::sql::db::DbRow<'_>, name: &str) -> crate::Result<Self> {
+                row.get(name).map(Self)
+            }
+        }
+
+        impl crate::store::sql::db::FromColumn for Option<$name> {
+            fn read(row: &crate::store::sql::db::DbRow<'_>, name: &str) -> crate::Result<Self> {
+                Ok(row.get::<Option<i64>>(name)?.map($name))
+            }
+        }
+
         impl From<i64> for $name {
             fn from(id: i64) -> Self {
                 Self(id)

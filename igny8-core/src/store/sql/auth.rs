@@ -14,42 +14,10 @@ use crate::tenancy::Scope;
 use crate::tenancy::auth::{ApiKey, ApiKeyHolder, ApiKeyRecord, Rotation};
 use crate::tenancy::{AccountStatus, User};
 
-impl FromDbRow for ApiKey {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(ApiKey {
-            id: ApiKeyId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: r.get::<Option<i64>>("site_id")?.map(SiteId),
-            name: r.get("name")?,
-            prefix: r.get("prefix")?,
-            role: r.parse("role")?,
-            created_by: r.get::<Option<i64>>("created_by")?.map(UserId),
-            last_used_at: r.opt_time("last_used_at")?,
-            expires_at: r.opt_time("expires_at")?,
-            revoked_at: r.opt_time("revoked_at")?,
-            created_at: r.time("created_at")?,
-        })
-    }
-}
-
-impl Entity for ApiKey {
-    const TABLE: T = T::ApiKeys;
-    const ENTITY: &'static str = "api_key";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "name",
-        "prefix",
-        "role",
-        "created_by",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-        "created_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(ApiKey: ApiKeyId in ApiKeys, site_scoped {
+    id, account_id, site_id, name, prefix, role, created_by, last_used_at, expires_at,
+    revoked_at, created_at,
+});
 
 impl FromDbRow for ApiKeyHolder {
     fn from_row(r: &DbRow<'_>) -> Result<Self> {
@@ -95,18 +63,14 @@ struct TokenRow {
     revoked_at: Option<i64>,
 }
 
-impl FromDbRow for TokenRow {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(TokenRow {
-            id: r.get("id")?,
-            user_id: r.get("user_id")?,
-            family: r.get("family")?,
-            expires_at: r.get("expires_at")?,
-            rotated_at: r.get("rotated_at")?,
-            revoked_at: r.get("revoked_at")?,
-        })
-    }
-}
+row!(TokenRow {
+    id,
+    user_id,
+    family,
+    expires_at,
+    rotated_at,
+    revoked_at
+});
 
 impl SqlStore {
     fn revoke_family(&self, family: &str, now: i64) -> sea_query::UpdateStatement {

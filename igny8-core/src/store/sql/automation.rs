@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 
-use super::db::{DbRow, FromDbRow};
+use super::db::DbRow;
 use super::list::SortSpec;
 use super::{Entity, SqlStore, T, to_json};
 use crate::automation::schedule;
@@ -18,115 +18,81 @@ use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::{AutomationStore, RunStart};
 use crate::tenancy::Scope;
 
-/// Reads a rule leniently where a newer build may read stricter than an older one wrote: a
-/// cron expression or time zone it can't read leaves the rule without a schedule (see
+row!(AutomationRule: AutomationRuleId in AutomationRules, site_scoped {
+    id, account_id,
+    settings: (rule_settings, "site_id", "sector_id", "name", "is_active", "stages",
+        "items_per_run", "keywords_per_run", "cluster_mode", "ideas_per_cluster", "word_count",
+        "cron", "every_hours", "timezone", "budget_per_run", "budget_per_month", "publish_mode",
+        "publish_slots"),
+    next_run_at, last_run_at, last_slot_at, created_at, updated_at,
+});
+
+/// Reads a rule's settings leniently where a newer build may read stricter than an older one
+/// wrote: a cron expression or time zone it can't read leaves the rule without a schedule (see
 /// [`AutomationRule`]), a publish slot it can't read is left out; each is logged as a warning
 /// rather than failing every list that includes the rule.
-impl FromDbRow for AutomationRule {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        let id = AutomationRuleId(r.get("id")?);
-        let unreadable = |column: &str, error: &str| {
-            tracing::warn!(
-                rule = id.get(),
-                column,
-                error,
-                "automation rule holds a value this build can't read; treating it as having no \
-                 schedule (slots: leaving it out) until it is edited"
-            );
-        };
-        let mut cron = match r.get::<Option<String>>("cron")? {
-            Some(text) => match text.parse::<Cron>() {
-                Ok(cron) => Some(cron),
-                Err(e) => {
-                    unreadable("cron", &e);
-                    None
-                }
-            },
-            None => None,
-        };
-        let mut every_hours: Option<i64> = r.get("every_hours")?;
-        let timezone = match schedule::parse_timezone(&r.get::<String>("timezone")?) {
-            Ok(tz) => tz,
+fn rule_settings(r: &DbRow<'_>) -> Result<RuleSettings> {
+    let id: i64 = r.get("id")?;
+    let unreadable = |column: &str, error: &str| {
+        tracing::warn!(
+            rule = id,
+            column,
+            error,
+            "automation rule holds a value this build can't read; treating it as having no \
+             schedule (slots: leaving it out) until it is edited"
+        );
+    };
+    let mut cron = match r.get::<Option<String>>("cron")? {
+        Some(text) => match text.parse::<Cron>() {
+            Ok(cron) => Some(cron),
             Err(e) => {
-                unreadable("timezone", &e);
-                // Times read in the wrong zone would run at the wrong hours: no schedule.
-                cron = None;
-                every_hours = None;
-                chrono_tz::Tz::UTC
+                unreadable("cron", &e);
+                None
             }
-        };
-        let publish_slots = r
-            .json::<Vec<String>>("publish_slots")?
-            .into_iter()
-            .filter_map(|text| match text.parse::<Slot>() {
-                Ok(slot) => Some(slot),
-                Err(e) => {
-                    unreadable("publish_slots", &e);
-                    None
-                }
-            })
-            .collect();
-        Ok(AutomationRule {
-            id,
-            account_id: AccountId(r.get("account_id")?),
-            settings: RuleSettings {
-                site_id: SiteId(r.get("site_id")?),
-                sector_id: r.get::<Option<i64>>("sector_id")?.map(SectorId),
-                name: r.get("name")?,
-                is_active: r.get("is_active")?,
-                stages: r.json("stages")?,
-                items_per_run: r.get("items_per_run")?,
-                keywords_per_run: r.get("keywords_per_run")?,
-                cluster_mode: r.parse("cluster_mode")?,
-                ideas_per_cluster: r.get("ideas_per_cluster")?,
-                word_count: r.get("word_count")?,
-                cron,
-                every_hours,
-                timezone,
-                budget_per_run: r.get("budget_per_run")?,
-                budget_per_month: r.get("budget_per_month")?,
-                publish_mode: r.parse("publish_mode")?,
-                publish_slots,
-            },
-            next_run_at: r.opt_time("next_run_at")?,
-            last_run_at: r.opt_time("last_run_at")?,
-            last_slot_at: r.opt_time("last_slot_at")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
+        },
+        None => None,
+    };
+    let mut every_hours: Option<i64> = r.get("every_hours")?;
+    let timezone = match schedule::parse_timezone(&r.get::<String>("timezone")?) {
+        Ok(tz) => tz,
+        Err(e) => {
+            unreadable("timezone", &e);
+            // Times read in the wrong zone would run at the wrong hours: no schedule.
+            cron = None;
+            every_hours = None;
+            chrono_tz::Tz::UTC
+        }
+    };
+    let publish_slots = r
+        .json::<Vec<String>>("publish_slots")?
+        .into_iter()
+        .filter_map(|text| match text.parse::<Slot>() {
+            Ok(slot) => Some(slot),
+            Err(e) => {
+                unreadable("publish_slots", &e);
+                None
+            }
         })
-    }
-}
-
-impl Entity for AutomationRule {
-    const TABLE: T = T::AutomationRules;
-    const ENTITY: &'static str = AutomationRuleId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "name",
-        "is_active",
-        "stages",
-        "items_per_run",
-        "keywords_per_run",
-        "cluster_mode",
-        "ideas_per_cluster",
-        "word_count",
-        "cron",
-        "every_hours",
-        "timezone",
-        "budget_per_run",
-        "budget_per_month",
-        "publish_mode",
-        "publish_slots",
-        "next_run_at",
-        "last_run_at",
-        "last_slot_at",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
+        .collect();
+    Ok(RuleSettings {
+        site_id: SiteId(r.get("site_id")?),
+        sector_id: r.get::<Option<i64>>("sector_id")?.map(SectorId),
+        name: r.get("name")?,
+        is_active: r.get("is_active")?,
+        stages: r.json("stages")?,
+        items_per_run: r.get("items_per_run")?,
+        keywords_per_run: r.get("keywords_per_run")?,
+        cluster_mode: r.parse("cluster_mode")?,
+        ideas_per_cluster: r.get("ideas_per_cluster")?,
+        word_count: r.get("word_count")?,
+        cron,
+        every_hours,
+        timezone,
+        budget_per_run: r.get("budget_per_run")?,
+        budget_per_month: r.get("budget_per_month")?,
+        publish_mode: r.parse("publish_mode")?,
+        publish_slots,
+    })
 }
 
 /// A run's own row, before its job is attached.
@@ -142,38 +108,10 @@ struct RunRow {
     created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl FromDbRow for RunRow {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(RunRow {
-            id: r.get("id")?,
-            account_id: r.get("account_id")?,
-            site_id: r.get("site_id")?,
-            rule_id: r.get("rule_id")?,
-            job_id: r.get("job_id")?,
-            trigger: r.parse("run_trigger")?,
-            scheduled_for: r.time("scheduled_for")?,
-            credits: r.get("credits")?,
-            created_at: r.time("created_at")?,
-        })
-    }
-}
-
-impl Entity for RunRow {
-    const TABLE: T = T::AutomationRuns;
-    const ENTITY: &'static str = AutomationRunId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "rule_id",
-        "job_id",
-        "run_trigger",
-        "scheduled_for",
-        "credits",
-        "created_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(RunRow: AutomationRunId in AutomationRuns, site_scoped {
+    id, account_id, site_id, rule_id, job_id, trigger: "run_trigger", scheduled_for, credits,
+    created_at,
+});
 
 impl RunRow {
     fn with(self, job: Job) -> AutomationRun {

@@ -6,7 +6,7 @@ use super::db::{Backend, DbRow, FromDbRow};
 use super::keywords::like_pattern;
 use super::list::SortSpec;
 use super::tenancy::unique;
-use super::{Entity, SqlStore, T};
+use super::{SqlStore, T};
 use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -14,41 +14,11 @@ use crate::planner::*;
 use crate::store::ClusterStore;
 use crate::tenancy::Scope;
 
-impl FromDbRow for Cluster {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Cluster {
-            id: ClusterId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            name: r.get("name")?,
-            description: r.get("description")?,
-            status: r.parse("status")?,
-            keyword_count: r.get("keyword_count")?,
-            total_volume: r.get("total_volume")?,
-            idea_count: r.get("idea_count")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Cluster {
-    const TABLE: T = T::Clusters;
-    const ENTITY: &'static str = ClusterId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "name",
-        "description",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(Cluster: ClusterId in Clusters, site_scoped {
+    id, account_id, site_id, sector_id, name, description, status,
+    keyword_count: derived, total_volume: derived, idea_count: derived,
+    created_at, updated_at,
+});
 
 impl SqlStore {
     /// The SQL type a `CAST` to a 64-bit integer names on this backend.

@@ -24,122 +24,27 @@ fn reference(r: &DbRow<'_>) -> Result<Option<Reference>> {
     Ok(kind.zip(id).map(|(kind, id)| Reference { kind, id }))
 }
 
-impl FromDbRow for CreditTransaction {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(CreditTransaction {
-            id: TransactionId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            kind: r.parse("kind")?,
-            amount: r.get("amount")?,
-            balance_after: r.get("balance_after")?,
-            reason: r.get("reason")?,
-            operation: r.get("operation")?,
-            reference: reference(r)?,
-            reservation_id: r.get::<Option<i64>>("reservation_id")?.map(ReservationId),
-            idempotency_key: r.get("idempotency_key")?,
-            created_at: r.time("created_at")?,
-        })
-    }
-}
+row!(CreditTransaction: TransactionId in Transactions {
+    id, account_id, kind, amount, balance_after, reason, operation,
+    reference: (reference, "reference_type", "reference_id"),
+    reservation_id, idempotency_key, created_at,
+});
 
-impl Entity for CreditTransaction {
-    const TABLE: T = T::Transactions;
-    const ENTITY: &'static str = TransactionId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "kind",
-        "amount",
-        "balance_after",
-        "reason",
-        "operation",
-        "reference_type",
-        "reference_id",
-        "reservation_id",
-        "idempotency_key",
-        "created_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
+row!(Reservation: ReservationId in Reservations {
+    id, account_id, amount, charged, status, operation,
+    reference: (reference, "reference_type", "reference_id"),
+    idempotency_key, created_at, settled_at,
+});
 
-impl FromDbRow for Reservation {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Reservation {
-            id: ReservationId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            amount: r.get("amount")?,
-            charged: r.get("charged")?,
-            status: r.parse("status")?,
-            operation: r.get("operation")?,
-            reference: reference(r)?,
-            idempotency_key: r.get("idempotency_key")?,
-            created_at: r.time("created_at")?,
-            settled_at: r.opt_time("settled_at")?,
-        })
-    }
-}
+row!(UsageLog: UsageId in Usage {
+    id, account_id, job_id, operation, provider, model, input_tokens, output_tokens, images,
+    cost_micros, credits, object: (object, "object_type", "object_id"), created_at,
+});
 
-impl Entity for Reservation {
-    const TABLE: T = T::Reservations;
-    const ENTITY: &'static str = ReservationId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "amount",
-        "charged",
-        "status",
-        "operation",
-        "reference_type",
-        "reference_id",
-        "idempotency_key",
-        "created_at",
-        "settled_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
-
-impl FromDbRow for UsageLog {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        let kind: Option<String> = r.get("object_type")?;
-        let id: Option<i64> = r.get("object_id")?;
-        Ok(UsageLog {
-            id: UsageId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            job_id: r.get::<Option<i64>>("job_id")?.map(JobId),
-            operation: r.get("operation")?,
-            provider: r.get("provider")?,
-            model: r.get("model")?,
-            input_tokens: r.get("input_tokens")?,
-            output_tokens: r.get("output_tokens")?,
-            images: r.get("images")?,
-            cost_micros: r.get("cost_micros")?,
-            credits: r.get("credits")?,
-            object: kind.zip(id).map(|(kind, id)| Reference { kind, id }),
-            created_at: r.time("created_at")?,
-        })
-    }
-}
-
-impl Entity for UsageLog {
-    const TABLE: T = T::Usage;
-    const ENTITY: &'static str = UsageId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "job_id",
-        "operation",
-        "provider",
-        "model",
-        "input_tokens",
-        "output_tokens",
-        "images",
-        "cost_micros",
-        "credits",
-        "object_type",
-        "object_id",
-        "created_at",
-    ];
-    const SITE_SCOPED: bool = false;
+fn object(r: &DbRow<'_>) -> Result<Option<Reference>> {
+    let kind: Option<String> = r.get("object_type")?;
+    let id: Option<i64> = r.get("object_id")?;
+    Ok(kind.zip(id).map(|(kind, id)| Reference { kind, id }))
 }
 
 impl FromDbRow for UsageSummaryRow {

@@ -294,6 +294,62 @@ pub(crate) trait FromDbRow: Sized + Send + Unpin {
     fn from_row(row: &DbRow<'_>) -> Result<Self>;
 }
 
+/// A field read from the column of the same name, chosen by the field's type: plain values
+/// as the driver decodes them, timestamps from epoch milliseconds, string enums by their
+/// stored text, ids from their integer. [`row!`](crate::store::sql::row) builds a
+/// [`FromDbRow`] from a list of such fields, so a row's mapping is written once.
+pub(crate) trait FromColumn: Sized {
+    fn read(row: &DbRow<'_>, name: &str) -> Result<Self>;
+}
+
+macro_rules! decoded_columns {
+    ($($t:ty),*) => {$(
+        impl FromColumn for $t {
+            fn read(row: &DbRow<'_>, name: &str) -> Result<Self> {
+                row.get(name)
+            }
+        }
+    )*};
+}
+decoded_columns!(
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    bool,
+    f64,
+    Option<f64>
+);
+
+impl FromColumn for chrono::DateTime<chrono::Utc> {
+    fn read(row: &DbRow<'_>, name: &str) -> Result<Self> {
+        row.time(name)
+    }
+}
+
+impl FromColumn for Option<chrono::DateTime<chrono::Utc>> {
+    fn read(row: &DbRow<'_>, name: &str) -> Result<Self> {
+        row.opt_time(name)
+    }
+}
+
+impl<E: crate::enums::StringEnum> FromColumn for E {
+    fn read(row: &DbRow<'_>, name: &str) -> Result<Self> {
+        row.parse(name)
+    }
+}
+
+impl<E: crate::enums::StringEnum> FromColumn for Option<E> {
+    fn read(row: &DbRow<'_>, name: &str) -> Result<Self> {
+        row.opt_parse(name)
+    }
+}
+
+/// A JSON-text column, for [`row!`](crate::store::sql::row)'s `field: json`.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(row: &DbRow<'_>, name: &str) -> Result<T> {
+    row.json(name)
+}
+
 macro_rules! scalar_from_row {
     ($($t:ty),*) => {$(
         impl FromDbRow for $t {

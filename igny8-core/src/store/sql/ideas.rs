@@ -2,10 +2,9 @@
 
 use sea_query::{Expr, ExprTrait, SimpleExpr};
 
-use super::db::{DbRow, FromDbRow};
 use super::keywords::like_pattern;
 use super::list::SortSpec;
-use super::{Entity, SqlStore, T, to_json};
+use super::{SqlStore, T, to_json};
 use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -14,50 +13,11 @@ use crate::store::{IdeaStore, WriterStore};
 use crate::tenancy::Scope;
 use crate::writer::{DEFAULT_WORD_COUNT, MAX_WORD_COUNT, MIN_WORD_COUNT, NewTask, Task};
 
-impl FromDbRow for ContentIdea {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(ContentIdea {
-            id: IdeaId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            cluster_id: r.get::<Option<i64>>("cluster_id")?.map(ClusterId),
-            title: r.get("title")?,
-            description: r.get("description")?,
-            outline: r.json("outline")?,
-            content_type: r.parse("content_type")?,
-            content_structure: r.parse("content_structure")?,
-            target_keywords: r.json("target_keywords")?,
-            estimated_word_count: r.get("estimated_word_count")?,
-            status: r.parse("status")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for ContentIdea {
-    const TABLE: T = T::Ideas;
-    const ENTITY: &'static str = IdeaId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "cluster_id",
-        "title",
-        "description",
-        "outline",
-        "content_type",
-        "content_structure",
-        "target_keywords",
-        "estimated_word_count",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(ContentIdea: IdeaId in Ideas, site_scoped {
+    id, account_id, site_id, sector_id, cluster_id, title, description, outline: json,
+    content_type, content_structure, target_keywords: json, estimated_word_count, status,
+    created_at, updated_at,
+});
 
 /// `status IN (states that may become next)`.
 pub(crate) fn may_become<S: Copy + PartialEq>(

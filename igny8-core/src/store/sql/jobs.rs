@@ -3,7 +3,7 @@
 
 use sea_query::{Cond, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 
-use super::db::{DbRow, FromDbRow, Tx};
+use super::db::{DbRow, Tx};
 use super::list::SortSpec;
 use super::{Entity, SqlStore, T, to_json};
 use crate::error::{Error, Result};
@@ -13,61 +13,15 @@ use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::JobStore;
 use crate::tenancy::Scope;
 
-impl FromDbRow for Job {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Job {
-            id: JobId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: r.get::<Option<i64>>("site_id")?.map(SiteId),
-            kind: r.parse("kind")?,
-            status: r.parse("status")?,
-            progress: r.get("progress")?,
-            phase: r.get("phase")?,
-            message: r.get("message")?,
-            payload: r.json("payload")?,
-            result: r.opt_json("result")?,
-            error: r.get("error")?,
-            attempts: r.get("attempts")?,
-            max_attempts: r.get("max_attempts")?,
-            lease_owner: r.get("lease_owner")?,
-            lease_expires_at: r.opt_time("lease_expires_at")?,
-            run_after: r.time("run_after")?,
-            cancel_requested: r.get("cancel_requested")?,
-            created_at: r.time("created_at")?,
-            started_at: r.opt_time("started_at")?,
-            finished_at: r.opt_time("finished_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
+row!(Job: JobId in Jobs, site_scoped {
+    id, account_id, site_id, kind, status, progress, phase, message, payload: json,
+    result: (opt_json_result, "result"), error, attempts, max_attempts, lease_owner,
+    lease_expires_at, run_after, cancel_requested, created_at, started_at, finished_at,
+    updated_at,
+});
 
-impl Entity for Job {
-    const TABLE: T = T::Jobs;
-    const ENTITY: &'static str = JobId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "kind",
-        "status",
-        "progress",
-        "phase",
-        "message",
-        "payload",
-        "result",
-        "error",
-        "attempts",
-        "max_attempts",
-        "lease_owner",
-        "lease_expires_at",
-        "run_after",
-        "cancel_requested",
-        "created_at",
-        "started_at",
-        "finished_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
+fn opt_json_result(r: &DbRow<'_>) -> Result<Option<serde_json::Value>> {
+    r.opt_json("result")
 }
 
 struct Candidate {
@@ -77,16 +31,12 @@ struct Candidate {
     max_attempts: i64,
 }
 
-impl FromDbRow for Candidate {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Candidate {
-            id: r.get("id")?,
-            status: r.get("status")?,
-            attempts: r.get("attempts")?,
-            max_attempts: r.get("max_attempts")?,
-        })
-    }
-}
+row!(Candidate {
+    id,
+    status,
+    attempts,
+    max_attempts
+});
 
 fn lease_lost(id: JobId) -> Error {
     Error::LeaseLost(id)

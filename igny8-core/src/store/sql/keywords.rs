@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use super::db::{DbRow, FromDbRow};
 use super::list::SortSpec;
 use super::tenancy::unique;
-use super::{Backend, Entity, SqlStore, T};
+use super::{Backend, SqlStore, T};
 use crate::error::{Error, PlanLimit, Result};
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -13,48 +13,10 @@ use crate::planner::*;
 use crate::store::KeywordStore;
 use crate::tenancy::Scope;
 
-impl FromDbRow for Keyword {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Keyword {
-            id: KeywordId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            keyword: r.get("keyword")?,
-            volume: r.get("volume")?,
-            difficulty: r.get("difficulty")?,
-            cpc: r.get("cpc")?,
-            intent: r.opt_parse("intent")?,
-            status: r.parse("status")?,
-            cluster_id: r.get::<Option<i64>>("cluster_id")?.map(ClusterId),
-            source: r.parse("source")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Keyword {
-    const TABLE: T = T::Keywords;
-    const ENTITY: &'static str = KeywordId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "keyword",
-        "volume",
-        "difficulty",
-        "cpc",
-        "intent",
-        "status",
-        "cluster_id",
-        "source",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(Keyword: KeywordId in Keywords, site_scoped {
+    id, account_id, site_id, sector_id, keyword, volume, difficulty, cpc, intent, status,
+    cluster_id, source, created_at, updated_at,
+});
 
 impl FromDbRow for ExportRow {
     fn from_row(r: &DbRow<'_>) -> Result<Self> {

@@ -1,6 +1,78 @@
 //! The store on SQL databases: SQLite, PostgreSQL and MySQL/MariaDB, queries written once with
 //! sea-query.
 
+/// How a type is read from a row, written once as the list of its fields.
+///
+/// `row!(Keyword { id, keyword, intent, … })` reads each field from the column of the same
+/// name, by the field's type ([`db::FromColumn`]). A field may say otherwise:
+///
+/// - `outline: json` — JSON text;
+/// - `trigger: "run_trigger"` — a column of another name;
+/// - `keyword_count: derived` — a value the query computes, not a column of the table;
+/// - `reference: (reference, "reference_type", "reference_id")` — built by a function of the
+///   row from the columns named (none: from columns other fields name).
+///
+/// `row!(Keyword: KeywordId in Keywords, site_scoped { … })` also makes the type an
+/// [`Entity`] of that table whose column list is the same list (`derived` fields left out),
+/// so what is selected and what is read cannot drift apart.
+macro_rules! row {
+    ($ty:ident { $($fields:tt)* }) => {
+        impl $crate::store::sql::db::FromDbRow for $ty {
+            fn from_row(r: &$crate::store::sql::db::DbRow<'_>) -> $crate::Result<Self> {
+                Ok(row!(@read r, $ty, [] $($fields)* ,))
+            }
+        }
+    };
+    ($ty:ident: $id:ident in $table:ident $(, $scoped:ident)? { $($fields:tt)* }) => {
+        row!($ty { $($fields)* });
+        impl $crate::store::sql::Entity for $ty {
+            const TABLE: $crate::store::sql::T = $crate::store::sql::T::$table;
+            const ENTITY: &'static str = $id::ENTITY;
+            const COLUMNS: &'static [&'static str] = row!(@cols [] $($fields)* ,);
+            const SITE_SCOPED: bool = row!(@scoped $($scoped)?);
+        }
+    };
+
+    // The struct literal, one field at a time.
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $(,)?) => { $ty { $($done)* } };
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $f:ident : json, $($rest:tt)*) => {
+        row!(@read $r, $ty, [$($done)* $f: $crate::store::sql::db::read_json($r, stringify!($f))?,] $($rest)*)
+    };
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $f:ident : derived, $($rest:tt)*) => {
+        row!(@read $r, $ty, [$($done)* $f: $crate::store::sql::db::FromColumn::read($r, stringify!($f))?,] $($rest)*)
+    };
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $f:ident : $col:literal, $($rest:tt)*) => {
+        row!(@read $r, $ty, [$($done)* $f: $crate::store::sql::db::FromColumn::read($r, $col)?,] $($rest)*)
+    };
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $f:ident : ($with:path $(, $c:literal)*), $($rest:tt)*) => {
+        row!(@read $r, $ty, [$($done)* $f: $with($r)?,] $($rest)*)
+    };
+    (@read $r:ident, $ty:ident, [$($done:tt)*] $f:ident, $($rest:tt)*) => {
+        row!(@read $r, $ty, [$($done)* $f: $crate::store::sql::db::FromColumn::read($r, stringify!($f))?,] $($rest)*)
+    };
+
+    // The column list, one field at a time.
+    (@cols [$($done:expr,)*] $(,)?) => { &[$($done),*] };
+    (@cols [$($done:expr,)*] $f:ident : json, $($rest:tt)*) => {
+        row!(@cols [$($done,)* stringify!($f),] $($rest)*)
+    };
+    (@cols [$($done:expr,)*] $f:ident : derived, $($rest:tt)*) => {
+        row!(@cols [$($done,)*] $($rest)*)
+    };
+    (@cols [$($done:expr,)*] $f:ident : $col:literal, $($rest:tt)*) => {
+        row!(@cols [$($done,)* $col,] $($rest)*)
+    };
+    (@cols [$($done:expr,)*] $f:ident : ($with:path $(, $c:literal)*), $($rest:tt)*) => {
+        row!(@cols [$($done,)* $($c,)*] $($rest)*)
+    };
+    (@cols [$($done:expr,)*] $f:ident, $($rest:tt)*) => {
+        row!(@cols [$($done,)* stringify!($f),] $($rest)*)
+    };
+
+    (@scoped) => { false };
+    (@scoped site_scoped) => { true };
+}
+
 mod auth;
 mod automation;
 mod clusters;

@@ -3,7 +3,7 @@
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 use super::db::{Backend, DbRow, FromDbRow};
-use super::{Entity, SqlStore, T, to_json};
+use super::{SqlStore, T, to_json};
 use crate::error::Result;
 use crate::ids::*;
 use crate::store::SystemStore;
@@ -22,38 +22,14 @@ impl FromDbRow for StoredSetting {
     }
 }
 
-impl FromDbRow for Integration {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        let hint: Option<String> = r.get("secret_hint")?;
-        Ok(Integration {
-            id: IntegrationId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            provider: r.parse("provider")?,
-            config: r.json("config")?,
-            has_secret: hint.is_some(),
-            secret_hint: hint,
-            is_active: r.get("is_active")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
+// Never `secret_enc`: the sealed secret is read by `integration_secret` only.
+row!(Integration: IntegrationId in Integrations {
+    id, account_id, provider, config: json, has_secret: (has_secret),
+    secret_hint, is_active, created_at, updated_at,
+});
 
-impl Entity for Integration {
-    const TABLE: T = T::Integrations;
-    const ENTITY: &'static str = IntegrationId::ENTITY;
-    // Never `secret_enc`: the sealed secret is read by `integration_secret` only.
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "provider",
-        "config",
-        "secret_hint",
-        "is_active",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = false;
+fn has_secret(r: &DbRow<'_>) -> Result<bool> {
+    Ok(r.get::<Option<String>>("secret_hint")?.is_some())
 }
 
 impl SqlStore {

@@ -12,103 +12,29 @@ use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::TenancyStore;
 use crate::tenancy::*;
 
-impl FromDbRow for Plan {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Plan {
-            id: PlanId(r.get("id")?),
-            slug: r.get("slug")?,
-            name: r.get("name")?,
-            monthly_credits: r.get("monthly_credits")?,
-            limits: PlanLimits {
-                max_sites: r.get("max_sites")?,
-                max_sectors_per_site: r.get("max_sectors_per_site")?,
-                max_users: r.get("max_users")?,
-                max_keywords: r.get("max_keywords")?,
-            },
-            is_default: r.get("is_default")?,
-            created_at: r.time("created_at")?,
-        })
-    }
+row!(Plan: PlanId in Plans {
+    id, slug, name, monthly_credits,
+    limits: (plan_limits, "max_sites", "max_sectors_per_site", "max_users", "max_keywords"),
+    is_default, created_at,
+});
+
+fn plan_limits(r: &DbRow<'_>) -> Result<PlanLimits> {
+    Ok(PlanLimits {
+        max_sites: r.get("max_sites")?,
+        max_sectors_per_site: r.get("max_sectors_per_site")?,
+        max_users: r.get("max_users")?,
+        max_keywords: r.get("max_keywords")?,
+    })
 }
 
-const PLAN_COLUMNS: &[&str] = &[
-    "id",
-    "slug",
-    "name",
-    "monthly_credits",
-    "max_sites",
-    "max_sectors_per_site",
-    "max_users",
-    "max_keywords",
-    "is_default",
-    "created_at",
-];
+row!(Account: AccountId in Accounts {
+    id, name, plan_id, credits, status, created_at, updated_at,
+});
 
-impl FromDbRow for Account {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Account {
-            id: AccountId(r.get("id")?),
-            name: r.get("name")?,
-            plan_id: PlanId(r.get("plan_id")?),
-            credits: r.get("credits")?,
-            status: r.parse("status")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-const ACCOUNT_COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "plan_id",
-    "credits",
-    "status",
-    "created_at",
-    "updated_at",
-];
-
-impl Entity for Account {
-    const TABLE: T = T::Accounts;
-    const ENTITY: &'static str = AccountId::ENTITY;
-    const COLUMNS: &'static [&'static str] = ACCOUNT_COLUMNS;
-    const SITE_SCOPED: bool = false;
-}
-
-impl FromDbRow for User {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(User {
-            id: UserId(r.get("id")?),
-            account_id: r.get::<Option<i64>>("account_id")?.map(AccountId),
-            email: r.get("email")?,
-            name: r.get("name")?,
-            role: r.parse("role")?,
-            is_superuser: r.get("is_superuser")?,
-            is_active: r.get("is_active")?,
-            last_login_at: r.opt_time("last_login_at")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for User {
-    const TABLE: T = T::Users;
-    const ENTITY: &'static str = UserId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "email",
-        "name",
-        "role",
-        "is_superuser",
-        "is_active",
-        "last_login_at",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
+row!(User: UserId in Users {
+    id, account_id, email, name, role, is_superuser, is_active, last_login_at, created_at,
+    updated_at,
+});
 
 struct Login(User, String);
 
@@ -118,81 +44,30 @@ impl FromDbRow for Login {
     }
 }
 
-impl FromDbRow for Site {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        let wp_url: Option<String> = r.get("wp_url")?;
-        let wp_username: Option<String> = r.get("wp_username")?;
-        Ok(Site {
-            id: SiteId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            name: r.get("name")?,
-            url: r.get("url")?,
-            industry: r.get("industry")?,
-            is_active: r.get("is_active")?,
-            wordpress: match (wp_url, wp_username) {
-                (Some(url), Some(username)) => Some(WordPressConnection {
-                    url,
-                    username,
-                    password_hint: r.get("wp_password_hint")?,
-                }),
-                _ => None,
-            },
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
+// A site-restricted scope sees its own site only: the site's id is its `site_id`, so the
+// table is not `site_scoped`.
+row!(Site: SiteId in Sites {
+    id, account_id, name, url, industry, is_active,
+    wordpress: (wordpress, "wp_url", "wp_username", "wp_password_hint"),
+    created_at, updated_at,
+});
+
+fn wordpress(r: &DbRow<'_>) -> Result<Option<WordPressConnection>> {
+    let wp_url: Option<String> = r.get("wp_url")?;
+    let wp_username: Option<String> = r.get("wp_username")?;
+    Ok(match (wp_url, wp_username) {
+        (Some(url), Some(username)) => Some(WordPressConnection {
+            url,
+            username,
+            password_hint: r.get("wp_password_hint")?,
+        }),
+        _ => None,
+    })
 }
 
-impl Entity for Site {
-    const TABLE: T = T::Sites;
-    const ENTITY: &'static str = SiteId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "name",
-        "url",
-        "industry",
-        "is_active",
-        "wp_url",
-        "wp_username",
-        "wp_password_hint",
-        "created_at",
-        "updated_at",
-    ];
-    // A site-restricted scope sees its own site only: the site's id is its `site_id`.
-    const SITE_SCOPED: bool = false;
-}
-
-impl FromDbRow for Sector {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Sector {
-            id: SectorId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            name: r.get("name")?,
-            description: r.get("description")?,
-            is_active: r.get("is_active")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Sector {
-    const TABLE: T = T::Sectors;
-    const ENTITY: &'static str = SectorId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "name",
-        "description",
-        "is_active",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(Sector: SectorId in Sectors, site_scoped {
+    id, account_id, site_id, name, description, is_active, created_at, updated_at,
+});
 
 /// Says what collided in a unique violation.
 pub(crate) fn unique(what: &'static str) -> impl Fn(Error) -> Error {
@@ -221,7 +96,7 @@ impl SqlStore {
     pub(crate) async fn lock_account_plan(&self, tx: &mut Tx, account: AccountId) -> Result<Plan> {
         let plan_id = self.lock_account(tx, account).await?;
         let q = Query::select()
-            .columns(PLAN_COLUMNS.iter().copied())
+            .columns(Plan::COLUMNS.iter().copied())
             .from(self.t(T::Plans))
             .and_where(Expr::col("id").eq(plan_id.get()))
             .to_owned();
@@ -313,7 +188,7 @@ impl SqlStore {
 
     async fn plan_by(&self, cond: SimpleExpr) -> Result<Option<Plan>> {
         let q = Query::select()
-            .columns(PLAN_COLUMNS.iter().copied())
+            .columns(Plan::COLUMNS.iter().copied())
             .from(self.t(T::Plans))
             .and_where(cond)
             .order_by("id", sea_query::Order::Asc)
@@ -454,7 +329,7 @@ impl SqlStore {
 
 fn account_select(store: &SqlStore) -> sea_query::SelectStatement {
     Query::select()
-        .columns(ACCOUNT_COLUMNS.iter().copied())
+        .columns(Account::COLUMNS.iter().copied())
         .from(store.t(T::Accounts))
         .to_owned()
 }
@@ -486,7 +361,7 @@ impl TenancyStore for SqlStore {
 
     async fn list_plans(&self) -> Result<Vec<Plan>> {
         let q = Query::select()
-            .columns(PLAN_COLUMNS.iter().copied())
+            .columns(Plan::COLUMNS.iter().copied())
             .from(self.t(T::Plans))
             .order_by("id", sea_query::Order::Asc)
             .to_owned();

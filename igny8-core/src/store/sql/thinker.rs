@@ -2,9 +2,9 @@
 
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SimpleExpr};
 
-use super::db::{Backend, DbRow, FromDbRow};
+use super::db::Backend;
 use super::list::SortSpec;
-use super::{Entity, SqlStore, T, to_json};
+use super::{SqlStore, T, to_json};
 use crate::error::Result;
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -12,104 +12,19 @@ use crate::store::ThinkerStore;
 use crate::tenancy::Scope;
 use crate::thinker::*;
 
-impl FromDbRow for Prompt {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Prompt {
-            id: PromptId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            prompt_type: r.parse("prompt_type")?,
-            template: r.get("template")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
+row!(Prompt: PromptId in Prompts {
+    id, account_id, prompt_type, template, created_at, updated_at,
+});
 
-impl Entity for Prompt {
-    const TABLE: T = T::Prompts;
-    const ENTITY: &'static str = PromptId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "prompt_type",
-        "template",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
+row!(AuthorProfile: AuthorProfileId in AuthorProfiles {
+    id, account_id, name, description, tone, language, style, structure_template, is_active,
+    created_at, updated_at,
+});
 
-impl FromDbRow for AuthorProfile {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(AuthorProfile {
-            id: AuthorProfileId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            name: r.get("name")?,
-            description: r.get("description")?,
-            tone: r.get("tone")?,
-            language: r.get("language")?,
-            style: r.get("style")?,
-            structure_template: r.get("structure_template")?,
-            is_active: r.get("is_active")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for AuthorProfile {
-    const TABLE: T = T::AuthorProfiles;
-    const ENTITY: &'static str = AuthorProfileId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "name",
-        "description",
-        "tone",
-        "language",
-        "style",
-        "structure_template",
-        "is_active",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
-
-impl FromDbRow for Strategy {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Strategy {
-            id: StrategyId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            sector_id: r.get::<Option<i64>>("sector_id")?.map(SectorId),
-            name: r.get("name")?,
-            guidance: r.get("guidance")?,
-            section_structure: r.json("section_structure")?,
-            prompt_customisations: r.json("prompt_customisations")?,
-            is_active: r.get("is_active")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Strategy {
-    const TABLE: T = T::Strategies;
-    const ENTITY: &'static str = StrategyId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "sector_id",
-        "name",
-        "guidance",
-        "section_structure",
-        "prompt_customisations",
-        "is_active",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = false;
-}
+row!(Strategy: StrategyId in Strategies {
+    id, account_id, sector_id, name, guidance, section_structure: json,
+    prompt_customisations: json, is_active, created_at, updated_at,
+});
 
 fn author_values(a: &AuthorProfileInput) -> Vec<(&'static str, SimpleExpr)> {
     let mut v: Vec<(&'static str, SimpleExpr)> = Vec::new();

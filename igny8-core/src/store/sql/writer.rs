@@ -2,11 +2,10 @@
 
 use sea_query::{Expr, ExprTrait, SimpleExpr};
 
-use super::db::{DbRow, FromDbRow};
 use super::ideas::may_become;
 use super::keywords::like_pattern;
 use super::list::SortSpec;
-use super::{Entity, SqlStore, T, to_json};
+use super::{SqlStore, T, to_json};
 use crate::error::Result;
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
@@ -15,168 +14,23 @@ use crate::store::WriterStore;
 use crate::tenancy::Scope;
 use crate::writer::*;
 
-impl FromDbRow for Task {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Task {
-            id: TaskId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            idea_id: r.get::<Option<i64>>("idea_id")?.map(IdeaId),
-            cluster_id: r.get::<Option<i64>>("cluster_id")?.map(ClusterId),
-            title: r.get("title")?,
-            brief: r.get("brief")?,
-            keywords: r.json("keywords")?,
-            content_type: r.parse("content_type")?,
-            content_structure: r.parse("content_structure")?,
-            target_word_count: r.get("target_word_count")?,
-            author_profile_id: r
-                .get::<Option<i64>>("author_profile_id")?
-                .map(AuthorProfileId),
-            strategy_id: r.get::<Option<i64>>("strategy_id")?.map(StrategyId),
-            status: r.parse("status")?,
-            scheduled_at: r.opt_time("scheduled_at")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
+row!(Task: TaskId in Tasks, site_scoped {
+    id, account_id, site_id, sector_id, idea_id, cluster_id, title, brief, keywords: json,
+    content_type, content_structure, target_word_count, author_profile_id, strategy_id, status,
+    scheduled_at, created_at, updated_at,
+});
 
-impl Entity for Task {
-    const TABLE: T = T::Tasks;
-    const ENTITY: &'static str = TaskId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "idea_id",
-        "cluster_id",
-        "title",
-        "brief",
-        "keywords",
-        "content_type",
-        "content_structure",
-        "target_word_count",
-        "author_profile_id",
-        "strategy_id",
-        "status",
-        "scheduled_at",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(Content: ContentId in Contents, site_scoped {
+    id, account_id, site_id, sector_id, task_id, title, html, meta_title, meta_description,
+    primary_keyword, secondary_keywords: json, tags: json, categories: json, word_count, status,
+    wp_post_id, wp_url, published_at, created_at, updated_at,
+});
 
-impl FromDbRow for Content {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Content {
-            id: ContentId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            task_id: r.get::<Option<i64>>("task_id")?.map(TaskId),
-            title: r.get("title")?,
-            html: r.get("html")?,
-            meta_title: r.get("meta_title")?,
-            meta_description: r.get("meta_description")?,
-            primary_keyword: r.get("primary_keyword")?,
-            secondary_keywords: r.json("secondary_keywords")?,
-            tags: r.json("tags")?,
-            categories: r.json("categories")?,
-            word_count: r.get("word_count")?,
-            status: r.parse("status")?,
-            wp_post_id: r.get("wp_post_id")?,
-            wp_url: r.get("wp_url")?,
-            published_at: r.opt_time("published_at")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Content {
-    const TABLE: T = T::Contents;
-    const ENTITY: &'static str = ContentId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "task_id",
-        "title",
-        "html",
-        "meta_title",
-        "meta_description",
-        "primary_keyword",
-        "secondary_keywords",
-        "tags",
-        "categories",
-        "word_count",
-        "status",
-        "wp_post_id",
-        "wp_url",
-        "published_at",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
-
-impl FromDbRow for Image {
-    fn from_row(r: &DbRow<'_>) -> Result<Self> {
-        Ok(Image {
-            id: ImageId(r.get("id")?),
-            account_id: AccountId(r.get("account_id")?),
-            site_id: SiteId(r.get("site_id")?),
-            sector_id: SectorId(r.get("sector_id")?),
-            content_id: r.get::<Option<i64>>("content_id")?.map(ContentId),
-            task_id: r.get::<Option<i64>>("task_id")?.map(TaskId),
-            kind: r.parse("kind")?,
-            position: r.get("position")?,
-            prompt: r.get("prompt")?,
-            negative_prompt: r.get("negative_prompt")?,
-            provider: r.get("provider")?,
-            model: r.get("model")?,
-            size: r.get("size")?,
-            url: r.get("url")?,
-            file_path: r.get("file_path")?,
-            alt_text: r.get("alt_text")?,
-            status: r.parse("status")?,
-            error: r.get("error")?,
-            created_at: r.time("created_at")?,
-            updated_at: r.time("updated_at")?,
-        })
-    }
-}
-
-impl Entity for Image {
-    const TABLE: T = T::Images;
-    const ENTITY: &'static str = ImageId::ENTITY;
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "account_id",
-        "site_id",
-        "sector_id",
-        "content_id",
-        "task_id",
-        "kind",
-        "position",
-        "prompt",
-        "negative_prompt",
-        "provider",
-        "model",
-        "size",
-        "url",
-        "file_path",
-        "alt_text",
-        "status",
-        "error",
-        "created_at",
-        "updated_at",
-    ];
-    const SITE_SCOPED: bool = true;
-}
+row!(Image: ImageId in Images, site_scoped {
+    id, account_id, site_id, sector_id, content_id, task_id, kind, position, prompt,
+    negative_prompt, provider, model, size, url, file_path, alt_text, status, error, created_at,
+    updated_at,
+});
 
 fn title_search(
     q: &mut sea_query::SelectStatement,
