@@ -10,6 +10,7 @@ pub mod operator;
 pub mod planner;
 pub mod publish;
 pub mod system;
+pub mod tenancy;
 pub mod thinker;
 pub mod writer;
 
@@ -42,10 +43,22 @@ pub enum Tag {
     Ai,
 }
 
-/// Every operation.
-pub type Api = (
+/// Lists every operation group once: the [`Api`] type and the value [`service`] serves.
+macro_rules! operations {
+    ($($group:ident::$api:ident),* $(,)?) => {
+        /// Every operation.
+        pub type Api = ($($group::$api,)*);
+
+        fn operations() -> Api {
+            ($($group::$api,)*)
+        }
+    };
+}
+
+operations!(
     health::HealthApi,
     auth::AuthApi,
+    tenancy::TenancyApi,
     planner::PlannerApi,
     writer::WriterApi,
     thinker::ThinkerApi,
@@ -61,20 +74,7 @@ pub type Api = (
 /// The OpenAPI service of `/api/v1/`.
 pub fn service() -> OpenApiService<Api, ()> {
     OpenApiService::new(
-        (
-            health::HealthApi,
-            auth::AuthApi,
-            planner::PlannerApi,
-            writer::WriterApi,
-            thinker::ThinkerApi,
-            system::SystemApi,
-            billing::BillingApi,
-            operator::OperatorApi,
-            ai::AiApi,
-            publish::PublishApi,
-            dashboard::DashboardApi,
-            automation::AutomationApi,
-        ),
+        operations(),
         "IGNY8 API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -5,10 +5,9 @@ use igny8_core::planner::{self as p, clustering::LocalClusterOptions};
 use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId, SiteId};
 use poem::Request;
 use poem::web::Data;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::types::multipart::Upload;
-use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
@@ -21,37 +20,6 @@ use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
 pub struct PlannerApi;
-
-/// A keyword file as a form upload.
-#[derive(Debug, Multipart)]
-pub struct KeywordFile {
-    /// The export (CSV/TSV, UTF-8 or UTF-16, any supported tool's layout).
-    pub file: Upload,
-}
-
-/// A keyword file: a form upload (field `file`) or the raw file as the body.
-#[derive(Debug, ApiRequest)]
-pub enum ImportBody {
-    /// `multipart/form-data` with the file in field `file`.
-    Form(KeywordFile),
-    /// The file itself (`text/csv`).
-    #[oai(content_type = "text/csv")]
-    Csv(Binary<poem::Body>),
-    /// The file itself (`text/plain`, e.g. one keyword per line).
-    #[oai(content_type = "text/plain")]
-    Text(Binary<poem::Body>),
-}
-
-/// A CSV download.
-#[derive(ApiResponse)]
-pub enum CsvFile {
-    /// The keywords as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`).
-    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Csv(
-        Binary<poem::Body>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
-}
 
 fn sort<F: std::str::FromStr<Err = String>>(
     ordering: Option<String>,

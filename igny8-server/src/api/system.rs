@@ -8,10 +8,10 @@ use igny8_core::{JobId, SiteId};
 use poem::Request;
 use poem::web::Data;
 use poem::web::sse::Event;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::types::ToJSON;
-use poem_openapi::{Object, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
@@ -24,23 +24,6 @@ use crate::state::AppState;
 
 /// Settings, integrations, jobs.
 pub struct SystemApi;
-
-/// Changes to an integration.
-#[derive(Debug, Object)]
-#[oai(deny_unknown_fields)]
-pub struct IntegrationPatch {
-    /// New settings, replacing the old ones; absent or null keeps them.
-    #[oai(nullable)]
-    pub config: Option<IntegrationConfig>,
-    /// New API key (at most 4096 printable characters); empty removes it, absent or null keeps it.
-    /// Never shown again.
-    #[oai(write_only, nullable)]
-    pub api_key: Option<String>,
-    /// Use the integration (true) or fall back to the deployment's provider (false); absent or null
-    /// keeps it.
-    #[oai(nullable)]
-    pub is_active: Option<bool>,
-}
 
 fn level(value: Option<String>) -> Result<SettingLevel, ApiError> {
     match value.as_deref() {

@@ -4,10 +4,9 @@ use igny8_core::writer as w;
 use igny8_core::{ClusterId, ContentId, IdeaId, ImageId, SectorId, SiteId, TaskId};
 use poem::Request;
 use poem::web::Data;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Object, OpenApi};
 
 use super::Tag;
 use crate::auth::Auth;
@@ -19,75 +18,8 @@ use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
-/// An image file.
-#[derive(poem_openapi::ApiResponse)]
-pub enum ImageFile {
-    /// A PNG.
-    #[oai(status = 200, content_type = "image/png")]
-    Png(Binary<Vec<u8>>),
-    /// A JPEG.
-    #[oai(status = 200, content_type = "image/jpeg")]
-    Jpeg(Binary<Vec<u8>>),
-    /// A WebP.
-    #[oai(status = 200, content_type = "image/webp")]
-    Webp(Binary<Vec<u8>>),
-}
-
 /// Tasks, content, images.
 pub struct WriterApi;
-
-/// Task changes for many tasks.
-#[derive(Debug, Object)]
-#[oai(deny_unknown_fields)]
-pub struct TaskBulkUpdate {
-    /// The tasks to change: 1–10,000 ids; ids of other accounts are ignored.
-    pub ids: Vec<i64>,
-    /// New status (tasks that can't make the change are skipped).
-    #[oai(nullable)]
-    pub status: Option<E<w::TaskStatus>>,
-    /// New target length in words (100–20,000).
-    #[oai(nullable)]
-    pub target_word_count: Option<i64>,
-    /// New author profile; null removes it, absent keeps it.
-    #[oai(nullable)]
-    pub author_profile_id: MaybeUndefined<i64>,
-    /// New strategy; null removes it, absent keeps it.
-    #[oai(nullable)]
-    pub strategy_id: MaybeUndefined<i64>,
-}
-
-/// Content changes for many pieces.
-#[derive(Debug, Object)]
-#[oai(deny_unknown_fields)]
-pub struct ContentBulkUpdate {
-    /// The content to change: 1–10,000 ids; ids of other accounts are ignored.
-    pub ids: Vec<i64>,
-    /// New status (content that can't make the change is skipped).
-    #[oai(nullable)]
-    pub status: Option<E<w::ContentStatus>>,
-    /// New tags for all of them, replacing the old lists (plain text; at most 50, each at most 200
-    /// characters).
-    #[oai(nullable)]
-    pub tags: Option<Vec<String>>,
-    /// New categories for all of them, replacing the old lists (plain text; at most 20, each at
-    /// most 200 characters).
-    #[oai(nullable)]
-    pub categories: Option<Vec<String>>,
-}
-
-/// Image changes for many images.
-#[derive(Debug, Object)]
-#[oai(deny_unknown_fields)]
-pub struct ImageBulkUpdate {
-    /// The images to change: 1–10,000 ids; ids of other accounts are ignored.
-    pub ids: Vec<i64>,
-    /// New status (images that can't make the change are skipped).
-    #[oai(nullable)]
-    pub status: Option<E<w::ImageStatus>>,
-    /// New size as `WIDTHxHEIGHT` (64–4096 pixels a side); null removes it, absent keeps it.
-    #[oai(nullable)]
-    pub size: MaybeUndefined<String>,
-}
 
 fn order<F: std::str::FromStr<Err = String>>(
     o: Option<String>,

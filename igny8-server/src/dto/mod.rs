@@ -2,10 +2,13 @@
 
 pub mod ai;
 pub mod automation;
+pub mod dashboard;
 mod enums;
 pub mod planner;
+pub mod publish;
 pub mod system;
 pub mod tenancy;
+pub mod thinker;
 pub mod writer;
 
 pub use enums::{E, Ordering};

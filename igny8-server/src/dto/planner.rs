@@ -2,8 +2,10 @@
 
 use igny8_core::planner as p;
 use igny8_core::{ClusterId, SectorId};
-use poem_openapi::Object;
+use poem_openapi::payload::Binary;
 use poem_openapi::types::MaybeUndefined;
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object};
 
 use super::tenancy::patch;
 use super::{E, Time};
@@ -668,4 +670,35 @@ impl IdeaBulkUpdate {
             },
         )
     }
+}
+
+/// A keyword file as a form upload.
+#[derive(Debug, Multipart)]
+pub struct KeywordFile {
+    /// The export (CSV/TSV, UTF-8 or UTF-16, any supported tool's layout).
+    pub file: Upload,
+}
+
+/// A keyword file: a form upload (field `file`) or the raw file as the body.
+#[derive(Debug, ApiRequest)]
+pub enum ImportBody {
+    /// `multipart/form-data` with the file in field `file`.
+    Form(KeywordFile),
+    /// The file itself (`text/csv`).
+    #[oai(content_type = "text/csv")]
+    Csv(Binary<poem::Body>),
+    /// The file itself (`text/plain`, e.g. one keyword per line).
+    #[oai(content_type = "text/plain")]
+    Text(Binary<poem::Body>),
+}
+
+/// A CSV download.
+#[derive(ApiResponse)]
+pub enum CsvFile {
+    /// The keywords as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`).
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Csv(
+        Binary<poem::Body>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
 }

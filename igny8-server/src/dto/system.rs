@@ -575,3 +575,20 @@ impl From<c::UsageSummaryRow> for UsageSummary {
         }
     }
 }
+
+/// Changes to an integration.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct IntegrationPatch {
+    /// New settings, replacing the old ones; absent or null keeps them.
+    #[oai(nullable)]
+    pub config: Option<IntegrationConfig>,
+    /// New API key (at most 4096 printable characters); empty removes it, absent or null keeps it.
+    /// Never shown again.
+    #[oai(write_only, nullable)]
+    pub api_key: Option<String>,
+    /// Use the integration (true) or fall back to the deployment's provider (false); absent or null
+    /// keeps it.
+    #[oai(nullable)]
+    pub is_active: Option<bool>,
+}

@@ -638,3 +638,54 @@ impl From<t::ConnectedSite> for ConnectedSite {
         }
     }
 }
+
+/// Changes to an API key.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ApiKeyPatch {
+    /// New name (1–255 characters); absent or null keeps it. The key's role and site can't change:
+    /// make a new key instead.
+    pub name: Option<String>,
+    /// New expiry (RFC 3339, must be in the future), or `null` for never; absent keeps it.
+    pub expires_at: poem_openapi::types::MaybeUndefined<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Bulk changes to users.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct UserBulkUpdate {
+    /// The users to change: 1–10,000 ids; ids of no user of the account are skipped. The rules for
+    /// one user are checked for every user first: all change or none.
+    pub ids: Vec<i64>,
+    /// New role for all of them: never above your own; the last active owner stays an owner.
+    #[oai(nullable)]
+    pub role: Option<crate::dto::E<t::Role>>,
+    /// False stops them signing in (and their API keys); true enables them again.
+    #[oai(nullable)]
+    pub is_active: Option<bool>,
+}
+
+/// Bulk changes to sites.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct SiteBulkUpdate {
+    /// The sites to change: 1–10,000 ids; ids of no site of the account are skipped.
+    pub ids: Vec<i64>,
+    /// Set or clear the active flag (a flag for your own use).
+    #[oai(nullable)]
+    pub is_active: Option<bool>,
+    /// New industry for all of them (up to 255 characters); absent or null keeps it.
+    #[oai(nullable)]
+    pub industry: Option<String>,
+}
+
+/// Bulk changes to sectors.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct SectorBulkUpdate {
+    /// The sectors to change: 1–10,000 ids; ids of no sector of the account are skipped.
+    pub ids: Vec<i64>,
+    /// Set or clear the active flag (a flag for your own use).
+    #[oai(nullable)]
+    pub is_active: Option<bool>,
+}
