@@ -1,0 +1,234 @@
+//! Keywords: import, list, change, export.
+
+use igny8_core::Backend;
+use serde_json::json;
+
+use crate::site_and_sector;
+use crate::support::{server, split};
+
+on_backends!(keywords_end_to_end,);
+
+async fn keywords_end_to_end(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let token = s.register("k@example.com", "K").await;
+    let (_, sector) = site_and_sector(&s, &token).await;
+    // Raw CSV body.
+    let csv = "Keyword,Volume,KD,Intent\nkitchen faucet,49500,40,Commercial\nbest kitchen faucet,5400,35,Commercial\n,10,1,\nkitchen sink,-5,3,\n";
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body(csv)
+        .send()
+        .await;
+    let (status, body) = split(resp).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (
+            body["data"]["imported"].as_u64(),
+            body["data"]["rejected"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(body["data"]["errors"][0]["line"], 4);
+    // Multipart upload of a real export.
+    let gkp = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/keyword-exports/google-keyword-planner.csv"
+    ))
+    .unwrap();
+    let boundary = "XyZboundary";
+    let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gkp.csv\"\r\nContent-Type: text/csv\r\n\r\n").into_bytes();
+    form.extend_from_slice(&gkp);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type(format!("multipart/form-data; boundary={boundary}"))
+        .body(form)
+        .send()
+        .await;
+    let (status, body) = split(resp).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["format"], "google_keyword_planner");
+    assert_eq!(
+        (
+            body["data"]["imported"].as_u64(),
+            body["data"]["merged"].as_u64()
+        ),
+        (Some(8), Some(2))
+    );
+
+    // Filters, ordering, pages with next links, cursors.
+    let (status, page) = s.get(&token, &format!("/api/v1/planner/keywords/?sector_id={sector}&ordering=-volume&page_size=4&min_volume=1000")).await;
+    assert_eq!(status, 200);
+    let results = page["data"]["results"].as_array().unwrap();
+    assert_eq!(results[0]["keyword"], "kitchen faucet");
+    assert_eq!(results[0]["volume"], 49500);
+    assert!(page["data"]["count"].as_u64().unwrap() > 4);
+    let next = page["data"]["next"].as_str().unwrap();
+    assert_eq!(
+        next,
+        format!(
+            "/api/v1/planner/keywords/?sector_id={sector}&ordering=-volume&page_size=4&min_volume=1000&page=2"
+        )
+    );
+    let (status, page2) = s.get(&token, next).await;
+    assert_eq!(status, 200, "{next}: {page2}");
+    assert_eq!(
+        page2["data"]["previous"],
+        format!(
+            "/api/v1/planner/keywords/?sector_id={sector}&ordering=-volume&page_size=4&min_volume=1000"
+        )
+    );
+    // Links are relative: a forged Host header can't send the client elsewhere.
+    let resp = s
+        .client
+        .get(format!(
+            "/api/v1/planner/keywords/?sector_id={sector}&page_size=2&page=2"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .header("host", "evil.example")
+        .send()
+        .await;
+    let (status, page) = split(resp).await;
+    assert_eq!(status, 200, "{page}");
+    for link in ["next", "previous"] {
+        let url = page["data"][link].as_str().unwrap();
+        assert!(
+            url.starts_with("/api/v1/planner/keywords/?"),
+            "{link}: {url}"
+        );
+        assert!(
+            !url.contains("evil") && !url.contains("://"),
+            "{link}: {url}"
+        );
+    }
+    let (status, body) = s
+        .get(&token, "/api/v1/planner/keywords/?ordering=-nope")
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["errors"]["ordering"].is_array());
+    let (status, _) = s
+        .get(&token, "/api/v1/planner/keywords/?page_size=5000")
+        .await;
+    assert_eq!(status, 400);
+
+    // CRUD and bulk.
+    let (status, created) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "Faucet  Cartridge", "volume": 900}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id = created["data"]["id"].as_i64().unwrap();
+    assert_eq!(created["data"]["keyword"], "Faucet Cartridge");
+    let (status, dup) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "faucet cartridge"}),
+        )
+        .await;
+    assert_eq!((status, dup["code"].as_str()), (409, Some("conflict")));
+    let (status, patched) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/planner/keywords/{id}/"),
+            json!({"difficulty": 12, "volume": null}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            patched["data"]["difficulty"].as_i64(),
+            patched["data"]["volume"].is_null()
+        ),
+        (Some(12), true)
+    );
+    let (status, body) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/planner/keywords/{id}/"),
+            json!({"difficulty": 101}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["errors"]["difficulty"].is_array());
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/bulk_update/",
+            json!({"ids": [id], "intent": "transactional"}),
+        )
+        .await;
+    assert_eq!((status, body["data"]["affected"].as_u64()), (200, Some(1)));
+
+    // Local clustering, then the clusters.
+    let (status, report) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/cluster_locally/",
+            json!({"sector_id": sector}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["data"]["keywords_assigned"], 11);
+    let (_, clusters) = s
+        .get(&token, "/api/v1/planner/clusters/?search=kitchen")
+        .await;
+    assert!(
+        clusters["data"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "kitchen faucet")
+    );
+
+    // Export streams CSV that reads back.
+    let resp = s
+        .client
+        .get(format!(
+            "/api/v1/planner/keywords/export/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await;
+    resp.assert_status_is_ok();
+    resp.assert_header("content-type", "text/csv; charset=utf-8");
+    let text = resp.0.into_body().into_string().await.unwrap();
+    assert!(text.starts_with("keyword,volume,difficulty,cpc,intent,status,cluster\n"));
+    assert_eq!(text.lines().count(), 12);
+    assert!(text.contains("kitchen faucet,49500,"));
+
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/bulk_delete/",
+            json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!((status, body["data"]["affected"].as_u64()), (200, Some(1)));
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
+        .await;
+    assert_eq!(status, 404);
+    s.close().await;
+}

@@ -1,0 +1,182 @@
+//! Publishing to the test WordPress (`tests/wordpress/site.sh up`).
+
+use igny8_core::Backend;
+use serde_json::{Value, json};
+
+use crate::support::server;
+use crate::{rand_suffix, site_and_sector};
+
+/// Publishing over HTTP to the test WordPress (`tests/wordpress/site.sh up`); skipped when
+/// there is none unless `IGNY8_TEST_REQUIRE` names `wordpress`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wordpress_publishing_over_http() {
+    let var = |n: &str| std::env::var(format!("IGNY8_TEST_WORDPRESS_{n}")).ok();
+    let (Some(url), Some(user), Some(password)) = (var("URL"), var("USER"), var("PASSWORD")) else {
+        assert!(
+            !std::env::var("IGNY8_TEST_REQUIRE").is_ok_and(|r| r.contains("wordpress")),
+            "IGNY8_TEST_WORDPRESS_* are required"
+        );
+        return;
+    };
+    let Some(s) = server(Backend::Sqlite, |settings| {
+        settings.outbound.allow_private = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let token = s.register("wp@example.com", "WP").await;
+    let (site, sector) = site_and_sector(&s, &token).await;
+
+    // Not connected yet: publishing says what to do, and queues nothing.
+    let (status, content) = s
+        .send("POST", &token, "/api/v1/writer/content/", json!({"sector_id": sector,
+            "title": format!("From the API {}", rand_suffix()), "html": "<h2>One</h2><p>Hello <script>x()</script>world.</p>",
+            "tags": ["api"], "meta_title": "From the API", "meta_description": "Sent over HTTP."}))
+        .await;
+    assert_eq!(status, 201, "{content}");
+    let content = content["data"]["id"].as_i64().unwrap();
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            &format!("/api/v1/writer/content/{content}/publish/"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("not_configured")),
+        "{body}"
+    );
+
+    // Connect: the password is never shown back; the check reports the version and rights.
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/wordpress/"),
+            json!({"url": url, "username": user, "application_password": password}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !body.to_string().contains(&password),
+        "the password is never returned"
+    );
+    assert!(
+        body["data"]["wordpress_password_hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("••••")
+    );
+    let (status, check) = s
+        .send(
+            "POST",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/test_connection/"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{check}");
+    assert_eq!(
+        (
+            check["data"]["can_publish"].as_bool(),
+            check["data"]["can_upload"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    assert!(check["data"]["wordpress_version"].is_string(), "{check}");
+
+    // Publish: 202 with the job; the worker sends it; the content knows its post.
+    let (status, started) = s
+        .send(
+            "POST",
+            &token,
+            &format!("/api/v1/writer/content/{content}/publish/"),
+            json!({"status": "publish"}),
+        )
+        .await;
+    assert_eq!(status, 202, "{started}");
+    assert_eq!(started["data"]["kind"], "publish");
+    let worker = igny8_core::jobs::Worker::new(s.state.core.clone());
+    let job = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(
+        job.status,
+        igny8_core::jobs::JobStatus::Succeeded,
+        "{:?}",
+        job.error
+    );
+    let (_, c) = s
+        .get(&token, &format!("/api/v1/writer/content/{content}/"))
+        .await;
+    assert_eq!(c["data"]["status"], "published");
+    let post_id = c["data"]["wp_post_id"].as_i64().expect("wp_post_id");
+    let link = c["data"]["wp_url"].as_str().expect("wp_url").to_owned();
+    // Read it back from WordPress.
+    let wp: Value = reqwest::Client::new()
+        .get(format!(
+            "{url}/?rest_route=/wp/v2/posts/{post_id}&context=edit"
+        ))
+        .basic_auth(&user, Some(&password))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wp["link"].as_str(), Some(link.as_str()));
+    assert_eq!(wp["status"], "publish");
+    let raw = wp["content"]["raw"].as_str().unwrap();
+    assert!(
+        raw.contains("Hello") && !raw.contains("<script"),
+        "sanitised on the way: {raw}"
+    );
+    assert_eq!(wp["meta"]["_yoast_wpseo_metadesc"], "Sent over HTTP.");
+
+    // The bulk form, and bad input.
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/publish/",
+            json!({"ids": [content], "status": "future"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["errors"]["date"].is_array()),
+        (400, true),
+        "{body}"
+    );
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/publish/",
+            json!({"ids": [content]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let job = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(
+        job.result.unwrap()["items"][0]["result"]["post_id"],
+        post_id,
+        "the same post"
+    );
+
+    // Disconnect: the credentials are gone.
+    let (status, body) = s
+        .send(
+            "DELETE",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/wordpress/"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["data"]["wordpress_url"].is_null()),
+        (200, true),
+        "{body}"
+    );
+    s.close().await;
+}
