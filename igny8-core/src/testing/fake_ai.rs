@@ -25,9 +25,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
+use poem::listener::{Acceptor as _, Listener as _, TcpListener};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 use super::auto_ai::{self, AutoFunction};
 
@@ -303,15 +302,21 @@ impl FakeAi {
 
     /// Starts with `options`; fails when the address cannot be bound.
     pub async fn start_with(options: FakeAiOptions) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(options.bind).await?;
-        let addr = listener.local_addr()?;
+        let acceptor = TcpListener::bind(options.bind).into_acceptor().await?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
         let options = Arc::new(options);
+        let endpoint =
+            poem::endpoint::make(move |request| answer(request, shared.clone(), options.clone()));
         let server = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, shared.clone(), options.clone()));
-            }
+            let _ = poem::Server::new_with_acceptor(acceptor)
+                .run(endpoint)
+                .await;
         });
         Ok(Self {
             port: addr.port(),
@@ -370,118 +375,80 @@ impl FakeAi {
     }
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, options: Arc<FakeAiOptions>) {
-    let mut buffer = Vec::new();
-    loop {
-        let Some((path, headers, body)) = read_request(&mut stream, &mut buffer).await else {
-            return;
-        };
-        let json_body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let recorded = Recorded {
-            path: path.clone(),
-            headers,
-            body: json_body.clone(),
-        };
-        let scripted = {
-            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-            if options.record {
-                state.requests.push(recorded.clone());
-            }
-            state.scripts.get_mut(&path).and_then(VecDeque::pop_front)
-        };
-        let was_scripted = scripted.is_some();
-        let (function, reply) = match scripted {
-            Some(reply) => (auto_ai::recognise(&path, &json_body), reply),
-            None if options.auto => {
-                let (function, mut reply) = auto_ai::respond(&recorded);
-                if function.is_some_and(AutoFunction::is_chat) {
-                    reply.delay = options.chat_delay;
-                }
-                (function, reply)
-            }
-            None => (
-                None,
-                FakeReply::json(
-                    500,
-                    json!({"error": {"message": format!("the fake provider has no reply scripted for {path}")}}),
-                ),
-            ),
-        };
-        tokio::time::sleep(reply.delay).await;
-        if let Some(gate) = &reply.gate {
-            gate.passed().await;
-        }
-        if let Some(observer) = &options.observer {
-            observer(&Served {
-                request: &recorded,
-                function,
-                scripted: was_scripted,
-                status: reply.status,
-            });
-        }
-        let mut body = reply.body;
-        if let Some(uuid) = json_body
-            .get(0)
-            .and_then(|t| t.get("taskUUID"))
-            .and_then(Value::as_str)
-        {
-            let text = String::from_utf8_lossy(&body).replace(TASK_UUID, uuid);
-            body = text.into_bytes();
-        }
-        let mut head = format!(
-            "HTTP/1.1 {} Fake\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
-            reply.status,
-            body.len()
-        );
-        for (name, value) in &reply.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        if stream.write_all(head.as_bytes()).await.is_err()
-            || stream.write_all(&body).await.is_err()
-        {
-            return;
-        }
-    }
-}
-
-type Request = (String, Vec<(String, String)>, Vec<u8>);
-
-/// Reads one HTTP/1.1 request (with a `Content-Length` body); `None` when the peer is gone.
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Request> {
-    let header_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
+/// Answers one request: the next reply scripted for its path, else the auto-responder's (in
+/// auto mode), else a 500 that says nothing was scripted.
+async fn answer(
+    mut request: poem::Request,
+    state: Arc<Mutex<State>>,
+    options: Arc<FakeAiOptions>,
+) -> poem::Response {
+    let path = request.uri().path().to_owned();
+    let headers = request
+        .headers()
         .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let start = header_end + 4;
-    while buffer.len() < start + length {
-        let mut chunk = [0u8; 65536];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    let body = request.take_body().into_vec().await.unwrap_or_default();
+    let json_body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let recorded = Recorded {
+        path: path.clone(),
+        headers,
+        body: json_body.clone(),
+    };
+    let scripted = {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        if options.record {
+            state.requests.push(recorded.clone());
         }
-        buffer.extend_from_slice(&chunk[..n]);
+        state.scripts.get_mut(&path).and_then(VecDeque::pop_front)
+    };
+    let was_scripted = scripted.is_some();
+    let (function, reply) = match scripted {
+        Some(reply) => (auto_ai::recognise(&path, &json_body), reply),
+        None if options.auto => {
+            let (function, mut reply) = auto_ai::respond(&recorded);
+            if function.is_some_and(AutoFunction::is_chat) {
+                reply.delay = options.chat_delay;
+            }
+            (function, reply)
+        }
+        None => (
+            None,
+            FakeReply::json(
+                500,
+                json!({"error": {"message": format!("the fake provider has no reply scripted for {path}")}}),
+            ),
+        ),
+    };
+    tokio::time::sleep(reply.delay).await;
+    if let Some(gate) = &reply.gate {
+        gate.passed().await;
     }
-    let body = buffer[start..start + length].to_vec();
-    buffer.drain(..start + length);
-    Some((path, headers, body))
+    if let Some(observer) = &options.observer {
+        observer(&Served {
+            request: &recorded,
+            function,
+            scripted: was_scripted,
+            status: reply.status,
+        });
+    }
+    let mut body = reply.body;
+    if let Some(uuid) = json_body
+        .get(0)
+        .and_then(|t| t.get("taskUUID"))
+        .and_then(Value::as_str)
+    {
+        let text = String::from_utf8_lossy(&body).replace(TASK_UUID, uuid);
+        body = text.into_bytes();
+    }
+    let status = poem::http::StatusCode::from_u16(reply.status)
+        .unwrap_or(poem::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = poem::Response::builder().status(status);
+    for (name, value) in &reply.headers {
+        response = response.header(name.as_str(), value.as_str());
+    }
+    response.body(body)
 }
