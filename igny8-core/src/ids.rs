@@ -40,6 +40,12 @@ macro_rules! id_types {
             }
         }
 
+        impl crate::store::sql::list::FilterValue for $name {
+            fn value(self) -> sea_query::Value {
+                self.0.into()
+            }
+        }
+
         impl From<i64> for $name {
             fn from(id: i64) -> Self {
                 Self(id)

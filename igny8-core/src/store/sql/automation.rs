@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 
 use super::db::DbRow;
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::{Entity, SqlStore, T, to_json};
 use crate::automation::schedule;
 use crate::automation::*;
@@ -242,12 +242,9 @@ impl AutomationStore for SqlStore {
     ) -> Result<Page<AutomationRule>> {
         let t = self.t(T::AutomationRules);
         let mut q = self.scoped::<AutomationRule>(scope);
-        if let Some(s) = f.site_id {
-            q.and_where(Expr::col((t.clone(), "site_id")).eq(s.get()));
-        }
-        if let Some(a) = f.is_active {
-            q.and_where(Expr::col((t.clone(), "is_active")).eq(a));
-        }
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("is_active", f.is_active);
         let spec = SortSpec::new(
             "id",
             false,
@@ -394,12 +391,9 @@ impl AutomationStore for SqlStore {
     ) -> Result<Page<AutomationRun>> {
         let t = self.t(T::AutomationRuns);
         let mut q = self.scoped::<RunRow>(scope);
-        if let Some(r) = f.rule_id {
-            q.and_where(Expr::col((t.clone(), "rule_id")).eq(r.get()));
-        }
-        if let Some(s) = f.site_id {
-            q.and_where(Expr::col((t.clone(), "site_id")).eq(s.get()));
-        }
+        narrow(&mut q, &t)
+            .eq("rule_id", f.rule_id)
+            .eq("site_id", f.site_id);
         let spec = SortSpec::new("id", true, |r: &RunRow| CursorValue::Int(r.id), |r| r.id);
         let rows = self.list_page(q, t, &spec, page).await?;
         let Page {

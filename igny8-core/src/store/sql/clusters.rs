@@ -3,8 +3,7 @@
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 
 use super::db::{Backend, DbRow, FromDbRow};
-use super::keywords::like_pattern;
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::tenancy::unique;
 use super::{SqlStore, T};
 use crate::error::{Error, Result};
@@ -153,17 +152,11 @@ impl ClusterStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Cluster>> {
         let t = self.t(T::Clusters);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
         let mut q = self.cluster_select(scope);
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("status", f.status);
         if let Some(has) = f.has_ideas {
             let i = format!("{}content_ideas", self.prefix());
             let c = format!("{}clusters", self.prefix());
@@ -174,20 +167,9 @@ impl ClusterStore for SqlStore {
                 Expr::cust(format!("NOT {exists}"))
             });
         }
-        if let Some(text) = f
-            .search
-            .as_deref()
-            .map(normalize_keyword)
-            .filter(|s| !s.is_empty())
-        {
-            q.and_where(
-                sea_query::Func::lower(col("name"))
-                    .like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
-            );
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
+        narrow(&mut q, &t)
+            .contains("name", &f.search)
+            .any("id", &f.ids);
         self.list_page(q, t.clone(), &cluster_sort(sort), page)
             .await
     }

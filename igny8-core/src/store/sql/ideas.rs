@@ -2,8 +2,7 @@
 
 use sea_query::{Expr, ExprTrait, SimpleExpr};
 
-use super::keywords::like_pattern;
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::{SqlStore, T, to_json};
 use crate::error::{Error, Result};
 use crate::ids::*;
@@ -93,37 +92,15 @@ impl IdeaStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<ContentIdea>> {
         let t = self.t(T::Ideas);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
         let mut q = self.scoped::<ContentIdea>(scope);
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.cluster_id {
-            q.and_where(col("cluster_id").eq(v.get()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
-        if let Some(v) = f.content_type {
-            q.and_where(col("content_type").eq(v.as_str()));
-        }
-        if let Some(text) = f
-            .search
-            .as_deref()
-            .map(normalize_keyword)
-            .filter(|s| !s.is_empty())
-        {
-            q.and_where(
-                sea_query::Func::lower(col("title"))
-                    .like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
-            );
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("cluster_id", f.cluster_id)
+            .eq("status", f.status)
+            .eq("content_type", f.content_type)
+            .contains("title", &f.search)
+            .any("id", &f.ids);
         let id = |i: &ContentIdea| i.id.get();
         let d = sort.descending;
         let spec = match sort.field {

@@ -4,7 +4,7 @@
 use sea_query::{Cond, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 
 use super::db::{DbRow, Tx};
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::{Entity, SqlStore, T, to_json};
 use crate::error::{Error, Result};
 use crate::ids::*;
@@ -254,15 +254,10 @@ impl JobStore for SqlStore {
     ) -> Result<Page<Job>> {
         let t = self.t(T::Jobs);
         let mut q = self.scoped::<Job>(scope);
-        if let Some(k) = f.kind {
-            q.and_where(Expr::col((t.clone(), "kind")).eq(k.as_str()));
-        }
-        if let Some(s) = f.status {
-            q.and_where(Expr::col((t.clone(), "status")).eq(s.as_str()));
-        }
-        if let Some(s) = f.site_id {
-            q.and_where(Expr::col((t.clone(), "site_id")).eq(s.get()));
-        }
+        narrow(&mut q, &t)
+            .eq("kind", f.kind)
+            .eq("status", f.status)
+            .eq("site_id", f.site_id);
         let spec = SortSpec::new(
             "id",
             true,

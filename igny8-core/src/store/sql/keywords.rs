@@ -3,7 +3,7 @@
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::db::{DbRow, FromDbRow};
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::tenancy::unique;
 use super::{Backend, SqlStore, T};
 use crate::error::{Error, PlanLimit, Result};
@@ -37,74 +37,23 @@ impl FromDbRow for UnclusteredKeyword {
     }
 }
 
-/// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 impl SqlStore {
     /// Adds the keyword filter's conditions to `q` (columns qualified with the keyword table).
     fn keyword_filter(&self, q: &mut SelectStatement, f: &KeywordFilter) {
         let t = self.t(T::Keywords);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
-        if let Some(v) = f.intent {
-            q.and_where(col("intent").eq(v.as_str()));
-        }
-        if let Some(v) = f.cluster_id {
-            q.and_where(col("cluster_id").eq(v.get()));
-        }
-        match f.has_cluster {
-            Some(true) => {
-                q.and_where(col("cluster_id").is_not_null());
-            }
-            Some(false) => {
-                q.and_where(col("cluster_id").is_null());
-            }
-            None => {}
-        }
-        if let Some(v) = f.min_volume {
-            q.and_where(col("volume").gte(v));
-        }
-        if let Some(v) = f.max_volume {
-            q.and_where(col("volume").lte(v));
-        }
-        if let Some(v) = f.min_difficulty {
-            q.and_where(col("difficulty").gte(v));
-        }
-        if let Some(v) = f.max_difficulty {
-            q.and_where(col("difficulty").lte(v));
-        }
-        if let Some(text) = f
-            .search
-            .as_deref()
-            .map(normalize_keyword)
-            .filter(|s| !s.is_empty())
-        {
-            q.and_where(
-                col("normalized").like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
-            );
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
+        narrow(q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("status", f.status)
+            .eq("intent", f.intent)
+            .eq("cluster_id", f.cluster_id)
+            .present("cluster_id", f.has_cluster)
+            .at_least("volume", f.min_volume)
+            .at_most("volume", f.max_volume)
+            .at_least("difficulty", f.min_difficulty)
+            .at_most("difficulty", f.max_difficulty)
+            .normalized_contains("normalized", &f.search)
+            .any("id", &f.ids);
     }
 
     /// Checks that a sector belongs to the scope; its site.

@@ -11,6 +11,152 @@ use crate::error::Result;
 use crate::ids::AccountId;
 use crate::list::{Cursor, CursorValue, Page, PageRequest};
 
+/// A value a filter compares a column with: ids as their integer, string enums as their
+/// stored text, plain values as they are.
+pub(crate) trait FilterValue {
+    fn value(self) -> sea_query::Value;
+}
+
+macro_rules! plain_filter_values {
+    ($($t:ty),*) => {$(
+        impl FilterValue for $t {
+            fn value(self) -> sea_query::Value {
+                self.into()
+            }
+        }
+    )*};
+}
+plain_filter_values!(i64, f64, bool, &str);
+
+impl<E: crate::enums::StringEnum> FilterValue for E {
+    fn value(self) -> sea_query::Value {
+        self.as_str().into()
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// A list filter's conditions on a query, one per field of the filter: a `Some` narrows the
+/// rows to those whose column matches it, a `None` leaves the query as it is.
+///
+/// ```ignore
+/// narrow(&mut q, &t)
+///     .eq("site_id", f.site_id)
+///     .eq("status", f.status)
+///     .any("id", &f.ids);
+/// ```
+pub(crate) struct Narrow<'q> {
+    q: &'q mut SelectStatement,
+    table: DynIden,
+}
+
+/// Starts adding a filter's conditions on columns of `table` to `q`.
+pub(crate) fn narrow<'q>(q: &'q mut SelectStatement, table: &DynIden) -> Narrow<'q> {
+    Narrow {
+        q,
+        table: table.clone(),
+    }
+}
+
+impl Narrow<'_> {
+    fn col(&self, column: &'static str) -> Expr {
+        Expr::col((self.table.clone(), column))
+    }
+
+    /// Rows whose `column` equals the value.
+    pub(crate) fn eq(self, column: &'static str, value: Option<impl FilterValue>) -> Self {
+        if let Some(v) = value {
+            let cond = self.col(column).eq(v.value());
+            self.q.and_where(cond);
+        }
+        self
+    }
+
+    /// Rows whose `column` is at least the value.
+    pub(crate) fn at_least(self, column: &'static str, value: Option<impl FilterValue>) -> Self {
+        if let Some(v) = value {
+            let cond = self.col(column).gte(v.value());
+            self.q.and_where(cond);
+        }
+        self
+    }
+
+    /// Rows whose `column` is at most the value.
+    pub(crate) fn at_most(self, column: &'static str, value: Option<impl FilterValue>) -> Self {
+        if let Some(v) = value {
+            let cond = self.col(column).lte(v.value());
+            self.q.and_where(cond);
+        }
+        self
+    }
+
+    /// Rows where `column` is set (`Some(true)`) or not set (`Some(false)`).
+    pub(crate) fn present(self, column: &'static str, present: Option<bool>) -> Self {
+        match present {
+            Some(true) => {
+                let cond = self.col(column).is_not_null();
+                self.q.and_where(cond);
+            }
+            Some(false) => {
+                let cond = self.col(column).is_null();
+                self.q.and_where(cond);
+            }
+            None => {}
+        }
+        self
+    }
+
+    /// Rows whose `column`, lower-cased, contains the search text as keywords are normalised
+    /// (an empty search matches everything).
+    pub(crate) fn contains(self, column: &'static str, search: &Option<String>) -> Self {
+        let lowered = sea_query::Func::lower(self.col(column));
+        self.like(lowered.into(), search)
+    }
+
+    /// Rows whose `column`, which holds normalised text already, contains the search text.
+    pub(crate) fn normalized_contains(self, column: &'static str, search: &Option<String>) -> Self {
+        let column = self.col(column);
+        self.like(column, search)
+    }
+
+    fn like(self, expr: Expr, search: &Option<String>) -> Self {
+        if let Some(text) = search
+            .as_deref()
+            .map(crate::planner::normalize_keyword)
+            .filter(|s| !s.is_empty())
+        {
+            let pattern = sea_query::LikeExpr::new(like_pattern(&text)).escape('\\');
+            self.q.and_where(expr.like(pattern));
+        }
+        self
+    }
+
+    /// Rows whose `column` is one of the values.
+    pub(crate) fn any<V: FilterValue + Copy>(
+        self,
+        column: &'static str,
+        values: &Option<Vec<V>>,
+    ) -> Self {
+        if let Some(values) = values {
+            let cond = self.col(column).is_in(values.iter().map(|v| v.value()));
+            self.q.and_where(cond);
+        }
+        self
+    }
+}
+
 /// How a list is ordered: a column (then `id` to break ties) and how to read a row's key.
 pub(crate) struct SortSpec<E> {
     pub(crate) column: &'static str,

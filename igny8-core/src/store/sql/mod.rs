@@ -83,7 +83,7 @@ mod ideas;
 mod import;
 mod jobs;
 mod keywords;
-mod list;
+pub(crate) mod list;
 pub(crate) mod migrate;
 mod system;
 mod tenancy;

@@ -3,13 +3,12 @@
 use sea_query::{Expr, ExprTrait, SimpleExpr};
 
 use super::ideas::may_become;
-use super::keywords::like_pattern;
-use super::list::SortSpec;
+use super::list::{SortSpec, narrow};
 use super::{SqlStore, T, to_json};
 use crate::error::Result;
 use crate::ids::*;
 use crate::list::{CursorValue, Page, PageRequest};
-use crate::planner::{ContentStructure, ContentType, normalize_keyword};
+use crate::planner::{ContentStructure, ContentType};
 use crate::store::WriterStore;
 use crate::tenancy::Scope;
 use crate::writer::*;
@@ -31,23 +30,6 @@ row!(Image: ImageId in Images, site_scoped {
     negative_prompt, provider, model, size, url, file_path, alt_text, status, error, created_at,
     updated_at,
 });
-
-fn title_search(
-    q: &mut sea_query::SelectStatement,
-    t: &sea_query::DynIden,
-    search: &Option<String>,
-) {
-    if let Some(text) = search
-        .as_deref()
-        .map(normalize_keyword)
-        .filter(|s| !s.is_empty())
-    {
-        q.and_where(
-            sea_query::Func::lower(Expr::col((t.clone(), "title")))
-                .like(sea_query::LikeExpr::new(like_pattern(&text)).escape('\\')),
-        );
-    }
-}
 
 impl WriterStore for SqlStore {
     async fn create_task(&self, scope: &Scope, t: &NewTask) -> Result<Task> {
@@ -155,27 +137,15 @@ impl WriterStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Task>> {
         let t = self.t(T::Tasks);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
         let mut q = self.scoped::<Task>(scope);
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
-        if let Some(v) = f.cluster_id {
-            q.and_where(col("cluster_id").eq(v.get()));
-        }
-        if let Some(v) = f.idea_id {
-            q.and_where(col("idea_id").eq(v.get()));
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
-        title_search(&mut q, &t, &f.search);
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("status", f.status)
+            .eq("cluster_id", f.cluster_id)
+            .eq("idea_id", f.idea_id)
+            .contains("title", &f.search)
+            .any("id", &f.ids);
         let id = |x: &Task| x.id.get();
         let d = sort.descending;
         let spec = match sort.field {
@@ -324,24 +294,14 @@ impl WriterStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Content>> {
         let t = self.t(T::Contents);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
         let mut q = self.scoped::<Content>(scope);
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
-        if let Some(v) = f.task_id {
-            q.and_where(col("task_id").eq(v.get()));
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
-        title_search(&mut q, &t, &f.search);
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("status", f.status)
+            .eq("task_id", f.task_id)
+            .contains("title", &f.search)
+            .any("id", &f.ids);
         let id = |x: &Content| x.id.get();
         let d = sort.descending;
         let spec = match sort.field {
@@ -572,26 +532,14 @@ impl WriterStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Image>> {
         let t = self.t(T::Images);
-        let col = |c: &'static str| Expr::col((t.clone(), c));
         let mut q = self.scoped::<Image>(scope);
-        if let Some(v) = f.site_id {
-            q.and_where(col("site_id").eq(v.get()));
-        }
-        if let Some(v) = f.sector_id {
-            q.and_where(col("sector_id").eq(v.get()));
-        }
-        if let Some(v) = f.content_id {
-            q.and_where(col("content_id").eq(v.get()));
-        }
-        if let Some(v) = f.kind {
-            q.and_where(col("kind").eq(v.as_str()));
-        }
-        if let Some(v) = f.status {
-            q.and_where(col("status").eq(v.as_str()));
-        }
-        if let Some(ids) = &f.ids {
-            q.and_where(col("id").is_in(ids.iter().map(|i| i.get())));
-        }
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("content_id", f.content_id)
+            .eq("kind", f.kind)
+            .eq("status", f.status)
+            .any("id", &f.ids);
         let spec = SortSpec::new(
             "id",
             false,
