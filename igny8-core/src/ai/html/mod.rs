@@ -29,6 +29,19 @@
 //!   `&`, `<` and `>` are escaped. Attribute values are decoded and written again with `&`,
 //!   `<`, `>` and `"` escaped, always double-quoted.
 //! - Paragraphs with nothing but white space in them (`&nbsp;` included) are removed.
+//!
+//! # Why not `ammonia`
+//!
+//! `ammonia` 4.2 (html5ever) was measured against this sanitiser on a 14.6 kB model-shaped
+//! article (headings, lists, tables, links, scripts, nested `div`s, inside a code fence), with
+//! the same tags, attributes, URL schemes and `rel` configured: it took 3.5× as long per
+//! article (1.17 ms against 0.33 ms, release build, same machine), and its output differs where
+//! our rules matter: `<div>one</div><div>two</div>` becomes `onetwo` (words run together; no
+//! setting separates unwrapped blocks), `<h1>` is unwrapped to bare text instead of becoming
+//! `<h2>`, a fenced answer keeps its fences as text, and whitespace-only paragraphs stay. Each
+//! of these would need a pass of our own with a parse of its own before or after it, so the
+//! crate would add work rather than replace it. Revisit if the rules shrink to what `ammonia`
+//! expresses.
 
 mod builder;
 mod entities;
