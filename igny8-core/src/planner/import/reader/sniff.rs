@@ -1,5 +1,9 @@
 //! Recognising a file's encoding, delimiter, preamble, header and columns from
 //! the first bytes of the stream.
+//!
+//! Ours: which SEO tool wrote an export (Keyword Planner's title lines above the header and
+//! its low/high bid columns, Search Console's `Top queries`, each tool's column names) is knowledge of those tools, not
+//! something a CSV crate knows; the rows themselves are then read by the `csv` crate.
 
 use super::{SourceFormat, TextEncoding};
 

@@ -1,4 +1,9 @@
 //! A streaming UTF-16 → UTF-8 transcoder.
+//!
+//! Ours rather than `encoding_rs`'s decoder: that one replaces an unpaired surrogate with
+//! U+FFFD, which would import a silently changed keyword. Here the bad unit becomes a byte
+//! that is never valid UTF-8, so only its row is rejected (and reported with its line) while
+//! the rest of the file imports.
 
 use std::io::{self, Read};
 
