@@ -17,6 +17,7 @@ pub mod events;
 pub mod jwt;
 pub mod middleware;
 pub mod pagination;
+pub mod query;
 pub mod ratelimit;
 pub mod state;
 pub mod worker;

@@ -16,33 +16,11 @@ use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
+use crate::query::{id_list, sort};
 use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
 pub struct PlannerApi;
-
-fn sort<F: std::str::FromStr<Err = String>>(
-    ordering: Option<String>,
-    default: igny8_core::list::Sort<F>,
-) -> Result<igny8_core::list::Sort<F>, ApiError> {
-    match ordering.filter(|o| !o.trim().is_empty()) {
-        Some(o) => Ok(igny8_core::list::Sort::parse(&o)?),
-        None => Ok(default),
-    }
-}
-
-/// Parses `1,2,3`.
-fn id_list(value: Option<String>) -> Result<Option<Vec<i64>>, ApiError> {
-    match value.filter(|v| !v.trim().is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .split(',')
-            .map(|s| s.trim().parse::<i64>())
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
-            .map_err(|_| ApiError::field("ids", "must be comma-separated ids")),
-    }
-}
 
 #[allow(clippy::too_many_arguments)]
 fn keyword_filter(
@@ -516,7 +494,7 @@ impl PlannerApi {
         let ids: Vec<ClusterId> = b.ids.into_iter().map(ClusterId).collect();
         let patch = p::ClusterPatch {
             name: None,
-            description: crate::dto::tenancy::patch(b.description, |v| v),
+            description: crate::dto::patch(b.description, |v| v),
             status: b.status.map(|s| s.0),
         };
         Ok(ok(Affected {

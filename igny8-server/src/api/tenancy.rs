@@ -12,6 +12,7 @@ use poem_openapi::payload::Json;
 
 use super::Tag;
 use crate::auth::Auth;
+use crate::dto::patch;
 use crate::dto::planner::{Affected, Ids};
 use crate::dto::tenancy::*;
 use crate::envelope::{ApiResult, CreatedResult, created, ok};

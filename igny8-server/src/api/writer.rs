@@ -10,26 +10,17 @@ use poem_openapi::payload::{Binary, Json};
 
 use super::Tag;
 use crate::auth::Auth;
+use crate::dto::patch;
 use crate::dto::planner::{Affected, Ids};
-use crate::dto::tenancy::patch;
 use crate::dto::writer::*;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
+use crate::query::sort;
 use crate::state::AppState;
 
 /// Tasks, content, images.
 pub struct WriterApi;
-
-fn order<F: std::str::FromStr<Err = String>>(
-    o: Option<String>,
-    d: igny8_core::list::Sort<F>,
-) -> Result<igny8_core::list::Sort<F>, ApiError> {
-    match o.filter(|o| !o.trim().is_empty()) {
-        Some(o) => Ok(igny8_core::list::Sort::parse(&o)?),
-        None => Ok(d),
-    }
-}
 
 #[OpenApi(prefix_path = "/writer", tag = "Tag::Writer")]
 impl WriterApi {
@@ -62,7 +53,7 @@ impl WriterApi {
             search: search.0,
             ids: None,
         };
-        let sort = order(ordering.0.map(Ordering::into_inner), w::TaskSort::default())?;
+        let sort = sort(ordering.0.map(Ordering::into_inner), w::TaskSort::default())?;
         let p = state
             .core
             .tasks()
@@ -205,7 +196,7 @@ impl WriterApi {
             search: search.0,
             ids: None,
         };
-        let sort = order(
+        let sort = sort(
             ordering.0.map(Ordering::into_inner),
             w::ContentSort::default(),
         )?;

@@ -5,8 +5,8 @@ use igny8_core::automation as a;
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 
+use super::patch;
 use super::system::Job;
-use super::tenancy::patch;
 use super::{E, Time};
 
 /// A site's automation rule set. A rule whose stored schedule can no longer be read shows

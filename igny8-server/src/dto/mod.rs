@@ -14,6 +14,16 @@ pub mod writer;
 pub use enums::{E, Ordering};
 
 use chrono::{DateTime, Utc};
+use poem_openapi::types::MaybeUndefined;
 
 /// RFC 3339 time.
 pub type Time = DateTime<Utc>;
+
+/// Turns `MaybeUndefined` (absent / null / value) into the core's `Option<Option<T>>`.
+pub fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(f(v))),
+    }
+}

@@ -7,7 +7,7 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object};
 
-use super::tenancy::patch;
+use super::patch;
 use super::{E, Time};
 
 /// A keyword.

@@ -10,7 +10,7 @@ use igny8_core::thinker as th;
 use poem_openapi::Object;
 use poem_openapi::types::{Any, MaybeUndefined};
 
-use super::tenancy::patch;
+use super::patch;
 use super::{E, Time};
 
 /// An account's override of a prompt.

@@ -4,16 +4,7 @@ use igny8_core::tenancy as t;
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 
-use super::{E, Time};
-
-/// Turns `MaybeUndefined` (absent / null / value) into the core's `Option<Option<T>>`.
-pub fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(f(v))),
-    }
-}
+use super::{E, Time, patch};
 
 /// A plan's limits (null: unlimited).
 #[derive(Debug, Clone, Object)]

@@ -6,7 +6,7 @@ use poem_openapi::Object;
 use poem_openapi::payload::Binary;
 use poem_openapi::types::MaybeUndefined;
 
-use super::tenancy::patch;
+use super::patch;
 use super::{E, Time};
 use igny8_core::planner as p;
 
