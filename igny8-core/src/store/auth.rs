@@ -1,4 +1,4 @@
-//! The store for aPI keys, refresh tokens, principals and rate-limit counters.
+//! The store for API keys, refresh tokens, principals and rate-limit counters.
 
 use std::future::Future;
 
@@ -18,14 +18,31 @@ pub trait AuthStore: Send + Sync {
         token_hash: &str,
         expires_at: chrono::DateTime<chrono::Utc>,
     ) -> impl Future<Output = Result<()>> + Send;
-    /// Rotates a current refresh token to `next_hash` (same family), atomically; a token
-    /// rotated before revokes its family.
+    /// Rotates a current API refresh token to `next_hash` (same family), atomically; a token
+    /// rotated before revokes its family. A browser session's token is `Invalid` here.
     fn rotate_refresh_token(
         &self,
         token_hash: &str,
         next_hash: &str,
         expires_at: chrono::DateTime<chrono::Utc>,
     ) -> impl Future<Output = Result<Rotation>> + Send;
+    /// Stores a browser session: a refresh-token row of kind `web` alone in its `family`,
+    /// which [`AuthStore::rotate_refresh_token`] never rotates.
+    fn insert_web_session(
+        &self,
+        user: UserId,
+        family: &str,
+        token_hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The user of a current browser session and when it ends: not revoked, not expired, and
+    /// used at or after `idle_since`; marks it used now (at most once a minute). `None` for
+    /// anything else, API refresh tokens included.
+    fn touch_web_session(
+        &self,
+        token_hash: &str,
+        idle_since: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<Option<(UserId, chrono::DateTime<chrono::Utc>)>>> + Send;
     /// Revokes the family of a token (sign-out).
     fn revoke_token_family(&self, token_hash: &str) -> impl Future<Output = Result<()>> + Send;
     /// Revokes every refresh token of a user.

@@ -9,6 +9,11 @@
 //!   recognition; it acts in one account with the role it was issued with (never above its
 //!   creator's), optionally restricted to one site, until it expires or is revoked.
 //!
+//! * A browser session (the web app's) is a refresh-token row of its own kind: the cookie
+//!   holds the token, it is never rotated nor exchanged for access tokens, and it ends after
+//!   a time unused as well as at the end of its lifetime. Signing out, a password change and
+//!   deactivation end it like any session.
+//!
 //! Short-lived access tokens (JWT) are the transport's business: the server signs them.
 
 use base64::Engine as _;
@@ -125,6 +130,18 @@ pub struct Caller {
     pub scope: Option<Scope>,
 }
 
+/// A browser session in use: who it acts as, and until when at the latest.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    /// The user, their scope and whether they operate the platform, checked now.
+    pub caller: Caller,
+    /// When the session ends however it is used (sign in again after).
+    pub expires_at: DateTime<Utc>,
+    /// The stored form of the session's token: the same for every request of the session and
+    /// different for every session, e.g. to bind a form token to the session.
+    pub token_hash: String,
+}
+
 /// Input for a new API key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NewApiKey {
@@ -228,6 +245,52 @@ impl<S: Store> Auth<'_, S> {
             }
             Rotation::Reused | Rotation::Invalid => Err(denied()),
         }
+    }
+
+    /// Starts a browser session for `user` (the web app's sign-in): the returned token goes in
+    /// the session cookie, of which only the hash is stored. It lives at most `ttl`, ends
+    /// sooner when unused (see [`Auth::web_session`]), and can't be exchanged for API tokens
+    /// ([`Auth::refresh`] refuses it). [`Auth::end_session`] signs it out;
+    /// [`Auth::end_all_sessions`] ends it with the user's other sessions.
+    pub async fn start_web_session(&self, user: User, ttl: Duration) -> Result<Session> {
+        let token = secret();
+        let expires = self.core.now() + ttl;
+        self.store()
+            // A family of its own: signing out ends this browser's session and no other.
+            .insert_web_session(user.id, &secret(), &token_hash(&token), expires)
+            .await?;
+        Ok(Session {
+            user,
+            refresh_token: token,
+            refresh_expires_at: expires,
+        })
+    }
+
+    /// Who a browser session acts as, for each request of the web app: the session must be
+    /// one [`Auth::start_web_session`] made, not signed out or ended, within its lifetime and
+    /// used within the last `idle`; then the same checks as [`Auth::caller`] (the user still
+    /// active, the account not closed, the user's current role, read-only when suspended).
+    pub async fn web_session(&self, token: &str, idle: Duration) -> Result<WebSession> {
+        let hash = token_hash(token.trim());
+        let (user, expires_at) = self
+            .store()
+            .touch_web_session(&hash, self.core.now() - idle)
+            .await?
+            .ok_or_else(denied)?;
+        let caller = match self.caller(user).await {
+            Ok(caller) => caller,
+            Err(e) => {
+                // Deactivated, removed or closed: the user's sessions end now, as a refresh
+                // does, so enabling the user again doesn't bring this browser back signed in.
+                self.store().revoke_user_tokens(user).await?;
+                return Err(e);
+            }
+        };
+        Ok(WebSession {
+            caller,
+            expires_at,
+            token_hash: hash,
+        })
     }
 
     /// Signs out: the token's whole family stops working. Unknown tokens are ignored.

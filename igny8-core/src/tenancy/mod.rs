@@ -10,7 +10,7 @@ mod site;
 pub(crate) mod user;
 
 pub use account::{Account, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits};
-pub use auth::{ApiKey, ApiKeyHolder, Auth, Caller, CreatedApiKey, NewApiKey, Session};
+pub use auth::{ApiKey, ApiKeyHolder, Auth, Caller, CreatedApiKey, NewApiKey, Session, WebSession};
 pub use connect::{ConnectSite, ConnectedSite, DEFAULT_SECTOR};
 pub use scope::{Actor, Operator, Permission, Role, Scope};
 pub use service::{Tenancy, sign_in_wait};

@@ -4,7 +4,10 @@ use std::time::Duration as StdDuration;
 use chrono::Duration;
 use igny8_core::list::PageRequest;
 use igny8_core::store::RateLimitStore;
-use igny8_core::tenancy::{NewApiKey, NewSite, NewUser, Registration, Role, Scope};
+use igny8_core::tenancy::auth::token_hash;
+use igny8_core::tenancy::{
+    NewApiKey, NewSite, NewUser, Registration, Role, Scope, UserPatch, WebSession,
+};
 use igny8_core::{ErrorCode, Igny8, ManualClock, SqlStore, StoreOptions};
 
 pub(crate) async fn refresh_tokens_rotate_and_reuse_revokes(core: Igny8) {
@@ -59,6 +62,126 @@ pub(crate) async fn refresh_tokens_rotate_and_reuse_revokes(core: Igny8) {
         .await
         .unwrap();
     assert!(auth.refresh(&short.refresh_token, ttl).await.is_err());
+}
+
+pub(crate) async fn web_sessions_end_when_signed_out_unused_or_expired(core: Igny8) {
+    let (_, owner) = core
+        .tenancy()
+        .register(
+            Registration {
+                email: "w@example.com".into(),
+                password: "password123".into(),
+                account_name: "W".into(),
+                name: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let (core, clock) = crate::support::on_clock(&core, chrono::Utc::now()).await;
+    let auth = core.auth();
+    let (ttl, idle) = (Duration::days(14), Duration::hours(12));
+    let unauthenticated = |r: igny8_core::Result<WebSession>| r.unwrap_err().code();
+
+    // A browser session acts as its user, with the user's scope.
+    let web = auth.start_web_session(owner.clone(), ttl).await.unwrap();
+    assert!(!format!("{web:?}").contains(&web.refresh_token));
+    let session = auth.web_session(&web.refresh_token, idle).await.unwrap();
+    assert_eq!(session.caller.user.as_ref().map(|u| u.id), Some(owner.id));
+    assert_eq!(
+        session.caller.scope.as_ref().map(Scope::role),
+        Some(Role::Owner)
+    );
+    assert_eq!(session.expires_at, web.refresh_expires_at);
+    assert_eq!(session.token_hash, token_hash(&web.refresh_token));
+
+    // Its token can't be exchanged for API tokens (and trying doesn't end it); an API
+    // session's token is no browser session.
+    assert_eq!(
+        auth.refresh(&web.refresh_token, ttl)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Unauthenticated
+    );
+    assert!(auth.web_session(&web.refresh_token, idle).await.is_ok());
+    let api = auth.start_session(owner.clone(), ttl).await.unwrap();
+    assert_eq!(
+        unauthenticated(auth.web_session(&api.refresh_token, idle).await),
+        ErrorCode::Unauthenticated
+    );
+    assert_eq!(
+        unauthenticated(auth.web_session("not-a-token", idle).await),
+        ErrorCode::Unauthenticated
+    );
+
+    // Used within the idle time it lives on; unused for longer it has ended.
+    clock.advance(Duration::hours(11));
+    assert!(auth.web_session(&web.refresh_token, idle).await.is_ok());
+    clock.advance(Duration::hours(11));
+    assert!(auth.web_session(&web.refresh_token, idle).await.is_ok());
+    clock.advance(Duration::hours(13));
+    assert_eq!(
+        unauthenticated(auth.web_session(&web.refresh_token, idle).await),
+        ErrorCode::Unauthenticated
+    );
+
+    // However often it is used, it ends with its lifetime.
+    let day = auth
+        .start_web_session(owner.clone(), Duration::days(1))
+        .await
+        .unwrap();
+    for _ in 0..23 {
+        clock.advance(Duration::hours(1));
+        assert!(auth.web_session(&day.refresh_token, idle).await.is_ok());
+    }
+    clock.advance(Duration::hours(1));
+    assert!(auth.web_session(&day.refresh_token, idle).await.is_err());
+
+    // Signing out ends this browser's session and no other; ending all of the user's
+    // sessions (a password change) ends the rest.
+    let a = auth.start_web_session(owner.clone(), ttl).await.unwrap();
+    let b = auth.start_web_session(owner.clone(), ttl).await.unwrap();
+    auth.end_session(&a.refresh_token).await.unwrap();
+    assert!(auth.web_session(&a.refresh_token, idle).await.is_err());
+    assert!(auth.web_session(&b.refresh_token, idle).await.is_ok());
+    auth.end_all_sessions(owner.id).await.unwrap();
+    assert!(auth.web_session(&b.refresh_token, idle).await.is_err());
+
+    // A deactivated user's session is refused, and stays ended when the user is enabled again.
+    let scope = session.caller.scope.unwrap();
+    let editor = core
+        .tenancy()
+        .create_user(
+            &scope,
+            NewUser {
+                email: "w2@example.com".into(),
+                password: "password123".into(),
+                name: None,
+                role: Some(Role::Editor),
+            },
+        )
+        .await
+        .unwrap();
+    let theirs = auth.start_web_session(editor.clone(), ttl).await.unwrap();
+    assert!(auth.web_session(&theirs.refresh_token, idle).await.is_ok());
+    let active = |is_active| UserPatch {
+        is_active: Some(is_active),
+        ..UserPatch::default()
+    };
+    core.tenancy()
+        .update_user(&scope, editor.id, active(false))
+        .await
+        .unwrap();
+    assert_eq!(
+        unauthenticated(auth.web_session(&theirs.refresh_token, idle).await),
+        ErrorCode::Unauthenticated
+    );
+    core.tenancy()
+        .update_user(&scope, editor.id, active(true))
+        .await
+        .unwrap();
+    assert!(auth.web_session(&theirs.refresh_token, idle).await.is_err());
 }
 
 pub(crate) async fn api_keys_act_with_their_role_and_site(core: Igny8) {

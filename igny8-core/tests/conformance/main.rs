@@ -100,6 +100,7 @@ conformance! {
     jobs::expired_leases_are_taken_over,
     jobs::retries_and_cancellation,
     auth::refresh_tokens_rotate_and_reuse_revokes,
+    auth::web_sessions_end_when_signed_out_unused_or_expired,
     auth::api_keys_act_with_their_role_and_site,
     auth::rate_limit_counters_are_shared,
 }

@@ -72,6 +72,29 @@ row!(TokenRow {
     revoked_at
 });
 
+/// The `kind` of a refresh-token row: a session of the API (rotated for access tokens) or of
+/// the web app (a browser's cookie, never rotated).
+const API_SESSION: &str = "api";
+const WEB_SESSION: &str = "web";
+
+/// How often a browser session's `last_seen_at` is written, at most (milliseconds): often
+/// enough for an idle timeout counted in hours, rarely enough not to write on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+struct WebSessionRow {
+    id: i64,
+    user_id: i64,
+    expires_at: i64,
+    last_seen_at: i64,
+}
+
+row!(WebSessionRow {
+    id,
+    user_id,
+    expires_at,
+    last_seen_at
+});
+
 impl SqlStore {
     fn revoke_family(&self, family: &str, now: i64) -> sea_query::UpdateStatement {
         Query::update()
@@ -125,6 +148,7 @@ impl AuthStore for SqlStore {
             ])
             .from(self.t(T::RefreshTokens))
             .and_where(Expr::col("token_hash").eq(hash))
+            .and_where(Expr::col("kind").eq(API_SESSION))
             .lock(LockType::Update)
             .to_owned();
         let Some(row) = tx.optional::<TokenRow>(&q).await? else {
@@ -165,6 +189,64 @@ impl AuthStore for SqlStore {
         tx.execute(&insert).await?;
         tx.commit().await?;
         Ok(Rotation::Rotated(UserId(row.user_id)))
+    }
+
+    async fn insert_web_session(
+        &self,
+        user: UserId,
+        family: &str,
+        hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        self.insert_row(
+            T::RefreshTokens,
+            vec![
+                ("user_id", user.get().into()),
+                ("family", family.into()),
+                ("token_hash", hash.into()),
+                ("kind", WEB_SESSION.into()),
+                ("expires_at", expires_at.timestamp_millis().into()),
+                ("last_seen_at", now.into()),
+                ("created_at", now.into()),
+            ],
+            "this session",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn touch_web_session(
+        &self,
+        hash: &str,
+        idle_since: DateTime<Utc>,
+    ) -> Result<Option<(UserId, DateTime<Utc>)>> {
+        let now = self.now_ms();
+        let q = Query::select()
+            .columns(["id", "user_id", "expires_at", "last_seen_at"])
+            .from(self.t(T::RefreshTokens))
+            .and_where(Expr::col("token_hash").eq(hash))
+            .and_where(Expr::col("kind").eq(WEB_SESSION))
+            .and_where(Expr::col("revoked_at").is_null())
+            .and_where(Expr::col("expires_at").gt(now))
+            .and_where(Expr::col("last_seen_at").gte(idle_since.timestamp_millis()))
+            .to_owned();
+        let mut conn = self.db.conn().await?;
+        let Some(row) = conn.optional::<WebSessionRow>(&q).await? else {
+            return Ok(None);
+        };
+        if now - row.last_seen_at >= TOUCH_EVERY_MS {
+            let touch = Query::update()
+                .table(self.t(T::RefreshTokens))
+                .value("last_seen_at", now)
+                .and_where(Expr::col("id").eq(row.id))
+                .to_owned();
+            conn.execute(&touch).await?;
+        }
+        Ok(Some((
+            UserId(row.user_id),
+            crate::clock::from_millis(row.expires_at),
+        )))
     }
 
     async fn revoke_token_family(&self, hash: &str) -> Result<()> {

@@ -41,10 +41,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_keyword_stats"),
     migration!(6, "0006_owned_post"),
     migration!(7, "0007_publishing_job"),
+    migration!(8, "0008_web_sessions"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {
