@@ -2,6 +2,8 @@
 //! shared by whichever transport parses them.
 
 use igny8_core::list::Sort;
+use igny8_core::planner as p;
+use igny8_core::{ClusterId, KeywordId, SectorId, SiteId};
 
 use crate::envelope::ApiError;
 
@@ -26,5 +28,96 @@ pub fn id_list(value: Option<String>) -> Result<Option<Vec<i64>>, ApiError> {
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
             .map_err(|_| ApiError::field("ids", "must be comma-separated ids")),
+    }
+}
+
+/// The keyword list's filters as a query string names them (`?status=new&min_volume=100&ids=1,2`);
+/// the list and its CSV export take the same ones.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct KeywordQuery {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<p::KeywordStatus>,
+    /// Only this intent.
+    pub intent: Option<p::Intent>,
+    /// Only this cluster.
+    pub cluster_id: Option<i64>,
+    /// Only keywords with (true) or without (false) a cluster.
+    pub has_cluster: Option<bool>,
+    /// Volume at least.
+    pub min_volume: Option<i64>,
+    /// Volume at most.
+    pub max_volume: Option<i64>,
+    /// Difficulty at least.
+    pub min_difficulty: Option<i64>,
+    /// Difficulty at most.
+    pub max_difficulty: Option<i64>,
+    /// Keywords containing this text.
+    pub search: Option<String>,
+    /// Only these ids, comma-separated.
+    pub ids: Option<String>,
+}
+
+impl KeywordQuery {
+    /// The core's filter; a bad id list is a field error.
+    pub fn filter(self) -> Result<p::KeywordFilter, ApiError> {
+        Ok(p::KeywordFilter {
+            site_id: self.site_id.map(SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            status: self.status,
+            intent: self.intent,
+            cluster_id: self.cluster_id.map(ClusterId),
+            has_cluster: self.has_cluster,
+            min_volume: self.min_volume,
+            max_volume: self.max_volume,
+            min_difficulty: self.min_difficulty,
+            max_difficulty: self.max_difficulty,
+            search: self.search,
+            ids: id_list(self.ids)?.map(|v| v.into_iter().map(KeywordId).collect()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use poem::FromRequest;
+    use poem::web::Query;
+
+    use super::*;
+
+    async fn read(query: &str) -> KeywordQuery {
+        let request = poem::Request::builder()
+            .uri(format!("/planner/keywords?{query}").parse().unwrap())
+            .finish();
+        let Query(q) = Query::<KeywordQuery>::from_request_without_body(&request)
+            .await
+            .expect("a keyword query");
+        q
+    }
+
+    #[tokio::test]
+    async fn a_query_string_reads_as_the_keyword_filter() {
+        let f = read("status=archived&intent=commercial&min_volume=100&has_cluster=false&search=burr%20grinder&ids=3,%204")
+            .await
+            .filter()
+            .unwrap();
+        assert_eq!(f.status, Some(p::KeywordStatus::Archived));
+        assert_eq!(f.intent, Some(p::Intent::Commercial));
+        assert_eq!((f.min_volume, f.max_volume), (Some(100), None));
+        assert_eq!(f.has_cluster, Some(false));
+        assert_eq!(f.search.as_deref(), Some("burr grinder"));
+        assert_eq!(f.ids, Some(vec![KeywordId(3), KeywordId(4)]));
+        // Nothing asked for: no filter at all.
+        assert_eq!(
+            read("").await.filter().unwrap(),
+            p::KeywordFilter::default()
+        );
+        // A bad id list names the field.
+        let bad = read("ids=3,x").await.filter().unwrap_err();
+        assert!(format!("{bad:?}").contains("ids"), "{bad:?}");
     }
 }

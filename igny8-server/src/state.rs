@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use igny8_core::settings::{ExposeSecret, SecretString};
+use igny8_core::tenancy::{Account, Registration, User};
 use igny8_core::{Clock, CoreConfig, Igny8, StoreOptions};
 
 use crate::config::{Settings, generated_secrets_path};
@@ -81,6 +82,27 @@ impl AppState {
     /// Lifetime of a refresh token.
     pub fn refresh_ttl(&self) -> Duration {
         Duration::days(self.settings.refresh_token_days)
+    }
+
+    /// Signs up on this server: refused while the operator has closed sign-up
+    /// (`allow_registration`), else the account is made with this server's sign-up credits.
+    /// Every way in (the API, the web app) signs up through here.
+    pub async fn sign_up(
+        &self,
+        registration: Registration,
+    ) -> Result<(Account, User), crate::envelope::ApiError> {
+        if !self.settings.allow_registration {
+            return Err(crate::envelope::ApiError::with_status(
+                poem::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                "sign-up is closed on this server",
+            ));
+        }
+        Ok(self
+            .core
+            .tenancy()
+            .register(registration, self.settings.signup_credits)
+            .await?)
     }
 }
 

@@ -50,26 +50,14 @@ impl AuthApi {
         state: Data<&AppState>,
         body: Json<Register>,
     ) -> CreatedResult<Tokens> {
-        if !state.settings.allow_registration {
-            return Err(ApiError::with_status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "sign-up is closed on this server",
-            ));
-        }
         let b = body.0;
         let (_, owner) = state
-            .core
-            .tenancy()
-            .register(
-                t::Registration {
-                    email: b.email,
-                    password: b.password,
-                    account_name: b.account_name,
-                    name: b.name,
-                },
-                state.settings.signup_credits,
-            )
+            .sign_up(t::Registration {
+                email: b.email,
+                password: b.password,
+                account_name: b.account_name,
+                name: b.name,
+            })
             .await?;
         let session = state
             .core

@@ -16,42 +16,11 @@ use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
-use crate::query::{id_list, sort};
+use crate::query::{KeywordQuery, id_list, sort};
 use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
 pub struct PlannerApi;
-
-#[allow(clippy::too_many_arguments)]
-fn keyword_filter(
-    site_id: Option<i64>,
-    sector_id: Option<i64>,
-    status: Option<E<p::KeywordStatus>>,
-    intent: Option<E<p::Intent>>,
-    cluster_id: Option<i64>,
-    has_cluster: Option<bool>,
-    min_volume: Option<i64>,
-    max_volume: Option<i64>,
-    min_difficulty: Option<i64>,
-    max_difficulty: Option<i64>,
-    search: Option<String>,
-    ids: Option<String>,
-) -> Result<p::KeywordFilter, ApiError> {
-    Ok(p::KeywordFilter {
-        site_id: site_id.map(SiteId),
-        sector_id: sector_id.map(SectorId),
-        status: status.map(|s| s.0),
-        intent: intent.map(|s| s.0),
-        cluster_id: cluster_id.map(ClusterId),
-        has_cluster,
-        min_volume,
-        max_volume,
-        min_difficulty,
-        max_difficulty,
-        search,
-        ids: id_list(ids)?.map(|v| v.into_iter().map(KeywordId).collect()),
-    })
-}
 
 #[OpenApi(prefix_path = "/planner", tag = "Tag::Planner")]
 impl PlannerApi {
@@ -82,20 +51,21 @@ impl PlannerApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Keyword>> {
         let scope = auth.0.scope()?;
-        let filter = keyword_filter(
-            site_id.0,
-            sector_id.0,
-            status.0,
-            intent.0,
-            cluster_id.0,
-            has_cluster.0,
-            min_volume.0,
-            max_volume.0,
-            min_difficulty.0,
-            max_difficulty.0,
-            search.0,
-            ids.0,
-        )?;
+        let filter = KeywordQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
+            status: status.0.map(|s| s.0),
+            intent: intent.0.map(|s| s.0),
+            cluster_id: cluster_id.0,
+            has_cluster: has_cluster.0,
+            min_volume: min_volume.0,
+            max_volume: max_volume.0,
+            min_difficulty: min_difficulty.0,
+            max_difficulty: max_difficulty.0,
+            search: search.0,
+            ids: ids.0,
+        }
+        .filter()?;
         let order = sort(
             ordering.0.map(Ordering::into_inner),
             p::KeywordSort::default(),
@@ -280,20 +250,21 @@ impl PlannerApi {
         ids: Query<Option<String>>,
     ) -> Result<CsvFile, ApiError> {
         let scope = auth.0.scope()?;
-        let filter = keyword_filter(
-            site_id.0,
-            sector_id.0,
-            status.0,
-            intent.0,
-            cluster_id.0,
-            has_cluster.0,
-            min_volume.0,
-            max_volume.0,
-            min_difficulty.0,
-            max_difficulty.0,
-            search.0,
-            ids.0,
-        )?;
+        let filter = KeywordQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
+            status: status.0.map(|s| s.0),
+            intent: intent.0.map(|s| s.0),
+            cluster_id: cluster_id.0,
+            has_cluster: has_cluster.0,
+            min_volume: min_volume.0,
+            max_volume: max_volume.0,
+            min_difficulty: min_difficulty.0,
+            max_difficulty: max_difficulty.0,
+            search: search.0,
+            ids: ids.0,
+        }
+        .filter()?;
         // Errors (permissions, bad filters) are answered before the first byte is sent.
         let probe = PageRequest {
             with_total: false,
