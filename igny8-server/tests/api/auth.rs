@@ -5,7 +5,10 @@ use serde_json::json;
 
 use crate::support::{server, split};
 
-on_backends!(sign_up_sign_in_refresh_and_sign_out,);
+on_backends!(
+    sign_up_sign_in_refresh_and_sign_out,
+    a_closed_sign_up_makes_no_account,
+);
 
 async fn sign_up_sign_in_refresh_and_sign_out(backend: Backend) {
     let Some(s) = server(backend, |settings| settings.signup_credits = Some(75)).await else {
@@ -118,5 +121,38 @@ async fn sign_up_sign_in_refresh_and_sign_out(backend: Backend) {
         body["errors"]["email"].is_array() && body["errors"]["password"].is_array(),
         "{body}"
     );
+    s.close().await;
+}
+
+async fn a_closed_sign_up_makes_no_account(backend: Backend) {
+    let Some(s) = server(backend, |settings| settings.allow_registration = false).await else {
+        return;
+    };
+    let (status, body) = split(
+        s.client
+            .post("/api/v1/auth/register/")
+            .body_json(&json!({
+                "email": "new@example.com",
+                "password": "password123",
+                "account_name": "New"
+            }))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (403, Some("sign-up is closed on this server"))
+    );
+    // Nothing was made: the address can't sign in.
+    let (status, _) = split(
+        s.client
+            .post("/api/v1/auth/login/")
+            .body_json(&json!({"email": "new@example.com", "password": "password123"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 401);
     s.close().await;
 }
