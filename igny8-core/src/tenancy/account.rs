@@ -77,7 +77,9 @@ pub struct PlanInput {
     pub monthly_credits: i64,
     /// Limits, each 0 or more or `None` for unlimited.
     pub limits: PlanLimits,
-    /// Make this the plan of new accounts (the previous default stops being one).
+    /// Make this the plan of new accounts (the previous default stops being one). There is
+    /// always a default: `false` on the default plan is refused; make another plan the
+    /// default instead.
     pub is_default: bool,
 }
 

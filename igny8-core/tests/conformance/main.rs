@@ -45,6 +45,7 @@ macro_rules! conformance {
 }
 
 conformance! {
+    tenancy::the_default_plan_moves_but_never_disappears,
     automation::an_hourly_rule_runs_once_per_hour_and_once_after_an_outage,
     automation::every_n_hours_and_the_budget_stops_a_stage,
     automation::rules_are_checked_and_scoped,

@@ -906,3 +906,75 @@ pub(crate) async fn installs_connect_to_one_site(core: Igny8) {
     let sites = t.sites(&a.scope, &PageRequest::new(1, 100)).await.unwrap();
     assert_eq!(sites.items.len(), 3);
 }
+
+pub(crate) async fn the_default_plan_moves_but_never_disappears(core: Igny8) {
+    let t = core.tenancy();
+    let operator = Operator::embedder();
+    let default = t
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.is_default)
+        .expect("a default plan");
+    let input = |slug: &str, is_default| PlanInput {
+        slug: slug.into(),
+        name: slug.into(),
+        monthly_credits: 100,
+        limits: default.limits,
+        is_default,
+    };
+    let sign_up = |email: &str| {
+        let t = core.tenancy();
+        let email = email.to_owned();
+        async move {
+            t.register(
+                Registration {
+                    email,
+                    password: "password123".into(),
+                    account_name: "Plan test".into(),
+                    name: None,
+                },
+                None,
+            )
+            .await
+        }
+    };
+
+    // Clearing the default's flag is refused, says how to move it, and changes nothing.
+    let err = t
+        .update_plan(&operator, default.id, input(&default.slug, false))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+    assert!(
+        format!("{err}").contains("another plan is made the default"),
+        "{err}"
+    );
+    let still = t.plans().await.unwrap();
+    assert!(
+        still
+            .iter()
+            .any(|p| p.id == default.id && p.is_default && p.name == default.name)
+    );
+    let (account, _) = sign_up("first@plans.example").await.unwrap();
+    assert_eq!(account.plan_id, default.id);
+
+    // Making another plan the default moves the flag: then the old one may be changed freely,
+    // and new accounts land on the new default.
+    let pro = t.create_plan(&operator, input("pro", true)).await.unwrap();
+    let defaults: Vec<_> = t
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.is_default)
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(defaults, [pro.id]);
+    t.update_plan(&operator, default.id, input(&default.slug, false))
+        .await
+        .unwrap();
+    let (account, _) = sign_up("second@plans.example").await.unwrap();
+    assert_eq!(account.plan_id, pro.id);
+}

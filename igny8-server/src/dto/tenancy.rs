@@ -77,7 +77,9 @@ pub struct PlanInput {
     pub monthly_credits: i64,
     /// What an account on this plan may hold; each limit 0 or more, or null for no limit.
     pub limits: PlanLimits,
-    /// Make it the plan of new accounts (the previous default stops being one).
+    /// Make it the plan of new accounts (the previous default stops being one). There is
+    /// always a default: `false` on the default plan is refused (400); make another plan the
+    /// default instead.
     #[oai(default)]
     pub is_default: bool,
 }

@@ -131,6 +131,20 @@ impl SqlStore {
 
     async fn write_plan(&self, tx: &mut Tx, id: Option<PlanId>, p: &PlanInput) -> Result<PlanId> {
         let now = self.now_ms();
+        if let (Some(id), false) = (id, p.is_default) {
+            // New accounts are made on the default plan: there is always one. The flag moves
+            // by making another plan the default, never by clearing it.
+            let is_default = Expr::col("id")
+                .eq(id.get())
+                .and(Expr::col("is_default").eq(true));
+            if self.count_where(tx, T::Plans, is_default).await? > 0 {
+                return Err(Error::field(
+                    "is_default",
+                    "this is the plan new accounts get, so it stays the default until another \
+                     plan is made the default (set is_default: true on that plan)",
+                ));
+            }
+        }
         if p.is_default {
             let clear = Query::update()
                 .table(self.t(T::Plans))
