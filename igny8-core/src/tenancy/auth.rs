@@ -279,12 +279,13 @@ impl<S: Store> Auth<'_, S> {
             .ok_or_else(denied)?;
         let caller = match self.caller(user).await {
             Ok(caller) => caller,
-            Err(e) => {
+            Err(e @ Error::Unauthenticated(_)) => {
                 // Deactivated, removed or closed: the user's sessions end now, as a refresh
                 // does, so enabling the user again doesn't bring this browser back signed in.
                 self.store().revoke_user_tokens(user).await?;
                 return Err(e);
             }
+            Err(e) => return Err(e),
         };
         Ok(WebSession {
             caller,

@@ -96,6 +96,33 @@ row!(WebSessionRow {
 });
 
 impl SqlStore {
+    /// A new session row of `kind`, last seen now.
+    async fn insert_token(
+        &self,
+        user: UserId,
+        family: &str,
+        hash: &str,
+        expires_at: DateTime<Utc>,
+        kind: &str,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        self.insert_row(
+            T::RefreshTokens,
+            vec![
+                ("user_id", user.get().into()),
+                ("family", family.into()),
+                ("token_hash", hash.into()),
+                ("kind", kind.into()),
+                ("expires_at", expires_at.timestamp_millis().into()),
+                ("last_seen_at", now.into()),
+                ("created_at", now.into()),
+            ],
+            "this session",
+        )
+        .await?;
+        Ok(())
+    }
+
     fn revoke_family(&self, family: &str, now: i64) -> sea_query::UpdateStatement {
         Query::update()
             .table(self.t(T::RefreshTokens))
@@ -114,19 +141,8 @@ impl AuthStore for SqlStore {
         hash: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        self.insert_row(
-            T::RefreshTokens,
-            vec![
-                ("user_id", user.get().into()),
-                ("family", family.into()),
-                ("token_hash", hash.into()),
-                ("expires_at", expires_at.timestamp_millis().into()),
-                ("created_at", self.now_ms().into()),
-            ],
-            "this token",
-        )
-        .await?;
-        Ok(())
+        self.insert_token(user, family, hash, expires_at, API_SESSION)
+            .await
     }
 
     async fn rotate_refresh_token(
@@ -198,22 +214,8 @@ impl AuthStore for SqlStore {
         hash: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        let now = self.now_ms();
-        self.insert_row(
-            T::RefreshTokens,
-            vec![
-                ("user_id", user.get().into()),
-                ("family", family.into()),
-                ("token_hash", hash.into()),
-                ("kind", WEB_SESSION.into()),
-                ("expires_at", expires_at.timestamp_millis().into()),
-                ("last_seen_at", now.into()),
-                ("created_at", now.into()),
-            ],
-            "this session",
-        )
-        .await?;
-        Ok(())
+        self.insert_token(user, family, hash, expires_at, WEB_SESSION)
+            .await
     }
 
     async fn touch_web_session(
