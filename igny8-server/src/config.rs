@@ -33,6 +33,20 @@ impl Default for RateLimits {
     }
 }
 
+/// Whether the web app's cookies are marked `Secure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieSecure {
+    /// When the request came over https (directly, or per `X-Forwarded-Proto` from a trusted
+    /// proxy).
+    #[default]
+    Auto,
+    /// Always (behind a proxy that terminates TLS and isn't listed as trusted).
+    Always,
+    /// Never (plain-http development only).
+    Never,
+}
+
 /// Everything the server can be told.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -61,6 +75,14 @@ pub struct Settings {
     pub access_token_minutes: i64,
     /// Lifetime of a refresh token, in days.
     pub refresh_token_days: i64,
+    /// Longest a web app sign-in lasts, in days, however it is used (`IGNY8_WEB_SESSION_DAYS`).
+    pub web_session_days: i64,
+    /// A web app sign-in ends after this many minutes unused (`IGNY8_WEB_SESSION_IDLE_MINUTES`).
+    pub web_session_idle_minutes: i64,
+    /// Whether the web app's cookies carry `Secure` (sent over https only): `auto` when the
+    /// request came over https (directly, or per `X-Forwarded-Proto` from a trusted proxy),
+    /// `always` or `never` (`IGNY8_COOKIE_SECURE`).
+    pub cookie_secure: CookieSecure,
     /// Whether anyone may sign up.
     pub allow_registration: bool,
     /// Credits granted to a new account (the default plan's monthly credits when unset).
@@ -112,6 +134,9 @@ impl Default for Settings {
             jwt_secret: None,
             access_token_minutes: 15,
             refresh_token_days: 30,
+            web_session_days: 14,
+            web_session_idle_minutes: 720,
+            cookie_secure: CookieSecure::Auto,
             allow_registration: true,
             signup_credits: None,
             redis_url: None,
@@ -145,6 +170,9 @@ impl std::fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret)
             .field("access_token_minutes", &self.access_token_minutes)
             .field("refresh_token_days", &self.refresh_token_days)
+            .field("web_session_days", &self.web_session_days)
+            .field("web_session_idle_minutes", &self.web_session_idle_minutes)
+            .field("cookie_secure", &self.cookie_secure)
             .field("allow_registration", &self.allow_registration)
             .field("signup_credits", &self.signup_credits)
             .field("redis_url", &self.redis_url.as_ref().map(url))
@@ -182,6 +210,17 @@ pub const VARS: &[Var] = &[
         Expect::Integer,
     ),
     Var::new("REFRESH_TOKEN_DAYS", "refresh_token_days", Expect::Integer),
+    Var::new("WEB_SESSION_DAYS", "web_session_days", Expect::Positive),
+    Var::new(
+        "WEB_SESSION_IDLE_MINUTES",
+        "web_session_idle_minutes",
+        Expect::Positive,
+    ),
+    Var::new(
+        "COOKIE_SECURE",
+        "cookie_secure",
+        Expect::OneOf(&["auto", "always", "never"]),
+    ),
     Var::new("ALLOW_REGISTRATION", "allow_registration", Expect::Bool),
     Var::new("SIGNUP_CREDITS", "signup_credits", Expect::Integer),
     Var::new("REDIS_URL", "redis_url", Expect::Secret),
@@ -289,7 +328,11 @@ impl Settings {
         self.bind
             .parse::<std::net::SocketAddr>()
             .map_err(|_| format!("bind {:?} is not an address like 127.0.0.1:8011", self.bind))?;
-        if self.access_token_minutes < 1 || self.refresh_token_days < 1 {
+        if self.access_token_minutes < 1
+            || self.refresh_token_days < 1
+            || self.web_session_days < 1
+            || self.web_session_idle_minutes < 1
+        {
             return Err("token lifetimes must be positive".into());
         }
         if let Some(key) = &self.secret_key {

@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod query;
 pub mod ratelimit;
 pub mod state;
+pub mod web;
 pub mod worker;
 
 use poem::middleware::{NormalizePath, TrailingSlash};
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at("/api/schema", page("application/json", spec))
         .at("/api/docs", page("text/html; charset=utf-8", swagger))
         .at("/api/redoc", page("text/html; charset=utf-8", redoc));
+    let routes = web::mount(routes, &classes);
     // Paths are normalised (slashes merged, the trailing one dropped) before anything looks
     // at them, so the limits and the router see the same path.
     routes

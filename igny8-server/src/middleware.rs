@@ -31,6 +31,11 @@ fn envelope_error(status: StatusCode, message: &str) -> Response {
     error_response(&poem::Error::from_string(message, status))
 }
 
+/// Whether `path` is the API's (`/api` and below) rather than the web app's.
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
 /// The outermost layer: gives the request an id (keeping a valid client-sent `X-Request-ID`),
 /// renders errors in the envelope, and logs the request.
 pub async fn outer<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
@@ -43,6 +48,8 @@ pub async fn outer<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
     let path = req.uri().path().to_owned();
     let started = std::time::Instant::now();
     let uri = req.uri().clone();
+    // Outside `/api/` is the web app: errors are pages, and pages carry its security headers.
+    let web = !is_api_path(&path);
     let mut resp = REQUEST_ID
         .scope(
             id.clone(),
@@ -50,16 +57,28 @@ pub async fn outer<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
                 match ep.call(req).await {
                     Ok(resp) => resp.into_response(),
                     Err(err) if err.is_from_response() => err.into_response(),
+                    Err(err)
+                        if web && err.downcast_ref::<crate::web::render::WebError>().is_some() =>
+                    {
+                        err.into_response()
+                    }
                     Err(err) => {
                         if err.status().is_server_error() {
                             tracing::error!(error = %err, "request failed");
                         }
-                        error_response(&err)
+                        if web {
+                            crate::web::render::page_for(&err)
+                        } else {
+                            error_response(&err)
+                        }
                     }
                 }
             }),
         )
         .await;
+    if web {
+        crate::web::render::security_headers(&mut resp);
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", value);
     }
@@ -334,6 +353,10 @@ impl RateClasses {
 pub async fn allow<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     let classes = req.data::<Arc<RateClasses>>().cloned();
     let path = req.uri().path().to_owned();
+    if !is_api_path(&path) {
+        // The web app's 405 is a page (see `outer`).
+        return ep.call(req).await.map(IntoResponse::into_response);
+    }
     let resp = match ep.call(req).await {
         Ok(resp) => resp.into_response(),
         Err(err) if err.status() == StatusCode::METHOD_NOT_ALLOWED => error_response(&err),
@@ -441,7 +464,7 @@ pub fn client_ip(req: &Request, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
 
 /// The bucket of a client address: the address itself, or for IPv6 its /64 (one host
 /// usually has a whole /64 to pick addresses from).
-fn ip_bucket(ip: IpAddr) -> String {
+pub(crate) fn ip_bucket(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => format!("ip:{v4}"),
         IpAddr::V6(v6) => {

@@ -87,22 +87,16 @@ impl AppState {
     /// Signs up on this server: refused while the operator has closed sign-up
     /// (`allow_registration`), else the account is made with this server's sign-up credits.
     /// Every way in (the API, the web app) signs up through here.
-    pub async fn sign_up(
-        &self,
-        registration: Registration,
-    ) -> Result<(Account, User), crate::envelope::ApiError> {
+    pub async fn sign_up(&self, registration: Registration) -> igny8_core::Result<(Account, User)> {
         if !self.settings.allow_registration {
-            return Err(crate::envelope::ApiError::with_status(
-                poem::http::StatusCode::FORBIDDEN,
-                "forbidden",
-                "sign-up is closed on this server",
+            return Err(igny8_core::Error::Forbidden(
+                "sign-up is closed on this server".into(),
             ));
         }
-        Ok(self
-            .core
+        self.core
             .tenancy()
             .register(registration, self.settings.signup_credits)
-            .await?)
+            .await
     }
 }
 

@@ -51,6 +51,23 @@ string_enum! {
     }
 }
 
+impl JobKind {
+    /// What the job does, in words for people (`"Generate content"`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AutoCluster => "Auto Cluster",
+            Self::LocalCluster => "Local clustering",
+            Self::GenerateIdeas => "Generate ideas",
+            Self::GenerateContent => "Generate content",
+            Self::GenerateImagePrompts => "Generate image prompts",
+            Self::GenerateImages => "Generate images",
+            Self::Publish => "Publish to WordPress",
+            Self::ImportKeywords => "Import keywords",
+            Self::AutomationRun => "Automation run",
+        }
+    }
+}
+
 string_enum! {
     /// Where a job stands.
     pub enum JobStatus {

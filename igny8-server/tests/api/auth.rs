@@ -142,7 +142,7 @@ async fn a_closed_sign_up_makes_no_account(backend: Backend) {
     .await;
     assert_eq!(
         (status, body["message"].as_str()),
-        (403, Some("sign-up is closed on this server"))
+        (403, Some("forbidden: sign-up is closed on this server"))
     );
     // Nothing was made: the address can't sign in.
     let (status, _) = split(

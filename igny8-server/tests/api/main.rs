@@ -14,6 +14,7 @@ mod planner;
 mod publish;
 mod ratelimit;
 mod tenancy;
+mod web;
 
 use serde_json::json;
 

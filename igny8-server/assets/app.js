@@ -1,0 +1,25 @@
+// IGNY8 web app: the little the pages need beyond htmx. Everything works without it.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // A button that asks first: <button data-confirm="Delete 3 keywords?">.
+  document.body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // Copy a value shown once (API key secrets): <button data-copy="#secret">.
+  document.body.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.querySelector(button.dataset.copy);
+    if (!source) return;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select and copy it";
+    }
+  });
+});

@@ -1,0 +1,120 @@
+//! The core's answer to a form, for the person who filled it in: the problems with each field
+//! beside that field, anything else above the form. The rules are the core's; this only
+//! places its messages.
+
+use std::collections::BTreeMap;
+
+use igny8_core::{Error, ErrorCode};
+use poem::http::StatusCode;
+
+use super::render::{WebError, sentence};
+
+/// What was wrong with a form that was sent back.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    /// A sentence above the form.
+    pub summary: Option<String>,
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+impl FormErrors {
+    /// No errors (a form shown for the first time).
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// One problem above the form.
+    pub fn summary(message: impl Into<String>) -> Self {
+        Self {
+            summary: Some(message.into()),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// A problem with one field (`message` completes "<label> …", like the core's).
+    pub fn with_field(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.fields
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+        self
+    }
+
+    /// The core's refusal of a form, with the status to send the form back with; errors that
+    /// aren't about what the person entered (the server failed) become an error page.
+    pub fn from_error(err: Error) -> Result<(StatusCode, Self), WebError> {
+        let code = err.code();
+        let status = crate::envelope::status_of(code);
+        let shown_in_form = matches!(
+            code,
+            ErrorCode::Validation
+                | ErrorCode::Unauthenticated
+                | ErrorCode::RateLimited
+                | ErrorCode::Conflict
+                | ErrorCode::Forbidden
+                | ErrorCode::LimitReached
+        );
+        if !shown_in_form {
+            return Err(err.into());
+        }
+        let mut form = Self::default();
+        for e in err.field_errors() {
+            form = form.with_field(&e.field, e.message.clone());
+        }
+        form.summary = Some(if form.fields.is_empty() {
+            sentence(&err.to_string())
+        } else {
+            "Please correct the fields marked below.".to_owned()
+        });
+        let status = if code == ErrorCode::Validation {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            status
+        };
+        Ok((status, form))
+    }
+
+    /// Whether anything is wrong.
+    pub fn any(&self) -> bool {
+        self.summary.is_some() || !self.fields.is_empty()
+    }
+
+    /// What is wrong with `field`, as a sentence starting with its `label`.
+    pub fn field(&self, field: &str, label: &str) -> Option<String> {
+        let messages = self.fields.get(field)?;
+        Some(
+            messages
+                .iter()
+                .map(|m| sentence(&format!("{label} {m}")))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+
+    /// Whether `field` has a problem (for `aria-invalid`).
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_problems_go_beside_their_field_and_server_failures_to_a_page() {
+        let (status, form) = FormErrors::from_error(Error::field("email", "is taken")).unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            form.field("email", "Email").as_deref(),
+            Some("Email is taken.")
+        );
+        assert!(form.has("email") && !form.has("password"));
+        let (status, form) =
+            FormErrors::from_error(Error::Unauthenticated("wrong email or password".into()))
+                .unwrap();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(form.summary.as_deref(), Some("Wrong email or password."));
+        assert!(FormErrors::from_error(Error::Config("db down".into())).is_err());
+    }
+}

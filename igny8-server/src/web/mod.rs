@@ -1,0 +1,178 @@
+//! The web app: the hosted service in the browser, served by the same binary and port as the
+//! API (`/` and below; the API stays under `/api/`).
+//!
+//! Server-rendered pages from compile-time checked templates (`templates/`, askama), htmx for
+//! partial updates, and one hand-written CSS file — everything embedded in the binary
+//! ([`assets`]). It is a second transport over the same core as [`crate::api`]: a handler
+//! parses the request, makes the core call the API's handler makes, and renders the result;
+//! permissions, validation and tenancy are the core's, so a page can't allow what the API
+//! refuses. See `docs/design/web-app.md` for the design and `docs/web.md` for users.
+//!
+//! Every route is listed once, in [`routes`], with who may use it and the API operation it
+//! mirrors: that operation's rate class is the route's (so the browser and the API share one
+//! budget per user), and a test checks that every write names a real operation.
+
+pub mod assets;
+pub mod forms;
+mod pages;
+pub mod render;
+pub mod session;
+
+use poem::endpoint::BoxEndpoint;
+use poem::http::Method;
+use poem::{Endpoint, EndpointExt, Response, Route, RouteMethod};
+
+use crate::middleware::{Class, RateClasses};
+use session::{Access, Guard};
+
+/// What a route counts against, named by what it mirrors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mirror {
+    /// A page to read: counted as a read.
+    Page,
+    /// An API operation (its path under `/api/v1`, e.g. `/auth/me/password/`): counted as
+    /// that operation is (sign-in class, read, write or AI).
+    Api(&'static str),
+}
+
+/// One route of the web app.
+pub struct WebRoute {
+    /// Its method.
+    pub method: Method,
+    /// Its path, as poem patterns it (`/planner/keywords/:id`).
+    pub path: &'static str,
+    /// Who may use it.
+    pub access: Access,
+    /// What it mirrors in the API.
+    pub mirror: Mirror,
+    endpoint: BoxEndpoint<'static, Response>,
+}
+
+fn route<E>(method: Method, path: &'static str, access: Access, mirror: Mirror, ep: E) -> WebRoute
+where
+    E: Endpoint + 'static,
+{
+    WebRoute {
+        method,
+        path,
+        access,
+        mirror,
+        endpoint: ep.map_to_response().boxed(),
+    }
+}
+
+/// Every route of the web app (the static files aside).
+pub fn routes() -> Vec<WebRoute> {
+    use Access::{Public, SignedIn};
+    use Mirror::{Api, Page};
+    use pages::*;
+    vec![
+        route(Method::GET, "/", Public, Page, auth::home),
+        route(Method::GET, "/sign-in", Public, Page, auth::sign_in_page),
+        route(
+            Method::POST,
+            "/sign-in",
+            Public,
+            Api("/auth/login/"),
+            auth::sign_in,
+        ),
+        route(Method::GET, "/sign-up", Public, Page, auth::sign_up_page),
+        route(
+            Method::POST,
+            "/sign-up",
+            Public,
+            Api("/auth/register/"),
+            auth::sign_up,
+        ),
+        route(
+            Method::POST,
+            "/sign-out",
+            Public,
+            Api("/auth/logout/"),
+            auth::sign_out,
+        ),
+        route(Method::GET, "/account", SignedIn, Page, auth::account_page),
+        route(
+            Method::POST,
+            "/account/password",
+            SignedIn,
+            Api("/auth/me/password/"),
+            auth::change_password,
+        ),
+        route(
+            Method::GET,
+            "/dashboard",
+            SignedIn,
+            Page,
+            dashboard::dashboard,
+        ),
+    ]
+}
+
+/// The rate class of a route: its API twin's.
+fn class_of(classes: &RateClasses, method: &Method, mirror: Mirror) -> Class {
+    match mirror {
+        Mirror::Page => Class::Read,
+        Mirror::Api(path) => classes
+            .classify(method, &format!("/api/v1{}", path.trim_end_matches('/')))
+            .unwrap_or(Class::Write),
+    }
+}
+
+/// Adds the web app's routes and its static files to `route`.
+pub fn mount(mut route: Route, classes: &RateClasses) -> Route {
+    let mut by_path: Vec<(&'static str, RouteMethod)> = Vec::new();
+    for r in routes() {
+        let class = class_of(classes, &r.method, r.mirror);
+        let guarded = Guard {
+            inner: r.endpoint,
+            access: r.access,
+            class,
+        };
+        let index = match by_path.iter().position(|(p, _)| *p == r.path) {
+            Some(i) => i,
+            None => {
+                by_path.push((r.path, RouteMethod::new()));
+                by_path.len() - 1
+            }
+        };
+        let (path, methods) = by_path.swap_remove(index);
+        by_path.push((path, methods.method(r.method, guarded)));
+    }
+    for (path, methods) in by_path {
+        route = route.at(path, methods);
+    }
+    route.at("/static/:file", assets::serve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_write_mirrors_an_operation_of_the_api() {
+        let spec: serde_json::Value = serde_json::from_str(&crate::openapi_json()).unwrap();
+        let classes = RateClasses::from_spec(&spec, "/api/v1");
+        for r in routes() {
+            match r.mirror {
+                Mirror::Page => assert_eq!(r.method, Method::GET, "{} {}", r.method, r.path),
+                Mirror::Api(path) => {
+                    let methods = classes
+                        .allowed_methods(&format!("/api/v1{}", path.trim_end_matches('/')))
+                        .unwrap_or_default();
+                    assert!(
+                        methods.contains(&r.method),
+                        "{} {} mirrors {path}, which the API doesn't have with that method",
+                        r.method,
+                        r.path
+                    );
+                }
+            }
+        }
+        // Sign-in and sign-up count per address, like the API's.
+        assert_eq!(
+            class_of(&classes, &Method::POST, Mirror::Api("/auth/login/")),
+            Class::Auth
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! The pages, one module per part of the product. A handler parses the request, makes one
+//! core call (the API handler's), and renders; the rules stay in the core.
+
+pub(crate) mod auth;
+pub(crate) mod dashboard;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The web app in headless Chromium: starts `igny8-server serve` (the debug build `cargo test`
+# made) on a fresh SQLite database — and on a fresh PostgreSQL database when
+# IGNY8_TEST_POSTGRES_URL is set — and runs web.test.mjs against each.
+#
+#   igny8-server/tests/web/run.sh
+#
+# Screenshots: $IGNY8_WEB_SHOTS (default /tmp/igny8-web)/<backend>/{desktop,mobile}/.
+# Needs node 20 + npm and /usr/bin/chromium (Debian's `chromium`); playwright-core and axe-core
+# come from the lockfile. Builds the server first when it isn't built.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../../.." && pwd)"
+SHOTS="${IGNY8_WEB_SHOTS:-/tmp/igny8-web}"
+BIN="$REPO/target/debug/igny8-server"
+WORK="$(mktemp -d)"
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  [ -n "${PGDB:-}" ] && psql "$IGNY8_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+die() { echo "web/run.sh: $*" >&2; exit 1; }
+
+[ -x "$BIN" ] || (cd "$REPO" && cargo build -p igny8-server --bin igny8-server)
+[ -d "$HERE/node_modules/playwright-core" ] && [ -d "$HERE/node_modules/axe-core" ] \
+  || (cd "$HERE" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci failed"
+
+# One backend: start the server on `$1` (a database URL), run the suite, stop the server.
+run() {
+  local name="$1" url="$2"
+  env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM \
+    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=false \
+    "$BIN" serve --bind 127.0.0.1:0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  SERVER=$!
+  for _ in $(seq 1 150); do grep -q "listening on" "$WORK/$name.out" && break; sleep 0.2; done
+  local base
+  base=$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)
+  [ -n "$base" ] || { cat "$WORK/$name.err" >&2; die "the server did not start on $name"; }
+  echo "== web app on $name ($base)"
+  (cd "$HERE" && IGNY8_WEB_URL="$base" IGNY8_WEB_SHOTS="$SHOTS/$name" node --test --test-reporter=spec web.test.mjs) \
+    || { tail -20 "$WORK/$name.err" >&2; die "browser tests failed on $name"; }
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  SERVER=
+}
+
+run sqlite "sqlite://$WORK/web.db"
+if [ -n "${IGNY8_TEST_POSTGRES_URL:-}" ]; then
+  PGDB="igny8_web_$$"
+  psql "$IGNY8_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PGDB" >/dev/null
+  run postgres "${IGNY8_TEST_POSTGRES_URL%/*}/$PGDB"
+fi
+echo "screenshots: $SHOTS"

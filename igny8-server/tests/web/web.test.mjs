@@ -1,0 +1,165 @@
+// The web app in headless Chromium (playwright-core with Debian's /usr/bin/chromium): what a
+// person does, page by page, with the page's own Content-Security-Policy on. Every page is
+// checked with axe-core (WCAG 2.1 A/AA and best practices: no serious or critical violation)
+// and photographed at desktop (1366×900) and phone (375×812) width.
+//
+// Run by run.sh, which starts the server: IGNY8_WEB_URL (the server), IGNY8_WEB_SHOTS (where
+// screenshots go, default /tmp/igny8-web), IGNY8_CHROMIUM (default /usr/bin/chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const base = process.env.IGNY8_WEB_URL;
+if (!base) throw new Error('IGNY8_WEB_URL is not set (run.sh sets it)');
+const out = process.env.IGNY8_WEB_SHOTS || '/tmp/igny8-web';
+mkdirSync(join(out, 'desktop'), { recursive: true });
+mkdirSync(join(out, 'mobile'), { recursive: true });
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(join(dirname(require.resolve('axe-core')), 'axe.min.js'), 'utf8');
+
+let browser;
+let context;
+let page;
+/** Console errors and CSP refusals: any is a failure. */
+const problems = [];
+let shots = 0;
+const email = `ada-${Date.now()}@example.com`;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.IGNY8_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  page = await context.newPage();
+  watch(page);
+});
+
+after(async () => {
+  await browser?.close();
+  console.log(`screenshots: ${out}`);
+});
+
+function watch(p) {
+  p.on('console', (m) => {
+    // A refused form or a 4xx the test provoked is logged by Chromium as a failed resource;
+    // script errors and CSP refusals are what count.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`${p.url()}: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => problems.push(`${p.url()}: ${e.message}`));
+}
+
+/** Checks the page as it is now: no console problems, axe-clean, photographed at two widths. */
+async function look(name) {
+  assert.deepEqual(problems, [], 'no script errors or CSP refusals');
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+  );
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+    `axe on ${name}`,
+  );
+  shots += 1;
+  const file = `${String(shots).padStart(2, '0')}-${name}.png`;
+  await page.screenshot({ path: join(out, 'desktop', file), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: join(out, 'mobile', file), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+async function fill(fields) {
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
+
+test('a visitor is sent to sign in, and can sign up', async () => {
+  const response = await page.goto(`${base}/dashboard`);
+  assert.equal(response.status(), 200);
+  assert.match(page.url(), /\/sign-in\?next=%2Fdashboard$/);
+  await look('sign-in');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await look('sign-up');
+
+  // Sent empty: every problem beside its field, nothing made.
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForLoadState();
+  assert.ok(await page.getByRole('alert').isVisible());
+  assert.equal(await page.locator('[aria-invalid="true"]').count() >= 2, true);
+  await look('sign-up-errors');
+
+  await fill({ 'Account name': 'Ada’s kitchen blog', 'Your name': 'Ada Lovelace', Email: email, Password: 'correct horse battery' });
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/dashboard/);
+  assert.ok(await page.getByText('Welcome! Your account is ready.').isVisible());
+  assert.ok(await page.getByText('Ada Lovelace').isVisible(), 'the header names who is signed in');
+  assert.ok(await page.getByRole('heading', { name: 'Pipeline' }).isVisible());
+  await look('dashboard');
+});
+
+test('the account page changes the password, refusing mistakes in words', async () => {
+  await page.getByRole('link', { name: 'Account' }).click();
+  assert.equal(await page.getByRole('link', { name: 'Account' }).getAttribute('aria-current'), 'page');
+  await look('account');
+  await fill({ 'Current password': 'correct horse battery', 'New password': 'a new passphrase', 'New password again': 'something else' });
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForLoadState();
+  assert.ok(await page.getByText('New password again doesn’t match', { exact: false }).or(page.getByText("New password again doesn't match", { exact: false })).isVisible());
+  await look('account-password-mismatch');
+  await fill({ 'Current password': 'correct horse battery', 'New password': 'a new passphrase', 'New password again': 'a new passphrase' });
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForURL(/done=password/);
+  assert.ok(await page.getByText('Your password was changed.', { exact: false }).isVisible());
+});
+
+test('a forged request from the page without the form token changes nothing', async () => {
+  const status = await page.evaluate(async () => {
+    const r = await fetch('/account/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'current_password=a+new+passphrase&new_password=hijacked1&confirm_password=hijacked1',
+    });
+    return r.status;
+  });
+  assert.equal(status, 403);
+});
+
+test('signing out, a wrong password, and signing in again', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/sign-in\?done=signed-out/);
+  assert.ok(await page.getByText('You have signed out.').isVisible());
+  await fill({ Email: email, Password: 'correct horse battery' });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  assert.ok(await page.getByRole('alert').getByText('Wrong email or password.').isVisible());
+  assert.equal(await page.getByLabel('Email').inputValue(), email, 'the email is kept');
+  await look('sign-in-wrong-password');
+  await fill({ Password: 'a new passphrase' });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/dashboard$/);
+});
+
+test('an unknown address is a page that leads back', async () => {
+  const response = await page.goto(`${base}/no/such/page`);
+  assert.equal(response.status(), 404);
+  assert.ok(await page.getByRole('heading', { name: 'Page not found' }).isVisible());
+  await look('not-found');
+});
+
+test('signing in works without JavaScript', async () => {
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const p = await plain.newPage();
+  await p.goto(`${base}/sign-in`);
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill('a new passphrase');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.waitForURL(/\/dashboard$/);
+  assert.ok(await p.getByRole('heading', { name: 'Dashboard' }).isVisible());
+  await plain.close();
+});
