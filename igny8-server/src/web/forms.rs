@@ -31,7 +31,7 @@ impl FormErrors {
         }
     }
 
-    /// A problem with one field (`message` completes "<label> …", like the core's).
+    /// A problem with one field (`message` completes "`<label>` …", like the core's).
     pub fn with_field(mut self, field: &str, message: impl Into<String>) -> Self {
         self.fields
             .entry(field.to_owned())
