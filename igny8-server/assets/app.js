@@ -22,4 +22,13 @@ document.addEventListener("DOMContentLoaded", () => {
       button.textContent = "Select and copy it";
     }
   });
+  // "Select every row on this page": <input type="checkbox" data-select-all="keywords-bulk">
+  // ticks the row boxes that belong to that form.
+  document.body.addEventListener("change", (event) => {
+    const all = event.target.closest("[data-select-all]");
+    if (!all) return;
+    const form = all.dataset.selectAll;
+    document.querySelectorAll(`input[type=checkbox][name=ids][form="${CSS.escape(form)}"]`)
+      .forEach((box) => { box.checked = all.checked; });
+  });
 });

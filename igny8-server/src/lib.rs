@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod contract;
+pub mod downloads;
 pub mod dto;
 pub mod envelope;
 pub mod events;

@@ -1,6 +1,5 @@
 //! `planner/`: keywords (with import and export), clusters (with local clustering) and ideas.
 
-use igny8_core::list::PageRequest;
 use igny8_core::planner::{self as p, clustering::LocalClusterOptions};
 use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId, SiteId};
 use poem::Request;
@@ -266,24 +265,7 @@ impl PlannerApi {
         }
         .filter()?;
         // Errors (permissions, bad filters) are answered before the first byte is sent.
-        let probe = PageRequest {
-            with_total: false,
-            ..PageRequest::new(1, 1)
-        };
-        state
-            .core
-            .keywords()
-            .list(&scope, &filter, &p::KeywordSort::default(), &probe)
-            .await?;
-        let (writer, reader) = tokio::io::duplex(256 * 1024);
-        let core = state.core.clone();
-        tokio::spawn(async move {
-            let mut writer = writer;
-            if let Err(e) = core.keywords().export(&scope, &filter, &mut writer).await {
-                tracing::error!(error = %e, "keyword export failed part-way");
-            }
-        });
-        let body = poem::Body::from_async_read(reader);
+        let body = crate::downloads::keywords_csv(&state.core, scope, filter).await?;
         Ok(CsvFile::Csv(
             Binary(body),
             "attachment; filename=\"keywords.csv\"".into(),

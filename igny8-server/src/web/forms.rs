@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use igny8_core::{Error, ErrorCode};
 use poem::http::StatusCode;
+use poem::{FromRequest, Request, RequestBody};
 
 use super::render::{WebError, sentence};
 
@@ -91,9 +92,60 @@ impl FormErrors {
         )
     }
 
+    /// Every field with a problem, with its messages.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.fields.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
     /// Whether `field` has a problem (for `aria-invalid`).
     pub fn has(&self, field: &str) -> bool {
         self.fields.contains_key(field)
+    }
+}
+
+/// A posted form as its fields in order, repeated names kept (`ids=1&ids=2` from a list's
+/// checkboxes, which poem's `Form` can't read into a struct). Only URL-encoded forms are read.
+#[derive(Debug, Default, Clone)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `name`, or `""` when the form has none.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Whether the form has `name` at all (an empty field is there; a missing one isn't).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<'a> FromRequest<'a> for Fields {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let form = req
+            .content_type()
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(super::render::WebError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "This address takes the page's own form. Go back and use its buttons.",
+            )
+            .into());
+        }
+        let bytes = body.take()?.into_bytes().await?;
+        Ok(Self(form_urlencoded::parse(&bytes).into_owned().collect()))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod forms;
 mod pages;
 pub mod render;
 pub mod session;
+pub mod table;
 
 use poem::endpoint::BoxEndpoint;
 use poem::http::Method;
@@ -30,9 +31,10 @@ use session::{Access, Guard};
 pub enum Mirror {
     /// A page to read: counted as a read.
     Page,
-    /// An API operation (its path under `/api/v1`, e.g. `/auth/me/password/`): counted as
-    /// that operation is (sign-in class, read, write or AI).
-    Api(&'static str),
+    /// An API operation: its method and its path under `/api/v1` (`"PATCH",
+    /// "/planner/keywords/:id/"`); counted as that operation is (sign-in class, read, write
+    /// or AI). A form posts what the API patches or deletes, so the methods may differ.
+    Api(&'static str, &'static str),
 }
 
 /// One route of the web app.
@@ -73,7 +75,7 @@ pub fn routes() -> Vec<WebRoute> {
             Method::POST,
             "/sign-in",
             Public,
-            Api("/auth/login/"),
+            Api("POST", "/auth/login/"),
             auth::sign_in,
         ),
         route(Method::GET, "/sign-up", Public, Page, auth::sign_up_page),
@@ -81,14 +83,14 @@ pub fn routes() -> Vec<WebRoute> {
             Method::POST,
             "/sign-up",
             Public,
-            Api("/auth/register/"),
+            Api("POST", "/auth/register/"),
             auth::sign_up,
         ),
         route(
             Method::POST,
             "/sign-out",
             Public,
-            Api("/auth/logout/"),
+            Api("POST", "/auth/logout/"),
             auth::sign_out,
         ),
         route(Method::GET, "/account", SignedIn, Page, auth::account_page),
@@ -96,7 +98,7 @@ pub fn routes() -> Vec<WebRoute> {
             Method::POST,
             "/account/password",
             SignedIn,
-            Api("/auth/me/password/"),
+            Api("POST", "/auth/me/password/"),
             auth::change_password,
         ),
         route(
@@ -106,15 +108,74 @@ pub fn routes() -> Vec<WebRoute> {
             Page,
             dashboard::dashboard,
         ),
+        route(
+            Method::GET,
+            "/planner/keywords",
+            SignedIn,
+            Page,
+            keywords::list_page,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords",
+            SignedIn,
+            Api("POST", "/planner/keywords/"),
+            keywords::add_keyword,
+        ),
+        route(
+            Method::GET,
+            "/planner/keywords/export",
+            SignedIn,
+            Api("GET", "/planner/keywords/export/"),
+            keywords::export_csv,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords/bulk-update",
+            SignedIn,
+            Api("POST", "/planner/keywords/bulk_update/"),
+            keywords::bulk_update,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords/bulk-delete",
+            SignedIn,
+            Api("POST", "/planner/keywords/bulk_delete/"),
+            keywords::bulk_delete,
+        ),
+        route(
+            Method::GET,
+            "/planner/keywords/:id/edit",
+            SignedIn,
+            Page,
+            keywords::edit_page,
+        ),
+        route(
+            Method::GET,
+            "/planner/keywords/:id/row",
+            SignedIn,
+            Page,
+            keywords::row_fragment,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords/:id",
+            SignedIn,
+            Api("PATCH", "/planner/keywords/:id/"),
+            keywords::save_keyword,
+        ),
     ]
 }
 
 /// The rate class of a route: its API twin's.
-fn class_of(classes: &RateClasses, method: &Method, mirror: Mirror) -> Class {
+fn class_of(classes: &RateClasses, mirror: Mirror) -> Class {
     match mirror {
         Mirror::Page => Class::Read,
-        Mirror::Api(path) => classes
-            .classify(method, &format!("/api/v1{}", path.trim_end_matches('/')))
+        Mirror::Api(method, path) => classes
+            .classify(
+                &Method::from_bytes(method.as_bytes()).unwrap_or(Method::POST),
+                &format!("/api/v1{}", path.trim_end_matches('/')),
+            )
             .unwrap_or(Class::Write),
     }
 }
@@ -123,7 +184,7 @@ fn class_of(classes: &RateClasses, method: &Method, mirror: Mirror) -> Class {
 pub fn mount(mut route: Route, classes: &RateClasses) -> Route {
     let mut by_path: Vec<(&'static str, RouteMethod)> = Vec::new();
     for r in routes() {
-        let class = class_of(classes, &r.method, r.mirror);
+        let class = class_of(classes, r.mirror);
         let guarded = Guard {
             inner: r.endpoint,
             access: r.access,
@@ -156,13 +217,20 @@ mod tests {
         for r in routes() {
             match r.mirror {
                 Mirror::Page => assert_eq!(r.method, Method::GET, "{} {}", r.method, r.path),
-                Mirror::Api(path) => {
+                Mirror::Api(method, path) => {
                     let methods = classes
                         .allowed_methods(&format!("/api/v1{}", path.trim_end_matches('/')))
                         .unwrap_or_default();
                     assert!(
-                        methods.contains(&r.method),
-                        "{} {} mirrors {path}, which the API doesn't have with that method",
+                        methods.iter().any(|m| m.as_str() == method),
+                        "{} {} mirrors {method} {path}, which the API doesn't have",
+                        r.method,
+                        r.path
+                    );
+                    // A write is never mirrored as a read (it would count against the wrong budget).
+                    assert!(
+                        r.method == Method::GET || method != "GET",
+                        "{} {} mirrors a read",
                         r.method,
                         r.path
                     );
@@ -171,7 +239,7 @@ mod tests {
         }
         // Sign-in and sign-up count per address, like the API's.
         assert_eq!(
-            class_of(&classes, &Method::POST, Mirror::Api("/auth/login/")),
+            class_of(&classes, Mirror::Api("POST", "/auth/login/")),
             Class::Auth
         );
     }

@@ -24,13 +24,14 @@ pub struct Chrome {
     pub section: &'static str,
     /// Whether the person may change things in the account (write controls are shown).
     pub can_write: bool,
-    /// A message to show at the top, once (after a redirect).
-    pub flash: Option<&'static str>,
+    /// A message to show at the top, once (after a redirect; see [`flash`]).
+    pub flash: Option<String>,
 }
 
 /// The menu of a signed-in person: key, label, link. Only pages that exist are listed.
 pub const MENU: &[(&str, &str, &str)] = &[
     ("dashboard", "Dashboard", "/dashboard"),
+    ("keywords", "Keywords", "/planner/keywords"),
     ("account", "Account", "/account"),
 ];
 
@@ -59,14 +60,8 @@ impl Chrome {
             can_write: user
                 .and_then(|u| u.scope)
                 .is_some_and(|s| s.require(Permission::Write).is_ok()),
-            flash: None,
+            flash: flash(req),
         }
-    }
-
-    /// With a one-time message.
-    pub fn flash(mut self, message: Option<&'static str>) -> Self {
-        self.flash = message;
-        self
     }
 
     /// The URL of an embedded file (templates: `{{ chrome.asset("app.css") }}`).
@@ -78,6 +73,35 @@ impl Chrome {
     pub fn menu(&self) -> &'static [(&'static str, &'static str, &'static str)] {
         MENU
     }
+}
+
+/// The message to show once after a redirect, named by the address's `done` (with a count in
+/// `n`): fixed texts, so a link can't make a page say anything else.
+pub fn flash(req: &Request) -> Option<String> {
+    let mut done = None;
+    let mut n = 0;
+    for (key, value) in form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()) {
+        match &*key {
+            "done" => done = Some(value.into_owned()),
+            "n" => n = value.parse::<i64>().unwrap_or(0),
+            _ => {}
+        }
+    }
+    let keywords = || {
+        let noun = if n == 1 { "keyword" } else { "keywords" };
+        format!("{} {noun}", super::table::number(n))
+    };
+    Some(match done?.as_str() {
+        "signed-out" => "You have signed out.".to_owned(),
+        "password" => "Your password was changed. Every other browser and app signed in as you was signed out.".to_owned(),
+        "welcome" => "Welcome! Your account is ready.".to_owned(),
+        "keyword-added" => "Keyword added.".to_owned(),
+        "keyword-saved" => "Keyword saved.".to_owned(),
+        "keywords-changed" => format!("{} changed.", keywords()),
+        "keywords-deleted" => format!("{} deleted.", keywords()),
+        "none-selected" => "Select at least one keyword first.".to_owned(),
+        _ => return None,
+    })
 }
 
 /// A page as a response (`200 OK`).

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use igny8_core::Backend;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{Server, server};
 
@@ -19,6 +19,9 @@ on_backends!(
     an_idle_session_ends,
     the_web_and_the_api_share_rate_limits,
     pages_have_security_headers_and_errors_are_pages,
+    the_keyword_list_filters_sorts_pages_and_downloads,
+    bulk_actions_and_edits_change_only_what_was_asked,
+    a_viewer_sees_keywords_without_write_controls_and_cannot_write,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -134,6 +137,12 @@ impl<'a> Browser<'a> {
         }
         let resp = req.body(body).send().await;
         self.finish(resp).await
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.get("/sign-in").await;
+        self.post("/sign-in", &[("email", email), ("password", password)])
+            .await
     }
 
     async fn sign_up(&mut self, email: &str, account: &str) -> Page {
@@ -650,5 +659,537 @@ async fn pages_have_security_headers_and_errors_are_pages(backend: Backend) {
     let wrong = b.post("/dashboard", &[]).await;
     assert_eq!(wrong.status, 405);
     assert!(wrong.body.contains("Not allowed here"), "{}", wrong.body);
+    s.close().await;
+}
+
+/// Signs `b` up and returns an API token for the same account, with a site and a sector
+/// holding `csv`'s keywords.
+async fn account_with_keywords(
+    s: &Server,
+    b: &mut Browser<'_>,
+    email: &str,
+    csv: &str,
+) -> (String, i64) {
+    b.sign_up(email, "Keywords").await;
+    let token = api_token(s, email).await;
+    let (_, sector) = crate::site_and_sector(s, &token).await;
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await;
+    assert_eq!(resp.0.status().as_u16(), 200);
+    (token, sector)
+}
+
+/// An API access token for `email` (password `password123`).
+async fn api_token(s: &Server, email: &str) -> String {
+    let login = s
+        .client
+        .post("/api/v1/auth/login/")
+        .body_json(&json!({"email": email, "password": "password123"}))
+        .send()
+        .await;
+    crate::support::json(login).await["data"]["access"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `n` keywords "coffee grinder k" with volume k*10.
+fn grinders(n: u32) -> String {
+    let mut csv = String::from("keyword,volume,difficulty\n");
+    for k in 1..=n {
+        csv.push_str(&format!("coffee grinder {k},{},{}\n", k * 10, k % 100));
+    }
+    csv
+}
+
+/// The keyword ids of a page, in the order shown.
+fn shown(body: &str) -> Vec<i64> {
+    body.match_indices("<tr id=\"keyword-")
+        .map(|(at, m)| {
+            let rest = &body[at + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+async fn keyword_ids(s: &Server, token: &str, query: &str) -> Vec<(i64, String, Value)> {
+    let (_, page) = s
+        .get(
+            token,
+            &format!("/api/v1/planner/keywords/?page_size=1000&{query}"),
+        )
+        .await;
+    page["data"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["id"].as_i64().unwrap(),
+                k["keyword"].as_str().unwrap().to_owned(),
+                k.clone(),
+            )
+        })
+        .collect()
+}
+
+async fn the_keyword_list_filters_sorts_pages_and_downloads(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let mut csv = grinders(60);
+    csv.push_str("espresso machine,5000,40\n");
+    let (token, _) = account_with_keywords(&s, &mut b, "kw@example.com", &csv).await;
+
+    let first = b.get("/planner/keywords").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("1–50 of 61 keywords"), "{}", first.body);
+    assert_eq!(shown(&first.body).len(), 50);
+    assert!(first.body.contains(r#"href="/planner/keywords?page=2""#));
+    assert!(
+        first.body.contains(r#"aria-current="page">Keywords<"#),
+        "the menu marks the page"
+    );
+
+    let second = b.get("/planner/keywords?page=2").await;
+    assert!(
+        second.body.contains("51–61 of 61 keywords"),
+        "{}",
+        second.body
+    );
+    assert_eq!(shown(&second.body).len(), 11);
+
+    // Largest volume first: the espresso machine (5000), then grinder 60 (600).
+    let by_volume = b.get("/planner/keywords?order=-volume").await;
+    let ids = shown(&by_volume.body);
+    let all = keyword_ids(&s, &token, "").await;
+    let id_of = |name: &str| all.iter().find(|(_, k, _)| k == name).unwrap().0;
+    assert_eq!(
+        ids[..2],
+        [id_of("espresso machine"), id_of("coffee grinder 60")]
+    );
+    assert!(by_volume.body.contains(r#"aria-sort="descending""#));
+
+    // Filters narrow; the filter form keeps what was chosen.
+    let search = b.get("/planner/keywords?search=espresso&status=").await;
+    assert_eq!(shown(&search.body), [id_of("espresso machine")]);
+    assert!(search.body.contains(r#"type="search" value="espresso""#));
+    let range = b
+        .get("/planner/keywords?min_volume=100&max_volume=150")
+        .await;
+    assert_eq!(shown(&range.body).len(), 6, "grinders 10 to 15");
+    let none = b.get("/planner/keywords?status=archived").await;
+    assert!(none.body.contains("No keyword matches these filters."));
+    assert!(none.body.contains("Clear filters"));
+    // A filter it can't read is a page that says so, not a crash.
+    let bad = b.get("/planner/keywords?min_volume=lots").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("Clear the filters"), "{}", bad.body);
+    let bad_order = b.get("/planner/keywords?order=colour").await;
+    assert_eq!(bad_order.status, 400, "{}", bad_order.body);
+    assert!(
+        bad_order
+            .body
+            .contains("expected one of: id, keyword, volume")
+    );
+
+    // Past the numbered pages the list goes on by cursor, as the API's does.
+    let (_, api_page) = s
+        .get(&token, "/api/v1/planner/keywords/?page_size=50&cursor=")
+        .await;
+    let next = api_page["data"]["next"].as_str().unwrap();
+    let cursor = &next[next.find("cursor=").unwrap()..];
+    let cursor = cursor.split('&').next().unwrap();
+    let deep = b.get(&format!("/planner/keywords?{cursor}")).await;
+    assert_eq!(shown(&deep.body).len(), 11, "{}", deep.body);
+    assert!(deep.body.contains("First page"));
+
+    // The download holds exactly the filtered list.
+    let csv = b
+        .get("/planner/keywords/export?search=grinder+1&order=-volume")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "keyword,volume,difficulty,cpc,intent,status,cluster"
+    );
+    // grinder 1, 10–19
+    assert_eq!(lines.len() - 1, 11, "{}", csv.body);
+    assert!(lines[1..].iter().all(|l| l.starts_with("coffee grinder 1")));
+    s.close().await;
+}
+
+async fn bulk_actions_and_edits_change_only_what_was_asked(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, _) = account_with_keywords(&s, &mut b, "bulk@example.com", &grinders(5)).await;
+    let all = keyword_ids(&s, &token, "ordering=id").await;
+    let ids: Vec<String> = all.iter().map(|(id, _, _)| id.to_string()).collect();
+    b.get("/planner/keywords").await;
+
+    // Archive two, from a filtered list, and come back to it.
+    let back = "/planner/keywords?search=grinder";
+    let done = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[
+                ("action", "archive"),
+                ("ids", &ids[0]),
+                ("ids", &ids[1]),
+                ("back", back),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (done.status, done.location()),
+        (
+            303,
+            "/planner/keywords?search=grinder&done=keywords-changed&n=2"
+        )
+    );
+    let page = b.get(done.location()).await;
+    assert!(page.body.contains("2 keywords changed."), "{}", page.body);
+    let archived = keyword_ids(&s, &token, "status=archived").await;
+    assert_eq!(archived.len(), 2);
+
+    // Nothing selected: a message, nothing changed.
+    let none = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[("action", "archive"), ("back", back)],
+        )
+        .await;
+    let page = b.get(none.location()).await;
+    assert!(
+        page.body.contains("Select at least one keyword first."),
+        "{}",
+        page.body
+    );
+
+    // A bulk action the core refuses changes nothing and says why, on the list.
+    let refused = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[
+                ("action", "move"),
+                ("cluster_id", "999999"),
+                ("ids", &ids[2]),
+                ("back", back),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status / 100, 4, "{}", refused.body);
+    assert!(
+        refused.body.contains("Nothing was changed."),
+        "{}",
+        refused.body
+    );
+    assert_eq!(keyword_ids(&s, &token, "has_cluster=true").await.len(), 0);
+
+    // Moving into a cluster is offered once the list shows one sector (clusters are per sector).
+    let sector = all[0].2["sector_id"].to_string();
+    let (status, cluster) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/clusters/",
+            json!({"sector_id": all[0].2["sector_id"], "name": "Grinders"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{cluster}");
+    let cluster = cluster["data"]["id"].to_string();
+    assert!(!b.get("/planner/keywords").await.body.contains("to cluster"));
+    let in_sector = format!("/planner/keywords?sector_id={sector}");
+    let page = b.get(&in_sector).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"<option value="{cluster}">Grinders</option>"#)),
+        "{}",
+        page.body
+    );
+    let moved = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[
+                ("action", "move"),
+                ("cluster_id", &cluster),
+                ("ids", &ids[2]),
+                ("ids", &ids[3]),
+                ("back", &in_sector),
+            ],
+        )
+        .await;
+    assert!(
+        moved.location().ends_with("done=keywords-changed&n=2"),
+        "{}",
+        moved.location()
+    );
+    let clustered = keyword_ids(&s, &token, "has_cluster=true").await;
+    assert_eq!(clustered.len(), 2);
+    assert!(clustered.iter().all(|k| k.2["status"] == "clustered"));
+    let page = b.get(moved.location()).await;
+    assert!(
+        page.body.contains(&format!(
+            r#"<a href="/planner/keywords?cluster_id={cluster}">Grinders</a>"#
+        )),
+        "the cluster is named and leads to its keywords"
+    );
+    b.post(
+        "/planner/keywords/bulk-update",
+        &[("action", "uncluster"), ("ids", &ids[2]), ("ids", &ids[3])],
+    )
+    .await;
+    assert_eq!(keyword_ids(&s, &token, "has_cluster=true").await.len(), 0);
+
+    // Delete, with the selection.
+    let deleted = b
+        .post(
+            "/planner/keywords/bulk-delete",
+            &[("action", "delete"), ("ids", &ids[4]), ("back", back)],
+        )
+        .await;
+    assert!(
+        deleted.location().ends_with("done=keywords-deleted&n=1"),
+        "{}",
+        deleted.location()
+    );
+    assert_eq!(keyword_ids(&s, &token, "").await.len(), 4);
+
+    // Edit: a word where a number goes is sent back beside its field, and nothing is saved.
+    let id = &ids[2];
+    let edit = b
+        .get(&format!(
+            "/planner/keywords/{id}/edit?back=%2Fplanner%2Fkeywords"
+        ))
+        .await;
+    assert_eq!(edit.status, 200);
+    assert!(
+        edit.body.contains(r#"value="coffee grinder 3""#),
+        "{}",
+        edit.body
+    );
+    let wrong = b
+        .post(
+            &format!("/planner/keywords/{id}"),
+            &[
+                ("keyword", "coffee grinder 3"),
+                ("volume", "lots"),
+                ("difficulty", "7"),
+                ("cpc", ""),
+                ("intent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong
+            .body
+            .contains("Monthly volume must be a whole number, like 1200."),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains(r#"value="lots""#),
+        "what was typed is kept"
+    );
+    let (_, k) = s
+        .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
+        .await;
+    assert_eq!(k["data"]["volume"], 30);
+
+    // The same edit in place (htmx): the row comes back, not a page.
+    let saved = b
+        .post_with(
+            &format!("/planner/keywords/{id}"),
+            &[
+                ("keyword", "Burr grinder"),
+                ("volume", "1,200"),
+                ("difficulty", ""),
+                ("cpc", "0.75"),
+                ("intent", "commercial"),
+            ],
+            &[("hx-request", "true")],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(
+        saved.body.starts_with(&format!("<tr id=\"keyword-{id}\"")),
+        "{}",
+        saved.body
+    );
+    assert!(saved.body.contains("Burr grinder") && saved.body.contains("1,200"));
+    let (_, k) = s
+        .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
+        .await;
+    assert_eq!(
+        (
+            &k["data"]["keyword"],
+            &k["data"]["volume"],
+            &k["data"]["difficulty"],
+            &k["data"]["intent"]
+        ),
+        (
+            &json!("Burr grinder"),
+            &json!(1200),
+            &Value::Null,
+            &json!("commercial")
+        )
+    );
+
+    // Adding: a missing sector and text are named beside their fields.
+    let add = b
+        .post("/planner/keywords", &[("sector_id", ""), ("keyword", "")])
+        .await;
+    assert_eq!(add.status, 422);
+    assert!(add.body.contains("Sector must be chosen."), "{}", add.body);
+    let add = b
+        .post(
+            "/planner/keywords",
+            &[
+                ("sector_id", &sector),
+                ("keyword", "hand grinder"),
+                ("volume", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (add.status, add.location()),
+        (303, "/planner/keywords?done=keyword-added")
+    );
+    assert_eq!(keyword_ids(&s, &token, "search=hand").await.len(), 1);
+
+    // Another account's keyword: not found, whatever the route.
+    let mut eve = Browser::new(&s);
+    eve.sign_up("eve@example.com", "Eve").await;
+    eve.get("/planner/keywords").await;
+    assert_eq!(
+        eve.get(&format!("/planner/keywords/{id}/edit"))
+            .await
+            .status,
+        404
+    );
+    let forged = eve
+        .post(
+            &format!("/planner/keywords/{id}"),
+            &[("keyword", "mine now"), ("volume", "1")],
+        )
+        .await;
+    assert_eq!(forged.status, 404);
+    let bulk = eve
+        .post(
+            "/planner/keywords/bulk-delete",
+            &[("action", "delete"), ("ids", id)],
+        )
+        .await;
+    assert!(bulk.location().ends_with("n=0"), "{}", bulk.location());
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
+        .await;
+    assert_eq!(status, 200, "still there");
+    s.close().await;
+}
+
+async fn a_viewer_sees_keywords_without_write_controls_and_cannot_write(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut owner = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut owner, "owner@example.com", "keyword\nplain\n").await;
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/",
+            json!({"sector_id": sector, "keyword": "<script>alert(1)</script>"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let owner_page = owner.get("/planner/keywords").await;
+    assert!(owner_page.body.contains(r#"name="ids""#) && owner_page.body.contains("Add a keyword"));
+    // What was typed comes back as text.
+    assert!(
+        owner_page
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        owner_page.body
+    );
+    assert!(!owner_page.body.contains("<script>alert(1)"));
+    let searched = owner
+        .get("/planner/keywords?search=%22%3E%3Cscript%3Ex")
+        .await;
+    assert!(!searched.body.contains("\"><script>x"), "{}", searched.body);
+
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/users/",
+            json!({"email": "viewer@example.com", "password": "password123", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut viewer = Browser::new(&s);
+    viewer.sign_in("viewer@example.com", "password123").await;
+    let page = viewer.get("/planner/keywords").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("&#60;script&#62;"),
+        "the viewer reads the list"
+    );
+    for control in [r#"name="ids""#, "Add a keyword", ">Edit<", "bulk-delete"] {
+        assert!(!page.body.contains(control), "a viewer sees {control}");
+    }
+    let id = keyword_ids(&s, &token, "").await[0].0.to_string();
+    assert_eq!(
+        viewer
+            .get(&format!("/planner/keywords/{id}/edit"))
+            .await
+            .status,
+        403
+    );
+    for (path, fields) in [
+        (
+            "/planner/keywords/bulk-delete".to_owned(),
+            vec![("action", "delete"), ("ids", id.as_str())],
+        ),
+        (
+            "/planner/keywords/bulk-update".to_owned(),
+            vec![("action", "archive"), ("ids", id.as_str())],
+        ),
+        (
+            format!("/planner/keywords/{id}"),
+            vec![("keyword", "changed")],
+        ),
+        (
+            "/planner/keywords".to_owned(),
+            vec![("keyword", "new"), ("sector_id", "1")],
+        ),
+    ] {
+        let forged = viewer.post(&path, &fields).await;
+        assert_eq!(forged.status, 403, "{path}: {}", forged.body);
+    }
+    let left = keyword_ids(&s, &token, "").await;
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|k| k.2["status"] == "pending"));
     s.close().await;
 }

@@ -69,6 +69,9 @@ async function look(name) {
   const file = `${String(shots).padStart(2, '0')}-${name}.png`;
   await page.screenshot({ path: join(out, 'desktop', file), fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
+  // Nothing wider than a phone: wide tables scroll inside their frame, the page doesn't.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `${name} is ${width}px wide on a 375px screen`);
   await page.screenshot({ path: join(out, 'mobile', file), fullPage: true });
   await page.setViewportSize({ width: 1366, height: 900 });
 }
@@ -163,3 +166,109 @@ test('signing in works without JavaScript', async () => {
   assert.ok(await p.getByRole('heading', { name: 'Dashboard' }).isVisible());
   await plain.close();
 });
+
+/** Calls the API as the signed-up user (what the pages don't offer yet: sites and sectors). */
+async function api(method, path, body, contentType = 'application/json') {
+  if (!api.token) {
+    const r = await fetch(`${base}/api/v1/auth/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a new passphrase' }),
+    });
+    api.token = (await r.json()).data.access;
+  }
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const json = await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+test('the keyword list: filter, sort, select and archive, edit in place, add, download', async () => {
+  const site = await api('POST', '/auth/sites/', { name: 'Kitchen blog', url: 'https://kitchen.example' });
+  const sector = await api('POST', '/auth/sectors/', { site_id: site.id, name: 'Coffee' });
+  const rows = ['keyword,volume,difficulty,intent'];
+  for (let k = 1; k <= 30; k += 1) rows.push(`coffee grinder ${k},${k * 100},${k},commercial`);
+  rows.push('pour over kettle,900,20,informational', 'espresso machine,5400,61,transactional');
+  await api('POST', `/planner/keywords/import/?sector_id=${sector.id}`, rows.join('\n') + '\n', 'text/csv');
+
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('link', { name: 'Keywords' }).click();
+  await page.waitForURL(/\/planner\/keywords$/);
+  assert.ok(await page.getByText('1–32 of 32 keywords').isVisible());
+  await look('keywords');
+
+  // Sorting swaps the list in place and keeps it in the address.
+  await page.getByRole('link', { name: 'Volume' }).click();
+  await page.waitForURL(/order=-volume/);
+  assert.equal(await page.locator('tbody tr').first().locator('td').nth(1).innerText(), 'espresso machine');
+  assert.equal(await page.locator('th[aria-sort="descending"]').innerText(), 'Volume ▼');
+
+  // Filtering, with the filter form.
+  await page.getByLabel('Search').fill('grinder');
+  await page.getByLabel('Volume from', { exact: true }).fill('2500');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/search=grinder/);
+  await page.getByText('1–6 of 6 keywords').waitFor();
+  await look('keywords-filtered');
+
+  // Select two and archive them: the list comes back, filtered as it was, saying what changed.
+  await page.getByRole('checkbox', { name: 'Select coffee grinder 30' }).check();
+  await page.getByRole('checkbox', { name: 'Select coffee grinder 29' }).check();
+  await page.getByRole('button', { name: 'Archive' }).click();
+  await page.waitForURL(/done=keywords-changed/);
+  assert.ok(await page.getByText('2 keywords changed.').isVisible());
+  assert.match(page.url(), /search=grinder/);
+  assert.equal(await page.locator('#keyword-' + (await idOf('coffee grinder 30')) + ' td.badge').innerText(), 'Archived');
+
+  // Edit in place: a word where a number goes is refused beside the field; then saved.
+  const id = await idOf('coffee grinder 28');
+  await page.locator(`#keyword-${id}`).getByRole('link', { name: /^Edit/ }).click();
+  const row = page.locator(`#keyword-${id}`);
+  await row.getByLabel('Monthly volume').waitFor();
+  await row.getByLabel('Monthly volume').fill('lots');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await row.getByText('Monthly volume must be a whole number, like 1200.').waitFor();
+  await look('keyword-edit-error');
+  await row.getByLabel('Monthly volume').fill('3,100');
+  await row.getByLabel('Keyword').fill('Burr coffee grinder');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await row.getByRole('link', { name: /^Edit/ }).waitFor();
+  assert.equal(await row.locator('td').nth(1).innerText(), 'Burr coffee grinder');
+  assert.equal(await row.locator('td').nth(2).innerText(), '3,100');
+
+  // Every row on the page at once.
+  await page.getByRole('checkbox', { name: 'Select every row on this page' }).check();
+  assert.equal(await page.locator('tbody input[name=ids]:checked').count(), 6);
+
+  // The download is the filtered list.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 7, csv.join('\n'));
+
+  // Adding one.
+  await page.getByRole('link', { name: 'Clear filters' }).click();
+  await page.waitForURL(/\/planner\/keywords\?order=-volume$/);
+  await page.getByText('Add a keyword').click();
+  await page.locator('#add-sector_id').selectOption({ label: 'Coffee' });
+  await page.locator('#add-keyword').fill('milk frother');
+  await page.locator('#add-volume').fill('720');
+  await page.getByRole('button', { name: 'Add keyword' }).click();
+  await page.waitForURL(/\/planner\/keywords\?done=keyword-added$/);
+  assert.ok(await page.getByText('Keyword added.').isVisible());
+  assert.equal(await page.locator('.toolbar .count').innerText(), '1–33 of 33 keywords');
+  assert.equal(await page.locator('tbody tr').first().locator('td').nth(1).innerText(), 'milk frother', 'newest first');
+  await look('keywords-added');
+});
+
+/** The id of the keyword `text`, from the API. */
+async function idOf(text) {
+  const data = await api('GET', `/planner/keywords/?search=${encodeURIComponent(text)}`);
+  return data.results.find((k) => k.keyword === text).id;
+}

@@ -16,25 +16,11 @@ use crate::web::forms::FormErrors;
 use crate::web::render::{Chrome, WebError, local_path, page, redirect, with_status};
 use crate::web::session::{Cookies, WebUser, session_token};
 
-/// Messages shown once after a redirect, by the `done` query parameter (fixed texts, so a
-/// link can't make the page say anything else).
-pub(crate) fn flash(done: Option<&str>) -> Option<&'static str> {
-    match done? {
-        "signed-out" => Some("You have signed out."),
-        "password" => Some(
-            "Your password was changed. Every other browser and app signed in as you was signed out.",
-        ),
-        "welcome" => Some("Welcome! Your account is ready."),
-        _ => None,
-    }
-}
-
-/// The query of the pages that show a message once, or come back somewhere after sign-in.
+/// The query of the sign-in page: where to go after.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct PageQuery {
     pub(crate) next: Option<String>,
-    pub(crate) done: Option<String>,
 }
 
 #[derive(Template)]
@@ -68,7 +54,7 @@ pub(crate) fn sign_in_page(
         return Ok(redirect(req, &local_path(q.next.as_deref())));
     }
     page(&SignInPage {
-        chrome: Chrome::new(req, "Sign in", "").flash(flash(q.done.as_deref())),
+        chrome: Chrome::new(req, "Sign in", ""),
         email: String::new(),
         next: q.next.unwrap_or_default(),
         errors: FormErrors::none(),
@@ -251,7 +237,6 @@ impl AccountPage {
         state: &AppState,
         user: &WebUser,
         errors: FormErrors,
-        done: Option<&str>,
     ) -> Result<Self, WebError> {
         let account = match user.scope {
             Some(scope) => match state.core.tenancy().account(&scope).await {
@@ -263,7 +248,7 @@ impl AccountPage {
             None => None,
         };
         Ok(Self {
-            chrome: Chrome::new(req, "Your account", "account").flash(flash(done)),
+            chrome: Chrome::new(req, "Your account", "account"),
             name: user.user.name.clone(),
             email: user.user.email.clone(),
             role: if user.superuser {
@@ -284,10 +269,8 @@ pub(crate) async fn account_page(
     req: &Request,
     state: Data<&AppState>,
     user: Data<&WebUser>,
-    Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let account =
-        AccountPage::new(req, &state, &user, FormErrors::none(), q.done.as_deref()).await?;
+    let account = AccountPage::new(req, &state, &user, FormErrors::none()).await?;
     page(&account)
 }
 
@@ -324,7 +307,7 @@ pub(crate) async fn change_password(
     };
     if let Err(e) = result {
         let (status, errors) = FormErrors::from_error(e)?;
-        let account = AccountPage::new(req, &state, &user, errors, None).await?;
+        let account = AccountPage::new(req, &state, &user, errors).await?;
         return with_status(status, &account);
     }
     state.core.auth().end_all_sessions(user.user.id).await?;

@@ -3,10 +3,9 @@
 
 use askama::Template;
 use igny8_core::planner::DashboardFilter;
-use poem::web::{Data, Query};
+use poem::web::Data;
 use poem::{Request, Response, handler};
 
-use super::auth::PageQuery;
 use crate::state::AppState;
 use crate::web::render::{Chrome, WebError, page};
 use crate::web::session::WebUser;
@@ -50,7 +49,6 @@ pub(crate) async fn dashboard(
     req: &Request,
     state: Data<&AppState>,
     user: Data<&WebUser>,
-    Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let d = state
@@ -104,8 +102,7 @@ pub(crate) async fn dashboard(
         })
         .collect();
     page(&DashboardPage {
-        chrome: Chrome::new(req, "Dashboard", "dashboard")
-            .flash(super::auth::flash(q.done.as_deref())),
+        chrome: Chrome::new(req, "Dashboard", "dashboard"),
         balance,
         funnel,
         keywords_total: d.keywords.total,
