@@ -31,6 +31,7 @@ pub struct Chrome {
 /// The menu of a signed-in person: key, label, link. Only pages that exist are listed.
 pub const MENU: &[(&str, &str, &str)] = &[
     ("dashboard", "Dashboard", "/dashboard"),
+    ("sites", "Sites", "/sites"),
     ("keywords", "Keywords", "/planner/keywords"),
     ("account", "Account", "/account"),
 ];
@@ -87,9 +88,9 @@ pub fn flash(req: &Request) -> Option<String> {
             _ => {}
         }
     }
-    let keywords = || {
-        let noun = if n == 1 { "keyword" } else { "keywords" };
-        format!("{} {noun}", super::table::number(n))
+    let count = |one: &str, many: &str, what: &str| {
+        let noun = if n == 1 { one } else { many };
+        format!("{} {noun} {what}.", super::table::number(n))
     };
     Some(match done?.as_str() {
         "signed-out" => "You have signed out.".to_owned(),
@@ -97,9 +98,17 @@ pub fn flash(req: &Request) -> Option<String> {
         "welcome" => "Welcome! Your account is ready.".to_owned(),
         "keyword-added" => "Keyword added.".to_owned(),
         "keyword-saved" => "Keyword saved.".to_owned(),
-        "keywords-changed" => format!("{} changed.", keywords()),
-        "keywords-deleted" => format!("{} deleted.", keywords()),
-        "none-selected" => "Select at least one keyword first.".to_owned(),
+        "keywords-changed" => count("keyword", "keywords", "changed"),
+        "keywords-deleted" => count("keyword", "keywords", "deleted"),
+        "none-selected" => "Nothing was selected: tick the box of each row first.".to_owned(),
+        "site-added" => "Site added. Now add its sectors, and connect its WordPress.".to_owned(),
+        "site-saved" => "Site saved.".to_owned(),
+        "sites-deleted" => count("site", "sites", "deleted"),
+        "sector-added" => "Sector added.".to_owned(),
+        "sector-saved" => "Sector saved.".to_owned(),
+        "sectors-deleted" => count("sector", "sectors", "deleted"),
+        "wordpress-connected" => "WordPress connected. Test the connection to see what IGNY8 may do there.".to_owned(),
+        "wordpress-disconnected" => "WordPress disconnected; its application password is forgotten.".to_owned(),
         _ => return None,
     })
 }

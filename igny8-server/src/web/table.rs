@@ -68,18 +68,21 @@ impl Column {
 /// The list's state as its address gives it: filters (blank ones dropped), ordering and page.
 #[derive(Debug, Clone)]
 pub struct ListState {
-    path: &'static str,
+    path: String,
     params: Vec<(String, String)>,
 }
 
 impl ListState {
     /// The state of the list at `path` from the request's query string.
-    pub fn from_query(path: &'static str, query: Option<&str>) -> Self {
+    pub fn from_query(path: impl Into<String>, query: Option<&str>) -> Self {
         let params = form_urlencoded::parse(query.unwrap_or("").as_bytes())
             .filter(|(k, v)| !v.trim().is_empty() && k != "csrf_token" && k != "done" && k != "n")
             .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
             .collect();
-        Self { path, params }
+        Self {
+            path: path.into(),
+            params,
+        }
     }
 
     /// The value of `key`, if set.
@@ -155,7 +158,7 @@ impl ListState {
             .collect();
         pairs.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
         if pairs.is_empty() {
-            return self.path.to_owned();
+            return self.path.clone();
         }
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
@@ -173,7 +176,7 @@ impl ListState {
         let filtered = self.params.iter().any(|(k, _)| !OWN.contains(&k.as_str()));
         filtered.then(|| {
             let kept = ListState {
-                path: self.path,
+                path: self.path.clone(),
                 params: self
                     .params
                     .iter()
@@ -186,9 +189,9 @@ impl ListState {
     }
 
     /// The filters' parameters, for a link elsewhere that takes the same ones (the CSV export).
-    pub fn with_path(&self, path: &'static str, keep_own: bool) -> String {
+    pub fn with_path(&self, path: &str, keep_own: bool) -> String {
         ListState {
-            path,
+            path: path.to_owned(),
             params: self
                 .params
                 .iter()
@@ -405,8 +408,10 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// The bulk form its checkbox belongs to, when it can be selected.
     pub select_form: Option<String>,
-    /// Where its in-place edit form is, when it can be edited.
+    /// Where its edit form is, when it can be edited.
     pub edit: Option<String>,
+    /// The edit form replaces the row in place (htmx), rather than opening as a page.
+    pub inline: bool,
 }
 
 /// An action on the selected rows: a button of the bulk form.
@@ -490,8 +495,9 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// The pager of `page`, read with `state`, counting `noun` ("keywords").
-    pub fn of<T>(state: &ListState, page: &Page<T>, noun: &str) -> Self {
+    /// The pager of `page`, read with `state`, counting `nouns` (`("keyword", "keywords")`).
+    pub fn of<T>(state: &ListState, page: &Page<T>, nouns: (&str, &str)) -> Self {
+        let (one, noun) = nouns;
         let size = page.page_size;
         let shown = page.items.len() as u64;
         let cursor = state.get("cursor").is_some();
@@ -531,6 +537,9 @@ impl Pager {
         let summary = match (shown, page.total) {
             (0, Some(0)) | (0, None) if current == 1 => format!("No {noun}."),
             (0, _) => format!("No {noun} on page {current}."),
+            (n, Some(total)) if current == 1 && n == total => {
+                format!("{} {}", number(n as i64), if n == 1 { one } else { noun })
+            }
             (_, Some(total)) => format!(
                 "{}–{} of {} {noun}",
                 number(from as i64),
@@ -598,7 +607,7 @@ pub struct Table {
     /// Its name: DOM ids and the bulk form's id derive from it (`keywords`).
     pub id: &'static str,
     /// The list's path (`/planner/keywords`).
-    pub path: &'static str,
+    pub path: String,
     /// Its caption, for screen readers ("Keywords").
     pub caption: &'static str,
     /// The headings.
@@ -631,7 +640,7 @@ impl Table {
     /// The table `id` at `path` with `columns`, sorted as `state` says (or by `default_order`).
     pub fn new(
         id: &'static str,
-        path: &'static str,
+        path: impl Into<String>,
         caption: &'static str,
         columns: &[Column],
         state: &ListState,
@@ -673,7 +682,7 @@ impl Table {
             .collect();
         Self {
             id,
-            path,
+            path: path.into(),
             caption,
             headers,
             rows: Vec::new(),
@@ -681,7 +690,7 @@ impl Table {
             hidden: Vec::new(),
             reset: state.unfiltered(),
             bulk: Vec::new(),
-            bulk_path: path,
+            bulk_path: "",
             bulk_hint: None,
             back: state.current(),
             pager: Pager::default(),
@@ -773,7 +782,7 @@ mod tests {
             page_size: 50,
             next_cursor: Some("c".into()),
         };
-        let p = Pager::of(&s, &page, "keywords");
+        let p = Pager::of(&s, &page, ("keyword", "keywords"));
         assert_eq!(p.summary, "101–150 of 1,000 keywords");
         assert_eq!(p.prev.as_deref(), Some("/planner/keywords?page=2"));
         assert_eq!(p.next.as_deref(), Some("/planner/keywords?page=4"));
@@ -785,10 +794,10 @@ mod tests {
             total: Some(1_000_000),
             ..page.clone()
         };
-        let p = Pager::of(&state("page=100"), &deep, "keywords");
+        let p = Pager::of(&state("page=100"), &deep, ("keyword", "keywords"));
         assert_eq!(p.next.as_deref(), Some("/planner/keywords?cursor=c"));
         assert_eq!(p.pages.last().unwrap().number, NUMBERED_PAGES);
-        let p = Pager::of(&state("cursor=c"), &page, "keywords");
+        let p = Pager::of(&state("cursor=c"), &page, ("keyword", "keywords"));
         assert_eq!(p.first.as_deref(), Some("/planner/keywords"));
         assert!(p.prev.is_none());
     }

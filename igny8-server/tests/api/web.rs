@@ -22,6 +22,7 @@ on_backends!(
     the_keyword_list_filters_sorts_pages_and_downloads,
     bulk_actions_and_edits_change_only_what_was_asked,
     a_viewer_sees_keywords_without_write_controls_and_cannot_write,
+    sites_and_sectors_are_made_changed_and_deleted,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -879,7 +880,8 @@ async fn bulk_actions_and_edits_change_only_what_was_asked(backend: Backend) {
         .await;
     let page = b.get(none.location()).await;
     assert!(
-        page.body.contains("Select at least one keyword first."),
+        page.body
+            .contains("Nothing was selected: tick the box of each row first."),
         "{}",
         page.body
     );
@@ -1191,5 +1193,251 @@ async fn a_viewer_sees_keywords_without_write_controls_and_cannot_write(backend:
     let left = keyword_ids(&s, &token, "").await;
     assert_eq!(left.len(), 2);
     assert!(left.iter().all(|k| k.2["status"] == "pending"));
+    s.close().await;
+}
+
+/// The id at the end of a `/sites/{id}?…` redirect.
+fn site_id_in(location: &str) -> String {
+    location
+        .trim_start_matches("/sites/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn sites_and_sectors_are_made_changed_and_deleted(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    b.sign_up("sites@example.com", "Sites").await;
+    let token = api_token(&s, "sites@example.com").await;
+    let empty = b.get("/sites").await;
+    assert!(empty.body.contains("No sites yet."), "{}", empty.body);
+
+    // Problems beside their fields; nothing made.
+    let bad = b
+        .post(
+            "/sites",
+            &[("name", " "), ("url", "not an address"), ("industry", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="add-e-name""#) && bad.body.contains(r#"id="add-e-url""#));
+    assert!(
+        bad.body.contains(r#"value="not an address""#),
+        "what was typed is kept"
+    );
+    let (_, sites) = s.get(&token, "/api/v1/auth/sites/").await;
+    assert_eq!(sites["data"]["count"], 0);
+
+    let made = b
+        .post(
+            "/sites",
+            &[
+                ("name", "Kitchen blog"),
+                ("url", "https://kitchen.example"),
+                ("industry", "Food"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let site = site_id_in(made.location());
+    let page = b.get(made.location()).await;
+    assert!(page.body.contains("Site added."), "{}", page.body);
+    assert!(page.body.contains("No sectors yet."));
+
+    // Sectors: add, rename, delete.
+    let added = b
+        .post(
+            &format!("/sites/{site}/sectors"),
+            &[("name", "Coffee"), ("description", "")],
+        )
+        .await;
+    assert_eq!(added.location(), format!("/sites/{site}?done=sector-added"));
+    let (_, sectors) = s
+        .get(&token, &format!("/api/v1/auth/sectors/?site_id={site}"))
+        .await;
+    let sector = sectors["data"]["results"][0]["id"].to_string();
+    let page = b.get(&format!("/sites/{site}")).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"href="/planner/keywords?sector_id={sector}""#))
+    );
+    let edit = b.get(&format!("/sites/{site}/sectors/{sector}/edit")).await;
+    assert!(edit.body.contains(r#"value="Coffee""#), "{}", edit.body);
+    let saved = b
+        .post(
+            &format!("/sites/{site}/sectors/{sector}"),
+            &[
+                ("name", "Espresso"),
+                ("description", "Machines"),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), format!("/sites/{site}?done=sector-saved"));
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))
+        .await;
+    assert_eq!(
+        (&got["data"]["name"], &got["data"]["description"]),
+        (&json!("Espresso"), &json!("Machines"))
+    );
+
+    // The site's details; an unticked box is "no".
+    let saved = b
+        .post(
+            &format!("/sites/{site}"),
+            &[("name", "Kitchen"), ("url", ""), ("industry", "Food")],
+        )
+        .await;
+    assert_eq!(saved.location(), format!("/sites/{site}?done=site-saved"));
+    let (_, got) = s.get(&token, &format!("/api/v1/auth/sites/{site}/")).await;
+    assert_eq!(
+        (
+            &got["data"]["name"],
+            &got["data"]["url"],
+            &got["data"]["is_active"]
+        ),
+        (&json!("Kitchen"), &Value::Null, &json!(false))
+    );
+
+    // WordPress: a private address is refused in words; the password is never shown back.
+    let refused = b
+        .post(
+            &format!("/sites/{site}/wordpress"),
+            &[
+                ("url", "http://127.0.0.1:9/"),
+                ("username", "editor"),
+                ("application_password", "abcd efgh ijkl"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("private or local address"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused.body.contains("abcd efgh"),
+        "the password isn't echoed"
+    );
+    let connected = b
+        .post(
+            &format!("/sites/{site}/wordpress"),
+            &[
+                ("url", "https://wordpress.invalid"),
+                ("username", "editor"),
+                ("application_password", "abcd efgh ijkl mnop"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        connected.location(),
+        format!("/sites/{site}?done=wordpress-connected")
+    );
+    let page = b.get(connected.location()).await;
+    assert!(page.body.contains("https://wordpress.invalid") && page.body.contains("••••"));
+    assert!(
+        !page.body.contains("abcd efgh"),
+        "the password is never shown again"
+    );
+    // A connection that can't be made is explained on the page, not as an error page.
+    let tested = b.post(&format!("/sites/{site}/test-connection"), &[]).await;
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert!(
+        tested.body.contains("The connection didn't work."),
+        "{}",
+        tested.body
+    );
+    for internal in ["os error", "tcp connect", "dns error", "/work/", "src/"] {
+        assert!(
+            !tested.body.contains(internal),
+            "{internal} in {}",
+            tested.body
+        );
+    }
+    let gone = b
+        .post(&format!("/sites/{site}/wordpress/disconnect"), &[])
+        .await;
+    assert_eq!(
+        gone.location(),
+        format!("/sites/{site}?done=wordpress-disconnected")
+    );
+    let (_, got) = s.get(&token, &format!("/api/v1/auth/sites/{site}/")).await;
+    assert!(got["data"]["wordpress_url"].is_null(), "{got}");
+
+    // Someone who may write but not manage (an editor) reads the site and changes nothing.
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/users/",
+            json!({"email": "ed@example.com", "password": "password123", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut ed = Browser::new(&s);
+    ed.sign_in("ed@example.com", "password123").await;
+    let page = ed.get(&format!("/sites/{site}")).await;
+    assert_eq!(page.status, 200);
+    for control in [
+        "Add a sector",
+        "Connect WordPress",
+        "Delete site",
+        r#"name="ids""#,
+        "Add a site",
+    ] {
+        assert!(!page.body.contains(control), "an editor sees {control}");
+    }
+    assert!(!ed.get("/sites").await.body.contains("Add a site"));
+    let forged = ed
+        .post(&format!("/sites/{site}/sectors"), &[("name", "Mine")])
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let forged = ed.post("/sites/bulk-delete", &[("ids", &site)]).await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+
+    // Another account finds nothing.
+    let mut eve = Browser::new(&s);
+    eve.sign_up("eve-sites@example.com", "Eve").await;
+    assert_eq!(eve.get(&format!("/sites/{site}")).await.status, 404);
+    eve.get("/sites").await;
+    assert_eq!(
+        eve.get(&format!("/sites/{site}/sectors/{sector}/edit"))
+            .await
+            .status,
+        404
+    );
+    let forged = eve
+        .post(
+            &format!("/sites/{site}/sectors/{sector}"),
+            &[("name", "Eve's")],
+        )
+        .await;
+    assert_eq!(forged.status, 404);
+
+    // Delete the sector, then the site.
+    let deleted = b
+        .post(
+            "/sites/sectors/bulk-delete",
+            &[("ids", &sector), ("back", &format!("/sites/{site}"))],
+        )
+        .await;
+    assert_eq!(
+        deleted.location(),
+        format!("/sites/{site}?done=sectors-deleted&n=1")
+    );
+    let deleted = b.post("/sites/bulk-delete", &[("ids", &site)]).await;
+    assert_eq!(deleted.location(), "/sites?done=sites-deleted&n=1");
+    assert!(
+        b.get(deleted.location())
+            .await
+            .body
+            .contains("1 site deleted.")
+    );
     s.close().await;
 }

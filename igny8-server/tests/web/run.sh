@@ -38,6 +38,7 @@ run() {
   local base
   base=$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)
   [ -n "$base" ] || { cat "$WORK/$name.err" >&2; die "the server did not start on $name"; }
+  rm -rf "${SHOTS:?}/$name"
   echo "== web app on $name ($base)"
   (cd "$HERE" && IGNY8_WEB_URL="$base" IGNY8_WEB_SHOTS="$SHOTS/$name" node --test --test-reporter=spec web.test.mjs) \
     || { tail -20 "$WORK/$name.err" >&2; die "browser tests failed on $name"; }

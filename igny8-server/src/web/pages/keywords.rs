@@ -151,6 +151,7 @@ fn keyword_row(k: &Keyword, cx: &RowContext<'_>) -> Row {
         edit: cx
             .can_write
             .then(|| format!("{PATH}/{}/edit?back={back}", k.id.get())),
+        inline: true,
     }
 }
 
@@ -286,7 +287,7 @@ async fn render_list(
         back: &table.back,
     };
     table.rows = page.items.iter().map(|k| keyword_row(k, &cx)).collect();
-    table.pager = Pager::of(list, &page, "keywords");
+    table.pager = Pager::of(list, &page, ("keyword", "keywords"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
         Filter::select(list, "sector_id", "Sector", |c| {

@@ -4,3 +4,4 @@
 pub(crate) mod auth;
 pub(crate) mod dashboard;
 pub(crate) mod keywords;
+pub(crate) mod sites;

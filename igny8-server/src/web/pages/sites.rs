@@ -1,0 +1,688 @@
+//! Sites and their sectors: the list of sites, a site's page (its details, its WordPress
+//! connection with "Test connection", its sectors) and the forms that add, change and delete
+//! them. The API's twins are `auth/sites/…`, `auth/sectors/…` and `auth/sites/{id}/wordpress/`;
+//! admins and owners may change them (the core says who), everyone else reads.
+
+use askama::Template;
+use igny8_core::publish::{ConnectionCheck, WordPressCredentials};
+use igny8_core::tenancy::{
+    NewSector, NewSite, Permission, Scope, Sector, SectorFilter, SectorPatch, Site, SitePatch,
+};
+use igny8_core::{Error, ErrorCode, SectorId, SiteId};
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+
+use crate::state::AppState;
+use crate::web::forms::{Fields, FormErrors};
+use crate::web::render::{Chrome, WebError, page, redirect, sentence, with_status};
+use crate::web::session::WebUser;
+use crate::web::table::{Bulk, Cell, Column, ListState, Pager, Row, Table};
+
+const SITES: &str = "/sites";
+
+const SITE_COLUMNS: &[Column] = &[
+    Column::new("Site"),
+    Column::new("Address").minor(),
+    Column::new("Industry").minor(),
+    Column::new("WordPress"),
+    Column::new("Active").minor(),
+];
+
+const SECTOR_COLUMNS: &[Column] = &[
+    Column::new("Sector"),
+    Column::new("Description").minor(),
+    Column::new("Active").minor(),
+    Column::new("Keywords"),
+];
+
+/// Whether the signed-in person may change sites and sectors (account-wide for new sites).
+fn may_manage(scope: &Scope) -> bool {
+    scope.require(Permission::Manage).is_ok()
+}
+
+fn yes_no(value: bool) -> Cell {
+    Cell::text(if value { "Yes" } else { "No" }).minor()
+}
+
+/// A site's form, as typed.
+#[derive(Debug, Default, Clone)]
+struct SiteForm {
+    name: String,
+    url: String,
+    industry: String,
+    active: bool,
+}
+
+impl SiteForm {
+    fn of(site: &Site) -> Self {
+        Self {
+            name: site.name.clone(),
+            url: site.url.clone().unwrap_or_default(),
+            industry: site.industry.clone().unwrap_or_default(),
+            active: site.is_active,
+        }
+    }
+
+    fn read(fields: &Fields) -> Self {
+        Self {
+            name: fields.get("name").to_owned(),
+            url: fields.get("url").to_owned(),
+            industry: fields.get("industry").to_owned(),
+            active: fields.get("is_active") == "on",
+        }
+    }
+}
+
+/// Blank is none.
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+#[derive(Template)]
+#[template(path = "sites/index.html")]
+struct SitesPage {
+    chrome: Chrome,
+    table: Table,
+    can_add: bool,
+    form: SiteForm,
+    errors: FormErrors,
+}
+
+async fn sites_page(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    status: StatusCode,
+    form: SiteForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let list = ListState::from_query(SITES, req.uri().query());
+    let page = state
+        .core
+        .tenancy()
+        .sites(&scope, &list.page_request())
+        .await?;
+    let can_manage = may_manage(&scope);
+    let mut table = Table::new("sites", SITES, "Sites", SITE_COLUMNS, &list, "");
+    table.rows = page
+        .items
+        .iter()
+        .map(|s| Row {
+            id: s.id.get(),
+            dom_id: format!("site-{}", s.id.get()),
+            label: s.name.clone(),
+            cells: vec![
+                Cell::link(s.name.clone(), format!("{SITES}/{}", s.id.get())),
+                Cell::text(s.url.clone().unwrap_or_else(|| "—".into())).minor(),
+                Cell::text(s.industry.clone().unwrap_or_else(|| "—".into())).minor(),
+                Cell::text(match &s.wordpress {
+                    Some(wp) => format!("Connected as {}", wp.username),
+                    None => "Not connected".to_owned(),
+                }),
+                yes_no(s.is_active),
+            ],
+            select_form: can_manage.then(|| "sites-bulk".to_owned()),
+            edit: None,
+            inline: false,
+        })
+        .collect();
+    table.pager = Pager::of(&list, &page, ("site", "sites"));
+    table.empty = "No sites yet. Add your first site below: it holds the sectors your keywords \
+                   belong to, and the WordPress your articles go to."
+        .to_owned();
+    if can_manage {
+        table.bulk_path = "/sites/bulk-delete";
+        table.bulk = vec![
+            Bulk::new("/sites/bulk-delete", "delete", "Delete").confirm(
+                "Delete the selected sites with their sectors, keywords, clusters, ideas and articles? This can't be undone.",
+            ),
+        ];
+    }
+    let open = errors.any() || page.items.is_empty();
+    with_status(
+        status,
+        &SitesPage {
+            chrome: Chrome::new(req, "Sites", "sites"),
+            table,
+            can_add: scope.require_account_wide(Permission::Manage).is_ok(),
+            form: SiteForm {
+                active: true,
+                ..form
+            },
+            errors: if open { errors } else { FormErrors::none() },
+        },
+    )
+}
+
+/// `GET /sites`.
+#[handler]
+pub(crate) async fn list_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    sites_page(
+        req,
+        &state,
+        &user,
+        StatusCode::OK,
+        SiteForm::default(),
+        FormErrors::none(),
+    )
+    .await
+}
+
+/// `POST /sites`: adds a site and opens it (to add its sectors).
+#[handler]
+pub(crate) async fn add_site(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let form = SiteForm::read(&fields);
+    let site = NewSite {
+        name: form.name.clone(),
+        url: optional(&form.url),
+        industry: optional(&form.industry),
+        is_active: Some(true),
+    };
+    match state.core.tenancy().create_site(&scope, site).await {
+        Ok(site) => Ok(redirect(
+            req,
+            &format!("{SITES}/{}?done=site-added", site.id.get()),
+        )),
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            sites_page(req, &state, &user, status, form, errors).await
+        }
+    }
+}
+
+/// The ids ticked in a list.
+fn ticked<T>(fields: &Fields, id: fn(i64) -> T) -> Result<Vec<T>, WebError> {
+    fields
+        .all("ids")
+        .map(|v| v.trim().parse().map(id))
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            WebError::new(
+                StatusCode::BAD_REQUEST,
+                "The selection is not a list of ids. Reload the page and select again.",
+            )
+        })
+}
+
+/// `POST /sites/bulk-delete`: deletes the selected sites with everything in them.
+#[handler]
+pub(crate) async fn delete_sites(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let ids = ticked(&fields, SiteId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, "/sites?done=none-selected"));
+    }
+    let n = state.core.tenancy().delete_sites(&scope, &ids).await?;
+    Ok(redirect(req, &format!("/sites?done=sites-deleted&n={n}")))
+}
+
+/// The WordPress form, as typed (the password is never shown back).
+#[derive(Debug, Default, Clone)]
+struct WordPressForm {
+    url: String,
+    username: String,
+}
+
+/// What "Test connection" found.
+enum Checked {
+    Fine(ConnectionCheck),
+    Failed(String),
+}
+
+#[derive(Template)]
+#[template(path = "sites/show.html")]
+struct SitePage {
+    chrome: Chrome,
+    site: Site,
+    can_manage: bool,
+    form: SiteForm,
+    errors: FormErrors,
+    wordpress: WordPressForm,
+    wordpress_errors: FormErrors,
+    check: Option<ConnectionCheck>,
+    check_failed: Option<String>,
+    table: Table,
+    sector_name: String,
+    sector_description: String,
+    sector_errors: FormErrors,
+}
+
+/// What a refused form on the site page sends back.
+#[derive(Default)]
+struct SiteSent {
+    status: Option<StatusCode>,
+    form: Option<SiteForm>,
+    errors: FormErrors,
+    wordpress: Option<WordPressForm>,
+    wordpress_errors: FormErrors,
+    checked: Option<Checked>,
+    sector: Option<(String, String)>,
+    sector_errors: FormErrors,
+}
+
+async fn site_page(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    id: i64,
+    sent: SiteSent,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let site = state.core.tenancy().site(&scope, SiteId(id)).await?;
+    let path = format!("{SITES}/{id}");
+    let list = ListState::from_query(path.clone(), req.uri().query());
+    let sectors = state
+        .core
+        .tenancy()
+        .sectors(
+            &scope,
+            &SectorFilter {
+                site_id: Some(site.id),
+            },
+            &list.page_request(),
+        )
+        .await?;
+    let can_manage = may_manage(&scope);
+    let mut table = Table::new(
+        "sectors",
+        path.clone(),
+        "Sectors",
+        SECTOR_COLUMNS,
+        &list,
+        "",
+    );
+    table.rows = sectors
+        .items
+        .iter()
+        .map(|s: &Sector| Row {
+            id: s.id.get(),
+            dom_id: format!("sector-{}", s.id.get()),
+            label: s.name.clone(),
+            cells: vec![
+                Cell::text(s.name.clone()),
+                Cell::text(s.description.clone().unwrap_or_else(|| "—".into())).minor(),
+                yes_no(s.is_active),
+                Cell::link(
+                    "Keywords",
+                    format!("/planner/keywords?sector_id={}", s.id.get()),
+                ),
+            ],
+            select_form: can_manage.then(|| "sectors-bulk".to_owned()),
+            edit: can_manage.then(|| format!("{path}/sectors/{}/edit", s.id.get())),
+            inline: false,
+        })
+        .collect();
+    table.pager = Pager::of(&list, &sectors, ("sector", "sectors"));
+    table.empty =
+        "No sectors yet. A sector is a topic of the site (\"Coffee\", \"Espresso machines\"); \
+         keywords, clusters and articles belong to one."
+            .to_owned();
+    if can_manage {
+        table.bulk_path = "/sites/sectors/bulk-delete";
+        table.bulk = vec![
+            Bulk::new("/sites/sectors/bulk-delete", "delete", "Delete").confirm(
+                "Delete the selected sectors with their keywords, clusters, ideas and articles? This can't be undone.",
+            ),
+        ];
+    }
+    let wordpress = sent.wordpress.unwrap_or_else(|| WordPressForm {
+        url: site
+            .wordpress
+            .as_ref()
+            .map(|w| w.url.clone())
+            .or_else(|| site.url.clone())
+            .unwrap_or_default(),
+        username: site
+            .wordpress
+            .as_ref()
+            .map(|w| w.username.clone())
+            .unwrap_or_default(),
+    });
+    let (sector_name, sector_description) = sent.sector.unwrap_or_default();
+    with_status(
+        sent.status.unwrap_or(StatusCode::OK),
+        &SitePage {
+            chrome: Chrome::new(req, site.name.clone(), "sites"),
+            form: sent.form.unwrap_or_else(|| SiteForm::of(&site)),
+            site,
+            can_manage,
+            errors: sent.errors,
+            wordpress,
+            wordpress_errors: sent.wordpress_errors,
+            check: match &sent.checked {
+                Some(Checked::Fine(c)) => Some(c.clone()),
+                _ => None,
+            },
+            check_failed: match sent.checked {
+                Some(Checked::Failed(why)) => Some(why),
+                _ => None,
+            },
+            table,
+            sector_name,
+            sector_description,
+            sector_errors: sent.sector_errors,
+        },
+    )
+}
+
+/// `GET /sites/:id`.
+#[handler]
+pub(crate) async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    site_page(req, &state, &user, id, SiteSent::default()).await
+}
+
+/// `POST /sites/:id`: saves the site's details.
+#[handler]
+pub(crate) async fn save_site(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let form = SiteForm::read(&fields);
+    let patch = SitePatch {
+        name: Some(form.name.clone()),
+        url: Some(optional(&form.url)),
+        industry: Some(optional(&form.industry)),
+        is_active: Some(form.active),
+    };
+    match state
+        .core
+        .tenancy()
+        .update_site(&scope, SiteId(id), patch)
+        .await
+    {
+        Ok(_) => Ok(redirect(req, &format!("{SITES}/{id}?done=site-saved"))),
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            let sent = SiteSent {
+                status: Some(status),
+                form: Some(form),
+                errors,
+                ..SiteSent::default()
+            };
+            site_page(req, &state, &user, id, sent).await
+        }
+    }
+}
+
+/// `POST /sites/:id/wordpress`: connects the site to WordPress (the API's
+/// `PUT auth/sites/{id}/wordpress/`); the password is sealed and never shown again.
+#[handler]
+pub(crate) async fn connect_wordpress(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let form = WordPressForm {
+        url: fields.get("url").trim().to_owned(),
+        username: fields.get("username").trim().to_owned(),
+    };
+    let credentials = WordPressCredentials {
+        url: form.url.clone(),
+        username: form.username.clone(),
+        application_password: fields.get("application_password").to_owned(),
+    };
+    match state
+        .core
+        .wordpress()
+        .connect(&scope, SiteId(id), credentials)
+        .await
+    {
+        Ok(_) => Ok(redirect(
+            req,
+            &format!("{SITES}/{id}?done=wordpress-connected"),
+        )),
+        Err(e) => {
+            let (status, wordpress_errors) = FormErrors::from_error(e)?;
+            let sent = SiteSent {
+                status: Some(status),
+                wordpress: Some(form),
+                wordpress_errors,
+                ..SiteSent::default()
+            };
+            site_page(req, &state, &user, id, sent).await
+        }
+    }
+}
+
+/// `POST /sites/:id/wordpress/disconnect`: forgets the credentials (the API's
+/// `DELETE auth/sites/{id}/wordpress/`).
+#[handler]
+pub(crate) async fn disconnect_wordpress(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    state
+        .core
+        .wordpress()
+        .disconnect(&scope, SiteId(id))
+        .await?;
+    Ok(redirect(
+        req,
+        &format!("{SITES}/{id}?done=wordpress-disconnected"),
+    ))
+}
+
+/// `POST /sites/:id/test-connection`: signs in to the site's WordPress and shows what it
+/// found — the version and the user's rights — or, in words, why it couldn't.
+#[handler]
+pub(crate) async fn test_connection(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let checked = match state
+        .core
+        .wordpress()
+        .test_connection(&scope, SiteId(id))
+        .await
+    {
+        Ok(check) => Checked::Fine(check),
+        // Not found and not allowed are pages like anywhere else; every other failure is
+        // what the person came to learn.
+        Err(e) if matches!(e.code(), ErrorCode::NotFound | ErrorCode::Forbidden) => {
+            return Err(e.into());
+        }
+        Err(e) if e.code().is_user_error() || is_remote(&e) => {
+            Checked::Failed(sentence(&e.to_string()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let sent = SiteSent {
+        checked: Some(checked),
+        ..SiteSent::default()
+    };
+    site_page(req, &state, &user, id, sent).await
+}
+
+/// An error that comes from the other end (WordPress, the network), not from us.
+fn is_remote(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::Provider | ErrorCode::ProviderUnavailable
+    )
+}
+
+/// `POST /sites/:id/sectors`: adds a sector to the site.
+#[handler]
+pub(crate) async fn add_sector(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let name = fields.get("name").to_owned();
+    let description = fields.get("description").to_owned();
+    let sector = NewSector {
+        site_id: SiteId(id),
+        name: name.clone(),
+        description: optional(&description),
+        is_active: Some(true),
+    };
+    match state.core.tenancy().create_sector(&scope, sector).await {
+        Ok(_) => Ok(redirect(req, &format!("{SITES}/{id}?done=sector-added"))),
+        Err(e) => {
+            let (status, sector_errors) = FormErrors::from_error(e)?;
+            let sent = SiteSent {
+                status: Some(status),
+                sector: Some((name, description)),
+                sector_errors,
+                ..SiteSent::default()
+            };
+            site_page(req, &state, &user, id, sent).await
+        }
+    }
+}
+
+/// `POST /sites/sectors/bulk-delete`: deletes the selected sectors, back to their site.
+#[handler]
+pub(crate) async fn delete_sectors(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = crate::web::render::local_path(Some(fields.get("back")));
+    let ids = ticked(&fields, SectorId)?;
+    let joiner = if back.contains('?') { '&' } else { '?' };
+    if ids.is_empty() {
+        return Ok(redirect(req, &format!("{back}{joiner}done=none-selected")));
+    }
+    let n = state.core.tenancy().delete_sectors(&scope, &ids).await?;
+    Ok(redirect(
+        req,
+        &format!("{back}{joiner}done=sectors-deleted&n={n}"),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "sites/sector_edit.html")]
+struct SectorPage {
+    chrome: Chrome,
+    site: Site,
+    sector: Sector,
+    typed_name: String,
+    typed_description: String,
+    active: bool,
+    errors: FormErrors,
+}
+
+/// `GET /sites/:site/sectors/:id/edit`.
+#[handler]
+pub(crate) async fn edit_sector(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path((site, id)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let (site, sector) = site_and_sector(&state, &scope, site, id).await?;
+    scope.require(Permission::Manage).map_err(WebError::from)?;
+    page(&SectorPage {
+        chrome: Chrome::new(req, format!("Edit {}", sector.name), "sites"),
+        typed_name: sector.name.clone(),
+        typed_description: sector.description.clone().unwrap_or_default(),
+        active: sector.is_active,
+        site,
+        sector,
+        errors: FormErrors::none(),
+    })
+}
+
+/// The sector `id` of the site `site` (a sector of another site is not found there).
+async fn site_and_sector(
+    state: &AppState,
+    scope: &Scope,
+    site: i64,
+    id: i64,
+) -> Result<(Site, Sector), WebError> {
+    let site = state.core.tenancy().site(scope, SiteId(site)).await?;
+    let sector = state.core.tenancy().sector(scope, SectorId(id)).await?;
+    if sector.site_id != site.id {
+        return Err(SectorId(id).not_found().into());
+    }
+    Ok((site, sector))
+}
+
+/// `POST /sites/:site/sectors/:id`: saves a sector.
+#[handler]
+pub(crate) async fn save_sector(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path((site, id)): Path<(i64, i64)>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let (site, sector) = site_and_sector(&state, &scope, site, id).await?;
+    let name = fields.get("name").to_owned();
+    let description = fields.get("description").to_owned();
+    let active = fields.get("is_active") == "on";
+    let patch = SectorPatch {
+        name: Some(name.clone()),
+        description: Some(optional(&description)),
+        is_active: Some(active),
+    };
+    match state
+        .core
+        .tenancy()
+        .update_sector(&scope, sector.id, patch)
+        .await
+    {
+        Ok(_) => Ok(redirect(
+            req,
+            &format!("{SITES}/{}?done=sector-saved", site.id.get()),
+        )),
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            with_status(
+                status,
+                &SectorPage {
+                    chrome: Chrome::new(req, format!("Edit {}", sector.name), "sites"),
+                    site,
+                    sector,
+                    typed_name: name,
+                    typed_description: description,
+                    active,
+                    errors,
+                },
+            )
+        }
+    }
+}
