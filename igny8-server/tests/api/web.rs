@@ -23,6 +23,7 @@ on_backends!(
     bulk_actions_and_edits_change_only_what_was_asked,
     a_viewer_sees_keywords_without_write_controls_and_cannot_write,
     sites_and_sectors_are_made_changed_and_deleted,
+    a_viewer_is_refused_every_write_route,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1439,5 +1440,93 @@ async fn sites_and_sectors_are_made_changed_and_deleted(backend: Backend) {
             .body
             .contains("1 site deleted.")
     );
+    s.close().await;
+}
+
+/// Every write route of the web app, tried by a viewer with a valid form token: each is
+/// refused (403) and nothing changes. New routes are covered as they are added to the table.
+async fn a_viewer_is_refused_every_write_route(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut owner = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut owner, "matrix@example.com", &grinders(2)).await;
+    let keyword = keyword_ids(&s, &token, "").await[0].0.to_string();
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))
+        .await;
+    let site = got["data"]["site_id"].to_string();
+    let sector = sector.to_string();
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/users/",
+            json!({"email": "v@example.com", "password": "password123", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut viewer = Browser::new(&s);
+    viewer.sign_in("v@example.com", "password123").await;
+    viewer.get("/dashboard").await;
+
+    let before = (
+        s.get(&token, "/api/v1/planner/keywords/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
+    );
+    let mut tried = 0;
+    for route in igny8_server::web::routes() {
+        // A viewer may change their own password, and test a site's WordPress connection
+        // (it reads; the core allows every role), as through the API.
+        let own = matches!(route.mirror, igny8_server::web::Mirror::Api(_, path)
+            if path.starts_with("/auth/me/") || path.ends_with("/test_connection/"));
+        if route.method != poem::http::Method::POST
+            || route.access != igny8_server::web::session::Access::SignedIn
+            || own
+        {
+            continue;
+        }
+        let path = route.path.replace(":site", &site).replace(
+            ":id",
+            if route.path.contains("sectors/:id") {
+                &sector
+            } else if route.path.starts_with("/sites") {
+                &site
+            } else {
+                &keyword
+            },
+        );
+        let id = if path.contains("sectors") {
+            &sector
+        } else if path.starts_with("/sites") {
+            &site
+        } else {
+            &keyword
+        };
+        let fields = [
+            ("ids", id.as_str()),
+            ("action", "archive"),
+            ("name", "Changed"),
+            ("keyword", "changed"),
+            ("sector_id", sector.as_str()),
+            ("volume", "1"),
+            ("url", "https://example.com"),
+            ("username", "u"),
+            ("application_password", "p"),
+            ("is_active", "on"),
+        ];
+        let page = viewer.post(&path, &fields).await;
+        assert_eq!(page.status, 403, "a viewer's POST {path}: {}", page.body);
+        tried += 1;
+    }
+    assert!(tried >= 10, "only {tried} write routes tried");
+    let after = (
+        s.get(&token, "/api/v1/planner/keywords/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
+    );
+    assert_eq!(before, after, "nothing changed");
     s.close().await;
 }
