@@ -15,6 +15,8 @@ use crate::state::AppState;
 
 /// The path that takes keyword files (larger bodies, streamed).
 pub const UPLOAD_PATH: &str = "/api/v1/planner/keywords/import/";
+/// The web app's twin of [`UPLOAD_PATH`] (the keyword import page's form).
+pub const WEB_UPLOAD_PATH: &str = "/planner/keywords/import";
 
 fn valid_request_id(value: &HeaderValue) -> Option<String> {
     let s = value.to_str().ok()?.trim();
@@ -98,17 +100,33 @@ pub async fn body_limit<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Resu
     let Some(state) = req.data::<AppState>().cloned() else {
         return ep.call(req).await.map(IntoResponse::into_response);
     };
-    let upload = req.uri().path().trim_end_matches('/') == UPLOAD_PATH.trim_end_matches('/');
+    let path = req.uri().path().trim_end_matches('/');
+    let upload = path == UPLOAD_PATH.trim_end_matches('/') || path == WEB_UPLOAD_PATH;
+    let web = !is_api_path(path);
     let limit = if upload {
         state.settings.max_upload_bytes
     } else {
         state.settings.max_body_bytes
     };
     let too_large = || {
-        envelope_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("the body is larger than {limit} bytes"),
-        )
+        if web {
+            crate::web::render::error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "The file is larger than this server accepts ({}). Split it into smaller files and import each.",
+                    if limit >= 1024 * 1024 {
+                        format!("{} MB", limit / (1024 * 1024))
+                    } else {
+                        format!("{} KB", limit.div_ceil(1024))
+                    }
+                ),
+            )
+        } else {
+            envelope_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("the body is larger than {limit} bytes"),
+            )
+        }
     };
     let declared = req
         .headers()

@@ -196,6 +196,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/planner/keywords/import",
+            SignedIn,
+            Page,
+            import::import_page,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords/import",
+            SignedIn,
+            Api("POST", "/planner/keywords/import/"),
+            import::import,
+        ),
+        route(
+            Method::GET,
             "/planner/keywords/export",
             SignedIn,
             Api("GET", "/planner/keywords/export/"),

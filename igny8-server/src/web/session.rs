@@ -332,12 +332,16 @@ async fn form_token(req: &mut Request) -> poem::Result<Option<String>> {
     {
         return Ok(Some(v.to_owned()));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        return multipart_token(req, &content_type).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
     // The body's size was limited before (`middleware::body_limit`).
@@ -347,6 +351,69 @@ async fn form_token(req: &mut Request) -> poem::Result<Option<String>> {
         .map(|(_, v)| v.into_owned());
     req.set_body(bytes);
     Ok(token)
+}
+
+/// Most of a multipart body read to find its token: the token must be the form's first field
+/// (the templates put it first), so an upload is checked before its file is read.
+const MULTIPART_PEEK: usize = 8 * 1024;
+
+/// The `csrf_token` of a file upload (`multipart/form-data`, sent by a form without
+/// JavaScript): read from the first part only, then the body is put back, whole and still
+/// streaming, for the handler. Reading the whole upload to find the token would buffer files.
+async fn multipart_token(req: &mut Request, content_type: &str) -> poem::Result<Option<String>> {
+    use tokio::io::AsyncReadExt;
+    let Some(boundary) = content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .next()
+        .map(|b| b.trim_matches('"').to_owned())
+    else {
+        return Ok(None);
+    };
+    let mut reader = req.take_body().into_async_read();
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let end = format!("\r\n--{boundary}");
+    while head.len() < MULTIPART_PEEK {
+        let n = reader
+            .read(&mut chunk)
+            .await
+            .map_err(poem::error::ReadBodyError::Io)?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+        // The first part is complete once its closing boundary is in.
+        if head
+            .windows(end.len())
+            .skip(boundary.len() + 2)
+            .any(|w| w == end.as_bytes())
+        {
+            break;
+        }
+    }
+    let token = first_part_token(&head, &boundary);
+    let rest = std::io::Cursor::new(head).chain(reader);
+    req.set_body(poem::Body::from_async_read(rest));
+    Ok(token)
+}
+
+/// The value of the first part of a multipart body, when that part is `csrf_token`.
+fn first_part_token(body: &[u8], boundary: &str) -> Option<String> {
+    let text = std::str::from_utf8(body.get(..body.len().min(MULTIPART_PEEK))?)
+        .or_else(|e| std::str::from_utf8(&body[..e.valid_up_to()]))
+        .ok()?;
+    let rest = text.strip_prefix(&format!("--{boundary}\r\n"))?;
+    let (headers, after) = rest.split_once("\r\n\r\n")?;
+    let named = headers.lines().any(|h| {
+        h.to_ascii_lowercase().starts_with("content-disposition:")
+            && h.contains("name=\"csrf_token\"")
+    });
+    if !named {
+        return None;
+    }
+    let (value, _) = after.split_once(&format!("\r\n--{boundary}"))?;
+    Some(value.to_owned())
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -391,5 +458,24 @@ async fn rate_limit(
             ),
         )
         .retry_after(retry_after)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_s_token_is_its_first_part() {
+        let b = "XyZ";
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc.def\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"k.csv\"\r\n\r\nkeyword\r\n--XyZ--\r\n";
+        assert_eq!(
+            first_part_token(body.as_bytes(), b).as_deref(),
+            Some("abc.def")
+        );
+        // Anywhere but first, or cut short, it isn't found.
+        let later = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ--";
+        assert_eq!(first_part_token(later.as_bytes(), b), None);
+        assert_eq!(first_part_token(&body.as_bytes()[..60], b), None);
     }
 }

@@ -24,6 +24,7 @@ on_backends!(
     a_viewer_sees_keywords_without_write_controls_and_cannot_write,
     sites_and_sectors_are_made_changed_and_deleted,
     a_viewer_is_refused_every_write_route,
+    a_keyword_export_is_imported_with_a_report_of_every_bad_line,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -138,6 +139,37 @@ impl<'a> Browser<'a> {
             req = req.header(*k, *v);
         }
         let resp = req.body(body).send().await;
+        self.finish(resp).await
+    }
+
+    /// Posts a file upload (`multipart/form-data`) with `parts` in order: (name, file name
+    /// for a file, content). The form token is not added: the caller places it.
+    async fn upload(&mut self, path: &str, parts: &[(&str, Option<&str>, &str)]) -> Page {
+        let boundary = "----igny8test7MA4YWxkTrZu0gW";
+        let mut body = String::new();
+        for (name, file, content) in parts {
+            body.push_str(&format!("--{boundary}\r\n"));
+            match file {
+                Some(file) => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n\r\n"
+                )),
+                None => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                )),
+            }
+            body.push_str(content);
+            body.push_str("\r\n");
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let resp = self
+            .s
+            .client
+            .post(path)
+            .header("cookie", self.cookie_header())
+            .content_type(format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await;
         self.finish(resp).await
     }
 
@@ -1517,7 +1549,22 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             ("application_password", "p"),
             ("is_active", "on"),
         ];
-        let page = viewer.post(&path, &fields).await;
+        // The upload takes a file form; the rest take plain forms.
+        let page = if path == "/planner/keywords/import" {
+            let csrf = viewer.token.clone();
+            viewer
+                .upload(
+                    &path,
+                    &[
+                        ("csrf_token", None, &csrf),
+                        ("sector_id", None, &sector),
+                        ("file", Some("k.csv"), "keyword\nfrom a viewer\n"),
+                    ],
+                )
+                .await
+        } else {
+            viewer.post(&path, &fields).await
+        };
         assert_eq!(page.status, 403, "a viewer's POST {path}: {}", page.body);
         tried += 1;
     }
@@ -1528,5 +1575,186 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
+    s.close().await;
+}
+
+async fn a_keyword_export_is_imported_with_a_report_of_every_bad_line(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "import@example.com", "keyword\nburr grinder\n").await;
+    let sector = sector.to_string();
+    let form = b
+        .get(&format!("/planner/keywords/import?sector_id={sector}"))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body
+            .contains(&format!(r#"<option value="{sector}" selected>"#)),
+        "{}",
+        form.body
+    );
+    let file = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/keyword-exports/semrush_broad-match.csv"
+    ))
+    .unwrap();
+    let bad = format!(
+        "{file}Burr Grinder,Commercial,900,\"0.5\",20,1.00,\nbroken row,Commercial,-5,\"0.1\",30,1.00,\n"
+    );
+    let token_field = b.token.clone();
+
+    // Without the token, or with it anywhere but first, nothing is read.
+    let forged = b
+        .upload(
+            "/planner/keywords/import",
+            &[("sector_id", None, &sector), ("file", Some("k.csv"), &bad)],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let late = b
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("sector_id", None, &sector),
+                ("csrf_token", None, &token_field),
+                ("file", Some("k.csv"), &bad),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, 403);
+    assert_eq!(keyword_ids(&s, &token, "").await.len(), 1);
+
+    // No sector, no file: said beside the field.
+    let none = b
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &token_field),
+                ("sector_id", None, ""),
+                ("file", Some("k.csv"), &bad),
+            ],
+        )
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(
+        none.body.contains("Sector must be chosen."),
+        "{}",
+        none.body
+    );
+    let no_file = b
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &token_field),
+                ("sector_id", None, &sector),
+                ("file", Some(""), ""),
+            ],
+        )
+        .await;
+    assert_eq!(no_file.status, 422);
+    assert!(
+        no_file.body.contains("The file must be chosen"),
+        "{}",
+        no_file.body
+    );
+
+    let done = b
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &token_field),
+                ("sector_id", None, &sector),
+                ("file", Some("semrush.csv"), &bad),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Imported from Semrush Keyword Magic Tool"),
+        "{}",
+        done.body
+    );
+    let (_, api) = s
+        .get(
+            &token,
+            &format!("/api/v1/planner/keywords/?sector_id={sector}&page_size=1"),
+        )
+        .await;
+    let total = api["data"]["count"].as_u64().unwrap();
+    assert!(total > 1, "{api}");
+    assert!(
+        done.body.contains(&format!(
+            r#"<span class="count">{}</span> new keywords"#,
+            total - 1
+        )) && done.body.contains(r#"<span class="count">1</span> merged"#),
+        "{}",
+        done.body
+    );
+    // The bad line is listed with its number and reason.
+    let line = bad.lines().count();
+    assert!(
+        done.body
+            .contains(&format!(r#"<td class="num">{line}</td>"#)),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains("olume"),
+        "the reason names the volume: {}",
+        done.body
+    );
+
+    // Another account's sector is not found; a viewer may not import.
+    let mut eve = Browser::new(&s);
+    eve.sign_up("eve-import@example.com", "Eve").await;
+    eve.get("/planner/keywords/import").await;
+    let eve_token = eve.token.clone();
+    let foreign = eve
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &eve_token),
+                ("sector_id", None, &sector),
+                ("file", Some("k.csv"), "keyword\nx\n"),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/users/",
+            json!({"email": "vi@example.com", "password": "password123", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut viewer = Browser::new(&s);
+    viewer.sign_in("vi@example.com", "password123").await;
+    assert_eq!(viewer.get("/planner/keywords/import").await.status, 403);
+    assert!(
+        !viewer
+            .get("/planner/keywords")
+            .await
+            .body
+            .contains("Import a keyword export")
+    );
+    let v_token = viewer.token.clone();
+    let refused = viewer
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &v_token),
+                ("sector_id", None, &sector),
+                ("file", Some("k.csv"), "keyword\nviewer was here\n"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(keyword_ids(&s, &token, "search=viewer").await.len(), 0);
     s.close().await;
 }

@@ -7,7 +7,7 @@
 // screenshots go, default /tmp/igny8-web), IGNY8_CHROMIUM (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -187,8 +187,6 @@ async function api(method, path, body, contentType = 'application/json') {
   return json.data;
 }
 
-let sectorId;
-
 test('a site with a sector, and its WordPress connection tested', async () => {
   await page.goto(`${base}/dashboard`);
   await page.getByRole('link', { name: 'Sites' }).click();
@@ -210,7 +208,6 @@ test('a site with a sector, and its WordPress connection tested', async () => {
   await page.getByRole('button', { name: 'Add sector' }).click();
   await page.waitForURL(/done=sector-added/);
   assert.ok(await page.getByRole('cell', { name: 'Coffee', exact: true }).isVisible());
-  sectorId = Number((await page.getByRole('link', { name: 'Keywords', exact: true }).last().getAttribute('href')).split('=').pop());
 
   // WordPress: connect (the password is never shown again), then test: this address doesn't
   // exist, and the page says so in words.
@@ -225,13 +222,33 @@ test('a site with a sector, and its WordPress connection tested', async () => {
   await look('site');
 });
 
-test('the keyword list: filter, sort, select and archive, edit in place, add, download', async () => {
-  const sector = { id: sectorId };
+test('a keyword export is imported, with a report of every line left out', async () => {
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('link', { name: 'Keywords' }).click();
+  await page.waitForURL(/\/planner\/keywords$/);
+  assert.ok(await page.getByText('No keywords yet.', { exact: false }).isVisible());
+  await look('keywords-empty');
+  await page.getByRole('link', { name: 'Import a keyword export' }).click();
+  await page.waitForURL(/\/planner\/keywords\/import$/);
+  await look('import');
   const rows = ['keyword,volume,difficulty,intent'];
   for (let k = 1; k <= 30; k += 1) rows.push(`coffee grinder ${k},${k * 100},${k},commercial`);
-  rows.push('pour over kettle,900,20,informational', 'espresso machine,5400,61,transactional');
-  await api('POST', `/planner/keywords/import/?sector_id=${sector.id}`, rows.join('\n') + '\n', 'text/csv');
+  rows.push('pour over kettle,900,20,informational', 'espresso machine,5400,61,transactional', 'bad volume,-40,5,commercial');
+  const file = join(out, 'keywords.csv');
+  writeFileSync(file, rows.join('\n') + '\n');
+  await page.getByLabel('Sector').selectOption({ label: 'Kitchen blog › Coffee' });
+  await page.getByLabel('File (.csv or .txt)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('heading', { name: 'Imported from a table with a keyword column' }).waitFor();
+  assert.equal(await page.locator('.tally .count').first().innerText(), '32');
+  assert.equal(await page.locator('.report tbody tr').count(), 1, 'the bad line is listed');
+  assert.equal(await page.locator('.report tbody td').first().innerText(), '34');
+  await look('import-report');
+  await page.getByRole('link', { name: "See the sector's keywords" }).click();
+  await page.waitForURL(/sector_id=/);
+});
 
+test('the keyword list: filter, sort, select and archive, edit in place, add, download', async () => {
   await page.goto(`${base}/dashboard`);
   await page.getByRole('link', { name: 'Keywords' }).click();
   await page.waitForURL(/\/planner\/keywords$/);

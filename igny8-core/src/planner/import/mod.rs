@@ -76,6 +76,15 @@ pub struct ImportReport {
     pub errors: Vec<RowIssue>,
 }
 
+impl ImportReport {
+    /// The recognised layout as people call it ("Semrush Keyword Magic Tool").
+    pub fn format_label(&self) -> &str {
+        reader::SourceFormat::from_id(&self.format)
+            .map(|f| f.label())
+            .unwrap_or(&self.format)
+    }
+}
+
 /// What the parsing thread found.
 struct ParseOutcome {
     rejected: u64,

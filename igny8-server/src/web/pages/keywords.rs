@@ -236,6 +236,8 @@ struct KeywordsPage {
     no_sectors: bool,
     open_add: bool,
     problem: Option<String>,
+    /// The sector the list shows, for the import link.
+    import_sector: Option<i64>,
 }
 
 /// `GET /planner/keywords`.
@@ -333,7 +335,7 @@ async fn render_list(
     table.hidden = list.hidden(SHOWN);
     table.export = Some(list.with_path("/planner/keywords/export", false));
     table.empty = if filter == p::KeywordFilter::default() {
-        "No keywords yet. Add one below, or import a keyword export.".to_owned()
+        "No keywords yet. Import a keyword export (the button above), or add one below.".to_owned()
     } else {
         "No keyword matches these filters.".to_owned()
     };
@@ -405,6 +407,7 @@ async fn render_list(
             errors,
             open_add,
             problem,
+            import_sector: filter.sector_id.map(|s| s.get()),
         },
     )
 }

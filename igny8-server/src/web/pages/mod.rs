@@ -3,5 +3,6 @@
 
 pub(crate) mod auth;
 pub(crate) mod dashboard;
+pub(crate) mod import;
 pub(crate) mod keywords;
 pub(crate) mod sites;

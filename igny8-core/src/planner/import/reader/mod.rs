@@ -68,6 +68,37 @@ impl SourceFormat {
             SourceFormat::GenericCsv => "csv",
         }
     }
+
+    /// What people call the format: "Google Keyword Planner", "a plain list of keywords".
+    pub fn label(&self) -> &'static str {
+        match self {
+            SourceFormat::GoogleKeywordPlanner => "Google Keyword Planner",
+            SourceFormat::Ahrefs => "Ahrefs Keywords Explorer",
+            SourceFormat::Semrush => "Semrush Keyword Magic Tool",
+            SourceFormat::Ubersuggest => "Ubersuggest",
+            SourceFormat::Moz => "Moz Keyword Explorer",
+            SourceFormat::SearchConsole => "Google Search Console",
+            SourceFormat::PlainList => "a plain list of keywords",
+            SourceFormat::GenericCsv => "a table with a keyword column",
+        }
+    }
+
+    /// The format with the identifier [`SourceFormat::as_str`] gives.
+    pub fn from_id(id: &str) -> Option<Self> {
+        use SourceFormat::*;
+        [
+            GoogleKeywordPlanner,
+            Ahrefs,
+            Semrush,
+            Ubersuggest,
+            Moz,
+            SearchConsole,
+            PlainList,
+            GenericCsv,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == id)
+    }
 }
 
 /// Text encoding of the file, detected from its byte-order mark or zero bytes.

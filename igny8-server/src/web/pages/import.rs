@@ -1,0 +1,212 @@
+//! Importing a keyword export into a sector (`/planner/keywords/import`): the file is sent
+//! as a plain form upload and streamed into the core's import, which recognises the layout
+//! (Google Keyword Planner, Semrush, Ahrefs…) from the file itself. The page then shows what
+//! was read — the layout, how many keywords were added and merged — and every line that
+//! wasn't imported, with the reason. The API's twin is `POST planner/keywords/import/`.
+
+use askama::Template;
+use igny8_core::SectorId;
+use igny8_core::list::PageRequest;
+use igny8_core::planner::{ImportReport, RowIssue};
+use igny8_core::tenancy::{Permission, SectorFilter};
+use poem::http::StatusCode;
+use poem::web::{Data, Multipart};
+use poem::{Request, Response, handler};
+
+use crate::state::AppState;
+use crate::web::forms::FormErrors;
+use crate::web::render::{Chrome, WebError, with_status};
+use crate::web::session::WebUser;
+use crate::web::table::{Choice, number};
+
+/// What the page shows after an import.
+struct Outcome {
+    format: String,
+    imported_n: u64,
+    imported: String,
+    merged: String,
+    rejected: u64,
+    rejected_text: String,
+    lines: Vec<RowIssue>,
+    unlisted: u64,
+    sector_id: i64,
+}
+
+impl Outcome {
+    fn of(report: &ImportReport, sector: SectorId) -> Self {
+        Self {
+            format: report.format_label().to_owned(),
+            imported_n: report.imported,
+            imported: number(report.imported as i64),
+            merged: number(report.merged as i64),
+            rejected: report.rejected,
+            rejected_text: number(report.rejected as i64),
+            lines: report.errors.clone(),
+            unlisted: report.rejected.saturating_sub(report.errors.len() as u64),
+            sector_id: sector.get(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "planner/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    sectors: Vec<Choice>,
+    errors: FormErrors,
+    outcome: Option<Outcome>,
+    limit: String,
+}
+
+async fn render(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    status: StatusCode,
+    chosen: Option<&str>,
+    errors: FormErrors,
+    outcome: Option<Outcome>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let tenancy = state.core.tenancy();
+    let all = PageRequest {
+        with_total: false,
+        ..PageRequest::new(1, igny8_core::list::MAX_PAGE_SIZE)
+    };
+    let sites = tenancy.sites(&scope, &all).await?.items;
+    let sectors = tenancy
+        .sectors(&scope, &SectorFilter::default(), &all)
+        .await?
+        .items;
+    let mut choices = vec![Choice::new("", "Choose a sector", chosen.or(Some("")))];
+    choices.extend(sectors.iter().map(|s| {
+        let site = sites
+            .iter()
+            .find(|site| site.id == s.site_id)
+            .map(|site| site.name.as_str())
+            .unwrap_or("");
+        Choice::new(
+            s.id.get().to_string(),
+            format!("{site} › {}", s.name),
+            chosen,
+        )
+    }));
+    let bytes = state.settings.max_upload_bytes;
+    with_status(
+        status,
+        &ImportPage {
+            chrome: Chrome::new(req, "Import keywords", "keywords"),
+            sectors: choices,
+            errors,
+            outcome,
+            limit: if bytes >= 1024 * 1024 {
+                format!("{} MB", bytes / (1024 * 1024))
+            } else {
+                format!("{} KB", bytes.div_ceil(1024))
+            },
+        },
+    )
+}
+
+/// `GET /planner/keywords/import`.
+#[handler]
+pub(crate) async fn import_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "sector_id"))
+        .map(|(_, v)| v.into_owned());
+    let scope = user.scope()?;
+    // Only someone who may add keywords gets the form.
+    scope.require(Permission::Write).map_err(WebError::from)?;
+    render(
+        req,
+        &state,
+        &user,
+        StatusCode::OK,
+        chosen.as_deref(),
+        FormErrors::none(),
+        None,
+    )
+    .await
+}
+
+/// `POST /planner/keywords/import`: a form upload of `sector_id` then `file` (in that order,
+/// so the sector is checked before the file is read); the file streams into the core.
+#[handler]
+pub(crate) async fn import(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let unreadable = || {
+        WebError::new(
+            StatusCode::BAD_REQUEST,
+            "The upload could not be read. Go back, choose the file again and send it.",
+        )
+    };
+    let mut sector: Option<String> = None;
+    let mut result = None;
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("sector_id") => sector = Some(field.text().await.map_err(|_| unreadable())?),
+            Some("file") => {
+                let chosen_file = field.file_name().is_some_and(|n| !n.is_empty());
+                let id = match sector.as_deref().map(str::parse::<i64>) {
+                    Some(Ok(id)) => SectorId(id),
+                    _ => {
+                        result = Some(Err(igny8_core::Error::field("sector_id", "must be chosen")));
+                        break;
+                    }
+                };
+                if !chosen_file {
+                    result = Some(Err(igny8_core::Error::field(
+                        "file",
+                        "must be chosen: pick the CSV or text file your keyword tool exported",
+                    )));
+                    break;
+                }
+                let outcome = state
+                    .core
+                    .keywords()
+                    .import(&scope, id, field.into_async_read())
+                    .await
+                    .map(|report| Outcome::of(&report, id));
+                result = Some(outcome);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let result = result.unwrap_or_else(|| {
+        Err(igny8_core::Error::field(
+            "file",
+            "must be chosen: pick the CSV or text file your keyword tool exported",
+        ))
+    });
+    match result {
+        Ok(outcome) => {
+            let chosen = outcome.sector_id.to_string();
+            render(
+                req,
+                &state,
+                &user,
+                StatusCode::OK,
+                Some(&chosen),
+                FormErrors::none(),
+                Some(outcome),
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            render(req, &state, &user, status, sector.as_deref(), errors, None).await
+        }
+    }
+}
