@@ -477,6 +477,26 @@ fn value_error(column: &str, value: &str, error: NumberError) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_format_has_a_name_for_people_and_round_trips_its_id() {
+        let all = [
+            SourceFormat::GoogleKeywordPlanner,
+            SourceFormat::Ahrefs,
+            SourceFormat::Semrush,
+            SourceFormat::Ubersuggest,
+            SourceFormat::Moz,
+            SourceFormat::SearchConsole,
+            SourceFormat::PlainList,
+            SourceFormat::GenericCsv,
+        ];
+        for f in all {
+            assert_eq!(SourceFormat::from_id(f.as_str()), Some(f));
+            assert!(!f.label().contains('_'), "{}", f.label());
+        }
+        assert_eq!(SourceFormat::from_id("excel"), None);
+        assert_eq!(SourceFormat::Semrush.label(), "Semrush Keyword Magic Tool");
+    }
+
     fn open(bytes: &[u8]) -> KeywordFileReader<&[u8]> {
         KeywordFileReader::open(bytes).expect("file should open")
     }
