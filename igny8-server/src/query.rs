@@ -82,6 +82,56 @@ impl KeywordQuery {
     }
 }
 
+/// The cluster list's filters as a query string names them (`?status=active&has_ideas=false`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ClusterQuery {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<p::ClusterStatus>,
+    /// Only clusters with (true) or without (false) ideas.
+    pub has_ideas: Option<bool>,
+    /// Names containing this text.
+    pub search: Option<String>,
+    /// Only these ids, comma-separated.
+    pub ids: Option<String>,
+}
+
+impl ClusterQuery {
+    /// The core's filter; a bad id list is a field error.
+    pub fn filter(self) -> Result<p::ClusterFilter, ApiError> {
+        Ok(p::ClusterFilter {
+            site_id: self.site_id.map(SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            status: self.status,
+            has_ideas: self.has_ideas,
+            search: self.search,
+            ids: id_list(self.ids)?.map(|v| v.into_iter().map(ClusterId).collect()),
+        })
+    }
+}
+
+/// The options of a local clustering run: the smallest cluster and the keywords' language
+/// (an ISO 639-1 code such as `en` or `pt-BR`); the defaults where none is given.
+pub fn local_cluster_options(
+    min_cluster_size: Option<u32>,
+    language: Option<&str>,
+) -> Result<p::clustering::LocalClusterOptions, ApiError> {
+    let mut options = p::clustering::LocalClusterOptions::default();
+    if let Some(size) = min_cluster_size {
+        options.min_cluster_size = size as usize;
+    }
+    if let Some(code) = language.filter(|c| !c.trim().is_empty()) {
+        options.language = p::clustering::Language::from_code(code).ok_or_else(|| {
+            ApiError::field("language", format!("{code:?} is not a supported language"))
+        })?;
+    }
+    Ok(options)
+}
+
 #[cfg(test)]
 mod tests {
     use poem::FromRequest;

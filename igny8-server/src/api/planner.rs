@@ -1,6 +1,6 @@
 //! `planner/`: keywords (with import and export), clusters (with local clustering) and ideas.
 
-use igny8_core::planner::{self as p, clustering::LocalClusterOptions};
+use igny8_core::planner as p;
 use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId, SiteId};
 use poem::Request;
 use poem::web::Data;
@@ -15,7 +15,7 @@ use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
-use crate::query::{KeywordQuery, id_list, sort};
+use crate::query::{ClusterQuery, KeywordQuery, id_list, local_cluster_options, sort};
 use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
@@ -282,16 +282,7 @@ impl PlannerApi {
         body: Json<LocalClusterRequest>,
     ) -> ApiResult<ClusteringReport> {
         let scope = auth.0.scope()?;
-        let mut options = LocalClusterOptions::default();
-        if let Some(size) = body.min_cluster_size {
-            options.min_cluster_size = size as usize;
-        }
-        if let Some(code) = &body.language {
-            options.language = igny8_core::planner::clustering::Language::from_code(code)
-                .ok_or_else(|| {
-                    ApiError::field("language", format!("{code:?} is not a supported language"))
-                })?;
-        }
+        let options = local_cluster_options(body.min_cluster_size, body.language.as_deref())?;
         let report = state
             .core
             .clusters()
@@ -320,14 +311,15 @@ impl PlannerApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Cluster>> {
         let scope = auth.0.scope()?;
-        let filter = p::ClusterFilter {
-            site_id: site_id.0.map(SiteId),
-            sector_id: sector_id.0.map(SectorId),
+        let filter = ClusterQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
             status: status.0.map(|s| s.0),
             has_ideas: has_ideas.0,
             search: search.0,
-            ids: id_list(ids.0)?.map(|v| v.into_iter().map(ClusterId).collect()),
-        };
+            ids: ids.0,
+        }
+        .filter()?;
         let order = sort(
             ordering.0.map(Ordering::into_inner),
             p::ClusterSort::default(),

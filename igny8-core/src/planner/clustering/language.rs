@@ -55,6 +55,40 @@ impl Language {
         Language::Russian,
     ];
 
+    /// Its ISO 639-1 code (`"en"`), which [`Language::from_code`] reads back.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Spanish => "es",
+            Language::French => "fr",
+            Language::German => "de",
+            Language::Portuguese => "pt",
+            Language::Italian => "it",
+            Language::Dutch => "nl",
+            Language::Swedish => "sv",
+            Language::Danish => "da",
+            Language::Norwegian => "no",
+            Language::Russian => "ru",
+        }
+    }
+
+    /// Its name in English (`"Portuguese"`), for menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::English => "English",
+            Language::Spanish => "Spanish",
+            Language::French => "French",
+            Language::German => "German",
+            Language::Portuguese => "Portuguese",
+            Language::Italian => "Italian",
+            Language::Dutch => "Dutch",
+            Language::Swedish => "Swedish",
+            Language::Danish => "Danish",
+            Language::Norwegian => "Norwegian",
+            Language::Russian => "Russian",
+        }
+    }
+
     /// The language for an ISO 639-1 code such as `"en"`, `"es"` or `"pt-BR"`
     /// (case-insensitive; a region suffix after `-` or `_` is ignored).
     /// Returns `None` for an unsupported language.
@@ -468,6 +502,13 @@ const NL_PROTECTED: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_language_s_code_reads_back() {
+        for l in Language::ALL {
+            assert_eq!(Language::from_code(l.code()), Some(l), "{}", l.name());
+        }
+    }
 
     #[test]
     fn lists_are_folded_sorted_and_unique() {

@@ -6,9 +6,8 @@
 
 use askama::Template;
 use igny8_core::SectorId;
-use igny8_core::list::PageRequest;
 use igny8_core::planner::{ImportReport, RowIssue};
-use igny8_core::tenancy::{Permission, SectorFilter};
+use igny8_core::tenancy::Permission;
 use poem::http::StatusCode;
 use poem::web::{Data, Multipart};
 use poem::{Request, Response, handler};
@@ -18,6 +17,8 @@ use crate::web::forms::FormErrors;
 use crate::web::render::{Chrome, WebError, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Choice, number};
+
+use super::common::Places;
 
 /// What the page shows after an import.
 struct Outcome {
@@ -68,29 +69,8 @@ async fn render(
     outcome: Option<Outcome>,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let tenancy = state.core.tenancy();
-    let all = PageRequest {
-        with_total: false,
-        ..PageRequest::new(1, igny8_core::list::MAX_PAGE_SIZE)
-    };
-    let sites = tenancy.sites(&scope, &all).await?.items;
-    let sectors = tenancy
-        .sectors(&scope, &SectorFilter::default(), &all)
-        .await?
-        .items;
-    let mut choices = vec![Choice::new("", "Choose a sector", chosen.or(Some("")))];
-    choices.extend(sectors.iter().map(|s| {
-        let site = sites
-            .iter()
-            .find(|site| site.id == s.site_id)
-            .map(|site| site.name.as_str())
-            .unwrap_or("");
-        Choice::new(
-            s.id.get().to_string(),
-            format!("{site} › {}", s.name),
-            chosen,
-        )
-    }));
+    let places = Places::load(state, &scope).await?;
+    let choices = places.sector_choices("Choose a sector", chosen);
     let bytes = state.settings.max_upload_bytes;
     with_status(
         status,

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use askama::Template;
 use igny8_core::list::{PageRequest, Sort};
 use igny8_core::planner::{self as p, Keyword};
-use igny8_core::tenancy::{SectorFilter, Site};
 use igny8_core::{ClusterId, Error, FieldError, KeywordId, SectorId};
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Path};
@@ -16,7 +15,9 @@ use poem::{Request, Response, handler};
 use crate::query::KeywordQuery;
 use crate::state::AppState;
 use crate::web::forms::{Fields, FormErrors};
-use crate::web::render::{Chrome, WebError, local_path, page, redirect, with_status};
+use crate::web::render::{Chrome, WebError, page, redirect, with_status};
+
+use super::common::{Places, local_back, ticked, with_done};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
 
@@ -49,57 +50,6 @@ const SHOWN: &[&str] = &[
     "min_difficulty",
     "max_difficulty",
 ];
-
-/// Sites and sectors of the account by id, for filters, names and the add form.
-struct Places {
-    sites: Vec<Site>,
-    sectors: Vec<igny8_core::tenancy::Sector>,
-}
-
-impl Places {
-    async fn load(state: &AppState, scope: &igny8_core::tenancy::Scope) -> Result<Self, WebError> {
-        let all = PageRequest {
-            with_total: false,
-            ..PageRequest::new(1, igny8_core::list::MAX_PAGE_SIZE)
-        };
-        let tenancy = state.core.tenancy();
-        let sites = tenancy.sites(scope, &all).await?.items;
-        let sectors = tenancy
-            .sectors(scope, &SectorFilter::default(), &all)
-            .await?
-            .items;
-        Ok(Self { sites, sectors })
-    }
-
-    fn site_name(&self, id: igny8_core::SiteId) -> &str {
-        self.sites
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name.as_str())
-            .unwrap_or("")
-    }
-
-    /// "Site › Sector".
-    fn sector_name(&self, id: SectorId) -> String {
-        match self.sectors.iter().find(|s| s.id == id) {
-            Some(s) if self.sites.len() > 1 => {
-                format!("{} › {}", self.site_name(s.site_id), s.name)
-            }
-            Some(s) => s.name.clone(),
-            None => String::new(),
-        }
-    }
-
-    fn sector_choices(&self, first: &str, current: Option<&str>) -> Vec<Choice> {
-        let mut out = vec![Choice::new("", first, current.or(Some("")))];
-        out.extend(
-            self.sectors
-                .iter()
-                .map(|s| Choice::new(s.id.get().to_string(), self.sector_name(s.id), current)),
-        );
-        out
-    }
-}
 
 /// What the in-place row needs besides the keyword.
 struct RowContext<'a> {
@@ -414,16 +364,7 @@ async fn render_list(
 
 /// Where to go back to after a write: the list as it was (any local path the form names).
 fn back_to(fields: &Fields) -> String {
-    local_back(fields.get("back"))
-}
-
-/// `back` with a message to show once.
-fn with_done(back: &str, done: &str, n: Option<u64>) -> String {
-    let joiner = if back.contains('?') { '&' } else { '?' };
-    match n {
-        Some(n) => format!("{back}{joiner}done={done}&n={n}"),
-        None => format!("{back}{joiner}done={done}"),
-    }
+    local_back(fields.get("back"), PATH)
 }
 
 /// The list `back` shows.
@@ -504,20 +445,6 @@ pub(crate) async fn add_keyword(
     }
 }
 
-/// The selected keywords of a bulk form; none selected is a message, not an error page.
-fn selected(fields: &Fields) -> Result<Vec<KeywordId>, WebError> {
-    fields
-        .all("ids")
-        .map(|id| id.trim().parse().map(KeywordId))
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            WebError::new(
-                StatusCode::BAD_REQUEST,
-                "The selection is not a list of keywords. Reload the page and select again.",
-            )
-        })
-}
-
 /// `POST /planner/keywords/bulk-update`: archive, bring back, take out of a cluster or move
 /// into one, for every selected keyword at once (all or none).
 #[handler]
@@ -529,7 +456,7 @@ pub(crate) async fn bulk_update(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let back = back_to(&fields);
-    let ids = selected(&fields)?;
+    let ids = ticked(&fields, KeywordId)?;
     if ids.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
@@ -618,7 +545,7 @@ pub(crate) async fn bulk_delete(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let back = back_to(&fields);
-    let ids = selected(&fields)?;
+    let ids = ticked(&fields, KeywordId)?;
     if ids.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
@@ -816,7 +743,7 @@ pub(crate) async fn edit_page(
     scope
         .require(igny8_core::tenancy::Permission::Write)
         .map_err(WebError::from)?;
-    let back = local_back(&q.back);
+    let back = local_back(&q.back, PATH);
     edit_form(
         req,
         &user,
@@ -826,19 +753,6 @@ pub(crate) async fn edit_page(
         FormErrors::none(),
         back,
     )
-}
-
-/// A local path to come back to, the keyword list when none (or a foreign one) is given.
-fn local_back(back: &str) -> String {
-    if back.is_empty() {
-        return PATH.to_owned();
-    }
-    let back = local_path(Some(back));
-    if back == "/dashboard" {
-        PATH.to_owned()
-    } else {
-        back
-    }
 }
 
 /// `GET /planner/keywords/:id/row`: the keyword's row as the list shows it (to put back after
@@ -853,7 +767,7 @@ pub(crate) async fn row_fragment(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let k = state.core.keywords().get(&scope, KeywordId(id)).await?;
-    let back = local_back(&q.back);
+    let back = local_back(&q.back, PATH);
     if !wants_fragment(req) {
         return Ok(redirect(req, &back));
     }

@@ -19,6 +19,8 @@ use crate::web::render::{Chrome, WebError, page, redirect, sentence, with_status
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Column, ListState, Pager, Row, Table};
 
+use super::common::{local_back, ticked, with_done};
+
 const SITES: &str = "/sites";
 
 const SITE_COLUMNS: &[Column] = &[
@@ -200,20 +202,6 @@ pub(crate) async fn add_site(
             sites_page(req, &state, &user, status, form, errors).await
         }
     }
-}
-
-/// The ids ticked in a list.
-fn ticked<T>(fields: &Fields, id: fn(i64) -> T) -> Result<Vec<T>, WebError> {
-    fields
-        .all("ids")
-        .map(|v| v.trim().parse().map(id))
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            WebError::new(
-                StatusCode::BAD_REQUEST,
-                "The selection is not a list of ids. Reload the page and select again.",
-            )
-        })
 }
 
 /// `POST /sites/bulk-delete`: deletes the selected sites with everything in them.
@@ -578,17 +566,13 @@ pub(crate) async fn delete_sectors(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = crate::web::render::local_path(Some(fields.get("back")));
+    let back = local_back(fields.get("back"), SITES);
     let ids = ticked(&fields, SectorId)?;
-    let joiner = if back.contains('?') { '&' } else { '?' };
     if ids.is_empty() {
-        return Ok(redirect(req, &format!("{back}{joiner}done=none-selected")));
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
     let n = state.core.tenancy().delete_sectors(&scope, &ids).await?;
-    Ok(redirect(
-        req,
-        &format!("{back}{joiner}done=sectors-deleted&n={n}"),
-    ))
+    Ok(redirect(req, &with_done(&back, "sectors-deleted", Some(n))))
 }
 
 #[derive(Template)]
