@@ -33,6 +33,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("dashboard", "Dashboard", "/dashboard"),
     ("sites", "Sites", "/sites"),
     ("keywords", "Keywords", "/planner/keywords"),
+    ("clusters", "Clusters", "/planner/clusters"),
     ("account", "Account", "/account"),
 ];
 
@@ -101,6 +102,10 @@ pub fn flash(req: &Request) -> Option<String> {
         "keywords-changed" => count("keyword", "keywords", "changed"),
         "keywords-deleted" => count("keyword", "keywords", "deleted"),
         "none-selected" => "Nothing was selected: tick the box of each row first.".to_owned(),
+        "cluster-added" => "Cluster added.".to_owned(),
+        "cluster-saved" => "Cluster saved.".to_owned(),
+        "clusters-changed" => count("cluster", "clusters", "changed"),
+        "clusters-deleted" => count("cluster", "clusters", "deleted"),
         "site-added" => "Site added. Now add its sectors, and connect its WordPress.".to_owned(),
         "site-saved" => "Site saved.".to_owned(),
         "sites-deleted" => count("site", "sites", "deleted"),

@@ -634,6 +634,8 @@ pub struct Table {
     pub empty: String,
     /// A download of the whole filtered list.
     pub export: Option<String>,
+    /// A sentence about a filter the form doesn't show ("Keywords of the cluster …").
+    pub note: Option<String>,
 }
 
 impl Table {
@@ -696,6 +698,7 @@ impl Table {
             pager: Pager::default(),
             empty: String::new(),
             export: None,
+            note: None,
         }
     }
 

@@ -25,6 +25,7 @@ on_backends!(
     sites_and_sectors_are_made_changed_and_deleted,
     a_viewer_is_refused_every_write_route,
     a_keyword_export_is_imported_with_a_report_of_every_bad_line,
+    keywords_are_grouped_into_clusters_without_ai_and_clusters_managed,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -983,7 +984,7 @@ async fn bulk_actions_and_edits_change_only_what_was_asked(backend: Backend) {
     let page = b.get(moved.location()).await;
     assert!(
         page.body.contains(&format!(
-            r#"<a href="/planner/keywords?cluster_id={cluster}">Grinders</a>"#
+            r#"<a href="/planner/keywords?cluster_id={cluster}" hx-boost="false">Grinders</a>"#
         )),
         "the cluster is named and leads to its keywords"
     );
@@ -1489,6 +1490,16 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))
         .await;
     let site = got["data"]["site_id"].to_string();
+    let (status, cluster) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/clusters/",
+            json!({"sector_id": sector, "name": "Grinders"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{cluster}");
+    let cluster = cluster["data"]["id"].to_string();
     let sector = sector.to_string();
     let (status, _) = s
         .send(
@@ -1507,6 +1518,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/keywords/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1520,23 +1532,17 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         {
             continue;
         }
-        let path = route.path.replace(":site", &site).replace(
-            ":id",
-            if route.path.contains("sectors/:id") {
-                &sector
-            } else if route.path.starts_with("/sites") {
-                &site
-            } else {
-                &keyword
-            },
-        );
-        let id = if path.contains("sectors") {
+        // The id a path takes: what the route is about.
+        let id = if route.path.contains("sectors") {
             &sector
-        } else if path.starts_with("/sites") {
+        } else if route.path.starts_with("/sites") {
             &site
+        } else if route.path.starts_with("/planner/clusters") {
+            &cluster
         } else {
             &keyword
         };
+        let path = route.path.replace(":site", &site).replace(":id", id);
         let fields = [
             ("ids", id.as_str()),
             ("action", "archive"),
@@ -1573,6 +1579,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/keywords/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -1756,5 +1763,166 @@ async fn a_keyword_export_is_imported_with_a_report_of_every_bad_line(backend: B
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(keyword_ids(&s, &token, "search=viewer").await.len(), 0);
+    s.close().await;
+}
+
+async fn keywords_are_grouped_into_clusters_without_ai_and_clusters_managed(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let csv = "keyword\nburr coffee grinder\nbest burr coffee grinder\nburr coffee grinder review\nespresso machine\nbest espresso machine\nespresso machine for home\n";
+    let (token, sector) = account_with_keywords(&s, &mut b, "clusters@example.com", csv).await;
+    let sector = sector.to_string();
+    let empty = b.get("/planner/clusters").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("No clusters yet."), "{}", empty.body);
+
+    // Grouping needs a sector; then it groups every waiting keyword and says how.
+    let none = b
+        .post(
+            "/planner/clusters/group",
+            &[("sector_id", ""), ("language", "en")],
+        )
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("Sector must be chosen."));
+    let grouped = b
+        .post(
+            "/planner/clusters/group",
+            &[("sector_id", &sector), ("language", "en")],
+        )
+        .await;
+    assert_eq!(grouped.status, 200, "{}", grouped.body);
+    assert!(
+        grouped.body.contains("Grouped without AI"),
+        "{}",
+        grouped.body
+    );
+    assert!(
+        grouped.body.contains("of 6 keywords grouped"),
+        "{}",
+        grouped.body
+    );
+    let (_, clusters) = s.get(&token, "/api/v1/planner/clusters/").await;
+    let clusters = clusters["data"]["results"].as_array().unwrap().clone();
+    assert!(clusters.len() >= 2, "{clusters:?}");
+    assert_eq!(keyword_ids(&s, &token, "has_cluster=false").await.len(), 0);
+    let first = &clusters[0];
+    let id = first["id"].to_string();
+    let name = first["name"].as_str().unwrap();
+    assert!(
+        grouped
+            .body
+            .contains(&format!(r#"<a href="/planner/keywords?cluster_id={id}">"#))
+    );
+
+    // The list counts each cluster's keywords; a cluster's link shows its keywords, named.
+    let list = b.get("/planner/clusters?order=name").await;
+    assert!(
+        list.body.contains(&format!(r#"id="cluster-{id}""#)),
+        "{}",
+        list.body
+    );
+    let of_cluster = b.get(&format!("/planner/keywords?cluster_id={id}")).await;
+    assert!(
+        of_cluster
+            .body
+            .contains(&format!("Keywords of the cluster “{name}”.")),
+        "{}",
+        of_cluster.body
+    );
+    assert_eq!(
+        shown(&of_cluster.body).len() as i64,
+        first["keyword_count"].as_i64().unwrap()
+    );
+
+    // Rename: a clash with another cluster's name is refused beside the field.
+    let other = clusters[1]["name"].as_str().unwrap().to_owned();
+    let clash = b
+        .post(
+            &format!("/planner/clusters/{id}"),
+            &[("name", &other), ("description", "")],
+        )
+        .await;
+    assert_eq!(clash.status / 100, 4, "{}", clash.body);
+    let renamed = b
+        .post(
+            &format!("/planner/clusters/{id}"),
+            &[
+                ("name", "Burr grinders"),
+                ("description", "Hand and electric"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.location(), "/planner/clusters?done=cluster-saved");
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/planner/clusters/{id}/"))
+        .await;
+    assert_eq!(got["data"]["name"], "Burr grinders");
+
+    // Archive, then delete: the keywords stay, waiting for a cluster again.
+    let archived = b
+        .post(
+            "/planner/clusters/bulk-update",
+            &[("action", "archive"), ("ids", &id)],
+        )
+        .await;
+    assert!(
+        archived.location().ends_with("done=clusters-changed&n=1"),
+        "{}",
+        archived.location()
+    );
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/planner/clusters/{id}/"))
+        .await;
+    assert_eq!(got["data"]["status"], "archived");
+    let kept = got["data"]["keyword_count"].as_u64().unwrap();
+    let deleted = b
+        .post(
+            "/planner/clusters/bulk-delete",
+            &[("action", "delete"), ("ids", &id)],
+        )
+        .await;
+    assert!(deleted.location().ends_with("done=clusters-deleted&n=1"));
+    assert_eq!(
+        keyword_ids(&s, &token, "").await.len(),
+        6,
+        "no keyword deleted"
+    );
+    assert_eq!(
+        keyword_ids(&s, &token, "has_cluster=false").await.len() as u64,
+        kept
+    );
+
+    // Add one by hand; its name comes back escaped.
+    let added = b
+        .post(
+            "/planner/clusters",
+            &[("sector_id", &sector), ("name", "<b>Kettles</b>")],
+        )
+        .await;
+    assert_eq!(added.location(), "/planner/clusters?done=cluster-added");
+    let page = b.get(added.location()).await;
+    assert!(
+        page.body.contains("&#60;b&#62;Kettles&#60;/b&#62;") && !page.body.contains("<b>Kettles")
+    );
+
+    // Another account sees none of it.
+    let mut eve = Browser::new(&s);
+    eve.sign_up("eve-clusters@example.com", "Eve").await;
+    let theirs = clusters[1]["id"].to_string();
+    assert_eq!(
+        eve.get(&format!("/planner/clusters/{theirs}/edit"))
+            .await
+            .status,
+        404
+    );
+    assert!(
+        !eve.get("/planner/clusters")
+            .await
+            .body
+            .contains(&format!(r#"id="cluster-{theirs}""#))
+    );
     s.close().await;
 }

@@ -326,3 +326,21 @@ async function idOf(text) {
   const data = await api('GET', `/planner/keywords/?search=${encodeURIComponent(text)}`);
   return data.results.find((k) => k.keyword === text).id;
 }
+
+test('keywords grouped into clusters without AI, and a cluster leads to its keywords', async () => {
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('link', { name: 'Clusters' }).click();
+  await page.waitForURL(/\/planner\/clusters$/);
+  assert.ok(await page.getByText('No clusters yet.', { exact: false }).isVisible());
+  await page.locator('#group-sector_id').selectOption({ label: 'Coffee' });
+  await page.getByRole('button', { name: 'Group keywords' }).click();
+  await page.getByRole('heading', { name: 'Grouped without AI' }).waitFor();
+  assert.ok((await page.locator('tbody tr').count()) >= 1);
+  await look('clusters-grouped');
+  const first = page.locator('tbody tr').first().locator('td').nth(1).getByRole('link');
+  const name = await first.innerText();
+  await first.click();
+  await page.waitForURL(/cluster_id=/);
+  assert.ok(await page.getByText(`Keywords of the cluster “${name}”.`).isVisible());
+  await look('cluster-keywords');
+});

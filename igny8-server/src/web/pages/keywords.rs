@@ -283,6 +283,10 @@ async fn render_list(
         );
     }
     table.hidden = list.hidden(SHOWN);
+    if let Some(id) = filter.cluster_id {
+        let cluster = state.core.clusters().get(&scope, id).await?;
+        table.note = Some(format!("Keywords of the cluster “{}”.", cluster.name));
+    }
     table.export = Some(list.with_path("/planner/keywords/export", false));
     table.empty = if filter == p::KeywordFilter::default() {
         "No keywords yet. Import a keyword export (the button above), or add one below.".to_owned()

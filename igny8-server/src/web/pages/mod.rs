@@ -2,6 +2,7 @@
 //! core call (the API handler's), and renders; the rules stay in the core.
 
 pub(crate) mod auth;
+pub(crate) mod clusters;
 mod common;
 pub(crate) mod dashboard;
 pub(crate) mod import;

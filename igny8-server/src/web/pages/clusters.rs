@@ -1,0 +1,464 @@
+//! The planner's clusters (`/planner/clusters`): the list with its keyword counts and volume,
+//! filters, archive / make active / delete on the selected clusters, adding one, renaming one,
+//! and grouping a sector's unclustered keywords without AI (the free local clustering), with
+//! its report. The API's twins are `planner/clusters/…` and `planner/keywords/cluster_locally/`.
+
+use askama::Template;
+use igny8_core::list::Sort;
+use igny8_core::planner::clustering::Language;
+use igny8_core::planner::{self as p, Cluster, ClusteringReport};
+use igny8_core::{ClusterId, Error, SectorId};
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+
+use crate::query::{ClusterQuery, local_cluster_options};
+use crate::state::AppState;
+use crate::web::forms::{Fields, FormErrors};
+use crate::web::render::{Chrome, WebError, page, redirect, with_status};
+use crate::web::session::WebUser;
+use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
+
+use super::common::{Places, local_back, ticked, with_done};
+
+const PATH: &str = "/planner/clusters";
+
+const COLUMNS: &[Column] = &[
+    Column::new("Cluster").sort("name"),
+    Column::new("Keywords").numeric(),
+    Column::new("Volume").numeric(),
+    Column::new("Ideas").numeric().minor(),
+    Column::new("Status"),
+    Column::new("Sector").minor(),
+];
+
+const SHOWN: &[&str] = &["search", "sector_id", "status", "has_ideas"];
+
+fn cluster_row(c: &Cluster, places: &Places, can_write: bool) -> Row {
+    Row {
+        id: c.id.get(),
+        dom_id: format!("cluster-{}", c.id.get()),
+        label: c.name.clone(),
+        cells: vec![
+            Cell::link(
+                c.name.clone(),
+                format!("/planner/keywords?cluster_id={}", c.id.get()),
+            ),
+            Cell::number(Some(c.keyword_count)),
+            Cell::number(Some(c.total_volume)),
+            Cell::number(Some(c.idea_count)).minor(),
+            Cell::badge(c.status.as_str()),
+            Cell::text(places.sector_name(c.sector_id)).minor(),
+        ],
+        select_form: can_write.then(|| "clusters-bulk".to_owned()),
+        edit: can_write.then(|| format!("{PATH}/{}/edit", c.id.get())),
+        inline: false,
+    }
+}
+
+/// What the local clustering run did, for people.
+struct Grouped {
+    considered: String,
+    assigned: String,
+    created: u64,
+    reused: u64,
+    clusters: Vec<(String, String, bool, String)>,
+}
+
+impl Grouped {
+    fn of(r: &ClusteringReport) -> Self {
+        Self {
+            considered: number(r.keywords_considered as i64),
+            assigned: number(r.keywords_assigned as i64),
+            created: r.clusters_created,
+            reused: r.clusters_reused,
+            clusters: r
+                .clusters
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        format!("/planner/keywords?cluster_id={}", c.id.get()),
+                        c.created,
+                        number(c.keywords as i64),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The forms of the page as typed, with their problems.
+#[derive(Default)]
+struct Forms {
+    status: Option<StatusCode>,
+    add_sector: String,
+    add_name: String,
+    add_errors: FormErrors,
+    group_sector: String,
+    group_language: String,
+    group_errors: FormErrors,
+    grouped: Option<Grouped>,
+    problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "planner/clusters.html")]
+struct ClustersPage {
+    chrome: Chrome,
+    table: Table,
+    add_sectors: Vec<Choice>,
+    group_sectors: Vec<Choice>,
+    languages: Vec<Choice>,
+    forms: Forms,
+}
+
+async fn render(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    list: &ListState,
+    forms: Forms,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let filter = list.filters::<ClusterQuery>()?.filter()?;
+    let order: p::ClusterSort = match list.order() {
+        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
+        None => p::ClusterSort::default(),
+    };
+    let page = state
+        .core
+        .clusters()
+        .list(&scope, &filter, &order, &list.page_request())
+        .await?;
+    let places = Places::load(state, &scope).await?;
+    let chrome = Chrome::new(req, "Clusters", "clusters");
+    let can_write = chrome.can_write;
+    let mut table = Table::new("clusters", PATH, "Clusters", COLUMNS, list, "-id");
+    table.rows = page
+        .items
+        .iter()
+        .map(|c| cluster_row(c, &places, can_write))
+        .collect();
+    table.pager = Pager::of(list, &page, ("cluster", "clusters"));
+    table.filters = vec![
+        Filter::search(list, "search", "Search"),
+        Filter::select(list, "sector_id", "Sector", |c| {
+            places.sector_choices("All sectors", c)
+        }),
+        Filter::select(list, "status", "Status", |c| {
+            Choice::any_of::<p::ClusterStatus>("Any status", c)
+        }),
+        Filter::select(list, "has_ideas", "Ideas", |c| {
+            vec![
+                Choice::new("", "Any", c.or(Some(""))),
+                Choice::new("true", "With ideas", c),
+                Choice::new("false", "Without ideas", c),
+            ]
+        }),
+    ];
+    table.hidden = list.hidden(SHOWN);
+    table.empty = if filter == p::ClusterFilter::default() {
+        "No clusters yet. Group a sector's keywords below — without AI, free — or add a cluster by hand."
+            .to_owned()
+    } else {
+        "No cluster matches these filters.".to_owned()
+    };
+    if can_write {
+        table.bulk_path = "/planner/clusters/bulk-update";
+        table.bulk = vec![
+            Bulk::new("/planner/clusters/bulk-update", "archive", "Archive"),
+            Bulk::new("/planner/clusters/bulk-update", "activate", "Make active"),
+            Bulk::new("/planner/clusters/bulk-delete", "delete", "Delete").confirm(
+                "Delete the selected clusters? Their keywords stay, waiting for a cluster again.",
+            ),
+        ];
+    }
+    let languages = Language::ALL
+        .iter()
+        .map(|l| {
+            let current = if forms.group_language.is_empty() {
+                "en"
+            } else {
+                forms.group_language.as_str()
+            };
+            Choice::new(l.code(), l.name(), Some(current))
+        })
+        .collect();
+    with_status(
+        forms.status.unwrap_or(StatusCode::OK),
+        &ClustersPage {
+            chrome,
+            table,
+            add_sectors: places.sector_choices("Choose a sector", Some(&forms.add_sector)),
+            group_sectors: places.sector_choices("Choose a sector", Some(&forms.group_sector)),
+            languages,
+            forms,
+        },
+    )
+}
+
+/// `GET /planner/clusters`.
+#[handler]
+pub(crate) async fn list_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let list = ListState::from_query(PATH, req.uri().query());
+    render(req, &state, &user, &list, Forms::default()).await
+}
+
+fn list_of(back: &str) -> ListState {
+    ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q))
+}
+
+/// `POST /planner/clusters/group`: groups a sector's unclustered keywords without AI and
+/// shows what it did (the API's `planner/keywords/cluster_locally/`).
+#[handler]
+pub(crate) async fn group(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let sector = fields.get("sector_id").to_owned();
+    let language = fields.get("language").to_owned();
+    let result = match sector.parse::<i64>() {
+        Err(_) => Err(Error::field("sector_id", "must be chosen")),
+        Ok(id) => match local_cluster_options(None, Some(&language)) {
+            Err(_) => Err(Error::field("language", "is not one the grouping knows")),
+            Ok(options) => {
+                state
+                    .core
+                    .clusters()
+                    .cluster_locally(&scope, SectorId(id), &options)
+                    .await
+            }
+        },
+    };
+    let mut forms = Forms {
+        group_sector: sector.clone(),
+        group_language: language,
+        ..Forms::default()
+    };
+    let list = match result {
+        Ok(report) => {
+            forms.grouped = Some(Grouped::of(&report));
+            ListState::from_query(PATH, Some(&format!("sector_id={sector}")))
+        }
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            forms.status = Some(status);
+            forms.group_errors = errors;
+            ListState::from_query(PATH, None)
+        }
+    };
+    render(req, &state, &user, &list, forms).await
+}
+
+/// `POST /planner/clusters`: adds a cluster to a sector.
+#[handler]
+pub(crate) async fn add_cluster(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let sector = fields.get("sector_id").to_owned();
+    let name = fields.get("name").to_owned();
+    let result = match sector.parse::<i64>() {
+        Err(_) => Err(Error::field("sector_id", "must be chosen")),
+        Ok(id) => {
+            state
+                .core
+                .clusters()
+                .create(
+                    &scope,
+                    p::NewCluster {
+                        sector_id: SectorId(id),
+                        name: name.clone(),
+                        description: None,
+                    },
+                )
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(redirect(req, &format!("{PATH}?done=cluster-added"))),
+        Err(e) => {
+            let (status, add_errors) = FormErrors::from_error(e)?;
+            let forms = Forms {
+                status: Some(status),
+                add_sector: sector,
+                add_name: name,
+                add_errors,
+                ..Forms::default()
+            };
+            render(
+                req,
+                &state,
+                &user,
+                &ListState::from_query(PATH, None),
+                forms,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /planner/clusters/bulk-update`: archive or make active the selected clusters.
+#[handler]
+pub(crate) async fn bulk_update(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, ClusterId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    let status = match fields.get("action") {
+        "archive" => p::ClusterStatus::Archived,
+        "activate" => p::ClusterStatus::Active,
+        _ => {
+            return Err(WebError::new(
+                StatusCode::BAD_REQUEST,
+                "Choose what to do with the selected clusters, with one of the buttons above the list.",
+            ));
+        }
+    };
+    let patch = p::ClusterPatch {
+        status: Some(status),
+        ..Default::default()
+    };
+    match state.core.clusters().bulk_update(&scope, &ids, patch).await {
+        Ok(n) => Ok(redirect(
+            req,
+            &with_done(&back, "clusters-changed", Some(n)),
+        )),
+        Err(e) => refused(req, &state, &user, &back, e).await,
+    }
+}
+
+/// The list again, saying why nothing was changed.
+async fn refused(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    back: &str,
+    e: Error,
+) -> Result<Response, WebError> {
+    let (status, form) = FormErrors::from_error(e)?;
+    let forms = Forms {
+        status: Some(status),
+        problem: Some(format!(
+            "Nothing was changed. {}",
+            form.summary.unwrap_or_default()
+        )),
+        ..Forms::default()
+    };
+    render(req, state, user, &list_of(back), forms).await
+}
+
+/// `POST /planner/clusters/bulk-delete`: deletes the selected clusters; their keywords wait
+/// for a cluster again.
+#[handler]
+pub(crate) async fn bulk_delete(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, ClusterId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    match state.core.clusters().delete(&scope, &ids).await {
+        Ok(n) => Ok(redirect(
+            req,
+            &with_done(&back, "clusters-deleted", Some(n)),
+        )),
+        Err(e) => refused(req, &state, &user, &back, e).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "planner/cluster_edit.html")]
+struct EditPage {
+    chrome: Chrome,
+    cluster: Cluster,
+    typed_name: String,
+    typed_description: String,
+    errors: FormErrors,
+}
+
+/// `GET /planner/clusters/:id/edit`.
+#[handler]
+pub(crate) async fn edit_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let cluster = state.core.clusters().get(&scope, ClusterId(id)).await?;
+    scope
+        .require(igny8_core::tenancy::Permission::Write)
+        .map_err(WebError::from)?;
+    page(&EditPage {
+        chrome: Chrome::new(req, format!("Edit {}", cluster.name), "clusters"),
+        typed_name: cluster.name.clone(),
+        typed_description: cluster.description.clone().unwrap_or_default(),
+        cluster,
+        errors: FormErrors::none(),
+    })
+}
+
+/// `POST /planner/clusters/:id`: renames a cluster and changes its description.
+#[handler]
+pub(crate) async fn save_cluster(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let cluster = state.core.clusters().get(&scope, ClusterId(id)).await?;
+    let name = fields.get("name").to_owned();
+    let description = fields.get("description").to_owned();
+    let patch = p::ClusterPatch {
+        name: (name.trim() != cluster.name).then(|| name.clone()),
+        description: Some(Some(description.trim().to_owned()).filter(|d| !d.is_empty())),
+        status: None,
+    };
+    match state
+        .core
+        .clusters()
+        .update(&scope, cluster.id, patch)
+        .await
+    {
+        Ok(_) => Ok(redirect(req, &format!("{PATH}?done=cluster-saved"))),
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            with_status(
+                status,
+                &EditPage {
+                    chrome: Chrome::new(req, format!("Edit {}", cluster.name), "clusters"),
+                    cluster,
+                    typed_name: name,
+                    typed_description: description,
+                    errors,
+                },
+            )
+        }
+    }
+}
