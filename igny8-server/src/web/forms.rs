@@ -97,6 +97,11 @@ impl FormErrors {
         self.fields.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
+    /// Whether some field has a problem.
+    pub fn any_field(&self) -> bool {
+        !self.fields.is_empty()
+    }
+
     /// Whether `field` has a problem (for `aria-invalid`).
     pub fn has(&self, field: &str) -> bool {
         self.fields.contains_key(field)

@@ -736,6 +736,19 @@ async fn api_token(s: &Server, email: &str) -> String {
         .to_owned()
 }
 
+/// Adds `email` (password `password123`) to the account of `token` with `role`.
+async fn add_member(s: &Server, token: &str, email: &str, role: &str) {
+    let (status, body) = s
+        .send(
+            "POST",
+            token,
+            "/api/v1/auth/users/",
+            json!({"email": email, "password": "password123", "role": role}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
 /// `n` keywords "coffee grinder k" with volume k*10.
 fn grinders(n: u32) -> String {
     let mut csv = String::from("keyword,volume,difficulty\n");
@@ -1175,15 +1188,7 @@ async fn a_viewer_sees_keywords_without_write_controls_and_cannot_write(backend:
         .await;
     assert!(!searched.body.contains("\"><script>x"), "{}", searched.body);
 
-    let (status, _) = s
-        .send(
-            "POST",
-            &token,
-            "/api/v1/auth/users/",
-            json!({"email": "viewer@example.com", "password": "password123", "role": "viewer"}),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_member(&s, &token, "viewer@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
     viewer.sign_in("viewer@example.com", "password123").await;
     let page = viewer.get("/planner/keywords").await;
@@ -1405,15 +1410,7 @@ async fn sites_and_sectors_are_made_changed_and_deleted(backend: Backend) {
     assert!(got["data"]["wordpress_url"].is_null(), "{got}");
 
     // Someone who may write but not manage (an editor) reads the site and changes nothing.
-    let (status, _) = s
-        .send(
-            "POST",
-            &token,
-            "/api/v1/auth/users/",
-            json!({"email": "ed@example.com", "password": "password123", "role": "editor"}),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_member(&s, &token, "ed@example.com", "editor").await;
     let mut ed = Browser::new(&s);
     ed.sign_in("ed@example.com", "password123").await;
     let page = ed.get(&format!("/sites/{site}")).await;
@@ -1501,15 +1498,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
     assert_eq!(status, 201, "{cluster}");
     let cluster = cluster["data"]["id"].to_string();
     let sector = sector.to_string();
-    let (status, _) = s
-        .send(
-            "POST",
-            &token,
-            "/api/v1/auth/users/",
-            json!({"email": "v@example.com", "password": "password123", "role": "viewer"}),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_member(&s, &token, "v@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
     viewer.sign_in("v@example.com", "password123").await;
     viewer.get("/dashboard").await;
@@ -1731,15 +1720,7 @@ async fn a_keyword_export_is_imported_with_a_report_of_every_bad_line(backend: B
         )
         .await;
     assert_eq!(foreign.status, 404, "{}", foreign.body);
-    let (status, _) = s
-        .send(
-            "POST",
-            &token,
-            "/api/v1/auth/users/",
-            json!({"email": "vi@example.com", "password": "password123", "role": "viewer"}),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_member(&s, &token, "vi@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
     viewer.sign_in("vi@example.com", "password123").await;
     assert_eq!(viewer.get("/planner/keywords/import").await.status, 403);

@@ -19,7 +19,7 @@ use crate::web::render::{Chrome, WebError, page, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
 
-use super::common::{Places, local_back, ticked, with_done};
+use super::common::{Places, local_back, refusal, ticked, with_done};
 
 const PATH: &str = "/planner/clusters";
 
@@ -354,13 +354,10 @@ async fn refused(
     back: &str,
     e: Error,
 ) -> Result<Response, WebError> {
-    let (status, form) = FormErrors::from_error(e)?;
+    let (status, problem) = refusal(e)?;
     let forms = Forms {
         status: Some(status),
-        problem: Some(format!(
-            "Nothing was changed. {}",
-            form.summary.unwrap_or_default()
-        )),
+        problem: Some(problem),
         ..Forms::default()
     };
     render(req, state, user, &list_of(back), forms).await

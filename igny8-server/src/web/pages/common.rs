@@ -7,9 +7,9 @@ use igny8_core::tenancy::{Scope, Sector, SectorFilter, Site};
 use poem::http::StatusCode;
 
 use crate::state::AppState;
-use crate::web::forms::Fields;
-use crate::web::render::{WebError, local_path};
-use crate::web::table::Choice;
+use crate::web::forms::{Fields, FormErrors};
+use crate::web::render::{WebError, local_path, sentence};
+use crate::web::table::{Choice, label};
 
 /// Sites and sectors of the account, for filters, names and forms.
 pub(crate) struct Places {
@@ -98,4 +98,25 @@ pub(crate) fn ticked<T>(fields: &Fields, id: fn(i64) -> T) -> Result<Vec<T>, Web
                 "The selection is not a list of ids. Reload the page and select again.",
             )
         })
+}
+
+/// Why the core refused an action on the selected rows, as one sentence for above the list
+/// ("Nothing was changed. Cluster id is not in the keywords' sector."), with the status to
+/// send; failures of the server itself become an error page.
+pub(crate) fn refusal(e: igny8_core::Error) -> Result<(StatusCode, String), WebError> {
+    let (status, form) = FormErrors::from_error(e)?;
+    let mut problem = String::from("Nothing was changed.");
+    if let Some(summary) = form.summary.as_deref().filter(|_| !form.any_field()) {
+        problem.push(' ');
+        problem.push_str(summary);
+    }
+    for (field, messages) in form.fields() {
+        problem.push(' ');
+        problem.push_str(&sentence(&format!(
+            "{} {}",
+            label(field),
+            messages.join("; ")
+        )));
+    }
+    Ok((status, problem))
 }

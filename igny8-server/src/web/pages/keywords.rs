@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::forms::{Fields, FormErrors};
 use crate::web::render::{Chrome, WebError, page, redirect, with_status};
 
-use super::common::{Places, local_back, ticked, with_done};
+use super::common::{Places, local_back, refusal, ticked, with_done};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
 
@@ -518,17 +518,7 @@ async fn bulk_refused(
     back: &str,
     e: Error,
 ) -> Result<Response, WebError> {
-    let (status, form) = FormErrors::from_error(e)?;
-    let mut problem = form.summary.clone().unwrap_or_default();
-    for (field, messages) in form.fields() {
-        problem.push(' ');
-        problem.push_str(&crate::web::render::sentence(&format!(
-            "{} {}",
-            label(field),
-            messages.join("; ")
-        )));
-    }
-    let problem = format!("Nothing was changed. {problem}");
+    let (status, problem) = refusal(e)?;
     render_list(
         req,
         state,
