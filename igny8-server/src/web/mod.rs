@@ -13,6 +13,7 @@
 //! budget per user), and a test checks that every write names a real operation.
 
 pub mod assets;
+pub mod charts;
 pub mod forms;
 mod pages;
 pub mod render;

@@ -861,6 +861,32 @@ async fn the_keyword_list_filters_sorts_pages_and_downloads(backend: Backend) {
     assert_eq!(shown(&deep.body).len(), 11, "{}", deep.body);
     assert!(deep.body.contains("First page"));
 
+    // The dashboard draws the keywords as charts, each with its numbers as a table.
+    let dashboard = b.get("/dashboard").await;
+    for title in [
+        "From keywords to published articles",
+        "Keywords by status",
+        "Keywords by search intent",
+    ] {
+        assert!(
+            dashboard.body.contains(&format!(">{title}</title>")),
+            "{title}: {}",
+            dashboard.body
+        );
+    }
+    assert!(dashboard.body.contains(r#"role="img""#));
+    assert!(
+        dashboard
+            .body
+            .contains("<td>Pending</td><td class=\"num\">61</td>"),
+        "{}",
+        dashboard.body
+    );
+    assert!(
+        !dashboard.body.contains("style="),
+        "no inline styles (the CSP forbids them)"
+    );
+
     // The download holds exactly the filtered list.
     let csv = b
         .get("/planner/keywords/export?search=grinder+1&order=-volume")

@@ -344,3 +344,12 @@ test('keywords grouped into clusters without AI, and a cluster leads to its keyw
   assert.ok(await page.getByText(`Keywords of the cluster “${name}”.`).isVisible());
   await look('cluster-keywords');
 });
+
+test('the dashboard draws the pipeline and the keywords as charts', async () => {
+  await page.goto(`${base}/dashboard`);
+  assert.ok(await page.getByRole('img', { name: /From keywords to published articles/ }).isVisible());
+  assert.ok(await page.getByRole('img', { name: /Keywords by status/ }).isVisible());
+  await page.getByText('Keywords by status as a table').click();
+  assert.ok(await page.getByRole('cell', { name: 'Clustered' }).isVisible());
+  await look('dashboard-charts');
+});

@@ -7,8 +7,10 @@ use poem::web::Data;
 use poem::{Request, Response, handler};
 
 use crate::state::AppState;
+use crate::web::charts::{self, Chart};
 use crate::web::render::{Chrome, WebError, page};
 use crate::web::session::WebUser;
+use crate::web::table::{label, number};
 
 /// One step of the pipeline.
 struct Step {
@@ -28,11 +30,13 @@ struct Failure {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    balance: Option<i64>,
+    funnel_chart: Chart,
+    charts: Vec<Chart>,
+    balance: Option<String>,
     funnel: Vec<Step>,
-    keywords_total: u64,
-    total_volume: i64,
-    clustered_volume: i64,
+    keywords_total: String,
+    total_volume: String,
+    clustered_volume: String,
     failures: Vec<Failure>,
 }
 
@@ -101,13 +105,59 @@ pub(crate) async fn dashboard(
                 .unwrap_or_default(),
         })
         .collect();
+    let funnel_chart = charts::bars(
+        "funnel",
+        "From keywords to published articles",
+        "How many keywords, clusters, ideas, tasks, articles and published articles the account has.",
+        &funnel
+            .iter()
+            .map(|s| (s.label.to_owned(), s.count as i64))
+            .collect::<Vec<_>>(),
+    );
+    let mut charts = Vec::new();
+    let groups = |map: &std::collections::BTreeMap<String, u64>| {
+        map.iter()
+            .map(|(k, v)| (label(k), *v as i64))
+            .collect::<Vec<_>>()
+    };
+    if d.keywords.total > 0 {
+        charts.push(charts::bars(
+            "by-status",
+            "Keywords by status",
+            "How many keywords wait for a cluster, are in one, or are archived.",
+            &groups(&d.keywords.by_status),
+        ));
+        charts.push(charts::bars(
+            "by-intent",
+            "Keywords by search intent",
+            "How many keywords have each search intent.",
+            &groups(&d.keywords.by_intent),
+        ));
+    }
+    if let Some(days) = d
+        .credits_by_day
+        .as_ref()
+        .filter(|days| days.iter().any(|c| c.credits != 0))
+    {
+        charts.push(charts::columns(
+            "credits",
+            "Credits spent per day",
+            "Credits the account's AI work used each day of the last 30 days.",
+            &days
+                .iter()
+                .map(|c| (c.day.format("%-d %b").to_string(), c.credits))
+                .collect::<Vec<_>>(),
+        ));
+    }
     page(&DashboardPage {
+        funnel_chart,
+        charts,
         chrome: Chrome::new(req, "Dashboard", "dashboard"),
-        balance,
+        balance: balance.map(number),
         funnel,
-        keywords_total: d.keywords.total,
-        total_volume: d.keywords.total_volume,
-        clustered_volume: d.keywords.clustered_volume,
+        keywords_total: number(d.keywords.total as i64),
+        total_volume: number(d.keywords.total_volume),
+        clustered_volume: number(d.keywords.clustered_volume),
         failures,
     })
 }
