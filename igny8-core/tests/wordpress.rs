@@ -747,7 +747,11 @@ async fn scenario(core: Igny8, site: Site) {
         first.error
     );
     assert!(
-        first.error.as_deref().unwrap().contains("http_timeout"),
+        first
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("did not answer in time"),
         "{:?}",
         first.error
     );

@@ -28,9 +28,23 @@ pub struct WpError {
     pub transient: bool,
 }
 
+/// Codes this client makes up when WordPress gave none: not worth showing people.
+const OWN_CODES: [&str; 5] = [
+    "http_timeout",
+    "http_connect",
+    "http_error",
+    "address_refused",
+    "answer_too_large",
+];
+
 impl std::fmt::Display for WpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WordPress: {} ({})", self.message, self.code)
+        // WordPress's own codes (`rest_cannot_create`) help whoever reads its logs; ours don't.
+        if OWN_CODES.contains(&self.code.as_str()) {
+            write!(f, "WordPress: {}", self.message)
+        } else {
+            write!(f, "WordPress: {} ({})", self.message, self.code)
+        }
     }
 }
 
@@ -138,7 +152,11 @@ impl WordPress {
         WpError {
             status: None,
             code: code.into(),
-            message: format!("the site: {}", outbound::describe(e)),
+            message: if e.is_timeout() {
+                "the site did not answer in time".to_owned()
+            } else {
+                format!("the site couldn't be reached: {}", outbound::describe(e))
+            },
             data: Value::Null,
             transient: true,
         }

@@ -1418,7 +1418,19 @@ async fn sites_and_sectors_are_made_changed_and_deleted(backend: Backend) {
         "{}",
         tested.body
     );
-    for internal in ["os error", "tcp connect", "dns error", "/work/", "src/"] {
+    assert!(
+        tested.body.contains("couldn&#39;t be reached"),
+        "{}",
+        tested.body
+    );
+    for internal in [
+        "os error",
+        "tcp connect",
+        "dns error",
+        "/work/",
+        "src/",
+        "(http_",
+    ] {
         assert!(
             !tested.body.contains(internal),
             "{internal} in {}",
