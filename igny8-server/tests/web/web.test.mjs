@@ -76,6 +76,11 @@ async function look(name) {
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 
+/** A link of the main menu. */
+function menu(name) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
+
 async function fill(fields) {
   for (const [label, value] of Object.entries(fields)) {
     await page.getByLabel(label, { exact: true }).fill(value);
@@ -107,8 +112,8 @@ test('a visitor is sent to sign in, and can sign up', async () => {
 });
 
 test('the account page changes the password, refusing mistakes in words', async () => {
-  await page.getByRole('link', { name: 'Account' }).click();
-  assert.equal(await page.getByRole('link', { name: 'Account' }).getAttribute('aria-current'), 'page');
+  await menu('Account').click();
+  assert.equal(await menu('Account').getAttribute('aria-current'), 'page');
   await look('account');
   await fill({ 'Current password': 'correct horse battery', 'New password': 'a new passphrase', 'New password again': 'something else' });
   await page.getByRole('button', { name: 'Change password' }).click();
@@ -189,7 +194,7 @@ async function api(method, path, body, contentType = 'application/json') {
 
 test('a site with a sector, and its WordPress connection tested', async () => {
   await page.goto(`${base}/dashboard`);
-  await page.getByRole('link', { name: 'Sites' }).click();
+  await menu('Sites').click();
   await page.waitForURL(/\/sites$/);
   assert.ok(await page.getByText('No sites yet.', { exact: false }).isVisible());
   await look('sites-empty');
@@ -224,7 +229,7 @@ test('a site with a sector, and its WordPress connection tested', async () => {
 
 test('a keyword export is imported, with a report of every line left out', async () => {
   await page.goto(`${base}/dashboard`);
-  await page.getByRole('link', { name: 'Keywords' }).click();
+  await menu('Keywords').click();
   await page.waitForURL(/\/planner\/keywords$/);
   assert.ok(await page.getByText('No keywords yet.', { exact: false }).isVisible());
   await look('keywords-empty');
@@ -250,7 +255,7 @@ test('a keyword export is imported, with a report of every line left out', async
 
 test('the keyword list: filter, sort, select and archive, edit in place, add, download', async () => {
   await page.goto(`${base}/dashboard`);
-  await page.getByRole('link', { name: 'Keywords' }).click();
+  await menu('Keywords').click();
   await page.waitForURL(/\/planner\/keywords$/);
   assert.ok(await page.getByText('32 keywords').isVisible());
   await look('keywords');
@@ -329,7 +334,7 @@ async function idOf(text) {
 
 test('keywords grouped into clusters without AI, and a cluster leads to its keywords', async () => {
   await page.goto(`${base}/dashboard`);
-  await page.getByRole('link', { name: 'Clusters' }).click();
+  await menu('Clusters').click();
   await page.waitForURL(/\/planner\/clusters$/);
   assert.ok(await page.getByText('No clusters yet.', { exact: false }).isVisible());
   await page.locator('#group-sector_id').selectOption({ label: 'Coffee' });
