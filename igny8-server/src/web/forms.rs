@@ -63,7 +63,7 @@ impl FormErrors {
             form = form.with_field(&e.field, e.message.clone());
         }
         form.summary = Some(if form.fields.is_empty() {
-            sentence(&err.to_string())
+            sentence(&super::render::plain(&err))
         } else {
             "Please correct the fields marked below.".to_owned()
         });

@@ -210,7 +210,7 @@ impl From<igny8_core::Error> for WebError {
         let status = crate::envelope::status_of(code);
         let provider = matches!(code, ErrorCode::Provider | ErrorCode::ProviderUnavailable);
         let message = if code.is_user_error() || provider {
-            sentence(&err.to_string())
+            sentence(&plain(&err))
         } else {
             tracing::error!(request_id = %crate::envelope::request_id(), error = %err, "request failed");
             "Something went wrong on our side. It has been logged; try again in a moment."
@@ -248,6 +248,15 @@ impl From<crate::envelope::ApiError> for WebError {
             A::Unavailable(b) => (StatusCode::SERVICE_UNAVAILABLE, b),
         };
         Self::new(status, sentence(&body.0.message))
+    }
+}
+
+/// The core's message for a person: a refusal without its "forbidden:" label (the page's
+/// heading already says "Not allowed").
+pub fn plain(err: &igny8_core::Error) -> String {
+    match err {
+        igny8_core::Error::Forbidden(message) => message.clone(),
+        other => other.to_string(),
     }
 }
 

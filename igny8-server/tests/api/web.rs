@@ -1387,6 +1387,10 @@ async fn sites_and_sectors_are_made_changed_and_deleted(backend: Backend) {
         refused.body
     );
     assert!(
+        !refused.body.contains("Forbidden:"),
+        "the page's heading says it; the sentence doesn't repeat the label"
+    );
+    assert!(
         !refused.body.contains("abcd efgh"),
         "the password isn't echoed"
     );
