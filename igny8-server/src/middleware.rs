@@ -114,11 +114,7 @@ pub async fn body_limit<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Resu
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &format!(
                     "The file is larger than this server accepts ({}). Split it into smaller files and import each.",
-                    if limit >= 1024 * 1024 {
-                        format!("{} MB", limit / (1024 * 1024))
-                    } else {
-                        format!("{} KB", limit.div_ceil(1024))
-                    }
+                    crate::web::render::size_in_words(limit)
                 ),
             )
         } else {

@@ -260,6 +260,15 @@ pub fn plain(err: &igny8_core::Error) -> String {
     }
 }
 
+/// A size limit as people read it: "200 MB", "64 KB".
+pub fn size_in_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// A message as a sentence: capital first letter, full stop at the end.
 pub fn sentence(message: &str) -> String {
     let message = message.trim();
@@ -401,6 +410,12 @@ mod tests {
             assert_eq!(local_path(Some(bad)), "/dashboard", "{bad:?}");
         }
         assert_eq!(local_path(None), "/dashboard");
+    }
+
+    #[test]
+    fn sizes_read_in_words() {
+        assert_eq!(size_in_words(200 * 1024 * 1024), "200 MB");
+        assert_eq!(size_in_words(1000), "1 KB");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use poem::{Request, Response, handler};
 
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
-use crate::web::render::{Chrome, WebError, with_status};
+use crate::web::render::{Chrome, WebError, size_in_words, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Choice, number};
 
@@ -79,11 +79,7 @@ async fn render(
             sectors: choices,
             errors,
             outcome,
-            limit: if bytes >= 1024 * 1024 {
-                format!("{} MB", bytes / (1024 * 1024))
-            } else {
-                format!("{} KB", bytes.div_ceil(1024))
-            },
+            limit: size_in_words(bytes),
         },
     )
 }
