@@ -31,6 +31,15 @@ pub enum Recheck {
     User(UserId),
     /// An API key: not revoked or expired, its maker still active, its account open.
     ApiKey(std::sync::Arc<str>),
+    /// A web app session (its cookie's token): not signed out, idle or expired, its user
+    /// still active, its account open. Asking counts as activity of the session, as a page
+    /// watching a job is someone at work.
+    WebSession {
+        /// The session token.
+        token: std::sync::Arc<str>,
+        /// How long the session may stay unused.
+        idle: chrono::Duration,
+    },
 }
 
 impl std::fmt::Debug for Recheck {
@@ -38,6 +47,7 @@ impl std::fmt::Debug for Recheck {
         match self {
             Self::User(id) => f.debug_tuple("User").field(id).finish(),
             Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
+            Self::WebSession { .. } => f.write_str("WebSession(<redacted>)"),
         }
     }
 }
@@ -48,6 +58,7 @@ impl Recheck {
         match self {
             Self::User(id) => core.auth().caller(*id).await.is_ok(),
             Self::ApiKey(secret) => core.auth().authenticate_api_key(secret).await.is_ok(),
+            Self::WebSession { token, idle } => core.auth().web_session(token, *idle).await.is_ok(),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Job progress for event streams (`GET /api/v1/system/jobs/{id}/events/`).
+//! Job progress for event streams (`GET /api/v1/system/jobs/{id}/events/`, and the web app's
+//! `GET /jobs/events`).
 //!
 //! * One watcher per process: every job some stream follows is read in one query each
 //!   [`POLL`], and each stream is woken through a [`tokio::sync::watch`] channel when its job
@@ -6,6 +7,7 @@
 //!   keeps it right whichever process runs the job.
 //! * A cap on the streams one caller (a user, or an API key) keeps open at once
 //!   (`IGNY8_EVENT_STREAMS_PER_CALLER`); one more is refused with 429 until one closes.
+//! * One stream may follow several jobs (a page of the web app's job list): it counts once.
 //! * A stream opened with an access token ends when the token expires: the caller reconnects
 //!   with a fresh token, so a stream never outlives the credential that opened it. Every
 //!   [`RECHECK`] the stream also asks again whether its credential still works (a user removed
@@ -32,6 +34,9 @@ pub const POLL: Duration = Duration::from_millis(400);
 
 /// How often an open stream checks its credential again.
 pub const RECHECK: Duration = Duration::from_secs(15);
+
+/// The most jobs one stream follows: the largest page of the web app's job list.
+pub const MAX_FOLLOWED: usize = 200;
 
 /// How often an idle stream sends a comment: it keeps proxies from closing the connection,
 /// and it is how the server learns that a client went away (its slot is freed then).
@@ -140,43 +145,73 @@ impl JobEvents {
         until: Option<chrono::DateTime<chrono::Utc>>,
         credential: Recheck,
     ) -> Result<BoxStream<'static, Job>, ApiError> {
+        self.stream_many(scope, vec![first], until, credential)
+    }
+
+    /// One stream of several jobs (a page of the job list): each job as it is now and each
+    /// time it changes, until every one has finished — or, as with [`Self::stream`], until
+    /// `until` passes, `credential` stops working or the client goes away. It counts as one
+    /// stream of the caller. At most [`MAX_FOLLOWED`] jobs (400 beyond).
+    pub fn stream_many(
+        &self,
+        scope: &Scope,
+        jobs: Vec<Job>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        credential: Recheck,
+    ) -> Result<BoxStream<'static, Job>, ApiError> {
+        if jobs.len() > MAX_FOLLOWED {
+            return Err(ApiError::field(
+                "ids",
+                format!("follows at most {MAX_FOLLOWED} jobs at once"),
+            ));
+        }
         let slot = self.take_slot(scope)?;
-        let updates = self.follow(&first);
         let deadline = until.map(|end| {
             let left = (end - self.0.core.now()).to_std().unwrap_or(Duration::ZERO);
             tokio::time::Instant::now() + left
         });
         let ends = stream_ends(self.0.core.clone(), deadline, credential);
+        let each = jobs.into_iter().map(|job| self.changes(job, ends.clone()));
+        Ok(futures_util::stream::select_all(each)
+            .map(move |job| {
+                // The slot is freed when the stream is dropped.
+                let _open = &slot;
+                job
+            })
+            .boxed())
+    }
+
+    /// `first`, then the job each time it changes, until it has finished or `ends` does.
+    fn changes(&self, first: Job, ends: Ends) -> BoxStream<'static, Job> {
+        let updates = self.follow(&first);
         // (the job to send next, the receiver, the last key sent, whether the last was final)
-        let state = (Some(first), updates, None::<JobKey>, false, slot);
-        Ok(
-            futures_util::stream::unfold(state, move |(mut next, mut rx, last, over, slot)| {
-                let ends = ends.clone();
-                async move {
-                    if over {
-                        return None;
-                    }
-                    loop {
-                        let job = match next.take() {
-                            Some(job) => job,
-                            None => {
-                                tokio::select! {
-                                    r = rx.changed() => r.ok()?,
-                                    () = ends.clone() => return None,
-                                }
-                                rx.borrow_and_update().clone()
+        let state = (Some(first), updates, None::<JobKey>, false);
+        futures_util::stream::unfold(state, move |(mut next, mut rx, last, over)| {
+            let ends = ends.clone();
+            async move {
+                if over {
+                    return None;
+                }
+                loop {
+                    let job = match next.take() {
+                        Some(job) => job,
+                        None => {
+                            tokio::select! {
+                                r = rx.changed() => r.ok()?,
+                                () = ends.clone() => return None,
                             }
-                        };
-                        let k = key(&job);
-                        if last.as_ref() != Some(&k) {
-                            let finished = job.status.is_finished();
-                            return Some((job, (None, rx, Some(k), finished, slot)));
+                            rx.borrow_and_update().clone()
                         }
+                    };
+                    let k = key(&job);
+                    if last.as_ref() != Some(&k) {
+                        let finished = job.status.is_finished();
+                        return Some((job, (None, rx, Some(k), finished)));
                     }
                 }
-            })
-            .boxed(),
-        )
+            }
+        })
+        .boxed()
     }
 
     fn take_slot(&self, scope: &Scope) -> Result<Slot, ApiError> {
@@ -218,13 +253,12 @@ impl JobEvents {
     }
 }
 
+/// A future that completes when the streams it was made for must end.
+type Ends = futures_util::future::Shared<futures_util::future::BoxFuture<'static, ()>>;
+
 /// Ends when a stream must: at `deadline` (the access token's expiry), or at the first
 /// [`RECHECK`] that finds the credential no longer works.
-fn stream_ends(
-    core: Igny8,
-    deadline: Option<tokio::time::Instant>,
-    credential: Recheck,
-) -> futures_util::future::Shared<futures_util::future::BoxFuture<'static, ()>> {
+fn stream_ends(core: Igny8, deadline: Option<tokio::time::Instant>, credential: Recheck) -> Ends {
     use futures_util::FutureExt;
     async move {
         let expired = async {

@@ -3,7 +3,7 @@
 
 use igny8_core::list::Sort;
 use igny8_core::planner as p;
-use igny8_core::{ClusterId, KeywordId, SectorId, SiteId};
+use igny8_core::{ClusterId, JobId, KeywordId, SectorId, SiteId};
 
 use crate::envelope::ApiError;
 
@@ -110,6 +110,32 @@ impl ClusterQuery {
             has_ideas: self.has_ideas,
             search: self.search,
             ids: id_list(self.ids)?.map(|v| v.into_iter().map(ClusterId).collect()),
+        })
+    }
+}
+
+/// The job list's filters as a query string names them (`?status=running&kind=publish`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct JobQuery {
+    /// Only this kind.
+    pub kind: Option<igny8_core::jobs::JobKind>,
+    /// Only this status.
+    pub status: Option<igny8_core::jobs::JobStatus>,
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only these ids, comma-separated.
+    pub ids: Option<String>,
+}
+
+impl JobQuery {
+    /// The core's filter; a bad id list is a field error.
+    pub fn filter(self) -> Result<igny8_core::jobs::JobFilter, ApiError> {
+        Ok(igny8_core::jobs::JobFilter {
+            kind: self.kind,
+            status: self.status,
+            site_id: self.site_id.map(SiteId),
+            ids: id_list(self.ids)?.map(|v| v.into_iter().map(JobId).collect()),
         })
     }
 }

@@ -180,6 +180,8 @@ pub struct JobFilter {
     pub status: Option<JobStatus>,
     /// Only this site.
     pub site_id: Option<SiteId>,
+    /// Only these jobs (a page following the progress of the jobs it shows).
+    pub ids: Option<Vec<JobId>>,
 }
 
 /// A progress report of a running job.

@@ -54,6 +54,46 @@ impl<S: Store> Jobs<'_, S> {
         self.store().cancel_job(scope, id).await
     }
 
+    /// Cancels several jobs: those that haven't finished (queued ones at once, running ones
+    /// at their next step); finished ones are left as they are. Every id must be a job the
+    /// scope sees ([`NotFound`](crate::Error::NotFound) for the first that isn't, and then
+    /// nothing is cancelled); at most [`crate::list::MAX_PAGE_SIZE`] at once. Returns how many
+    /// were cancelled.
+    pub async fn cancel_many(&self, scope: &Scope, ids: &[JobId]) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        if ids.len() as u64 > crate::list::MAX_PAGE_SIZE {
+            return Err(Error::field(
+                "ids",
+                format!("at most {} jobs at once", crate::list::MAX_PAGE_SIZE),
+            ));
+        }
+        let filter = JobFilter {
+            ids: Some(ids.to_vec()),
+            ..JobFilter::default()
+        };
+        let page = PageRequest {
+            with_total: false,
+            ..PageRequest::new(1, crate::list::MAX_PAGE_SIZE)
+        };
+        let found = self.store().list_jobs(scope, &filter, &page).await?.items;
+        if let Some(missing) = ids.iter().find(|id| !found.iter().any(|j| j.id == **id)) {
+            return Err(Error::NotFound {
+                entity: "job",
+                id: missing.get(),
+            });
+        }
+        let mut cancelled = 0;
+        for job in found.iter().filter(|j| !j.status.is_finished()) {
+            match self.store().cancel_job(scope, job.id).await {
+                Ok(_) => cancelled += 1,
+                // It finished in the meantime.
+                Err(Error::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(cancelled)
+    }
+
     /// The jobs with these ids, of any account, without a tenant check: for a process that
     /// follows jobs its callers were already allowed to read (event streams watch them all
     /// in one query). Never hand its result to a caller who wasn't.

@@ -268,6 +268,7 @@ impl<S: Store> Publishing<'_, S> {
                 kind: Some(JobKind::Publish),
                 status: Some(status),
                 site_id: site,
+                ..JobFilter::default()
             };
             let active = self
                 .core

@@ -2,9 +2,8 @@
 
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
-use igny8_core::jobs::JobFilter;
+use igny8_core::JobId;
 use igny8_core::system::{IntegrationProvider, SettingLevel};
-use igny8_core::{JobId, SiteId};
 use poem::Request;
 use poem::web::Data;
 use poem::web::sse::Event;
@@ -20,6 +19,7 @@ use crate::dto::planner::Affected;
 use crate::dto::system::*;
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, Paging, list_page};
+use crate::query::JobQuery;
 use crate::state::AppState;
 
 /// Settings, integrations, jobs.
@@ -242,7 +242,7 @@ impl SystemApi {
         }
     }
 
-    /// The account's jobs, newest first.
+    /// The account's jobs, newest first; `ids` (comma-separated) picks some.
     #[oai(path = "/jobs/", method = "get")]
     #[allow(clippy::too_many_arguments)]
     async fn list_jobs(
@@ -253,16 +253,19 @@ impl SystemApi {
         kind: Query<Option<E<igny8_core::jobs::JobKind>>>,
         status: Query<Option<E<igny8_core::jobs::JobStatus>>>,
         site_id: Query<Option<i64>>,
+        ids: Query<Option<String>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Job>> {
         let scope = auth.0.scope()?;
-        let filter = JobFilter {
+        let filter = JobQuery {
             kind: kind.0.map(|k| k.0),
             status: status.0.map(|s| s.0),
-            site_id: site_id.0.map(SiteId),
-        };
+            site_id: site_id.0,
+            ids: ids.0,
+        }
+        .filter()?;
         let p = state
             .core
             .jobs()

@@ -54,6 +54,8 @@ impl FormErrors {
                 | ErrorCode::Conflict
                 | ErrorCode::Forbidden
                 | ErrorCode::LimitReached
+                | ErrorCode::InsufficientCredits
+                | ErrorCode::NotConfigured
         );
         if !shown_in_form {
             return Err(err.into());
@@ -73,6 +75,25 @@ impl FormErrors {
             status
         };
         Ok((status, form))
+    }
+
+    /// The same, with problems of fields the form doesn't have (`ids` for a form that names
+    /// a sector) said above the form instead, where they are seen.
+    pub fn shown_in(mut self, form_fields: &[&str]) -> Self {
+        let (kept, above): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.fields)
+            .into_iter()
+            .partition(|(field, _)| form_fields.contains(&field.as_str()));
+        if !above.is_empty() {
+            let said: Vec<String> = above.values().flatten().map(|m| sentence(m)).collect();
+            self.summary = Some(said.join(" "));
+            if !kept.is_empty() {
+                self.summary = self
+                    .summary
+                    .map(|s| format!("{s} Please also correct the fields marked below."));
+            }
+        }
+        self.fields = kept;
+        self
     }
 
     /// Whether anything is wrong.

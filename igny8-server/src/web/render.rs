@@ -34,6 +34,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("sites", "Sites", "/sites"),
     ("keywords", "Keywords", "/planner/keywords"),
     ("clusters", "Clusters", "/planner/clusters"),
+    ("jobs", "Jobs", "/jobs"),
     ("account", "Account", "/account"),
 ];
 
@@ -113,6 +114,14 @@ pub fn flash(req: &Request) -> Option<String> {
         "sector-saved" => "Sector saved.".to_owned(),
         "sectors-deleted" => count("sector", "sectors", "deleted"),
         "wordpress-connected" => "WordPress connected. Test the connection to see what IGNY8 may do there.".to_owned(),
+        "job-started" => "Started. Its progress shows below as it runs; you can leave this page, the job goes on.".to_owned(),
+        "jobs-cancelled" => format!(
+            "{} Queued ones won't start; running ones stop at their next step.",
+            count("job", "jobs", "cancelled")
+        ),
+        "jobs-finished" => "The selected jobs had already finished; nothing was cancelled.".to_owned(),
+        "job-cancelled" => "Job cancelled. If it was running, it stops at its next step; what it finished stays.".to_owned(),
+        "job-finished" => "The job had already finished, so it couldn't be cancelled.".to_owned(),
         "wordpress-disconnected" => "WordPress disconnected; its application password is forgotten.".to_owned(),
         _ => return None,
     })

@@ -346,6 +346,11 @@ pub struct Cell {
     pub href: Option<String>,
     /// CSS classes (`num`, `badge pending`…).
     pub class: String,
+    /// Markup this app's templates rendered (a job's progress), shown instead of the text.
+    pub html: Option<String>,
+    /// The name of the live event that replaces the cell's content (`job-12`), when the list
+    /// follows one (see [`Table::live`]).
+    pub live: Option<String>,
 }
 
 impl Cell {
@@ -355,6 +360,8 @@ impl Cell {
             text: text.into(),
             href: None,
             class: String::new(),
+            html: None,
+            live: None,
         }
     }
 
@@ -364,6 +371,8 @@ impl Cell {
             text: n.map(number).unwrap_or_else(|| "—".to_owned()),
             href: None,
             class: "num".to_owned(),
+            html: None,
+            live: None,
         }
     }
 
@@ -373,6 +382,8 @@ impl Cell {
             text: label(value),
             href: None,
             class: format!("badge {value}"),
+            html: None,
+            live: None,
         }
     }
 
@@ -382,6 +393,20 @@ impl Cell {
             text: text.into(),
             href: Some(href.into()),
             class: String::new(),
+            html: None,
+            live: None,
+        }
+    }
+
+    /// Markup rendered by one of this app's templates (never text someone typed), replaced
+    /// in place by the live event `live` when there is one.
+    pub fn fragment(html: String, live: Option<String>) -> Self {
+        Self {
+            text: String::new(),
+            href: None,
+            class: "fragment".to_owned(),
+            html: Some(html),
+            live,
         }
     }
 
@@ -636,6 +661,9 @@ pub struct Table {
     pub export: Option<String>,
     /// A sentence about a filter the form doesn't show ("Keywords of the cluster …").
     pub note: Option<String>,
+    /// The event stream that keeps cells up to date (`/jobs/events?ids=…`): cells with a
+    /// `live` name take the events of that name; the stream closes on the event `end`.
+    pub live: Option<String>,
 }
 
 impl Table {
@@ -699,6 +727,7 @@ impl Table {
             empty: String::new(),
             export: None,
             note: None,
+            live: None,
         }
     }
 

@@ -26,6 +26,8 @@ on_backends!(
     a_viewer_is_refused_every_write_route,
     a_keyword_export_is_imported_with_a_report_of_every_bad_line,
     keywords_are_grouped_into_clusters_without_ai_and_clusters_managed,
+    jobs_show_live_progress_errors_and_results_and_cancel,
+    auto_cluster_shows_its_cost_first_then_its_job,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1553,10 +1555,12 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
-        // A viewer may change their own password, and test a site's WordPress connection
-        // (it reads; the core allows every role), as through the API.
+        // A viewer may change their own password, test a site's WordPress connection and
+        // see what an AI run would cost (they read; the core allows every role), as through
+        // the API.
         let own = matches!(route.mirror, igny8_server::web::Mirror::Api(_, path)
-            if path.starts_with("/auth/me/") || path.ends_with("/test_connection/"));
+            if path.starts_with("/auth/me/") || path.ends_with("/test_connection/")
+                || path == "/billing/estimate/");
         if route.method != poem::http::Method::POST
             || route.access != igny8_server::web::session::Access::SignedIn
             || own
@@ -1946,6 +1950,435 @@ async fn keywords_are_grouped_into_clusters_without_ai_and_clusters_managed(back
             .await
             .body
             .contains(&format!(r#"id="cluster-{theirs}""#))
+    );
+    s.close().await;
+}
+
+/// The `event:` names of an event stream's text, in order, each with its data.
+fn events_of(text: &str) -> Vec<(String, String)> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let name = block.lines().find_map(|l| l.strip_prefix("event: "))?;
+            let data: Vec<&str> = block
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: ").or(l.strip_prefix("data:")))
+                .collect();
+            Some((name.to_owned(), data.join("\n")))
+        })
+        .collect()
+}
+
+async fn jobs_show_live_progress_errors_and_results_and_cancel(backend: Backend) {
+    use futures_util::StreamExt;
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply, Gate};
+    const CHAT: &str = "/v1/chat/completions";
+    let fake = FakeAi::start().await;
+    let base = fake.base_url();
+    let Some(s) = server(backend, move |settings| {
+        settings.signup_credits = Some(200);
+        settings.ai.openai_base_url = base;
+        settings.ai.openai_api_key = Some("sk-test".into());
+        settings.ai.max_attempts = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, kitchen) = account_with_keywords(
+        &s,
+        &mut b,
+        "jobs@example.com",
+        "keyword\nkitchen faucet\nbest kitchen faucet\nkitchen sink\nfarmhouse sink\n",
+    )
+    .await;
+    let (_, site) = s
+        .get(&token, &format!("/api/v1/auth/sectors/{kitchen}/"))
+        .await;
+    let (status, bath) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/sectors/",
+            json!({"site_id": site["data"]["site_id"], "name": "Bath"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{bath}");
+    let bath = bath["data"]["id"].as_i64().unwrap();
+    let resp = s
+        .client
+        .post(format!("/api/v1/planner/keywords/import/?sector_id={bath}"))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body("keyword\nbath towel\nbest bath towel\n")
+        .send()
+        .await;
+    assert_eq!(resp.0.status().as_u16(), 200);
+    let empty = b.get("/jobs").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("No jobs yet."), "{}", empty.body);
+    assert!(!empty.body.contains("sse-connect"), "nothing to follow");
+
+    // Three Auto Cluster runs: one that succeeds (the model answers once the test has seen it
+    // running), one the provider refuses, one that waits and is cancelled.
+    let gate = Gate::default();
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"clusters": [
+            {"name": "Kitchen faucets", "description": "Faucets.", "existing_cluster_id": null, "keywords": [1, 2]},
+            {"name": "Kitchen sinks", "description": "Sinks.", "existing_cluster_id": null, "keywords": [3, 4]},
+        ]}))
+        .held_by(&gate),
+    );
+    fake.push(
+        CHAT,
+        FakeReply::json(
+            401,
+            json!({"error": {"message": "Incorrect API key provided: sk-test. You can find your API key at the provider's site.", "type": "invalid_request_error"}}),
+        ),
+    );
+    let mut started = Vec::new();
+    for sector in [kitchen, bath, bath] {
+        let (status, job) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/planner/keywords/auto_cluster/",
+                json!({"sector_id": sector}),
+            )
+            .await;
+        assert_eq!(status, 202, "{job}");
+        started.push(job["data"]["job"]["id"].as_i64().unwrap());
+    }
+    let [good, refused, waiting] = started[..] else {
+        unreachable!()
+    };
+
+    let list = b.get("/jobs").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(
+        list.body.matches("Waiting for a worker.").count(),
+        3,
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains(&format!(r#"href="/jobs/{good}""#)));
+    let live = format!(r#"sse-connect="/jobs/events?view=row&#38;ids={waiting},{refused},{good}""#);
+    assert!(list.body.contains(&live), "{}", list.body);
+    assert!(list.body.contains(&format!(r#"sse-swap="job-{good}""#)));
+
+    // Another account sees none of it, and can't cancel it.
+    let mut other = Browser::new(&s);
+    other.sign_up("other@example.com", "Other").await;
+    for path in [format!("/jobs/{good}"), format!("/jobs/{good}/cancel")] {
+        let page = if path.ends_with("cancel") {
+            other.post(&path, &[]).await
+        } else {
+            other.get(&path).await
+        };
+        assert_eq!(page.status, 404, "{path}: {}", page.body);
+    }
+    let refused_other = other
+        .post(
+            "/jobs/cancel",
+            &[("ids", &waiting.to_string()), ("action", "cancel")],
+        )
+        .await;
+    assert_eq!(refused_other.status, 404, "{}", refused_other.body);
+    assert!(
+        refused_other
+            .body
+            .contains(&format!("Job {waiting} not found.")),
+        "{}",
+        refused_other.body
+    );
+    let (_, job) = s
+        .get(&token, &format!("/api/v1/system/jobs/{waiting}/"))
+        .await;
+    assert_eq!(job["data"]["status"], "queued");
+    let theirs = s
+        .client
+        .get(format!("/jobs/events?ids={good},{waiting}"))
+        .header("cookie", other.cookie_header())
+        .send()
+        .await;
+    assert_eq!(theirs.0.status().as_u16(), 200);
+    let text = theirs.0.into_body().into_string().await.unwrap();
+    assert_eq!(
+        events_of(&text),
+        [("end".to_owned(), String::new())],
+        "{text}"
+    );
+    // An address the pages don't make.
+    for bad in [
+        "/jobs/events",
+        "/jobs/events?ids=x",
+        "/jobs/events?ids=1&view=table",
+    ] {
+        assert_eq!(b.get(bad).await.status, 400, "{bad}");
+    }
+
+    // The list's stream follows the jobs as a worker runs two of them; the third is
+    // cancelled from the list; then the stream ends.
+    let resp = s
+        .client
+        .get(format!(
+            "/jobs/events?view=row&ids={waiting},{refused},{good}"
+        ))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await;
+    assert_eq!(resp.0.status().as_u16(), 200);
+    assert_eq!(
+        resp.0.headers().get("content-type").unwrap(),
+        "text/event-stream"
+    );
+    let watcher = async {
+        let mut body = resp.0.into_body().into_bytes_stream();
+        let mut text = String::new();
+        let mut cancelled = false;
+        while let Some(chunk) = body.next().await {
+            text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            let events = events_of(&text);
+            let seen = |id: i64, what: &str| {
+                events
+                    .iter()
+                    .any(|(name, data)| *name == format!("job-{id}") && data.contains(what))
+            };
+            if seen(good, ">Running<") {
+                gate.open();
+            }
+            if !cancelled && seen(good, ">Succeeded<") && seen(refused, ">Failed<") {
+                cancelled = true;
+                let page = b
+                    .post(
+                        "/jobs/cancel",
+                        &[
+                            ("ids", &waiting.to_string()),
+                            ("ids", &good.to_string()),
+                            ("action", "cancel"),
+                            ("back", "/jobs?status=queued"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(page.status, 303, "{}", page.body);
+                assert_eq!(
+                    page.location(),
+                    "/jobs?status=queued&done=jobs-cancelled&n=1"
+                );
+            }
+        }
+        text
+    };
+    let worker = async {
+        let worker = igny8_core::jobs::Worker::new(s.state.core.clone());
+        for expected in [good, refused] {
+            let job = worker.run_once().await.unwrap().expect("a job was due");
+            assert_eq!(job.id.get(), expected);
+        }
+    };
+    let (text, ()) = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        tokio::join!(watcher, worker)
+    })
+    .await
+    .expect("the jobs and their stream end");
+    let events = events_of(&text);
+    let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.last(), Some(&"end"), "{text}");
+    let of = |id: i64| -> Vec<&str> {
+        events
+            .iter()
+            .filter(|(n, _)| *n == format!("job-{id}"))
+            .map(|(_, d)| d.as_str())
+            .collect()
+    };
+    // Each job's cell as it changed: what it shows first is what the page showed.
+    assert!(of(good)[0].contains("Waiting for a worker."), "{text}");
+    assert!(of(good).iter().any(|d| d.contains("<progress")), "{text}");
+    assert!(of(good).last().unwrap().contains(">Succeeded<"), "{text}");
+    assert!(
+        of(refused)
+            .last()
+            .unwrap()
+            .contains("Incorrect API key provided"),
+        "{text}"
+    );
+    assert!(
+        of(waiting).last().unwrap().contains(">Cancelled<"),
+        "{text}"
+    );
+
+    // The pages of the finished jobs: what each did, why one failed, no stream left open.
+    let done = b.get(&format!("/jobs/{good}")).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("What it did"), "{}", done.body);
+    assert!(done.body.contains("Credits charged"), "{}", done.body);
+    assert!(!done.body.contains("sse-connect"), "{}", done.body);
+    assert!(!done.body.contains("Cancel job"), "{}", done.body);
+    let failed = b.get(&format!("/jobs/{refused}")).await;
+    assert!(failed.body.contains("Why it failed"), "{}", failed.body);
+    assert!(
+        failed.body.contains("Incorrect API key provided: sk-test. You can find your API key at the provider&#39;s site."),
+        "the provider's own words: {}",
+        failed.body
+    );
+    let list = b.get("/jobs?status=failed").await;
+    assert!(
+        list.body.contains(&format!(r#"<tr id="job-{refused}""#)),
+        "{}",
+        list.body
+    );
+    assert_eq!(
+        list.body.matches("<tr id=\"job-").count(),
+        1,
+        "{}",
+        list.body
+    );
+    let cancelled = b.get(&format!("/jobs/{waiting}")).await;
+    assert!(cancelled.body.contains(">Cancelled<"), "{}", cancelled.body);
+    let again = b.post(&format!("/jobs/{good}/cancel"), &[]).await;
+    assert_eq!(again.location(), format!("/jobs/{good}?done=job-finished"));
+    let (_, job) = s.get(&token, &format!("/api/v1/system/jobs/{good}/")).await;
+    assert_eq!(
+        job["data"]["status"], "succeeded",
+        "a finished job stays as it is"
+    );
+
+    // A queued job's page follows it, and its own Cancel button stops it.
+    let (_, next) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/auto_cluster/",
+            json!({"sector_id": bath}),
+        )
+        .await;
+    let next = next["data"]["job"]["id"].as_i64().unwrap();
+    let page = b.get(&format!("/jobs/{next}")).await;
+    assert!(
+        page.body.contains(&format!(
+            r#"sse-connect="/jobs/events?view=detail&#38;ids={next}""#
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cancel job"), "{}", page.body);
+    let stopped = b.post(&format!("/jobs/{next}/cancel"), &[]).await;
+    assert_eq!(
+        stopped.location(),
+        format!("/jobs/{next}?done=job-cancelled")
+    );
+    let page = b.get(&format!("/jobs/{next}?done=job-cancelled")).await;
+    assert!(page.body.contains("Job cancelled."), "{}", page.body);
+    assert!(!page.body.contains("Cancel job"), "{}", page.body);
+    s.close().await;
+}
+
+async fn auto_cluster_shows_its_cost_first_then_its_job(backend: Backend) {
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+    let fake = FakeAi::start().await;
+    let base = fake.base_url();
+    let Some(s) = server(backend, move |settings| {
+        settings.signup_credits = Some(200);
+        settings.ai.openai_base_url = base;
+        settings.ai.openai_api_key = Some("sk-test".into());
+        settings.ai.max_attempts = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) = account_with_keywords(
+        &s,
+        &mut b,
+        "auto@example.com",
+        "keyword\nkitchen faucet\nbest kitchen faucet\nkitchen sink\nfarmhouse sink\n",
+    )
+    .await;
+    let sector = sector.to_string();
+    let page = b.get("/planner/clusters").await;
+    assert!(page.body.contains("Auto Cluster with AI"), "{}", page.body);
+    assert!(page.body.contains("See the cost"), "{}", page.body);
+
+    // A sector must be chosen; then the cost is shown with the button that starts it, and
+    // nothing has started yet.
+    let none = b
+        .post("/planner/clusters/auto/estimate", &[("sector_id", "")])
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(
+        none.body.contains("Sector must be chosen."),
+        "{}",
+        none.body
+    );
+    let cost = b
+        .post("/planner/clusters/auto/estimate", &[("sector_id", &sector)])
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body
+            .contains("1 model call, up to <strong>1 credit</strong>. The account has 200."),
+        "{}",
+        cost.body
+    );
+    assert!(cost.body.contains("Start Auto Cluster"), "{}", cost.body);
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    assert_eq!(
+        jobs["data"]["count"], 0,
+        "an estimate starts nothing: {jobs}"
+    );
+
+    // Started: the job's page follows it.
+    let started = b
+        .post("/planner/clusters/auto", &[("sector_id", &sector)])
+        .await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let job: i64 = started
+        .location()
+        .strip_prefix("/jobs/")
+        .and_then(|rest| rest.strip_suffix("?done=job-started"))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{}", started.location()));
+    let page = b.get(started.location()).await;
+    assert!(
+        page.body.contains("Started. Its progress shows below"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("sse-connect="), "{}", page.body);
+    assert!(page.body.contains("Auto Cluster"), "{}", page.body);
+    fake.push(
+        "/v1/chat/completions",
+        FakeReply::chat_data(&json!({"clusters": [
+            {"name": "Kitchen faucets", "description": "Faucets.", "existing_cluster_id": null, "keywords": [1, 2]},
+            {"name": "Kitchen sinks", "description": "Sinks.", "existing_cluster_id": null, "keywords": [3, 4]},
+        ]})),
+    );
+    let worker = igny8_core::jobs::Worker::new(s.state.core.clone());
+    let ran = worker
+        .run_once()
+        .await
+        .unwrap()
+        .expect("the job was queued");
+    assert_eq!(ran.id.get(), job);
+    let page = b.get(&format!("/jobs/{job}")).await;
+    assert!(page.body.contains(">Succeeded<"), "{}", page.body);
+    let list = b.get("/planner/clusters").await;
+    assert!(list.body.contains("Kitchen faucets"), "{}", list.body);
+    assert!(list.body.contains("Kitchen sinks"), "{}", list.body);
+
+    // Nothing left to group: said above the form, in words.
+    let again = b
+        .post("/planner/clusters/auto/estimate", &[("sector_id", &sector)])
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("There are no unclustered keywords to cluster."),
+        "{}",
+        again.body
     );
     s.close().await;
 }

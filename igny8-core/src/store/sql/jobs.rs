@@ -257,7 +257,8 @@ impl JobStore for SqlStore {
         narrow(&mut q, &t)
             .eq("kind", f.kind)
             .eq("status", f.status)
-            .eq("site_id", f.site_id);
+            .eq("site_id", f.site_id)
+            .any("id", &f.ids);
         let spec = SortSpec::new(
             "id",
             true,

@@ -1,9 +1,13 @@
 //! The planner's clusters (`/planner/clusters`): the list with its keyword counts and volume,
 //! filters, archive / make active / delete on the selected clusters, adding one, renaming one,
-//! and grouping a sector's unclustered keywords without AI (the free local clustering), with
-//! its report. The API's twins are `planner/clusters/…` and `planner/keywords/cluster_locally/`.
+//! grouping a sector's unclustered keywords without AI (the free local clustering) with its
+//! report, and Auto Cluster with AI — its cost first, then the job's live progress. The API's
+//! twins are `planner/clusters/…`, `planner/keywords/cluster_locally/`, `billing/estimate/`
+//! and `planner/keywords/auto_cluster/`.
 
 use askama::Template;
+use igny8_core::ai::functions::Estimate;
+use igny8_core::jobs::JobKind;
 use igny8_core::list::Sort;
 use igny8_core::planner::clustering::Language;
 use igny8_core::planner::{self as p, Cluster, ClusteringReport};
@@ -12,6 +16,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
+use crate::dto::ai::AutoClusterRequest;
 use crate::query::{ClusterQuery, local_cluster_options};
 use crate::state::AppState;
 use crate::web::forms::{Fields, FormErrors};
@@ -88,9 +93,60 @@ impl Grouped {
     }
 }
 
+/// What Auto Cluster of a sector would cost, shown before it starts.
+struct AutoEstimate {
+    sector_id: i64,
+    /// Filled in when the page is drawn.
+    sector_name: String,
+    /// "2 model calls".
+    calls: String,
+    credits: String,
+    balance: Option<String>,
+    enough: bool,
+}
+
+impl AutoEstimate {
+    fn of(sector: i64, e: &Estimate) -> Self {
+        let credits = if e.credits == 1 {
+            "1 credit".to_owned()
+        } else {
+            format!("{} credits", number(e.credits))
+        };
+        Self {
+            sector_id: sector,
+            sector_name: String::new(),
+            calls: if e.units == 1 {
+                "1 model call".to_owned()
+            } else {
+                format!("{} model calls", number(e.units as i64))
+            },
+            credits,
+            balance: e.balance.map(number),
+            enough: e.enough,
+        }
+    }
+}
+
+/// Auto Cluster of every keyword of `sector` that is in no cluster yet: the payload the
+/// API's `planner/keywords/auto_cluster/` builds from the same request.
+fn auto_payload(sector: i64) -> serde_json::Value {
+    AutoClusterRequest {
+        ids: Vec::new(),
+        sector_id: Some(sector),
+        mode: None,
+        batch_size: None,
+        language: None,
+        min_cluster_size: None,
+    }
+    .payload()
+}
+
 /// The forms of the page as typed, with their problems.
 #[derive(Default)]
 struct Forms {
+    auto_sector: String,
+    auto_errors: FormErrors,
+    estimate: Option<AutoEstimate>,
     status: Option<StatusCode>,
     add_sector: String,
     add_name: String,
@@ -107,6 +163,7 @@ struct Forms {
 struct ClustersPage {
     chrome: Chrome,
     table: Table,
+    auto_sectors: Vec<Choice>,
     add_sectors: Vec<Choice>,
     group_sectors: Vec<Choice>,
     languages: Vec<Choice>,
@@ -118,7 +175,7 @@ async fn render(
     state: &AppState,
     user: &WebUser,
     list: &ListState,
-    forms: Forms,
+    mut forms: Forms,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<ClusterQuery>()?.filter()?;
@@ -174,6 +231,9 @@ async fn render(
             ),
         ];
     }
+    if let Some(e) = forms.estimate.as_mut() {
+        e.sector_name = places.sector_name(SectorId(e.sector_id));
+    }
     let languages = Language::ALL
         .iter()
         .map(|l| {
@@ -190,6 +250,7 @@ async fn render(
         &ClustersPage {
             chrome,
             table,
+            auto_sectors: places.sector_choices("Choose a sector", Some(&forms.auto_sector)),
             add_sectors: places.sector_choices("Choose a sector", Some(&forms.add_sector)),
             group_sectors: places.sector_choices("Choose a sector", Some(&forms.group_sector)),
             languages,
@@ -256,6 +317,103 @@ pub(crate) async fn group(
         }
     };
     render(req, &state, &user, &list, forms).await
+}
+
+/// The sector an Auto Cluster form names, or why it names none.
+fn auto_sector(fields: &Fields) -> Result<i64, Error> {
+    fields
+        .get("sector_id")
+        .parse::<i64>()
+        .map_err(|_| Error::field("sector_id", "must be chosen"))
+}
+
+/// The clusters page with the Auto Cluster form sent back with `e`.
+async fn auto_refused(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    sector: &str,
+    e: Error,
+) -> Result<Response, WebError> {
+    let (status, errors) = FormErrors::from_error(e)?;
+    let forms = Forms {
+        status: Some(status),
+        auto_sector: sector.to_owned(),
+        auto_errors: errors.shown_in(&["sector_id"]),
+        ..Forms::default()
+    };
+    render(req, state, user, &ListState::from_query(PATH, None), forms).await
+}
+
+/// `POST /planner/clusters/auto/estimate`: what Auto Cluster of a sector would cost, checked
+/// as starting it would check it (the API's `billing/estimate/`), shown with the button
+/// that starts it.
+#[handler]
+pub(crate) async fn auto_estimate(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let sector = fields.get("sector_id").to_owned();
+    let estimate = match auto_sector(&fields) {
+        Ok(id) => state
+            .core
+            .ai()
+            .estimate(&scope, JobKind::AutoCluster, &auto_payload(id))
+            .await
+            .map(|e| AutoEstimate::of(id, &e)),
+        Err(e) => Err(e),
+    };
+    match estimate {
+        Ok(estimate) => {
+            let forms = Forms {
+                auto_sector: sector,
+                estimate: Some(estimate),
+                ..Forms::default()
+            };
+            render(
+                req,
+                &state,
+                &user,
+                &ListState::from_query(PATH, None),
+                forms,
+            )
+            .await
+        }
+        Err(e) => auto_refused(req, &state, &user, &sector, e).await,
+    }
+}
+
+/// `POST /planner/clusters/auto`: starts Auto Cluster of a sector's unclustered keywords
+/// (the API's `planner/keywords/auto_cluster/`) and goes to the job, which shows its progress.
+#[handler]
+pub(crate) async fn auto_start(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let sector = fields.get("sector_id").to_owned();
+    let started = match auto_sector(&fields) {
+        Ok(id) => {
+            state
+                .core
+                .ai()
+                .start(&scope, JobKind::AutoCluster, auto_payload(id))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match started {
+        Ok((job, _)) => Ok(redirect(
+            req,
+            &format!("/jobs/{}?done=job-started", job.id.get()),
+        )),
+        Err(e) => auto_refused(req, &state, &user, &sector, e).await,
+    }
 }
 
 /// `POST /planner/clusters`: adds a cluster to a sector.

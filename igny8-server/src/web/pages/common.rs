@@ -33,7 +33,8 @@ impl Places {
         Ok(Self { sites, sectors })
     }
 
-    fn site_name(&self, id: igny8_core::SiteId) -> &str {
+    /// The site's name ("" when it isn't one of the account's).
+    pub(crate) fn site_name(&self, id: igny8_core::SiteId) -> &str {
         self.sites
             .iter()
             .find(|s| s.id == id)
@@ -50,6 +51,17 @@ impl Places {
             Some(s) => s.name.clone(),
             None => String::new(),
         }
+    }
+
+    /// `first` (no site), then every site, `current` selected.
+    pub(crate) fn site_choices(&self, first: &str, current: Option<&str>) -> Vec<Choice> {
+        let mut out = vec![Choice::new("", first, current.or(Some("")))];
+        out.extend(
+            self.sites
+                .iter()
+                .map(|s| Choice::new(s.id.get().to_string(), s.name.clone(), current)),
+        );
+        out
     }
 
     /// `first` (no sector), then every sector, `current` selected.

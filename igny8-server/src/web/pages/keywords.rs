@@ -80,13 +80,14 @@ fn keyword_row(k: &Keyword, cx: &RowContext<'_>) -> Row {
             Cell::number(k.volume),
             Cell::number(k.difficulty).minor(),
             Cell {
-                text: k
-                    .cpc
-                    .map(|c| format!("{c:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-                href: None,
-                class: "num minor".into(),
-            },
+                class: "num".into(),
+                ..Cell::text(
+                    k.cpc
+                        .map(|c| format!("{c:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                )
+            }
+            .minor(),
             Cell::text(
                 k.intent
                     .map(|i| label(i.as_str()))

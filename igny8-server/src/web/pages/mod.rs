@@ -6,5 +6,6 @@ pub(crate) mod clusters;
 mod common;
 pub(crate) mod dashboard;
 pub(crate) mod import;
+pub(crate) mod jobs;
 pub(crate) mod keywords;
 pub(crate) mod sites;

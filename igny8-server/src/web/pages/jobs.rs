@@ -1,0 +1,628 @@
+//! The account's jobs (`/jobs`): every AI run, publish and automation run with its live
+//! progress, the error its provider gave when it failed, what it made when it succeeded, and
+//! cancel. The API's twins are `system/jobs/…`.
+//!
+//! Live progress: a page that shows unfinished jobs opens one event stream,
+//! `GET /jobs/events?ids=…`, authenticated by the session cookie. It sends an event named
+//! `job-<id>` with the job's part of the page rendered again (the same template the page drew
+//! it with) each time the job changes, and `end` when every job has finished; htmx's SSE
+//! extension swaps each part in place and closes the stream on `end`. The watching itself is
+//! the API's ([`crate::events::JobEvents`]): one query per poll for the whole process, one
+//! stream per page counted against the person's cap, ended when the session ends.
+
+use askama::Template;
+use futures_util::StreamExt;
+use igny8_core::jobs::{Job, JobStatus};
+use igny8_core::list::PageRequest;
+use igny8_core::{Error, JobId};
+use poem::http::StatusCode;
+use poem::web::sse::{Event, SSE};
+use poem::web::{Data, Path};
+use poem::{IntoResponse, Request, Response, handler};
+use serde_json::Value;
+
+use crate::auth::Recheck;
+use crate::events::{KEEP_ALIVE, MAX_FOLLOWED};
+use crate::query::{JobQuery, id_list};
+use crate::state::AppState;
+use crate::web::forms::Fields;
+use crate::web::render::{Chrome, WebError, page, redirect, with_status};
+use crate::web::session::{WebUser, session_token};
+use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
+
+use super::common::{Places, local_back, refusal, ticked, with_done};
+
+const PATH: &str = "/jobs";
+
+const COLUMNS: &[Column] = &[
+    Column::new("Job"),
+    Column::new("Progress"),
+    Column::new("Site").minor(),
+    Column::new("Queued"),
+    Column::new("Took").minor(),
+];
+
+const SHOWN: &[&str] = &["kind", "status", "site_id"];
+
+/// A time as the pages show it: "6 Dec 2026, 14:03:22 UTC".
+pub(crate) fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%-d %b %Y, %H:%M:%S UTC").to_string()
+}
+
+/// A duration in words: "under a second", "12 s", "3 min 4 s", "2 h 5 min".
+pub(crate) fn took(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0 => "under a second".to_owned(),
+        1..=59 => format!("{s} s"),
+        60..=3599 if s % 60 == 0 => format!("{} min", s / 60),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// Where a job stands, as its row's progress cell and its page's heading show it.
+#[derive(Debug, Clone)]
+pub(crate) struct Progress {
+    id: i64,
+    /// The status value (a CSS class).
+    status: &'static str,
+    /// The status for people.
+    status_label: String,
+    /// 0–100.
+    percent: i64,
+    /// Still to finish: the bar is drawn.
+    unfinished: bool,
+    /// One line: what it does now, or why it stopped.
+    line: String,
+}
+
+impl Progress {
+    fn of(job: &Job, now: chrono::DateTime<chrono::Utc>) -> Self {
+        let cancelling = job.cancel_requested && !job.status.is_finished();
+        let line = match job.status {
+            JobStatus::Failed => first_line(
+                job.error
+                    .as_deref()
+                    .unwrap_or("It stopped without saying why."),
+            ),
+            JobStatus::Cancelled => "Cancelled.".to_owned(),
+            _ if cancelling => "Stopping at its next step…".to_owned(),
+            JobStatus::Queued if job.run_after > now => {
+                format!("Waits until {}.", when(job.run_after))
+            }
+            JobStatus::Queued => "Waiting for a worker.".to_owned(),
+            _ if !job.message.trim().is_empty() => job.message.trim().to_owned(),
+            _ => label(&job.phase),
+        };
+        Self {
+            id: job.id.get(),
+            status: job.status.as_str(),
+            status_label: if cancelling {
+                "Cancelling".to_owned()
+            } else {
+                label(job.status.as_str())
+            },
+            percent: job.progress.clamp(0, 100),
+            unfinished: !job.status.is_finished(),
+            line,
+        }
+    }
+}
+
+/// The first line of an error, shortened for a table cell (the job's page shows it whole).
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut out: String = line.chars().take(160).collect();
+    if out.len() < line.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A JSON value (a job's input or result) as lines of facts: each field with its value in
+/// words, nested fields as "Parent › field".
+fn facts(value: &Value) -> Vec<(String, String)> {
+    fn words(v: &Value) -> String {
+        match v {
+            Value::Null => "—".to_owned(),
+            Value::Bool(true) => "Yes".to_owned(),
+            Value::Bool(false) => "No".to_owned(),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => crate::web::table::number(i),
+                None => n.to_string(),
+            },
+            Value::String(s) => {
+                let mut out: String = s.chars().take(400).collect();
+                if out.len() < s.len() {
+                    out.push('…');
+                }
+                out
+            }
+            Value::Array(items) if items.is_empty() => "none".to_owned(),
+            Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+                let mut shown: Vec<String> = items.iter().take(10).map(words).collect();
+                if items.len() > 10 {
+                    shown.push(format!("and {} more", items.len() - 10));
+                }
+                shown.join(", ")
+            }
+            Value::Array(items) => format!("{} items", items.len()),
+            Value::Object(map) => format!("{} fields", map.len()),
+        }
+    }
+    let mut out = Vec::new();
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    Value::Object(inner) if !inner.is_empty() => {
+                        for (k, iv) in inner {
+                            out.push((format!("{} › {}", label(key), label(k)), words(iv)));
+                        }
+                    }
+                    _ => out.push((label(key), words(v))),
+                }
+            }
+        }
+        Value::Null => {}
+        other => out.push(("Value".to_owned(), words(other))),
+    }
+    out
+}
+
+/// A job as its page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct JobView {
+    id: i64,
+    kind: &'static str,
+    progress: Progress,
+    phase: String,
+    site: String,
+    error: Option<String>,
+    result: Vec<(String, String)>,
+    asked: Vec<(String, String)>,
+    attempts: String,
+    queued_at: String,
+    started_at: Option<String>,
+    finished_at: Option<String>,
+    took: Option<String>,
+    can_cancel: bool,
+}
+
+impl JobView {
+    fn of(job: &Job, site: &str, now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            id: job.id.get(),
+            kind: job.kind.label(),
+            progress: Progress::of(job, now),
+            phase: label(&job.phase),
+            site: site.to_owned(),
+            error: job
+                .error
+                .clone()
+                .filter(|_| job.status == JobStatus::Failed),
+            result: match (&job.result, job.status) {
+                (Some(r), JobStatus::Succeeded) => facts(r),
+                _ => Vec::new(),
+            },
+            asked: facts(&job.payload),
+            attempts: format!("{} of {}", job.attempts, job.max_attempts),
+            queued_at: when(job.created_at),
+            started_at: job.started_at.map(when),
+            finished_at: job.finished_at.map(when),
+            took: job
+                .started_at
+                .zip(job.finished_at)
+                .map(|(start, end)| took(end - start)),
+            can_cancel: !job.status.is_finished() && !job.cancel_requested,
+        }
+    }
+}
+
+/// A job's progress cell, alone: the list draws it, and its event stream sends it again.
+#[derive(Template)]
+#[template(path = "jobs/progress.html")]
+struct ProgressCell {
+    p: Progress,
+}
+
+/// The changing part of a job's page, alone: the page draws it, and its event stream sends it
+/// again.
+#[derive(Template)]
+#[template(path = "jobs/status.html")]
+struct StatusPart {
+    job: JobView,
+    csrf: String,
+    can_write: bool,
+}
+
+fn render_part(t: &impl Template) -> Result<String, WebError> {
+    t.render().map_err(|e| {
+        tracing::error!(error = %e, "a job's part of a page failed to render");
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The page failed to render. It has been logged; try again later.",
+        )
+    })
+}
+
+fn job_row(
+    job: &Job,
+    places: &Places,
+    can_write: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Row, WebError> {
+    let cell = render_part(&ProgressCell {
+        p: Progress::of(job, now),
+    })?;
+    let live = (!job.status.is_finished()).then(|| format!("job-{}", job.id.get()));
+    let site = job.site_id.map(|s| places.site_name(s)).unwrap_or("—");
+    Ok(Row {
+        id: job.id.get(),
+        dom_id: format!("job-{}", job.id.get()),
+        label: format!("{} #{}", job.kind.label(), job.id.get()),
+        cells: vec![
+            Cell::link(
+                format!("{} #{}", job.kind.label(), job.id.get()),
+                format!("{PATH}/{}", job.id.get()),
+            ),
+            Cell::fragment(cell, live),
+            Cell::text(site).minor(),
+            Cell::text(when(job.created_at)),
+            Cell::text(
+                job.started_at
+                    .zip(job.finished_at)
+                    .map(|(s, e)| took(e - s))
+                    .unwrap_or_else(|| "—".to_owned()),
+            )
+            .minor(),
+        ],
+        select_form: can_write.then(|| "jobs-bulk".to_owned()),
+        edit: None,
+        inline: false,
+    })
+}
+
+/// The event stream address of the unfinished jobs among `jobs`, if any.
+fn live_address(jobs: &[Job], view: &str) -> Option<String> {
+    let ids: Vec<String> = jobs
+        .iter()
+        .filter(|j| !j.status.is_finished())
+        .take(MAX_FOLLOWED)
+        .map(|j| j.id.get().to_string())
+        .collect();
+    (!ids.is_empty()).then(|| format!("{PATH}/events?view={view}&ids={}", ids.join(",")))
+}
+
+#[derive(Template)]
+#[template(path = "jobs/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    table: Table,
+    problem: Option<String>,
+}
+
+async fn render(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    list: &ListState,
+    problem: Option<(StatusCode, String)>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let filter = list.filters::<JobQuery>()?.filter()?;
+    let jobs = state
+        .core
+        .jobs()
+        .list(&scope, &filter, &list.page_request())
+        .await?;
+    let places = Places::load(state, &scope).await?;
+    let chrome = Chrome::new(req, "Jobs", "jobs");
+    let can_write = chrome.can_write;
+    let now = state.core.now();
+    let mut table = Table::new("jobs", PATH, "Jobs", COLUMNS, list, "-id");
+    table.rows = jobs
+        .items
+        .iter()
+        .map(|j| job_row(j, &places, can_write, now))
+        .collect::<Result<_, _>>()?;
+    table.pager = Pager::of(list, &jobs, ("job", "jobs"));
+    table.live = live_address(&jobs.items, "row");
+    table.filters = vec![
+        Filter::select(list, "kind", "What", |c| {
+            let mut out = vec![Choice::new("", "Every kind", c.or(Some("")))];
+            out.extend(
+                <igny8_core::jobs::JobKind as igny8_core::enums::StringEnum>::VALUES
+                    .iter()
+                    .filter(|k| **k != igny8_core::jobs::JobKind::ImportKeywords)
+                    .map(|k| Choice::new(k.as_str(), k.label(), c)),
+            );
+            out
+        }),
+        Filter::select(list, "status", "Status", |c| {
+            Choice::any_of::<JobStatus>("Any status", c)
+        }),
+        Filter::select(list, "site_id", "Site", |c| {
+            places.site_choices("All sites", c)
+        }),
+    ];
+    table.hidden = list.hidden(SHOWN);
+    table.empty = if filter == igny8_core::jobs::JobFilter::default() {
+        "No jobs yet. AI runs, publishing and automation runs appear here with their progress."
+            .to_owned()
+    } else {
+        "No job matches these filters.".to_owned()
+    };
+    if can_write {
+        table.bulk_path = "/jobs/cancel";
+        table.bulk = vec![
+            Bulk::new("/jobs/cancel", "cancel", "Cancel").confirm(
+                "Cancel the selected jobs? Queued ones never start; running ones stop at their next step. Finished ones stay as they are.",
+            ),
+        ];
+    }
+    let status = problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    with_status(
+        status,
+        &ListPage {
+            chrome,
+            table,
+            problem: problem.map(|(_, p)| p),
+        },
+    )
+}
+
+/// `GET /jobs`.
+#[handler]
+pub(crate) async fn list_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let list = ListState::from_query(PATH, req.uri().query());
+    render(req, &state, &user, &list, None).await
+}
+
+/// `POST /jobs/cancel`: cancels the selected jobs that haven't finished (queued ones at once,
+/// running ones at their next step); finished ones are left as they are.
+#[handler]
+pub(crate) async fn cancel_selected(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, JobId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    let cancelled = match state.core.jobs().cancel_many(&scope, &ids).await {
+        Ok(n) => n,
+        Err(e) => {
+            let list = ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q));
+            return render(req, &state, &user, &list, Some(refusal(e)?)).await;
+        }
+    };
+    let done = if cancelled == 0 {
+        "jobs-finished"
+    } else {
+        "jobs-cancelled"
+    };
+    Ok(redirect(req, &with_done(&back, done, Some(cancelled))))
+}
+
+#[derive(Template)]
+#[template(path = "jobs/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    job: JobView,
+    csrf: String,
+    can_write: bool,
+    live: Option<String>,
+}
+
+/// `GET /jobs/:id`.
+#[handler]
+pub(crate) async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let job = state.core.jobs().get(&scope, JobId(id)).await?;
+    let places = Places::load(&state, &scope).await?;
+    let site = job.site_id.map(|s| places.site_name(s)).unwrap_or("—");
+    let chrome = Chrome::new(req, format!("{} #{}", job.kind.label(), id), "jobs");
+    page(&ShowPage {
+        csrf: chrome.csrf.clone(),
+        can_write: chrome.can_write,
+        live: live_address(std::slice::from_ref(&job), "detail"),
+        job: JobView::of(&job, site, state.core.now()),
+        chrome,
+    })
+}
+
+/// `POST /jobs/:id/cancel`: cancels one job (the API's `system/jobs/{id}/cancel/`).
+#[handler]
+pub(crate) async fn cancel(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let target = format!("{PATH}/{id}");
+    match state.core.jobs().cancel(&scope, JobId(id)).await {
+        Ok(_) => Ok(redirect(req, &with_done(&target, "job-cancelled", None))),
+        // Finished before the click arrived: the page shows how.
+        Err(Error::Conflict(_)) => Ok(redirect(req, &with_done(&target, "job-finished", None))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The query of the event stream.
+#[derive(Debug, serde::Deserialize)]
+struct EventsQuery {
+    #[serde(default)]
+    ids: Option<String>,
+    #[serde(default)]
+    view: Option<String>,
+}
+
+/// `GET /jobs/events?ids=1,2&view=row|detail`: the jobs' parts of the page each time one
+/// changes (event `job-<id>`), then `end` once all have finished (or the stream must end:
+/// the session ended, was signed out or the person lost access).
+#[handler]
+pub(crate) async fn events(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let q: EventsQuery = serde_urlencoded::from_str(req.uri().query().unwrap_or(""))
+        .map_err(|_| bad_stream_address())?;
+    let detail = match q.view.as_deref() {
+        None | Some("row") => false,
+        Some("detail") => true,
+        Some(_) => return Err(bad_stream_address()),
+    };
+    let ids: Vec<JobId> = id_list(q.ids)
+        .map_err(|_| bad_stream_address())?
+        .unwrap_or_default()
+        .into_iter()
+        .map(JobId)
+        .collect();
+    if ids.is_empty() || ids.len() > MAX_FOLLOWED {
+        return Err(bad_stream_address());
+    }
+    let found = state
+        .core
+        .jobs()
+        .list(
+            &scope,
+            &igny8_core::jobs::JobFilter {
+                ids: Some(ids),
+                ..Default::default()
+            },
+            &PageRequest {
+                with_total: false,
+                ..PageRequest::new(1, MAX_FOLLOWED as u64)
+            },
+        )
+        .await?
+        .items;
+    let unfinished: Vec<Job> = found
+        .into_iter()
+        .filter(|j| !j.status.is_finished())
+        .collect();
+    let token = session_token(req, &state).unwrap_or_default();
+    let credential = Recheck::WebSession {
+        token: token.into(),
+        idle: chrono::Duration::minutes(state.settings.web_session_idle_minutes),
+    };
+    let site_names = if detail {
+        let places = Places::load(&state, &scope).await?;
+        places
+            .sites
+            .iter()
+            .map(|s| (s.id, s.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let csrf = user.csrf.clone();
+    let can_write = scope
+        .require(igny8_core::tenancy::Permission::Write)
+        .is_ok();
+    let jobs = state
+        .job_events
+        .stream_many(&scope, unfinished, Some(user.expires_at), credential)
+        .map_err(WebError::from)?;
+    let core = state.core.clone();
+    let parts = jobs.filter_map(move |job| {
+        let now = core.now();
+        let html = if detail {
+            let site = job
+                .site_id
+                .and_then(|id| site_names.iter().find(|(s, _)| *s == id))
+                .map_or("—", |(_, name)| name.as_str());
+            render_part(&StatusPart {
+                job: JobView::of(&job, site, now),
+                csrf: csrf.clone(),
+                can_write,
+            })
+        } else {
+            render_part(&ProgressCell {
+                p: Progress::of(&job, now),
+            })
+        };
+        let event = html
+            .ok()
+            .map(|html| Event::message(html).event_type(format!("job-{}", job.id.get())));
+        std::future::ready(event)
+    });
+    let end = futures_util::stream::once(async { Event::message("").event_type("end") });
+    Ok(SSE::new(parts.chain(end))
+        .keep_alive(KEEP_ALIVE)
+        .into_response())
+}
+
+fn bad_stream_address() -> WebError {
+    WebError::new(
+        StatusCode::BAD_REQUEST,
+        format!(
+            "This progress stream's address is not one the job pages make: it takes `ids`, 1 to {MAX_FOLLOWED} job ids separated by commas. Reload the page."
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_words() {
+        let s = chrono::Duration::seconds;
+        assert_eq!(took(s(0)), "under a second");
+        assert_eq!(took(s(12)), "12 s");
+        assert_eq!(took(s(180)), "3 min");
+        assert_eq!(took(s(184)), "3 min 4 s");
+        assert_eq!(took(s(7500)), "2 h 5 min");
+    }
+
+    #[test]
+    fn results_read_as_facts() {
+        let v = serde_json::json!({
+            "clusters_created": 1200,
+            "keyword_ids": [1, 2, 3],
+            "usage": {"input_tokens": 10, "model": "gpt-4o"},
+            "items": [{"a": 1}, {"a": 2}],
+            "note": null,
+        });
+        let f = facts(&v);
+        assert!(f.contains(&("Clusters created".into(), "1,200".into())));
+        assert!(f.contains(&("Keyword ids".into(), "1, 2, 3".into())));
+        assert!(f.contains(&("Usage › Model".into(), "gpt-4o".into())));
+        assert!(f.contains(&("Items".into(), "2 items".into())));
+        assert!(f.contains(&("Note".into(), "—".into())));
+        let many: Vec<i64> = (0..25).collect();
+        let f = facts(&serde_json::json!({ "ids": many }));
+        assert!(f[0].1.ends_with("and 15 more"), "{}", f[0].1);
+    }
+
+    #[test]
+    fn long_errors_are_shortened_in_the_list() {
+        let long = "x".repeat(500) + "\nsecond line";
+        let line = first_line(&long);
+        assert_eq!(line.chars().count(), 161);
+        assert!(line.ends_with('…'));
+        assert_eq!(
+            first_line("Provider said: quota exceeded"),
+            "Provider said: quota exceeded"
+        );
+    }
+}
