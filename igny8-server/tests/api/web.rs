@@ -2106,7 +2106,7 @@ async fn jobs_show_live_progress_errors_and_results_and_cancel(backend: Backend)
     let text = theirs.0.into_body().into_string().await.unwrap();
     assert_eq!(
         events_of(&text),
-        [("end".to_owned(), String::new())],
+        [("end".to_owned(), "end".to_owned())],
         "{text}"
     );
     // An address the pages don't make.

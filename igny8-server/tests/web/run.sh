@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The web app in headless Chromium: starts `igny8-server serve` (the debug build `cargo test`
-# made) on a fresh SQLite database — and on a fresh PostgreSQL database when
+# The web app in headless Chromium: starts a stand-in AI provider (fake-openai.mjs) and
+# `igny8-server serve` with its worker (the debug build `cargo test` made) on a fresh SQLite database — and on a fresh PostgreSQL database when
 # IGNY8_TEST_POSTGRES_URL is set — and runs web.test.mjs against each.
 #
 #   igny8-server/tests/web/run.sh
@@ -15,8 +15,10 @@ SHOTS="${IGNY8_WEB_SHOTS:-/tmp/igny8-web}"
 BIN="$REPO/target/debug/igny8-server"
 WORK="$(mktemp -d)"
 SERVER=
+FAKE=
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  [ -n "$FAKE" ] && kill "$FAKE" 2>/dev/null || true
   [ -n "${PGDB:-}" ] && psql "$IGNY8_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -27,11 +29,19 @@ die() { echo "web/run.sh: $*" >&2; exit 1; }
 [ -d "$HERE/node_modules/playwright-core" ] && [ -d "$HERE/node_modules/axe-core" ] \
   || (cd "$HERE" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci failed"
 
+# The AI provider: a local stand-in speaking OpenAI's chat protocol, which the test drives.
+node "$HERE/fake-openai.mjs" >"$WORK/fake.out" 2>&1 &
+FAKE=$!
+for _ in $(seq 1 50); do grep -q "listening on" "$WORK/fake.out" && break; sleep 0.1; done
+AI=$(sed -n 's/^listening on //p' "$WORK/fake.out" | head -1)
+[ -n "$AI" ] || { cat "$WORK/fake.out" >&2; die "the fake AI provider did not start"; }
+
 # One backend: start the server on `$1` (a database URL), run the suite, stop the server.
 run() {
   local name="$1" url="$2"
-  env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM \
-    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=false \
+  env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM -u IGNY8_FAKE_AI \
+    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=true \
+    IGNY8_OPENAI_BASE_URL="$AI/v1" IGNY8_OPENAI_API_KEY=sk-fake IGNY8_SIGNUP_CREDITS=500 \
     "$BIN" serve --bind 127.0.0.1:0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
   SERVER=$!
   for _ in $(seq 1 150); do grep -q "listening on" "$WORK/$name.out" && break; sleep 0.2; done
@@ -40,7 +50,7 @@ run() {
   [ -n "$base" ] || { cat "$WORK/$name.err" >&2; die "the server did not start on $name"; }
   rm -rf "${SHOTS:?}/$name"
   echo "== web app on $name ($base)"
-  (cd "$HERE" && IGNY8_WEB_URL="$base" IGNY8_WEB_SHOTS="$SHOTS/$name" node --test --test-reporter=spec web.test.mjs) \
+  (cd "$HERE" && IGNY8_WEB_URL="$base" IGNY8_FAKE_AI="$AI" IGNY8_WEB_SHOTS="$SHOTS/$name" node --test --test-reporter=spec web.test.mjs) \
     || { tail -20 "$WORK/$name.err" >&2; die "browser tests failed on $name"; }
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=

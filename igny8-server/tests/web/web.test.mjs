@@ -358,3 +358,81 @@ test('the dashboard draws the pipeline and the keywords as charts', async () => 
   assert.ok(await page.getByRole('cell', { name: 'Clustered' }).isVisible());
   await look('dashboard-charts');
 });
+
+/** Drives the stand-in AI provider (fake-openai.mjs). */
+async function fakeAi(method, path, body) {
+  const r = await fetch(`${process.env.IGNY8_FAKE_AI}${path}`, { method, body });
+  return r.text();
+}
+
+/** Waits until `n` model calls wait for an answer. */
+async function modelCalled(n = 1) {
+  for (let i = 0; i < 200; i += 1) {
+    if (Number(await fakeAi('GET', '/control/waiting')) >= n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the model was never called');
+}
+
+/** Adds keywords to the Coffee sector through the API; returns its id. */
+async function coffeeKeywords(lines) {
+  const sectors = await api('GET', '/auth/sectors/');
+  const coffee = sectors.results.find((s) => s.name === 'Coffee').id;
+  await api('POST', `/planner/keywords/import/?sector_id=${coffee}`, `keyword\n${lines.join('\n')}\n`, 'text/csv');
+  return coffee;
+}
+
+test('Auto Cluster shows its cost first, then its job follows it live to the end', async () => {
+  await coffeeKeywords(['tea kettle', 'electric tea kettle', 'gooseneck kettle']);
+  await fakeAi('POST', '/control/reply', JSON.stringify({ clusters: [
+    { name: 'Tea kettles', description: 'Kettles for tea.', existing_cluster_id: null, keywords: [1, 2, 3] },
+  ] }));
+  await page.goto(`${base}/dashboard`);
+  await menu('Clusters').click();
+  await page.waitForURL(/\/planner\/clusters$/);
+  await page.locator('#auto-sector_id').selectOption({ label: 'Coffee' });
+  await page.getByRole('button', { name: 'See the cost' }).click();
+  await page.getByText('1 model call, up to', { exact: false }).waitFor();
+  await look('auto-cluster-cost');
+  await page.getByRole('button', { name: 'Start Auto Cluster' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  // The worker takes it and asks the model, which waits: the page shows it running…
+  await modelCalled();
+  const state = page.locator('#job-status .job-state');
+  await state.filter({ hasText: 'Running' }).waitFor();
+  assert.ok(await page.locator('#job-status progress').isVisible());
+  await look('job-running');
+  // …and, without a reload, how it ended.
+  await fakeAi('POST', '/control/release');
+  await state.filter({ hasText: 'Succeeded' }).waitFor();
+  assert.ok(await page.getByRole('heading', { name: 'What it did' }).isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0);
+  await look('job-succeeded');
+  await page.goto(`${base}/planner/clusters`);
+  assert.ok(await page.getByRole('link', { name: 'Tea kettles', exact: true }).isVisible());
+});
+
+test('the job list follows its running jobs live, and filters them', async () => {
+  await coffeeKeywords(['moka pot', 'stovetop moka pot']);
+  await fakeAi('POST', '/control/reply', JSON.stringify({ clusters: [
+    { name: 'Moka pots', description: 'Stovetop espresso.', existing_cluster_id: null, keywords: [1, 2] },
+  ] }));
+  const sectors = await api('GET', '/auth/sectors/');
+  const coffee = sectors.results.find((s) => s.name === 'Coffee').id;
+  const started = await api('POST', '/planner/keywords/auto_cluster/', { sector_id: coffee });
+  await page.goto(`${base}/dashboard`);
+  await menu('Jobs').click();
+  await page.waitForURL(/\/jobs$/);
+  const row = page.locator(`#job-${started.job.id}`);
+  await modelCalled();
+  await row.locator('.job-state').filter({ hasText: 'Running' }).waitFor();
+  await look('jobs-running');
+  await fakeAi('POST', '/control/release');
+  await row.locator('.job-state').filter({ hasText: 'Succeeded' }).waitFor();
+  assert.equal(await row.locator('progress').count(), 0, 'no bar once it is done');
+  await look('jobs');
+  await page.getByLabel('Status').selectOption({ label: 'Failed' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/status=failed/);
+  await page.getByText('No job matches these filters.').waitFor();
+});

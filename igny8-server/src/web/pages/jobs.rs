@@ -38,8 +38,7 @@ const COLUMNS: &[Column] = &[
     Column::new("Job"),
     Column::new("Progress"),
     Column::new("Site").minor(),
-    Column::new("Queued"),
-    Column::new("Took").minor(),
+    Column::new("Queued").minor(),
 ];
 
 const SHOWN: &[&str] = &["kind", "status", "site_id"];
@@ -95,6 +94,17 @@ impl Progress {
             _ if !job.message.trim().is_empty() => job.message.trim().to_owned(),
             _ => label(&job.phase),
         };
+        // How long a finished job took, in its line (the cell is what changes live).
+        let line = match job.started_at.zip(job.finished_at) {
+            Some((start, end)) if job.status == JobStatus::Succeeded => {
+                format!(
+                    "{} · took {}",
+                    line.trim_end_matches('.'),
+                    took(end - start)
+                )
+            }
+            _ => line,
+        };
         Self {
             id: job.id.get(),
             status: job.status.as_str(),
@@ -120,37 +130,105 @@ fn first_line(text: &str) -> String {
     out
 }
 
+/// Units of an AI job listed one by one on its page; the rest are counted.
+const MAX_UNITS_SHOWN: usize = 20;
+
+/// What an AI function's job did: how many of its units (batches, clusters, tasks…) were
+/// done, the credits, and each unit's summary as a fact — and the units that failed, with
+/// their errors. `None` when the result isn't an AI function's (the generic [`facts`] then).
+fn ai_result(v: &Value) -> Option<(Vec<(String, String)>, Vec<(String, String)>)> {
+    let done = v.get("done")?.as_i64()?;
+    let failed = v.get("failed")?.as_i64()?;
+    let charged = v.get("credits_charged")?.as_i64()?;
+    let unit = |item: &Value| {
+        let kind = item.get("object").and_then(Value::as_str).unwrap_or("item");
+        match item.get("id").and_then(Value::as_i64) {
+            Some(id) => format!("{} #{id}", label(kind)),
+            None => label(kind),
+        }
+    };
+    let mut out = vec![
+        ("Done".to_owned(), format!("{done} of {}", done + failed)),
+        (
+            "Credits charged".to_owned(),
+            crate::web::table::number(charged),
+        ),
+    ];
+    let items = v
+        .get("items")
+        .and_then(Value::as_array)
+        .map_or(&[][..], |a| a);
+    for item in items.iter().take(MAX_UNITS_SHOWN) {
+        // The counts that say something: lists of records and zeros are left out.
+        let summary = match item.get("result") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter(|(_, v)| !matches!(v, Value::Array(a) if a.iter().any(Value::is_object)))
+                .filter(|(_, v)| v.as_i64() != Some(0))
+                .map(|(k, v)| format!("{}: {}", label(k), words(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(other) => words(other),
+            None => String::new(),
+        };
+        out.push((unit(item), summary));
+    }
+    if items.len() > MAX_UNITS_SHOWN {
+        out.push((
+            "And".to_owned(),
+            format!(
+                "{} more",
+                crate::web::table::number((items.len() - MAX_UNITS_SHOWN) as i64)
+            ),
+        ));
+    }
+    let errors = v
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let text = e.get("error").and_then(Value::as_str).unwrap_or("");
+            (unit(e), text.to_owned())
+        })
+        .collect();
+    Some((out, errors))
+}
+
+/// A JSON value in words: numbers with separators, lists of up to ten values, long text
+/// shortened.
+fn words(v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::Bool(true) => "Yes".to_owned(),
+        Value::Bool(false) => "No".to_owned(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => crate::web::table::number(i),
+            None => n.to_string(),
+        },
+        Value::String(s) => {
+            let mut out: String = s.chars().take(400).collect();
+            if out.len() < s.len() {
+                out.push('…');
+            }
+            out
+        }
+        Value::Array(items) if items.is_empty() => "none".to_owned(),
+        Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+            let mut shown: Vec<String> = items.iter().take(10).map(words).collect();
+            if items.len() > 10 {
+                shown.push(format!("and {} more", items.len() - 10));
+            }
+            shown.join(", ")
+        }
+        Value::Array(items) => format!("{} items", items.len()),
+        Value::Object(map) => format!("{} fields", map.len()),
+    }
+}
+
 /// A JSON value (a job's input or result) as lines of facts: each field with its value in
 /// words, nested fields as "Parent › field".
 fn facts(value: &Value) -> Vec<(String, String)> {
-    fn words(v: &Value) -> String {
-        match v {
-            Value::Null => "—".to_owned(),
-            Value::Bool(true) => "Yes".to_owned(),
-            Value::Bool(false) => "No".to_owned(),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => crate::web::table::number(i),
-                None => n.to_string(),
-            },
-            Value::String(s) => {
-                let mut out: String = s.chars().take(400).collect();
-                if out.len() < s.len() {
-                    out.push('…');
-                }
-                out
-            }
-            Value::Array(items) if items.is_empty() => "none".to_owned(),
-            Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
-                let mut shown: Vec<String> = items.iter().take(10).map(words).collect();
-                if items.len() > 10 {
-                    shown.push(format!("and {} more", items.len() - 10));
-                }
-                shown.join(", ")
-            }
-            Value::Array(items) => format!("{} items", items.len()),
-            Value::Object(map) => format!("{} fields", map.len()),
-        }
-    }
     let mut out = Vec::new();
     match value {
         Value::Object(map) => {
@@ -181,6 +259,8 @@ pub(crate) struct JobView {
     site: String,
     error: Option<String>,
     result: Vec<(String, String)>,
+    /// Parts that failed in a job that went on without them: what, and why.
+    partial_errors: Vec<(String, String)>,
     asked: Vec<(String, String)>,
     attempts: String,
     queued_at: String,
@@ -192,6 +272,12 @@ pub(crate) struct JobView {
 
 impl JobView {
     fn of(job: &Job, site: &str, now: chrono::DateTime<chrono::Utc>) -> Self {
+        let (result, partial_errors) = match (&job.result, job.status) {
+            (Some(r), JobStatus::Succeeded) => {
+                ai_result(r).unwrap_or_else(|| (facts(r), Vec::new()))
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
         Self {
             id: job.id.get(),
             kind: job.kind.label(),
@@ -202,10 +288,8 @@ impl JobView {
                 .error
                 .clone()
                 .filter(|_| job.status == JobStatus::Failed),
-            result: match (&job.result, job.status) {
-                (Some(r), JobStatus::Succeeded) => facts(r),
-                _ => Vec::new(),
-            },
+            result,
+            partial_errors,
             asked: facts(&job.payload),
             attempts: format!("{} of {}", job.attempts, job.max_attempts),
             queued_at: when(job.created_at),
@@ -269,14 +353,7 @@ fn job_row(
             ),
             Cell::fragment(cell, live),
             Cell::text(site).minor(),
-            Cell::text(when(job.created_at)),
-            Cell::text(
-                job.started_at
-                    .zip(job.finished_at)
-                    .map(|(s, e)| took(e - s))
-                    .unwrap_or_else(|| "—".to_owned()),
-            )
-            .minor(),
+            Cell::text(when(job.created_at)).minor(),
         ],
         select_form: can_write.then(|| "jobs-bulk".to_owned()),
         edit: None,
@@ -565,7 +642,8 @@ pub(crate) async fn events(
             .map(|html| Event::message(html).event_type(format!("job-{}", job.id.get())));
         std::future::ready(event)
     });
-    let end = futures_util::stream::once(async { Event::message("").event_type("end") });
+    // (An event with no data is never dispatched by EventSource: `end` carries a word.)
+    let end = futures_util::stream::once(async { Event::message("end").event_type("end") });
     Ok(SSE::new(parts.chain(end))
         .keep_alive(KEEP_ALIVE)
         .into_response())
@@ -612,6 +690,35 @@ mod tests {
         let many: Vec<i64> = (0..25).collect();
         let f = facts(&serde_json::json!({ "ids": many }));
         assert!(f[0].1.ends_with("and 15 more"), "{}", f[0].1);
+    }
+
+    #[test]
+    fn an_ai_result_reads_unit_by_unit() {
+        let v = serde_json::json!({
+            "done": 1, "failed": 1, "credits_reserved": 3, "credits_charged": 2,
+            "items": [{"object": "keyword_batch", "id": 7, "credits": 2,
+                       "result": {"clusters_created": 2, "clusters_reused": 0,
+                                  "keywords_assigned": 40, "clusters": [{"id": 1}]}}],
+            "errors": [{"object": "keyword_batch", "id": 9, "error": "the model's answer was cut off"}],
+        });
+        let (f, errors) = ai_result(&v).unwrap();
+        assert_eq!(f[0], ("Done".into(), "1 of 2".into()));
+        assert_eq!(f[1], ("Credits charged".into(), "2".into()));
+        assert_eq!(
+            f[2],
+            (
+                "Keyword batch #7".into(),
+                "Clusters created: 2, Keywords assigned: 40".into()
+            )
+        );
+        assert_eq!(
+            errors,
+            [(
+                "Keyword batch #9".to_owned(),
+                "the model's answer was cut off".to_owned()
+            )]
+        );
+        assert!(ai_result(&serde_json::json!({"post_id": 4})).is_none());
     }
 
     #[test]
