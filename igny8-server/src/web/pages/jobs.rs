@@ -130,13 +130,16 @@ fn first_line(text: &str) -> String {
     out
 }
 
+/// Lines of (name, value) for a definition list.
+type Facts = Vec<(String, String)>;
+
 /// Units of an AI job listed one by one on its page; the rest are counted.
 const MAX_UNITS_SHOWN: usize = 20;
 
 /// What an AI function's job did: how many of its units (batches, clusters, tasks…) were
 /// done, the credits, and each unit's summary as a fact — and the units that failed, with
 /// their errors. `None` when the result isn't an AI function's (the generic [`facts`] then).
-fn ai_result(v: &Value) -> Option<(Vec<(String, String)>, Vec<(String, String)>)> {
+fn ai_result(v: &Value) -> Option<(Facts, Facts)> {
     let done = v.get("done")?.as_i64()?;
     let failed = v.get("failed")?.as_i64()?;
     let charged = v.get("credits_charged")?.as_i64()?;
