@@ -377,6 +377,85 @@ pub(crate) async fn other_tenants_objects_are_not_found(core: Igny8) {
         .unwrap();
     let narrowed = a.scope.restricted_to_site(other_site.id);
     not_found(core.keywords().get(&narrowed, kw.id).await.unwrap_err());
+    // Deleting another site's cluster changes nothing, its keywords included.
+    core.keywords()
+        .update(
+            &a.scope,
+            kw.id,
+            KeywordPatch {
+                cluster_id: Some(Some(cluster.id)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        core.clusters()
+            .delete(&narrowed, &[cluster.id])
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        core.keywords()
+            .get(&a.scope, kw.id)
+            .await
+            .unwrap()
+            .cluster_id,
+        Some(cluster.id)
+    );
+    // Another site's cluster is "not found" to a restricted user, not "in another sector".
+    let own_sector = core
+        .tenancy()
+        .create_sector(
+            &a.scope,
+            NewSector {
+                site_id: other_site.id,
+                name: "Own".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let own_kw = core
+        .keywords()
+        .create(&narrowed, own_sector.id, KeywordDraft::new("own"))
+        .await
+        .unwrap();
+    let probe = core
+        .keywords()
+        .update(
+            &narrowed,
+            own_kw.id,
+            KeywordPatch {
+                cluster_id: Some(Some(cluster.id)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        probe.field_errors()[0].message,
+        format!("cluster {} not found", cluster.id),
+        "{probe}"
+    );
+    // A job a restricted user queues is its site's.
+    let job = core
+        .jobs()
+        .enqueue(
+            &narrowed,
+            igny8_core::jobs::NewJob {
+                kind: igny8_core::jobs::JobKind::LocalCluster,
+                site_id: None,
+                payload: serde_json::json!({}),
+                max_attempts: None,
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(job.site_id, Some(other_site.id));
     not_found(
         core.tenancy()
             .sector(&narrowed, a.sector)

@@ -174,7 +174,11 @@ impl SqlStore {
     ) -> Vec<(&'static str, sea_query::SimpleExpr)> {
         vec![
             ("account_id", scope.account().get().into()),
-            ("site_id", job.site_id.map(|s| s.get()).into()),
+            // A job queued by a user restricted to one site is that site's (never account-wide).
+            (
+                "site_id",
+                job.site_id.or(scope.site()).map(|s| s.get()).into(),
+            ),
             ("kind", job.kind.as_str().into()),
             ("status", JobStatus::Queued.as_str().into()),
             ("progress", 0i64.into()),

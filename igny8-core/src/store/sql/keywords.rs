@@ -77,12 +77,17 @@ impl SqlStore {
         cluster: ClusterId,
         sector: Option<SectorId>,
     ) -> Result<SectorId> {
-        let q = Query::select()
+        let mut q = Query::select()
             .column("sector_id")
             .from(self.t(T::Clusters))
             .and_where(Expr::col("id").eq(cluster.get()))
             .and_where(Expr::col("account_id").eq(scope.account().get()))
             .to_owned();
+        // Another site's cluster is "not found" for a user restricted to one site, as it is
+        // everywhere else (not "in another sector", which would say it exists).
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
         let found: Option<i64> = self.db.conn().await?.optional(&q).await?;
         match found.map(SectorId) {
             None => Err(Error::field(
@@ -387,10 +392,11 @@ impl KeywordStore for SqlStore {
         f: &crate::planner::DashboardFilter,
     ) -> Result<crate::planner::PipelineCounts> {
         let int = self.int_type();
-        let site = f.site_id.or(scope.site());
         let narrow = |q: &mut SelectStatement, sector_column: bool| {
             q.and_where(Expr::col("account_id").eq(scope.account().get()));
-            if let Some(s) = site {
+            // The filter's site and the scope's restriction both apply (a filter can't widen
+            // a restricted scope, whatever the service checked).
+            for s in [f.site_id, scope.site()].into_iter().flatten() {
                 q.and_where(Expr::col("site_id").eq(s.get()));
             }
             if sector_column && let Some(s) = f.sector_id {
