@@ -28,7 +28,9 @@ pub use keyword::{
     ValidKeywordPatch, normalize_keyword,
 };
 pub(crate) use service::check_ids;
-pub use service::{ClusterOutcome, ClusteringReport, Clusters, Ideas, Keywords, MAX_BULK_IDS};
+pub use service::{
+    ClusterOutcome, ClusteringReport, Clusters, Ideas, Keywords, MAX_BULK_IDS, MergeReport,
+};
 
 use crate::ids::{ClusterId, KeywordId};
 

@@ -224,6 +224,19 @@ fn check_ranges(f: &KeywordFilter) -> Result<()> {
     Ok(())
 }
 
+/// What merging clusters did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeReport {
+    /// Clusters merged in (and deleted).
+    pub merged: u64,
+    /// Keywords that moved to the cluster merged into.
+    pub keywords: u64,
+    /// Ideas that moved.
+    pub ideas: u64,
+    /// Writer tasks that moved.
+    pub tasks: u64,
+}
+
 /// What a clustering run did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusteringReport {
@@ -330,6 +343,55 @@ impl<S: Store> Clusters<'_, S> {
         scope.require(Permission::Write)?;
         check_ids(ids)?;
         self.store().delete_clusters(scope, ids).await
+    }
+
+    /// Merges the clusters `from` into `into`: their keywords, ideas and writer tasks move to
+    /// `into`, then they are deleted — in one transaction. `into` must be the scope's
+    /// ([`NotFound`](crate::Error::NotFound) otherwise) and every cluster merged in must be
+    /// in its sector (a field error on `ids` names one that isn't); as in the other bulk
+    /// operations, ids that aren't the scope's clusters, and `into` itself, are ignored.
+    pub async fn merge(
+        &self,
+        scope: &Scope,
+        into: ClusterId,
+        from: &[ClusterId],
+    ) -> Result<MergeReport> {
+        scope.require(Permission::Write)?;
+        check_ids(from)?;
+        let target = self.store().get_cluster(scope, into).await?;
+        let mut from: Vec<ClusterId> = from.iter().copied().filter(|id| *id != into).collect();
+        from.sort_unstable();
+        from.dedup();
+        if from.is_empty() {
+            return Ok(MergeReport::default());
+        }
+        let filter = ClusterFilter {
+            ids: Some(from),
+            ..ClusterFilter::default()
+        };
+        let page = PageRequest {
+            with_total: false,
+            ..PageRequest::new(1, crate::list::MAX_PAGE_SIZE)
+        };
+        let found = self
+            .store()
+            .list_clusters(scope, &filter, &ClusterSort::default(), &page)
+            .await?
+            .items;
+        if let Some(other) = found.iter().find(|c| c.sector_id != target.sector_id) {
+            return Err(Error::field(
+                "ids",
+                format!(
+                    "include \"{}\", which is in another sector than \"{}\"; clusters merge only within a sector",
+                    other.name, target.name
+                ),
+            ));
+        }
+        if found.is_empty() {
+            return Ok(MergeReport::default());
+        }
+        let from: Vec<ClusterId> = found.iter().map(|c| c.id).collect();
+        self.store().merge_clusters(scope, into, &from).await
     }
 
     /// Groups the sector's unclustered keywords without any AI call (free and deterministic;

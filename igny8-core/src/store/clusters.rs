@@ -5,8 +5,8 @@ use std::future::Future;
 use crate::error::Result;
 use crate::ids::*;
 use crate::list::{Page, PageRequest};
-use crate::planner::ClusterAssignment;
 use crate::planner::{Cluster, ClusterFilter, ClusterPatch, ClusterSort, NewCluster};
+use crate::planner::{ClusterAssignment, MergeReport};
 use crate::tenancy::Scope;
 
 /// Clusters.
@@ -45,6 +45,15 @@ pub trait ClusterStore: Send + Sync {
         scope: &Scope,
         ids: &[ClusterId],
     ) -> impl Future<Output = Result<u64>> + Send;
+    /// Moves the keywords, ideas and tasks of the clusters `from` to `into` and deletes
+    /// `from`, in one transaction (the service has checked that all are the scope's, in one
+    /// sector).
+    fn merge_clusters(
+        &self,
+        scope: &Scope,
+        into: ClusterId,
+        from: &[ClusterId],
+    ) -> impl Future<Output = Result<MergeReport>> + Send;
     /// Creates the planned clusters and assigns their keywords, in one transaction.
     /// Keywords that changed meanwhile (deleted, archived or clustered) are skipped.
     fn apply_clustering(

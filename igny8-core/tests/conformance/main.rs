@@ -57,6 +57,7 @@ conformance! {
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,
+    planner::clusters_merge_with_their_keywords_ideas_and_tasks,
     pipeline::insufficient_credits_fail_before_any_model_call,
     pipeline::a_dead_workers_job_is_finished_once_and_charged_once,
     pipeline::a_reply_slower_than_the_lease_is_asked_for_and_paid_for_once,

@@ -557,3 +557,221 @@ pub(crate) async fn keyword_figures_follow_every_write(core: igny8_core::Igny8) 
         .keywords;
     assert_eq!((theirs.total, theirs.total_volume), (1, 777));
 }
+
+pub(crate) async fn clusters_merge_with_their_keywords_ideas_and_tasks(core: igny8_core::Igny8) {
+    use igny8_core::ErrorCode;
+    use igny8_core::planner::{ClusterFilter, ClusterSort, KeywordFilter, NewCluster, NewIdea};
+    use igny8_core::tenancy::NewSector;
+    use igny8_core::writer::NewTask;
+    let t = crate::support::tenant(&core, "Merge", 100).await;
+    let other = crate::support::tenant(&core, "Other", 100).await;
+    crate::support::import(
+        &core,
+        &t,
+        "keyword\nhose\nhose reel\ngarden hose\ndrip kit\n",
+    )
+    .await;
+    let cluster = |name: &'static str, sector| {
+        let core = core.clone();
+        let scope = t.scope;
+        async move {
+            core.clusters()
+                .create(
+                    &scope,
+                    NewCluster {
+                        sector_id: sector,
+                        name: name.into(),
+                        description: None,
+                    },
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let hoses = cluster("Hoses", t.sector).await;
+    let reels = cluster("Hose reels", t.sector).await;
+    let garden = cluster("Garden hoses", t.sector).await;
+    let keywords = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &Default::default(),
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .items;
+    for (k, c) in keywords.iter().zip([hoses.id, reels.id, garden.id]) {
+        core.keywords()
+            .update(
+                &t.scope,
+                k.id,
+                igny8_core::planner::KeywordPatch {
+                    cluster_id: Some(Some(c)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let idea = core
+        .ideas()
+        .create(
+            &t.scope,
+            NewIdea {
+                sector_id: t.sector,
+                cluster_id: Some(reels.id),
+                title: "Choosing a reel".into(),
+                description: None,
+                outline: vec![],
+                content_type: None,
+                content_structure: None,
+                target_keywords: vec![],
+                estimated_word_count: None,
+            },
+        )
+        .await
+        .unwrap();
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: Some(garden.id),
+                title: "Garden hoses compared".into(),
+                brief: None,
+                keywords: vec![],
+                content_type: None,
+                content_structure: None,
+                target_word_count: None,
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    // Nothing to do: only the target, or ids that aren't the tenant's (ignored, as in bulk
+    // operations). Refused: a cluster of another sector; another tenant's target.
+    let nothing = core
+        .clusters()
+        .merge(&t.scope, hoses.id, &[hoses.id])
+        .await
+        .unwrap();
+    assert_eq!(nothing, Default::default());
+    let elsewhere = core
+        .tenancy()
+        .create_sector(
+            &t.scope,
+            NewSector {
+                site_id: t.site,
+                name: "Elsewhere".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let far = cluster("Far", elsewhere.id).await;
+    let refused = core
+        .clusters()
+        .merge(&t.scope, hoses.id, &[reels.id, far.id])
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("another sector"), "{refused}");
+    let theirs = core
+        .clusters()
+        .merge(&other.scope, hoses.id, &[reels.id])
+        .await
+        .unwrap_err();
+    assert_eq!(theirs.code(), ErrorCode::NotFound);
+    let unknown = core
+        .clusters()
+        .merge(
+            &t.scope,
+            hoses.id,
+            &[igny8_core::ClusterId(far.id.get() + 1000)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unknown.merged, 0);
+    let count = |c: igny8_core::ClusterId| {
+        let core = core.clone();
+        let scope = t.scope;
+        async move {
+            core.clusters()
+                .get(&scope, c)
+                .await
+                .map(|c| c.keyword_count)
+        }
+    };
+    assert_eq!(
+        count(reels.id).await.unwrap(),
+        1,
+        "nothing moved when refused"
+    );
+
+    // Merged: everything moves to the target, the others are gone.
+    let report = core
+        .clusters()
+        .merge(&t.scope, hoses.id, &[reels.id, garden.id, reels.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.merged, report.keywords, report.ideas, report.tasks),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(count(hoses.id).await.unwrap(), 3);
+    assert_eq!(
+        count(reels.id).await.unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        core.ideas()
+            .get(&t.scope, idea.id)
+            .await
+            .unwrap()
+            .cluster_id,
+        Some(hoses.id)
+    );
+    assert_eq!(
+        core.tasks()
+            .get(&t.scope, task.id)
+            .await
+            .unwrap()
+            .cluster_id,
+        Some(hoses.id)
+    );
+    let left = core
+        .clusters()
+        .list(
+            &t.scope,
+            &ClusterFilter {
+                sector_id: Some(t.sector),
+                ..Default::default()
+            },
+            &ClusterSort::default(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(left.items.len(), 1);
+    // A viewer may not merge.
+    let viewer = igny8_core::tenancy::Scope::user(
+        t.scope.account(),
+        igny8_core::UserId(1),
+        igny8_core::tenancy::Role::Viewer,
+    );
+    assert_eq!(
+        core.clusters()
+            .merge(&viewer, hoses.id, &[far.id])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+}

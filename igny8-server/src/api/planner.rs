@@ -411,6 +411,28 @@ impl PlannerApi {
         }
     }
 
+    /// Merges other clusters of the same sector into this one: their keywords, ideas and
+    /// writer tasks move here and they are deleted, all at once. 404 when this cluster isn't
+    /// yours; 400 naming a cluster of another sector; ids that aren't your clusters (and this
+    /// one's own) are ignored.
+    #[oai(path = "/clusters/:id/merge/", method = "post")]
+    async fn merge_clusters(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<MergeClusters>,
+    ) -> ApiResult<MergeReport> {
+        let scope = auth.0.scope()?;
+        let from: Vec<ClusterId> = body.0.ids.into_iter().map(ClusterId).collect();
+        Ok(ok(state
+            .core
+            .clusters()
+            .merge(&scope, ClusterId(id.0), &from)
+            .await?
+            .into()))
+    }
+
     /// Deletes several clusters.
     #[oai(path = "/clusters/bulk_delete/", method = "post")]
     async fn bulk_delete_clusters(

@@ -330,6 +330,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("DELETE", "/planner/clusters/{id}/", WRITE),
     ("POST", "/planner/clusters/bulk_update/", WRITE),
     ("POST", "/planner/clusters/bulk_delete/", WRITE),
+    ("POST", "/planner/clusters/{id}/merge/", WRITE),
     ("POST", "/planner/clusters/generate_ideas/", WRITE),
     ("GET", "/planner/ideas/", READ),
     ("GET", "/planner/ideas/{id}/", READ),

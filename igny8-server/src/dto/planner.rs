@@ -394,6 +394,38 @@ pub struct ClusterOutcome {
     pub keywords: u64,
 }
 
+/// Clusters to merge into another.
+#[derive(Debug, Object)]
+pub struct MergeClusters {
+    /// The clusters to merge in (and delete): clusters of the same sector as the one merged
+    /// into; 1–10,000 ids, those that aren't yours ignored.
+    pub ids: Vec<i64>,
+}
+
+/// What merging clusters did.
+#[derive(Debug, Object)]
+pub struct MergeReport {
+    /// Clusters merged in, and deleted.
+    pub merged: u64,
+    /// Keywords that moved to the cluster merged into.
+    pub keywords: u64,
+    /// Content ideas that moved.
+    pub ideas: u64,
+    /// Writer tasks that moved.
+    pub tasks: u64,
+}
+
+impl From<p::MergeReport> for MergeReport {
+    fn from(r: p::MergeReport) -> Self {
+        Self {
+            merged: r.merged,
+            keywords: r.keywords,
+            ideas: r.ideas,
+            tasks: r.tasks,
+        }
+    }
+}
+
 /// What a clustering run did.
 #[derive(Debug, Object)]
 pub struct ClusteringReport {

@@ -153,6 +153,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/planner/clusters/merge",
+            SignedIn,
+            Api("POST", "/planner/clusters/:id/merge/"),
+            clusters::merge,
+        ),
+        route(
+            Method::POST,
             "/planner/clusters/bulk-delete",
             SignedIn,
             Api("POST", "/planner/clusters/bulk_delete/"),

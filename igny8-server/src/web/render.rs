@@ -107,6 +107,10 @@ pub fn flash(req: &Request) -> Option<String> {
         "cluster-saved" => "Cluster saved.".to_owned(),
         "clusters-changed" => count("cluster", "clusters", "changed"),
         "clusters-deleted" => count("cluster", "clusters", "deleted"),
+        "clusters-merged" => format!(
+            "{} Their keywords, ideas and tasks moved to the cluster you chose.",
+            count("cluster", "clusters", "merged")
+        ),
         "site-added" => "Site added. Now add its sectors, and connect its WordPress.".to_owned(),
         "site-saved" => "Site saved.".to_owned(),
         "sites-deleted" => count("site", "sites", "deleted"),

@@ -28,6 +28,7 @@ on_backends!(
     keywords_are_grouped_into_clusters_without_ai_and_clusters_managed,
     jobs_show_live_progress_errors_and_results_and_cancel,
     auto_cluster_shows_its_cost_first_then_its_job,
+    clusters_of_a_sector_merge_into_one,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1581,6 +1582,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         let fields = [
             ("ids", id.as_str()),
             ("action", "archive"),
+            ("into", id.as_str()),
             ("name", "Changed"),
             ("keyword", "changed"),
             ("sector_id", sector.as_str()),
@@ -2379,6 +2381,150 @@ async fn auto_cluster_shows_its_cost_first_then_its_job(backend: Backend) {
             .contains("There are no unclustered keywords to cluster."),
         "{}",
         again.body
+    );
+    s.close().await;
+}
+
+async fn clusters_of_a_sector_merge_into_one(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "merge@example.com", &grinders(3)).await;
+    let mut clusters = Vec::new();
+    for name in ["Grinders", "Burr grinders", "Hand grinders"] {
+        let (status, c) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/planner/clusters/",
+                json!({"sector_id": sector, "name": name}),
+            )
+            .await;
+        assert_eq!(status, 201, "{c}");
+        clusters.push(c["data"]["id"].as_i64().unwrap());
+    }
+    let keywords = keyword_ids(&s, &token, "").await;
+    for ((k, _, _), c) in keywords.iter().zip(&clusters) {
+        let (status, body) = s
+            .send(
+                "PATCH",
+                &token,
+                &format!("/api/v1/planner/keywords/{k}/"),
+                json!({"cluster_id": c}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let [grinders, burr, hand] = clusters[..] else {
+        unreachable!()
+    };
+
+    // Merging is offered within a sector.
+    let all = b.get("/planner/clusters").await;
+    assert!(
+        all.body
+            .contains("Choose a sector above to merge its clusters."),
+        "{}",
+        all.body
+    );
+    assert!(!all.body.contains(r#"value="merge""#));
+    let path = format!("/planner/clusters?sector_id={sector}");
+    let one = b.get(&path).await;
+    assert!(one.body.contains(r#"value="merge""#), "{}", one.body);
+    assert!(
+        one.body
+            .contains(&format!(r#"<option value="{grinders}">Grinders</option>"#)),
+        "{}",
+        one.body
+    );
+
+    let merged = b
+        .post(
+            "/planner/clusters/merge",
+            &[
+                ("ids", &burr.to_string()),
+                ("ids", &hand.to_string()),
+                ("into", &grinders.to_string()),
+                ("action", "merge"),
+                ("back", &path),
+            ],
+        )
+        .await;
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    assert_eq!(
+        merged.location(),
+        format!("{path}&done=clusters-merged&n=2")
+    );
+    let page = b.get(merged.location()).await;
+    assert!(page.body.contains("2 clusters merged."), "{}", page.body);
+    let (_, c) = s
+        .get(&token, &format!("/api/v1/planner/clusters/{grinders}/"))
+        .await;
+    assert_eq!(c["data"]["keyword_count"], 3, "{c}");
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/planner/clusters/{burr}/"))
+        .await;
+    assert_eq!(status, 404, "merged clusters are gone");
+
+    // Over the API, a cluster of another sector is refused by name, and nothing changes.
+    let (_, site) = s
+        .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))
+        .await;
+    let (_, other) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/sectors/",
+            json!({"site_id": site["data"]["site_id"], "name": "Kettles"}),
+        )
+        .await;
+    let (_, far) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/clusters/",
+            json!({"sector_id": other["data"]["id"], "name": "Kettles"}),
+        )
+        .await;
+    let far = far["data"]["id"].as_i64().unwrap();
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            &format!("/api/v1/planner/clusters/{grinders}/merge/"),
+            json!({"ids": [far]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["errors"]["ids"][0]
+            .as_str()
+            .unwrap()
+            .contains("\"Kettles\""),
+        "{body}"
+    );
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/planner/clusters/{far}/"))
+        .await;
+    assert_eq!(status, 200);
+    // The same through the page: the list says why, and nothing changed.
+    let refused = b
+        .post(
+            "/planner/clusters/merge",
+            &[
+                ("ids", &far.to_string()),
+                ("into", &grinders.to_string()),
+                ("back", &path),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("Nothing was changed."),
+        "{}",
+        refused.body
     );
     s.close().await;
 }

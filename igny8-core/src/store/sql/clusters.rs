@@ -221,7 +221,7 @@ impl ClusterStore for SqlStore {
         let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
         let mut tx = self.db.begin().await?;
         // The keywords go back to pending (the foreign key would only clear cluster_id).
-        let release = Query::update()
+        let mut release = Query::update()
             .table(self.t(T::Keywords))
             .value("cluster_id", Option::<i64>::None)
             .value(
@@ -236,6 +236,10 @@ impl ClusterStore for SqlStore {
             .and_where(Expr::col("account_id").eq(scope.account().get()))
             .and_where(Expr::col("cluster_id").is_in(ids.iter().copied()))
             .to_owned();
+        // A user restricted to one site leaves other sites' clusters as they are.
+        if let Some(site) = scope.site() {
+            release.and_where(Expr::col("site_id").eq(site.get()));
+        }
         tx.execute(&release).await?;
         let mut del = Query::delete();
         del.from_table(self.t(T::Clusters))
@@ -249,6 +253,47 @@ impl ClusterStore for SqlStore {
             .await?;
         tx.commit().await?;
         Ok(n)
+    }
+
+    async fn merge_clusters(
+        &self,
+        scope: &Scope,
+        into: ClusterId,
+        from: &[ClusterId],
+    ) -> Result<MergeReport> {
+        let from: Vec<i64> = from.iter().map(|i| i.get()).collect();
+        let now = self.now_ms();
+        let mut tx = self.db.begin().await?;
+        let mut moved = [0u64; 3];
+        for (n, table) in [T::Keywords, T::Ideas, T::Tasks].into_iter().enumerate() {
+            let mut q = Query::update();
+            q.table(self.t(table))
+                .value("cluster_id", into.get())
+                .value("updated_at", now)
+                .and_where(Expr::col("account_id").eq(scope.account().get()))
+                .and_where(Expr::col("cluster_id").is_in(from.iter().copied()));
+            if let Some(site) = scope.site() {
+                q.and_where(Expr::col("site_id").eq(site.get()));
+            }
+            moved[n] = tx.execute(&q).await?;
+        }
+        let mut del = Query::delete();
+        del.from_table(self.t(T::Clusters))
+            .and_where(Expr::col("account_id").eq(scope.account().get()))
+            .and_where(Expr::col("id").is_in(from.iter().copied()));
+        if let Some(site) = scope.site() {
+            del.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        let merged = tx.execute(&del).await?;
+        tx.execute(&self.touch(scope.account(), T::Keywords))
+            .await?;
+        tx.commit().await?;
+        Ok(MergeReport {
+            merged,
+            keywords: moved[0],
+            ideas: moved[1],
+            tasks: moved[2],
+        })
     }
 
     async fn apply_clustering(

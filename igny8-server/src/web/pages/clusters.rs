@@ -8,7 +8,7 @@
 use askama::Template;
 use igny8_core::ai::functions::Estimate;
 use igny8_core::jobs::JobKind;
-use igny8_core::list::Sort;
+use igny8_core::list::{PageRequest, Sort};
 use igny8_core::planner::clustering::Language;
 use igny8_core::planner::{self as p, Cluster, ClusteringReport};
 use igny8_core::{ClusterId, Error, SectorId};
@@ -230,6 +230,45 @@ async fn render(
                 "Delete the selected clusters? Their keywords stay, waiting for a cluster again.",
             ),
         ];
+        // Merging is within a sector: offered once the list shows one.
+        match filter.sector_id {
+            Some(sector) => {
+                let all = state
+                    .core
+                    .clusters()
+                    .list(
+                        &scope,
+                        &p::ClusterFilter {
+                            sector_id: Some(sector),
+                            ..Default::default()
+                        },
+                        &Sort::parse("name").map_err(WebError::from)?,
+                        &PageRequest {
+                            with_total: false,
+                            ..PageRequest::new(1, igny8_core::list::MAX_PAGE_SIZE)
+                        },
+                    )
+                    .await?
+                    .items;
+                if all.len() > 1 {
+                    let choices = all
+                        .into_iter()
+                        .map(|c| Choice::new(c.id.get().to_string(), c.name, None))
+                        .collect();
+                    table.bulk.insert(
+                        2,
+                        Bulk::new("/planner/clusters/merge", "merge", "Merge").choice(
+                            "into",
+                            "into cluster",
+                            choices,
+                        ),
+                    );
+                }
+            }
+            None => {
+                table.bulk_hint = Some("Choose a sector above to merge its clusters.");
+            }
+        }
     }
     if let Some(e) = forms.estimate.as_mut() {
         e.sector_name = places.sector_name(SectorId(e.sector_id));
@@ -519,6 +558,36 @@ async fn refused(
         ..Forms::default()
     };
     render(req, state, user, &list_of(back), forms).await
+}
+
+/// `POST /planner/clusters/merge`: merges the selected clusters into the one chosen (the
+/// API's `planner/clusters/{id}/merge/`): their keywords, ideas and tasks move there.
+#[handler]
+pub(crate) async fn merge(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, ClusterId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    let Ok(into) = fields.get("into").parse::<i64>().map(ClusterId) else {
+        return Err(WebError::new(
+            StatusCode::BAD_REQUEST,
+            "Choose the cluster to merge into, beside the Merge button.",
+        ));
+    };
+    match state.core.clusters().merge(&scope, into, &ids).await {
+        Ok(report) => Ok(redirect(
+            req,
+            &with_done(&back, "clusters-merged", Some(report.merged)),
+        )),
+        Err(e) => refused(req, &state, &user, &back, e).await,
+    }
 }
 
 /// `POST /planner/clusters/bulk-delete`: deletes the selected clusters; their keywords wait
