@@ -167,6 +167,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/planner/clusters/:id",
+            SignedIn,
+            Page,
+            clusters::show,
+        ),
+        route(
+            Method::GET,
             "/planner/clusters/:id/edit",
             SignedIn,
             Page,

@@ -2468,6 +2468,56 @@ async fn clusters_of_a_sector_merge_into_one(backend: Backend) {
         .await;
     assert_eq!(status, 404, "merged clusters are gone");
 
+    // The cluster's page: its keywords, the most searched first, and its ideas' outlines.
+    let (status, idea) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/ideas/",
+            json!({"sector_id": sector, "cluster_id": grinders, "title": "Choosing a grinder",
+                   "outline": [{"heading": "Burr or blade", "notes": "", "subsections": ["Consistency"]}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{idea}");
+    let page = b.get(&format!("/planner/clusters/{grinders}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let at = |text: &str| {
+        page.body
+            .find(text)
+            .unwrap_or_else(|| panic!("{text}: {}", page.body))
+    };
+    assert!(
+        at("coffee grinder 3") < at("coffee grinder 1"),
+        "largest volume first"
+    );
+    assert!(page.body.contains("Choosing a grinder"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<li>Burr or blade<ul><li>Consistency</li></ul></li>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!(
+        r#"href="/planner/keywords?cluster_id={grinders}""#
+    )));
+    let list = b.get(&path).await;
+    assert!(
+        list.body.contains(&format!(
+            r#"<a href="/planner/clusters/{grinders}" hx-boost="false">Grinders</a>"#
+        )),
+        "{}",
+        list.body
+    );
+    let mut other = Browser::new(&s);
+    other.sign_up("nosy@example.com", "Nosy").await;
+    assert_eq!(
+        other
+            .get(&format!("/planner/clusters/{grinders}"))
+            .await
+            .status,
+        404
+    );
+
     // Over the API, a cluster of another sector is refused by name, and nothing changes.
     let (_, site) = s
         .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))

@@ -345,6 +345,10 @@ test('keywords grouped into clusters without AI, and a cluster leads to its keyw
   const first = page.locator('tbody tr').first().locator('td').nth(1).getByRole('link');
   const name = await first.innerText();
   await first.click();
+  await page.waitForURL(/\/planner\/clusters\/\d+$/);
+  assert.ok(await page.getByRole('heading', { name, exact: true }).isVisible());
+  await look('cluster');
+  await page.getByRole('link', { name: 'All its keywords' }).click();
   await page.waitForURL(/cluster_id=/);
   assert.ok(await page.getByText(`Keywords of the cluster “${name}”.`).isVisible());
   await look('cluster-keywords');

@@ -45,10 +45,7 @@ fn cluster_row(c: &Cluster, places: &Places, can_write: bool) -> Row {
         dom_id: format!("cluster-{}", c.id.get()),
         label: c.name.clone(),
         cells: vec![
-            Cell::link(
-                c.name.clone(),
-                format!("/planner/keywords?cluster_id={}", c.id.get()),
-            ),
+            Cell::link(c.name.clone(), format!("{PATH}/{}", c.id.get())),
             Cell::number(Some(c.keyword_count)),
             Cell::number(Some(c.total_volume)),
             Cell::number(Some(c.idea_count)).minor(),
@@ -612,6 +609,130 @@ pub(crate) async fn bulk_delete(
         )),
         Err(e) => refused(req, &state, &user, &back, e).await,
     }
+}
+
+/// Keywords and ideas a cluster's page shows (the keyword list shows them all).
+const SHOWN_ON_CLUSTER: u64 = 50;
+
+/// A keyword on its cluster's page.
+struct ClusterKeyword {
+    keyword: String,
+    volume: String,
+    difficulty: String,
+    intent: String,
+    status: &'static str,
+}
+
+/// An idea on its cluster's page, with its outline.
+struct ClusterIdea {
+    title: String,
+    kind: String,
+    status: &'static str,
+    words: Option<String>,
+    outline: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "planner/cluster.html")]
+struct ClusterPage {
+    chrome: Chrome,
+    cluster: Cluster,
+    sector: String,
+    keyword_count: String,
+    volume: String,
+    keywords: Vec<ClusterKeyword>,
+    ideas: Vec<ClusterIdea>,
+    idea_count: String,
+}
+
+/// `GET /planner/clusters/:id`: a cluster with its keywords (the largest first) and its ideas
+/// with their outlines.
+#[handler]
+pub(crate) async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let cluster = state.core.clusters().get(&scope, ClusterId(id)).await?;
+    let first = PageRequest {
+        with_total: false,
+        ..PageRequest::new(1, SHOWN_ON_CLUSTER)
+    };
+    let keywords = state
+        .core
+        .keywords()
+        .list(
+            &scope,
+            &p::KeywordFilter {
+                cluster_id: Some(cluster.id),
+                ..Default::default()
+            },
+            &Sort::parse("-volume").map_err(WebError::from)?,
+            &first,
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|k| ClusterKeyword {
+            keyword: k.keyword,
+            volume: k.volume.map(number).unwrap_or_else(|| "—".into()),
+            difficulty: k
+                .difficulty
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            intent: k
+                .intent
+                .map(|i| crate::web::table::label(i.as_str()))
+                .unwrap_or_else(|| "—".into()),
+            status: k.status.as_str(),
+        })
+        .collect();
+    let ideas = state
+        .core
+        .ideas()
+        .list(
+            &scope,
+            &p::IdeaFilter {
+                cluster_id: Some(cluster.id),
+                ..Default::default()
+            },
+            &p::IdeaSort::default(),
+            &first,
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|i| ClusterIdea {
+            title: i.title,
+            kind: format!(
+                "{} · {}",
+                crate::web::table::label(i.content_type.as_str()),
+                crate::web::table::label(i.content_structure.as_str()).to_lowercase()
+            ),
+            status: i.status.as_str(),
+            words: i
+                .estimated_word_count
+                .map(|w| format!("about {} words", number(w))),
+            outline: i
+                .outline
+                .into_iter()
+                .map(|s| (s.heading, s.subsections))
+                .collect(),
+        })
+        .collect();
+    let places = Places::load(&state, &scope).await?;
+    page(&ClusterPage {
+        chrome: Chrome::new(req, cluster.name.clone(), "clusters"),
+        sector: places.sector_name(cluster.sector_id),
+        keyword_count: number(cluster.keyword_count),
+        volume: number(cluster.total_volume),
+        idea_count: number(cluster.idea_count),
+        keywords,
+        ideas,
+        cluster,
+    })
 }
 
 #[derive(Template)]
