@@ -153,6 +153,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/planner/clusters/ideas",
+            SignedIn,
+            Api("POST", "/billing/estimate/"),
+            clusters::ideas_estimate,
+        ),
+        route(
+            Method::POST,
+            "/planner/clusters/ideas/start",
+            SignedIn,
+            Api("POST", "/planner/clusters/generate_ideas/"),
+            clusters::ideas_start,
+        ),
+        route(
+            Method::POST,
             "/planner/clusters/merge",
             SignedIn,
             Api("POST", "/planner/clusters/:id/merge/"),

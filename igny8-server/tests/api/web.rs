@@ -2370,6 +2370,99 @@ async fn auto_cluster_shows_its_cost_first_then_its_job(backend: Backend) {
     assert!(list.body.contains("Kitchen faucets"), "{}", list.body);
     assert!(list.body.contains("Kitchen sinks"), "{}", list.body);
 
+    // Generate Ideas for a cluster: the cost on its own page, with a choice of how many.
+    let (_, clusters) = s
+        .get(&token, "/api/v1/planner/clusters/?ordering=name")
+        .await;
+    let faucets = clusters["data"]["results"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let back = format!("/planner/clusters/{faucets}");
+    let cost = b
+        .post(
+            "/planner/clusters/ideas",
+            &[("ids", &faucets), ("back", &back)],
+        )
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body
+            .contains("<strong>3 ideas for the cluster</strong>: 1 cluster, up to <strong>"),
+        "{}",
+        cost.body
+    );
+    assert!(
+        cost.body
+            .contains(r#"<option value="3" selected>3</option>"#),
+        "{}",
+        cost.body
+    );
+    let five = b
+        .post(
+            "/planner/clusters/ideas",
+            &[
+                ("ids", &faucets),
+                ("back", &back),
+                ("ideas_per_cluster", "5"),
+            ],
+        )
+        .await;
+    assert!(
+        five.body
+            .contains("<strong>5 ideas for the cluster</strong>"),
+        "{}",
+        five.body
+    );
+    let eleven = b
+        .post(
+            "/planner/clusters/ideas",
+            &[("ids", &faucets), ("ideas_per_cluster", "11")],
+        )
+        .await;
+    assert_eq!(eleven.status, 400);
+    assert!(eleven.body.contains("from 1 to 10"), "{}", eleven.body);
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    assert_eq!(jobs["data"]["count"], 1, "a cost starts nothing: {jobs}");
+    let started = b
+        .post(
+            "/planner/clusters/ideas/start",
+            &[
+                ("ids", &faucets),
+                ("back", &back),
+                ("ideas_per_cluster", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    assert!(
+        started.location().ends_with("?done=job-started"),
+        "{}",
+        started.location()
+    );
+    fake.push(
+        "/v1/chat/completions",
+        FakeReply::chat_data(&json!({"ideas": [
+            {"title": "How to choose a kitchen faucet", "description": "d", "content_type": "post",
+             "content_structure": "guide", "target_keywords": ["kitchen faucet"], "estimated_word_count": 1200,
+             "outline": [{"heading": "Finishes that last", "notes": "", "subsections": ["Brushed nickel"]}]},
+        ]})),
+    );
+    worker.run_once().await.unwrap().expect("the ideas job");
+    let page = b.get(&back).await;
+    assert!(
+        page.body.contains("How to choose a kitchen faucet"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<li>Finishes that last<ul><li>Brushed nickel</li></ul></li>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("about 1,200 words"), "{}", page.body);
+
     // Nothing left to group: said above the form, in words.
     let again = b
         .post("/planner/clusters/auto/estimate", &[("sector_id", &sector)])

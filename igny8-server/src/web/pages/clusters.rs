@@ -6,7 +6,6 @@
 //! and `planner/keywords/auto_cluster/`.
 
 use askama::Template;
-use igny8_core::ai::functions::Estimate;
 use igny8_core::jobs::JobKind;
 use igny8_core::list::{PageRequest, Sort};
 use igny8_core::planner::clustering::Language;
@@ -16,7 +15,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
-use crate::dto::ai::AutoClusterRequest;
+use crate::dto::ai::{AutoClusterRequest, GenerateIdeasRequest};
 use crate::query::{ClusterQuery, local_cluster_options};
 use crate::state::AppState;
 use crate::web::forms::{Fields, FormErrors};
@@ -24,6 +23,7 @@ use crate::web::render::{Chrome, WebError, page, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
 
+use super::ai::{self, Cost};
 use super::common::{Places, local_back, refusal, ticked, with_done};
 
 const PATH: &str = "/planner/clusters";
@@ -90,40 +90,6 @@ impl Grouped {
     }
 }
 
-/// What Auto Cluster of a sector would cost, shown before it starts.
-struct AutoEstimate {
-    sector_id: i64,
-    /// Filled in when the page is drawn.
-    sector_name: String,
-    /// "2 model calls".
-    calls: String,
-    credits: String,
-    balance: Option<String>,
-    enough: bool,
-}
-
-impl AutoEstimate {
-    fn of(sector: i64, e: &Estimate) -> Self {
-        let credits = if e.credits == 1 {
-            "1 credit".to_owned()
-        } else {
-            format!("{} credits", number(e.credits))
-        };
-        Self {
-            sector_id: sector,
-            sector_name: String::new(),
-            calls: if e.units == 1 {
-                "1 model call".to_owned()
-            } else {
-                format!("{} model calls", number(e.units as i64))
-            },
-            credits,
-            balance: e.balance.map(number),
-            enough: e.enough,
-        }
-    }
-}
-
 /// Auto Cluster of every keyword of `sector` that is in no cluster yet: the payload the
 /// API's `planner/keywords/auto_cluster/` builds from the same request.
 fn auto_payload(sector: i64) -> serde_json::Value {
@@ -143,7 +109,7 @@ fn auto_payload(sector: i64) -> serde_json::Value {
 struct Forms {
     auto_sector: String,
     auto_errors: FormErrors,
-    estimate: Option<AutoEstimate>,
+    cost: Option<Cost>,
     status: Option<StatusCode>,
     add_sector: String,
     add_name: String,
@@ -172,7 +138,7 @@ async fn render(
     state: &AppState,
     user: &WebUser,
     list: &ListState,
-    mut forms: Forms,
+    forms: Forms,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<ClusterQuery>()?.filter()?;
@@ -221,6 +187,7 @@ async fn render(
     if can_write {
         table.bulk_path = "/planner/clusters/bulk-update";
         table.bulk = vec![
+            Bulk::new("/planner/clusters/ideas", "ideas", "Generate ideas"),
             Bulk::new("/planner/clusters/bulk-update", "archive", "Archive"),
             Bulk::new("/planner/clusters/bulk-update", "activate", "Make active"),
             Bulk::new("/planner/clusters/bulk-delete", "delete", "Delete").confirm(
@@ -253,7 +220,7 @@ async fn render(
                         .map(|c| Choice::new(c.id.get().to_string(), c.name, None))
                         .collect();
                     table.bulk.insert(
-                        2,
+                        3,
                         Bulk::new("/planner/clusters/merge", "merge", "Merge").choice(
                             "into",
                             "into cluster",
@@ -266,9 +233,6 @@ async fn render(
                 table.bulk_hint = Some("Choose a sector above to merge its clusters.");
             }
         }
-    }
-    if let Some(e) = forms.estimate.as_mut() {
-        e.sector_name = places.sector_name(SectorId(e.sector_id));
     }
     let languages = Language::ALL
         .iter()
@@ -399,14 +363,23 @@ pub(crate) async fn auto_estimate(
             .ai()
             .estimate(&scope, JobKind::AutoCluster, &auto_payload(id))
             .await
-            .map(|e| AutoEstimate::of(id, &e)),
+            .map(|e| (id, e)),
         Err(e) => Err(e),
     };
     match estimate {
-        Ok(estimate) => {
+        Ok((id, e)) => {
+            let places = Places::load(&state, &scope).await?;
+            let cost = Cost::of(
+                &e,
+                places.sector_name(SectorId(id)),
+                ("model call", "model calls"),
+                ("/planner/clusters/auto", "Start Auto Cluster"),
+                vec![("sector_id".into(), id.to_string())],
+                PATH,
+            );
             let forms = Forms {
                 auto_sector: sector,
-                estimate: Some(estimate),
+                cost: Some(cost),
                 ..Forms::default()
             };
             render(
@@ -434,21 +407,127 @@ pub(crate) async fn auto_start(
     let scope = user.scope()?;
     let sector = fields.get("sector_id").to_owned();
     let started = match auto_sector(&fields) {
-        Ok(id) => {
-            state
-                .core
-                .ai()
-                .start(&scope, JobKind::AutoCluster, auto_payload(id))
-                .await
-        }
+        Ok(id) => ai::start(req, &state, &scope, JobKind::AutoCluster, auto_payload(id)).await,
         Err(e) => Err(e),
     };
     match started {
-        Ok((job, _)) => Ok(redirect(
-            req,
-            &format!("/jobs/{}?done=job-started", job.id.get()),
-        )),
+        Ok(to_job) => Ok(to_job),
         Err(e) => auto_refused(req, &state, &user, &sector, e).await,
+    }
+}
+
+/// Ideas per cluster a person can ask for (the API's 1–10), and the default.
+const IDEAS_PER_CLUSTER: std::ops::RangeInclusive<u32> = 1..=10;
+const DEFAULT_IDEAS: u32 = 3;
+
+/// Generate Ideas for `ids`, `n` per cluster: the payload the API's
+/// `planner/clusters/generate_ideas/` builds from the same request.
+fn ideas_payload(ids: &[ClusterId], n: u32) -> serde_json::Value {
+    GenerateIdeasRequest {
+        ids: ids.iter().map(|c| c.get()).collect(),
+        ideas_per_cluster: Some(n),
+        content_types: None,
+    }
+    .payload()
+}
+
+/// The selected clusters and ideas per cluster of a Generate Ideas form.
+fn ideas_form(fields: &Fields) -> Result<(Vec<ClusterId>, u32, String), WebError> {
+    let ids = ticked(fields, ClusterId)?;
+    let n = match fields.get("ideas_per_cluster") {
+        "" => DEFAULT_IDEAS,
+        v => v
+            .parse()
+            .ok()
+            .filter(|n| IDEAS_PER_CLUSTER.contains(n))
+            .ok_or_else(|| {
+                WebError::new(
+                    StatusCode::BAD_REQUEST,
+                    "Ideas per cluster must be a number from 1 to 10.",
+                )
+            })?,
+    };
+    Ok((ids, n, local_back(fields.get("back"), PATH)))
+}
+
+fn ideas_fields(ids: &[ClusterId], back: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ids
+        .iter()
+        .map(|c| ("ids".to_owned(), c.get().to_string()))
+        .collect();
+    out.push(("back".into(), back.to_owned()));
+    out
+}
+
+/// `POST /planner/clusters/ideas`: what Generate Ideas for the selected clusters would cost
+/// (the API's `billing/estimate/`), on a page with the button that starts it and a choice of
+/// ideas per cluster.
+#[handler]
+pub(crate) async fn ideas_estimate(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let (ids, n, back) = ideas_form(&fields)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    let outcome = state
+        .core
+        .ai()
+        .estimate(&scope, JobKind::GenerateIdeas, &ideas_payload(&ids, n))
+        .await
+        .map(|e| {
+            let mut start_fields = ideas_fields(&ids, &back);
+            start_fields.push(("ideas_per_cluster".into(), n.to_string()));
+            let what = if ids.len() == 1 {
+                format!("{n} ideas for the cluster")
+            } else {
+                format!("{n} ideas for each of {} clusters", ids.len())
+            };
+            Cost::of(
+                &e,
+                what,
+                ("cluster", "clusters"),
+                ("/planner/clusters/ideas/start", "Generate the ideas"),
+                start_fields,
+                back.clone(),
+            )
+        });
+    let again = ai::Again {
+        path: "/planner/clusters/ideas",
+        name: "ideas_per_cluster",
+        label: "Ideas per cluster",
+        choices: IDEAS_PER_CLUSTER.map(|k| (k.to_string(), k == n)).collect(),
+        fields: ideas_fields(&ids, &back),
+    };
+    ai::confirm(req, "Generate ideas", outcome, back, Some(again))
+}
+
+/// `POST /planner/clusters/ideas/start`: starts Generate Ideas (the API's
+/// `planner/clusters/generate_ideas/`) and goes to its job.
+#[handler]
+pub(crate) async fn ideas_start(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let (ids, n, back) = ideas_form(&fields)?;
+    match ai::start(
+        req,
+        &state,
+        &scope,
+        JobKind::GenerateIdeas,
+        ideas_payload(&ids, n),
+    )
+    .await
+    {
+        Ok(to_job) => Ok(to_job),
+        Err(e) => ai::confirm(req, "Generate ideas", Err(e), back, None),
     }
 }
 

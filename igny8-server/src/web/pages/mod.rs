@@ -1,6 +1,7 @@
 //! The pages, one module per part of the product. A handler parses the request, makes one
 //! core call (the API handler's), and renders; the rules stay in the core.
 
+mod ai;
 pub(crate) mod auth;
 pub(crate) mod clusters;
 mod common;
