@@ -3,7 +3,7 @@
 
 use igny8_core::list::Sort;
 use igny8_core::planner as p;
-use igny8_core::{ClusterId, JobId, KeywordId, SectorId, SiteId};
+use igny8_core::{ClusterId, IdeaId, JobId, KeywordId, SectorId, SiteId};
 
 use crate::envelope::ApiError;
 
@@ -110,6 +110,41 @@ impl ClusterQuery {
             has_ideas: self.has_ideas,
             search: self.search,
             ids: id_list(self.ids)?.map(|v| v.into_iter().map(ClusterId).collect()),
+        })
+    }
+}
+
+/// The idea list's filters as a query string names them (`?status=new&cluster_id=4`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct IdeaQuery {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this cluster's.
+    pub cluster_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<p::IdeaStatus>,
+    /// Only this content type.
+    pub content_type: Option<p::ContentType>,
+    /// Titles containing this text.
+    pub search: Option<String>,
+    /// Only these ids, comma-separated.
+    pub ids: Option<String>,
+}
+
+impl IdeaQuery {
+    /// The core's filter; a bad id list is a field error.
+    pub fn filter(self) -> Result<p::IdeaFilter, ApiError> {
+        Ok(p::IdeaFilter {
+            site_id: self.site_id.map(SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            cluster_id: self.cluster_id.map(ClusterId),
+            status: self.status,
+            content_type: self.content_type,
+            search: self.search,
+            ids: id_list(self.ids)?.map(|v| v.into_iter().map(IdeaId).collect()),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! `planner/`: keywords (with import and export), clusters (with local clustering) and ideas.
 
 use igny8_core::planner as p;
-use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId, SiteId};
+use igny8_core::{ClusterId, IdeaId, KeywordId, SectorId};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
@@ -15,7 +15,7 @@ use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
-use crate::query::{ClusterQuery, KeywordQuery, id_list, local_cluster_options, sort};
+use crate::query::{ClusterQuery, IdeaQuery, KeywordQuery, local_cluster_options, sort};
 use crate::state::AppState;
 
 /// Keywords, clusters, ideas.
@@ -494,15 +494,16 @@ impl PlannerApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Idea>> {
         let scope = auth.0.scope()?;
-        let filter = p::IdeaFilter {
-            site_id: site_id.0.map(SiteId),
-            sector_id: sector_id.0.map(SectorId),
-            cluster_id: cluster_id.0.map(ClusterId),
+        let filter = IdeaQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
+            cluster_id: cluster_id.0,
             status: status.0.map(|s| s.0),
             content_type: content_type.0.map(|s| s.0),
             search: search.0,
-            ids: id_list(ids.0)?.map(|v| v.into_iter().map(IdeaId).collect()),
-        };
+            ids: ids.0,
+        }
+        .filter()?;
         let order = sort(ordering.0.map(Ordering::into_inner), p::IdeaSort::default())?;
         let page = state
             .core

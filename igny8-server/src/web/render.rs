@@ -34,6 +34,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("sites", "Sites", "/sites"),
     ("keywords", "Keywords", "/planner/keywords"),
     ("clusters", "Clusters", "/planner/clusters"),
+    ("ideas", "Ideas", "/planner/ideas"),
     ("jobs", "Jobs", "/jobs"),
     ("account", "Account", "/account"),
 ];
@@ -119,6 +120,12 @@ pub fn flash(req: &Request) -> Option<String> {
         "sectors-deleted" => count("sector", "sectors", "deleted"),
         "wordpress-connected" => "WordPress connected. Test the connection to see what IGNY8 may do there.".to_owned(),
         "job-started" => "Started. Its progress shows below as it runs; you can leave this page, the job goes on.".to_owned(),
+        "ideas-queued" => format!(
+            "{} The writer's tasks are made from them.",
+            count("idea", "ideas", "queued to the writer")
+        ),
+        "ideas-deleted" => count("idea", "ideas", "deleted"),
+        "idea-saved" => "Idea saved.".to_owned(),
         "jobs-cancelled" => format!(
             "{} Queued ones won't start; running ones stop at their next step.",
             count("job", "jobs", "cancelled")

@@ -29,6 +29,7 @@ on_backends!(
     jobs_show_live_progress_errors_and_results_and_cancel,
     auto_cluster_shows_its_cost_first_then_its_job,
     clusters_of_a_sector_merge_into_one,
+    ideas_are_edited_with_their_outline_and_queued_to_the_writer,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1542,6 +1543,16 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{cluster}");
     let cluster = cluster["data"]["id"].to_string();
+    let (status, idea) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/ideas/",
+            json!({"sector_id": sector, "title": "An idea"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{idea}");
+    let idea = idea["data"]["id"].to_string();
     let sector = sector.to_string();
     add_member(&s, &token, "v@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
@@ -1553,6 +1564,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1575,6 +1587,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             &site
         } else if route.path.starts_with("/planner/clusters") {
             &cluster
+        } else if route.path.starts_with("/planner/ideas") {
+            &idea
         } else {
             &keyword
         };
@@ -1583,6 +1597,9 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             ("ids", id.as_str()),
             ("action", "archive"),
             ("into", id.as_str()),
+            ("title", "Changed"),
+            ("content_type", "post"),
+            ("content_structure", "article"),
             ("name", "Changed"),
             ("keyword", "changed"),
             ("sector_id", sector.as_str()),
@@ -1617,6 +1634,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/auth/sectors/").await.1["data"].clone(),
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -2669,5 +2687,172 @@ async fn clusters_of_a_sector_merge_into_one(backend: Backend) {
         "{}",
         refused.body
     );
+    s.close().await;
+}
+
+async fn ideas_are_edited_with_their_outline_and_queued_to_the_writer(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "ideas@example.com", &grinders(2)).await;
+    let empty = b.get("/planner/ideas").await;
+    assert!(empty.body.contains("No ideas yet."), "{}", empty.body);
+    let mut ids = Vec::new();
+    for (title, outline) in [
+        (
+            "Choosing a grinder",
+            json!([{"heading": "Burr or blade", "notes": "Say why burrs win.", "subsections": ["Consistency"]}]),
+        ),
+        ("Grinder care", json!([])),
+    ] {
+        let (status, idea) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/planner/ideas/",
+                json!({"sector_id": sector, "title": title, "outline": outline, "content_structure": "guide"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{idea}");
+        ids.push(idea["data"]["id"].as_i64().unwrap().to_string());
+    }
+    let list = b.get("/planner/ideas").await;
+    assert!(list.body.contains("2 ideas"), "{}", list.body);
+    assert!(
+        list.body.contains(&format!(
+            r#"<a href="/planner/ideas/{}" hx-boost="false">Choosing a grinder</a>"#,
+            ids[0]
+        )),
+        "{}",
+        list.body
+    );
+
+    // The idea's page: its outline, and the same outline as text to edit.
+    let path = format!("/planner/ideas/{}", ids[0]);
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<strong>Burr or blade</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Burr or blade\n&#62; Say why burrs win.\n- Consistency\n</textarea>"),
+        "{}",
+        page.body
+    );
+
+    // Mistakes come back beside their fields, as typed; nothing is saved.
+    let bad = b
+        .post(
+            &path,
+            &[
+                ("title", "Choosing a burr grinder"),
+                ("content_type", "post"),
+                ("content_structure", "guide"),
+                ("estimated_word_count", "lots"),
+                ("outline", "- an orphan point\nA heading"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("Words must be a whole number, like 1500."),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body
+            .contains("Outline line 1 is a sub-point or note before any heading"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains(r#"value="Choosing a burr grinder""#),
+        "the title as typed"
+    );
+    assert!(
+        bad.body.contains("- an orphan point\nA heading</textarea>"),
+        "the outline as typed"
+    );
+    let (_, idea) = s
+        .get(&token, &format!("/api/v1/planner/ideas/{}/", ids[0]))
+        .await;
+    assert_eq!(idea["data"]["title"], "Choosing a grinder");
+
+    let saved = b
+        .post(
+            &path,
+            &[
+                ("title", "Choosing a burr grinder"),
+                ("description", "For espresso at home."),
+                ("content_type", "post"),
+                ("content_structure", "comparison"),
+                ("estimated_word_count", "1,800"),
+                ("target_keywords", "burr grinder, best burr grinder"),
+                (
+                    "outline",
+                    "Burr or blade\n> Say why burrs win.\n- Consistency\n- Heat\nPrices\n",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, idea) = s
+        .get(&token, &format!("/api/v1/planner/ideas/{}/", ids[0]))
+        .await;
+    let d = &idea["data"];
+    assert_eq!(d["title"], "Choosing a burr grinder");
+    assert_eq!(d["content_structure"], "comparison");
+    assert_eq!(d["estimated_word_count"], 1800);
+    assert_eq!(
+        d["target_keywords"],
+        json!(["burr grinder", "best burr grinder"])
+    );
+    assert_eq!(
+        d["outline"],
+        json!([
+            {"heading": "Burr or blade", "notes": "Say why burrs win.", "subsections": ["Consistency", "Heat"]},
+            {"heading": "Prices", "notes": "", "subsections": []},
+        ])
+    );
+
+    // Queued to the writer: each becomes a task.
+    let queued = b
+        .post(
+            "/planner/ideas/queue",
+            &[
+                ("ids", &ids[0]),
+                ("ids", &ids[1]),
+                ("back", "/planner/ideas?status=new"),
+            ],
+        )
+        .await;
+    assert_eq!(queued.status, 303, "{}", queued.body);
+    assert_eq!(
+        queued.location(),
+        "/planner/ideas?status=new&done=ideas-queued&n=2"
+    );
+    let page = b.get(queued.location()).await;
+    assert!(
+        page.body.contains("2 ideas queued to the writer."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("No idea matches these filters."),
+        "{}",
+        page.body
+    );
+    let (_, tasks) = s.get(&token, "/api/v1/writer/tasks/").await;
+    assert_eq!(tasks["data"]["count"], 2, "{tasks}");
+
+    let mut other = Browser::new(&s);
+    other.sign_up("peek@example.com", "Peek").await;
+    assert_eq!(other.get(&path).await.status, 404);
     s.close().await;
 }

@@ -413,7 +413,33 @@ test('Auto Cluster shows its cost first, then its job follows it live to the end
   assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0);
   await look('job-succeeded');
   await page.goto(`${base}/planner/clusters`);
-  assert.ok(await page.getByRole('link', { name: 'Tea kettles', exact: true }).isVisible());
+  await page.getByRole('link', { name: 'Tea kettles', exact: true }).click();
+  await page.waitForURL(/\/planner\/clusters\/\d+$/);
+  const kettles = page.url();
+
+  // Ideas for the new cluster: the cost first, with how many to make, then the job.
+  await page.getByRole('button', { name: 'Generate ideas with AI' }).click();
+  await page.getByText('3 ideas for the cluster', { exact: false }).waitFor();
+  await page.getByLabel('Ideas per cluster').selectOption('2');
+  await page.getByRole('button', { name: 'See the cost again' }).click();
+  await page.getByText('2 ideas for the cluster', { exact: false }).waitFor();
+  await look('ideas-cost');
+  await fakeAi('POST', '/control/reply', JSON.stringify({ ideas: [
+    { title: 'Gooseneck or electric: choosing a tea kettle', description: 'A buying guide.', content_type: 'post',
+      content_structure: 'guide', target_keywords: ['tea kettle'], estimated_word_count: 1500,
+      outline: [{ heading: 'Pouring control', notes: '', subsections: ['Gooseneck spouts'] }, { heading: 'Heating speed', notes: '', subsections: [] }] },
+    { title: 'Caring for a kettle', description: 'Descaling.', content_type: 'post',
+      content_structure: 'how_to', target_keywords: ['tea kettle'], estimated_word_count: 800, outline: [] },
+  ] }));
+  await page.getByRole('button', { name: 'Generate the ideas' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  await modelCalled();
+  await fakeAi('POST', '/control/release');
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor();
+  await page.goto(kettles);
+  await page.getByText('Gooseneck or electric: choosing a tea kettle').click();
+  assert.ok(await page.getByText('Gooseneck spouts').isVisible());
+  await look('cluster-ideas');
 });
 
 test('the job list follows its running jobs live, and filters them', async () => {

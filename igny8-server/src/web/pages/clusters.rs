@@ -704,6 +704,7 @@ struct ClusterKeyword {
 
 /// An idea on its cluster's page, with its outline.
 struct ClusterIdea {
+    id: i64,
     title: String,
     kind: String,
     status: &'static str,
@@ -784,6 +785,7 @@ pub(crate) async fn show(
         .items
         .into_iter()
         .map(|i| ClusterIdea {
+            id: i.id.get(),
             title: i.title,
             kind: format!(
                 "{} · {}",

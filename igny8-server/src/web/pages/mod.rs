@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod clusters;
 mod common;
 pub(crate) mod dashboard;
+pub(crate) mod ideas;
 pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod keywords;
