@@ -132,6 +132,8 @@ fn judge(
                         || d["results"].as_array().is_some_and(Vec::is_empty)
                             && d["count"].as_u64().unwrap_or(0) == 0
                         || d["affected"] == 0
+                        // A merge that merged nothing (its other counts follow from it).
+                        || d["merged"] == 0
                 }
                 None => {
                     answer.content_type.starts_with("text/csv") && answer.text.lines().count() <= 1

@@ -437,9 +437,36 @@ test('Auto Cluster shows its cost first, then its job follows it live to the end
   await fakeAi('POST', '/control/release');
   await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor();
   await page.goto(kettles);
-  await page.getByText('Gooseneck or electric: choosing a tea kettle').click();
+  await page.locator('summary strong', { hasText: 'Gooseneck or electric: choosing a tea kettle' }).click();
   assert.ok(await page.getByText('Gooseneck spouts').isVisible());
   await look('cluster-ideas');
+});
+
+test('an idea: its outline edited as text, then queued to the writer', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Ideas').click();
+  await page.waitForURL(/\/planner\/ideas$/);
+  await look('ideas');
+  await page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true }).click();
+  await page.waitForURL(/\/planner\/ideas\/\d+$/);
+  const outline = page.getByRole('textbox', { name: 'Outline' });
+  assert.match(await outline.inputValue(), /^Pouring control\n- Gooseneck spouts\nHeating speed\n$/);
+  // A mistake is named beside the field, and what was typed stays.
+  await outline.fill('- a point without a heading\nPouring control');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Outline line 1 is a sub-point or note before any heading', { exact: false }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Outline' }).inputValue(), '- a point without a heading\nPouring control');
+  await look('idea-error');
+  await page.getByRole('textbox', { name: 'Outline' }).fill('Pouring control\n> Start with why the spout matters.\n- Gooseneck spouts\n- Flow rate\nHeating speed\nCleaning\n');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/done=idea-saved/);
+  assert.ok(await page.getByText('Idea saved.').isVisible());
+  assert.ok(await page.getByRole('listitem').filter({ hasText: 'Flow rate' }).first().isVisible());
+  await look('idea');
+  await page.getByRole('button', { name: 'Queue to writer' }).click();
+  await page.waitForURL(/done=ideas-queued/);
+  assert.ok(await page.getByText('1 idea queued to the writer.', { exact: false }).isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Queue to writer' }).count(), 0, 'a queued idea is not queued again');
 });
 
 test('the job list follows its running jobs live, and filters them', async () => {
