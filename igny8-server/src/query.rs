@@ -149,6 +149,39 @@ impl IdeaQuery {
     }
 }
 
+/// The writer's task list's filters as a query string names them (`?status=queued`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TaskQuery {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<igny8_core::writer::TaskStatus>,
+    /// Only this cluster's.
+    pub cluster_id: Option<i64>,
+    /// Only this idea's.
+    pub idea_id: Option<i64>,
+    /// Titles containing this text.
+    pub search: Option<String>,
+}
+
+impl TaskQuery {
+    /// The core's filter.
+    pub fn filter(self) -> igny8_core::writer::TaskFilter {
+        igny8_core::writer::TaskFilter {
+            site_id: self.site_id.map(SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            status: self.status,
+            cluster_id: self.cluster_id.map(ClusterId),
+            idea_id: self.idea_id.map(IdeaId),
+            search: self.search,
+            ids: None,
+        }
+    }
+}
+
 /// The job list's filters as a query string names them (`?status=running&kind=publish`).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]

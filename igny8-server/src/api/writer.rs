@@ -1,7 +1,7 @@
 //! `writer/`: tasks, content and images.
 
 use igny8_core::writer as w;
-use igny8_core::{ClusterId, ContentId, IdeaId, ImageId, SectorId, SiteId, TaskId};
+use igny8_core::{ContentId, ImageId, SectorId, SiteId, TaskId};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
@@ -16,7 +16,7 @@ use crate::dto::writer::*;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
-use crate::query::sort;
+use crate::query::{TaskQuery, sort};
 use crate::state::AppState;
 
 /// Tasks, content, images.
@@ -44,15 +44,15 @@ impl WriterApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Task>> {
         let scope = auth.0.scope()?;
-        let filter = w::TaskFilter {
-            site_id: site_id.0.map(SiteId),
-            sector_id: sector_id.0.map(SectorId),
+        let filter = TaskQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
             status: status.0.map(|s| s.0),
-            cluster_id: cluster_id.0.map(ClusterId),
-            idea_id: idea_id.0.map(IdeaId),
+            cluster_id: cluster_id.0,
+            idea_id: idea_id.0,
             search: search.0,
-            ids: None,
-        };
+        }
+        .filter();
         let sort = sort(ordering.0.map(Ordering::into_inner), w::TaskSort::default())?;
         let p = state
             .core

@@ -35,6 +35,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("keywords", "Keywords", "/planner/keywords"),
     ("clusters", "Clusters", "/planner/clusters"),
     ("ideas", "Ideas", "/planner/ideas"),
+    ("tasks", "Writer", "/writer/tasks"),
     ("jobs", "Jobs", "/jobs"),
     ("account", "Account", "/account"),
 ];
@@ -126,6 +127,7 @@ pub fn flash(req: &Request) -> Option<String> {
         ),
         "ideas-deleted" => count("idea", "ideas", "deleted"),
         "idea-saved" => "Idea saved.".to_owned(),
+        "tasks-deleted" => count("task", "tasks", "deleted"),
         "jobs-cancelled" => format!(
             "{} Queued ones won't start; running ones stop at their next step.",
             count("job", "jobs", "cancelled")

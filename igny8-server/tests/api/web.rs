@@ -2851,6 +2851,59 @@ async fn ideas_are_edited_with_their_outline_and_queued_to_the_writer(backend: B
     let (_, tasks) = s.get(&token, "/api/v1/writer/tasks/").await;
     assert_eq!(tasks["data"]["count"], 2, "{tasks}");
 
+    // The writer's queue shows them; writing them shows the cost first, and without an AI
+    // provider connected the start says how to connect one, and starts nothing.
+    let queue = b.get("/writer/tasks").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(queue.body.contains("2 tasks"), "{}", queue.body);
+    assert!(
+        queue.body.contains("Choosing a burr grinder"),
+        "{}",
+        queue.body
+    );
+    let task_ids: Vec<String> = tasks["data"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].to_string())
+        .collect();
+    let cost = b
+        .post(
+            "/writer/tasks/write",
+            &[
+                ("ids", &task_ids[0]),
+                ("ids", &task_ids[1]),
+                ("back", "/writer/tasks"),
+            ],
+        )
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body
+            .contains("<strong>The articles of 2 tasks</strong>: 2 articles, up to"),
+        "{}",
+        cost.body
+    );
+    let refused = b
+        .post(
+            "/writer/tasks/write/start",
+            &[
+                ("ids", &task_ids[0]),
+                ("ids", &task_ids[1]),
+                ("back", "/writer/tasks"),
+            ],
+        )
+        .await;
+    assert_ne!(refused.status, 303, "{}", refused.body);
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
+    assert!(
+        refused.body.contains("No API key for the text model"),
+        "{}",
+        refused.body
+    );
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    assert_eq!(jobs["data"]["count"], 0, "{jobs}");
+
     let mut other = Browser::new(&s);
     other.sign_up("peek@example.com", "Peek").await;
     assert_eq!(other.get(&path).await.status, 404);

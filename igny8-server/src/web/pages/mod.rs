@@ -11,3 +11,4 @@ pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod keywords;
 pub(crate) mod sites;
+pub(crate) mod tasks;
