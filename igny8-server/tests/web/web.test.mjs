@@ -458,6 +458,8 @@ test('an idea: its outline edited as text, then queued to the writer', async () 
   assert.equal(await page.getByRole('textbox', { name: 'Outline' }).inputValue(), '- a point without a heading\nPouring control');
   await look('idea-error');
   await page.getByRole('textbox', { name: 'Outline' }).fill('Pouring control\n> Start with why the spout matters.\n- Gooseneck spouts\n- Flow rate\nHeating speed\nCleaning\n');
+  // Short enough to be written in one model call (longer articles are written in parts).
+  await page.getByLabel('Words', { exact: true }).fill('900');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/done=idea-saved/);
   assert.ok(await page.getByText('Idea saved.').isVisible());
@@ -467,6 +469,33 @@ test('an idea: its outline edited as text, then queued to the writer', async () 
   await page.waitForURL(/done=ideas-queued/);
   assert.ok(await page.getByText('1 idea queued to the writer.', { exact: false }).isVisible());
   assert.equal(await page.getByRole('button', { name: 'Queue to writer' }).count(), 0, 'a queued idea is not queued again');
+});
+
+test("the writer's queue: a task written with AI, cost first, then live", async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Writer').click();
+  await page.waitForURL(/\/writer\/tasks$/);
+  await look('tasks');
+  await page.getByRole('checkbox', { name: 'Select Gooseneck or electric: choosing a tea kettle' }).check();
+  await page.getByRole('button', { name: 'Write with AI' }).click();
+  await page.getByText('The article of the task', { exact: false }).waitFor();
+  await look('write-cost');
+  const words = Array.from({ length: 880 }, (_, i) => `word${i}`).join(' ');
+  await fakeAi('POST', '/control/reply', JSON.stringify({
+    title: 'Gooseneck or electric: choosing a tea kettle', meta_title: 'Choosing a tea kettle',
+    meta_description: 'Gooseneck or electric? What pouring control and heating speed mean for your tea.',
+    tags: ['kettles'], categories: ['Guides'],
+    html: `<h2>Pouring control</h2><p>${words}</p><h2>Heating speed</h2><p>Fast.</p>`,
+  }));
+  await page.getByRole('button', { name: 'Write the articles' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  await modelCalled();
+  await page.locator('#job-status .job-state').filter({ hasText: 'Running' }).waitFor();
+  await fakeAi('POST', '/control/release');
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor();
+  await look('write-done');
+  await page.goto(`${base}/writer/tasks`);
+  assert.equal(await page.locator('tbody tr').first().locator('td.badge').innerText(), 'Done');
 });
 
 test('the job list follows its running jobs live, and filters them', async () => {
