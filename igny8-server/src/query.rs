@@ -182,6 +182,36 @@ impl TaskQuery {
     }
 }
 
+/// The content list's filters as a query string names them (`?status=draft`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ContentQuery {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<igny8_core::writer::ContentStatus>,
+    /// Only this task's.
+    pub task_id: Option<i64>,
+    /// Titles containing this text.
+    pub search: Option<String>,
+}
+
+impl ContentQuery {
+    /// The core's filter.
+    pub fn filter(self) -> igny8_core::writer::ContentFilter {
+        igny8_core::writer::ContentFilter {
+            site_id: self.site_id.map(SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            status: self.status,
+            task_id: self.task_id.map(igny8_core::TaskId),
+            search: self.search,
+            ids: None,
+        }
+    }
+}
+
 /// The job list's filters as a query string names them (`?status=running&kind=publish`).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]

@@ -16,7 +16,7 @@ use crate::dto::writer::*;
 use crate::dto::{E, Ordering};
 use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
-use crate::query::{TaskQuery, sort};
+use crate::query::{ContentQuery, TaskQuery, sort};
 use crate::state::AppState;
 
 /// Tasks, content, images.
@@ -188,14 +188,14 @@ impl WriterApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Content>> {
         let scope = auth.0.scope()?;
-        let filter = w::ContentFilter {
-            site_id: site_id.0.map(SiteId),
-            sector_id: sector_id.0.map(SectorId),
+        let filter = ContentQuery {
+            site_id: site_id.0,
+            sector_id: sector_id.0,
             status: status.0.map(|s| s.0),
-            task_id: task_id.0.map(TaskId),
+            task_id: task_id.0,
             search: search.0,
-            ids: None,
-        };
+        }
+        .filter();
         let sort = sort(
             ordering.0.map(Ordering::into_inner),
             w::ContentSort::default(),

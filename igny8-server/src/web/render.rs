@@ -36,6 +36,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("clusters", "Clusters", "/planner/clusters"),
     ("ideas", "Ideas", "/planner/ideas"),
     ("tasks", "Writer", "/writer/tasks"),
+    ("content", "Articles", "/writer/content"),
     ("jobs", "Jobs", "/jobs"),
     ("account", "Account", "/account"),
 ];
@@ -128,6 +129,8 @@ pub fn flash(req: &Request) -> Option<String> {
         "ideas-deleted" => count("idea", "ideas", "deleted"),
         "idea-saved" => "Idea saved.".to_owned(),
         "tasks-deleted" => count("task", "tasks", "deleted"),
+        "content-deleted" => count("article", "articles", "deleted"),
+        "content-saved" => "Article saved.".to_owned(),
         "jobs-cancelled" => format!(
             "{} Queued ones won't start; running ones stop at their next step.",
             count("job", "jobs", "cancelled")

@@ -30,6 +30,7 @@ on_backends!(
     auto_cluster_shows_its_cost_first_then_its_job,
     clusters_of_a_sector_merge_into_one,
     ideas_are_edited_with_their_outline_and_queued_to_the_writer,
+    articles_read_as_published_and_are_edited,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1553,6 +1554,16 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{idea}");
     let idea = idea["data"]["id"].to_string();
+    let (status, article) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector, "title": "An article", "html": "<p>Text</p>"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{article}");
+    let article = article["data"]["id"].to_string();
     let sector = sector.to_string();
     add_member(&s, &token, "v@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
@@ -1565,6 +1576,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1589,6 +1601,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             &cluster
         } else if route.path.starts_with("/planner/ideas") {
             &idea
+        } else if route.path.starts_with("/writer/content") {
+            &article
         } else {
             &keyword
         };
@@ -1635,6 +1649,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/auth/sites/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -2906,6 +2921,132 @@ async fn ideas_are_edited_with_their_outline_and_queued_to_the_writer(backend: B
 
     let mut other = Browser::new(&s);
     other.sign_up("peek@example.com", "Peek").await;
+    assert_eq!(other.get(&path).await.status, 404);
+    s.close().await;
+}
+
+async fn articles_read_as_published_and_are_edited(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "articles@example.com", &grinders(1)).await;
+    let empty = b.get("/writer/content").await;
+    assert!(empty.body.contains("No articles yet."), "{}", empty.body);
+    let (status, made) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector, "title": "Burr grinders, compared",
+                   "html": "<h2>Why burrs</h2><p onclick=\"steal()\">Even grounds.</p><script>steal()</script>",
+                   "meta_title": "Burr grinders compared", "primary_keyword": "burr grinder",
+                   "tags": ["grinders"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["data"]["id"].as_i64().unwrap();
+    let list = b.get("/writer/content").await;
+    assert!(
+        list.body.contains(&format!(
+            r#"<a href="/writer/content/{id}" hx-boost="false">Burr grinders, compared</a>"#
+        )),
+        "{}",
+        list.body
+    );
+
+    // The article as readers see it (sanitised), and as a search result.
+    let path = format!("/writer/content/{id}");
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<h2>Why burrs</h2>"), "{}", page.body);
+    assert!(
+        !page.body.contains("steal()</script>") && !page.body.contains("onclick"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"<p class="serp-title">Burr grinders compared</p>"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("https://example.com/burr-grinders-compared/"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Meta description: 0 characters, missing"),
+        "{}",
+        page.body
+    );
+
+    // Edited: what is saved reads back, the body sanitised again.
+    let saved = b
+        .post(
+            &path,
+            &[
+                ("title", "Burr grinders, compared"),
+                ("meta_title", "Burr grinders compared"),
+                ("meta_description", "Conical or flat burrs? What each does to your coffee, how long they last and which one to buy for espresso or filter at home."),
+                ("primary_keyword", "burr grinder"),
+                ("secondary_keywords", "conical burr grinder, flat burr grinder"),
+                ("tags", "grinders, espresso"),
+                ("categories", "Guides"),
+                ("html", "<h2>Why burrs</h2><p>Even grounds.</p><img src=x onerror=alert(1)>"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/writer/content/{id}/"))
+        .await;
+    let d = &got["data"];
+    assert_eq!(d["tags"], json!(["grinders", "espresso"]));
+    assert_eq!(
+        d["secondary_keywords"],
+        json!(["conical burr grinder", "flat burr grinder"])
+    );
+    assert!(!d["html"].as_str().unwrap().contains("onerror"), "{d}");
+    let page = b.get(&format!("{path}?done=content-saved")).await;
+    assert!(page.body.contains("Article saved."), "{}", page.body);
+    assert!(
+        page.body.contains("characters, good (120 to 160 is best)"),
+        "{}",
+        page.body
+    );
+
+    // An empty title is refused beside its field, the form kept as typed.
+    let bad = b
+        .post(&path, &[("title", ""), ("html", "<p>Kept as typed</p>")])
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("&#60;p&#62;Kept as typed&#60;/p&#62;</textarea>"),
+        "{}",
+        bad.body
+    );
+
+    // A post address that isn't a web address is refused (and the page would not link one).
+    let (status, _) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/writer/content/{id}/"),
+            json!({"wp_url": "javascript:alert(1)"}),
+        )
+        .await;
+    assert_eq!(status, 400, "refused by the core");
+    let page = b.get(&path).await;
+    assert!(!page.body.contains("javascript:alert"), "{}", page.body);
+    assert!(!page.body.contains("View the post"), "{}", page.body);
+    let mut other = Browser::new(&s);
+    other.sign_up("snoop@example.com", "Snoop").await;
     assert_eq!(other.get(&path).await.status, 404);
     s.close().await;
 }

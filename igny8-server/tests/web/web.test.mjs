@@ -498,6 +498,22 @@ test("the writer's queue: a task written with AI, cost first, then live", async 
   assert.equal(await page.locator('tbody tr').first().locator('td.badge').innerText(), 'Done');
 });
 
+test('the article reads as published, shows its search result, and is edited', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Articles').click();
+  await page.waitForURL(/\/writer\/content$/);
+  await look('articles');
+  await page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true }).click();
+  await page.waitForURL(/\/writer\/content\/\d+$/);
+  assert.ok(await page.locator('article.preview h2', { hasText: 'Pouring control' }).isVisible());
+  assert.equal(await page.locator('.serp-title').innerText(), 'Choosing a tea kettle');
+  await look('article');
+  await page.getByLabel('Meta title').fill('Gooseneck or electric kettle? How to choose');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/done=content-saved/);
+  assert.equal(await page.locator('.serp-title').innerText(), 'Gooseneck or electric kettle? How to choose');
+});
+
 test('the job list follows its running jobs live, and filters them', async () => {
   await coffeeKeywords(['moka pot', 'stovetop moka pot']);
   await fakeAi('POST', '/control/reply', JSON.stringify({ clusters: [

@@ -5,6 +5,7 @@ mod ai;
 pub(crate) mod auth;
 pub(crate) mod clusters;
 mod common;
+pub(crate) mod content;
 pub(crate) mod dashboard;
 pub(crate) mod ideas;
 pub(crate) mod import;

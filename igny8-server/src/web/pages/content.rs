@@ -1,0 +1,401 @@
+//! The writer's articles (`/writer/content`): the list with filters and delete, and each
+//! article's page — how it shows in search results, the article itself as readers will see
+//! it, and its form (title, meta title and description, keywords, tags, categories, body).
+//! The API's twins are `writer/content/…`.
+//!
+//! The article is shown as HTML: the core sanitises the body on every write (no scripts, no
+//! event handlers, well formed), and the page's Content-Security-Policy refuses scripts and
+//! outside images anyway.
+
+use askama::Template;
+use igny8_core::ContentId;
+use igny8_core::list::Sort;
+use igny8_core::writer::{self as w, Content};
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+
+use crate::query::ContentQuery;
+use crate::state::AppState;
+use crate::web::forms::{Fields, FormErrors};
+use crate::web::render::{Chrome, WebError, redirect, with_status};
+use crate::web::session::WebUser;
+use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
+
+use super::common::{Places, local_back, refusal, ticked, with_done};
+
+const PATH: &str = "/writer/content";
+
+const COLUMNS: &[Column] = &[
+    Column::new("Article").sort("title"),
+    Column::new("Words").numeric().sort("word_count"),
+    Column::new("Status"),
+    Column::new("On the site").minor(),
+    Column::new("Sector").minor(),
+];
+
+const SHOWN: &[&str] = &["search", "sector_id", "status"];
+
+/// Meta titles longer than this are cut off in search results.
+const META_TITLE_CHARS: usize = 60;
+/// Meta descriptions are best between these lengths.
+const META_DESCRIPTION_CHARS: (usize, usize) = (120, 160);
+
+/// The published post's address, when it is a web address (never a `javascript:` one).
+fn web_address(c: &Content) -> Option<String> {
+    c.wp_url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_owned)
+}
+
+fn content_row(c: &Content, places: &Places, can_write: bool) -> Row {
+    Row {
+        id: c.id.get(),
+        dom_id: format!("content-{}", c.id.get()),
+        label: c.title.clone(),
+        cells: vec![
+            Cell::link(c.title.clone(), format!("{PATH}/{}", c.id.get())),
+            Cell::number(Some(c.word_count)),
+            Cell::badge(c.status.as_str()),
+            match web_address(c) {
+                Some(url) => Cell::link("View the post", url),
+                None => Cell::text("—"),
+            }
+            .minor(),
+            Cell::text(places.sector_name(c.sector_id)).minor(),
+        ],
+        select_form: can_write.then(|| "content-bulk".to_owned()),
+        edit: None,
+        inline: false,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "writer/content_list.html")]
+struct ContentListPage {
+    chrome: Chrome,
+    table: Table,
+    problem: Option<String>,
+}
+
+async fn render(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    list: &ListState,
+    problem: Option<(StatusCode, String)>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let filter = list.filters::<ContentQuery>()?.filter();
+    let order: w::ContentSort = match list.order() {
+        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
+        None => w::ContentSort::default(),
+    };
+    let items = state
+        .core
+        .contents()
+        .list(&scope, &filter, &order, &list.page_request())
+        .await?;
+    let places = Places::load(state, &scope).await?;
+    let chrome = Chrome::new(req, "Articles", "content");
+    let can_write = chrome.can_write;
+    let mut table = Table::new("content", PATH, "Articles", COLUMNS, list, "-id");
+    table.rows = items
+        .items
+        .iter()
+        .map(|c| content_row(c, &places, can_write))
+        .collect();
+    table.pager = Pager::of(list, &items, ("article", "articles"));
+    table.filters = vec![
+        Filter::search(list, "search", "Search"),
+        Filter::select(list, "sector_id", "Sector", |c| {
+            places.sector_choices("All sectors", c)
+        }),
+        Filter::select(list, "status", "Status", |c| {
+            Choice::any_of::<w::ContentStatus>("Any status", c)
+        }),
+    ];
+    table.hidden = list.hidden(SHOWN);
+    table.empty = if filter == w::ContentFilter::default() {
+        "No articles yet. Write the writer's tasks with AI; each article appears here.".to_owned()
+    } else {
+        "No article matches these filters.".to_owned()
+    };
+    if can_write {
+        table.bulk_path = "/writer/content/bulk-delete";
+        table.bulk = vec![
+            Bulk::new("/writer/content/bulk-delete", "delete", "Delete")
+                .confirm("Delete the selected articles? Posts already on WordPress stay there."),
+        ];
+    }
+    with_status(
+        problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
+        &ContentListPage {
+            chrome,
+            table,
+            problem: problem.map(|(_, p)| p),
+        },
+    )
+}
+
+/// `GET /writer/content`.
+#[handler]
+pub(crate) async fn list_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let list = ListState::from_query(PATH, req.uri().query());
+    render(req, &state, &user, &list, None).await
+}
+
+/// `POST /writer/content/bulk-delete`: deletes the selected articles.
+#[handler]
+pub(crate) async fn bulk_delete(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, ContentId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    match state.core.contents().delete(&scope, &ids).await {
+        Ok(n) => Ok(redirect(req, &with_done(&back, "content-deleted", Some(n)))),
+        Err(e) => {
+            let list = ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q));
+            render(req, &state, &user, &list, Some(refusal(e)?)).await
+        }
+    }
+}
+
+/// The article form as typed.
+struct Typed {
+    title: String,
+    meta_title: String,
+    meta_description: String,
+    primary_keyword: String,
+    secondary_keywords: String,
+    tags: String,
+    categories: String,
+    html: String,
+}
+
+/// A comma-separated list as its items.
+fn items(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl Typed {
+    fn of(c: &Content) -> Self {
+        Self {
+            title: c.title.clone(),
+            meta_title: c.meta_title.clone().unwrap_or_default(),
+            meta_description: c.meta_description.clone().unwrap_or_default(),
+            primary_keyword: c.primary_keyword.clone().unwrap_or_default(),
+            secondary_keywords: c.secondary_keywords.join(", "),
+            tags: c.tags.join(", "),
+            categories: c.categories.join(", "),
+            html: c.html.clone(),
+        }
+    }
+
+    fn from(f: &Fields) -> Self {
+        Self {
+            title: f.get("title").to_owned(),
+            meta_title: f.get("meta_title").to_owned(),
+            meta_description: f.get("meta_description").to_owned(),
+            primary_keyword: f.get("primary_keyword").to_owned(),
+            secondary_keywords: f.get("secondary_keywords").to_owned(),
+            tags: f.get("tags").to_owned(),
+            categories: f.get("categories").to_owned(),
+            html: f.get("html").to_owned(),
+        }
+    }
+
+    fn patch(&self) -> w::ContentPatch {
+        w::ContentPatch {
+            title: Some(self.title.clone()),
+            html: Some(self.html.clone()),
+            meta_title: Some(optional(&self.meta_title)),
+            meta_description: Some(optional(&self.meta_description)),
+            primary_keyword: Some(optional(&self.primary_keyword)),
+            secondary_keywords: Some(items(&self.secondary_keywords)),
+            tags: Some(items(&self.tags)),
+            categories: Some(items(&self.categories)),
+            ..Default::default()
+        }
+    }
+}
+
+/// How a length compares with what search engines show: the count and a word about it.
+fn length_note(text: &str, best: (usize, usize)) -> (usize, &'static str) {
+    let n = text.chars().count();
+    let note = if n == 0 {
+        "missing"
+    } else if n < best.0 {
+        "short"
+    } else if n > best.1 {
+        "too long: cut off in results"
+    } else {
+        "good"
+    };
+    (n, note)
+}
+
+#[derive(Template)]
+#[template(path = "writer/content.html")]
+struct ContentPage {
+    chrome: Chrome,
+    content: Content,
+    post_url: Option<String>,
+    sector: String,
+    words: String,
+    /// What a search result shows: title, address, description.
+    snippet_title: String,
+    snippet_url: String,
+    snippet_description: String,
+    meta_title_length: (usize, &'static str),
+    meta_description_length: (usize, &'static str),
+    typed: Typed,
+    errors: FormErrors,
+}
+
+async fn content_page(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    content: Content,
+    typed: Typed,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let places = Places::load(state, &scope).await?;
+    let site = places.sites.iter().find(|s| s.id == content.site_id);
+    let slug: String = content
+        .title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let snippet_url = match (web_address(&content), site.and_then(|s| s.url.as_deref())) {
+        (Some(url), _) => url,
+        (None, Some(base)) => format!("{}/{slug}/", base.trim_end_matches('/')),
+        (None, None) => format!("/{slug}/"),
+    };
+    let meta_title = content.meta_title.clone().unwrap_or_default();
+    let meta_description = content.meta_description.clone().unwrap_or_default();
+    with_status(
+        status,
+        &ContentPage {
+            chrome: Chrome::new(req, content.title.clone(), "content"),
+            sector: places.sector_name(content.sector_id),
+            words: number(content.word_count),
+            snippet_title: if meta_title.is_empty() {
+                content.title.clone()
+            } else {
+                meta_title.clone()
+            },
+            snippet_url,
+            snippet_description: meta_description.clone(),
+            meta_title_length: length_note(&meta_title, (30, META_TITLE_CHARS)),
+            meta_description_length: length_note(&meta_description, META_DESCRIPTION_CHARS),
+            post_url: web_address(&content),
+            content,
+            typed,
+            errors,
+        },
+    )
+}
+
+/// `GET /writer/content/:id`: the article as readers and search engines will see it, and its
+/// form.
+#[handler]
+pub(crate) async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let content = state.core.contents().get(&scope, ContentId(id)).await?;
+    let typed = Typed::of(&content);
+    content_page(
+        req,
+        &state,
+        &user,
+        content,
+        typed,
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /writer/content/:id`: saves an article (the API's `PATCH writer/content/{id}/`); the
+/// body is sanitised by the core as every write is. The form comes back as typed when
+/// something is refused.
+#[handler]
+pub(crate) async fn save(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let content = state.core.contents().get(&scope, ContentId(id)).await?;
+    let typed = Typed::from(&fields);
+    match state
+        .core
+        .contents()
+        .update(&scope, content.id, typed.patch())
+        .await
+    {
+        Ok(_) => Ok(redirect(req, &format!("{PATH}/{id}?done=content-saved"))),
+        Err(e) => {
+            let (status, errors) = FormErrors::from_error(e)?;
+            content_page(req, &state, &user, content, typed, errors, status).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_lengths_are_judged_as_search_results_show_them() {
+        assert_eq!(length_note("", META_DESCRIPTION_CHARS), (0, "missing"));
+        assert_eq!(
+            length_note(&"a".repeat(90), META_DESCRIPTION_CHARS).1,
+            "short"
+        );
+        assert_eq!(
+            length_note(&"a".repeat(150), META_DESCRIPTION_CHARS).1,
+            "good"
+        );
+        assert_eq!(
+            length_note(&"é".repeat(161), META_DESCRIPTION_CHARS),
+            (161, "too long: cut off in results")
+        );
+        assert_eq!(items(" a, ,b ,"), ["a", "b"]);
+    }
+}
