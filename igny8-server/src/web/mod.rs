@@ -286,6 +286,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/writer/content/:id/publish",
+            SignedIn,
+            Api("POST", "/writer/content/:id/publish/"),
+            content::publish_post,
+        ),
+        route(
+            Method::POST,
             "/writer/content/:id",
             SignedIn,
             Api("PATCH", "/writer/content/:id/"),

@@ -3020,6 +3020,34 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
         page.body
     );
 
+    // Publishing: a date that isn't one is named; without WordPress connected the page says
+    // to connect it, and nothing is queued.
+    let publish = format!("{path}/publish");
+    let bad_date = b
+        .post(&publish, &[("status", "future"), ("date", "next week")])
+        .await;
+    assert_eq!(bad_date.status, 422, "{}", bad_date.body);
+    assert!(
+        bad_date.body.contains(
+            "Date and time (UTC), to schedule must be a date and time, like 2026-12-24T09:00."
+        ),
+        "{}",
+        bad_date.body
+    );
+    assert!(
+        bad_date.body.contains(r#"value="next week""#),
+        "kept as typed"
+    );
+    let unconnected = b.post(&publish, &[("status", "publish")]).await;
+    assert_eq!(unconnected.status, 400, "{}", unconnected.body);
+    assert!(
+        unconnected.body.contains("WordPress"),
+        "{}",
+        unconnected.body
+    );
+    let (_, jobs) = s.get(&token, "/api/v1/system/jobs/").await;
+    assert_eq!(jobs["data"]["count"], 0, "{jobs}");
+
     // An empty title is refused beside its field, the form kept as typed.
     let bad = b
         .post(&path, &[("title", ""), ("html", "<p>Kept as typed</p>")])

@@ -271,6 +271,35 @@ struct ContentPage {
     meta_description_length: (usize, &'static str),
     typed: Typed,
     errors: FormErrors,
+    publish: PublishForm,
+}
+
+/// The publish form as typed, with its problems.
+#[derive(Default)]
+struct PublishForm {
+    status: String,
+    date: String,
+    errors: FormErrors,
+}
+
+impl PublishForm {
+    fn choices(&self) -> Vec<Choice> {
+        let current = if self.status.is_empty() {
+            "publish"
+        } else {
+            self.status.as_str()
+        };
+        [
+            ("publish", "Publish now"),
+            ("future", "Schedule (date below)"),
+            ("draft", "Save as a draft in WordPress"),
+            ("pending", "Send for review in WordPress"),
+            ("private", "Publish privately"),
+        ]
+        .into_iter()
+        .map(|(v, l)| Choice::new(v, l, Some(current)))
+        .collect()
+    }
 }
 
 async fn content_page(
@@ -280,6 +309,7 @@ async fn content_page(
     content: Content,
     typed: Typed,
     errors: FormErrors,
+    publish: PublishForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
@@ -321,6 +351,7 @@ async fn content_page(
             content,
             typed,
             errors,
+            publish,
         },
     )
 }
@@ -344,6 +375,7 @@ pub(crate) async fn show(
         content,
         typed,
         FormErrors::none(),
+        PublishForm::default(),
         StatusCode::OK,
     )
     .await
@@ -372,9 +404,114 @@ pub(crate) async fn save(
         Ok(_) => Ok(redirect(req, &format!("{PATH}/{id}?done=content-saved"))),
         Err(e) => {
             let (status, errors) = FormErrors::from_error(e)?;
-            content_page(req, &state, &user, content, typed, errors, status).await
+            content_page(
+                req,
+                &state,
+                &user,
+                content,
+                typed,
+                errors,
+                PublishForm::default(),
+                status,
+            )
+            .await
         }
     }
+}
+
+/// `POST /writer/content/:id/publish`: publishes the article to its site's WordPress as a
+/// job (the API's `writer/content/{id}/publish/`) — now, at a date (UTC), or as a draft,
+/// pending or private post — and goes to the job, which shows the post's link when done.
+#[handler]
+pub(crate) async fn publish_post(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let content = state.core.contents().get(&scope, ContentId(id)).await?;
+    let form = PublishForm {
+        status: fields.get("status").to_owned(),
+        date: fields.get("date").to_owned(),
+        errors: FormErrors::none(),
+    };
+    let input = read_publish(&form).and_then(|(status, date)| {
+        Ok(igny8_core::publish::PublishInput {
+            ids: vec![content.id],
+            status: Some(status),
+            date,
+            recreate: fields.has("recreate"),
+        })
+    });
+    let started = match input {
+        Ok(input) => state
+            .core
+            .wordpress()
+            .start(&scope, input)
+            .await
+            .map_err(FormErrors::from_error),
+        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
+    };
+    match started {
+        Ok(job) => Ok(redirect(
+            req,
+            &format!("/jobs/{}?done=job-started", job.id.get()),
+        )),
+        Err(refused) => {
+            let (status, errors) = refused?;
+            let typed = Typed::of(&content);
+            let publish = PublishForm {
+                errors: errors.shown_in(&["status", "date"]),
+                ..form
+            };
+            content_page(
+                req,
+                &state,
+                &user,
+                content,
+                typed,
+                FormErrors::none(),
+                publish,
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// The post status and date a publish form asks for; the date is a `datetime-local` value,
+/// read as UTC.
+fn read_publish(
+    form: &PublishForm,
+) -> Result<
+    (
+        igny8_core::publish::PostStatus,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ),
+    FormErrors,
+> {
+    let status = match form.status.as_str() {
+        "" => igny8_core::publish::PostStatus::Publish,
+        s => s.parse().map_err(|_| {
+            FormErrors::summary("Please correct the fields marked below.")
+                .with_field("status", "must be one of the list")
+        })?,
+    };
+    let date = match form.date.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDateTime::parse_from_str(d, "%Y-%m-%dT%H:%M")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(d, "%Y-%m-%dT%H:%M:%S"))
+                .map(|t| t.and_utc())
+                .map_err(|_| {
+                    FormErrors::summary("Please correct the fields marked below.")
+                        .with_field("date", "must be a date and time, like 2026-12-24T09:00")
+                })?,
+        ),
+    };
+    Ok((status, date))
 }
 
 #[cfg(test)]
@@ -397,5 +534,27 @@ mod tests {
             (161, "too long: cut off in results")
         );
         assert_eq!(items(" a, ,b ,"), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_publish_form_reads_its_status_and_utc_date() {
+        let form = |status: &str, date: &str| PublishForm {
+            status: status.into(),
+            date: date.into(),
+            errors: FormErrors::none(),
+        };
+        let (status, date) = read_publish(&form("future", "2026-12-24T09:00")).unwrap();
+        assert_eq!(status, igny8_core::publish::PostStatus::Future);
+        assert_eq!(date.unwrap().to_rfc3339(), "2026-12-24T09:00:00+00:00");
+        assert_eq!(
+            read_publish(&form("", "")).unwrap().0,
+            igny8_core::publish::PostStatus::Publish
+        );
+        assert!(
+            read_publish(&form("future", "tomorrow"))
+                .unwrap_err()
+                .has("date")
+        );
+        assert!(read_publish(&form("shout", "")).unwrap_err().has("status"));
     }
 }
