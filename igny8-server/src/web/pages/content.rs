@@ -302,16 +302,27 @@ impl PublishForm {
     }
 }
 
+/// The article's forms as they are shown: the edit form as typed with its problems, and the
+/// publish form.
+struct Forms {
+    typed: Typed,
+    errors: FormErrors,
+    publish: PublishForm,
+}
+
 async fn content_page(
     req: &Request,
     state: &AppState,
     user: &WebUser,
     content: Content,
-    typed: Typed,
-    errors: FormErrors,
-    publish: PublishForm,
+    forms: Forms,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let Forms {
+        typed,
+        errors,
+        publish,
+    } = forms;
     let scope = user.scope()?;
     let places = Places::load(state, &scope).await?;
     let site = places.sites.iter().find(|s| s.id == content.site_id);
@@ -368,17 +379,12 @@ pub(crate) async fn show(
     let scope = user.scope()?;
     let content = state.core.contents().get(&scope, ContentId(id)).await?;
     let typed = Typed::of(&content);
-    content_page(
-        req,
-        &state,
-        &user,
-        content,
+    let forms = Forms {
         typed,
-        FormErrors::none(),
-        PublishForm::default(),
-        StatusCode::OK,
-    )
-    .await
+        errors: FormErrors::none(),
+        publish: PublishForm::default(),
+    };
+    content_page(req, &state, &user, content, forms, StatusCode::OK).await
 }
 
 /// `POST /writer/content/:id`: saves an article (the API's `PATCH writer/content/{id}/`); the
@@ -404,17 +410,12 @@ pub(crate) async fn save(
         Ok(_) => Ok(redirect(req, &format!("{PATH}/{id}?done=content-saved"))),
         Err(e) => {
             let (status, errors) = FormErrors::from_error(e)?;
-            content_page(
-                req,
-                &state,
-                &user,
-                content,
+            let forms = Forms {
                 typed,
                 errors,
-                PublishForm::default(),
-                status,
-            )
-            .await
+                publish: PublishForm::default(),
+            };
+            content_page(req, &state, &user, content, forms, status).await
         }
     }
 }
@@ -437,13 +438,11 @@ pub(crate) async fn publish_post(
         date: fields.get("date").to_owned(),
         errors: FormErrors::none(),
     };
-    let input = read_publish(&form).and_then(|(status, date)| {
-        Ok(igny8_core::publish::PublishInput {
-            ids: vec![content.id],
-            status: Some(status),
-            date,
-            recreate: fields.has("recreate"),
-        })
+    let input = read_publish(&form).map(|(status, date)| igny8_core::publish::PublishInput {
+        ids: vec![content.id],
+        status: Some(status),
+        date,
+        recreate: fields.has("recreate"),
     });
     let started = match input {
         Ok(input) => state
@@ -466,17 +465,12 @@ pub(crate) async fn publish_post(
                 errors: errors.shown_in(&["status", "date"]),
                 ..form
             };
-            content_page(
-                req,
-                &state,
-                &user,
-                content,
+            let forms = Forms {
                 typed,
-                FormErrors::none(),
+                errors: FormErrors::none(),
                 publish,
-                status,
-            )
-            .await
+            };
+            content_page(req, &state, &user, content, forms, status).await
         }
     }
 }
