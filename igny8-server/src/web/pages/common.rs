@@ -132,3 +132,77 @@ pub(crate) fn refusal(e: igny8_core::Error) -> Result<(StatusCode, String), WebE
     }
     Ok((status, problem))
 }
+
+/// A page that is a list and little else (jobs, ideas, tasks, articles):
+/// `templates/components/list_page.html`.
+#[derive(askama::Template)]
+#[template(path = "components/list_page.html")]
+pub(crate) struct ListPage {
+    pub(crate) chrome: crate::web::render::Chrome,
+    /// The page's heading.
+    pub(crate) heading: &'static str,
+    /// The sentence under it.
+    pub(crate) lead: &'static str,
+    /// Why the last action changed nothing, above the list.
+    pub(crate) problem: Option<String>,
+    pub(crate) table: crate::web::table::Table,
+}
+
+impl ListPage {
+    /// The page as a response: with the refusal's status when there is one.
+    pub(crate) fn respond(
+        chrome: crate::web::render::Chrome,
+        (heading, lead): (&'static str, &'static str),
+        table: crate::web::table::Table,
+        problem: Option<(StatusCode, String)>,
+    ) -> Result<poem::Response, WebError> {
+        crate::web::render::with_status(
+            problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
+            &Self {
+                chrome,
+                heading,
+                lead,
+                problem: problem.map(|(_, p)| p),
+                table,
+            },
+        )
+    }
+}
+
+/// An action on the rows ticked in a list (`ids`), the same way on every list: nothing ticked
+/// says so; done, back to the list (`back`, or `path`) saying what `done` names with the count
+/// `act` returns; refused, the list again (drawn by `list`) saying why nothing changed.
+pub(crate) async fn on_ticked<Id>(
+    req: &poem::Request,
+    fields: &Fields,
+    path: &str,
+    id: fn(i64) -> Id,
+    done: &str,
+    act: impl AsyncFnOnce(Vec<Id>) -> Result<u64, igny8_core::Error>,
+    list: impl AsyncFnOnce(
+        crate::web::table::ListState,
+        (StatusCode, String),
+    ) -> Result<poem::Response, WebError>,
+) -> Result<poem::Response, WebError> {
+    let back = local_back(fields.get("back"), path);
+    let ids = ticked(fields, id)?;
+    if ids.is_empty() {
+        return Ok(crate::web::render::redirect(
+            req,
+            &with_done(&back, "none-selected", None),
+        ));
+    }
+    match act(ids).await {
+        Ok(n) => Ok(crate::web::render::redirect(
+            req,
+            &with_done(&back, done, Some(n)),
+        )),
+        Err(e) => {
+            let state = crate::web::table::ListState::from_query(
+                path,
+                back.split_once('?').map(|(_, q)| q),
+            );
+            list(state, refusal(e)?).await
+        }
+    }
+}

@@ -22,7 +22,11 @@ use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
 
-use super::common::{Places, local_back, refusal, ticked, with_done};
+use super::common::{ListPage, Places, on_ticked};
+
+/// The page's heading and the sentence under it.
+const HEADING: &str = "Articles";
+const LEAD: &str = "What the writer wrote: read each article as your readers will, see how it shows in search results, and edit it.";
 
 const PATH: &str = "/writer/content";
 
@@ -69,14 +73,6 @@ fn content_row(c: &Content, places: &Places, can_write: bool) -> Row {
         edit: None,
         inline: false,
     }
-}
-
-#[derive(Template)]
-#[template(path = "writer/content_list.html")]
-struct ContentListPage {
-    chrome: Chrome,
-    table: Table,
-    problem: Option<String>,
 }
 
 async fn render(
@@ -129,14 +125,7 @@ async fn render(
                 .confirm("Delete the selected articles? Posts already on WordPress stay there."),
         ];
     }
-    with_status(
-        problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
-        &ContentListPage {
-            chrome,
-            table,
-            problem: problem.map(|(_, p)| p),
-        },
-    )
+    ListPage::respond(chrome, (HEADING, LEAD), table, problem)
 }
 
 /// `GET /writer/content`.
@@ -159,18 +148,16 @@ pub(crate) async fn bulk_delete(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = local_back(fields.get("back"), PATH);
-    let ids = ticked(&fields, ContentId)?;
-    if ids.is_empty() {
-        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
-    }
-    match state.core.contents().delete(&scope, &ids).await {
-        Ok(n) => Ok(redirect(req, &with_done(&back, "content-deleted", Some(n)))),
-        Err(e) => {
-            let list = ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q));
-            render(req, &state, &user, &list, Some(refusal(e)?)).await
-        }
-    }
+    on_ticked(
+        req,
+        &fields,
+        PATH,
+        ContentId,
+        "content-deleted",
+        async |ids| state.core.contents().delete(&scope, &ids).await,
+        async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
+    )
+    .await
 }
 
 /// The article form as typed.

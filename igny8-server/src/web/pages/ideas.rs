@@ -20,7 +20,11 @@ use crate::web::table::{
     Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label, number,
 };
 
-use super::common::{Places, local_back, refusal, ticked, with_done};
+use super::common::{ListPage, Places, on_ticked};
+
+/// The page's heading and the sentence under it.
+const HEADING: &str = "Ideas";
+const LEAD: &str = "Article ideas with their outlines. Queue the good ones to the writer: each becomes a task to write.";
 
 const PATH: &str = "/planner/ideas";
 
@@ -170,14 +174,6 @@ async fn cluster_names(
         .collect())
 }
 
-#[derive(Template)]
-#[template(path = "planner/ideas.html")]
-struct IdeasPage {
-    chrome: Chrome,
-    table: Table,
-    problem: Option<String>,
-}
-
 async fn render(
     req: &Request,
     state: &AppState,
@@ -238,14 +234,7 @@ async fn render(
                 .confirm("Delete the selected ideas? Tasks already made from them stay."),
         ];
     }
-    with_status(
-        problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
-        &IdeasPage {
-            chrome,
-            table,
-            problem: problem.map(|(_, p)| p),
-        },
-    )
+    ListPage::respond(chrome, (HEADING, LEAD), table, problem)
 }
 
 /// `GET /planner/ideas`.
@@ -259,10 +248,6 @@ pub(crate) async fn list_page(
     render(req, &state, &user, &list, None).await
 }
 
-fn list_of(back: &str) -> ListState {
-    ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q))
-}
-
 /// `POST /planner/ideas/queue`: queues the selected ideas to the writer (the API's
 /// `planner/ideas/queue_to_writer/`): each new idea becomes a task; queued ones are skipped.
 #[handler]
@@ -273,23 +258,22 @@ pub(crate) async fn queue(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = local_back(fields.get("back"), PATH);
-    let ids = ticked(&fields, IdeaId)?;
-    if ids.is_empty() {
-        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
-    }
-    match state
-        .core
-        .ideas()
-        .queue_to_writer(&scope, &ids, p::QueueDefaults::default())
-        .await
-    {
-        Ok(tasks) => Ok(redirect(
-            req,
-            &with_done(&back, "ideas-queued", Some(tasks.len() as u64)),
-        )),
-        Err(e) => render(req, &state, &user, &list_of(&back), Some(refusal(e)?)).await,
-    }
+    let ideas = state.core.ideas();
+    on_ticked(
+        req,
+        &fields,
+        PATH,
+        IdeaId,
+        "ideas-queued",
+        async |ids| {
+            let tasks = ideas
+                .queue_to_writer(&scope, &ids, p::QueueDefaults::default())
+                .await?;
+            Ok(tasks.len() as u64)
+        },
+        async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
+    )
+    .await
 }
 
 /// `POST /planner/ideas/bulk-delete`: deletes the selected ideas.
@@ -301,15 +285,16 @@ pub(crate) async fn bulk_delete(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = local_back(fields.get("back"), PATH);
-    let ids = ticked(&fields, IdeaId)?;
-    if ids.is_empty() {
-        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
-    }
-    match state.core.ideas().delete(&scope, &ids).await {
-        Ok(n) => Ok(redirect(req, &with_done(&back, "ideas-deleted", Some(n)))),
-        Err(e) => render(req, &state, &user, &list_of(&back), Some(refusal(e)?)).await,
-    }
+    on_ticked(
+        req,
+        &fields,
+        PATH,
+        IdeaId,
+        "ideas-deleted",
+        async |ids| state.core.ideas().delete(&scope, &ids).await,
+        async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
+    )
+    .await
 }
 
 /// The idea form as typed.

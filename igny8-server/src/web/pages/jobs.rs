@@ -26,11 +26,11 @@ use crate::events::{KEEP_ALIVE, MAX_FOLLOWED};
 use crate::query::{JobQuery, id_list};
 use crate::state::AppState;
 use crate::web::forms::Fields;
-use crate::web::render::{Chrome, WebError, page, redirect, with_status};
+use crate::web::render::{Chrome, WebError, page, redirect};
 use crate::web::session::{WebUser, session_token};
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
 
-use super::common::{Places, local_back, refusal, ticked, with_done};
+use super::common::{ListPage, Places, local_back, on_ticked, with_done};
 
 const PATH: &str = "/jobs";
 
@@ -375,14 +375,6 @@ fn live_address(jobs: &[Job], view: &str) -> Option<String> {
     (!ids.is_empty()).then(|| format!("{PATH}/events?view={view}&ids={}", ids.join(",")))
 }
 
-#[derive(Template)]
-#[template(path = "jobs/list.html")]
-struct ListPage {
-    chrome: Chrome,
-    table: Table,
-    problem: Option<String>,
-}
-
 async fn render(
     req: &Request,
     state: &AppState,
@@ -442,14 +434,14 @@ async fn render(
             ),
         ];
     }
-    let status = problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
-    with_status(
-        status,
-        &ListPage {
-            chrome,
-            table,
-            problem: problem.map(|(_, p)| p),
-        },
+    ListPage::respond(
+        chrome,
+        (
+            "Jobs",
+            "Every AI run, publish and automation run of the account. Progress updates by itself while a job runs.",
+        ),
+        table,
+        problem,
     )
 }
 
@@ -474,24 +466,27 @@ pub(crate) async fn cancel_selected(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = local_back(fields.get("back"), PATH);
-    let ids = ticked(&fields, JobId)?;
-    if ids.is_empty() {
-        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    let jobs = state.core.jobs();
+    let mut cancelled = 0;
+    let response = on_ticked(
+        req,
+        &fields,
+        PATH,
+        JobId,
+        "jobs-cancelled",
+        async |ids| {
+            cancelled = jobs.cancel_many(&scope, &ids).await?;
+            Ok(cancelled)
+        },
+        async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
+    )
+    .await?;
+    // None cancelled: every selected job had already finished; say that instead.
+    if cancelled == 0 && response.status() == StatusCode::SEE_OTHER {
+        let back = local_back(fields.get("back"), PATH);
+        return Ok(redirect(req, &with_done(&back, "jobs-finished", Some(0))));
     }
-    let cancelled = match state.core.jobs().cancel_many(&scope, &ids).await {
-        Ok(n) => n,
-        Err(e) => {
-            let list = ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q));
-            return render(req, &state, &user, &list, Some(refusal(e)?)).await;
-        }
-    };
-    let done = if cancelled == 0 {
-        "jobs-finished"
-    } else {
-        "jobs-cancelled"
-    };
-    Ok(redirect(req, &with_done(&back, done, Some(cancelled))))
+    Ok(response)
 }
 
 #[derive(Template)]

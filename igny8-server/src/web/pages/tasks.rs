@@ -3,7 +3,6 @@
 //! or delete them. The API's twins are `writer/tasks/…`, `billing/estimate/` and
 //! `writer/tasks/generate_content/`.
 
-use askama::Template;
 use igny8_core::TaskId;
 use igny8_core::jobs::JobKind;
 use igny8_core::list::Sort;
@@ -16,12 +15,16 @@ use crate::dto::ai::GenerateContentRequest;
 use crate::query::TaskQuery;
 use crate::state::AppState;
 use crate::web::forms::Fields;
-use crate::web::render::{Chrome, WebError, redirect, with_status};
+use crate::web::render::{Chrome, WebError, redirect};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
 
 use super::ai::{self, Cost};
-use super::common::{Places, local_back, refusal, ticked, with_done};
+use super::common::{ListPage, Places, local_back, on_ticked, ticked, with_done};
+
+/// The page's heading and the sentence under it.
+const HEADING: &str = "Writer";
+const LEAD: &str = "The writing queue: each task is an article to write. Select tasks and write them with AI; progress shows on the job's page.";
 
 const PATH: &str = "/writer/tasks";
 
@@ -56,14 +59,6 @@ fn task_row(t: &Task, places: &Places, can_write: bool) -> Row {
         edit: None,
         inline: false,
     }
-}
-
-#[derive(Template)]
-#[template(path = "writer/tasks.html")]
-struct TasksPage {
-    chrome: Chrome,
-    table: Table,
-    problem: Option<String>,
 }
 
 async fn render(
@@ -118,14 +113,7 @@ async fn render(
                 .confirm("Delete the selected tasks? Articles already written from them stay."),
         ];
     }
-    with_status(
-        problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
-        &TasksPage {
-            chrome,
-            table,
-            problem: problem.map(|(_, p)| p),
-        },
-    )
+    ListPage::respond(chrome, (HEADING, LEAD), table, problem)
 }
 
 /// `GET /writer/tasks`.
@@ -148,18 +136,16 @@ pub(crate) async fn bulk_delete(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let back = local_back(fields.get("back"), PATH);
-    let ids = ticked(&fields, TaskId)?;
-    if ids.is_empty() {
-        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
-    }
-    match state.core.tasks().delete(&scope, &ids).await {
-        Ok(n) => Ok(redirect(req, &with_done(&back, "tasks-deleted", Some(n)))),
-        Err(e) => {
-            let list = ListState::from_query(PATH, back.split_once('?').map(|(_, q)| q));
-            render(req, &state, &user, &list, Some(refusal(e)?)).await
-        }
-    }
+    on_ticked(
+        req,
+        &fields,
+        PATH,
+        TaskId,
+        "tasks-deleted",
+        async |ids| state.core.tasks().delete(&scope, &ids).await,
+        async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
+    )
+    .await
 }
 
 /// Generate Content for `ids`: the payload the API's `writer/tasks/generate_content/` builds.
