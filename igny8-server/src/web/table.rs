@@ -119,6 +119,19 @@ impl ListState {
         self.get("order").map(str::to_owned)
     }
 
+    /// The ordering asked for as the core's sort, or the list's default; one the list can't
+    /// sort by is a 400 page saying so.
+    pub fn sort<F>(&self) -> Result<igny8_core::list::Sort<F>, WebError>
+    where
+        F: std::str::FromStr<Err = String>,
+        igny8_core::list::Sort<F>: Default,
+    {
+        match self.get("order") {
+            Some(o) => igny8_core::list::Sort::parse(o).map_err(WebError::from),
+            None => Ok(Default::default()),
+        }
+    }
+
     /// Rows per page: one of [`PAGE_SIZES`].
     pub fn page_size(&self) -> u64 {
         self.get("page_size")
@@ -304,6 +317,13 @@ impl Filter {
             kind: "number",
             ..Self::search(state, key, label)
         }
+    }
+
+    /// The status filter: "Any status", then every status of `E`.
+    pub fn status<E: igny8_core::enums::StringEnum>(state: &ListState) -> Self {
+        Self::select(state, "status", "Status", |c| {
+            Choice::any_of::<E>("Any status", c)
+        })
     }
 
     /// One of `choices`.

@@ -142,10 +142,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<ClusterQuery>()?.filter()?;
-    let order: p::ClusterSort = match list.order() {
-        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
-        None => p::ClusterSort::default(),
-    };
+    let order: p::ClusterSort = list.sort()?;
     let page = state
         .core
         .clusters()
@@ -166,9 +163,7 @@ async fn render(
         Filter::select(list, "sector_id", "Sector", |c| {
             places.sector_choices("All sectors", c)
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<p::ClusterStatus>("Any status", c)
-        }),
+        Filter::status::<p::ClusterStatus>(list),
         Filter::select(list, "has_ideas", "Ideas", |c| {
             vec![
                 Choice::new("", "Any", c.or(Some(""))),

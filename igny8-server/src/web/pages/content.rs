@@ -9,7 +9,6 @@
 
 use askama::Template;
 use igny8_core::ContentId;
-use igny8_core::list::Sort;
 use igny8_core::writer::{self as w, Content};
 use poem::http::StatusCode;
 use poem::web::{Data, Path};
@@ -84,10 +83,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<ContentQuery>()?.filter();
-    let order: w::ContentSort = match list.order() {
-        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
-        None => w::ContentSort::default(),
-    };
+    let order: w::ContentSort = list.sort()?;
     let items = state
         .core
         .contents()
@@ -108,9 +104,7 @@ async fn render(
         Filter::select(list, "sector_id", "Sector", |c| {
             places.sector_choices("All sectors", c)
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<w::ContentStatus>("Any status", c)
-        }),
+        Filter::status::<w::ContentStatus>(list),
     ];
     table.hidden = list.hidden(SHOWN);
     table.empty = if filter == w::ContentFilter::default() {

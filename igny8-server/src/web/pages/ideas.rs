@@ -4,7 +4,7 @@
 //! plain text. The API's twins are `planner/ideas/…`.
 
 use askama::Template;
-use igny8_core::list::{PageRequest, Sort};
+use igny8_core::list::PageRequest;
 use igny8_core::planner::{self as p, ContentIdea, OutlineSection};
 use igny8_core::{ClusterId, IdeaId};
 use poem::http::StatusCode;
@@ -183,10 +183,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<IdeaQuery>()?.filter()?;
-    let order: p::IdeaSort = match list.order() {
-        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
-        None => p::IdeaSort::default(),
-    };
+    let order: p::IdeaSort = list.sort()?;
     let ideas = state
         .core
         .ideas()
@@ -208,9 +205,7 @@ async fn render(
         Filter::select(list, "sector_id", "Sector", |c| {
             places.sector_choices("All sectors", c)
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<p::IdeaStatus>("Any status", c)
-        }),
+        Filter::status::<p::IdeaStatus>(list),
         Filter::select(list, "content_type", "Type", |c| {
             Choice::any_of::<p::ContentType>("Any type", c)
         }),

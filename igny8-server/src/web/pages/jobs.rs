@@ -412,9 +412,7 @@ async fn render(
             );
             out
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<JobStatus>("Any status", c)
-        }),
+        Filter::status::<JobStatus>(list),
         Filter::select(list, "site_id", "Site", |c| {
             places.site_choices("All sites", c)
         }),

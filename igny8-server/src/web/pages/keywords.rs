@@ -218,10 +218,7 @@ async fn render_list(
     let scope = user.scope()?;
     let query: KeywordQuery = list.filters()?;
     let filter = query.filter()?;
-    let order: p::KeywordSort = match list.order() {
-        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
-        None => p::KeywordSort::default(),
-    };
+    let order: p::KeywordSort = list.sort()?;
     let page = state
         .core
         .keywords()
@@ -246,9 +243,7 @@ async fn render_list(
         Filter::select(list, "sector_id", "Sector", |c| {
             places.sector_choices("All sectors", c)
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<p::KeywordStatus>("Any status", c)
-        }),
+        Filter::status::<p::KeywordStatus>(list),
         Filter::select(list, "intent", "Intent", |c| {
             Choice::any_of::<p::Intent>("Any intent", c)
         }),

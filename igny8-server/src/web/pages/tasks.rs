@@ -5,7 +5,6 @@
 
 use igny8_core::TaskId;
 use igny8_core::jobs::JobKind;
-use igny8_core::list::Sort;
 use igny8_core::writer::{self as w, Task};
 use poem::http::StatusCode;
 use poem::web::Data;
@@ -17,7 +16,7 @@ use crate::state::AppState;
 use crate::web::forms::Fields;
 use crate::web::render::{Chrome, WebError, redirect};
 use crate::web::session::WebUser;
-use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label};
+use crate::web::table::{Bulk, Cell, Column, Filter, ListState, Pager, Row, Table, label};
 
 use super::ai::{self, Cost};
 use super::common::{ListPage, Places, local_back, on_ticked, ticked, with_done};
@@ -70,10 +69,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let filter = list.filters::<TaskQuery>()?.filter();
-    let order: w::TaskSort = match list.order() {
-        Some(o) => Sort::parse(&o).map_err(WebError::from)?,
-        None => w::TaskSort::default(),
-    };
+    let order: w::TaskSort = list.sort()?;
     let tasks = state
         .core
         .tasks()
@@ -94,9 +90,7 @@ async fn render(
         Filter::select(list, "sector_id", "Sector", |c| {
             places.sector_choices("All sectors", c)
         }),
-        Filter::select(list, "status", "Status", |c| {
-            Choice::any_of::<w::TaskStatus>("Any status", c)
-        }),
+        Filter::status::<w::TaskStatus>(list),
     ];
     table.hidden = list.hidden(SHOWN);
     table.empty = if filter == w::TaskFilter::default() {
