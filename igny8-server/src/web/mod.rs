@@ -430,6 +430,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/planner/keywords/auto-cluster",
+            SignedIn,
+            Api("POST", "/billing/estimate/"),
+            keywords::auto_estimate,
+        ),
+        route(
+            Method::POST,
+            "/planner/keywords/auto-cluster/start",
+            SignedIn,
+            Api("POST", "/planner/keywords/auto_cluster/"),
+            keywords::auto_start,
+        ),
+        route(
+            Method::POST,
             "/planner/keywords/bulk-update",
             SignedIn,
             Api("POST", "/planner/keywords/bulk_update/"),

@@ -2508,6 +2508,79 @@ async fn auto_cluster_shows_its_cost_first_then_its_job(backend: Backend) {
         "{}",
         again.body
     );
+
+    // From the keyword list: the selected keywords. All clustered: the page says so.
+    let keywords = keyword_ids(&s, &token, "").await;
+    let first = keywords[0].0.to_string();
+    let none_left = b
+        .post(
+            "/planner/keywords/auto-cluster",
+            &[("ids", &first), ("back", "/planner/keywords")],
+        )
+        .await;
+    assert_eq!(none_left.status, 422, "{}", none_left.body);
+    assert!(
+        none_left
+            .body
+            .contains("There are no unclustered keywords to cluster."),
+        "{}",
+        none_left.body
+    );
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body("keyword\nbath faucet\nshower faucet\n")
+        .send()
+        .await;
+    assert_eq!(resp.0.status().as_u16(), 200);
+    let fresh: Vec<String> = keyword_ids(&s, &token, "has_cluster=false")
+        .await
+        .iter()
+        .map(|k| k.0.to_string())
+        .collect();
+    assert_eq!(fresh.len(), 2);
+    let cost = b
+        .post(
+            "/planner/keywords/auto-cluster",
+            &[
+                ("ids", &fresh[0]),
+                ("ids", &fresh[1]),
+                ("back", "/planner/keywords"),
+            ],
+        )
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body.contains("Auto Cluster of 2 selected keywords"),
+        "{}",
+        cost.body
+    );
+    let started = b
+        .post(
+            "/planner/keywords/auto-cluster/start",
+            &[
+                ("ids", &fresh[0]),
+                ("ids", &fresh[1]),
+                ("back", "/planner/keywords"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let job: i64 = started
+        .location()
+        .trim_start_matches("/jobs/")
+        .trim_end_matches("?done=job-started")
+        .parse()
+        .unwrap();
+    let (_, got) = s.get(&token, &format!("/api/v1/system/jobs/{job}/")).await;
+    assert_eq!(got["data"]["kind"], "auto_cluster", "{got}");
+    let page = b.get(&format!("/jobs/{job}")).await;
+    let asked = format!("<dt>Ids</dt><dd>{}, {}</dd>", fresh[0], fresh[1]);
+    assert!(page.body.contains(&asked), "{}", page.body);
     s.close().await;
 }
 

@@ -292,6 +292,11 @@ async fn render_list(
     if can_write {
         table.bulk_path = "/planner/keywords/bulk-update";
         table.bulk = vec![
+            Bulk::new(
+                "/planner/keywords/auto-cluster",
+                "auto",
+                "Auto Cluster with AI",
+            ),
             Bulk::new("/planner/keywords/bulk-update", "archive", "Archive"),
             Bulk::new("/planner/keywords/bulk-update", "restore", "Bring back"),
             Bulk::new(
@@ -837,4 +842,86 @@ pub(crate) async fn export_csv(
             "attachment; filename=\"keywords.csv\"",
         )
         .body(body))
+}
+
+/// Auto Cluster of `ids` (the unclustered ones among them): the payload the API's
+/// `planner/keywords/auto_cluster/` builds from the same request.
+fn auto_payload(ids: &[KeywordId]) -> serde_json::Value {
+    crate::dto::ai::AutoClusterRequest {
+        ids: ids.iter().map(|k| k.get()).collect(),
+        sector_id: None,
+        mode: None,
+        batch_size: None,
+        language: None,
+        min_cluster_size: None,
+    }
+    .payload()
+}
+
+fn auto_fields(ids: &[KeywordId], back: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ids
+        .iter()
+        .map(|k| ("ids".to_owned(), k.get().to_string()))
+        .collect();
+    out.push(("back".into(), back.to_owned()));
+    out
+}
+
+/// `POST /planner/keywords/auto-cluster`: what Auto Cluster of the selected keywords would
+/// cost (the API's `billing/estimate/`), on a page with the button that starts it.
+#[handler]
+pub(crate) async fn auto_estimate(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, KeywordId)?;
+    if ids.is_empty() {
+        return Ok(redirect(req, &with_done(&back, "none-selected", None)));
+    }
+    let outcome = state
+        .core
+        .ai()
+        .estimate(
+            &scope,
+            igny8_core::jobs::JobKind::AutoCluster,
+            &auto_payload(&ids),
+        )
+        .await
+        .map(|e| {
+            super::ai::Cost::of(
+                &e,
+                format!(
+                    "Auto Cluster of {} selected keywords (those in no cluster yet)",
+                    ids.len()
+                ),
+                ("model call", "model calls"),
+                ("/planner/keywords/auto-cluster/start", "Start Auto Cluster"),
+                auto_fields(&ids, &back),
+                back.clone(),
+            )
+        });
+    super::ai::confirm(req, "Auto Cluster with AI", outcome, back, None)
+}
+
+/// `POST /planner/keywords/auto-cluster/start`: starts Auto Cluster of the selected keywords
+/// (the API's `planner/keywords/auto_cluster/`) and goes to its job.
+#[handler]
+pub(crate) async fn auto_start(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let back = local_back(fields.get("back"), PATH);
+    let ids = ticked(&fields, KeywordId)?;
+    let kind = igny8_core::jobs::JobKind::AutoCluster;
+    match super::ai::start(req, &state, &scope, kind, auto_payload(&ids)).await {
+        Ok(to_job) => Ok(to_job),
+        Err(e) => super::ai::confirm(req, "Auto Cluster with AI", Err(e), back, None),
+    }
 }
