@@ -84,6 +84,43 @@ pub struct Content {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The characters of a meta title search results show; longer ones are cut off.
+pub const META_TITLE_CHARS: (usize, usize) = (30, 60);
+/// The characters a meta description reads best in.
+pub const META_DESCRIPTION_CHARS: (usize, usize) = (120, 160);
+
+/// How a meta field's length compares with what search results show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetaLength {
+    /// Not set: search engines pick something themselves.
+    Missing,
+    /// Shorter than the range: room left unused.
+    Short,
+    /// Within the range.
+    Good,
+    /// Longer than the range: cut off in results.
+    TooLong,
+}
+
+impl MetaLength {
+    /// The length of `text` in characters, judged against `range` (one of
+    /// [`META_TITLE_CHARS`], [`META_DESCRIPTION_CHARS`]).
+    pub fn of(text: &str, range: (usize, usize)) -> (usize, Self) {
+        let n = text.trim().chars().count();
+        let verdict = if n == 0 {
+            Self::Missing
+        } else if n < range.0 {
+            Self::Short
+        } else if n > range.1 {
+            Self::TooLong
+        } else {
+            Self::Good
+        };
+        (n, verdict)
+    }
+}
+
 /// Counts the words of an HTML body (text outside tags, entities as one character).
 pub fn count_words(html: &str) -> i64 {
     let mut words = 0;
@@ -354,5 +391,30 @@ mod tests {
         use ContentStatus::*;
         assert!(Draft.can_become(Published));
         assert!(!Published.can_become(Review));
+    }
+}
+
+#[cfg(test)]
+mod meta_tests {
+    use super::*;
+
+    #[test]
+    fn meta_lengths_are_judged_in_characters() {
+        assert_eq!(
+            MetaLength::of("", META_DESCRIPTION_CHARS),
+            (0, MetaLength::Missing)
+        );
+        assert_eq!(
+            MetaLength::of(&"a".repeat(90), META_DESCRIPTION_CHARS).1,
+            MetaLength::Short
+        );
+        assert_eq!(
+            MetaLength::of(&"a".repeat(150), META_DESCRIPTION_CHARS).1,
+            MetaLength::Good
+        );
+        assert_eq!(
+            MetaLength::of(&"é".repeat(61), META_TITLE_CHARS),
+            (61, MetaLength::TooLong)
+        );
     }
 }

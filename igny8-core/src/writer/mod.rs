@@ -7,7 +7,7 @@ mod task;
 
 pub use content::{
     Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus,
-    MAX_HTML_BYTES, NewContent, count_words,
+    MAX_HTML_BYTES, META_DESCRIPTION_CHARS, META_TITLE_CHARS, MetaLength, NewContent, count_words,
 };
 pub(crate) use image::check_size_field;
 pub use image::{Image, ImageFilter, ImageKind, ImagePatch, ImageStatus, NewImage};

@@ -160,9 +160,7 @@ async fn render(
     table.pager = Pager::of(list, &page, ("cluster", "clusters"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
-        Filter::select(list, "sector_id", "Sector", |c| {
-            places.sector_choices("All sectors", c)
-        }),
+        places.sector_filter(list),
         Filter::status::<p::ClusterStatus>(list),
         Filter::select(list, "has_ideas", "Ideas", |c| {
             vec![

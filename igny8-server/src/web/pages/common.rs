@@ -53,6 +53,16 @@ impl Places {
         }
     }
 
+    /// The sector filter of a list: "All sectors", then every sector.
+    pub(crate) fn sector_filter(
+        &self,
+        list: &crate::web::table::ListState,
+    ) -> crate::web::table::Filter {
+        crate::web::table::Filter::select(list, "sector_id", "Sector", |c| {
+            self.sector_choices("All sectors", c)
+        })
+    }
+
     /// `first` (no site), then every site, `current` selected.
     pub(crate) fn site_choices(&self, first: &str, current: Option<&str>) -> Vec<Choice> {
         let mut out = vec![Choice::new("", first, current.or(Some("")))];

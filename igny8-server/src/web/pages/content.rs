@@ -39,11 +39,6 @@ const COLUMNS: &[Column] = &[
 
 const SHOWN: &[&str] = &["search", "sector_id", "status"];
 
-/// Meta titles longer than this are cut off in search results.
-const META_TITLE_CHARS: usize = 60;
-/// Meta descriptions are best between these lengths.
-const META_DESCRIPTION_CHARS: (usize, usize) = (120, 160);
-
 /// The published post's address, when it is a web address (never a `javascript:` one).
 fn web_address(c: &Content) -> Option<String> {
     c.wp_url
@@ -101,9 +96,7 @@ async fn render(
     table.pager = Pager::of(list, &items, ("article", "articles"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
-        Filter::select(list, "sector_id", "Sector", |c| {
-            places.sector_choices("All sectors", c)
-        }),
+        places.sector_filter(list),
         Filter::status::<w::ContentStatus>(list),
     ];
     table.hidden = list.hidden(SHOWN);
@@ -221,19 +214,16 @@ impl Typed {
     }
 }
 
-/// How a length compares with what search engines show: the count and a word about it.
-fn length_note(text: &str, best: (usize, usize)) -> (usize, &'static str) {
-    let n = text.chars().count();
-    let note = if n == 0 {
-        "missing"
-    } else if n < best.0 {
-        "short"
-    } else if n > best.1 {
-        "too long: cut off in results"
-    } else {
-        "good"
+/// A meta field's length and the core's verdict on it, in words.
+fn length_note(text: &str, range: (usize, usize)) -> (usize, &'static str) {
+    let (n, verdict) = w::MetaLength::of(text, range);
+    let words = match verdict {
+        w::MetaLength::Missing => "missing",
+        w::MetaLength::Short => "short",
+        w::MetaLength::Good => "good",
+        w::MetaLength::TooLong => "too long: cut off in results",
     };
-    (n, note)
+    (n, words)
 }
 
 #[derive(Template)]
@@ -307,16 +297,7 @@ async fn content_page(
     let scope = user.scope()?;
     let places = Places::load(state, &scope).await?;
     let site = places.sites.iter().find(|s| s.id == content.site_id);
-    let slug: String = content
-        .title
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = igny8_core::publish::slugify(&content.title);
     let snippet_url = match (web_address(&content), site.and_then(|s| s.url.as_deref())) {
         (Some(url), _) => url,
         (None, Some(base)) => format!("{}/{slug}/", base.trim_end_matches('/')),
@@ -337,8 +318,8 @@ async fn content_page(
             },
             snippet_url,
             snippet_description: meta_description.clone(),
-            meta_title_length: length_note(&meta_title, (30, META_TITLE_CHARS)),
-            meta_description_length: length_note(&meta_description, META_DESCRIPTION_CHARS),
+            meta_title_length: length_note(&meta_title, w::META_TITLE_CHARS),
+            meta_description_length: length_note(&meta_description, w::META_DESCRIPTION_CHARS),
             post_url: web_address(&content),
             content,
             typed,
@@ -494,18 +475,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn meta_lengths_are_judged_as_search_results_show_them() {
-        assert_eq!(length_note("", META_DESCRIPTION_CHARS), (0, "missing"));
+    fn lists_and_meta_verdicts_read_in_words() {
         assert_eq!(
-            length_note(&"a".repeat(90), META_DESCRIPTION_CHARS).1,
-            "short"
-        );
-        assert_eq!(
-            length_note(&"a".repeat(150), META_DESCRIPTION_CHARS).1,
-            "good"
-        );
-        assert_eq!(
-            length_note(&"é".repeat(161), META_DESCRIPTION_CHARS),
+            length_note(&"é".repeat(161), w::META_DESCRIPTION_CHARS),
             (161, "too long: cut off in results")
         );
         assert_eq!(items(" a, ,b ,"), ["a", "b"]);

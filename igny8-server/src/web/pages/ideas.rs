@@ -202,9 +202,7 @@ async fn render(
     table.pager = Pager::of(list, &ideas, ("idea", "ideas"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
-        Filter::select(list, "sector_id", "Sector", |c| {
-            places.sector_choices("All sectors", c)
-        }),
+        places.sector_filter(list),
         Filter::status::<p::IdeaStatus>(list),
         Filter::select(list, "content_type", "Type", |c| {
             Choice::any_of::<p::ContentType>("Any type", c)

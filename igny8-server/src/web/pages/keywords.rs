@@ -240,9 +240,7 @@ async fn render_list(
     table.pager = Pager::of(list, &page, ("keyword", "keywords"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
-        Filter::select(list, "sector_id", "Sector", |c| {
-            places.sector_choices("All sectors", c)
-        }),
+        places.sector_filter(list),
         Filter::status::<p::KeywordStatus>(list),
         Filter::select(list, "intent", "Intent", |c| {
             Choice::any_of::<p::Intent>("Any intent", c)

@@ -87,9 +87,7 @@ async fn render(
     table.pager = Pager::of(list, &tasks, ("task", "tasks"));
     table.filters = vec![
         Filter::search(list, "search", "Search"),
-        Filter::select(list, "sector_id", "Sector", |c| {
-            places.sector_choices("All sectors", c)
-        }),
+        places.sector_filter(list),
         Filter::status::<w::TaskStatus>(list),
     ];
     table.hidden = list.hidden(SHOWN);
