@@ -96,6 +96,52 @@ impl<S: Store> System<'_, S> {
         self.store().delete_setting(scope, user, key).await
     }
 
+    /// Changes several settings of `level` at once, as a settings form does: `None` puts a
+    /// setting back to its default. Every value is checked first and a bad one changes
+    /// nothing: the error names each bad setting by its key. Account settings need the manage
+    /// permission (even when nothing changes); user settings are the acting user's own. The
+    /// settings of `level` as they are now.
+    pub async fn set_settings(
+        &self,
+        scope: &Scope,
+        level: SettingLevel,
+        changes: &[(&str, Option<Value>)],
+    ) -> Result<Vec<Setting>> {
+        match level {
+            SettingLevel::Account => scope.require_account_wide(Permission::Manage)?,
+            SettingLevel::User => scope.require(Permission::Read)?,
+        }
+        let user = Self::owner(scope, level)?;
+        let mut check = crate::validate::Check::new();
+        let mut checked = Vec::with_capacity(changes.len());
+        for (key, value) in changes {
+            let def = setting_def(key)?;
+            if def.level != level {
+                let other = match def.level {
+                    SettingLevel::Account => "is the account's, not a user's",
+                    SettingLevel::User => "is each user's own, not the account's",
+                };
+                check.fail(key, other);
+                continue;
+            }
+            match value.as_ref().map(|v| def.checked(v)) {
+                Some(Err(why)) => check.fail(key, why),
+                Some(Ok(v)) => checked.push((def.key, Some(v))),
+                None => checked.push((def.key, None)),
+            }
+        }
+        check.finish()?;
+        for (key, value) in checked {
+            match value {
+                Some(v) => self.store().put_setting(scope, user, key, &v).await?,
+                None => {
+                    self.store().delete_setting(scope, user, key).await?;
+                }
+            }
+        }
+        self.settings(scope, level).await
+    }
+
     /// The account's integrations (keys masked).
     pub async fn integrations(&self, scope: &Scope) -> Result<Vec<Integration>> {
         scope.require_account_wide(Permission::Read)?;

@@ -200,7 +200,13 @@ pub fn setting_def(key: &str) -> Result<&'static SettingDef> {
 impl SettingDef {
     /// Checks a value against the type (normalising numbers given as strings).
     pub fn check(&self, value: &Value) -> Result<Value> {
-        let bad = |m: String| Error::field("value", format!("{}: {m}", self.key));
+        self.checked(value)
+            .map_err(|m| Error::field("value", format!("{}: {m}", self.key)))
+    }
+
+    /// [`SettingDef::check`], with what is wrong as a phrase ("must be between 1 and 10").
+    pub fn checked(&self, value: &Value) -> std::result::Result<Value, String> {
+        let bad = |m: String| m;
         match self.kind {
             SettingType::Bool => value
                 .as_bool()

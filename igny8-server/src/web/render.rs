@@ -38,6 +38,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("tasks", "Writer", "/writer/tasks"),
     ("content", "Articles", "/writer/content"),
     ("jobs", "Jobs", "/jobs"),
+    ("settings", "Settings", "/settings"),
     ("account", "Account", "/account"),
 ];
 
@@ -139,6 +140,9 @@ pub fn flash(req: &Request) -> Option<String> {
         "job-cancelled" => "Job cancelled. If it was running, it stops at its next step; what it finished stays.".to_owned(),
         "job-finished" => "The job had already finished, so it couldn't be cancelled.".to_owned(),
         "wordpress-disconnected" => "WordPress disconnected; its application password is forgotten.".to_owned(),
+        "defaults-saved" => "Defaults saved. New work uses them from now on; jobs already queued keep what they were started with.".to_owned(),
+        "provider-saved" => "Provider saved. The status above says whether AI can run.".to_owned(),
+        "provider-removed" => "Provider disconnected; its key is deleted.".to_owned(),
         _ => return None,
     })
 }

@@ -31,6 +31,7 @@ on_backends!(
     clusters_of_a_sector_merge_into_one,
     ideas_are_edited_with_their_outline_and_queued_to_the_writer,
     articles_read_as_published_and_are_edited,
+    providers_are_connected_and_defaults_saved_all_or_nothing,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1606,7 +1607,11 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         } else {
             &keyword
         };
-        let path = route.path.replace(":site", &site).replace(":id", id);
+        let path = route
+            .path
+            .replace(":site", &site)
+            .replace(":id", id)
+            .replace(":provider", "openai");
         let fields = [
             ("ids", id.as_str()),
             ("action", "archive"),
@@ -3149,5 +3154,232 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
     let mut other = Browser::new(&s);
     other.sign_up("snoop@example.com", "Snoop").await;
     assert_eq!(other.get(&path).await.status, 404);
+    s.close().await;
+}
+
+async fn providers_are_connected_and_defaults_saved_all_or_nothing(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    b.sign_up("settings@example.com", "Settings").await;
+    let token = api_token(&s, "settings@example.com").await;
+    let page = b.get("/settings").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for part in [
+        "AI providers",
+        "Text: OpenAI or compatible",
+        "Images: Runware",
+        "Defaults for new work",
+        "Ideas per cluster",
+    ] {
+        assert!(page.body.contains(part), "{part}: {}", page.body);
+    }
+
+    // A key is stored and never shown again: only its hint.
+    let key = "sk-test-abcdefghijklmnop1234";
+    let saved = b
+        .post(
+            "/settings/providers/openai",
+            &[
+                ("api_key", key),
+                ("model", "gpt-4o-mini"),
+                ("base_url", ""),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        saved.location(),
+        "/settings?done=provider-saved#provider-openai"
+    );
+    let page = b.get(saved.location()).await;
+    assert!(page.body.contains("Provider saved."), "{}", page.body);
+    assert!(page.body.contains("gpt-4o-mini"), "{}", page.body);
+    assert!(!page.body.contains(key), "the key is echoed: {}", page.body);
+    assert!(page.body.contains("(never shown again)"), "{}", page.body);
+    let (_, got) = s.get(&token, "/api/v1/system/integrations/").await;
+    assert_eq!(got["data"][0]["provider"], "openai", "{got}");
+    assert_eq!(got["data"][0]["has_secret"], true, "{got}");
+    assert_eq!(got["data"][0]["config"]["model"], "gpt-4o-mini", "{got}");
+
+    // A base URL of the operator's private network is refused above the form, and the
+    // stored connection is unchanged; the key typed is not sent back into the form.
+    let refused = b
+        .post(
+            "/settings/providers/openai",
+            &[
+                ("api_key", "sk-other-key-999"),
+                ("model", "llama3"),
+                ("base_url", "http://127.0.0.1:11434/v1"),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("base URL points at a private or local address"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused.body.contains("sk-other-key-999"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(r#"value="llama3""#),
+        "what was typed stays: {}",
+        refused.body
+    );
+    let (_, after) = s.get(&token, "/api/v1/system/integrations/").await;
+    assert_eq!(after["data"], got["data"], "nothing changed");
+
+    // Defaults: one bad value saves nothing, and says which.
+    let bad = b
+        .post(
+            "/settings/defaults",
+            &[
+                ("content.word_count", "lots"),
+                ("ideas.per_cluster", "5"),
+                ("images.enabled", "on"),
+                ("content.tone", "warm"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("Nothing was saved."), "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="s-e-content.word_count""#),
+        "the error is beside the word count: {}",
+        bad.body
+    );
+    assert!(bad.body.contains(r#"value="lots""#), "{}", bad.body);
+    let (_, settings) = s.get(&token, "/api/v1/system/settings/").await;
+    let value = |settings: &Value, key: &str| {
+        settings["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        value(&settings, "ideas.per_cluster")["is_set"],
+        false,
+        "{settings}"
+    );
+    assert_eq!(
+        value(&settings, "content.tone")["is_set"],
+        false,
+        "{settings}"
+    );
+
+    // Good values are saved; an unticked box is a "no"; an emptied field is the default again.
+    let good = b
+        .post(
+            "/settings/defaults",
+            &[
+                ("content.word_count", "2,000"),
+                ("ideas.per_cluster", "5"),
+                ("content.tone", "warm"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, 303, "{}", good.body);
+    let (_, settings) = s.get(&token, "/api/v1/system/settings/").await;
+    assert_eq!(
+        value(&settings, "content.word_count")["value"],
+        2000,
+        "{settings}"
+    );
+    assert_eq!(
+        value(&settings, "ideas.per_cluster")["value"],
+        5,
+        "{settings}"
+    );
+    assert_eq!(
+        value(&settings, "content.tone")["value"],
+        "warm",
+        "{settings}"
+    );
+    assert_eq!(
+        value(&settings, "images.enabled")["value"],
+        false,
+        "{settings}"
+    );
+    let page = b.get(good.location()).await;
+    assert!(page.body.contains("Defaults saved."), "{}", page.body);
+    assert!(page.body.contains(r#"value="warm""#), "{}", page.body);
+    let reset = b
+        .post(
+            "/settings/defaults",
+            &[
+                ("content.word_count", ""),
+                ("ideas.per_cluster", "5"),
+                ("content.tone", "warm"),
+                ("images.enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status, 303, "{}", reset.body);
+    let (_, settings) = s.get(&token, "/api/v1/system/settings/").await;
+    assert_eq!(
+        value(&settings, "content.word_count")["is_set"],
+        false,
+        "{settings}"
+    );
+    assert_eq!(
+        value(&settings, "images.enabled")["value"],
+        true,
+        "{settings}"
+    );
+
+    // A viewer reads the defaults and the providers, and changes neither.
+    add_member(&s, &token, "settings-viewer@example.com", "viewer").await;
+    let mut viewer = Browser::new(&s);
+    viewer
+        .sign_in("settings-viewer@example.com", "password123")
+        .await;
+    let page = viewer.get("/settings").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Admins of the account change them."),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(r#"action="/settings/defaults""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(r#"action="/settings/providers/"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("gpt-4o-mini"), "{}", page.body);
+    let refused = viewer
+        .post("/settings/defaults", &[("ideas.per_cluster", "7")])
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let refused = viewer
+        .post("/settings/providers/openai/disconnect", &[])
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // Disconnecting deletes the key.
+    let gone = b.post("/settings/providers/openai/disconnect", &[]).await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    let (_, after) = s.get(&token, "/api/v1/system/integrations/").await;
+    assert_eq!(after["data"], json!([]), "{after}");
+    let unknown = b
+        .post("/settings/providers/nonsense", &[("api_key", "x")])
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
     s.close().await;
 }

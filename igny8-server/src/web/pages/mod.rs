@@ -11,5 +11,6 @@ pub(crate) mod ideas;
 pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod keywords;
+pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod tasks;
