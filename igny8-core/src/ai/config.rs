@@ -274,8 +274,8 @@ fn endpoint(
         .any(|h| base_url.starts_with(h));
     if hosted && api_key.expose().is_empty() {
         return Err(Error::NotConfigured(format!(
-            "no API key for the {what}: connect the provider in the account's integrations \
-             (system/integrations/), or set the deployment's key"
+            "there is no API key for the {what}: an admin of the account adds one under \
+             Settings › AI providers (in the API: system/integrations/)"
         )));
     }
     Ok(Endpoint {

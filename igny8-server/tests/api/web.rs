@@ -2990,7 +2990,16 @@ async fn ideas_are_edited_with_their_outline_and_queued_to_the_writer(backend: B
     assert_ne!(refused.status, 303, "{}", refused.body);
     assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
     assert!(
-        refused.body.contains("No API key for the text model"),
+        refused
+            .body
+            .contains("There is no API key for the text model: an admin of the account adds one under Settings › AI providers"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(r#"href="/settings#providers">Connect a provider in Settings</a>"#),
         "{}",
         refused.body
     );

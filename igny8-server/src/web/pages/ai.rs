@@ -98,6 +98,8 @@ struct ConfirmPage {
     back: String,
     /// A form to change an option and see the cost again (its fields, posted to `again`).
     again: Option<Again>,
+    /// The AI can't run for want of a provider: the settings page fixes it.
+    needs_provider: bool,
 }
 
 /// A choice that changes the cost (ideas per cluster), shown above it.
@@ -124,6 +126,8 @@ pub(crate) fn confirm(
     again: Option<Again>,
 ) -> Result<Response, WebError> {
     let heading = heading.into();
+    let needs_provider =
+        matches!(&outcome, Err(e) if e.code() == igny8_core::ErrorCode::NotConfigured);
     let (status, cost, errors) = match outcome {
         Ok(cost) => (StatusCode::OK, Some(cost), FormErrors::none()),
         Err(e) => {
@@ -140,6 +144,7 @@ pub(crate) fn confirm(
             errors,
             back,
             again,
+            needs_provider,
         },
     )
 }
