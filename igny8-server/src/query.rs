@@ -295,3 +295,56 @@ mod tests {
         assert!(format!("{bad:?}").contains("ids"), "{bad:?}");
     }
 }
+
+/// The credit ledger's filters as a query string names them (`?kind=grant`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TransactionQuery {
+    /// Only this kind of entry.
+    pub kind: Option<igny8_core::credits::TransactionKind>,
+    /// Only this AI operation's.
+    pub operation: Option<String>,
+}
+
+impl TransactionQuery {
+    /// The core's filter, for entries posted in `since..until`.
+    pub fn filter(
+        self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> igny8_core::credits::TransactionFilter {
+        igny8_core::credits::TransactionFilter {
+            kind: self.kind,
+            operation: self.operation,
+            since,
+            until,
+        }
+    }
+}
+
+/// The usage log's filters as a query string names them (`?operation=generate_content`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UsageQuery {
+    /// Only this AI operation's calls.
+    pub operation: Option<String>,
+    /// Only this model's calls.
+    pub model: Option<String>,
+}
+
+impl UsageQuery {
+    /// The core's filter, for calls made in `since..until`.
+    pub fn filter(
+        self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> igny8_core::credits::UsageFilter {
+        igny8_core::credits::UsageFilter {
+            operation: self.operation,
+            model: self.model,
+            job_id: None,
+            since,
+            until,
+        }
+    }
+}

@@ -18,7 +18,9 @@ mod service;
 mod usage;
 
 pub use service::Credits;
-pub use usage::{NewUsage, UsageFilter, UsageLog, UsageSummaryRow};
+pub use usage::{
+    DayTotal, NewUsage, OperationTotal, UsageFilter, UsageLog, UsageSummaryRow, UsageTotals,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -97,6 +97,23 @@ impl<S: Store> Credits<'_, S> {
         self.store().usage_summary(scope, filter).await
     }
 
+    /// The account's usage over the last `days` days (UTC, today included), summed per day
+    /// and per operation.
+    pub async fn usage_totals(&self, scope: &Scope, days: u32) -> Result<UsageTotals> {
+        let to = self.core.now().date_naive();
+        let from = to - chrono::Days::new(u64::from(days.max(1) - 1));
+        let rows = self
+            .usage_summary(
+                scope,
+                &UsageFilter {
+                    since: Some(from.and_time(chrono::NaiveTime::MIN).and_utc()),
+                    ..UsageFilter::default()
+                },
+            )
+            .await?;
+        Ok(UsageTotals::of(&rows, from, to))
+    }
+
     /// Checks the ledger's invariant: its sum equals the balance. Returns `(balance, sum)`.
     pub async fn audit(&self, scope: &Scope) -> Result<(i64, i64)> {
         scope.require_account_wide(Permission::Read)?;

@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Igny8;
-use crate::credits::UsageFilter;
 use crate::error::Result;
 use crate::ids::*;
 use crate::jobs::{JobFilter, JobKind, JobStatus};
@@ -176,25 +175,20 @@ impl<S: Store> super::Keywords<'_, S> {
         let (credits_by_operation, credits_by_day) = if scope.site().is_some() {
             (None, None)
         } else {
-            let usage = core
-                .credits()
-                .usage_summary(
-                    scope,
-                    &UsageFilter {
-                        since: Some(now - chrono::Duration::days(30)),
-                        ..UsageFilter::default()
-                    },
-                )
-                .await?;
-            let mut by_operation: BTreeMap<String, i64> = BTreeMap::new();
-            let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-            for row in usage {
-                *by_operation.entry(row.operation).or_default() += row.credits;
-                *by_day.entry(row.day).or_default() += row.credits;
-            }
-            let by_day = by_day
+            let usage = core.credits().usage_totals(scope, 30).await?;
+            let by_operation: BTreeMap<String, i64> = usage
+                .operations
                 .into_iter()
-                .map(|(day, credits)| DailyCredits { day, credits })
+                .map(|o| (o.operation, o.credits))
+                .collect();
+            let by_day = usage
+                .days
+                .into_iter()
+                .filter(|d| d.calls > 0 || d.credits != 0)
+                .map(|d| DailyCredits {
+                    day: d.day,
+                    credits: d.credits,
+                })
                 .collect();
             (Some(by_operation), Some(by_day))
         };

@@ -1,6 +1,6 @@
 //! `billing/`: balance, the ledger and usage.
 
-use igny8_core::credits::{TransactionFilter, TransactionKind, UsageFilter};
+use igny8_core::credits::TransactionKind;
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
@@ -12,6 +12,7 @@ use crate::dto::E;
 use crate::dto::system::*;
 use crate::envelope::{ApiResult, ok};
 use crate::pagination::{ListPage, Paging, list_page};
+use crate::query::{TransactionQuery, UsageQuery};
 use crate::state::AppState;
 
 /// Credits, transactions, usage.
@@ -47,12 +48,11 @@ impl BillingApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Transaction>> {
         let scope = auth.0.scope()?;
-        let filter = TransactionFilter {
+        let filter = TransactionQuery {
             kind: kind.0.map(|k| k.0),
             operation: operation.0,
-            since: since.0,
-            until: until.0,
-        };
+        }
+        .filter(since.0, until.0);
         let p = state
             .core
             .credits()
@@ -87,13 +87,11 @@ impl BillingApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<ListPage<Usage>> {
         let scope = auth.0.scope()?;
-        let filter = UsageFilter {
+        let filter = UsageQuery {
             operation: operation.0,
             model: model.0,
-            job_id: None,
-            since: since.0,
-            until: until.0,
-        };
+        }
+        .filter(since.0, until.0);
         let p = state
             .core
             .credits()
@@ -122,13 +120,11 @@ impl BillingApi {
         until: Query<Option<crate::dto::Time>>,
     ) -> ApiResult<Vec<UsageSummary>> {
         let scope = auth.0.scope()?;
-        let filter = UsageFilter {
+        let filter = UsageQuery {
             operation: operation.0,
             model: None,
-            job_id: None,
-            since: since.0,
-            until: until.0,
-        };
+        }
+        .filter(since.0, until.0);
         Ok(ok(state
             .core
             .credits()

@@ -323,6 +323,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/billing",
+            SignedIn,
+            Page,
+            billing::billing_page,
+        ),
+        route(
+            Method::GET,
+            "/billing/usage",
+            SignedIn,
+            Page,
+            billing::usage_page,
+        ),
+        route(
+            Method::GET,
             "/settings",
             SignedIn,
             Page,

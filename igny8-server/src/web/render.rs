@@ -38,6 +38,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("tasks", "Writer", "/writer/tasks"),
     ("content", "Articles", "/writer/content"),
     ("jobs", "Jobs", "/jobs"),
+    ("billing", "Billing", "/billing"),
     ("settings", "Settings", "/settings"),
     ("account", "Account", "/account"),
 ];

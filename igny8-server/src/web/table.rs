@@ -751,6 +751,18 @@ impl Table {
         }
     }
 
+    /// The rows of `page`, each drawn by `row`, with its pager (`nouns`: "1 entry", "2 entries").
+    pub fn fill<T>(
+        &mut self,
+        state: &ListState,
+        page: &Page<T>,
+        nouns: (&str, &str),
+        row: impl FnMut(&T) -> Row,
+    ) {
+        self.rows = page.items.iter().map(row).collect();
+        self.pager = Pager::of(state, page, nouns);
+    }
+
     /// The bulk form's DOM id.
     pub fn bulk_form(&self) -> String {
         format!("{}-bulk", self.id)

@@ -32,6 +32,7 @@ on_backends!(
     ideas_are_edited_with_their_outline_and_queued_to_the_writer,
     articles_read_as_published_and_are_edited,
     providers_are_connected_and_defaults_saved_all_or_nothing,
+    billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -3390,5 +3391,111 @@ async fn providers_are_connected_and_defaults_saved_all_or_nothing(backend: Back
         .post("/settings/providers/nonsense", &[("api_key", "x")])
         .await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
+    s.close().await;
+}
+
+async fn billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    b.sign_up("billing@example.com", "Billing").await;
+    let token = api_token(&s, "billing@example.com").await;
+    let (_, me) = s.get(&token, "/api/v1/auth/me/").await;
+    let account = igny8_core::AccountId(me["data"]["account_id"].as_i64().unwrap());
+    let (_, balance) = s.get(&token, "/api/v1/billing/balance/").await;
+    let credits = balance["data"]["credits"].as_i64().unwrap();
+    assert!(credits > 0, "{balance}");
+
+    // Nothing used yet: the ledger has the sign-up grant, the usage says so.
+    let page = b.get("/billing").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let shown = igny8_server::web::table::number(credits);
+    assert!(
+        page.body
+            .contains(&format!(r#"<p class="big">{shown}</p>"#)),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("No AI work in the last 30 days."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"class="badge grant""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Plan limits"), "{}", page.body);
+
+    // Two model calls today: summed per operation, in dollars and credits, and listed.
+    let scope = igny8_core::tenancy::Scope::system(account);
+    for (input, cost, credits) in [(1200, 2_340, 5), (800, 1_000, 3)] {
+        s.state
+            .core
+            .credits()
+            .record_usage(
+                &scope,
+                igny8_core::credits::NewUsage {
+                    operation: "generate_content".into(),
+                    provider: "openai".into(),
+                    model: "gpt-4o-mini".into(),
+                    input_tokens: input,
+                    output_tokens: 500,
+                    cost_micros: cost,
+                    credits,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let page = b.get("/billing").await;
+    assert!(
+        page.body.contains(r#"<a href="/billing/usage?operation=generate_content">Generate content</a></td><td class="num">2</td><td class="num minor">2,000</td><td class="num minor">1,000</td><td class="num">$0.0033</td><td class="num">8</td>"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("credits used in 2 model calls"),
+        "{}",
+        page.body
+    );
+    let usage = b.get("/billing/usage").await;
+    assert_eq!(usage.status, 200, "{}", usage.body);
+    assert!(
+        usage.body.contains("openai · gpt-4o-mini"),
+        "{}",
+        usage.body
+    );
+    assert!(usage.body.contains("1,200"), "{}", usage.body);
+    assert!(usage.body.contains("$0.0023"), "{}", usage.body);
+    let none = b.get("/billing/usage?operation=generate_ideas").await;
+    assert!(
+        none.body.contains("No call matches these filters."),
+        "{}",
+        none.body
+    );
+    let holds = b.get("/billing?kind=hold").await;
+    assert!(
+        holds.body.contains("No entry of this kind."),
+        "{}",
+        holds.body
+    );
+    let bad = b.get("/billing?kind=free-money").await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+
+    // Another account sees its own billing only.
+    let mut other = Browser::new(&s);
+    other.sign_up("billing-other@example.com", "Other").await;
+    let theirs = other.get("/billing").await;
+    assert!(
+        theirs.body.contains("No AI work in the last 30 days."),
+        "{}",
+        theirs.body
+    );
+    let theirs = other.get("/billing/usage").await;
+    assert!(!theirs.body.contains("gpt-4o-mini"), "{}", theirs.body);
     s.close().await;
 }

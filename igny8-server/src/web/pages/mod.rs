@@ -3,6 +3,7 @@
 
 mod ai;
 pub(crate) mod auth;
+pub(crate) mod billing;
 pub(crate) mod clusters;
 mod common;
 pub(crate) mod content;
