@@ -397,6 +397,24 @@ impl<S: Store> Auth<'_, S> {
         self.store().revoke_api_key(scope, id).await
     }
 
+    /// Revokes several API keys (admins): every id must be one of the account's keys, or none
+    /// is revoked. Keys already revoked stay as they were. How many were revoked now.
+    pub async fn revoke_api_keys(&self, scope: &Scope, ids: &[ApiKeyId]) -> Result<u64> {
+        scope.require_account_wide(Permission::Manage)?;
+        scope.require_not_api_key("revoke API keys")?;
+        let mut live = Vec::with_capacity(ids.len());
+        for id in ids {
+            let key = self.store().get_api_key(scope, *id).await?;
+            if key.revoked_at.is_none() && !live.contains(id) {
+                live.push(*id);
+            }
+        }
+        for id in &live {
+            self.store().revoke_api_key(scope, *id).await?;
+        }
+        Ok(live.len() as u64)
+    }
+
     /// Who a signed-in user acts as now (for each request of an access token): the user must
     /// still exist and be active, their account must not be closed; the role is the user's
     /// current one (not the one the token was issued with); a suspended account's scope may

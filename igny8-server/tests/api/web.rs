@@ -33,6 +33,7 @@ on_backends!(
     articles_read_as_published_and_are_edited,
     providers_are_connected_and_defaults_saved_all_or_nothing,
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
+    people_are_added_changed_and_removed_and_keys_shown_once,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1613,9 +1614,15 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             .replace(":site", &site)
             .replace(":id", id)
             .replace(":provider", "openai");
+        // The action a route takes (people are deactivated, not archived).
+        let action = if path.starts_with("/team") {
+            "deactivate"
+        } else {
+            "archive"
+        };
         let fields = [
             ("ids", id.as_str()),
-            ("action", "archive"),
+            ("action", action),
             ("into", id.as_str()),
             ("title", "Changed"),
             ("content_type", "post"),
@@ -3497,5 +3504,210 @@ async fn billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger(backend:
     );
     let theirs = other.get("/billing/usage").await;
     assert!(!theirs.body.contains("gpt-4o-mini"), "{}", theirs.body);
+    s.close().await;
+}
+
+async fn people_are_added_changed_and_removed_and_keys_shown_once(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    b.sign_up("team-owner@example.com", "Team").await;
+    let token = api_token(&s, "team-owner@example.com").await;
+    let page = b.get("/team").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Ada (you)"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"class="badge owner""#),
+        "{}",
+        page.body
+    );
+
+    // Adding a person: a bad email is said beside the field and adds nobody.
+    let bad = b
+        .post(
+            "/team",
+            &[
+                ("email", "not-an-email"),
+                ("name", "Bo"),
+                ("role", "editor"),
+                ("password", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="person-e-email""#), "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"value="Bo""#),
+        "what was typed stays: {}",
+        bad.body
+    );
+    let added = b
+        .post(
+            "/team",
+            &[
+                ("email", "bo@example.com"),
+                ("name", "Bo"),
+                ("role", "editor"),
+                ("password", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = b.get(added.location()).await;
+    assert!(page.body.contains("Added."), "{}", page.body);
+    let (_, users) = s.get(&token, "/api/v1/auth/users/").await;
+    let bo = users["data"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "bo@example.com")
+        .cloned()
+        .unwrap();
+    assert_eq!(bo["role"], "editor", "{users}");
+    let bo_id = bo["id"].to_string();
+    let mut bo_browser = Browser::new(&s);
+    let signed = bo_browser.sign_in("bo@example.com", "password123").await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+
+    // A new role for the selected; the last owner can't be removed.
+    let changed = b
+        .post(
+            "/team/bulk-update",
+            &[
+                ("ids", &bo_id),
+                ("action", "role"),
+                ("role", "viewer"),
+                ("back", "/team"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(changed.location(), "/team?done=people-changed&n=1");
+    let (_, got) = s.get(&token, &format!("/api/v1/auth/users/{bo_id}/")).await;
+    assert_eq!(got["data"]["role"], "viewer", "{got}");
+    let (_, me) = s.get(&token, "/api/v1/auth/me/").await;
+    let me_id = me["data"]["id"].to_string();
+    let refused = b
+        .post("/team/bulk-delete", &[("ids", &me_id), ("back", "/team")])
+        .await;
+    assert!(refused.status >= 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("Nothing was changed."),
+        "{}",
+        refused.body
+    );
+    let (_, users) = s.get(&token, "/api/v1/auth/users/").await;
+    assert_eq!(users["data"]["count"], 2, "{users}");
+
+    // A viewer reads the team, sees no write controls and no keys.
+    let page = bo_browser.get("/team").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("Add a person"), "{}", page.body);
+    let keys = bo_browser.get("/team/keys").await;
+    assert_eq!(keys.status, 403, "{}", keys.body);
+    assert!(
+        keys.body
+            .contains("Only the account&#39;s admins and owners see its API keys."),
+        "{}",
+        keys.body
+    );
+
+    // Deactivated, Bo can't sign in.
+    let off = b
+        .post(
+            "/team/bulk-update",
+            &[("ids", &bo_id), ("action", "deactivate")],
+        )
+        .await;
+    assert_eq!(off.status, 303, "{}", off.body);
+    let mut again = Browser::new(&s);
+    let refused = again.sign_in("bo@example.com", "password123").await;
+    assert_ne!(refused.status, 303, "{}", refused.body);
+
+    // Keys: an expiry in the past is refused beside the field; a good key's secret is shown
+    // once, works with the API, and stops working when revoked.
+    let empty = b.get("/team/keys").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("No API keys yet."), "{}", empty.body);
+    let past = b
+        .post(
+            "/team/keys",
+            &[
+                ("name", "CI"),
+                ("role", "editor"),
+                ("site_id", ""),
+                ("expires", "2001-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(past.status, 422, "{}", past.body);
+    assert!(past.body.contains(r#"id="key-e-expires""#), "{}", past.body);
+    let made = b
+        .post(
+            "/team/keys",
+            &[
+                ("name", "CI"),
+                ("role", "editor"),
+                ("site_id", ""),
+                ("expires", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let at = made
+        .body
+        .find(r#"<code id="secret">"#)
+        .expect("the secret is shown")
+        + r#"<code id="secret">"#.len();
+    let secret = made.body[at..].split('<').next().unwrap().to_owned();
+    assert!(secret.len() > 20, "{secret}");
+    assert!(
+        made.body.contains(r##"data-copy="#secret""##),
+        "{}",
+        made.body
+    );
+    let with_key = async |secret: &str| {
+        s.client
+            .get("/api/v1/auth/sites/")
+            .header("authorization", format!("Api-Key {secret}"))
+            .send()
+            .await
+            .0
+            .status()
+            .as_u16()
+    };
+    assert_eq!(with_key(&secret).await, 200, "the key works");
+    let list = b.get("/team/keys").await;
+    assert!(
+        !list.body.contains(&secret),
+        "the secret is shown once: {}",
+        list.body
+    );
+    assert!(list.body.contains("Works"), "{}", list.body);
+    let (_, keys) = s.get(&token, "/api/v1/auth/api-keys/").await;
+    let key_id = keys["data"]["results"][0]["id"].to_string();
+    let revoked = b
+        .post(
+            "/team/keys/revoke",
+            &[("ids", &key_id), ("back", "/team/keys")],
+        )
+        .await;
+    assert_eq!(revoked.status, 303, "{}", revoked.body);
+    assert_eq!(with_key(&secret).await, 401, "a revoked key is refused");
+    let list = b.get("/team/keys").await;
+    assert!(list.body.contains("Revoked "), "{}", list.body);
+
+    // Another account's key ids are not found, and nothing changes.
+    let mut other = Browser::new(&s);
+    other.sign_up("team-other@example.com", "Other").await;
+    other.get("/team/keys").await;
+    let foreign = other
+        .post(
+            "/team/keys/revoke",
+            &[("ids", &key_id), ("back", "/team/keys")],
+        )
+        .await;
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
     s.close().await;
 }

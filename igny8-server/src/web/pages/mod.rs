@@ -15,3 +15,4 @@ pub(crate) mod keywords;
 pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod tasks;
+pub(crate) mod team;
