@@ -38,10 +38,14 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("tasks", "Writer", "/writer/tasks"),
     ("content", "Articles", "/writer/content"),
     ("jobs", "Jobs", "/jobs"),
+];
+
+/// The account's own pages, in the menu under the signed-in person's name.
+pub const ACCOUNT_MENU: &[(&str, &str, &str)] = &[
+    ("account", "Account", "/account"),
     ("team", "Team", "/team"),
     ("billing", "Billing", "/billing"),
     ("settings", "Settings", "/settings"),
-    ("account", "Account", "/account"),
 ];
 
 impl Chrome {
@@ -81,6 +85,16 @@ impl Chrome {
     /// The menu, for templates.
     pub fn menu(&self) -> &'static [(&'static str, &'static str, &'static str)] {
         MENU
+    }
+
+    /// The account's menu, for templates.
+    pub fn account_menu(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        ACCOUNT_MENU
+    }
+
+    /// Whether the page is one of the account menu's (its summary is marked).
+    pub fn in_account_menu(&self) -> bool {
+        ACCOUNT_MENU.iter().any(|(key, _, _)| *key == self.section)
     }
 }
 

@@ -76,9 +76,29 @@ async function look(name) {
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 
-/** A link of the main menu. */
+/** The account's pages: in the menu under the signed-in person's name. */
+const ACCOUNT_PAGES = ['Account', 'Team', 'Billing', 'Settings'];
+
+/** A link of the main menu, or of the account's menu (opened first to be clicked). */
 function menu(name) {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  if (!ACCOUNT_PAGES.includes(name)) {
+    return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  }
+  const link = page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name, exact: true });
+  return {
+    click: async () => {
+      await accountMenu();
+      await link.click();
+    },
+    // Read while the menu is closed too (a hidden link has no role to find it by).
+    getAttribute: (a) => page.locator('nav[aria-label="Your account"] a').filter({ hasText: new RegExp(`^${name}$`) }).getAttribute(a),
+  };
+}
+
+/** Opens the menu under the signed-in person's name. */
+async function accountMenu() {
+  const menu = page.locator('details.account-menu');
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
 }
 
 async function fill(fields) {
@@ -139,6 +159,7 @@ test('a forged request from the page without the form token changes nothing', as
 });
 
 test('signing out, a wrong password, and signing in again', async () => {
+  await accountMenu();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/sign-in\?done=signed-out/);
   assert.ok(await page.getByText('You have signed out.').isVisible());
@@ -537,4 +558,92 @@ test('the job list follows its running jobs live, and filters them', async () =>
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.waitForURL(/status=failed/);
   await page.getByText('No job matches these filters.').waitFor();
+});
+
+test('settings: whether AI can run, a provider key kept secret, the defaults saved all or nothing', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Settings').click();
+  await page.waitForURL(/\/settings$/);
+  assert.ok(await page.getByText('✓ Ready: clustering, ideas and articles can run.').isVisible());
+  await look('settings');
+
+  // A key is kept and never shown again, only its last characters.
+  const runware = page.locator('#provider-runware');
+  await runware.getByText('Connect', { exact: true }).click();
+  await runware.getByLabel('API key').fill('rw-secret-key-abcdef9876');
+  await runware.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/done=provider-saved/);
+  assert.ok(await page.getByText('Provider saved.', { exact: false }).isVisible());
+  assert.equal(await page.getByText('rw-secret-key', { exact: false }).count(), 0);
+  assert.ok(await page.locator('#provider-runware').getByText('••••9876', { exact: false }).isVisible());
+  // Disconnected again (a confirmation first), so images keep going to the stand-in provider.
+  page.once('dialog', (d) => d.accept());
+  await page.locator('#provider-runware').getByText('Change', { exact: true }).click();
+  await page.locator('#provider-runware').getByRole('button', { name: 'Disconnect' }).click();
+  await page.waitForURL(/done=provider-removed/);
+
+  // One bad value: nothing saved, the problem beside its field, what was typed kept.
+  await page.getByLabel('Tone', { exact: true }).fill('warm and practical');
+  await page.getByLabel('Ideas per cluster', { exact: true }).fill('500');
+  await page.getByRole('button', { name: 'Save defaults' }).click();
+  await page.waitForLoadState();
+  assert.ok(await page.getByText('Nothing was saved.', { exact: false }).isVisible());
+  assert.equal(await page.getByLabel('Ideas per cluster', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Tone', { exact: true }).inputValue(), 'warm and practical');
+  await look('settings-errors');
+  const before = await api('GET', '/system/settings/');
+  assert.equal(before.find((s) => s.key === 'content.tone').is_set, false);
+  await page.getByLabel('Ideas per cluster', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Save defaults' }).click();
+  await page.waitForURL(/done=defaults-saved/);
+  const after = await api('GET', '/system/settings/');
+  assert.equal(after.find((s) => s.key === 'content.tone').value, 'warm and practical');
+  assert.equal(after.find((s) => s.key === 'ideas.per_cluster').value, 2);
+});
+
+test('billing: the balance, what the AI work used, and the ledger', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Billing').click();
+  await page.waitForURL(/\/billing$/);
+  assert.ok(await page.getByRole('heading', { name: 'Plan limits' }).isVisible());
+  // The earlier tests ran Auto Cluster and wrote an article: both are in the usage.
+  assert.ok(await page.getByRole('link', { name: 'Generate content', exact: true }).isVisible());
+  assert.ok(await page.getByRole('cell', { name: 'Grant', exact: true }).first().isVisible());
+  await look('billing');
+  await page.getByRole('link', { name: 'Every model call' }).click();
+  await page.waitForURL(/\/billing\/usage$/);
+  assert.ok(await page.locator('tbody tr').count() >= 2);
+  await look('billing-usage');
+});
+
+test('the team: a person added with a role, and an API key shown once', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Team').click();
+  await page.waitForURL(/\/team$/);
+  await page.getByText('Add a person').click();
+  await page.locator('#person-email').fill(`bo-${Date.now()}@example.com`);
+  await page.locator('#person-name').fill('Bo');
+  await page.locator('#person-role').selectOption('viewer');
+  await page.locator('#person-password').fill('short');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('#person-password').getAttribute('aria-invalid'), 'true');
+  await page.locator('#person-password').fill('a long first password');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForURL(/done=person-added/);
+  assert.ok(await page.getByRole('cell', { name: 'Bo', exact: true }).isVisible());
+  await look('team');
+
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.waitForURL(/\/team\/keys$/);
+  await page.locator('#key-name').fill('Deploy script');
+  await page.getByRole('button', { name: 'Make the key' }).click();
+  await page.getByText('Copy it now: it is shown this once.').waitFor();
+  const secret = (await page.locator('#secret').innerText()).trim();
+  const works = await fetch(`${base}/api/v1/auth/sites/`, { headers: { authorization: `Api-Key ${secret}` } });
+  assert.equal(works.status, 200, 'the key works');
+  await look('api-key-made');
+  await page.goto(`${base}/team/keys`);
+  assert.equal(await page.getByText(secret).count(), 0, 'shown once');
+  await look('api-keys');
 });

@@ -153,6 +153,7 @@ pub(crate) fn confirm(
 fn section_of(back: &str) -> &'static str {
     crate::web::render::MENU
         .iter()
+        .chain(crate::web::render::ACCOUNT_MENU)
         .find(|(_, _, href)| back.starts_with(href))
         .map_or("", |(key, _, _)| key)
 }

@@ -114,6 +114,16 @@ struct Group {
     fields: Vec<SettingField>,
 }
 
+/// A setting's choice for people: names keep their capitals ("OpenAI", "FAQ").
+fn choice_label(value: &str) -> String {
+    match value {
+        "openai" => "OpenAI".to_owned(),
+        "runware" => "Runware".to_owned(),
+        "faq" => "FAQ".to_owned(),
+        other => label(other),
+    }
+}
+
 fn text_of(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -203,11 +213,11 @@ fn field(
                 Input::Select {
                     choices: options
                         .iter()
-                        .map(|o| Choice::new(*o, label(o), Some(value.as_str())))
+                        .map(|o| Choice::new(*o, choice_label(o), Some(value.as_str())))
                         .collect(),
                 },
-                label(&stored),
-                label(&default).to_lowercase(),
+                choice_label(&stored),
+                choice_label(&default),
             ),
         }
     };
@@ -256,7 +266,7 @@ impl ProviderCard {
             .unwrap_or("stored")
     }
     fn open(&self) -> bool {
-        self.integration.is_none() || self.errors.any()
+        self.errors.any()
     }
 }
 

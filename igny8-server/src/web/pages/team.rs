@@ -137,9 +137,9 @@ async fn people(
     if manage {
         table.bulk_path = "/team/bulk-update";
         table.bulk = vec![
-            Bulk::new("/team/bulk-update", "role", "Change role").choice(
+            Bulk::new("/team/bulk-update", "role", "Set").choice(
                 "role",
-                "New role",
+                "as their role",
                 roles(Some("editor")),
             ),
             Bulk::new("/team/bulk-update", "deactivate", "Deactivate"),
@@ -264,7 +264,7 @@ pub(crate) async fn bulk_update(
             Err(_) => {
                 return Err(WebError::new(
                     StatusCode::BAD_REQUEST,
-                    "Choose the new role beside the Change role button.",
+                    "Choose the role beside the Set button.",
                 ));
             }
         },
