@@ -230,6 +230,15 @@ impl ImagePatch {
     }
 }
 
+/// An image file's bytes, as [`Images::file`](crate::writer::Images::file) reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageBytes {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Its media type: `image/png`, `image/jpeg` or `image/webp`.
+    pub content_type: &'static str,
+}
+
 /// Filters of the image list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImageFilter {

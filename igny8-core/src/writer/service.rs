@@ -230,6 +230,40 @@ impl<S: Store> Images<'_, S> {
             .await
     }
 
+    /// The bytes of an image stored as a file, with their media type (`image/png`,
+    /// `image/jpeg` or `image/webp`). Only files under the media directory are read, whatever
+    /// the row says; [`NotFound`](crate::Error::NotFound) when the image has no such file (it
+    /// is known by URL only, isn't drawn yet, or lies outside the scope).
+    pub async fn file(&self, scope: &Scope, id: ImageId) -> Result<ImageBytes> {
+        let image = self.get(scope, id).await?;
+        let gone = || crate::Error::NotFound {
+            entity: "image file",
+            id: id.get(),
+        };
+        let stored = image.file_path.ok_or_else(gone)?;
+        let file = self
+            .core
+            .ai_config()
+            .media_file(&stored)
+            .await
+            .ok_or_else(gone)?;
+        let bytes = tokio::fs::read(&file).await.map_err(|_| gone())?;
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let content_type = match ext.as_str() {
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            _ => "image/png",
+        };
+        Ok(ImageBytes {
+            bytes,
+            content_type,
+        })
+    }
+
     /// Deletes images; the number deleted.
     pub async fn delete(&self, scope: &Scope, ids: &[ImageId]) -> Result<u64> {
         scope.require(Permission::Write)?;

@@ -404,29 +404,11 @@ impl WriterApi {
         id: Path<i64>,
     ) -> Result<ImageFile, ApiError> {
         let scope = auth.0.scope()?;
-        let image = state.core.images().get(&scope, ImageId(id.0)).await?;
-        let gone = || igny8_core::Error::NotFound {
-            entity: "image file",
-            id: id.0,
-        };
-        let stored = image.file_path.ok_or_else(gone)?;
-        // Only files under the media directory are served, whatever a row says.
-        let file = state
-            .core
-            .ai_config()
-            .media_file(&stored)
-            .await
-            .ok_or_else(gone)?;
-        let body = tokio::fs::read(&file).await.map_err(|_| gone())?;
-        let ext = file
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        Ok(match ext.as_str() {
-            "jpg" | "jpeg" => ImageFile::Jpeg(Binary(body)),
-            "webp" => ImageFile::Webp(Binary(body)),
-            _ => ImageFile::Png(Binary(body)),
+        let file = state.core.images().file(&scope, ImageId(id.0)).await?;
+        Ok(match file.content_type {
+            "image/jpeg" => ImageFile::Jpeg(Binary(file.bytes)),
+            "image/webp" => ImageFile::Webp(Binary(file.bytes)),
+            _ => ImageFile::Png(Binary(file.bytes)),
         })
     }
 

@@ -37,6 +37,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("ideas", "Ideas", "/planner/ideas"),
     ("tasks", "Writer", "/writer/tasks"),
     ("content", "Articles", "/writer/content"),
+    ("images", "Images", "/writer/images"),
     ("jobs", "Jobs", "/jobs"),
 ];
 
@@ -160,6 +161,8 @@ pub fn flash(req: &Request) -> Option<String> {
         "people-changed" => count("person", "people", "changed"),
         "people-removed" => count("person", "people", "removed from the account"),
         "keys-revoked" => count("key", "keys", "revoked: programs using them are refused from now on"),
+        "images-deleted" => count("image", "images", "deleted"),
+        "image-saved" => "Image saved.".to_owned(),
         "defaults-saved" => "Defaults saved. New work uses them from now on; jobs already queued keep what they were started with.".to_owned(),
         "provider-saved" => "Provider saved. The status above says whether AI can run.".to_owned(),
         "provider-removed" => "Provider disconnected; its key is deleted.".to_owned(),

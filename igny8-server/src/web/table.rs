@@ -371,6 +371,8 @@ pub struct Cell {
     /// The name of the live event that replaces the cell's content (`job-12`), when the list
     /// follows one (see [`Table::live`]).
     pub live: Option<String>,
+    /// A picture shown in the cell: its address (one of this app's) and alt text.
+    pub picture: Option<(String, String)>,
 }
 
 impl Cell {
@@ -382,6 +384,7 @@ impl Cell {
             class: String::new(),
             html: None,
             live: None,
+            picture: None,
         }
     }
 
@@ -393,6 +396,7 @@ impl Cell {
             class: "num".to_owned(),
             html: None,
             live: None,
+            picture: None,
         }
     }
 
@@ -404,6 +408,7 @@ impl Cell {
             class: format!("badge {value}"),
             html: None,
             live: None,
+            picture: None,
         }
     }
 
@@ -415,6 +420,7 @@ impl Cell {
             class: String::new(),
             html: None,
             live: None,
+            picture: None,
         }
     }
 
@@ -427,6 +433,18 @@ impl Cell {
             class: "fragment".to_owned(),
             html: Some(html),
             live,
+            picture: None,
+        }
+    }
+
+    /// A small picture from `src` (an address of this app) described by `alt`, linking to
+    /// `href`.
+    pub fn picture(src: String, alt: String, href: String) -> Self {
+        Self {
+            href: Some(href),
+            class: "picture".to_owned(),
+            picture: Some((src, alt)),
+            ..Self::text("")
         }
     }
 

@@ -34,6 +34,7 @@ on_backends!(
     providers_are_connected_and_defaults_saved_all_or_nothing,
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
     people_are_added_changed_and_removed_and_keys_shown_once,
+    images_are_shown_to_their_account_edited_and_drawn_cost_first,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1567,6 +1568,16 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{article}");
     let article = article["data"]["id"].to_string();
+    let (status, image) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/images/",
+            json!({"sector_id": sector, "kind": "featured", "position": 0, "prompt": "A kettle"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{image}");
+    let image = image["data"]["id"].to_string();
     let sector = sector.to_string();
     add_member(&s, &token, "v@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
@@ -1580,6 +1591,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1606,6 +1618,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             &idea
         } else if route.path.starts_with("/writer/content") {
             &article
+        } else if route.path.starts_with("/writer/images") {
+            &image
         } else {
             &keyword
         };
@@ -1663,6 +1677,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/clusters/").await.1["data"].clone(),
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -3709,5 +3724,190 @@ async fn people_are_added_changed_and_removed_and_keys_shown_once(backend: Backe
         )
         .await;
     assert_eq!(foreign.status, 404, "{}", foreign.body);
+    s.close().await;
+}
+
+async fn images_are_shown_to_their_account_edited_and_drawn_cost_first(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "images@example.com", &grinders(1)).await;
+    let (status, article) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector, "title": "Burr grinders", "html": "<p>Text</p>"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{article}");
+    let article = article["data"]["id"].as_i64().unwrap();
+    let page = b.get(&format!("/writer/content/{article}")).await;
+    assert!(page.body.contains("No images yet."), "{}", page.body);
+    assert!(page.body.contains("Write image prompts"), "{}", page.body);
+
+    // Writing the prompts shows its cost first.
+    let cost = b
+        .post(
+            "/writer/content/prompts",
+            &[
+                ("ids", &article.to_string()),
+                ("back", &format!("/writer/content/{article}")),
+            ],
+        )
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body.contains("The image prompts of the article"),
+        "{}",
+        cost.body
+    );
+    assert!(cost.body.contains("Write the prompts"), "{}", cost.body);
+
+    // Two images: one drawn to a file, one waiting.
+    let mut ids = Vec::new();
+    for (kind, prompt) in [
+        ("featured", "A burr grinder on a <b>kitchen</b> counter"),
+        ("in_article", "Coffee grounds, close up"),
+    ] {
+        let (status, image) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/writer/images/",
+                json!({"sector_id": sector, "content_id": article, "kind": kind, "position": 0, "prompt": prompt}),
+            )
+            .await;
+        assert_eq!(status, 201, "{image}");
+        ids.push(image["data"]["id"].as_i64().unwrap());
+    }
+    let (_, me) = s.get(&token, "/api/v1/auth/me/").await;
+    let account = igny8_core::AccountId(me["data"]["account_id"].as_i64().unwrap());
+    let scope = igny8_core::tenancy::Scope::system(account);
+    let media = std::path::PathBuf::from(&s.state.core.ai_config().media_dir);
+    let stored = format!("{}/image-{}.png", account.get(), ids[0]);
+    std::fs::create_dir_all(media.join(account.get().to_string())).unwrap();
+    let png = b"\x89PNG\r\n\x1a\nnot really a picture";
+    std::fs::write(media.join(&stored), png).unwrap();
+    for status in [
+        igny8_core::writer::ImageStatus::Generating,
+        igny8_core::writer::ImageStatus::Generated,
+    ] {
+        s.state
+            .core
+            .images()
+            .update(
+                &scope,
+                igny8_core::ImageId(ids[0]),
+                igny8_core::writer::ImagePatch {
+                    status: Some(status),
+                    file_path: Some(Some(stored.clone())),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    let list = b.get("/writer/images").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let src = format!(r#"<img src="/writer/images/{}/file""#, ids[0]);
+    assert!(list.body.contains(&src), "{}", list.body);
+    assert!(list.body.contains("Not drawn yet"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("A burr grinder on a &#60;b&#62;kitchen&#60;/b&#62; counter"),
+        "a prompt is text: {}",
+        list.body
+    );
+    let file = s
+        .client
+        .get(format!("/writer/images/{}/file", ids[0]))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await;
+    assert_eq!(file.0.status().as_u16(), 200);
+    assert_eq!(
+        file.0
+            .headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        "image/png"
+    );
+    assert_eq!(file.0.into_body().into_vec().await.unwrap(), png);
+    let page = b.get(&format!("/writer/content/{article}")).await;
+    assert!(page.body.contains(&src), "{}", page.body);
+    assert!(page.body.contains("Draw 1 with AI"), "{}", page.body);
+
+    // The alt text is edited on the image's page; markup is refused and changes nothing.
+    let refused = b
+        .post(
+            &format!("/writer/images/{}", ids[0]),
+            &[
+                ("prompt", "A burr grinder"),
+                ("negative_prompt", ""),
+                ("alt_text", "<script>x</script>"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains(r#"id="image-e-alt_text""#),
+        "{}",
+        refused.body
+    );
+    let saved = b
+        .post(
+            &format!("/writer/images/{}", ids[0]),
+            &[
+                ("prompt", "A burr grinder, morning light"),
+                ("negative_prompt", "text, logos"),
+                ("alt_text", "A steel burr grinder"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/writer/images/{}/", ids[0]))
+        .await;
+    assert_eq!(got["data"]["alt_text"], "A steel burr grinder", "{got}");
+    assert_eq!(got["data"]["negative_prompt"], "text, logos", "{got}");
+
+    // Drawing the waiting one shows its cost first; without a provider the start says how to
+    // connect one.
+    let cost = b
+        .post(
+            "/writer/images/draw",
+            &[("ids", &ids[1].to_string()), ("action", "draw")],
+        )
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(cost.body.contains("The image</strong>"), "{}", cost.body);
+    let start = b
+        .post(
+            "/writer/images/draw/start",
+            &[("ids", &ids[1].to_string()), ("action", "draw")],
+        )
+        .await;
+    assert_ne!(start.status, 303, "{}", start.body);
+    assert!(
+        start.body.contains("Connect a provider in Settings"),
+        "{}",
+        start.body
+    );
+
+    // Another account sees neither the images nor their pictures.
+    let mut other = Browser::new(&s);
+    other.sign_up("images-other@example.com", "Other").await;
+    let theirs = other.get(&format!("/writer/images/{}/file", ids[0])).await;
+    assert_eq!(theirs.status, 404, "{}", theirs.body);
+    let theirs = other.get(&format!("/writer/images/{}", ids[0])).await;
+    assert_eq!(theirs.status, 404, "{}", theirs.body);
+    let theirs = other.get("/writer/images").await;
+    assert!(!theirs.body.contains("burr grinder"), "{}", theirs.body);
     s.close().await;
 }

@@ -106,8 +106,9 @@ async fn render(
         "No article matches these filters.".to_owned()
     };
     if can_write {
-        table.bulk_path = "/writer/content/bulk-delete";
+        table.bulk_path = "/writer/content/prompts";
         table.bulk = vec![
+            Bulk::new("/writer/content/prompts", "prompts", "Write image prompts"),
             Bulk::new("/writer/content/bulk-delete", "delete", "Delete")
                 .confirm("Delete the selected articles? Posts already on WordPress stay there."),
         ];
@@ -243,6 +244,19 @@ struct ContentPage {
     typed: Typed,
     errors: FormErrors,
     publish: PublishForm,
+    /// The article's images: id, picture (when drawn to a file), alt text, state.
+    images: Vec<ArticleImage>,
+    /// Images not drawn yet (or whose drawing failed), to draw at once.
+    undrawn: Vec<i64>,
+}
+
+/// One of an article's images, as its page shows it.
+struct ArticleImage {
+    id: i64,
+    picture: Option<String>,
+    alt: String,
+    kind: &'static str,
+    status: String,
 }
 
 /// The publish form as typed, with its problems.
@@ -305,6 +319,37 @@ async fn content_page(
     };
     let meta_title = content.meta_title.clone().unwrap_or_default();
     let meta_description = content.meta_description.clone().unwrap_or_default();
+    let found = state
+        .core
+        .images()
+        .list(
+            &scope,
+            &w::ImageFilter {
+                content_id: Some(content.id),
+                ..w::ImageFilter::default()
+            },
+            &igny8_core::list::PageRequest::new(1, 50),
+        )
+        .await?
+        .items;
+    let undrawn = found
+        .iter()
+        .filter(|i| matches!(i.status, w::ImageStatus::Pending | w::ImageStatus::Failed))
+        .map(|i| i.id.get())
+        .collect();
+    let images = found
+        .iter()
+        .map(|i| ArticleImage {
+            id: i.id.get(),
+            picture: super::images::picture(i),
+            alt: i.alt_text.clone().unwrap_or_default(),
+            kind: match i.kind {
+                w::ImageKind::Featured => "Featured",
+                w::ImageKind::InArticle => "In the article",
+            },
+            status: crate::web::table::label(i.status.as_str()),
+        })
+        .collect();
     with_status(
         status,
         &ContentPage {
@@ -325,6 +370,8 @@ async fn content_page(
             typed,
             errors,
             publish,
+            images,
+            undrawn,
         },
     )
 }

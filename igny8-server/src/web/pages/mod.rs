@@ -9,6 +9,7 @@ mod common;
 pub(crate) mod content;
 pub(crate) mod dashboard;
 pub(crate) mod ideas;
+pub(crate) mod images;
 pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod keywords;
