@@ -8,7 +8,12 @@
 //   POST /control/reply    body: the JSON the next completion's message carries (queued)
 //   GET  /control/waiting  how many completions wait for an answer
 //   POST /control/release  answers every waiting completion with the queued replies
+//
+// `POST /v1/images/generations` (OpenAI's image protocol) answers at once with a small PNG.
 import { createServer } from 'node:http';
+
+// A 3×2 picture in the app's colours, as OpenAI sends images: base64 in `b64_json`.
+const PICTURE = 'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGOwtj8CQQxwFgBHZgd1GFnGyQAAAABJRU5ErkJggg==';
 
 const replies = [];
 const waiting = [];
@@ -47,6 +52,9 @@ const server = createServer(async (req, res) => {
   const text = await body(req);
   if (req.method === 'POST' && req.url === '/v1/chat/completions') {
     waiting.push(res);
+  } else if (req.method === 'POST' && req.url === '/v1/images/generations') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ created: 1764000000, data: [{ b64_json: PICTURE, revised_prompt: JSON.parse(text).prompt }] }));
   } else if (req.method === 'POST' && req.url === '/control/reply') {
     replies.push(text);
     res.end('queued');

@@ -535,6 +535,49 @@ test('the article reads as published, shows its search result, and is edited', a
   assert.equal(await page.locator('.serp-title').innerText(), 'Gooseneck or electric kettle? How to choose');
 });
 
+test("an article's images: prompts written by AI, drawn, and shown", async () => {
+  await page.goto(`${base}/writer/content`);
+  await page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true }).click();
+  await page.waitForURL(/\/writer\/content\/\d+$/);
+  const article = page.url();
+  assert.ok(await page.getByText('No images yet.', { exact: false }).isVisible());
+  await page.getByRole('button', { name: 'Write image prompts' }).click();
+  await page.getByText('The image prompts of the article', { exact: false }).waitFor();
+  await fakeAi('POST', '/control/reply', JSON.stringify({
+    featured: { prompt: 'A gooseneck kettle pouring into a cup', alt_text: 'A gooseneck kettle pouring water into a cup' },
+    in_article: [{ prompt: 'An electric and a stovetop kettle side by side', alt_text: 'Two kettles side by side' }],
+  }));
+  await page.getByRole('button', { name: 'Write the prompts' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  await modelCalled();
+  await fakeAi('POST', '/control/release');
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor();
+
+  await page.goto(article);
+  await page.getByRole('button', { name: 'Draw 2 with AI' }).click();
+  await page.getByText('2 images', { exact: false }).first().waitFor();
+  await look('draw-cost');
+  await page.getByRole('button', { name: 'Draw the images' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor();
+  await page.goto(article);
+  const pictures = page.locator('ul.thumbs img');
+  assert.equal(await pictures.count(), 2);
+  await pictures.first().evaluate((img) => img.decode());
+  assert.ok(await pictures.first().evaluate((img) => img.naturalWidth > 0), 'the picture loads');
+  await look('article-images');
+  await menu('Images').click();
+  await page.waitForURL(/\/writer\/images$/);
+  await look('images');
+  await page.getByRole('link', { name: 'A gooseneck kettle pouring into a cup' }).click();
+  await page.waitForURL(/\/writer\/images\/\d+$/);
+  await page.getByLabel('Alt text').fill('A steel gooseneck kettle pouring hot water');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/done=image-saved/);
+  assert.ok(await page.getByText('Alt text: A steel gooseneck kettle pouring hot water').isVisible());
+  await look('image');
+});
+
 test('the job list follows its running jobs live, and filters them', async () => {
   await coffeeKeywords(['moka pot', 'stovetop moka pot']);
   await fakeAi('POST', '/control/reply', JSON.stringify({ clusters: [

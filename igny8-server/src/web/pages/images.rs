@@ -94,7 +94,10 @@ fn kind_label(kind: ImageKind) -> &'static str {
     }
 }
 
-fn image_row(i: &Image, can_write: bool) -> Row {
+/// The titles of the articles the images of a page belong to (one query).
+type Titles = std::collections::HashMap<i64, String>;
+
+fn image_row(i: &Image, titles: &Titles, can_write: bool) -> Row {
     let href = format!("{PATH}/{}", i.id.get());
     let first = match picture(i) {
         Some(src) => Cell::picture(src, alt(i), href.clone()),
@@ -118,7 +121,10 @@ fn image_row(i: &Image, can_write: bool) -> Row {
             Cell::badge(i.status.as_str()),
             match i.content_id {
                 Some(c) => Cell::link(
-                    format!("Article {}", c.get()),
+                    titles
+                        .get(&c.get())
+                        .cloned()
+                        .unwrap_or_else(|| format!("Article {}", c.get())),
                     format!("/writer/content/{}", c.get()),
                 ),
                 None => Cell::text("—"),
@@ -129,6 +135,37 @@ fn image_row(i: &Image, can_write: bool) -> Row {
         edit: None,
         inline: false,
     }
+}
+
+/// The titles of the articles `images` belong to, in one query.
+async fn titles(
+    state: &AppState,
+    scope: &igny8_core::tenancy::Scope,
+    images: &[Image],
+) -> Result<Titles, WebError> {
+    let mut articles: Vec<ContentId> = images.iter().filter_map(|i| i.content_id).collect();
+    articles.sort_unstable_by_key(|c| c.get());
+    articles.dedup();
+    if articles.is_empty() {
+        return Ok(Titles::new());
+    }
+    let page = igny8_core::list::PageRequest {
+        with_total: false,
+        ..igny8_core::list::PageRequest::new(1, articles.len() as u64)
+    };
+    let filter = w::ContentFilter {
+        ids: Some(articles),
+        ..w::ContentFilter::default()
+    };
+    Ok(state
+        .core
+        .contents()
+        .list(scope, &filter, &w::ContentSort::default(), &page)
+        .await?
+        .items
+        .into_iter()
+        .map(|c| (c.id.get(), c.title))
+        .collect())
 }
 
 async fn render(
@@ -146,11 +183,12 @@ async fn render(
         .list(&scope, &filter, &list.page_request())
         .await?;
     let places = Places::load(state, &scope).await?;
+    let titles = titles(state, &scope, &found.items).await?;
     let chrome = Chrome::new(req, HEADING, "images");
     let can_write = chrome.can_write;
     let mut table = Table::new("images", PATH, "Images", COLUMNS, list, "");
     table.fill(list, &found, ("image", "images"), |i| {
-        image_row(i, can_write)
+        image_row(i, &titles, can_write)
     });
     table.filters = vec![
         places.sector_filter(list),
