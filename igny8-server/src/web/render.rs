@@ -39,6 +39,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("content", "Articles", "/writer/content"),
     ("images", "Images", "/writer/images"),
     ("jobs", "Jobs", "/jobs"),
+    ("thinker", "Thinker", "/thinker/prompts"),
 ];
 
 /// The account's own pages, in the menu under the signed-in person's name.
@@ -163,6 +164,14 @@ pub fn flash(req: &Request) -> Option<String> {
         "keys-revoked" => count("key", "keys", "revoked: programs using them are refused from now on"),
         "images-deleted" => count("image", "images", "deleted"),
         "image-saved" => "Image saved.".to_owned(),
+        "prompt-saved" => "Prompt saved. The AI functions use it from their next run.".to_owned(),
+        "prompt-reset" => "The shipped prompt is in use again.".to_owned(),
+        "author-added" => "Author profile added.".to_owned(),
+        "author-saved" => "Author profile saved.".to_owned(),
+        "authors-deleted" => count("author profile", "author profiles", "deleted"),
+        "strategy-added" => "Strategy added.".to_owned(),
+        "strategy-saved" => "Strategy saved.".to_owned(),
+        "strategies-deleted" => count("strategy", "strategies", "deleted"),
         "defaults-saved" => "Defaults saved. New work uses them from now on; jobs already queued keep what they were started with.".to_owned(),
         "provider-saved" => "Provider saved. The status above says whether AI can run.".to_owned(),
         "provider-removed" => "Provider disconnected; its key is deleted.".to_owned(),

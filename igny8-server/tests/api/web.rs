@@ -35,6 +35,7 @@ on_backends!(
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
     people_are_added_changed_and_removed_and_keys_shown_once,
     images_are_shown_to_their_account_edited_and_drawn_cost_first,
+    prompts_authors_and_strategies_are_written_and_checked,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1627,7 +1628,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             .path
             .replace(":site", &site)
             .replace(":id", id)
-            .replace(":provider", "openai");
+            .replace(":provider", "openai")
+            .replace(":type", "content");
         // The action a route takes (people are deactivated, not archived).
         let action = if path.starts_with("/team") {
             "deactivate"
@@ -3909,5 +3911,219 @@ async fn images_are_shown_to_their_account_edited_and_drawn_cost_first(backend: 
     assert_eq!(theirs.status, 404, "{}", theirs.body);
     let theirs = other.get("/writer/images").await;
     assert!(!theirs.body.contains("burr grinder"), "{}", theirs.body);
+    s.close().await;
+}
+
+async fn prompts_authors_and_strategies_are_written_and_checked(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "thinker@example.com", &grinders(1)).await;
+
+    // Prompts: the shipped one beside the account's; a variable the prompt doesn't offer is
+    // refused beside the field and saves nothing.
+    let list = b.get("/thinker/prompts").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(
+        list.body.matches("The shipped one").count(),
+        6,
+        "{}",
+        list.body
+    );
+    let page = b.get("/thinker/prompts/content").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<code>{{primary_keyword}}</code>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"<pre class="prompt">"#),
+        "{}",
+        page.body
+    );
+    let bad = b
+        .post(
+            "/thinker/prompts/content",
+            &[("template", "Write about {{title}} for {{reader_age}}.")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="prompt-e-template""#),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("reader_age"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("Write about {{title}} for {{reader_age}}."),
+        "what was typed stays: {}",
+        bad.body
+    );
+    let (_, prompts) = s.get(&token, "/api/v1/thinker/prompts/").await;
+    assert_eq!(prompts["data"], json!([]), "{prompts}");
+    let saved = b
+        .post(
+            "/thinker/prompts/content",
+            &[(
+                "template",
+                "Write about {{title}} in {{language}}.\r\nBe brief.",
+            )],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, prompts) = s.get(&token, "/api/v1/thinker/prompts/").await;
+    assert_eq!(
+        prompts["data"][0]["template"], "Write about {{title}} in {{language}}.\nBe brief.",
+        "{prompts}"
+    );
+    let list = b.get("/thinker/prompts").await;
+    assert_eq!(
+        list.body.matches("The shipped one").count(),
+        5,
+        "{}",
+        list.body
+    );
+    let reset = b.post("/thinker/prompts/content/reset", &[]).await;
+    assert_eq!(reset.status, 303, "{}", reset.body);
+    let (_, prompts) = s.get(&token, "/api/v1/thinker/prompts/").await;
+    assert_eq!(prompts["data"], json!([]), "{prompts}");
+    let unknown = b.get("/thinker/prompts/poetry").await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
+    // Author profiles: a name is required; a profile made is offered in the settings.
+    let empty = b.get("/thinker/authors").await;
+    assert!(
+        empty.body.contains("No author profiles yet."),
+        "{}",
+        empty.body
+    );
+    let bad = b
+        .post(
+            "/thinker/authors",
+            &[("name", "  "), ("tone", "warm"), ("is_active", "on")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="author-e-name""#), "{}", bad.body);
+    assert!(bad.body.contains(r#"value="warm""#), "{}", bad.body);
+    let made = b
+        .post(
+            "/thinker/authors",
+            &[
+                ("name", "Barista Bea"),
+                ("tone", "warm and practical"),
+                ("language", "English"),
+                ("description", "A barista of ten years."),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let author = made
+        .location()
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, got) = s
+        .get(
+            &token,
+            &format!("/api/v1/thinker/author-profiles/{author}/"),
+        )
+        .await;
+    assert_eq!(got["data"]["tone"], "warm and practical", "{got}");
+    let settings = b.get("/settings").await;
+    assert!(
+        settings
+            .body
+            .contains(&format!(r#"<option value="{author}">Barista Bea</option>"#)),
+        "{}",
+        settings.body
+    );
+    let saved = b
+        .post(
+            &format!("/thinker/authors/{author}"),
+            &[("name", "Barista Bea"), ("tone", "dry"), ("language", "")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, got) = s
+        .get(
+            &token,
+            &format!("/api/v1/thinker/author-profiles/{author}/"),
+        )
+        .await;
+    assert_eq!(
+        (
+            got["data"]["tone"].as_str(),
+            got["data"]["language"].as_str(),
+            got["data"]["is_active"].as_bool()
+        ),
+        (Some("dry"), None, Some(false)),
+        "{got}"
+    );
+
+    // Strategies: sections one a line, extra instructions per prompt, for a sector.
+    let made = b
+        .post(
+            "/thinker/strategies",
+            &[
+                ("name", "Buying guides"),
+                ("sector_id", &sector.to_string()),
+                ("guidance", "Readers are about to buy."),
+                (
+                    "sections",
+                    "Introduction\r\n\r\nWhat to look for\r\nOur picks\r\n",
+                ),
+                ("extra_content", "End with a short checklist."),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let (_, got) = s.get(&token, "/api/v1/thinker/strategies/").await;
+    let strategy = &got["data"]["results"][0];
+    assert_eq!(
+        strategy["section_structure"],
+        json!(["Introduction", "What to look for", "Our picks"]),
+        "{got}"
+    );
+    assert_eq!(
+        strategy["prompt_customisations"],
+        json!({"content": "End with a short checklist."}),
+        "{got}"
+    );
+    assert_eq!(strategy["sector_id"], sector, "{got}");
+    let page = b
+        .get(&format!("/thinker/strategies/{}", strategy["id"]))
+        .await;
+    assert!(
+        page.body.contains("End with a short checklist."),
+        "{}",
+        page.body
+    );
+
+    // Another account can't see them; deleting the profile empties the list.
+    let mut other = Browser::new(&s);
+    other.sign_up("thinker-other@example.com", "Other").await;
+    let theirs = other.get(&format!("/thinker/authors/{author}")).await;
+    assert_eq!(theirs.status, 404, "{}", theirs.body);
+    let theirs = other
+        .get(&format!("/thinker/strategies/{}", strategy["id"]))
+        .await;
+    assert_eq!(theirs.status, 404, "{}", theirs.body);
+    let gone = b
+        .post("/thinker/authors/bulk-delete", &[("ids", &author)])
+        .await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    let (_, got) = s.get(&token, "/api/v1/thinker/author-profiles/").await;
+    assert_eq!(got["data"]["count"], 0, "{got}");
     s.close().await;
 }

@@ -17,3 +17,4 @@ pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod tasks;
 pub(crate) mod team;
+pub(crate) mod thinker;
