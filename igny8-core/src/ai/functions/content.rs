@@ -30,6 +30,12 @@ use crate::tenancy::Scope;
 use crate::thinker::{AuthorProfile, PromptType, Strategy};
 use crate::writer::*;
 
+/// The tone of an article when neither the request, the task's author profile nor the
+/// account's `content.tone` setting sets one.
+pub const DEFAULT_TONE: &str = "clear, friendly and expert";
+/// The language of an article when neither the request, the task's author profile nor the
+/// account's `content.language` setting sets one; it goes into the prompt as written.
+pub const DEFAULT_LANGUAGE: &str = "English";
 /// Targets above this many words are written section by section.
 pub const LONG_ARTICLE_WORDS: i64 = 1200;
 /// How far the final word count may be from the target: 0.15 is ±15%.

@@ -28,6 +28,9 @@ use crate::writer::*;
 /// The size of an image that names none.
 pub const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
 
+/// The look of images when neither the request nor the account's `images.style` setting names
+/// one.
+pub const DEFAULT_STYLE: &str = "photorealistic";
 /// The input of Generate Images.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -27,8 +27,8 @@ pub use cluster::{
     PreparedBatch,
 };
 pub use content::{
-    Article, ArticlePrompt, GenerateContent, GenerateContentInput, LONG_ARTICLE_WORDS,
-    PreparedTask, WORD_TOLERANCE,
+    Article, ArticlePrompt, DEFAULT_LANGUAGE, DEFAULT_TONE, GenerateContent, GenerateContentInput,
+    LONG_ARTICLE_WORDS, PreparedTask, WORD_TOLERANCE,
 };
 pub use ideas::{DEFAULT_IDEAS, GenerateIdeas, GenerateIdeasInput, MAX_IDEAS, PreparedCluster};
 pub(crate) use image_prompts::images_of;
@@ -37,7 +37,8 @@ pub use image_prompts::{
     PlannedImage, PreparedContent,
 };
 pub use images::{
-    DEFAULT_SIZE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult, PreparedImage,
+    DEFAULT_SIZE, DEFAULT_STYLE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult,
+    PreparedImage,
 };
 pub use prompts::{default_prompt, render};
 pub use service::{Ai, Estimate, RUNNABLE, run_job, run_job_renewing};
