@@ -426,6 +426,7 @@ fn declare_from_core(doc: &mut Value) {
                 }
                 SettingType::Text { max } => json!({"type": "string", "maxLength": max}),
                 SettingType::Choice(values) => json!({"type": "string", "enum": values}),
+                SettingType::Size => json!({"type": "string", "pattern": rules::SIZE}),
             };
             json!({
                 "type": "object",

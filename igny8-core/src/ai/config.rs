@@ -302,21 +302,21 @@ pub fn text_provider(
     Ok(Arc::new(OpenAiChat::new(endpoint)?))
 }
 
-/// The image model for an account: its active `runware` or `openai_images` integration (in
-/// that order), else the deployment's image provider.
+/// The image model for an account: its active `runware` or `openai_images` integration —
+/// `prefer` (the account's `images.provider` setting) when both are active — else the
+/// deployment's image provider.
 pub fn image_provider(
     config: &AiConfig,
     outbound: OutboundConfig,
     runware: Option<&AccountProvider>,
     openai_images: Option<&AccountProvider>,
+    prefer: ImageBackend,
 ) -> Result<Arc<dyn ImageProvider>> {
-    let active = |a: Option<&AccountProvider>| a.filter(|a| a.integration.is_active).is_some();
-    let backend = if active(runware) {
-        ImageBackend::Runware
-    } else if active(openai_images) {
-        ImageBackend::OpenAi
-    } else {
-        config.image_provider
+    let backend = match (is_active(runware), is_active(openai_images)) {
+        (true, true) => prefer,
+        (true, false) => ImageBackend::Runware,
+        (false, true) => ImageBackend::OpenAi,
+        (false, false) => config.image_provider,
     };
     Ok(match backend {
         ImageBackend::Runware => {
@@ -348,6 +348,11 @@ pub fn image_provider(
             )?)?)
         }
     })
+}
+
+/// Whether an account has this integration switched on.
+pub(crate) fn is_active(integration: Option<&AccountProvider>) -> bool {
+    integration.is_some_and(|a| a.integration.is_active)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::config::{self, AccountProvider, AiConfig};
+use super::config::{self, AccountProvider, AiConfig, ImageBackend};
 use super::openai::ApiKey;
 use super::provider::{ImageProvider, TextProvider};
 use crate::Igny8;
@@ -56,7 +56,8 @@ impl<S: Store> Igny8<S> {
     }
 
     /// The image model the account's AI calls go to: its active `runware` or
-    /// `openai_images` integration, else the deployment's image provider.
+    /// `openai_images` integration (the one its `images.provider` setting names when both are
+    /// active), else the deployment's image provider.
     pub async fn image_provider(&self, scope: &Scope) -> Result<Arc<dyn ImageProvider>> {
         let [runware, images] = self
             .account_providers(
@@ -67,6 +68,18 @@ impl<S: Store> Igny8<S> {
                 ],
             )
             .await?;
-        config::image_provider(&self.ai, self.outbound, runware.as_ref(), images.as_ref())
+        // The setting is read only when it decides something.
+        let prefer = if config::is_active(runware.as_ref()) && config::is_active(images.as_ref()) {
+            self.system().defaults(scope).await?.image_provider
+        } else {
+            ImageBackend::default()
+        };
+        config::image_provider(
+            &self.ai,
+            self.outbound,
+            runware.as_ref(),
+            images.as_ref(),
+            prefer,
+        )
     }
 }

@@ -151,9 +151,10 @@ pub struct RuleSettings {
     /// Whether the cluster stage uses the AI model (costs credits) or the free local
     /// clustering.
     pub cluster_mode: ClusterMode,
-    /// Ideas per cluster (the function's default when `None`).
+    /// Ideas per cluster (the account's `ideas.per_cluster` setting when `None`).
     pub ideas_per_cluster: Option<i64>,
-    /// Words per article (the function's default when `None`).
+    /// Words per article (each task's own target when `None`; tasks queued by the rule get
+    /// it as their target when their idea has no estimate).
     pub word_count: Option<i64>,
     /// Run on the times of this cron expression, read in `timezone`; `None` when the rule
     /// runs every `every_hours` hours instead (at most one of the two is set).

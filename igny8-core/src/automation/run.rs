@@ -104,6 +104,9 @@ struct Ctx<'a, S> {
     lease: Duration,
     rule: AutomationRule,
     run: AutomationRunId,
+    /// The account's `images.enabled`: off, the image stages are skipped and drafts are
+    /// published without waiting for their images.
+    images: bool,
 }
 
 fn report(stage: Stage, status: &str, message: impl Into<String>) -> StageReport {
@@ -156,6 +159,10 @@ async fn run<S: Store>(
         }
         Err(e) => return Some(failed(e.to_string(), Some(30))),
     };
+    let images = match core.system().defaults(&scope).await {
+        Ok(d) => d.images_enabled,
+        Err(e) => return Some(failed(e.to_string(), Some(30))),
+    };
     let mut checkpoint: Checkpoint = job
         .result
         .as_ref()
@@ -169,6 +176,7 @@ async fn run<S: Store>(
         lease,
         rule,
         run: AutomationRunId(payload.run_id),
+        images,
     };
     match ctx.stages(&mut checkpoint).await {
         Ok(()) => Some(Outcome::Succeeded(checkpoint.result())),
@@ -217,6 +225,13 @@ impl<S: Store> Ctx<'_, S> {
             .await?;
             let done = match checkpoint.current.clone() {
                 Some(flight) if flight.stage == stage => self.finish(flight).await?,
+                _ if !self.images && matches!(stage, Stage::ImagePrompts | Stage::Images) => {
+                    report(
+                        stage,
+                        "skipped",
+                        "skipped: images are turned off in the account's settings",
+                    )
+                }
                 _ => self.stage(stage, checkpoint).await?,
             };
             tracing::info!(run = self.run.get(), %stage, status = %done.status, items = done.items, credits = done.credits, "automation stage");
@@ -745,8 +760,9 @@ impl<S: Store> Ctx<'_, S> {
         }
     }
 
-    /// Publishes finished drafts (every image generated) as drafts, or schedules them into
-    /// the next free slots.
+    /// Publishes finished drafts (every image generated or failed; any draft when the
+    /// account's images are turned off) as drafts, or schedules them into the next free
+    /// slots.
     async fn publish(&self, checkpoint: &mut Checkpoint) -> Result<StageReport, Halt> {
         let site = self
             .core
@@ -763,9 +779,10 @@ impl<S: Store> Ctx<'_, S> {
         let n = self.rule.settings.items_per_run as usize;
         let mut ready = Vec::new();
         self.scan_drafts(|c, images| {
-            if images
-                .iter()
-                .all(|i| matches!(i.status, ImageStatus::Generated | ImageStatus::Failed))
+            if !self.images
+                || images
+                    .iter()
+                    .all(|i| matches!(i.status, ImageStatus::Generated | ImageStatus::Failed))
             {
                 ready.push(c.id);
             }

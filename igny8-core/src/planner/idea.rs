@@ -136,9 +136,9 @@ pub struct NewIdea {
     /// Outline, at most 100 sections (headings 1–500, notes up to 10,000 characters).
     #[serde(default)]
     pub outline: Vec<OutlineSection>,
-    /// Page kind (default post).
+    /// Page kind (default: the account's `content.type`).
     pub content_type: Option<ContentType>,
-    /// Structure (default article).
+    /// Structure (default: the account's `content.structure`).
     pub content_structure: Option<ContentStructure>,
     /// Keywords to target: at most 200, each at most 255 characters; blanks dropped.
     #[serde(default)]
@@ -283,7 +283,8 @@ impl Default for IdeaSort {
 /// What tasks made from ideas get, beyond what the idea says.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QueueDefaults {
-    /// Target length when the idea has no estimate (default 1500).
+    /// Target length when the idea has no estimate (default: the account's
+    /// `content.word_count`).
     pub target_word_count: Option<i64>,
     /// Author profile for the tasks.
     pub author_profile_id: Option<crate::ids::AuthorProfileId>,

@@ -502,9 +502,15 @@ impl<S: Store> Ideas<'_, S> {
         &self.core.store
     }
 
-    /// Creates an idea.
-    pub async fn create(&self, scope: &Scope, idea: NewIdea) -> Result<ContentIdea> {
+    /// Creates an idea. A page kind or structure it leaves out is the account's
+    /// (`content.type`, `content.structure`).
+    pub async fn create(&self, scope: &Scope, mut idea: NewIdea) -> Result<ContentIdea> {
         scope.require(Permission::Write)?;
+        if idea.content_type.is_none() || idea.content_structure.is_none() {
+            let d = self.core.system().defaults(scope).await?;
+            idea.content_type.get_or_insert(d.content_type);
+            idea.content_structure.get_or_insert(d.structure);
+        }
         self.store().create_idea(scope, &idea.validate()?).await
     }
 
@@ -568,23 +574,31 @@ impl<S: Store> Ideas<'_, S> {
     }
 
     /// Queues ideas to the writer: each new (or done) idea becomes a task and is marked queued.
+    /// A task's length is its idea's estimate, else `defaults.target_word_count`, else the
+    /// account's `content.word_count`.
     pub async fn queue_to_writer(
         &self,
         scope: &Scope,
         ids: &[IdeaId],
-        defaults: QueueDefaults,
+        mut defaults: QueueDefaults,
     ) -> Result<Vec<crate::writer::Task>> {
         scope.require(Permission::Write)?;
         check_ids(ids)?;
-        if let Some(w) = defaults.target_word_count {
-            let mut check = crate::validate::Check::new();
-            check.range(
-                "target_word_count",
-                w,
-                crate::writer::MIN_WORD_COUNT,
-                crate::writer::MAX_WORD_COUNT,
-            );
-            check.finish()?;
+        match defaults.target_word_count {
+            Some(w) => {
+                let mut check = crate::validate::Check::new();
+                check.range(
+                    "target_word_count",
+                    w,
+                    crate::writer::MIN_WORD_COUNT,
+                    crate::writer::MAX_WORD_COUNT,
+                );
+                check.finish()?;
+            }
+            None => {
+                let words = self.core.system().defaults(scope).await?.word_count;
+                defaults.target_word_count = Some(words);
+            }
         }
         self.store().queue_ideas(scope, ids, &defaults).await
     }

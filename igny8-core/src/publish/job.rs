@@ -31,7 +31,8 @@ const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
 pub struct PublishInput {
     /// The content (all of one site).
     pub ids: Vec<ContentId>,
-    /// The posts' status (default draft).
+    /// The posts' status ([`Publishing::start`](super::Publishing::start) fills in the
+    /// account's `publish.status` when absent; draft for a job queued without one).
     #[serde(default)]
     pub status: Option<PostStatus>,
     /// When to publish: required for `future`, in the future.

@@ -218,9 +218,14 @@ impl<S: Store> Publishing<'_, S> {
         })
     }
 
-    /// Queues a publish job for the content (all of one site, which must be connected).
-    pub async fn start(&self, scope: &Scope, input: PublishInput) -> Result<Job> {
+    /// Queues a publish job for the content (all of one site, which must be connected). Posts
+    /// get the account's `publish.status` when the input names no status; the queued job
+    /// names it.
+    pub async fn start(&self, scope: &Scope, mut input: PublishInput) -> Result<Job> {
         scope.require(Permission::Write)?;
+        if input.status.is_none() {
+            input.status = Some(self.core.system().defaults(scope).await?.publish_status);
+        }
         let units = super::job::check(self.core, scope, &input).await?;
         let site = units.first().map(|c| c.site_id);
         self.refuse_twins(scope, site, &input).await?;

@@ -1,9 +1,11 @@
 //! The system module: typed settings and provider integrations.
 
+mod defaults;
 mod integration;
 mod service;
 mod settings;
 
+pub use defaults::Defaults;
 pub use integration::{
     Integration, IntegrationConfig, IntegrationInput, IntegrationProvider, IntegrationRecord,
 };

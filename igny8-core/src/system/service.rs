@@ -43,16 +43,33 @@ impl<S: Store> System<'_, S> {
             .iter()
             .filter(|d| d.level == level)
             .map(|d| {
-                let found = stored.iter().find(|s| s.key == d.key);
+                // A stored value the setting no longer accepts doesn't take effect: shown as
+                // the default, not set.
+                let found = stored
+                    .iter()
+                    .find(|s| s.key == d.key)
+                    .filter(|s| d.check(&s.value).is_ok());
                 Setting {
                     key: d.key.to_owned(),
-                    value: found.map(|s| s.value.clone()).unwrap_or_else(d.default),
+                    value: d.effective(found.map(|s| &s.value)),
                     level,
                     is_set: found.is_some(),
                     updated_at: found.map(|s| s.updated_at),
                 }
             })
             .collect())
+    }
+
+    /// The account's settings, typed, as every part of the product applies them when a
+    /// request leaves something out (see [`Defaults`]): one read of the store.
+    ///
+    /// Needs only [`Permission::Read`], not an account-wide scope: the jobs and requests of a
+    /// key restricted to one site get their account's defaults too (the values are no secret;
+    /// [`settings`](Self::settings), which lists them for changing, stays account-wide).
+    pub async fn defaults(&self, scope: &Scope) -> Result<Defaults> {
+        scope.require(Permission::Read)?;
+        let stored = self.store().list_settings(scope, None).await?;
+        Ok(Defaults::from_stored(&stored))
     }
 
     /// The effective value of one setting.

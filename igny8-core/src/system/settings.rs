@@ -4,8 +4,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::ai::functions::{
+    DEFAULT_IDEAS, DEFAULT_IN_ARTICLE, DEFAULT_LANGUAGE, DEFAULT_SIZE, DEFAULT_STYLE, DEFAULT_TONE,
+    MAX_IDEAS, MAX_IN_ARTICLE,
+};
 use crate::error::{Error, Result};
 use crate::ids::*;
+use crate::writer::{DEFAULT_WORD_COUNT, MAX_WORD_COUNT, MIN_WORD_COUNT};
 
 /// The type of a setting's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,6 +31,8 @@ pub enum SettingType {
     },
     /// One of a list.
     Choice(&'static [&'static str]),
+    /// An image size, `WIDTHxHEIGHT` in pixels, 64–4096 a side (e.g. `1024x1024`).
+    Size,
 }
 
 /// Who a setting belongs to.
@@ -53,6 +60,7 @@ pub struct SettingDef {
     pub description: &'static str,
 }
 
+/// The values of `content.structure`: every [`ContentStructure`](crate::planner::ContentStructure).
 const STRUCTURES: &[&str] = &[
     "article",
     "guide",
@@ -63,47 +71,62 @@ const STRUCTURES: &[&str] = &[
     "cluster_hub",
     "faq",
 ];
+/// The values of `content.type`: every [`ContentType`](crate::planner::ContentType).
 const TYPES: &[&str] = &["post", "page", "product", "service", "category", "landing"];
+/// The values of `publish.status`: the [`PostStatus`](crate::publish::PostStatus)es that need
+/// no date (`future` does, so it is asked for per post, never by default).
+const POST_STATUSES: &[&str] = &["draft", "publish", "pending", "private"];
+/// The values of `images.provider`: the [`ImageBackend`](crate::ai::ImageBackend)s.
+const IMAGE_PROVIDERS: &[&str] = &["openai", "runware"];
 
-/// Every setting there is.
+/// Every setting there is. Each account setting is read, typed, by
+/// [`System::defaults`](crate::system::System::defaults); its description is the sentence a
+/// customer reads on the settings page, and says exactly what it changes.
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         key: "content.word_count",
         kind: SettingType::Int {
-            min: 100,
-            max: 20_000,
+            min: MIN_WORD_COUNT,
+            max: MAX_WORD_COUNT,
         },
         level: SettingLevel::Account,
-        default: || Value::from(1500),
-        description: "Target length of new articles, in words.",
+        default: || Value::from(DEFAULT_WORD_COUNT),
+        description: "Target length, in words, of new writer tasks when neither the request \
+                      nor the idea they come from gives one.",
     },
     SettingDef {
         key: "content.tone",
         kind: SettingType::Text { max: 255 },
         level: SettingLevel::Account,
-        default: || Value::from("professional"),
-        description: "Tone of new articles when no author profile is chosen.",
+        default: || Value::from(DEFAULT_TONE),
+        description: "Tone Generate Content writes in when neither the request nor the task's \
+                      author profile sets one.",
     },
     SettingDef {
         key: "content.language",
         kind: SettingType::Text { max: 64 },
         level: SettingLevel::Account,
-        default: || Value::from("en"),
-        description: "Language of new articles.",
+        default: || Value::from(DEFAULT_LANGUAGE),
+        description: "Language Generate Content writes in when neither the request nor the \
+                      task's author profile sets one, named as the model should read it \
+                      (e.g. English, Deutsch).",
     },
     SettingDef {
         key: "content.structure",
         kind: SettingType::Choice(STRUCTURES),
         level: SettingLevel::Account,
         default: || Value::from("article"),
-        description: "Default structure of new articles.",
+        description: "Structure of ideas and writer tasks created without one (Generate \
+                      Ideas lets the model choose each idea's structure).",
     },
     SettingDef {
         key: "content.type",
         kind: SettingType::Choice(TYPES),
         level: SettingLevel::Account,
         default: || Value::from("post"),
-        description: "Default page kind of new content.",
+        description: "Page kind of ideas and writer tasks created without one (Generate Ideas \
+                      lets the model choose among the kinds the request names, post and page \
+                      unless it names others).",
     },
     SettingDef {
         key: "content.author_profile_id",
@@ -113,56 +136,76 @@ pub const SETTINGS: &[SettingDef] = &[
         },
         level: SettingLevel::Account,
         default: || Value::from(0),
-        description: "Author profile used when a task names none (0: none).",
+        description: "Author profile Generate Content writes as when the task names none \
+                      (0: none; a profile that was deleted is ignored).",
     },
     SettingDef {
         key: "ideas.per_cluster",
-        kind: SettingType::Int { min: 1, max: 20 },
+        kind: SettingType::Int {
+            min: 1,
+            max: MAX_IDEAS as i64,
+        },
         level: SettingLevel::Account,
-        default: || Value::from(3),
-        description: "Ideas Generate Ideas makes per cluster.",
+        default: || Value::from(DEFAULT_IDEAS),
+        description: "Ideas Generate Ideas makes per cluster when the request (or the \
+                      automation rule) doesn't say.",
     },
     SettingDef {
         key: "images.enabled",
         kind: SettingType::Bool,
         level: SettingLevel::Account,
         default: || Value::from(true),
-        description: "Whether articles get images.",
+        description: "Whether automation rules run their image stages; when off, they skip \
+                      image prompts and images and publish articles without waiting for \
+                      images (Generate Image Prompts and Generate Images still run when asked \
+                      for directly).",
     },
     SettingDef {
         key: "images.in_article_count",
-        kind: SettingType::Int { min: 0, max: 10 },
+        kind: SettingType::Int {
+            min: 0,
+            max: MAX_IN_ARTICLE as i64,
+        },
         level: SettingLevel::Account,
-        default: || Value::from(2),
-        description: "In-article images per article.",
+        default: || Value::from(DEFAULT_IN_ARTICLE),
+        description: "In-article images Generate Image Prompts plans per article (besides the \
+                      featured image) when the request doesn't say.",
     },
     SettingDef {
         key: "images.provider",
-        kind: SettingType::Choice(&["openai", "runware"]),
+        kind: SettingType::Choice(IMAGE_PROVIDERS),
         level: SettingLevel::Account,
-        default: || Value::from("openai"),
-        description: "Which provider renders images.",
+        default: || Value::from("runware"),
+        description: "Which image integration renders images when both an OpenAI Images and \
+                      a Runware integration are active; with only one active, that one renders \
+                      them, and with neither, the service's own provider does.",
     },
     SettingDef {
         key: "images.size",
-        kind: SettingType::Text { max: 16 },
+        kind: SettingType::Size,
         level: SettingLevel::Account,
-        default: || Value::from("1024x1024"),
-        description: "Image size, e.g. 1024x1024.",
+        default: || Value::from(format!("{}x{}", DEFAULT_SIZE.0, DEFAULT_SIZE.1)),
+        description: "Size of images, WIDTHxHEIGHT in pixels (e.g. 1024x1024), when neither \
+                      the request nor the image gives one.",
     },
     SettingDef {
         key: "images.style",
         kind: SettingType::Text { max: 500 },
         level: SettingLevel::Account,
-        default: || Value::from("photorealistic"),
-        description: "Style added to every image prompt.",
+        default: || Value::from(DEFAULT_STYLE),
+        description: "The look of images (e.g. photorealistic, flat illustration), given to \
+                      Generate Image Prompts, Generate Images and Image Testing when the \
+                      request names none.",
     },
     SettingDef {
         key: "publish.status",
-        kind: SettingType::Choice(&["draft", "publish", "future"]),
+        kind: SettingType::Choice(POST_STATUSES),
         level: SettingLevel::Account,
         default: || Value::from("draft"),
-        description: "How content is sent to WordPress.",
+        description: "Status of WordPress posts when publishing doesn't name one: draft, \
+                      publish (live now), pending (awaiting review) or private. Scheduling \
+                      (future) needs a date, so it is chosen per post; automation rules use \
+                      their own publish mode.",
     },
     SettingDef {
         key: "ui.page_size",
@@ -238,7 +281,20 @@ impl SettingDef {
                 Some(s) if options.contains(&s) => Ok(Value::from(s)),
                 _ => Err(bad(format!("must be one of {}", options.join(", ")))),
             },
+            SettingType::Size => value
+                .as_str()
+                .and_then(crate::writer::parse_size)
+                .map(|(w, h)| Value::from(format!("{w}x{h}")))
+                .ok_or_else(|| bad(crate::writer::SIZE_RULE.into())),
         }
+    }
+
+    /// The value that takes effect: the stored one when it still passes [`check`](Self::check)
+    /// (a value stored before the setting's type changed may not), else the default.
+    pub fn effective(&self, stored: Option<&Value>) -> Value {
+        stored
+            .and_then(|v| self.check(v).ok())
+            .unwrap_or_else(self.default)
     }
 }
 
@@ -268,4 +324,75 @@ pub struct StoredSetting {
     pub value: Value,
     /// When it was set.
     pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::enums::StringEnum;
+
+    fn values<T: StringEnum>() -> Vec<&'static str> {
+        T::VALUES.iter().map(|v| v.as_str()).collect()
+    }
+
+    #[test]
+    fn every_default_passes_its_own_check() {
+        for def in SETTINGS {
+            let default = (def.default)();
+            assert_eq!(def.check(&default).ok(), Some(default), "{}", def.key);
+        }
+    }
+
+    #[test]
+    fn choices_are_the_values_the_product_takes() {
+        use crate::planner::{ContentStructure, ContentType};
+        use crate::publish::PostStatus;
+        assert_eq!(STRUCTURES, values::<ContentStructure>());
+        assert_eq!(TYPES, values::<ContentType>());
+        for status in POST_STATUSES {
+            assert!(
+                status
+                    .parse::<PostStatus>()
+                    .is_ok_and(|s| s != PostStatus::Future)
+            );
+        }
+        for provider in IMAGE_PROVIDERS {
+            let backend: crate::ai::ImageBackend = serde_json::from_value(json!(provider)).unwrap();
+            assert_eq!(serde_json::to_value(backend).unwrap(), json!(provider));
+        }
+    }
+
+    #[test]
+    fn limits_are_the_functions_limits() {
+        let range = |key| match setting_def(key).unwrap().kind {
+            SettingType::Int { min, max } => (min, max),
+            other => panic!("{key} is {other:?}"),
+        };
+        assert_eq!(range("ideas.per_cluster"), (1, i64::from(MAX_IDEAS)));
+        assert_eq!(
+            range("images.in_article_count"),
+            (0, i64::from(MAX_IN_ARTICLE))
+        );
+        assert_eq!(
+            range("content.word_count"),
+            (MIN_WORD_COUNT, MAX_WORD_COUNT)
+        );
+    }
+
+    #[test]
+    fn sizes_are_checked_and_normalised() {
+        let def = setting_def("images.size").unwrap();
+        assert_eq!(def.check(&json!("+0512x768")).unwrap(), json!("512x768"));
+        for bad in [
+            json!("huge"),
+            json!("32x32"),
+            json!("1024 x 1024"),
+            json!(1024),
+        ] {
+            assert!(def.check(&bad).is_err(), "{bad}");
+        }
+        assert_eq!(def.effective(Some(&json!("huge"))), json!("1024x1024"));
+    }
 }

@@ -101,16 +101,23 @@ pub(crate) fn check_size(check: &mut Check, size: &Option<String>) {
     check_size_field(check, "size", size)
 }
 
+/// Width and height of an image size like `1024x1024`, each 64–4096 pixels; `None` for
+/// anything else.
+pub(crate) fn parse_size(size: &str) -> Option<(u32, u32)> {
+    size.split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .filter(|(w, h)| (64..=4096).contains(w) && (64..=4096).contains(h))
+}
+
+/// What a size that [`parse_size`] refuses must look like.
+pub(crate) const SIZE_RULE: &str = "must look like 1024x1024 (64–4096 pixels a side)";
+
 /// Checks an image size like `1024x1024` under the name `field`.
 pub(crate) fn check_size_field(check: &mut Check, field: &str, size: &Option<String>) {
-    if let Some(s) = size {
-        let ok = s
-            .split_once('x')
-            .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
-            .is_some_and(|(w, h)| (64..=4096).contains(&w) && (64..=4096).contains(&h));
-        if !ok {
-            check.fail(field, "must look like 1024x1024 (64–4096 pixels a side)");
-        }
+    if let Some(s) = size
+        && parse_size(s).is_none()
+    {
+        check.fail(field, SIZE_RULE);
     }
 }
 

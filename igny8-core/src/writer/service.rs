@@ -24,9 +24,19 @@ impl<S: Store> Tasks<'_, S> {
         &self.core.store
     }
 
-    /// Creates a task.
-    pub async fn create(&self, scope: &Scope, task: NewTask) -> Result<Task> {
+    /// Creates a task. A target length, page kind or structure it leaves out is the
+    /// account's (`content.word_count`, `content.type`, `content.structure`).
+    pub async fn create(&self, scope: &Scope, mut task: NewTask) -> Result<Task> {
         scope.require(Permission::Write)?;
+        if task.target_word_count.is_none()
+            || task.content_type.is_none()
+            || task.content_structure.is_none()
+        {
+            let d = self.core.system().defaults(scope).await?;
+            task.target_word_count.get_or_insert(d.word_count);
+            task.content_type.get_or_insert(d.content_type);
+            task.content_structure.get_or_insert(d.structure);
+        }
         self.store().create_task(scope, &task.validate()?).await
     }
 

@@ -10,7 +10,8 @@ use crate::list::Sort;
 use crate::planner::{ContentStructure, ContentType};
 use crate::validate::Check;
 
-/// Target length when none is given.
+/// Target length when neither the request, the idea nor the account's `content.word_count`
+/// setting gives one.
 pub const DEFAULT_WORD_COUNT: i64 = 1500;
 /// Shortest target length.
 pub const MIN_WORD_COUNT: i64 = 100;
@@ -106,11 +107,11 @@ pub struct NewTask {
     /// Keywords to target: at most 200, each at most 255 characters; blanks are dropped.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// Page kind (default post).
+    /// Page kind (default: the account's `content.type`).
     pub content_type: Option<ContentType>,
-    /// Structure (default article).
+    /// Structure (default: the account's `content.structure`).
     pub content_structure: Option<ContentStructure>,
-    /// Target length (default 1500).
+    /// Target length (default: the account's `content.word_count`).
     pub target_word_count: Option<i64>,
     /// An author profile of the account to write as.
     pub author_profile_id: Option<AuthorProfileId>,

@@ -634,3 +634,108 @@ pub(crate) async fn an_unreadable_stored_schedule_lists_as_none_and_pauses(core:
         .unwrap();
     assert_eq!(fixed.next_run_at, Some(at("2026-12-01T08:00:00Z")));
 }
+
+/// With the account's `images.enabled` off, a rule writes its articles but skips its image
+/// stages, saying why; turned on again, the same drafts get their images.
+pub(crate) async fn with_images_off_a_rule_skips_its_image_stages(core: Igny8) {
+    use igny8_core::testing::fake_ai::FakeAi;
+    use igny8_core::writer::{ContentFilter, ContentSort, ImageFilter, NewTask};
+
+    let fake = FakeAi::start_auto().await;
+    let media = std::env::temp_dir().join(format!(
+        "igny8-automation-images-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    let (core, _clock) = on_clock(&core, at("2026-11-30T10:00:00Z")).await;
+    let core = with_fake(&core, &fake, &media);
+    let t = tenant(&core, "No pictures", 1000).await;
+    core.tasks()
+        .create(
+            &t.scope,
+            NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: None,
+                title: "Storing a garden hose".into(),
+                brief: None,
+                keywords: vec!["garden hose reel".into()],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(300),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    core.system()
+        .set_setting(&t.scope, "images.enabled", &serde_json::json!(false))
+        .await
+        .unwrap();
+    let r = rule(
+        &core,
+        &t,
+        RuleInput {
+            name: Some("Write and illustrate".into()),
+            stages: Some(vec![Stage::Content, Stage::ImagePrompts, Stage::Images]),
+            every_hours: Some(Some(24)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let worker = Worker::new(core.clone());
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    assert_eq!(stage(run, "content")["status"], "done");
+    for name in ["image_prompts", "images"] {
+        let s = stage(run, name);
+        assert_eq!(s["status"], "skipped", "{s}");
+        assert!(
+            s["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("images are turned off")),
+            "{s}"
+        );
+    }
+    let drafts = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter::default(),
+            &ContentSort::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(drafts.len(), 1);
+    let images = |core: Igny8| async move {
+        core.images()
+            .list(&t.scope, &ImageFilter::default(), &PageRequest::new(1, 10))
+            .await
+            .unwrap()
+            .items
+    };
+    assert!(images(core.clone()).await.is_empty());
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.path != "/v1/images/generations"),
+        "no image was drawn"
+    );
+
+    // Back on: the next run illustrates the draft.
+    core.system()
+        .set_setting(&t.scope, "images.enabled", &serde_json::json!(true))
+        .await
+        .unwrap();
+    core.automation().run_now(&t.scope, r.id).await.unwrap();
+    assert_eq!(drain(&worker).await, 1);
+    let run = &runs(&core, &t).await[0];
+    assert_eq!(stage(run, "image_prompts")["status"], "done", "{run:?}");
+    assert_eq!(stage(run, "images")["status"], "done", "{run:?}");
+    assert!(!images(core.clone()).await.is_empty());
+}

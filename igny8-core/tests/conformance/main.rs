@@ -10,6 +10,7 @@ mod jobs;
 mod keywords;
 mod pipeline;
 mod planner;
+mod settings;
 mod support;
 mod tenancy;
 mod writer;
@@ -98,6 +99,11 @@ conformance! {
     writer::text_fields_are_plain_and_html_is_sanitised,
     writer::prompts_authors_and_strategies,
     writer::typed_settings_and_sealed_integrations,
+    settings::ai_requests_take_what_they_leave_out_from_the_settings,
+    settings::articles_take_tone_language_and_author_from_the_settings,
+    settings::new_tasks_and_ideas_take_length_kind_and_structure,
+    settings::publish_status_and_image_provider_follow_the_settings,
+    automation::with_images_off_a_rule_skips_its_image_stages,
     jobs::concurrent_workers_never_share_a_job,
     jobs::expired_leases_are_taken_over,
     jobs::retries_and_cancellation,

@@ -16,7 +16,7 @@ const MAX_AMOUNT: i64 = i64::MAX / 4;
 
 /// An image size `WIDTHxHEIGHT`, 64–4096 pixels a side (as Rust's integer parsing reads
 /// them: an optional `+`, leading zeros).
-const SIZE: &str = r"^\+?0*(?:6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|[1-3][0-9]{3}|40[0-8][0-9]|409[0-6])x\+?0*(?:6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|[1-3][0-9]{3}|40[0-8][0-9]|409[0-6])$";
+pub(crate) const SIZE: &str = r"^\+?0*(?:6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|[1-3][0-9]{3}|40[0-8][0-9]|409[0-6])x\+?0*(?:6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|[1-3][0-9]{3}|40[0-8][0-9]|409[0-6])$";
 
 /// An http(s) URL as `Check::url` takes it (empty for none).
 const URL: &str = concat!(

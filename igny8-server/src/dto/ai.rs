@@ -60,7 +60,7 @@ impl AutoClusterRequest {
 pub struct GenerateIdeasRequest {
     /// The clusters to make ideas for (cluster id space).
     pub ids: Vec<i64>,
-    /// Ideas per cluster (1–10, default 3).
+    /// Ideas per cluster (1–10; default: the account's `ideas.per_cluster` setting).
     pub ideas_per_cluster: Option<u32>,
     /// Content types to choose from (default post and page).
     pub content_types: Option<Vec<E<p::ContentType>>>,
@@ -89,9 +89,11 @@ pub struct GenerateContentRequest {
     pub ids: Vec<i64>,
     /// Words, instead of each task's target (100–20000).
     pub word_count: Option<i64>,
-    /// Tone, instead of the author profile's.
+    /// Tone, instead of the author profile's (which falls back to the account's
+    /// `content.tone` setting).
     pub tone: Option<String>,
-    /// Language, instead of the author profile's (default English).
+    /// Language, instead of the author profile's (which falls back to the account's
+    /// `content.language` setting).
     pub language: Option<String>,
 }
 
@@ -112,11 +114,13 @@ impl GenerateContentRequest {
 pub struct GenerateImagePromptsRequest {
     /// The content to plan images for (content id space).
     pub ids: Vec<i64>,
-    /// In-article images per content (0–10, default 3).
+    /// In-article images per content (0–10; default: the account's `images.in_article_count`
+    /// setting).
     pub in_article: Option<u32>,
-    /// The look, e.g. `photorealistic` (default) or `flat illustration`.
+    /// The look, e.g. `photorealistic` or `flat illustration` (default: the account's
+    /// `images.style` setting).
     pub style: Option<String>,
-    /// Image size, e.g. `1024x1024` (default).
+    /// Image size, e.g. `1024x1024` (default: the account's `images.size` setting).
     pub size: Option<String>,
 }
 
@@ -137,7 +141,8 @@ impl GenerateImagePromptsRequest {
 pub struct GenerateImagesRequest {
     /// The images (their prompts made by Generate Image Prompts or written by hand).
     pub ids: Vec<i64>,
-    /// The look given to the image prompt template (default `photorealistic`).
+    /// The look given to the image prompt template (default: the account's `images.style`
+    /// setting).
     pub style: Option<String>,
     /// Render images that are already `generated` again (default false: naming only generated
     /// images is a validation error).
@@ -227,9 +232,9 @@ pub struct ImageTestRequest {
     pub prompt: String,
     /// What to avoid (default: the account's negative prompt).
     pub negative_prompt: Option<String>,
-    /// The look (default `photorealistic`).
+    /// The look (default: the account's `images.style` setting).
     pub style: Option<String>,
-    /// e.g. `1024x1024` (default).
+    /// e.g. `1024x1024` (default: the account's `images.size` setting).
     pub size: Option<String>,
 }
 

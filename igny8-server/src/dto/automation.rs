@@ -33,10 +33,10 @@ pub struct AutomationRule {
     pub keywords_per_run: i64,
     /// `ai` or `local` clustering.
     pub cluster_mode: String,
-    /// Ideas per cluster (the function's default when null).
+    /// Ideas per cluster (the account's `ideas.per_cluster` setting when null).
     #[oai(nullable)]
     pub ideas_per_cluster: Option<i64>,
-    /// Words per article (the function's default when null).
+    /// Words per article (each task's own target when null).
     #[oai(nullable)]
     pub word_count: Option<i64>,
     /// Cron expression (minute hour day-of-month month day-of-week), or null with `every_hours`.
@@ -134,10 +134,10 @@ pub struct RuleInput {
     /// `ai` (default) or `local`.
     #[oai(nullable)]
     pub cluster_mode: Option<String>,
-    /// Ideas per cluster, or null for the default.
+    /// Ideas per cluster, or null for the account's `ideas.per_cluster` setting.
     #[oai(nullable)]
     pub ideas_per_cluster: MaybeUndefined<i64>,
-    /// Words per article, or null for the default.
+    /// Words per article, or null for each task's own target.
     #[oai(nullable)]
     pub word_count: MaybeUndefined<i64>,
     /// Cron expression, e.g. `0 9 * * mon-fri` (replaces `every_hours`).

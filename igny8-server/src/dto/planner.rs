@@ -571,10 +571,10 @@ pub struct NewIdea {
     /// The proposed sections, at most 100.
     #[oai(default)]
     pub outline: Vec<OutlineSection>,
-    /// Page kind (default post).
+    /// Page kind (default: the account's `content.type` setting).
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// Structure (default article).
+    /// Structure (default: the account's `content.structure` setting).
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
     /// Keywords to target: at most 200, each at most 255 characters; blanks are dropped.
@@ -657,7 +657,8 @@ pub struct QueueIdeas {
     /// The ideas to queue: 1–10,000 ids. Each `new` or `done` idea becomes a writer task and is
     /// marked `queued`.
     pub ids: Vec<i64>,
-    /// Target length in words (100–20,000) for ideas without an estimate.
+    /// Target length in words (100–20,000) for ideas without an estimate (default: the
+    /// account's `content.word_count` setting).
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// The author profile the tasks are written as, or null.

@@ -44,7 +44,8 @@ pub struct ConnectionCheck {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PublishOptions {
-    /// `draft` (default), `publish`, `future` (needs `date`), `pending` or `private`.
+    /// `draft`, `publish`, `future` (needs `date`), `pending` or `private` (default: the
+    /// account's `publish.status` setting, `draft` unless changed).
     pub status: Option<E<p::PostStatus>>,
     /// When to publish (RFC 3339); required for `future`.
     pub date: Option<DateTime<Utc>>,
@@ -58,7 +59,8 @@ pub struct PublishOptions {
 pub struct PublishMany {
     /// The content to publish: 1–10,000 ids, all of one site.
     pub ids: Vec<i64>,
-    /// `draft` (default), `publish`, `future` (needs `date`), `pending` or `private`.
+    /// `draft`, `publish`, `future` (needs `date`), `pending` or `private` (default: the
+    /// account's `publish.status` setting, `draft` unless changed).
     pub status: Option<E<p::PostStatus>>,
     /// When to publish (RFC 3339); required for `future`.
     pub date: Option<DateTime<Utc>>,

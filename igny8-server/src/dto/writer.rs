@@ -101,13 +101,13 @@ pub struct NewTask {
     /// Keywords to target: at most 200, each at most 255 characters; blank entries are dropped.
     #[oai(default)]
     pub keywords: Vec<String>,
-    /// The kind of page; null means `post`.
+    /// The kind of page; null means the account's `content.type` setting.
     #[oai(nullable)]
     pub content_type: Option<E<p::ContentType>>,
-    /// The article's shape; null means `article`.
+    /// The article's shape; null means the account's `content.structure` setting.
     #[oai(nullable)]
     pub content_structure: Option<E<p::ContentStructure>>,
-    /// Target words (100–20,000; default 1500).
+    /// Target words (100–20,000; default: the account's `content.word_count` setting).
     #[oai(nullable)]
     pub target_word_count: Option<i64>,
     /// An author profile of this account to write as, or null.

@@ -3346,6 +3346,31 @@ async fn providers_are_connected_and_defaults_saved_all_or_nothing(backend: Back
         false,
         "{settings}"
     );
+    // Generate Ideas from the web asks for the account's number unless told otherwise.
+    let (_, sector) = crate::site_and_sector(&s, &token).await;
+    let (status, cluster) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/clusters/",
+            json!({"sector_id": sector, "name": "Grinders"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{cluster}");
+    let cost = b
+        .post(
+            "/planner/clusters/ideas",
+            &[
+                ("ids", &cluster["data"]["id"].to_string()),
+                ("back", "/planner/clusters"),
+            ],
+        )
+        .await;
+    assert!(
+        cost.body.contains("5 ideas for the cluster"),
+        "{}",
+        cost.body
+    );
     let page = b.get(good.location()).await;
     assert!(page.body.contains("Defaults saved."), "{}", page.body);
     assert!(page.body.contains(r#"value="warm""#), "{}", page.body);

@@ -30,6 +30,12 @@ use crate::tenancy::Scope;
 use crate::thinker::{AuthorProfile, PromptType, Strategy};
 use crate::writer::*;
 
+/// The tone of an article when neither the request, the task's author profile nor the
+/// account's `content.tone` setting sets one.
+pub const DEFAULT_TONE: &str = "clear, friendly and expert";
+/// The language of an article when neither the request, the task's author profile nor the
+/// account's `content.language` setting sets one; it goes into the prompt as written.
+pub const DEFAULT_LANGUAGE: &str = "English";
 /// Targets above this many words are written section by section.
 pub const LONG_ARTICLE_WORDS: i64 = 1200;
 /// How far the final word count may be from the target: 0.15 is ±15%.
@@ -46,10 +52,11 @@ pub struct GenerateContentInput {
     /// Words, instead of each task's target.
     #[serde(default)]
     pub word_count: Option<i64>,
-    /// Tone, instead of the author profile's.
+    /// Tone, instead of the author profile's (default: the account's `content.tone`).
     #[serde(default)]
     pub tone: Option<String>,
-    /// Language, instead of the author profile's (default English).
+    /// Language, instead of the author profile's (default: the account's
+    /// `content.language`, English unless changed).
     #[serde(default)]
     pub language: Option<String>,
 }
@@ -333,10 +340,17 @@ impl AiFunction for GenerateContent {
             Some(id) => core.ideas().get(scope, id).await.ok(),
             None => None,
         };
-        let author = match task.author_profile_id {
-            // Account-wide objects, read for the job (a site-restricted key may use them).
-            Some(id) => Some(core.store().get_author(scope, id).await?),
-            None => None,
+        let defaults = run.defaults().await?;
+        // Account-wide objects, read for the job (a site-restricted key may use them).
+        let author = match (task.author_profile_id, defaults.author_profile_id) {
+            (Some(id), _) => Some(core.store().get_author(scope, id).await?),
+            // The account's default profile, unless it was deleted since.
+            (None, Some(id)) => match core.store().get_author(scope, id).await {
+                Ok(author) => Some(author),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            },
+            (None, None) => None,
         };
         let strategy = match task.strategy_id {
             Some(id) => Some(core.store().get_strategy(scope, id).await?),
@@ -362,12 +376,12 @@ impl AiFunction for GenerateContent {
             .tone
             .clone()
             .or_else(|| author.as_ref().and_then(|a| a.tone.clone()))
-            .unwrap_or_else(|| "clear, friendly and expert".to_owned());
+            .unwrap_or(defaults.tone);
         let language = input
             .language
             .clone()
             .or_else(|| author.as_ref().and_then(|a| a.language.clone()))
-            .unwrap_or_else(|| "English".to_owned());
+            .unwrap_or(defaults.language);
         Ok(PreparedTask {
             words: unit.data,
             task,

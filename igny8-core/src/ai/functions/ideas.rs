@@ -22,7 +22,8 @@ use crate::store::Store;
 use crate::tenancy::Scope;
 use crate::thinker::PromptType;
 
-/// Ideas per cluster unless the input says otherwise.
+/// Ideas per cluster when neither the input nor the account's `ideas.per_cluster` setting
+/// says otherwise.
 pub const DEFAULT_IDEAS: u32 = 3;
 /// Most ideas per cluster.
 pub const MAX_IDEAS: u32 = 10;
@@ -35,7 +36,8 @@ const KEYWORDS_SHOWN: u64 = 60;
 pub struct GenerateIdeasInput {
     /// The clusters.
     pub ids: Vec<ClusterId>,
-    /// Ideas per cluster (1–10, default 3).
+    /// Ideas per cluster (1–10; [`Ai::start`](super::Ai::start) fills in the account's
+    /// `ideas.per_cluster` when absent).
     #[serde(default)]
     pub ideas_per_cluster: Option<u32>,
     /// The content types to choose from (default: post and page).

@@ -25,7 +25,8 @@ use crate::thinker::PromptType;
 use crate::validate::Check;
 use crate::writer::*;
 
-/// In-article images unless the input says otherwise.
+/// In-article images when neither the input nor the account's `images.in_article_count`
+/// setting says otherwise.
 pub const DEFAULT_IN_ARTICLE: u32 = 3;
 /// Most in-article images.
 pub const MAX_IN_ARTICLE: u32 = 10;
@@ -38,13 +39,14 @@ const ARTICLE_CHARS: usize = 6000;
 pub struct GenerateImagePromptsInput {
     /// The content.
     pub ids: Vec<ContentId>,
-    /// In-article images per content (0–10, default 3).
+    /// In-article images per content (0–10). [`Ai::start`](super::Ai::start) fills this and
+    /// the other options in from the account's `images.*` settings when absent.
     #[serde(default)]
     pub in_article: Option<u32>,
-    /// The look, e.g. "photorealistic" (the default) or "flat illustration".
+    /// The look, e.g. "photorealistic" or "flat illustration".
     #[serde(default)]
     pub style: Option<String>,
-    /// Image size, e.g. 1024x1024 (the default).
+    /// Image size, e.g. 1024x1024.
     #[serde(default)]
     pub size: Option<String>,
 }
@@ -58,7 +60,7 @@ impl GenerateImagePromptsInput {
         self.style
             .clone()
             .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "photorealistic".to_owned())
+            .unwrap_or_else(|| super::DEFAULT_STYLE.to_owned())
     }
 }
 

@@ -25,8 +25,12 @@ use crate::thinker::PromptType;
 use crate::validate::Check;
 use crate::writer::*;
 
-/// The size of an image that names none.
+/// The size of an image when neither it, the request nor the account's `images.size` setting
+/// names one.
 pub const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
+/// The look of images when neither the request nor the account's `images.style` setting names
+/// one.
+pub const DEFAULT_STYLE: &str = "photorealistic";
 
 /// The input of Generate Images.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -34,7 +38,8 @@ pub const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
 pub struct GenerateImagesInput {
     /// The images (their prompts are made by Generate Image Prompts or written by hand).
     pub ids: Vec<ImageId>,
-    /// The look the image prompt template gets as `{{style}}` (default "photorealistic").
+    /// The look the image prompt template gets as `{{style}}` ([`Ai::start`](super::Ai::start)
+    /// fills in the account's `images.style` when absent).
     #[serde(default)]
     pub style: Option<String>,
     /// Make images that were already made again.
@@ -52,6 +57,8 @@ pub struct PreparedImage {
     image: Image,
     title: String,
     style: String,
+    /// The image's own size, else the account's `images.size`.
+    size: String,
 }
 
 fn size_of(size: Option<&str>) -> (u32, u32) {
@@ -208,6 +215,10 @@ impl AiFunction for GenerateImages {
             .images()
             .update(&run.scope, image.id, generating)
             .await?;
+        let size = match &image.size {
+            Some(size) => size.clone(),
+            None => run.defaults().await?.image_size,
+        };
         Ok(PreparedImage {
             image,
             title,
@@ -215,7 +226,8 @@ impl AiFunction for GenerateImages {
                 .style
                 .clone()
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "photorealistic".to_owned()),
+                .unwrap_or_else(|| DEFAULT_STYLE.to_owned()),
+            size,
         })
     }
 
@@ -227,7 +239,7 @@ impl AiFunction for GenerateImages {
             &p.title,
             &p.style,
             p.image.negative_prompt.clone(),
-            p.image.size.as_deref(),
+            Some(p.size.as_str()),
         )
         .await
     }
@@ -280,7 +292,7 @@ impl AiFunction for GenerateImages {
             .clone()
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| html::text_of(&image.prompt).chars().take(125).collect());
-        let (w, h) = size_of(image.size.as_deref());
+        let (w, h) = size_of(Some(p.size.as_str()));
         let patch = ImagePatch {
             status: Some(ImageStatus::Generated),
             url: Some(url.clone()),
@@ -331,10 +343,10 @@ pub struct ImageTest {
     /// What to avoid, at most 2000 characters (default: the account's negative prompt).
     #[serde(default)]
     pub negative_prompt: Option<String>,
-    /// The look (default "photorealistic").
+    /// The look (default: the account's `images.style`).
     #[serde(default)]
     pub style: Option<String>,
-    /// e.g. 1024x1024 (the default).
+    /// e.g. 1024x1024 (default: the account's `images.size`).
     #[serde(default)]
     pub size: Option<String>,
 }
@@ -372,10 +384,17 @@ impl<S: Store> super::Ai<'_, S> {
         let negative = check.opt_text("negative_prompt", test.negative_prompt.as_deref(), 2000);
         check_size_field(&mut check, "size", &test.size);
         check.finish()?;
-        let style = test
-            .style
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "photorealistic".to_owned());
+        let style = test.style.filter(|s| !s.trim().is_empty());
+        let (style, size) = match (style, test.size) {
+            (Some(style), Some(size)) => (style, size),
+            (style, size) => {
+                let defaults = core.system().defaults(scope).await?;
+                (
+                    style.unwrap_or(defaults.image_style),
+                    size.unwrap_or(defaults.image_size),
+                )
+            }
+        };
         let request = image_request(
             core,
             scope,
@@ -383,7 +402,7 @@ impl<S: Store> super::Ai<'_, S> {
             "",
             &style,
             negative,
-            test.size.as_deref(),
+            Some(size.as_str()),
         )
         .await?;
         let provider = core.image_provider(scope).await?;

@@ -27,8 +27,8 @@ pub use cluster::{
     PreparedBatch,
 };
 pub use content::{
-    Article, ArticlePrompt, GenerateContent, GenerateContentInput, LONG_ARTICLE_WORDS,
-    PreparedTask, WORD_TOLERANCE,
+    Article, ArticlePrompt, DEFAULT_LANGUAGE, DEFAULT_TONE, GenerateContent, GenerateContentInput,
+    LONG_ARTICLE_WORDS, PreparedTask, WORD_TOLERANCE,
 };
 pub use ideas::{DEFAULT_IDEAS, GenerateIdeas, GenerateIdeasInput, MAX_IDEAS, PreparedCluster};
 pub(crate) use image_prompts::images_of;
@@ -37,7 +37,8 @@ pub use image_prompts::{
     PlannedImage, PreparedContent,
 };
 pub use images::{
-    DEFAULT_SIZE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult, PreparedImage,
+    DEFAULT_SIZE, DEFAULT_STYLE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult,
+    PreparedImage,
 };
 pub use prompts::{default_prompt, render};
 pub use service::{Ai, Estimate, RUNNABLE, run_job, run_job_renewing};
@@ -59,6 +60,7 @@ use crate::credits::{NewUsage, Reference, ReservationStatus, ReserveRequest};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, JobKind, Outcome, Progress};
 use crate::store::Store;
+use crate::system::Defaults;
 use crate::tenancy::Scope;
 
 /// Times a chat model is asked for usable data before a unit fails.
@@ -215,6 +217,7 @@ pub struct Run<'a, S> {
     prices: PriceTable,
     text: Mutex<Option<Arc<dyn TextProvider>>>,
     image: Mutex<Option<Arc<dyn ImageProvider>>>,
+    defaults: Mutex<Option<Defaults>>,
     /// Usage rows of the unit being worked on, written when it ends.
     calls: Mutex<Vec<NewUsage>>,
     object: std::sync::Mutex<Option<Reference>>,
@@ -242,6 +245,7 @@ impl<'a, S: Store> Run<'a, S> {
             prices: core.ai_config().price_table(),
             text: Mutex::new(None),
             image: Mutex::new(None),
+            defaults: Mutex::new(None),
             calls: Mutex::new(Vec::new()),
             object: std::sync::Mutex::new(None),
             span: std::sync::Mutex::new((0.0, 100.0, String::new())),
@@ -312,6 +316,18 @@ impl<'a, S: Store> Run<'a, S> {
         let p = self.core.image_provider(&self.scope).await?;
         *slot = Some(p.clone());
         Ok(p)
+    }
+
+    /// The account's settings (read once per run), for what neither the job's input nor the
+    /// unit's object says.
+    pub async fn defaults(&self) -> Result<Defaults> {
+        let mut slot = self.defaults.lock().await;
+        if let Some(d) = slot.as_ref() {
+            return Ok(d.clone());
+        }
+        let d = self.core.system().defaults(&self.scope).await?;
+        *slot = Some(d.clone());
+        Ok(d)
     }
 
     fn current_object(&self) -> Option<Reference> {

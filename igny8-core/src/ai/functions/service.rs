@@ -73,9 +73,15 @@ async fn units_and_credits<S: Store, F: AiFunction>(
     ))
 }
 
+fn to_payload<T: Serialize>(input: &T) -> Result<Value> {
+    serde_json::to_value(input).map_err(|e| Error::Internal(e.to_string()))
+}
+
 impl<S: Store> Ai<'_, S> {
     /// What running `kind` on `payload` would cost, checking the payload as the job will
-    /// (ids exist and are the account's, options in range) without calling any model.
+    /// (ids exist and are the account's, options in range) without calling any model. Options
+    /// the payload leaves out are the account's settings, as [`start`](Self::start) fills
+    /// them in.
     pub async fn estimate(
         &self,
         scope: &Scope,
@@ -83,6 +89,68 @@ impl<S: Store> Ai<'_, S> {
         payload: &Value,
     ) -> Result<Estimate> {
         scope.require(Permission::Read)?;
+        let payload = self.with_defaults(scope, kind, payload).await?;
+        self.estimate_filled(scope, kind, &payload).await
+    }
+
+    /// `payload` with the options it leaves out (absent or `null`; a blank style too) taken
+    /// from the account's settings ([`Defaults`](crate::system::Defaults)), so that a queued
+    /// job carries every value it runs with and its estimate prices exactly that: Generate
+    /// Ideas' `ideas_per_cluster` (`ideas.per_cluster`); Generate Image Prompts' `in_article`,
+    /// `style` and `size` (`images.in_article_count`, `images.style`, `images.size`); Generate
+    /// Images' `style` (`images.style`). Options given are kept, and a payload that doesn't
+    /// parse is returned as it is, for validation to refuse. Other kinds are unchanged.
+    async fn with_defaults(&self, scope: &Scope, kind: JobKind, payload: &Value) -> Result<Value> {
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        let system = self.core.system();
+        match kind {
+            JobKind::GenerateIdeas => {
+                let Ok(mut i) = input::<GenerateIdeasInput>(kind, payload) else {
+                    return Ok(payload.clone());
+                };
+                if i.ideas_per_cluster.is_some() {
+                    return Ok(payload.clone());
+                }
+                i.ideas_per_cluster = Some(system.defaults(scope).await?.ideas_per_cluster);
+                to_payload(&i)
+            }
+            JobKind::GenerateImagePrompts => {
+                let Ok(mut i) = input::<GenerateImagePromptsInput>(kind, payload) else {
+                    return Ok(payload.clone());
+                };
+                if i.in_article.is_some() && !blank(&i.style) && i.size.is_some() {
+                    return Ok(payload.clone());
+                }
+                let d = system.defaults(scope).await?;
+                i.in_article.get_or_insert(d.in_article);
+                if blank(&i.style) {
+                    i.style = Some(d.image_style);
+                }
+                i.size.get_or_insert(d.image_size);
+                to_payload(&i)
+            }
+            JobKind::GenerateImages => {
+                let Ok(mut i) = input::<GenerateImagesInput>(kind, payload) else {
+                    return Ok(payload.clone());
+                };
+                if !blank(&i.style) {
+                    return Ok(payload.clone());
+                }
+                i.style = Some(system.defaults(scope).await?.image_style);
+                to_payload(&i)
+            }
+            _ => Ok(payload.clone()),
+        }
+    }
+
+    /// [`estimate`](Self::estimate) of a payload [`with_defaults`](Self::with_defaults) has
+    /// filled in.
+    async fn estimate_filled(
+        &self,
+        scope: &Scope,
+        kind: JobKind,
+        payload: &Value,
+    ) -> Result<Estimate> {
         let core = self.core;
         let mut runs_as = kind;
         let (units, credits) = match kind {
@@ -154,7 +222,8 @@ impl<S: Store> Ai<'_, S> {
 
     /// Checks `payload`, makes sure the account can afford it (insufficient credits fail here,
     /// before any model call), and queues the job. Auto Cluster in local mode queues the free
-    /// local clustering.
+    /// local clustering. Options the payload leaves out are filled in from the account's
+    /// settings first, so the queued job names every value it runs with.
     pub async fn start(
         &self,
         scope: &Scope,
@@ -162,7 +231,8 @@ impl<S: Store> Ai<'_, S> {
         payload: Value,
     ) -> Result<(Job, Estimate)> {
         scope.require(Permission::Write)?;
-        let estimate = self.estimate(scope, kind, &payload).await?;
+        let payload = self.with_defaults(scope, kind, &payload).await?;
+        let estimate = self.estimate_filled(scope, kind, &payload).await?;
         if !estimate.enough {
             return Err(Error::InsufficientCredits {
                 needed: estimate.credits,

@@ -409,9 +409,8 @@ pub(crate) async fn auto_start(
     }
 }
 
-/// Ideas per cluster a person can ask for (the API's 1–10), and the default.
-const IDEAS_PER_CLUSTER: std::ops::RangeInclusive<u32> = 1..=10;
-const DEFAULT_IDEAS: u32 = 3;
+/// Ideas per cluster a person can ask for (the API's 1–10).
+const IDEAS_PER_CLUSTER: std::ops::RangeInclusive<u32> = 1..=igny8_core::ai::functions::MAX_IDEAS;
 
 /// Generate Ideas for `ids`, `n` per cluster: the payload the API's
 /// `planner/clusters/generate_ideas/` builds from the same request.
@@ -424,11 +423,12 @@ fn ideas_payload(ids: &[ClusterId], n: u32) -> serde_json::Value {
     .payload()
 }
 
-/// The selected clusters and ideas per cluster of a Generate Ideas form.
-fn ideas_form(fields: &Fields) -> Result<(Vec<ClusterId>, u32, String), WebError> {
+/// The selected clusters and ideas per cluster of a Generate Ideas form (`default`, the
+/// account's setting, when the form doesn't say).
+fn ideas_form(fields: &Fields, default: u32) -> Result<(Vec<ClusterId>, u32, String), WebError> {
     let ids = ticked(fields, ClusterId)?;
     let n = match fields.get("ideas_per_cluster") {
-        "" => DEFAULT_IDEAS,
+        "" => default,
         v => v
             .parse()
             .ok()
@@ -463,7 +463,13 @@ pub(crate) async fn ideas_estimate(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let (ids, n, back) = ideas_form(&fields)?;
+    let default = state
+        .core
+        .system()
+        .defaults(&scope)
+        .await?
+        .ideas_per_cluster;
+    let (ids, n, back) = ideas_form(&fields, default)?;
     if ids.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
@@ -509,7 +515,13 @@ pub(crate) async fn ideas_start(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
-    let (ids, n, back) = ideas_form(&fields)?;
+    let default = state
+        .core
+        .system()
+        .defaults(&scope)
+        .await?
+        .ideas_per_cluster;
+    let (ids, n, back) = ideas_form(&fields, default)?;
     match ai::start(
         req,
         &state,

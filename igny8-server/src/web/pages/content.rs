@@ -306,9 +306,20 @@ async fn content_page(
     let Forms {
         typed,
         errors,
-        publish,
+        mut publish,
     } = forms;
     let scope = user.scope()?;
+    if publish.status.is_empty() {
+        // The account's "Send to WordPress as" setting is chosen until someone chooses.
+        publish.status = state
+            .core
+            .system()
+            .defaults(&scope)
+            .await?
+            .publish_status
+            .as_str()
+            .to_owned();
+    }
     let places = Places::load(state, &scope).await?;
     let site = places.sites.iter().find(|s| s.id == content.site_id);
     let slug = igny8_core::publish::slugify(&content.title);
@@ -449,7 +460,7 @@ pub(crate) async fn publish_post(
     };
     let input = read_publish(&form).map(|(status, date)| igny8_core::publish::PublishInput {
         ids: vec![content.id],
-        status: Some(status),
+        status,
         date,
         recreate: fields.has("recreate"),
     });
@@ -490,17 +501,17 @@ fn read_publish(
     form: &PublishForm,
 ) -> Result<
     (
-        igny8_core::publish::PostStatus,
+        Option<igny8_core::publish::PostStatus>,
         Option<chrono::DateTime<chrono::Utc>>,
     ),
     FormErrors,
 > {
     let status = match form.status.as_str() {
-        "" => igny8_core::publish::PostStatus::Publish,
-        s => s.parse().map_err(|_| {
+        "" => None,
+        s => Some(s.parse().map_err(|_| {
             FormErrors::summary("Please correct the fields marked below.")
                 .with_field("status", "must be one of the list")
-        })?,
+        })?),
     };
     let date = match form.date.trim() {
         "" => None,
@@ -538,11 +549,12 @@ mod tests {
             errors: FormErrors::none(),
         };
         let (status, date) = read_publish(&form("future", "2026-12-24T09:00")).unwrap();
-        assert_eq!(status, igny8_core::publish::PostStatus::Future);
+        assert_eq!(status, Some(igny8_core::publish::PostStatus::Future));
         assert_eq!(date.unwrap().to_rfc3339(), "2026-12-24T09:00:00+00:00");
         assert_eq!(
             read_publish(&form("", "")).unwrap().0,
-            igny8_core::publish::PostStatus::Publish
+            None,
+            "no choice: the account's setting"
         );
         assert!(
             read_publish(&form("future", "tomorrow"))

@@ -209,6 +209,11 @@ fn field(
             SettingType::Text { max } => {
                 (Input::Text { value, max }, stored.clone(), default.clone())
             }
+            SettingType::Size => (
+                Input::Text { value, max: 11 },
+                stored.clone(),
+                default.clone(),
+            ),
             SettingType::Choice(options) => (
                 Input::Select {
                     choices: options
@@ -225,8 +230,10 @@ fn field(
     if !matches!(def.kind, SettingType::Bool) {
         hint.push_str(&format!(" Default: {default_shown}."));
     }
-    if matches!(def.kind, SettingType::Int { .. } | SettingType::Text { .. })
-        && def.key != "content.author_profile_id"
+    if matches!(
+        def.kind,
+        SettingType::Int { .. } | SettingType::Text { .. } | SettingType::Size
+    ) && def.key != "content.author_profile_id"
     {
         hint.push_str(" Leave it empty for the default.");
     }

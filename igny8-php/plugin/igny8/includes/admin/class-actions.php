@@ -279,7 +279,7 @@ final class Actions {
 			case 'generate_image_prompts':
 				$input = array(
 					'ids'        => $ids,
-					'in_article' => (int) Pages::setting( $backend, 'images.in_article_count', 2 ),
+					'in_article' => (int) Pages::setting( $backend, 'images.in_article_count', 3 ),
 				);
 				foreach ( array( 'style', 'size' ) as $option ) {
 					$value = (string) Pages::setting( $backend, 'images.' . $option, '' );

@@ -333,8 +333,10 @@ final class Pages {
 				'delete'           => __( 'Delete', 'igny8' ),
 			)
 		);
-		printf( ' <label>%s <input type="number" name="word_count" min="100" max="20000" step="50" value="%d" class="small-text"></label>', esc_html__( 'Words', 'igny8' ), (int) self::setting( $backend, 'content.word_count', 1500 ) );
-		printf( ' <label>%s <input type="text" name="tone" value="%s" class="regular-text igny8-short"></label>', esc_html__( 'Tone', 'igny8' ), esc_attr( (string) self::setting( $backend, 'content.tone', 'professional' ) ) );
+		// Left empty, each task keeps its own length, and its author profile's tone (else the
+		// account's) applies: only what is typed here overrides them.
+		printf( ' <label>%s <input type="number" name="word_count" min="100" max="20000" step="50" value="" title="%s" class="small-text"></label>', esc_html__( 'Words', 'igny8' ), esc_attr__( 'Empty: each task\'s own target length', 'igny8' ) );
+		printf( ' <label>%s <input type="text" name="tone" value="" title="%s" class="regular-text igny8-short"></label>', esc_html__( 'Tone', 'igny8' ), esc_attr__( 'Empty: the author profile\'s tone, else the account\'s', 'igny8' ) );
 		echo '</div></div>';
 		Ui::table(
 			'igny8-tasks',

@@ -177,7 +177,8 @@ final class Settings_Page {
 				printf( '<input type="hidden" name="%1$s" value="0"><input type="checkbox" name="%1$s" id="%2$s" value="1"%3$s>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $value, true, false ) );
 			} elseif ( 'publish' === $type ) {
 				printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
-				foreach ( array( 'draft' => __( 'Draft', 'igny8' ), 'publish' => __( 'Published post', 'igny8' ), 'future' => __( 'Scheduled post', 'igny8' ) ) as $option => $text ) {
+				// Scheduling needs a date, so it is chosen per post, never as the default.
+				foreach ( array( 'draft' => __( 'Draft', 'igny8' ), 'publish' => __( 'Published post', 'igny8' ) ) as $option => $text ) {
 					printf( '<option value="%s"%s>%s</option>', esc_attr( $option ), selected( $option, (string) $value, false ), esc_html( $text ) );
 				}
 				echo '</select>';
