@@ -127,6 +127,26 @@ impl AutomationRule {
     pub fn schedule(&self) -> Option<Schedule> {
         self.settings.schedule(self.created_at)
     }
+
+    /// The next `n` times its schedule runs it after `after` (none while paused or without a
+    /// schedule): the preview a person checks a schedule by.
+    pub fn next_runs(&self, after: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
+        let Some(schedule) = self.schedule().filter(|_| self.settings.is_active) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(n);
+        let mut at = after;
+        while out.len() < n {
+            match schedule.next_after(at) {
+                Some(next) if next > at => {
+                    out.push(next);
+                    at = next;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
 }
 
 /// What a user chooses about a rule, validated: the typed form of [`RuleInput`] that the

@@ -40,6 +40,7 @@ pub const MENU: &[(&str, &str, &str)] = &[
     ("images", "Images", "/writer/images"),
     ("jobs", "Jobs", "/jobs"),
     ("thinker", "Thinker", "/thinker/prompts"),
+    ("automation", "Automation", "/automation"),
 ];
 
 /// The account's own pages, in the menu under the signed-in person's name.
@@ -172,6 +173,13 @@ pub fn flash(req: &Request) -> Option<String> {
         "strategy-added" => "Strategy added.".to_owned(),
         "strategy-saved" => "Strategy saved.".to_owned(),
         "strategies-deleted" => count("strategy", "strategies", "deleted"),
+        "rule-added" => "Rule made. Its next runs are listed; run it now to see what it does.".to_owned(),
+        "rule-saved" => "Rule saved.".to_owned(),
+        "rules-paused" => count("rule", "rules", "paused: their schedules don't run them"),
+        "rules-resumed" => count("rule", "rules", "resumed: they run from their next time"),
+        "rules-deleted" => count("rule", "rules", "deleted"),
+        "run-started" => "The run started. Each stage's outcome shows here when it is done; its job shows the live progress.".to_owned(),
+        "run-cancelled" => "The run is cancelled. The stage working now stops at its next step; what it finished stays.".to_owned(),
         "defaults-saved" => "Defaults saved. New work uses them from now on; jobs already queued keep what they were started with.".to_owned(),
         "provider-saved" => "Provider saved. The status above says whether AI can run.".to_owned(),
         "provider-removed" => "Provider disconnected; its key is deleted.".to_owned(),

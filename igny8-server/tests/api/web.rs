@@ -36,6 +36,7 @@ on_backends!(
     people_are_added_changed_and_removed_and_keys_shown_once,
     images_are_shown_to_their_account_edited_and_drawn_cost_first,
     prompts_authors_and_strategies_are_written_and_checked,
+    automation_rules_preview_their_runs_and_runs_show_their_stages,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1579,6 +1580,27 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{image}");
     let image = image["data"]["id"].to_string();
+    let (status, rule) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/automation/rules/",
+            json!({"site_id": got["data"]["site_id"], "name": "Nightly", "stages": ["cluster"],
+                   "cluster_mode": "local", "every_hours": 24, "timezone": "UTC"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{rule}");
+    let rule = rule["data"]["id"].to_string();
+    let (status, run) = s
+        .send(
+            "POST",
+            &token,
+            &format!("/api/v1/automation/rules/{rule}/run/"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 202, "{run}");
+    let run = run["data"]["id"].to_string();
     let sector = sector.to_string();
     add_member(&s, &token, "v@example.com", "viewer").await;
     let mut viewer = Browser::new(&s);
@@ -1593,6 +1615,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/automation/rules/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/automation/runs/").await.1["data"]["count"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1621,6 +1645,10 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             &article
         } else if route.path.starts_with("/writer/images") {
             &image
+        } else if route.path.starts_with("/automation/rules") {
+            &rule
+        } else if route.path.starts_with("/automation/runs") {
+            &run
         } else {
             &keyword
         };
@@ -1680,6 +1708,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/planner/ideas/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/content/").await.1["data"].clone(),
         s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/automation/rules/").await.1["data"].clone(),
+        s.get(&token, "/api/v1/automation/runs/").await.1["data"]["count"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -4150,5 +4180,203 @@ async fn prompts_authors_and_strategies_are_written_and_checked(backend: Backend
     assert_eq!(gone.status, 303, "{}", gone.body);
     let (_, got) = s.get(&token, "/api/v1/thinker/author-profiles/").await;
     assert_eq!(got["data"]["count"], 0, "{got}");
+    s.close().await;
+}
+
+async fn automation_rules_preview_their_runs_and_runs_show_their_stages(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "automation@example.com", &grinders(3)).await;
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/auth/sectors/{sector}/"))
+        .await;
+    let site = got["data"]["site_id"].to_string();
+    let empty = b.get("/automation").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("No rules yet."), "{}", empty.body);
+    let form = b.get("/automation/rules/new").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+
+    // Every problem beside its field; nothing made.
+    let bad = b
+        .post(
+            "/automation/rules",
+            &[
+                ("name", "Mornings"),
+                ("site_id", &site),
+                ("sector_id", ""),
+                ("stages", "cluster"),
+                ("items_per_run", "5"),
+                ("keywords_per_run", "lots"),
+                ("cluster_mode", "local"),
+                ("schedule", "cron"),
+                ("cron", "0 9 * *"),
+                ("timezone", "Mars/Olympus"),
+                ("publish_mode", "draft"),
+                ("slots", ""),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="rule-e-keywords_per_run""#),
+        "{}",
+        bad.body
+    );
+    let bad = b
+        .post(
+            "/automation/rules",
+            &[
+                ("name", "Mornings"),
+                ("site_id", &site),
+                ("sector_id", ""),
+                ("stages", "cluster"),
+                ("items_per_run", "5"),
+                ("keywords_per_run", "100"),
+                ("cluster_mode", "local"),
+                ("schedule", "cron"),
+                ("cron", "0 9 * *"),
+                ("timezone", "Mars/Olympus"),
+                ("publish_mode", "schedule"),
+                ("slots", "someday"),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    for field in ["cron", "timezone", "slots"] {
+        assert!(
+            bad.body.contains(&format!(r#"id="rule-e-{field}""#)),
+            "{field}: {}",
+            bad.body
+        );
+    }
+    assert!(bad.body.contains(r#"value="Mars/Olympus""#), "{}", bad.body);
+    let (_, rules) = s.get(&token, "/api/v1/automation/rules/").await;
+    assert_eq!(rules["data"]["count"], 0, "{rules}");
+
+    // A good rule: its next five runs and slots in its own time zone.
+    let made = b
+        .post(
+            "/automation/rules",
+            &[
+                ("name", "Weekday mornings"),
+                ("site_id", &site),
+                ("sector_id", &sector.to_string()),
+                ("stages", "cluster"),
+                ("stages", "ideas"),
+                ("items_per_run", "5"),
+                ("keywords_per_run", "100"),
+                ("cluster_mode", "local"),
+                ("ideas_per_cluster", ""),
+                ("schedule", "cron"),
+                ("cron", "0 9 * * mon-fri"),
+                ("timezone", "Europe/Berlin"),
+                ("budget_per_month", "50"),
+                ("publish_mode", "schedule"),
+                ("slots", "mon 09:00\r\nfri 17:30\r\n"),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page = b.get(made.location()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let times = page
+        .body
+        .split(r#"<ol class="times">"#)
+        .nth(1)
+        .unwrap()
+        .split("</ol>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(times.matches("<li>").count(), 5, "{times}");
+    assert!(
+        times.contains("09:00 CET") || times.contains("09:00 CEST"),
+        "{times}"
+    );
+    assert!(
+        !times.contains("Sat") && !times.contains("Sun"),
+        "weekdays only: {times}"
+    );
+    assert!(page.body.contains("17:30"), "{}", page.body);
+    let (_, rules) = s.get(&token, "/api/v1/automation/rules/").await;
+    let rule = &rules["data"]["results"][0];
+    assert_eq!(rule["stages"], json!(["cluster", "ideas"]), "{rules}");
+    assert_eq!(
+        rule["publish_slots"],
+        json!(["mon 09:00", "fri 17:30"]),
+        "{rules}"
+    );
+    assert_eq!(rule["ideas_per_cluster"], Value::Null, "{rules}");
+    let id = rule["id"].to_string();
+
+    // Paused, it has no next runs; run by hand, its run shows.
+    let paused = b
+        .post(
+            "/automation/rules/pause",
+            &[("ids", &id), ("action", "pause")],
+        )
+        .await;
+    assert_eq!(paused.status, 303, "{}", paused.body);
+    let page = b.get(&format!("/automation/rules/{id}")).await;
+    assert!(
+        page.body.contains("Paused: the schedule doesn't run it."),
+        "{}",
+        page.body
+    );
+    let list = b.get("/automation").await;
+    assert!(list.body.contains("Paused"), "{}", list.body);
+    let run = b.post(&format!("/automation/rules/{id}/run"), &[]).await;
+    assert_eq!(run.status, 303, "{}", run.body);
+    assert!(
+        run.location().starts_with("/automation/runs/"),
+        "{}",
+        run.location()
+    );
+    let page = b.get(run.location()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Weekday mornings"), "{}", page.body);
+    let run_id = run
+        .location()
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cancelled = b
+        .post(&format!("/automation/runs/{run_id}/cancel"), &[])
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/automation/runs/{run_id}/"))
+        .await;
+    assert_eq!(got["data"]["job"]["status"], "cancelled", "{got}");
+
+    // Another account finds neither.
+    let mut other = Browser::new(&s);
+    other.sign_up("automation-other@example.com", "Other").await;
+    assert_eq!(
+        other.get(&format!("/automation/rules/{id}")).await.status,
+        404
+    );
+    assert_eq!(
+        other
+            .get(&format!("/automation/runs/{run_id}"))
+            .await
+            .status,
+        404
+    );
+    let refused = other
+        .post(&format!("/automation/rules/{id}/run"), &[])
+        .await;
+    assert_eq!(refused.status, 404, "{}", refused.body);
     s.close().await;
 }

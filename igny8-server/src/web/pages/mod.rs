@@ -3,6 +3,7 @@
 
 mod ai;
 pub(crate) mod auth;
+pub(crate) mod automation;
 pub(crate) mod billing;
 pub(crate) mod clusters;
 mod common;
