@@ -141,8 +141,12 @@ pub fn check_template(prompt_type: PromptType, template: &str) -> Result<()> {
         .collect();
     if !unknown.is_empty() {
         return Err(bad(format!(
-            "unknown variable{} {} for {prompt_type} prompts; available: {}",
-            if unknown.len() > 1 { "s" } else { "" },
+            "uses {} {} for {prompt_type} prompts; available: {}",
+            if unknown.len() > 1 {
+                "unknown variables"
+            } else {
+                "an unknown variable"
+            },
             unknown
                 .iter()
                 .map(|v| format!("{{{{{v}}}}}"))

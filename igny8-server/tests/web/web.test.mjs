@@ -690,3 +690,66 @@ test('the team: a person added with a role, and an API key shown once', async ()
   assert.equal(await page.getByText(secret).count(), 0, 'shown once');
   await look('api-keys');
 });
+
+test('the thinker: a prompt of the account beside the shipped one, an author profile', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Thinker').click();
+  await page.waitForURL(/\/thinker\/prompts$/);
+  await look('prompts');
+  await page.getByRole('link', { name: 'Generate Content', exact: true }).click();
+  await page.waitForURL(/\/thinker\/prompts\/content$/);
+  const prompt = page.getByRole('textbox', { name: 'Prompt' });
+  await prompt.fill('Write “{{title}}” for {{reader}}.');
+  await page.getByRole('button', { name: "Save the account's prompt" }).click();
+  await page.waitForLoadState();
+  assert.equal(await prompt.getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.getByText('unknown variable', { exact: false }).isVisible());
+  await look('prompt-error');
+  await prompt.fill('Write “{{title}}” in {{language}}, about {{primary_keyword}}.');
+  await page.getByRole('button', { name: "Save the account's prompt" }).click();
+  await page.waitForURL(/done=prompt-saved/);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Use the shipped prompt again' }).click();
+  await page.waitForURL(/done=prompt-reset/);
+
+  await page.locator('.crumbs').getByRole('link', { name: 'Prompts' }).click();
+  await page.getByRole('link', { name: 'Author profiles' }).click();
+  await page.waitForURL(/\/thinker\/authors$/);
+  await page.locator('#author-name').fill('Barista Bea');
+  await page.locator('#author-tone').fill('warm and practical');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForURL(/\/thinker\/authors\/\d+\?done=author-added$/);
+  await look('author');
+  await page.locator('.crumbs').getByRole('link', { name: 'Author profiles' }).click();
+  await page.waitForURL(/\/thinker\/authors$/);
+  await look('authors');
+  await page.getByRole('link', { name: 'Strategies' }).click();
+  await page.waitForURL(/\/thinker\/strategies$/);
+  await look('strategies');
+});
+
+test('automation: a rule with its next runs in its time zone, run by hand', async () => {
+  await page.goto(`${base}/dashboard`);
+  await menu('Automation').click();
+  await page.waitForURL(/\/automation$/);
+  await look('automation-empty');
+  await page.getByRole('link', { name: 'New rule' }).click();
+  await page.waitForURL(/\/automation\/rules\/new$/);
+  await page.locator('#rule-name').fill('Weekday mornings');
+  await page.locator('#rule-site_id').selectOption({ label: 'Kitchen blog' });
+  await page.locator('#rule-cron').fill('0 9 * * mon-fri');
+  await page.locator('#rule-timezone').fill('Europe/Paris');
+  await page.locator('#rule-cron').fill('0 9 * *');
+  await page.getByRole('button', { name: 'Make the rule' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('#rule-cron').getAttribute('aria-invalid'), 'true');
+  await look('rule-errors');
+  await page.locator('#rule-cron').fill('0 9 * * mon-fri');
+  await page.getByRole('button', { name: 'Make the rule' }).click();
+  await page.waitForURL(/\/automation\/rules\/\d+\?done=rule-added$/);
+  assert.equal(await page.locator('ol.times').first().locator('li').count(), 5);
+  await look('rule');
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.waitForURL(/\/automation\/runs\/\d+\?done=run-started$/);
+  await look('run');
+});
