@@ -114,7 +114,11 @@ pub(crate) async fn refresh(
 async fn first_account(core: &Igny8<SqlStore>) -> Result<Option<AccountId>, Failure> {
     let page = core
         .tenancy()
-        .accounts(&Operator::embedder(), &PageRequest::new(1, 1))
+        .accounts(
+            &Operator::embedder(),
+            &igny8_core::tenancy::AccountFilter::default(),
+            &PageRequest::new(1, 1),
+        )
         .await?;
     Ok(page.items.first().map(|a| a.id))
 }

@@ -50,9 +50,10 @@ pub trait TenancyStore: Send + Sync {
     ) -> impl Future<Output = Result<(Account, Option<User>)>> + Send;
     /// One account (operators, or the account's own scope).
     fn get_account(&self, id: AccountId) -> impl Future<Output = Result<Account>> + Send;
-    /// Accounts, oldest first (operators).
+    /// Accounts, oldest first, filtered (operators).
     fn list_accounts(
         &self,
+        filter: &crate::tenancy::AccountFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Account>>> + Send;
     /// Changes an account (operators).

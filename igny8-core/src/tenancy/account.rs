@@ -158,6 +158,15 @@ impl NewAccount {
     }
 }
 
+/// Filters of the operators' account list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFilter {
+    /// Accounts whose name contains this text (any case).
+    pub search: Option<String>,
+    /// Only accounts in this state.
+    pub status: Option<AccountStatus>,
+}
+
 /// Changes to an account (operators only).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AccountPatch {

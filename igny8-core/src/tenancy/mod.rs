@@ -9,7 +9,9 @@ mod service;
 mod site;
 pub(crate) mod user;
 
-pub use account::{Account, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits};
+pub use account::{
+    Account, AccountFilter, AccountPatch, AccountStatus, NewAccount, Plan, PlanInput, PlanLimits,
+};
 pub use auth::{ApiKey, ApiKeyHolder, Auth, Caller, CreatedApiKey, NewApiKey, Session, WebSession};
 pub use connect::{ConnectSite, ConnectedSite, DEFAULT_SECTOR};
 pub use scope::{Actor, Operator, Permission, Role, Scope};

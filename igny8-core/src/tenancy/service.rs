@@ -306,13 +306,14 @@ impl<S: Store> Tenancy<'_, S> {
         self.store().get_account(id).await
     }
 
-    /// Every account.
+    /// The accounts `filter` names (every account by default), oldest first.
     pub async fn accounts(
         &self,
         _operator: &Operator,
+        filter: &AccountFilter,
         page: &PageRequest,
     ) -> Result<Page<Account>> {
-        self.store().list_accounts(page).await
+        self.store().list_accounts(filter, page).await
     }
 
     /// Changes an account: its name, plan or status (suspending makes it read-only, cancelling

@@ -81,11 +81,62 @@ pub(crate) async fn registration_and_login(core: Igny8) {
         .collect();
     assert_eq!(fields, ["email", "password", "account_name"]);
     assert_eq!(
-        t.accounts(&Operator::embedder(), &PageRequest::default())
-            .await
-            .unwrap()
-            .total,
+        t.accounts(
+            &Operator::embedder(),
+            &AccountFilter::default(),
+            &PageRequest::default()
+        )
+        .await
+        .unwrap()
+        .total,
         Some(1)
+    );
+    // Operators find accounts by name, in any case, and by state.
+    t.register(
+        Registration {
+            email: "other@example.com".into(),
+            password: "correct horse battery".into(),
+            account_name: "Brewers 100%".into(),
+            name: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let names = |filter: AccountFilter| {
+        let t = core.tenancy();
+        async move {
+            t.accounts(&Operator::embedder(), &filter, &PageRequest::default())
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|a| a.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    let search = |s: &str| AccountFilter {
+        search: Some(s.into()),
+        ..AccountFilter::default()
+    };
+    assert_eq!(names(search("BREW")).await, ["Brewers 100%"]);
+    assert_eq!(names(search("100%")).await, ["Brewers 100%"]);
+    assert_eq!(
+        names(search("1_0")).await,
+        Vec::<String>::new(),
+        "no wildcards"
+    );
+    assert_eq!(
+        names(AccountFilter::default()).await,
+        ["Acme", "Brewers 100%"]
+    );
+    assert_eq!(
+        names(AccountFilter {
+            status: Some(AccountStatus::Suspended),
+            ..AccountFilter::default()
+        })
+        .await,
+        Vec::<String>::new()
     );
 
     // Password change checks the current one.
@@ -630,7 +681,15 @@ pub(crate) async fn roles_and_owners(core: Igny8) {
     assert_eq!(operator.user(), Some(su.id));
     let not = auth.operator(owner.id).await.unwrap_err();
     assert_eq!(not.code(), ErrorCode::Forbidden, "{not}");
-    assert!(t.accounts(&operator, &PageRequest::default()).await.is_ok());
+    assert!(
+        t.accounts(
+            &operator,
+            &AccountFilter::default(),
+            &PageRequest::default()
+        )
+        .await
+        .is_ok()
+    );
     t.update_user(
         &Scope::system(account.id),
         viewer.id,

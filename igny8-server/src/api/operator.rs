@@ -22,13 +22,16 @@ pub struct OperatorApi;
 
 #[OpenApi(prefix_path = "/operator", tag = "Tag::Operator")]
 impl OperatorApi {
-    /// Every account.
+    /// Every account, oldest first; `search` finds accounts by name, `status` by state.
     #[oai(path = "/accounts/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
     async fn list_accounts(
         &self,
         state: Data<&AppState>,
         req: &Request,
         auth: Auth,
+        search: Query<Option<String>>,
+        status: Query<Option<crate::dto::E<igny8_core::tenancy::AccountStatus>>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
@@ -39,6 +42,10 @@ impl OperatorApi {
             .tenancy()
             .accounts(
                 &operator,
+                &igny8_core::tenancy::AccountFilter {
+                    search: search.0,
+                    status: status.0.map(|s| s.0),
+                },
                 &Paging {
                     page: page.0,
                     page_size: page_size.0,

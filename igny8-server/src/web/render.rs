@@ -26,6 +26,9 @@ pub struct Chrome {
     pub can_write: bool,
     /// A message to show at the top, once (after a redirect; see [`flash`]).
     pub flash: Option<String>,
+    /// A platform operator is signed in: the menu offers the operator console (the core
+    /// checks on every request of it).
+    pub operator: bool,
 }
 
 /// The menu of a signed-in person: key, label, link. Only pages that exist are listed.
@@ -77,6 +80,7 @@ impl Chrome {
                 .and_then(|u| u.scope)
                 .is_some_and(|s| s.require(Permission::Write).is_ok()),
             flash: flash(req),
+            operator: user.is_some_and(|u| u.superuser),
         }
     }
 
@@ -97,7 +101,7 @@ impl Chrome {
 
     /// Whether the page is one of the account menu's (its summary is marked).
     pub fn in_account_menu(&self) -> bool {
-        ACCOUNT_MENU.iter().any(|(key, _, _)| *key == self.section)
+        self.section == "operator" || ACCOUNT_MENU.iter().any(|(key, _, _)| *key == self.section)
     }
 }
 
@@ -180,6 +184,10 @@ pub fn flash(req: &Request) -> Option<String> {
         "rules-deleted" => count("rule", "rules", "deleted"),
         "run-started" => "The run started. Each stage's outcome shows here when it is done; its job shows the live progress.".to_owned(),
         "run-cancelled" => "The run is cancelled. The stage working now stops at its next step; what it finished stays.".to_owned(),
+        "account-saved" => "Account saved.".to_owned(),
+        "credits-posted" => "Credits posted: the balance and the ledger below show them.".to_owned(),
+        "account-deleted" => "The account and everything in it were deleted.".to_owned(),
+        "plan-saved" => "Plan saved.".to_owned(),
         "defaults-saved" => "Defaults saved. New work uses them from now on; jobs already queued keep what they were started with.".to_owned(),
         "provider-saved" => "Provider saved. The status above says whether AI can run.".to_owned(),
         "provider-removed" => "Provider disconnected; its key is deleted.".to_owned(),

@@ -37,6 +37,7 @@ on_backends!(
     images_are_shown_to_their_account_edited_and_drawn_cost_first,
     prompts_authors_and_strategies_are_written_and_checked,
     automation_rules_preview_their_runs_and_runs_show_their_stages,
+    operators_manage_accounts_credits_and_plans_and_nobody_else_does,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -4378,5 +4379,193 @@ async fn automation_rules_preview_their_runs_and_runs_show_their_stages(backend:
         .post(&format!("/automation/rules/{id}/run"), &[])
         .await;
     assert_eq!(refused.status, 404, "{}", refused.body);
+    s.close().await;
+}
+
+async fn operators_manage_accounts_credits_and_plans_and_nobody_else_does(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut customer = Browser::new(&s);
+    customer
+        .sign_up("customer@example.com", "Acme Coffee")
+        .await;
+    let token = api_token(&s, "customer@example.com").await;
+    let (_, me) = s.get(&token, "/api/v1/auth/me/").await;
+    let account = me["data"]["account_id"].to_string();
+    let page = customer.get("/operator").await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(
+        !customer
+            .get("/dashboard")
+            .await
+            .body
+            .contains("Operator console")
+    );
+    let refused = customer
+        .post(
+            &format!("/operator/accounts/{account}/credits"),
+            &[("kind", "grant"), ("amount", "1000000"), ("reason", "me")],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    s.state
+        .core
+        .tenancy()
+        .create_superuser(
+            &igny8_core::tenancy::Operator::embedder(),
+            "ops@example.com",
+            "password123",
+            None,
+        )
+        .await
+        .unwrap();
+    let mut ops = Browser::new(&s);
+    let signed = ops.sign_in("ops@example.com", "password123").await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let home = ops.get("/").await;
+    assert_eq!(home.location(), "/operator");
+    let list = ops.get("/operator").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(list.body.contains("Acme Coffee"), "{}", list.body);
+    assert!(list.body.contains("Operator console"), "{}", list.body);
+    assert!(
+        ops.get("/operator?search=ACME")
+            .await
+            .body
+            .contains("Acme Coffee")
+    );
+    let none = ops.get("/operator?search=tea").await;
+    assert!(
+        none.body.contains("No account matches these filters."),
+        "{}",
+        none.body
+    );
+
+    // Credits: a bad amount is said beside it; a grant shows in the balance and the ledger.
+    let path = format!("/operator/accounts/{account}");
+    let (_, before) = s.get(&token, "/api/v1/billing/balance/").await;
+    let before = before["data"]["credits"].as_i64().unwrap();
+    let bad = ops
+        .post(
+            &format!("{path}/credits"),
+            &[
+                ("kind", "grant"),
+                ("amount", "lots"),
+                ("reason", "Goodwill"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="credits-e-amount""#),
+        "{}",
+        bad.body
+    );
+    let posted = ops
+        .post(
+            &format!("{path}/credits"),
+            &[
+                ("kind", "grant"),
+                ("amount", "1,000"),
+                ("reason", "Goodwill for the outage"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let (_, after) = s.get(&token, "/api/v1/billing/balance/").await;
+    assert_eq!(after["data"]["credits"].as_i64().unwrap(), before + 1000);
+    let page = ops.get(&path).await;
+    assert!(
+        page.body.contains("Goodwill for the outage"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("customer@example.com"), "{}", page.body);
+
+    // Suspended, the customer reads but writes nothing.
+    let plan = me["data"]["plan_id"].to_string();
+    let plan = if plan == "null" {
+        let (_, b) = s.get(&token, "/api/v1/billing/balance/").await;
+        b["data"]["plan_id"].to_string()
+    } else {
+        plan
+    };
+    let suspended = ops
+        .post(
+            &path,
+            &[
+                ("name", "Acme Coffee"),
+                ("plan_id", &plan),
+                ("status", "suspended"),
+            ],
+        )
+        .await;
+    assert_eq!(suspended.status, 303, "{}", suspended.body);
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/auth/sites/",
+            json!({"name": "Blog", "url": "https://example.com"}),
+        )
+        .await;
+    assert_eq!(status, 403, "a suspended account writes nothing");
+    assert_eq!(
+        customer.get("/dashboard").await.status,
+        200,
+        "and still reads"
+    );
+
+    // Plans: made, listed, changed.
+    let made = ops
+        .post(
+            "/operator/plans",
+            &[
+                ("name", "Pro"),
+                ("slug", "pro"),
+                ("monthly_credits", "5000"),
+                ("limits.max_sites", "10"),
+                ("limits.max_users", ""),
+                ("limits.max_sectors_per_site", ""),
+                ("limits.max_keywords", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let plans = ops.get("/operator/plans").await;
+    assert!(plans.body.contains(">Pro</a>"), "{}", plans.body);
+    let bad = ops
+        .post(
+            "/operator/plans",
+            &[
+                ("name", "Team"),
+                ("slug", "Team Plan!"),
+                ("monthly_credits", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="plan-e-monthly_credits""#),
+        "{}",
+        bad.body
+    );
+
+    // Deleting asks for the account's name.
+    let kept = ops
+        .post(&format!("{path}/delete"), &[("confirm_name", "Acme")])
+        .await;
+    assert_eq!(kept.status, 422, "{}", kept.body);
+    assert_eq!(ops.get(&path).await.status, 200, "still there");
+    let gone = ops
+        .post(
+            &format!("{path}/delete"),
+            &[("confirm_name", "Acme Coffee")],
+        )
+        .await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert_eq!(ops.get(&path).await.status, 404);
     s.close().await;
 }

@@ -461,15 +461,23 @@ impl TenancyStore for SqlStore {
             .ok_or_else(|| id.not_found())
     }
 
-    async fn list_accounts(&self, page: &PageRequest) -> Result<Page<Account>> {
+    async fn list_accounts(
+        &self,
+        filter: &crate::tenancy::AccountFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Account>> {
         let spec = SortSpec::new(
             "id",
             false,
             |a: &Account| CursorValue::Int(a.id.get()),
             |a| a.id.get(),
         );
-        self.list_page(account_select(self), self.t(T::Accounts), &spec, page)
-            .await
+        let t = self.t(T::Accounts);
+        let mut q = account_select(self);
+        super::list::narrow(&mut q, &t)
+            .eq("status", filter.status)
+            .contains("name", &filter.search);
+        self.list_page(q, t, &spec, page).await
     }
 
     async fn update_account(&self, id: AccountId, patch: &AccountPatch) -> Result<Account> {

@@ -36,8 +36,13 @@ struct SignInPage {
 /// `GET /`: the dashboard for someone signed in, else the sign-in page.
 #[handler]
 pub(crate) fn home(req: &Request) -> Response {
-    if req.data::<WebUser>().is_some() {
-        redirect(req, "/dashboard")
+    if let Some(user) = req.data::<WebUser>() {
+        // An operator without an account of their own starts at the console.
+        if user.scope.is_none() && user.superuser {
+            redirect(req, "/operator")
+        } else {
+            redirect(req, "/dashboard")
+        }
     } else {
         redirect(req, "/sign-in")
     }

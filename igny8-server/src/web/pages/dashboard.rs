@@ -54,6 +54,10 @@ pub(crate) async fn dashboard(
     state: Data<&AppState>,
     user: Data<&WebUser>,
 ) -> Result<Response, WebError> {
+    if user.scope.is_none() && user.superuser {
+        // An operator without an account of their own has the console instead.
+        return Ok(crate::web::render::redirect(req, "/operator"));
+    }
     let scope = user.scope()?;
     let d = state
         .core
