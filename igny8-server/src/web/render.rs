@@ -29,6 +29,8 @@ pub struct Chrome {
     /// A platform operator is signed in: the menu offers the operator console (the core
     /// checks on every request of it).
     pub operator: bool,
+    /// The signed-in person belongs to an account (operators may not).
+    pub member: bool,
 }
 
 /// The menu of a signed-in person: key, label, link. Only pages that exist are listed.
@@ -81,6 +83,7 @@ impl Chrome {
                 .is_some_and(|s| s.require(Permission::Write).is_ok()),
             flash: flash(req),
             operator: user.is_some_and(|u| u.superuser),
+            member: user.is_some_and(|u| u.scope.is_some()),
         }
     }
 
@@ -89,14 +92,18 @@ impl Chrome {
         super::assets::url(name)
     }
 
-    /// The menu, for templates.
+    /// The menu, for templates: none for an operator without an account of their own.
     pub fn menu(&self) -> &'static [(&'static str, &'static str, &'static str)] {
-        MENU
+        if self.member { MENU } else { &[] }
     }
 
-    /// The account's menu, for templates.
+    /// The account's menu, for templates (just Account for an operator without an account).
     pub fn account_menu(&self) -> &'static [(&'static str, &'static str, &'static str)] {
-        ACCOUNT_MENU
+        if self.member {
+            ACCOUNT_MENU
+        } else {
+            &ACCOUNT_MENU[..1]
+        }
     }
 
     /// Whether the page is one of the account menu's (its summary is marked).

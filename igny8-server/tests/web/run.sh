@@ -39,6 +39,10 @@ AI=$(sed -n 's/^listening on //p' "$WORK/fake.out" | head -1)
 # One backend: start the server on `$1` (a database URL), run the suite, stop the server.
 run() {
   local name="$1" url="$2"
+  # A platform operator, for the operator console's pages.
+  env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM -u IGNY8_FAKE_AI \
+    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn "$BIN" create-superuser \
+    --email ops@example.com --password 'operator passphrase' >/dev/null
   env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM -u IGNY8_FAKE_AI \
     IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=true \
     IGNY8_OPENAI_BASE_URL="$AI/v1" IGNY8_OPENAI_API_KEY=sk-fake IGNY8_SIGNUP_CREDITS=500 \

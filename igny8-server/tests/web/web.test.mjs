@@ -753,3 +753,35 @@ test('automation: a rule with its next runs in its time zone, run by hand', asyn
   await page.waitForURL(/\/automation\/runs\/\d+\?done=run-started$/);
   await look('run');
 });
+
+test('the operator console: accounts found, credits posted, plans', async () => {
+  const ops = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const mine = page;
+  page = await ops.newPage();
+  watch(page);
+  try {
+    await page.goto(`${base}/sign-in`);
+    await fill({ Email: 'ops@example.com', Password: 'operator passphrase' });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/operator$/);
+    await look('operator-accounts');
+    await page.getByLabel('Name', { exact: true }).fill('kitchen');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/search=kitchen/);
+    await page.getByRole('link', { name: 'Ada’s kitchen blog', exact: true }).click();
+    await page.waitForURL(/\/operator\/accounts\/\d+$/);
+    await page.locator('#credits-amount').fill('250');
+    await page.locator('#credits-reason').fill('Thanks for the bug report');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.waitForURL(/done=credits-posted/);
+    assert.ok(await page.getByRole('cell', { name: 'Thanks for the bug report' }).isVisible());
+    await look('operator-account');
+    await page.getByRole('link', { name: 'Accounts' }).first().click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
+    await page.waitForURL(/\/operator\/plans$/);
+    await look('operator-plans');
+  } finally {
+    await ops.close();
+    page = mine;
+  }
+});

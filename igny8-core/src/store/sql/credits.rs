@@ -195,8 +195,13 @@ impl SqlStore {
             .to_owned();
         let id = ReservationId(tx.insert(&insert).await?);
         let reason = match &r.reference {
-            Some(x) => format!("Reserved for {} ({} {})", r.operation, x.kind, x.id),
-            None => format!("Reserved for {}", r.operation),
+            Some(x) => format!(
+                "Held for {} ({} {})",
+                operation_name(&r.operation),
+                x.kind,
+                x.id
+            ),
+            None => format!("Held for {}", operation_name(&r.operation)),
         };
         self.post_in_tx(
             &mut tx,
@@ -272,9 +277,15 @@ impl SqlStore {
         let give_back = current.amount - used.unwrap_or(0);
         if give_back > 0 {
             let reason = if used.is_some() {
-                format!("Unused part of the reservation for {}", current.operation)
+                format!(
+                    "Given back: the unused part held for {}",
+                    operation_name(&current.operation)
+                )
             } else {
-                format!("Released the reservation for {}", current.operation)
+                format!(
+                    "Given back: the credits held for {}",
+                    operation_name(&current.operation)
+                )
             };
             self.post_in_tx(
                 &mut tx,
@@ -500,4 +511,13 @@ fn usage_filter(q: &mut SelectStatement, f: &UsageFilter) {
         q.and_where(Expr::col("job_id").eq(job.get()));
     }
     time_range(q, f.since, f.until);
+}
+
+/// An operation's name for the ledger's reasons, which people read: "Generate content" for
+/// `generate_content`, the name itself for operations that aren't jobs.
+fn operation_name(operation: &str) -> String {
+    operation
+        .parse::<crate::jobs::JobKind>()
+        .map(|k| k.label().to_owned())
+        .unwrap_or_else(|_| operation.replace('_', " "))
 }
