@@ -129,6 +129,23 @@ impl FormErrors {
     }
 }
 
+/// Sends a form to the core: what the form's own reading let through (`parsed`) goes to
+/// `call`. `Ok(Ok(_))` when the core did it; `Ok(Err((status, errors)))` when the form's
+/// reading or the core refused it, to show beside the fields; `Err` when the server itself
+/// failed (an error page).
+pub async fn submit<I, T>(
+    parsed: Result<I, FormErrors>,
+    call: impl AsyncFnOnce(I) -> igny8_core::Result<T>,
+) -> Result<Result<T, (StatusCode, FormErrors)>, WebError> {
+    match parsed {
+        Ok(input) => match call(input).await {
+            Ok(done) => Ok(Ok(done)),
+            Err(e) => FormErrors::from_error(e).map(Err),
+        },
+        Err(errors) => Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, errors))),
+    }
+}
+
 /// A posted form as its fields in order, repeated names kept (`ids=1&ids=2` from a list's
 /// checkboxes, which poem's `Form` can't read into a struct). Only URL-encoded forms are read.
 #[derive(Debug, Default, Clone)]

@@ -17,7 +17,7 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use crate::state::AppState;
-use crate::web::forms::{Fields, FormErrors};
+use crate::web::forms::{Fields, FormErrors, submit};
 use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, ListState, Row, Table, label, number};
@@ -677,22 +677,17 @@ pub(crate) async fn create(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let form = RuleForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(input) => state
-            .core
-            .automation()
-            .create(&scope, input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let automation = state.core.automation();
+    match submit(form.input(), async |input| {
+        automation.create(&scope, input).await
+    })
+    .await?
+    {
         Ok(rule) => Ok(redirect(
             req,
             &format!("{PATH}/rules/{}?done=rule-added", rule.id.get()),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             rule_page(req, &state, &user, None, form, (status, placed(errors))).await
         }
     }
@@ -735,23 +730,16 @@ pub(crate) async fn save(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let form = RuleForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(mut input) => {
-            // The site is fixed once the rule exists.
-            input.site_id = None;
-            state
-                .core
-                .automation()
-                .update(&scope, AutomationRuleId(id), input)
-                .await
-                .map_err(FormErrors::from_error)
-        }
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let automation = state.core.automation();
+    let saved = submit(form.input(), async |mut input| {
+        // The site is fixed once the rule exists.
+        input.site_id = None;
+        automation.update(&scope, AutomationRuleId(id), input).await
+    })
+    .await?;
+    match saved {
         Ok(_) => Ok(redirect(req, &format!("{PATH}/rules/{id}?done=rule-saved"))),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             let rule = state
                 .core
                 .automation()

@@ -16,7 +16,7 @@ use poem::{Request, Response, handler};
 
 use crate::query::ContentQuery;
 use crate::state::AppState;
-use crate::web::forms::{Fields, FormErrors};
+use crate::web::forms::{Fields, FormErrors, submit};
 use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, number};
@@ -464,22 +464,13 @@ pub(crate) async fn publish_post(
         date,
         recreate: fields.has("recreate"),
     });
-    let started = match input {
-        Ok(input) => state
-            .core
-            .wordpress()
-            .start(&scope, input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match started {
+    let wordpress = state.core.wordpress();
+    match submit(input, async |input| wordpress.start(&scope, input).await).await? {
         Ok(job) => Ok(redirect(
             req,
             &format!("/jobs/{}?done=job-started", job.id.get()),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             let typed = Typed::of(&content);
             let publish = PublishForm {
                 errors: errors.shown_in(&["status", "date"]),

@@ -13,7 +13,7 @@ use poem::{Request, Response, handler};
 
 use crate::query::IdeaQuery;
 use crate::state::AppState;
-use crate::web::forms::{Fields, FormErrors};
+use crate::web::forms::{Fields, FormErrors, submit};
 use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{
@@ -484,21 +484,14 @@ pub(crate) async fn save(
     let scope = user.scope()?;
     let idea = state.core.ideas().get(&scope, IdeaId(id)).await?;
     let typed = Typed::from(&fields);
-    let result = match typed.patch() {
-        Ok(patch) => state
-            .core
-            .ideas()
-            .update(&scope, idea.id, patch)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match result {
+    let ideas = state.core.ideas();
+    match submit(typed.patch(), async |patch| {
+        ideas.update(&scope, idea.id, patch).await
+    })
+    .await?
+    {
         Ok(_) => Ok(redirect(req, &format!("{PATH}/{id}?done=idea-saved"))),
-        Err(refused) => {
-            let (status, errors) = refused?;
-            idea_page(req, &state, &user, idea, typed, errors, status).await
-        }
+        Err((status, errors)) => idea_page(req, &state, &user, idea, typed, errors, status).await,
     }
 }
 

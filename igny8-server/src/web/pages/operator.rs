@@ -16,7 +16,7 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use crate::state::AppState;
-use crate::web::forms::{Fields, FormErrors};
+use crate::web::forms::{Fields, FormErrors, submit};
 use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Cell, Choice, Column, Filter, ListState, Row, Table, label, number};
@@ -314,22 +314,17 @@ pub(crate) async fn account_save(
         (Err(_), _) => Err(bad("plan_id", "must be one of the plans")),
         (_, Err(_)) => Err(bad("status", "must be one of the states")),
     };
-    let outcome = match patch {
-        Ok(patch) => state
-            .core
-            .tenancy()
-            .update_account(&op, AccountId(id), patch)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let tenancy = state.core.tenancy();
+    let saved = submit(patch, async |patch| {
+        tenancy.update_account(&op, AccountId(id), patch).await
+    })
+    .await?;
+    match saved {
         Ok(_) => Ok(redirect(
             req,
             &format!("{PATH}/accounts/{id}?done=account-saved"),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             let sent = Sent {
                 status: Some(status),
                 typed: Some(typed),
@@ -337,6 +332,37 @@ pub(crate) async fn account_save(
                 ..Sent::default()
             };
             account_page(req, &state, &user, id, sent).await
+        }
+    }
+}
+
+/// The entry a credits form posts; a kind or amount that isn't one is said beside it.
+fn ledger_entry(typed: &Typed) -> Result<LedgerEntry, FormErrors> {
+    let mut errors = FormErrors::none();
+    let kind = typed.kind.parse::<TransactionKind>().ok();
+    if kind.is_none() {
+        errors = errors.with_field("kind", "must be one of the kinds listed");
+    }
+    let amount = typed
+        .amount
+        .trim()
+        .replace([',', ' '], "")
+        .parse::<i64>()
+        .ok();
+    if amount.is_none() {
+        errors = errors.with_field("amount", "must be a whole number of credits");
+    }
+    match (kind, amount) {
+        (Some(kind), Some(amount)) => Ok(LedgerEntry {
+            kind,
+            amount,
+            reason: typed.reason.clone(),
+            reference: None,
+            idempotency_key: None,
+        }),
+        _ => {
+            errors.summary = Some("Please correct the fields marked below.".into());
+            Err(errors)
         }
     }
 }
@@ -358,48 +384,16 @@ pub(crate) async fn credits(
         .account_by_id(&op, AccountId(id))
         .await?;
     let typed = typed_of(&fields);
-    let mut errors = FormErrors::none();
-    let kind = typed.kind.parse::<TransactionKind>().ok();
-    if kind.is_none() {
-        errors = errors.with_field("kind", "must be one of the kinds listed");
-    }
-    let amount = typed
-        .amount
-        .trim()
-        .replace([',', ' '], "")
-        .parse::<i64>()
-        .ok();
-    if amount.is_none() {
-        errors = errors.with_field("amount", "must be a whole number of credits");
-    }
-    let outcome = match (kind, amount) {
-        (Some(kind), Some(amount)) if !errors.any() => state
-            .core
-            .credits()
-            .post(
-                &op.scope_of(account.id),
-                LedgerEntry {
-                    kind,
-                    amount,
-                    reason: typed.reason.clone(),
-                    reference: None,
-                    idempotency_key: None,
-                },
-            )
-            .await
-            .map_err(FormErrors::from_error),
-        _ => {
-            errors.summary = Some("Please correct the fields marked below.".into());
-            Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)))
-        }
-    };
+    let entry = ledger_entry(&typed);
+    let credits = state.core.credits();
+    let scope = op.scope_of(account.id);
+    let outcome = submit(entry, async |entry| credits.post(&scope, entry).await).await?;
     match outcome {
         Ok(_) => Ok(redirect(
             req,
             &format!("{PATH}/accounts/{id}?done=credits-posted"),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             let mut typed = typed;
             typed.name = account.name.clone();
             typed.plan = account.plan_id.get().to_string();
@@ -618,21 +612,14 @@ pub(crate) async fn plan_add(
 ) -> Result<Response, WebError> {
     let op = operator(&state, &user).await?;
     let form = PlanForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(input) => state
-            .core
-            .tenancy()
-            .create_plan(&op, input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let tenancy = state.core.tenancy();
+    match submit(form.input(), async |input| {
+        tenancy.create_plan(&op, input).await
+    })
+    .await?
+    {
         Ok(_) => Ok(redirect(req, "/operator/plans?done=plan-saved")),
-        Err(refused) => {
-            let (status, errors) = refused?;
-            plans(req, &state, &user, (status, form, errors)).await
-        }
+        Err((status, errors)) => plans(req, &state, &user, (status, form, errors)).await,
     }
 }
 
@@ -677,31 +664,24 @@ pub(crate) async fn plan_save(
 ) -> Result<Response, WebError> {
     let op = operator(&state, &user).await?;
     let form = PlanForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(input) => state
-            .core
-            .tenancy()
-            .update_plan(&op, PlanId(id), input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let tenancy = state.core.tenancy();
+    let saved = submit(form.input(), async |input| {
+        tenancy.update_plan(&op, PlanId(id), input).await
+    })
+    .await?;
+    match saved {
         Ok(_) => Ok(redirect(
             req,
             &format!("/operator/plans/{id}?done=plan-saved"),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
-            with_status(
-                status,
-                &PlanPage {
-                    chrome: Chrome::new(req, "Plan", "operator"),
-                    id,
-                    form,
-                    errors,
-                },
-            )
-        }
+        Err((status, errors)) => with_status(
+            status,
+            &PlanPage {
+                chrome: Chrome::new(req, "Plan", "operator"),
+                id,
+                form,
+                errors,
+            },
+        ),
     }
 }

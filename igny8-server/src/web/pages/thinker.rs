@@ -16,7 +16,7 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use crate::state::AppState;
-use crate::web::forms::{Fields, FormErrors};
+use crate::web::forms::{Fields, FormErrors, submit};
 use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Bulk, Cell, Column, ListState, Row, Table, number};
@@ -734,22 +734,17 @@ pub(crate) async fn strategy_add(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let form = StrategyForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(input) => state
-            .core
-            .thinker()
-            .create_strategy(&scope, input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let thinker = state.core.thinker();
+    match submit(form.input(), async |input| {
+        thinker.create_strategy(&scope, input).await
+    })
+    .await?
+    {
         Ok(s) => Ok(redirect(
             req,
             &format!("/thinker/strategies/{}?done=strategy-added", s.id.get()),
         )),
-        Err(refused) => {
-            let (status, errors) = refused?;
+        Err((status, errors)) => {
             strategies(req, &state, &user, status, None, Some((form, errors))).await
         }
     }
@@ -852,23 +847,16 @@ pub(crate) async fn strategy_save(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let form = StrategyForm::from(&fields);
-    let outcome = match form.input() {
-        Ok(input) => state
-            .core
-            .thinker()
-            .update_strategy(&scope, StrategyId(id), input)
-            .await
-            .map_err(FormErrors::from_error),
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
-    };
-    match outcome {
+    let thinker = state.core.thinker();
+    let saved = submit(form.input(), async |input| {
+        thinker.update_strategy(&scope, StrategyId(id), input).await
+    })
+    .await?;
+    match saved {
         Ok(_) => Ok(redirect(
             req,
             &format!("/thinker/strategies/{id}?done=strategy-saved"),
         )),
-        Err(refused) => {
-            let sent = refused?;
-            strategy_page(req, &state, &user, id, form, sent).await
-        }
+        Err(sent) => strategy_page(req, &state, &user, id, form, sent).await,
     }
 }
