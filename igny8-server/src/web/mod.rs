@@ -265,6 +265,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/writer/tasks/:id",
+            SignedIn,
+            Page,
+            tasks::show,
+        ),
+        route(
+            Method::POST,
+            "/writer/tasks/:id",
+            SignedIn,
+            Api("PATCH", "/writer/tasks/:id/"),
+            tasks::save,
+        ),
+        route(
+            Method::GET,
             "/writer/content",
             SignedIn,
             Page,

@@ -159,6 +159,7 @@ pub fn flash(req: &Request) -> Option<String> {
         ),
         "ideas-deleted" => count("idea", "ideas", "deleted"),
         "idea-saved" => "Idea saved.".to_owned(),
+        "task-saved" => "Task saved. Writing it uses what it says now.".to_owned(),
         "tasks-deleted" => count("task", "tasks", "deleted"),
         "content-deleted" => count("article", "articles", "deleted"),
         "content-saved" => "Article saved.".to_owned(),

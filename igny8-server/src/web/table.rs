@@ -259,6 +259,14 @@ impl Choice {
         );
         out
     }
+
+    /// Every value of a core enum with a readable label, `current` chosen (a form's select).
+    pub fn all_of<E: igny8_core::enums::StringEnum>(current: &str) -> Vec<Self> {
+        E::VALUES
+            .iter()
+            .map(|v| Self::new(v.as_str(), label(v.as_str()), Some(current)))
+            .collect()
+    }
 }
 
 /// A value such as `in_article` as people write it: "In article".

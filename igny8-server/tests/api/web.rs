@@ -38,6 +38,7 @@ on_backends!(
     prompts_authors_and_strategies_are_written_and_checked,
     automation_rules_preview_their_runs_and_runs_show_their_stages,
     operators_manage_accounts_credits_and_plans_and_nobody_else_does,
+    a_task_is_given_its_author_and_strategy_and_links_its_article,
 );
 
 /// A browser: keeps cookies, reads the form token from the last page.
@@ -1581,6 +1582,16 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{image}");
     let image = image["data"]["id"].to_string();
+    let (status, task) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/tasks/",
+            json!({"sector_id": sector, "title": "A task"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{task}");
+    let task = task["data"]["id"].to_string();
     let (status, rule) = s
         .send(
             "POST",
@@ -1618,6 +1629,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
         s.get(&token, "/api/v1/automation/rules/").await.1["data"].clone(),
         s.get(&token, "/api/v1/automation/runs/").await.1["data"]["count"].clone(),
+        s.get(&token, "/api/v1/writer/tasks/").await.1["data"].clone(),
     );
     let mut tried = 0;
     for route in igny8_server::web::routes() {
@@ -1646,6 +1658,8 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
             &article
         } else if route.path.starts_with("/writer/images") {
             &image
+        } else if route.path.starts_with("/writer/tasks") {
+            &task
         } else if route.path.starts_with("/automation/rules") {
             &rule
         } else if route.path.starts_with("/automation/runs") {
@@ -1711,6 +1725,7 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/writer/images/").await.1["data"].clone(),
         s.get(&token, "/api/v1/automation/rules/").await.1["data"].clone(),
         s.get(&token, "/api/v1/automation/runs/").await.1["data"]["count"].clone(),
+        s.get(&token, "/api/v1/writer/tasks/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
     s.close().await;
@@ -4568,4 +4583,136 @@ async fn operators_manage_accounts_credits_and_plans_and_nobody_else_does(backen
     assert_eq!(gone.status, 303, "{}", gone.body);
     assert_eq!(ops.get(&path).await.status, 404);
     s.close().await;
+}
+
+async fn a_task_is_given_its_author_and_strategy_and_links_its_article(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "tasks@example.com", &grinders(1)).await;
+    let (_, author) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/thinker/author-profiles/",
+            json!({"name": "Barista Bea"}),
+        )
+        .await;
+    let author = author["data"]["id"].to_string();
+    let (_, strategy) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/thinker/strategies/",
+            json!({"name": "Guides", "sector_id": sector}),
+        )
+        .await;
+    let strategy = strategy["data"]["id"].to_string();
+    let (_, other_sector) = s
+        .send("POST", &token, "/api/v1/auth/sectors/", json!({"site_id": s.get(&token, &format!("/api/v1/auth/sectors/{sector}/")).await.1["data"]["site_id"], "name": "Tea"}))
+        .await;
+    s.send(
+        "POST",
+        &token,
+        "/api/v1/thinker/strategies/",
+        json!({"name": "Tea only", "sector_id": other_sector["data"]["id"]}),
+    )
+    .await;
+    let (status, task) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/tasks/",
+            json!({"sector_id": sector, "title": "Burr grinders"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{task}");
+    let id = task["data"]["id"].to_string();
+    let list = b.get("/writer/tasks").await;
+    assert!(
+        list.body.contains(&format!(
+            r#"<a href="/writer/tasks/{id}" hx-boost="false">Burr grinders</a>"#
+        )),
+        "{}",
+        list.body
+    );
+    let page = b.get(&format!("/writer/tasks/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(">Barista Bea</option>"), "{}", page.body);
+    assert!(page.body.contains(">Guides</option>"), "{}", page.body);
+    assert!(
+        !page.body.contains(">Tea only</option>"),
+        "another sector's strategy: {}",
+        page.body
+    );
+
+    // A bad length is said beside it and changes nothing.
+    let fields = |words: &str| {
+        vec![
+            ("title", "Burr grinders, compared".to_owned()),
+            ("brief", "For beginners.".to_owned()),
+            ("keywords", "burr grinder, conical burr".to_owned()),
+            ("content_type", "post".to_owned()),
+            ("content_structure", "comparison".to_owned()),
+            ("target_word_count", words.to_owned()),
+            ("author_profile_id", author.clone()),
+            ("strategy_id", strategy.clone()),
+        ]
+    };
+    let bad = fields("a lot");
+    let bad = b.post(&format!("/writer/tasks/{id}"), &refs(&bad)).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="task-e-target_word_count""#),
+        "{}",
+        bad.body
+    );
+    let (_, got) = s.get(&token, &format!("/api/v1/writer/tasks/{id}/")).await;
+    assert_eq!(got["data"]["title"], "Burr grinders", "{got}");
+    let good = fields("1,200");
+    let saved = b.post(&format!("/writer/tasks/{id}"), &refs(&good)).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, got) = s.get(&token, &format!("/api/v1/writer/tasks/{id}/")).await;
+    let t = &got["data"];
+    assert_eq!(t["title"], "Burr grinders, compared", "{got}");
+    assert_eq!(t["target_word_count"], 1200, "{got}");
+    assert_eq!(
+        t["keywords"],
+        json!(["burr grinder", "conical burr"]),
+        "{got}"
+    );
+    assert_eq!(t["content_structure"], "comparison", "{got}");
+    assert_eq!(t["author_profile_id"].to_string(), author, "{got}");
+    assert_eq!(t["strategy_id"].to_string(), strategy, "{got}");
+
+    // Its article, once written, is linked.
+    let (status, article) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector, "task_id": task["data"]["id"], "title": "Burr grinders, compared", "html": "<p>Text</p>"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{article}");
+    let page = b.get(&format!("/writer/tasks/{id}")).await;
+    assert!(
+        page.body.contains(&format!(
+            r#"<a href="/writer/content/{}">"#,
+            article["data"]["id"]
+        )),
+        "{}",
+        page.body
+    );
+    let mut other = Browser::new(&s);
+    other.sign_up("tasks-other@example.com", "Other").await;
+    assert_eq!(other.get(&format!("/writer/tasks/{id}")).await.status, 404);
+    s.close().await;
+}
+
+/// Form fields built at run time, as `post` takes them.
+fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

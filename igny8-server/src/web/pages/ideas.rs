@@ -411,26 +411,8 @@ async fn idea_page(
         .await?
         .into_iter()
         .next();
-    let options = |values: &[&str], current: &str| -> Vec<Choice> {
-        values
-            .iter()
-            .map(|v| Choice::new(*v, label(v), Some(current)))
-            .collect()
-    };
-    let types = options(
-        &<p::ContentType as igny8_core::enums::StringEnum>::VALUES
-            .iter()
-            .map(|v| v.as_str())
-            .collect::<Vec<_>>(),
-        &typed.content_type,
-    );
-    let structures = options(
-        &<p::ContentStructure as igny8_core::enums::StringEnum>::VALUES
-            .iter()
-            .map(|v| v.as_str())
-            .collect::<Vec<_>>(),
-        &typed.structure,
-    );
+    let types = Choice::all_of::<p::ContentType>(&typed.content_type);
+    let structures = Choice::all_of::<p::ContentStructure>(&typed.structure);
     with_status(
         status,
         &IdeaPage {
