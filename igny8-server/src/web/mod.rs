@@ -440,6 +440,20 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/thinker/image-testing",
+            SignedIn,
+            Page,
+            thinker::image_testing_page,
+        ),
+        route(
+            Method::POST,
+            "/thinker/image-testing",
+            SignedIn,
+            Api("POST", "/thinker/image_testing/"),
+            thinker::image_test,
+        ),
+        route(
+            Method::GET,
             "/thinker/strategies",
             SignedIn,
             Page,

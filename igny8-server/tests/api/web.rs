@@ -4065,6 +4065,41 @@ async fn prompts_authors_and_strategies_are_written_and_checked(backend: Backend
     let unknown = b.get("/thinker/prompts/poetry").await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
 
+    // Image testing: its cost first; a prompt is required; without an image provider it says
+    // how to connect one, and charges nothing.
+    let page = b.get("/thinker/image-testing").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Each test costs"), "{}", page.body);
+    let empty = b
+        .post("/thinker/image-testing", &[("prompt", " "), ("size", "")])
+        .await;
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(
+        empty.body.contains(r#"id="test-e-prompt""#),
+        "{}",
+        empty.body
+    );
+    let (_, before) = s.get(&token, "/api/v1/billing/balance/").await;
+    let refused = b
+        .post(
+            "/thinker/image-testing",
+            &[("prompt", "A burr grinder"), ("size", "")],
+        )
+        .await;
+    assert_ne!(refused.status, 200, "{}", refused.body);
+    assert!(
+        refused.body.contains("Settings › AI providers"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("A burr grinder"),
+        "what was typed stays: {}",
+        refused.body
+    );
+    let (_, after) = s.get(&token, "/api/v1/billing/balance/").await;
+    assert_eq!(before["data"]["credits"], after["data"]["credits"]);
+
     // Author profiles: a name is required; a profile made is offered in the settings.
     let empty = b.get("/thinker/authors").await;
     assert!(

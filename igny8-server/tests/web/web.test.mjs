@@ -726,6 +726,15 @@ test('the thinker: a prompt of the account beside the shipped one, an author pro
   await page.getByRole('link', { name: 'Strategies' }).click();
   await page.waitForURL(/\/thinker\/strategies$/);
   await look('strategies');
+  await page.getByRole('link', { name: 'Image testing' }).click();
+  await page.waitForURL(/\/thinker\/image-testing$/);
+  await page.getByLabel('What to draw').fill('A copper gooseneck kettle on a wooden table');
+  await page.getByRole('button', { name: /^Draw it/ }).click();
+  await page.waitForLoadState();
+  const drawn = page.locator('figure.picture-large img');
+  await drawn.evaluate((img) => img.decode());
+  assert.ok(await drawn.evaluate((img) => img.naturalWidth > 0), 'the test picture shows');
+  await look('image-testing');
 });
 
 test('automation: a rule with its next runs in its time zone, run by hand', async () => {

@@ -860,3 +860,111 @@ pub(crate) async fn strategy_save(
         Err(sent) => strategy_page(req, &state, &user, id, form, sent).await,
     }
 }
+
+/// The Image Testing form, as typed.
+#[derive(Default)]
+struct TestForm {
+    prompt: String,
+    negative_prompt: String,
+    style: String,
+    size: String,
+}
+
+#[derive(Template)]
+#[template(path = "thinker/image_testing.html")]
+struct ImageTestingPage {
+    chrome: Chrome,
+    /// What one test costs.
+    credits: String,
+    form: TestForm,
+    errors: FormErrors,
+    result: Option<igny8_core::ai::functions::ImageTestResult>,
+    /// The picture when it can be shown here (data the provider sent, not an outside URL).
+    picture: Option<String>,
+}
+
+fn testing_page(
+    req: &Request,
+    state: &AppState,
+    form: TestForm,
+    (status, errors): (StatusCode, FormErrors),
+    result: Option<igny8_core::ai::functions::ImageTestResult>,
+) -> Result<Response, WebError> {
+    let credits = state
+        .core
+        .ai_config()
+        .credit_prices
+        .credits(igny8_core::ai::Work::Images(1));
+    let picture = result
+        .as_ref()
+        .map(|r| r.url.clone())
+        .filter(|u| u.starts_with("data:image/"));
+    with_status(
+        status,
+        &ImageTestingPage {
+            chrome: Chrome::new(req, "Image testing", "thinker"),
+            credits: format!(
+                "{} credit{}",
+                number(credits),
+                if credits == 1 { "" } else { "s" }
+            ),
+            form,
+            errors,
+            result,
+            picture,
+        },
+    )
+}
+
+/// `GET /thinker/image-testing`.
+#[handler]
+pub(crate) async fn image_testing_page(
+    req: &Request,
+    state: Data<&AppState>,
+) -> Result<Response, WebError> {
+    testing_page(
+        req,
+        &state,
+        TestForm::default(),
+        (StatusCode::OK, FormErrors::none()),
+        None,
+    )
+}
+
+/// `POST /thinker/image-testing`: draws one prompt with the account's image model and
+/// template (the API's `POST thinker/image_testing/`), and shows the picture without saving it.
+#[handler]
+pub(crate) async fn image_test(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let form = TestForm {
+        prompt: fields.get("prompt").to_owned(),
+        negative_prompt: fields.get("negative_prompt").to_owned(),
+        style: fields.get("style").to_owned(),
+        size: fields.get("size").to_owned(),
+    };
+    let test = igny8_core::ai::functions::ImageTest {
+        prompt: form.prompt.clone(),
+        negative_prompt: optional(&form.negative_prompt),
+        style: optional(&form.style),
+        size: optional(&form.size),
+    };
+    let ai = state.core.ai();
+    match submit(Ok(test), async |test| ai.test_image(&scope, test).await).await? {
+        Ok(result) => testing_page(
+            req,
+            &state,
+            form,
+            (StatusCode::OK, FormErrors::none()),
+            Some(result),
+        ),
+        Err((status, errors)) => {
+            let errors = errors.shown_in(&["prompt", "negative_prompt", "style", "size"]);
+            testing_page(req, &state, form, (status, errors), None)
+        }
+    }
+}
