@@ -594,6 +594,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/operator/health",
+            SignedIn,
+            Page,
+            operator::health_page,
+        ),
+        route(
+            Method::GET,
             "/operator/plans",
             SignedIn,
             Page,

@@ -4603,6 +4603,11 @@ async fn operators_manage_accounts_credits_and_plans_and_nobody_else_does(backen
         bad.body
     );
 
+    let health = ops.get("/operator/health").await;
+    assert_eq!(health.status, 200, "{}", health.body);
+    assert!(health.body.contains("answers ("), "{}", health.body);
+    assert_eq!(customer.get("/operator/health").await.status, 403);
+
     // Deleting asks for the account's name.
     let kept = ops
         .post(&format!("{path}/delete"), &[("confirm_name", "Acme")])

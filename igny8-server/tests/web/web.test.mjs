@@ -789,6 +789,10 @@ test('the operator console: accounts found, credits posted, plans', async () => 
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page.waitForURL(/\/operator\/plans$/);
     await look('operator-plans');
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    await page.waitForURL(/\/operator\/health$/);
+    assert.ok(await page.getByText('answers (', { exact: false }).isVisible());
+    await look('operator-health');
   } finally {
     await ops.close();
     page = mine;

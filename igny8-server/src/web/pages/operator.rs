@@ -685,3 +685,111 @@ pub(crate) async fn plan_save(
         ),
     }
 }
+
+/// One line of the health page.
+struct Check {
+    what: &'static str,
+    ok: bool,
+    said: String,
+}
+
+#[derive(Template)]
+#[template(path = "operator/health.html")]
+struct HealthPage {
+    chrome: Chrome,
+    version: &'static str,
+    checks: Vec<Check>,
+}
+
+/// `GET /operator/health`: whether this server's database answers, and how it is set up — the
+/// API's `health/ready/` with the settings an operator checks a deployment by.
+#[handler]
+pub(crate) async fn health_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    operator(&state, &user).await?;
+    let started = std::time::Instant::now();
+    let ping = state.core.store().ping().await;
+    let took = started.elapsed();
+    let settings = &state.settings;
+    let checks = vec![
+        Check {
+            what: "Database",
+            ok: ping.is_ok(),
+            said: match &ping {
+                Ok(()) => format!(
+                    "{} answers ({} ms); schema version {}",
+                    state.core.store().backend().as_str(),
+                    took.as_millis(),
+                    igny8_core::store::SCHEMA_VERSION
+                ),
+                Err(_) => format!(
+                    "{} does not answer: see the server's log",
+                    state.core.store().backend().as_str()
+                ),
+            },
+        },
+        Check {
+            what: "Jobs",
+            ok: true,
+            said: if settings.worker {
+                "this server runs a worker too".to_owned()
+            } else {
+                "this server runs no worker: run `igny8-server worker` beside it".to_owned()
+            },
+        },
+        Check {
+            what: "Rate limits",
+            ok: true,
+            said: if settings.redis_url.is_some() {
+                "counted in Redis, shared by every server".to_owned()
+            } else {
+                "counted in the database, shared by every server".to_owned()
+            },
+        },
+        Check {
+            what: "Sign-up",
+            ok: true,
+            said: if settings.allow_registration {
+                "open to anyone".to_owned()
+            } else {
+                "closed: operators make accounts".to_owned()
+            },
+        },
+        Check {
+            what: "Outbound addresses",
+            ok: !settings.outbound.allow_private,
+            said: if settings.outbound.allow_private {
+                "private and local addresses allowed (IGNY8_ALLOW_PRIVATE_TARGETS): only for a single trusted tenant".to_owned()
+            } else {
+                "public addresses only: tenants can't reach this network".to_owned()
+            },
+        },
+        Check {
+            what: "Session cookies",
+            ok: settings.cookie_secure != crate::config::CookieSecure::Never,
+            said: match settings.cookie_secure {
+                crate::config::CookieSecure::Auto => "Secure when the request came over https",
+                crate::config::CookieSecure::Always => "always Secure",
+                crate::config::CookieSecure::Never => {
+                    "never Secure (IGNY8_COOKIE_SECURE=never): for plain-http development only"
+                }
+            }
+            .to_owned(),
+        },
+    ];
+    with_status(
+        if ping.is_ok() {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        &HealthPage {
+            chrome: Chrome::new(req, "Health", "operator"),
+            version: env!("CARGO_PKG_VERSION"),
+            checks,
+        },
+    )
+}
