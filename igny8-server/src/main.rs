@@ -119,10 +119,25 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     stop.cancel();
     if let Some(w) = worker {
-        let _ = w.await;
+        finish_worker(w).await;
     }
     core.store().close().await;
     Ok(())
+}
+
+/// How long a stopping process waits for its worker to finish the step it is on.
+const WORKER_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits for a stopped worker, at most [`WORKER_GRACE`]: a job still running then (a model
+/// call that doesn't answer) is left to its lease, and another worker takes it up when the
+/// lease ends — jobs are durable, so the process need not hang on one.
+async fn finish_worker(handle: tokio::task::JoinHandle<()>) {
+    if tokio::time::timeout(WORKER_GRACE, handle).await.is_err() {
+        tracing::warn!(
+            grace_secs = WORKER_GRACE.as_secs(),
+            "the worker did not stop in time; its job is taken up again when its lease ends"
+        );
+    }
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -162,7 +177,7 @@ async fn run(args: Args) -> Result<(), String> {
             let handle = worker::spawn(state.core.clone(), &state.settings, stop.clone());
             shutdown_signal().await;
             stop.cancel();
-            let _ = handle.await;
+            finish_worker(handle).await;
             state.core.store().close().await;
             Ok(())
         }
