@@ -2382,6 +2382,20 @@ async fn jobs_show_live_progress_errors_and_results_and_cancel(backend: Backend)
     let page = b.get(&format!("/jobs/{next}?done=job-cancelled")).await;
     assert!(page.body.contains("Job cancelled."), "{}", page.body);
     assert!(!page.body.contains("Cancel job"), "{}", page.body);
+    // A page drawn while the job ran, whose stream starts after it ended, still learns the
+    // end: the stream sends the job's last part, then `end`.
+    let late = s
+        .client
+        .get(format!("/jobs/events?view=detail&ids={next}"))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await;
+    let text = late.0.into_body().into_string().await.unwrap();
+    let events = events_of(&text);
+    assert_eq!(events.len(), 2, "{text}");
+    assert_eq!(events[0].0, format!("job-{next}"), "{text}");
+    assert!(events[0].1.contains("Cancelled"), "{text}");
+    assert_eq!(events[1].0, "end", "{text}");
     s.close().await;
 }
 

@@ -588,10 +588,10 @@ pub(crate) async fn events(
         )
         .await?
         .items;
-    let unfinished: Vec<Job> = found
-        .into_iter()
-        .filter(|j| !j.status.is_finished())
-        .collect();
+    // A job that ended between the page being drawn and this stream starting gets its last
+    // part at once: the page would otherwise wait on it forever.
+    let (finished, unfinished): (Vec<Job>, Vec<Job>) =
+        found.into_iter().partition(|j| j.status.is_finished());
     let token = session_token(req, &state).unwrap_or_default();
     let credential = Recheck::WebSession {
         token: token.into(),
@@ -616,6 +616,7 @@ pub(crate) async fn events(
         .stream_many(&scope, unfinished, Some(user.expires_at), credential)
         .map_err(WebError::from)?;
     let core = state.core.clone();
+    let jobs = futures_util::stream::iter(finished).chain(jobs);
     let parts = jobs.filter_map(move |job| {
         let now = core.now();
         let html = if detail {
