@@ -191,6 +191,7 @@ pub fn flash(req: &Request) -> Option<String> {
         "rules-resumed" => count("rule", "rules", "resumed: they run from their next time"),
         "rules-deleted" => count("rule", "rules", "deleted"),
         "run-started" => "The run started. Each stage's outcome shows here when it is done; its job shows the live progress.".to_owned(),
+        "run-finished" => "The run had already finished, so it couldn't be cancelled.".to_owned(),
         "run-cancelled" => "The run is cancelled. The stage working now stops at its next step; what it finished stays.".to_owned(),
         "account-saved" => "Account saved.".to_owned(),
         "credits-posted" => "Credits posted: the balance and the ledger below show them.".to_owned(),

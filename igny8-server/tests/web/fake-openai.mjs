@@ -52,6 +52,12 @@ const server = createServer(async (req, res) => {
   const text = await body(req);
   if (req.method === 'POST' && req.url === '/v1/chat/completions') {
     waiting.push(res);
+    // A caller that went away (a server stopped) is no longer waiting: a reply queued for the
+    // next caller must not be spent on it.
+    res.on('close', () => {
+      const i = waiting.indexOf(res);
+      if (i >= 0) waiting.splice(i, 1);
+    });
   } else if (req.method === 'POST' && req.url === '/v1/images/generations') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ created: 1764000000, data: [{ b64_json: PICTURE, revised_prompt: JSON.parse(text).prompt }] }));

@@ -748,6 +748,10 @@ test('automation: a rule with its next runs in its time zone, run by hand', asyn
   await page.waitForURL(/\/automation\/rules\/new$/);
   await page.locator('#rule-name').fill('Weekday mornings');
   await page.locator('#rule-site_id').selectOption({ label: 'Kitchen blog' });
+  // Only the free local clustering: the run asks no model, so it ends on its own.
+  for (const stage of ['ideas', 'queue', 'content', 'image_prompts', 'images', 'publish']) {
+    await page.locator(`#rule-stage-${stage}`).uncheck();
+  }
   await page.locator('#rule-cron').fill('0 9 * * mon-fri');
   await page.locator('#rule-timezone').fill('Europe/Paris');
   await page.locator('#rule-cron').fill('0 9 * *');
@@ -763,15 +767,6 @@ test('automation: a rule with its next runs in its time zone, run by hand', asyn
   await page.getByRole('button', { name: 'Run now' }).click();
   await page.waitForURL(/\/automation\/runs\/\d+\?done=run-started$/);
   await look('run');
-  // The run goes on to stages that ask the model: answer them (with nothing queued the stand-in
-  // answers with an error, which the run reports), so no call is left waiting.
-  const cancel = page.getByRole('button', { name: 'Cancel the run' });
-  if (await cancel.count()) {
-    page.once('dialog', (d) => d.accept());
-    await cancel.click();
-    await page.waitForURL(/done=run-cancelled/);
-  }
-  await fakeAi('POST', '/control/release');
 });
 
 test('the operator console: accounts found, credits posted, plans', async () => {

@@ -879,9 +879,13 @@ pub(crate) async fn cancel_run(
         .automation()
         .run(&scope, AutomationRunId(id))
         .await?;
-    state.core.jobs().cancel(&scope, run.job.id).await?;
-    Ok(redirect(
-        req,
-        &format!("{PATH}/runs/{id}?done=run-cancelled"),
-    ))
+    let target = format!("{PATH}/runs/{id}");
+    match state.core.jobs().cancel(&scope, run.job.id).await {
+        Ok(_) => Ok(redirect(req, &format!("{target}?done=run-cancelled"))),
+        // Finished before the click arrived: the page shows how.
+        Err(igny8_core::Error::Conflict(_)) => {
+            Ok(redirect(req, &format!("{target}?done=run-finished")))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
