@@ -1,10 +1,14 @@
 // IGNY8 web app: the little the pages need beyond htmx. Everything works without it.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  // A button that asks first: <button data-confirm="Delete 3 keywords?">.
+  // A button that asks first: <button data-confirm="Delete 3 keywords?">; when its form's
+  // "all matching" box is ticked, it asks data-confirm-matching instead.
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.dataset.confirm)) {
+    if (!button) return;
+    const matching = button.form && button.form.querySelector("[data-matching]:checked");
+    const question = (matching && button.dataset.confirmMatching) || button.dataset.confirm;
+    if (!window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }

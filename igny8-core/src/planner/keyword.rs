@@ -311,6 +311,16 @@ pub struct KeywordFilter {
     pub ids: Option<Vec<KeywordId>>,
 }
 
+impl KeywordFilter {
+    /// Only the keywords `ids` (a bulk action on keywords chosen one by one).
+    pub fn only(ids: &[KeywordId]) -> Self {
+        Self {
+            ids: Some(ids.to_vec()),
+            ..Self::default()
+        }
+    }
+}
+
 string_enum! {
     /// Fields the keyword list can be ordered by.
     pub enum KeywordSortField {

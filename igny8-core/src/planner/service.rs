@@ -85,7 +85,12 @@ impl<S: Store> Keywords<'_, S> {
     ) -> Result<Keyword> {
         scope.require(Permission::Write)?;
         let patch = patch.validate()?;
-        if self.store().update_keywords(scope, &[id], &patch).await? == 0 {
+        if self
+            .store()
+            .update_keywords(scope, &KeywordFilter::only(&[id]), &patch, None)
+            .await?
+            == 0
+        {
             return Err(id.not_found());
         }
         self.store().get_keyword(scope, id).await
@@ -100,6 +105,23 @@ impl<S: Store> Keywords<'_, S> {
     ) -> Result<u64> {
         scope.require(Permission::Write)?;
         check_ids(ids)?;
+        self.update_matching(scope, &KeywordFilter::only(ids), patch, None)
+            .await
+    }
+
+    /// Changes every keyword matching `filter` (the list's filters: "select all N matching"),
+    /// however many, in one statement; the number changed. `expected` is the number the person
+    /// was shown: when another number matches now (keywords were added or changed meanwhile),
+    /// nothing changes and the [`Conflict`](crate::Error::Conflict) says how many match.
+    pub async fn update_matching(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        patch: KeywordPatch,
+        expected: Option<u64>,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ranges(filter)?;
         if patch.keyword.is_some() {
             return Err(Error::field("keyword", "can't be changed in bulk"));
         }
@@ -107,14 +129,31 @@ impl<S: Store> Keywords<'_, S> {
         if patch.is_empty() {
             return Err(Error::invalid("nothing to change: name at least one field"));
         }
-        self.store().update_keywords(scope, ids, &patch).await
+        self.store()
+            .update_keywords(scope, filter, &patch, expected)
+            .await
     }
 
     /// Deletes keywords; the number deleted (ids of other accounts are ignored).
     pub async fn delete(&self, scope: &Scope, ids: &[KeywordId]) -> Result<u64> {
         scope.require(Permission::Write)?;
         check_ids(ids)?;
-        self.store().delete_keywords(scope, ids).await
+        self.store()
+            .delete_keywords(scope, &KeywordFilter::only(ids), None)
+            .await
+    }
+
+    /// Deletes every keyword matching `filter`; the number deleted. `expected` as for
+    /// [`Keywords::update_matching`].
+    pub async fn delete_matching(
+        &self,
+        scope: &Scope,
+        filter: &KeywordFilter,
+        expected: Option<u64>,
+    ) -> Result<u64> {
+        scope.require(Permission::Write)?;
+        check_ranges(filter)?;
+        self.store().delete_keywords(scope, filter, expected).await
     }
 
     /// Imports a keyword export (any supported layout, recognised from its content) into a

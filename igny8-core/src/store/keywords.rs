@@ -37,18 +37,24 @@ pub trait KeywordStore: Send + Sync {
         sort: &KeywordSort,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Keyword>>> + Send;
-    /// Applies a validated patch to the scope's keywords among `ids`; the number changed.
+    /// Applies a validated patch to the scope's keywords matching `selection` (the list's
+    /// filter; its `ids` for keywords chosen one by one); the number changed. With `expected`,
+    /// only when exactly that many match: otherwise [`Conflict`](crate::Error::Conflict) and
+    /// nothing changes.
     fn update_keywords(
         &self,
         scope: &Scope,
-        ids: &[KeywordId],
+        selection: &KeywordFilter,
         patch: &crate::planner::ValidKeywordPatch,
+        expected: Option<u64>,
     ) -> impl Future<Output = Result<u64>> + Send;
-    /// Deletes the scope's keywords among `ids`; the number deleted.
+    /// Deletes the scope's keywords matching `selection`; the number deleted. `expected` as for
+    /// [`KeywordStore::update_keywords`].
     fn delete_keywords(
         &self,
         scope: &Scope,
-        ids: &[KeywordId],
+        selection: &KeywordFilter,
+        expected: Option<u64>,
     ) -> impl Future<Output = Result<u64>> + Send;
     /// Writes an import's batches in one transaction, merging keywords that already exist.
     fn import_keywords(

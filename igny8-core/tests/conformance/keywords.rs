@@ -383,6 +383,130 @@ pub(crate) async fn bulk_update_and_delete_stay_in_the_tenant(core: Igny8) {
     assert!(core.keywords().get(&b.scope, theirs.id).await.is_ok());
 }
 
+pub(crate) async fn changes_by_filter_reach_every_match_and_no_other(core: Igny8) {
+    let a = tenant(&core, "M", 0).await;
+    let b = tenant(&core, "N", 0).await;
+    let mine = seed(&core, &a.scope, a.sector).await;
+    let theirs = seed(&core, &b.scope, b.sector).await;
+    let f = KeywordFilter {
+        intent: Some(Intent::Transactional),
+        min_volume: Some(100),
+        ..Default::default()
+    };
+    let matching: Vec<_> = mine
+        .iter()
+        .filter(|k| k.intent == Some(Intent::Transactional) && k.volume.is_some_and(|v| v >= 100))
+        .map(|k| k.id)
+        .collect();
+    let n = matching.len() as u64;
+    assert!(n > 5, "the seed gives a real selection: {n}");
+    let archive = || KeywordPatch {
+        status: Some(KeywordStatus::Archived),
+        ..Default::default()
+    };
+    // Another number than the person saw: refused, nothing changed.
+    let err = core
+        .keywords()
+        .update_matching(&a.scope, &f, archive(), Some(n + 1))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(
+        err.to_string().contains(&format!("{n} keywords match now")),
+        "{err}"
+    );
+    let archived = KeywordFilter {
+        status: Some(KeywordStatus::Archived),
+        ..Default::default()
+    };
+    assert!(all(&core, &a.scope, &archived, "id").await.is_empty());
+    // The right number: every match changes, in this account only.
+    assert_eq!(
+        core.keywords()
+            .update_matching(&a.scope, &f, archive(), Some(n))
+            .await
+            .unwrap(),
+        n
+    );
+    let got: Vec<_> = all(&core, &a.scope, &archived, "id")
+        .await
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    assert_eq!(got, matching);
+    assert!(all(&core, &b.scope, &archived, "id").await.is_empty());
+    assert_eq!(all(&core, &b.scope, &f, "id").await.len() as u64, n);
+    // Text never changes in bulk; bad ranges are named.
+    let err = core
+        .keywords()
+        .update_matching(
+            &a.scope,
+            &f,
+            KeywordPatch {
+                keyword: Some("x".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "keyword");
+    let bad = KeywordFilter {
+        min_volume: Some(10),
+        max_volume: Some(1),
+        ..Default::default()
+    };
+    let err = core
+        .keywords()
+        .delete_matching(&a.scope, &bad, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "min_volume");
+    // Delete by search: "keyword 1" is keywords 10–19.
+    let search = KeywordFilter {
+        search: Some("KEYWORD  1".into()),
+        ..Default::default()
+    };
+    assert!(
+        core.keywords()
+            .delete_matching(&a.scope, &search, Some(9))
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        all(&core, &a.scope, &KeywordFilter::default(), "id")
+            .await
+            .len(),
+        40
+    );
+    assert_eq!(
+        core.keywords()
+            .delete_matching(&a.scope, &search, Some(10))
+            .await
+            .unwrap(),
+        10
+    );
+    // No filter: every keyword of the account, and none of another's.
+    assert_eq!(
+        core.keywords()
+            .delete_matching(&a.scope, &KeywordFilter::default(), None)
+            .await
+            .unwrap(),
+        30
+    );
+    assert!(
+        all(&core, &a.scope, &KeywordFilter::default(), "id")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        all(&core, &b.scope, &KeywordFilter::default(), "id")
+            .await
+            .len(),
+        theirs.len()
+    );
+}
+
 pub(crate) async fn plain_list_import_merges_duplicates(core: Igny8) {
     let t = tenant(&core, "I", 0).await;
     core.keywords()

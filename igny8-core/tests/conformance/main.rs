@@ -80,6 +80,7 @@ conformance! {
     keywords::filters_ordering_and_pages,
     keywords::cursor_pages_walk_the_whole_list,
     keywords::bulk_update_and_delete_stay_in_the_tenant,
+    keywords::changes_by_filter_reach_every_match_and_no_other,
     keywords::plain_list_import_merges_duplicates,
     keywords::keyword_limit_applies_to_imports,
     keywords::export_reads_back_to_the_same_data,

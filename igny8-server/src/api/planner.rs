@@ -191,6 +191,49 @@ impl PlannerApi {
         }))
     }
 
+    /// Changes every keyword matching the list's filters, however many ("select all
+    /// matching"), in one transaction. Send `expected` (the count you showed) so that keywords
+    /// added or changed meanwhile don't get caught: another number answers 409 and changes
+    /// nothing.
+    #[oai(path = "/keywords/update_matching/", method = "post")]
+    async fn update_matching_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<KeywordUpdateMatching>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let body = body.0;
+        let filter = body.filter.into_filter();
+        Ok(ok(Affected {
+            affected: state
+                .core
+                .keywords()
+                .update_matching(&scope, &filter, body.changes.into_patch(), body.expected)
+                .await?,
+        }))
+    }
+
+    /// Deletes every keyword matching the list's filters, in one transaction; `expected` as
+    /// for `update_matching`.
+    #[oai(path = "/keywords/delete_matching/", method = "post")]
+    async fn delete_matching_keywords(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<KeywordDeleteMatching>,
+    ) -> ApiResult<Affected> {
+        let scope = auth.0.scope()?;
+        let filter = body.0.filter.into_filter();
+        Ok(ok(Affected {
+            affected: state
+                .core
+                .keywords()
+                .delete_matching(&scope, &filter, body.0.expected)
+                .await?,
+        }))
+    }
+
     /// Imports a keyword export into a sector: Google Keyword Planner, Ahrefs, Semrush,
     /// Ubersuggest, Moz, Search Console or a plain list, recognised from the file. Duplicates
     /// merge; bad rows are reported by line and the rest kept.

@@ -320,6 +320,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("DELETE", "/planner/keywords/{id}/", WRITE),
     ("POST", "/planner/keywords/bulk_update/", WRITE),
     ("POST", "/planner/keywords/bulk_delete/", WRITE),
+    ("POST", "/planner/keywords/update_matching/", WRITE),
+    ("POST", "/planner/keywords/delete_matching/", WRITE),
     ("POST", "/planner/keywords/import/", WRITE),
     ("POST", "/planner/keywords/auto_cluster/", WRITE),
     ("POST", "/planner/keywords/cluster_locally/", WRITE),

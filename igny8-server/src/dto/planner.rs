@@ -183,19 +183,133 @@ pub struct KeywordBulkUpdate {
 impl KeywordBulkUpdate {
     /// The ids and the core's patch.
     pub fn into_parts(self) -> (Vec<igny8_core::KeywordId>, p::KeywordPatch) {
+        let changes = KeywordChanges {
+            volume: self.volume,
+            difficulty: self.difficulty,
+            cpc: self.cpc,
+            intent: self.intent,
+            status: self.status,
+            cluster_id: self.cluster_id,
+        };
         (
             self.ids.into_iter().map(igny8_core::KeywordId).collect(),
-            p::KeywordPatch {
-                keyword: None,
-                volume: patch(self.volume, |v| v),
-                difficulty: patch(self.difficulty, |v| v),
-                cpc: patch(self.cpc, |v| v),
-                intent: patch(self.intent, |v| v.0),
-                status: self.status.map(|s| s.0),
-                cluster_id: patch(self.cluster_id, ClusterId),
-            },
+            changes.into_patch(),
         )
     }
+}
+
+/// What to change on every keyword a bulk action reaches (not the keyword's text).
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct KeywordChanges {
+    /// New monthly search volume (0 or more); null clears it, absent keeps it.
+    #[oai(nullable)]
+    pub volume: MaybeUndefined<i64>,
+    /// New difficulty (0–100); null clears it, absent keeps it.
+    #[oai(nullable)]
+    pub difficulty: MaybeUndefined<i64>,
+    /// New cost per click (0 or more); null clears it, absent keeps it.
+    #[oai(nullable)]
+    pub cpc: MaybeUndefined<f64>,
+    /// New search intent; null clears it, absent keeps it.
+    #[oai(nullable)]
+    pub intent: MaybeUndefined<E<p::Intent>>,
+    /// `archived` puts the keywords aside, `pending` brings them back.
+    #[oai(nullable)]
+    pub status: Option<E<p::KeywordStatus>>,
+    /// A cluster of the keywords' sector, or null to take them out of their clusters.
+    #[oai(nullable)]
+    pub cluster_id: MaybeUndefined<i64>,
+}
+
+impl KeywordChanges {
+    /// The core's patch.
+    pub fn into_patch(self) -> p::KeywordPatch {
+        p::KeywordPatch {
+            keyword: None,
+            volume: patch(self.volume, |v| v),
+            difficulty: patch(self.difficulty, |v| v),
+            cpc: patch(self.cpc, |v| v),
+            intent: patch(self.intent, |v| v.0),
+            status: self.status.map(|s| s.0),
+            cluster_id: patch(self.cluster_id, ClusterId),
+        }
+    }
+}
+
+/// The keywords a "select all matching" action reaches: the keyword list's filters, as
+/// `GET planner/keywords/` takes them. No filter at all means every keyword you can see.
+#[derive(Debug, Default, Object)]
+#[oai(deny_unknown_fields)]
+pub struct KeywordSelection {
+    /// Only this site.
+    pub site_id: Option<i64>,
+    /// Only this sector.
+    pub sector_id: Option<i64>,
+    /// Only this status.
+    pub status: Option<E<p::KeywordStatus>>,
+    /// Only this intent.
+    pub intent: Option<E<p::Intent>>,
+    /// Only this cluster's keywords.
+    pub cluster_id: Option<i64>,
+    /// Only keywords with (true) or without (false) a cluster.
+    pub has_cluster: Option<bool>,
+    /// Volume at least.
+    pub min_volume: Option<i64>,
+    /// Volume at most.
+    pub max_volume: Option<i64>,
+    /// Difficulty at least.
+    pub min_difficulty: Option<i64>,
+    /// Difficulty at most.
+    pub max_difficulty: Option<i64>,
+    /// Keywords containing this text (case and spacing ignored).
+    pub search: Option<String>,
+}
+
+impl KeywordSelection {
+    /// The core's filter.
+    pub fn into_filter(self) -> p::KeywordFilter {
+        p::KeywordFilter {
+            site_id: self.site_id.map(igny8_core::SiteId),
+            sector_id: self.sector_id.map(SectorId),
+            status: self.status.map(|s| s.0),
+            intent: self.intent.map(|s| s.0),
+            cluster_id: self.cluster_id.map(ClusterId),
+            has_cluster: self.has_cluster,
+            min_volume: self.min_volume,
+            max_volume: self.max_volume,
+            min_difficulty: self.min_difficulty,
+            max_difficulty: self.max_difficulty,
+            search: self.search,
+            ids: None,
+        }
+    }
+}
+
+/// Changes every keyword matching a filter.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct KeywordUpdateMatching {
+    /// Which keywords: the list's filters (`{}` for all).
+    pub filter: KeywordSelection,
+    /// How many keywords you expect to change (the list's `count`): when another number
+    /// matches now, nothing changes and the answer is 409 with the number that matches.
+    /// Leave it out to change whatever matches.
+    pub expected: Option<u64>,
+    /// What to change.
+    pub changes: KeywordChanges,
+}
+
+/// Deletes every keyword matching a filter.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct KeywordDeleteMatching {
+    /// Which keywords: the list's filters (`{}` for all).
+    pub filter: KeywordSelection,
+    /// How many keywords you expect to delete (the list's `count`): when another number
+    /// matches now, nothing is deleted and the answer is 409 with the number that matches.
+    /// Leave it out to delete whatever matches.
+    pub expected: Option<u64>,
 }
 
 /// Ids to act on.

@@ -537,6 +537,15 @@ impl Bulk {
     }
 }
 
+/// The choice of acting on every row the filters match, not only the ticked ones.
+#[derive(Debug, Clone)]
+pub struct Matching {
+    /// How many rows match (sent back, so that the core can refuse if it has changed).
+    pub total: u64,
+    /// "all 12,345 keywords matching the filters".
+    pub label: String,
+}
+
 /// A link of the pager.
 #[derive(Debug, Clone)]
 pub struct PageLink {
@@ -697,6 +706,8 @@ pub struct Table {
     pub bulk_path: &'static str,
     /// A hint beside the bulk actions (why one is missing).
     pub bulk_hint: Option<&'static str>,
+    /// "All N matching": the bulk actions may reach every row the filters match, on every page.
+    pub matching: Option<Matching>,
     /// The list's address now, to come back to after a bulk action.
     pub back: String,
     /// The pager.
@@ -768,6 +779,7 @@ impl Table {
             bulk: Vec::new(),
             bulk_path: "",
             bulk_hint: None,
+            matching: None,
             back: state.current(),
             pager: Pager::default(),
             empty: String::new(),
@@ -787,6 +799,22 @@ impl Table {
     ) {
         self.rows = page.items.iter().map(row).collect();
         self.pager = Pager::of(state, page, nouns);
+    }
+
+    /// Lets the bulk actions reach all `total` rows the filters match (nouns: "keyword",
+    /// "keywords"), when there are more than the page shows. The form then sends
+    /// `matching=<total>`, which the action hands the core as the number the person saw.
+    pub fn offer_matching(&mut self, total: Option<u64>, nouns: (&str, &str)) {
+        self.matching = total
+            .filter(|&t| t > self.rows.len() as u64)
+            .map(|total| Matching {
+                total,
+                label: format!(
+                    "all {} {} matching the filters",
+                    number(total as i64),
+                    if total == 1 { nouns.0 } else { nouns.1 }
+                ),
+            });
     }
 
     /// The bulk form's DOM id.

@@ -230,5 +230,75 @@ async fn keywords_end_to_end(backend: Backend) {
         .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
         .await;
     assert_eq!(status, 404);
+
+    // Every keyword matching a filter, with the count the client saw: another count is a 409
+    // that changes nothing; the right one changes them all.
+    let (_, before) = s
+        .get(
+            &token,
+            "/api/v1/planner/keywords/?search=faucet&page_size=1",
+        )
+        .await;
+    let n = before["data"]["count"].as_u64().unwrap();
+    assert!(n >= 2, "{before}");
+    let body = |expected: u64| json!({"filter": {"search": "faucet"}, "expected": expected, "changes": {"status": "archived"}});
+    let (status, conflict) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/update_matching/",
+            body(n + 5),
+        )
+        .await;
+    assert_eq!(status, 409, "{conflict}");
+    let (_, archived) = s
+        .get(&token, "/api/v1/planner/keywords/?status=archived")
+        .await;
+    assert_eq!(archived["data"]["count"], 0);
+    let (status, changed) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/update_matching/",
+            body(n),
+        )
+        .await;
+    assert_eq!(
+        (status, changed["data"]["affected"].as_u64()),
+        (200, Some(n))
+    );
+    let (_, archived) = s
+        .get(
+            &token,
+            "/api/v1/planner/keywords/?status=archived&search=faucet",
+        )
+        .await;
+    assert_eq!(archived["data"]["count"].as_u64(), Some(n));
+    // An unknown filter field is refused rather than ignored (it would widen the selection).
+    let (status, _) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/delete_matching/",
+            json!({"filter": {"serach": "faucet"}}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, deleted) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/keywords/delete_matching/",
+            json!({"filter": {"status": "archived"}, "expected": n}),
+        )
+        .await;
+    assert_eq!(
+        (status, deleted["data"]["affected"].as_u64()),
+        (200, Some(n))
+    );
+    let (_, rest) = s
+        .get(&token, "/api/v1/planner/keywords/?search=faucet")
+        .await;
+    assert_eq!(rest["data"]["count"], 0);
     s.close().await;
 }

@@ -21,6 +21,7 @@ on_backends!(
     pages_have_security_headers_and_errors_are_pages,
     the_keyword_list_filters_sorts_pages_and_downloads,
     bulk_actions_and_edits_change_only_what_was_asked,
+    all_matching_keywords_change_on_every_page_as_counted,
     a_viewer_sees_keywords_without_write_controls_and_cannot_write,
     sites_and_sectors_are_made_changed_and_deleted,
     a_viewer_is_refused_every_write_route,
@@ -1192,6 +1193,121 @@ async fn bulk_actions_and_edits_change_only_what_was_asked(backend: Backend) {
         .get(&token, &format!("/api/v1/planner/keywords/{id}/"))
         .await;
     assert_eq!(status, 200, "still there");
+    s.close().await;
+}
+
+async fn all_matching_keywords_change_on_every_page_as_counted(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, _) = account_with_keywords(&s, &mut b, "matching@example.com", &grinders(60)).await;
+    // Volume 300 and up: grinders 30–60, 31 keywords, more than a page of 25.
+    let list = "/planner/keywords?min_volume=300&page_size=25";
+    let page = b.get(list).await;
+    assert!(
+        page.body.contains(r#"name="matching" value="31""#)
+            && page.body.contains("all 31 keywords matching the filters"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(
+            r#"data-confirm-matching="Delete all 31 keywords matching the filters? This can't be undone.""#
+        ),
+        "deleting all asks with the number: {}",
+        page.body
+    );
+    // When the page shows every match, ticking them all is enough: no extra choice.
+    let whole = b.get("/planner/keywords?min_volume=300").await;
+    assert!(!whole.body.contains(r#"name="matching""#), "{}", whole.body);
+
+    // Another number than matches now (someone imported meanwhile): refused, nothing changed.
+    let stale = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[("action", "archive"), ("matching", "30"), ("back", list)],
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(
+        stale.body.contains("Nothing was changed.")
+            && stale
+                .body
+                .contains("31 keywords match now, not the 30 you saw"),
+        "{}",
+        stale.body
+    );
+    assert!(keyword_ids(&s, &token, "status=archived").await.is_empty());
+
+    // The number shown: every match changes, on every page, and nothing else.
+    let done = b
+        .post(
+            "/planner/keywords/bulk-update",
+            &[("action", "archive"), ("matching", "31"), ("back", list)],
+        )
+        .await;
+    assert!(
+        done.location().ends_with("done=keywords-changed&n=31"),
+        "{} {}",
+        done.status,
+        done.location()
+    );
+    let archived = keyword_ids(&s, &token, "status=archived").await;
+    assert_eq!(archived.len(), 31);
+    assert!(
+        archived
+            .iter()
+            .all(|k| k.2["volume"].as_i64().unwrap() >= 300)
+    );
+    assert_eq!(keyword_ids(&s, &token, "status=pending").await.len(), 29);
+
+    // Auto Cluster works on ticked keywords only, and says so.
+    let auto = b
+        .post(
+            "/planner/keywords/auto-cluster",
+            &[("action", "auto"), ("matching", "31"), ("back", list)],
+        )
+        .await;
+    assert_eq!(auto.status, 422, "{}", auto.body);
+    assert!(
+        auto.body.contains("Auto Cluster takes the keywords ticked"),
+        "{}",
+        auto.body
+    );
+
+    // Delete all matching a filter; the others stay.
+    let archived_list = "/planner/keywords?status=archived&page_size=25";
+    let deleted = b
+        .post(
+            "/planner/keywords/bulk-delete",
+            &[
+                ("action", "delete"),
+                ("matching", "31"),
+                ("back", archived_list),
+            ],
+        )
+        .await;
+    assert!(
+        deleted.location().ends_with("done=keywords-deleted&n=31"),
+        "{} {}",
+        deleted.status,
+        deleted.body
+    );
+    assert_eq!(keyword_ids(&s, &token, "").await.len(), 29);
+    // A number that isn't one is a plain error, not a change.
+    let bad = b
+        .post(
+            "/planner/keywords/bulk-delete",
+            &[
+                ("action", "delete"),
+                ("matching", "all"),
+                ("back", "/planner/keywords"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(keyword_ids(&s, &token, "").await.len(), 29);
     s.close().await;
 }
 

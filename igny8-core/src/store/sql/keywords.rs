@@ -1,6 +1,6 @@
 //! Keywords on SQL.
 
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{ConditionalStatement, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::db::{DbRow, FromDbRow};
 use super::list::{SortSpec, narrow};
@@ -37,9 +37,20 @@ impl FromDbRow for UnclusteredKeyword {
     }
 }
 
+/// Refuses a bulk change that reached another number of keywords than the person saw (the
+/// caller's transaction then rolls back, so nothing changes).
+fn check_expected(n: u64, expected: Option<u64>) -> Result<()> {
+    match expected {
+        Some(e) if e != n => Err(Error::Conflict(format!(
+            "{n} keywords match now, not the {e} you saw: the list changed meanwhile. Look at it again and repeat the action."
+        ))),
+        _ => Ok(()),
+    }
+}
+
 impl SqlStore {
     /// Adds the keyword filter's conditions to `q` (columns qualified with the keyword table).
-    fn keyword_filter(&self, q: &mut SelectStatement, f: &KeywordFilter) {
+    fn keyword_filter<Q: ConditionalStatement>(&self, q: &mut Q, f: &KeywordFilter) {
         let t = self.t(T::Keywords);
         narrow(q, &t)
             .eq("site_id", f.site_id)
@@ -246,13 +257,14 @@ impl KeywordStore for SqlStore {
     async fn update_keywords(
         &self,
         scope: &Scope,
-        ids: &[KeywordId],
+        selection: &KeywordFilter,
         p: &ValidKeywordPatch,
+        expected: Option<u64>,
     ) -> Result<u64> {
-        if ids.is_empty() {
+        if selection.ids.as_ref().is_some_and(Vec::is_empty) {
             return Ok(0);
         }
-        if p.keyword.is_some() && ids.len() > 1 {
+        if p.keyword.is_some() && selection.ids.as_ref().is_none_or(|ids| ids.len() != 1) {
             return Err(Error::field(
                 "keyword",
                 "can only be changed one keyword at a time",
@@ -265,8 +277,8 @@ impl KeywordStore for SqlStore {
             other
                 .clear_selects()
                 .expr(Expr::col(sea_query::Asterisk).count())
-                .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())))
                 .and_where(Expr::col("sector_id").ne(cluster_sector.get()));
+            self.keyword_filter(&mut other, selection);
             let foreign: i64 = self.db.conn().await?.one(&other).await?;
             if foreign > 0 {
                 return Err(Error::field(
@@ -278,11 +290,11 @@ impl KeywordStore for SqlStore {
         let mut q = Query::update();
         q.table(self.t(T::Keywords))
             .value("updated_at", self.now_ms())
-            .and_where(Expr::col("account_id").eq(scope.account().get()))
-            .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.get())));
+            .and_where(Expr::col("account_id").eq(scope.account().get()));
         if let Some(site) = scope.site() {
             q.and_where(Expr::col("site_id").eq(site.get()));
         }
+        self.keyword_filter(&mut q, selection);
         if let Some((text, normalized)) = &p.keyword {
             q.value("keyword", text.clone())
                 .value("normalized", normalized.clone());
@@ -333,25 +345,46 @@ impl KeywordStore for SqlStore {
             }
             None => {}
         }
-        let mut conn = self.db.conn().await?;
-        let n = conn
+        let mut tx = self.db.begin().await?;
+        // Rows matched, on every backend (sqlx asks MySQL for found rows, not changed ones).
+        let n = tx
             .execute(&q)
             .await
             .map_err(unique("this keyword in the sector"))?;
+        check_expected(n, expected)?;
         if n > 0 {
-            conn.execute(&self.touch(scope.account(), T::Keywords))
+            tx.execute(&self.touch(scope.account(), T::Keywords))
                 .await?;
         }
+        tx.commit().await?;
         Ok(n)
     }
 
-    async fn delete_keywords(&self, scope: &Scope, ids: &[KeywordId]) -> Result<u64> {
-        let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
-        let mut total = 0;
-        for chunk in ids.chunks(1000) {
-            total += self.delete_scoped::<Keyword>(scope, chunk).await?;
+    async fn delete_keywords(
+        &self,
+        scope: &Scope,
+        selection: &KeywordFilter,
+        expected: Option<u64>,
+    ) -> Result<u64> {
+        if selection.ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(0);
         }
-        Ok(total)
+        let mut q = Query::delete();
+        q.from_table(self.t(T::Keywords))
+            .and_where(Expr::col("account_id").eq(scope.account().get()));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        self.keyword_filter(&mut q, selection);
+        let mut tx = self.db.begin().await?;
+        let n = tx.execute(&q).await?;
+        check_expected(n, expected)?;
+        if n > 0 {
+            tx.execute(&self.touch(scope.account(), T::Keywords))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn import_keywords(

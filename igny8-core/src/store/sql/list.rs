@@ -2,7 +2,8 @@
 //! (with an optional total) and keyset cursors that cost the same at any depth.
 
 use sea_query::{
-    Asterisk, Cond, DynIden, Expr, ExprTrait, NullOrdering, Order, SelectStatement, SimpleExpr,
+    Asterisk, Cond, ConditionalStatement, DynIden, Expr, ExprTrait, NullOrdering, Order,
+    SelectStatement, SimpleExpr,
 };
 
 use super::db::Backend;
@@ -49,7 +50,9 @@ pub(crate) fn like_pattern(text: &str) -> String {
 }
 
 /// A list filter's conditions on a query, one per field of the filter: a `Some` narrows the
-/// rows to those whose column matches it, a `None` leaves the query as it is.
+/// rows to those whose column matches it, a `None` leaves the query as it is. The same
+/// conditions narrow a `SELECT`, an `UPDATE` or a `DELETE`, so that "every row matching the
+/// list's filters" means the same rows in all three.
 ///
 /// ```ignore
 /// narrow(&mut q, &t)
@@ -57,20 +60,20 @@ pub(crate) fn like_pattern(text: &str) -> String {
 ///     .eq("status", f.status)
 ///     .any("id", &f.ids);
 /// ```
-pub(crate) struct Narrow<'q> {
-    q: &'q mut SelectStatement,
+pub(crate) struct Narrow<'q, Q: ConditionalStatement> {
+    q: &'q mut Q,
     table: DynIden,
 }
 
 /// Starts adding a filter's conditions on columns of `table` to `q`.
-pub(crate) fn narrow<'q>(q: &'q mut SelectStatement, table: &DynIden) -> Narrow<'q> {
+pub(crate) fn narrow<'q, Q: ConditionalStatement>(q: &'q mut Q, table: &DynIden) -> Narrow<'q, Q> {
     Narrow {
         q,
         table: table.clone(),
     }
 }
 
-impl Narrow<'_> {
+impl<Q: ConditionalStatement> Narrow<'_, Q> {
     fn col(&self, column: &'static str) -> Expr {
         Expr::col((self.table.clone(), column))
     }

@@ -238,6 +238,9 @@ async fn render_list(
     };
     table.rows = page.items.iter().map(|k| keyword_row(k, &cx)).collect();
     table.pager = Pager::of(list, &page, ("keyword", "keywords"));
+    if can_write {
+        table.offer_matching(page.total, ("keyword", "keywords"));
+    }
     table.filters = vec![
         Filter::search(list, "search", "Search"),
         places.sector_filter(list),
@@ -459,8 +462,8 @@ pub(crate) async fn bulk_update(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let back = back_to(&fields);
-    let ids = ticked(&fields, KeywordId)?;
-    if ids.is_empty() {
+    let selection = Selection::of(&fields, &back)?;
+    if selection.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
     let patch = match fields.get("action") {
@@ -500,7 +503,16 @@ pub(crate) async fn bulk_update(
             ));
         }
     };
-    match state.core.keywords().bulk_update(&scope, &ids, patch).await {
+    let keywords = state.core.keywords();
+    let changed = match &selection {
+        Selection::Ticked(ids) => keywords.bulk_update(&scope, ids, patch).await,
+        Selection::Matching(filter, expected) => {
+            keywords
+                .update_matching(&scope, filter, patch, Some(*expected))
+                .await
+        }
+    };
+    match changed {
         Ok(n) => Ok(redirect(
             req,
             &with_done(&back, "keywords-changed", Some(n)),
@@ -528,7 +540,7 @@ async fn bulk_refused(
     .await
 }
 
-/// `POST /planner/keywords/bulk-delete`: deletes the selected keywords.
+/// `POST /planner/keywords/bulk-delete`: deletes the selected keywords (or all matching).
 #[handler]
 pub(crate) async fn bulk_delete(
     req: &Request,
@@ -538,16 +550,53 @@ pub(crate) async fn bulk_delete(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let back = back_to(&fields);
-    let ids = ticked(&fields, KeywordId)?;
-    if ids.is_empty() {
+    let selection = Selection::of(&fields, &back)?;
+    if selection.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
     }
-    match state.core.keywords().delete(&scope, &ids).await {
+    let keywords = state.core.keywords();
+    let deleted = match &selection {
+        Selection::Ticked(ids) => keywords.delete(&scope, ids).await,
+        Selection::Matching(filter, expected) => {
+            keywords
+                .delete_matching(&scope, filter, Some(*expected))
+                .await
+        }
+    };
+    match deleted {
         Ok(n) => Ok(redirect(
             req,
             &with_done(&back, "keywords-deleted", Some(n)),
         )),
         Err(e) => bulk_refused(req, &state, &user, &back, e).await,
+    }
+}
+
+/// The keywords a bulk action reaches: those ticked, or every keyword the list's filters
+/// match ("all N matching", with the N the person saw).
+enum Selection {
+    Ticked(Vec<KeywordId>),
+    Matching(p::KeywordFilter, u64),
+}
+
+impl Selection {
+    fn of(fields: &Fields, back: &str) -> Result<Self, WebError> {
+        let matching = fields.get("matching").trim();
+        if matching.is_empty() {
+            return Ok(Self::Ticked(ticked(fields, KeywordId)?));
+        }
+        let expected = matching.parse().map_err(|_| {
+            WebError::new(
+                StatusCode::BAD_REQUEST,
+                "The number of matching keywords was not sent as a number. Reload the list and try again.",
+            )
+        })?;
+        let query: KeywordQuery = list_of(back).filters()?;
+        Ok(Self::Matching(query.filter()?, expected))
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Self::Ticked(ids) if ids.is_empty())
     }
 }
 
@@ -876,6 +925,17 @@ pub(crate) async fn auto_estimate(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let back = local_back(fields.get("back"), PATH);
+    if !fields.get("matching").trim().is_empty() {
+        let problem = "Nothing was started. Auto Cluster takes the keywords ticked on this page: untick “all matching”, tick the keywords to group (or show more per page) and try again.".to_owned();
+        return render_list(
+            req,
+            &state,
+            &user,
+            &list_of(&back),
+            Sent::problem(StatusCode::UNPROCESSABLE_ENTITY, problem),
+        )
+        .await;
+    }
     let ids = ticked(&fields, KeywordId)?;
     if ids.is_empty() {
         return Ok(redirect(req, &with_done(&back, "none-selected", None)));
