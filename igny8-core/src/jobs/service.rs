@@ -4,11 +4,11 @@ use std::time::Duration;
 
 use crate::Igny8;
 use crate::error::{Error, Result};
-use crate::ids::JobId;
+use crate::ids::{AccountId, JobId};
 use crate::jobs::*;
 use crate::list::{Page, PageRequest};
 use crate::store::Store;
-use crate::tenancy::{Permission, Scope};
+use crate::tenancy::{Operator, Permission, Scope};
 
 /// Job operations.
 #[derive(Debug)]
@@ -46,6 +46,18 @@ impl<S: Store> Jobs<'_, S> {
     ) -> Result<Page<Job>> {
         scope.require(Permission::Read)?;
         self.store().list_jobs(scope, filter, page).await
+    }
+
+    /// Every account's jobs, or `account`'s, newest first (operators only: what runs, what
+    /// waits and what failed across the install).
+    pub async fn all(
+        &self,
+        _operator: &Operator,
+        account: Option<AccountId>,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Job>> {
+        self.store().list_all_jobs(account, filter, page).await
     }
 
     /// Cancels a queued job at once, or asks a running one to stop.

@@ -22,6 +22,13 @@ pub trait JobStore: Send + Sync {
         filter: &JobFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Job>>> + Send;
+    /// Every account's jobs (or one account's), newest first: the operators' view.
+    fn list_all_jobs(
+        &self,
+        account: Option<AccountId>,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Job>>> + Send;
     /// Cancels a queued job, or asks a running one to stop.
     fn cancel_job(&self, scope: &Scope, id: JobId) -> impl Future<Output = Result<Job>> + Send;
     /// Takes the next due job of `kinds` (any account) for `worker` with a lease: a queued job,

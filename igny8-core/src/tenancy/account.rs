@@ -165,6 +165,8 @@ pub struct AccountFilter {
     pub search: Option<String>,
     /// Only accounts in this state.
     pub status: Option<AccountStatus>,
+    /// Only these accounts (a page naming the accounts of the rows it shows).
+    pub ids: Option<Vec<AccountId>>,
 }
 
 /// Changes to an account (operators only).

@@ -234,3 +234,57 @@ pub(crate) async fn retries_and_cancellation(core: Igny8) {
             .is_err()
     );
 }
+
+pub(crate) async fn operators_see_every_accounts_jobs(core: Igny8) {
+    let a = tenant(&core, "Ja", 0).await;
+    let b = tenant(&core, "Jb", 0).await;
+    let ja = core
+        .jobs()
+        .enqueue(&a.scope, job(JobKind::GenerateContent))
+        .await
+        .unwrap();
+    let jb = core
+        .jobs()
+        .enqueue(&b.scope, job(JobKind::AutoCluster))
+        .await
+        .unwrap();
+    core.jobs().cancel(&b.scope, jb.id).await.unwrap();
+    let operator = igny8_core::tenancy::Operator::embedder();
+    let ids = |account, filter: JobFilter| {
+        let core = &core;
+        async move {
+            core.jobs()
+                .all(&operator, account, &filter, &PageRequest::new(1, 50))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|j| (j.id, j.account_id))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Newest first, across accounts; a tenant still sees only its own.
+    assert_eq!(
+        ids(None, JobFilter::default()).await,
+        [(jb.id, b.scope.account()), (ja.id, a.scope.account())]
+    );
+    assert_eq!(
+        ids(Some(a.scope.account()), JobFilter::default()).await,
+        [(ja.id, a.scope.account())]
+    );
+    let cancelled = JobFilter {
+        status: Some(JobStatus::Cancelled),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(None, cancelled.clone()).await,
+        [(jb.id, b.scope.account())]
+    );
+    assert!(ids(Some(a.scope.account()), cancelled).await.is_empty());
+    let mine = core
+        .jobs()
+        .list(&a.scope, &JobFilter::default(), &PageRequest::new(1, 50))
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 1);
+}

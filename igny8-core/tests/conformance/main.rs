@@ -108,6 +108,7 @@ conformance! {
     jobs::concurrent_workers_never_share_a_job,
     jobs::expired_leases_are_taken_over,
     jobs::retries_and_cancellation,
+    jobs::operators_see_every_accounts_jobs,
     auth::refresh_tokens_rotate_and_reuse_revokes,
     auth::web_sessions_end_when_signed_out_unused_or_expired,
     auth::api_keys_act_with_their_role_and_site,

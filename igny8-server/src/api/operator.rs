@@ -45,6 +45,46 @@ impl OperatorApi {
                 &igny8_core::tenancy::AccountFilter {
                     search: search.0,
                     status: status.0.map(|s| s.0),
+                    ids: None,
+                },
+                &Paging {
+                    page: page.0,
+                    page_size: page_size.0,
+                    cursor: cursor.0,
+                }
+                .request(),
+            )
+            .await?;
+        Ok(ok(list_page(req, p, Into::into)))
+    }
+
+    /// Every account's jobs, newest first: `account_id` for one account's, `status` and `kind`
+    /// to narrow (the failed ones: `status=failed`).
+    #[oai(path = "/jobs/", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_jobs(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        account_id: Query<Option<i64>>,
+        kind: Query<Option<crate::dto::E<igny8_core::jobs::JobKind>>>,
+        status: Query<Option<crate::dto::E<igny8_core::jobs::JobStatus>>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<crate::dto::system::Job>> {
+        let operator = auth.0.operator(&state.core).await?;
+        let p = state
+            .core
+            .jobs()
+            .all(
+                &operator,
+                account_id.0.map(AccountId),
+                &igny8_core::jobs::JobFilter {
+                    kind: kind.0.map(|k| k.0),
+                    status: status.0.map(|s| s.0),
+                    ..Default::default()
                 },
                 &Paging {
                     page: page.0,

@@ -507,6 +507,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/system/jobs/{id}/cancel/", WRITE),
     // Operators.
     ("GET", "/operator/accounts/", OPERATOR),
+    ("GET", "/operator/jobs/", OPERATOR),
     ("GET", "/operator/accounts/{id}/", OPERATOR),
     ("PATCH", "/operator/accounts/{id}/", OPERATOR),
     ("DELETE", "/operator/accounts/{id}/", OPERATOR),

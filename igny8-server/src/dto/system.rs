@@ -373,6 +373,8 @@ pub struct IntegrationInput {
 pub struct Job {
     /// The job's id (job id space).
     pub id: i64,
+    /// The account the job runs for (and whose credits it spends).
+    pub account_id: i64,
     /// The site the job works on, or null for account-wide work.
     #[oai(nullable)]
     pub site_id: Option<i64>,
@@ -411,6 +413,7 @@ impl From<j::Job> for Job {
     fn from(v: j::Job) -> Self {
         Self {
             id: v.id.get(),
+            account_id: v.account_id.get(),
             site_id: v.site_id.map(|s| s.get()),
             kind: E(v.kind),
             status: E(v.status),

@@ -594,6 +594,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/operator/jobs",
+            SignedIn,
+            Page,
+            operator::jobs_page,
+        ),
+        route(
+            Method::GET,
             "/operator/health",
             SignedIn,
             Page,

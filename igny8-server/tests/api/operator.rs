@@ -35,6 +35,42 @@ async fn operators_manage_accounts_and_credits(backend: Backend) {
     let (status, accounts) = s.get(&ops, "/api/v1/operator/accounts/").await;
     assert_eq!(status, 200);
     let account = accounts["data"]["results"][0]["id"].as_i64().unwrap();
+    // Every account's jobs, and one account's.
+    let scope = igny8_core::tenancy::Scope::system(igny8_core::AccountId(account));
+    let job = s
+        .state
+        .core
+        .jobs()
+        .enqueue(
+            &scope,
+            igny8_core::jobs::NewJob {
+                kind: igny8_core::jobs::JobKind::GenerateContent,
+                site_id: None,
+                payload: json!({"ids": [1]}),
+                max_attempts: None,
+                run_after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (status, jobs) = s
+        .get(
+            &ops,
+            &format!("/api/v1/operator/jobs/?account_id={account}&status=queued"),
+        )
+        .await;
+    assert_eq!(status, 200, "{jobs}");
+    assert_eq!(jobs["data"]["results"][0]["id"], job.id.get());
+    assert_eq!(jobs["data"]["results"][0]["account_id"], account);
+    let (_, none) = s
+        .get(
+            &ops,
+            &format!("/api/v1/operator/jobs/?account_id={}", account + 1000),
+        )
+        .await;
+    assert_eq!(none["data"]["count"], 0);
+    let (status, _) = s.get(&customer, "/api/v1/operator/jobs/").await;
+    assert_eq!(status, 403);
     let (status, t) = s
         .send("POST", &ops, &format!("/api/v1/operator/accounts/{account}/credits/"), json!({"kind": "purchase", "amount": 500, "reason": "Pack", "idempotency_key": "order-1"}))
         .await;

@@ -4663,6 +4663,79 @@ async fn operators_manage_accounts_credits_and_plans_and_nobody_else_does(backen
         page.body
     );
     assert!(page.body.contains("customer@example.com"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!(r#"href="/operator/jobs?account_id={account}""#)),
+        "{}",
+        page.body
+    );
+
+    // Jobs across accounts: a failed one says why; the customer can't look.
+    let jobs = s.state.core.jobs();
+    let customer_scope =
+        igny8_core::tenancy::Scope::system(igny8_core::AccountId(account.parse().unwrap()));
+    let new_job = |kind| igny8_core::jobs::NewJob {
+        kind,
+        site_id: None,
+        payload: json!({"ids": [1]}),
+        max_attempts: Some(1),
+        run_after: None,
+    };
+    jobs.enqueue(
+        &customer_scope,
+        new_job(igny8_core::jobs::JobKind::GenerateContent),
+    )
+    .await
+    .unwrap();
+    let claimed = jobs
+        .claim("test-worker", &[], std::time::Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    jobs.finish(
+        claimed.id,
+        "test-worker",
+        &igny8_core::jobs::Outcome::Failed {
+            error: "The provider refused the key: quota exceeded.".into(),
+            retry_after_secs: None,
+        },
+    )
+    .await
+    .unwrap();
+    jobs.enqueue(
+        &customer_scope,
+        new_job(igny8_core::jobs::JobKind::AutoCluster),
+    )
+    .await
+    .unwrap();
+    let all = ops.get("/operator/jobs").await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(
+        all.body.contains("quota exceeded") && all.body.contains("Acme Coffee"),
+        "{}",
+        all.body
+    );
+    let failed = ops.get("/operator/jobs?status=failed").await;
+    assert!(failed.body.contains("quota exceeded"), "{}", failed.body);
+    assert!(
+        !failed.body.contains("Waiting for a worker"),
+        "{}",
+        failed.body
+    );
+    let theirs = ops
+        .get(&format!(
+            "/operator/jobs?account_id={account}&status=queued"
+        ))
+        .await;
+    assert!(
+        theirs.body.contains("Jobs of the account “Acme Coffee”.")
+            && theirs.body.contains("Waiting for a worker"),
+        "{}",
+        theirs.body
+    );
+    assert_eq!(customer.get("/operator/jobs").await.status, 403);
+    let (status, _) = s.get(&token, "/api/v1/operator/jobs/").await;
+    assert_eq!(status, 403);
 
     // Suspended, the customer reads but writes nothing.
     let plan = me["data"]["plan_id"].to_string();

@@ -232,6 +232,30 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// A page of the jobs `q` selects, narrowed by `f`, newest first.
+    async fn jobs_page(
+        &self,
+        mut q: sea_query::SelectStatement,
+        f: &JobFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Job>> {
+        let t = self.t(T::Jobs);
+        narrow(&mut q, &t)
+            .eq("kind", f.kind)
+            .eq("status", f.status)
+            .eq("site_id", f.site_id)
+            .any("id", &f.ids);
+        let spec = SortSpec::new(
+            "id",
+            true,
+            |j: &Job| CursorValue::Int(j.id.get()),
+            |j| j.id.get(),
+        );
+        self.list_page(q, t, &spec, page).await
+    }
+}
+
 impl JobStore for SqlStore {
     async fn enqueue_job(&self, scope: &Scope, job: &NewJob) -> Result<Job> {
         if let Some(site) = job.site_id {
@@ -256,20 +280,22 @@ impl JobStore for SqlStore {
         f: &JobFilter,
         page: &PageRequest,
     ) -> Result<Page<Job>> {
+        let q = self.scoped::<Job>(scope);
+        self.jobs_page(q, f, page).await
+    }
+
+    async fn list_all_jobs(
+        &self,
+        account: Option<AccountId>,
+        f: &JobFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Job>> {
         let t = self.t(T::Jobs);
-        let mut q = self.scoped::<Job>(scope);
-        narrow(&mut q, &t)
-            .eq("kind", f.kind)
-            .eq("status", f.status)
-            .eq("site_id", f.site_id)
-            .any("id", &f.ids);
-        let spec = SortSpec::new(
-            "id",
-            true,
-            |j: &Job| CursorValue::Int(j.id.get()),
-            |j| j.id.get(),
-        );
-        self.list_page(q, t, &spec, page).await
+        let mut q = Query::select();
+        q.columns(Job::COLUMNS.iter().map(|c| (t.clone(), *c)))
+            .from(t.clone());
+        narrow(&mut q, &t).eq("account_id", account);
+        self.jobs_page(q, f, page).await
     }
 
     async fn cancel_job(&self, scope: &Scope, id: JobId) -> Result<Job> {

@@ -476,7 +476,8 @@ impl TenancyStore for SqlStore {
         let mut q = account_select(self);
         super::list::narrow(&mut q, &t)
             .eq("status", filter.status)
-            .contains("name", &filter.search);
+            .contains("name", &filter.search)
+            .any("id", &filter.ids);
         self.list_page(q, t, &spec, page).await
     }
 

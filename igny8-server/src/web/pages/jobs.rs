@@ -77,7 +77,7 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    fn of(job: &Job, now: chrono::DateTime<chrono::Utc>) -> Self {
+    pub(crate) fn of(job: &Job, now: chrono::DateTime<chrono::Utc>) -> Self {
         let cancelling = job.cancel_requested && !job.status.is_finished();
         let line = match job.status {
             JobStatus::Failed => first_line(
@@ -310,8 +310,8 @@ impl JobView {
 /// A job's progress cell, alone: the list draws it, and its event stream sends it again.
 #[derive(Template)]
 #[template(path = "jobs/progress.html")]
-struct ProgressCell {
-    p: Progress,
+pub(crate) struct ProgressCell {
+    pub(crate) p: Progress,
 }
 
 /// The changing part of a job's page, alone: the page draws it, and its event stream sends it
@@ -324,7 +324,7 @@ struct StatusPart {
     can_write: bool,
 }
 
-fn render_part(t: &impl Template) -> Result<String, WebError> {
+pub(crate) fn render_part(t: &impl Template) -> Result<String, WebError> {
     t.render().map_err(|e| {
         tracing::error!(error = %e, "a job's part of a page failed to render");
         WebError::new(

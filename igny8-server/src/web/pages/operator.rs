@@ -7,6 +7,7 @@
 
 use askama::Template;
 use igny8_core::credits::{LedgerEntry, TransactionKind};
+use igny8_core::jobs::{JobFilter, JobKind, JobStatus};
 use igny8_core::tenancy::{
     Account, AccountFilter, AccountPatch, AccountStatus, Operator, Plan, PlanInput, PlanLimits,
 };
@@ -21,7 +22,7 @@ use crate::web::render::{Chrome, WebError, redirect, with_status};
 use crate::web::session::WebUser;
 use crate::web::table::{Cell, Choice, Column, Filter, ListState, Row, Table, label, number};
 
-use super::jobs::when;
+use super::jobs::{Progress, ProgressCell, render_part, when};
 
 const PATH: &str = "/operator";
 
@@ -73,6 +74,7 @@ pub(crate) async fn accounts_page(
     let filter = AccountFilter {
         search: q.search,
         status: q.status,
+        ids: None,
     };
     let found = state
         .core
@@ -112,6 +114,147 @@ pub(crate) async fn accounts_page(
         StatusCode::OK,
         &AccountsPage {
             chrome: Chrome::new(req, "Accounts", "operator"),
+            table,
+        },
+    )
+}
+
+/// The jobs list's filters as its address names them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct JobsQuery {
+    account_id: Option<i64>,
+    kind: Option<JobKind>,
+    status: Option<JobStatus>,
+}
+
+const JOB_COLUMNS: &[Column] = &[
+    Column::new("Job"),
+    Column::new("Account"),
+    Column::new("Progress"),
+    Column::new("Attempts").numeric().minor(),
+    Column::new("Queued").minor(),
+];
+
+#[derive(Template)]
+#[template(path = "operator/jobs.html")]
+struct JobsPage {
+    chrome: Chrome,
+    table: Table,
+}
+
+/// `GET /operator/jobs`: every account's jobs, newest first, by state and kind (or one
+/// account's, from its page); a failed job's row says why.
+#[handler]
+pub(crate) async fn jobs_page(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+) -> Result<Response, WebError> {
+    let op = operator(&state, &user).await?;
+    let path = format!("{PATH}/jobs");
+    let list = ListState::from_query(&path, req.uri().query());
+    let q = list.filters::<JobsQuery>()?;
+    let account = q.account_id.map(AccountId);
+    let filter = JobFilter {
+        kind: q.kind,
+        status: q.status,
+        ..JobFilter::default()
+    };
+    let jobs = state
+        .core
+        .jobs()
+        .all(&op, account, &filter, &list.page_request())
+        .await?;
+    // The accounts the rows name, in one query.
+    let mut ids: Vec<AccountId> = jobs.items.iter().map(|j| j.account_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<AccountId, String> = if ids.is_empty() {
+        Default::default()
+    } else {
+        let size = ids.len() as u64;
+        state
+            .core
+            .tenancy()
+            .accounts(
+                &op,
+                &AccountFilter {
+                    ids: Some(ids),
+                    ..AccountFilter::default()
+                },
+                &igny8_core::list::PageRequest {
+                    with_total: false,
+                    ..igny8_core::list::PageRequest::new(1, size)
+                },
+            )
+            .await?
+            .items
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect()
+    };
+    let now = state.core.now();
+    let mut table = Table::new("operator-jobs", &path, "Jobs", JOB_COLUMNS, &list, "");
+    table.rows = jobs
+        .items
+        .iter()
+        .map(|j| {
+            let account = names
+                .get(&j.account_id)
+                .cloned()
+                .unwrap_or_else(|| format!("Account {}", j.account_id.get()));
+            Ok(Row {
+                id: j.id.get(),
+                dom_id: format!("job-{}", j.id.get()),
+                label: format!("{} #{}", j.kind.label(), j.id.get()),
+                cells: vec![
+                    Cell::text(format!("{} #{}", j.kind.label(), j.id.get())),
+                    Cell::link(account, format!("{PATH}/accounts/{}", j.account_id.get())),
+                    Cell::fragment(
+                        render_part(&ProgressCell {
+                            p: Progress::of(j, now),
+                        })?,
+                        None,
+                    ),
+                    Cell::text(format!("{} of {}", j.attempts, j.max_attempts)).minor(),
+                    Cell::text(when(j.created_at)).minor(),
+                ],
+                select_form: None,
+                edit: None,
+                inline: false,
+            })
+        })
+        .collect::<Result<_, WebError>>()?;
+    table.pager = crate::web::table::Pager::of(&list, &jobs, ("job", "jobs"));
+    table.filters = vec![
+        Filter::select(&list, "status", "State", |c| {
+            Choice::any_of::<JobStatus>("Any state", c)
+        }),
+        Filter::select(&list, "kind", "What", |c| {
+            let mut out = vec![Choice::new("", "Every kind", c.or(Some("")))];
+            out.extend(
+                <JobKind as igny8_core::enums::StringEnum>::VALUES
+                    .iter()
+                    .map(|k| Choice::new(k.as_str(), k.label(), c)),
+            );
+            out
+        }),
+    ];
+    table.hidden = list.hidden(&["status", "kind"]);
+    if let Some(id) = account {
+        let name = state.core.tenancy().account_by_id(&op, id).await?.name;
+        table.note = Some(format!("Jobs of the account “{name}”."));
+    }
+    table.empty = if filter == JobFilter::default() && account.is_none() {
+        "No jobs yet on this platform.".to_owned()
+    } else {
+        "No job matches these filters.".to_owned()
+    };
+    with_status(
+        StatusCode::OK,
+        &JobsPage {
+            chrome: Chrome::new(req, "Jobs", "operator"),
             table,
         },
     )
