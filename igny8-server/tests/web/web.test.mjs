@@ -347,6 +347,27 @@ test('the keyword list: filter, sort, select and archive, edit in place, add, do
   assert.equal(await page.locator('.toolbar .count').innerText(), '33 keywords');
   assert.equal(await page.locator('tbody tr').first().locator('td').nth(1).innerText(), 'milk frother', 'newest first');
   await look('keywords-added');
+
+  // All matching, on every page: deleting them asks with the number first; archived, then
+  // brought back, in one go each.
+  await page.goto(`${base}/planner/keywords?status=pending&page_size=25`);
+  const bulk = page.locator('#keywords-bulk');
+  await bulk.getByLabel('Not only the ticked rows: all 31 keywords matching the filters').check();
+  await look('keywords-all-matching');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await bulk.getByRole('button', { name: 'Delete', exact: true }).click();
+  assert.equal(asked, "Delete all 31 keywords matching the filters? This can't be undone.");
+  assert.equal((await api('GET', '/planner/keywords/?status=pending&page_size=1')).count, 31, 'dismissed: nothing deleted');
+  await bulk.getByRole('button', { name: 'Archive', exact: true }).click();
+  await page.waitForURL(/done=keywords-changed/);
+  assert.ok(await page.getByText('31 keywords changed.').isVisible());
+  await page.goto(`${base}/planner/keywords?status=archived&page_size=25`);
+  await bulk.getByLabel('Not only the ticked rows: all 33 keywords matching the filters').check();
+  await bulk.getByRole('button', { name: 'Bring back', exact: true }).click();
+  await page.waitForURL(/done=keywords-changed/);
+  assert.ok(await page.getByText('33 keywords changed.').isVisible());
+  assert.equal((await api('GET', '/planner/keywords/?status=archived&page_size=1')).count, 0);
 });
 
 /** The id of the keyword `text`, from the API. */
@@ -791,7 +812,10 @@ test('the operator console: accounts found, credits posted, plans', async () => 
     await page.waitForURL(/done=credits-posted/);
     assert.ok(await page.getByRole('cell', { name: 'Thanks for the bug report' }).isVisible());
     await look('operator-account');
-    await page.getByRole('link', { name: 'Accounts' }).first().click();
+    await page.getByRole('link', { name: 'Its jobs' }).click();
+    await page.waitForURL(/\/operator\/jobs\?account_id=\d+$/);
+    assert.ok(await page.getByText('Jobs of the account “Ada’s kitchen blog”.').isVisible());
+    await look('operator-jobs');
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page.waitForURL(/\/operator\/plans$/);
     await look('operator-plans');
