@@ -30,6 +30,37 @@ use crate::error::Result;
 use crate::ids::{AccountId, ReservationId, TransactionId};
 use crate::validate::Check;
 
+/// The operation Image Testing records its model calls under (it is not a job of its own).
+pub const IMAGE_TESTING: &str = "image_testing";
+
+/// The operations AI work is recorded under in the usage log and named by in the ledger, in
+/// pipeline order: the AI functions' job kinds, then Image Testing.
+pub const AI_OPERATIONS: &[&str] = &[
+    "auto_cluster",
+    "generate_ideas",
+    "generate_content",
+    "generate_image_prompts",
+    "generate_images",
+    IMAGE_TESTING,
+];
+
+/// An operation's name for people, as the ledger's reasons and the billing pages show it:
+/// "Generate content" for `generate_content`; an operation that isn't a job kind reads as its
+/// words ("Image testing").
+pub fn operation_label(operation: &str) -> String {
+    match operation.parse::<crate::jobs::JobKind>() {
+        Ok(kind) => kind.label().to_owned(),
+        Err(_) => {
+            let words = operation.replace('_', " ");
+            let mut chars = words.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => words,
+            }
+        }
+    }
+}
+
 string_enum! {
     /// The kind of a ledger entry.
     pub enum TransactionKind {
@@ -217,4 +248,21 @@ pub struct TransactionFilter {
     pub since: Option<DateTime<Utc>>,
     /// Before this time.
     pub until: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_read_as_words() {
+        assert_eq!(operation_label("generate_content"), "Generate content");
+        assert_eq!(operation_label("auto_cluster"), "Auto Cluster");
+        assert_eq!(operation_label(IMAGE_TESTING), "Image testing");
+        assert_eq!(operation_label(""), "");
+        // Every operation the billing pages offer has a name for people.
+        for op in AI_OPERATIONS {
+            assert!(!operation_label(op).contains('_'), "{op}");
+        }
+    }
 }

@@ -50,6 +50,10 @@ pub enum SettingLevel {
 pub struct SettingDef {
     /// Its key, e.g. `content.word_count`.
     pub key: &'static str,
+    /// Its name on a settings page ("Article length, in words").
+    pub label: &'static str,
+    /// The part of a settings page it belongs in ("Articles", "Images").
+    pub group: &'static str,
     /// The type its values must have; setting another is a validation error.
     pub kind: SettingType,
     /// Whether the account shares one value or each user has their own.
@@ -85,6 +89,8 @@ const IMAGE_PROVIDERS: &[&str] = &["openai", "runware"];
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         key: "content.word_count",
+        label: "Article length, in words",
+        group: "Articles",
         kind: SettingType::Int {
             min: MIN_WORD_COUNT,
             max: MAX_WORD_COUNT,
@@ -96,6 +102,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "content.tone",
+        label: "Tone",
+        group: "Articles",
         kind: SettingType::Text { max: 255 },
         level: SettingLevel::Account,
         default: || Value::from(DEFAULT_TONE),
@@ -104,6 +112,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "content.language",
+        label: "Language",
+        group: "Articles",
         kind: SettingType::Text { max: 64 },
         level: SettingLevel::Account,
         default: || Value::from(DEFAULT_LANGUAGE),
@@ -113,6 +123,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "content.structure",
+        label: "Structure",
+        group: "Articles",
         kind: SettingType::Choice(STRUCTURES),
         level: SettingLevel::Account,
         default: || Value::from("article"),
@@ -121,6 +133,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "content.type",
+        label: "Kind of page",
+        group: "Articles",
         kind: SettingType::Choice(TYPES),
         level: SettingLevel::Account,
         default: || Value::from("post"),
@@ -130,6 +144,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "content.author_profile_id",
+        label: "Author profile",
+        group: "Articles",
         kind: SettingType::Int {
             min: 0,
             max: i64::MAX,
@@ -141,6 +157,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "ideas.per_cluster",
+        label: "Ideas per cluster",
+        group: "Ideas",
         kind: SettingType::Int {
             min: 1,
             max: MAX_IDEAS as i64,
@@ -152,6 +170,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "images.enabled",
+        label: "Illustrate articles",
+        group: "Images",
         kind: SettingType::Bool,
         level: SettingLevel::Account,
         default: || Value::from(true),
@@ -162,6 +182,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "images.in_article_count",
+        label: "Images inside each article",
+        group: "Images",
         kind: SettingType::Int {
             min: 0,
             max: MAX_IN_ARTICLE as i64,
@@ -173,6 +195,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "images.provider",
+        label: "Image provider",
+        group: "Images",
         kind: SettingType::Choice(IMAGE_PROVIDERS),
         level: SettingLevel::Account,
         default: || Value::from("runware"),
@@ -182,6 +206,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "images.size",
+        label: "Image size",
+        group: "Images",
         kind: SettingType::Size,
         level: SettingLevel::Account,
         default: || Value::from(format!("{}x{}", DEFAULT_SIZE.0, DEFAULT_SIZE.1)),
@@ -190,6 +216,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "images.style",
+        label: "Image style",
+        group: "Images",
         kind: SettingType::Text { max: 500 },
         level: SettingLevel::Account,
         default: || Value::from(DEFAULT_STYLE),
@@ -199,6 +227,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "publish.status",
+        label: "Send to WordPress as",
+        group: "Publishing",
         kind: SettingType::Choice(POST_STATUSES),
         level: SettingLevel::Account,
         default: || Value::from("draft"),
@@ -209,6 +239,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "ui.page_size",
+        label: "Rows per page",
+        group: "Lists",
         kind: SettingType::Int { min: 1, max: 1000 },
         level: SettingLevel::User,
         default: || Value::from(50),
@@ -216,6 +248,8 @@ pub const SETTINGS: &[SettingDef] = &[
     },
     SettingDef {
         key: "ui.theme",
+        label: "Colour theme",
+        group: "Appearance",
         kind: SettingType::Choice(&["system", "light", "dark"]),
         level: SettingLevel::User,
         default: || Value::from("system"),

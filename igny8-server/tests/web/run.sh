@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web app in headless Chromium: starts a stand-in AI provider (fake-openai.mjs) and
 # `igny8-server serve` with its worker (the debug build `cargo test` made) on a fresh SQLite database — and on a fresh PostgreSQL database when
-# IGNY8_TEST_POSTGRES_URL is set — and runs web.test.mjs against each.
+# IGNY8_TEST_POSTGRES_URL is set — and runs web.test.mjs against each. With the test WordPress
+# (IGNY8_TEST_WORDPRESS_URL, from tests/wordpress/site.sh up) an article is published to it.
 #
 #   igny8-server/tests/web/run.sh
 #
@@ -36,6 +37,17 @@ for _ in $(seq 1 50); do grep -q "listening on" "$WORK/fake.out" && break; sleep
 AI=$(sed -n 's/^listening on //p' "$WORK/fake.out" | head -1)
 [ -n "$AI" ] || { cat "$WORK/fake.out" >&2; die "the fake AI provider did not start"; }
 
+# The real WordPress the article is published to (tests/wordpress/site.sh up; .ci/run starts
+# it): it listens on 127.0.0.1, which the outbound guard refuses unless the deployment allows
+# private addresses. Without it the publishing test is skipped, unless IGNY8_TEST_REQUIRE
+# names wordpress (CI), which makes its absence a failure.
+PRIVATE=
+if [ -n "${IGNY8_TEST_WORDPRESS_URL:-}" ]; then
+  PRIVATE=yes
+elif [[ ",${IGNY8_TEST_REQUIRE:-}," == *,wordpress,* ]]; then
+  die "IGNY8_TEST_REQUIRE names wordpress but IGNY8_TEST_WORDPRESS_URL is not set (tests/wordpress/site.sh up)"
+fi
+
 # One backend: start the server on `$1` (a database URL), run the suite, stop the server.
 run() {
   local name="$1" url="$2"
@@ -44,7 +56,7 @@ run() {
     IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn "$BIN" create-superuser \
     --email ops@example.com --password 'operator passphrase' >/dev/null
   env -u IGNY8_WEB_SHOTS -u IGNY8_WEB_URL -u IGNY8_CHROMIUM -u IGNY8_FAKE_AI \
-    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=true \
+    IGNY8_DATABASE_URL="$url" IGNY8_LOG_LEVEL=warn IGNY8_WORKER=true ${PRIVATE:+IGNY8_ALLOW_PRIVATE_TARGETS=yes} \
     IGNY8_OPENAI_BASE_URL="$AI/v1" IGNY8_OPENAI_API_KEY=sk-fake IGNY8_SIGNUP_CREDITS=500 \
     "$BIN" serve --bind 127.0.0.1:0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
   SERVER=$!

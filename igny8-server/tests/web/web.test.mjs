@@ -601,6 +601,45 @@ test("an article's images: prompts written by AI, drawn, and shown", async () =>
   await look('image');
 });
 
+const wordpress = process.env.IGNY8_TEST_WORDPRESS_URL;
+test('the article is published to a real WordPress, and its page links the post', { skip: !wordpress && 'no test WordPress (IGNY8_TEST_WORDPRESS_URL unset)' }, async () => {
+  // Connect the site to the test WordPress (an application password, never shown again).
+  await page.goto(`${base}/sites`);
+  await page.getByRole('link', { name: 'Kitchen blog', exact: true }).click();
+  await page.waitForURL(/\/sites\/\d+$/);
+  await page.getByText('Change the connection').click();
+  await page.locator('#wp-url').fill(wordpress);
+  await page.locator('#wp-username').fill(process.env.IGNY8_TEST_WORDPRESS_USER);
+  await page.locator('#wp-application_password').fill(process.env.IGNY8_TEST_WORDPRESS_PASSWORD);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.waitForURL(/done=wordpress-connected/);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connected.', { exact: false }).waitFor();
+  await look('site-connected');
+
+  // Publish the article now: a job, then the post's link on the article's page.
+  await page.goto(`${base}/writer/content`);
+  await page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true }).click();
+  await page.waitForURL(/\/writer\/content\/\d+$/);
+  const article = page.url();
+  await page.locator('#publish-status').selectOption('publish');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.waitForURL(/\/jobs\/\d+/);
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
+  await page.goto(article);
+  const link = page.getByRole('link', { name: 'View the post on the site' });
+  await link.waitFor();
+  const href = await link.getAttribute('href');
+  assert.ok(href.startsWith(wordpress), `the post is on the test WordPress: ${href}`);
+  assert.ok(await page.getByRole('heading', { name: 'Update the post on WordPress' }).isVisible());
+  await look('article-published');
+  // The post as WordPress serves it: the title the article was given, live.
+  const post = await fetch(href);
+  assert.equal(post.status, 200, `GET ${href}`);
+  const html = await post.text();
+  assert.ok(html.includes('Gooseneck or electric: choosing a tea kettle'), 'the post shows the article');
+});
+
 test('the job list follows its running jobs live, and filters them', async () => {
   await coffeeKeywords(['moka pot', 'stovetop moka pot']);
   await fakeAi('POST', '/control/reply', JSON.stringify({ clusters: [

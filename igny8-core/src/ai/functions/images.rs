@@ -414,7 +414,7 @@ impl<S: Store> super::Ai<'_, S> {
                         scope,
                         crate::credits::ReserveRequest {
                             amount: credits,
-                            operation: "image_testing".into(),
+                            operation: crate::credits::IMAGE_TESTING.into(),
                             reference: None,
                             idempotency_key: None,
                         },
@@ -442,7 +442,7 @@ impl<S: Store> super::Ai<'_, S> {
             .record_usage(
                 scope,
                 crate::credits::NewUsage {
-                    operation: "image_testing".into(),
+                    operation: crate::credits::IMAGE_TESTING.into(),
                     provider: provider.name().to_owned(),
                     model: reply.model.clone(),
                     images: 1,

@@ -197,11 +197,11 @@ impl SqlStore {
         let reason = match &r.reference {
             Some(x) => format!(
                 "Held for {} ({} {})",
-                operation_name(&r.operation),
+                crate::credits::operation_label(&r.operation),
                 x.kind,
                 x.id
             ),
-            None => format!("Held for {}", operation_name(&r.operation)),
+            None => format!("Held for {}", crate::credits::operation_label(&r.operation)),
         };
         self.post_in_tx(
             &mut tx,
@@ -279,12 +279,12 @@ impl SqlStore {
             let reason = if used.is_some() {
                 format!(
                     "Given back: the unused part held for {}",
-                    operation_name(&current.operation)
+                    crate::credits::operation_label(&current.operation)
                 )
             } else {
                 format!(
                     "Given back: the credits held for {}",
-                    operation_name(&current.operation)
+                    crate::credits::operation_label(&current.operation)
                 )
             };
             self.post_in_tx(
@@ -511,13 +511,4 @@ fn usage_filter(q: &mut SelectStatement, f: &UsageFilter) {
         q.and_where(Expr::col("job_id").eq(job.get()));
     }
     time_range(q, f.since, f.until);
-}
-
-/// An operation's name for the ledger's reasons, which people read: "Generate content" for
-/// `generate_content`, the name itself for operations that aren't jobs.
-fn operation_name(operation: &str) -> String {
-    operation
-        .parse::<crate::jobs::JobKind>()
-        .map(|k| k.label().to_owned())
-        .unwrap_or_else(|_| operation.replace('_', " "))
 }

@@ -6,7 +6,6 @@
 
 use askama::Template;
 use igny8_core::credits::{CreditTransaction, TransactionKind, UsageLog, UsageTotals};
-use igny8_core::jobs::JobKind;
 use igny8_core::list::PageRequest;
 use igny8_core::tenancy::{Permission, Plan, Scope};
 use poem::http::StatusCode;
@@ -18,7 +17,7 @@ use crate::state::AppState;
 use crate::web::charts::{self, Chart};
 use crate::web::render::{Chrome, WebError, page};
 use crate::web::session::WebUser;
-use crate::web::table::{Cell, Choice, Column, Filter, ListState, Row, Table, label, number};
+use crate::web::table::{Cell, Choice, Column, Filter, ListState, Row, Table, number};
 
 use super::common::ListPage;
 use super::jobs::when;
@@ -49,21 +48,9 @@ const USAGE_COLUMNS: &[Column] = &[
 ];
 
 /// The operations that call models, as the usage log names them.
-const AI_OPERATIONS: &[&str] = &[
-    "auto_cluster",
-    "generate_ideas",
-    "generate_content",
-    "generate_image_prompts",
-    "generate_images",
-    "image_testing",
-];
-
 /// An AI operation's name for people ("Generate content").
 fn operation(name: &str) -> String {
-    match name.parse::<JobKind>() {
-        Ok(kind) => kind.label().to_owned(),
-        Err(_) => label(name),
-    }
+    igny8_core::credits::operation_label(name)
 }
 
 /// Millionths of a dollar as dollars: "$0.0123" below a cent, else "$1.23".
@@ -310,7 +297,7 @@ pub(crate) async fn usage_page(
     table.filters = vec![Filter::select(&list, "operation", "Operation", |c| {
         let mut out = vec![Choice::new("", "Every operation", c.or(Some("")))];
         out.extend(
-            AI_OPERATIONS
+            igny8_core::credits::AI_OPERATIONS
                 .iter()
                 .map(|op| Choice::new(*op, operation(op), c)),
         );

@@ -23,38 +23,9 @@ use crate::web::table::{Choice, label, number};
 
 const PATH: &str = "/settings";
 
-/// How a setting is named on the page, and the part of the page it is in.
-const NAMES: &[(&str, &str, &str)] = &[
-    ("content.word_count", "Articles", "Article length, in words"),
-    ("content.tone", "Articles", "Tone"),
-    ("content.language", "Articles", "Language"),
-    ("content.structure", "Articles", "Structure"),
-    ("content.type", "Articles", "Kind of page"),
-    ("content.author_profile_id", "Articles", "Author profile"),
-    ("ideas.per_cluster", "Ideas", "Ideas per cluster"),
-    ("images.enabled", "Images", "Illustrate articles"),
-    (
-        "images.in_article_count",
-        "Images",
-        "Images inside each article",
-    ),
-    ("images.provider", "Images", "Image provider"),
-    ("images.size", "Images", "Image size"),
-    ("images.style", "Images", "Image style"),
-    ("publish.status", "Publishing", "Send to WordPress as"),
-];
-
 /// Settings the page doesn't offer: the user-level ones (`ui.*`), which the web app doesn't
 /// read yet — lists take their page size from the address.
 const NOT_SHOWN: &[&str] = &["ui.page_size", "ui.theme"];
-
-fn name_of(key: &str) -> (&'static str, String) {
-    NAMES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, group, name)| (*group, (*name).to_owned()))
-        .unwrap_or(("Other", label(key)))
-}
 
 /// How one setting is entered.
 enum Input {
@@ -146,7 +117,7 @@ fn groups(settings: &[Setting], typed: Option<&Fields>, authors: &Authors) -> Ve
         let Some(def) = SETTINGS.iter().find(|d| d.key == s.key) else {
             continue;
         };
-        let (group, name) = name_of(def.key);
+        let (group, name) = (def.group, def.label.to_owned());
         let field = field(def, s, name, typed, authors);
         match out.iter_mut().find(|g| g.name == group) {
             Some(g) => g.fields.push(field),
