@@ -3248,6 +3248,12 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
     let path = format!("/writer/content/{id}");
     let page = b.get(&path).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    // Publishing starts from the account's setting (a draft) …
+    assert!(
+        page.body.contains(r#"<option value="draft" selected>"#),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("<h2>Why burrs</h2>"), "{}", page.body);
     assert!(
         !page.body.contains("steal()</script>") && !page.body.contains("onclick"),
@@ -3361,6 +3367,23 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
     let page = b.get(&path).await;
     assert!(!page.body.contains("javascript:alert"), "{}", page.body);
     assert!(!page.body.contains("View the post"), "{}", page.body);
+    // … but a live post is updated live unless someone chooses otherwise.
+    let (status, live) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/writer/content/{id}/"),
+            json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{live}");
+    let page = b.get(&path).await;
+    assert!(
+        page.body.contains(r#"<option value="publish" selected>"#)
+            && !page.body.contains(r#"<option value="draft" selected>"#),
+        "{}",
+        page.body
+    );
     let mut other = Browser::new(&s);
     other.sign_up("snoop@example.com", "Snoop").await;
     assert_eq!(other.get(&path).await.status, 404);

@@ -632,6 +632,7 @@ test('the article is published to a real WordPress, and its page links the post'
   const href = await link.getAttribute('href');
   assert.ok(href.startsWith(wordpress), `the post is on the test WordPress: ${href}`);
   assert.ok(await page.getByRole('heading', { name: 'Update the post on WordPress' }).isVisible());
+  assert.equal(await page.locator('#publish-status').inputValue(), 'publish', 'an update keeps a live post live by default');
   await look('article-published');
   // The post as WordPress serves it: the title the article was given, live.
   const post = await fetch(href);

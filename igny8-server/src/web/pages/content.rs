@@ -309,7 +309,11 @@ async fn content_page(
         mut publish,
     } = forms;
     let scope = user.scope()?;
-    if publish.status.is_empty() {
+    if publish.status.is_empty() && content.status == w::ContentStatus::Published {
+        // A live post stays live when it is updated, whatever new posts are sent as: taking it
+        // down is a choice someone makes, never a default.
+        publish.status = "publish".to_owned();
+    } else if publish.status.is_empty() {
         // The account's "Send to WordPress as" setting is chosen until someone chooses.
         publish.status = state
             .core
