@@ -95,6 +95,8 @@ id_types! {
     UsageId => "usage";
     /// A job's id.
     JobId => "job";
+    /// A file kept for a background job (a large keyword import).
+    UploadId => "upload";
     /// An automation rule's id.
     AutomationRuleId => "automation_rule";
     /// An automation run's id.

@@ -179,6 +179,22 @@ impl<S: Store> Keywords<'_, S> {
         .await
     }
 
+    /// Keeps the file and imports it into the sector as a job (`import_keywords`), for files
+    /// too large to wait for: the job reports how far it has read, can be cancelled (nothing
+    /// is written then) and ends with the [`ImportReport`] as its result. The sector and the
+    /// permission are checked before the file is kept; an empty file is refused.
+    pub async fn import_in_background<R>(
+        &self,
+        scope: &Scope,
+        sector: SectorId,
+        source: R,
+    ) -> Result<crate::jobs::Job>
+    where
+        R: AsyncRead + Unpin + Send,
+    {
+        import::enqueue_background(self.core, scope, sector, source).await
+    }
+
     /// Writes the keywords matching `filter` as CSV (`keyword,volume,difficulty,cpc,intent,status,cluster`),
     /// streamed in batches; [`Keywords::import`] reads the file back to the same data. A cell
     /// that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a

@@ -21,6 +21,7 @@ pub(crate) mod sql;
 mod system;
 mod tenancy;
 mod thinker;
+mod uploads;
 mod writer;
 
 pub use auth::{AuthStore, RateLimitStore};
@@ -35,6 +36,7 @@ pub use sql::{Backend, SqlStore, StoreOptions, redact_url};
 pub use system::SystemStore;
 pub use tenancy::{SiteWordPress, TenancyStore};
 pub use thinker::ThinkerStore;
+pub use uploads::UploadStore;
 pub use writer::WriterStore;
 
 /// Everything the services need from storage.
@@ -51,6 +53,7 @@ pub trait Store:
     + AutomationStore
     + AuthStore
     + RateLimitStore
+    + UploadStore
     + Clone
     + Send
     + Sync
@@ -71,6 +74,7 @@ impl<S> Store for S where
         + AutomationStore
         + AuthStore
         + RateLimitStore
+        + UploadStore
         + Clone
         + Send
         + Sync

@@ -507,6 +507,109 @@ pub(crate) async fn changes_by_filter_reach_every_match_and_no_other(core: Igny8
     );
 }
 
+pub(crate) async fn a_large_file_imports_as_a_job_that_reports_and_cleans_up(core: Igny8) {
+    use igny8_core::jobs::{JobKind, JobStatus, Worker};
+    use igny8_core::store::UploadStore;
+    let t = tenant(&core, "Big", 0).await;
+    let other = tenant(&core, "Other", 0).await;
+    // Over 1 MiB, so the file is kept in more than one part; one bad line.
+    let mut file = String::from("keyword,volume\n");
+    let rows = 40_000;
+    for i in 0..rows {
+        file.push_str(&format!(
+            "background import keyword number {i:05},{}\n",
+            i % 1000
+        ));
+    }
+    file.push_str("bad volume keyword,-5\n");
+    assert!(file.len() > 1024 * 1024);
+    let bytes = file.len() as u64;
+
+    // Checked before anything is kept: another account's sector, an empty file.
+    let err = core
+        .keywords()
+        .import_in_background(
+            &t.scope,
+            other.sector,
+            std::io::Cursor::new(file.clone().into_bytes()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    let err = core
+        .keywords()
+        .import_in_background(&t.scope, t.sector, std::io::Cursor::new(Vec::new()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "file");
+
+    let job = core
+        .keywords()
+        .import_in_background(&t.scope, t.sector, std::io::Cursor::new(file.into_bytes()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (job.kind, job.status),
+        (JobKind::ImportKeywords, JobStatus::Queued)
+    );
+    assert_eq!(job.payload["bytes"], bytes);
+    let upload = igny8_core::UploadId(job.payload["upload_id"].as_i64().unwrap());
+    assert!(
+        core.store()
+            .upload_part(t.scope.account(), upload, 1)
+            .await
+            .unwrap()
+            .is_some(),
+        "kept in parts"
+    );
+    assert!(
+        core.store()
+            .upload_part(other.scope.account(), upload, 0)
+            .await
+            .unwrap()
+            .is_none(),
+        "only its account reads it"
+    );
+    // Nothing is imported until a worker runs the job.
+    assert!(
+        all(&core, &t.scope, &KeywordFilter::default(), "id")
+            .await
+            .is_empty()
+    );
+    let done = Worker::new(core.clone())
+        .kinds(&[JobKind::ImportKeywords])
+        .run_once()
+        .await
+        .unwrap()
+        .expect("the job ran");
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let report = done.result.unwrap();
+    assert_eq!(report["imported"], rows);
+    assert_eq!(report["rejected"], 1);
+    assert_eq!(report["errors"][0]["line"], rows + 2);
+    assert!(report["format_label"].is_string());
+    let total = core
+        .keywords()
+        .list(
+            &t.scope,
+            &KeywordFilter::default(),
+            &KeywordSort::default(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(total, Some(rows));
+    // The kept file is gone once read.
+    assert!(
+        core.store()
+            .upload_part(t.scope.account(), upload, 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 pub(crate) async fn plain_list_import_merges_duplicates(core: Igny8) {
     let t = tenant(&core, "I", 0).await;
     core.keywords()

@@ -380,6 +380,7 @@ pub const RUNNABLE: &[JobKind] = &[
     JobKind::GenerateImages,
     JobKind::Publish,
     JobKind::AutomationRun,
+    JobKind::ImportKeywords,
 ];
 
 /// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone),
@@ -428,10 +429,9 @@ async fn dispatch<S: Store>(
             run_ai_job(core, &crate::publish::PublishContent, job, worker, lease).await
         }
         JobKind::AutomationRun => crate::automation::run_automation(core, job, worker, lease).await,
-        other => Some(Outcome::Failed {
-            error: format!("this worker can't run {other} jobs"),
-            retry_after_secs: None,
-        }),
+        JobKind::ImportKeywords => {
+            Some(crate::planner::import::run_background(core, job, worker, lease).await)
+        }
     }
 }
 

@@ -6,12 +6,15 @@
 //! good rows are kept. A file whose format can't be recognised is refused before anything is
 //! written, and an import either completes or writes nothing (one transaction).
 
+mod background;
 pub mod reader;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
+pub use background::ImportJobPayload;
+pub(crate) use background::{enqueue as enqueue_background, run as run_background};
 pub use reader::SourceFormat;
 use reader::{KeywordFileReader, ReadError, RowOutcome};
 

@@ -359,7 +359,7 @@ macro_rules! scalar_from_row {
         }
     )*};
 }
-scalar_from_row!(i64, Option<i64>, String, Option<String>, bool, f64);
+scalar_from_row!(i64, Option<i64>, String, Option<String>, bool, f64, Vec<u8>);
 
 macro_rules! runner {
     ($ty:ident, $exec:ident) => {

@@ -42,10 +42,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_owned_post"),
     migration!(7, "0007_publishing_job"),
     migration!(8, "0008_web_sessions"),
+    migration!(9, "0009_uploads"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

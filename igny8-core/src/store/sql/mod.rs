@@ -88,6 +88,7 @@ pub(crate) mod migrate;
 mod system;
 mod tenancy;
 mod thinker;
+mod uploads;
 mod writer;
 
 use std::sync::Arc;
@@ -131,6 +132,8 @@ pub(crate) enum T {
     AutomationRules,
     AutomationRuns,
     KeywordStats,
+    Uploads,
+    UploadParts,
 }
 
 impl T {
@@ -163,6 +166,8 @@ impl T {
             T::AutomationRules => "automation_rules",
             T::AutomationRuns => "automation_runs",
             T::KeywordStats => "keyword_stats",
+            T::Uploads => "uploads",
+            T::UploadParts => "upload_parts",
         }
     }
 }
