@@ -15,6 +15,8 @@ use crate::state::AppState;
 
 /// The path that takes keyword files (larger bodies, streamed).
 pub const UPLOAD_PATH: &str = "/api/v1/planner/keywords/import/";
+/// The path that keeps a keyword file for a background import (larger bodies too).
+pub const BACKGROUND_UPLOAD_PATH: &str = "/api/v1/planner/keywords/import_in_background/";
 /// The web app's twin of [`UPLOAD_PATH`] (the keyword import page's form).
 pub const WEB_UPLOAD_PATH: &str = "/planner/keywords/import";
 
@@ -101,7 +103,9 @@ pub async fn body_limit<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Resu
         return ep.call(req).await.map(IntoResponse::into_response);
     };
     let path = req.uri().path().trim_end_matches('/');
-    let upload = path == UPLOAD_PATH.trim_end_matches('/') || path == WEB_UPLOAD_PATH;
+    let upload = path == UPLOAD_PATH.trim_end_matches('/')
+        || path == BACKGROUND_UPLOAD_PATH.trim_end_matches('/')
+        || path == WEB_UPLOAD_PATH;
     let web = !is_api_path(path);
     let limit = if upload {
         state.settings.max_upload_bytes

@@ -13,7 +13,7 @@ use crate::auth::Auth;
 use crate::dto::planner::*;
 use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
-use crate::envelope::{ApiError, ApiResult, CreatedResult, created, ok};
+use crate::envelope::{Accepted, AcceptedResult, ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
 use crate::query::{ClusterQuery, IdeaQuery, KeywordQuery, local_cluster_options, sort};
 use crate::state::AppState;
@@ -269,6 +269,37 @@ impl PlannerApi {
             }
         };
         Ok(ok(report.into()))
+    }
+
+    /// Imports a keyword file in the background, for files too large to wait for: the file
+    /// is kept, and an `import_keywords` job imports it. Answers 202 with the job; follow it at
+    /// `system/jobs/{id}/` (its progress says how much of the file is read) and find the
+    /// import's report (`{format, imported, merged, rejected, errors}`) in its `result`.
+    /// Cancelling the job imports nothing.
+    #[oai(path = "/keywords/import_in_background/", method = "post")]
+    async fn import_keywords_in_background(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        sector_id: Query<i64>,
+        body: ImportBody,
+    ) -> AcceptedResult<crate::dto::system::Job> {
+        let scope = auth.0.scope()?;
+        let keywords = state.core.keywords();
+        let sector = SectorId(sector_id.0);
+        let job = match body {
+            ImportBody::Form(form) => {
+                keywords
+                    .import_in_background(&scope, sector, form.file.into_async_read())
+                    .await?
+            }
+            ImportBody::Csv(Binary(body)) | ImportBody::Text(Binary(body)) => {
+                keywords
+                    .import_in_background(&scope, sector, body.into_async_read())
+                    .await?
+            }
+        };
+        Ok(Accepted::Accepted(ok(job.into())))
     }
 
     /// Downloads the keywords matching the filters as CSV, streamed. Import reads it back.

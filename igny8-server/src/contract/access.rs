@@ -323,6 +323,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/planner/keywords/update_matching/", WRITE),
     ("POST", "/planner/keywords/delete_matching/", WRITE),
     ("POST", "/planner/keywords/import/", WRITE),
+    ("POST", "/planner/keywords/import_in_background/", WRITE),
     ("POST", "/planner/keywords/auto_cluster/", WRITE),
     ("POST", "/planner/keywords/cluster_locally/", WRITE),
     ("GET", "/planner/clusters/", READ),

@@ -300,5 +300,47 @@ async fn keywords_end_to_end(backend: Backend) {
         .get(&token, "/api/v1/planner/keywords/?search=faucet")
         .await;
     assert_eq!(rest["data"]["count"], 0);
+
+    // A file too large to wait for: kept, imported by a job, its report in the job's result.
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import_in_background/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {token}"))
+        .content_type("text/csv")
+        .body("keyword,volume\nbackground faucet,10\nbackground sink,-1\n")
+        .send()
+        .await;
+    let (status, started) = split(resp).await;
+    assert_eq!(status, 202, "{started}");
+    assert_eq!(started["data"]["kind"], "import_keywords");
+    let job = started["data"]["id"].as_i64().unwrap();
+    let (_, none) = s
+        .get(&token, "/api/v1/planner/keywords/?search=background")
+        .await;
+    assert_eq!(none["data"]["count"], 0, "nothing until a worker runs it");
+    igny8_core::jobs::Worker::new(s.state.core.clone())
+        .run_once()
+        .await
+        .unwrap()
+        .expect("the import ran");
+    let (_, done) = s.get(&token, &format!("/api/v1/system/jobs/{job}/")).await;
+    assert_eq!(done["data"]["status"], "succeeded", "{done}");
+    assert_eq!(done["data"]["result"]["imported"], 1);
+    assert_eq!(done["data"]["result"]["errors"][0]["line"], 3);
+    // Another account's sector is not found, and nothing is queued.
+    let stranger = s.register("stranger@example.com", "Stranger").await;
+    let resp = s
+        .client
+        .post(format!(
+            "/api/v1/planner/keywords/import_in_background/?sector_id={sector}"
+        ))
+        .header("authorization", format!("Bearer {stranger}"))
+        .content_type("text/csv")
+        .body("keyword\nx\n")
+        .send()
+        .await;
+    assert_eq!(split(resp).await.0, 404);
     s.close().await;
 }
