@@ -26,6 +26,7 @@ on_backends!(
     sites_and_sectors_are_made_changed_and_deleted,
     a_viewer_is_refused_every_write_route,
     a_keyword_export_is_imported_with_a_report_of_every_bad_line,
+    a_large_keyword_file_imports_in_the_background,
     keywords_are_grouped_into_clusters_without_ai_and_clusters_managed,
     jobs_show_live_progress_errors_and_results_and_cancel,
     auto_cluster_shows_its_cost_first_then_its_job,
@@ -182,6 +183,7 @@ impl<'a> Browser<'a> {
             .post(path)
             .header("cookie", self.cookie_header())
             .content_type(format!("multipart/form-data; boundary={boundary}"))
+            .header("content-length", body.len().to_string())
             .body(body)
             .send()
             .await;
@@ -1844,6 +1846,99 @@ async fn a_viewer_is_refused_every_write_route(backend: Backend) {
         s.get(&token, "/api/v1/writer/tasks/").await.1["data"].clone(),
     );
     assert_eq!(before, after, "nothing changed");
+    s.close().await;
+}
+
+async fn a_large_keyword_file_imports_in_the_background(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "large@example.com", "keyword\nburr grinder\n").await;
+    let sector = sector.to_string();
+    // Over 2 MB: some 70,000 keywords and one bad line.
+    let mut file = String::from("keyword,volume\n");
+    let rows = 70_000;
+    for i in 0..rows {
+        file.push_str(&format!("large import keyword {i:06},{}\n", i % 5000));
+    }
+    file.push_str("bad volume keyword,-5\n");
+    assert!(file.len() > 2 * 1024 * 1024);
+    b.get("/planner/keywords/import").await;
+    let token_field = b.token.clone();
+    let sent = b
+        .upload(
+            "/planner/keywords/import",
+            &[
+                ("csrf_token", None, &token_field),
+                ("sector_id", None, &sector),
+                ("file", Some("big.csv"), &file),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let to = sent.location().to_owned();
+    assert!(
+        to.starts_with("/jobs/") && to.ends_with("?done=job-started"),
+        "{to}"
+    );
+    let job = to["/jobs/".len()..to.find('?').unwrap()].to_owned();
+    // The page doesn't wait: the job is queued and nothing is imported yet.
+    let waiting = b.get(&format!("/jobs/{job}")).await;
+    assert!(waiting.body.contains("Import keywords"), "{}", waiting.body);
+    assert!(
+        waiting.body.contains("Waiting for a worker"),
+        "{}",
+        waiting.body
+    );
+    assert_eq!(keyword_ids(&s, &token, "search=large").await.len(), 0);
+    let report_path = format!("/planner/keywords/import?job={job}");
+    assert_eq!(
+        b.get(&report_path).await.location(),
+        format!("/jobs/{job}"),
+        "no report before it ends: its job instead"
+    );
+
+    igny8_core::jobs::Worker::new(s.state.core.clone())
+        .run_once()
+        .await
+        .unwrap()
+        .expect("the import ran");
+    let done = b.get(&format!("/jobs/{job}")).await;
+    assert!(
+        done.body.contains("Keywords added") && done.body.contains("70,000"),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains(&format!(r#"href="{report_path}""#)),
+        "{}",
+        done.body
+    );
+    let report = b.get(&report_path).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(report.body.contains("70,000"), "{}", report.body);
+    assert!(
+        report.body.contains("70002"),
+        "the bad line is listed: {}",
+        report.body
+    );
+    let (_, counted) = s
+        .get(
+            &token,
+            "/api/v1/planner/keywords/?search=large+import&page_size=1",
+        )
+        .await;
+    assert_eq!(counted["data"]["count"], rows);
+    // Another account's import, or no import at all, is not found.
+    let mut other = Browser::new(&s);
+    other.sign_up("other-import@example.com", "Other").await;
+    assert_eq!(other.get(&report_path).await.status, 404);
+    assert_eq!(
+        b.get("/planner/keywords/import?job=999999").await.status,
+        404
+    );
     s.close().await;
 }
 

@@ -3,6 +3,10 @@
 //! (Google Keyword Planner, Semrush, Ahrefs…) from the file itself. The page then shows what
 //! was read — the layout, how many keywords were added and merged — and every line that
 //! wasn't imported, with the reason. The API's twin is `POST planner/keywords/import/`.
+//!
+//! A file larger than [`BACKGROUND_FROM`] isn't imported while the page waits: the core keeps
+//! it and imports it as a job (the API's `import_in_background/`), the browser goes to the
+//! job's page, which follows it live and links back here (`?job=ID`) for the same report.
 
 use askama::Template;
 use igny8_core::SectorId;
@@ -19,6 +23,10 @@ use crate::web::session::WebUser;
 use crate::web::table::{Choice, number};
 
 use super::common::Places;
+
+/// Files larger than this (2 MiB, some 50,000 keywords) are imported as a job: the page
+/// doesn't wait for them, and they can be left and come back to.
+pub(crate) const BACKGROUND_FROM: u64 = 2 * 1024 * 1024;
 
 /// What the page shows after an import.
 struct Outcome {
@@ -91,12 +99,17 @@ pub(crate) async fn import_page(
     state: Data<&AppState>,
     user: Data<&WebUser>,
 ) -> Result<Response, WebError> {
-    let chosen = req
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "sector_id"))
-        .map(|(_, v)| v.into_owned());
+    let param = |name: &str| {
+        req.uri()
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name))
+            .map(|(_, v)| v.into_owned())
+    };
+    let chosen = param("sector_id");
     let scope = user.scope()?;
+    if let Some(job) = param("job") {
+        return job_report(req, &state, &user, &job).await;
+    }
     // Only someone who may add keywords gets the form.
     scope.require(Permission::Write).map_err(WebError::from)?;
     render(
@@ -107,6 +120,50 @@ pub(crate) async fn import_page(
         chosen.as_deref(),
         FormErrors::none(),
         None,
+    )
+    .await
+}
+
+/// The report of a background import (`?job=ID`), as the page shows one it made itself; its
+/// job's page while it hasn't finished.
+async fn job_report(
+    req: &Request,
+    state: &AppState,
+    user: &WebUser,
+    job: &str,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let not_found = || WebError::new(StatusCode::NOT_FOUND, "There is no such import.");
+    let id = job
+        .parse()
+        .map(igny8_core::JobId)
+        .map_err(|_| not_found())?;
+    let job = state.core.jobs().get(&scope, id).await?;
+    if job.kind != igny8_core::jobs::JobKind::ImportKeywords {
+        return Err(not_found());
+    }
+    let report = job
+        .result
+        .clone()
+        .filter(|_| job.status == igny8_core::jobs::JobStatus::Succeeded)
+        .and_then(|r| serde_json::from_value::<ImportReport>(r).ok());
+    let Some(report) = report else {
+        return Ok(crate::web::render::redirect(
+            req,
+            &format!("/jobs/{}", id.get()),
+        ));
+    };
+    let sector = SectorId(job.payload["sector_id"].as_i64().unwrap_or_default());
+    let outcome = Outcome::of(&report, sector);
+    let chosen = sector.get().to_string();
+    render(
+        req,
+        state,
+        user,
+        StatusCode::OK,
+        Some(&chosen),
+        FormErrors::none(),
+        Some(outcome),
     )
     .await
 }
@@ -127,6 +184,12 @@ pub(crate) async fn import(
             "The upload could not be read. Go back, choose the file again and send it.",
         )
     };
+    // The form's size stands for the file's (the sector field is a few bytes).
+    let large = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .is_some_and(|n| n > BACKGROUND_FROM);
     let mut sector: Option<String> = None;
     let mut result = None;
     while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
@@ -147,6 +210,23 @@ pub(crate) async fn import(
                         "must be chosen: pick the CSV or text file your keyword tool exported",
                     )));
                     break;
+                }
+                if large {
+                    let job = state
+                        .core
+                        .keywords()
+                        .import_in_background(&scope, id, field.into_async_read())
+                        .await;
+                    match job {
+                        Ok(job) => {
+                            let to = format!("/jobs/{}?done=job-started", job.id.get());
+                            return Ok(crate::web::render::redirect(req, &to));
+                        }
+                        Err(e) => {
+                            result = Some(Err(e));
+                            break;
+                        }
+                    }
                 }
                 let outcome = state
                     .core

@@ -12,7 +12,7 @@
 
 use askama::Template;
 use futures_util::StreamExt;
-use igny8_core::jobs::{Job, JobStatus};
+use igny8_core::jobs::{Job, JobKind, JobStatus};
 use igny8_core::list::PageRequest;
 use igny8_core::{Error, JobId};
 use poem::http::StatusCode;
@@ -271,16 +271,40 @@ pub(crate) struct JobView {
     finished_at: Option<String>,
     took: Option<String>,
     can_cancel: bool,
+    /// A page with the whole outcome (an import's report with every line left out).
+    report: Option<String>,
+}
+
+/// What an import job did, in words (its lines left out are on the import page).
+fn import_result(v: &Value) -> Vec<(String, String)> {
+    let n = |key: &str| crate::web::table::number(v[key].as_i64().unwrap_or(0));
+    vec![
+        (
+            "The file".to_owned(),
+            v["format_label"]
+                .as_str()
+                .unwrap_or("a keyword list")
+                .to_owned(),
+        ),
+        ("Keywords added".to_owned(), n("imported")),
+        ("Merged into existing ones".to_owned(), n("merged")),
+        ("Lines left out".to_owned(), n("rejected")),
+    ]
 }
 
 impl JobView {
     fn of(job: &Job, site: &str, now: chrono::DateTime<chrono::Utc>) -> Self {
         let (result, partial_errors) = match (&job.result, job.status) {
+            (Some(r), JobStatus::Succeeded) if job.kind == JobKind::ImportKeywords => {
+                (import_result(r), Vec::new())
+            }
             (Some(r), JobStatus::Succeeded) => {
                 ai_result(r).unwrap_or_else(|| (facts(r), Vec::new()))
             }
             _ => (Vec::new(), Vec::new()),
         };
+        let report = (job.kind == JobKind::ImportKeywords && job.status == JobStatus::Succeeded)
+            .then(|| format!("/planner/keywords/import?job={}", job.id.get()));
         Self {
             id: job.id.get(),
             kind: job.kind.label(),
@@ -303,6 +327,7 @@ impl JobView {
                 .zip(job.finished_at)
                 .map(|(start, end)| took(end - start)),
             can_cancel: !job.status.is_finished() && !job.cancel_requested,
+            report,
         }
     }
 }
@@ -407,7 +432,6 @@ async fn render(
             out.extend(
                 <igny8_core::jobs::JobKind as igny8_core::enums::StringEnum>::VALUES
                     .iter()
-                    .filter(|k| **k != igny8_core::jobs::JobKind::ImportKeywords)
                     .map(|k| Choice::new(k.as_str(), k.label(), c)),
             );
             out
