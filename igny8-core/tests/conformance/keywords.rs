@@ -610,6 +610,90 @@ pub(crate) async fn a_large_file_imports_as_a_job_that_reports_and_cleans_up(cor
     );
 }
 
+pub(crate) async fn list_totals_match_the_rows_after_every_write(core: Igny8) {
+    let t = tenant(&core, "Totals", 0).await;
+    let other = tenant(&core, "Others", 0).await;
+    let mine = seed(&core, &t.scope, t.sector).await;
+    seed(&core, &other.scope, other.sector).await;
+    let filters = [
+        KeywordFilter::default(),
+        KeywordFilter {
+            status: Some(KeywordStatus::Archived),
+            ..Default::default()
+        },
+        KeywordFilter {
+            intent: Some(Intent::Transactional),
+            sector_id: Some(t.sector),
+            ..Default::default()
+        },
+        KeywordFilter {
+            site_id: Some(t.site),
+            status: Some(KeywordStatus::Pending),
+            intent: Some(Intent::Informational),
+            ..Default::default()
+        },
+        KeywordFilter {
+            min_volume: Some(100),
+            ..Default::default()
+        },
+    ];
+    let check = |when: &'static str| {
+        let core = &core;
+        let scope = t.scope;
+        let filters = filters.clone();
+        async move {
+            for f in &filters {
+                let total = core
+                    .keywords()
+                    .list(&scope, f, &KeywordSort::default(), &PageRequest::new(1, 5))
+                    .await
+                    .unwrap()
+                    .total
+                    .unwrap();
+                let rows = all(core, &scope, f, "id").await.len() as u64;
+                assert_eq!(total, rows, "{when}: {f:?}");
+            }
+        }
+    };
+    check("seeded").await;
+    let archive = KeywordPatch {
+        status: Some(KeywordStatus::Archived),
+        ..Default::default()
+    };
+    let some: Vec<_> = mine.iter().take(7).map(|k| k.id).collect();
+    core.keywords()
+        .bulk_update(&t.scope, &some, archive.clone())
+        .await
+        .unwrap();
+    check("after archiving").await;
+    core.keywords()
+        .update(
+            &t.scope,
+            mine[20].id,
+            KeywordPatch {
+                intent: Some(Some(Intent::Transactional)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    check("after an intent changed").await;
+    core.keywords()
+        .delete_matching(
+            &t.scope,
+            &KeywordFilter {
+                search: Some("keyword 3".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    check("after deleting").await;
+    import(&core, &t, "keyword\nnew one\nnew two\n").await;
+    check("after an import").await;
+}
+
 pub(crate) async fn plain_list_import_merges_duplicates(core: Igny8) {
     let t = tenant(&core, "I", 0).await;
     core.keywords()

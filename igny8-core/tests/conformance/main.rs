@@ -82,6 +82,7 @@ conformance! {
     keywords::bulk_update_and_delete_stay_in_the_tenant,
     keywords::changes_by_filter_reach_every_match_and_no_other,
     keywords::plain_list_import_merges_duplicates,
+    keywords::list_totals_match_the_rows_after_every_write,
     keywords::a_large_file_imports_as_a_job_that_reports_and_cleans_up,
     keywords::keyword_limit_applies_to_imports,
     keywords::export_reads_back_to_the_same_data,

@@ -67,6 +67,41 @@ impl SqlStore {
             .any("id", &f.ids);
     }
 
+    /// How many keywords match `f`, read from the counts the keyword triggers keep per sector,
+    /// status and intent (SQLite and PostgreSQL; MySQL keeps none) — when `f` narrows by
+    /// nothing else. `None` when the keywords must be counted.
+    fn kept_keyword_total(
+        &self,
+        scope: &Scope,
+        f: &KeywordFilter,
+    ) -> Option<sea_query::SelectStatement> {
+        let other = KeywordFilter {
+            site_id: None,
+            sector_id: None,
+            status: None,
+            intent: None,
+            ..f.clone()
+        };
+        if self.backend() == Backend::MySql || other != KeywordFilter::default() {
+            return None;
+        }
+        let int = self.int_type();
+        let t = self.t(T::KeywordStats);
+        let mut q = Query::select();
+        q.expr(Expr::cust(format!("CAST(COALESCE(SUM(n), 0) AS {int})")))
+            .from(t.clone())
+            .and_where(Expr::col("account_id").eq(scope.account().get()));
+        if let Some(site) = scope.site() {
+            q.and_where(Expr::col("site_id").eq(site.get()));
+        }
+        narrow(&mut q, &t)
+            .eq("site_id", f.site_id)
+            .eq("sector_id", f.sector_id)
+            .eq("status", f.status)
+            .eq("intent", f.intent);
+        Some(q)
+    }
+
     /// Checks that a sector belongs to the scope; its site.
     pub(crate) async fn sector_site(&self, scope: &Scope, sector: SectorId) -> Result<SiteId> {
         let mut q = Query::select();
@@ -249,6 +284,21 @@ impl KeywordStore for SqlStore {
     ) -> Result<Page<Keyword>> {
         let mut q = self.scoped::<Keyword>(scope);
         self.keyword_filter(&mut q, filter);
+        if page.with_total
+            && let Some(kept) = self.kept_keyword_total(scope, filter)
+        {
+            // The total the keyword triggers keep (a few rows), not a count of every keyword.
+            let rows = PageRequest {
+                with_total: false,
+                ..page.clone()
+            };
+            let mut found = self
+                .list_page_with(q, self.t(T::Keywords), &keyword_sort(sort), &rows, None)
+                .await?;
+            let total: i64 = self.db.conn().await?.one(&kept).await?;
+            found.total = Some(Ord::max(total, 0) as u64);
+            return Ok(found);
+        }
         let counted = Some((scope.account(), T::Keywords));
         self.list_page_with(q, self.t(T::Keywords), &keyword_sort(sort), page, counted)
             .await
