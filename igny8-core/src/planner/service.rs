@@ -121,7 +121,7 @@ impl<S: Store> Keywords<'_, S> {
         expected: Option<u64>,
     ) -> Result<u64> {
         scope.require(Permission::Write)?;
-        check_ranges(filter)?;
+        check_selection(filter)?;
         if patch.keyword.is_some() {
             return Err(Error::field("keyword", "can't be changed in bulk"));
         }
@@ -152,7 +152,7 @@ impl<S: Store> Keywords<'_, S> {
         expected: Option<u64>,
     ) -> Result<u64> {
         scope.require(Permission::Write)?;
-        check_ranges(filter)?;
+        check_selection(filter)?;
         self.store().delete_keywords(scope, filter, expected).await
     }
 
@@ -263,6 +263,14 @@ impl<S: Store> Keywords<'_, S> {
 
 fn csv_error(e: csv::Error) -> Error {
     Error::Internal(format!("writing CSV failed: {e}"))
+}
+
+/// A bulk action's filter: its ranges, and its ids within the bulk limits.
+fn check_selection(f: &KeywordFilter) -> Result<()> {
+    if let Some(ids) = &f.ids {
+        check_ids(ids)?;
+    }
+    check_ranges(f)
 }
 
 fn check_ranges(f: &KeywordFilter) -> Result<()> {

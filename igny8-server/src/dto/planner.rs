@@ -264,6 +264,8 @@ pub struct KeywordSelection {
     pub max_difficulty: Option<i64>,
     /// Keywords containing this text (case and spacing ignored).
     pub search: Option<String>,
+    /// Only these keywords (with the other filters): 1–10,000 ids.
+    pub ids: Option<Vec<i64>>,
 }
 
 impl KeywordSelection {
@@ -281,7 +283,9 @@ impl KeywordSelection {
             min_difficulty: self.min_difficulty,
             max_difficulty: self.max_difficulty,
             search: self.search,
-            ids: None,
+            ids: self
+                .ids
+                .map(|ids| ids.into_iter().map(igny8_core::KeywordId).collect()),
         }
     }
 }

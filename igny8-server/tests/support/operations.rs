@@ -81,10 +81,16 @@ pub const FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Names ending in `_id` that are not IGNY8 objects.
-pub const NOT_REFERENCES: &[(&str, &str)] = &[(
-    "wp_post_id",
-    "the number of a post on the account's own WordPress site",
-)];
+pub const NOT_REFERENCES: &[(&str, &str)] = &[
+    (
+        "wp_post_id",
+        "the number of a post on the account's own WordPress site",
+    ),
+    (
+        "account_id",
+        "an operator's filter of every account's jobs (operators only; no tenant can send it)",
+    ),
+];
 
 /// Path parameters that name something within the caller's account rather than give an id:
 /// B sends the names A uses (B has its own under the same names); A's must stay A's.
@@ -274,7 +280,9 @@ impl Operation {
     }
 
     pub fn is_delete(&self) -> bool {
-        self.method == "DELETE" || self.path.ends_with("/bulk_delete/")
+        self.method == "DELETE"
+            || self.path.ends_with("/bulk_delete/")
+            || self.path.ends_with("/delete_matching/")
     }
 
     /// Where the operation sorts: reads, then changes, then deletes (children before their
