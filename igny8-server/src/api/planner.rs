@@ -21,6 +21,28 @@ use crate::state::AppState;
 /// Keywords, clusters, ideas.
 pub struct PlannerApi;
 
+/// Fields of a matching action's filter the core may name in an error (the others are the
+/// changes').
+const FILTER_ERRORS: &[&str] = &["ids", "min_volume", "min_difficulty"];
+
+/// A core error with its fields named where the request nests them (`filter.min_volume`,
+/// `changes.cluster_id`): the core knows the fields, not the body around them.
+fn nested(e: igny8_core::Error, place: impl Fn(&str) -> &'static str) -> igny8_core::Error {
+    match e {
+        igny8_core::Error::Validation { message, errors } => igny8_core::Error::Validation {
+            message,
+            errors: errors
+                .into_iter()
+                .map(|f| igny8_core::FieldError {
+                    field: format!("{}.{}", place(&f.field), f.field),
+                    message: f.message,
+                })
+                .collect(),
+        },
+        other => other,
+    }
+}
+
 #[OpenApi(prefix_path = "/planner", tag = "Tag::Planner")]
 impl PlannerApi {
     /// Keywords: filter, order (`ordering=-volume`), and page (`page`/`page_size`, or `cursor`
@@ -205,13 +227,21 @@ impl PlannerApi {
         let scope = auth.0.scope()?;
         let body = body.0;
         let filter = body.filter.into_filter();
-        Ok(ok(Affected {
-            affected: state
-                .core
-                .keywords()
-                .update_matching(&scope, &filter, body.changes.into_patch(), body.expected)
-                .await?,
-        }))
+        let affected = state
+            .core
+            .keywords()
+            .update_matching(&scope, &filter, body.changes.into_patch(), body.expected)
+            .await
+            .map_err(|e| {
+                nested(e, |field| {
+                    if FILTER_ERRORS.contains(&field) {
+                        "filter"
+                    } else {
+                        "changes"
+                    }
+                })
+            })?;
+        Ok(ok(Affected { affected }))
     }
 
     /// Deletes every keyword matching the list's filters, in one transaction; `expected` as
@@ -225,13 +255,13 @@ impl PlannerApi {
     ) -> ApiResult<Affected> {
         let scope = auth.0.scope()?;
         let filter = body.0.filter.into_filter();
-        Ok(ok(Affected {
-            affected: state
-                .core
-                .keywords()
-                .delete_matching(&scope, &filter, body.0.expected)
-                .await?,
-        }))
+        let affected = state
+            .core
+            .keywords()
+            .delete_matching(&scope, &filter, body.0.expected)
+            .await
+            .map_err(|e| nested(e, |_| "filter"))?;
+        Ok(ok(Affected { affected }))
     }
 
     /// Imports a keyword export into a sector: Google Keyword Planner, Ahrefs, Semrush,

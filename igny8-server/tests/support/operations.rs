@@ -258,10 +258,18 @@ impl Slot {
     }
 
     /// Whether the id only narrows what is read or acted on (an empty answer is right).
+    /// An `ids` list in a body: the id is sent in a list.
+    pub fn is_ids(&self) -> bool {
+        matches!(&self.place, Place::Body(p) if p.last().is_some_and(|f| f == "ids"))
+    }
+
     pub fn filters(&self) -> bool {
         match &self.place {
             Place::Query(_) => true,
-            Place::Body(p) => p.last().is_some_and(|f| f == "ids"),
+            // `ids` of a bulk operation, or any field of a matching action's `filter`.
+            Place::Body(p) => {
+                p.last().is_some_and(|f| f == "ids") || p.first().is_some_and(|f| f == "filter")
+            }
             Place::Path(_) => false,
         }
     }
@@ -510,7 +518,7 @@ impl<'a> Builder<'a> {
         let value = match &slot.refers {
             Refers::Object(kind) => {
                 let id = owner.id(kind);
-                if slot.filters() && matches!(slot.place, Place::Body(_)) {
+                if slot.is_ids() {
                     json!([id])
                 } else {
                     json!(id)
