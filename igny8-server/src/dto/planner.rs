@@ -238,33 +238,46 @@ impl KeywordChanges {
 }
 
 /// The keywords a "select all matching" action reaches: the keyword list's filters, as
-/// `GET planner/keywords/` takes them. No filter at all means every keyword you can see.
+/// `GET planner/keywords/` takes them (null is the same as leaving a filter out). No filter
+/// at all means every keyword you can see.
 #[derive(Debug, Default, Object)]
 #[oai(deny_unknown_fields)]
 pub struct KeywordSelection {
     /// Only this site.
+    #[oai(nullable)]
     pub site_id: Option<i64>,
     /// Only this sector.
+    #[oai(nullable)]
     pub sector_id: Option<i64>,
     /// Only this status.
+    #[oai(nullable)]
     pub status: Option<E<p::KeywordStatus>>,
     /// Only this intent.
+    #[oai(nullable)]
     pub intent: Option<E<p::Intent>>,
     /// Only this cluster's keywords.
+    #[oai(nullable)]
     pub cluster_id: Option<i64>,
     /// Only keywords with (true) or without (false) a cluster.
+    #[oai(nullable)]
     pub has_cluster: Option<bool>,
     /// Volume at least.
+    #[oai(nullable)]
     pub min_volume: Option<i64>,
     /// Volume at most.
+    #[oai(nullable)]
     pub max_volume: Option<i64>,
     /// Difficulty at least.
+    #[oai(nullable)]
     pub min_difficulty: Option<i64>,
     /// Difficulty at most.
+    #[oai(nullable)]
     pub max_difficulty: Option<i64>,
     /// Keywords containing this text (case and spacing ignored).
+    #[oai(nullable)]
     pub search: Option<String>,
     /// Only these keywords (with the other filters): 1–10,000 ids.
+    #[oai(nullable)]
     pub ids: Option<Vec<i64>>,
 }
 
@@ -299,6 +312,7 @@ pub struct KeywordUpdateMatching {
     /// How many keywords you expect to change (the list's `count`): when another number
     /// matches now, nothing changes and the answer is 409 with the number that matches.
     /// Leave it out to change whatever matches.
+    #[oai(nullable)]
     pub expected: Option<u64>,
     /// What to change.
     pub changes: KeywordChanges,
@@ -313,6 +327,7 @@ pub struct KeywordDeleteMatching {
     /// How many keywords you expect to delete (the list's `count`): when another number
     /// matches now, nothing is deleted and the answer is 409 with the number that matches.
     /// Leave it out to delete whatever matches.
+    #[oai(nullable)]
     pub expected: Option<u64>,
 }
 
