@@ -58,8 +58,8 @@ impl OperatorApi {
         Ok(ok(list_page(req, p, Into::into)))
     }
 
-    /// Every account's jobs, newest first: `account_id` for one account's, `status` and `kind`
-    /// to narrow (the failed ones: `status=failed`).
+    /// Every account's jobs, newest first, each with its `account_id`: `account_id` for one
+    /// account's, `status` and `kind` to narrow (the failed ones: `status=failed`).
     #[oai(path = "/jobs/", method = "get")]
     #[allow(clippy::too_many_arguments)]
     async fn list_jobs(
@@ -73,7 +73,7 @@ impl OperatorApi {
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
         cursor: Query<Option<String>>,
-    ) -> ApiResult<ListPage<crate::dto::system::Job>> {
+    ) -> ApiResult<ListPage<crate::dto::system::OperatorJob>> {
         let operator = auth.0.operator(&state.core).await?;
         let p = state
             .core

@@ -373,8 +373,6 @@ pub struct IntegrationInput {
 pub struct Job {
     /// The job's id (job id space).
     pub id: i64,
-    /// The account the job runs for (and whose credits it spends).
-    pub account_id: i64,
     /// The site the job works on, or null for account-wide work.
     #[oai(nullable)]
     pub site_id: Option<i64>,
@@ -409,11 +407,30 @@ pub struct Job {
     pub finished_at: Option<Time>,
 }
 
+/// A job as operators see it: with the account it runs for (a tenant never sees that field;
+/// its jobs are all its own).
+#[derive(Debug, Object)]
+pub struct OperatorJob {
+    /// The account the job runs for (and whose credits it spends).
+    pub account_id: i64,
+    /// The job.
+    #[oai(flatten)]
+    pub job: Job,
+}
+
+impl From<j::Job> for OperatorJob {
+    fn from(v: j::Job) -> Self {
+        Self {
+            account_id: v.account_id.get(),
+            job: v.into(),
+        }
+    }
+}
+
 impl From<j::Job> for Job {
     fn from(v: j::Job) -> Self {
         Self {
             id: v.id.get(),
-            account_id: v.account_id.get(),
             site_id: v.site_id.map(|s| s.get()),
             kind: E(v.kind),
             status: E(v.status),
