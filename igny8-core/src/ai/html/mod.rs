@@ -49,6 +49,19 @@ mod rules;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
+mod tree;
+
+pub use tree::{Element, Node};
+
+/// Whether `name` is a void element (`br`, `hr`, `img`: no end tag).
+pub(crate) fn is_void_element(name: &str) -> bool {
+    rules::is_void(name)
+}
+
+/// Whether `name` is an allowed phrasing element (text-level, never a block of its own).
+pub(crate) fn is_inline_element(name: &str) -> bool {
+    is_inline(name)
+}
 
 use crate::collapse_whitespace;
 use builder::Builder;
