@@ -56,6 +56,33 @@ fn site() -> Option<Site> {
     found
 }
 
+/// The text of a post body outside its top-level blocks, white space dropped: what the block
+/// editor would put into a Classic block.
+fn outside_blocks(raw: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut rest = raw;
+    while let Some(at) = rest.find("<!-- ") {
+        if depth == 0 {
+            out.push_str(&rest[..at]);
+        }
+        let end = rest[at..].find("-->").map_or(rest.len(), |e| at + e + 3);
+        let comment = &rest[at..end];
+        if comment.starts_with("<!-- /wp:") {
+            depth = depth.saturating_sub(1);
+        } else if comment.starts_with("<!-- wp:") && !comment.ends_with("/-->") {
+            depth += 1;
+        } else if depth == 0 {
+            out.push_str(comment);
+        }
+        rest = &rest[end..];
+    }
+    if depth == 0 {
+        out.push_str(rest);
+    }
+    out.split_whitespace().collect()
+}
+
 /// WordPress's REST API, directly, as admin: to read back what IGNY8 wrote.
 struct Rest {
     site: Site,
@@ -477,6 +504,11 @@ async fn scenario(core: Igny8, site: Site) {
     assert!(
         raw.find("First part").unwrap() < image_pos && image_pos < raw.find("Second part").unwrap()
     );
+    // Blocks, each of the editor's own kind, nothing left over for a Classic block.
+    assert!(raw.starts_with("<!-- wp:"), "{raw}");
+    assert_eq!(outside_blocks(raw), "", "{raw}");
+    assert!(raw.contains("<!-- wp:image {\"id\":"), "{raw}");
+    assert!(raw.contains("<!-- wp:heading -->"), "{raw}");
     let mut want = vec![reviews.clone(), tips.clone()];
     want.sort();
     assert_eq!(
@@ -540,6 +572,32 @@ async fn scenario(core: Igny8, site: Site) {
     assert_eq!(saved.status, ContentStatus::Published);
     assert_eq!(saved.wp_url.as_deref(), post["link"].as_str());
     assert!(saved.published_at.is_some());
+
+    // Classic HTML when the account asks for it: one piece of HTML with the marker comment
+    // on top; still the same post, found again once the blocks come back.
+    for (format, first) in [("classic", "<!-- igny8:content="), ("blocks", "<!-- wp:")] {
+        core.system()
+            .set_setting(&t.scope, "publish.format", &json!(format))
+            .await
+            .unwrap();
+        let sent = publish(
+            &core,
+            &t,
+            PublishInput {
+                ids: vec![id],
+                status: Some(PostStatus::Publish),
+                ..PublishInput::default()
+            },
+        )
+        .await;
+        assert_eq!(sent.status, JobStatus::Succeeded, "{:?}", sent.error);
+        assert_eq!(post_of(&sent), post_id);
+        let post = rest.get(&format!("/wp/v2/posts/{post_id}")).await;
+        let raw = post["content"]["raw"].as_str().unwrap();
+        assert!(raw.starts_with(first), "{format}: {raw}");
+        assert_eq!(raw.contains("<!-- wp:"), format == "blocks", "{raw}");
+        assert!(raw.contains("First part</h2>"), "{raw}");
+    }
 
     // Text goes out as text: WordPress renders the title and the excerpt as HTML, so they
     // arrive escaped; the SEO fields are text to the SEO plugins and arrive as they are.
@@ -941,7 +999,6 @@ async fn twins_scenario(core: Igny8, site: Site) {
 
     let stored = core.contents().get(&t.scope, id).await.unwrap();
     let needle = igny8_core::publish::content_marker(&stored);
-    let marker = format!("<!-- {needle} -->");
     let posts_with_marker = || async {
         let (status, posts) = rest
             .call(
@@ -964,7 +1021,7 @@ async fn twins_scenario(core: Igny8, site: Site) {
             .filter(|p| {
                 p["content"]["raw"]
                     .as_str()
-                    .is_some_and(|r| r.contains(&marker))
+                    .is_some_and(|r| igny8_core::publish::carries_marker(r, &stored))
             })
             .map(|p| p["id"].as_i64().unwrap())
             .collect::<Vec<_>>()

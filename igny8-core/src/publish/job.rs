@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{PostStatus, WordPress, WpError, content_marker, image_marker, slugify};
+use super::{
+    PostFormat, PostMedia, PostStatus, WordPress, WpError, content_marker, image_marker, slugify,
+};
 use crate::Igny8;
 use crate::ai::Work;
 use crate::ai::functions::{AiFunction, Run, Saved, Unit};
@@ -121,6 +123,7 @@ pub struct PreparedPost {
     status: PostStatus,
     date: Option<DateTime<Utc>>,
     recreate: bool,
+    format: PostFormat,
 }
 
 /// The post's fields that need no call to WordPress.
@@ -288,7 +291,7 @@ async fn ensure_media(
     title: &str,
     ai: &crate::ai::AiConfig,
     outbound: crate::outbound::OutboundConfig,
-) -> Result<(i64, String)> {
+) -> Result<PostMedia> {
     let marker = image_marker(image);
     let found = wp
         .call(
@@ -343,55 +346,35 @@ async fn ensure_media(
         .get("id")
         .and_then(Value::as_i64)
         .ok_or_else(|| Error::from(malformed("the media item has no id")))?;
-    let url = media
-        .get("source_url")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    Ok((id, url))
-}
-
-/// `html` with each in-article image placed before the next section: the first before the
-/// second `<h2`, the second before the third…; those without a section left go at the end.
-pub(crate) fn place_images(html: &str, images: &[(i64, String, String)]) -> String {
-    let starts: Vec<usize> = html.match_indices("<h2").map(|(i, _)| i).collect();
-    let figure = |(id, src, alt): &(i64, String, String)| {
-        format!(
-            "<figure class=\"wp-block-image\"><img src=\"{}\" alt=\"{}\" class=\"wp-image-{id}\"></figure>\n",
-            html::escape(src),
-            html::escape(alt)
-        )
+    // The body shows WordPress's `large` size where it made one (a small upload has none).
+    let large = media
+        .pointer("/media_details/sizes/large/source_url")
+        .and_then(Value::as_str);
+    let (url, size) = match large {
+        Some(url) => (url, "large"),
+        None => (
+            media
+                .get("source_url")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            "full",
+        ),
     };
-    let mut out = String::with_capacity(html.len() + images.len() * 200);
-    let mut last = 0;
-    let mut placed = 0;
-    for (k, start) in starts.iter().enumerate().skip(1) {
-        if placed >= images.len() {
-            break;
-        }
-        out.push_str(&html[last..*start]);
-        out.push_str(&figure(&images[k - 1]));
-        placed += 1;
-        last = *start;
-    }
-    out.push_str(&html[last..]);
-    for image in &images[placed..] {
-        out.push('\n');
-        out.push_str(&figure(image));
-    }
-    out
+    Ok(PostMedia {
+        image_id: image.id,
+        attachment_id: id,
+        url: url.to_owned(),
+        size: size.to_owned(),
+    })
 }
 
 /// Whether the post (as WordPress answers it with `context=edit`) is the one IGNY8 made from
-/// `content`: its raw content carries the content's marker comment. Only the comment form
-/// counts — the sanitiser never lets a comment into a body and text fields are escaped, so no
-/// content can plant another's marker in its own post.
+/// `content` ([`super::carries_marker`]).
 fn carries_marker(post: &Value, content: &Content) -> bool {
-    let marker = format!("<!-- {} -->", content_marker(content));
     post.get("content")
         .and_then(|c| c.get("raw"))
         .and_then(Value::as_str)
-        .is_some_and(|raw| raw.contains(&marker))
+        .is_some_and(|raw| super::carries_marker(raw, content))
 }
 
 /// The post of `content` in WordPress: its recorded id, else the post carrying its marker, else
@@ -512,12 +495,10 @@ impl AiFunction for PublishContent {
             .contents()
             .get(&run.scope, ContentId(unit.object.id))
             .await?;
-        let mut images: Vec<Image> = crate::ai::functions::images_of(core, &run.scope, content.id)
-            .await?
-            .into_iter()
-            .filter(|i| i.status == ImageStatus::Generated)
-            .collect();
-        images.sort_by_key(|i| (i.kind != ImageKind::Featured, i.position, i.id));
+        let images = super::post_images(
+            crate::ai::functions::images_of(core, &run.scope, content.id).await?,
+        );
+        let format = core.system().defaults(&run.scope).await?.post_format;
         let wp = core.wordpress().client(&run.scope, content.site_id).await?;
         Ok(PreparedPost {
             content,
@@ -526,32 +507,12 @@ impl AiFunction for PublishContent {
             status: input.status.unwrap_or(PostStatus::Draft),
             date: input.date,
             recreate: input.recreate,
+            format,
         })
     }
 
     async fn prompt<S: Store>(&self, _run: &Run<'_, S>, p: &PreparedPost) -> Result<PostDraft> {
-        let c = &p.content;
-        let slug = slugify(&c.title);
-        let excerpt = c.meta_description.clone().unwrap_or_else(|| {
-            html::text_of(&c.html)
-                .split_whitespace()
-                .take(55)
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
-        let seo_title = c.meta_title.clone().unwrap_or_else(|| c.title.clone());
-        let seo_description = c
-            .meta_description
-            .clone()
-            .unwrap_or_else(|| excerpt.clone());
         let mut body = serde_json::Map::new();
-        // WordPress renders the title and the excerpt as HTML: they go out escaped, so text
-        // stays text. The SEO fields are text to Yoast and Rank Math (they escape on output).
-        body.insert("title".into(), json!(html::escape(&c.title)));
-        body.insert("excerpt".into(), json!(html::escape(&excerpt)));
-        if !slug.is_empty() {
-            body.insert("slug".into(), json!(slug));
-        }
         body.insert("status".into(), json!(p.status.as_str()));
         if let Some(date) = p.date {
             body.insert(
@@ -559,15 +520,6 @@ impl AiFunction for PublishContent {
                 json!(date.format("%Y-%m-%dT%H:%M:%S").to_string()),
             );
         }
-        body.insert(
-            "meta".into(),
-            json!({
-                "_yoast_wpseo_title": seo_title,
-                "_yoast_wpseo_metadesc": seo_description,
-                "rank_math_title": seo_title,
-                "rank_math_description": seo_description,
-            }),
-        );
         Ok(PostDraft { body })
     }
 
@@ -603,41 +555,38 @@ impl AiFunction for PublishContent {
         let existing = existing_post(wp, &p.content, owned, p.recreate).await?;
         let outbound = run.core.outbound_config();
         let mut body = draft.body;
+        run.step("call", 0.3, "uploading images").await?;
+        let mut media = Vec::new();
+        for image in &p.images {
+            media.push(
+                ensure_media(wp, image, &p.content.title, run.core.ai_config(), outbound).await?,
+            );
+        }
+        // The one renderer the plugin uses too: title, slug, excerpt, body, SEO fields.
+        let post = super::render_post(&p.content, &p.images, &media, p.format);
         let mut categories = Vec::new();
-        for name in &p.content.categories {
+        for name in &post.categories {
             categories.push(ensure_term(wp, "categories", name).await?);
         }
         let mut tags = Vec::new();
-        for name in &p.content.tags {
+        for name in &post.tags {
             tags.push(ensure_term(wp, "tags", name).await?);
         }
-        run.step("call", 0.3, "uploading images").await?;
-        let mut featured = None;
-        let mut inline = Vec::new();
-        let mut media = Vec::new();
-        for image in &p.images {
-            let (id, url) =
-                ensure_media(wp, image, &p.content.title, run.core.ai_config(), outbound).await?;
-            media.push(id);
-            if image.kind == ImageKind::Featured && featured.is_none() {
-                featured = Some(id);
-            } else {
-                inline.push((id, url, image.alt_text.clone().unwrap_or_default()));
-            }
+        body.insert("title".into(), json!(post.title));
+        body.insert("excerpt".into(), json!(post.excerpt));
+        if !post.slug.is_empty() {
+            body.insert("slug".into(), json!(post.slug));
         }
-        let html = place_images(&html::sanitize_html(&p.content.html), &inline);
-        let marker = content_marker(&p.content);
-        body.insert(
-            "content".into(),
-            json!(format!("<!-- {marker} -->\n{html}")),
-        );
+        body.insert("content".into(), json!(post.content));
+        body.insert("meta".into(), json!(post.meta));
         if !categories.is_empty() {
             body.insert("categories".into(), json!(categories));
         }
         body.insert("tags".into(), json!(tags));
-        if let Some(id) = featured {
+        if let Some(id) = post.featured_media {
             body.insert("featured_media".into(), json!(id));
         }
+        let media = post.media;
         run.step("call", 0.7, "saving the post").await?;
         let body = Value::Object(body);
         let (post, created) = match existing {
@@ -736,29 +685,5 @@ impl AiFunction for PublishContent {
             }),
             work: Work::Free,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn images_go_before_the_next_sections() {
-        let html = "<p>intro</p><h2>A</h2><p>a</p><h2>B</h2><p>b</p><h2>C</h2><p>c</p>";
-        let images = vec![
-            (1, "/1.png".to_owned(), "one".to_owned()),
-            (2, "/2.png".to_owned(), "t\"wo".to_owned()),
-        ];
-        let out = place_images(html, &images);
-        let one = out.find("wp-image-1").unwrap();
-        let two = out.find("wp-image-2").unwrap();
-        let b = out.find("<h2>B").unwrap();
-        let c = out.find("<h2>C").unwrap();
-        assert!(one < b && b < two && two < c, "{out}");
-        assert!(out.contains("alt=\"t&quot;wo\""));
-        // More images than sections: the rest at the end.
-        let out = place_images("<p>x</p>", &images);
-        assert!(out.starts_with("<p>x</p>") && out.contains("wp-image-2"));
     }
 }

@@ -2,20 +2,23 @@
 //!
 //! A site stores its WordPress URL, user and application password (sealed with the deployment
 //! key, never returned). [`Publishing::test_connection`] checks them; a publish job sends each
-//! content as a post: title, sanitised HTML with its in-article images, excerpt, slug, status
-//! (draft, publish, or future with a date), categories and tags by name (reused when they
-//! exist), the featured image and in-article images uploaded with their alt text, and the SEO
-//! title and description in the Yoast SEO and Rank Math fields.
+//! content as a post. What the post holds — title, slug, excerpt, the body as WordPress blocks
+//! (or classic HTML, per the account's `publish.format`) with its in-article images placed,
+//! featured image, categories and tags by name, the Yoast SEO and Rank Math fields — is
+//! decided by [`render_post`], which the WordPress plugin uses too ([`Publishing::render`]);
+//! the body's blocks are those the block editor itself saves ([`body_blocks`]).
 //!
 //! Publishing is idempotent: a content that has a post updates it; a content without one is
-//! first looked for by the marker IGNY8 writes into every post it makes (an HTML comment
-//! `<!-- igny8:content=ID@CREATED; -->`), so a retry after a timeout finds the post the first try made
-//! instead of making a second. Media are found the same way (`igny8:image=ID@…;` in their
-//! description). A post deleted in WordPress is reported, not silently made again.
+//! first looked for by the marker IGNY8 writes into every post it makes
+//! (`igny8:content=ID@CREATED;`, in the first block's `metadata`, or a comment on top of a
+//! classic body), so a retry after a timeout finds the post the first try made instead of
+//! making a second. Media are found the same way (`igny8:image=ID@…;` in their description).
+//! A post deleted in WordPress is reported, not silently made again.
 //!
 //! The post a content names (`wp_post_id`, which a user may edit) is updated only if it is the
 //! post the publisher itself made or found for this content (recorded apart, never by a
-//! patch) or it carries this content's marker; any other post is refused, untouched.
+//! patch) or it carries this content's marker ([`carries_marker`]); any other post is refused,
+//! untouched.
 //!
 //! Titles, excerpts and the media title are plain text in IGNY8 and go out HTML-escaped, as
 //! WordPress renders those fields as HTML; the body is sanitised again on the way out.
@@ -24,12 +27,19 @@
 //! resolves to a loopback, private or link-local address is refused unless the operator
 //! allows private targets.
 
+mod blocks;
 mod client;
 mod job;
+mod render;
 mod service;
 
+pub use blocks::{BodyImage, body_blocks, body_classic};
 pub use client::{WordPress, WpError};
 pub use job::{PublishContent, PublishInput};
+pub use render::{
+    DEFAULT_MEDIA_SIZE, PostFormat, PostMedia, WordPressPost, carries_marker, check_media,
+    excerpt_of, post_images, render_post,
+};
 pub use service::{ConnectionCheck, Publishing, WordPressCredentials};
 
 use std::time::Duration;

@@ -4,11 +4,11 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{PublishInput, WordPress};
+use super::{PostMedia, PublishInput, WordPress, WordPressPost};
 use crate::Igny8;
 use crate::crypto::mask_secret;
 use crate::error::{Error, Result};
-use crate::ids::SiteId;
+use crate::ids::{ContentId, SiteId};
 use crate::jobs::{Job, JobFilter, JobKind, JobStatus, NewJob};
 use crate::list::{MAX_PAGE_SIZE, PageRequest};
 use crate::store::{SiteWordPress, Store};
@@ -254,6 +254,28 @@ impl<S: Store> Publishing<'_, S> {
                 },
             )
             .await
+    }
+}
+
+impl<S: Store> Publishing<'_, S> {
+    /// The post WordPress receives for a content ([`render_post`](super::render_post)), for
+    /// a caller that writes posts itself (the WordPress plugin): `media` are the media items
+    /// its generated images became there (others are left out), the body is written as the
+    /// account's `publish.format` says. Changes nothing.
+    pub async fn render(
+        &self,
+        scope: &Scope,
+        content: ContentId,
+        media: &[PostMedia],
+    ) -> Result<WordPressPost> {
+        scope.require(Permission::Read)?;
+        let content = self.core.contents().get(scope, content).await?;
+        let images = super::post_images(
+            crate::ai::functions::images_of(self.core, scope, content.id).await?,
+        );
+        super::check_media(&images, media)?;
+        let format = self.core.system().defaults(scope).await?.post_format;
+        Ok(super::render_post(&content, &images, media, format))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::ai::functions::{
 };
 use crate::ids::AuthorProfileId;
 use crate::planner::{ContentStructure, ContentType};
-use crate::publish::PostStatus;
+use crate::publish::{PostFormat, PostStatus};
 use crate::writer::DEFAULT_WORD_COUNT;
 
 /// The effective account settings (`content.*`, `ideas.*`, `images.*`, `publish.*`), typed;
@@ -55,6 +55,8 @@ pub struct Defaults {
     /// `publish.status`: the status of WordPress posts when publishing doesn't name one
     /// (never `future`, which needs a date).
     pub publish_status: PostStatus,
+    /// `publish.format`: how the body of a WordPress post is written.
+    pub post_format: PostFormat,
 }
 
 impl Default for Defaults {
@@ -74,6 +76,7 @@ impl Default for Defaults {
             image_size: format!("{}x{}", DEFAULT_SIZE.0, DEFAULT_SIZE.1),
             image_style: DEFAULT_STYLE.to_owned(),
             publish_status: PostStatus::Draft,
+            post_format: PostFormat::Blocks,
         }
     }
 }
@@ -125,6 +128,9 @@ impl Defaults {
                 .and_then(|s| s.parse().ok())
                 .filter(|s| *s != PostStatus::Future)
                 .unwrap_or(builtin.publish_status),
+            post_format: text("publish.format")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(builtin.post_format),
         }
     }
 }

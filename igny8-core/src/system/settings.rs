@@ -80,6 +80,8 @@ const TYPES: &[&str] = &["post", "page", "product", "service", "category", "land
 /// The values of `publish.status`: the [`PostStatus`](crate::publish::PostStatus)es that need
 /// no date (`future` does, so it is asked for per post, never by default).
 const POST_STATUSES: &[&str] = &["draft", "publish", "pending", "private"];
+/// The values of `publish.format`: the [`PostFormat`](crate::publish::PostFormat)s.
+const POST_FORMATS: &[&str] = &["blocks", "classic"];
 /// The values of `images.provider`: the [`ImageBackend`](crate::ai::ImageBackend)s.
 const IMAGE_PROVIDERS: &[&str] = &["openai", "runware"];
 
@@ -236,6 +238,17 @@ pub const SETTINGS: &[SettingDef] = &[
                       publish (live now), pending (awaiting review) or private. Scheduling \
                       (future) needs a date, so it is chosen per post; automation rules use \
                       their own publish mode.",
+    },
+    SettingDef {
+        key: "publish.format",
+        label: "Post body",
+        group: "Publishing",
+        kind: SettingType::Choice(POST_FORMATS),
+        level: SettingLevel::Account,
+        default: || Value::from("blocks"),
+        description: "How the body of a WordPress post is written: blocks (each heading, \
+                      paragraph, list, table and image its own block in the block editor) or \
+                      classic (one piece of HTML, for sites that use the classic editor).",
     },
     SettingDef {
         key: "ui.page_size",
