@@ -133,6 +133,43 @@ impl PublishApi {
         start(&state, auth, input).await
     }
 
+    /// The post WordPress would receive for the content, without sending it: title, slug,
+    /// excerpt, body (blocks, or HTML when the account's `publish.format` is `classic`) with
+    /// the in-article images placed, featured image, terms and SEO fields. For clients that
+    /// write posts themselves, such as the WordPress plugin: they upload the generated images
+    /// first and pass the media items they became. Changes nothing.
+    #[oai(
+        path = "/writer/content/:id/render/",
+        method = "post",
+        tag = "Tag::Writer"
+    )]
+    async fn render(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<PostRender>,
+    ) -> ApiResult<WordPressPost> {
+        let scope = auth.0.scope()?;
+        let media: Vec<p::PostMedia> = body
+            .0
+            .media
+            .into_iter()
+            .map(|m| p::PostMedia {
+                image_id: igny8_core::ImageId(m.image_id),
+                attachment_id: m.attachment_id,
+                url: m.url,
+                size: m.size.unwrap_or_else(|| p::DEFAULT_MEDIA_SIZE.to_owned()),
+            })
+            .collect();
+        let post = state
+            .core
+            .wordpress()
+            .render(&scope, ContentId(id.0), &media)
+            .await?;
+        Ok(ok(post.into()))
+    }
+
     /// Publishes several contents of one site as one job (202).
     #[oai(
         path = "/writer/content/publish/",

@@ -362,6 +362,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/writer/content/generate_image_prompts/", WRITE),
     ("POST", "/writer/content/publish/", WRITE),
     ("POST", "/writer/content/{id}/publish/", WRITE),
+    ("POST", "/writer/content/{id}/render/", READ),
     ("GET", "/writer/images/", READ),
     ("GET", "/writer/images/{id}/", READ),
     ("GET", "/writer/images/{id}/file/", READ),

@@ -180,3 +180,138 @@ async fn wordpress_publishing_over_http() {
     );
     s.close().await;
 }
+
+/// The post a content becomes, rendered for a client that writes posts itself (the plugin):
+/// blocks with the media items it names, the account's format, bad media refused in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rendering_a_post_for_wordpress() {
+    let Some(s) = server(Backend::Sqlite, |_| {}).await else {
+        return;
+    };
+    let token = s.register("render@example.com", "Render").await;
+    let (_site, sector) = site_and_sector(&s, &token).await;
+    let (status, content) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector,
+            "title": "Tom & Jerry's hoses: 5 < 6",
+            "html": "<p>Intro.</p><h2>One</h2><p>a</p><h2>Two</h2><ul><li>x</li></ul>",
+            "tags": ["hoses", "Hoses", " "], "categories": ["Garden"],
+            "meta_description": "All about hoses."}),
+        )
+        .await;
+    assert_eq!(status, 201, "{content}");
+    let content = content["data"]["id"].as_i64().unwrap();
+    let mut images = Vec::new();
+    for (kind, position) in [("featured", 0), ("in_article", 1)] {
+        let (status, image) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/writer/images/",
+                json!({"sector_id": sector,
+                "content_id": content, "kind": kind, "position": position,
+                "prompt": "a hose", "alt_text": format!("{kind} hose")}),
+            )
+            .await;
+        assert_eq!(status, 201, "{image}");
+        let id = image["data"]["id"].as_i64().unwrap();
+        for patch in [
+            json!({"status": "generating"}),
+            json!({"status": "generated", "url": format!("https://images.example/{id}.png")}),
+        ] {
+            let (status, body) = s
+                .send(
+                    "PATCH",
+                    &token,
+                    &format!("/api/v1/writer/images/{id}/"),
+                    patch,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        images.push(id);
+    }
+    let path = format!("/api/v1/writer/content/{content}/render/");
+    let (status, body) = s
+        .send("POST", &token, &path, json!({"media": [
+            {"image_id": images[0], "attachment_id": 41, "url": "https://wp.example/f.png"},
+            {"image_id": images[1], "attachment_id": 42, "url": "https://wp.example/i.png", "size": "full"},
+        ]}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let post = &body["data"];
+    assert_eq!(post["title"], "Tom &amp; Jerry's hoses: 5 &lt; 6");
+    assert_eq!(post["slug"], "tom-jerry-s-hoses-5-6");
+    assert_eq!(post["excerpt"], "All about hoses.");
+    assert_eq!(post["format"], "blocks");
+    assert_eq!(post["featured_media"], 41);
+    assert_eq!(post["media"], json!([41, 42]));
+    assert_eq!(post["tags"], json!(["hoses"]));
+    assert_eq!(post["categories"], json!(["Garden"]));
+    assert_eq!(post["meta"]["_yoast_wpseo_metadesc"], "All about hoses.");
+    let body_html = post["content"].as_str().unwrap();
+    assert!(
+        body_html.starts_with("<!-- wp:paragraph {\"metadata\":{\"igny8Marker\":\"igny8:content="),
+        "{body_html}"
+    );
+    let image = body_html
+        .find("<!-- wp:image {\"id\":42,")
+        .expect(body_html);
+    assert!(
+        body_html.find(">One</h2>").unwrap() < image
+            && image < body_html.find(">Two</h2>").unwrap()
+    );
+    assert!(body_html.contains("class=\"wp-block-image size-full\"><img src=\"https://wp.example/i.png\" alt=\"in_article hose\" class=\"wp-image-42\"/>"), "{body_html}");
+    assert!(body_html.contains("<!-- wp:list -->"), "{body_html}");
+
+    // Without media: no images in the post. Classic when the account says so.
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/system/settings/",
+            json!({"key": "publish.format", "value": "classic"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = s.send("POST", &token, &path, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["format"], "classic");
+    assert_eq!(body["data"]["featured_media"], Value::Null);
+    let html = body["data"]["content"].as_str().unwrap();
+    assert!(
+        html.starts_with("<!-- igny8:content=")
+            && html.contains("<h2>One</h2>")
+            && !html.contains("wp-image"),
+        "{html}"
+    );
+
+    // Media that isn't this content's, or isn't a media item: refused, in words.
+    for (media, field) in [
+        (
+            json!({"image_id": 999_999, "attachment_id": 1, "url": "https://wp.example/x.png"}),
+            "media[0].image_id",
+        ),
+        (
+            json!({"image_id": images[0], "attachment_id": 0, "url": "https://wp.example/x.png"}),
+            "media[0].attachment_id",
+        ),
+        (
+            json!({"image_id": images[0], "attachment_id": 3, "url": "javascript:alert(1)"}),
+            "media[0].url",
+        ),
+    ] {
+        let (status, body) = s
+            .send("POST", &token, &path, json!({"media": [media]}))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["errors"][field].is_array(), "{field}: {body}");
+    }
+    // Another account's content is not found.
+    let other = s.register("render-other@example.com", "Other").await;
+    let (status, _) = s.send("POST", &other, &path, json!({})).await;
+    assert_eq!(status, 404);
+}
