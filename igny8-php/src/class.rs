@@ -291,6 +291,15 @@ impl Igny8 {
         self.array(async |c| writer::update_content(c, id, input).await)
     }
 
+    /// The post WordPress receives for a content: title, slug, excerpt, body (blocks, or
+    /// HTML when the account's `publish.format` is `classic`) with the images placed that
+    /// `['media' => [['image_id', 'attachment_id', 'url', 'size'], …]]` names, featured
+    /// image, terms and SEO meta — the hosted API's `writer/content/{id}/render/`.
+    pub fn render_post(&self, id: i64, input: Option<&ZendHashTable>) -> PhpResult<Array> {
+        let input = guard(|| map(input))?;
+        self.array(async |c| writer::render_post(c, id, input).await)
+    }
+
     /// Deletes content; how many.
     pub fn delete_contents(&self, ids: &ZendHashTable) -> PhpResult<i64> {
         let ids = guard(|| list(ids))?;

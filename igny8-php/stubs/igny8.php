@@ -108,6 +108,13 @@ final class Igny8
     /** Patch fields as PATCH writer/content/{id}/, plus 'wp_post_id', 'wp_url', 'published_at' to link the content to its WordPress post. */
     public function updateContent(int $id, array $patch): array {}
     public function deleteContents(array $ids): int {}
+    /**
+     * The post WordPress receives for a content, as POST writer/content/{id}/render/ answers:
+     * 'title', 'slug', 'excerpt', 'content' (blocks, or HTML when publish.format is classic),
+     * 'format', 'marker', 'featured_media', 'media', 'categories', 'tags', 'meta'.
+     * $input: ['media' => [['image_id' => int, 'attachment_id' => int, 'url' => string, 'size' => 'large'], ...]].
+     */
+    public function renderPost(int $id, array $input = []): array {}
 
     /** Images; query: content_id, task_id, status, image_type, page, page_size. Each image has 'file_path' (relative to media_dir, e.g. '1/image-7.png') once generated. */
     public function images(array $query = []): array {}

@@ -74,6 +74,23 @@ pub(crate) async fn update_content(c: &Ctx, id: i64, map: Map<String, Value>) ->
         .await?)
 }
 
+/// What `renderPost` takes: the REST API's `POST writer/content/{id}/render/` body.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct RenderInput {
+    #[serde(default)]
+    media: Vec<igny8_core::publish::PostMedia>,
+}
+
+pub(crate) async fn render_post(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let input: RenderInput = parse(map)?;
+    one(&c
+        .core
+        .wordpress()
+        .render(&c.scope(), ContentId(id), &input.media)
+        .await?)
+}
+
 pub(crate) async fn delete_contents(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
     let ids: Vec<ContentId> = ids(ids_)?;
     Ok(c.core.contents().delete(&c.scope(), &ids).await?)

@@ -348,7 +348,44 @@ async function openDraft(postId, title, { images }) {
   await page.waitForTimeout(500);
   const editorTitle = await page.locator('.editor-post-title, h1.wp-block-post-title').first().innerText();
   assert.ok(editorTitle.includes(title.trim().slice(0, 20)), `the editor opens the draft (${editorTitle})`);
+  await assertValidBlocks(postId);
   await screenshot('draft-editor');
+}
+
+/**
+ * The post open in the block editor (the current page) has blocks only of the editor's own
+ * kinds, every one valid: no "This block contains unexpected or invalid content" warning, no
+ * Classic block, no missing block type. Returns the block names, nested ones included.
+ */
+async function assertValidBlocks(postId) {
+  await page.waitForFunction(() => window.wp?.data?.select('core/block-editor')?.getBlocks()?.length > 0, null, { timeout: 30000 });
+  const blocks = await page.evaluate(() => {
+    const walk = (list) => list.flatMap((b) => [{ name: b.name, valid: b.isValid }, ...walk(b.innerBlocks)]);
+    return walk(window.wp.data.select('core/block-editor').getBlocks());
+  });
+  const invalid = blocks.filter((b) => !b.valid).map((b) => b.name);
+  assert.deepEqual(invalid, [], `post #${postId}: invalid blocks in the editor: ${invalid}`);
+  const fallback = blocks.filter((b) => ['core/freeform', 'core/missing'].includes(b.name)).map((b) => b.name);
+  assert.deepEqual(fallback, [], `post #${postId}: Classic or missing blocks: ${fallback}`);
+  assert.equal(await page.locator('.block-editor-warning').count(), 0, `post #${postId}: the editor shows no block warning`);
+  log(`post #${postId} in the block editor: ${blocks.length} blocks, all valid (${[...new Set(blocks.map((b) => b.name))].join(', ')})`);
+  return blocks.map((b) => b.name);
+}
+
+/** The post with every kind of block the scenario published: valid in the block editor. */
+async function everyBlock() {
+  const postId = Number(readFileSync(`${need('IGNY8_WP_BASE')}/every-block-post`, 'utf8'));
+  assert.ok(postId > 0, 'the scenario left the id of its post with every kind of block');
+  await page.goto(`${url}/wp-admin/post.php?post=${postId}&action=edit`);
+  await page.waitForTimeout(2000);
+  await page.keyboard.press('Escape');
+  const names = await assertValidBlocks(postId);
+  for (const kind of ['core/table', 'core/quote', 'core/code', 'core/list-item', 'core/separator', 'core/image', 'core/html']) {
+    assert.ok(names.includes(kind), `post #${postId} has a ${kind} block in the editor`);
+  }
+  await screenshot('every-block-editor');
+  await page.locator('.wp-block-quote').first().scrollIntoViewIfNeeded();
+  await screenshot('every-block-editor-quote-code');
 }
 
 async function native() {
@@ -369,6 +406,7 @@ async function native() {
 
   const postId = await sendDraft();
   await openDraft(postId, title, { images: true });
+  await everyBlock();
 
   await admin('igny8');
   const funnel = await page.locator('.igny8-card-content .igny8-card-number').innerText();

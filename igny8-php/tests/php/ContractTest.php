@@ -101,6 +101,11 @@ final class ContractTest extends TestCase
         $this->assertShape($contract, 'Content', $igny8->content($content['id']));
         $this->assertPageOf($contract, 'Image', $igny8->images(['content_id' => $content['id']]));
         $this->assertShape($contract, 'Image', $igny8->image($images['results'][0]['id']));
+        $generated = array_values(array_filter($igny8->images(['content_id' => $content['id']])['results'], fn ($i) => $i['status'] === 'generated'));
+        $this->assertNotEmpty($generated, 'images were generated');
+        $post = $igny8->renderPost($content['id'], ['media' => [['image_id' => $generated[0]['id'], 'attachment_id' => 7, 'url' => 'https://wp.example/a.png']]]);
+        $this->assertShape($contract, 'WordPressPost', $post);
+        $this->assertContains(7, $post['media']);
         $this->assertShape($contract, 'Prompt', $prompt);
         // prompts() is no API object: it is the plugin's view of every prompt type (the
         // default's template and variables with the account's override), which the remote

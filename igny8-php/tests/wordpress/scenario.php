@@ -160,14 +160,23 @@ $post = get_post($post_id);
 step("draft #$post_id: {$post->post_title}");
 $content = $backend->content((int) $content['id']);
 same('draft', $post->post_status, 'post status');
-same($content['title'], $post->post_title, 'post title');
+same($content['title'], html_entity_decode($post->post_title, ENT_QUOTES | ENT_HTML5), 'post title (as HTML)');
 same(sanitize_title($content['title']), $post->post_name ?: sanitize_title($post->post_title), 'post slug');
 check(strpos($post->post_content, trim(wp_strip_all_tags(explode('</p>', $content['html'])[0]))) !== false || strpos($post->post_content, '<h2') !== false, 'the post has the article body');
 check(preg_match('/<figure class="wp-block-image[^"]*"><img src="[^"]+" alt="[^"]*" class="wp-image-(\d+)"/', $post->post_content, $m) === 1, 'the body has the in-article image');
+// Blocks, as the block editor itself saves them: parse_blocks() and serialize_blocks() give
+// the body back unchanged, and nothing is left outside a block (a Classic block).
+check(strpos($post->post_content, '<!-- wp:') === 0, 'the body starts with a block');
+same($post->post_content, serialize_blocks(parse_blocks($post->post_content)), 'the blocks round-trip through parse_blocks/serialize_blocks');
+foreach (parse_blocks($post->post_content) as $block) {
+    check($block['blockName'] !== null || trim($block['innerHTML']) === '', 'no content outside blocks: ' . substr($block['innerHTML'], 0, 80));
+}
+$names = array_unique(array_filter(array_column(parse_blocks($post->post_content), 'blockName')));
+check(in_array('core/heading', $names, true) && in_array('core/paragraph', $names, true) && in_array('core/image', $names, true), 'headings, paragraphs and the image are blocks: ' . implode(', ', $names));
 $inline = (int) $m[1];
 same('attachment', get_post_type($inline), 'the in-article image is in the media library');
 $expected_excerpt = trim((string) $content['meta_description']) !== '' ? $content['meta_description'] : wp_trim_words(wp_strip_all_tags($content['html']), 55);
-same($expected_excerpt, $post->post_excerpt, 'post excerpt');
+same($expected_excerpt, html_entity_decode($post->post_excerpt, ENT_QUOTES | ENT_HTML5), 'post excerpt (as HTML)');
 $thumb = (int) get_post_thumbnail_id($post_id);
 check($thumb > 0, 'the post has a featured image');
 check(is_file(get_attached_file($thumb)), 'the featured image file is in uploads');
@@ -218,9 +227,10 @@ same(null, $backend->content((int) $content['id'])['wp_post_id'], 'the content f
 same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by _igny8_content_id');
 same($post_id, (int) $backend->content((int) $content['id'])['wp_post_id'], 'the link is mended');
 // The post lost its meta: found by the content's wp_post_id, known as its own by the marker.
-$marker = '<!-- ' . Publisher::marker($content) . ' -->';
-check(preg_match('/^<!-- igny8:content=\d+@\d{13}; -->$/', $marker) === 1, "the marker names the content and its creation: $marker");
-check(strpos(get_post($post_id)->post_content, $marker) === 0, 'the body starts with the marker');
+$marker = Publisher::marker($content);
+check(preg_match('/^igny8:content=\d+@\d{13};$/', $marker) === 1, "the marker names the content and its creation: $marker");
+check(strpos(get_post($post_id)->post_content, '<!-- wp:paragraph {"metadata":{"igny8Marker":"' . $marker . '"}} -->') === 0 || Publisher::carries_marker(get_post($post_id)->post_content, $marker), 'the first block carries the marker');
+check(!Publisher::carries_marker('<p>"igny8Marker":"' . $marker . '"</p><!-- wp:paragraph -->', $marker), 'the marker counts only inside a block comment');
 delete_post_meta($post_id, Publisher::META_CONTENT);
 same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'found by wp_post_id');
 same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post meta is mended');
@@ -258,19 +268,27 @@ step('refused to overwrite posts that are not this content\'s');
 
 // ---- what goes into the post is text and safe HTML, whatever the backend answers ----------------
 $fields = Publisher::fields([
-    'id' => 7,
-    'created_at' => '2026-01-02T03:04:05.678Z',
-    'title' => 'Fish & chips <script>alert(1)</script>: 5 < 6',
-    'html' => '<p onclick="alert(1)">Hi</p><script>alert(1)</script><img src="x" onerror="alert(1)"><!-- c -->',
-    'meta_description' => '<b>Crisp</b> &amp; hot',
-], []);
-same('Fish & chips : 5 &lt; 6', $fields['post_title'], 'the title is plain text');
-same('Crisp &amp; hot', $fields['post_excerpt'], 'the excerpt is plain text');
-check(strpos($fields['post_content'], "<!-- igny8:content=7@1767323045678; -->\n") === 0, 'the body starts with the marker: ' . $fields['post_content']);
+    'title' => 'Fish &amp; chips <script>alert(1)</script>: 5 &lt; 6',
+    'content' => '<!-- wp:paragraph --><p onclick="alert(1)">Hi</p><!-- /wp:paragraph --><script>alert(1)</script><img src="x" onerror="alert(1)">',
+    'excerpt' => '<b>Crisp</b> &amp; hot',
+]);
+same('Fish &amp; chips alert(1): 5 &lt; 6', $fields['post_title'], 'the title keeps no tag');
+same('Crisp &amp; hot', $fields['post_excerpt'], 'the excerpt keeps no tag');
 foreach (['<script', 'onclick', 'onerror'] as $bad) {
     check(stripos($fields['post_content'], $bad) === false, "the body has no $bad: {$fields['post_content']}");
 }
-check(strpos($fields['post_content'], '<p>Hi</p>') !== false, 'the body keeps its text: ' . $fields['post_content']);
+check(strpos($fields['post_content'], '<!-- wp:paragraph --><p>Hi</p><!-- /wp:paragraph -->') !== false, 'the body keeps its blocks and text: ' . $fields['post_content']);
+
+// ---- classic HTML when the account asks for it, then blocks again: the same post ----------------
+$backend->setSetting('publish.format', 'classic');
+Publisher::send($backend, (int) $content['id'], 'draft');
+clean_post_cache($post_id);
+check(strpos(get_post($post_id)->post_content, '<!-- ' . $marker . ' -->') === 0, 'a classic body starts with the marker comment');
+check(strpos(get_post($post_id)->post_content, '<!-- wp:') === false, 'a classic body has no blocks');
+$backend->setSetting('publish.format', 'blocks');
+same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'draft')['post_id'], 'blocks again, the same post');
+same(1, $count(), 'still one post after changing the format');
+step('classic, then blocks again');
 
 // ---- regenerate and send: the post follows the content ----------------------------------------
 wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 300]), 'regenerate content');
@@ -303,5 +321,31 @@ step('worker: ' . implode(' | ', $lines));
 same(0, $rc, 'worker.php exit status');
 check((bool) preg_match('/ran [1-9]\d* job/', implode("\n", $lines)), 'the worker ran the job');
 same('succeeded', $backend->job((int) $queued['job']['id'])['status'], 'the job the worker ran');
+
+// ---- every kind of block: published, round-tripped, and opened in the block editor by the
+// browser tests (plugin.test.mjs reads the post id from $IGNY8_WP_BASE/every-block-post) ----------
+$backend->updateContent((int) $content['id'], ['html' => (string) file_get_contents(__DIR__ . '/every-block.html')]);
+same($post_id, (int) Publisher::send($backend, (int) $content['id'], 'publish')['post_id'], 'every kind of block: the same post');
+clean_post_cache($post_id);
+$body = get_post($post_id)->post_content;
+same($body, serialize_blocks(parse_blocks($body)), 'every kind of block round-trips through parse_blocks/serialize_blocks');
+$all = [];
+$walk = static function (array $blocks) use (&$walk, &$all): void {
+    foreach ($blocks as $block) {
+        if ($block['blockName'] === null) {
+            check(trim($block['innerHTML']) === '', 'no content outside blocks: ' . substr($block['innerHTML'], 0, 80));
+            continue;
+        }
+        $all[] = $block['blockName'];
+        $walk($block['innerBlocks']);
+    }
+};
+$walk(parse_blocks($body));
+foreach (['core/paragraph', 'core/heading', 'core/list', 'core/list-item', 'core/table', 'core/quote', 'core/code', 'core/preformatted', 'core/separator', 'core/html', 'core/image'] as $kind) {
+    check(in_array($kind, $all, true), "the post has a $kind block (" . implode(', ', array_unique($all)) . ')');
+}
+same(2, count(array_keys($all, 'core/html', true)), 'only the spanning table and the definition list are HTML blocks');
+file_put_contents(getenv('IGNY8_WP_BASE') . '/every-block-post', (string) $post_id);
+step("every kind of block: post #$post_id");
 
 step('all checks passed');

@@ -47,6 +47,12 @@ interface Backend {
 	public function contents( array $query = array() ): array;
 	public function content( int $id ): array;
 	public function updateContent( int $id, array $patch ): array;
+	/**
+	 * The post WordPress receives for a content (title, slug, excerpt, body, featured_media,
+	 * media, categories, tags, meta, marker, format), with the images placed that
+	 * ['media' => [['image_id', 'attachment_id', 'url', 'size'], …]] names.
+	 */
+	public function renderPost( int $id, array $input = array() ): array;
 	public function deleteContents( array $ids ): int;
 	public function images( array $query = array() ): array;
 

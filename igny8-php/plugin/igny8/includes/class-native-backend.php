@@ -191,6 +191,10 @@ final class Native_Backend implements Backend {
 		return $this->call( 'updateContent', $id, $patch );
 	}
 
+	public function renderPost( int $id, array $input = array() ): array {
+		return $this->call( 'renderPost', $id, $input );
+	}
+
 	public function deleteContents( array $ids ): int {
 		return $this->call( 'deleteContents', $ids );
 	}

@@ -10,18 +10,24 @@ namespace Igny8\WP;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Makes (or updates) the post of a content with wp_insert_post: title, HTML with the in-article
- * images, excerpt, slug, categories and tags by name, the featured image, Yoast and Rank Math
- * meta. Content and post are linked both ways — the post carries `_igny8_content_id` (and the
- * backend it came from) and, at the top of its body, the marker comment IGNY8's own publisher
- * writes (`<!-- igny8:content=ID@CREATED; -->`); the content gets `wp_post_id`, `wp_url`,
- * `published_at` — so sending again updates the same post, also when one side of the link was
- * lost.
+ * Makes (or updates) the post of a content with wp_insert_post. What the post holds — title,
+ * slug, excerpt, the body as blocks (or classic HTML, per the account's `publish.format`) with
+ * the in-article images placed, featured image, categories and tags by name, the Yoast and
+ * Rank Math fields — is decided by IGNY8's core (`renderPost`, the hosted API's
+ * `writer/content/{id}/render/`), the same renderer the hosted service publishes with; this
+ * class uploads the images, asks for the post and hands it to WordPress's own functions.
+ *
+ * Content and post are linked both ways — the post carries `_igny8_content_id` (and the
+ * backend it came from) and the marker IGNY8 writes into every post
+ * (`igny8:content=ID@CREATED;`, in the first block's metadata, or a comment on top of a classic
+ * body); the content gets `wp_post_id`, `wp_url`, `published_at` — so sending again updates
+ * the same post, also when one side of the link was lost.
  *
  * `wp_post_id` can be edited in IGNY8, so the post it names is updated only if it is this
- * content's (its meta or its marker say so); any other post is refused, untouched. The title
- * and excerpt are plain text (sanitize_text_field) and the body goes through wp_kses_post —
- * posts are written as the user who sends them, who may hold `unfiltered_html`.
+ * content's (its meta or its marker say so); any other post is refused, untouched. Whatever
+ * the backend answered, the title and excerpt go through wp_kses with no tags allowed and the
+ * body through wp_kses_post — posts are written as the user who sends them, who may hold
+ * `unfiltered_html`.
  */
 final class Publisher {
 
@@ -63,11 +69,11 @@ final class Publisher {
 		}
 		$content = $backend->content( $content_id );
 		$post_id = self::find_post( $backend, $content );
-		$images  = self::images( $backend, $content_id );
+		$ready   = $backend->renderPost( $content_id, array( 'media' => self::media( $backend, $content_id ) ) );
 
 		$post = array_merge(
 			array( 'post_type' => 'post' ),
-			self::fields( $content, $images['in_article'] ),
+			self::fields( $ready ),
 			array( 'post_status' => $status )
 		);
 		if ( 'future' === $status ) {
@@ -87,7 +93,7 @@ final class Publisher {
 		}
 		$created = ! $post_id;
 		if ( $created ) {
-			$post['post_name']   = sanitize_title( $content['title'] );
+			$post['post_name']   = sanitize_title( (string) $ready['slug'] );
 			$post['post_author'] = get_current_user_id();
 			$post_id             = wp_insert_post( wp_slash( $post ), true );
 		} else {
@@ -100,17 +106,18 @@ final class Publisher {
 
 		update_post_meta( $post_id, self::META_CONTENT, $content_id );
 		update_post_meta( $post_id, self::META_BACKEND, $backend->kind() );
-		self::set_terms( $post_id, $content );
-		self::set_seo( $post_id, $content );
-		// Featured and in-article images are attached before the body names them.
-		if ( $images['featured'] ) {
-			set_post_thumbnail( $post_id, $images['featured']['attachment_id'] );
+		self::set_terms( $post_id, $ready );
+		foreach ( (array) $ready['meta'] as $key => $value ) {
+			update_post_meta( $post_id, (string) $key, wp_slash( (string) $value ) );
 		}
-		foreach ( array_merge( $images['featured'] ? array( $images['featured'] ) : array(), $images['in_article'] ) as $image ) {
-			if ( ! wp_get_post_parent_id( $image['attachment_id'] ) ) {
+		if ( ! empty( $ready['featured_media'] ) ) {
+			set_post_thumbnail( $post_id, (int) $ready['featured_media'] );
+		}
+		foreach ( (array) $ready['media'] as $attachment ) {
+			if ( ! wp_get_post_parent_id( (int) $attachment ) ) {
 				wp_update_post(
 					array(
-						'ID'          => $image['attachment_id'],
+						'ID'          => (int) $attachment,
 						'post_parent' => $post_id,
 					)
 				);
@@ -177,20 +184,18 @@ final class Publisher {
 	}
 
 	/**
-	 * The post's title, body and excerpt from a content: the title and excerpt as plain text
-	 * (sanitize_text_field), the body — the content's marker comment, the HTML with the
-	 * in-article images — through wp_kses_post. IGNY8 already keeps text plain and HTML
-	 * sanitised; this holds for whatever backend answered.
+	 * The post's title, body and excerpt from the post IGNY8 rendered: the title and excerpt
+	 * are HTML-escaped text and keep no tag (wp_kses with none allowed), the body keeps what
+	 * wp_kses_post allows (block comments included). IGNY8 already writes them so; this holds
+	 * for whatever backend answered.
 	 *
 	 * @return array{post_title: string, post_content: string, post_excerpt: string}
 	 */
-	public static function fields( array $content, array $in_article ): array {
-		$mark = self::marker( $content );
-		$body = self::body( (string) $content['html'], $in_article );
+	public static function fields( array $ready ): array {
 		return array(
-			'post_title'   => sanitize_text_field( (string) $content['title'] ),
-			'post_content' => wp_kses_post( ( '' !== $mark ? "<!-- $mark -->\n" : '' ) . $body ),
-			'post_excerpt' => sanitize_text_field( self::excerpt( $content ) ),
+			'post_title'   => wp_kses( (string) $ready['title'], array() ),
+			'post_content' => wp_kses_post( (string) $ready['content'] ),
+			'post_excerpt' => wp_kses( (string) $ready['excerpt'], array() ),
 		);
 	}
 
@@ -204,8 +209,23 @@ final class Publisher {
 		if ( $owner === (int) $content['id'] && $from === $backend->kind() ) {
 			return true;
 		}
-		$mark = self::marker( $content );
-		return '' !== $mark && false !== strpos( (string) get_post_field( 'post_content', $id, 'raw' ), "<!-- $mark -->" );
+		return self::carries_marker( (string) get_post_field( 'post_content', $id, 'raw' ), self::marker( $content ) );
+	}
+
+	/**
+	 * Whether a post body carries the marker $mark as IGNY8 writes it: a comment of its own
+	 * (classic), or inside a block comment's attributes (`"igny8Marker":"…"`; between `<!-- wp:`
+	 * and the marker no `>`, which block attributes always write as \u003e). Text can't fake
+	 * either: IGNY8 keeps comments out of a body and escapes `<` and `>` in its text.
+	 */
+	public static function carries_marker( string $raw, string $mark ): bool {
+		if ( '' === $mark ) {
+			return false;
+		}
+		if ( false !== strpos( $raw, "<!-- $mark -->" ) ) {
+			return true;
+		}
+		return 1 === preg_match( '/<!-- wp:[^>]*"igny8Marker":"' . preg_quote( $mark, '/' ) . '"/', $raw );
 	}
 
 	/**
@@ -224,45 +244,9 @@ final class Publisher {
 		return sprintf( 'igny8:content=%d@%s;', (int) $content['id'], $made->format( 'Uv' ) );
 	}
 
-	private static function excerpt( array $content ): string {
-		$description = trim( (string) ( $content['meta_description'] ?? '' ) );
-		return '' !== $description ? $description : wp_trim_words( wp_strip_all_tags( $content['html'] ), 55 );
-	}
-
-	/** The HTML with in-article image n placed before section n + 1 (an h2), else at the end. */
-	public static function body( string $html, array $in_article ): string {
-		if ( ! $in_article ) {
-			return $html;
-		}
-		$parts = preg_split( '/(?=<h2[\s>])/i', $html );
-		$out   = array_shift( $parts );
-		$queue = array_values( $in_article );
-		foreach ( $parts as $i => $section ) {
-			if ( $i > 0 && $queue ) {
-				$out .= self::figure( array_shift( $queue ) );
-			}
-			$out .= $section;
-		}
-		foreach ( $queue as $image ) {
-			$out .= self::figure( $image );
-		}
-		return $out;
-	}
-
-	private static function figure( array $image ): string {
-		$id  = (int) $image['attachment_id'];
-		$src = wp_get_attachment_image_url( $id, 'large' );
-		return sprintf(
-			"\n<figure class=\"wp-block-image size-large\"><img src=\"%s\" alt=\"%s\" class=\"wp-image-%d\"/></figure>\n",
-			esc_url( (string) $src ),
-			esc_attr( (string) $image['alt_text'] ),
-			$id
-		);
-	}
-
-	private static function set_terms( int $post_id, array $content ): void {
+	private static function set_terms( int $post_id, array $ready ): void {
 		$categories = array();
-		foreach ( (array) ( $content['categories'] ?? array() ) as $name ) {
+		foreach ( (array) ( $ready['categories'] ?? array() ) as $name ) {
 			$name = trim( (string) $name );
 			if ( '' === $name ) {
 				continue;
@@ -278,44 +262,25 @@ final class Publisher {
 		if ( $categories ) {
 			wp_set_post_categories( $post_id, $categories );
 		}
-		$tags = array_filter( array_map( 'trim', (array) ( $content['tags'] ?? array() ) ) );
+		$tags = array_filter( array_map( 'trim', (array) ( $ready['tags'] ?? array() ) ) );
 		wp_set_post_terms( $post_id, $tags, 'post_tag' );
 	}
 
-	private static function set_seo( int $post_id, array $content ): void {
-		$title       = trim( (string) ( $content['meta_title'] ?? '' ) );
-		$title       = '' !== $title ? $title : $content['title'];
-		$description = self::excerpt( $content );
-		update_post_meta( $post_id, '_yoast_wpseo_title', wp_slash( $title ) );
-		update_post_meta( $post_id, '_yoast_wpseo_metadesc', wp_slash( $description ) );
-		update_post_meta( $post_id, 'rank_math_title', wp_slash( $title ) );
-		update_post_meta( $post_id, 'rank_math_description', wp_slash( $description ) );
-	}
-
 	/**
-	 * The content's generated images, each in the media library (uploaded once; an image is
-	 * found again by its `_igny8_image_id`): ['featured' => ?image, 'in_article' => [image…]],
-	 * each image with its 'attachment_id'.
+	 * The media items the content's generated images are in the media library (each uploaded
+	 * once; found again by its `_igny8_image_id`), as renderPost takes them: image_id,
+	 * attachment_id, and the URL and name of the size the body shows (`large` where WordPress
+	 * made one, else `full`). Images that can't be read are left out.
 	 */
-	private static function images( Backend $backend, int $content_id ): array {
-		$out  = array(
-			'featured'   => null,
-			'in_article' => array(),
-		);
-		$list = $backend->images(
+	private static function media( Backend $backend, int $content_id ): array {
+		$list  = $backend->images(
 			array(
 				'content_id' => $content_id,
 				'page_size'  => 100,
 			)
 		);
-		$rows = $list['results'];
-		usort(
-			$rows,
-			static function ( $a, $b ) {
-				return (int) $a['position'] <=> (int) $b['position'];
-			}
-		);
-		foreach ( $rows as $image ) {
+		$media = array();
+		foreach ( $list['results'] as $image ) {
 			if ( 'generated' !== $image['status'] ) {
 				continue;
 			}
@@ -323,15 +288,15 @@ final class Publisher {
 			if ( ! $attachment ) {
 				continue;
 			}
-			$image['attachment_id'] = $attachment;
-			$image['alt_text']      = (string) ( $image['alt_text'] ?? '' );
-			if ( 'featured' === $image['kind'] ) {
-				$out['featured'] = $out['featured'] ? $out['featured'] : $image;
-			} else {
-				$out['in_article'][] = $image;
-			}
+			$large   = wp_get_attachment_image_src( $attachment, 'large' );
+			$media[] = array(
+				'image_id'      => (int) $image['id'],
+				'attachment_id' => $attachment,
+				'url'           => $large ? (string) $large[0] : (string) wp_get_attachment_url( $attachment ),
+				'size'          => $large && ! empty( $large[3] ) ? 'large' : 'full',
+			);
 		}
-		return $out;
+		return $media;
 	}
 
 	/**

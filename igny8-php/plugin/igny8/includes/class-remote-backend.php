@@ -249,6 +249,11 @@ final class Remote_Backend implements Backend {
 		return $this->with_link( $content );
 	}
 
+	/** POST writer/content/{id}/render/: the post WordPress receives for the content. */
+	public function renderPost( int $id, array $input = array() ): array {
+		return $this->request( 'POST', "writer/content/$id/render/", array(), (object) $input );
+	}
+
 	/** The content, with the link of the old option when the API knows no post of it. */
 	private function with_link( array $content ): array {
 		if ( empty( $content['wp_post_id'] ) ) {
