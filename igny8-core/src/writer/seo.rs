@@ -57,6 +57,27 @@ pub const CHECK_WEIGHTS: [(&str, u32); 14] = [
     ("external_links", 2),
 ];
 
+/// The name of check `id` on a page ("Keyword in the title"); the id itself when unknown.
+pub fn check_label(id: &str) -> &str {
+    match id {
+        "keyword_in_title" => "Keyword in the title",
+        "keyword_in_introduction" => "Keyword in the first 100 words",
+        "keyword_in_subheading" => "Keyword in a subheading",
+        "keyword_in_slug" => "Keyword in the address",
+        "meta_title_length" => "Meta title length",
+        "meta_description_length" => "Meta description length",
+        "keyword_density" => "Keyword density",
+        "heading_levels" => "Heading levels",
+        "unique_subheadings" => "Different subheadings",
+        "length" => "Length",
+        "readability" => "Readability",
+        "image_alt_text" => "Alt text of images",
+        "internal_links" => "Links to the site",
+        "external_links" => "Links to other sites",
+        other => other,
+    }
+}
+
 /// How many words from the start of the body count as the introduction.
 const INTRODUCTION_WORDS: usize = 100;
 /// Keyword density within which `keyword_density` passes, in percent (inclusive).
@@ -112,7 +133,7 @@ pub struct SeoCheck {
 }
 
 /// The checks of one article and its score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeoReport {
     /// 0–100: the sum of the weights of the passed checks.
     pub score: u8,

@@ -7,6 +7,7 @@ use crate::list::{Page, PageRequest};
 use crate::planner::check_ids;
 use crate::store::Store;
 use crate::tenancy::{Permission, Scope};
+use crate::writer::seo::SeoReport;
 use crate::writer::*;
 
 fn bad_status(what: &str, from: impl std::fmt::Display, to: impl std::fmt::Display) -> Error {
@@ -130,6 +131,68 @@ impl<S: Store> Contents<'_, S> {
     ) -> Result<Page<Content>> {
         scope.require(Permission::Read)?;
         self.store().list_contents(scope, filter, sort, page).await
+    }
+
+    /// The SEO checks and score of each content ([`seo::check`](super::seo::check)), in
+    /// order: its primary keyword, its task's target length (at least 300 words for content
+    /// without a task), the account's `content.language`, and the site's WordPress address
+    /// (else the site's own) to tell internal links from external ones. The slug checked is
+    /// the one publishing makes from the title.
+    pub async fn checks(&self, scope: &Scope, contents: &[Content]) -> Result<Vec<SeoReport>> {
+        scope.require(Permission::Read)?;
+        if contents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let language = self.core.system().defaults(scope).await?.language;
+        let mut sites: Vec<(SiteId, Option<String>)> = Vec::new();
+        for c in contents {
+            if !sites.iter().any(|(id, _)| *id == c.site_id) {
+                let site = self.store().get_site(scope, c.site_id).await?;
+                let url = site.wordpress.map(|w| w.url).or(site.url);
+                sites.push((c.site_id, url));
+            }
+        }
+        let mut task_ids: Vec<TaskId> = contents.iter().filter_map(|c| c.task_id).collect();
+        task_ids.sort();
+        task_ids.dedup();
+        let mut targets: Vec<(TaskId, i64)> = Vec::with_capacity(task_ids.len());
+        for chunk in task_ids.chunks(crate::list::MAX_PAGE_SIZE as usize) {
+            let filter = TaskFilter {
+                ids: Some(chunk.to_vec()),
+                ..TaskFilter::default()
+            };
+            let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+            page.with_total = false;
+            let found = self
+                .store()
+                .list_tasks(scope, &filter, &TaskSort::default(), &page)
+                .await?;
+            targets.extend(found.items.iter().map(|t| (t.id, t.target_word_count)));
+        }
+        Ok(contents
+            .iter()
+            .map(|c| {
+                let site_url = sites
+                    .iter()
+                    .find(|(id, _)| *id == c.site_id)
+                    .and_then(|(_, url)| url.as_deref());
+                let target_words = c
+                    .task_id
+                    .and_then(|t| targets.iter().find(|(id, _)| *id == t))
+                    .map(|(_, words)| *words);
+                super::seo::check(&super::seo::SeoInput {
+                    title: &c.title,
+                    html: &c.html,
+                    meta_title: c.meta_title.as_deref(),
+                    meta_description: c.meta_description.as_deref(),
+                    slug: None,
+                    primary_keyword: c.primary_keyword.as_deref(),
+                    target_words,
+                    language: &language,
+                    site_url,
+                })
+            })
+            .collect())
     }
 
     /// Changes one piece of content (status changes: draft ⇄ review → published → draft).
