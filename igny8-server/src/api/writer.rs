@@ -22,6 +22,22 @@ use crate::state::AppState;
 /// Tasks, content, images.
 pub struct WriterApi;
 
+/// A content as the API shows it: with its SEO checks and score.
+async fn checked(
+    state: &AppState,
+    scope: &igny8_core::tenancy::Scope,
+    content: w::Content,
+) -> Result<Content, ApiError> {
+    let report = state
+        .core
+        .contents()
+        .checks(scope, std::slice::from_ref(&content))
+        .await?
+        .pop()
+        .unwrap_or_default();
+    Ok(Content::from((content, report)))
+}
+
 #[OpenApi(prefix_path = "/writer", tag = "Tag::Writer")]
 impl WriterApi {
     /// The writing queue.
@@ -210,7 +226,15 @@ impl WriterApi {
                 &page_of(page.0, page_size.0, cursor.0),
             )
             .await?;
-        Ok(ok(list_page(req, p, Into::into)))
+        let mut reports = state
+            .core
+            .contents()
+            .checks(&scope, &p.items)
+            .await?
+            .into_iter();
+        Ok(ok(list_page(req, p, |c| {
+            Content::from((c, reports.next().unwrap_or_default()))
+        })))
     }
 
     /// Creates content (a draft).
@@ -222,14 +246,8 @@ impl WriterApi {
         body: Json<NewContent>,
     ) -> CreatedResult<Content> {
         let scope = auth.0.scope()?;
-        Ok(created(
-            state
-                .core
-                .contents()
-                .create(&scope, body.0.into())
-                .await?
-                .into(),
-        ))
+        let content = state.core.contents().create(&scope, body.0.into()).await?;
+        Ok(created(checked(&state, &scope, content).await?))
     }
 
     /// One piece of content.
@@ -241,12 +259,8 @@ impl WriterApi {
         id: Path<i64>,
     ) -> ApiResult<Content> {
         let scope = auth.0.scope()?;
-        Ok(ok(state
-            .core
-            .contents()
-            .get(&scope, ContentId(id.0))
-            .await?
-            .into()))
+        let content = state.core.contents().get(&scope, ContentId(id.0)).await?;
+        Ok(ok(checked(&state, &scope, content).await?))
     }
 
     /// Changes content.
@@ -259,12 +273,12 @@ impl WriterApi {
         body: Json<ContentPatch>,
     ) -> ApiResult<Content> {
         let scope = auth.0.scope()?;
-        Ok(ok(state
+        let content = state
             .core
             .contents()
             .update(&scope, ContentId(id.0), body.0.into())
-            .await?
-            .into()))
+            .await?;
+        Ok(ok(checked(&state, &scope, content).await?))
     }
 
     /// Deletes content and its images.

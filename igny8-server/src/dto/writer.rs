@@ -243,11 +243,46 @@ pub struct Content {
     pub created_at: Time,
     /// When the content last changed.
     pub updated_at: Time,
+    /// The SEO score, 0–100: the weights of the checks it passes.
+    pub score: i64,
+    /// The SEO checks (docs/content-quality.md): keyword placement, meta lengths, keyword
+    /// density, headings, length, readability, alt text, links.
+    pub checks: Vec<SeoCheck>,
 }
 
-impl From<w::Content> for Content {
-    fn from(c: w::Content) -> Self {
+/// One SEO check of a content.
+#[derive(Debug, Object)]
+pub struct SeoCheck {
+    /// Which check: `keyword_in_title`, `keyword_in_introduction`, `keyword_in_subheading`,
+    /// `keyword_in_slug`, `meta_title_length`, `meta_description_length`, `keyword_density`,
+    /// `heading_levels`, `unique_subheadings`, `length`, `readability`, `image_alt_text`,
+    /// `internal_links`, `external_links`.
+    pub id: String,
+    /// Whether the content passes it.
+    pub passed: bool,
+    /// What was measured, in words (e.g. `72 characters`, `1.3%`).
+    pub value: String,
+    /// What to change, in plain words (empty when it passed).
+    pub hint: String,
+    /// What it adds to the score when it passes.
+    pub weight: i64,
+}
+
+impl From<(w::Content, w::seo::SeoReport)> for Content {
+    fn from((c, report): (w::Content, w::seo::SeoReport)) -> Self {
         Self {
+            score: i64::from(report.score),
+            checks: report
+                .checks
+                .into_iter()
+                .map(|k| SeoCheck {
+                    id: k.id,
+                    passed: k.passed,
+                    value: k.value,
+                    hint: k.hint,
+                    weight: i64::from(k.weight),
+                })
+                .collect(),
             id: c.id.get(),
             site_id: c.site_id.get(),
             sector_id: c.sector_id.get(),

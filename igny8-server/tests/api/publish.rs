@@ -203,7 +203,40 @@ async fn rendering_a_post_for_wordpress() {
         )
         .await;
     assert_eq!(status, 201, "{content}");
+    // The content comes with its SEO checks: without a primary keyword the keyword checks
+    // fail and say what to do; with one, the title check passes.
+    let checks = &content["data"]["checks"];
+    assert_eq!(checks.as_array().unwrap().len(), 14, "{content}");
+    assert_eq!(checks[0]["id"], "keyword_in_title");
+    assert_eq!(checks[0]["passed"], false);
+    assert!(
+        checks[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("primary keyword"),
+        "{checks}"
+    );
+    let before = content["data"]["score"].as_i64().unwrap();
+    assert!((0..=100).contains(&before), "{content}");
     let content = content["data"]["id"].as_i64().unwrap();
+    let (status, patched) = s
+        .send(
+            "PATCH",
+            &token,
+            &format!("/api/v1/writer/content/{content}/"),
+            json!({"primary_keyword": "hoses"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["data"]["checks"][0]["passed"], true, "{patched}");
+    assert_eq!(patched["data"]["checks"][0]["hint"], "");
+    assert!(patched["data"]["score"].as_i64().unwrap() > before);
+    let (status, listed) = s.get(&token, "/api/v1/writer/content/").await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(
+        listed["data"]["results"][0]["score"], patched["data"]["score"],
+        "{listed}"
+    );
     let mut images = Vec::new();
     for (kind, position) in [("featured", 0), ("in_article", 1)] {
         let (status, image) = s

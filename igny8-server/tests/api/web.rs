@@ -3373,6 +3373,25 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
         "{}",
         page.body
     );
+    // Its SEO checks: the score, what passed, what to fix and how.
+    let seo = &page.body[page.body.find("id=\"seo-heading\"").expect("an SEO card")..];
+    let seo = &seo[..seo.find("</section>").unwrap()];
+    assert!(seo.contains("<span class=\"score poor\">32<"), "{seo}");
+    assert!(seo.contains("9 of 14 checks to fix"), "{seo}");
+    assert!(
+        seo.contains(
+            "<span class=\"verdict\">To fix</span> <strong>Keyword in the title</strong>: not \
+             in the title<span class=\"check-hint\">Put &#34;burr grinder&#34; in the title"
+        ),
+        "{seo}"
+    );
+    assert!(
+        seo.contains(
+            "<span class=\"verdict\">Passed</span> <strong>Meta title length</strong>: 22 \
+             characters</li>"
+        ),
+        "{seo}"
+    );
 
     // Edited: what is saved reads back, the body sanitised again.
     let saved = b

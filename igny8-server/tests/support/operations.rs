@@ -87,6 +87,10 @@ pub const NOT_REFERENCES: &[(&str, &str)] = &[
         "the number of a post on the account's own WordPress site",
     ),
     (
+        "attachment_id",
+        "the number of a media item on the account's own WordPress site",
+    ),
+    (
         "account_id",
         "an operator's filter of every account's jobs (operators only; no tenant can send it)",
     ),
@@ -629,11 +633,17 @@ impl<'a> Builder<'a> {
                     let resolved = resolve(doc, prop);
                     let array_items = resolved.get("items").map(|i| resolve(doc, i));
                     if array_items.is_some_and(|i| holds_ids(doc, op, i)) {
-                        self.problems.push(format!(
-                            "{}: {} holds ids inside a list; the probe can't fill it",
-                            op.label(),
-                            here.join(".")
-                        ));
+                        // A list of objects that name objects. An optional one (the media of a
+                        // rendered post, checked against the content's own images) is left
+                        // out; a required one can't be probed.
+                        if required.contains(name.as_str()) {
+                            self.problems.push(format!(
+                                "{}: {} holds ids inside a list; the probe can't fill it",
+                                op.label(),
+                                here.join(".")
+                            ));
+                        }
+                        continue;
                     }
                     let needed = NEEDED.iter().any(|(m, p, fields)| {
                         path.is_empty()

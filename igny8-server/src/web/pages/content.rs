@@ -248,6 +248,27 @@ struct ContentPage {
     images: Vec<ArticleImage>,
     /// Images not drawn yet (or whose drawing failed), to draw at once.
     undrawn: Vec<i64>,
+    /// The SEO checks and score.
+    seo: w::seo::SeoReport,
+}
+
+impl ContentPage {
+    fn check_label<'a>(&self, id: &'a str) -> &'a str {
+        w::seo::check_label(id)
+    }
+
+    /// The score's band, for its colour: good (80+), fair (50+), poor.
+    fn score_band(&self) -> &'static str {
+        match self.seo.score {
+            80.. => "good",
+            50.. => "fair",
+            _ => "poor",
+        }
+    }
+
+    fn checks_failed(&self) -> usize {
+        self.seo.checks.iter().filter(|c| !c.passed).count()
+    }
 }
 
 /// One of an article's images, as its page shows it.
@@ -365,6 +386,13 @@ async fn content_page(
             status: crate::web::table::label(i.status.as_str()),
         })
         .collect();
+    let seo = state
+        .core
+        .contents()
+        .checks(&scope, std::slice::from_ref(&content))
+        .await?
+        .pop()
+        .unwrap_or_default();
     with_status(
         status,
         &ContentPage {
@@ -387,6 +415,7 @@ async fn content_page(
             publish,
             images,
             undrawn,
+            seo,
         },
     )
 }
