@@ -53,25 +53,60 @@ pub(crate) async fn contents(c: &Ctx, mut map: Map<String, Value>) -> Out {
     map.remove("site_id");
     let mut filter: w::ContentFilter = parse(map)?;
     filter.site_id = Some(c.tenant.site);
-    page(
-        &c.core
-            .contents()
-            .list(&c.scope(), &filter, &sort, &q.page)
-            .await?,
-    )
+    let found = c
+        .core
+        .contents()
+        .list(&c.scope(), &filter, &sort, &q.page)
+        .await?;
+    let reports = c.core.contents().checks(&c.scope(), &found.items).await?;
+    let mut value = page(&found)?;
+    if let Some(Value::Array(rows)) = value.get_mut("results") {
+        for (row, report) in rows.iter_mut().zip(reports) {
+            add_checks(row, report)?;
+        }
+    }
+    Ok(value)
+}
+
+/// A content as the hosted API shows it: with its SEO `score` and `checks`.
+async fn checked(c: &Ctx, content: w::Content) -> Out {
+    let report = c
+        .core
+        .contents()
+        .checks(&c.scope(), std::slice::from_ref(&content))
+        .await?
+        .pop()
+        .unwrap_or_default();
+    let mut value = one(&content)?;
+    add_checks(&mut value, report)?;
+    Ok(value)
+}
+
+fn add_checks(row: &mut Value, report: w::seo::SeoReport) -> Result<(), Failure> {
+    if let Value::Object(map) = row {
+        map.insert("score".into(), json!(report.score));
+        map.insert(
+            "checks".into(),
+            serde_json::to_value(report.checks)
+                .map_err(|e| Failure::internal(format!("cannot serialise checks: {e}")))?,
+        );
+    }
+    Ok(())
 }
 
 pub(crate) async fn content(c: &Ctx, id: i64) -> Out {
-    one(&c.core.contents().get(&c.scope(), ContentId(id)).await?)
+    let content = c.core.contents().get(&c.scope(), ContentId(id)).await?;
+    checked(c, content).await
 }
 
 pub(crate) async fn update_content(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
     let patch: w::ContentPatch = patch(map)?;
-    one(&c
+    let content = c
         .core
         .contents()
         .update(&c.scope(), ContentId(id), patch)
-        .await?)
+        .await?;
+    checked(c, content).await
 }
 
 /// What `renderPost` takes: the REST API's `POST writer/content/{id}/render/` body.

@@ -372,6 +372,14 @@ async function assertValidBlocks(postId) {
   return blocks.map((b) => b.name);
 }
 
+/** The content preview shows IGNY8's fourteen SEO checks with the score, each in words. */
+async function assertSeoChecks() {
+  const checks = page.locator('.igny8-seo li');
+  assert.equal(await checks.count(), 14, 'the preview lists the fourteen SEO checks');
+  assert.match(await page.locator('.igny8-seo h2 .igny8-score').innerText(), /^\d{1,3}\/100$/, 'the preview shows the score');
+  assert.match(await checks.first().innerText(), /^(PASSED|TO FIX) Keyword in the title: /i, 'each check is named and measured');
+}
+
 /** The post with every kind of block the scenario published: valid in the block editor. */
 async function everyBlock() {
   const postId = Number(readFileSync(`${need('IGNY8_WP_BASE')}/every-block-post`, 'utf8'));
@@ -402,6 +410,7 @@ async function native() {
   await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_images]')]);
   await watchJob('images');
   assert.ok((await page.locator('.igny8-images img').count()) > 0, 'the generated images are shown');
+  await assertSeoChecks();
   await screenshot('content-preview');
 
   const postId = await sendDraft();
@@ -449,7 +458,8 @@ async function remote() {
     assert.equal(stranger.status(), 403, 'the image route refuses a request without its nonce');
     const missing = await page.request.get(previews[0].replace(/([?&]id=)\d+/, '$1999999'));
     assert.equal(missing.status(), 404, "the image route answers 404 for an image the service doesn't have");
-    await screenshot('content-preview');
+    await assertSeoChecks();
+  await screenshot('content-preview');
     const { postId, first } = await sendDraft(remoteDraft);
     const again = await remoteDraft(postId);
     assert.deepEqual(again, first, 'sending again reuses the same post and media (no new attachment)');

@@ -392,6 +392,7 @@ final class Pages {
 			array(
 				'title'      => __( 'Title', 'igny8' ),
 				'word_count' => __( 'Words', 'igny8' ),
+				'score'      => __( 'SEO score', 'igny8' ),
 				'status'     => __( 'Status', 'igny8' ),
 				'wp_post_id' => __( 'WordPress post', 'igny8' ),
 				'updated_at' => __( 'Updated', 'igny8' ),
@@ -405,6 +406,8 @@ final class Pages {
 						return Ui::status( $row['status'] ?? '' );
 					case 'word_count':
 						return self::number( $row[ $key ] ?? null );
+					case 'score':
+						return isset( $row['score'] ) ? self::score( (int) $row['score'] ) : Ui::text( null );
 					case 'wp_post_id':
 						return self::post_cell( $row );
 					default:
@@ -484,6 +487,8 @@ final class Pages {
 		}
 		echo '</div></div>';
 
+		self::seo_checks( $content );
+
 		echo '<div class="postbox igny8-images"><div class="postbox-header"><h2>' . esc_html__( 'Images', 'igny8' ) . '</h2></div><div class="inside">';
 		if ( ! $images ) {
 			echo '<p>' . esc_html__( 'No images yet.', 'igny8' ) . '</p>';
@@ -514,6 +519,50 @@ final class Pages {
 		echo '<button class="button" name="bulk" value="generate_images">' . esc_html__( 'Generate images', 'igny8' ) . '</button>';
 		echo '</form></div></div>';
 		echo '</div></div>';
+	}
+
+	/** The score as a badge: good (80 and up), fair (50 and up), poor. */
+	private static function score( int $score ): string {
+		$band = $score >= 80 ? 'good' : ( $score >= 50 ? 'fair' : 'poor' );
+		/* translators: %d: an SEO score from 0 to 100 */
+		return sprintf( '<span class="igny8-score igny8-score-%s">%s</span>', esc_attr( $band ), esc_html( sprintf( __( '%d/100', 'igny8' ), $score ) ) );
+	}
+
+	/** The content's SEO checks, as IGNY8 computed them: what passed, what to fix and how. */
+	private static function seo_checks( array $content ): void {
+		$checks = (array) ( $content['checks'] ?? array() );
+		if ( ! $checks ) {
+			return;
+		}
+		$labels = array(
+			'keyword_in_title'        => __( 'Keyword in the title', 'igny8' ),
+			'keyword_in_introduction' => __( 'Keyword in the first 100 words', 'igny8' ),
+			'keyword_in_subheading'   => __( 'Keyword in a subheading', 'igny8' ),
+			'keyword_in_slug'         => __( 'Keyword in the address', 'igny8' ),
+			'meta_title_length'       => __( 'Meta title length', 'igny8' ),
+			'meta_description_length' => __( 'Meta description length', 'igny8' ),
+			'keyword_density'         => __( 'Keyword density', 'igny8' ),
+			'heading_levels'          => __( 'Heading levels', 'igny8' ),
+			'unique_subheadings'      => __( 'Different subheadings', 'igny8' ),
+			'length'                  => __( 'Length', 'igny8' ),
+			'readability'             => __( 'Readability', 'igny8' ),
+			'image_alt_text'          => __( 'Alt text of images', 'igny8' ),
+			'internal_links'          => __( 'Links to the site', 'igny8' ),
+			'external_links'          => __( 'Links to other sites', 'igny8' ),
+		);
+		echo '<div class="postbox igny8-seo"><div class="postbox-header"><h2>' . esc_html__( 'SEO checks', 'igny8' ) . ' ' . self::score( (int) ( $content['score'] ?? 0 ) ) . '</h2></div><div class="inside"><ul class="igny8-checks">'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		foreach ( $checks as $check ) {
+			$passed = ! empty( $check['passed'] );
+			printf(
+				'<li class="%s"><span class="igny8-verdict">%s</span> <strong>%s</strong>: %s%s</li>',
+				$passed ? 'igny8-pass' : 'igny8-fail',
+				esc_html( $passed ? __( 'Passed', 'igny8' ) : __( 'To fix', 'igny8' ) ),
+				esc_html( $labels[ $check['id'] ] ?? (string) $check['id'] ),
+				esc_html( (string) $check['value'] ),
+				'' !== (string) $check['hint'] ? '<br><span class="igny8-hint">' . esc_html( (string) $check['hint'] ) . '</span>' : ''
+			);
+		}
+		echo '</ul></div></div>';
 	}
 
 	/** An account setting's effective value. */
