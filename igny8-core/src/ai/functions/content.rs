@@ -268,13 +268,20 @@ fn html_words(v: &Value, field: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// An article ready to save, and what was repaired on the way (listed in the job's result).
+#[derive(Debug)]
+pub struct ArticleDraft {
+    content: NewContent,
+    repairs: Vec<repair::Repair>,
+}
+
 impl AiFunction for GenerateContent {
     type Input = GenerateContentInput;
     type Data = i64;
     type Prepared = PreparedTask;
     type Prompt = ArticlePrompt;
     type Answer = Article;
-    type Draft = NewContent;
+    type Draft = ArticleDraft;
 
     fn kind(&self) -> JobKind {
         JobKind::GenerateContent
@@ -535,7 +542,7 @@ impl AiFunction for GenerateContent {
         }
     }
 
-    fn parse(&self, p: &PreparedTask, article: Article) -> Result<NewContent> {
+    fn parse(&self, p: &PreparedTask, article: Article) -> Result<ArticleDraft> {
         let cleaned = html::sanitize_html(&article.html);
         if count_words(&cleaned) == 0 {
             return Err(Error::Provider(
@@ -550,7 +557,7 @@ impl AiFunction for GenerateContent {
         tags.truncate(50);
         let mut categories = article.categories;
         categories.truncate(20);
-        Ok(NewContent {
+        let mut content = NewContent {
             sector_id: p.task.sector_id,
             task_id: Some(p.task.id),
             title: clip(&article.title, 500).unwrap_or_else(|| crate::strip_markup(&p.task.title)),
@@ -561,17 +568,47 @@ impl AiFunction for GenerateContent {
             secondary_keywords: p.task.keywords.iter().skip(1).take(100).cloned().collect(),
             tags: tags.iter().filter_map(|t| clip(t, 200)).collect(),
             categories: categories.iter().filter_map(|t| clip(t, 200)).collect(),
-        })
+        };
+        // What search results would cut off is shortened now (writer::repair).
+        let mut repairs = Vec::new();
+        for (field, value, fit) in [
+            (
+                "meta_title",
+                &mut content.meta_title,
+                repair::fit_meta_title as fn(&str) -> Option<String>,
+            ),
+            (
+                "meta_description",
+                &mut content.meta_description,
+                repair::fit_meta_description,
+            ),
+        ] {
+            if let Some(old) = value.as_deref()
+                && let Some(fitted) = fit(old)
+            {
+                repairs.push(repair::Repair {
+                    field,
+                    before: old.chars().count(),
+                    after: fitted.chars().count(),
+                });
+                *value = Some(fitted);
+            }
+        }
+        Ok(ArticleDraft { content, repairs })
     }
 
     async fn save<S: Store>(
         &self,
         run: &Run<'_, S>,
         p: PreparedTask,
-        draft: NewContent,
+        draft: ArticleDraft,
     ) -> Result<Saved> {
         let core = run.core;
         let scope = &run.scope;
+        let ArticleDraft {
+            content: draft,
+            repairs,
+        } = draft;
         let content = match p.existing {
             Some(id) => {
                 let patch = ContentPatch {
@@ -608,6 +645,7 @@ impl AiFunction for GenerateContent {
                 "word_count": words,
                 "target_word_count": p.words,
                 "within_tolerance": within(words, p.words, WORD_TOLERANCE),
+                "repairs": repairs,
             }),
             work: Work::Words(u64::try_from(words).unwrap_or(0)),
         })

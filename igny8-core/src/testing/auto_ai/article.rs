@@ -115,7 +115,15 @@ impl Brief {
     }
 
     fn meta(&self) -> Value {
-        let meta_title = clip_words(&self.title, 60);
+        // Longer than search results show (as models often write it): Generate Content
+        // shortens it before saving.
+        let meta_title = clip_words(
+            &format!(
+                "{} | The complete guide, with expert tips, tested picks and the mistakes to avoid",
+                self.title
+            ),
+            90,
+        );
         let description = clip_words(
             &format!(
                 "{}: what it is, what to look for and how to get it right, with practical tips.",
@@ -531,7 +539,8 @@ mod tests {
             assert!(html.contains("<h2>Reels</h2>"), "{html}");
             assert!(words < 300 || html.contains("<ul>"), "{html}");
             assert!(html.contains("garden hose reel"));
-            assert!(a["meta_title"].as_str().unwrap().len() <= 60);
+            let meta_title = a["meta_title"].as_str().unwrap().chars().count();
+            assert!((61..=90).contains(&meta_title), "{meta_title}");
         }
         let s = section(
             "Primary keyword: hoses\nWrite section 2 of 4 now: \"Our picks\". What it covers: x\nLength: about 460 words (between 391 and 529).",
