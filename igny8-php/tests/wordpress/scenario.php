@@ -134,10 +134,18 @@ $tasks = $tasks['results'] ?? $tasks;
 same(1, count($tasks), 'one task queued');
 $task = $tasks[0];
 
-wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 500]), 'generate_content');
+$written = wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $task['id']], 'word_count' => 500]), 'generate_content');
 $contents = $backend->contents(['page_size' => 10]);
 same(1, (int) $contents['count'], 'one content');
 $content = $contents['results'][0];
+// The fake model writes a 90-character meta title, as models do; it is shortened before the
+// article is saved, and the job says so.
+check(mb_strlen((string) $content['meta_title']) <= 60, 'the meta title fits search results: ' . $content['meta_title']);
+$repairs = $written['result']['items'][0]['result']['repairs'] ?? [];
+same('meta_title', $repairs[0]['field'] ?? null, 'the job lists the meta title it shortened: ' . json_encode($written['result']));
+check($repairs[0]['before'] > 60 && $repairs[0]['after'] <= 60, 'from over 60 characters to 60 or fewer');
+same(14, count($content['checks']), 'the content comes with its fourteen SEO checks');
+check($content['score'] >= 0 && $content['score'] <= 100, 'and a score out of 100');
 check(strlen($content['html']) > 200 && $content['title'] !== '', 'the article has a title and a body');
 
 wait_job($backend, Jobs::start($backend, 'generate_image_prompts', ['ids' => [(int) $content['id']], 'in_article' => 1]), 'generate_image_prompts');
