@@ -7,7 +7,8 @@ pub(crate) mod formula;
 mod idea;
 pub mod import;
 mod keyword;
-mod service;
+pub mod overlap;
+pub(crate) mod service;
 
 pub use cluster::{
     Cluster, ClusterFilter, ClusterPatch, ClusterSort, ClusterSortField, ClusterStatus, NewCluster,

@@ -565,6 +565,17 @@ impl<S: Store> Ideas<'_, S> {
         &self.core.store
     }
 
+    /// The site's ideas and articles that compete for the same searches
+    /// ([`overlap::report`]), strongest first: new ideas (not queued yet) and every article
+    /// of the site, read in the language of the account's `content.language` (English when
+    /// the clustering doesn't know it).
+    pub async fn overlaps(&self, scope: &Scope, site: SiteId) -> Result<Vec<overlap::Overlap>> {
+        scope.require(Permission::Read)?;
+        self.core.tenancy().site(scope, site).await?;
+        let (targets, language) = site_targets(self.core, scope, site).await?;
+        Ok(overlap::report(&targets, language))
+    }
+
     /// Creates an idea. A page kind or structure it leaves out is the account's
     /// (`content.type`, `content.structure`).
     pub async fn create(&self, scope: &Scope, mut idea: NewIdea) -> Result<ContentIdea> {
@@ -665,4 +676,73 @@ impl<S: Store> Ideas<'_, S> {
         }
         self.store().queue_ideas(scope, ids, &defaults).await
     }
+}
+
+/// What a site targets, for [`overlap`]: its new ideas (not queued yet) and all its articles,
+/// read page by page, and the language to read them in.
+pub(crate) async fn site_targets<S: Store>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    site: SiteId,
+) -> Result<(Vec<overlap::Target>, clustering::Language)> {
+    use crate::list::MAX_PAGE_SIZE;
+    use crate::writer::{ContentFilter, ContentSort};
+    let language =
+        clustering::Language::from_setting(&core.system().defaults(scope).await?.language)
+            .unwrap_or_default();
+    let mut targets = Vec::new();
+    let filter = IdeaFilter {
+        site_id: Some(site),
+        status: Some(IdeaStatus::New),
+        ..IdeaFilter::default()
+    };
+    let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
+    page.with_total = false;
+    loop {
+        let found = core
+            .store()
+            .list_ideas(scope, &filter, &IdeaSort::default(), &page)
+            .await?;
+        let done = found.items.len() < MAX_PAGE_SIZE as usize;
+        targets.extend(found.items.into_iter().map(|i| overlap::Target {
+            kind: overlap::TargetKind::Idea,
+            id: i.id.get(),
+            title: i.title,
+            keywords: i.target_keywords,
+        }));
+        if done {
+            break;
+        }
+        page.page += 1;
+    }
+    let filter = ContentFilter {
+        site_id: Some(site),
+        ..ContentFilter::default()
+    };
+    let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
+    page.with_total = false;
+    loop {
+        let found = core
+            .store()
+            .list_contents(scope, &filter, &ContentSort::default(), &page)
+            .await?;
+        let done = found.items.len() < MAX_PAGE_SIZE as usize;
+        targets.extend(found.items.into_iter().map(|c| {
+            overlap::Target {
+                kind: overlap::TargetKind::Content,
+                id: c.id.get(),
+                title: c.title,
+                keywords: c
+                    .primary_keyword
+                    .into_iter()
+                    .chain(c.secondary_keywords)
+                    .collect(),
+            }
+        }));
+        if done {
+            break;
+        }
+        page.page += 1;
+    }
+    Ok((targets, language))
 }

@@ -51,15 +51,15 @@ pub fn fit_meta_description(description: &str) -> Option<String> {
     // The last sentence end that fits, if what it keeps is long enough.
     let sentence_end = within
         .char_indices()
-        .filter(|&(i, c)| {
+        .rev()
+        .find(|&(i, c)| {
             matches!(c, '.' | '!' | '?')
                 && description[i + c.len_utf8()..]
                     .chars()
                     .next()
                     .is_none_or(char::is_whitespace)
         })
-        .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .map(|(i, c)| i + c.len_utf8());
     if let Some(end) = sentence_end
         && within[..end].chars().count() >= least
     {

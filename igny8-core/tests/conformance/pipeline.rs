@@ -237,6 +237,73 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     assert_eq!(review.outline.len(), 2);
     assert_eq!(review.cluster_id, Some(hoses.id));
 
+    // Generating again: an idea for the same main keyword as one the site has ("Best garden
+    // hoses" is "best garden hose"), and one whose title says the same as another's, are not
+    // made — the result names what each duplicates; the new one is made, and only it is
+    // charged.
+    let store_idea = ideas.iter().find(|i| i.title.contains("store")).unwrap();
+    fake.push(
+        CHAT,
+        FakeReply::chat_data(&json!({"ideas": [
+            {"title": "Garden hoses worth buying", "description": "Again.", "content_type": "post",
+             "content_structure": "review", "target_keywords": ["Best garden hoses"],
+             "estimated_word_count": 1200, "outline": []},
+            {"title": "How to Store a Garden Hose", "description": "Again.", "content_type": "post",
+             "content_structure": "how_to", "target_keywords": ["hose storage"],
+             "estimated_word_count": 600, "outline": []},
+            {"title": "Fixing a leaking hose connector", "description": "New.", "content_type": "post",
+             "content_structure": "how_to", "target_keywords": ["hose connector leak"],
+             "estimated_word_count": 600, "outline": []},
+        ]})),
+    );
+    core.ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateIdeas,
+            json!({"ids": [hoses.id.get()], "ideas_per_cluster": 3}),
+        )
+        .await
+        .unwrap();
+    let again = run_one(&worker).await;
+    assert_eq!(again.status, JobStatus::Succeeded, "{:?}", again.error);
+    assert_eq!(charged(&again), 2, "one idea made, one charged");
+    let result = &again.result.as_ref().unwrap()["items"][0]["result"];
+    assert_eq!(result["idea_ids"].as_array().unwrap().len(), 1, "{result}");
+    assert_eq!(
+        result["skipped"],
+        json!([
+            {"title": "Garden hoses worth buying", "reason": "same_primary_keyword",
+             "duplicates": {"kind": "idea", "id": review.id.get(), "title": review.title}},
+            {"title": "How to Store a Garden Hose", "reason": "similar_title",
+             "duplicates": {"kind": "idea", "id": store_idea.id.get(), "title": store_idea.title}},
+        ])
+    );
+    let ideas = core
+        .ideas()
+        .list(
+            &t.scope,
+            &Default::default(),
+            &Default::default(),
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(ideas.len(), 3);
+    assert!(
+        core.ideas()
+            .overlaps(&t.scope, t.site)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the ideas made don't compete"
+    );
+    let ideas: Vec<_> = ideas
+        .into_iter()
+        .filter(|i| !i.title.contains("connector"))
+        .collect();
+    assert_eq!(ideas.len(), 2);
+
     // Queue to the writer: a long article (2000 words) and a short one (600), with an author
     // profile and a strategy whose voice and guidance must reach the content prompts.
     let author = core
@@ -510,7 +577,7 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
 
     // Credits: what was held for each job was charged for the work done, the rest released;
     // the ledger sums to the balance; one usage row per model call, with the credits.
-    let spent = 1 + 4 + words_charged + 1 + 15;
+    let spent = 1 + 4 + 2 + words_charged + 1 + 15;
     assert_eq!(balance(&core, &t).await, start_balance - spent);
     let (bal, sum) = core.credits().audit(&t.scope).await.unwrap();
     assert_eq!(bal, sum);
@@ -520,7 +587,7 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
             .iter()
             .filter(|(k, _)| *k == TransactionKind::Hold)
             .count(),
-        5,
+        6,
         "one hold per job: {entries:?}"
     );
     let jobs = core

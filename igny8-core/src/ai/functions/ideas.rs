@@ -18,6 +18,7 @@ use crate::ids::*;
 use crate::jobs::JobKind;
 use crate::list::PageRequest;
 use crate::planner::*;
+use crate::planner::{clustering, overlap};
 use crate::store::Store;
 use crate::tenancy::Scope;
 use crate::thinker::PromptType;
@@ -64,6 +65,9 @@ pub struct PreparedCluster {
     site: String,
     count: u32,
     types: Vec<ContentType>,
+    /// What the site targets already (new ideas, articles), to keep duplicates out.
+    existing: Vec<(overlap::Target, overlap::Profile)>,
+    language: clustering::Language,
 }
 
 fn schema(count: u32, types: &[ContentType]) -> Value {
@@ -210,6 +214,15 @@ impl AiFunction for GenerateIdeas {
         } else {
             input.content_types.clone()
         };
+        let (targets, language) =
+            crate::planner::service::site_targets(core, &run.scope, cluster.site_id).await?;
+        let existing = targets
+            .into_iter()
+            .map(|t| {
+                let profile = overlap::Profile::of(&t, language);
+                (t, profile)
+            })
+            .collect();
         Ok(PreparedCluster {
             cluster,
             keywords,
@@ -217,6 +230,8 @@ impl AiFunction for GenerateIdeas {
             site: site.name,
             count: input.count(),
             types,
+            existing,
+            language,
         })
     }
 
@@ -308,12 +323,38 @@ impl AiFunction for GenerateIdeas {
         draft: Vec<NewIdea>,
     ) -> Result<Saved> {
         let mut ids = Vec::with_capacity(draft.len());
+        let mut skipped = Vec::new();
+        let mut known = p.existing;
         for idea in draft {
+            // An idea for the same main keyword, or with the same title, as an idea or article
+            // the site has (or one made just now) would compete with it: it is not made.
+            let mut target = overlap::Target {
+                kind: overlap::TargetKind::Idea,
+                id: 0,
+                title: idea.title.clone(),
+                keywords: idea.target_keywords.clone(),
+            };
+            let profile = overlap::Profile::of(&target, p.language);
+            let duplicate = known.iter().find_map(|(t, other)| {
+                overlap::compare(&profile, other)
+                    .filter(|(reason, _)| *reason != overlap::OverlapReason::KeywordOverlap)
+                    .map(|(reason, _)| (t, reason))
+            });
+            if let Some((t, reason)) = duplicate {
+                skipped.push(json!({
+                    "title": idea.title,
+                    "reason": reason.as_str(),
+                    "duplicates": {"kind": t.kind.as_str(), "id": t.id, "title": t.title},
+                }));
+                continue;
+            }
             let made = run.core.ideas().create(&run.scope, idea).await?;
             ids.push(made.id.get());
+            target.id = made.id.get();
+            known.push((target, profile));
         }
         Ok(Saved {
-            summary: json!({"cluster_id": p.cluster.id.get(), "idea_ids": ids}),
+            summary: json!({"cluster_id": p.cluster.id.get(), "idea_ids": ids, "skipped": skipped}),
             work: Work::Ideas(ids.len() as u64),
         })
     }

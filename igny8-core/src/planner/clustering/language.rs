@@ -89,6 +89,34 @@ impl Language {
         }
     }
 
+    /// The language a setting names: an ISO 639-1 code (`"de"`), its English name
+    /// (`"German"`) or its own (`"Deutsch"`), case-insensitive. `None` for another language.
+    pub fn from_setting(text: &str) -> Option<Language> {
+        let t = text.trim().to_lowercase();
+        if let Some(found) = Language::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(&t))
+        {
+            return Some(found);
+        }
+        const OWN: [(&str, Language); 10] = [
+            ("español", Language::Spanish),
+            ("français", Language::French),
+            ("deutsch", Language::German),
+            ("português", Language::Portuguese),
+            ("italiano", Language::Italian),
+            ("nederlands", Language::Dutch),
+            ("svenska", Language::Swedish),
+            ("dansk", Language::Danish),
+            ("norsk", Language::Norwegian),
+            ("русский", Language::Russian),
+        ];
+        OWN.into_iter()
+            .find(|(n, _)| *n == t)
+            .map(|(_, l)| l)
+            .or_else(|| Language::from_code(&t))
+    }
+
     /// The language for an ISO 639-1 code such as `"en"`, `"es"` or `"pt-BR"`
     /// (case-insensitive; a region suffix after `-` or `_` is ignored).
     /// Returns `None` for an unsupported language.
