@@ -52,9 +52,26 @@ async fn snapshot(
     let mut out = BTreeMap::new();
     for op in ops.iter().filter(|o| o.method == "GET") {
         let mut b = Builder::new(doc, op, a, a, &counter);
-        // Only the path: A's own lists, unfiltered, and A's objects.
+        // Only the path: A's own lists, unfiltered, and A's objects (with the query
+        // parameters an operation requires, such as the site of a site's report).
         let mut req = b.request();
-        req.url = req.url.split('?').next().unwrap().to_owned();
+        let required: Vec<&str> = op.op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        let (path, query) = req.url.split_once('?').unwrap_or((&req.url, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| required.contains(&pair.split('=').next().unwrap_or_default()))
+            .collect();
+        req.url = if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        };
         if op.path.ends_with("/events/") {
             continue;
         }

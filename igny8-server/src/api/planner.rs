@@ -577,6 +577,25 @@ impl PlannerApi {
         }))
     }
 
+    /// The site's ideas and articles that compete for the same searches (cannibalisation),
+    /// strongest first: new ideas (not queued yet) and every article, compared by main
+    /// keyword, shared keywords and title; each pair with what to do (merge, retarget, link).
+    #[oai(path = "/overlaps/", method = "get")]
+    async fn overlaps(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        site_id: Query<i64>,
+    ) -> ApiResult<Vec<Overlap>> {
+        let scope = auth.0.scope()?;
+        let found = state
+            .core
+            .ideas()
+            .overlaps(&scope, igny8_core::SiteId(site_id.0))
+            .await?;
+        Ok(ok(found.into_iter().map(Into::into).collect()))
+    }
+
     /// Content ideas.
     #[oai(path = "/ideas/", method = "get")]
     #[allow(clippy::too_many_arguments)]

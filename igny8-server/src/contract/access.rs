@@ -336,6 +336,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/planner/clusters/{id}/merge/", WRITE),
     ("POST", "/planner/clusters/generate_ideas/", WRITE),
     ("GET", "/planner/ideas/", READ),
+    ("GET", "/planner/overlaps/", READ),
     ("GET", "/planner/ideas/{id}/", READ),
     ("POST", "/planner/ideas/", WRITE),
     ("PATCH", "/planner/ideas/{id}/", WRITE),

@@ -868,3 +868,60 @@ pub enum CsvFile {
         #[oai(header = "Content-Disposition")] String,
     ),
 }
+
+/// An idea or article in a competing pair.
+#[derive(Debug, Object)]
+pub struct OverlapTarget {
+    /// `idea` or `content`.
+    pub kind: E<p::overlap::TargetKind>,
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its keywords, the main one first.
+    pub keywords: Vec<String>,
+}
+
+impl From<p::overlap::Target> for OverlapTarget {
+    fn from(t: p::overlap::Target) -> Self {
+        Self {
+            kind: E(t.kind),
+            id: t.id,
+            title: t.title,
+            keywords: t.keywords,
+        }
+    }
+}
+
+/// Two pages of a site that compete for the same searches, and what to do about it.
+#[derive(Debug, Object)]
+pub struct Overlap {
+    /// One of them.
+    pub a: OverlapTarget,
+    /// The other.
+    pub b: OverlapTarget,
+    /// `same_primary_keyword`, `keyword_overlap` or `similar_title`.
+    pub reason: E<p::overlap::OverlapReason>,
+    /// How much they share, 0–1.
+    pub strength: f64,
+    /// The keywords (as `a` writes them) they share.
+    pub shared_keywords: Vec<String>,
+    /// `merge`, `retarget` or `link`.
+    pub action: E<p::overlap::OverlapAction>,
+    /// The suggestion in words.
+    pub suggestion: String,
+}
+
+impl From<p::overlap::Overlap> for Overlap {
+    fn from(o: p::overlap::Overlap) -> Self {
+        Self {
+            a: o.a.into(),
+            b: o.b.into(),
+            reason: E(o.reason),
+            strength: o.strength,
+            shared_keywords: o.shared_keywords,
+            action: E(o.action),
+            suggestion: o.suggestion,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::site_and_sector;
 use crate::support::{server, split};
 
-on_backends!(keywords_end_to_end,);
+on_backends!(keywords_end_to_end, competing_pages_are_reported,);
 
 async fn keywords_end_to_end(backend: Backend) {
     let Some(s) = server(backend, |_| {}).await else {
@@ -343,4 +343,91 @@ async fn keywords_end_to_end(backend: Backend) {
         .await;
     assert_eq!(split(resp).await.0, 404);
     s.close().await;
+}
+
+/// Cannibalisation: the site's ideas and articles that compete for the same searches, each
+/// pair with what to do; another site's, and another account's, are not in the report.
+async fn competing_pages_are_reported(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let token = s.register("overlaps@example.com", "Overlaps").await;
+    let (site, sector) = site_and_sector(&s, &token).await;
+    let post = |path: &'static str, body: serde_json::Value| {
+        let s = &s;
+        let token = token.clone();
+        async move {
+            let (status, made) = s.send("POST", &token, path, body).await;
+            assert_eq!(status, 201, "{made}");
+            made["data"]["id"].as_i64().unwrap()
+        }
+    };
+    let first = post(
+        "/api/v1/writer/content/",
+        json!({"sector_id": sector,
+        "title": "Garden hoses tested", "html": "<p>Text</p>", "primary_keyword": "garden hoses"}),
+    )
+    .await;
+    let second = post("/api/v1/writer/content/", json!({"sector_id": sector,
+        "title": "Watering tools we like", "html": "<p>Text</p>", "primary_keyword": "Garden hose"}))
+    .await;
+    let idea = post(
+        "/api/v1/planner/ideas/",
+        json!({"sector_id": sector,
+        "title": "Garden Hoses Tested", "target_keywords": ["hose tests"]}),
+    )
+    .await;
+    post(
+        "/api/v1/planner/ideas/",
+        json!({"sector_id": sector,
+        "title": "Pruning roses in spring", "target_keywords": ["prune roses"]}),
+    )
+    .await;
+
+    let (status, body) = s
+        .get(&token, &format!("/api/v1/planner/overlaps/?site_id={site}"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let found = body["data"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{body}");
+    // Both strongest (1.0): the two articles for one keyword, the idea titled as an article.
+    let pairs: Vec<(&str, i64, i64, &str, &str)> = found
+        .iter()
+        .map(|o| {
+            (
+                o["reason"].as_str().unwrap(),
+                o["a"]["id"].as_i64().unwrap(),
+                o["b"]["id"].as_i64().unwrap(),
+                o["action"].as_str().unwrap(),
+                o["a"]["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        pairs.contains(&("same_primary_keyword", first, second, "retarget", "content")),
+        "{body}"
+    );
+    assert!(
+        pairs.iter().any(|p| p.0 == "similar_title"
+            && [p.1, p.2].contains(&idea)
+            && [p.1, p.2].contains(&first)
+            && p.3 == "merge"),
+        "{body}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|o| !o["suggestion"].as_str().unwrap().is_empty())
+    );
+
+    // A site that isn't the account's is not found; another account sees nothing of these.
+    let (status, _) = s
+        .get(&token, "/api/v1/planner/overlaps/?site_id=999999")
+        .await;
+    assert_eq!(status, 404);
+    let other = s.register("overlaps-other@example.com", "Other").await;
+    let (status, _) = s
+        .get(&other, &format!("/api/v1/planner/overlaps/?site_id={site}"))
+        .await;
+    assert_eq!(status, 404);
 }
