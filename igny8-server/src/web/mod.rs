@@ -223,6 +223,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::GET,
+            "/planner/overlaps",
+            SignedIn,
+            Page,
+            overlaps::page,
+        ),
+        route(
+            Method::GET,
             "/planner/ideas/:id",
             SignedIn,
             Page,

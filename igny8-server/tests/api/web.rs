@@ -33,6 +33,7 @@ on_backends!(
     clusters_of_a_sector_merge_into_one,
     ideas_are_edited_with_their_outline_and_queued_to_the_writer,
     articles_read_as_published_and_are_edited,
+    competing_pages_are_shown_with_what_to_do,
     providers_are_connected_and_defaults_saved_all_or_nothing,
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
     people_are_added_changed_and_removed_and_keys_shown_once,
@@ -5095,4 +5096,67 @@ async fn a_task_is_given_its_author_and_strategy_and_links_its_article(backend: 
 /// Form fields built at run time, as `post` takes them.
 fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn competing_pages_are_shown_with_what_to_do(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "overlaps@example.com", &grinders(1)).await;
+    let empty = b.get("/planner/overlaps").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("Nothing on "), "{}", empty.body);
+    let mut ids = Vec::new();
+    for (title, keyword) in [
+        ("Burr grinders, compared", "burr grinders"),
+        ("Our grinder picks", "Burr grinder"),
+    ] {
+        let (status, made) = s
+            .send(
+                "POST",
+                &token,
+                "/api/v1/writer/content/",
+                json!({"sector_id": sector, "title": title, "html": "<p>Text</p>",
+                       "primary_keyword": keyword}),
+            )
+            .await;
+        assert_eq!(status, 201, "{made}");
+        ids.push(made["data"]["id"].as_i64().unwrap());
+    }
+    let ideas = b.get("/planner/ideas").await;
+    assert!(
+        ideas
+            .body
+            .contains(r#"<a href="/planner/overlaps">Ideas and articles that compete</a>"#),
+        "{}",
+        ideas.body
+    );
+    let page = b.get("/planner/overlaps").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("1 pair on "), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<strong>Same main keyword</strong> · suggested: Retarget"),
+        "{}",
+        page.body
+    );
+    for id in &ids {
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"/writer/content/{id}\">")),
+            "{}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains("Shared keywords: burr grinders"),
+        "{}",
+        page.body
+    );
+    // A site that isn't the account's: not found, nothing shown.
+    let other = b.get("/planner/overlaps?site_id=999999").await;
+    assert_eq!(other.status, 404, "{}", other.body);
+    assert!(!other.body.contains("Burr grinders, compared"));
 }

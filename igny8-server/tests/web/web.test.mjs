@@ -558,6 +558,18 @@ test('the article reads as published, shows its search result, and is edited', a
   assert.equal(await page.locator('.serp-title').innerText(), 'Gooseneck or electric kettle? How to choose');
 });
 
+test('competing pages: the ideas list links the report, which reads in words', async () => {
+  await page.goto(`${base}/planner/ideas`);
+  await page.getByRole('link', { name: 'Ideas and articles that compete' }).click();
+  await page.waitForURL(/\/planner\/overlaps$/);
+  assert.equal(await page.locator('h1').innerText(), 'Competing pages');
+  assert.ok(await page.getByLabel('Site').isVisible(), 'a site can be chosen');
+  const pairs = await page.locator('.overlaps li').count();
+  const none = await page.getByText(/competes: every new idea and article has a search of its own/).count();
+  assert.ok(pairs > 0 || none === 1, 'either competing pairs or a sentence that there are none');
+  await look('competing-pages');
+});
+
 test("an article's images: prompts written by AI, drawn, and shown", async () => {
   await page.goto(`${base}/writer/content`);
   await page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true }).click();

@@ -153,6 +153,8 @@ pub(crate) struct ListPage {
     pub(crate) heading: &'static str,
     /// The sentence under it.
     pub(crate) lead: &'static str,
+    /// A link after that sentence: where to, and its words.
+    pub(crate) aside: Option<(&'static str, &'static str)>,
     /// Why the last action changed nothing, above the list.
     pub(crate) problem: Option<String>,
     pub(crate) table: crate::web::table::Table,
@@ -166,12 +168,27 @@ impl ListPage {
         table: crate::web::table::Table,
         problem: Option<(StatusCode, String)>,
     ) -> Result<poem::Response, WebError> {
+        Self::respond_with_aside(chrome, (heading, lead, None), table, problem)
+    }
+
+    /// [`ListPage::respond`] with a link after the sentence under the heading.
+    pub(crate) fn respond_with_aside(
+        chrome: crate::web::render::Chrome,
+        (heading, lead, aside): (
+            &'static str,
+            &'static str,
+            Option<(&'static str, &'static str)>,
+        ),
+        table: crate::web::table::Table,
+        problem: Option<(StatusCode, String)>,
+    ) -> Result<poem::Response, WebError> {
         crate::web::render::with_status(
             problem.as_ref().map_or(StatusCode::OK, |(s, _)| *s),
             &Self {
                 chrome,
                 heading,
                 lead,
+                aside,
                 problem: problem.map(|(_, p)| p),
                 table,
             },

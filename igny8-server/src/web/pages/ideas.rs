@@ -227,7 +227,16 @@ async fn render(
                 .confirm("Delete the selected ideas? Tasks already made from them stay."),
         ];
     }
-    ListPage::respond(chrome, (HEADING, LEAD), table, problem)
+    ListPage::respond_with_aside(
+        chrome,
+        (
+            HEADING,
+            LEAD,
+            Some(("/planner/overlaps", "Ideas and articles that compete")),
+        ),
+        table,
+        problem,
+    )
 }
 
 /// `GET /planner/ideas`.

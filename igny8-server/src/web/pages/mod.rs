@@ -15,6 +15,7 @@ pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod keywords;
 pub(crate) mod operator;
+pub(crate) mod overlaps;
 pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod tasks;
