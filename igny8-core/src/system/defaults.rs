@@ -38,6 +38,8 @@ pub struct Defaults {
     /// task names none (`None` for the stored 0). It may name a profile deleted since, which
     /// is then ignored.
     pub author_profile_id: Option<AuthorProfileId>,
+    /// `content.internal_links`: the most internal links Generate Content keeps per article.
+    pub internal_links: u32,
     /// `ideas.per_cluster`: ideas per cluster when a Generate Ideas request doesn't say.
     pub ideas_per_cluster: u32,
     /// `images.enabled`: whether automation rules run their image stages.
@@ -69,6 +71,7 @@ impl Default for Defaults {
             structure: ContentStructure::Article,
             content_type: ContentType::Post,
             author_profile_id: None,
+            internal_links: 3,
             ideas_per_cluster: DEFAULT_IDEAS,
             images_enabled: true,
             in_article: DEFAULT_IN_ARTICLE,
@@ -112,6 +115,7 @@ impl Defaults {
                 Some(_) => None,
                 None => builtin.author_profile_id,
             },
+            internal_links: count("content.internal_links").unwrap_or(builtin.internal_links),
             ideas_per_cluster: count("ideas.per_cluster").unwrap_or(builtin.ideas_per_cluster),
             images_enabled: value("images.enabled")
                 .and_then(|v| v.as_bool())

@@ -158,6 +158,17 @@ pub const SETTINGS: &[SettingDef] = &[
                       (0: none; a profile that was deleted is ignored).",
     },
     SettingDef {
+        key: "content.internal_links",
+        label: "Internal links per article",
+        group: "Articles",
+        kind: SettingType::Int { min: 0, max: 10 },
+        level: SettingLevel::Account,
+        default: || Value::from(3),
+        description: "The most links to the site's own pages Generate Content keeps in an \
+                      article (0: none). Only links to pages the site has are kept; invented \
+                      ones lose their link and keep their words.",
+    },
+    SettingDef {
         key: "ideas.per_cluster",
         label: "Ideas per cluster",
         group: "Ideas",

@@ -193,6 +193,20 @@ pub fn respond(request: &Recorded) -> (Option<AutoFunction>, FakeReply) {
     (function, reply)
 }
 
+/// The pages an "Internal links:" message lists (`- Title: URL` lines): title and address.
+fn listed_pages(users: &[&str]) -> Vec<(String, String)> {
+    users
+        .iter()
+        .filter(|m| m.starts_with("Internal links:"))
+        .flat_map(|m| m.lines().skip(1))
+        .filter_map(|line| {
+            let line = line.strip_prefix("- ")?;
+            let at = line.rfind(": ")?;
+            Some((line[..at].to_owned(), line[at + 2..].trim().to_owned()))
+        })
+        .collect()
+}
+
 fn unknown(path: &str, body: &Value) -> FakeReply {
     let message = if route(path).ends_with("/chat/completions") {
         "the fake provider does not recognise this chat request: it answers IGNY8's AI \
@@ -233,7 +247,9 @@ fn chat(function: AutoFunction, body: &Value) -> FakeReply {
             let words = redo
                 .or_else(|| number_after(prompt, "Length: about ", " words"))
                 .unwrap_or(800);
-            article::whole(prompt, words)
+            let mut answer = article::whole(prompt, words);
+            article::add_links(&mut answer, prompt, &listed_pages(&users));
+            answer
         }
         AutoFunction::ContentPlan => article::plan(prompt),
         AutoFunction::ContentSection => article::section(prompt, redo),

@@ -2,6 +2,7 @@
 
 mod content;
 mod image;
+pub mod links;
 pub mod repair;
 pub mod seo;
 mod service;

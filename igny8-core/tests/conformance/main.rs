@@ -56,6 +56,7 @@ conformance! {
     ai::the_deployment_key_never_reaches_an_account_url,
     ai::stored_keys_are_bound_to_their_row_and_survive_rotation,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
+    pipeline::generated_articles_link_only_to_pages_that_exist,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,
     planner::clusters_merge_with_their_keywords_ideas_and_tasks,

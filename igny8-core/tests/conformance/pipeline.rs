@@ -1235,3 +1235,113 @@ pub(crate) async fn a_models_markup_in_text_fields_is_stripped(core: Igny8) {
     );
     assert!(!content.html.contains("<script"), "{}", content.html);
 }
+
+/// Generate Content keeps internal links only to pages the site has: the site's published
+/// articles are offered in the prompt; a link to one stays, an invented one and a second link
+/// with the same anchor lose their link (the words stay), links to other sites stay; the job
+/// result says which.
+pub(crate) async fn generated_articles_link_only_to_pages_that_exist(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, ids) = three_tasks(&core, &fake).await;
+    core.tenancy()
+        .update_site(
+            &t.scope,
+            t.site,
+            igny8_core::tenancy::SitePatch {
+                url: Some(Some("https://garden.example".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let published = core
+        .contents()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewContent {
+                sector_id: t.sector,
+                task_id: None,
+                title: "Hose reels compared".into(),
+                html: "<p>Reels.</p>".into(),
+                meta_title: None,
+                meta_description: None,
+                primary_keyword: Some("hose reel".into()),
+                secondary_keywords: vec![],
+                tags: vec![],
+                categories: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    core.contents()
+        .update(
+            &t.scope,
+            published.id,
+            igny8_core::writer::ContentPatch {
+                status: Some(igny8_core::writer::ContentStatus::Published),
+                wp_url: Some(Some("https://garden.example/hose-reels/".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut answer = json!({"title": "First", "meta_title": "First", "meta_description": "d",
+                            "tags": [], "categories": []});
+    answer["html"] = json!(format!(
+        "<p>Store it on <a href=\"https://garden.example/hose-reels\">a hose reel</a>, not \
+         <a href=\"/guides/hose-mistakes/\">like this</a>; see \
+         <a href=\"https://www.garden.example/hose-reels/#top\">a hose reel</a> and \
+         <a href=\"https://extension.example.edu/watering\">a study</a>.</p>{}",
+        prose(300, "w")
+    ));
+    fake.push(CHAT, FakeReply::chat_data(&answer));
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&ids[..1]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let prompt = fake.requests()[0].body.to_string();
+    assert!(
+        prompt.contains("Internal links:")
+            && prompt.contains("Hose reels compared: https://garden.example/hose-reels/"),
+        "the prompt offers the site's published pages: {prompt}"
+    );
+    let content = core
+        .contents()
+        .list(
+            &t.scope,
+            &igny8_core::writer::ContentFilter {
+                task_id: Some(ids[0]),
+                ..Default::default()
+            },
+            &Default::default(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert!(
+        content.html.starts_with(
+            "<p>Store it on <a href=\"https://garden.example/hose-reels\">a hose reel</a>, not \
+             like this; see a hose reel and \
+             <a href=\"https://extension.example.edu/watering\">a study</a>.</p>"
+        ),
+        "{}",
+        content.html
+    );
+    let links = &done.result.as_ref().unwrap()["items"][0]["result"]["links"];
+    assert_eq!(
+        links,
+        &json!({
+            "kept": [{"url": "https://garden.example/hose-reels", "anchor": "a hose reel"}],
+            "removed": [
+                {"url": "/guides/hose-mistakes/", "anchor": "like this",
+                 "why": "not a page of the site IGNY8 knows"},
+                {"url": "https://www.garden.example/hose-reels/#top", "anchor": "a hose reel",
+                 "why": "the same anchor text as an earlier link"},
+            ],
+        })
+    );
+}

@@ -78,6 +78,15 @@ pub struct PreparedTask {
     tone: String,
     language: String,
     existing: Option<ContentId>,
+    /// The site's address, to tell its links from other sites'.
+    site_url: Option<String>,
+    /// The site's pages an internal link may point to (its published articles), the most
+    /// related to the task first.
+    inventory: Vec<links::LinkTarget>,
+    /// The article's own address, when it is rewritten after publishing.
+    own_url: Option<String>,
+    /// The most internal links kept (`content.internal_links`).
+    max_links: usize,
 }
 
 /// What the model is asked: the whole article, or a plan and then its sections.
@@ -273,6 +282,7 @@ fn html_words(v: &Value, field: &str) -> i64 {
 pub struct ArticleDraft {
     content: NewContent,
     repairs: Vec<repair::Repair>,
+    links: links::LinkReport,
 }
 
 impl AiFunction for GenerateContent {
@@ -371,13 +381,19 @@ impl AiFunction for GenerateContent {
         };
         let mut page = PageRequest::new(1, 1);
         page.with_total = false;
-        let existing = core
+        let found = core
             .contents()
             .list(scope, &filter, &ContentSort::default(), &page)
             .await?
-            .items
-            .first()
-            .map(|c| c.id);
+            .items;
+        let existing = found.first().map(|c| c.id);
+        let own_url = found.first().and_then(|c| c.wp_url.clone());
+        let inventory = link_inventory(core, scope, &task, existing).await?;
+        let site_url = site
+            .wordpress
+            .as_ref()
+            .map(|w| w.url.clone())
+            .or_else(|| site.url.clone());
         start_task(core, scope, &task).await?;
         let tone = input
             .tone
@@ -390,6 +406,10 @@ impl AiFunction for GenerateContent {
             .or_else(|| author.as_ref().and_then(|a| a.language.clone()))
             .unwrap_or(defaults.language);
         Ok(PreparedTask {
+            site_url,
+            inventory,
+            own_url,
+            max_links: usize::try_from(defaults.internal_links).unwrap_or(0),
             words: unit.data,
             task,
             idea,
@@ -458,8 +478,9 @@ impl AiFunction for GenerateContent {
             ("site", p.site.clone()),
             ("sector", p.sector.clone()),
         ]);
+        let links = links_instruction(p);
         if p.words <= LONG_ARTICLE_WORDS {
-            let request = chat_request(
+            let mut request = chat_request(
                 run.core,
                 &run.scope,
                 PromptType::Content,
@@ -469,6 +490,9 @@ impl AiFunction for GenerateContent {
                 whole_schema(),
             )
             .await?;
+            if let Some(links) = &links {
+                request.messages.push(ChatMessage::user(links.clone()));
+            }
             return Ok(ArticlePrompt::Whole(request));
         }
         // The brief each part is written from: the whole article's length must not be read
@@ -502,6 +526,10 @@ impl AiFunction for GenerateContent {
                     .to_owned()
             })
             .unwrap_or_default();
+        let brief = match &links {
+            Some(links) => format!("{brief}\n\n{links}"),
+            None => brief,
+        };
         let sections = (p.words / 250).clamp(4, 16);
         let plan = data_request(
             format!(
@@ -543,7 +571,15 @@ impl AiFunction for GenerateContent {
     }
 
     fn parse(&self, p: &PreparedTask, article: Article) -> Result<ArticleDraft> {
-        let cleaned = html::sanitize_html(&article.html);
+        // Internal links only to pages the site has (writer::links): invented ones, links to
+        // the article itself, repeated anchors and those past the limit lose their link.
+        let (cleaned, links) = links::verify_links(
+            &html::sanitize_html(&article.html),
+            p.site_url.as_deref(),
+            &p.inventory,
+            p.own_url.as_deref(),
+            p.max_links,
+        );
         if count_words(&cleaned) == 0 {
             return Err(Error::Provider(
                 "the model's article has no text once cleaned".into(),
@@ -594,7 +630,11 @@ impl AiFunction for GenerateContent {
                 *value = Some(fitted);
             }
         }
-        Ok(ArticleDraft { content, repairs })
+        Ok(ArticleDraft {
+            content,
+            repairs,
+            links,
+        })
     }
 
     async fn save<S: Store>(
@@ -608,6 +648,7 @@ impl AiFunction for GenerateContent {
         let ArticleDraft {
             content: draft,
             repairs,
+            links,
         } = draft;
         let content = match p.existing {
             Some(id) => {
@@ -646,6 +687,7 @@ impl AiFunction for GenerateContent {
                 "target_word_count": p.words,
                 "within_tolerance": within(words, p.words, WORD_TOLERANCE),
                 "repairs": repairs,
+                "links": links,
             }),
             work: Work::Words(u64::try_from(words).unwrap_or(0)),
         })
@@ -746,6 +788,86 @@ async fn write_sections<S: Store>(
         categories: plan.categories,
         html: body,
     })
+}
+
+/// Pages of the task's site an internal link may point to: its published articles (with an
+/// address), but not the one this task rewrites; those sharing the most keyword stems with
+/// the task first.
+async fn link_inventory<S: Store>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    task: &Task,
+    existing: Option<ContentId>,
+) -> Result<Vec<links::LinkTarget>> {
+    use crate::planner::clustering::{Language, signature};
+    let filter = ContentFilter {
+        site_id: Some(task.site_id),
+        status: Some(ContentStatus::Published),
+        ..ContentFilter::default()
+    };
+    let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+    page.with_total = false;
+    let published = core
+        .contents()
+        .list(scope, &filter, &ContentSort::default(), &page)
+        .await?
+        .items;
+    let language =
+        Language::from_setting(&core.system().defaults(scope).await?.language).unwrap_or_default();
+    let wanted: Vec<String> = task
+        .keywords
+        .iter()
+        .chain(std::iter::once(&task.title))
+        .flat_map(|k| signature(k, language))
+        .collect();
+    let mut scored: Vec<(usize, links::LinkTarget)> = published
+        .into_iter()
+        .filter(|c| Some(c.id) != existing)
+        .filter_map(|c| {
+            let url = c.wp_url.clone()?;
+            let stems: Vec<String> = c
+                .primary_keyword
+                .iter()
+                .chain(&c.secondary_keywords)
+                .chain(std::iter::once(&c.title))
+                .flat_map(|k| signature(k, language))
+                .collect();
+            let score = stems.iter().filter(|s| wanted.contains(s)).count();
+            Some((
+                score,
+                links::LinkTarget {
+                    url,
+                    title: c.title,
+                },
+            ))
+        })
+        .collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    Ok(scored.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The most related pages shown to the model.
+const LINKS_SHOWN: usize = 10;
+
+/// What the model is told about internal links: the site's pages it may link to (the most
+/// related ten), or nothing when there are none or none may be kept.
+fn links_instruction(p: &PreparedTask) -> Option<String> {
+    if p.inventory.is_empty() || p.max_links == 0 {
+        return None;
+    }
+    let pages: Vec<String> = p
+        .inventory
+        .iter()
+        .take(LINKS_SHOWN)
+        .map(|t| format!("- {}: {}", t.title, t.url))
+        .collect();
+    Some(format!(
+        "Internal links: where it helps the reader, link to at most {max} of these pages of \
+         the site, with anchor text that says what the linked page covers, each page and each \
+         anchor at most once. Link to no other page of the site.\n{}",
+        pages.join("\n"),
+        max = p.max_links
+    ))
 }
 
 #[cfg(test)]

@@ -155,6 +155,47 @@ impl Brief {
     }
 }
 
+/// Links as models write them, into an article's `html` (`answer["html"]`), without changing
+/// its words: the primary keyword's second use links to a page that was never published
+/// (`/guides/…-mistakes/`, a model's invention), its third to the first page the prompt lists
+/// (`pages`: title and address of the site's pages it may link to), when there is one.
+pub(super) fn add_links(answer: &mut Value, prompt: &str, pages: &[(String, String)]) {
+    let brief = Brief::read(prompt);
+    let Some(html) = answer.get("html").and_then(Value::as_str) else {
+        return;
+    };
+    let primary = escape(&brief.primary);
+    if primary.is_empty() {
+        return;
+    }
+    let slug = crate::publish::slugify(&brief.primary);
+    let mut links = vec![format!("/guides/{slug}-mistakes/")];
+    if let Some((_, url)) = pages.first() {
+        links.push(url.clone());
+    }
+    let mut out = String::with_capacity(html.len() + 200);
+    let mut rest = html;
+    let mut seen = 0;
+    while let Some(at) = rest.find(primary.as_str()) {
+        out.push_str(&rest[..at]);
+        seen += 1;
+        let word = &rest[at..at + primary.len()];
+        // Only in text: not inside a tag or an earlier link.
+        let inside_tag = out.rfind('<') > out.rfind('>');
+        let inside_link = out.rfind("<a ") > out.rfind("</a>");
+        match (seen >= 2 && !inside_tag && !inside_link)
+            .then(|| (seen - 2 < links.len()).then(|| &links[seen - 2]))
+            .flatten()
+        {
+            Some(href) => out.push_str(&format!("<a href=\"{href}\">{word}</a>")),
+            None => out.push_str(word),
+        }
+        rest = &rest[at + primary.len()..];
+    }
+    out.push_str(rest);
+    answer["html"] = Value::String(out);
+}
+
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -524,6 +565,32 @@ mod tests {
         for (i, s) in FITTED.iter().enumerate() {
             assert_eq!(count_words(s), i as i64 + 1, "{s}");
         }
+    }
+
+    #[test]
+    fn articles_link_like_models_do() {
+        let mut a = whole(BRIEF, 600);
+        let before = count_words(a["html"].as_str().unwrap());
+        let pages = [(
+            "Hose reels".to_owned(),
+            "https://example.com/reels/".to_owned(),
+        )];
+        add_links(&mut a, BRIEF, &pages);
+        let html = a["html"].as_str().unwrap();
+        assert!(
+            html.contains("<a href=\"/guides/garden-hose-reel-mistakes/\">garden hose reel</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://example.com/reels/\">garden hose reel</a>"),
+            "{html}"
+        );
+        assert_eq!(count_words(html), before, "the words stay the same");
+        assert_eq!(
+            crate::ai::html::sanitize_html(html),
+            html.trim_end(),
+            "well formed"
+        );
     }
 
     #[test]
