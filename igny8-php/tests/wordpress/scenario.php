@@ -144,6 +144,9 @@ check(mb_strlen((string) $content['meta_title']) <= 60, 'the meta title fits sea
 $repairs = $written['result']['items'][0]['result']['repairs'] ?? [];
 same('meta_title', $repairs[0]['field'] ?? null, 'the job lists the meta title it shortened: ' . json_encode($written['result']));
 check($repairs[0]['before'] > 60 && $repairs[0]['after'] <= 60, 'from over 60 characters to 60 or fewer');
+$links = $written['result']['items'][0]['result']['links'] ?? [];
+same('not a page of the site IGNY8 knows', $links['removed'][0]['why'] ?? null, 'the link the model invented is removed: ' . json_encode($links));
+check(strpos($content['html'], '-mistakes/"') === false, 'the article keeps no invented internal link');
 same(14, count($content['checks']), 'the content comes with its fourteen SEO checks');
 check($content['score'] >= 0 && $content['score'] <= 100, 'and a score out of 100');
 check(strlen($content['html']) > 200 && $content['title'] !== '', 'the article has a title and a body');
