@@ -326,7 +326,8 @@ impl AiFunction for GenerateIdeas {
         let mut skipped = Vec::new();
         let mut known = p.existing;
         for idea in draft {
-            // An idea for the same main keyword, or with the same title, as an idea or article
+            // An idea for the same main keyword, or with a title of the same topical words, as
+            // an idea or article
             // the site has (or one made just now) would compete with it: it is not made.
             let mut target = overlap::Target {
                 kind: overlap::TargetKind::Idea,
@@ -337,7 +338,13 @@ impl AiFunction for GenerateIdeas {
             let profile = overlap::Profile::of(&target, p.language);
             let duplicate = known.iter().find_map(|(t, other)| {
                 overlap::compare(&profile, other)
-                    .filter(|(reason, _)| *reason != overlap::OverlapReason::KeywordOverlap)
+                    .filter(|(reason, strength)| match reason {
+                        overlap::OverlapReason::SamePrimaryKeyword => true,
+                        // The same topical words: a title that only shares most is reported
+                        // (planner/overlaps/), not refused.
+                        overlap::OverlapReason::SimilarTitle => *strength >= 1.0,
+                        overlap::OverlapReason::KeywordOverlap => false,
+                    })
                     .map(|(reason, _)| (t, reason))
             });
             if let Some((t, reason)) = duplicate {

@@ -265,6 +265,18 @@ fn enum_of(schema: &Value, field: &str) -> Vec<String> {
 }
 
 /// The answer to an ideas prompt asking for ideas of `schema`.
+/// Words that make a keyword's long-tail variants.
+const LONG_TAIL: [&str; 8] = [
+    "maintenance",
+    "costs",
+    "alternatives",
+    "problems",
+    "brands",
+    "sizes",
+    "accessories",
+    "repair",
+];
+
 pub(super) fn ideas(prompt: &str, schema: &Value) -> Value {
     let count = schema
         .pointer("/properties/ideas/maxItems")
@@ -286,6 +298,17 @@ pub(super) fn ideas(prompt: &str, schema: &Value) -> Value {
             cluster.to_lowercase()
         });
     }
+    // Main keywords that are different searches ("best garden hose" is "garden hose").
+    let mut mains: Vec<String> = Vec::new();
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    for k in &keywords {
+        let sig =
+            crate::planner::clustering::signature(k, crate::planner::clustering::Language::English);
+        if !seen.contains(&sig) {
+            seen.push(sig);
+            mains.push(k.clone());
+        }
+    }
     let types = enum_of(schema, "content_type");
     let structures = enum_of(schema, "content_structure");
     let angles: Vec<_> = ANGLES
@@ -301,7 +324,18 @@ pub(super) fn ideas(prompt: &str, schema: &Value) -> Value {
     let ideas: Vec<Value> = (0..count)
         .map(|i| {
             let (structure, title, words, outline) = angles[i % angles.len()];
-            let main = &keywords[i % keywords.len()];
+            // Each idea its own main keyword, as IGNY8 asks (two ideas for one keyword would
+            // compete): past the cluster's keywords, a long-tail variant of one.
+            let main = &if i < mains.len() {
+                mains[i].clone()
+            } else {
+                let round = i / mains.len() - 1;
+                format!(
+                    "{} {}",
+                    mains[i % mains.len()],
+                    LONG_TAIL[round % LONG_TAIL.len()]
+                )
+            };
             let fill = |t: &str| t.replace("{K}", &title_case(main)).replace("{k}", main);
             let mut title = fill(title);
             if titles.contains(&title) {
