@@ -678,6 +678,27 @@ impl<S: Store> Ideas<'_, S> {
     }
 }
 
+/// Every row a paged read gives, page after page until one comes back short.
+pub(crate) async fn every_page<T, F, Fut>(mut read: F) -> Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>>>,
+{
+    use crate::list::MAX_PAGE_SIZE;
+    let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
+    page.with_total = false;
+    let mut out = Vec::new();
+    loop {
+        let found = read(page.clone()).await?.items;
+        let done = found.len() < MAX_PAGE_SIZE as usize;
+        out.extend(found);
+        if done {
+            return Ok(out);
+        }
+        page.page += 1;
+    }
+}
+
 /// What a site targets, for [`overlap`]: its new ideas (not queued yet) and all its articles,
 /// read page by page, and the language to read them in.
 pub(crate) async fn site_targets<S: Store>(
@@ -685,49 +706,41 @@ pub(crate) async fn site_targets<S: Store>(
     scope: &Scope,
     site: SiteId,
 ) -> Result<(Vec<overlap::Target>, clustering::Language)> {
-    use crate::list::MAX_PAGE_SIZE;
     use crate::writer::{ContentFilter, ContentSort};
     let language =
         clustering::Language::from_setting(&core.system().defaults(scope).await?.language)
             .unwrap_or_default();
-    let mut targets = Vec::new();
-    let filter = IdeaFilter {
+    let new_ideas = &IdeaFilter {
         site_id: Some(site),
         status: Some(IdeaStatus::New),
         ..IdeaFilter::default()
     };
-    let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
-    page.with_total = false;
-    loop {
-        let found = core
-            .store()
-            .list_ideas(scope, &filter, &IdeaSort::default(), &page)
-            .await?;
-        let done = found.items.len() < MAX_PAGE_SIZE as usize;
-        targets.extend(found.items.into_iter().map(|i| overlap::Target {
+    let articles = &ContentFilter {
+        site_id: Some(site),
+        ..ContentFilter::default()
+    };
+    let store = core.store();
+    let ideas = every_page(|page| async move {
+        store
+            .list_ideas(scope, new_ideas, &IdeaSort::default(), &page)
+            .await
+    })
+    .await?;
+    let contents = every_page(|page| async move {
+        store
+            .list_contents(scope, articles, &ContentSort::default(), &page)
+            .await
+    })
+    .await?;
+    let targets = ideas
+        .into_iter()
+        .map(|i| overlap::Target {
             kind: overlap::TargetKind::Idea,
             id: i.id.get(),
             title: i.title,
             keywords: i.target_keywords,
-        }));
-        if done {
-            break;
-        }
-        page.page += 1;
-    }
-    let filter = ContentFilter {
-        site_id: Some(site),
-        ..ContentFilter::default()
-    };
-    let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
-    page.with_total = false;
-    loop {
-        let found = core
-            .store()
-            .list_contents(scope, &filter, &ContentSort::default(), &page)
-            .await?;
-        let done = found.items.len() < MAX_PAGE_SIZE as usize;
-        targets.extend(found.items.into_iter().map(|c| {
+        })
+        .chain(contents.into_iter().map(|c| {
             overlap::Target {
                 kind: overlap::TargetKind::Content,
                 id: c.id.get(),
@@ -738,11 +751,7 @@ pub(crate) async fn site_targets<S: Store>(
                     .chain(c.secondary_keywords)
                     .collect(),
             }
-        }));
-        if done {
-            break;
-        }
-        page.page += 1;
-    }
+        }))
+        .collect();
     Ok((targets, language))
 }

@@ -800,18 +800,19 @@ async fn link_inventory<S: Store>(
     existing: Option<ContentId>,
 ) -> Result<Vec<links::LinkTarget>> {
     use crate::planner::clustering::{Language, signature};
-    let filter = ContentFilter {
+    let filter = &ContentFilter {
         site_id: Some(task.site_id),
         status: Some(ContentStatus::Published),
         ..ContentFilter::default()
     };
-    let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
-    page.with_total = false;
-    let published = core
-        .contents()
-        .list(scope, &filter, &ContentSort::default(), &page)
-        .await?
-        .items;
+    let contents = core.contents();
+    let contents = &contents;
+    let published = crate::planner::service::every_page(|page| async move {
+        contents
+            .list(scope, filter, &ContentSort::default(), &page)
+            .await
+    })
+    .await?;
     let language =
         Language::from_setting(&core.system().defaults(scope).await?.language).unwrap_or_default();
     let wanted: Vec<String> = task
