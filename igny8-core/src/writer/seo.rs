@@ -141,6 +141,21 @@ pub struct SeoReport {
     pub checks: Vec<SeoCheck>,
 }
 
+/// Whether `keyword` is in the first 100 words of the body `html` (the
+/// `keyword_in_introduction` check alone); `true` for an empty keyword.
+pub fn keyword_in_first_words(html: &str, keyword: &str) -> bool {
+    let written = collapse_whitespace(keyword);
+    if written.is_empty() {
+        return true;
+    }
+    let k = Keyword {
+        needle: written.to_lowercase(),
+        words: words(&written).len().max(1),
+        written,
+    };
+    keyword_in_introduction(&k, &Body::read(html)).passed
+}
+
 /// Runs every check on `input`.
 pub fn check(input: &SeoInput) -> SeoReport {
     let body = Body::read(input.html);

@@ -57,6 +57,7 @@ conformance! {
     ai::stored_keys_are_bound_to_their_row_and_survive_rotation,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     pipeline::generated_articles_link_only_to_pages_that_exist,
+    pipeline::an_article_without_its_keyword_up_front_is_asked_for_again,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,
     planner::clusters_merge_with_their_keywords_ideas_and_tasks,

@@ -399,7 +399,7 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     );
     // The short one: one call.
     let mut short = meta("How to store a garden hose");
-    short["html"] = json!(format!("<h2>Reels</h2>{}", prose(590, "store")));
+    short["html"] = json!(format!("<h2>Garden hose reel basics</h2>{}", prose(587, "store")));
     fake.push(CHAT, FakeReply::chat_data(&short));
 
     let ids: Vec<i64> = tasks.iter().map(|t| t.id.get()).collect();
@@ -1343,5 +1343,75 @@ pub(crate) async fn generated_articles_link_only_to_pages_that_exist(core: Igny8
                  "why": "the same anchor text as an earlier link"},
             ],
         })
+    );
+}
+
+/// An article whose first 100 words don't use the task's primary keyword is asked for once
+/// more, naming the keyword; the answer that uses it is saved, and the result says it asked.
+pub(crate) async fn an_article_without_its_keyword_up_front_is_asked_for_again(core: Igny8) {
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, _ids) = three_tasks(&core, &fake).await;
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: None,
+                title: "Choosing a garden hose".into(),
+                brief: None,
+                keywords: vec!["garden hose".into()],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(300),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    let reply = |intro: &str| {
+        let mut a = json!({"title": "Choosing a garden hose", "meta_title": "Garden hoses",
+                           "meta_description": "d", "tags": [], "categories": []});
+        a["html"] = json!(format!("<p>{intro}</p>{}", prose(296, "w")));
+        FakeReply::chat_data(&a)
+    };
+    fake.push(CHAT, reply("Watering made simple today."));
+    fake.push(CHAT, reply("A garden hose, chosen well."));
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2, "asked once more");
+    let asked = requests[1].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(asked.contains("\"garden hose\""), "{asked}");
+    let result = &done.result.as_ref().unwrap()["items"][0]["result"];
+    assert_eq!(result["reasked_for_keyword"], true, "{result}");
+    let content = core
+        .contents()
+        .get(
+            &t.scope,
+            igny8_core::ContentId(result["content_id"].as_i64().unwrap()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        content
+            .html
+            .starts_with("<p>A garden hose, chosen well.</p>"),
+        "{}",
+        content.html
     );
 }

@@ -251,7 +251,7 @@ async fn ai_functions_over_http(backend: Backend) {
     fake.push(CHAT, FakeReply::chat_data(&json!({
         "title": "How to choose a kitchen faucet", "meta_title": "Kitchen faucets", "meta_description": "Pick well.",
         "tags": ["faucets"], "categories": ["Guides"],
-        "html": format!("<h2>Finishes</h2><p><img src=x onerror=alert(1)>{body}</p>"),
+        "html": format!("<h2>Kitchen faucet finishes</h2><p><img src=x onerror=alert(1)>{body}</p>"),
     })));
     let (status, started) = s
         .send(
@@ -272,10 +272,10 @@ async fn ai_functions_over_http(backend: Backend) {
         .await;
     let html = c["data"]["html"].as_str().unwrap();
     assert!(
-        !html.contains("onerror") && html.contains("<h2>Finishes</h2>"),
+        !html.contains("onerror") && html.contains("<h2>Kitchen faucet finishes</h2>"),
         "{html}"
     );
-    assert_eq!(c["data"]["word_count"], 401);
+    assert_eq!(c["data"]["word_count"], 403);
 
     fake.push(CHAT, FakeReply::chat_data(&json!({
         "featured": {"prompt": "A chrome faucet over a white sink", "alt_text": "Chrome faucet"},

@@ -529,7 +529,8 @@ test("the writer's queue: a task written with AI, cost first, then live", async 
     title: 'Gooseneck or electric: choosing a tea kettle', meta_title: 'Choosing a tea kettle',
     meta_description: 'Gooseneck or electric? What pouring control and heating speed mean for your tea.',
     tags: ['kettles'], categories: ['Guides'],
-    html: `<h2>Pouring control</h2><p>${words}</p><h2>Heating speed</h2><p>Fast.</p>`,
+    // The task's keyword in the first 100 words, else Generate Content asks again for it.
+    html: `<p>Which tea kettle?</p><h2>Pouring control</h2><p>${words}</p><h2>Heating speed</h2><p>Fast.</p>`,
   }));
   await page.getByRole('button', { name: 'Write the articles' }).click();
   await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);

@@ -114,6 +114,9 @@ pub struct Article {
     #[serde(default)]
     categories: Vec<String>,
     html: String,
+    /// The model was asked again to use the primary keyword early (not part of its answer).
+    #[serde(skip)]
+    reasked_for_keyword: bool,
 }
 
 fn meta_properties() -> serde_json::Map<String, Value> {
@@ -270,6 +273,41 @@ impl GenerateContent {
     }
 }
 
+impl GenerateContent {
+    /// An answer whose first 100 words don't use the primary keyword is asked for once more,
+    /// naming the keyword; the second answer is kept when it does. Whether it asked.
+    async fn keyword_up_front<S: Store>(
+        run: &Run<'_, S>,
+        request: &ChatRequest,
+        answer: Value,
+        keyword: Option<&String>,
+    ) -> Result<(Value, bool)> {
+        let Some(keyword) = keyword.filter(|k| !k.trim().is_empty()) else {
+            return Ok((answer, false));
+        };
+        let has = |v: &Value| {
+            seo::keyword_in_first_words(
+                v.get("html").and_then(Value::as_str).unwrap_or_default(),
+                keyword,
+            )
+        };
+        if has(&answer) {
+            return Ok((answer, false));
+        }
+        let mut again = request.clone();
+        again.messages.push(ChatMessage::assistant(
+            serde_json::to_string(&answer).unwrap_or_default(),
+        ));
+        again.messages.push(ChatMessage::user(format!(
+            "The first 100 words don't use the primary keyword \"{keyword}\". Rewrite the \
+             introduction so it uses \"{keyword}\" naturally in its first sentences, and keep \
+             the rest of the article as it is. Answer again in the same JSON shape."
+        )));
+        let second = run.chat(&again).await?;
+        Ok((if has(&second) { second } else { answer }, true))
+    }
+}
+
 fn html_words(v: &Value, field: &str) -> i64 {
     v.get(field)
         .and_then(Value::as_str)
@@ -283,6 +321,7 @@ pub struct ArticleDraft {
     content: NewContent,
     repairs: Vec<repair::Repair>,
     links: links::LinkReport,
+    reasked_for_keyword: bool,
 }
 
 impl AiFunction for GenerateContent {
@@ -388,7 +427,8 @@ impl AiFunction for GenerateContent {
             .items;
         let existing = found.first().map(|c| c.id);
         let own_url = found.first().and_then(|c| c.wp_url.clone());
-        let inventory = link_inventory(core, scope, &task, existing).await?;
+        // Boxed: the automation runs this inside its own future, which must stay small.
+        let inventory = Box::pin(link_inventory(core, scope, &task, existing)).await?;
         let site_url = site
             .wordpress
             .as_ref()
@@ -559,8 +599,18 @@ impl AiFunction for GenerateContent {
                 let first = run.chat(&request).await?;
                 let value =
                     Self::closer(run, &request, first, p.words, |v| html_words(v, "html")).await?;
-                serde_json::from_value(value)
-                    .map_err(|e| Error::Provider(format!("the model's article is unusable: {e}")))
+                let (value, reasked) = Box::pin(Self::keyword_up_front(
+                    run,
+                    &request,
+                    value,
+                    p.task.keywords.first(),
+                ))
+                .await?;
+                let mut article: Article = serde_json::from_value(value).map_err(|e| {
+                    Error::Provider(format!("the model's article is unusable: {e}"))
+                })?;
+                article.reasked_for_keyword = reasked;
+                Ok(article)
             }
             ArticlePrompt::Sections { plan, brief } => {
                 let plan: Plan = serde_json::from_value(run.chat(&plan).await?)
@@ -634,6 +684,7 @@ impl AiFunction for GenerateContent {
             content,
             repairs,
             links,
+            reasked_for_keyword: article.reasked_for_keyword,
         })
     }
 
@@ -649,6 +700,7 @@ impl AiFunction for GenerateContent {
             content: draft,
             repairs,
             links,
+            reasked_for_keyword,
         } = draft;
         let content = match p.existing {
             Some(id) => {
@@ -687,6 +739,7 @@ impl AiFunction for GenerateContent {
                 "target_word_count": p.words,
                 "within_tolerance": within(words, p.words, WORD_TOLERANCE),
                 "repairs": repairs,
+                "reasked_for_keyword": reasked_for_keyword,
                 "links": links,
             }),
             work: Work::Words(u64::try_from(words).unwrap_or(0)),
@@ -787,6 +840,7 @@ async fn write_sections<S: Store>(
         tags: plan.tags,
         categories: plan.categories,
         html: body,
+        reasked_for_keyword: false,
     })
 }
 

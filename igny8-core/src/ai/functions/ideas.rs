@@ -214,8 +214,12 @@ impl AiFunction for GenerateIdeas {
         } else {
             input.content_types.clone()
         };
-        let (targets, language) =
-            crate::planner::service::site_targets(core, &run.scope, cluster.site_id).await?;
+        let (targets, language) = Box::pin(crate::planner::service::site_targets(
+            core,
+            &run.scope,
+            cluster.site_id,
+        ))
+        .await?;
         let existing = targets
             .into_iter()
             .map(|t| {
