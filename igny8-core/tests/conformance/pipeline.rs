@@ -399,7 +399,10 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     );
     // The short one: one call.
     let mut short = meta("How to store a garden hose");
-    short["html"] = json!(format!("<h2>Garden hose reel basics</h2>{}", prose(587, "store")));
+    short["html"] = json!(format!(
+        "<h2>Garden hose reel basics</h2>{}",
+        prose(587, "store")
+    ));
     fake.push(CHAT, FakeReply::chat_data(&short));
 
     let ids: Vec<i64> = tasks.iter().map(|t| t.id.get()).collect();

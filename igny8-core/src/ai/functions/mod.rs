@@ -585,7 +585,10 @@ async fn drive<S: Store, F: AiFunction>(run: &Run<'_, S>, function: &F) -> Resul
         if let Ok(mut o) = run.object.lock() {
             *o = Some(unit.object.clone());
         }
-        match run_unit(run, function, &input, unit).await {
+        // Boxed: a unit's future (prepare, prompt, call, save) is large in a debug build, and
+        // an automation run awaits several functions' jobs inside its own future; on the
+        // heap, it can't overflow a worker thread's stack however large a function grows.
+        match Box::pin(run_unit(run, function, &input, unit)).await {
             Ok(saved) => {
                 let credits = prices.credits(saved.work);
                 let logged = run.log_usage(credits).await;
