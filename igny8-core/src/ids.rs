@@ -97,6 +97,8 @@ id_types! {
     JobId => "job";
     /// A file kept for a background job (a large keyword import).
     UploadId => "upload";
+    /// A synced WordPress object of a site's link inventory.
+    LinkPageId => "link page";
     /// An automation rule's id.
     AutomationRuleId => "automation_rule";
     /// An automation run's id.

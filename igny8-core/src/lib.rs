@@ -35,6 +35,7 @@ pub mod crypto;
 pub mod enums;
 mod error;
 mod ids;
+pub mod inventory;
 pub mod jobs;
 pub mod list;
 pub mod outbound;

@@ -48,6 +48,9 @@ string_enum! {
         ImportKeywords => "import_keywords",
         /// One run of an automation rule.
         AutomationRun => "automation_run",
+        /// Reading a site's posts, pages and categories from WordPress into its link
+        /// inventory.
+        SyncLinks => "sync_links",
     }
 }
 
@@ -64,6 +67,7 @@ impl JobKind {
             Self::Publish => "Publish to WordPress",
             Self::ImportKeywords => "Import keywords",
             Self::AutomationRun => "Automation run",
+            Self::SyncLinks => "Sync link inventory",
         }
     }
 }

@@ -15,6 +15,7 @@ mod automation;
 mod clusters;
 mod credits;
 mod ideas;
+mod inventory;
 mod jobs;
 mod keywords;
 pub(crate) mod sql;
@@ -29,6 +30,7 @@ pub use automation::{AutomationStore, RunStart};
 pub use clusters::ClusterStore;
 pub use credits::CreditStore;
 pub use ideas::IdeaStore;
+pub use inventory::InventoryStore;
 pub use jobs::JobStore;
 pub use keywords::KeywordStore;
 pub use sql::migrate::SCHEMA_VERSION;
@@ -54,6 +56,7 @@ pub trait Store:
     + AuthStore
     + RateLimitStore
     + UploadStore
+    + InventoryStore
     + Clone
     + Send
     + Sync
@@ -75,6 +78,7 @@ impl<S> Store for S where
         + AuthStore
         + RateLimitStore
         + UploadStore
+        + InventoryStore
         + Clone
         + Send
         + Sync

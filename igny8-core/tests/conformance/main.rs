@@ -6,6 +6,7 @@ mod ai;
 mod auth;
 mod automation;
 mod credits;
+mod inventory;
 mod jobs;
 mod keywords;
 mod pipeline;
@@ -57,6 +58,8 @@ conformance! {
     ai::stored_keys_are_bound_to_their_row_and_survive_rotation,
     pipeline::the_whole_pipeline_runs_and_is_charged_once,
     pipeline::generated_articles_link_only_to_pages_that_exist,
+    pipeline::synced_wordpress_pages_are_link_targets_and_linked_back,
+    inventory::recorded_pages_are_replaced_swept_and_scoped,
     pipeline::an_article_without_its_keyword_up_front_is_asked_for_again,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,

@@ -1349,6 +1349,186 @@ pub(crate) async fn generated_articles_link_only_to_pages_that_exist(core: Igny8
     );
 }
 
+/// WordPress posts recorded in the link inventory are offered to the model, most related
+/// first, and kept as link targets (a plain-permalink `?p=` address is told apart from an
+/// invented one); a related older IGNY8 article gets a suggested and inserted link back.
+pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core: Igny8) {
+    use igny8_core::inventory::{LinkKind, SyncedPage};
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, _ids) = three_tasks(&core, &fake).await;
+    core.tenancy()
+        .update_site(
+            &t.scope,
+            t.site,
+            igny8_core::tenancy::SitePatch {
+                url: Some(Some("http://garden.example".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let page = |id: i64, title: &str, tags: &[&str]| SyncedPage {
+        kind: LinkKind::Post,
+        wp_id: id,
+        url: format!("http://garden.example/?p={id}"),
+        title: title.into(),
+        keywords: tags.iter().map(|t| t.to_string()).collect(),
+        modified_at: None,
+    };
+    core.inventory()
+        .record(
+            &t.scope,
+            t.site,
+            vec![
+                page(7, "Pruning roses in spring", &["roses"]),
+                page(12, "How to store a garden hose", &["hoses", "storage"]),
+                page(15, "Compost basics", &[]),
+            ],
+            true,
+        )
+        .await
+        .unwrap();
+    // An older IGNY8 article about hoses, published, that mentions the new one's keyword.
+    let older = core
+        .contents()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewContent {
+                sector_id: t.sector,
+                task_id: None,
+                title: "Garden hose storage ideas".into(),
+                html: "<h2>Hose reel</h2><p>Before you buy a hose reel, measure the hose.</p>"
+                    .into(),
+                meta_title: None,
+                meta_description: None,
+                primary_keyword: Some("garden hose storage".into()),
+                secondary_keywords: vec![],
+                tags: vec![],
+                categories: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    core.contents()
+        .update(
+            &t.scope,
+            older.id,
+            igny8_core::writer::ContentPatch {
+                status: Some(igny8_core::writer::ContentStatus::Published),
+                wp_url: Some(Some("http://garden.example/?p=30".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: None,
+                title: "Choosing a garden hose reel".into(),
+                brief: None,
+                keywords: vec!["hose reel".into(), "garden hose".into()],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(300),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    let mut answer = json!({"title": "Choosing a garden hose reel", "meta_title": "Hose reels",
+                            "meta_description": "d", "tags": [], "categories": []});
+    answer["html"] = json!(format!(
+        "<p>A hose reel for your garden hose: see <a href=\"http://garden.example/?p=12\">how \
+         to store a hose</a> and <a href=\"http://garden.example/?p=99\">our reel test</a>.</p>{}",
+        prose(290, "w")
+    ));
+    fake.push(CHAT, FakeReply::chat_data(&answer));
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let prompt = fake.requests()[0].body.to_string();
+    let offered = |title: &str| prompt.find(title).unwrap_or_else(|| panic!("{title} offered: {prompt}"));
+    assert!(
+        offered("How to store a garden hose: http://garden.example/?p=12")
+            < offered("Pruning roses in spring: http://garden.example/?p=7"),
+        "the most related page is offered first"
+    );
+    let links = &done.result.as_ref().unwrap()["items"][0]["result"]["links"];
+    assert_eq!(links["kept"][0]["url"], "http://garden.example/?p=12");
+    assert_eq!(links["removed"][0]["url"], "http://garden.example/?p=99");
+    assert_eq!(links["removed"][0]["why"], "not a page of the site IGNY8 knows");
+
+    // Published, the new article gets links back from the related pages: the older IGNY8
+    // article (where IGNY8 can insert it) and the hose post (by hand); not the roses.
+    let new = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter {
+                task_id: Some(task.id),
+                ..Default::default()
+            },
+            &ContentSort::default(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    core.contents()
+        .update(
+            &t.scope,
+            new.id,
+            igny8_core::writer::ContentPatch {
+                status: Some(igny8_core::writer::ContentStatus::Published),
+                primary_keyword: Some(Some("hose reel".into())),
+                wp_url: Some(Some("http://garden.example/?p=40".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let back = core.inventory().links_back(&t.scope, new.id, 10).await.unwrap();
+    let from: Vec<&str> = back.iter().map(|b| b.from.url.as_str()).collect();
+    assert!(from.contains(&"http://garden.example/?p=30"), "{back:?}");
+    assert!(!from.contains(&"http://garden.example/?p=7"), "{back:?}");
+    let igny8 = back.iter().find(|b| b.from.content_id == Some(older.id)).unwrap();
+    assert_eq!(igny8.anchor, "hose reel");
+    assert_eq!(
+        igny8.paragraph.as_deref(),
+        Some("Before you buy a hose reel, measure the hose.")
+    );
+    let linked = core
+        .inventory()
+        .insert_link_back(&t.scope, older.id, new.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        linked.html,
+        "<h2>Hose reel</h2><p>Before you buy a \
+         <a href=\"http://garden.example/?p=40\">hose reel</a>, measure the hose.</p>"
+    );
+    // Once linked, it is neither suggested nor inserted again.
+    let back = core.inventory().links_back(&t.scope, new.id, 10).await.unwrap();
+    assert!(back.iter().all(|b| b.from.content_id != Some(older.id)));
+    let again = core
+        .inventory()
+        .insert_link_back(&t.scope, older.id, new.id)
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), igny8_core::ErrorCode::Conflict);
+}
+
 /// An article whose first 100 words don't use the task's primary keyword is asked for once
 /// more, naming the keyword; the answer that uses it is saved, and the result says it asked.
 pub(crate) async fn an_article_without_its_keyword_up_front_is_asked_for_again(core: Igny8) {

@@ -844,61 +844,30 @@ async fn write_sections<S: Store>(
     })
 }
 
-/// Pages of the task's site an internal link may point to: its published articles (with an
-/// address), but not the one this task rewrites; those sharing the most keyword stems with
-/// the task first.
+/// The site's link inventory ([`crate::inventory`]), most related to the task first, without
+/// the article itself.
 async fn link_inventory<S: Store>(
     core: &Igny8<S>,
     scope: &Scope,
     task: &Task,
     existing: Option<ContentId>,
 ) -> Result<Vec<links::LinkTarget>> {
-    use crate::planner::clustering::{Language, signature};
-    let filter = &ContentFilter {
-        site_id: Some(task.site_id),
-        status: Some(ContentStatus::Published),
-        ..ContentFilter::default()
-    };
-    let contents = core.contents();
-    let contents = &contents;
-    let published = crate::planner::service::every_page(|page| async move {
-        contents
-            .list(scope, filter, &ContentSort::default(), &page)
-            .await
-    })
-    .await?;
-    let language =
-        Language::from_setting(&core.system().defaults(scope).await?.language).unwrap_or_default();
-    let wanted: Vec<String> = task
+    let phrases: Vec<&str> = task
         .keywords
         .iter()
-        .chain(std::iter::once(&task.title))
-        .flat_map(|k| signature(k, language))
+        .map(String::as_str)
+        .chain(std::iter::once(task.title.as_str()))
         .collect();
-    let mut scored: Vec<(usize, links::LinkTarget)> = published
+    Ok(core
+        .inventory()
+        .related(scope, task.site_id, &phrases, existing)
+        .await?
         .into_iter()
-        .filter(|c| Some(c.id) != existing)
-        .filter_map(|c| {
-            let url = c.wp_url.clone()?;
-            let stems: Vec<String> = c
-                .primary_keyword
-                .iter()
-                .chain(&c.secondary_keywords)
-                .chain(std::iter::once(&c.title))
-                .flat_map(|k| signature(k, language))
-                .collect();
-            let score = stems.iter().filter(|s| wanted.contains(s)).count();
-            Some((
-                score,
-                links::LinkTarget {
-                    url,
-                    title: c.title,
-                },
-            ))
+        .map(|e| links::LinkTarget {
+            url: e.url,
+            title: e.title,
         })
-        .collect();
-    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    Ok(scored.into_iter().map(|(_, t)| t).collect())
+        .collect())
 }
 
 /// The most related pages shown to the model.

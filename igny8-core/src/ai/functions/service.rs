@@ -381,6 +381,7 @@ pub const RUNNABLE: &[JobKind] = &[
     JobKind::Publish,
     JobKind::AutomationRun,
     JobKind::ImportKeywords,
+    JobKind::SyncLinks,
 ];
 
 /// Runs a claimed job to its outcome (`None`: the lease was lost, leave the job alone),
@@ -432,6 +433,7 @@ async fn dispatch<S: Store>(
         JobKind::ImportKeywords => {
             Some(crate::planner::import::run_background(core, job, worker, lease).await)
         }
+        JobKind::SyncLinks => crate::inventory::run_sync_job(core, job, worker, lease).await,
     }
 }
 

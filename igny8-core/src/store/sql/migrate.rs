@@ -43,10 +43,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_publishing_job"),
     migration!(8, "0008_web_sessions"),
     migration!(9, "0009_uploads"),
+    migration!(10, "0010_link_pages"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

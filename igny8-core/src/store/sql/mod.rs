@@ -81,6 +81,7 @@ mod credits;
 pub(crate) mod db;
 mod ideas;
 mod import;
+mod inventory;
 mod jobs;
 mod keywords;
 pub(crate) mod list;
@@ -134,6 +135,7 @@ pub(crate) enum T {
     KeywordStats,
     Uploads,
     UploadParts,
+    LinkPages,
 }
 
 impl T {
@@ -168,6 +170,7 @@ impl T {
             T::KeywordStats => "keyword_stats",
             T::Uploads => "uploads",
             T::UploadParts => "upload_parts",
+            T::LinkPages => "link_pages",
         }
     }
 }

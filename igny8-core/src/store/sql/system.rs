@@ -33,7 +33,7 @@ fn has_secret(r: &DbRow<'_>) -> Result<bool> {
 }
 
 impl SqlStore {
-    fn excluded(&self, col: &str) -> sea_query::SimpleExpr {
+    pub(crate) fn excluded(&self, col: &str) -> sea_query::SimpleExpr {
         match self.backend() {
             Backend::MySql => Expr::cust(format!("VALUES({col})")),
             _ => Expr::cust(format!("excluded.{col}")),

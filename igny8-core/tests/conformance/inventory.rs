@@ -1,0 +1,138 @@
+//! The link inventory's storage: WordPress objects recorded, replaced, swept and scoped.
+
+use igny8_core::inventory::{LinkKind, LinkPageFilter, SyncedPage};
+use igny8_core::list::PageRequest;
+use igny8_core::tenancy::NewSite;
+use igny8_core::{ErrorCode, Igny8};
+
+use crate::support::tenant;
+
+fn post(kind: LinkKind, id: i64, title: &str) -> SyncedPage {
+    SyncedPage {
+        kind,
+        wp_id: id,
+        url: format!("https://garden.example/?p={id}"),
+        title: title.into(),
+        keywords: vec!["Watering".into()],
+        modified_at: Some(chrono::Utc::now()),
+    }
+}
+
+fn titles(pages: &[igny8_core::inventory::LinkPage]) -> Vec<String> {
+    let mut t: Vec<String> = pages.iter().map(|p| p.title.clone()).collect();
+    t.sort();
+    t
+}
+
+pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
+    let a = tenant(&core, "Inventory A", 0).await;
+    let b = tenant(&core, "Inventory B", 0).await;
+    let inventory = core.inventory();
+    let filter = LinkPageFilter {
+        site_id: Some(a.site),
+        ..Default::default()
+    };
+    let page = PageRequest::new(1, 100);
+
+    inventory
+        .record(
+            &a.scope,
+            a.site,
+            vec![
+                post(LinkKind::Post, 12, "Hose reels <b>compared</b>"),
+                post(LinkKind::Post, 13, "Drip irrigation"),
+                post(LinkKind::Page, 2, "About us"),
+                post(LinkKind::Category, 5, "Watering"),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    let listed = inventory.list(&a.scope, &filter, &page).await.unwrap();
+    assert_eq!(
+        titles(&listed.items),
+        ["About us", "Drip irrigation", "Hose reels compared", "Watering"],
+        "titles are kept as plain text"
+    );
+    assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 4);
+
+    // The same object again replaces it; a complete list of posts sweeps the posts it lacks
+    // and leaves the other kinds alone.
+    let removed = inventory
+        .record(
+            &a.scope,
+            a.site,
+            vec![post(LinkKind::Post, 12, "Hose reels, compared again")],
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    let listed = inventory.list(&a.scope, &filter, &page).await.unwrap();
+    assert_eq!(
+        titles(&listed.items),
+        ["About us", "Hose reels, compared again", "Watering"]
+    );
+    let posts = inventory
+        .list(
+            &a.scope,
+            &LinkPageFilter {
+                kind: Some(LinkKind::Post),
+                ..filter.clone()
+            },
+            &page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(posts.items.len(), 1);
+    assert_eq!(posts.items[0].keywords, ["Watering"]);
+    assert!(inventory.forget(&a.scope, a.site, LinkKind::Page, 2).await.unwrap());
+    assert!(!inventory.forget(&a.scope, a.site, LinkKind::Page, 2).await.unwrap());
+
+    // Bad objects are refused whole, naming each problem; nothing is written.
+    let mut bad = post(LinkKind::Content, 0, "x");
+    bad.url = "javascript:alert(1)".into();
+    let err = inventory
+        .record(&a.scope, a.site, vec![post(LinkKind::Post, 40, "Fine"), bad], false)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    for field in ["pages[1].kind", "pages[1].wp_id", "pages[1].url"] {
+        assert!(text.contains(field), "{text}");
+    }
+    assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 2);
+
+    // Another account sees nothing of the site and can't write to it.
+    let err = inventory.list(&b.scope, &filter, &page).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    let err = inventory
+        .record(&b.scope, a.site, vec![post(LinkKind::Post, 1, "Mine")], true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(inventory.entries(&b.scope, b.site).await.unwrap().is_empty());
+    assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 2);
+
+    // A user restricted to another site of the account doesn't see it either.
+    let other = core
+        .tenancy()
+        .create_site(
+            &a.scope,
+            NewSite {
+                name: "Other".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let narrowed = a.scope.restricted_to_site(other.id);
+    assert!(inventory.list(&narrowed, &filter, &page).await.is_err());
+
+    // Deleting the site deletes its inventory.
+    core.tenancy()
+        .delete_sites(&a.scope, &[a.site])
+        .await
+        .unwrap();
+    let err = inventory.list(&a.scope, &filter, &page).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+}
