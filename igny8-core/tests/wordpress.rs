@@ -1224,3 +1224,340 @@ async fn slots_scenario(core: Igny8, site: Site) {
         "nothing_to_do"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_link_inventory_follows_wordpress_and_links_resolve() {
+    let Some(site) = site() else {
+        return;
+    };
+    igny8_core::testing::run_with(
+        Backend::Sqlite,
+        |c| c.secret_key = Some(KEY.into()),
+        move |core| inventory_scenario(core, site),
+    )
+    .await;
+}
+
+/// A dozen posts, a page, a category and tags made in WordPress; a draft that must stay out.
+/// The inventory syncs them (as the author, who can't see drafts of others anyway), follows
+/// an edit, a deletion and an unpublished post incrementally, and an article generated with
+/// it links only to posts that open.
+async fn inventory_scenario(core: Igny8, site: Site) {
+    use igny8_core::inventory::{LinkKind, LinkPageFilter, SyncInput};
+    use igny8_core::jobs::JobKind;
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+
+    let rest = Rest {
+        site: site.clone(),
+        http: reqwest::Client::new(),
+    };
+    let (core, clock) = core_with_clock(&core, 10).await;
+    let fake = FakeAi::start().await;
+    let core = core.with_ai(igny8_core::ai::AiConfig {
+        openai_base_url: fake.base_url(),
+        openai_api_key: Some("sk-test".into()),
+        openai_model: "gpt-4o-mini".into(),
+        timeout_secs: 10,
+        max_attempts: 1,
+        media_dir: std::env::temp_dir().to_string_lossy().into_owned(),
+        ..igny8_core::ai::AiConfig::default()
+    });
+    let t = igny8_core::testing::tenant(&core, "Inventory", 100)
+        .await
+        .unwrap();
+    let run = std::process::id();
+    let create = |route: &'static str, body: Value| {
+        let rest = &rest;
+        async move {
+            let (status, v) = rest
+                .call(reqwest::Method::POST, route, &[], Some(body))
+                .await;
+            assert!(status == 201 || status == 200, "{route}: {status} {v}");
+            v
+        }
+    };
+    let category = create(
+        "/wp/v2/categories",
+        json!({"name": format!("Hose care {run}")}),
+    )
+    .await;
+    let tag = create("/wp/v2/tags", json!({"name": format!("hose reel {run}")})).await;
+    let topics = [
+        "How to store a garden hose",
+        "Fixing a leaking hose connector",
+        "Drip irrigation for beginners",
+        "Watering tomatoes in summer",
+        "Choosing a sprinkler",
+        "Rain barrels explained",
+        "Mulch and moisture",
+        "Pruning roses in spring",
+        "Composting kitchen scraps",
+        "Raised bed soil mixes",
+        "Winterising outdoor taps",
+        "Soaker hoses versus drip lines",
+    ];
+    let mut posts: Vec<(i64, String, String)> = Vec::new();
+    for (i, topic) in topics.iter().enumerate() {
+        let title = format!("{topic} ({run})");
+        let mut body = json!({"title": title, "status": "publish",
+                              "content": format!("<p>{topic}.</p>")});
+        if i < 3 {
+            body["categories"] = json!([category["id"]]);
+            body["tags"] = json!([tag["id"]]);
+        }
+        let made = create("/wp/v2/posts", body).await;
+        posts.push((
+            made["id"].as_i64().unwrap(),
+            title,
+            made["link"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let about = create(
+        "/wp/v2/pages",
+        json!({"title": format!("About our garden ({run})"), "status": "publish"}),
+    )
+    .await;
+    let draft = create(
+        "/wp/v2/posts",
+        json!({"title": format!("Unfinished draft ({run})"), "status": "draft"}),
+    )
+    .await;
+
+    // Not connected yet: said so, nothing queued.
+    let err = core
+        .inventory()
+        .start_sync(
+            &t.scope,
+            SyncInput {
+                site_id: t.site,
+                full: false,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not connected to WordPress"),
+        "{err}"
+    );
+    connect(&core, &t, &site.url, &site.author).await;
+
+    let sync = |full: bool| {
+        let core = core.clone();
+        let t = t.clone();
+        async move {
+            let job = core
+                .inventory()
+                .start_sync(
+                    &t.scope,
+                    SyncInput {
+                        site_id: t.site,
+                        full,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(job.kind, JobKind::SyncLinks);
+            let done = Worker::new(core.clone())
+                .kinds(&[JobKind::SyncLinks])
+                .run_once()
+                .await
+                .unwrap()
+                .expect("the sync was due");
+            assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+            done.result.unwrap()
+        }
+    };
+    let first = sync(false).await;
+    assert_eq!(
+        first["full"], true,
+        "the first sync reads everything: {first}"
+    );
+    assert!(first["posts"].as_u64().unwrap() >= 12, "{first}");
+    assert!(first["pages"].as_u64().unwrap() >= 1, "{first}");
+
+    let listed = |kind: LinkKind| {
+        let core = core.clone();
+        let t = t.clone();
+        async move {
+            core.inventory()
+                .list(
+                    &t.scope,
+                    &LinkPageFilter {
+                        site_id: Some(t.site),
+                        kind: Some(kind),
+                        search: Some(format!("({run})")),
+                    },
+                    &igny8_core::list::PageRequest::new(1, 100),
+                )
+                .await
+                .unwrap()
+                .items
+        }
+    };
+    let synced = listed(LinkKind::Post).await;
+    assert_eq!(
+        synced.len(),
+        12,
+        "the dozen posts, not the draft: {synced:?}"
+    );
+    for (id, title, link) in &posts {
+        let p = synced.iter().find(|p| p.wp_id == *id).unwrap();
+        assert_eq!((&p.title, &p.url), (title, link));
+        assert!(p.modified_at.is_some());
+    }
+    let tagged = synced.iter().find(|p| p.wp_id == posts[0].0).unwrap();
+    assert_eq!(
+        tagged.keywords,
+        [format!("Hose care {run}"), format!("hose reel {run}")],
+        "a post's categories and tags are its keywords"
+    );
+    assert!(!synced.iter().any(|p| Some(p.wp_id) == draft["id"].as_i64()));
+    let pages = listed(LinkKind::Page).await;
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].wp_id, about["id"].as_i64().unwrap());
+    let categories = core
+        .inventory()
+        .list(
+            &t.scope,
+            &LinkPageFilter {
+                site_id: Some(t.site),
+                kind: Some(LinkKind::Category),
+                search: Some(format!("Hose care {run}")),
+            },
+            &igny8_core::list::PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(categories.len(), 1);
+    assert_eq!(categories[0].url, category["link"].as_str().unwrap());
+
+    // WordPress changes: a title edited, a post deleted, one unpublished. The next sync
+    // reads only what changed and sweeps what is gone.
+    let (status, _) = rest
+        .call(
+            reqwest::Method::POST,
+            &format!("/wp/v2/posts/{}", posts[1].0),
+            &[],
+            Some(json!({"title": format!("Fixing any hose connector ({run})")})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = rest
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/wp/v2/posts/{}", posts[10].0),
+            &[("force", "true")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = rest
+        .call(
+            reqwest::Method::POST,
+            &format!("/wp/v2/posts/{}", posts[11].0),
+            &[],
+            Some(json!({"status": "draft"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    clock.advance(chrono::Duration::minutes(10));
+    let second = sync(false).await;
+    assert_eq!(second["full"], false, "{second}");
+    assert!(second["removed"].as_u64().unwrap() >= 2, "{second}");
+    assert!(
+        second["posts"].as_u64().unwrap() < first["posts"].as_u64().unwrap(),
+        "only what changed lately is read again: {second}"
+    );
+    let synced = listed(LinkKind::Post).await;
+    assert_eq!(synced.len(), 10, "{synced:?}");
+    assert!(
+        synced
+            .iter()
+            .any(|p| p.title == format!("Fixing any hose connector ({run})"))
+    );
+
+    // An article that links to a synced post and to a made-up address: published, its only
+    // internal link opens a post of the site.
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: None,
+                title: "Choosing a garden hose reel".into(),
+                brief: None,
+                keywords: vec!["garden hose reel".into()],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(120),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    let invented = format!("{}/?p=987654", site.url);
+    let words = "Water reaches every bed when the hose is stored well. ".repeat(12);
+    let mut answer = json!({"title": "Choosing a garden hose reel",
+                            "meta_title": "Choosing a garden hose reel",
+                            "meta_description": "What to look for in a garden hose reel.",
+                            "tags": [], "categories": []});
+    answer["html"] = json!(format!(
+        "<p>A garden hose reel keeps the hose tidy: see <a href=\"{}\">storing a hose</a> and \
+         <a href=\"{invented}\">our reel test</a>.</p><p>{words}</p>",
+        posts[0].2
+    ));
+    fake.push("/v1/chat/completions", FakeReply::chat_data(&answer));
+    core.ai()
+        .start(
+            &t.scope,
+            JobKind::GenerateContent,
+            json!({"ids": [task.id.get()]}),
+        )
+        .await
+        .unwrap();
+    let made = Worker::new(core.clone()).run_once().await.unwrap().unwrap();
+    assert_eq!(made.status, JobStatus::Succeeded, "{:?}", made.error);
+    let prompt = fake.requests()[0].body.to_string();
+    assert!(
+        prompt.contains(&format!("{}: {}", posts[0].1, posts[0].2)),
+        "the related synced post is offered: {prompt}"
+    );
+    let content = made.result.as_ref().unwrap()["items"][0]["result"]["content_id"]
+        .as_i64()
+        .unwrap();
+    let job = publish(
+        &core,
+        &t,
+        PublishInput {
+            ids: vec![ContentId(content)],
+            status: Some(PostStatus::Publish),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+    let post = rest.get(&format!("/wp/v2/posts/{}", post_of(&job))).await;
+    let body = post["content"]["raw"].as_str().unwrap();
+    let hrefs: Vec<&str> = body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let internal: Vec<&str> = hrefs
+        .iter()
+        .copied()
+        .filter(|h| h.starts_with(&site.url))
+        .collect();
+    assert_eq!(internal, [posts[0].2.as_str()], "{body}");
+    for href in internal {
+        let resp = reqwest::get(href).await.unwrap();
+        assert_eq!(resp.status(), 200, "{href} opens");
+        let page = resp.text().await.unwrap();
+        assert!(page.contains(&posts[0].1), "{href} is the post");
+    }
+}

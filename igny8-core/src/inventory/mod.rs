@@ -20,8 +20,8 @@
 mod service;
 mod sync;
 
-pub use service::{Inventory, LinkBack, MAX_RECORDED, SyncInput};
 pub(crate) use service::run_sync_job;
+pub use service::{Inventory, LinkBack, MAX_RECORDED, SyncInput};
 pub use sync::SyncReport;
 
 use chrono::{DateTime, Utc};

@@ -136,10 +136,11 @@ impl<S: Store> Inventory<'_, S> {
             site_id: Some(site),
             ..LinkPageFilter::default()
         };
-        let synced = every_page(|page| async move {
-            store.list_link_pages(scope, pages_filter, &page).await
-        })
-        .await?;
+        let synced =
+            every_page(
+                |page| async move { store.list_link_pages(scope, pages_filter, &page).await },
+            )
+            .await?;
         for p in synced {
             if seen.insert(normal(&p.url)) {
                 entries.push(p.into());
@@ -283,7 +284,10 @@ impl<S: Store> Inventory<'_, S> {
     ) -> Result<crate::writer::Content> {
         scope.require(Permission::Write)?;
         if from == to {
-            return Err(Error::field("from", "must be another article than the one linked to"));
+            return Err(Error::field(
+                "from",
+                "must be another article than the one linked to",
+            ));
         }
         let target = self.core.contents().get(scope, to).await?;
         let older = self.core.contents().get(scope, from).await?;
@@ -440,14 +444,7 @@ impl<S: Store> Inventory<'_, S> {
     /// `sync_links` job runs).
     pub async fn sync(&self, scope: &Scope, input: &SyncInput) -> Result<SyncReport> {
         scope.require(Permission::Write)?;
-        let report = super::sync::run(
-            self.core,
-            scope,
-            input.site_id,
-            input.full,
-            None,
-        )
-        .await?;
+        let report = super::sync::run(self.core, scope, input.site_id, input.full, None).await?;
         report.ok_or_else(|| Error::Internal("the sync stopped".into()))
     }
 }
@@ -529,10 +526,7 @@ pub(crate) fn rank(
         .into_iter()
         .filter(|e| exclude.is_none() || e.content_id != exclude)
         .map(|e| {
-            let stems: HashSet<String> = e
-                .phrases()
-                .flat_map(|p| signature(p, language))
-                .collect();
+            let stems: HashSet<String> = e.phrases().flat_map(|p| signature(p, language)).collect();
             let shared = wanted
                 .iter()
                 .filter(|s| stems.contains(*s))

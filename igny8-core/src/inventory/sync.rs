@@ -4,10 +4,11 @@
 //!
 //! 1. categories: every non-empty category, in pages of 100 (WordPress keeps no modification
 //!    time for terms; sites have few);
-//! 2. posts and pages changed since the newest one already known (less a day, as WordPress
-//!    compares `modified_after` in the site's time zone), oldest change first, in pages of
-//!    100 — everything on the first sync or when asked for a full one; a post's tags are
-//!    looked up by id, its categories from step 1;
+//! 2. posts and pages, most recently changed first, in pages of 100, down to the newest
+//!    change already known — everything on the first sync or when asked for a full one. (Read
+//!    newest first and compared with `modified_gmt` rather than asked for with
+//!    `modified_after`, which WordPress compares in the site's own time zone.) A post's tags
+//!    are looked up by id, its categories from step 1;
 //! 3. the ids of every published post and page (`_fields=id`, small pages), so that what was
 //!    deleted, unpublished or made private in WordPress is swept out of the inventory.
 //!
@@ -36,8 +37,6 @@ use crate::tenancy::Scope;
 const PER_PAGE: usize = 100;
 /// The most pages of [`PER_PAGE`] read per kind and sync (50,000 objects).
 pub(crate) const MAX_PAGES: usize = 500;
-/// How far before the newest known change an incremental sync starts reading.
-const OVERLAP: chrono::Duration = chrono::Duration::days(1);
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,12 +82,13 @@ fn ids(v: Option<&Value>) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-/// Reads every page of a collection; `false` when [`MAX_PAGES`] cut it short.
+/// Reads the pages of a collection until `each` says it has enough (`false`) or the last
+/// page; `false` when [`MAX_PAGES`] cut it short.
 async fn pages_of(
     wp: &WordPress,
     route: &str,
     query: &[(&str, &str)],
-    mut each: impl FnMut(Vec<Value>),
+    mut each: impl FnMut(Vec<Value>) -> bool,
 ) -> Result<bool> {
     let per_page = PER_PAGE.to_string();
     for page in 1..=MAX_PAGES {
@@ -112,8 +112,7 @@ async fn pages_of(
             }
         };
         let last = items.len() < PER_PAGE;
-        each(items);
-        if last {
+        if !each(items) || last {
             return Ok(true);
         }
     }
@@ -167,6 +166,7 @@ pub(crate) async fn run<S: Store>(
                     modified_at: None,
                 })
             }));
+            true
         },
     )
     .await?;
@@ -179,7 +179,13 @@ pub(crate) async fn run<S: Store>(
     store
         .put_link_pages(scope, site, &categories, started)
         .await?;
-    if tell(core, job, Progress::new(20, "categories", "categories read")).await? {
+    if tell(
+        core,
+        job,
+        Progress::new(20, "categories", "categories read"),
+    )
+    .await?
+    {
         return Ok(None);
     }
 
@@ -189,23 +195,20 @@ pub(crate) async fn run<S: Store>(
         (LinkKind::Page, "/wp/v2/pages", 70),
     ] {
         let (newest, _) = store.link_sync_marks(scope, site, kind).await?;
-        let after = (!full)
-            .then_some(newest)
-            .flatten()
-            .map(|t| (t - OVERLAP).format("%Y-%m-%dT%H:%M:%S").to_string());
-        let mut query = vec![
-            ("status", "publish"),
-            ("orderby", "modified"),
-            ("order", "asc"),
-            ("_fields", "id,link,title,modified_gmt,categories,tags"),
-        ];
-        if let Some(after) = &after {
-            query.push(("modified_after", after));
-        } else {
+        // Down to the newest change known (changes in that same second read again).
+        let since = if full { None } else { newest };
+        if since.is_none() {
             report.full = true;
         }
+        let query = [
+            ("status", "publish"),
+            ("orderby", "modified"),
+            ("order", "desc"),
+            ("_fields", "id,link,title,modified_gmt,categories,tags"),
+        ];
         let mut read: Vec<(SyncedPage, Vec<i64>)> = Vec::new();
         let complete = pages_of(&wp, route, &query, |items| {
+            let before = read.len();
             read.extend(items.iter().filter_map(|p| {
                 let tags = ids(p.get("tags"));
                 let page = SyncedPage {
@@ -222,6 +225,13 @@ pub(crate) async fn run<S: Store>(
                 };
                 Some((page, tags))
             }));
+            let Some(since) = since else { return true };
+            // Older than what is known: this page is the last one needed.
+            let older = read[before..]
+                .iter()
+                .any(|(p, _)| p.modified_at.is_some_and(|m| m < since));
+            read.retain(|(p, _)| p.modified_at.is_none_or(|m| m >= since));
+            !older
         })
         .await?;
         report.truncated |= !complete;
@@ -246,7 +256,13 @@ pub(crate) async fn run<S: Store>(
             _ => report.pages = pages.len() as u64,
         }
         store.put_link_pages(scope, site, &pages, started).await?;
-        if tell(core, job, Progress::new(percent, "read", format!("{kind}s read"))).await? {
+        if tell(
+            core,
+            job,
+            Progress::new(percent, "read", format!("{kind}s read")),
+        )
+        .await?
+        {
             return Ok(None);
         }
     }
@@ -261,7 +277,10 @@ pub(crate) async fn run<S: Store>(
             &wp,
             route,
             &[("status", "publish"), ("_fields", "id")],
-            |items| live.extend(items.iter().filter_map(|p| p.get("id")?.as_i64())),
+            |items| {
+                live.extend(items.iter().filter_map(|p| p.get("id")?.as_i64()));
+                true
+            },
         )
         .await?;
         store
@@ -326,7 +345,9 @@ mod tests {
         });
         assert_eq!(plain(post.get("title")), "Tea & kettles – a guide");
         assert_eq!(
-            post.get("modified_gmt").and_then(gmt).map(|t| t.to_rfc3339()),
+            post.get("modified_gmt")
+                .and_then(gmt)
+                .map(|t| t.to_rfc3339()),
             Some("2026-12-07T10:30:00+00:00".to_owned())
         );
         assert_eq!(ids(post.get("tags")), [3, 4]);

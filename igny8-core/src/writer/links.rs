@@ -255,11 +255,13 @@ fn link_first(nodes: &mut Vec<Node>, anchor: &str, url: &str, in_text: bool) -> 
                 let text_block = in_text || matches!(e.name.as_str(), "p" | "li");
                 if let Some(found) = link_first(&mut e.children, anchor, url, text_block) {
                     // The paragraph's own text, once the innermost paragraph has it.
-                    return Some(if found.is_empty() && matches!(e.name.as_str(), "p" | "li") {
-                        crate::collapse_whitespace(&e.text())
-                    } else {
-                        found
-                    });
+                    return Some(
+                        if found.is_empty() && matches!(e.name.as_str(), "p" | "li") {
+                            crate::collapse_whitespace(&e.text())
+                        } else {
+                            found
+                        },
+                    );
                 }
             }
             Node::Text(t) if in_text => {
@@ -413,8 +415,14 @@ mod tests {
         // A site without pretty permalinks addresses posts by query: `?p=12` is not `?p=13`,
         // nor the home page; other parameters don't matter.
         assert_eq!(normal("http://Example.com/?p=12"), "example.com/?p=12");
-        assert_eq!(normal("http://example.com?p=12&utm_source=x"), "example.com/?p=12");
-        assert_eq!(normal("https://example.com/?page_id=3#top"), "example.com/?page_id=3");
+        assert_eq!(
+            normal("http://example.com?p=12&utm_source=x"),
+            "example.com/?p=12"
+        );
+        assert_eq!(
+            normal("https://example.com/?page_id=3#top"),
+            "example.com/?page_id=3"
+        );
         assert_eq!(normal("https://example.com/a/?ref=1"), "example.com/a");
         let inventory = [page("http://example.com/?p=12")];
         let (out, report) = verify_links(
@@ -442,7 +450,10 @@ mod tests {
              <p>Steeped tea, kettles and more: a <strong><a href=\"https://example.com/k/\">Tea \
              Kettle</a></strong> matters.</p>"
         );
-        assert_eq!(paragraph, "Steeped tea, kettles and more: a Tea Kettle matters.");
+        assert_eq!(
+            paragraph,
+            "Steeped tea, kettles and more: a Tea Kettle matters."
+        );
         // Not inside a word, not when absent.
         assert_eq!(insert_link("<p>teakettles</p>", "tea kettle", "/k"), None);
         assert_eq!(insert_link("<p>kettles</p>", "kettle", "/k"), None);

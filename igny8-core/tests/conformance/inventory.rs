@@ -51,7 +51,12 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
     let listed = inventory.list(&a.scope, &filter, &page).await.unwrap();
     assert_eq!(
         titles(&listed.items),
-        ["About us", "Drip irrigation", "Hose reels compared", "Watering"],
+        [
+            "About us",
+            "Drip irrigation",
+            "Hose reels compared",
+            "Watering"
+        ],
         "titles are kept as plain text"
     );
     assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 4);
@@ -86,14 +91,29 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
         .unwrap();
     assert_eq!(posts.items.len(), 1);
     assert_eq!(posts.items[0].keywords, ["Watering"]);
-    assert!(inventory.forget(&a.scope, a.site, LinkKind::Page, 2).await.unwrap());
-    assert!(!inventory.forget(&a.scope, a.site, LinkKind::Page, 2).await.unwrap());
+    assert!(
+        inventory
+            .forget(&a.scope, a.site, LinkKind::Page, 2)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !inventory
+            .forget(&a.scope, a.site, LinkKind::Page, 2)
+            .await
+            .unwrap()
+    );
 
     // Bad objects are refused whole, naming each problem; nothing is written.
     let mut bad = post(LinkKind::Content, 0, "x");
     bad.url = "javascript:alert(1)".into();
     let err = inventory
-        .record(&a.scope, a.site, vec![post(LinkKind::Post, 40, "Fine"), bad], false)
+        .record(
+            &a.scope,
+            a.site,
+            vec![post(LinkKind::Post, 40, "Fine"), bad],
+            false,
+        )
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -106,11 +126,22 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
     let err = inventory.list(&b.scope, &filter, &page).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
     let err = inventory
-        .record(&b.scope, a.site, vec![post(LinkKind::Post, 1, "Mine")], true)
+        .record(
+            &b.scope,
+            a.site,
+            vec![post(LinkKind::Post, 1, "Mine")],
+            true,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
-    assert!(inventory.entries(&b.scope, b.site).await.unwrap().is_empty());
+    assert!(
+        inventory
+            .entries(&b.scope, b.site)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 2);
 
     // A user restricted to another site of the account doesn't see it either.

@@ -1457,7 +1457,11 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
     let done = run_one(&Worker::new(core.clone())).await;
     assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
     let prompt = fake.requests()[0].body.to_string();
-    let offered = |title: &str| prompt.find(title).unwrap_or_else(|| panic!("{title} offered: {prompt}"));
+    let offered = |title: &str| {
+        prompt
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} offered: {prompt}"))
+    };
     assert!(
         offered("How to store a garden hose: http://garden.example/?p=12")
             < offered("Pruning roses in spring: http://garden.example/?p=7"),
@@ -1466,7 +1470,10 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
     let links = &done.result.as_ref().unwrap()["items"][0]["result"]["links"];
     assert_eq!(links["kept"][0]["url"], "http://garden.example/?p=12");
     assert_eq!(links["removed"][0]["url"], "http://garden.example/?p=99");
-    assert_eq!(links["removed"][0]["why"], "not a page of the site IGNY8 knows");
+    assert_eq!(
+        links["removed"][0]["why"],
+        "not a page of the site IGNY8 knows"
+    );
 
     // Published, the new article gets links back from the related pages: the older IGNY8
     // article (where IGNY8 can insert it) and the hose post (by hand); not the roses.
@@ -1498,11 +1505,18 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
         )
         .await
         .unwrap();
-    let back = core.inventory().links_back(&t.scope, new.id, 10).await.unwrap();
+    let back = core
+        .inventory()
+        .links_back(&t.scope, new.id, 10)
+        .await
+        .unwrap();
     let from: Vec<&str> = back.iter().map(|b| b.from.url.as_str()).collect();
     assert!(from.contains(&"http://garden.example/?p=30"), "{back:?}");
     assert!(!from.contains(&"http://garden.example/?p=7"), "{back:?}");
-    let igny8 = back.iter().find(|b| b.from.content_id == Some(older.id)).unwrap();
+    let igny8 = back
+        .iter()
+        .find(|b| b.from.content_id == Some(older.id))
+        .unwrap();
     assert_eq!(igny8.anchor, "hose reel");
     assert_eq!(
         igny8.paragraph.as_deref(),
@@ -1519,7 +1533,11 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
          <a href=\"http://garden.example/?p=40\">hose reel</a>, measure the hose.</p>"
     );
     // Once linked, it is neither suggested nor inserted again.
-    let back = core.inventory().links_back(&t.scope, new.id, 10).await.unwrap();
+    let back = core
+        .inventory()
+        .links_back(&t.scope, new.id, 10)
+        .await
+        .unwrap();
     assert!(back.iter().all(|b| b.from.content_id != Some(older.id)));
     let again = core
         .inventory()

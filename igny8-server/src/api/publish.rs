@@ -1,18 +1,23 @@
 //! Publishing to WordPress: a site's connection (set, check, remove) and publish jobs.
 
+use igny8_core::inventory::{LinkKind, LinkPageFilter, SyncInput, SyncedPage};
 use igny8_core::publish::{self as p, PublishInput, WordPressCredentials};
 use igny8_core::{ContentId, SiteId};
+use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
-use poem_openapi::param::Path;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 
 use super::Tag;
 use crate::auth::Auth;
+use crate::dto::E;
 use crate::dto::publish::*;
 use crate::dto::system::Job;
 use crate::dto::tenancy::Site;
+use crate::dto::writer::Content;
 use crate::envelope::{Accepted, AcceptedResult, ApiResult, ok};
+use crate::pagination::{ListPage, list_page, page_of};
 use crate::state::AppState;
 
 /// Publishing to WordPress.
@@ -168,6 +173,188 @@ impl PublishApi {
             .render(&scope, ContentId(id.0), &media)
             .await?;
         Ok(ok(post.into()))
+    }
+
+    /// The site's link inventory: its WordPress posts, pages and categories as last synced
+    /// (IGNY8's own published articles are in it too, as content). Filter by `kind`, search
+    /// titles with `search`.
+    #[oai(path = "/auth/sites/:id/links/", method = "get", tag = "Tag::Auth")]
+    #[allow(clippy::too_many_arguments)]
+    async fn links(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: Auth,
+        id: Path<i64>,
+        kind: Query<Option<E<LinkKind>>>,
+        search: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<ListPage<LinkPage>> {
+        let scope = auth.0.scope()?;
+        let filter = LinkPageFilter {
+            site_id: Some(SiteId(id.0)),
+            kind: kind.0.map(|k| k.0),
+            search: search.0,
+        };
+        let found = state
+            .core
+            .inventory()
+            .list(&scope, &filter, &page_of(page.0, page_size.0, cursor.0))
+            .await?;
+        Ok(ok(list_page(req, found, Into::into)))
+    }
+
+    /// The pages of the site most related to `q` (keywords or a title; repeat `q` for
+    /// several), as Generate Content is offered them: synced WordPress objects and published
+    /// IGNY8 articles, at most `limit` (default 10, at most 100).
+    #[oai(
+        path = "/auth/sites/:id/links/related/",
+        method = "get",
+        tag = "Tag::Auth"
+    )]
+    async fn related_links(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        q: Query<Vec<String>>,
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<Vec<LinkEntry>> {
+        let scope = auth.0.scope()?;
+        let phrases: Vec<&str> = q.0.iter().map(String::as_str).collect();
+        if phrases.iter().all(|p| p.trim().is_empty()) {
+            return Err(igny8_core::Error::field("q", "is required: keywords or a title").into());
+        }
+        let limit = limit.0.unwrap_or(10).clamp(1, 100) as usize;
+        let found = state
+            .core
+            .inventory()
+            .related(&scope, SiteId(id.0), &phrases, None)
+            .await?;
+        Ok(ok(found.into_iter().take(limit).map(Into::into).collect()))
+    }
+
+    /// Syncs the site's link inventory from its WordPress as a job (202): posts and pages
+    /// changed since the last sync (everything with `full`), every non-empty category, and
+    /// what was deleted or unpublished taken out. A sync already queued or running is
+    /// returned instead of a second one.
+    #[oai(
+        path = "/auth/sites/:id/links/sync/",
+        method = "post",
+        tag = "Tag::Auth"
+    )]
+    async fn sync_links(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<LinkSync>,
+    ) -> AcceptedResult<Job> {
+        let scope = auth.0.scope()?;
+        let job = state
+            .core
+            .inventory()
+            .start_sync(
+                &scope,
+                SyncInput {
+                    site_id: SiteId(id.0),
+                    full: body.0.full.unwrap_or(false),
+                },
+            )
+            .await?;
+        Ok(Accepted::Accepted(ok(job.into())))
+    }
+
+    /// Records WordPress objects of the site that the caller read itself (the WordPress
+    /// plugin reads its own database): new ones added, known ones replaced; with `complete`,
+    /// objects of the kinds sent that aren't listed are taken out.
+    #[oai(path = "/auth/sites/:id/links/", method = "put", tag = "Tag::Auth")]
+    async fn record_links(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<LinkRecord>,
+    ) -> ApiResult<LinkRecorded> {
+        let scope = auth.0.scope()?;
+        let pages: Vec<SyncedPage> = body
+            .0
+            .pages
+            .into_iter()
+            .map(|p| SyncedPage {
+                kind: p.kind.0,
+                wp_id: p.wp_id,
+                url: p.url,
+                title: p.title,
+                keywords: p.keywords.unwrap_or_default(),
+                modified_at: p.modified_at,
+            })
+            .collect();
+        let recorded = pages.len() as u64;
+        let removed = state
+            .core
+            .inventory()
+            .record(
+                &scope,
+                SiteId(id.0),
+                pages,
+                body.0.complete.unwrap_or(false),
+            )
+            .await?;
+        Ok(ok(LinkRecorded { recorded, removed }))
+    }
+
+    /// Pages of the site that could link to this article, most related first (at most
+    /// `limit`, default 10): IGNY8 articles with the paragraph where IGNY8 can insert the
+    /// link, other pages for a link by hand. Articles that already link to it are left out.
+    #[oai(
+        path = "/writer/content/:id/links_back/",
+        method = "get",
+        tag = "Tag::Writer"
+    )]
+    async fn links_back(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<Vec<LinkBack>> {
+        let scope = auth.0.scope()?;
+        let limit = limit.0.unwrap_or(10).clamp(1, 100) as usize;
+        let found = state
+            .core
+            .inventory()
+            .links_back(&scope, ContentId(id.0), limit)
+            .await?;
+        Ok(ok(found.into_iter().map(Into::into).collect()))
+    }
+
+    /// Links IGNY8 article `from` to this (published) article: the first appearance of this
+    /// article's primary keyword in `from`'s running text becomes the link. Answers with the
+    /// changed `from`; publish it again to show the link in WordPress.
+    #[oai(
+        path = "/writer/content/:id/links_back/",
+        method = "post",
+        tag = "Tag::Writer"
+    )]
+    async fn insert_link_back(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<LinkBackInsert>,
+    ) -> ApiResult<Content> {
+        let scope = auth.0.scope()?;
+        let changed = state
+            .core
+            .inventory()
+            .insert_link_back(&scope, ContentId(body.0.from), ContentId(id.0))
+            .await?;
+        Ok(ok(
+            crate::api::writer::checked(&state, &scope, changed).await?
+        ))
     }
 
     /// Publishes several contents of one site as one job (202).

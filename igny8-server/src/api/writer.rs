@@ -23,7 +23,7 @@ use crate::state::AppState;
 pub struct WriterApi;
 
 /// A content as the API shows it: with its SEO checks and score.
-async fn checked(
+pub(crate) async fn checked(
     state: &AppState,
     scope: &igny8_core::tenancy::Scope,
     content: w::Content,

@@ -138,3 +138,159 @@ impl From<p::WordPressPost> for WordPressPost {
         }
     }
 }
+
+/// A WordPress post, page or category of a site's link inventory, as last synced.
+#[derive(Debug, Object)]
+pub struct LinkPage {
+    /// `post`, `page` or `category`.
+    pub kind: E<igny8_core::inventory::LinkKind>,
+    /// Its id in WordPress.
+    pub wp_id: i64,
+    /// Its address.
+    pub url: String,
+    /// Its title (a category's name), plain text.
+    pub title: String,
+    /// A post's categories and tags.
+    pub keywords: Vec<String>,
+    /// When it was last changed in WordPress (none for categories).
+    #[oai(nullable)]
+    pub modified_at: Option<DateTime<Utc>>,
+    /// The last sync that found it.
+    pub seen_at: DateTime<Utc>,
+}
+
+impl From<igny8_core::inventory::LinkPage> for LinkPage {
+    fn from(p: igny8_core::inventory::LinkPage) -> Self {
+        Self {
+            kind: E(p.kind),
+            wp_id: p.wp_id,
+            url: p.url,
+            title: p.title,
+            keywords: p.keywords,
+            modified_at: p.modified_at,
+            seen_at: p.seen_at,
+        }
+    }
+}
+
+/// A page of the site an article may link to: a synced WordPress object or a published
+/// IGNY8 article.
+#[derive(Debug, Object)]
+pub struct LinkEntry {
+    /// `post`, `page`, `category` or `content` (IGNY8's own article).
+    pub kind: E<igny8_core::inventory::LinkKind>,
+    /// Its address.
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// The keywords it serves.
+    pub keywords: Vec<String>,
+    /// Its cluster (IGNY8 articles made from a cluster's idea).
+    #[oai(nullable)]
+    pub cluster: Option<String>,
+    /// Its WordPress id, when known.
+    #[oai(nullable)]
+    pub wp_id: Option<i64>,
+    /// The IGNY8 content it is.
+    #[oai(nullable)]
+    pub content_id: Option<i64>,
+    /// When it was last changed (published, for IGNY8 articles).
+    #[oai(nullable)]
+    pub modified_at: Option<DateTime<Utc>>,
+}
+
+impl From<igny8_core::inventory::LinkEntry> for LinkEntry {
+    fn from(e: igny8_core::inventory::LinkEntry) -> Self {
+        Self {
+            kind: E(e.kind),
+            url: e.url,
+            title: e.title,
+            keywords: e.keywords,
+            cluster: e.cluster,
+            wp_id: e.wp_id,
+            content_id: e.content_id.map(|c| c.get()),
+            modified_at: e.modified_at,
+        }
+    }
+}
+
+/// How to sync.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct LinkSync {
+    /// Read everything again, not only what changed since the last sync (default false).
+    pub full: Option<bool>,
+}
+
+/// One WordPress object read by the caller itself.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct RecordedPage {
+    /// `post`, `page` or `category`.
+    pub kind: E<igny8_core::inventory::LinkKind>,
+    /// Its id in WordPress (positive).
+    pub wp_id: i64,
+    /// Its address (http or https, at most 2,048 characters).
+    pub url: String,
+    /// Its title, plain text.
+    pub title: String,
+    /// Tags, categories or other phrases it serves (at most 50 kept).
+    pub keywords: Option<Vec<String>>,
+    /// When it was last changed in WordPress.
+    pub modified_at: Option<DateTime<Utc>>,
+}
+
+/// WordPress objects of a site, read by the caller (e.g. the WordPress plugin from its own
+/// database).
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct LinkRecord {
+    /// At most 5,000 objects.
+    pub pages: Vec<RecordedPage>,
+    /// `pages` is everything of the kinds it holds: objects of those kinds not listed are
+    /// taken out of the inventory (default false).
+    pub complete: Option<bool>,
+}
+
+/// What recording did.
+#[derive(Debug, Object)]
+pub struct LinkRecorded {
+    /// Objects recorded.
+    pub recorded: u64,
+    /// Objects taken out (with `complete`).
+    pub removed: u64,
+}
+
+/// A suggested link from an older page of the site to an article.
+#[derive(Debug, Object)]
+pub struct LinkBack {
+    /// The page the link would be in.
+    pub from: LinkEntry,
+    /// The word stems they share.
+    pub shared: Vec<String>,
+    /// The anchor text: the article's primary keyword (or title).
+    pub anchor: String,
+    /// For an IGNY8 article: the paragraph where IGNY8 would insert the link (`POST` to this
+    /// address with `from`). None: write the link by hand.
+    #[oai(nullable)]
+    pub paragraph: Option<String>,
+}
+
+impl From<igny8_core::inventory::LinkBack> for LinkBack {
+    fn from(b: igny8_core::inventory::LinkBack) -> Self {
+        Self {
+            from: b.from.into(),
+            shared: b.shared,
+            anchor: b.anchor,
+            paragraph: b.paragraph,
+        }
+    }
+}
+
+/// Which article gets the link back.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct LinkBackInsert {
+    /// The IGNY8 content (of the same site) to insert the link into.
+    pub from: i64,
+}
