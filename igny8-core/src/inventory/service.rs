@@ -92,6 +92,8 @@ impl<S: Store> Inventory<'_, S> {
     /// articles (which stand for the WordPress post they became: one entry per address).
     pub async fn entries(&self, scope: &Scope, site: SiteId) -> Result<Vec<LinkEntry>> {
         scope.require(Permission::Read)?;
+        // Another account's site (or one outside a restricted scope) is not found, not empty.
+        self.core.store().get_site(scope, site).await?;
         let core = self.core;
         let contents = core.contents();
         let contents = &contents;
@@ -293,7 +295,7 @@ impl<S: Store> Inventory<'_, S> {
         let older = self.core.contents().get(scope, from).await?;
         let Some(url) = target.wp_url.clone() else {
             return Err(Error::field(
-                "to",
+                "id",
                 format!(
                     "content {} is not published yet: publish it first, then link to it",
                     to.get()
@@ -301,7 +303,10 @@ impl<S: Store> Inventory<'_, S> {
             ));
         };
         if older.site_id != target.site_id {
-            return Err(Error::field("from", "must be an article of the same site"));
+            return Err(Error::field(
+                "content_id",
+                "must be an article of the same site",
+            ));
         }
         if links_to(&older.html, &url) {
             return Err(Error::Conflict(format!(
@@ -317,7 +322,7 @@ impl<S: Store> Inventory<'_, S> {
             .unwrap_or_else(|| target.title.clone());
         let Some((html, _)) = crate::writer::links::insert_link(&older.html, &anchor, &url) else {
             return Err(Error::field(
-                "from",
+                "content_id",
                 format!(
                     "the words \"{anchor}\" are not in the running text of content {}; add \
                      the link by hand",

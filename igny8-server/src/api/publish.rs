@@ -331,9 +331,9 @@ impl PublishApi {
         Ok(ok(found.into_iter().map(Into::into).collect()))
     }
 
-    /// Links IGNY8 article `from` to this (published) article: the first appearance of this
-    /// article's primary keyword in `from`'s running text becomes the link. Answers with the
-    /// changed `from`; publish it again to show the link in WordPress.
+    /// Links IGNY8 article `content_id` to this (published) article: the first appearance of
+    /// this article's primary keyword in the other's running text becomes the link. Answers
+    /// with the changed article; publish it again to show the link in WordPress.
     #[oai(
         path = "/writer/content/:id/links_back/",
         method = "post",
@@ -350,7 +350,7 @@ impl PublishApi {
         let changed = state
             .core
             .inventory()
-            .insert_link_back(&scope, ContentId(body.0.from), ContentId(id.0))
+            .insert_link_back(&scope, ContentId(body.0.content_id), ContentId(id.0))
             .await?;
         Ok(ok(
             crate::api::writer::checked(&state, &scope, changed).await?

@@ -271,7 +271,7 @@ pub struct LinkBack {
     /// The anchor text: the article's primary keyword (or title).
     pub anchor: String,
     /// For an IGNY8 article: the paragraph where IGNY8 would insert the link (`POST` to this
-    /// address with `from`). None: write the link by hand.
+    /// address with its `content_id`). None: write the link by hand.
     #[oai(nullable)]
     pub paragraph: Option<String>,
 }
@@ -291,6 +291,6 @@ impl From<igny8_core::inventory::LinkBack> for LinkBack {
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct LinkBackInsert {
-    /// The IGNY8 content (of the same site) to insert the link into.
-    pub from: i64,
+    /// The IGNY8 content (another article of the same site) to insert the link into.
+    pub content_id: i64,
 }

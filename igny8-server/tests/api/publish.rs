@@ -348,3 +348,172 @@ async fn rendering_a_post_for_wordpress() {
     let (status, _) = s.send("POST", &other, &path, json!({})).await;
     assert_eq!(status, 404);
 }
+
+/// The link inventory over HTTP: objects recorded (as the plugin does), listed, ranked,
+/// scoped to the account; links back suggested and inserted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_inventory_over_http() {
+    let Some(s) = server(Backend::Sqlite, |_| {}).await else {
+        return;
+    };
+    let token = s.register("links@example.com", "Links").await;
+    let (site, sector) = site_and_sector(&s, &token).await;
+    let links = format!("/api/v1/auth/sites/{site}/links/");
+    let page = |kind: &str, id: i64, title: &str, keywords: Value| {
+        json!({"kind": kind, "wp_id": id, "url": format!("https://garden.example/?p={id}"),
+               "title": title, "keywords": keywords})
+    };
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &links,
+            json!({"complete": true, "pages": [
+                page("post", 12, "How to store a garden hose", json!(["hoses"])),
+                page("post", 13, "Pruning roses", json!([])),
+                page("category", 4, "Watering", json!([])),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"], json!({"recorded": 3, "removed": 0}));
+
+    // Bad objects: each problem named, nothing recorded.
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &links,
+            json!({"pages": [
+                page("post", 20, "Fine", json!([])),
+                {"kind": "content", "wp_id": -1, "url": "ftp://x", "title": "Bad"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let text = body.to_string();
+    for field in ["pages[1].kind", "pages[1].wp_id", "pages[1].url"] {
+        assert!(text.contains(field), "{text}");
+    }
+    let (status, listed) = s.get(&token, &links).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["data"]["count"], 3, "{listed}");
+    let (_, posts) = s
+        .get(&token, &format!("{links}?kind=post&search=hose"))
+        .await;
+    assert_eq!(
+        posts["data"]["results"].as_array().unwrap().len(),
+        1,
+        "{posts}"
+    );
+    assert_eq!(posts["data"]["results"][0]["keywords"], json!(["hoses"]));
+
+    // What Generate Content would be offered for a garden hose reel article.
+    let (status, related) = s
+        .get(
+            &token,
+            &format!("{links}related/?q=garden%20hose%20reel&limit=2"),
+        )
+        .await;
+    assert_eq!(status, 200, "{related}");
+    assert_eq!(related["data"].as_array().unwrap().len(), 2);
+    assert_eq!(related["data"][0]["url"], "https://garden.example/?p=12");
+    let (status, body) = s.get(&token, &format!("{links}related/")).await;
+    assert_eq!(status, 400, "{body}");
+
+    // Syncing needs the WordPress connection; another account sees nothing.
+    let (status, body) = s
+        .send("POST", &token, &format!("{links}sync/"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("not_configured")),
+        "{body}"
+    );
+    let stranger = s.register("stranger@example.com", "Stranger").await;
+    let (status, _) = s.get(&stranger, &links).await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .send(
+            "PUT",
+            &stranger,
+            &links,
+            json!({"pages": [page("post", 1, "Mine", json!([]))]}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Links back: an older article that mentions the new one's keyword gets the link.
+    let create = |title: &str, html: &str| {
+        json!({"sector_id": sector, "title": title, "html": html,
+               "primary_keyword": "garden hose storage"})
+    };
+    let (_, older) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            create(
+                "Hose reel storage ideas",
+                "<p>Before you buy a hose reel, measure it.</p>",
+            ),
+        )
+        .await;
+    let older = older["data"]["id"].as_i64().unwrap();
+    let (_, new) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            create("Choosing a hose reel", "<p>Reels.</p>"),
+        )
+        .await;
+    let new = new["data"]["id"].as_i64().unwrap();
+    let back = format!("/api/v1/writer/content/{new}/links_back/");
+    let (status, body) = s
+        .send("POST", &token, &back, json!({"content_id": older}))
+        .await;
+    assert_eq!(status, 400, "not published yet: {body}");
+    for (id, url) in [
+        (older, "https://garden.example/?p=30"),
+        (new, "https://garden.example/?p=40"),
+    ] {
+        let (status, body) = s
+            .send("PATCH", &token, &format!("/api/v1/writer/content/{id}/"),
+                json!({"status": "published", "wp_url": url, "primary_keyword": if id == new { "hose reel" } else { "garden hose storage" }}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, suggested) = s.get(&token, &back).await;
+    assert_eq!(status, 200, "{suggested}");
+    let from_older = suggested["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["from"]["content_id"] == older)
+        .unwrap_or_else(|| panic!("{suggested}"));
+    assert_eq!(from_older["anchor"], "hose reel");
+    assert_eq!(
+        from_older["paragraph"],
+        "Before you buy a hose reel, measure it."
+    );
+    let (status, changed) = s
+        .send("POST", &token, &back, json!({"content_id": older}))
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert!(
+        changed["data"]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<a href=\"https://garden.example/?p=40\">hose reel</a>"),
+        "{changed}"
+    );
+    let (status, body) = s
+        .send("POST", &token, &back, json!({"content_id": older}))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = s
+        .send("POST", &stranger, &back, json!({"content_id": older}))
+        .await;
+    assert_eq!(status, 404);
+}

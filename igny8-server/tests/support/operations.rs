@@ -91,6 +91,10 @@ pub const NOT_REFERENCES: &[(&str, &str)] = &[
         "the number of a media item on the account's own WordPress site",
     ),
     (
+        "wp_id",
+        "the number of a post, page or category on the account's own WordPress site",
+    ),
+    (
         "account_id",
         "an operator's filter of every account's jobs (operators only; no tenant can send it)",
     ),
@@ -142,12 +146,26 @@ pub const NEEDED: &[(&str, &str, &[&str])] = &[
 /// Operations whose request with the account's own ids is refused all the same, and how (the
 /// probe's refusal with another account's ids must differ from it: a 404 where this is
 /// answered; the permission matrix expects this from every caller allowed to try).
-pub const OWN_REFUSED: &[(&str, &str, u16, &str)] = &[(
-    "POST",
-    "/auth/sites/{id}/test_connection/",
-    400,
-    "not_configured: there is no WordPress site to talk to here (tests/wordpress does that)",
-)];
+pub const OWN_REFUSED: &[(&str, &str, u16, &str)] = &[
+    (
+        "POST",
+        "/auth/sites/{id}/test_connection/",
+        400,
+        "not_configured: there is no WordPress site to talk to here (tests/wordpress does that)",
+    ),
+    (
+        "POST",
+        "/auth/sites/{id}/links/sync/",
+        400,
+        "not_configured: there is no WordPress site to sync from here (tests/wordpress does that)",
+    ),
+    (
+        "POST",
+        "/writer/content/{id}/links_back/",
+        400,
+        "validation: the account has one content, and an article can't link back to itself",
+    ),
+];
 
 /// Paths whose operations only platform operators may use: an account's users and keys are
 /// refused with 403 whatever the ids.
@@ -175,6 +193,8 @@ pub fn sample(name: &str, marker: &str, n: u64) -> Option<Value> {
         "every_hours" => json!(24),
         "regenerate" => json!(true),
         "reason" => json!("probe"),
+        // WordPress objects a caller read itself: none is a valid list.
+        "pages" => json!([]),
         _ => return None,
     })
 }
