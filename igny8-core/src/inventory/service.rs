@@ -57,6 +57,9 @@ impl<S: Store> Igny8<S> {
     }
 }
 
+/// How old a site's inventory may get before the worker syncs it again.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(24 * 3600);
+
 /// The most objects one [`Inventory::record`] call takes.
 pub const MAX_RECORDED: usize = 5_000;
 
@@ -287,7 +290,7 @@ impl<S: Store> Inventory<'_, S> {
         scope.require(Permission::Write)?;
         if from == to {
             return Err(Error::field(
-                "from",
+                "content_id",
                 "must be another article than the one linked to",
             ));
         }
@@ -443,6 +446,34 @@ impl<S: Store> Inventory<'_, S> {
                 },
             )
             .await
+    }
+
+    /// Queues a sync for up to `limit` sites (of any account) connected to WordPress whose
+    /// inventory is older than [`REFRESH_EVERY`] and that no sync was queued for since; the
+    /// jobs queued. The worker calls it every minute, so inventories stay fresh by themselves.
+    pub async fn refresh_stale(&self, limit: u64) -> Result<Vec<Job>> {
+        let before = self.core.now()
+            - chrono::Duration::from_std(REFRESH_EVERY).unwrap_or(chrono::Duration::days(1));
+        let mut queued = Vec::new();
+        for (account, site) in self.core.store().stale_link_sites(before, limit).await? {
+            let scope = Scope::system(account);
+            match self
+                .start_sync(
+                    &scope,
+                    SyncInput {
+                        site_id: site,
+                        full: false,
+                    },
+                )
+                .await
+            {
+                Ok(job) => queued.push(job),
+                Err(e) => {
+                    tracing::warn!(site = site.get(), error = %e, "could not queue a link sync");
+                }
+            }
+        }
+        Ok(queued)
     }
 
     /// Syncs the site's inventory from WordPress now, in the caller's task (what the

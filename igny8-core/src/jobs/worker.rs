@@ -139,6 +139,12 @@ impl<S: Store + Clone> Worker<S> {
                 if let Err(e) = self.core.store().prune_counters(stale).await {
                     tracing::warn!(error = %e, "could not prune rate-limit counters");
                 }
+                // Link inventories older than a day are synced again.
+                if self.kinds.contains(&JobKind::SyncLinks)
+                    && let Err(e) = self.core.inventory().refresh_stale(SCHEDULE_BATCH).await
+                {
+                    tracing::warn!(error = %e, "could not queue link inventory syncs");
+                }
             }
             match self.run_once().await {
                 Ok(Some(_)) => {}

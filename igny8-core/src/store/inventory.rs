@@ -5,7 +5,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::ids::SiteId;
+use crate::ids::{AccountId, SiteId};
 use crate::inventory::{LinkKind, LinkPage, LinkPageFilter, SyncedPage};
 use crate::list::{Page, PageRequest};
 use crate::tenancy::Scope;
@@ -62,4 +62,12 @@ pub trait InventoryStore: Send + Sync {
         site: SiteId,
         kind: LinkKind,
     ) -> impl Future<Output = Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>> + Send;
+    /// Sites of active accounts, connected to WordPress, that no sync has found anything of
+    /// since `before` and that no sync job was queued for since then: at most `limit`, across
+    /// accounts (for the worker that keeps inventories fresh).
+    fn stale_link_sites(
+        &self,
+        before: DateTime<Utc>,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<(AccountId, SiteId)>>> + Send;
 }

@@ -167,3 +167,67 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
     let err = inventory.list(&a.scope, &filter, &page).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
 }
+
+/// The worker's refresh: connected sites whose inventory is older than a day get one sync
+/// queued (not another while it waits, none for sites without WordPress or recently synced).
+pub(crate) async fn stale_inventories_get_one_sync_queued(core: Igny8) {
+    use igny8_core::jobs::JobKind;
+    use igny8_core::publish::WordPressCredentials;
+
+    let (core, clock) = crate::support::on_clock(&core, chrono::Utc::now()).await;
+    let core = core.with_secrets(
+        igny8_core::crypto::SecretBox::from_base64(&igny8_core::crypto::SecretBox::generate_key())
+            .unwrap(),
+    );
+    let connected = tenant(&core, "Stale A", 0).await;
+    let unconnected = tenant(&core, "Stale B", 0).await;
+    let fresh = tenant(&core, "Stale C", 0).await;
+    for t in [&connected, &fresh] {
+        core.wordpress()
+            .connect(
+                &t.scope,
+                t.site,
+                WordPressCredentials {
+                    url: "https://blog.example".into(),
+                    username: "editor".into(),
+                    application_password: "abcd efgh ijkl mnop".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    core.inventory()
+        .record(
+            &fresh.scope,
+            fresh.site,
+            vec![post(LinkKind::Post, 1, "Recent")],
+            true,
+        )
+        .await
+        .unwrap();
+    let queued = core.inventory().refresh_stale(10).await.unwrap();
+    let sites: Vec<_> = queued.iter().map(|j| (j.kind, j.site_id)).collect();
+    assert_eq!(sites, [(JobKind::SyncLinks, Some(connected.site))]);
+    assert!(core.inventory().refresh_stale(10).await.unwrap().is_empty());
+    let _ = unconnected;
+
+    // A day later both connected sites are due; the waiting job is reused, not doubled.
+    clock.advance(chrono::Duration::hours(25));
+    let queued = core.inventory().refresh_stale(10).await.unwrap();
+    let mut sites: Vec<_> = queued.iter().map(|j| j.site_id.unwrap()).collect();
+    sites.sort();
+    assert_eq!(sites, [connected.site, fresh.site]);
+    let jobs = core
+        .jobs()
+        .list(
+            &connected.scope,
+            &igny8_core::jobs::JobFilter {
+                kind: Some(JobKind::SyncLinks),
+                ..Default::default()
+            },
+            &PageRequest::new(1, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(jobs.items.len(), 1, "one sync waits for the site, not two");
+}

@@ -60,6 +60,7 @@ conformance! {
     pipeline::generated_articles_link_only_to_pages_that_exist,
     pipeline::synced_wordpress_pages_are_link_targets_and_linked_back,
     inventory::recorded_pages_are_replaced_swept_and_scoped,
+    inventory::stale_inventories_get_one_sync_queued,
     pipeline::an_article_without_its_keyword_up_front_is_asked_for_again,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,

@@ -7,7 +7,7 @@ use sea_query::{Expr, ExprTrait, Func, OnConflict, Query};
 use super::list::{SortSpec, narrow};
 use super::{SqlStore, T, to_json};
 use crate::error::Result;
-use crate::ids::{LinkPageId, SiteId};
+use crate::ids::{AccountId, LinkPageId, SiteId};
 use crate::inventory::{LinkKind, LinkPage, LinkPageFilter, SyncedPage};
 use crate::list::{CursorValue, Page, PageRequest};
 use crate::store::InventoryStore;
@@ -16,6 +16,14 @@ use crate::tenancy::Scope;
 row!(LinkPage: LinkPageId in LinkPages, site_scoped {
     id, site_id, kind, wp_id, url, title, keywords: json, modified_at, seen_at,
 });
+
+/// A site and its account.
+struct SiteRef {
+    account_id: AccountId,
+    id: SiteId,
+}
+
+row!(SiteRef { account_id, id });
 
 /// Rows written per statement (well under every backend's parameter limit).
 const BATCH: usize = 200;
@@ -186,5 +194,51 @@ impl InventoryStore for SqlStore {
             newest.map(crate::clock::from_millis),
             synced.map(crate::clock::from_millis),
         ))
+    }
+
+    async fn stale_link_sites(
+        &self,
+        before: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(AccountId, SiteId)>> {
+        let (s, a, l, j) = (
+            self.t(T::Sites),
+            self.t(T::Accounts),
+            self.t(T::LinkPages),
+            self.t(T::Jobs),
+        );
+        let at = before.timestamp_millis();
+        let synced = Query::select()
+            .expr(Expr::val(1i64))
+            .from(l.clone())
+            .and_where(Expr::col((l.clone(), "site_id")).equals((s.clone(), "id")))
+            .and_where(Expr::col((l, "seen_at")).gte(at))
+            .to_owned();
+        let queued = Query::select()
+            .expr(Expr::val(1i64))
+            .from(j.clone())
+            .and_where(Expr::col((j.clone(), "account_id")).equals((s.clone(), "account_id")))
+            .and_where(Expr::col((j.clone(), "site_id")).equals((s.clone(), "id")))
+            .and_where(Expr::col((j.clone(), "kind")).eq(crate::jobs::JobKind::SyncLinks.as_str()))
+            .and_where(Expr::col((j, "created_at")).gte(at))
+            .to_owned();
+        let q = Query::select()
+            .column((s.clone(), "account_id"))
+            .column((s.clone(), "id"))
+            .from(s.clone())
+            .inner_join(
+                a.clone(),
+                Expr::col((a.clone(), "id")).equals((s.clone(), "account_id")),
+            )
+            .and_where(Expr::col((a, "status")).eq("active"))
+            .and_where(Expr::col((s.clone(), "is_active")).eq(true))
+            .and_where(Expr::col((s.clone(), "wp_url")).is_not_null())
+            .and_where(Expr::exists(synced).not())
+            .and_where(Expr::exists(queued).not())
+            .order_by((s, "id"), sea_query::Order::Asc)
+            .limit(limit)
+            .to_owned();
+        let rows: Vec<SiteRef> = self.db.conn().await?.all(&q).await?;
+        Ok(rows.into_iter().map(|r| (r.account_id, r.id)).collect())
     }
 }
