@@ -79,6 +79,22 @@ impl<S: Store> Inventory<'_, S> {
         self.core.store().list_link_pages(scope, filter, page).await
     }
 
+    /// How many WordPress objects of the site are in the inventory, and when a sync (or the
+    /// plugin) last found any.
+    pub async fn status(
+        &self,
+        scope: &Scope,
+        site: SiteId,
+    ) -> Result<(u64, Option<chrono::DateTime<chrono::Utc>>)> {
+        let count = self.count(scope, site).await?;
+        let (_, synced) = self
+            .core
+            .store()
+            .link_sync_marks(scope, site, LinkKind::Post)
+            .await?;
+        Ok((count, synced))
+    }
+
     /// How many WordPress objects of the site are in the inventory.
     pub async fn count(&self, scope: &Scope, site: SiteId) -> Result<u64> {
         let filter = LinkPageFilter {

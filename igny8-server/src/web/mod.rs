@@ -307,6 +307,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/writer/content/:id/links-back",
+            SignedIn,
+            Api("POST", "/writer/content/:id/links_back/"),
+            content::insert_link_back,
+        ),
+        route(
+            Method::POST,
             "/writer/content/:id/publish",
             SignedIn,
             Api("POST", "/writer/content/:id/publish/"),
@@ -786,6 +793,20 @@ pub fn routes() -> Vec<WebRoute> {
             SignedIn,
             Api("DELETE", "/auth/sites/:id/wordpress/"),
             sites::disconnect_wordpress,
+        ),
+        route(
+            Method::GET,
+            "/sites/:id/links",
+            SignedIn,
+            Page,
+            sites::link_inventory,
+        ),
+        route(
+            Method::POST,
+            "/sites/:id/links/sync",
+            SignedIn,
+            Api("POST", "/auth/sites/:id/links/sync/"),
+            sites::sync_links,
         ),
         route(
             Method::POST,

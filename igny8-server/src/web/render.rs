@@ -163,6 +163,7 @@ pub fn flash(req: &Request) -> Option<String> {
         "tasks-deleted" => count("task", "tasks", "deleted"),
         "content-deleted" => count("article", "articles", "deleted"),
         "content-saved" => "Article saved.".to_owned(),
+        "link-inserted" => "Link inserted: it is in the article below. Publish the article again to put the link in WordPress.".to_owned(),
         "jobs-cancelled" => format!(
             "{} Queued ones won't start; running ones stop at their next step.",
             count("job", "jobs", "cancelled")

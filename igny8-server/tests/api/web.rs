@@ -34,6 +34,7 @@ on_backends!(
     ideas_are_edited_with_their_outline_and_queued_to_the_writer,
     articles_read_as_published_and_are_edited,
     competing_pages_are_shown_with_what_to_do,
+    the_link_inventory_is_shown_and_links_back_are_inserted,
     providers_are_connected_and_defaults_saved_all_or_nothing,
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
     people_are_added_changed_and_removed_and_keys_shown_once,
@@ -5159,4 +5160,144 @@ async fn competing_pages_are_shown_with_what_to_do(backend: Backend) {
     let other = b.get("/planner/overlaps?site_id=999999").await;
     assert_eq!(other.status, 404, "{}", other.body);
     assert!(!other.body.contains("Burr grinders, compared"));
+}
+
+async fn the_link_inventory_is_shown_and_links_back_are_inserted(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    let (token, sector) =
+        account_with_keywords(&s, &mut b, "inventory@example.com", &grinders(1)).await;
+    let (_, sites) = s.get(&token, "/api/v1/auth/sites/").await;
+    let site = sites["data"]["results"][0]["id"].as_i64().unwrap();
+    // Nothing known, not connected: the page says what to do, and offers no sync.
+    let empty = b.get(&format!("/sites/{site}/links")).await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(
+        empty
+            .body
+            .contains("Connect the site&#39;s WordPress first"),
+        "{}",
+        empty.body
+    );
+    assert!(!empty.body.contains("Sync now"), "{}", empty.body);
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/links/"),
+            json!({"pages": [
+                {"kind": "post", "wp_id": 12, "url": "https://example.com/burr-grinders/",
+                 "title": "Burr grinders for <espresso>", "keywords": ["grinders"]},
+                {"kind": "category", "wp_id": 3, "url": "https://example.com/category/coffee/",
+                 "title": "Coffee"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let shown = b.get(&format!("/sites/{site}/links")).await;
+    assert!(shown.body.contains("2 pages"), "{}", shown.body);
+    // Titles are plain text: markup in one is dropped, never run.
+    assert!(
+        shown.body.contains(
+            r#"<a href="https://example.com/burr-grinders/" hx-boost="false">Burr grinders for</a>"#
+        ),
+        "{}",
+        shown.body
+    );
+    let posts = b.get(&format!("/sites/{site}/links?kind=category")).await;
+    assert!(
+        posts.body.contains("Coffee") && !posts.body.contains("burr-grinders"),
+        "{}",
+        posts.body
+    );
+    let bad = b.get(&format!("/sites/{site}/links?kind=video")).await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let site_page = b.get(&format!("/sites/{site}")).await;
+    assert!(
+        site_page
+            .body
+            .contains("Link inventory: 2 pages of WordPress known"),
+        "{}",
+        site_page.body
+    );
+    // Another account's site: not found.
+    let mut eve = Browser::new(&s);
+    eve.sign_up("eve-inventory@example.com", "Eve").await;
+    assert_eq!(eve.get(&format!("/sites/{site}/links")).await.status, 404);
+
+    // An older article that uses the new one's keyword gets a link back, on request.
+    let mut ids = Vec::new();
+    for (title, html, keyword, url) in [
+        (
+            "Grinder settings for burr grinders",
+            "<p>Every burr grinder needs care.</p>",
+            "grinder settings",
+            "https://example.com/settings/",
+        ),
+        (
+            "Choosing a burr grinder",
+            "<p>Burrs.</p>",
+            "burr grinder",
+            "https://example.com/choosing/",
+        ),
+    ] {
+        let (status, made) = s
+            .send("POST", &token, "/api/v1/writer/content/",
+                json!({"sector_id": sector, "title": title, "html": html, "primary_keyword": keyword}))
+            .await;
+        assert_eq!(status, 201, "{made}");
+        let id = made["data"]["id"].as_i64().unwrap();
+        let (status, body) = s
+            .send(
+                "PATCH",
+                &token,
+                &format!("/api/v1/writer/content/{id}/"),
+                json!({"status": "published", "wp_url": url}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        ids.push(id);
+    }
+    let page = b.get(&format!("/writer/content/{}", ids[1])).await;
+    assert!(page.body.contains("Links to this article"), "{}", page.body);
+    assert!(
+        page.body.contains("Every burr grinder needs care."),
+        "{}",
+        page.body
+    );
+    let inserted = b
+        .post(
+            &format!("/writer/content/{}/links-back", ids[1]),
+            &[("content_id", &ids[0].to_string())],
+        )
+        .await;
+    assert_eq!(inserted.status, 303, "{}", inserted.body);
+    assert_eq!(
+        inserted.location(),
+        format!("/writer/content/{}?done=link-inserted", ids[0])
+    );
+    let older = b.get(inserted.location()).await;
+    assert!(
+        older.body.contains(
+            r#"Every <a href="https://example.com/choosing/">burr grinder</a> needs care."#
+        ),
+        "{}",
+        older.body
+    );
+    assert!(
+        older.body.contains("Publish the article again"),
+        "{}",
+        older.body
+    );
+    // Again: refused in words, nothing changed.
+    let again = b
+        .post(
+            &format!("/writer/content/{}/links-back", ids[1]),
+            &[("content_id", &ids[0].to_string())],
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("already links"), "{}", again.body);
 }

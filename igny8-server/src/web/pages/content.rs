@@ -250,7 +250,24 @@ struct ContentPage {
     undrawn: Vec<i64>,
     /// The SEO checks and score.
     seo: w::seo::SeoReport,
+    /// Pages of the site that could link to it (once published).
+    links_back: Vec<LinkBackView>,
 }
+
+/// A suggested link back, as the article's page shows it.
+struct LinkBackView {
+    title: String,
+    url: String,
+    kind: String,
+    anchor: String,
+    /// Where IGNY8 would put it, for its own articles.
+    paragraph: Option<String>,
+    /// The IGNY8 article to insert it into.
+    content_id: Option<i64>,
+}
+
+/// How many links back the article's page suggests.
+const LINKS_BACK_SHOWN: usize = 8;
 
 impl ContentPage {
     fn check_label<'a>(&self, id: &'a str) -> &'a str {
@@ -393,6 +410,28 @@ async fn content_page(
         .await?
         .pop()
         .unwrap_or_default();
+    let links_back = if content.wp_url.is_some() {
+        state
+            .core
+            .inventory()
+            .links_back(&scope, content.id, LINKS_BACK_SHOWN)
+            .await?
+            .into_iter()
+            .map(|b| LinkBackView {
+                kind: match b.from.kind {
+                    igny8_core::inventory::LinkKind::Content => "IGNY8 article".to_owned(),
+                    other => crate::web::table::label(other.as_str()),
+                },
+                title: b.from.title,
+                url: b.from.url,
+                anchor: b.anchor,
+                paragraph: b.paragraph,
+                content_id: b.from.content_id.map(|c| c.get()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     with_status(
         status,
         &ContentPage {
@@ -416,6 +455,7 @@ async fn content_page(
             images,
             undrawn,
             seo,
+            links_back,
         },
     )
 }
@@ -587,4 +627,26 @@ mod tests {
         );
         assert!(read_publish(&form("shout", "")).unwrap_err().has("status"));
     }
+}
+
+/// `POST /writer/content/:id/links-back`: links the article named by the form's `content_id`
+/// to this one (the API's `POST writer/content/{id}/links_back/`) and goes to it, where the
+/// link shows; publishing it again puts the link in WordPress.
+#[handler]
+pub(crate) async fn insert_link_back(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    // The core checks the role first; a form without an article names none (not found).
+    let from = fields.get("content_id").trim().parse::<i64>().unwrap_or(0);
+    state
+        .core
+        .inventory()
+        .insert_link_back(&scope, ContentId(from), ContentId(id))
+        .await?;
+    Ok(redirect(req, &format!("{PATH}/{from}?done=link-inserted")))
 }

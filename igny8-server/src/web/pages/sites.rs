@@ -250,6 +250,9 @@ struct SitePage {
     sector_name: String,
     sector_description: String,
     sector_errors: FormErrors,
+    /// The link inventory: WordPress pages known, and when last synced.
+    links: u64,
+    links_synced: Option<String>,
 }
 
 /// What a refused form on the site page sends back.
@@ -344,6 +347,7 @@ async fn site_page(
             .unwrap_or_default(),
     });
     let (sector_name, sector_description) = sent.sector.unwrap_or_default();
+    let (known_links, links_synced) = state.core.inventory().status(&scope, site.id).await?;
     with_status(
         sent.status.unwrap_or(StatusCode::OK),
         &SitePage {
@@ -366,6 +370,8 @@ async fn site_page(
             sector_name,
             sector_description,
             sector_errors: sent.sector_errors,
+            links: known_links,
+            links_synced: links_synced.map(super::jobs::when),
         },
     )
 }
@@ -669,4 +675,142 @@ pub(crate) async fn save_sector(
             )
         }
     }
+}
+
+const LINK_COLUMNS: &[Column] = &[
+    Column::new("Page"),
+    Column::new("Kind"),
+    Column::new("Keywords").minor(),
+    Column::new("Last changed").minor(),
+];
+
+#[derive(Template)]
+#[template(path = "sites/links.html")]
+struct LinksPage {
+    chrome: Chrome,
+    site: Site,
+    can_sync: bool,
+    synced: Option<String>,
+    table: Table,
+}
+
+/// `GET /sites/:id/links`: the site's link inventory — the WordPress posts, pages and
+/// categories internal links may point to (the API's `auth/sites/{id}/links/`) — with
+/// "Sync now".
+#[handler]
+pub(crate) async fn link_inventory(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    use crate::web::table::{Choice, Filter};
+    use igny8_core::inventory::{LinkKind, LinkPageFilter};
+
+    let scope = user.scope()?;
+    let site = state.core.tenancy().site(&scope, SiteId(id)).await?;
+    let path = format!("{SITES}/{id}/links");
+    let list = ListState::from_query(path.clone(), req.uri().query());
+    let kind = match list.get("kind") {
+        Some(k) => Some(k.parse::<LinkKind>().map_err(|e| Error::field("kind", e))?),
+        None => None,
+    };
+    let filter = LinkPageFilter {
+        site_id: Some(site.id),
+        kind,
+        search: list.get("search").map(str::to_owned),
+    };
+    let found = state
+        .core
+        .inventory()
+        .list(&scope, &filter, &list.page_request())
+        .await?;
+    let (_, synced) = state.core.inventory().status(&scope, site.id).await?;
+    let mut table = Table::new("links", path, "WordPress pages", LINK_COLUMNS, &list, "");
+    table.filters = vec![
+        Filter::search(&list, "search", "Title contains"),
+        Filter::select(&list, "kind", "Kind", |c| {
+            let mut all = vec![Choice::new("", "Posts, pages and categories", c)];
+            all.extend(
+                [
+                    (LinkKind::Post, "Posts"),
+                    (LinkKind::Page, "Pages"),
+                    (LinkKind::Category, "Categories"),
+                ]
+                .map(|(k, label)| Choice::new(k.as_str(), label, c)),
+            );
+            all
+        }),
+    ];
+    table.fill(&list, &found, ("page", "pages"), |p| Row {
+        id: p.id.get(),
+        dom_id: format!("link-{}", p.id.get()),
+        label: p.title.clone(),
+        cells: vec![
+            if p.url.starts_with("https://") || p.url.starts_with("http://") {
+                Cell::link(p.title.clone(), p.url.clone())
+            } else {
+                Cell::text(p.title.clone())
+            },
+            Cell::text(crate::web::table::label(p.kind.as_str())),
+            Cell::text(if p.keywords.is_empty() {
+                "—".to_owned()
+            } else {
+                p.keywords.join(", ")
+            })
+            .minor(),
+            Cell::text(
+                p.modified_at
+                    .map_or_else(|| "—".to_owned(), super::jobs::when),
+            )
+            .minor(),
+        ],
+        select_form: None,
+        edit: None,
+        inline: false,
+    });
+    table.empty = if filter.kind.is_some() || filter.search.is_some() {
+        "No page of the site matches these filters.".to_owned()
+    } else if site.wordpress.is_some() {
+        "No WordPress page known yet: sync now to read the site's posts, pages and categories."
+            .to_owned()
+    } else {
+        "Connect the site's WordPress first (on the site's page); then its posts, pages and \
+         categories are read here."
+            .to_owned()
+    };
+    page(&LinksPage {
+        chrome: Chrome::new(req, format!("Link inventory · {}", site.name), "sites"),
+        can_sync: scope.require(Permission::Write).is_ok() && site.wordpress.is_some(),
+        site,
+        synced: synced.map(super::jobs::when),
+        table,
+    })
+}
+
+/// `POST /sites/:id/links/sync`: syncs the site's link inventory from its WordPress as a job
+/// (the API's `auth/sites/{id}/links/sync/`) and goes to the job.
+#[handler]
+pub(crate) async fn sync_links(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let job = state
+        .core
+        .inventory()
+        .start_sync(
+            &scope,
+            igny8_core::inventory::SyncInput {
+                site_id: SiteId(id),
+                full: false,
+            },
+        )
+        .await?;
+    Ok(redirect(
+        req,
+        &format!("/jobs/{}?done=job-started", job.id.get()),
+    ))
 }
