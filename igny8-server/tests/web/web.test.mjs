@@ -652,6 +652,27 @@ test('the article is published to a real WordPress, and its page links the post'
   assert.equal(post.status, 200, `GET ${href}`);
   const html = await post.text();
   assert.ok(html.includes('Gooseneck or electric: choosing a tea kettle'), 'the post shows the article');
+  // A published article lists the pages that could link to it (or says there are none).
+  const linksBack = page.getByRole('heading', { name: 'Links to this article' });
+  assert.ok(await linksBack.isVisible());
+
+  // The site's link inventory: synced from WordPress on request, the post among its pages.
+  await page.goto(`${base}/sites`);
+  await page.getByRole('link', { name: 'Kitchen blog', exact: true }).click();
+  await page.waitForURL(/\/sites\/\d+$/);
+  await page.locator('#link-inventory').getByRole('link', { name: 'See them' }).click();
+  await page.waitForURL(/\/sites\/\d+\/links$/);
+  const inventory = page.url();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.waitForURL(/\/jobs\/\d+\?done=job-started$/);
+  await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
+  await look('link-sync-done');
+  await page.goto(inventory);
+  const listed = page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true });
+  await listed.waitFor();
+  assert.equal(await listed.getAttribute('href'), href, 'the inventory links the post itself');
+  assert.ok(await page.getByText('Last read from WordPress', { exact: false }).isVisible());
+  await look('link-inventory');
 });
 
 test('the job list follows its running jobs live, and filters them', async () => {

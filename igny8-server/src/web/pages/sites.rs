@@ -730,7 +730,7 @@ pub(crate) async fn link_inventory(
     table.filters = vec![
         Filter::search(&list, "search", "Title contains"),
         Filter::select(&list, "kind", "Kind", |c| {
-            let mut all = vec![Choice::new("", "Posts, pages and categories", c)];
+            let mut all = vec![Choice::new("", "Any kind", c)];
             all.extend(
                 [
                     (LinkKind::Post, "Posts"),
