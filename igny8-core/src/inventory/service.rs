@@ -29,6 +29,17 @@ pub struct SyncInput {
     pub full: bool,
 }
 
+/// What [`Inventory::record`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    /// Objects recorded.
+    pub recorded: u64,
+    /// Objects taken out (with `complete`).
+    pub removed: u64,
+    /// When they were recorded: the `since` of the calls that follow in one sync.
+    pub seen_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A suggested link from an older page of the site to a new article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkBack {
@@ -363,16 +374,20 @@ impl<S: Store> Inventory<'_, S> {
     }
 
     /// Records WordPress objects of the site read by the caller itself (the WordPress plugin,
-    /// from its own database), as a sync at this moment. With `complete`, `pages` is
-    /// everything of the kinds it holds: objects of those kinds it doesn't list are taken out.
-    /// How many were taken out.
+    /// from its own database), as found at this moment.
+    ///
+    /// A whole site is sent in calls of at most [`MAX_RECORDED`]: the first call's `seen_at`
+    /// is where the sync started; the last one says `complete` with that `since`, and every
+    /// WordPress object of the site not sent since then (deleted, unpublished) is taken out.
+    /// `complete` without `since`: this call holds the whole site.
     pub async fn record(
         &self,
         scope: &Scope,
         site: SiteId,
         pages: Vec<SyncedPage>,
         complete: bool,
-    ) -> Result<u64> {
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Recorded> {
         scope.require(Permission::Write)?;
         if pages.len() > MAX_RECORDED {
             return Err(Error::field(
@@ -389,18 +404,20 @@ impl<S: Store> Inventory<'_, S> {
             .await?;
         let mut removed = 0;
         if complete {
-            let mut kinds: Vec<LinkKind> = pages.iter().map(|p| p.kind).collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            for kind in kinds {
+            let since = since.unwrap_or(now).min(now);
+            for kind in [LinkKind::Post, LinkKind::Page, LinkKind::Category] {
                 removed += self
                     .core
                     .store()
-                    .sweep_link_pages(scope, site, kind, now)
+                    .sweep_link_pages(scope, site, kind, since)
                     .await?;
             }
         }
-        Ok(removed)
+        Ok(Recorded {
+            recorded: pages.len() as u64,
+            removed,
+            seen_at: now,
+        })
     }
 
     /// Takes one WordPress object out of the site's inventory (deleted or unpublished there);

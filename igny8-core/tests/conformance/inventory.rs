@@ -45,6 +45,7 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
                 post(LinkKind::Category, 5, "Watering"),
             ],
             false,
+            None,
         )
         .await
         .unwrap();
@@ -61,18 +62,33 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
     );
     assert_eq!(inventory.count(&a.scope, a.site).await.unwrap(), 4);
 
-    // The same object again replaces it; a complete list of posts sweeps the posts it lacks
-    // and leaves the other kinds alone.
-    let removed = inventory
+    // A whole site sent in two calls: the same object again replaces it; what neither call
+    // sent is taken out at the end, whatever its kind.
+    let first = inventory
         .record(
             &a.scope,
             a.site,
             vec![post(LinkKind::Post, 12, "Hose reels, compared again")],
-            true,
+            false,
+            None,
         )
         .await
         .unwrap();
-    assert_eq!(removed, 1);
+    assert_eq!((first.recorded, first.removed), (1, 0));
+    let last = inventory
+        .record(
+            &a.scope,
+            a.site,
+            vec![
+                post(LinkKind::Page, 2, "About us"),
+                post(LinkKind::Category, 5, "Watering"),
+            ],
+            true,
+            Some(first.seen_at),
+        )
+        .await
+        .unwrap();
+    assert_eq!(last.removed, 1, "the post neither call sent");
     let listed = inventory.list(&a.scope, &filter, &page).await.unwrap();
     assert_eq!(
         titles(&listed.items),
@@ -113,6 +129,7 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
             a.site,
             vec![post(LinkKind::Post, 40, "Fine"), bad],
             false,
+            None,
         )
         .await
         .unwrap_err();
@@ -131,6 +148,7 @@ pub(crate) async fn recorded_pages_are_replaced_swept_and_scoped(core: Igny8) {
             a.site,
             vec![post(LinkKind::Post, 1, "Mine")],
             true,
+            None,
         )
         .await
         .unwrap_err();
@@ -202,6 +220,7 @@ pub(crate) async fn stale_inventories_get_one_sync_queued(core: Igny8) {
             fresh.site,
             vec![post(LinkKind::Post, 1, "Recent")],
             true,
+            None,
         )
         .await
         .unwrap();

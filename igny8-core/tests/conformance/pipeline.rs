@@ -1385,6 +1385,7 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
                 page(15, "Compost basics", &[]),
             ],
             true,
+            None,
         )
         .await
         .unwrap();

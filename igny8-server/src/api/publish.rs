@@ -268,8 +268,9 @@ impl PublishApi {
     }
 
     /// Records WordPress objects of the site that the caller read itself (the WordPress
-    /// plugin reads its own database): new ones added, known ones replaced; with `complete`,
-    /// objects of the kinds sent that aren't listed are taken out.
+    /// plugin reads its own database): new ones added, known ones replaced. A whole site goes
+    /// in calls of at most 5,000; the last says `complete` with the first call's `seen_at` as
+    /// `since`, and what wasn't sent since then is taken out.
     #[oai(path = "/auth/sites/:id/links/", method = "put", tag = "Tag::Auth")]
     async fn record_links(
         &self,
@@ -292,8 +293,7 @@ impl PublishApi {
                 modified_at: p.modified_at,
             })
             .collect();
-        let recorded = pages.len() as u64;
-        let removed = state
+        let done = state
             .core
             .inventory()
             .record(
@@ -301,9 +301,14 @@ impl PublishApi {
                 SiteId(id.0),
                 pages,
                 body.0.complete.unwrap_or(false),
+                body.0.since,
             )
             .await?;
-        Ok(ok(LinkRecorded { recorded, removed }))
+        Ok(ok(LinkRecorded {
+            recorded: done.recorded,
+            removed: done.removed,
+            seen_at: done.seen_at,
+        }))
     }
 
     /// Pages of the site that could link to this article, most related first (at most

@@ -247,9 +247,12 @@ pub struct RecordedPage {
 pub struct LinkRecord {
     /// At most 5,000 objects.
     pub pages: Vec<RecordedPage>,
-    /// `pages` is everything of the kinds it holds: objects of those kinds not listed are
-    /// taken out of the inventory (default false).
+    /// This is the last call of a whole site's objects: every WordPress object of the site
+    /// not sent since `since` (or in this call, without `since`) is taken out of the
+    /// inventory (default false).
     pub complete: Option<bool>,
+    /// With `complete`: the `seen_at` of the first call of this sync (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// What recording did.
@@ -259,6 +262,8 @@ pub struct LinkRecorded {
     pub recorded: u64,
     /// Objects taken out (with `complete`).
     pub removed: u64,
+    /// When they were recorded: the `since` of the last call of a sync sent in several.
+    pub seen_at: DateTime<Utc>,
 }
 
 /// A suggested link from an older page of the site to an article.
