@@ -300,6 +300,40 @@ impl Igny8 {
         self.array(async |c| writer::render_post(c, id, input).await)
     }
 
+    /// Records this site's WordPress objects in its link inventory, as the plugin reads them
+    /// from its own database: `['pages' => [['kind' => 'post'|'page'|'category', 'wp_id',
+    /// 'url', 'title', 'keywords' => [...], 'modified_at' => RFC 3339], …], 'complete' =>
+    /// bool, 'since' => the first call's 'seen_at']` (at most 5,000 pages a call). Answers
+    /// `['recorded', 'removed', 'seen_at']`.
+    pub fn record_links(&self, input: &ZendHashTable) -> PhpResult<Array> {
+        let input = guard(|| map(Some(input)))?;
+        self.array(async |c| writer::record_links(c, input).await)
+    }
+
+    /// Takes one WordPress object (deleted, unpublished) out of the site's link inventory;
+    /// whether it was in.
+    pub fn forget_link(&self, kind: String, wpId: i64) -> PhpResult<bool> {
+        self.run(async |c| Ok(writer::forget_link(c, &kind, wpId).await?))
+    }
+
+    /// A page of the site's link inventory (`kind`, `search`, `page`, `page_size`).
+    pub fn link_inventory(&self, query: Option<&ZendHashTable>) -> PhpResult<Array> {
+        let input = guard(|| map(query))?;
+        self.array(async |c| writer::link_inventory(c, input).await)
+    }
+
+    /// Pages of the site that could link to the (published) content, most related first:
+    /// `[['from' => entry, 'shared', 'anchor', 'paragraph'], …]`.
+    pub fn links_back(&self, id: i64, limit: Option<i64>) -> PhpResult<Array> {
+        self.array(async |c| writer::links_back(c, id, limit.unwrap_or(10)).await)
+    }
+
+    /// Links content `fromId` to the published content `id` where `id`'s primary keyword
+    /// first stands in its text; the changed `fromId`.
+    pub fn insert_link_back(&self, id: i64, fromId: i64) -> PhpResult<Array> {
+        self.array(async |c| writer::insert_link_back(c, id, fromId).await)
+    }
+
     /// Deletes content; how many.
     pub fn delete_contents(&self, ids: &ZendHashTable) -> PhpResult<i64> {
         let ids = guard(|| list(ids))?;

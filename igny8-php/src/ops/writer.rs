@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::context::Ctx;
 use crate::error::Failure;
 use crate::input::{ListQuery, alias, ids, parse, patch, take};
-use crate::output::{one, page, page_with};
+use crate::output::{many, one, page, page_with};
 
 type Out = Result<Value, Failure>;
 
@@ -221,4 +221,73 @@ pub(crate) async fn update_image(c: &Ctx, id: i64, map: Map<String, Value>) -> O
             .update(&c.scope(), ImageId(id), patch)
             .await?,
     )
+}
+
+/// What the plugin sends of its own site: `pages` ([`igny8_core::inventory::SyncedPage`]s),
+/// `complete` and `since`.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct RecordInput {
+    pages: Vec<igny8_core::inventory::SyncedPage>,
+    #[serde(default)]
+    complete: bool,
+    #[serde(default)]
+    since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub(crate) async fn record_links(c: &Ctx, map: Map<String, Value>) -> Out {
+    let input: RecordInput = parse(map)?;
+    one(&c
+        .core
+        .inventory()
+        .record(
+            &c.scope(),
+            c.tenant.site,
+            input.pages,
+            input.complete,
+            input.since,
+        )
+        .await?)
+}
+
+pub(crate) async fn forget_link(c: &Ctx, kind: &str, wp_id: i64) -> Result<bool, Failure> {
+    let kind: igny8_core::inventory::LinkKind = kind
+        .parse()
+        .map_err(|e: String| igny8_core::Error::field("kind", e))?;
+    Ok(c.core
+        .inventory()
+        .forget(&c.scope(), c.tenant.site, kind, wp_id)
+        .await?)
+}
+
+pub(crate) async fn link_inventory(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let q = ListQuery::take(&mut map)?;
+    map.remove("site_id");
+    let mut filter: igny8_core::inventory::LinkPageFilter = parse(map)?;
+    filter.site_id = Some(c.tenant.site);
+    page(
+        &c.core
+            .inventory()
+            .list(&c.scope(), &filter, &q.page)
+            .await?,
+    )
+}
+
+pub(crate) async fn links_back(c: &Ctx, id: i64, limit: i64) -> Out {
+    let limit = usize::try_from(limit.clamp(1, 100)).unwrap_or(10);
+    many(
+        &c.core
+            .inventory()
+            .links_back(&c.scope(), ContentId(id), limit)
+            .await?,
+    )
+}
+
+pub(crate) async fn insert_link_back(c: &Ctx, id: i64, from: i64) -> Out {
+    let changed = c
+        .core
+        .inventory()
+        .insert_link_back(&c.scope(), ContentId(from), ContentId(id))
+        .await?;
+    checked(c, changed).await
 }

@@ -270,7 +270,8 @@ impl PublishApi {
     /// Records WordPress objects of the site that the caller read itself (the WordPress
     /// plugin reads its own database): new ones added, known ones replaced. A whole site goes
     /// in calls of at most 5,000; the last says `complete` with the first call's `seen_at` as
-    /// `since`, and what wasn't sent since then is taken out.
+    /// `since`, and what wasn't sent since then is taken out. Objects deleted or unpublished
+    /// in between go in `gone`.
     #[oai(path = "/auth/sites/:id/links/", method = "put", tag = "Tag::Auth")]
     async fn record_links(
         &self,
@@ -293,9 +294,16 @@ impl PublishApi {
                 modified_at: p.modified_at,
             })
             .collect();
-        let done = state
-            .core
-            .inventory()
+        let gone = body.0.gone.unwrap_or_default();
+        if gone.len() > igny8_core::inventory::MAX_RECORDED {
+            return Err(igny8_core::Error::field(
+                "gone",
+                "at most 5000 at a time; send the rest in another call",
+            )
+            .into());
+        }
+        let inventory = state.core.inventory();
+        let done = inventory
             .record(
                 &scope,
                 SiteId(id.0),
@@ -304,9 +312,17 @@ impl PublishApi {
                 body.0.since,
             )
             .await?;
+        let mut removed = done.removed;
+        for g in gone {
+            removed += u64::from(
+                inventory
+                    .forget(&scope, SiteId(id.0), g.kind.0, g.wp_id)
+                    .await?,
+            );
+        }
         Ok(ok(LinkRecorded {
             recorded: done.recorded,
-            removed: done.removed,
+            removed,
             seen_at: done.seen_at,
         }))
     }

@@ -253,6 +253,19 @@ pub struct LinkRecord {
     pub complete: Option<bool>,
     /// With `complete`: the `seen_at` of the first call of this sync (RFC 3339).
     pub since: Option<DateTime<Utc>>,
+    /// Objects deleted or unpublished in WordPress since they were sent: taken out (at most
+    /// 5,000).
+    pub gone: Option<Vec<GoneObject>>,
+}
+
+/// A WordPress object that is no more (or no longer published).
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct GoneObject {
+    /// `post`, `page` or `category`.
+    pub kind: E<igny8_core::inventory::LinkKind>,
+    /// Its id in WordPress.
+    pub wp_id: i64,
 }
 
 /// What recording did.
@@ -260,7 +273,7 @@ pub struct LinkRecord {
 pub struct LinkRecorded {
     /// Objects recorded.
     pub recorded: u64,
-    /// Objects taken out (with `complete`).
+    /// Objects taken out (`gone`, and with `complete` those not sent).
     pub removed: u64,
     /// When they were recorded: the `since` of the last call of a sync sent in several.
     pub seen_at: DateTime<Utc>,

@@ -402,9 +402,23 @@ async fn the_link_inventory_over_http() {
     for field in ["pages[1].kind", "pages[1].wp_id", "pages[1].url"] {
         assert!(text.contains(field), "{text}");
     }
+    // A post deleted in WordPress: taken out (twice is fine).
+    for removed in [1, 0] {
+        let (status, body) = s
+            .send(
+                "PUT",
+                &token,
+                &links,
+                json!({"pages": [],
+                "gone": [{"kind": "post", "wp_id": 13}]}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["removed"], removed, "{body}");
+    }
     let (status, listed) = s.get(&token, &links).await;
     assert_eq!(status, 200, "{listed}");
-    assert_eq!(listed["data"]["count"], 3, "{listed}");
+    assert_eq!(listed["data"]["count"], 2, "{listed}");
     let (_, posts) = s
         .get(&token, &format!("{links}?kind=post&search=hose"))
         .await;
