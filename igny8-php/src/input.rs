@@ -45,13 +45,43 @@ pub(crate) fn ids<T: From<i64>>(value: Value) -> Result<Vec<T>, Failure> {
 }
 
 /// An input type from an object, refusing fields the type does not have.
+///
+/// PHP has one empty array for an empty list and an empty map, and it arrives as `{}`; where
+/// the type wants a list there (`'media' => []`), the input is read again with every nested
+/// empty `{}` as `[]`.
 pub(crate) fn parse<T: DeserializeOwned + Serialize>(
     map: Map<String, Value>,
 ) -> Result<T, Failure> {
     let given: Vec<String> = map.keys().cloned().collect();
-    let parsed: T = serde_path_to_error::deserialize(Value::Object(map)).map_err(path_error)?;
+    let parsed: T = match serde_path_to_error::deserialize(Value::Object(map.clone())) {
+        Ok(parsed) => parsed,
+        Err(first) => {
+            let mut lists = Value::Object(map);
+            if !empty_maps_as_lists(&mut lists, 0) {
+                return Err(path_error(first));
+            }
+            serde_path_to_error::deserialize(lists).map_err(|_| path_error(first))?
+        }
+    };
     refuse_unknown(&given, &parsed)?;
     Ok(parsed)
+}
+
+/// Turns every empty object below the top into an empty list; whether there was one.
+fn empty_maps_as_lists(value: &mut Value, depth: usize) -> bool {
+    match value {
+        Value::Object(map) if map.is_empty() && depth > 0 => {
+            *value = Value::Array(Vec::new());
+            true
+        }
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |any, v| empty_maps_as_lists(v, depth + 1) | any),
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, v| empty_maps_as_lists(v, depth + 1) | any),
+        _ => false,
+    }
 }
 
 /// A patch from an object: a field set to null clears the value (`Some(None)`), an absent

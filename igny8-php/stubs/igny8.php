@@ -116,6 +116,23 @@ final class Igny8
      */
     public function renderPost(int $id, array $input = []): array {}
 
+    /**
+     * Records this site's WordPress objects in its link inventory, as PUT auth/sites/{id}/links/:
+     * $input = ['pages' => [['kind' => 'post'|'page'|'category', 'wp_id' => int, 'url' => string,
+     * 'title' => string, 'keywords' => [string, ...], 'modified_at' => RFC 3339], ...] (at most
+     * 5,000), 'complete' => bool, 'since' => the first call's 'seen_at']. Returns ['recorded',
+     * 'removed', 'seen_at'].
+     */
+    public function recordLinks(array $input): array {}
+    /** Takes one WordPress object ('post', 'page', 'category') out of the link inventory; whether it was in. */
+    public function forgetLink(string $kind, int $wpId): bool {}
+    /** A page of the site's link inventory; query: kind, search, page, page_size. */
+    public function linkInventory(array $query = []): array {}
+    /** Pages of the site that could link to the (published) content: [['from', 'shared', 'anchor', 'paragraph'], ...]. */
+    public function linksBack(int $id, int $limit = 10): array {}
+    /** Links content $fromId to the published content $id where $id's primary keyword stands in its text; the changed $fromId. */
+    public function insertLinkBack(int $id, int $fromId): array {}
+
     /** Images; query: content_id, task_id, status, image_type, page, page_size. Each image has 'file_path' (relative to media_dir, e.g. '1/image-7.png') once generated. */
     public function images(array $query = []): array {}
     public function image(int $id): array {}

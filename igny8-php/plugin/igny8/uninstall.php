@@ -14,6 +14,7 @@ function igny8_uninstall_blog(): void {
 	global $wpdb;
 	wp_clear_scheduled_hook( 'igny8_run_jobs' );
 	wp_clear_scheduled_hook( 'igny8_run_jobs', array( 'now' ) );
+	wp_clear_scheduled_hook( 'igny8_sync_links' );
 	$options = get_option( 'igny8_options', array() );
 	if ( empty( $options['delete_data'] ) ) {
 		return;
@@ -29,6 +30,7 @@ function igny8_uninstall_blog(): void {
 	}
 	delete_option( 'igny8_options' );
 	delete_option( 'igny8_remote_links' );
+	delete_option( 'igny8_links_synced' );
 	$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 		$wpdb->prepare(
 			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",

@@ -106,6 +106,14 @@ final class ContractTest extends TestCase
         $post = $igny8->renderPost($content['id'], ['media' => [['image_id' => $generated[0]['id'], 'attachment_id' => 7, 'url' => 'https://wp.example/a.png']]]);
         $this->assertShape($contract, 'WordPressPost', $post);
         $this->assertContains(7, $post['media']);
+        // No media yet: an empty PHP array is an empty list, not a refused map.
+        $this->assertShape($contract, 'WordPressPost', $igny8->renderPost($content['id'], ['media' => []]));
+        $recorded = $igny8->recordLinks(['pages' => [['kind' => 'post', 'wp_id' => 3, 'url' => 'https://blog.example/?p=3', 'title' => 'A post', 'keywords' => []]], 'complete' => true]);
+        $this->assertShape($contract, 'LinkRecorded', $recorded);
+        $this->assertPageOf($contract, 'LinkPage', $igny8->linkInventory());
+        $this->assertSame(1, $igny8->linkInventory(['kind' => 'post'])['count']);
+        $this->assertTrue($igny8->forgetLink('post', 3));
+        $this->assertSame(0, $igny8->linkInventory()['count']);
         $this->assertShape($contract, 'Prompt', $prompt);
         // prompts() is no API object: it is the plugin's view of every prompt type (the
         // default's template and variables with the account's override), which the remote

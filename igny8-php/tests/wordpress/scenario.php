@@ -26,6 +26,7 @@ require getenv('IGNY8_WP_SITE') . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 
 use Igny8\WP\Jobs;
+use Igny8\WP\Link_Inventory;
 use Igny8\WP\Options;
 use Igny8\WP\Plugin;
 use Igny8\WP\Publisher;
@@ -358,5 +359,72 @@ foreach (['core/paragraph', 'core/heading', 'core/list', 'core/list-item', 'core
 same(2, count(array_keys($all, 'core/html', true)), 'only the spanning table and the definition list are HTML blocks');
 file_put_contents(getenv('IGNY8_WP_BASE') . '/every-block-post', (string) $post_id);
 step("every kind of block: post #$post_id");
+
+// ---- the link inventory, from this site's own database -----------------------------------------
+check((bool) wp_next_scheduled(Link_Inventory::HOOK), 'the daily link inventory sync is scheduled');
+$guides = wp_insert_term('Espresso guides', 'category');
+$topics = [
+    'Descaling an espresso machine step by step', 'Espresso grind size explained', 'Dialing in a new espresso machine',
+    'Cleaning the group head of an espresso machine', 'Milk frothing for beginners', 'Choosing espresso beans',
+    'Single or double boiler espresso machines', 'Tamping pressure myths', 'Water hardness and your espresso machine',
+    'Pre-infusion explained', 'Espresso machine maintenance calendar', 'Latte art basics',
+];
+$seeded = [];
+foreach ($topics as $i => $title) {
+    $seeded[] = wp_insert_post(['post_title' => $title, 'post_status' => 'publish', 'post_type' => 'post',
+        'post_content' => "<p>$title.</p>", 'post_category' => $i < 6 ? [(int) $guides['term_id']] : []], true);
+}
+$draft = wp_insert_post(['post_title' => 'Unfinished espresso notes', 'post_status' => 'draft', 'post_type' => 'post'], true);
+$about = wp_insert_post(['post_title' => 'About our espresso bar', 'post_status' => 'publish', 'post_type' => 'page'], true);
+$known = static function () use ($backend): array {
+    $all = [];
+    foreach ($backend->linkInventory(['page_size' => 200])['results'] as $p) {
+        $all[$p['kind'] . ':' . $p['wp_id']] = $p;
+    }
+    return $all;
+};
+$inventory = $known();
+foreach ($seeded as $id) {
+    check(isset($inventory["post:$id"]), "published post $id is in the inventory as soon as it is published");
+    same(get_permalink($id), $inventory["post:$id"]['url'] ?? null, "post $id's address");
+}
+same(['Espresso guides'], $inventory["post:{$seeded[0]}"]['keywords'], 'a post serves its categories');
+check(isset($inventory["page:$about"]), 'a published page is in the inventory');
+check(!isset($inventory["post:$draft"]), 'a draft is not');
+check(isset($inventory["category:{$guides['term_id']}"]), 'a category with posts is');
+wp_update_post(['ID' => $seeded[2], 'post_title' => 'Dialling in a new espresso machine']);
+wp_trash_post($seeded[3]);
+wp_delete_post($seeded[4], true);
+$inventory = $known();
+same('Dialling in a new espresso machine', $inventory["post:{$seeded[2]}"]['title'] ?? null, 'an edited title follows');
+check(!isset($inventory["post:{$seeded[3]}"]) && !isset($inventory["post:{$seeded[4]}"]), 'trashed and deleted posts are taken out');
+// A change the hooks can't see (straight into the database): the daily sync repairs it.
+$wpdb->update($wpdb->posts, ['post_status' => 'private'], ['ID' => $seeded[5]]);
+clean_post_cache($seeded[5]);
+$synced = Link_Inventory::sync();
+check($synced !== null && $synced['recorded'] >= 10, 'the whole site is sent: ' . json_encode($synced));
+same(1, $synced['removed'], 'what the hooks missed is taken out by the sync');
+check(!isset($known()["post:{$seeded[5]}"]), 'the private post is out');
+step('link inventory: ' . count($known()) . ' pages known');
+
+// An article written now links only to pages of the site that exist, and they open.
+$second = $ideas['results'][1] ?? null;
+check($second !== null, 'a second idea to write');
+$queued = $backend->queueIdeas([(int) $second['id']]);
+$queued = $queued['results'] ?? $queued;
+$written = wait_job($backend, Jobs::start($backend, 'generate_content', ['ids' => [(int) $queued[0]['id']], 'word_count' => 500]), 'generate_content (with the inventory)');
+$links = $written['result']['items'][0]['result']['links'];
+check(count($links['kept']) >= 1, 'the article keeps a link to a page of the site: ' . json_encode($links));
+$article = $backend->content((int) $written['result']['items'][0]['result']['content_id']);
+$sent = Publisher::send($backend, (int) $article['id'], 'publish');
+$body = get_post((int) $sent['post_id'])->post_content;
+preg_match_all('/href="([^"]+)"/', $body, $hrefs);
+$internal = array_values(array_filter($hrefs[1], static fn ($h) => strpos($h, home_url()) === 0 || $h[0] === '/'));
+check(count($internal) >= 1, 'the published post has an internal link: ' . json_encode($hrefs[1]));
+foreach ($internal as $href) {
+    $target = url_to_postid($href);
+    check($target > 0 && get_post_status($target) === 'publish', "internal link $href opens a published post or page");
+}
+step('internal links of the new article: ' . implode(', ', $internal));
 
 step('all checks passed');

@@ -142,6 +142,10 @@ impl From<p::WordPressPost> for WordPressPost {
 /// A WordPress post, page or category of a site's link inventory, as last synced.
 #[derive(Debug, Object)]
 pub struct LinkPage {
+    /// Its id in IGNY8.
+    pub id: i64,
+    /// The site.
+    pub site_id: i64,
     /// `post`, `page` or `category`.
     pub kind: E<igny8_core::inventory::LinkKind>,
     /// Its id in WordPress.
@@ -162,6 +166,8 @@ pub struct LinkPage {
 impl From<igny8_core::inventory::LinkPage> for LinkPage {
     fn from(p: igny8_core::inventory::LinkPage) -> Self {
         Self {
+            id: p.id.get(),
+            site_id: p.site_id.get(),
             kind: E(p.kind),
             wp_id: p.wp_id,
             url: p.url,

@@ -54,6 +54,19 @@ interface Backend {
 	 */
 	public function renderPost( int $id, array $input = array() ): array;
 	public function deleteContents( array $ids ): int;
+
+	/**
+	 * Records this site's WordPress objects in its link inventory: ['pages' => [...],
+	 * 'complete' => bool, 'since' => string, 'gone' => [['kind', 'wp_id'], …]]. Returns
+	 * ['recorded', 'removed', 'seen_at'].
+	 */
+	public function recordLinks( array $input ): array;
+	/** A page of the site's link inventory (kind, search, page, page_size). */
+	public function linkInventory( array $query = array() ): array;
+	/** Pages of the site that could link to the content (published). */
+	public function linksBack( int $id, int $limit = 10 ): array;
+	/** Links content $from to content $id; the changed $from. */
+	public function insertLinkBack( int $id, int $from ): array;
 	public function images( array $query = array() ): array;
 
 	/**

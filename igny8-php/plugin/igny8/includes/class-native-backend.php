@@ -195,6 +195,30 @@ final class Native_Backend implements Backend {
 		return $this->call( 'renderPost', $id, $input );
 	}
 
+	public function recordLinks( array $input ): array {
+		$gone = $input['gone'] ?? array();
+		unset( $input['gone'] );
+		$done = $this->call( 'recordLinks', $input );
+		foreach ( $gone as $object ) {
+			if ( $this->call( 'forgetLink', (string) $object['kind'], (int) $object['wp_id'] ) ) {
+				++$done['removed'];
+			}
+		}
+		return $done;
+	}
+
+	public function linkInventory( array $query = array() ): array {
+		return $this->call( 'linkInventory', $query );
+	}
+
+	public function linksBack( int $id, int $limit = 10 ): array {
+		return $this->call( 'linksBack', $id, $limit );
+	}
+
+	public function insertLinkBack( int $id, int $from ): array {
+		return $this->call( 'insertLinkBack', $id, $from );
+	}
+
 	public function deleteContents( array $ids ): int {
 		return $this->call( 'deleteContents', $ids );
 	}

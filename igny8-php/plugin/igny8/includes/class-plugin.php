@@ -29,6 +29,7 @@ final class Plugin {
 		add_action( 'init', array( __CLASS__, 'load_textdomain' ) );
 		Jobs::boot();
 		Publisher::boot();
+		Link_Inventory::boot();
 	}
 
 	public static function load_textdomain(): void {
@@ -42,6 +43,7 @@ final class Plugin {
 		}
 		add_option( Options::NAME, Options::DEFAULTS );
 		Jobs::schedule();
+		Link_Inventory::schedule();
 		// Open once, so the extension creates its tables and this site's account now.
 		try {
 			self::backend();
@@ -52,6 +54,7 @@ final class Plugin {
 
 	public static function deactivate(): void {
 		Jobs::unschedule();
+		Link_Inventory::unschedule();
 	}
 
 	/**

@@ -249,6 +249,30 @@ final class Remote_Backend implements Backend {
 		return $this->with_link( $content );
 	}
 
+	/** PUT auth/sites/{site}/links/: this site's WordPress objects, as read here. */
+	public function recordLinks( array $input ): array {
+		$site = (int) $this->info()['site_id'];
+		return $this->request( 'PUT', "auth/sites/$site/links/", array(), (object) $input );
+	}
+
+	/** GET auth/sites/{site}/links/: a page of the site's link inventory. */
+	public function linkInventory( array $query = array() ): array {
+		$site = (int) $this->info()['site_id'];
+		$page = $this->request( 'GET', "auth/sites/$site/links/", array_filter( $query, array( $this, 'is_set' ) ) );
+		$page['count'] = $page['count'] ?? count( $page['results'] );
+		return $page;
+	}
+
+	/** GET writer/content/{id}/links_back/. */
+	public function linksBack( int $id, int $limit = 10 ): array {
+		return $this->request( 'GET', "writer/content/$id/links_back/", array( 'limit' => $limit ) );
+	}
+
+	/** POST writer/content/{id}/links_back/. */
+	public function insertLinkBack( int $id, int $from ): array {
+		return $this->request( 'POST', "writer/content/$id/links_back/", array(), array( 'content_id' => $from ) );
+	}
+
 	/** POST writer/content/{id}/render/: the post WordPress receives for the content. */
 	public function renderPost( int $id, array $input = array() ): array {
 		return $this->request( 'POST', "writer/content/$id/render/", array(), (object) $input );
