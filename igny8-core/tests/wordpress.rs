@@ -1343,7 +1343,6 @@ async fn inventory_scenario(core: Igny8, site: Site) {
 
     let sync = |full: bool| {
         let core = core.clone();
-        let t = t.clone();
         async move {
             let job = core
                 .inventory()
@@ -1377,7 +1376,6 @@ async fn inventory_scenario(core: Igny8, site: Site) {
 
     let listed = |kind: LinkKind| {
         let core = core.clone();
-        let t = t.clone();
         async move {
             core.inventory()
                 .list(

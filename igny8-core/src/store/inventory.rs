@@ -10,6 +10,10 @@ use crate::inventory::{LinkKind, LinkPage, LinkPageFilter, SyncedPage};
 use crate::list::{Page, PageRequest};
 use crate::tenancy::Scope;
 
+/// Where a site's link inventory stands: the latest modification time among its objects of
+/// one kind (where an incremental sync resumes), and the latest sync that found anything.
+pub type SyncMarks = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// A site's WordPress posts, pages and categories, as last synced.
 pub trait InventoryStore: Send + Sync {
     /// Records `pages` of the scope's `site` (a site of another account is not found), as
@@ -61,7 +65,7 @@ pub trait InventoryStore: Send + Sync {
         scope: &Scope,
         site: SiteId,
         kind: LinkKind,
-    ) -> impl Future<Output = Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>> + Send;
+    ) -> impl Future<Output = Result<SyncMarks>> + Send;
     /// Sites of active accounts, connected to WordPress, that no sync has found anything of
     /// since `before` and that no sync job was queued for since then: at most `limit`, across
     /// accounts (for the worker that keeps inventories fresh).

@@ -30,7 +30,7 @@ pub use automation::{AutomationStore, RunStart};
 pub use clusters::ClusterStore;
 pub use credits::CreditStore;
 pub use ideas::IdeaStore;
-pub use inventory::InventoryStore;
+pub use inventory::{InventoryStore, SyncMarks};
 pub use jobs::JobStore;
 pub use keywords::KeywordStore;
 pub use sql::migrate::SCHEMA_VERSION;

@@ -175,7 +175,7 @@ impl InventoryStore for SqlStore {
         scope: &Scope,
         site: SiteId,
         kind: LinkKind,
-    ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    ) -> Result<crate::store::SyncMarks> {
         let mut newest = Query::select();
         newest
             .expr(Func::max(Expr::col("modified_at")))
