@@ -604,10 +604,17 @@ pub(crate) fn rank(
             (e, shared)
         })
         .collect();
+    // On a tie: IGNY8's articles, then posts, pages and categories.
+    let rank = |k: LinkKind| match k {
+        LinkKind::Content => 0,
+        LinkKind::Post => 1,
+        LinkKind::Page => 2,
+        LinkKind::Category => 3,
+    };
     scored.sort_by(|(a, sa), (b, sb)| {
         sb.len()
             .cmp(&sa.len())
-            .then(a.kind.cmp(&b.kind).reverse())
+            .then(rank(a.kind).cmp(&rank(b.kind)))
             .then(b.modified_at.cmp(&a.modified_at))
     });
     scored
@@ -652,4 +659,52 @@ pub(crate) async fn run_sync_job<S: Store>(
             retry_after_secs: Some(60),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: LinkKind, title: &str, keywords: &[&str]) -> LinkEntry {
+        LinkEntry {
+            kind,
+            url: format!("https://example.com/{}", title.replace(' ', "-")),
+            title: title.into(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            cluster: None,
+            wp_id: None,
+            content_id: None,
+            modified_at: None,
+        }
+    }
+
+    #[test]
+    fn the_most_related_come_first_then_articles_posts_pages_categories() {
+        let ranked = rank(
+            vec![
+                entry(LinkKind::Category, "Hoses", &[]),
+                entry(LinkKind::Page, "Hoses", &[]),
+                entry(LinkKind::Post, "Roses", &["pruning"]),
+                entry(LinkKind::Post, "Hose storage", &["garden hoses"]),
+                entry(LinkKind::Content, "Hose", &[]),
+            ],
+            &["garden hose reel"],
+            Language::default(),
+            None,
+        );
+        let order: Vec<(&str, LinkKind, usize)> = ranked
+            .iter()
+            .map(|(e, shared)| (e.title.as_str(), e.kind, shared.len()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Hose storage", LinkKind::Post, 2),
+                ("Hose", LinkKind::Content, 1),
+                ("Hoses", LinkKind::Page, 1),
+                ("Hoses", LinkKind::Category, 1),
+                ("Roses", LinkKind::Post, 0),
+            ]
+        );
+    }
 }
