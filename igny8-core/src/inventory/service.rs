@@ -132,13 +132,15 @@ impl<S: Store> Inventory<'_, S> {
             status: Some(ContentStatus::Published),
             ..ContentFilter::default()
         };
-        let published = every_page(|page| async move {
+        // Each part boxed: Generate Content awaits this inside an automation run's future,
+        // and a debug build's stack is small for futures nested that deep.
+        let published = Box::pin(every_page(|page| async move {
             contents
                 .list(scope, published_filter, &ContentSort::default(), &page)
                 .await
-        })
+        }))
         .await?;
-        let clusters = self.cluster_names(scope, site).await?;
+        let clusters = Box::pin(self.cluster_names(scope, site)).await?;
         let mut entries: Vec<LinkEntry> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         for c in published {
@@ -168,11 +170,10 @@ impl<S: Store> Inventory<'_, S> {
             site_id: Some(site),
             ..LinkPageFilter::default()
         };
-        let synced =
-            every_page(
-                |page| async move { store.list_link_pages(scope, pages_filter, &page).await },
-            )
-            .await?;
+        let synced = Box::pin(every_page(|page| async move {
+            store.list_link_pages(scope, pages_filter, &page).await
+        }))
+        .await?;
         for p in synced {
             if seen.insert(normal(&p.url)) {
                 entries.push(p.into());
@@ -193,9 +194,9 @@ impl<S: Store> Inventory<'_, S> {
             site_id: Some(site),
             ..TaskFilter::default()
         };
-        let tasks = every_page(|page| async move {
+        let tasks = Box::pin(every_page(|page| async move {
             tasks.list(scope, filter, &TaskSort::default(), &page).await
-        })
+        }))
         .await?;
         let mut wanted: Vec<_> = tasks.iter().filter_map(|t| t.cluster_id).collect();
         wanted.sort_unstable();
@@ -206,16 +207,13 @@ impl<S: Store> Inventory<'_, S> {
                 ids: Some(chunk.to_vec()),
                 ..Default::default()
             };
-            let found = self
-                .core
-                .clusters()
-                .list(
-                    scope,
-                    &filter,
-                    &Default::default(),
-                    &PageRequest::new(1, MAX_PAGE_SIZE),
-                )
-                .await?;
+            let found = Box::pin(self.core.clusters().list(
+                scope,
+                &filter,
+                &Default::default(),
+                &PageRequest::new(1, MAX_PAGE_SIZE),
+            ))
+            .await?;
             names.extend(found.items.into_iter().map(|c| (c.id, c.name)));
         }
         Ok(tasks
@@ -233,8 +231,8 @@ impl<S: Store> Inventory<'_, S> {
         phrases: &[&str],
         exclude: Option<ContentId>,
     ) -> Result<Vec<LinkEntry>> {
-        let language = self.language(scope).await?;
-        let entries = self.entries(scope, site).await?;
+        let language = Box::pin(self.language(scope)).await?;
+        let entries = Box::pin(self.entries(scope, site)).await?;
         Ok(rank(entries, phrases, language, exclude)
             .into_iter()
             .map(|(entry, _)| entry)
@@ -258,7 +256,7 @@ impl<S: Store> Inventory<'_, S> {
         limit: usize,
     ) -> Result<Vec<LinkBack>> {
         let target = self.core.contents().get(scope, content).await?;
-        let language = self.language(scope).await?;
+        let language = Box::pin(self.language(scope)).await?;
         let anchor = target
             .primary_keyword
             .clone()
@@ -271,7 +269,7 @@ impl<S: Store> Inventory<'_, S> {
             .map(String::as_str)
             .chain(std::iter::once(target.title.as_str()))
             .collect();
-        let entries = self.entries(scope, target.site_id).await?;
+        let entries = Box::pin(self.entries(scope, target.site_id)).await?;
         let own = target.wp_url.as_deref().map(normal);
         let mut out = Vec::new();
         for (entry, shared) in rank(entries, &phrases, language, Some(target.id)) {

@@ -427,8 +427,15 @@ impl AiFunction for GenerateContent {
             .items;
         let existing = found.first().map(|c| c.id);
         let own_url = found.first().and_then(|c| c.wp_url.clone());
-        // Boxed: the automation runs this inside its own future, which must stay small.
-        let inventory = Box::pin(link_inventory(core, scope, &task, existing)).await?;
+        // In a task of its own: reading the inventory awaits many store calls, and an
+        // automation run awaits this several job futures deep — a debug build's worker stack
+        // doesn't hold that nesting. (Read-only: if the job stops meanwhile, it just ends.)
+        let inventory = {
+            let (core, scope, task) = (core.clone(), *scope, task.clone());
+            tokio::spawn(async move { link_inventory(&core, &scope, &task, existing).await })
+                .await
+                .map_err(|e| Error::Internal(format!("reading the link inventory failed: {e}")))??
+        };
         let site_url = site
             .wordpress
             .as_ref()
