@@ -76,6 +76,14 @@ fn plain(v: Option<&Value>) -> String {
     html::text_of(text).chars().take(500).collect()
 }
 
+/// An object's `link`, when it is an http(s) address of at most 2,048 characters (anything
+/// else a site answers is left out: it is shown as a link and offered to the model).
+fn web_url(v: Option<&Value>) -> Option<String> {
+    let url = v?.as_str()?.trim();
+    let scheme = url.split_once("://")?.0.to_ascii_lowercase();
+    (matches!(scheme.as_str(), "http" | "https") && url.len() <= 2048).then(|| url.to_owned())
+}
+
 fn ids(v: Option<&Value>) -> Vec<i64> {
     v.and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_i64).collect())
@@ -160,7 +168,7 @@ pub(crate) async fn run<S: Store>(
                 Some(SyncedPage {
                     kind: LinkKind::Category,
                     wp_id: c.get("id")?.as_i64()?,
-                    url: c.get("link")?.as_str()?.to_owned(),
+                    url: web_url(c.get("link"))?,
                     title: plain(c.get("name")),
                     keywords: Vec::new(),
                     modified_at: None,
@@ -214,7 +222,7 @@ pub(crate) async fn run<S: Store>(
                 let page = SyncedPage {
                     kind,
                     wp_id: p.get("id")?.as_i64()?,
-                    url: p.get("link")?.as_str()?.to_owned(),
+                    url: web_url(p.get("link"))?,
                     title: plain(p.get("title")),
                     keywords: ids(p.get("categories"))
                         .iter()
@@ -352,5 +360,12 @@ mod tests {
         );
         assert_eq!(ids(post.get("tags")), [3, 4]);
         assert_eq!(plain(Some(&serde_json::json!("Q&amp;A"))), "Q&A");
+        let link = |v: &str| web_url(Some(&serde_json::json!(v)));
+        assert_eq!(
+            link(" https://example.com/?p=1 ").as_deref(),
+            Some("https://example.com/?p=1")
+        );
+        assert_eq!(link("javascript:alert(1)//x"), None);
+        assert_eq!(link("ftp://example.com/"), None);
     }
 }
