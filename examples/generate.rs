@@ -216,7 +216,8 @@ async fn pipeline(core: &Igny8, keywords: String) -> Result<(), String> {
             },
         )
         .await
-        .map_err(e)?;
+        .map_err(e)?
+        .tasks;
     let task = tasks.first().ok_or("the idea could not be queued")?;
     println!(
         "\nqueued \"{}\" ({} words)",

@@ -93,7 +93,10 @@ final class Igny8
     public function createIdea(array $idea): array {}
     public function updateIdea(int $id, array $patch): array {}
     public function deleteIdeas(array $ids): int {}
-    /** Queues ideas to the writer; returns the tasks made. */
+    /**
+     * Queues ideas to the writer; returns the tasks made, each with `conflicts`: what its idea
+     * competes with on the site (pairs with `a`, `b`, `reason`, `action`, `suggestion`).
+     */
     public function queueIdeas(array $ids): array {}
 
     // ---- writer -----------------------------------------------------------------------------

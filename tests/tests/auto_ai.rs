@@ -273,7 +273,8 @@ async fn the_whole_pipeline_runs_against_the_auto_responder() {
                 .ideas()
                 .queue_to_writer(scope, &[idea.id], QueueDefaults::default())
                 .await
-                .unwrap();
+                .unwrap()
+                .tasks;
             // The idea's own estimate is the task's target; the user sets another.
             let length = TaskPatch {
                 target_word_count: Some(words),

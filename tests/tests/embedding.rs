@@ -77,7 +77,8 @@ async fn planner_pipeline_survives_a_restart() {
             .ideas()
             .queue_to_writer(&scope, &[idea.id], QueueDefaults::default())
             .await
-            .unwrap();
+            .unwrap()
+            .tasks;
         assert_eq!(tasks.len(), 1);
         core.store().close().await;
         (scope, sector, clusters.total)

@@ -748,11 +748,13 @@ impl<S: Store> Ctx<'_, S> {
             .queue_to_writer(&self.scope, &ids, defaults)
             .await
         {
-            Ok(tasks) => {
+            Ok(queued) => {
                 let mut done = report(Stage::Queue, "done", "");
-                done.items = tasks.len() as u64;
-                done.detail =
-                    json!({ "tasks": tasks.iter().map(|t| t.id.get()).collect::<Vec<_>>() });
+                done.items = queued.tasks.len() as u64;
+                done.detail = json!({
+                    "tasks": queued.tasks.iter().map(|t| t.id.get()).collect::<Vec<_>>(),
+                    "conflicts": queued.conflicts,
+                });
                 Ok(done)
             }
             Err(e) if e.code().is_user_error() => Ok(report(Stage::Queue, "failed", e.to_string())),

@@ -30,7 +30,7 @@ pub use keyword::{
 };
 pub(crate) use service::check_ids;
 pub use service::{
-    ClusterOutcome, ClusteringReport, Clusters, Ideas, Keywords, MAX_BULK_IDS, MergeReport,
+    ClusterOutcome, ClusteringReport, Clusters, Ideas, Keywords, MAX_BULK_IDS, MergeReport, Queued,
 };
 
 use crate::ids::{ClusterId, KeywordId};

@@ -1,6 +1,7 @@
 //! Cannibalisation: two pages of one site competing for the same searches.
 //!
-//! Ideas and articles are compared by what they target, read with the local clustering's
+//! Ideas, articles and the site's WordPress posts and pages (its [link
+//! inventory](crate::inventory)) are compared by what they target, read with the local clustering's
 //! language tools ([`signature`]: normalised, stemmed topical words, so "garden hoses" and
 //! "Garden hose" are the same target):
 //!
@@ -10,6 +11,11 @@
 //!   set of keywords (by signature);
 //! - **similar titles**: titles of at least two topical words, at least 80% of them shared
 //!   (Jaccard similarity of their signatures).
+//!
+//! A WordPress post or page has no keywords of its own (its categories and tags group it, they
+//! don't say what it is written for): its title stands for its main keyword, so an idea for
+//! "garden hose" competes with the site's post "The best garden hoses". Two WordPress posts are
+//! not compared with each other: the report is about what IGNY8 plans and writes.
 //!
 //! Each conflict comes with a suggestion: **merge** two ideas (one page instead of two), or an
 //! idea into the article that already covers it; **retarget** one of two articles to another
@@ -28,6 +34,10 @@ string_enum! {
         Idea => "idea",
         /// An article (written content).
         Content => "content",
+        /// A post of the site's WordPress (from the link inventory), not made by IGNY8.
+        Post => "post",
+        /// A page of the site's WordPress (from the link inventory), not made by IGNY8.
+        Page => "page",
     }
 }
 
@@ -55,17 +65,27 @@ string_enum! {
     }
 }
 
+impl TargetKind {
+    /// A post or page of the site's WordPress, not an IGNY8 idea or article.
+    pub fn is_wordpress(self) -> bool {
+        matches!(self, Self::Post | Self::Page)
+    }
+}
+
 /// Something on a site that targets searches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
-    /// An idea or an article.
+    /// An idea, an article, or a WordPress post or page.
     pub kind: TargetKind,
-    /// Its id.
+    /// Its id: the IGNY8 id of an idea or article, the WordPress id of a post or page.
     pub id: i64,
     /// Its title.
     pub title: String,
-    /// Its keywords, the main one first.
+    /// Its keywords, the main one first (none for a WordPress post or page).
     pub keywords: Vec<String>,
+    /// Its address, for a WordPress post or page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A target read for comparing: signatures of its main keyword, keywords and title.
@@ -77,8 +97,17 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// The signatures of `target` in `language`.
+    /// The signatures of `target` in `language`. A WordPress post's or page's title is its
+    /// main keyword.
     pub fn of(target: &Target, language: Language) -> Self {
+        let title = signature(&target.title, language);
+        if target.kind.is_wordpress() {
+            return Self {
+                primary: Some(title.clone()).filter(|t| !t.is_empty()),
+                keywords: Vec::new(),
+                title,
+            };
+        }
         let mut keywords: Vec<Vec<String>> = target
             .keywords
             .iter()
@@ -91,7 +120,7 @@ impl Profile {
         Self {
             primary,
             keywords,
-            title: signature(&target.title, language),
+            title,
         }
     }
 }
@@ -99,7 +128,8 @@ impl Profile {
 /// Two competing targets, why, and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overlap {
-    /// One of them: the idea of an idea and an article, else the older.
+    /// One of them: in the site's report, the idea of an idea and an article, else the older;
+    /// among [`conflicts`], the one just queued or written.
     pub a: Target,
     /// The other.
     pub b: Target,
@@ -159,9 +189,12 @@ fn shared_keywords(a: &Target, b: &Profile, language: Language) -> Vec<String> {
 fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, String) {
     use OverlapReason::*;
     use TargetKind::*;
-    let name = |t: &Target| format!("{} {} “{}”", t.kind.as_str(), t.id, t.title);
+    let name = |t: &Target| match t.kind {
+        Idea | Content => format!("{} {} “{}”", t.kind.as_str(), t.id, t.title),
+        Post | Page => format!("WordPress {} “{}”", t.kind.as_str(), t.title),
+    };
     match (a.kind, b.kind, reason) {
-        (Idea, Idea, SamePrimaryKeyword | KeywordOverlap | SimilarTitle) => (
+        (Idea, Idea, _) => (
             OverlapAction::Merge,
             format!(
                 "Keep one of the two ideas — {} and {} — and delete the other (or fold its \
@@ -170,19 +203,24 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
                 name(b)
             ),
         ),
-        (Content, Idea, _) | (Idea, Content, _) => {
-            let (content, idea) = if a.kind == Content { (a, b) } else { (b, a) };
+        (_, Idea, _) | (Idea, _, _) => {
+            let (page, idea) = if a.kind == Idea { (b, a) } else { (a, b) };
+            let noun = match page.kind {
+                Post => "post",
+                Page => "page",
+                _ => "article",
+            };
             (
                 OverlapAction::Merge,
                 format!(
-                    "The {} already covers what {} would: update that article instead of writing \
+                    "The {} already covers what {} would: update that {noun} instead of writing \
                      the idea, or give the idea another keyword.",
-                    name(content),
+                    name(page),
                     name(idea)
                 ),
             )
         }
-        (Content, Content, SamePrimaryKeyword) => (
+        (_, _, SamePrimaryKeyword) => (
             OverlapAction::Retarget,
             format!(
                 "{} and {} are written for the same main keyword: give one of them another \
@@ -191,7 +229,7 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
                 name(b)
             ),
         ),
-        (Content, Content, _) => (
+        _ => (
             OverlapAction::Link,
             format!(
                 "{} and {} overlap: link each to the other with anchor text naming what it \
@@ -222,16 +260,20 @@ pub fn overlap(
     })
 }
 
-/// Every competing pair among `targets`, strongest first. Quadratic in the number of targets:
-/// meant for one site's ideas and articles.
+/// Every competing pair among `targets`, strongest first (two WordPress posts or pages are not
+/// compared). Quadratic in the number of targets: meant for one site's ideas and articles.
 pub fn report(targets: &[Target], language: Language) -> Vec<Overlap> {
-    // Ideas before articles, older before newer: `a` of a pair is the first of these.
+    // Ideas before articles before WordPress posts, older before newer: `a` of a pair is the
+    // first of these.
     let mut targets = targets.to_vec();
     targets.sort_by_key(|t| (t.kind, t.id));
     let profiles: Vec<Profile> = targets.iter().map(|t| Profile::of(t, language)).collect();
     let mut out = Vec::new();
     for i in 0..targets.len() {
         for j in i + 1..targets.len() {
+            if targets[i].kind.is_wordpress() && targets[j].kind.is_wordpress() {
+                continue;
+            }
             if let Some(o) = overlap(
                 (&targets[i], &profiles[i]),
                 (&targets[j], &profiles[j]),
@@ -241,12 +283,43 @@ pub fn report(targets: &[Target], language: Language) -> Vec<Overlap> {
             }
         }
     }
-    out.sort_by(|x, y| {
+    strongest_first(&mut out);
+    out
+}
+
+/// What each of `candidates` (just queued or written) competes with: the other candidates and
+/// `existing` (the site's targets; a candidate among them is compared once, as a candidate).
+/// `a` of each pair is the candidate; strongest first.
+pub fn conflicts(candidates: &[Target], existing: &[Target], language: Language) -> Vec<Overlap> {
+    let profiled = |t: &Target| (t.clone(), Profile::of(t, language));
+    let candidates: Vec<(Target, Profile)> = candidates.iter().map(profiled).collect();
+    let existing: Vec<(Target, Profile)> = existing
+        .iter()
+        .filter(|t| {
+            !candidates
+                .iter()
+                .any(|(c, _)| (c.kind, c.id) == (t.kind, t.id))
+        })
+        .map(profiled)
+        .collect();
+    let mut out = Vec::new();
+    for (i, (c, cp)) in candidates.iter().enumerate() {
+        for (t, tp) in candidates[i + 1..].iter().chain(&existing) {
+            if let Some(o) = overlap((c, cp), (t, tp), language) {
+                out.push(o);
+            }
+        }
+    }
+    strongest_first(&mut out);
+    out
+}
+
+fn strongest_first(pairs: &mut [Overlap]) {
+    pairs.sort_by(|x, y| {
         y.strength
             .total_cmp(&x.strength)
-            .then((x.a.kind, x.a.id, x.b.id).cmp(&(y.a.kind, y.a.id, y.b.id)))
+            .then((x.a.kind, x.a.id, x.b.kind, x.b.id).cmp(&(y.a.kind, y.a.id, y.b.kind, y.b.id)))
     });
-    out
 }
 
 #[cfg(test)]
@@ -259,6 +332,9 @@ mod tests {
             id,
             title: title.into(),
             keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+            url: kind
+                .is_wordpress()
+                .then(|| format!("https://example.com/?p={id}")),
         }
     }
 
@@ -351,6 +427,98 @@ mod tests {
             &["garage storage", "shelving"],
         );
         assert!(report(&[one, two], Language::English).is_empty());
+    }
+
+    #[test]
+    fn a_wordpress_post_competes_by_its_title_and_posts_are_not_paired() {
+        let idea = t(
+            TargetKind::Idea,
+            4,
+            "Which garden hose to buy",
+            &["garden hose", "hose length"],
+        );
+        let post = t(TargetKind::Post, 120, "The best garden hoses", &[]);
+        let page = t(TargetKind::Page, 2, "Best Garden Hoses!", &[]);
+        let unrelated = t(TargetKind::Post, 121, "Pruning roses in spring", &[]);
+        let found = report(
+            &[post.clone(), idea.clone(), page, unrelated],
+            Language::English,
+        );
+        // The idea competes with the post and the page (their titles are its main keyword,
+        // "best" aside); the post and the page, both WordPress's, are not paired.
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found.iter().all(|o| o.a.kind == TargetKind::Idea));
+        assert_eq!(found[0].reason, OverlapReason::SamePrimaryKeyword);
+        assert_eq!(found[0].b.kind, TargetKind::Post);
+        assert_eq!(found[0].action, OverlapAction::Merge);
+        assert_eq!(
+            found[0].suggestion,
+            "The WordPress post “The best garden hoses” already covers what idea 4 “Which \
+             garden hose to buy” would: update that post instead of writing the idea, or give \
+             the idea another keyword."
+        );
+        assert_eq!(
+            found[0].b.url.as_deref(),
+            Some("https://example.com/?p=120")
+        );
+        // An article written for it: retarget (or merge) the article.
+        let article = t(
+            TargetKind::Content,
+            9,
+            "Hoses for small gardens",
+            &["Garden Hose"],
+        );
+        let found = report(&[article, post], Language::English);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].action, OverlapAction::Retarget);
+    }
+
+    #[test]
+    fn conflicts_are_those_of_the_candidates() {
+        let queued = t(TargetKind::Idea, 10, "Hose reels compared", &["hose reel"]);
+        let twin = t(
+            TargetKind::Idea,
+            11,
+            "Hose reel buying guide",
+            &["hose reels"],
+        );
+        let article = t(TargetKind::Content, 3, "Hose reels", &["hose reel", "reel"]);
+        let other_idea = t(
+            TargetKind::Idea,
+            12,
+            "Storing a hose in winter",
+            &["hose storage"],
+        );
+        let other_article = t(
+            TargetKind::Content,
+            4,
+            "Winter hose storage",
+            &["hose storage"],
+        );
+        // The existing targets include a candidate (it is compared once, as a candidate) and two
+        // that compete with each other but with no candidate: not reported here.
+        let found = conflicts(
+            &[queued.clone(), twin.clone()],
+            &[queued, twin, article, other_idea, other_article],
+            Language::English,
+        );
+        let pairs: Vec<_> = found
+            .iter()
+            .map(|o| ((o.a.kind, o.a.id), (o.b.kind, o.b.id)))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ((TargetKind::Idea, 10), (TargetKind::Idea, 11)),
+                ((TargetKind::Idea, 10), (TargetKind::Content, 3)),
+                ((TargetKind::Idea, 11), (TargetKind::Content, 3)),
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|o| o.reason == OverlapReason::SamePrimaryKeyword)
+        );
     }
 
     #[test]

@@ -650,12 +650,16 @@ impl<S: Store> Ideas<'_, S> {
     /// Queues ideas to the writer: each new (or done) idea becomes a task and is marked queued.
     /// A task's length is its idea's estimate, else `defaults.target_word_count`, else the
     /// account's `content.word_count`.
+    ///
+    /// Each new idea queued is checked against its site ([`Queued::conflicts`]): the other ideas
+    /// queued with it, the site's new ideas, articles and WordPress posts and pages. A conflict
+    /// is reported, not refused: the person queueing decides.
     pub async fn queue_to_writer(
         &self,
         scope: &Scope,
         ids: &[IdeaId],
         mut defaults: QueueDefaults,
-    ) -> Result<Vec<crate::writer::Task>> {
+    ) -> Result<Queued> {
         scope.require(Permission::Write)?;
         check_ids(ids)?;
         match defaults.target_word_count {
@@ -674,7 +678,66 @@ impl<S: Store> Ideas<'_, S> {
                 defaults.target_word_count = Some(words);
             }
         }
-        self.store().queue_ideas(scope, ids, &defaults).await
+        // The new ideas among those named, read before they are queued.
+        let filter = IdeaFilter {
+            ids: Some(ids.to_vec()),
+            status: Some(IdeaStatus::New),
+            ..IdeaFilter::default()
+        };
+        let mut fresh = Vec::new();
+        for chunk in ids.chunks(crate::list::MAX_PAGE_SIZE as usize) {
+            let filter = IdeaFilter {
+                ids: Some(chunk.to_vec()),
+                ..filter.clone()
+            };
+            let page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+            fresh.extend(
+                self.store()
+                    .list_ideas(scope, &filter, &IdeaSort::default(), &page)
+                    .await?
+                    .items,
+            );
+        }
+        let tasks = self.store().queue_ideas(scope, ids, &defaults).await?;
+        let mut by_site: std::collections::BTreeMap<SiteId, Vec<overlap::Target>> =
+            Default::default();
+        for idea in fresh {
+            by_site
+                .entry(idea.site_id)
+                .or_default()
+                .push(overlap::Target {
+                    kind: overlap::TargetKind::Idea,
+                    id: idea.id.get(),
+                    title: idea.title,
+                    keywords: idea.target_keywords,
+                    url: None,
+                });
+        }
+        let mut conflicts = Vec::new();
+        for (site, candidates) in by_site {
+            conflicts.extend(self::conflicts(self.core, scope, site, &candidates).await?);
+        }
+        Ok(Queued { tasks, conflicts })
+    }
+}
+
+/// Ideas queued to the writer ([`Ideas::queue_to_writer`]).
+#[derive(Debug, Clone)]
+pub struct Queued {
+    /// The tasks made, one per idea queued.
+    pub tasks: Vec<crate::writer::Task>,
+    /// What the newly queued ideas compete with, strongest first; `a` of each pair is a queued
+    /// idea.
+    pub conflicts: Vec<overlap::Overlap>,
+}
+
+impl Queued {
+    /// The conflicts of the idea `idea` (it is `a` of the pair, or `b` when two ideas queued
+    /// together compete).
+    pub fn conflicts_of(&self, idea: IdeaId) -> impl Iterator<Item = &overlap::Overlap> {
+        let is =
+            move |t: &overlap::Target| t.kind == overlap::TargetKind::Idea && t.id == idea.get();
+        self.conflicts.iter().filter(move |o| is(&o.a) || is(&o.b))
     }
 }
 
@@ -699,39 +762,105 @@ where
     }
 }
 
-/// What a site targets, for [`overlap`]: its new ideas (not queued yet) and all its articles,
-/// read page by page, and the language to read them in.
+/// What a site targets, for [`overlap`]: its ideas not written yet (new, or queued with no
+/// article from their task yet), all its articles, and the posts and pages of its WordPress
+/// that IGNY8 didn't publish (its link inventory), read page by page, and the language to read
+/// them in.
 pub(crate) async fn site_targets<S: Store>(
     core: &Igny8<S>,
     scope: &Scope,
     site: SiteId,
 ) -> Result<(Vec<overlap::Target>, clustering::Language)> {
-    use crate::writer::{ContentFilter, ContentSort};
+    use crate::writer::{ContentFilter, ContentSort, TaskFilter, TaskSort};
     let language =
         clustering::Language::from_setting(&core.system().defaults(scope).await?.language)
             .unwrap_or_default();
-    let new_ideas = &IdeaFilter {
+    let site_ideas = &IdeaFilter {
         site_id: Some(site),
-        status: Some(IdeaStatus::New),
         ..IdeaFilter::default()
     };
     let articles = &ContentFilter {
         site_id: Some(site),
         ..ContentFilter::default()
     };
+    let tasks = &TaskFilter {
+        site_id: Some(site),
+        ..TaskFilter::default()
+    };
     let store = core.store();
-    let ideas = every_page(|page| async move {
+    let ideas = Box::pin(every_page(|page| async move {
         store
-            .list_ideas(scope, new_ideas, &IdeaSort::default(), &page)
+            .list_ideas(scope, site_ideas, &IdeaSort::default(), &page)
             .await
-    })
+    }))
     .await?;
-    let contents = every_page(|page| async move {
+    let contents = Box::pin(every_page(|page| async move {
         store
             .list_contents(scope, articles, &ContentSort::default(), &page)
             .await
-    })
+    }))
     .await?;
+    // A queued idea whose task has an article is that article.
+    let ideas = if ideas.iter().any(|i| i.status == IdeaStatus::Queued) {
+        let tasks = Box::pin(every_page(|page| async move {
+            store
+                .list_tasks(scope, tasks, &TaskSort::default(), &page)
+                .await
+        }))
+        .await?;
+        let written: std::collections::HashSet<_> =
+            contents.iter().filter_map(|c| c.task_id).collect();
+        let written: std::collections::HashSet<IdeaId> = tasks
+            .into_iter()
+            .filter(|t| written.contains(&t.id))
+            .filter_map(|t| t.idea_id)
+            .collect();
+        ideas
+            .into_iter()
+            .filter(|i| {
+                i.status == IdeaStatus::New
+                    || (i.status == IdeaStatus::Queued && !written.contains(&i.id))
+            })
+            .collect()
+    } else {
+        ideas
+            .into_iter()
+            .filter(|i| i.status == IdeaStatus::New)
+            .collect::<Vec<_>>()
+    };
+    let wordpress = &crate::inventory::LinkPageFilter {
+        site_id: Some(site),
+        ..Default::default()
+    };
+    let synced = Box::pin(every_page(|page| async move {
+        store.list_link_pages(scope, wordpress, &page).await
+    }))
+    .await?;
+    // A post IGNY8 published is its article, not a page of its own.
+    let ours: std::collections::HashSet<String> = contents
+        .iter()
+        .filter_map(|c| c.wp_url.as_deref())
+        .map(crate::writer::links::normal)
+        .collect();
+    let our_ids: std::collections::HashSet<i64> =
+        contents.iter().filter_map(|c| c.wp_post_id).collect();
+    let pages = synced.into_iter().filter_map(|p| {
+        let kind = match p.kind {
+            crate::inventory::LinkKind::Post => overlap::TargetKind::Post,
+            crate::inventory::LinkKind::Page => overlap::TargetKind::Page,
+            _ => return None,
+        };
+        if our_ids.contains(&p.wp_id) || ours.contains(&crate::writer::links::normal(&p.url)) {
+            return None;
+        }
+        Some(overlap::Target {
+            kind,
+            id: p.wp_id,
+            title: p.title,
+            keywords: Vec::new(),
+            url: Some(p.url),
+        })
+    });
     let targets = ideas
         .into_iter()
         .map(|i| overlap::Target {
@@ -739,19 +868,39 @@ pub(crate) async fn site_targets<S: Store>(
             id: i.id.get(),
             title: i.title,
             keywords: i.target_keywords,
+            url: None,
         })
-        .chain(contents.into_iter().map(|c| {
-            overlap::Target {
-                kind: overlap::TargetKind::Content,
-                id: c.id.get(),
-                title: c.title,
-                keywords: c
-                    .primary_keyword
-                    .into_iter()
-                    .chain(c.secondary_keywords)
-                    .collect(),
-            }
-        }))
+        .chain(contents.into_iter().map(content_target))
+        .chain(pages)
         .collect();
     Ok((targets, language))
+}
+
+/// An article as a target: its primary keyword, then its secondary ones.
+pub(crate) fn content_target(c: crate::writer::Content) -> overlap::Target {
+    overlap::Target {
+        kind: overlap::TargetKind::Content,
+        id: c.id.get(),
+        title: c.title,
+        keywords: c
+            .primary_keyword
+            .into_iter()
+            .chain(c.secondary_keywords)
+            .collect(),
+        url: None,
+    }
+}
+
+/// What `candidates` of `site` (just queued or written) compete with: each other, and the
+/// site's new ideas, articles and WordPress posts and pages ([`overlap::conflicts`]).
+pub(crate) async fn conflicts<S: Store>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    site: SiteId,
+    candidates: &[overlap::Target],
+) -> Result<Vec<overlap::Overlap>> {
+    // Another account's site (or one outside a restricted scope) is not found, not empty.
+    core.tenancy().site(scope, site).await?;
+    let (existing, language) = Box::pin(site_targets(core, scope, site)).await?;
+    Ok(overlap::conflicts(candidates, &existing, language))
 }

@@ -133,6 +133,21 @@ impl<S: Store> Contents<'_, S> {
         self.store().list_contents(scope, filter, sort, page).await
     }
 
+    /// What `content` competes with on its site, strongest first ([`overlap::conflicts`]
+    /// (crate::planner::overlap::conflicts)): the site's other articles, its new ideas and its
+    /// WordPress posts and pages (its own post aside); `a` of each pair is the content.
+    /// Reported when content is created or written, and on its page.
+    pub async fn conflicts(
+        &self,
+        scope: &Scope,
+        content: &Content,
+    ) -> Result<Vec<crate::planner::overlap::Overlap>> {
+        scope.require(Permission::Read)?;
+        let site = content.site_id;
+        let target = crate::planner::service::content_target(content.clone());
+        crate::planner::service::conflicts(self.core, scope, site, &[target]).await
+    }
+
     /// The SEO checks and score of each content ([`seo::check`](super::seo::check)), in
     /// order: its primary keyword, its task's target length (at least 300 words for content
     /// without a task), the account's `content.language`, and the site's WordPress address

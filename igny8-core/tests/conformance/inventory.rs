@@ -250,3 +250,212 @@ pub(crate) async fn stale_inventories_get_one_sync_queued(core: Igny8) {
         .unwrap();
     assert_eq!(jobs.items.len(), 1, "one sync waits for the site, not two");
 }
+
+fn idea(
+    t: &crate::support::Tenant,
+    title: &str,
+    keywords: &[&str],
+) -> igny8_core::planner::NewIdea {
+    igny8_core::planner::NewIdea {
+        sector_id: t.sector,
+        cluster_id: None,
+        title: title.into(),
+        description: None,
+        outline: Vec::new(),
+        content_type: None,
+        content_structure: None,
+        target_keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        estimated_word_count: None,
+    }
+}
+
+/// (kind, id) of each side of each pair.
+fn pairs(found: &[&igny8_core::planner::overlap::Overlap]) -> Vec<(String, String)> {
+    let side = |t: &igny8_core::planner::overlap::Target| format!("{} {}", t.kind.as_str(), t.id);
+    found.iter().map(|o| (side(&o.a), side(&o.b))).collect()
+}
+
+pub(crate) async fn queued_and_written_pages_report_what_they_compete_with(core: Igny8) {
+    use igny8_core::planner::QueueDefaults;
+    use igny8_core::planner::overlap::{OverlapAction, OverlapReason, TargetKind};
+    use igny8_core::writer::{ContentPatch, NewContent};
+    let t = tenant(&core, "Conflicts", 0).await;
+    let other = tenant(&core, "Conflicts elsewhere", 0).await;
+    // The site's WordPress: a post on garden hoses, an unrelated post, a page, a category.
+    let mut hoses = post(LinkKind::Post, 12, "The best garden hoses");
+    hoses.url = "https://garden.example/best-garden-hoses/".into();
+    core.inventory()
+        .record(
+            &t.scope,
+            t.site,
+            vec![
+                hoses,
+                post(LinkKind::Post, 13, "Drip irrigation kits"),
+                post(LinkKind::Page, 2, "About us"),
+                post(LinkKind::Category, 5, "Garden hoses"),
+            ],
+            true,
+            None,
+        )
+        .await
+        .unwrap();
+    // Another account's idea for the same keyword competes with nothing here.
+    core.ideas()
+        .create(
+            &other.scope,
+            idea(&other, "Garden hose guide", &["garden hose"]),
+        )
+        .await
+        .unwrap();
+    let ideas = core.ideas();
+    let buy = ideas
+        .create(
+            &t.scope,
+            idea(
+                &t,
+                "Which garden hose to buy",
+                &["garden hoses", "hose length"],
+            ),
+        )
+        .await
+        .unwrap();
+    let reels = ideas
+        .create(&t.scope, idea(&t, "Garden hose reels", &["hose reel"]))
+        .await
+        .unwrap();
+    let twin = ideas
+        .create(
+            &t.scope,
+            idea(&t, "Hose reels compared", &["hose reels", "reel cart"]),
+        )
+        .await
+        .unwrap();
+
+    // Queued: each new idea's conflicts come with its task — the WordPress post on its keyword,
+    // the new idea on the same keyword as another; none from the other account or the category.
+    let queued = ideas
+        .queue_to_writer(&t.scope, &[buy.id, reels.id], QueueDefaults::default())
+        .await
+        .unwrap();
+    assert_eq!(queued.tasks.len(), 2);
+    let of_buy: Vec<_> = queued.conflicts_of(buy.id).collect();
+    assert_eq!(
+        pairs(&of_buy),
+        [(format!("idea {}", buy.id.get()), "post 12".into())]
+    );
+    let o = of_buy[0];
+    assert_eq!(o.reason, OverlapReason::SamePrimaryKeyword);
+    assert_eq!(o.action, OverlapAction::Merge);
+    assert_eq!(
+        o.b.url.as_deref(),
+        Some("https://garden.example/best-garden-hoses/")
+    );
+    assert!(
+        o.suggestion
+            .contains("WordPress post “The best garden hoses”"),
+        "{}",
+        o.suggestion
+    );
+    let of_reels: Vec<_> = queued.conflicts_of(reels.id).collect();
+    assert_eq!(
+        pairs(&of_reels),
+        [(
+            format!("idea {}", reels.id.get()),
+            format!("idea {}", twin.id.get())
+        )]
+    );
+    assert_eq!(queued.conflicts.len(), 2, "{:#?}", queued.conflicts);
+    // Queued again: nothing new is queued, nothing reported.
+    let again = ideas
+        .queue_to_writer(&t.scope, &[buy.id], QueueDefaults::default())
+        .await
+        .unwrap();
+    assert!(again.tasks.is_empty() && again.conflicts.is_empty());
+
+    // The site's report keeps the queued ideas (not written yet) in view.
+    let report = ideas.overlaps(&t.scope, t.site).await.unwrap();
+    let all: Vec<_> = report.iter().collect();
+    let mut found = pairs(&all);
+    found.sort();
+    let mut expected = vec![
+        (format!("idea {}", buy.id.get()), "post 12".to_owned()),
+        (
+            format!("idea {}", reels.id.get()),
+            format!("idea {}", twin.id.get()),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(found, expected);
+
+    // The reels task written: the article competes with the new idea; the queued idea it was
+    // written from is the article now, not a page of its own.
+    let task = queued
+        .tasks
+        .iter()
+        .find(|x| x.idea_id == Some(reels.id))
+        .unwrap();
+    let article = core
+        .contents()
+        .create(
+            &t.scope,
+            NewContent {
+                sector_id: t.sector,
+                task_id: Some(task.id),
+                title: "Garden hose reels".into(),
+                html: "<p>Reels.</p>".into(),
+                meta_title: None,
+                meta_description: None,
+                primary_keyword: Some("hose reel".into()),
+                secondary_keywords: Vec::new(),
+                tags: Vec::new(),
+                categories: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let conflicts = core.contents().conflicts(&t.scope, &article).await.unwrap();
+    let all: Vec<_> = conflicts.iter().collect();
+    assert_eq!(
+        pairs(&all),
+        [(
+            format!("content {}", article.id.get()),
+            format!("idea {}", twin.id.get())
+        )]
+    );
+    assert_eq!(conflicts[0].action, OverlapAction::Merge);
+
+    // Published as WordPress post 40, and that post synced: still one page, not two.
+    let url = "https://garden.example/garden-hose-reels/";
+    core.contents()
+        .update(
+            &t.scope,
+            article.id,
+            ContentPatch {
+                wp_post_id: Some(Some(40)),
+                wp_url: Some(Some(url.into())),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut ours = post(LinkKind::Post, 40, "Garden hose reels");
+    ours.url = url.into();
+    core.inventory()
+        .record(&t.scope, t.site, vec![ours], false, None)
+        .await
+        .unwrap();
+    let article = core.contents().get(&t.scope, article.id).await.unwrap();
+    let conflicts = core.contents().conflicts(&t.scope, &article).await.unwrap();
+    assert!(
+        conflicts.iter().all(|o| o.b.kind != TargetKind::Post),
+        "{conflicts:#?}"
+    );
+    assert_eq!(conflicts.len(), 1);
+    // Another account can't read the article's conflicts.
+    assert!(
+        core.contents()
+            .conflicts(&other.scope, &article)
+            .await
+            .is_err()
+    );
+}

@@ -61,6 +61,7 @@ conformance! {
     pipeline::synced_wordpress_pages_are_link_targets_and_linked_back,
     inventory::recorded_pages_are_replaced_swept_and_scoped,
     inventory::stale_inventories_get_one_sync_queued,
+    inventory::queued_and_written_pages_report_what_they_compete_with,
     pipeline::an_article_without_its_keyword_up_front_is_asked_for_again,
     planner::the_dashboard_counts_what_is_there,
     planner::keyword_figures_follow_every_write,

@@ -351,7 +351,8 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
                 },
             )
             .await
-            .unwrap();
+            .unwrap()
+            .tasks;
         tasks.push(made[0].clone());
     }
 
@@ -1383,6 +1384,7 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
                 page(7, "Pruning roses in spring", &["roses"]),
                 page(12, "How to store a garden hose", &["hoses", "storage"]),
                 page(15, "Compost basics", &[]),
+                page(16, "Hose reels", &[]),
             ],
             true,
             None,
@@ -1475,6 +1477,13 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
         links["removed"][0]["why"],
         "not a page of the site IGNY8 knows"
     );
+    // The site's post "Hose reels" is written for the article's keyword: the result says so.
+    let conflicts = &done.result.as_ref().unwrap()["items"][0]["result"]["conflicts"];
+    assert_eq!(conflicts.as_array().map(Vec::len), Some(1), "{conflicts}");
+    assert_eq!(conflicts[0]["b"]["kind"], "post");
+    assert_eq!(conflicts[0]["b"]["id"], 16);
+    assert_eq!(conflicts[0]["reason"], "same_primary_keyword");
+    assert_eq!(conflicts[0]["action"], "retarget");
 
     // Published, the new article gets links back from the related pages: the older IGNY8
     // article (where IGNY8 can insert it) and the hose post (by hand); not the roses.

@@ -554,7 +554,8 @@ pub(crate) async fn new_tasks_and_ideas_take_length_kind_and_structure(core: Ign
         .ideas()
         .queue_to_writer(&t.scope, &[plain.id, how_to.id], QueueDefaults::default())
         .await
-        .unwrap();
+        .unwrap()
+        .tasks;
     let words = |id| {
         tasks
             .iter()
@@ -574,7 +575,8 @@ pub(crate) async fn new_tasks_and_ideas_take_length_kind_and_structure(core: Ign
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .tasks;
     assert_eq!(tasks[0].target_word_count, 700);
 
     let too_short = core

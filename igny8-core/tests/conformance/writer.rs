@@ -66,7 +66,8 @@ pub(crate) async fn ideas_queue_to_writer_once(core: Igny8) {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .tasks;
     assert_eq!(tasks.len(), 2);
     let task = tasks.iter().find(|x| x.idea_id == Some(a.id)).unwrap();
     assert_eq!(task.title, a.title);
@@ -84,7 +85,8 @@ pub(crate) async fn ideas_queue_to_writer_once(core: Igny8) {
         .ideas()
         .queue_to_writer(&t.scope, &[a.id, b.id], QueueDefaults::default())
         .await
-        .unwrap();
+        .unwrap()
+        .tasks;
     assert!(again.is_empty());
     let all = core
         .tasks()

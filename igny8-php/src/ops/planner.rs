@@ -239,12 +239,25 @@ pub(crate) async fn delete_ideas(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
 
 pub(crate) async fn queue_ideas(c: &Ctx, ids_: Value) -> Out {
     let ids: Vec<IdeaId> = ids(ids_)?;
-    let tasks = c
+    let queued = c
         .core
         .ideas()
         .queue_to_writer(&c.scope(), &ids, p::QueueDefaults::default())
         .await?;
-    many(&tasks)
+    // Each task with what its idea competes with on the site, as the API gives it.
+    let mut out = Vec::with_capacity(queued.tasks.len());
+    for task in &queued.tasks {
+        let mut row = one(task)?;
+        let conflicts: Vec<_> = task
+            .idea_id
+            .map(|idea| queued.conflicts_of(idea).collect())
+            .unwrap_or_default();
+        if let Value::Object(map) = &mut row {
+            map.insert("conflicts".into(), many(&conflicts)?);
+        }
+        out.push(row);
+    }
+    Ok(Value::Array(out))
 }
 
 pub(crate) async fn dashboard(c: &Ctx, mut map: Map<String, Value>) -> Out {

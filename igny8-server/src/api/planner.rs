@@ -11,7 +11,6 @@ use poem_openapi::payload::{Binary, Json};
 use super::Tag;
 use crate::auth::Auth;
 use crate::dto::planner::*;
-use crate::dto::writer::Task;
 use crate::dto::{E, Ordering};
 use crate::envelope::{Accepted, AcceptedResult, ApiError, ApiResult, CreatedResult, created, ok};
 use crate::pagination::{ListPage, list_page, page_of};
@@ -736,13 +735,14 @@ impl PlannerApi {
     }
 
     /// Queues ideas to the writer: each new idea becomes a task; queued ideas are skipped.
+    /// Each task says what its idea competes with on the site (`conflicts`).
     #[oai(path = "/ideas/queue_to_writer/", method = "post")]
     async fn queue_to_writer(
         &self,
         state: Data<&AppState>,
         auth: Auth,
         body: Json<QueueIdeas>,
-    ) -> ApiResult<Vec<Task>> {
+    ) -> ApiResult<Vec<QueuedTask>> {
         let scope = auth.0.scope()?;
         let b = body.0;
         let ids: Vec<IdeaId> = b.ids.into_iter().map(IdeaId).collect();
@@ -751,11 +751,22 @@ impl PlannerApi {
             author_profile_id: b.author_profile_id.map(igny8_core::AuthorProfileId),
             strategy_id: b.strategy_id.map(igny8_core::StrategyId),
         };
-        let tasks = state
+        let queued = state
             .core
             .ideas()
             .queue_to_writer(&scope, &ids, defaults)
             .await?;
-        Ok(ok(tasks.into_iter().map(Into::into).collect()))
+        let tasks = queued
+            .tasks
+            .iter()
+            .map(|t| QueuedTask {
+                conflicts: t
+                    .idea_id
+                    .map(|idea| queued.conflicts_of(idea).cloned().map(Into::into).collect())
+                    .unwrap_or_default(),
+                task: t.clone().into(),
+            })
+            .collect();
+        Ok(ok(tasks))
     }
 }

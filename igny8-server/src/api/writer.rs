@@ -237,17 +237,21 @@ impl WriterApi {
         })))
     }
 
-    /// Creates content (a draft).
+    /// Creates content (a draft), and reports what it competes with on its site.
     #[oai(path = "/content/", method = "post")]
     async fn create_content(
         &self,
         state: Data<&AppState>,
         auth: Auth,
         body: Json<NewContent>,
-    ) -> CreatedResult<Content> {
+    ) -> CreatedResult<CreatedContent> {
         let scope = auth.0.scope()?;
         let content = state.core.contents().create(&scope, body.0.into()).await?;
-        Ok(created(checked(&state, &scope, content).await?))
+        let conflicts = state.core.contents().conflicts(&scope, &content).await?;
+        Ok(created(CreatedContent {
+            content: checked(&state, &scope, content).await?,
+            conflicts: conflicts.into_iter().map(Into::into).collect(),
+        }))
     }
 
     /// One piece of content.

@@ -869,17 +869,22 @@ pub enum CsvFile {
     ),
 }
 
-/// An idea or article in a competing pair.
+/// An idea, article, or WordPress post or page in a competing pair.
 #[derive(Debug, Object)]
 pub struct OverlapTarget {
-    /// `idea` or `content`.
+    /// `idea`, `content`, or `post` / `page` for a post or page of the site's WordPress (from
+    /// its link inventory) that IGNY8 didn't write.
     pub kind: E<p::overlap::TargetKind>,
-    /// Its id.
+    /// Its id: IGNY8's for an idea or content, WordPress's for a post or page.
     pub id: i64,
     /// Its title.
     pub title: String,
-    /// Its keywords, the main one first.
+    /// Its keywords, the main one first (none for a WordPress post or page: its title stands
+    /// for its main keyword).
     pub keywords: Vec<String>,
+    /// The address of a WordPress post or page; null for an idea or content.
+    #[oai(nullable)]
+    pub url: Option<String>,
 }
 
 impl From<p::overlap::Target> for OverlapTarget {
@@ -889,6 +894,7 @@ impl From<p::overlap::Target> for OverlapTarget {
             id: t.id,
             title: t.title,
             keywords: t.keywords,
+            url: t.url,
         }
     }
 }
@@ -924,4 +930,17 @@ impl From<p::overlap::Overlap> for Overlap {
             suggestion: o.suggestion,
         }
     }
+}
+
+/// A task made from an idea queued to the writer, with what the idea competes with.
+#[derive(Debug, Object)]
+pub struct QueuedTask {
+    /// The task.
+    #[oai(flatten)]
+    pub task: super::writer::Task,
+    /// What its idea competes with on the site (docs/content-quality.md, "No
+    /// cannibalisation"): ideas queued with it, new ideas, articles, and WordPress posts and
+    /// pages. Reported, not refused; empty when nothing competes (and for an idea queued
+    /// again).
+    pub conflicts: Vec<Overlap>,
 }

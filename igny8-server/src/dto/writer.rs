@@ -662,3 +662,15 @@ pub struct ImageBulkUpdate {
     #[oai(nullable)]
     pub size: MaybeUndefined<String>,
 }
+
+/// Content just created, with what it competes with on its site.
+#[derive(Debug, Object)]
+pub struct CreatedContent {
+    /// The content.
+    #[oai(flatten)]
+    pub content: Content,
+    /// What it competes with on its site (docs/content-quality.md, "No cannibalisation"): the
+    /// site's other articles, new ideas, and WordPress posts and pages; `a` of each pair is
+    /// this content. Reported, not refused; empty when nothing competes.
+    pub conflicts: Vec<super::planner::Overlap>,
+}

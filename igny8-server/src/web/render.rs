@@ -157,6 +157,11 @@ pub fn flash(req: &Request) -> Option<String> {
             "{} The writer's tasks are made from them.",
             count("idea", "ideas", "queued to the writer")
         ),
+        "ideas-queued-competing" => format!(
+            "{} Pages of the site already target the same searches: the pairs are below, with \
+             what to do. The writer's tasks are made all the same.",
+            count("idea", "ideas", "queued to the writer")
+        ),
         "ideas-deleted" => count("idea", "ideas", "deleted"),
         "idea-saved" => "Idea saved.".to_owned(),
         "task-saved" => "Task saved. Writing it uses what it says now.".to_owned(),

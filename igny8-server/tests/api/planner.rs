@@ -368,16 +368,35 @@ async fn competing_pages_are_reported(backend: Backend) {
         "title": "Garden hoses tested", "html": "<p>Text</p>", "primary_keyword": "garden hoses"}),
     )
     .await;
-    let second = post("/api/v1/writer/content/", json!({"sector_id": sector,
-        "title": "Watering tools we like", "html": "<p>Text</p>", "primary_keyword": "Garden hose"}))
-    .await;
+    // Created, the second article says what it competes with: the first, on its keyword.
+    let (status, made) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/writer/content/",
+            json!({"sector_id": sector, "title": "Watering tools we like", "html": "<p>Text</p>",
+                   "primary_keyword": "Garden hose"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let second = made["data"]["id"].as_i64().unwrap();
+    assert!(
+        made["data"]["score"].is_i64(),
+        "the content's own fields: {made}"
+    );
+    let conflicts = made["data"]["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{made}");
+    assert_eq!(conflicts[0]["a"]["id"], second);
+    assert_eq!(conflicts[0]["b"]["id"], first);
+    assert_eq!(conflicts[0]["b"]["kind"], "content");
+    assert_eq!(conflicts[0]["action"], "retarget");
     let idea = post(
         "/api/v1/planner/ideas/",
         json!({"sector_id": sector,
         "title": "Garden Hoses Tested", "target_keywords": ["hose tests"]}),
     )
     .await;
-    post(
+    let roses = post(
         "/api/v1/planner/ideas/",
         json!({"sector_id": sector,
         "title": "Pruning roses in spring", "target_keywords": ["prune roses"]}),
@@ -419,6 +438,46 @@ async fn competing_pages_are_reported(backend: Backend) {
             .iter()
             .all(|o| !o["suggestion"].as_str().unwrap().is_empty())
     );
+
+    // The site's WordPress has a post on pruning roses: queueing the roses idea says so, with
+    // the post's address, and queues it all the same.
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/links/"),
+            json!({"complete": true, "pages": [
+                {"kind": "post", "wp_id": 7, "url": "https://garden.example/pruning-roses/",
+                 "title": "How to prune roses", "keywords": ["Roses"]},
+                {"kind": "post", "wp_id": 8, "url": "https://garden.example/compost/",
+                 "title": "Making compost", "keywords": ["Roses"]},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/ideas/queue_to_writer/",
+            json!({"ids": [roses]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let tasks = body["data"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1, "{body}");
+    assert_eq!(tasks[0]["idea_id"], roses, "the task's own fields: {body}");
+    let conflicts = tasks[0]["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{body}");
+    assert_eq!(conflicts[0]["b"]["kind"], "post");
+    assert_eq!(conflicts[0]["b"]["id"], 7);
+    assert_eq!(
+        conflicts[0]["b"]["url"],
+        "https://garden.example/pruning-roses/"
+    );
+    assert_eq!(conflicts[0]["reason"], "same_primary_keyword");
+    assert_eq!(conflicts[0]["action"], "merge");
+    assert_eq!(conflicts[0]["a"]["url"], serde_json::Value::Null);
 
     // A site that isn't the account's is not found; another account sees nothing of these.
     let (status, _) = s

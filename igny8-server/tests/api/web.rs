@@ -5156,6 +5156,73 @@ async fn competing_pages_are_shown_with_what_to_do(backend: Backend) {
         "{}",
         page.body
     );
+    // An article's page says what it competes with.
+    let article = b.get(&format!("/writer/content/{}", ids[1])).await;
+    assert_eq!(article.status, 200, "{}", article.body);
+    assert!(
+        article
+            .body
+            .contains("<h2 id=\"competing-heading\">Competing pages</h2>")
+            && article
+                .body
+                .contains(&format!("<a href=\"/writer/content/{}\">", ids[0])),
+        "{}",
+        article.body
+    );
+    // An idea for what a post of the site's WordPress covers: queued all the same, then the
+    // site's report, which names the post and links it.
+    let (_, sites) = s.get(&token, "/api/v1/auth/sites/").await;
+    let site = sites["data"]["results"][0]["id"].as_i64().unwrap();
+    let (status, body) = s
+        .send(
+            "PUT",
+            &token,
+            &format!("/api/v1/auth/sites/{site}/links/"),
+            json!({"pages": [{"kind": "post", "wp_id": 31, "url": "https://cafe.example/hand-grinders/",
+                              "title": "The best hand grinders", "keywords": []}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, idea) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/planner/ideas/",
+            json!({"sector_id": sector, "title": "Hand grinders for travel",
+                   "target_keywords": ["hand grinder"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{idea}");
+    let idea = idea["data"]["id"].as_i64().unwrap().to_string();
+    let queued = b
+        .post(
+            "/planner/ideas/queue",
+            &[("ids", idea.as_str()), ("back", "/planner/ideas")],
+        )
+        .await;
+    assert_eq!(queued.status, 303, "{}", queued.body);
+    assert_eq!(
+        queued.location(),
+        format!("/planner/overlaps?site_id={site}&done=ideas-queued-competing&n=1")
+    );
+    let report = b.get(queued.location()).await;
+    assert!(
+        report.body.contains(
+            "1 idea queued to the writer. Pages of the site already target the same searches"
+        ),
+        "{}",
+        report.body
+    );
+    assert!(
+        report.body.contains(
+            "<span class=\"hint\">WordPress post</span> <a href=\"https://cafe.example/hand-grinders/\" hx-boost=\"false\">The best hand grinders</a>"
+        ),
+        "{}",
+        report.body
+    );
+    let (_, tasks) = s.get(&token, "/api/v1/writer/tasks/").await;
+    assert_eq!(tasks["data"]["count"], 1, "queued all the same: {tasks}");
+
     // A site that isn't the account's: not found, nothing shown.
     let other = b.get("/planner/overlaps?site_id=999999").await;
     assert_eq!(other.status, 404, "{}", other.body);

@@ -668,9 +668,12 @@ test('the article is published to a real WordPress, and its page links the post'
   await page.locator('#job-status .job-state').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
   await look('link-sync-done');
   await page.goto(inventory);
-  const listed = page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true });
+  // The test WordPress is shared by the runs on each backend, so an earlier run's post of the
+  // same title may be listed too: the one this run published is the one at its address.
+  const listed = page.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle', exact: true })
+    .and(page.locator(`[href="${href}"]`));
   await listed.waitFor();
-  assert.equal(await listed.getAttribute('href'), href, 'the inventory links the post itself');
+  assert.equal(await listed.count(), 1, 'the inventory links the post itself, once');
   assert.ok(await page.getByText('Last read from WordPress', { exact: false }).isVisible());
   await look('link-inventory');
 });

@@ -736,6 +736,9 @@ impl AiFunction for GenerateContent {
                 },
             )
             .await?;
+        // What the article competes with on its site, reported with the result (boxed: this
+        // runs inside an automation run's future too).
+        let conflicts = Box::pin(core.contents().conflicts(scope, &content)).await?;
         let words = content.word_count;
         Ok(Saved {
             summary: json!({
@@ -748,6 +751,7 @@ impl AiFunction for GenerateContent {
                 "repairs": repairs,
                 "reasked_for_keyword": reasked_for_keyword,
                 "links": links,
+                "conflicts": conflicts,
             }),
             work: Work::Words(u64::try_from(words).unwrap_or(0)),
         })

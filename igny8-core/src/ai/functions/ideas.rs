@@ -338,6 +338,7 @@ impl AiFunction for GenerateIdeas {
                 id: 0,
                 title: idea.title.clone(),
                 keywords: idea.target_keywords.clone(),
+                url: None,
             };
             let profile = overlap::Profile::of(&target, p.language);
             let duplicate = known.iter().find_map(|(t, other)| {
@@ -352,10 +353,14 @@ impl AiFunction for GenerateIdeas {
                     .map(|(reason, _)| (t, reason))
             });
             if let Some((t, reason)) = duplicate {
+                let mut duplicates = json!({"kind": t.kind.as_str(), "id": t.id, "title": t.title});
+                if let Some(url) = &t.url {
+                    duplicates["url"] = json!(url);
+                }
                 skipped.push(json!({
                     "title": idea.title,
                     "reason": reason.as_str(),
-                    "duplicates": {"kind": t.kind.as_str(), "id": t.id, "title": t.title},
+                    "duplicates": duplicates,
                 }));
                 continue;
             }

@@ -211,6 +211,43 @@ pub(crate) async fn on_ticked<Id>(
         (StatusCode, String),
     ) -> Result<poem::Response, WebError>,
 ) -> Result<poem::Response, WebError> {
+    on_ticked_then(
+        req,
+        fields,
+        path,
+        id,
+        async move |ids| {
+            Ok(Then {
+                done: done.to_owned(),
+                n: act(ids).await?,
+                to: None,
+            })
+        },
+        list,
+    )
+    .await
+}
+
+/// Where [`on_ticked_then`] goes once done: the flash `done` with the count `n`, on the local
+/// page `to` (else back to the list).
+pub(crate) struct Then {
+    pub done: String,
+    pub n: u64,
+    pub to: Option<String>,
+}
+
+/// [`on_ticked`] whose action also says where to go next.
+pub(crate) async fn on_ticked_then<Id>(
+    req: &poem::Request,
+    fields: &Fields,
+    path: &str,
+    id: fn(i64) -> Id,
+    act: impl AsyncFnOnce(Vec<Id>) -> Result<Then, igny8_core::Error>,
+    list: impl AsyncFnOnce(
+        crate::web::table::ListState,
+        (StatusCode, String),
+    ) -> Result<poem::Response, WebError>,
+) -> Result<poem::Response, WebError> {
     let back = local_back(fields.get("back"), path);
     let ids = ticked(fields, id)?;
     if ids.is_empty() {
@@ -220,9 +257,13 @@ pub(crate) async fn on_ticked<Id>(
         ));
     }
     match act(ids).await {
-        Ok(n) => Ok(crate::web::render::redirect(
+        Ok(then) => Ok(crate::web::render::redirect(
             req,
-            &with_done(&back, done, Some(n)),
+            &with_done(
+                then.to.as_deref().unwrap_or(&back),
+                &then.done,
+                Some(then.n),
+            ),
         )),
         Err(e) => {
             let state = crate::web::table::ListState::from_query(

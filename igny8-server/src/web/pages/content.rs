@@ -252,6 +252,8 @@ struct ContentPage {
     seo: w::seo::SeoReport,
     /// Pages of the site that could link to it (once published).
     links_back: Vec<LinkBackView>,
+    /// What it competes with on its site.
+    competing: Vec<super::overlaps::Pair>,
 }
 
 /// A suggested link back, as the article's page shows it.
@@ -410,6 +412,14 @@ async fn content_page(
         .await?
         .pop()
         .unwrap_or_default();
+    let competing = state
+        .core
+        .contents()
+        .conflicts(&scope, &content)
+        .await?
+        .into_iter()
+        .map(super::overlaps::pair)
+        .collect();
     let links_back = if content.wp_url.is_some() {
         state
             .core
@@ -456,6 +466,7 @@ async fn content_page(
             undrawn,
             seo,
             links_back,
+            competing,
         },
     )
 }

@@ -20,7 +20,7 @@ use crate::web::table::{
     Bulk, Cell, Choice, Column, Filter, ListState, Pager, Row, Table, label, number,
 };
 
-use super::common::{ListPage, Places, on_ticked};
+use super::common::{ListPage, Places, Then, on_ticked, on_ticked_then};
 
 /// The page's heading and the sentence under it.
 const HEADING: &str = "Ideas";
@@ -261,17 +261,34 @@ pub(crate) async fn queue(
 ) -> Result<Response, WebError> {
     let scope = user.scope()?;
     let ideas = state.core.ideas();
-    on_ticked(
+    on_ticked_then(
         req,
         &fields,
         PATH,
         IdeaId,
-        "ideas-queued",
         async |ids| {
-            let tasks = ideas
+            let queued = ideas
                 .queue_to_writer(&scope, &ids, p::QueueDefaults::default())
                 .await?;
-            Ok(tasks.len() as u64)
+            let n = queued.tasks.len() as u64;
+            // Queued ideas that compete with pages of their site: to the site's report, which
+            // shows them, rather than back to the list.
+            let competing = queued.conflicts.first().and_then(|o| {
+                let idea = IdeaId(o.a.id);
+                queued.tasks.iter().find(|t| t.idea_id == Some(idea))
+            });
+            Ok(match competing {
+                Some(task) => Then {
+                    done: "ideas-queued-competing".into(),
+                    n,
+                    to: Some(format!("/planner/overlaps?site_id={}", task.site_id.get())),
+                },
+                None => Then {
+                    done: "ideas-queued".into(),
+                    n,
+                    to: None,
+                },
+            })
         },
         async |list, problem| render(req, &state, &user, &list, Some(problem)).await,
     )

@@ -1,5 +1,6 @@
-//! Competing pages (`/planner/overlaps`): a site's new ideas and articles that compete for the
-//! same searches, each pair with why and what to do — the API's `planner/overlaps/`.
+//! Competing pages (`/planner/overlaps`): a site's ideas not written yet, articles and
+//! WordPress posts and pages that compete for the same searches, each pair with why and what
+//! to do — the API's `planner/overlaps/`. Also draws the conflicts of one article on its page.
 
 use askama::Template;
 use igny8_core::SiteId;
@@ -26,36 +27,48 @@ struct OverlapsPage {
 }
 
 /// One competing pair as the page shows it.
-struct Pair {
-    reason: &'static str,
-    a: (String, String, &'static str),
-    b: (String, String, &'static str),
-    shared: String,
-    action: String,
-    suggestion: String,
+pub(crate) struct Pair {
+    pub reason: &'static str,
+    pub a: Side,
+    pub b: Side,
+    pub shared: String,
+    pub action: String,
+    pub suggestion: String,
 }
 
-/// A target's link, title and kind in words.
-fn target(t: &igny8_core::planner::overlap::Target) -> (String, String, &'static str) {
-    match t.kind {
-        TargetKind::Idea => (format!("/planner/ideas/{}", t.id), t.title.clone(), "Idea"),
-        TargetKind::Content => (
-            format!("/writer/content/{}", t.id),
-            t.title.clone(),
-            "Article",
-        ),
+/// One of a pair: its link, title and kind in words; `external` for a page of the site's
+/// WordPress (a full page load, not the app's).
+pub(crate) struct Side {
+    pub href: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub external: bool,
+}
+
+fn side(t: &igny8_core::planner::overlap::Target) -> Side {
+    let (href, kind) = match t.kind {
+        TargetKind::Idea => (format!("/planner/ideas/{}", t.id), "Idea"),
+        TargetKind::Content => (format!("/writer/content/{}", t.id), "Article"),
+        TargetKind::Post => (t.url.clone().unwrap_or_default(), "WordPress post"),
+        TargetKind::Page => (t.url.clone().unwrap_or_default(), "WordPress page"),
+    };
+    Side {
+        href,
+        title: t.title.clone(),
+        kind,
+        external: t.kind.is_wordpress(),
     }
 }
 
-fn pair(o: Overlap) -> Pair {
+pub(crate) fn pair(o: Overlap) -> Pair {
     Pair {
         reason: match o.reason {
             OverlapReason::SamePrimaryKeyword => "Same main keyword",
             OverlapReason::KeywordOverlap => "Most keywords shared",
             OverlapReason::SimilarTitle => "Nearly the same title",
         },
-        a: target(&o.a),
-        b: target(&o.b),
+        a: side(&o.a),
+        b: side(&o.b),
         shared: o.shared_keywords.join(", "),
         action: crate::web::table::label(o.action.as_str()),
         suggestion: o.suggestion,

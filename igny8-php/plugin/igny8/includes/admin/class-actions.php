@@ -229,7 +229,19 @@ final class Actions {
 					static function () use ( $backend, $ids ) {
 						$tasks = Ui::rows( $backend->queueIdeas( $ids ) );
 						/* translators: %d: number of tasks */
-						Ui::flash( sprintf( _n( '%d task added to the writer queue.', '%d tasks added to the writer queue.', count( $tasks ), 'igny8' ), count( $tasks ) ) );
+						$message = sprintf( _n( '%d task added to the writer queue.', '%d tasks added to the writer queue.', count( $tasks ), 'igny8' ), count( $tasks ) );
+						// What the queued ideas compete with on the site: said, not refused.
+						$suggestions = array();
+						foreach ( $tasks as $task ) {
+							foreach ( (array) ( $task['conflicts'] ?? array() ) as $conflict ) {
+								$suggestions[] = (string) ( $conflict['suggestion'] ?? '' );
+							}
+						}
+						$suggestions = array_values( array_unique( array_filter( $suggestions ) ) );
+						if ( $suggestions ) {
+							$message .= ' ' . __( 'Competing pages:', 'igny8' ) . ' ' . implode( ' ', array_slice( $suggestions, 0, 3 ) );
+						}
+						Ui::flash( $message );
 					}
 				);
 				break;
