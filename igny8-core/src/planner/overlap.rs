@@ -190,17 +190,17 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
     use OverlapReason::*;
     use TargetKind::*;
     let name = |t: &Target| match t.kind {
-        Idea | Content => format!("{} {} “{}”", t.kind.as_str(), t.id, t.title),
-        Post | Page => format!("WordPress {} “{}”", t.kind.as_str(), t.title),
+        Idea => format!("the idea “{}”", t.title),
+        Content => format!("the article “{}”", t.title),
+        Post | Page => format!("the WordPress {} “{}”", t.kind.as_str(), t.title),
     };
     match (a.kind, b.kind, reason) {
         (Idea, Idea, _) => (
             OverlapAction::Merge,
             format!(
-                "Keep one of the two ideas — {} and {} — and delete the other (or fold its \
+                "Keep one of the two ideas — “{}” and “{}” — and delete the other (or fold its \
                  outline into the one you keep): two articles would compete for the same searches.",
-                name(a),
-                name(b)
+                a.title, b.title
             ),
         ),
         (_, Idea, _) | (Idea, _, _) => {
@@ -213,9 +213,9 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
             (
                 OverlapAction::Merge,
                 format!(
-                    "The {} already covers what {} would: update that {noun} instead of writing \
-                     the idea, or give the idea another keyword.",
-                    name(page),
+                    "{} already covers what {} would: update that {noun} instead of writing the \
+                     idea, or give the idea another keyword.",
+                    capitalised(&name(page)),
                     name(idea)
                 ),
             )
@@ -225,7 +225,7 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
             format!(
                 "{} and {} are written for the same main keyword: give one of them another \
                  keyword, or merge them into one article and redirect the other's address.",
-                name(a),
+                capitalised(&name(a)),
                 name(b)
             ),
         ),
@@ -234,11 +234,20 @@ fn suggest(a: &Target, b: &Target, reason: OverlapReason) -> (OverlapAction, Str
             format!(
                 "{} and {} overlap: link each to the other with anchor text naming what it \
                  covers, so search engines can tell which page answers which search.",
-                name(a),
+                capitalised(&name(a)),
                 name(b)
             ),
         ),
     }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The overlap of `a` and `b`, when they compete.
@@ -360,7 +369,8 @@ mod tests {
         assert_eq!(o.strength, 1.0);
         assert_eq!(o.shared_keywords, ["Garden Hoses"]);
         assert!(
-            o.suggestion.contains("content 1 “Garden hoses tested”"),
+            o.suggestion
+                .starts_with("The article “Garden hoses tested” and the article “Our"),
             "{}",
             o.suggestion
         );
@@ -409,7 +419,9 @@ mod tests {
         );
         assert_eq!(found[1].action, OverlapAction::Merge);
         assert!(
-            found[1].suggestion.starts_with("The content 3"),
+            found[1]
+                .suggestion
+                .starts_with("The article “Hose reels, carts and hangers” already covers"),
             "{}",
             found[1].suggestion
         );
@@ -453,7 +465,7 @@ mod tests {
         assert_eq!(found[0].action, OverlapAction::Merge);
         assert_eq!(
             found[0].suggestion,
-            "The WordPress post “The best garden hoses” already covers what idea 4 “Which \
+            "The WordPress post “The best garden hoses” already covers what the idea “Which \
              garden hose to buy” would: update that post instead of writing the idea, or give \
              the idea another keyword."
         );

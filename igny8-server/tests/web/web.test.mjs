@@ -560,15 +560,32 @@ test('the article reads as published, shows its search result, and is edited', a
 });
 
 test('competing pages: the ideas list links the report, which reads in words', async () => {
+  // The site's WordPress already has a post on tea kettles (as its link inventory says), the
+  // keyword the article was written for.
+  const sites = await api('GET', '/auth/sites/');
+  const kitchen = sites.results.find((x) => x.name === 'Kitchen blog').id;
+  await api('PUT', `/auth/sites/${kitchen}/links/`, { pages: [
+    { kind: 'post', wp_id: 901, url: 'https://kitchen.example/tea-kettles/', title: 'Tea kettles', keywords: ['Guides'] },
+  ] });
   await page.goto(`${base}/planner/ideas`);
   await page.getByRole('link', { name: 'Ideas and articles that compete' }).click();
   await page.waitForURL(/\/planner\/overlaps$/);
   assert.equal(await page.locator('h1').innerText(), 'Competing pages');
   assert.ok(await page.getByLabel('Site').isVisible(), 'a site can be chosen');
-  const pairs = await page.locator('.overlaps li').count();
-  const none = await page.getByText(/competes: every new idea and article has a search of its own/).count();
-  assert.ok(pairs > 0 || none === 1, 'either competing pairs or a sentence that there are none');
+  const pair = page.locator('.overlaps li').filter({ hasText: 'Tea kettles' });
+  await pair.waitFor();
+  assert.ok(await pair.getByText('Same main keyword', { exact: true }).isVisible());
+  assert.ok(await pair.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle' }).isVisible());
+  assert.equal(await pair.getByRole('link', { name: 'Tea kettles' }).getAttribute('href'), 'https://kitchen.example/tea-kettles/');
+  assert.ok(await pair.getByText('give one of them another keyword', { exact: false }).isVisible());
   await look('competing-pages');
+  // The article's page says the same.
+  await pair.getByRole('link', { name: 'Gooseneck or electric: choosing a tea kettle' }).click();
+  await page.waitForURL(/\/writer\/content\/\d+$/);
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Competing pages' }) });
+  assert.ok(await card.getByRole('link', { name: 'Tea kettles' }).isVisible());
+  await card.scrollIntoViewIfNeeded();
+  await look('article-competing');
 });
 
 test("an article's images: prompts written by AI, drawn, and shown", async () => {
