@@ -94,7 +94,7 @@ final class ContractTest extends TestCase
         $this->assertShape($contract, 'Cluster', $igny8->cluster($clusters['results'][0]['id']));
         $this->assertPageOf($contract, 'Idea', $ideas);
         $this->assertShape($contract, 'Idea', $igny8->idea($ideas['results'][0]['id']));
-        $this->assertListOf($contract, 'Task', $tasks);
+        $this->assertListOf($contract, 'QueuedTask', $tasks);
         $this->assertPageOf($contract, 'Task', $igny8->tasks(['sector_id' => $sector['id']]));
         $this->assertShape($contract, 'Task', $igny8->task($tasks[0]['id']));
         $this->assertPageOf($contract, 'Content', $igny8->contents(['task_id' => $tasks[0]['id']]));

@@ -175,6 +175,9 @@ final class KeywordsTest extends TestCase
         $tasks = $igny8->queueIdeas([$idea['id']]);
         $this->assertCount(1, $tasks);
         $this->assertSame($idea['id'], $tasks[0]['idea_id']);
+        // Each queued task says what its idea competes with on the site: nothing here.
+        $this->assertSame([], $tasks[0]['conflicts']);
+        unset($tasks[0]['conflicts']);
         $this->assertSame($tasks[0], $igny8->task($tasks[0]['id']));
         $task = $igny8->updateTask($tasks[0]['id'], ['title' => 'Expandable hoses, tested']);
         $this->assertSame('Expandable hoses, tested', $task['title']);

@@ -407,6 +407,19 @@ same(1, $synced['removed'], 'what the hooks missed is taken out by the sync');
 check(!isset($known()["post:{$seeded[5]}"]), 'the private post is out');
 step('link inventory: ' . count($known()) . ' pages known');
 
+// An idea for what a post of the site already covers: queued all the same, with the post named.
+$boilers = $backend->createIdea(['sector_id' => (int) $info['default_sector_id'], 'title' => 'Boilers compared',
+    'target_keywords' => ['single or double boiler espresso machine']]);
+$queued = $backend->queueIdeas([(int) $boilers['id']]);
+same(1, count($queued), 'the competing idea is queued');
+$conflict = $queued[0]['conflicts'][0] ?? null;
+same('post', $conflict['b']['kind'] ?? null, 'it competes with a post of the site: ' . json_encode($queued[0]['conflicts'] ?? null));
+same($seeded[6], $conflict['b']['id'] ?? null, 'the post on boilers');
+same(get_permalink($seeded[6]), $conflict['b']['url'] ?? null, "the post's address");
+same('same_primary_keyword', $conflict['reason'] ?? null, 'for the same main keyword');
+check(strpos((string) ($conflict['suggestion'] ?? ''), 'update that post instead') !== false, 'the suggestion says what to do: ' . ($conflict['suggestion'] ?? ''));
+$backend->deleteTasks([(int) $queued[0]['id']]);
+
 // An article written now links only to pages of the site that exist, and they open.
 $second = $ideas['results'][1] ?? null;
 check($second !== null, 'a second idea to write');

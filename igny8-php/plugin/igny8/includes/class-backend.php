@@ -38,6 +38,8 @@ interface Backend {
 	public function deleteClusters( array $ids ): int;
 
 	public function ideas( array $query = array() ): array;
+	/** Creates an idea (`sector_id`, `title`, `target_keywords`, …); returns it. */
+	public function createIdea( array $idea ): array;
 	public function deleteIdeas( array $ids ): int;
 	public function queueIdeas( array $ids ): array;
 

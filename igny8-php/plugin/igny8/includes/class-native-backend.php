@@ -163,6 +163,10 @@ final class Native_Backend implements Backend {
 		return $this->call( 'ideas', $query );
 	}
 
+	public function createIdea( array $idea ): array {
+		return $this->call( 'createIdea', $idea );
+	}
+
 	public function deleteIdeas( array $ids ): int {
 		return $this->call( 'deleteIdeas', $ids );
 	}

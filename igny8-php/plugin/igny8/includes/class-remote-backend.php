@@ -211,6 +211,10 @@ final class Remote_Backend implements Backend {
 		return $this->list_of( 'planner/ideas/', $query );
 	}
 
+	public function createIdea( array $idea ): array {
+		return $this->request( 'POST', 'planner/ideas/', array(), $idea );
+	}
+
 	public function deleteIdeas( array $ids ): int {
 		return $this->affected( 'planner/ideas/bulk_delete/', array( 'ids' => array_map( 'intval', $ids ) ) );
 	}
