@@ -3332,6 +3332,7 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{made}");
     let id = made["data"]["id"].as_i64().unwrap();
+    let score = made["data"]["score"].as_i64().unwrap();
     let list = b.get("/writer/content").await;
     assert!(
         list.body.contains(&format!(
@@ -3340,6 +3341,19 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
         "{}",
         list.body
     );
+    // Each article's SEO score is in the list, coloured by its band, as its page shows it.
+    let band = match score {
+        80.. => "good",
+        50.. => "fair",
+        _ => "poor",
+    };
+    assert!(
+        list.body
+            .contains(&format!(r#"<td class="num seo-{band}">{score}</td>"#)),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("SEO score"), "{}", list.body);
 
     // The article as readers see it (sanitised), and as a search result.
     let path = format!("/writer/content/{id}");

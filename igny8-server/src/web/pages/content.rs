@@ -32,6 +32,7 @@ const PATH: &str = "/writer/content";
 const COLUMNS: &[Column] = &[
     Column::new("Article").sort("title"),
     Column::new("Words").numeric().sort("word_count"),
+    Column::new("SEO score").numeric(),
     Column::new("Status"),
     Column::new("On the site").minor(),
     Column::new("Sector").minor(),
@@ -47,7 +48,18 @@ fn web_address(c: &Content) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn content_row(c: &Content, places: &Places, can_write: bool) -> Row {
+/// The colour band of an SEO score, as the article's page draws it.
+fn band(score: u8) -> &'static str {
+    match score {
+        80.. => "good",
+        50.. => "fair",
+        _ => "poor",
+    }
+}
+
+fn content_row(c: &Content, seo: &w::seo::SeoReport, places: &Places, can_write: bool) -> Row {
+    let mut score = Cell::number(Some(i64::from(seo.score)));
+    score.class = format!("num seo-{}", band(seo.score));
     Row {
         id: c.id.get(),
         dom_id: format!("content-{}", c.id.get()),
@@ -55,6 +67,7 @@ fn content_row(c: &Content, places: &Places, can_write: bool) -> Row {
         cells: vec![
             Cell::link(c.title.clone(), format!("{PATH}/{}", c.id.get())),
             Cell::number(Some(c.word_count)),
+            score,
             Cell::badge(c.status.as_str()),
             match web_address(c) {
                 Some(url) => Cell::link("View the post", url),
@@ -88,10 +101,12 @@ async fn render(
     let chrome = Chrome::new(req, "Articles", "content");
     let can_write = chrome.can_write;
     let mut table = Table::new("content", PATH, "Articles", COLUMNS, list, "-id");
+    let reports = state.core.contents().checks(&scope, &items.items).await?;
     table.rows = items
         .items
         .iter()
-        .map(|c| content_row(c, &places, can_write))
+        .zip(&reports)
+        .map(|(c, seo)| content_row(c, seo, &places, can_write))
         .collect();
     table.pager = Pager::of(list, &items, ("article", "articles"));
     table.filters = vec![
@@ -278,11 +293,7 @@ impl ContentPage {
 
     /// The score's band, for its colour: good (80+), fair (50+), poor.
     fn score_band(&self) -> &'static str {
-        match self.seo.score {
-            80.. => "good",
-            50.. => "fair",
-            _ => "poor",
-        }
+        band(self.seo.score)
     }
 
     fn checks_failed(&self) -> usize {
