@@ -264,6 +264,7 @@ async fn content(
                 secondary_keywords: vec![],
                 tags: tags.iter().map(|s| (*s).to_owned()).collect(),
                 categories: categories.iter().map(|s| (*s).to_owned()).collect(),
+                faq: None,
             },
         )
         .await
@@ -617,6 +618,7 @@ async fn scenario(core: Igny8, site: Site) {
                 secondary_keywords: vec![],
                 tags: vec![],
                 categories: vec![],
+                faq: None,
             },
         )
         .await

@@ -609,11 +609,27 @@ impl<S: Store> Ctx<'_, S> {
             let work = async {
                 match self.core.jobs().claim_id(id, self.worker, self.lease).await {
                     Ok(Some(claimed)) => {
-                        if let Some(outcome) =
-                            run_job(self.core, &claimed, self.worker, self.lease).await
-                            && let Err(e) = self.core.jobs().finish(id, self.worker, &outcome).await
-                        {
-                            tracing::warn!(job = id.get(), error = %e, "could not finish a stage job");
+                        // In a task of its own (stopped if this run stops waiting for it): a
+                        // stage's job polled inside the run's future nests deeper than a debug
+                        // build's worker stack holds.
+                        let (core, worker, lease) =
+                            (self.core.clone(), self.worker.to_owned(), self.lease);
+                        let stage =
+                            tokio_util::task::AbortOnDropHandle::new(tokio::spawn(async move {
+                                run_job(&core, &claimed, &worker, lease).await
+                            }));
+                        match stage.await {
+                            Ok(Some(outcome)) => {
+                                if let Err(e) =
+                                    self.core.jobs().finish(id, self.worker, &outcome).await
+                                {
+                                    tracing::warn!(job = id.get(), error = %e, "could not finish a stage job");
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                tracing::warn!(job = id.get(), error = %e, "a stage job's task failed");
+                            }
                         }
                     }
                     Ok(None) => tokio::time::sleep(beat).await,

@@ -37,8 +37,8 @@ pub use blocks::{BodyImage, body_blocks, body_classic};
 pub use client::{WordPress, WpError};
 pub use job::{PublishContent, PublishInput};
 pub use render::{
-    DEFAULT_MEDIA_SIZE, PostFormat, PostMedia, WordPressPost, carries_marker, check_media,
-    excerpt_of, post_images, render_post,
+    DEFAULT_MEDIA_SIZE, FAQ_META, PostFormat, PostMedia, WordPressPost, carries_marker,
+    check_media, excerpt_of, post_images, render_post,
 };
 pub use service::{ConnectionCheck, Publishing, WordPressCredentials};
 

@@ -94,6 +94,10 @@ pub fn excerpt_of(content: &Content) -> String {
     }
 }
 
+/// The post meta holding an article's questions and answers as JSON
+/// (`[{"question": …, "answer": …}]`), when it has them.
+pub const FAQ_META: &str = "_igny8_faq";
+
 /// The content's images as a post uses them: generated ones, featured first, then by
 /// position.
 pub fn post_images(mut images: Vec<Image>) -> Vec<Image> {
@@ -178,7 +182,11 @@ pub fn render_post(
         }
     }
     let marker = content_marker(content);
-    let clean = html::sanitize_html(&content.html);
+    // The questions and answers follow the article, as its last section.
+    let mut clean = html::sanitize_html(&content.html);
+    if let Some(faq) = &content.faq {
+        clean.push_str(&faq.html());
+    }
     let body = match format {
         PostFormat::Blocks => body_blocks(&clean, &in_body, &marker),
         PostFormat::Classic => body_classic(&clean, &in_body, &marker),
@@ -191,12 +199,19 @@ pub fn render_post(
         .filter(|t| !t.is_empty())
         .unwrap_or(&content.title)
         .to_owned();
-    let meta = BTreeMap::from([
+    let mut meta = BTreeMap::from([
         ("_yoast_wpseo_title".to_owned(), seo_title.clone()),
         ("_yoast_wpseo_metadesc".to_owned(), excerpt.clone()),
         ("rank_math_title".to_owned(), seo_title),
         ("rank_math_description".to_owned(), excerpt.clone()),
     ]);
+    // The questions as data, for a schema plugin (or a theme) to mark up as an FAQPage.
+    if let Some(faq) = &content.faq {
+        meta.insert(
+            FAQ_META.to_owned(),
+            serde_json::to_string(&faq.questions).unwrap_or_default(),
+        );
+    }
     let names = |list: &[String]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for name in list.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {

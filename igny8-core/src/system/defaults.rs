@@ -40,6 +40,9 @@ pub struct Defaults {
     pub author_profile_id: Option<AuthorProfileId>,
     /// `content.internal_links`: the most internal links Generate Content keeps per article.
     pub internal_links: u32,
+    /// `content.faq_questions`: how many questions Generate Content answers after an article
+    /// (0: none).
+    pub faq_questions: u32,
     /// `ideas.per_cluster`: ideas per cluster when a Generate Ideas request doesn't say.
     pub ideas_per_cluster: u32,
     /// `images.enabled`: whether automation rules run their image stages.
@@ -72,6 +75,7 @@ impl Default for Defaults {
             content_type: ContentType::Post,
             author_profile_id: None,
             internal_links: 3,
+            faq_questions: 0,
             ideas_per_cluster: DEFAULT_IDEAS,
             images_enabled: true,
             in_article: DEFAULT_IN_ARTICLE,
@@ -116,6 +120,7 @@ impl Defaults {
                 None => builtin.author_profile_id,
             },
             internal_links: count("content.internal_links").unwrap_or(builtin.internal_links),
+            faq_questions: count("content.faq_questions").unwrap_or(builtin.faq_questions),
             ideas_per_cluster: count("ideas.per_cluster").unwrap_or(builtin.ideas_per_cluster),
             images_enabled: value("images.enabled")
                 .and_then(|v| v.as_bool())

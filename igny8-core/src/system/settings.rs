@@ -169,6 +169,21 @@ pub const SETTINGS: &[SettingDef] = &[
                       ones lose their link and keep their words.",
     },
     SettingDef {
+        key: "content.faq_questions",
+        label: "FAQ questions per article",
+        group: "Articles",
+        kind: SettingType::Int {
+            min: 0,
+            max: crate::writer::MAX_FAQ_QUESTIONS as i64,
+        },
+        level: SettingLevel::Account,
+        default: || Value::from(0),
+        description: "How many questions Generate Content answers in a section after the \
+                      article — the questions of the task's cluster first (0: no such \
+                      section). Published as a heading per question, and kept as data for \
+                      FAQ schema.",
+    },
+    SettingDef {
         key: "ideas.per_cluster",
         label: "Ideas per cluster",
         group: "Ideas",

@@ -249,9 +249,14 @@ fn chat(function: AutoFunction, body: &Value) -> FakeReply {
                 .unwrap_or(800);
             let mut answer = article::whole(prompt, words);
             article::add_links(&mut answer, prompt, &listed_pages(&users));
+            article::add_faq(&mut answer, &users.join("\n\n"));
             answer
         }
-        AutoFunction::ContentPlan => article::plan(prompt),
+        AutoFunction::ContentPlan => {
+            let mut plan = article::plan(prompt);
+            article::add_faq(&mut plan, prompt);
+            plan
+        }
         AutoFunction::ContentSection => article::section(prompt, redo),
         _ => images::image_prompts(prompt, &schema),
     };

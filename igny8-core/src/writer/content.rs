@@ -67,6 +67,8 @@ pub struct Content {
     pub tags: Vec<String>,
     /// WordPress categories to publish with: plain text, at most 20, each at most 200 characters.
     pub categories: Vec<String>,
+    /// Questions readers ask, answered after the article ([`Faq`]); `None` without one.
+    pub faq: Option<Faq>,
     /// Words in the body ([`count_words`]), recounted by the store on every write of the body.
     pub word_count: i64,
     /// Where it stands; changes follow [`ContentStatus::can_become`].
@@ -82,6 +84,82 @@ pub struct Content {
     pub created_at: DateTime<Utc>,
     /// When the content last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// A section of questions and answers after the article: written by Generate Content from the
+/// cluster's question keywords when `content.faq_questions` asks for it, published as a
+/// heading with a subheading and a paragraph per question, and kept here as data so that a
+/// schema plugin (or the post meta `_igny8_faq`) can mark it up as an `FAQPage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Faq {
+    /// The section's heading ("Frequently asked questions", in the article's language).
+    pub heading: String,
+    /// The questions, in order.
+    pub questions: Vec<FaqEntry>,
+}
+
+/// One question of a [`Faq`], with its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqEntry {
+    /// The question: plain text, 1–300 characters.
+    pub question: String,
+    /// The answer: plain text, 1–2000 characters.
+    pub answer: String,
+}
+
+/// Most questions a [`Faq`] holds.
+pub const MAX_FAQ_QUESTIONS: usize = 10;
+
+impl Faq {
+    /// Checks a FAQ given as input: plain text within the lengths, at most
+    /// [`MAX_FAQ_QUESTIONS`]; an empty one (no question) is none.
+    pub(crate) fn checked(self, check: &mut Check) -> Option<Faq> {
+        if self.questions.is_empty() {
+            return None;
+        }
+        let heading = check.name("faq.heading", &self.heading, 200);
+        check.plain("faq.heading", &heading);
+        if self.questions.len() > MAX_FAQ_QUESTIONS {
+            check.fail(
+                "faq.questions",
+                format!("may hold at most {MAX_FAQ_QUESTIONS} questions"),
+            );
+        }
+        let questions = self
+            .questions
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let n = i + 1;
+                let question = check.name(&format!("faq.questions.{n}.question"), &q.question, 300);
+                check.plain(&format!("faq.questions.{n}.question"), &question);
+                let answer = crate::validate::collapse_whitespace(&q.answer);
+                let field = format!("faq.questions.{n}.answer");
+                if answer.is_empty() {
+                    check.fail(&field, "is required");
+                } else if answer.chars().count() > 2000 {
+                    check.fail(&field, "must be at most 2000 characters");
+                }
+                check.plain(&field, &answer);
+                FaqEntry { question, answer }
+            })
+            .collect();
+        Some(Faq { heading, questions })
+    }
+
+    /// The section as HTML: the heading, then each question as a subheading with its answer
+    /// as a paragraph (text escaped).
+    pub fn html(&self) -> String {
+        let mut out = format!("<h2>{}</h2>", html::escape(&self.heading));
+        for q in &self.questions {
+            out.push_str(&format!(
+                "<h3>{}</h3><p>{}</p>",
+                html::escape(&q.question),
+                html::escape(&q.answer)
+            ));
+        }
+        out
+    }
 }
 
 /// The characters of a meta title search results show; longer ones are cut off.
@@ -206,6 +284,10 @@ pub struct NewContent {
     /// duplicates dropped.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Questions and answers after the article (at most [`MAX_FAQ_QUESTIONS`]); none when
+    /// `None` or without questions.
+    #[serde(default)]
+    pub faq: Option<Faq>,
 }
 
 /// Longest HTML body (bytes).
@@ -234,6 +316,7 @@ impl NewContent {
         );
         check_terms(&mut check, "tags", &mut self.tags, 50);
         check_terms(&mut check, "categories", &mut self.categories, 20);
+        self.faq = self.faq.and_then(|f| f.checked(&mut check));
         check.finish()?;
         self.html = html::sanitize_html(&self.html);
         Ok(self)
@@ -259,6 +342,10 @@ pub struct ContentPatch {
     pub tags: Option<Vec<String>>,
     /// New categories, replacing the old list.
     pub categories: Option<Vec<String>>,
+    /// New questions and answers, replacing the old ones; `Some(None)` (or no questions)
+    /// removes them.
+    #[serde(default)]
+    pub faq: Option<Option<Faq>>,
     /// New status (allowed changes only).
     pub status: Option<ContentStatus>,
     /// The WordPress post it was published as (set by publishing).
@@ -304,6 +391,9 @@ impl ContentPatch {
         }
         if let Some(v) = &mut self.categories {
             check_terms(&mut check, "categories", v, 20);
+        }
+        if let Some(faq) = self.faq.take() {
+            self.faq = Some(faq.and_then(|f| f.checked(&mut check)));
         }
         if let Some(Some(id)) = self.wp_post_id
             && id <= 0

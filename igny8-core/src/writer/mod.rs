@@ -9,8 +9,9 @@ mod service;
 mod task;
 
 pub use content::{
-    Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus,
-    MAX_HTML_BYTES, META_DESCRIPTION_CHARS, META_TITLE_CHARS, MetaLength, NewContent, count_words,
+    Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus, Faq,
+    FaqEntry, MAX_FAQ_QUESTIONS, MAX_HTML_BYTES, META_DESCRIPTION_CHARS, META_TITLE_CHARS,
+    MetaLength, NewContent, count_words,
 };
 pub use image::{Image, ImageBytes, ImageFilter, ImageKind, ImagePatch, ImageStatus, NewImage};
 pub(crate) use image::{SIZE_RULE, check_size_field, parse_size};

@@ -409,6 +409,7 @@ pub(crate) async fn queued_and_written_pages_report_what_they_compete_with(core:
                 secondary_keywords: Vec::new(),
                 tags: Vec::new(),
                 categories: Vec::new(),
+                faq: None,
             },
         )
         .await

@@ -1273,6 +1273,7 @@ pub(crate) async fn generated_articles_link_only_to_pages_that_exist(core: Igny8
                 secondary_keywords: vec![],
                 tags: vec![],
                 categories: vec![],
+                faq: None,
             },
         )
         .await
@@ -1408,6 +1409,7 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
                 secondary_keywords: vec![],
                 tags: vec![],
                 categories: vec![],
+                faq: None,
             },
         )
         .await
@@ -1625,4 +1627,172 @@ pub(crate) async fn an_article_without_its_keyword_up_front_is_asked_for_again(c
         "{}",
         content.html
     );
+}
+
+/// With `content.faq_questions` set, an article answers its cluster's question keywords
+/// (most searched first) after the article; what the model sends is cleaned and cut to the
+/// number asked for, kept as data, and published as headings and paragraphs with the
+/// questions in the post meta.
+pub(crate) async fn an_article_answers_its_clusters_questions(core: Igny8) {
+    use igny8_core::planner::{KeywordDraft, KeywordMetrics, KeywordPatch, NewCluster};
+    let fake = FakeAi::start().await;
+    let (core, _clock, t, _ids) = three_tasks(&core, &fake).await;
+    core.system()
+        .set_setting(&t.scope, "content.faq_questions", &json!(2))
+        .await
+        .unwrap();
+    let cluster = core
+        .clusters()
+        .create(
+            &t.scope,
+            NewCluster {
+                sector_id: t.sector,
+                name: "Kettle care".into(),
+                description: None,
+            },
+        )
+        .await
+        .unwrap();
+    for (keyword, volume) in [
+        ("descale kettle", 9000),
+        ("how often should you descale a kettle", 700),
+        ("can you descale a kettle with vinegar", 1500),
+        ("why does my kettle have white flakes?", 90),
+    ] {
+        let k = core
+            .keywords()
+            .create(
+                &t.scope,
+                t.sector,
+                KeywordDraft {
+                    keyword: keyword.into(),
+                    metrics: KeywordMetrics {
+                        volume: Some(volume),
+                        difficulty: None,
+                        cpc: None,
+                        intent: None,
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        core.keywords()
+            .update(
+                &t.scope,
+                k.id,
+                KeywordPatch {
+                    cluster_id: Some(Some(cluster.id)),
+                    ..KeywordPatch::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let task = core
+        .tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: Some(cluster.id),
+                title: "Descaling a kettle".into(),
+                brief: None,
+                keywords: vec!["descale kettle".into()],
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(300),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    let mut answer = json!({"title": "Descaling a kettle", "meta_title": "Descaling a kettle",
+                            "meta_description": "d", "tags": [], "categories": []});
+    answer["html"] = json!(format!(
+        "<p>To descale kettle scale, boil.</p>{}",
+        prose(290, "w")
+    ));
+    answer["faq"] = json!({"heading": "Questions about descaling", "questions": [
+        {"question": "Can you descale a kettle with <b>vinegar</b>?", "answer": "Yes: half water, half vinegar."},
+        {"question": "How often should you descale a kettle?", "answer": "Monthly in hard-water areas."},
+        {"question": "A third one nobody asked for?", "answer": "Dropped."},
+    ]});
+    fake.push(CHAT, FakeReply::chat_data(&answer));
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    // Asked for two, the cluster's questions by volume first, and for a `faq` in the answer.
+    let prompt = fake.requests()[0].body.to_string();
+    let at = |q: &str| {
+        prompt
+            .find(q)
+            .unwrap_or_else(|| panic!("{q} asked: {prompt}"))
+    };
+    assert!(prompt.contains("After the article, answer 2 questions readers ask about"));
+    assert!(at("- can you descale a kettle with vinegar") < at("- how often should you descale"));
+    assert!(!prompt.contains("- why does my kettle"), "two at most");
+    assert!(!prompt.contains("- descale kettle"), "not a question");
+    assert!(
+        prompt.contains(r#"\"faq\""#),
+        "the schema asks for it: {prompt}"
+    );
+
+    let content = core
+        .contents()
+        .list(
+            &t.scope,
+            &ContentFilter {
+                task_id: Some(task.id),
+                ..Default::default()
+            },
+            &ContentSort::default(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let faq = content.faq.clone().expect("the questions are kept");
+    assert_eq!(faq.heading, "Questions about descaling");
+    let questions: Vec<&str> = faq.questions.iter().map(|q| q.question.as_str()).collect();
+    assert_eq!(
+        questions,
+        [
+            "Can you descale a kettle with vinegar?",
+            "How often should you descale a kettle?"
+        ]
+    );
+    assert!(
+        !content.html.contains("Questions about descaling"),
+        "the body is the article"
+    );
+
+    // Published: a heading, and a subheading and paragraph per question, after the article.
+    let post = igny8_core::publish::render_post(
+        &content,
+        &[],
+        &[],
+        igny8_core::publish::PostFormat::Blocks,
+    );
+    let heading = post
+        .content
+        .find("<h2 class=\"wp-block-heading\">Questions about descaling</h2>")
+        .unwrap_or_else(|| panic!("{}", post.content));
+    assert!(post.content.find("boil.").unwrap() < heading);
+    assert!(
+        post.content.contains(
+            "<!-- wp:heading {\"level\":3} -->\n<h3 class=\"wp-block-heading\">How often should you descale a kettle?</h3>"
+        ),
+        "{}",
+        post.content
+    );
+    assert!(post.content.contains("<p>Monthly in hard-water areas.</p>"));
+    let meta: Value = serde_json::from_str(&post.meta[igny8_core::publish::FAQ_META]).unwrap();
+    assert_eq!(meta[1]["answer"], "Monthly in hard-water areas.");
 }

@@ -276,6 +276,7 @@ pub(crate) async fn the_dashboard_counts_what_is_there(core: igny8_core::Igny8) 
                     secondary_keywords: vec![],
                     tags: vec![],
                     categories: vec![],
+                    faq: None,
                 },
             )
             .await

@@ -108,6 +108,7 @@ async fn draft(core: &Igny8, t: &Tenant, title: &str) -> Content {
                 secondary_keywords: Vec::new(),
                 tags: Vec::new(),
                 categories: Vec::new(),
+                faq: None,
             },
         )
         .await

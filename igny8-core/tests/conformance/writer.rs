@@ -216,6 +216,7 @@ pub(crate) async fn tasks_content_and_images(core: Igny8) {
                 secondary_keywords: vec![],
                 tags: vec!["hoses".into(), "Hoses".into(), "garden".into()],
                 categories: vec!["Garden".into()],
+                faq: None,
             },
         )
         .await
@@ -630,6 +631,7 @@ pub(crate) async fn text_fields_are_plain_and_html_is_sanitised(core: Igny8) {
         secondary_keywords: vec![],
         tags: vec![],
         categories: vec![],
+        faq: None,
     };
     // A `<` that starts no tag is text; so are `&` and `>`.
     let content = core
@@ -763,4 +765,148 @@ pub(crate) async fn text_fields_are_plain_and_html_is_sanitised(core: Igny8) {
             "{html}"
         );
     }
+}
+
+fn faq(questions: &[(&str, &str)]) -> Faq {
+    Faq {
+        heading: "Frequently asked questions".into(),
+        questions: questions
+            .iter()
+            .map(|(q, a)| FaqEntry {
+                question: (*q).into(),
+                answer: (*a).into(),
+            })
+            .collect(),
+    }
+}
+
+pub(crate) async fn an_articles_questions_are_kept_checked_and_removed(core: Igny8) {
+    let t = tenant(&core, "Questions", 0).await;
+    let mut new = NewContent {
+        sector_id: t.sector,
+        task_id: None,
+        title: "Descaling a kettle".into(),
+        html: "<p>Vinegar works.</p>".into(),
+        meta_title: None,
+        meta_description: None,
+        primary_keyword: Some("descale kettle".into()),
+        secondary_keywords: vec![],
+        tags: vec![],
+        categories: vec![],
+        faq: Some(faq(&[
+            (
+                "How often should I descale?",
+                "  Every  month in hard-water areas. ",
+            ),
+            (
+                "Does lemon juice work?",
+                "Yes, citric acid dissolves scale.",
+            ),
+        ])),
+    };
+    let made = core.contents().create(&t.scope, new.clone()).await.unwrap();
+    let kept = made.faq.clone().expect("kept");
+    assert_eq!(kept.questions.len(), 2);
+    assert_eq!(
+        kept.questions[0].answer, "Every month in hard-water areas.",
+        "whitespace collapsed"
+    );
+    assert_eq!(
+        core.contents().get(&t.scope, made.id).await.unwrap().faq,
+        Some(kept.clone()),
+        "read back as written"
+    );
+
+    // Markup, blanks and too many questions are refused by name; nothing is stored.
+    new.faq = Some(faq(&[("Why <b>descale</b>?", "Scale slows heating.")]));
+    let (field, message) = refused(core.contents().create(&t.scope, new.clone()).await);
+    assert_eq!(field, "faq.questions.1.question");
+    assert!(message.contains("plain text"), "{message}");
+    let eleven: Vec<(&str, &str)> = (0..11).map(|_| ("Why?", "Because.")).collect();
+    let (field, _) = refused(
+        core.contents()
+            .update(
+                &t.scope,
+                made.id,
+                ContentPatch {
+                    faq: Some(Some(faq(&eleven))),
+                    ..ContentPatch::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(field, "faq.questions");
+    let (field, _) = refused(
+        core.contents()
+            .update(
+                &t.scope,
+                made.id,
+                ContentPatch {
+                    faq: Some(Some(faq(&[("Why?", " ")]))),
+                    ..ContentPatch::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(field, "faq.questions.1.answer");
+    assert_eq!(
+        core.contents().get(&t.scope, made.id).await.unwrap().faq,
+        Some(kept),
+        "a refused change changes nothing"
+    );
+
+    // Other changes keep them; replacing and removing them works.
+    let renamed = core
+        .contents()
+        .update(
+            &t.scope,
+            made.id,
+            ContentPatch {
+                title: Some("Descaling any kettle".into()),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.faq.as_ref().map(|f| f.questions.len()), Some(2));
+    let one = core
+        .contents()
+        .update(
+            &t.scope,
+            made.id,
+            ContentPatch {
+                faq: Some(Some(faq(&[("Is vinegar safe?", "Rinse twice after.")]))),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(one.faq.unwrap().questions[0].question, "Is vinegar safe?");
+    let gone = core
+        .contents()
+        .update(
+            &t.scope,
+            made.id,
+            ContentPatch {
+                faq: Some(None),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone.faq, None);
+    // An empty list of questions is no section either.
+    let empty = core
+        .contents()
+        .update(
+            &t.scope,
+            made.id,
+            ContentPatch {
+                faq: Some(Some(faq(&[]))),
+                ..ContentPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty.faq, None);
 }

@@ -226,6 +226,10 @@ pub struct Content {
     pub tags: Vec<String>,
     /// WordPress categories to publish with (plain text; at most 20, each at most 200 characters).
     pub categories: Vec<String>,
+    /// Questions readers ask, answered after the article (published as a heading with a
+    /// subheading and paragraph per question, and as the post meta `_igny8_faq`), or null.
+    #[oai(nullable)]
+    pub faq: Option<Faq>,
     /// Words in the body, counted from the HTML's text on every write.
     pub word_count: i64,
     /// `draft` ⇄ `review`; `draft` or `review` → `published`; `published` → `draft` (unpublished).
@@ -295,6 +299,7 @@ impl From<(w::Content, w::seo::SeoReport)> for Content {
             secondary_keywords: c.secondary_keywords,
             tags: c.tags,
             categories: c.categories,
+            faq: c.faq.map(Into::into),
             word_count: c.word_count,
             status: E(c.status),
             wp_post_id: c.wp_post_id,
@@ -342,6 +347,62 @@ pub struct NewContent {
     /// duplicates are dropped.
     #[oai(default)]
     pub categories: Vec<String>,
+    /// Questions and answers after the article (at most 10), or null for none.
+    #[oai(nullable)]
+    pub faq: Option<Faq>,
+}
+
+/// Questions readers ask, answered after the article.
+#[derive(Debug, Clone, Object)]
+#[oai(deny_unknown_fields)]
+pub struct Faq {
+    /// The section's heading (plain text, 1–200 characters), e.g. "Frequently asked
+    /// questions" in the article's language.
+    pub heading: String,
+    /// The questions in order: at most 10; none removes the section.
+    pub questions: Vec<FaqEntry>,
+}
+
+/// A question and its answer.
+#[derive(Debug, Clone, Object)]
+#[oai(deny_unknown_fields)]
+pub struct FaqEntry {
+    /// The question (plain text, 1–300 characters).
+    pub question: String,
+    /// The answer (plain text, 1–2000 characters).
+    pub answer: String,
+}
+
+impl From<w::Faq> for Faq {
+    fn from(f: w::Faq) -> Self {
+        Self {
+            heading: f.heading,
+            questions: f
+                .questions
+                .into_iter()
+                .map(|q| FaqEntry {
+                    question: q.question,
+                    answer: q.answer,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<Faq> for w::Faq {
+    fn from(f: Faq) -> Self {
+        Self {
+            heading: f.heading,
+            questions: f
+                .questions
+                .into_iter()
+                .map(|q| w::FaqEntry {
+                    question: q.question,
+                    answer: q.answer,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<NewContent> for w::NewContent {
@@ -357,6 +418,7 @@ impl From<NewContent> for w::NewContent {
             secondary_keywords: c.secondary_keywords,
             tags: c.tags,
             categories: c.categories,
+            faq: c.faq.map(Into::into),
         }
     }
 }
@@ -391,6 +453,10 @@ pub struct ContentPatch {
     /// characters).
     #[oai(nullable)]
     pub categories: Option<Vec<String>>,
+    /// New questions and answers, replacing the old ones; null (or no questions) removes them,
+    /// absent keeps them.
+    #[oai(nullable)]
+    pub faq: MaybeUndefined<Faq>,
     /// New status; only the changes listed on `Content.status` are allowed, others are a validation
     /// error on `status`.
     #[oai(nullable)]
@@ -418,6 +484,7 @@ impl From<ContentPatch> for w::ContentPatch {
             secondary_keywords: c.secondary_keywords,
             tags: c.tags,
             categories: c.categories,
+            faq: patch(c.faq, Into::into),
             status: c.status.map(|v| v.0),
             wp_post_id: patch(c.wp_post_id, |v| v),
             wp_url: patch(c.wp_url, |v| v),

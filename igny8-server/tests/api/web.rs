@@ -3444,6 +3444,108 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
         page.body
     );
 
+    // Questions and answers typed as text: kept as data, shown after the article.
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("title", "Burr grinders, compared"),
+        ("html", "<h2>Why burrs</h2><p>Even grounds.</p>"),
+        ("faq_heading", "Grinder questions"),
+    ];
+    fields.push((
+        "faq",
+        "Do burrs wear out?\r\nYes, after years of daily use.\r\n\r\nFlat or conical?\r\nConical for espresso,\r\nflat for filter.",
+    ));
+    let saved = b.post(&path, &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/writer/content/{id}/"))
+        .await;
+    assert_eq!(
+        got["data"]["faq"],
+        json!({"heading": "Grinder questions", "questions": [
+            {"question": "Do burrs wear out?", "answer": "Yes, after years of daily use."},
+            {"question": "Flat or conical?", "answer": "Conical for espresso, flat for filter."},
+        ]})
+    );
+    let page = b.get(&path).await;
+    assert!(
+        page.body.contains(r#"<div class="faq"><h2>Grinder questions</h2><h3>Do burrs wear out?</h3><p>Yes, after years of daily use.</p>"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Do burrs wear out?\nYes, after years of daily use.\n\nFlat or conical?"),
+        "the form shows them as typed"
+    );
+    // A question without an answer, or with markup, is refused beside the field; nothing
+    // changes and the text stays as typed.
+    let lone = b
+        .post(
+            &path,
+            &[
+                ("title", "Burr grinders, compared"),
+                ("faq_heading", "Q"),
+                ("faq", "Do burrs wear out?\n\nWhy?\nBecause."),
+            ],
+        )
+        .await;
+    assert_eq!(lone.status, 422, "{}", lone.body);
+    assert!(
+        lone.body
+            .contains("Questions need an answer each: question 1 (“Do burrs wear out?”) has none."),
+        "{}",
+        lone.body
+    );
+    let marked = b
+        .post(
+            &path,
+            &[
+                ("title", "Burr grinders, compared"),
+                ("faq_heading", "Q"),
+                ("faq", "Why <b>burrs</b>?\nEven grounds."),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, 422, "{}", marked.body);
+    assert!(
+        marked
+            .body
+            .contains("Questions — question 1: must be plain text"),
+        "{}",
+        marked.body
+    );
+    assert!(
+        marked
+            .body
+            .contains("Why &#60;b&#62;burrs&#60;/b&#62;?\nEven grounds.</textarea>"),
+        "{}",
+        marked.body
+    );
+    let (_, still) = s
+        .get(&token, &format!("/api/v1/writer/content/{id}/"))
+        .await;
+    assert_eq!(
+        still["data"]["faq"]["heading"], "Grinder questions",
+        "nothing changed"
+    );
+    // Emptied, the section is gone.
+    let cleared = b
+        .post(
+            &path,
+            &[
+                ("title", "Burr grinders, compared"),
+                ("html", "<h2>Why burrs</h2><p>Even grounds.</p>"),
+                ("faq_heading", "Grinder questions"),
+                ("faq", ""),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.status, 303, "{}", cleared.body);
+    let (_, got) = s
+        .get(&token, &format!("/api/v1/writer/content/{id}/"))
+        .await;
+    assert_eq!(got["data"]["faq"], Value::Null);
+
     // Publishing: a date that isn't one is named; without WordPress connected the page says
     // to connect it, and nothing is queued.
     let publish = format!("{path}/publish");

@@ -87,6 +87,17 @@ pub struct PreparedTask {
     own_url: Option<String>,
     /// The most internal links kept (`content.internal_links`).
     max_links: usize,
+    /// The questions to answer after the article, when `content.faq_questions` asks for them.
+    faq: Option<FaqAsk>,
+}
+
+/// What the FAQ after an article is written from.
+#[derive(Debug, Clone)]
+struct FaqAsk {
+    /// How many questions in all (`content.faq_questions`).
+    count: usize,
+    /// The question keywords of the task's cluster (at most `count`), most searched first.
+    questions: Vec<String>,
 }
 
 /// What the model is asked: the whole article, or a plan and then its sections.
@@ -114,6 +125,9 @@ pub struct Article {
     #[serde(default)]
     categories: Vec<String>,
     html: String,
+    /// The questions and answers after the article, when they were asked for.
+    #[serde(default)]
+    faq: Option<Faq>,
     /// The model was asked again to use the primary keyword early (not part of its answer).
     #[serde(skip)]
     reasked_for_keyword: bool,
@@ -130,15 +144,69 @@ fn meta_properties() -> serde_json::Map<String, Value> {
     m
 }
 
-fn whole_schema() -> Value {
-    let mut props = meta_properties();
-    props.insert("html".into(), json!({"type": "string", "minLength": 1}));
-    json!({"type": "object", "additionalProperties": false,
-        "required": ["title", "meta_title", "meta_description", "tags", "categories", "html"],
-        "properties": props})
+/// The `faq` of an answer: a heading and the questions with their answers.
+fn faq_schema() -> Value {
+    json!({"type": "object", "additionalProperties": false, "required": ["heading", "questions"],
+    "properties": {
+        "heading": {"type": "string", "minLength": 1},
+        "questions": {"type": "array", "items": {
+            "type": "object", "additionalProperties": false,
+            "required": ["question", "answer"],
+            "properties": {
+                "question": {"type": "string", "minLength": 1},
+                "answer": {"type": "string", "minLength": 1},
+            },
+        }},
+    }})
 }
 
-fn plan_schema() -> Value {
+/// `schema` (an object schema) with a required `faq` when questions are asked for.
+fn with_faq(mut schema: Value, faq: bool) -> Value {
+    if faq {
+        schema["properties"]["faq"] = faq_schema();
+        if let Some(required) = schema["required"].as_array_mut() {
+            required.push(json!("faq"));
+        }
+    }
+    schema
+}
+
+fn whole_schema(faq: bool) -> Value {
+    let mut props = meta_properties();
+    props.insert("html".into(), json!({"type": "string", "minLength": 1}));
+    with_faq(
+        json!({"type": "object", "additionalProperties": false,
+            "required": ["title", "meta_title", "meta_description", "tags", "categories", "html"],
+            "properties": props}),
+        faq,
+    )
+}
+
+/// What the model is told about the questions to answer after the article.
+fn faq_instruction(ask: &FaqAsk, primary: &str, language: &str) -> String {
+    let mut out = format!(
+        "After the article, answer {} questions readers ask about \"{primary}\", in `faq`: a \
+         heading for the section in {language} (such as \"Frequently asked questions\"), and \
+         each question with a direct answer of 40 to 80 words in plain text (no HTML, no \
+         links). Don't repeat the questions in `html`.",
+        ask.count
+    );
+    if ask.questions.is_empty() {
+        out.push_str(" Choose the questions people search for most.");
+    } else {
+        out.push_str(" Answer these questions people search for, in this order");
+        if ask.questions.len() < ask.count {
+            out.push_str(", then add the most searched others");
+        }
+        out.push_str(":\n");
+        for q in &ask.questions {
+            out.push_str(&format!("- {q}\n"));
+        }
+    }
+    out
+}
+
+fn plan_schema(faq: bool) -> Value {
     let mut props = meta_properties();
     props.insert("intro_html".into(), json!({"type": "string"}));
     props.insert(
@@ -153,10 +221,13 @@ fn plan_schema() -> Value {
             },
         }}),
     );
-    json!({"type": "object", "additionalProperties": false,
-        "required": ["title", "meta_title", "meta_description", "tags", "categories",
-                     "intro_html", "sections"],
-        "properties": props})
+    with_faq(
+        json!({"type": "object", "additionalProperties": false,
+            "required": ["title", "meta_title", "meta_description", "tags", "categories",
+                         "intro_html", "sections"],
+            "properties": props}),
+        faq,
+    )
 }
 
 fn section_schema() -> Value {
@@ -176,6 +247,8 @@ struct Plan {
     #[serde(default)]
     intro_html: String,
     sections: Vec<PlannedSection>,
+    #[serde(default)]
+    faq: Option<Faq>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -452,10 +525,19 @@ impl AiFunction for GenerateContent {
             .clone()
             .or_else(|| author.as_ref().and_then(|a| a.language.clone()))
             .unwrap_or(defaults.language);
+        let faq = match usize::try_from(defaults.faq_questions).unwrap_or(0) {
+            0 => None,
+            count => Some(FaqAsk {
+                count,
+                questions: Box::pin(question_keywords(core, scope, &task, &language, count))
+                    .await?,
+            }),
+        };
         Ok(PreparedTask {
             site_url,
             inventory,
             own_url,
+            faq,
             max_links: usize::try_from(defaults.internal_links).unwrap_or(0),
             words: unit.data,
             task,
@@ -477,6 +559,10 @@ impl AiFunction for GenerateContent {
             .first()
             .cloned()
             .unwrap_or_else(|| task.title.clone());
+        let faq = p
+            .faq
+            .as_ref()
+            .map(|ask| faq_instruction(ask, &primary, &p.language));
         let author = p.author.as_ref();
         let structure = author
             .and_then(|a| a.structure_template.clone())
@@ -534,11 +620,14 @@ impl AiFunction for GenerateContent {
                 &vars,
                 p.strategy.as_ref(),
                 "article",
-                whole_schema(),
+                whole_schema(faq.is_some()),
             )
             .await?;
             if let Some(links) = &links {
                 request.messages.push(ChatMessage::user(links.clone()));
+            }
+            if let Some(faq) = faq {
+                request.messages.push(ChatMessage::user(faq));
             }
             return Ok(ArticlePrompt::Whole(request));
         }
@@ -559,7 +648,7 @@ impl AiFunction for GenerateContent {
             &vars,
             p.strategy.as_ref(),
             "article",
-            whole_schema(),
+            whole_schema(false),
         )
         .await?;
         let brief = whole
@@ -585,12 +674,13 @@ impl AiFunction for GenerateContent {
                  (intro_html, about {intro} words, HTML paragraphs without a heading); and \
                  {sections} sections (the last one a conclusion), each with its heading, notes \
                  on what it covers and its share of the {rest} remaining words. Follow the \
-                 outline when there is one.",
+                 outline when there is one.{faq}",
                 intro = intro_words(p.words),
                 rest = p.words - intro_words(p.words),
+                faq = faq.map(|f| format!("\n\n{f}")).unwrap_or_default(),
             ),
             "article_plan",
-            plan_schema(),
+            plan_schema(p.faq.is_some()),
         );
         Ok(ArticlePrompt::Sections { plan, brief })
     }
@@ -661,6 +751,25 @@ impl AiFunction for GenerateContent {
             secondary_keywords: p.task.keywords.iter().skip(1).take(100).cloned().collect(),
             tags: tags.iter().filter_map(|t| clip(t, 200)).collect(),
             categories: categories.iter().filter_map(|t| clip(t, 200)).collect(),
+            faq: p.faq.as_ref().and_then(|ask| {
+                let faq = article.faq?;
+                let questions: Vec<FaqEntry> = faq
+                    .questions
+                    .iter()
+                    .filter_map(|q| {
+                        Some(FaqEntry {
+                            question: clip(&q.question, 300)?,
+                            answer: clip(&q.answer, 2000)?,
+                        })
+                    })
+                    .take(ask.count)
+                    .collect();
+                (!questions.is_empty()).then(|| Faq {
+                    heading: clip(&faq.heading, 200)
+                        .unwrap_or_else(|| "Frequently asked questions".to_owned()),
+                    questions,
+                })
+            }),
         };
         // What search results would cut off is shortened now (writer::repair).
         let mut repairs = Vec::new();
@@ -851,8 +960,44 @@ async fn write_sections<S: Store>(
         tags: plan.tags,
         categories: plan.categories,
         html: body,
+        faq: plan.faq,
         reasked_for_keyword: false,
     })
+}
+
+/// The question keywords of the task's cluster ([`Language::is_question`]
+/// (crate::planner::clustering::Language::is_question)), most searched first: at most
+/// `count`. None without a cluster.
+async fn question_keywords<S: Store>(
+    core: &Igny8<S>,
+    scope: &Scope,
+    task: &Task,
+    language: &str,
+    count: usize,
+) -> Result<Vec<String>> {
+    use crate::planner::{KeywordFilter, KeywordSort, KeywordSortField, clustering::Language};
+    let Some(cluster) = task.cluster_id else {
+        return Ok(Vec::new());
+    };
+    let language = Language::from_setting(language).unwrap_or_default();
+    let filter = KeywordFilter {
+        cluster_id: Some(cluster),
+        ..KeywordFilter::default()
+    };
+    let sort = KeywordSort {
+        field: KeywordSortField::Volume,
+        descending: true,
+    };
+    let mut page = PageRequest::new(1, crate::list::MAX_PAGE_SIZE);
+    page.with_total = false;
+    let keywords = core.keywords().list(scope, &filter, &sort, &page).await?;
+    Ok(keywords
+        .items
+        .into_iter()
+        .map(|k| k.keyword)
+        .filter(|k| language.is_question(k))
+        .take(count)
+        .collect())
 }
 
 /// The site's link inventory ([`crate::inventory`]), most related to the task first, without

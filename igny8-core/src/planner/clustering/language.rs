@@ -527,9 +527,104 @@ const NL_PROTECTED: &[(&str, &str)] = &[
     ("nieuw", "zeeland"),
 ];
 
+impl Language {
+    /// Whether `keyword` is a question a searcher asks ("how to descale a kettle", "is
+    /// espresso stronger than coffee?"): it ends with a question mark, or starts with one of
+    /// the language's question words. The FAQ of an article is written from these.
+    pub fn is_question(self, keyword: &str) -> bool {
+        let keyword = keyword.trim();
+        if keyword.ends_with('?') || keyword.starts_with('¿') {
+            return true;
+        }
+        let first = keyword
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        self.question_words().contains(&first.as_str())
+    }
+
+    fn question_words(self) -> &'static [&'static str] {
+        match self {
+            Language::English => &[
+                "are", "can", "could", "did", "do", "does", "has", "have", "how", "is", "should",
+                "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
+                "will", "would",
+            ],
+            Language::Spanish => &[
+                "como", "cómo", "cual", "cuál", "cuales", "cuáles", "cuando", "cuándo", "cuanto",
+                "cuánto", "cuanta", "cuánta", "donde", "dónde", "por", "puedo", "qué", "quien",
+                "quién", "se",
+            ],
+            Language::French => &[
+                "combien", "comment", "est-ce", "où", "peut-on", "pourquoi", "quand", "que",
+                "quel", "quelle", "quelles", "quels", "qui", "quoi",
+            ],
+            Language::German => &[
+                "darf", "gibt", "ist", "kann", "muss", "sind", "soll", "sollte", "wann", "warum",
+                "was", "welche", "welcher", "welches", "wer", "weshalb", "wie", "wieso", "wo",
+                "woher", "wohin",
+            ],
+            Language::Portuguese => &[
+                "como", "onde", "o", "pode", "porque", "por", "qual", "quais", "quando", "quanto",
+                "que", "quem",
+            ],
+            Language::Italian => &[
+                "che", "chi", "come", "cosa", "dove", "perché", "perche", "qual", "quale", "quali",
+                "quando", "quanto", "si",
+            ],
+            Language::Dutch => &[
+                "hoe", "is", "kan", "kun", "mag", "moet", "waar", "waarom", "wanneer", "wat",
+                "welke", "wie", "zijn",
+            ],
+            Language::Swedish => &[
+                "hur", "kan", "när", "var", "varför", "vad", "vem", "vilken", "vilka", "är",
+            ],
+            Language::Danish => &[
+                "hvad", "hvem", "hvilken", "hvilke", "hvor", "hvordan", "hvorfor", "hvornår",
+                "kan", "er",
+            ],
+            Language::Norwegian => &[
+                "hva", "hvem", "hvilken", "hvilke", "hvor", "hvordan", "hvorfor", "når", "kan",
+                "er",
+            ],
+            Language::Russian => &[
+                "где",
+                "зачем",
+                "как",
+                "какой",
+                "какая",
+                "какие",
+                "когда",
+                "кто",
+                "можно",
+                "почему",
+                "сколько",
+                "что",
+            ],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn questions_are_told_from_other_searches() {
+        let en = Language::English;
+        assert!(en.is_question("how to descale an espresso machine"));
+        assert!(en.is_question("Is espresso stronger than coffee"));
+        assert!(en.is_question("espresso vs coffee?"));
+        assert!(!en.is_question("best espresso machine"));
+        assert!(
+            !en.is_question("showerhead"),
+            "a word that starts like one is not one"
+        );
+        assert!(Language::German.is_question("wie entkalke ich eine kaffeemaschine"));
+        assert!(Language::Spanish.is_question("¿qué molinillo comprar?"));
+        assert!(!Language::German.is_question("kaffeemaschine test"));
+    }
 
     #[test]
     fn every_language_s_code_reads_back() {

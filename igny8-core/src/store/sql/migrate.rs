@@ -44,10 +44,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_web_sessions"),
     migration!(9, "0009_uploads"),
     migration!(10, "0010_link_pages"),
+    migration!(11, "0011_faq"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {

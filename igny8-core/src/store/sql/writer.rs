@@ -21,9 +21,15 @@ row!(Task: TaskId in Tasks, site_scoped {
 
 row!(Content: ContentId in Contents, site_scoped {
     id, account_id, site_id, sector_id, task_id, title, html, meta_title, meta_description,
-    primary_keyword, secondary_keywords: json, tags: json, categories: json, word_count, status,
-    wp_post_id, wp_url, published_at, created_at, updated_at,
+    primary_keyword, secondary_keywords: json, tags: json, categories: json,
+    faq: (read_faq, "faq"), word_count, status, wp_post_id, wp_url, published_at, created_at,
+    updated_at,
 });
+
+/// An article's questions and answers: NULL when it has none.
+fn read_faq(r: &super::db::DbRow<'_>) -> Result<Option<Faq>> {
+    r.opt_json("faq")
+}
 
 row!(Image: ImageId in Images, site_scoped {
     id, account_id, site_id, sector_id, content_id, task_id, kind, position, prompt,
@@ -271,6 +277,7 @@ impl WriterStore for SqlStore {
                     ("secondary_keywords", to_json(&c.secondary_keywords).into()),
                     ("tags", to_json(&c.tags).into()),
                     ("categories", to_json(&c.categories).into()),
+                    ("faq", c.faq.as_ref().map(to_json).into()),
                     ("word_count", count_words(&c.html).into()),
                     ("status", ContentStatus::Draft.as_str().into()),
                     ("created_at", now.into()),
@@ -361,6 +368,9 @@ impl WriterStore for SqlStore {
         }
         if let Some(x) = &p.categories {
             v.push(("categories", to_json(x).into()));
+        }
+        if let Some(x) = &p.faq {
+            v.push(("faq", x.as_ref().map(to_json).into()));
         }
         if let Some(x) = p.wp_post_id {
             v.push(("wp_post_id", x.into()));

@@ -479,6 +479,67 @@ pub(super) fn whole(prompt: &str, words: i64) -> Value {
     article
 }
 
+/// The questions and answers after an article, when the prompt asks for them ("answer N
+/// questions readers ask about \"…\"", then the questions as `- ` lines): the listed ones
+/// first, then made-up ones about the keyword, each answered in about fifty words.
+pub(super) fn add_faq(answer: &mut Value, prompt: &str) {
+    let Some(at) = prompt.find("After the article, answer ") else {
+        return;
+    };
+    let ask = &prompt[at..];
+    let count: usize = ask["After the article, answer ".len()..]
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let topic = ask
+        .split("questions readers ask about \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("this")
+        .to_owned();
+    let mut questions: Vec<String> = ask
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .map(|q| {
+            let q = q.trim();
+            let mut q = lower_first(q);
+            if let Some(first) = q.get(..1) {
+                q = first.to_uppercase() + &q[1..];
+            }
+            if q.ends_with('?') { q } else { format!("{q}?") }
+        })
+        .take(count)
+        .collect();
+    let more = [
+        format!("What is {topic}?"),
+        format!("How much does {topic} cost?"),
+        format!("Is {topic} worth it?"),
+        format!("How long does {topic} last?"),
+        format!("What should I look for in {topic}?"),
+    ];
+    for q in more {
+        if questions.len() >= count {
+            break;
+        }
+        questions.push(q);
+    }
+    let faq: Vec<Value> = questions
+        .iter()
+        .map(|q| {
+            let answer = format!(
+                "In short, it depends on how you use it. For most readers the answer to “{}” \
+                 comes down to three things: what you need it to do every day, how much care \
+                 you are willing to give it, and your budget. Start with the basics, then \
+                 compare the details that matter most to you.",
+                q.trim_end_matches('?')
+            );
+            json!({"question": q, "answer": answer})
+        })
+        .collect();
+    answer["faq"] = json!({"heading": "Frequently asked questions", "questions": faq});
+}
+
 /// The plan of a long article, in the `article_plan` shape.
 pub(super) fn plan(prompt: &str) -> Value {
     let brief = Brief::read(prompt);

@@ -173,6 +173,84 @@ struct Typed {
     tags: String,
     categories: String,
     html: String,
+    /// The FAQ's heading.
+    faq_heading: String,
+    /// The FAQ as text: each question on a line, its answer on the lines under it, a blank
+    /// line between questions.
+    faq: String,
+    /// Whether the form sent the FAQ (a form without it leaves the FAQ as it is).
+    faq_sent: bool,
+}
+
+/// The default heading of a FAQ written by hand.
+const FAQ_HEADING: &str = "Frequently asked questions";
+
+/// A FAQ as the form shows it ([`Typed::faq`]).
+fn faq_text(faq: &w::Faq) -> String {
+    faq.questions
+        .iter()
+        .map(|q| format!("{}\n{}", q.question, q.answer))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The FAQ typed in the form: `None` when empty; a question without an answer is refused
+/// with its number.
+fn faq_of(heading: &str, text: &str) -> Result<Option<w::Faq>, String> {
+    let text = text.replace("\r\n", "\n");
+    let mut questions = Vec::new();
+    for (i, block) in text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .enumerate()
+    {
+        let mut lines = block.lines().map(str::trim).filter(|l| !l.is_empty());
+        let question = lines.next().unwrap_or_default().to_owned();
+        let answer = lines.collect::<Vec<_>>().join(" ");
+        if answer.is_empty() {
+            return Err(format!(
+                "need an answer each: question {} (“{question}”) has none. Write it on the \
+                 lines under the question, and leave a blank line before the next question.",
+                i + 1
+            ));
+        }
+        questions.push(w::FaqEntry { question, answer });
+    }
+    Ok((!questions.is_empty()).then(|| w::Faq {
+        heading: heading.trim().to_owned(),
+        questions,
+    }))
+}
+
+/// The core's errors on the FAQ's parts (`faq.questions.2.answer`) as the form's fields
+/// (`faq`, `faq_heading`), numbered as the questions are typed.
+fn faq_fields(err: igny8_core::Error) -> igny8_core::Error {
+    if !err
+        .field_errors()
+        .iter()
+        .any(|e| e.field.starts_with("faq."))
+    {
+        return err;
+    }
+    let errors = err
+        .field_errors()
+        .iter()
+        .map(|e| {
+            let mut parts = e.field.split('.');
+            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some("faq"), Some("heading"), ..) => {
+                    igny8_core::FieldError::new("faq_heading", e.message.clone())
+                }
+                (Some("faq"), Some("questions"), Some(n), Some(part)) => {
+                    igny8_core::FieldError::new("faq", format!("— {part} {n}: {}", e.message))
+                }
+                (Some("faq"), ..) => igny8_core::FieldError::new("faq", e.message.clone()),
+                _ => e.clone(),
+            }
+        })
+        .collect();
+    igny8_core::Error::fields(errors)
 }
 
 /// A comma-separated list as its items.
@@ -199,6 +277,12 @@ impl Typed {
             tags: c.tags.join(", "),
             categories: c.categories.join(", "),
             html: c.html.clone(),
+            faq_heading: c
+                .faq
+                .as_ref()
+                .map_or(FAQ_HEADING.to_owned(), |f| f.heading.clone()),
+            faq: c.faq.as_ref().map(faq_text).unwrap_or_default(),
+            faq_sent: true,
         }
     }
 
@@ -212,11 +296,24 @@ impl Typed {
             tags: f.get("tags").to_owned(),
             categories: f.get("categories").to_owned(),
             html: f.get("html").to_owned(),
+            faq_heading: f.get("faq_heading").to_owned(),
+            faq: f.get("faq").to_owned(),
+            faq_sent: f.has("faq"),
         }
     }
 
-    fn patch(&self) -> w::ContentPatch {
-        w::ContentPatch {
+    /// The change the form asks for; refused (with the message) when the FAQ can't be read.
+    fn patch(&self) -> Result<w::ContentPatch, igny8_core::Error> {
+        let faq = if self.faq_sent {
+            Some(
+                faq_of(&self.faq_heading, &self.faq)
+                    .map_err(|m| igny8_core::Error::field("faq", m))?,
+            )
+        } else {
+            None
+        };
+        Ok(w::ContentPatch {
+            faq,
             title: Some(self.title.clone()),
             html: Some(self.html.clone()),
             meta_title: Some(optional(&self.meta_title)),
@@ -226,7 +323,7 @@ impl Typed {
             tags: Some(items(&self.tags)),
             categories: Some(items(&self.categories)),
             ..Default::default()
-        }
+        })
     }
 }
 
@@ -516,12 +613,15 @@ pub(crate) async fn save(
     let scope = user.scope()?;
     let content = state.core.contents().get(&scope, ContentId(id)).await?;
     let typed = Typed::from(&fields);
-    match state
-        .core
-        .contents()
-        .update(&scope, content.id, typed.patch())
-        .await
-    {
+    let contents = state.core.contents();
+    let saved = match typed.patch() {
+        Ok(patch) => contents
+            .update(&scope, content.id, patch)
+            .await
+            .map_err(faq_fields),
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(_) => Ok(redirect(req, &format!("{PATH}/{id}?done=content-saved"))),
         Err(e) => {
             let (status, errors) = FormErrors::from_error(e)?;
