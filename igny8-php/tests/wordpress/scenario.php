@@ -103,6 +103,7 @@ $openai = array_values(array_filter($integrations, static fn ($i) => $i['provide
 check($openai !== null && !empty($openai['has_secret'] ?? $openai['secret_hint'] ?? null), 'the OpenAI key is stored');
 check(strpos(json_encode($integrations), 'sk-test-fake') === false, 'the key is never returned');
 $backend->setSetting('images.in_article_count', 1);
+$backend->setSetting('content.faq_questions', 2);
 step('provider configured: ' . $fake);
 
 // ---- keywords ----------------------------------------------------------------------------------
@@ -213,6 +214,13 @@ same($meta_title, get_post_meta($post_id, 'rank_math_title', true), 'Rank Math t
 same($expected_excerpt, get_post_meta($post_id, 'rank_math_description', true), 'Rank Math description');
 same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post names its content');
 same($post_id, (int) $content['wp_post_id'], 'the content names its post');
+// Two questions answered after the article: headings and paragraphs in the post, and the
+// questions as data for FAQ schema.
+$faq = $content['faq'] ?? null;
+same(2, count($faq['questions'] ?? []), 'the article answers two questions: ' . json_encode($faq));
+check(strpos($post->post_content, '<h2 class="wp-block-heading">' . esc_html($faq['heading']) . '</h2>') !== false, 'the post has the FAQ heading');
+check(strpos($post->post_content, '<h3 class="wp-block-heading">' . esc_html($faq['questions'][0]['question']) . '</h3>') !== false, 'each question is a subheading');
+check($faq['questions'] == json_decode((string) get_post_meta($post_id, '_igny8_faq', true), true), 'the questions are in the post meta: ' . get_post_meta($post_id, '_igny8_faq', true));
 same(get_permalink($post_id), $content['wp_url'], 'the content has the post URL');
 $attachments = count(get_posts(['post_type' => 'attachment', 'numberposts' => -1, 'fields' => 'ids']));
 

@@ -512,11 +512,11 @@ pub(super) fn add_faq(answer: &mut Value, prompt: &str) {
         .take(count)
         .collect();
     let more = [
-        format!("What is {topic}?"),
-        format!("How much does {topic} cost?"),
-        format!("Is {topic} worth it?"),
-        format!("How long does {topic} last?"),
-        format!("What should I look for in {topic}?"),
+        format!("What should I know first about {topic}?"),
+        "What does it cost?".to_owned(),
+        "How long does it take?".to_owned(),
+        "What are the common mistakes?".to_owned(),
+        "Do I need special tools?".to_owned(),
     ];
     for q in more {
         if questions.len() >= count {
