@@ -554,9 +554,16 @@ test('the article reads as published, shows its search result, and is edited', a
   assert.equal(await page.locator('.serp-title').innerText(), 'Choosing a tea kettle');
   await look('article');
   await page.getByLabel('Meta title').fill('Gooseneck or electric kettle? How to choose');
+  // Questions and answers after the article, typed as text.
+  await page.getByRole('textbox', { name: 'Questions', exact: true }).fill('Is a gooseneck worth it?\nFor pour-over, yes.');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/done=content-saved/);
   assert.equal(await page.locator('.serp-title').innerText(), 'Gooseneck or electric kettle? How to choose');
+  const faq = page.locator('article.preview .faq');
+  assert.equal(await faq.locator('h2').innerText(), 'Frequently asked questions');
+  assert.equal(await faq.locator('h3').innerText(), 'Is a gooseneck worth it?');
+  await faq.scrollIntoViewIfNeeded();
+  await look('article-faq');
 });
 
 test('competing pages: the ideas list links the report, which reads in words', async () => {
