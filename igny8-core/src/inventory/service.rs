@@ -153,12 +153,8 @@ impl<S: Store> Inventory<'_, S> {
             entries.push(LinkEntry {
                 kind: LinkKind::Content,
                 url,
+                keywords: c.keywords(),
                 title: c.title,
-                keywords: c
-                    .primary_keyword
-                    .into_iter()
-                    .chain(c.secondary_keywords)
-                    .collect(),
                 cluster: c.task_id.and_then(|t| clusters.get(&t).cloned()),
                 wp_id: c.wp_post_id,
                 content_id: Some(c.id),

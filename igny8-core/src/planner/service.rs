@@ -881,12 +881,8 @@ pub(crate) fn content_target(c: crate::writer::Content) -> overlap::Target {
     overlap::Target {
         kind: overlap::TargetKind::Content,
         id: c.id.get(),
+        keywords: c.keywords(),
         title: c.title,
-        keywords: c
-            .primary_keyword
-            .into_iter()
-            .chain(c.secondary_keywords)
-            .collect(),
         url: None,
     }
 }

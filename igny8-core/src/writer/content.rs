@@ -162,6 +162,17 @@ impl Faq {
     }
 }
 
+impl Content {
+    /// What it is written for: the primary keyword first, then the secondary ones.
+    pub fn keywords(&self) -> Vec<String> {
+        self.primary_keyword
+            .iter()
+            .chain(&self.secondary_keywords)
+            .cloned()
+            .collect()
+    }
+}
+
 /// The characters of a meta title search results show; longer ones are cut off.
 pub const META_TITLE_CHARS: (usize, usize) = (30, 60);
 /// The characters a meta description reads best in.

@@ -615,27 +615,7 @@ pub(crate) async fn insufficient_credits_fail_before_any_model_call(core: Igny8)
     let media = std::env::temp_dir();
     let core = with_fake(&core, &fake, &media);
     let t = tenant(&core, "Poor", 3).await;
-    let task = core
-        .tasks()
-        .create(
-            &t.scope,
-            igny8_core::writer::NewTask {
-                sector_id: t.sector,
-                idea_id: None,
-                cluster_id: None,
-                title: "A long article".into(),
-                brief: None,
-                keywords: vec![],
-                content_type: None,
-                content_structure: None,
-                target_word_count: Some(3000),
-                author_profile_id: None,
-                strategy_id: None,
-                scheduled_at: None,
-            },
-        )
-        .await
-        .unwrap();
+    let task = new_task(&core, &t, "A long article", &[], 3000, None).await;
     let payload = json!({"ids": [task.id.get()]});
     let estimate = core
         .ai()
@@ -709,27 +689,7 @@ async fn three_tasks(core: &Igny8, fake: &FakeAi) -> (Igny8, ManualClock, Tenant
     let t = tenant(&core, "Resume", 100).await;
     let mut ids = Vec::new();
     for title in ["First", "Second", "Third"] {
-        let task = core
-            .tasks()
-            .create(
-                &t.scope,
-                igny8_core::writer::NewTask {
-                    sector_id: t.sector,
-                    idea_id: None,
-                    cluster_id: None,
-                    title: title.into(),
-                    brief: None,
-                    keywords: vec![],
-                    content_type: None,
-                    content_structure: None,
-                    target_word_count: Some(300),
-                    author_profile_id: None,
-                    strategy_id: None,
-                    scheduled_at: None,
-                },
-            )
-            .await
-            .unwrap();
+        let task = new_task(&core, &t, title, &[], 300, None).await;
         ids.push(task.id);
     }
     (core, clock, t, ids)
@@ -764,6 +724,56 @@ async fn kill_at_the_second_article(core: &Igny8, fake: &FakeAi) {
     .await;
     running.abort();
     let _ = running.await;
+}
+
+/// A writer task in `t`'s sector: its title, keywords (the primary first), length and cluster.
+async fn new_task(
+    core: &Igny8,
+    t: &Tenant,
+    title: &str,
+    keywords: &[&str],
+    words: i64,
+    cluster: Option<igny8_core::ClusterId>,
+) -> igny8_core::writer::Task {
+    core.tasks()
+        .create(
+            &t.scope,
+            igny8_core::writer::NewTask {
+                sector_id: t.sector,
+                idea_id: None,
+                cluster_id: cluster,
+                title: title.into(),
+                brief: None,
+                keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+                content_type: None,
+                content_structure: None,
+                target_word_count: Some(words),
+                author_profile_id: None,
+                strategy_id: None,
+                scheduled_at: None,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// The content written for `task`.
+async fn content_of(core: &Igny8, t: &Tenant, task: TaskId) -> igny8_core::writer::Content {
+    let filter = ContentFilter {
+        task_id: Some(task),
+        ..Default::default()
+    };
+    core.contents()
+        .list(
+            &t.scope,
+            &filter,
+            &ContentSort::default(),
+            &PageRequest::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0)
 }
 
 fn ids_payload(ids: &[TaskId]) -> Value {
@@ -1426,27 +1436,15 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
         )
         .await
         .unwrap();
-    let task = core
-        .tasks()
-        .create(
-            &t.scope,
-            igny8_core::writer::NewTask {
-                sector_id: t.sector,
-                idea_id: None,
-                cluster_id: None,
-                title: "Choosing a garden hose reel".into(),
-                brief: None,
-                keywords: vec!["hose reel".into(), "garden hose".into()],
-                content_type: None,
-                content_structure: None,
-                target_word_count: Some(300),
-                author_profile_id: None,
-                strategy_id: None,
-                scheduled_at: None,
-            },
-        )
-        .await
-        .unwrap();
+    let task = new_task(
+        &core,
+        &t,
+        "Choosing a garden hose reel",
+        &["hose reel", "garden hose"],
+        300,
+        None,
+    )
+    .await;
     let mut answer = json!({"title": "Choosing a garden hose reel", "meta_title": "Hose reels",
                             "meta_description": "d", "tags": [], "categories": []});
     answer["html"] = json!(format!(
@@ -1489,21 +1487,7 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
 
     // Published, the new article gets links back from the related pages: the older IGNY8
     // article (where IGNY8 can insert it) and the hose post (by hand); not the roses.
-    let new = core
-        .contents()
-        .list(
-            &t.scope,
-            &ContentFilter {
-                task_id: Some(task.id),
-                ..Default::default()
-            },
-            &ContentSort::default(),
-            &PageRequest::new(1, 1),
-        )
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let new = content_of(&core, &t, task.id).await;
     core.contents()
         .update(
             &t.scope,
@@ -1564,27 +1548,15 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
 pub(crate) async fn an_article_without_its_keyword_up_front_is_asked_for_again(core: Igny8) {
     let fake = FakeAi::start().await;
     let (core, _clock, t, _ids) = three_tasks(&core, &fake).await;
-    let task = core
-        .tasks()
-        .create(
-            &t.scope,
-            igny8_core::writer::NewTask {
-                sector_id: t.sector,
-                idea_id: None,
-                cluster_id: None,
-                title: "Choosing a garden hose".into(),
-                brief: None,
-                keywords: vec!["garden hose".into()],
-                content_type: None,
-                content_structure: None,
-                target_word_count: Some(300),
-                author_profile_id: None,
-                strategy_id: None,
-                scheduled_at: None,
-            },
-        )
-        .await
-        .unwrap();
+    let task = new_task(
+        &core,
+        &t,
+        "Choosing a garden hose",
+        &["garden hose"],
+        300,
+        None,
+    )
+    .await;
     let reply = |intro: &str| {
         let mut a = json!({"title": "Choosing a garden hose", "meta_title": "Garden hoses",
                            "meta_description": "d", "tags": [], "categories": []});
@@ -1688,27 +1660,15 @@ pub(crate) async fn an_article_answers_its_clusters_questions(core: Igny8) {
             .await
             .unwrap();
     }
-    let task = core
-        .tasks()
-        .create(
-            &t.scope,
-            igny8_core::writer::NewTask {
-                sector_id: t.sector,
-                idea_id: None,
-                cluster_id: Some(cluster.id),
-                title: "Descaling a kettle".into(),
-                brief: None,
-                keywords: vec!["descale kettle".into()],
-                content_type: None,
-                content_structure: None,
-                target_word_count: Some(300),
-                author_profile_id: None,
-                strategy_id: None,
-                scheduled_at: None,
-            },
-        )
-        .await
-        .unwrap();
+    let task = new_task(
+        &core,
+        &t,
+        "Descaling a kettle",
+        &["descale kettle"],
+        300,
+        Some(cluster.id),
+    )
+    .await;
     let mut answer = json!({"title": "Descaling a kettle", "meta_title": "Descaling a kettle",
                             "meta_description": "d", "tags": [], "categories": []});
     answer["html"] = json!(format!(
@@ -1743,21 +1703,7 @@ pub(crate) async fn an_article_answers_its_clusters_questions(core: Igny8) {
         "the schema asks for it: {prompt}"
     );
 
-    let content = core
-        .contents()
-        .list(
-            &t.scope,
-            &ContentFilter {
-                task_id: Some(task.id),
-                ..Default::default()
-            },
-            &ContentSort::default(),
-            &PageRequest::new(1, 1),
-        )
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let content = content_of(&core, &t, task.id).await;
     let faq = content.faq.clone().expect("the questions are kept");
     assert_eq!(faq.heading, "Questions about descaling");
     let questions: Vec<&str> = faq.questions.iter().map(|q| q.question.as_str()).collect();
