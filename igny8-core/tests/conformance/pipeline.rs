@@ -363,6 +363,7 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
                "meta_description": "What to buy and why.", "tags": ["hoses", "garden"],
                "categories": ["Reviews"]})
     };
+    // Its plan's introduction doesn't use the keyword: the plan is asked for once more.
     let mut plan = meta("The best garden hoses of 2026");
     plan["intro_html"] = json!(prose(160, "intro"));
     plan["sections"] = json!([
@@ -371,6 +372,11 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
         {"heading": "Care", "notes": "", "words": 460},
         {"heading": "Verdict", "notes": "", "words": 460},
     ]);
+    fake.push(CHAT, FakeReply::chat_data(&plan));
+    plan["intro_html"] = json!(format!(
+        "<p>Choosing the best garden hose starts here.</p>{}",
+        prose(153, "intro")
+    ));
     fake.push(CHAT, FakeReply::chat_data(&plan));
     fake.push(
         CHAT,
@@ -446,6 +452,19 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
     );
     assert_eq!(long.tags, vec!["hoses", "garden"]);
     assert_eq!(long.primary_keyword.as_deref(), Some("best garden hose"));
+    assert!(
+        long.html
+            .starts_with("<p>Choosing the best garden hose starts here.</p>"),
+        "the introduction asked for again: {}",
+        &long.html[..200]
+    );
+    assert!(
+        fake.requests().iter().any(|r| r
+            .body
+            .to_string()
+            .contains("Rewrite the introduction (intro_html) so it uses")),
+        "asked again, naming the keyword"
+    );
     let short_content = contents
         .iter()
         .find(|c| c.task_id == Some(tasks[1].id))
@@ -472,8 +491,8 @@ pub(crate) async fn the_whole_pipeline_runs_and_is_charged_once(core: Igny8) {
         .collect();
     assert_eq!(
         content_prompts.len(),
-        7,
-        "a plan, five sections, a short article"
+        8,
+        "a plan twice, five sections, a short article"
     );
     for body in &content_prompts {
         for wanted in [

@@ -347,20 +347,22 @@ impl GenerateContent {
 }
 
 impl GenerateContent {
-    /// An answer whose first 100 words don't use the primary keyword is asked for once more,
+    /// An answer whose first 100 words (of its `field`: the whole article's `html`, a long
+    /// article's plan's `intro_html`) don't use the primary keyword is asked for once more,
     /// naming the keyword; the second answer is kept when it does. Whether it asked.
     async fn keyword_up_front<S: Store>(
         run: &Run<'_, S>,
         request: &ChatRequest,
         answer: Value,
         keyword: Option<&String>,
+        field: &str,
     ) -> Result<(Value, bool)> {
         let Some(keyword) = keyword.filter(|k| !k.trim().is_empty()) else {
             return Ok((answer, false));
         };
         let has = |v: &Value| {
             seo::keyword_in_first_words(
-                v.get("html").and_then(Value::as_str).unwrap_or_default(),
+                v.get(field).and_then(Value::as_str).unwrap_or_default(),
                 keyword,
             )
         };
@@ -371,10 +373,15 @@ impl GenerateContent {
         again.messages.push(ChatMessage::assistant(
             serde_json::to_string(&answer).unwrap_or_default(),
         ));
+        let rest = if field == "html" {
+            "the rest of the article"
+        } else {
+            "the rest of the plan"
+        };
         again.messages.push(ChatMessage::user(format!(
             "The first 100 words don't use the primary keyword \"{keyword}\". Rewrite the \
-             introduction so it uses \"{keyword}\" naturally in its first sentences, and keep \
-             the rest of the article as it is. Answer again in the same JSON shape."
+             introduction ({field}) so it uses \"{keyword}\" naturally in its first sentences, \
+             and keep {rest} as it is. Answer again in the same JSON shape."
         )));
         let second = run.chat(&again).await?;
         Ok((if has(&second) { second } else { answer }, true))
@@ -701,6 +708,7 @@ impl AiFunction for GenerateContent {
                     &request,
                     value,
                     p.task.keywords.first(),
+                    "html",
                 ))
                 .await?;
                 let mut article: Article = serde_json::from_value(value).map_err(|e| {
@@ -710,9 +718,21 @@ impl AiFunction for GenerateContent {
                 Ok(article)
             }
             ArticlePrompt::Sections { plan, brief } => {
-                let plan: Plan = serde_json::from_value(run.chat(&plan).await?)
+                // The introduction is the plan's: it is where the keyword must come early.
+                let first = run.chat(&plan).await?;
+                let (value, reasked) = Box::pin(Self::keyword_up_front(
+                    run,
+                    &plan,
+                    first,
+                    p.task.keywords.first(),
+                    "intro_html",
+                ))
+                .await?;
+                let plan: Plan = serde_json::from_value(value)
                     .map_err(|e| Error::Provider(format!("the model's plan is unusable: {e}")))?;
-                write_sections(run, p, plan, &brief).await
+                let mut article = Box::pin(write_sections(run, p, plan, &brief)).await?;
+                article.reasked_for_keyword = reasked;
+                Ok(article)
             }
         }
     }
