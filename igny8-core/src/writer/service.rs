@@ -133,9 +133,10 @@ impl<S: Store> Contents<'_, S> {
         self.store().list_contents(scope, filter, sort, page).await
     }
 
-    /// What `content` competes with on its site, strongest first ([`overlap::conflicts`]
-    /// (crate::planner::overlap::conflicts)): the site's other articles, its new ideas and its
-    /// WordPress posts and pages (its own post aside); `a` of each pair is the content.
+    /// What `content` competes with on its site, strongest first
+    /// ([`conflicts`](crate::planner::overlap::conflicts)): the site's other articles, its
+    /// ideas not written yet and its WordPress posts and pages (its own post aside); `a` of
+    /// each pair is the content.
     /// Reported when content is created or written, and on its page.
     pub async fn conflicts(
         &self,

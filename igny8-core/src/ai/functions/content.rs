@@ -985,9 +985,9 @@ async fn write_sections<S: Store>(
     })
 }
 
-/// The question keywords of the task's cluster ([`Language::is_question`]
-/// (crate::planner::clustering::Language::is_question)), most searched first: at most
-/// `count`. None without a cluster.
+/// The question keywords of the task's cluster
+/// ([`is_question`](crate::planner::clustering::Language::is_question)), most searched
+/// first: at most `count`. None without a cluster.
 async fn question_keywords<S: Store>(
     core: &Igny8<S>,
     scope: &Scope,
