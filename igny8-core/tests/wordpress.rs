@@ -260,7 +260,7 @@ async fn content(
                 html,
                 meta_title: Some(format!("{title} | SEO")),
                 meta_description: Some(format!("All about {title}.")),
-                primary_keyword: None,
+                primary_keyword: Some("garden hose".into()),
                 secondary_keywords: vec![],
                 tags: tags.iter().map(|s| (*s).to_owned()).collect(),
                 categories: categories.iter().map(|s| (*s).to_owned()).collect(),
@@ -541,6 +541,8 @@ async fn scenario(core: Igny8, site: Site) {
         post["meta"]["rank_math_description"],
         format!("All about {title}.")
     );
+    assert_eq!(post["meta"]["_yoast_wpseo_focuskw"], "garden hose");
+    assert_eq!(post["meta"]["rank_math_focus_keyword"], "garden hose");
     let saved = core.contents().get(&t.scope, id).await.unwrap();
     assert_eq!(saved.wp_post_id, Some(post_id));
     assert_eq!(saved.status, ContentStatus::Draft);

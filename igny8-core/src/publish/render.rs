@@ -205,6 +205,16 @@ pub fn render_post(
         ("rank_math_title".to_owned(), seo_title),
         ("rank_math_description".to_owned(), excerpt.clone()),
     ]);
+    // The primary keyword as the SEO plugins' focus keyword, which their own checks read.
+    if let Some(keyword) = content
+        .primary_keyword
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        meta.insert("_yoast_wpseo_focuskw".to_owned(), keyword.to_owned());
+        meta.insert("rank_math_focus_keyword".to_owned(), keyword.to_owned());
+    }
     // The questions as data, for a schema plugin (or a theme) to mark up as an FAQPage.
     if let Some(faq) = &content.faq {
         meta.insert(

@@ -212,6 +212,9 @@ same($meta_title, get_post_meta($post_id, '_yoast_wpseo_title', true), 'Yoast ti
 same($expected_excerpt, get_post_meta($post_id, '_yoast_wpseo_metadesc', true), 'Yoast description');
 same($meta_title, get_post_meta($post_id, 'rank_math_title', true), 'Rank Math title');
 same($expected_excerpt, get_post_meta($post_id, 'rank_math_description', true), 'Rank Math description');
+check((string) $content['primary_keyword'] !== '', 'the article has a primary keyword');
+same($content['primary_keyword'], get_post_meta($post_id, '_yoast_wpseo_focuskw', true), 'Yoast focus keyword');
+same($content['primary_keyword'], get_post_meta($post_id, 'rank_math_focus_keyword', true), 'Rank Math focus keyword');
 same((string) $content['id'], get_post_meta($post_id, Publisher::META_CONTENT, true), 'the post names its content');
 same($post_id, (int) $content['wp_post_id'], 'the content names its post');
 // Two questions answered after the article: headings and paragraphs in the post, and the

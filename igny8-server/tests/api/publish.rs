@@ -285,6 +285,9 @@ async fn rendering_a_post_for_wordpress() {
     assert_eq!(post["tags"], json!(["hoses"]));
     assert_eq!(post["categories"], json!(["Garden"]));
     assert_eq!(post["meta"]["_yoast_wpseo_metadesc"], "All about hoses.");
+    // The primary keyword is the SEO plugins' focus keyword.
+    assert_eq!(post["meta"]["_yoast_wpseo_focuskw"], "hoses");
+    assert_eq!(post["meta"]["rank_math_focus_keyword"], "hoses");
     let body_html = post["content"].as_str().unwrap();
     assert!(
         body_html.starts_with("<!-- wp:paragraph {\"metadata\":{\"igny8Marker\":\"igny8:content="),

@@ -8,7 +8,7 @@
  * with "_" are "protected" meta that can only be written when an auth_callback allows it.
  */
 add_action('init', static function (): void {
-    $keys = ['_yoast_wpseo_title', '_yoast_wpseo_metadesc', 'rank_math_title', 'rank_math_description'];
+    $keys = ['_yoast_wpseo_title', '_yoast_wpseo_metadesc', '_yoast_wpseo_focuskw', 'rank_math_title', 'rank_math_description', 'rank_math_focus_keyword'];
     foreach ($keys as $key) {
         register_post_meta('post', $key, [
             'type' => 'string',
