@@ -732,12 +732,17 @@ pub struct Queued {
 }
 
 impl Queued {
-    /// The conflicts of the idea `idea` (it is `a` of the pair, or `b` when two ideas queued
-    /// together compete).
-    pub fn conflicts_of(&self, idea: IdeaId) -> impl Iterator<Item = &overlap::Overlap> {
-        let is =
-            move |t: &overlap::Target| t.kind == overlap::TargetKind::Idea && t.id == idea.get();
-        self.conflicts.iter().filter(move |o| is(&o.a) || is(&o.b))
+    /// What the idea of `task` competes with (it is `a` of the pair, or `b` when two ideas
+    /// queued together compete); none for a task without an idea.
+    pub fn conflicts_of(&self, task: &crate::writer::Task) -> Vec<&overlap::Overlap> {
+        let Some(idea) = task.idea_id else {
+            return Vec::new();
+        };
+        let is = |t: &overlap::Target| t.kind == overlap::TargetKind::Idea && t.id == idea.get();
+        self.conflicts
+            .iter()
+            .filter(|o| is(&o.a) || is(&o.b))
+            .collect()
     }
 }
 

@@ -338,7 +338,14 @@ pub(crate) async fn queued_and_written_pages_report_what_they_compete_with(core:
         .await
         .unwrap();
     assert_eq!(queued.tasks.len(), 2);
-    let of_buy: Vec<_> = queued.conflicts_of(buy.id).collect();
+    let task_of = |idea: igny8_core::IdeaId| {
+        queued
+            .tasks
+            .iter()
+            .find(|x| x.idea_id == Some(idea))
+            .unwrap()
+    };
+    let of_buy = queued.conflicts_of(task_of(buy.id));
     assert_eq!(
         pairs(&of_buy),
         [(format!("idea {}", buy.id.get()), "post 12".into())]
@@ -356,7 +363,7 @@ pub(crate) async fn queued_and_written_pages_report_what_they_compete_with(core:
         "{}",
         o.suggestion
     );
-    let of_reels: Vec<_> = queued.conflicts_of(reels.id).collect();
+    let of_reels = queued.conflicts_of(task_of(reels.id));
     assert_eq!(
         pairs(&of_reels),
         [(

@@ -776,6 +776,17 @@ async fn new_task(
         .unwrap()
 }
 
+/// Generate Content for `task`, run to success by a worker: the finished job.
+async fn write(core: &Igny8, t: &Tenant, task: TaskId) -> Job {
+    core.ai()
+        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task]))
+        .await
+        .unwrap();
+    let done = run_one(&Worker::new(core.clone())).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    done
+}
+
 /// The content written for `task`.
 async fn content_of(core: &Igny8, t: &Tenant, task: TaskId) -> igny8_core::writer::Content {
     let filter = ContentFilter {
@@ -1472,12 +1483,7 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
         prose(290, "w")
     ));
     fake.push(CHAT, FakeReply::chat_data(&answer));
-    core.ai()
-        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
-        .await
-        .unwrap();
-    let done = run_one(&Worker::new(core.clone())).await;
-    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let done = write(&core, &t, task.id).await;
     let prompt = fake.requests()[0].body.to_string();
     let offered = |title: &str| {
         prompt
@@ -1584,12 +1590,7 @@ pub(crate) async fn an_article_without_its_keyword_up_front_is_asked_for_again(c
     };
     fake.push(CHAT, reply("Watering made simple today."));
     fake.push(CHAT, reply("A garden hose, chosen well."));
-    core.ai()
-        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
-        .await
-        .unwrap();
-    let done = run_one(&Worker::new(core.clone())).await;
-    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    let done = write(&core, &t, task.id).await;
     let requests = fake.requests();
     assert_eq!(requests.len(), 2, "asked once more");
     let asked = requests[1].body["messages"]
@@ -1700,12 +1701,7 @@ pub(crate) async fn an_article_answers_its_clusters_questions(core: Igny8) {
         {"question": "A third one nobody asked for?", "answer": "Dropped."},
     ]});
     fake.push(CHAT, FakeReply::chat_data(&answer));
-    core.ai()
-        .start(&t.scope, JobKind::GenerateContent, ids_payload(&[task.id]))
-        .await
-        .unwrap();
-    let done = run_one(&Worker::new(core.clone())).await;
-    assert_eq!(done.status, JobStatus::Succeeded, "{:?}", done.error);
+    write(&core, &t, task.id).await;
     // Asked for two, the cluster's questions by volume first, and for a `faq` in the answer.
     let prompt = fake.requests()[0].body.to_string();
     let at = |q: &str| {

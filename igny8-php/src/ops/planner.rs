@@ -248,12 +248,8 @@ pub(crate) async fn queue_ideas(c: &Ctx, ids_: Value) -> Out {
     let mut out = Vec::with_capacity(queued.tasks.len());
     for task in &queued.tasks {
         let mut row = one(task)?;
-        let conflicts: Vec<_> = task
-            .idea_id
-            .map(|idea| queued.conflicts_of(idea).collect())
-            .unwrap_or_default();
         if let Value::Object(map) = &mut row {
-            map.insert("conflicts".into(), many(&conflicts)?);
+            map.insert("conflicts".into(), many(&queued.conflicts_of(task))?);
         }
         out.push(row);
     }

@@ -760,10 +760,12 @@ impl PlannerApi {
             .tasks
             .iter()
             .map(|t| QueuedTask {
-                conflicts: t
-                    .idea_id
-                    .map(|idea| queued.conflicts_of(idea).cloned().map(Into::into).collect())
-                    .unwrap_or_default(),
+                conflicts: queued
+                    .conflicts_of(t)
+                    .into_iter()
+                    .cloned()
+                    .map(Into::into)
+                    .collect(),
                 task: t.clone().into(),
             })
             .collect();

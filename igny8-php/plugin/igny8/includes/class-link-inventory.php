@@ -97,6 +97,21 @@ final class Link_Inventory {
 		return trim( html_entity_decode( wp_strip_all_tags( $text ), ENT_QUOTES | ENT_HTML5, 'UTF-8' ) );
 	}
 
+	/** Tells the backend that one object ($kind: post, page or category) is no longer published. */
+	private static function send_gone( string $kind, int $wp_id ): void {
+		self::send(
+			array(
+				'pages' => array(),
+				'gone'  => array(
+					array(
+						'kind'  => $kind,
+						'wp_id' => $wp_id,
+					),
+				),
+			)
+		);
+	}
+
 	/** Sends $input to the backend; a failure is logged, never thrown into WordPress. */
 	private static function send( array $input ): ?array {
 		try {
@@ -125,34 +140,14 @@ final class Link_Inventory {
 			}
 			self::send( array( 'pages' => $pages ) );
 		} elseif ( 'publish' === $old_status ) {
-			self::send(
-				array(
-					'pages' => array(),
-					'gone'  => array(
-						array(
-							'kind'  => $post->post_type,
-							'wp_id' => (int) $post->ID,
-						),
-					),
-				)
-			);
+			self::send_gone( $post->post_type, (int) $post->ID );
 		}
 	}
 
 	/** deleted_post: gone (a published post is trashed first, which the status change saw). */
 	public static function post_deleted( int $post_id, $post = null ): void {
 		if ( $post instanceof \WP_Post && in_array( $post->post_type, self::TYPES, true ) && 'publish' === $post->post_status ) {
-			self::send(
-				array(
-					'pages' => array(),
-					'gone'  => array(
-						array(
-							'kind'  => $post->post_type,
-							'wp_id' => $post_id,
-						),
-					),
-				)
-			);
+			self::send_gone( $post->post_type, $post_id );
 		}
 	}
 
@@ -173,17 +168,7 @@ final class Link_Inventory {
 	}
 
 	public static function category_deleted( int $term_id ): void {
-		self::send(
-			array(
-				'pages' => array(),
-				'gone'  => array(
-					array(
-						'kind'  => 'category',
-						'wp_id' => $term_id,
-					),
-				),
-			)
-		);
+		self::send_gone( 'category', $term_id );
 	}
 
 	/**
