@@ -427,6 +427,12 @@ impl Igny8 {
         self.array(async |c| account::set_integration(c, &provider, input).await)
     }
 
+    /// Tests a provider's key with one call that costs nothing: `['provider', 'model', 'ok',
+    /// 'message']`, the message in plain words with what to fix.
+    pub fn test_integration(&self, provider: String) -> PhpResult<Array> {
+        self.array(async |c| account::test_integration(c, &provider).await)
+    }
+
     /// Disconnects a provider; whether it was connected.
     pub fn remove_integration(&self, provider: String) -> PhpResult<bool> {
         self.run(async |c| account::remove_integration(c, &provider).await)

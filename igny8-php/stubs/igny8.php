@@ -162,9 +162,11 @@ final class Igny8
 
     /** The account's provider integrations: keys are never returned, only a masked hint. */
     public function integrations(): array {}
-    /** $provider: 'openai' | 'runware'; creates or replaces the provider's integration ('api_key', 'model', 'image_model', 'base_url', 'is_active'…; an absent api_key keeps the stored one). */
+    /** $provider: 'openai' | 'openai_images' | 'runware'; creates or replaces the provider's integration ('api_key', 'model', 'image_model', 'base_url', 'is_active'…; an absent api_key keeps the stored one). */
     public function setIntegration(string $provider, array $config): array {}
     public function removeIntegration(string $provider): bool {}
+    /** "Test key": one call to $provider that costs nothing (the model list of an OpenAI-compatible API, Runware's authentication task), with the key the account's calls would use. ['provider' => string, 'model' => ?string, 'ok' => bool, 'message' => string (plain words, with what to fix)]. */
+    public function testIntegration(string $provider): array {}
 
     // ---- credits and usage ------------------------------------------------------------------
     /** ['balance' => int, 'credits' => int, 'plan_id' => int]: the credits available. */
@@ -185,7 +187,7 @@ final class Igny8
     public function estimate(string $function, array $input): array {}
     /** Queues the function as a job (nothing runs in this call); returns ['job' => Job, 'estimate' => Estimate]. */
     public function start(string $function, array $input): array {}
-    /** A job with its status, progress (phase, done, total, message) and result. */
+    /** A job with its status, progress (phase, done, total, message) and result; once an AI job succeeded also 'summary' (one sentence: what it made, what it cost) and 'next_step' ('generate_ideas' | 'queue_ideas' | 'write_image_prompts' | 'generate_images' | 'publish' | null), else both null. */
     public function job(int $id): array {}
     /** Jobs, newest first; query: status, kind, page, page_size. */
     public function jobs(array $query = []): array {}

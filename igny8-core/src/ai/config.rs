@@ -304,12 +304,15 @@ pub fn text_provider(
 
 /// The image model for an account: its active `runware` or `openai_images` integration —
 /// `prefer` (the account's `images.provider` setting) when both are active — else the
-/// deployment's image provider.
+/// deployment's image provider. OpenAI images without an active `openai_images` integration
+/// go with the account's active `openai` (text) integration when it has one: its key and base
+/// URL, the deployment's image model — someone who entered only an OpenAI key gets images too.
 pub fn image_provider(
     config: &AiConfig,
     outbound: OutboundConfig,
     runware: Option<&AccountProvider>,
     openai_images: Option<&AccountProvider>,
+    openai_text: Option<&AccountProvider>,
     prefer: ImageBackend,
 ) -> Result<Arc<dyn ImageProvider>> {
     let backend = match (is_active(runware), is_active(openai_images)) {
@@ -318,6 +321,27 @@ pub fn image_provider(
         (false, true) => ImageBackend::OpenAi,
         (false, false) => config.image_provider,
     };
+    image_provider_of(
+        config,
+        outbound,
+        backend,
+        runware,
+        openai_images,
+        openai_text,
+    )
+}
+
+/// The image model of `backend` for an account, whichever one its settings would choose: its
+/// own integration of that provider, else the deployment's (for OpenAI, see
+/// [`image_provider`] on the text integration's key).
+pub fn image_provider_of(
+    config: &AiConfig,
+    outbound: OutboundConfig,
+    backend: ImageBackend,
+    runware: Option<&AccountProvider>,
+    openai_images: Option<&AccountProvider>,
+    openai_text: Option<&AccountProvider>,
+) -> Result<Arc<dyn ImageProvider>> {
     Ok(match backend {
         ImageBackend::Runware => {
             let defaults = (
@@ -339,11 +363,22 @@ pub fn image_provider(
                 &config.openai_api_key,
                 config.openai_image_model.as_str(),
             );
+            // The text integration's model is a chat model: images keep the deployment's.
+            let from_text = openai_text.filter(|t| is_active(Some(t))).map(|t| {
+                let mut images = t.clone();
+                images.integration.config.model = None;
+                images
+            });
+            let own = if is_active(openai_images) {
+                openai_images
+            } else {
+                from_text.as_ref()
+            };
             Arc::new(OpenAiImages::new(endpoint(
                 config,
                 outbound,
                 defaults,
-                openai_images,
+                own,
                 "image model (OpenAI)",
             )?)?)
         }

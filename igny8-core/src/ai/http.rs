@@ -200,14 +200,41 @@ impl Http {
         }
     }
 
+    /// One POST of `body` as JSON; no retry (for checking a key: a person waits).
+    pub(crate) async fn post_json_once(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+        body: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.post_once(url, bearer, body).await
+    }
+
+    /// One GET of `url`, answered with JSON; no retry (for checking a key: a person waits).
+    pub(crate) async fn get_json_once(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<Value, ProviderError> {
+        self.send_once(self.client.get(url), bearer).await
+    }
+
     async fn post_once(
         &self,
         url: &str,
         bearer: Option<&str>,
         body: &Value,
     ) -> Result<Value, ProviderError> {
+        self.send_once(self.client.post(url).json(body), bearer)
+            .await
+    }
+
+    async fn send_once(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        bearer: Option<&str>,
+    ) -> Result<Value, ProviderError> {
         let provider = self.provider;
-        let mut request = self.client.post(url).json(body);
         if let Some(key) = bearer.filter(|k| !k.is_empty()) {
             request = request.bearer_auth(key);
         }

@@ -26,10 +26,13 @@ mod runware;
 mod service;
 mod structured;
 
-pub use config::{AccountProvider, AiConfig, ImageBackend, image_provider, text_provider};
+pub use config::{
+    AccountProvider, AiConfig, ImageBackend, image_provider, image_provider_of, text_provider,
+};
 pub use http::{HttpOptions, RetryPolicy, retry_after};
 pub use openai::{ApiKey, Endpoint, OpenAiChat, OpenAiImages, image_mime, is_reasoning_model};
 pub use pricing::{CreditPrices, ModelPrice, PriceTable, Work};
 pub use provider::*;
 pub use runware::Runware;
+pub use service::ProviderCheck;
 pub use structured::{JsonAnswer, JsonFailure, ModelCall, chat_json};

@@ -54,6 +54,27 @@ impl Endpoint {
     fn url(&self, path: &str) -> String {
         format!("{}/{path}", self.base_url.trim_end_matches('/'))
     }
+
+    /// `GET {base}/models`, which every OpenAI-compatible API serves and no model bills: the
+    /// address answers as such an API and takes the key. An answer without a `data` list is
+    /// not one.
+    pub(crate) async fn list_models(
+        &self,
+        http: &Http,
+        provider: &'static str,
+    ) -> Result<(), ProviderError> {
+        let answer = http
+            .get_json_once(&self.url("models"), Some(self.api_key.expose()))
+            .await?;
+        if answer.get("data").is_some_and(Value::is_array) {
+            Ok(())
+        } else {
+            Err(ProviderError::Malformed {
+                provider,
+                message: "its list of models has no `data` list".into(),
+            })
+        }
+    }
 }
 
 /// A chat model behind an OpenAI-compatible `POST {base}/chat/completions`.
@@ -178,6 +199,13 @@ pub fn is_reasoning_model(model: &str) -> bool {
 }
 
 impl TextProvider for OpenAiChat {
+    fn check(&self) -> BoxFuture<'_, Result<(), ProviderError>> {
+        Box::pin(
+            self.endpoint
+                .list_models(&self.http, "the text model provider"),
+        )
+    }
+
     fn name(&self) -> &str {
         "openai"
     }
@@ -259,6 +287,10 @@ impl OpenAiImages {
 }
 
 impl ImageProvider for OpenAiImages {
+    fn check(&self) -> BoxFuture<'_, Result<(), ProviderError>> {
+        Box::pin(self.endpoint.list_models(&self.http, "the image provider"))
+    }
+
     fn name(&self) -> &str {
         "openai"
     }

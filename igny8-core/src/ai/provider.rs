@@ -255,6 +255,10 @@ pub trait TextProvider: Send + Sync + fmt::Debug {
         &'a self,
         request: &'a ChatRequest,
     ) -> BoxFuture<'a, Result<ChatReply, ProviderError>>;
+
+    /// Whether the provider answers and takes the key, with a call that costs nothing (no
+    /// completion): what a "Test key" button runs. Not retried.
+    fn check(&self) -> BoxFuture<'_, Result<(), ProviderError>>;
 }
 
 /// An image model.
@@ -264,6 +268,10 @@ pub trait ImageProvider: Send + Sync + fmt::Debug {
 
     /// The model asked for.
     fn model(&self) -> &str;
+
+    /// Whether the provider answers and takes the key, with a call that makes no image (so
+    /// costs nothing): what a "Test key" button runs. Not retried.
+    fn check(&self) -> BoxFuture<'_, Result<(), ProviderError>>;
 
     /// One image (transient failures are retried inside, per the client's policy).
     fn generate<'a>(

@@ -97,7 +97,52 @@ impl Runware {
     }
 }
 
+impl Runware {
+    /// Runware's `authentication` task alone: answered with the task when the key is good,
+    /// with an error otherwise; no image is made.
+    async fn authenticate(&self) -> Result<(), ProviderError> {
+        let key = self.endpoint.api_key.expose();
+        let body = json!([{"taskType": "authentication", "apiKey": key}]);
+        let answer = self
+            .http
+            .post_json_once(&self.endpoint.base_url, Some(key), &body)
+            .await?;
+        if let Some(Value::Array(errors)) = answer.get("errors")
+            && !errors.is_empty()
+        {
+            let body = serde_json::to_vec(&answer).unwrap_or_default();
+            let (message, code) = super::http::error_message(&body);
+            return Err(ProviderError::Status {
+                provider: "Runware",
+                status: 401,
+                code,
+                message,
+                retry_after: None,
+            });
+        }
+        let authenticated = answer
+            .get("data")
+            .and_then(Value::as_array)
+            .is_some_and(|d| {
+                d.iter()
+                    .any(|t| t.get("taskType").and_then(Value::as_str) == Some("authentication"))
+            });
+        if authenticated {
+            Ok(())
+        } else {
+            Err(ProviderError::Malformed {
+                provider: "Runware",
+                message: "no answer to the authentication task".into(),
+            })
+        }
+    }
+}
+
 impl ImageProvider for Runware {
+    fn check(&self) -> BoxFuture<'_, Result<(), ProviderError>> {
+        Box::pin(self.authenticate())
+    }
+
     fn name(&self) -> &str {
         "runware"
     }

@@ -21,6 +21,16 @@ string_enum! {
     }
 }
 
+impl IntegrationProvider {
+    /// The provider's name for people: `OpenAI` (text and images), `Runware`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OpenAi | Self::OpenAiImages => "OpenAI",
+            Self::Runware => "Runware",
+        }
+    }
+}
+
 /// Non-secret settings of an integration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationConfig {

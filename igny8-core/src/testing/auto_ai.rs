@@ -11,7 +11,10 @@
 //! - an OpenAI image by its path (`…/images/generations`), answered with a small PNG as
 //!   `b64_json`;
 //! - a Runware task array by its `imageInference` tasks, answered with an image URL on the
-//!   fake itself ([`IMAGE_ROUTE`]), which serves the PNG on `GET`.
+//!   fake itself ([`IMAGE_ROUTE`]), which serves the PNG on `GET`;
+//! - a key check ("Test key"): `GET …/models`, answered with a model list, and Runware's
+//!   `authentication` task, answered with the task — both refused with 401, as the real
+//!   providers refuse a bad key, when the key contains `invalid`.
 //!
 //! The answers are read from the prompt: Auto Cluster groups the numbered keywords by the
 //! words they share (IGNY8's local clustering, at most as many clusters as asked); Generate
@@ -56,6 +59,8 @@ pub enum AutoFunction {
     RunwareImage,
     /// The picture behind a Runware image URL.
     ImageFile,
+    /// A key check: OpenAI's model list or Runware's `authentication` task.
+    KeyCheck,
 }
 
 impl AutoFunction {
@@ -71,6 +76,7 @@ impl AutoFunction {
             Self::OpenAiImage => "openai_image",
             Self::RunwareImage => "runware_image",
             Self::ImageFile => "image_file",
+            Self::KeyCheck => "key_check",
         }
     }
 
@@ -110,11 +116,56 @@ pub fn recognise(path: &str, body: &Value) -> Option<AutoFunction> {
     if path.ends_with("/chat/completions") {
         return chat_function(body);
     }
+    if path.ends_with("/models") {
+        return Some(AutoFunction::KeyCheck);
+    }
     let tasks = body.as_array()?;
-    tasks
-        .iter()
-        .any(|t| t.get("taskType").and_then(Value::as_str) == Some("imageInference"))
-        .then_some(AutoFunction::RunwareImage)
+    let has = |kind: &str| {
+        tasks
+            .iter()
+            .any(|t| t.get("taskType").and_then(Value::as_str) == Some(kind))
+    };
+    if has("imageInference") {
+        Some(AutoFunction::RunwareImage)
+    } else if has("authentication") {
+        Some(AutoFunction::KeyCheck)
+    } else {
+        None
+    }
+}
+
+/// The answer to a key check: a model list (OpenAI) or the authentication task (Runware); a
+/// 401 in the provider's own shape for a key that contains `invalid`.
+fn key_check(request: &Recorded) -> FakeReply {
+    let runware = request.body.is_array();
+    let key = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if key.contains("invalid") {
+        return if runware {
+            FakeReply::json(
+                401,
+                json!({"errors": [{"code": "invalidApiKey", "message": "Invalid API key. Get one at https://my.runware.ai/signup", "taskType": "authentication"}]}),
+            )
+        } else {
+            FakeReply::json(
+                401,
+                json!({"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error", "code": "invalid_api_key"}}),
+            )
+        };
+    }
+    if runware {
+        FakeReply::json(
+            200,
+            json!({"data": [{"taskType": "authentication", "connectionSessionUUID": "00000000-0000-4000-8000-000000000000"}]}),
+        )
+    } else {
+        FakeReply::json(
+            200,
+            json!({"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model"}, {"id": "gpt-image-1", "object": "model"}]}),
+        )
+    }
 }
 
 fn chat_function(body: &Value) -> Option<AutoFunction> {
@@ -188,6 +239,7 @@ pub fn respond(request: &Recorded) -> (Option<AutoFunction>, FakeReply) {
         Some(AutoFunction::OpenAiImage) => images::openai_image(&request.body),
         Some(AutoFunction::RunwareImage) => images::runware(request),
         Some(AutoFunction::ImageFile) => images::image_file(&request.path),
+        Some(AutoFunction::KeyCheck) => key_check(request),
         _ => unknown(&request.path, &request.body),
     };
     (function, reply)
@@ -218,7 +270,8 @@ fn unknown(path: &str, body: &Value) -> FakeReply {
     } else {
         format!(
             "the fake provider has no route {path}: it serves POST /v1/chat/completions, \
-             POST /v1/images/generations, POST /runware and GET {IMAGE_ROUTE}…"
+             POST /v1/images/generations, GET /v1/models, POST /runware and GET \
+             {IMAGE_ROUTE}…"
         )
     };
     FakeReply::json(

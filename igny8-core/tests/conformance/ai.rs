@@ -146,6 +146,195 @@ pub(crate) async fn accounts_use_their_own_providers_over_the_defaults(core: Ign
     assert_eq!(own.pending() + deployment.pending(), 0);
 }
 
+/// Someone who entered only an OpenAI key (the text integration) gets OpenAI images with it:
+/// the same key and base URL, the deployment's image model (not the chat model). An
+/// `openai_images` integration of its own still wins, and another account is not affected.
+pub(crate) async fn an_openai_text_key_serves_openai_images_too(core: Igny8) {
+    let deployment = FakeAi::start().await;
+    let own = FakeAi::start().await;
+    let core = core
+        .with_ai(AiConfig {
+            openai_base_url: deployment.base_url(),
+            openai_api_key: None,
+            ..AiConfig::default()
+        })
+        .with_outbound(OutboundConfig {
+            allow_private: true,
+        });
+    let a = tenant(&core, "Text key only", 0).await;
+    let b = tenant(&core, "No key", 0).await;
+    connect(
+        &core,
+        &a.scope,
+        IntegrationProvider::OpenAi,
+        own.base_url(),
+        Some("gpt-4o-mini"),
+        "sk-text-only",
+    )
+    .await;
+    let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
+    own.push("/v1/images/generations", FakeReply::openai_image(&png));
+    let drawn = draw(&core, &a.scope).await;
+    assert!(matches!(drawn.image, ImageData::Bytes { .. }));
+    let sent = own.requests().pop().unwrap();
+    assert_eq!(sent.path, "/v1/images/generations");
+    assert_eq!(sent.header("authorization"), Some("Bearer sk-text-only"));
+    assert_eq!(
+        sent.body["model"], "gpt-image-1",
+        "the image model, not the chat model"
+    );
+    assert!(deployment.requests().is_empty());
+
+    // An account with no key at all: images go to the deployment's endpoint as before.
+    deployment.push("/v1/images/generations", FakeReply::openai_image(&png));
+    draw(&core, &b.scope).await;
+    assert_eq!(deployment.requests()[0].header("authorization"), None);
+
+    // The account's own OpenAI images integration wins over its text key.
+    connect(
+        &core,
+        &a.scope,
+        IntegrationProvider::OpenAiImages,
+        own.base_url(),
+        None,
+        "sk-images",
+    )
+    .await;
+    own.push("/v1/images/generations", FakeReply::openai_image(&png));
+    draw(&core, &a.scope).await;
+    assert_eq!(
+        own.requests().pop().unwrap().header("authorization"),
+        Some("Bearer sk-images")
+    );
+    assert_eq!(own.pending() + deployment.pending(), 0);
+}
+
+/// "Test key": each provider is checked with a call that makes nothing (OpenAI's model list,
+/// Runware's authentication task), with the account's key; the verdict says in words what
+/// to fix. Only account-wide admins may run it.
+pub(crate) async fn checking_a_key_costs_nothing_and_says_what_to_fix(core: Igny8) {
+    let own = FakeAi::start().await;
+    let core = core
+        .with_ai(AiConfig {
+            openai_base_url: own.base_url(),
+            runware_base_url: own.runware_url(),
+            ..AiConfig::default()
+        })
+        .with_outbound(OutboundConfig {
+            allow_private: true,
+        });
+    let t = tenant(&core, "Checks keys", 0).await;
+    connect(
+        &core,
+        &t.scope,
+        IntegrationProvider::OpenAi,
+        own.base_url(),
+        None,
+        "sk-good",
+    )
+    .await;
+    own.push(
+        "/v1/models",
+        FakeReply::json(200, serde_json::json!({"object": "list", "data": []})),
+    );
+    let good = core
+        .check_provider(&t.scope, IntegrationProvider::OpenAi)
+        .await
+        .unwrap();
+    assert!(good.ok, "{good:?}");
+    assert_eq!(good.message, "The key works: OpenAI answered.");
+    let sent = own.requests().pop().unwrap();
+    assert_eq!(sent.path, "/v1/models", "no completion is bought");
+    assert_eq!(sent.header("authorization"), Some("Bearer sk-good"));
+
+    // A refused key: 401, in words, with the fix; not retried.
+    own.push(
+        "/v1/models",
+        FakeReply::json(
+            401,
+            serde_json::json!({"error": {"message": "Incorrect API key provided.", "code": "invalid_api_key"}}),
+        ),
+    );
+    let before = own.requests().len();
+    let bad = core
+        .check_provider(&t.scope, IntegrationProvider::OpenAiImages)
+        .await
+        .unwrap();
+    assert!(!bad.ok);
+    assert_eq!(own.requests().len(), before + 1, "checked once");
+    assert!(
+        bad.message
+            .starts_with("OpenAI refused the key (Incorrect API key provided.)"),
+        "{}",
+        bad.message
+    );
+    assert!(bad.message.contains("save it again"), "{}", bad.message);
+
+    // Runware: the authentication task alone, with the deployment's URL and the account's key.
+    connect(
+        &core,
+        &t.scope,
+        IntegrationProvider::Runware,
+        own.runware_url(),
+        None,
+        "rw-key",
+    )
+    .await;
+    own.push(
+        "/runware",
+        FakeReply::json(
+            200,
+            serde_json::json!({"data": [{"taskType": "authentication", "connectionSessionUUID": "x"}]}),
+        ),
+    );
+    let runware = core
+        .check_provider(&t.scope, IntegrationProvider::Runware)
+        .await
+        .unwrap();
+    assert!(runware.ok, "{runware:?}");
+    let sent = own.requests().pop().unwrap();
+    assert_eq!(sent.body[0]["taskType"], "authentication");
+    assert_eq!(sent.body.as_array().unwrap().len(), 1, "no image task");
+
+    // Nothing listening at the base URL: said as such.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/v1", closed.local_addr().unwrap());
+    drop(closed);
+    connect(
+        &core,
+        &t.scope,
+        IntegrationProvider::OpenAi,
+        dead,
+        None,
+        "sk-good",
+    )
+    .await;
+    let down = core
+        .check_provider(&t.scope, IntegrationProvider::OpenAi)
+        .await
+        .unwrap();
+    assert!(!down.ok);
+    assert!(
+        down.message
+            .starts_with("OpenAI could not be reached at its base URL."),
+        "{}",
+        down.message
+    );
+
+    // A viewer may not call out with the account's keys.
+    let viewer = Scope::user(
+        t.scope.account(),
+        igny8_core::UserId(1),
+        igny8_core::tenancy::Role::Viewer,
+    );
+    let refused = core
+        .check_provider(&viewer, IntegrationProvider::OpenAi)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert_eq!(own.pending(), 0);
+}
+
 /// A name other than `localhost` that this machine resolves to a loopback or private address
 /// (its own host name, from `/etc/hosts`): the guard must look it up to refuse it.
 fn a_local_host_name() -> String {

@@ -157,6 +157,20 @@ pub(crate) async fn set_integration(c: &Ctx, p: &str, mut map: Map<String, Value
         .await?)
 }
 
+/// "Test key": `['provider', 'model', 'ok', 'message']` (see `Igny8::check_provider`).
+pub(crate) async fn test_integration(c: &Ctx, p: &str) -> Out {
+    let check = c
+        .core
+        .check_provider(&c.account_scope(), provider(p)?)
+        .await?;
+    Ok(json!({
+        "provider": check.provider.as_str(),
+        "model": check.model,
+        "ok": check.ok,
+        "message": check.message,
+    }))
+}
+
 pub(crate) async fn remove_integration(c: &Ctx, p: &str) -> Result<bool, Failure> {
     let provider = provider(p)?;
     Ok(c.core

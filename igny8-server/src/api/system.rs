@@ -218,6 +218,25 @@ impl SystemApi {
             .into()))
     }
 
+    /// Tests a provider's key as the account's AI calls would use it (its own integration,
+    /// else the deployment's settings) with one call that costs nothing: the model list of
+    /// an OpenAI-compatible API, Runware's authentication task. Answers 200 with the verdict
+    /// either way; `message` says what to fix.
+    #[oai(path = "/integrations/:provider/test/", method = "post")]
+    async fn test_integration(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        provider: Path<E<IntegrationProvider>>,
+    ) -> ApiResult<ProviderCheck> {
+        let scope = auth.0.scope()?;
+        Ok(ok(state
+            .core
+            .check_provider(&scope, provider.0.0)
+            .await?
+            .into()))
+    }
+
     /// Disconnects a provider (its key is deleted).
     #[oai(path = "/integrations/:provider/", method = "delete")]
     async fn delete_integration(

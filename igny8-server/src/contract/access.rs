@@ -510,6 +510,11 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
         "/system/integrations/{provider}/",
         MANAGE.account_wide(),
     ),
+    (
+        "POST",
+        "/system/integrations/{provider}/test/",
+        MANAGE.account_wide(),
+    ),
     ("GET", "/system/jobs/", READ),
     ("GET", "/system/jobs/{id}/", READ),
     ("GET", "/system/jobs/{id}/events/", READ),

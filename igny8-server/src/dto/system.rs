@@ -311,6 +311,33 @@ impl From<s::IntegrationConfig> for IntegrationConfig {
     }
 }
 
+/// The verdict of testing a provider's key: one call that costs nothing (the model list of an
+/// OpenAI-compatible API, Runware's authentication task), never retried.
+#[derive(Debug, Object)]
+pub struct ProviderCheck {
+    /// The provider tested.
+    pub provider: E<s::IntegrationProvider>,
+    /// The model the account's calls would use, or null when the provider could not even be
+    /// set up (no key, an address that may not be called).
+    #[oai(nullable)]
+    pub model: Option<String>,
+    /// Whether the provider answered and took the key.
+    pub ok: bool,
+    /// The verdict in plain words; when `ok` is false, what to change (the key or the base URL).
+    pub message: String,
+}
+
+impl From<igny8_core::ai::ProviderCheck> for ProviderCheck {
+    fn from(c: igny8_core::ai::ProviderCheck) -> Self {
+        Self {
+            provider: E(c.provider),
+            model: c.model,
+            ok: c.ok,
+            message: c.message,
+        }
+    }
+}
+
 /// An integration (its key is never shown, only a hint).
 #[derive(Debug, Object)]
 pub struct Integration {

@@ -745,6 +745,13 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(
             Method::POST,
+            "/settings/providers/:provider/test",
+            SignedIn,
+            Api("POST", "/system/integrations/:provider/test/"),
+            settings::test_provider,
+        ),
+        route(
+            Method::POST,
             "/settings/providers/:provider/disconnect",
             SignedIn,
             Api("DELETE", "/system/integrations/:provider/"),

@@ -36,6 +36,7 @@ on_backends!(
     competing_pages_are_shown_with_what_to_do,
     the_link_inventory_is_shown_and_links_back_are_inserted,
     providers_are_connected_and_defaults_saved_all_or_nothing,
+    a_provider_key_is_tested_and_the_verdict_says_what_to_fix,
     billing_shows_the_balance_the_plan_what_ai_used_and_the_ledger,
     people_are_added_changed_and_removed_and_keys_shown_once,
     images_are_shown_to_their_account_edited_and_drawn_cost_first,
@@ -3619,6 +3620,108 @@ async fn articles_read_as_published_and_are_edited(backend: Backend) {
     let mut other = Browser::new(&s);
     other.sign_up("snoop@example.com", "Snoop").await;
     assert_eq!(other.get(&path).await.status, 404);
+    s.close().await;
+}
+
+async fn a_provider_key_is_tested_and_the_verdict_says_what_to_fix(backend: Backend) {
+    use igny8_core::testing::fake_ai::{FakeAi, FakeReply};
+    let fake = FakeAi::start().await;
+    let base = fake.base_url();
+    let Some(s) = server(backend, move |settings| {
+        settings.ai.openai_base_url = base;
+    })
+    .await
+    else {
+        return;
+    };
+    let mut b = Browser::new(&s);
+    b.sign_up("tester@example.com", "Tester").await;
+    let token = api_token(&s, "tester@example.com").await;
+    let page = b.get("/settings").await;
+    assert!(
+        page.body
+            .contains(r#"action="/settings/providers/openai/test""#),
+        "every provider has a Test key button: {}",
+        page.body
+    );
+    let saved = b
+        .post(
+            "/settings/providers/openai",
+            &[
+                ("api_key", "sk-good-key-0001"),
+                ("model", ""),
+                ("base_url", ""),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // A good key: one model list, with the account's key, and a verdict on the card.
+    fake.push(
+        "/v1/models",
+        FakeReply::json(200, json!({"object": "list", "data": []})),
+    );
+    let tested = b.post("/settings/providers/openai/test", &[]).await;
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert!(
+        tested
+            .body
+            .contains(r#"<p class="verdict ok" role="status" id="provider-openai-verdict">✓ The key works: OpenAI answered."#),
+        "{}",
+        tested.body
+    );
+    let sent = fake.requests().pop().unwrap();
+    assert_eq!(sent.path, "/v1/models");
+    assert_eq!(
+        sent.header("authorization"),
+        Some("Bearer sk-good-key-0001")
+    );
+
+    // A refused key, through the API: the verdict says what to fix, and the provider's words
+    // come back escaped on the page.
+    fake.push(
+        "/v1/models",
+        FakeReply::json(
+            401,
+            json!({"error": {"message": "Incorrect <b>API</b> key provided."}}),
+        ),
+    );
+    let (status, verdict) = s
+        .send(
+            "POST",
+            &token,
+            "/api/v1/system/integrations/openai/test/",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{verdict}");
+    assert_eq!(verdict["data"]["ok"], false, "{verdict}");
+    assert!(
+        verdict["data"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("OpenAI refused the key (Incorrect <b>API</b> key provided.)"),
+        "{verdict}"
+    );
+    fake.push(
+        "/v1/models",
+        FakeReply::json(
+            401,
+            json!({"error": {"message": "Incorrect <b>API</b> key."}}),
+        ),
+    );
+    let refused = b.post("/settings/providers/openai/test", &[]).await;
+    assert!(
+        refused.body.contains("class=\"verdict warn\"")
+            && refused
+                .body
+                .contains("Incorrect &#60;b&#62;API&#60;/b&#62; key.")
+            && !refused.body.contains("<b>API</b>"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(fake.pending(), 0);
     s.close().await;
 }
 

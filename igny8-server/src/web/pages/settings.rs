@@ -228,6 +228,8 @@ struct ProviderCard {
     model: String,
     base_url: String,
     errors: FormErrors,
+    /// The verdict of "Test key", right after it was pressed.
+    tested: Option<igny8_core::ai::ProviderCheck>,
 }
 
 impl ProviderCard {
@@ -292,6 +294,7 @@ struct Sent {
     status: Option<StatusCode>,
     provider: Option<(IntegrationProvider, Fields, FormErrors)>,
     defaults: Option<(Fields, FormErrors)>,
+    tested: Option<igny8_core::ai::ProviderCheck>,
 }
 
 fn may_manage(scope: &Scope) -> bool {
@@ -374,6 +377,7 @@ async fn render(
                 model,
                 base_url,
                 errors,
+                tested: sent.tested.clone().filter(|t| t.provider == *provider),
             }
         })
         .collect();
@@ -559,6 +563,26 @@ pub(crate) async fn save_provider(
             render(req, &state, &user, sent).await
         }
     }
+}
+
+/// `POST /settings/providers/:provider/test`: "Test key" — one call to the provider that costs
+/// nothing, with the key the account's AI calls would use; the page comes back with the
+/// verdict on the provider's card (the API's `POST system/integrations/{provider}/test/`).
+#[handler]
+pub(crate) async fn test_provider(
+    req: &Request,
+    state: Data<&AppState>,
+    user: Data<&WebUser>,
+    Path(name): Path<String>,
+) -> Result<Response, WebError> {
+    let scope = user.scope()?;
+    let provider = provider_of(&name)?;
+    let check = state.core.check_provider(&scope, provider).await?;
+    let sent = Sent {
+        tested: Some(check),
+        ..Sent::default()
+    };
+    render(req, &state, &user, sent).await
 }
 
 /// The core names the integration's fields `config.base_url`…; the form's are `base_url`.
