@@ -49,6 +49,7 @@ pub mod tenancy;
 pub mod testing;
 pub mod thinker;
 mod validate;
+pub mod words;
 pub mod writer;
 
 use std::sync::Arc;

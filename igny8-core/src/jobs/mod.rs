@@ -12,9 +12,11 @@
 //! * Cancelling a queued job cancels it at once; a running job is asked to stop, and its
 //!   worker ends it as cancelled at its next report.
 
+mod outcome;
 mod service;
 mod worker;
 
+pub use outcome::{JobOutcome, NextStep, outcome};
 pub use service::Jobs;
 pub(crate) use worker::holding_lease;
 pub use worker::{DEFAULT_LEASE, Worker, worker_name};

@@ -63,10 +63,12 @@ pub(crate) async fn start(c: &Ctx, function: &str, input: Map<String, Value>) ->
 }
 
 pub(crate) async fn job(c: &Ctx, id: i64) -> Out {
-    one_without(
-        &c.core.jobs().get(&c.scope(), JobId(id)).await?,
-        JOB_INTERNALS,
-    )
+    let job = c.core.jobs().get(&c.scope(), JobId(id)).await?;
+    let mut out = one_without(&job, JOB_INTERNALS)?;
+    let outcome = job.outcome();
+    out["summary"] = json!(outcome.as_ref().map(|o| o.summary.clone()));
+    out["next_step"] = json!(outcome.and_then(|o| o.next).map(|n| n.as_str()));
+    Ok(out)
 }
 
 pub(crate) async fn jobs(c: &Ctx, mut map: Map<String, Value>) -> Out {

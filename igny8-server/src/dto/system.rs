@@ -420,6 +420,15 @@ pub struct Job {
     /// Why it failed, or null.
     #[oai(nullable)]
     pub error: Option<String>,
+    /// Once an AI job succeeded: what it did, in one sentence ("Grouped 6 keywords into 3
+    /// clusters (2 new). 2 credits used."); null otherwise.
+    #[oai(nullable)]
+    pub summary: Option<String>,
+    /// Once an AI job succeeded with something to go on with: the pipeline step that follows
+    /// (`generate_ideas`, `queue_ideas`, `write_image_prompts`, `generate_images`, `publish`);
+    /// null otherwise.
+    #[oai(nullable)]
+    pub next_step: Option<String>,
     /// How many times a worker took it (a job whose worker died is retried up to a limit).
     pub attempts: i64,
     /// Whether someone asked it to stop; a running job stops at its next progress report.
@@ -456,6 +465,7 @@ impl From<j::Job> for OperatorJob {
 
 impl From<j::Job> for Job {
     fn from(v: j::Job) -> Self {
+        let outcome = v.outcome();
         Self {
             id: v.id.get(),
             site_id: v.site_id.map(|s| s.get()),
@@ -466,6 +476,8 @@ impl From<j::Job> for Job {
             message: v.message,
             result: v.result.map(Any),
             error: v.error,
+            summary: outcome.as_ref().map(|o| o.summary.clone()),
+            next_step: outcome.and_then(|o| o.next).map(|n| n.as_str().to_owned()),
             attempts: v.attempts,
             cancel_requested: v.cancel_requested,
             created_at: v.created_at,

@@ -277,20 +277,7 @@ pub fn label(value: &str) -> String {
 }
 
 /// A number with thousands separators: 12,300.
-pub fn number(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use igny8_core::words::thousands as number;
 
 /// One filter of the filter form.
 #[derive(Debug, Clone)]

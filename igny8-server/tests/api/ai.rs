@@ -114,6 +114,12 @@ async fn ai_functions_over_http(backend: Backend) {
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["progress"], 100);
     assert_eq!(job["result"]["credits_charged"], 1);
+    // What it did in words, and the step that follows.
+    assert_eq!(
+        job["summary"], "Grouped 4 keywords into 2 clusters (2 new). 1 credit used.",
+        "{job}"
+    );
+    assert_eq!(job["next_step"], "generate_ideas", "{job}");
 
     // The finished job's event stream: one `done` event with the job, then the end.
     let job_id = job["id"].as_i64().unwrap();

@@ -264,6 +264,10 @@ pub(crate) struct JobView {
     result: Vec<(String, String)>,
     /// Parts that failed in a job that went on without them: what, and why.
     partial_errors: Vec<(String, String)>,
+    /// What an AI job did, in one sentence (the core's [`Job::outcome`]).
+    summary: Option<String>,
+    /// The page that takes the pipeline on: its button's label and address.
+    next: Option<(&'static str, &'static str)>,
     asked: Vec<(String, String)>,
     attempts: String,
     queued_at: String,
@@ -305,7 +309,12 @@ impl JobView {
         };
         let report = (job.kind == JobKind::ImportKeywords && job.status == JobStatus::Succeeded)
             .then(|| format!("/planner/keywords/import?job={}", job.id.get()));
+        let outcome = job.outcome();
         Self {
+            summary: outcome.as_ref().map(|o| o.summary.clone()),
+            next: outcome
+                .and_then(|o| o.next)
+                .map(|step| (step.label(), next_page(step))),
             id: job.id.get(),
             kind: job.kind.label(),
             progress: Progress::of(job, now),
@@ -329,6 +338,16 @@ impl JobView {
             can_cancel: !job.status.is_finished() && !job.cancel_requested,
             report,
         }
+    }
+}
+
+/// The page where the pipeline's `step` is taken.
+fn next_page(step: igny8_core::jobs::NextStep) -> &'static str {
+    use igny8_core::jobs::NextStep::*;
+    match step {
+        GenerateIdeas => "/planner/clusters",
+        QueueIdeas => "/planner/ideas",
+        WriteImagePrompts | GenerateImages | Publish => "/writer/content",
     }
 }
 
