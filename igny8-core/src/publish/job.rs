@@ -499,6 +499,10 @@ impl AiFunction for PublishContent {
             crate::ai::functions::images_of(core, &run.scope, content.id).await?,
         );
         let format = core.system().defaults(&run.scope).await?.post_format;
+        let content = core
+            .wordpress()
+            .with_site_categories(&run.scope, content)
+            .await?;
         let wp = core.wordpress().client(&run.scope, content.site_id).await?;
         Ok(PreparedPost {
             content,

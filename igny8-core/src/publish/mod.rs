@@ -28,12 +28,14 @@
 //! allows private targets.
 
 mod blocks;
+mod categories;
 mod client;
 mod job;
 mod render;
 mod service;
 
 pub use blocks::{BodyImage, body_blocks, body_classic};
+pub use categories::{CategoryPolicy, choose_categories};
 pub use client::{WordPress, WpError};
 pub use job::{PublishContent, PublishInput};
 pub use render::{

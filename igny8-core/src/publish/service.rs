@@ -9,11 +9,14 @@ use crate::Igny8;
 use crate::crypto::mask_secret;
 use crate::error::{Error, Result};
 use crate::ids::{ContentId, SiteId};
+use crate::inventory::{LinkKind, LinkPageFilter};
 use crate::jobs::{Job, JobFilter, JobKind, JobStatus, NewJob};
 use crate::list::{MAX_PAGE_SIZE, PageRequest};
+use crate::planner::clustering::Language;
 use crate::store::{SiteWordPress, Store};
 use crate::tenancy::{Permission, Scope, Site};
 use crate::validate::Check;
+use crate::writer::Content;
 
 /// A site's WordPress credentials.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -275,7 +278,46 @@ impl<S: Store> Publishing<'_, S> {
         );
         super::check_media(&images, media)?;
         let format = self.core.system().defaults(scope).await?.post_format;
+        let content = self.with_site_categories(scope, content).await?;
         Ok(super::render_post(&content, &images, media, format))
+    }
+
+    /// The content with its categories as the post gets them: matched to the site's existing
+    /// categories (those of its link inventory) as the account's `publish.categories` says
+    /// ([`choose_categories`](super::choose_categories)).
+    pub(crate) async fn with_site_categories(
+        &self,
+        scope: &Scope,
+        mut content: Content,
+    ) -> Result<Content> {
+        if content.categories.is_empty() {
+            return Ok(content);
+        }
+        let defaults = self.core.system().defaults(scope).await?;
+        let filter = LinkPageFilter {
+            site_id: Some(content.site_id),
+            kind: Some(LinkKind::Category),
+            search: None,
+        };
+        let mut page = PageRequest::new(1, MAX_PAGE_SIZE);
+        page.with_total = false;
+        let existing: Vec<String> = self
+            .core
+            .inventory()
+            .list(scope, &filter, &page)
+            .await?
+            .items
+            .into_iter()
+            .map(|c| c.title)
+            .collect();
+        let language = Language::from_code(&defaults.language).unwrap_or_default();
+        content.categories = super::choose_categories(
+            &content.categories,
+            &existing,
+            language,
+            defaults.categories,
+        );
+        Ok(content)
     }
 }
 

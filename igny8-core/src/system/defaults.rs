@@ -14,7 +14,7 @@ use crate::ai::functions::{
 };
 use crate::ids::AuthorProfileId;
 use crate::planner::{ContentStructure, ContentType};
-use crate::publish::{PostFormat, PostStatus};
+use crate::publish::{CategoryPolicy, PostFormat, PostStatus};
 use crate::writer::DEFAULT_WORD_COUNT;
 
 /// The effective account settings (`content.*`, `ideas.*`, `images.*`, `publish.*`), typed;
@@ -62,6 +62,8 @@ pub struct Defaults {
     pub publish_status: PostStatus,
     /// `publish.format`: how the body of a WordPress post is written.
     pub post_format: PostFormat,
+    /// `publish.categories`: whether articles may make new WordPress categories.
+    pub categories: CategoryPolicy,
 }
 
 impl Default for Defaults {
@@ -84,6 +86,7 @@ impl Default for Defaults {
             image_style: DEFAULT_STYLE.to_owned(),
             publish_status: PostStatus::Draft,
             post_format: PostFormat::Blocks,
+            categories: CategoryPolicy::Match,
         }
     }
 }
@@ -140,6 +143,9 @@ impl Defaults {
             post_format: text("publish.format")
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(builtin.post_format),
+            categories: text("publish.categories")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(builtin.categories),
         }
     }
 }

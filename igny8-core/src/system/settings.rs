@@ -82,6 +82,8 @@ const TYPES: &[&str] = &["post", "page", "product", "service", "category", "land
 const POST_STATUSES: &[&str] = &["draft", "publish", "pending", "private"];
 /// The values of `publish.format`: the [`PostFormat`](crate::publish::PostFormat)s.
 const POST_FORMATS: &[&str] = &["blocks", "classic"];
+/// The values of `publish.categories`: the [`CategoryPolicy`](crate::publish::CategoryPolicy)s.
+const CATEGORY_POLICIES: &[&str] = &["match", "existing"];
 /// The values of `images.provider`: the [`ImageBackend`](crate::ai::ImageBackend)s.
 const IMAGE_PROVIDERS: &[&str] = &["openai", "runware"];
 
@@ -275,6 +277,20 @@ pub const SETTINGS: &[SettingDef] = &[
         description: "How the body of a WordPress post is written: blocks (each heading, \
                       paragraph, list, table and image its own block in the block editor) or \
                       classic (one piece of HTML, for sites that use the classic editor).",
+    },
+    SettingDef {
+        key: "publish.categories",
+        label: "Categories",
+        group: "Publishing",
+        kind: SettingType::Choice(CATEGORY_POLICIES),
+        level: SettingLevel::Account,
+        default: || Value::from("match"),
+        description: "Which WordPress categories an article goes into. match: each category \
+                      the article names becomes the site's existing category of the same \
+                      words (\"Espresso machine\" for \"Espresso Machines\"), and one the site \
+                      doesn't have is made. existing: only the site's existing categories are \
+                      used; a name without one is left out (WordPress then files the post under \
+                      its default category).",
     },
     SettingDef {
         key: "ui.page_size",

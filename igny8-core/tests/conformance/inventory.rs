@@ -3,6 +3,7 @@
 use igny8_core::inventory::{LinkKind, LinkPageFilter, SyncedPage};
 use igny8_core::list::PageRequest;
 use igny8_core::tenancy::NewSite;
+use igny8_core::writer::NewContent as Article;
 use igny8_core::{ErrorCode, Igny8};
 
 use crate::support::tenant;
@@ -466,4 +467,73 @@ pub(crate) async fn queued_and_written_pages_report_what_they_compete_with(core:
             .await
             .is_err()
     );
+}
+
+/// The categories an article goes into are the site's own where the words match
+/// (`publish.categories` = `match`, the default), made only where none does; with `existing`
+/// only the site's own. The renderer the plugin and the hosted publisher share says so.
+pub(crate) async fn articles_go_into_the_sites_own_categories(core: Igny8) {
+    let t = tenant(&core, "Categories", 0).await;
+    core.inventory()
+        .record(
+            &t.scope,
+            t.site,
+            vec![
+                post(LinkKind::Category, 3, "Espresso machine"),
+                post(LinkKind::Category, 4, "Grinders"),
+                post(LinkKind::Post, 9, "Coffee gear we love"),
+            ],
+            false,
+            None,
+        )
+        .await
+        .unwrap();
+    let article = core
+        .contents()
+        .create(
+            &t.scope,
+            Article {
+                sector_id: t.sector,
+                task_id: None,
+                title: "Choosing an espresso machine".into(),
+                html: "<p>Machines.</p>".into(),
+                meta_title: None,
+                meta_description: None,
+                primary_keyword: Some("espresso machine".into()),
+                secondary_keywords: Vec::new(),
+                tags: Vec::new(),
+                categories: vec![
+                    "Espresso Machines".into(),
+                    "Best Grinders".into(),
+                    "Coffee Gear".into(),
+                ],
+                faq: None,
+            },
+        )
+        .await
+        .unwrap();
+    let publishing = core.wordpress();
+    let render = || publishing.render(&t.scope, article.id, &[]);
+    assert_eq!(
+        render().await.unwrap().categories,
+        ["Espresso machine", "Grinders", "Coffee Gear"],
+        "matched to the site's categories; a post's title is not a category"
+    );
+    core.system()
+        .set_setting(&t.scope, "publish.categories", &serde_json::json!("existing"))
+        .await
+        .unwrap();
+    assert_eq!(
+        render().await.unwrap().categories,
+        ["Espresso machine", "Grinders"]
+    );
+    let err = core
+        .system()
+        .set_setting(&t.scope, "publish.categories", &serde_json::json!("any"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+    // The stored content keeps the names the model chose.
+    let stored = core.contents().get(&t.scope, article.id).await.unwrap();
+    assert_eq!(stored.categories.len(), 3);
 }
