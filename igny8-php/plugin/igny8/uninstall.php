@@ -38,6 +38,7 @@ function igny8_uninstall_blog(): void {
 			$wpdb->esc_like( '_transient_timeout_igny8_' ) . '%'
 		)
 	);
+	delete_metadata( 'user', 0, 'igny8_connect_notice_dismissed', '', true );
 	foreach ( wp_roles()->role_objects as $role ) {
 		$role->remove_cap( 'manage_igny8' );
 	}

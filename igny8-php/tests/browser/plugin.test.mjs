@@ -257,18 +257,19 @@ async function pipeline() {
  * what afterFirst(postId), if given, returned after the first send.
  */
 async function sendDraft(afterFirst = null) {
+  assert.match(await page.locator('.igny8-linked').innerText(), /Creates a new WordPress post/, 'the preview says a new post will be made');
   await page.selectOption('#igny8-send-status', 'draft');
   await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
   await assertNoPhpErrors();
-  const created = await expectNotice(/Created WordPress post #\d+ \(draft\)/);
+  const created = await expectNotice(/Created “.+” \(post #\d+, a draft\)/);
   const postId = Number(created.match(/#(\d+)/)[1]);
-  assert.ok(await page.locator('.igny8-linked').isVisible(), 'the preview shows the linked post');
+  assert.match(await page.locator('.igny8-linked').innerText(), new RegExp(`Updates “.+” #${postId} \\(a draft, view\\)`), 'the preview says which post sending updates');
   await screenshot('content-sent');
   const first = afterFirst ? await afterFirst(postId) : null;
 
   // Sending again updates the same post.
   await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
-  await expectNotice(new RegExp(`Updated WordPress post #${postId} \\(draft\\)`));
+  await expectNotice(new RegExp(`Updated “.+” \\(post #${postId}, a draft\\)`));
   return afterFirst ? { postId, first } : postId;
 }
 
@@ -396,6 +397,107 @@ async function everyBlock() {
   await screenshot('every-block-editor-quote-code');
 }
 
+/** POST to WordPress's REST API as admin with the application password: an edit made in WordPress. */
+async function wpRestPost(route, data) {
+  const auth = Buffer.from(`${user}:${need('IGNY8_WP_APP_PASSWORD')}`).toString('base64');
+  const response = await fetch(`${url}/?rest_route=${route}`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${auth}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(data),
+  });
+  const body = await response.json();
+  assert.equal(response.status, 200, `POST ${route}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Screenshots of the current page at desktop width and at 375 px. */
+async function bothWidths(name) {
+  await screenshot(name);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await screenshot(`${name}-375`);
+  await page.setViewportSize(size);
+}
+
+/**
+ * Sending never destroys work: the preview (at `preview`) publishes the post; the bulk send
+ * keeps it published; an edit made in WordPress is shown, refused without consent (one send,
+ * one bulk send), and replaced only with the box ticked; the content's status follows.
+ */
+async function safeSending(preview, postId) {
+  await page.goto(preview);
+  await page.selectOption('#igny8-send-status', 'publish');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
+  await expectNotice(new RegExp(`Updated “.+” \\(post #${postId}, published\\)`));
+  const options = await page.locator('#igny8-send-status option').allInnerTexts();
+  assert.deepEqual(options, ['Keep it published', 'Schedule it (offline until then)', 'Back to draft (takes it offline)'], 'a live post offers to stay live, and names unpublishing');
+  assert.equal(await page.locator('.igny8-send #send').inputValue(), 'Update the live post');
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+published/, 'the content is published with its post');
+
+  // The bulk send: the post stays published.
+  await admin('igny8-content');
+  const row = page.locator('#igny8-content tbody tr', { has: page.locator(`td.column-wp_post_id a:text("#${postId}")`) });
+  await row.locator('input[name="ids[]"]').check();
+  await page.selectOption('#igny8-bulk', 'send_draft');
+  await Promise.all([page.waitForNavigation(), page.click('#doaction, input[name=apply]')]);
+  await expectNotice(new RegExp(`Updated “.+” \\(post #${postId}, published\\)`));
+  assert.equal((await wpRest(`/wp/v2/posts/${postId}&context=edit`)).body.status, 'publish', 'bulk sending kept the post published');
+
+  // A title edited in WordPress: shown before sending, and not overwritten without consent.
+  await wpRestPost(`/wp/v2/posts/${postId}`, { title: 'Retitled by the editor' });
+  await page.goto(preview);
+  const warning = await page.locator('.igny8-edited').innerText();
+  assert.match(warning, /Edited in WordPress since IGNY8 last sent it: the title\./, `the preview names the edit: ${warning}`);
+  await page.locator('.igny8-send').scrollIntoViewIfNeeded();
+  await bothWidths('send-box-edited');
+  // Past the browser's own check (the box is required), the plugin refuses too.
+  await page.evaluate(() => document.querySelector('.igny8-edited input[name=replace_edits]').removeAttribute('required'));
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
+  await expectNotice(/“Retitled by the editor” was edited in WordPress since IGNY8 last sent it \(the title changed\)/);
+  await admin('igny8-content');
+  await row.locator('input[name="ids[]"]').check();
+  await page.selectOption('#igny8-bulk', 'send_draft');
+  await Promise.all([page.waitForNavigation(), page.click('#doaction, input[name=apply]')]);
+  await expectNotice(/Not sent: “Retitled by the editor” was edited in WordPress/);
+  await screenshot('bulk-send-skipped');
+  assert.equal((await wpRest(`/wp/v2/posts/${postId}&context=edit`)).body.title.raw, 'Retitled by the editor', 'the edit made in WordPress is kept');
+
+  // Ticked: replaced, and in step again.
+  await page.goto(preview);
+  const title = await page.locator('.igny8-preview-title').innerText();
+  await page.check('.igny8-edited input[name=replace_edits]');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-send #send')]);
+  await expectNotice(new RegExp(`Updated “.+” \\(post #${postId}, published\\)`));
+  assert.equal(await page.locator('.igny8-edited').count(), 0, 'no edit left to warn about');
+  assert.equal((await wpRest(`/wp/v2/posts/${postId}&context=edit`)).body.title.raw, title, 'replaced when asked');
+
+  // Back to draft in WordPress: the content follows.
+  await wpRestPost(`/wp/v2/posts/${postId}`, { status: 'draft' });
+  await page.goto(preview);
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+draft/, 'unpublished in WordPress, the content is a draft again');
+  await wpRestPost(`/wp/v2/posts/${postId}`, { status: 'publish' });
+  await page.goto(preview);
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+published/, 'published in WordPress, the content is published');
+  await page.locator('.igny8-send').scrollIntoViewIfNeeded();
+  await bothWidths('send-box-live');
+  log(`safe sending: post #${postId} stayed live, the WordPress edit was kept until replaced, statuses followed`);
+}
+
+/** "Save and test": a working key is confirmed, a wrong one refused in words with the fix. */
+async function testKey() {
+  await admin('igny8-settings');
+  await Promise.all([page.waitForNavigation(), page.click('button.igny8-test-key[value=openai]')]);
+  await expectNotice(/The key works: OpenAI answered\./);
+  await page.fill('#igny8-key-openai', 'sk-invalid-for-the-test');
+  await Promise.all([page.waitForNavigation(), page.click('button.igny8-test-key[value=openai]')]);
+  const refused = await expectNotice(/OpenAI refused the key/);
+  assert.match(refused, /save it again/, 'the verdict says what to do');
+  await bothWidths('settings-test-key-refused');
+  await page.fill('#igny8-key-openai', 'sk-test-fake');
+  await Promise.all([page.waitForNavigation(), page.click('button.igny8-test-key[value=openai]')]);
+  await expectNotice(/The key works/);
+}
+
 async function native() {
   await nonces();
   await admin('igny8');
@@ -413,14 +515,19 @@ async function native() {
   await assertSeoChecks();
   await screenshot('content-preview');
 
+  const preview = page.url();
   const postId = await sendDraft();
   await openDraft(postId, title, { images: true });
+  await safeSending(preview, postId);
   await everyBlock();
 
   await admin('igny8');
   const funnel = await page.locator('.igny8-card-content .igny8-card-number').innerText();
   assert.ok(Number(funnel) >= 1, 'the dashboard counts the content');
+  const published = await page.locator('.igny8-card-published .igny8-card-number').innerText();
+  assert.ok(Number(published) >= 1, `the dashboard counts the live post as published (${published})`);
   await screenshot('dashboard');
+  await testKey();
   await admin('igny8-settings');
   await screenshot('settings');
 }

@@ -30,12 +30,29 @@ update_option('igny8_options', array_merge((array) $saved, ['api_url' => '', 'ap
 \Igny8\WP\Plugin::reset();
 try {
     check(\Igny8\WP\Plugin::backend() === null, 'no backend without the extension and without a key');
-    ob_start();
-    \Igny8\WP\Admin\Admin::connection_notice();
-    $html = ob_get_clean();
+    $notice = static function (string $page): string {
+        $_GET['page'] = $page;
+        ob_start();
+        \Igny8\WP\Admin\Admin::connection_notice();
+        unset($_GET['page']);
+        return ob_get_clean();
+    };
+    // On IGNY8's screens: both ways in, in words a site owner can act on; no shell.
+    $html = $notice('igny8-settings');
     check(str_contains($html, 'IGNY8 is not connected yet'), 'the notice says IGNY8 is not connected');
-    check(str_contains($html, "extension=igny8") && str_contains($html, 'mods-available/igny8.ini'), 'the notice shows the conf.d ini line');
+    check(str_contains($html, 'ask your hosting provider to enable the IGNY8 PHP extension'), 'the notice says who installs the extension');
+    check(str_contains($html, '<code>extension=igny8</code>') && str_contains($html, 'What to send your hosting provider'), 'the ini line is folded away for the host');
+    check(!str_contains($html, 'sudo') && !str_contains($html, 'phpenmod'), 'no shell commands');
     check(str_contains($html, 'page=igny8-settings'), 'the notice links to the settings for an API key');
+    // Elsewhere: once, short, and dismissed for good.
+    $user = get_current_user_id();
+    delete_user_meta($user, \Igny8\WP\Admin\Admin::DISMISSED);
+    $short = $notice('');
+    check(str_contains($short, 'not connected yet') && str_contains($short, 'action=igny8_dismiss_notice') && !str_contains($short, 'hosting provider'), 'outside IGNY8 the notice is short and can be dismissed');
+    update_user_meta($user, \Igny8\WP\Admin\Admin::DISMISSED, 1);
+    check($notice('') === '', 'dismissed, it is not shown outside IGNY8 again');
+    check(str_contains($notice('igny8'), 'IGNY8 is not connected yet'), 'but IGNY8\'s own screens still say it');
+    delete_user_meta($user, \Igny8\WP\Admin\Admin::DISMISSED);
     check(str_contains(\Igny8\WP\Admin\Admin::backend_label(), 'not connected'), 'the badge says not connected');
 
     // And with a key, the hosted API is used.

@@ -9,7 +9,8 @@
 # 3. brings up a WordPress with the plugin active and the extension loaded (site.sh);
 # 4. runs the scenario (scenario.php: the whole pipeline on the native backend, jobs run by
 #    WP-Cron, posts read back), the browser tests (headless Chromium: native, then remote), the
-#    remote key checks (remote-key-check.php) and the uninstall checks (uninstall-check.php);
+#    remote key checks (remote-key-check.php), a second service's contents against the first
+#    one's posts (remote-origin-check.php) and the uninstall checks (uninstall-check.php);
 # 5. tears everything down again (also on failure or Ctrl-C).
 #
 # Env: IGNY8_BROWSER_OUT (screenshots, default /tmp/igny8-browser), IGNY8_WP_BASE, IGNY8_WP_PORT,
@@ -111,6 +112,24 @@ export IGNY8_REMOTE_API_URL=$SERVER
 IGNY8_REMOTE_API_KEY=$(json data.secret <<<"$created") || die "create API key answered: $created"
 export IGNY8_REMOTE_API_KEY
 
+# A second hosted service with its own database (its ids start afresh): remote mode pointed at
+# it must leave the first one's posts alone (remote-origin-check.php).
+UNSET=()
+for name in $(compgen -e | grep '^IGNY8_' || true); do UNSET+=(-u "$name"); done
+start_listening igny8-server-2 "$SCRATCH/server-2.log" env "${UNSET[@]}" \
+  IGNY8_DATABASE_URL="sqlite://$SCRATCH/server-2.db" IGNY8_MEDIA_DIR="$SCRATCH/server-2-media" \
+  IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake \
+  "$TARGET/igny8-server" serve --bind 127.0.0.1:0
+export IGNY8_SECOND_API_URL=$LISTEN_URL
+reg=$(curl -sS -X POST "$IGNY8_SECOND_API_URL/api/v1/auth/register/" -H 'Content-Type: application/json' \
+  -d '{"email":"second@example.test","password":"plugin-test-password-2","account_name":"Second service"}') ||
+  die "register on the second igny8-server"
+access=$(json data.access <<<"$reg") || die "register answered: $reg"
+created=$(curl -sS -X POST "$IGNY8_SECOND_API_URL/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
+  -H 'Content-Type: application/json' -d '{"name":"wordpress plugin","role":"admin"}') || die "create API key"
+IGNY8_SECOND_API_KEY=$(json data.secret <<<"$created") || die "create API key answered: $created"
+export IGNY8_SECOND_API_KEY
+
 # ---- 3. WordPress with the plugin -------------------------------------------------------------
 SITE_UP=1
 "$HERE/site.sh" up >"$SCRATCH/site.env" || die "site.sh up"
@@ -128,6 +147,9 @@ rm -rf "$IGNY8_BROWSER_OUT"
 
 log "the hosted API's key: sealed in wp_options, migrated from plain, never shown, and used"
 php -d display_errors=stderr "$HERE/remote-key-check.php" || die "remote-key-check.php"
+
+log "remote mode pointed at a second service: the first one's posts are left alone"
+php -d display_errors=stderr "$HERE/remote-origin-check.php" || die "remote-origin-check.php"
 
 log "the notice without the extension and without a key"
 php -d display_errors=stderr "$HERE/notice-check.php" || die "notice-check.php"

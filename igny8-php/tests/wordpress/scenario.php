@@ -102,6 +102,16 @@ $integrations = $backend->integrations();
 $openai = array_values(array_filter($integrations, static fn ($i) => $i['provider'] === 'openai'))[0] ?? null;
 check($openai !== null && !empty($openai['has_secret'] ?? $openai['secret_hint'] ?? null), 'the OpenAI key is stored');
 check(strpos(json_encode($integrations), 'sk-test-fake') === false, 'the key is never returned');
+// "Test key": the model list, which makes nothing; a wrong key is said as such, with the fix.
+$tested = $backend->testIntegration('openai');
+check($tested['ok'] === true, 'the OpenAI key tests fine: ' . json_encode($tested));
+same('The key works: OpenAI answered.', $tested['message'], 'the verdict');
+$backend->setIntegration('openai', ['api_key' => 'sk-invalid-key', 'is_active' => true]);
+$tested = $backend->testIntegration('openai');
+check($tested['ok'] === false && strpos($tested['message'], 'OpenAI refused the key') === 0, 'a wrong key is refused in words: ' . json_encode($tested));
+$backend->setIntegration('openai', ['api_key' => 'sk-test-fake', 'is_active' => true]);
+// Images with only the OpenAI key entered: the same key draws them (no image integration).
+same([], array_values(array_filter($backend->integrations(), static fn ($i) => $i['provider'] !== 'openai')), 'only the OpenAI key is entered');
 $backend->setSetting('images.in_article_count', 1);
 $backend->setSetting('content.faq_questions', 2);
 step('provider configured: ' . $fake);
@@ -335,6 +345,76 @@ same('publish', get_post_status($post_id), 'published');
 same(1, $count(), 'still one post after publishing');
 step('scheduled and published the same post');
 
+// ---- sending never destroys work done in WordPress --------------------------------------------
+$cid = (int) $content['id'];
+$refused = static function (callable $send, string $code) {
+    try {
+        $send();
+    } catch (\Igny8\WP\Backend_Error $e) {
+        same($code, $e->error_code(), 'refused with ' . $code . ': ' . $e->getMessage());
+        return $e->getMessage();
+    }
+    check(false, "expected a refusal ($code)");
+};
+same('published', $backend->content($cid)['status'], 'a published post makes its content published');
+// Bulk send: the live post stays live.
+$bulk = Publisher::send($backend, $cid, 'draft', null, ['keep_status' => true]);
+clean_post_cache($post_id);
+same('publish', get_post_status($post_id), 'bulk sending keeps a published post published');
+same('publish', $bulk['status'], 'and says so');
+// A draft asked for without "unpublish" is refused; the post stays live and unchanged.
+$message = $refused(static fn () => Publisher::send($backend, $cid, 'draft'), 'would_unpublish');
+check(strpos($message, 'is published in WordPress') !== false && strpos($message, 'Back to draft') !== false, 'the refusal says what would happen and how to ask for it');
+clean_post_cache($post_id);
+same('publish', get_post_status($post_id), 'still published');
+// An edit made in WordPress is not overwritten without consent.
+same([], Publisher::edits($post_id), 'nothing edited in WordPress yet');
+wp_update_post(['ID' => $post_id, 'post_title' => 'Retitled in WordPress']);
+same(['the title'], Publisher::edits($post_id), 'the title edit is seen');
+same(['the title'], Publisher::plan($backend, $backend->content($cid))['edits'], 'and shown before sending');
+$message = $refused(static fn () => Publisher::send($backend, $cid, 'publish'), 'edited');
+check(strpos($message, '“Retitled in WordPress” was edited in WordPress since IGNY8 last sent it (the title changed)') === 0, "the refusal names the post and what changed: $message");
+$message = $refused(static fn () => Publisher::send($backend, $cid, 'draft', null, ['keep_status' => true]), 'edited');
+clean_post_cache($post_id);
+same('Retitled in WordPress', get_post($post_id)->post_title, 'the WordPress edit is kept');
+Publisher::send($backend, $cid, 'publish', null, ['replace_edits' => true]);
+clean_post_cache($post_id);
+same($backend->content($cid)['title'], get_post($post_id)->post_title, 'replaced when asked');
+same([], Publisher::edits($post_id), 'and in step again');
+// Statuses follow WordPress: back to draft, published again, trashed, restored.
+wp_update_post(['ID' => $post_id, 'post_status' => 'draft']);
+same('draft', $backend->content($cid)['status'], 'unpublished in WordPress: the content is a draft again');
+wp_publish_post($post_id);
+same('published', $backend->content($cid)['status'], 'published from WordPress: the content is published');
+wp_trash_post($post_id);
+same('draft', $backend->content($cid)['status'], 'trashed: a draft');
+wp_untrash_post($post_id);
+wp_publish_post($post_id);
+same('published', $backend->content($cid)['status'], 'restored and published');
+// Explicitly taken back to draft.
+Publisher::send($backend, $cid, 'draft', null, ['unpublish' => true]);
+clean_post_cache($post_id);
+same('draft', get_post_status($post_id), 'unpublished when asked');
+same('draft', $backend->content($cid)['status'], 'and the content with it');
+Publisher::send($backend, $cid, 'publish');
+// Another service's or another content's post is never this content's, whatever its meta says.
+$elsewhere = wp_insert_post(['post_type' => 'post', 'post_title' => 'From another IGNY8', 'post_content' => '<!-- wp:paragraph {"metadata":{"igny8Marker":"igny8:content=' . $cid . '@1000000000000;"}} --><p>Theirs.</p><!-- /wp:paragraph -->', 'post_status' => 'publish'], true);
+update_post_meta($elsewhere, Publisher::META_CONTENT, $cid);
+update_post_meta($elsewhere, Publisher::META_BACKEND, $backend->kind());
+update_post_meta($elsewhere, Publisher::META_ORIGIN, $backend->origin());
+check(!Publisher::owns($backend, $backend->content($cid), $elsewhere), 'a post carrying another marker is not the content\'s, even with its meta');
+$markerless = wp_insert_post(['post_type' => 'post', 'post_title' => 'Markerless, other service', 'post_content' => '<p>Theirs.</p>', 'post_status' => 'publish'], true);
+update_post_meta($markerless, Publisher::META_CONTENT, $cid);
+update_post_meta($markerless, Publisher::META_ORIGIN, 'remote:igny8.example#account=7');
+check(!Publisher::owns($backend, $backend->content($cid), $markerless), 'a post of another service is not the content\'s');
+check(Publisher::owns($backend, $backend->content($cid), $post_id), 'its own post is');
+check(preg_match('/^native#account=\d+$/', $backend->origin()) === 1, 'the native origin names the account: ' . $backend->origin());
+wp_delete_post($elsewhere, true);
+wp_delete_post($markerless, true);
+same(1, $count(), 'the content still has its one post');
+same($post_id, (int) $backend->content($cid)['wp_post_id'], 'deleting other posts with its id left its link alone');
+step('safe sending: live posts stay live, WordPress edits kept, statuses follow, other origins untouched');
+
 // ---- the real-cron worker command -------------------------------------------------------------
 $queued = $backend->start('generate_ideas', ['ids' => [(int) $cluster['id']], 'ideas_per_cluster' => 1]); // no kick: only the worker runs it
 $php = getenv('IGNY8_PHP') ?: 'php';
@@ -450,5 +530,18 @@ foreach ($internal as $href) {
     check($target > 0 && get_post_status($target) === 'publish', "internal link $href opens a published post or page");
 }
 step('internal links of the new article: ' . implode(', ', $internal));
+
+// The categories the model names go into the site's own where the words match.
+$backend->updateContent((int) $article['id'], ['categories' => ['Espresso Guide', 'Brand new topic']]);
+$sent = Publisher::send($backend, (int) $article['id'], 'publish');
+$cats = wp_get_post_categories((int) $sent['post_id'], ['fields' => 'names']);
+sort($cats);
+same(['Brand new topic', 'Espresso guides'], $cats, 'an existing category of the same words is used, a new one made');
+$backend->setSetting('publish.categories', 'existing');
+$backend->updateContent((int) $article['id'], ['categories' => ['Espresso Guide', 'Another new topic']]);
+Publisher::send($backend, (int) $article['id'], 'publish');
+same(['Espresso guides'], wp_get_post_categories((int) $sent['post_id'], ['fields' => 'names']), 'only existing categories when the site owner says so');
+$backend->setSetting('publish.categories', 'match');
+step('categories matched to the site\'s own');
 
 step('all checks passed');

@@ -614,6 +614,9 @@ impl From<ConnectSite> for t::ConnectSite {
 /// The site a WordPress install works on and the sector its new work goes to.
 #[derive(Debug, Object)]
 pub struct ConnectedSite {
+    /// The account the site belongs to: with the service's address, what names where a
+    /// WordPress post came from (the plugin keeps both on every post it makes).
+    pub account_id: i64,
     /// The site.
     pub site: Site,
     /// Its first active sector, or the `General` sector made for it.
@@ -625,6 +628,7 @@ pub struct ConnectedSite {
 impl From<t::ConnectedSite> for ConnectedSite {
     fn from(c: t::ConnectedSite) -> Self {
         Self {
+            account_id: c.site.account_id.0,
             site: c.site.into(),
             sector: c.sector.into(),
             created: c.created,

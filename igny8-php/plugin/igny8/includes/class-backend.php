@@ -20,6 +20,14 @@ interface Backend {
 	/** 'native' (the extension, data in this site's database) or 'remote' (the hosted API). */
 	public function kind(): string;
 
+	/**
+	 * Where this backend's data lives, as kept on every post and image the plugin makes
+	 * (`_igny8_origin`): the service's address and the account (`remote:HOST/PATH#account=N`),
+	 * or this site's own store (`native#account=N`). Ids restart on every IGNY8 server, so a
+	 * post is updated only when its origin is this one.
+	 */
+	public function origin(): string;
+
 	/** Whether this backend runs its jobs itself (the hosted service does; native needs WP-Cron or the worker). */
 	public function runs_jobs_itself(): bool;
 
@@ -94,6 +102,11 @@ interface Backend {
 
 	public function integrations(): array;
 	public function setIntegration( string $provider, array $config ): array;
+	/**
+	 * "Test key": one call to $provider that costs nothing, with the key the account's AI calls
+	 * would use. ['provider', 'model', 'ok', 'message' (plain words, with what to fix)].
+	 */
+	public function testIntegration( string $provider ): array;
 
 	public function credits(): array;
 	public function usage( array $query = array() ): array;

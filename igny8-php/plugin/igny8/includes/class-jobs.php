@@ -159,10 +159,32 @@ final class Jobs {
 				set_transient( 'igny8_kicked', 1, 5 );
 				self::kick();
 			}
+			$job['next'] = self::next_step( (string) ( $job['next_step'] ?? '' ) );
 			return rest_ensure_response( $job );
 		} catch ( Backend_Error $e ) {
 			return new \WP_Error( 'igny8_' . $e->error_code(), $e->describe(), array( 'status' => $e->status() ) );
 		}
+	}
+
+	/**
+	 * The screen that takes the pipeline on after a job (IGNY8's `next_step`): ['label', 'url'],
+	 * or null when there is none.
+	 */
+	public static function next_step( string $step ): ?array {
+		$steps = array(
+			'generate_ideas'      => array( 'clusters', __( 'Next: generate ideas for the clusters', 'igny8' ) ),
+			'queue_ideas'         => array( 'ideas', __( 'Next: queue the ideas worth writing', 'igny8' ) ),
+			'write_image_prompts' => array( 'content', __( 'Next: illustrate the articles', 'igny8' ) ),
+			'generate_images'     => array( 'content', __( 'Next: generate the images', 'igny8' ) ),
+			'publish'             => array( 'content', __( 'Next: send the articles to WordPress', 'igny8' ) ),
+		);
+		if ( ! isset( $steps[ $step ] ) ) {
+			return null;
+		}
+		return array(
+			'label' => $steps[ $step ][1],
+			'url'   => admin_url( 'admin.php?page=igny8-' . $steps[ $step ][0] ),
+		);
 	}
 
 	public static function rest_cancel( \WP_REST_Request $request ) {

@@ -18,6 +18,9 @@ final class Native_Backend implements Backend {
 	/** @var \Igny8\Igny8 */
 	private $igny8;
 
+	/** @var string|null */
+	private $origin;
+
 	private function __construct( $igny8 ) {
 		$this->igny8 = $igny8;
 	}
@@ -121,6 +124,13 @@ final class Native_Backend implements Backend {
 
 	public function runs_jobs_itself(): bool {
 		return false;
+	}
+
+	public function origin(): string {
+		if ( null === $this->origin ) {
+			$this->origin = 'native#account=' . (int) $this->info()['account_id'];
+		}
+		return $this->origin;
 	}
 
 	public function info(): array {
@@ -291,6 +301,10 @@ final class Native_Backend implements Backend {
 
 	public function setIntegration( string $provider, array $config ): array {
 		return $this->call( 'setIntegration', $provider, $config );
+	}
+
+	public function testIntegration( string $provider ): array {
+		return $this->call( 'testIntegration', $provider );
 	}
 
 	public function credits(): array {

@@ -23,27 +23,52 @@ defined( 'ABSPATH' ) || exit;
  * body); the content gets `wp_post_id`, `wp_url`, `published_at` — so sending again updates
  * the same post, also when one side of the link was lost.
  *
- * `wp_post_id` can be edited in IGNY8, so the post it names is updated only if it is this
- * content's (its meta or its marker say so); any other post is refused, untouched. Whatever
- * the backend answered, the title and excerpt go through wp_kses with no tags allowed and the
- * body through wp_kses_post — posts are written as the user who sends them, who may hold
- * `unfiltered_html`.
+ * A post is this content's only when it carries the content's marker, or — when it carries no
+ * IGNY8 marker at all (the block holding it was edited away) — when its meta names this
+ * content of the same service and account (`_igny8_origin`, see Backend::origin()). Ids
+ * restart on every IGNY8 server, so the content id alone never suffices: pointed at a second
+ * service, the plugin leaves the first one's posts and images alone. `wp_post_id` can be
+ * edited in IGNY8, so any post that is not the content's own is refused, untouched.
+ *
+ * Sending never destroys work done in WordPress:
+ * - a live post (published, scheduled, private) is never turned back into a draft unless the
+ *   caller asks for it with `unpublish`; bulk sending keeps every existing post's status;
+ * - after each send the post's fingerprint is kept (`_igny8_sent`: title, body, excerpt,
+ *   terms, featured image as WordPress stored them); before the next one, a post edited in
+ *   WordPress since is not overwritten unless the caller passes `replace_edits` — the error
+ *   (code `edited`) names what changed;
+ * - plan() says beforehand what a send will do, for the screens to show.
+ *
+ * Whatever the backend answered, the title and excerpt go through wp_kses with no tags allowed
+ * and the body through wp_kses_post — posts are written as the user who sends them, who may
+ * hold `unfiltered_html`. The content's status follows its post's in WordPress (published,
+ * back to draft, trashed, deleted), see follow_status().
  */
 final class Publisher {
 
 	const META_CONTENT = '_igny8_content_id';
 	const META_BACKEND = '_igny8_backend';
 	const META_IMAGE   = '_igny8_image_id';
+	const META_ORIGIN  = '_igny8_origin';
+	const META_SENT    = '_igny8_sent';
 
 	/** Post statuses a content may be sent as. */
 	const STATUSES = array( 'draft', 'publish', 'future' );
 
+	/** Post statuses readers (or the schedule) see: never turned into a draft unasked. */
+	const LIVE = array( 'publish', 'future', 'private' );
+
+	/** Set while send() writes, so follow_status() leaves that write to send(). */
+	private static $sending = false;
+
 	public static function boot(): void {
 		add_action( 'init', array( __CLASS__, 'register_meta' ) );
+		add_action( 'transition_post_status', array( __CLASS__, 'follow_status' ), 10, 3 );
+		add_action( 'before_delete_post', array( __CLASS__, 'follow_delete' ) );
 	}
 
 	public static function register_meta(): void {
-		foreach ( array( self::META_CONTENT => 'integer', self::META_BACKEND => 'string' ) as $key => $type ) {
+		foreach ( array( self::META_CONTENT => 'integer', self::META_BACKEND => 'string', self::META_ORIGIN => 'string', self::META_SENT => 'string' ) as $key => $type ) {
 			register_post_meta(
 				'post',
 				$key,
@@ -58,25 +83,40 @@ final class Publisher {
 
 	/**
 	 * Sends a content to WordPress. $status: draft, publish or future (then $date, a local
-	 * 'Y-m-d H:i' in the site's timezone, in the future). Returns ['post_id', 'url', 'created'].
+	 * 'Y-m-d H:i' in the site's timezone, in the future). $options:
+	 * - `keep_status` (bool): an existing post keeps its status and date; $status is for a new post;
+	 * - `unpublish` (bool): allow a live post to become a draft (else that is refused);
+	 * - `replace_edits` (bool): overwrite edits made in WordPress since the last send (else refused).
+	 * Returns ['post_id', 'url', 'created', 'status'].
 	 *
-	 * @throws Backend_Error When IGNY8 fails, or WordPress refuses the post (code 'wordpress').
+	 * @throws Backend_Error When IGNY8 fails, WordPress refuses the post (code 'wordpress'), the
+	 *                       post is another's ('conflict'), was edited in WordPress ('edited') or
+	 *                       would go offline unasked ('would_unpublish').
 	 */
-	public static function send( Backend $backend, int $content_id, string $status = 'draft', ?string $date = null ): array {
+	public static function send( Backend $backend, int $content_id, string $status = 'draft', ?string $date = null, array $options = array() ): array {
 		if ( ! in_array( $status, self::STATUSES, true ) ) {
 			/* translators: %s: a post status */
 			throw new Backend_Error( sprintf( __( 'Unknown post status %s.', 'igny8' ), $status ), 400, 'validation', array( array( 'field' => 'status', 'message' => $status ) ) );
 		}
 		$content = $backend->content( $content_id );
 		$post_id = self::find_post( $backend, $content );
-		$ready   = $backend->renderPost( $content_id, array( 'media' => self::media( $backend, $content_id ) ) );
+		$keep    = $post_id && ! empty( $options['keep_status'] );
+		if ( $post_id && ! $keep ) {
+			self::check_status_change( $post_id, $status, ! empty( $options['unpublish'] ) );
+		}
+		if ( $post_id && empty( $options['replace_edits'] ) ) {
+			$edits = self::edits( $post_id );
+			if ( $edits ) {
+				throw new Backend_Error( self::edited_message( $post_id, $edits ), 409, 'edited' );
+			}
+		}
+		$ready = $backend->renderPost( $content_id, array( 'media' => self::media( $backend, $content_id ) ) );
 
-		$post = array_merge(
-			array( 'post_type' => 'post' ),
-			self::fields( $ready ),
-			array( 'post_status' => $status )
-		);
-		if ( 'future' === $status ) {
+		$post = array_merge( array( 'post_type' => 'post' ), self::fields( $ready ) );
+		if ( ! $keep ) {
+			$post['post_status'] = $status;
+		}
+		if ( ! $keep && 'future' === $status ) {
 			$gmt = $date ? get_gmt_from_date( $date ) : '';
 			if ( ! $gmt || strtotime( $gmt . ' UTC' ) <= time() ) {
 				throw new Backend_Error( __( 'A scheduled post needs a date in the future.', 'igny8' ), 400, 'validation', array( array( 'field' => 'date', 'message' => (string) $date ) ) );
@@ -85,20 +125,25 @@ final class Publisher {
 			$post['post_date_gmt'] = $gmt;
 			$post['edit_date']     = true;
 		}
-		if ( 'publish' === $status && $post_id && strtotime( get_post_field( 'post_date_gmt', $post_id ) . ' UTC' ) > time() ) {
+		if ( ! $keep && 'publish' === $status && $post_id && strtotime( get_post_field( 'post_date_gmt', $post_id ) . ' UTC' ) > time() ) {
 			// Publishing a scheduled post now: WordPress would keep a future date as 'future'.
 			$post['post_date']     = current_time( 'mysql' );
 			$post['post_date_gmt'] = current_time( 'mysql', true );
 			$post['edit_date']     = true;
 		}
-		$created = ! $post_id;
-		if ( $created ) {
-			$post['post_name']   = sanitize_title( (string) $ready['slug'] );
-			$post['post_author'] = get_current_user_id();
-			$post_id             = wp_insert_post( wp_slash( $post ), true );
-		} else {
-			$post['ID'] = $post_id;
-			$post_id    = wp_update_post( wp_slash( $post ), true );
+		$created       = ! $post_id;
+		self::$sending = true;
+		try {
+			if ( $created ) {
+				$post['post_name']   = sanitize_title( (string) $ready['slug'] );
+				$post['post_author'] = get_current_user_id();
+				$post_id             = wp_insert_post( wp_slash( $post ), true );
+			} else {
+				$post['ID'] = $post_id;
+				$post_id    = wp_update_post( wp_slash( $post ), true );
+			}
+		} finally {
+			self::$sending = false;
 		}
 		if ( is_wp_error( $post_id ) ) {
 			throw new Backend_Error( $post_id->get_error_message(), 500, 'wordpress' );
@@ -106,6 +151,7 @@ final class Publisher {
 
 		update_post_meta( $post_id, self::META_CONTENT, $content_id );
 		update_post_meta( $post_id, self::META_BACKEND, $backend->kind() );
+		update_post_meta( $post_id, self::META_ORIGIN, $backend->origin() );
 		self::set_terms( $post_id, $ready );
 		foreach ( (array) $ready['meta'] as $key => $value ) {
 			update_post_meta( $post_id, (string) $key, wp_slash( (string) $value ) );
@@ -123,22 +169,223 @@ final class Publisher {
 				);
 			}
 		}
+		clean_post_cache( $post_id );
+		update_post_meta( $post_id, self::META_SENT, wp_slash( (string) wp_json_encode( self::fingerprint( $post_id ) ) ) );
 
-		$url  = get_permalink( $post_id );
-		$link = array(
-			'wp_post_id' => $post_id,
-			'wp_url'     => $url,
-		);
-		if ( 'draft' !== $status ) {
-			$link['published_at'] = get_post_time( DATE_RFC3339, true, $post_id );
-		}
-		$backend->updateContent( $content_id, $link );
+		$now = (string) get_post_status( $post_id );
+		$backend->updateContent( $content_id, self::link( $post_id, $now, (string) ( $content['status'] ?? '' ) ) );
 
 		return array(
 			'post_id' => $post_id,
-			'url'     => $url,
+			'url'     => get_permalink( $post_id ),
 			'created' => $created,
+			'status'  => $now,
 		);
+	}
+
+	/**
+	 * The content's side of the link to post $post_id, now of WordPress status $post_status:
+	 * its id and address, when it went (or goes) live, and the content's status following the
+	 * post's — published while the post is, back to draft when it no longer is.
+	 */
+	private static function link( int $post_id, string $post_status, string $content_status ): array {
+		$link = array(
+			'wp_post_id' => $post_id,
+			'wp_url'     => get_permalink( $post_id ),
+		);
+		if ( in_array( $post_status, array( 'publish', 'future' ), true ) ) {
+			$link['published_at'] = get_post_time( DATE_RFC3339, true, $post_id );
+		}
+		if ( 'publish' === $post_status && 'published' !== $content_status ) {
+			$link['status'] = 'published';
+		} elseif ( 'publish' !== $post_status && 'published' === $content_status ) {
+			$link['status'] = 'draft';
+		}
+		return $link;
+	}
+
+	/**
+	 * Refuses to turn a live post (published, scheduled, private) into a draft unless
+	 * $unpublish says the user asked for exactly that.
+	 *
+	 * @throws Backend_Error Code 'would_unpublish'.
+	 */
+	private static function check_status_change( int $post_id, string $status, bool $unpublish ): void {
+		$now = (string) get_post_status( $post_id );
+		if ( 'draft' === $status && in_array( $now, self::LIVE, true ) && ! $unpublish ) {
+			throw new Backend_Error(
+				sprintf(
+					/* translators: 1: post title, 2: its status in words */
+					__( '“%1$s” is %2$s in WordPress; sending it as a draft would take it offline. Send it as it is, or choose “Back to draft” to unpublish it.', 'igny8' ),
+					wp_strip_all_tags( get_the_title( $post_id ) ),
+					self::status_label( $now )
+				),
+				409,
+				'would_unpublish'
+			);
+		}
+	}
+
+	/** A post status in words ("published", "scheduled", …). */
+	public static function status_label( string $status ): string {
+		$labels = array(
+			'publish' => __( 'published', 'igny8' ),
+			'future'  => __( 'scheduled', 'igny8' ),
+			'private' => __( 'private', 'igny8' ),
+			'draft'   => __( 'a draft', 'igny8' ),
+			'pending' => __( 'pending review', 'igny8' ),
+			'trash'   => __( 'in the trash', 'igny8' ),
+		);
+		return $labels[ $status ] ?? $status;
+	}
+
+	/**
+	 * What a send of $content would do, for the screens to say before it happens:
+	 * ['post_id' (0: a new post), 'post_status', 'edits' (what was changed in WordPress since
+	 * the last send; null when IGNY8 has no record of it), 'error' (why it can't be sent, or '')].
+	 */
+	public static function plan( Backend $backend, array $content ): array {
+		$plan = array(
+			'post_id'     => 0,
+			'post_status' => '',
+			'edits'       => array(),
+			'error'       => '',
+		);
+		try {
+			$plan['post_id'] = self::find_post( $backend, $content );
+		} catch ( Backend_Error $e ) {
+			$plan['error'] = $e->getMessage();
+			return $plan;
+		}
+		if ( $plan['post_id'] ) {
+			$plan['post_status'] = (string) get_post_status( $plan['post_id'] );
+			$plan['edits']       = self::edits( $plan['post_id'] );
+		}
+		return $plan;
+	}
+
+	/**
+	 * What was changed in WordPress in post $post_id since IGNY8 last sent it, in words
+	 * ("the title", "the body", …); empty when nothing. A post IGNY8 has no fingerprint of
+	 * (sent by a plugin version before 0.9) counts as changed, since nothing says it wasn't.
+	 *
+	 * @return string[]
+	 */
+	public static function edits( int $post_id ): array {
+		$sent = json_decode( (string) get_post_meta( $post_id, self::META_SENT, true ), true );
+		if ( ! is_array( $sent ) ) {
+			return array( __( 'anything (IGNY8 has no record of what it sent last)', 'igny8' ) );
+		}
+		$labels = array(
+			'title'    => __( 'the title', 'igny8' ),
+			'body'     => __( 'the body', 'igny8' ),
+			'excerpt'  => __( 'the excerpt', 'igny8' ),
+			'terms'    => __( 'the categories or tags', 'igny8' ),
+			'featured' => __( 'the featured image', 'igny8' ),
+		);
+		$now   = self::fingerprint( $post_id );
+		$edits = array();
+		foreach ( $labels as $part => $label ) {
+			if ( ( $sent[ $part ] ?? null ) !== $now[ $part ] ) {
+				$edits[] = $label;
+			}
+		}
+		return $edits;
+	}
+
+	/** The error of a send refused because of the edits $edits made in WordPress. */
+	private static function edited_message( int $post_id, array $edits ): string {
+		return sprintf(
+			/* translators: 1: post title, 2: what changed, e.g. "the title, the body" */
+			__( '“%1$s” was edited in WordPress since IGNY8 last sent it (%2$s changed). Sending now would replace those edits: open the article in IGNY8 and choose “Replace the edits made in WordPress”, or keep the WordPress version.', 'igny8' ),
+			wp_strip_all_tags( get_the_title( $post_id ) ),
+			implode( ', ', $edits )
+		);
+	}
+
+	/**
+	 * What sending writes and a person may edit afterwards in WordPress, as WordPress stored it:
+	 * title, body, excerpt, categories and tags, featured image.
+	 *
+	 * @return array{title: string, body: string, excerpt: string, terms: string, featured: int}
+	 */
+	private static function fingerprint( int $post_id ): array {
+		$post  = get_post( $post_id );
+		$terms = wp_get_object_terms( $post_id, array( 'category', 'post_tag' ), array( 'fields' => 'ids' ) );
+		$terms = is_wp_error( $terms ) ? array() : array_map( 'intval', $terms );
+		sort( $terms );
+		return array(
+			'title'    => md5( (string) $post->post_title ),
+			'body'     => md5( (string) $post->post_content ),
+			'excerpt'  => md5( (string) $post->post_excerpt ),
+			'terms'    => md5( implode( ',', $terms ) ),
+			'featured' => (int) get_post_thumbnail_id( $post_id ),
+		);
+	}
+
+	/**
+	 * transition_post_status: a post IGNY8 sent changed status in WordPress (published from the
+	 * editor, went live on schedule, back to draft, trashed): its content follows. Failures are
+	 * logged; they never stop WordPress saving the post.
+	 */
+	public static function follow_status( string $new_status, string $old_status, $post ): void {
+		if ( self::$sending || $new_status === $old_status || ! $post instanceof \WP_Post || 'post' !== $post->post_type ) {
+			return;
+		}
+		self::follow( (int) $post->ID, $new_status );
+	}
+
+	/** before_delete_post: the content of a post deleted for good forgets it. */
+	public static function follow_delete( int $post_id ): void {
+		if ( 'post' === get_post_type( $post_id ) ) {
+			self::follow( $post_id, '' );
+		}
+	}
+
+	/** The content of post $post_id (of this service and account) follows its new status ('' = deleted). */
+	private static function follow( int $post_id, string $post_status ): void {
+		$content_id = (int) get_post_meta( $post_id, self::META_CONTENT, true );
+		if ( ! $content_id ) {
+			return;
+		}
+		try {
+			$backend = Plugin::backend();
+			if ( ! $backend || ! self::same_origin( $backend, $post_id ) ) {
+				return;
+			}
+			$content = $backend->content( $content_id );
+			if ( (int) ( $content['wp_post_id'] ?? 0 ) !== $post_id ) {
+				return;
+			}
+			if ( '' === $post_status ) {
+				$patch = array(
+					'wp_post_id'   => null,
+					'wp_url'       => null,
+					'published_at' => null,
+				);
+				if ( 'published' === ( $content['status'] ?? '' ) ) {
+					$patch['status'] = 'draft';
+				}
+			} else {
+				$patch = self::link( $post_id, $post_status, (string) ( $content['status'] ?? '' ) );
+			}
+			$backend->updateContent( $content_id, $patch );
+		} catch ( Backend_Error $e ) {
+			error_log( 'IGNY8: content ' . $content_id . ' could not follow post ' . $post_id . ': ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		}
+	}
+
+	/**
+	 * Whether post (or attachment) $id was made from the service and account $backend is now
+	 * connected to: its `_igny8_origin`, or for what plugin versions before 0.9 made (no origin
+	 * kept), the kind of backend.
+	 */
+	private static function same_origin( Backend $backend, int $id ): bool {
+		$origin = (string) get_post_meta( $id, self::META_ORIGIN, true );
+		if ( '' !== $origin ) {
+			return $origin === $backend->origin();
+		}
+		return (string) get_post_meta( $id, self::META_BACKEND, true ) === $backend->kind();
 	}
 
 	/**
@@ -165,22 +412,20 @@ final class Publisher {
 			array(
 				'post_type'        => 'post',
 				'post_status'      => 'any',
-				'numberposts'      => 1,
+				'numberposts'      => 20,
 				'fields'           => 'ids',
 				'suppress_filters' => true,
-				'meta_query'       => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
-					array(
-						'key'   => self::META_CONTENT,
-						'value' => (int) $content['id'],
-					),
-					array(
-						'key'   => self::META_BACKEND,
-						'value' => $backend->kind(),
-					),
-				),
+				'meta_key'         => self::META_CONTENT, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key
+				'meta_value'       => (int) $content['id'], // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_value
 			)
 		);
-		return $found ? (int) $found[0] : 0;
+		// The same id may name contents of other services or accounts: only this one's counts.
+		foreach ( $found as $candidate ) {
+			if ( self::owns( $backend, $content, (int) $candidate ) ) {
+				return (int) $candidate;
+			}
+		}
+		return 0;
 	}
 
 	/**
@@ -200,16 +445,27 @@ final class Publisher {
 	}
 
 	/**
-	 * Whether post $id is the one IGNY8 made for the content: its meta names this content of
-	 * this backend, or its body carries the content's marker comment.
+	 * Whether post $id is the one IGNY8 made for the content: it carries the content's marker;
+	 * or it carries no IGNY8 marker at all and its meta names this content of this service and
+	 * account. A post with another content's marker (of this service or any other) is never it.
 	 */
 	public static function owns( Backend $backend, array $content, int $id ): bool {
-		$owner = (int) get_post_meta( $id, self::META_CONTENT, true );
-		$from  = (string) get_post_meta( $id, self::META_BACKEND, true );
-		if ( $owner === (int) $content['id'] && $from === $backend->kind() ) {
-			return true;
+		$raw     = (string) get_post_field( 'post_content', $id, 'raw' );
+		$markers = self::markers( $raw );
+		if ( $markers ) {
+			return in_array( self::marker( $content ), $markers, true );
 		}
-		return self::carries_marker( (string) get_post_field( 'post_content', $id, 'raw' ), self::marker( $content ) );
+		return (int) get_post_meta( $id, self::META_CONTENT, true ) === (int) $content['id'] && self::same_origin( $backend, $id );
+	}
+
+	/**
+	 * The IGNY8 markers a post body carries, as IGNY8 writes them (see carries_marker()).
+	 *
+	 * @return string[]
+	 */
+	public static function markers( string $raw ): array {
+		preg_match_all( '/<!-- (igny8:content=\d+@\d+;) -->|<!-- wp:[^>]*"igny8Marker":"(igny8:content=\d+@\d+;)"/', $raw, $found );
+		return array_values( array_unique( array_filter( array_merge( $found[1], $found[2] ) ) ) );
 	}
 
 	/**
@@ -222,10 +478,7 @@ final class Publisher {
 		if ( '' === $mark ) {
 			return false;
 		}
-		if ( false !== strpos( $raw, "<!-- $mark -->" ) ) {
-			return true;
-		}
-		return 1 === preg_match( '/<!-- wp:[^>]*"igny8Marker":"' . preg_quote( $mark, '/' ) . '"/', $raw );
+		return in_array( $mark, self::markers( $raw ), true );
 	}
 
 	/**
@@ -316,9 +569,11 @@ final class Publisher {
 						'key'   => self::META_IMAGE,
 						'value' => (int) $image['id'],
 					),
+					// Only an image of this service and account: ids restart on every server.
+					// What older versions uploaded (no origin kept) is uploaded once more.
 					array(
-						'key'   => self::META_BACKEND,
-						'value' => $backend->kind(),
+						'key'   => self::META_ORIGIN,
+						'value' => $backend->origin(),
 					),
 				),
 			)
@@ -382,6 +637,7 @@ final class Publisher {
 		}
 		update_post_meta( $attachment, self::META_IMAGE, (int) $image['id'] );
 		update_post_meta( $attachment, self::META_BACKEND, $backend->kind() );
+		update_post_meta( $attachment, self::META_ORIGIN, $backend->origin() );
 		update_post_meta( $attachment, '_wp_attachment_image_alt', wp_slash( $alt ) );
 		return (int) $attachment;
 	}

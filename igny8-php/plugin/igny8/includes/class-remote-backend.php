@@ -46,6 +46,17 @@ final class Remote_Backend implements Backend {
 		'image/webp' => 'webp',
 	);
 
+	/**
+	 * How long the plugin takes a service that failed to answer for down (seconds): calls in
+	 * that time fail at once with the same plain message instead of each waiting its timeout,
+	 * so a screen of many calls renders in a moment, and the job box retries by itself.
+	 */
+	const DOWN_FOR = 30;
+
+	/** Seconds a read (or the site lookup) may take; writes and uploads get WRITE_TIMEOUT. */
+	const READ_TIMEOUT  = 15;
+	const WRITE_TIMEOUT = 60;
+
 	/** @var string */
 	private $base;
 
@@ -69,15 +80,26 @@ final class Remote_Backend implements Backend {
 	}
 
 	/**
+	 * The service's address without its scheme (http and https are the same service) and the
+	 * account the key belongs to; account 0 with a service that does not say (before 0.9).
+	 */
+	public function origin(): string {
+		$parts = wp_parse_url( $this->base );
+		$where = strtolower( (string) ( $parts['host'] ?? '' ) ) . ( isset( $parts['port'] ) ? ':' . (int) $parts['port'] : '' ) . untrailingslashit( (string) ( $parts['path'] ?? '' ) );
+		return 'remote:' . $where . '#account=' . (int) $this->info()['account_id'];
+	}
+
+	/**
 	 * One API call. $body is JSON-encoded unless it is a string (sent as is, as $content_type).
 	 * Returns the envelope's data, or the raw body when $raw.
 	 */
 	private function request( string $method, string $path, array $query = array(), $body = null, bool $raw = false, string $content_type = 'application/json' ) {
+		$this->unless_down();
 		$url  = $this->base . ltrim( $path, '/' );
 		$url  = $query ? add_query_arg( array_map( array( $this, 'query_value' ), $query ), $url ) : $url;
 		$args = array(
 			'method'  => $method,
-			'timeout' => 60,
+			'timeout' => 'GET' === $method || 'auth/sites/connect/' === $path ? self::READ_TIMEOUT : self::WRITE_TIMEOUT,
 			'headers' => array(
 				'Authorization' => 'Api-Key ' . $this->key,
 				'Accept'        => $raw ? 'text/csv, application/json' : 'application/json',
@@ -89,8 +111,7 @@ final class Remote_Backend implements Backend {
 		}
 		$response = wp_remote_request( $url, $args );
 		if ( is_wp_error( $response ) ) {
-			/* translators: 1: the API's address, 2: why the request failed */
-			throw new Backend_Error( sprintf( __( 'The IGNY8 service at %1$s could not be reached: %2$s', 'igny8' ), $this->base, $response->get_error_message() ), 503, 'unreachable' );
+			throw $this->unreachable( $response );
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		$text   = wp_remote_retrieve_body( $response );
@@ -113,6 +134,37 @@ final class Remote_Backend implements Backend {
 			throw new Backend_Error( '' !== $message ? $message : "HTTP $status", $status, (string) ( $envelope['code'] ?? 'internal' ), $fields );
 		}
 		return $envelope['data'];
+	}
+
+	/** The transient that says the service failed to answer a moment ago. */
+	private function down_key(): string {
+		return 'igny8_remote_down_' . md5( $this->base );
+	}
+
+	/** @throws Backend_Error When the service failed to answer less than DOWN_FOR seconds ago. */
+	private function unless_down(): void {
+		if ( get_transient( $this->down_key() ) ) {
+			throw new Backend_Error( $this->unreachable_message(), 503, 'unreachable' );
+		}
+	}
+
+	/**
+	 * The error for a call that got no answer: plain words for the screen; the transport's own
+	 * words (cURL's) go to the PHP error log. The service counts as down for DOWN_FOR seconds.
+	 */
+	private function unreachable( \WP_Error $error ): Backend_Error {
+		set_transient( $this->down_key(), 1, self::DOWN_FOR );
+		error_log( 'IGNY8: the service at ' . $this->base . ' did not answer: ' . $error->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		return new Backend_Error( $this->unreachable_message(), 503, 'unreachable' );
+	}
+
+	private function unreachable_message(): string {
+		$host = (string) wp_parse_url( $this->base, PHP_URL_HOST );
+		return sprintf(
+			/* translators: %s: the service's host name */
+			__( 'The IGNY8 service (%s) can’t be reached right now: it may be down or restarting. Your data there is safe; this screen will work again once it answers — try again in a minute. If it goes on, check the address in IGNY8 → Settings.', 'igny8' ),
+			$host
+		);
 	}
 
 	private function query_value( $value ) {
@@ -165,7 +217,7 @@ final class Remote_Backend implements Backend {
 		$this->info = array(
 			'version'           => (string) ( $health['version'] ?? '' ),
 			'backend'           => 'remote',
-			'account_id'        => 0,
+			'account_id'        => (int) ( $connected['account_id'] ?? 0 ),
 			'site_id'           => (int) $site['id'],
 			'default_sector_id' => (int) $sector['id'],
 			'api_url'           => $this->base,
@@ -287,7 +339,12 @@ final class Remote_Backend implements Backend {
 		if ( empty( $content['wp_post_id'] ) ) {
 			$links = get_option( self::LINKS_OPTION, array() );
 			if ( is_array( $links ) && isset( $links[ $content['id'] ] ) && is_array( $links[ $content['id'] ] ) ) {
-				$content = array_merge( $content, array_intersect_key( $links[ $content['id'] ], array_flip( self::LINK_FIELDS ) ) );
+				$linked = array_merge( $content, array_intersect_key( $links[ $content['id'] ], array_flip( self::LINK_FIELDS ) ) );
+				// Kept by content id alone: only trusted for a post that is this content's.
+				$post = (int) ( $linked['wp_post_id'] ?? 0 );
+				if ( $post && get_post( $post ) && Publisher::owns( $this, $linked, $post ) ) {
+					$content = $linked;
+				}
 			}
 		}
 		return $content;
@@ -322,6 +379,7 @@ final class Remote_Backend implements Backend {
 		if ( empty( $image['has_file'] ) ) {
 			return '';
 		}
+		$this->unless_down();
 		$id       = (int) $image['id'];
 		$url      = $this->base . "writer/images/$id/file/";
 		$response = wp_remote_get(
@@ -337,8 +395,7 @@ final class Remote_Backend implements Backend {
 			)
 		);
 		if ( is_wp_error( $response ) ) {
-			/* translators: 1: the API's address, 2: why the request failed */
-			throw new Backend_Error( sprintf( __( 'The IGNY8 service at %1$s could not be reached: %2$s', 'igny8' ), $this->base, $response->get_error_message() ), 503, 'unreachable' );
+			throw $this->unreachable( $response );
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		$type   = strtolower( trim( explode( ';', (string) wp_remote_retrieve_header( $response, 'content-type' ) )[0] ) );
@@ -452,6 +509,10 @@ final class Remote_Backend implements Backend {
 			}
 			return $this->request( 'POST', 'system/integrations/', array(), array( 'provider' => $provider ) + $body );
 		}
+	}
+
+	public function testIntegration( string $provider ): array {
+		return $this->request( 'POST', 'system/integrations/' . rawurlencode( $provider ) . '/test/', array(), (object) array() );
 	}
 
 	public function credits(): array {

@@ -3,7 +3,10 @@
  *
  * Every `.igny8-job[data-job]` box polls GET igny8/v1/jobs/{id} (with the wp_rest nonce)
  * about once a second and shows the status, phase, message and a progress bar until the job
- * has finished; then it shows the result and a button to reload the list.
+ * has finished; then it shows the result and a button to reload the list. When the service
+ * (or WordPress) can't be reached, the box says so and keeps trying by itself, less and less
+ * often (up to every 30 seconds), for as long as the page is open: an outage of any length
+ * ends with the box showing the job again, without a reload.
  */
 ( function () {
 	'use strict';
@@ -18,12 +21,16 @@
 			credentials: 'same-origin',
 			headers: { 'X-WP-Nonce': settings.nonce, Accept: 'application/json' }
 		} ).then( function ( response ) {
-			return response.json().then( function ( body ) {
+			return response.json().catch( function () {
+				return null;
+			} ).then( function ( body ) {
 				if ( ! response.ok ) {
-					throw new Error( ( body && body.message ) || response.statusText );
+					throw new Error( ( body && body.message ) || response.statusText || __( 'The server did not answer.', 'igny8' ) );
 				}
 				return body;
 			} );
+		}, function () {
+			throw new Error( __( 'WordPress could not be reached.', 'igny8' ) );
 		} );
 	}
 
@@ -34,6 +41,9 @@
 		}
 		if ( job.status === 'cancelled' ) {
 			return __( 'The job was cancelled.', 'igny8' );
+		}
+		if ( job.summary ) {
+			return job.summary;
 		}
 		var result = job.result || {};
 		var parts = [];
@@ -58,6 +68,7 @@
 		var result = box.querySelector( '.igny8-job-result' );
 		var cancel = box.querySelector( '.igny8-job-cancel' );
 		var reload = box.querySelector( '.igny8-job-reload' );
+		var next = box.querySelector( '.igny8-job-next' );
 		var failures = 0;
 
 		function show( job ) {
@@ -81,11 +92,17 @@
 			result.hidden = false;
 			cancel.hidden = true;
 			reload.hidden = false;
+			if ( next && job.status === 'succeeded' && job.next && job.next.url ) {
+				next.href = job.next.url;
+				next.textContent = job.next.label;
+				next.hidden = false;
+			}
 		}
 
 		function poll() {
 			api( 'jobs/' + encodeURIComponent( id ) ).then( function ( job ) {
 				failures = 0;
+				box.classList.remove( 'igny8-job-unreachable' );
 				show( job );
 				if ( FINISHED.indexOf( job.status ) !== -1 ) {
 					finish( job );
@@ -94,10 +111,10 @@
 				window.setTimeout( poll, settings.interval || 1000 );
 			} ).catch( function ( error ) {
 				failures += 1;
-				message.textContent = error.message;
-				if ( failures < 30 ) {
-					window.setTimeout( poll, 2000 );
-				}
+				var wait = Math.min( 30, 2 * failures );
+				box.classList.add( 'igny8-job-unreachable' );
+				message.textContent = error.message + ' ' + __( 'Trying again by itself; the job goes on meanwhile.', 'igny8' );
+				window.setTimeout( poll, wait * 1000 );
 			} );
 		}
 

@@ -78,7 +78,7 @@ final class Actions {
 		try {
 			$work();
 		} catch ( Backend_Error $e ) {
-			Ui::flash( $e->describe(), 'error' );
+			Ui::flash_error( $e );
 		}
 	}
 
@@ -99,7 +99,7 @@ final class Actions {
 				'igny8_job_title' => rawurlencode( $title ),
 			);
 		} catch ( Backend_Error $e ) {
-			Ui::flash( $e->describe(), 'error' );
+			Ui::flash_error( $e );
 		}
 		self::back( $page, $args );
 	}
@@ -182,7 +182,7 @@ final class Actions {
 		try {
 			$csv = $backend->exportKeywords( $query );
 		} catch ( Backend_Error $e ) {
-			Ui::flash( $e->describe(), 'error' );
+			Ui::flash_error( $e );
 			self::back( 'keywords' );
 		}
 		nocache_headers();
@@ -324,13 +324,7 @@ final class Actions {
 				if ( ! current_user_can( 'edit_posts' ) ) {
 					wp_die( esc_html__( 'Sorry, you are not allowed to create posts.', 'igny8' ), 403 );
 				}
-				foreach ( $ids as $id ) {
-					self::attempt(
-						static function () use ( $backend, $id ) {
-							self::sent( Publisher::send( $backend, $id, 'draft' ) );
-						}
-					);
-				}
+				self::send_all( $backend, $ids );
 				break;
 			case 'delete':
 				self::attempt(
@@ -343,29 +337,66 @@ final class Actions {
 		self::back( 'content', $args );
 	}
 
-	/** Sends one content as a draft, post or scheduled post (edit_posts; publish_posts to publish). */
+	/**
+	 * Bulk send: new posts as drafts; an existing post keeps its status (a live post stays
+	 * live) and one edited in WordPress since the last send is skipped, not overwritten. One
+	 * notice says what happened to each.
+	 */
+	private static function send_all( Backend $backend, array $ids ): void {
+		$done    = array();
+		$skipped = array();
+		foreach ( $ids as $id ) {
+			try {
+				$result = Publisher::send( $backend, $id, 'draft', null, array( 'keep_status' => true ) );
+				$done[] = self::sent_text( $result );
+			} catch ( Backend_Error $e ) {
+				if ( in_array( $e->error_code(), array( 'edited', 'conflict' ), true ) ) {
+					$skipped[] = $e->getMessage();
+				} else {
+					Ui::flash_error( $e );
+				}
+			}
+		}
+		if ( $done ) {
+			Ui::flash( implode( ' ', $done ) );
+		}
+		if ( $skipped ) {
+			Ui::flash( __( 'Not sent:', 'igny8' ) . ' ' . implode( ' ', $skipped ), 'warning' );
+		}
+	}
+
+	/**
+	 * Sends one content as a draft, post or scheduled post (edit_posts; publish_posts to
+	 * publish). `status=unpublish` takes a live post back to draft; `replace_edits` overwrites
+	 * edits made in WordPress since the last send.
+	 */
 	public static function send(): void {
-		$status  = Ui::posted( 'status', 'draft' );
+		$choice  = Ui::posted( 'status', 'draft' );
+		$status  = 'unpublish' === $choice ? 'draft' : $choice;
 		$backend = self::guard( 'igny8_send', 'draft' === $status ? 'edit_posts' : 'publish_posts' );
 		$id      = absint( Ui::posted( 'content_id', '0' ) );
 		$date    = Ui::posted( 'date' );
 		$date    = '' !== $date ? str_replace( 'T', ' ', $date ) . ( 16 === strlen( $date ) ? ':00' : '' ) : null;
+		$options = array(
+			'unpublish'     => 'unpublish' === $choice,
+			'replace_edits' => '1' === Ui::posted( 'replace_edits' ),
+		);
 		self::attempt(
-			static function () use ( $backend, $id, $status, $date ) {
-				self::sent( Publisher::send( $backend, $id, $status, $date ) );
+			static function () use ( $backend, $id, $status, $date, $options ) {
+				Ui::flash( self::sent_text( Publisher::send( $backend, $id, $status, $date, $options ) ) );
 			}
 		);
 		self::back( 'content', array( 'content' => $id ) );
 	}
 
-	private static function sent( array $result ): void {
-		Ui::flash(
-			sprintf(
-				/* translators: 1: post id, 2: post status */
-				$result['created'] ? __( 'Created WordPress post #%1$d (%2$s).', 'igny8' ) : __( 'Updated WordPress post #%1$d (%2$s).', 'igny8' ),
-				(int) $result['post_id'],
-				(string) get_post_status( $result['post_id'] )
-			)
-		);
+	/** "Created the draft “…” (post #12)." / "Updated “…” (post #9, published)." */
+	private static function sent_text( array $result ): string {
+		$title = wp_strip_all_tags( get_the_title( (int) $result['post_id'] ) );
+		if ( $result['created'] ) {
+			/* translators: 1: post title, 2: post id, 3: post status in words */
+			return sprintf( __( 'Created “%1$s” (post #%2$d, %3$s).', 'igny8' ), $title, (int) $result['post_id'], Publisher::status_label( (string) $result['status'] ) );
+		}
+		/* translators: 1: post title, 2: post id, 3: post status in words */
+		return sprintf( __( 'Updated “%1$s” (post #%2$d, %3$s).', 'igny8' ), $title, (int) $result['post_id'], Publisher::status_label( (string) $result['status'] ) );
 	}
 }

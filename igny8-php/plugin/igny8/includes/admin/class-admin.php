@@ -31,6 +31,7 @@ final class Admin {
 		add_action( 'admin_menu', array( __CLASS__, 'menu' ) );
 		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'assets' ) );
 		add_action( 'admin_notices', array( __CLASS__, 'connection_notice' ) );
+		add_action( 'admin_post_igny8_dismiss_notice', array( __CLASS__, 'dismiss_notice' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( IGNY8_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
 		Actions::boot();
 		Settings_Page::boot();
@@ -101,7 +102,14 @@ final class Admin {
 		}
 	}
 
-	/** Without the extension and without an API key: say how to get one or the other. */
+	/** User meta: the short "not connected" notice outside IGNY8's screens was dismissed. */
+	const DISMISSED = 'igny8_connect_notice_dismissed';
+
+	/**
+	 * Without the extension and without an API key: on IGNY8's own screens, how to get one or
+	 * the other, in words a site owner can act on (the technical line is for the host, folded
+	 * away); elsewhere in wp-admin once, short, with a link that dismisses it for good.
+	 */
 	public static function connection_notice(): void {
 		if ( ! current_user_can( Plugin::CAP ) || '' !== Plugin::backend_kind() ) {
 			return;
@@ -113,22 +121,59 @@ final class Admin {
 			Ui::notice( sprintf( __( 'IGNY8 could not open its data: %s', 'igny8' ), $e->describe() ), 'error' );
 			return;
 		}
-		$ini = sprintf( '/etc/php/%d.%d/mods-available/igny8.ini', PHP_MAJOR_VERSION, PHP_MINOR_VERSION );
+		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+		$ours   = $screen && false !== strpos( (string) $screen->id, 'igny8' );
+		$page   = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$ours   = $ours || 0 === strpos( $page, 'igny8' );
+		$link   = '<a href="' . esc_url( Ui::url( 'settings' ) ) . '">' . esc_html__( 'IGNY8 → Settings', 'igny8' ) . '</a>';
+		if ( ! $ours ) {
+			if ( get_user_meta( get_current_user_id(), self::DISMISSED, true ) ) {
+				return;
+			}
+			$dismiss = wp_nonce_url( admin_url( 'admin-post.php?action=igny8_dismiss_notice' ), 'igny8_dismiss_notice' );
+			echo '<div class="notice notice-info igny8-connect-notice igny8-connect-short"><p>';
+			/* translators: %s: link to the settings screen */
+			printf( esc_html__( 'IGNY8 is installed but not connected yet. Set it up in %s.', 'igny8' ), $link ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
+			echo ' <a href="' . esc_url( $dismiss ) . '" class="igny8-dismiss">' . esc_html__( 'Don’t show this again', 'igny8' ) . '</a></p></div>';
+			return;
+		}
 		?>
 		<div class="notice notice-warning igny8-connect-notice">
 			<p><strong><?php esc_html_e( 'IGNY8 is not connected yet.', 'igny8' ); ?></strong>
-				<?php esc_html_e( 'It needs either the IGNY8 PHP extension (generation runs on this server, data stays in this site’s database) or an API key of the hosted IGNY8 service.', 'igny8' ); ?></p>
-			<p><?php esc_html_e( 'To install the extension, copy libigny8_php.so into PHP’s extension directory and enable it with a conf.d ini line, then restart PHP:', 'igny8' ); ?></p>
-			<p><code>echo 'extension=igny8' | sudo tee <?php echo esc_html( $ini ); ?> &amp;&amp; sudo phpenmod igny8</code></p>
-			<p><?php
-				printf(
-					/* translators: %s: link to the settings screen */
-					esc_html__( 'Or enter the address and API key of the hosted service in %s.', 'igny8' ),
-					'<a href="' . esc_url( Ui::url( 'settings' ) ) . '">' . esc_html__( 'IGNY8 → Settings', 'igny8' ) . '</a>'
-				);
-			?></p>
+				<?php esc_html_e( 'Choose where it runs:', 'igny8' ); ?></p>
+			<ul class="igny8-connect-choices">
+				<li><?php
+					printf(
+						/* translators: %s: link to the settings screen */
+						esc_html__( 'On the hosted IGNY8 service: enter its address and your API key in %s. Nothing to install.', 'igny8' ),
+						$link // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
+					);
+				?></li>
+				<li><?php esc_html_e( 'On this server, with your data in this site’s database: ask your hosting provider to enable the IGNY8 PHP extension for this site. Then enter your OpenAI key in IGNY8 → Settings.', 'igny8' ); ?></li>
+			</ul>
+			<details class="igny8-for-host"><summary><?php esc_html_e( 'What to send your hosting provider', 'igny8' ); ?></summary>
+				<p><?php
+					printf(
+						/* translators: 1: PHP version, 2: the ini line */
+						esc_html__( 'Please load the PHP extension libigny8_php.so (from the IGNY8 plugin package) in PHP %1$s for this site, with the line %2$s in its php.ini or conf.d, and restart PHP.', 'igny8' ),
+						esc_html( PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION ),
+						'<code>extension=igny8</code>'
+					);
+				?></p>
+			</details>
 		</div>
 		<?php
+	}
+
+	/** admin-post: the short notice outside IGNY8's screens is not shown to this user again. */
+	public static function dismiss_notice(): void {
+		if ( ! current_user_can( Plugin::CAP ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to do that.', 'igny8' ), 403 );
+		}
+		check_admin_referer( 'igny8_dismiss_notice' );
+		update_user_meta( get_current_user_id(), self::DISMISSED, 1 );
+		wp_safe_redirect( wp_get_referer() ? wp_get_referer() : admin_url() );
+		exit;
 	}
 
 	public static function action_links( array $links ): array {

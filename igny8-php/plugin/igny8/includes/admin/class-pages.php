@@ -382,7 +382,7 @@ final class Pages {
 			array(
 				'generate_image_prompts' => __( 'Write image prompts', 'igny8' ),
 				'generate_images'        => __( 'Generate images', 'igny8' ),
-				'send_draft'             => __( 'Send to WordPress as drafts', 'igny8' ),
+				'send_draft'             => __( 'Send to WordPress (new posts as drafts, existing posts keep their status)', 'igny8' ),
 				'delete'                 => __( 'Delete', 'igny8' ),
 			)
 		);
@@ -436,7 +436,7 @@ final class Pages {
 	private static function content_preview( Backend $backend, int $id ): void {
 		$content = $backend->content( $id );
 		$images  = Ui::rows( $backend->images( array( 'content_id' => $id, 'page_size' => 100 ) ) );
-		$post_id = Publisher::find_post( $backend, $content );
+		$plan    = Publisher::plan( $backend, $content );
 		printf( '<p><a href="%s">&larr; %s</a></p>', esc_url( Ui::url( 'content' ) ), esc_html__( 'All content', 'igny8' ) );
 
 		echo '<div class="igny8-columns"><div class="igny8-column igny8-preview">';
@@ -459,32 +459,7 @@ final class Pages {
 		echo '</div><div class="igny8-column igny8-side">';
 
 		echo '<div class="postbox igny8-send"><div class="postbox-header"><h2>' . esc_html__( 'Send to WordPress', 'igny8' ) . '</h2></div><div class="inside">';
-		if ( $post_id ) {
-			printf(
-				'<p class="igny8-linked">%s <a href="%s">#%d</a> (%s) — <a href="%s" target="_blank" rel="noopener">%s</a></p>',
-				esc_html__( 'Linked to post', 'igny8' ),
-				esc_url( (string) get_edit_post_link( $post_id ) ),
-				(int) $post_id,
-				esc_html( (string) get_post_status( $post_id ) ),
-				esc_url( (string) get_permalink( $post_id ) ),
-				esc_html__( 'view', 'igny8' )
-			);
-		}
-		if ( current_user_can( 'edit_posts' ) ) {
-			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
-			Ui::form_fields( 'igny8_send' );
-			printf( '<input type="hidden" name="content_id" value="%d">', (int) $id );
-			// A linked post keeps its status unless another is chosen; else the account's default.
-			$default = $post_id && in_array( get_post_status( $post_id ), Publisher::STATUSES, true ) ? (string) get_post_status( $post_id ) : (string) self::setting( $backend, 'publish.status', 'draft' );
-			echo '<p><label for="igny8-send-status">' . esc_html__( 'As', 'igny8' ) . '</label> <select name="status" id="igny8-send-status">';
-			foreach ( array( 'draft' => __( 'Draft', 'igny8' ), 'publish' => __( 'Published post', 'igny8' ), 'future' => __( 'Scheduled post', 'igny8' ) ) as $value => $label ) {
-				printf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( $value, $default, false ), esc_html( $label ) );
-			}
-			echo '</select></p>';
-			echo '<p class="igny8-send-date"><label for="igny8-send-date">' . esc_html__( 'Publish on (for scheduled posts)', 'igny8' ) . '</label><br><input type="datetime-local" name="date" id="igny8-send-date"></p>';
-			submit_button( $post_id ? __( 'Update the WordPress post', 'igny8' ) : __( 'Send to WordPress', 'igny8' ), 'primary', 'send', false );
-			echo '</form>';
-		}
+		self::send_box( $backend, $id, $plan );
 		echo '</div></div>';
 
 		self::seo_checks( $content );
@@ -519,6 +494,88 @@ final class Pages {
 		echo '<button class="button" name="bulk" value="generate_images">' . esc_html__( 'Generate images', 'igny8' ) . '</button>';
 		echo '</form></div></div>';
 		echo '</div></div>';
+	}
+
+	/**
+	 * The Send box: what sending will do before it is done — a new post, or which post it
+	 * updates and in what status; edits made in WordPress since the last send, which are only
+	 * replaced when the box is ticked; a live post goes back to draft only when that is the
+	 * choice, named as such.
+	 */
+	private static function send_box( Backend $backend, int $id, array $plan ): void {
+		$post_id = (int) $plan['post_id'];
+		$now     = (string) $plan['post_status'];
+		if ( '' !== $plan['error'] ) {
+			echo '<div class="notice notice-error inline"><p>' . esc_html( $plan['error'] ) . '</p></div>';
+			return;
+		}
+		if ( $post_id ) {
+			printf(
+				'<p class="igny8-linked">%s</p>',
+				wp_kses_post(
+					sprintf(
+						/* translators: 1: link to the post in the editor, 2: its status in words, 3: link to view it */
+						__( 'Updates %1$s (%2$s, %3$s).', 'igny8' ),
+						'<a href="' . esc_url( (string) get_edit_post_link( $post_id ) ) . '">' . esc_html( sprintf( '“%s” #%d', wp_strip_all_tags( get_the_title( $post_id ) ), $post_id ) ) . '</a>',
+						esc_html( Publisher::status_label( $now ) ),
+						'<a href="' . esc_url( (string) get_permalink( $post_id ) ) . '" target="_blank" rel="noopener">' . esc_html__( 'view', 'igny8' ) . '</a>'
+					)
+				)
+			);
+		} else {
+			echo '<p class="igny8-linked">' . esc_html__( 'Creates a new WordPress post.', 'igny8' ) . '</p>';
+		}
+		if ( ! current_user_can( 'edit_posts' ) ) {
+			return;
+		}
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
+		Ui::form_fields( 'igny8_send' );
+		printf( '<input type="hidden" name="content_id" value="%d">', (int) $id );
+		$live = in_array( $now, Publisher::LIVE, true );
+		if ( 'publish' === $now || 'private' === $now ) {
+			$choices = array(
+				'publish'   => __( 'Keep it published', 'igny8' ),
+				'future'    => __( 'Schedule it (offline until then)', 'igny8' ),
+				'unpublish' => __( 'Back to draft (takes it offline)', 'igny8' ),
+			);
+			$default = 'publish';
+		} elseif ( 'future' === $now ) {
+			$choices = array(
+				'future'    => __( 'Keep it scheduled', 'igny8' ),
+				'publish'   => __( 'Publish it now', 'igny8' ),
+				'unpublish' => __( 'Back to draft (unschedules it)', 'igny8' ),
+			);
+			$default = 'future';
+		} else {
+			$choices = array(
+				'draft'   => __( 'Draft', 'igny8' ),
+				'publish' => __( 'Published post', 'igny8' ),
+				'future'  => __( 'Scheduled post', 'igny8' ),
+			);
+			$default = $post_id ? 'draft' : (string) self::setting( $backend, 'publish.status', 'draft' );
+		}
+		echo '<p><label for="igny8-send-status">' . esc_html__( 'As', 'igny8' ) . '</label> <select name="status" id="igny8-send-status">';
+		foreach ( $choices as $value => $label ) {
+			printf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( $value, $default, false ), esc_html( $label ) );
+		}
+		echo '</select></p>';
+		$when = 'future' === $now ? (string) get_post_field( 'post_date', $post_id ) : '';
+		printf(
+			'<p class="igny8-send-date"><label for="igny8-send-date">%s</label><br><input type="datetime-local" name="date" id="igny8-send-date" value="%s"></p>',
+			esc_html__( 'Publish on (for scheduled posts)', 'igny8' ),
+			esc_attr( '' !== $when ? substr( str_replace( ' ', 'T', $when ), 0, 16 ) : '' )
+		);
+		if ( $post_id && $plan['edits'] ) {
+			echo '<div class="notice notice-warning inline igny8-edited"><p>';
+			printf(
+				/* translators: %s: what changed, e.g. "the title, the body" */
+				esc_html__( 'Edited in WordPress since IGNY8 last sent it: %s. Sending replaces those edits with the article as it is here.', 'igny8' ),
+				esc_html( implode( ', ', $plan['edits'] ) )
+			);
+			echo '</p><p><label><input type="checkbox" name="replace_edits" value="1" required> ' . esc_html__( 'Replace the edits made in WordPress', 'igny8' ) . '</label></p></div>';
+		}
+		submit_button( $post_id ? ( $live ? __( 'Update the live post', 'igny8' ) : __( 'Update the WordPress post', 'igny8' ) ) : __( 'Send to WordPress', 'igny8' ), 'primary', 'send', false );
+		echo '</form>';
 	}
 
 	/** The score as a badge: good (80 and up), fair (50 and up), poor. */

@@ -31,6 +31,7 @@ final class Settings_Page {
 			'images.size'              => array( __( 'Image size', 'igny8' ), 'text' ),
 			'images.style'             => array( __( 'Image style', 'igny8' ), 'text' ),
 			'publish.status'           => array( __( 'Send to WordPress as', 'igny8' ), 'publish' ),
+			'publish.categories'       => array( __( 'Categories', 'igny8' ), 'categories' ),
 		);
 	}
 
@@ -153,6 +154,11 @@ final class Settings_Page {
 			if ( $row ) {
 				echo ' ' . Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
 			}
+			/* translators: %s: a provider's name */
+			printf( ' <button type="submit" class="button igny8-test-key" name="test" value="%1$s">%2$s</button>', esc_attr( $provider ), esc_html( sprintf( __( 'Save and test %s', 'igny8' ), $label ) ) );
+			if ( 'openai' === $provider ) {
+				echo '<p class="description">' . esc_html__( 'Writes clusters, ideas and articles, and draws the images too when no Runware key is set. Testing costs nothing: it only asks OpenAI whether the key is valid.', 'igny8' ) . '</p>';
+			}
 			echo '</td></tr>';
 		}
 		echo '</tbody></table>';
@@ -182,6 +188,17 @@ final class Settings_Page {
 					printf( '<option value="%s"%s>%s</option>', esc_attr( $option ), selected( $option, (string) $value, false ), esc_html( $text ) );
 				}
 				echo '</select>';
+			} elseif ( 'categories' === $type ) {
+				printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
+				$choices = array(
+					'match'    => __( 'Use this site’s category of the same words; create the others', 'igny8' ),
+					'existing' => __( 'Only this site’s existing categories', 'igny8' ),
+				);
+				foreach ( $choices as $option => $text ) {
+					printf( '<option value="%s"%s>%s</option>', esc_attr( $option ), selected( $option, '' !== (string) $value ? (string) $value : 'match', false ), esc_html( $text ) );
+				}
+				echo '</select>';
+				echo '<p class="description">' . esc_html__( 'The categories the AI names are matched to this site’s own first (“Espresso Machines” goes into “Espresso machine”).', 'igny8' ) . '</p>';
 			} else {
 				printf( '<input type="%s" name="%s" id="%s" value="%s" class="%s">', esc_attr( $type ), esc_attr( $name ), esc_attr( $id ), esc_attr( is_scalar( $value ) ? (string) $value : '' ), 'number' === $type ? 'small-text' : 'regular-text' );
 			}
@@ -262,37 +279,58 @@ final class Settings_Page {
 			$work();
 			Ui::flash( $message );
 		} catch ( Backend_Error $e ) {
-			Ui::flash( $e->describe(), 'error' );
+			Ui::flash_error( $e );
 		}
 		wp_safe_redirect( Ui::url( 'settings' ) );
 		exit;
 	}
 
+	/**
+	 * Saves the provider rows; with "Save and test", then tests that provider's key and says
+	 * the verdict (what works, or what to change).
+	 */
 	public static function save_integration(): void {
 		$backend   = self::guard( 'integration' );
 		$providers = isset( $_POST['providers'] ) ? (array) wp_unslash( $_POST['providers'] ) : array(); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitised below
+		$test      = Ui::posted( 'test' );
+		if ( in_array( $test, array( 'openai', 'runware' ), true ) ) {
+			try {
+				self::save_providers( $backend, $providers );
+				$verdict = $backend->testIntegration( $test );
+				Ui::flash( (string) $verdict['message'], ! empty( $verdict['ok'] ) ? 'success' : 'error' );
+			} catch ( Backend_Error $e ) {
+				Ui::flash_error( $e );
+			}
+			wp_safe_redirect( Ui::url( 'settings' ) );
+			exit;
+		}
 		self::done(
 			static function () use ( $backend, $providers ) {
-				foreach ( array( 'openai', 'runware' ) as $provider ) {
-					$in     = array_map( 'sanitize_text_field', (array) ( $providers[ $provider ] ?? array() ) );
-					$config = array();
-					if ( '' !== trim( $in['api_key'] ?? '' ) ) {
-						$config['api_key']   = trim( $in['api_key'] );
-						$config['is_active'] = true;
-					}
-					if ( '' !== trim( $in['model'] ?? '' ) ) {
-						$config['model'] = trim( $in['model'] );
-					}
-					if ( '' !== trim( $in['base_url'] ?? '' ) ) {
-						$config['base_url'] = esc_url_raw( trim( $in['base_url'] ) );
-					}
-					if ( $config ) {
-						$backend->setIntegration( $provider, $config );
-					}
-				}
+				self::save_providers( $backend, $providers );
 			},
 			__( 'Providers saved.', 'igny8' )
 		);
+	}
+
+	/** Saves what the provider rows hold: a typed key (switching the provider on), model, base URL. */
+	private static function save_providers( Backend $backend, array $providers ): void {
+		foreach ( array( 'openai', 'runware' ) as $provider ) {
+			$in     = array_map( 'sanitize_text_field', (array) ( $providers[ $provider ] ?? array() ) );
+			$config = array();
+			if ( '' !== trim( $in['api_key'] ?? '' ) ) {
+				$config['api_key']   = trim( $in['api_key'] );
+				$config['is_active'] = true;
+			}
+			if ( '' !== trim( $in['model'] ?? '' ) ) {
+				$config['model'] = trim( $in['model'] );
+			}
+			if ( '' !== trim( $in['base_url'] ?? '' ) ) {
+				$config['base_url'] = esc_url_raw( trim( $in['base_url'] ) );
+			}
+			if ( $config ) {
+				$backend->setIntegration( $provider, $config );
+			}
+		}
 	}
 
 	public static function save_defaults(): void {

@@ -21,13 +21,76 @@ final class Ui {
 		return add_query_arg( $args, admin_url( 'admin.php?page=' . ( '' === $page ? 'igny8' : 'igny8-' . $page ) ) );
 	}
 
-	/** Queues a notice for the next screen of this user (after a redirect). */
-	public static function flash( string $message, string $type = 'success' ): void {
+	/**
+	 * Queues a notice for the next screen of this user (after a redirect); $link ['url',
+	 * 'label'] is a way to fix it, $details what IGNY8 said, folded away.
+	 */
+	public static function flash( string $message, string $type = 'success', ?array $link = null, string $details = '' ): void {
 		$key     = 'igny8_notices_' . get_current_user_id();
 		$notices = get_transient( $key );
 		$notices = is_array( $notices ) ? $notices : array();
-		$notices[] = array( $type, $message );
+		$notices[] = array( $type, $message, $link, $details );
 		set_transient( $key, $notices, 5 * MINUTE_IN_SECONDS );
+	}
+
+	/** Queues an IGNY8 failure as an error notice in plain words (see explain()). */
+	public static function flash_error( Backend_Error $e ): void {
+		$plain = self::explain( $e );
+		self::flash( $plain['message'], 'error', $plain['link'], $plain['details'] );
+	}
+
+	/**
+	 * A failure as a site owner reads it: what went wrong in plain words, the screen that fixes
+	 * it, and IGNY8's own words (kept, folded away, for whoever helps).
+	 *
+	 * @return array{message: string, link: ?array, details: string}
+	 */
+	public static function explain( Backend_Error $e ): array {
+		$settings = array(
+			'url'   => self::url( 'settings' ),
+			'label' => __( 'Open IGNY8 → Settings', 'igny8' ),
+		);
+		$said     = $e->describe();
+		switch ( $e->error_code() ) {
+			case 'not_configured':
+				if ( false !== stripos( $said, 'API key' ) ) {
+					return array(
+						'message' => __( 'IGNY8 has no AI key to use yet. Enter your OpenAI key under AI providers in Settings and press “Save and test”; then start this again.', 'igny8' ),
+						'link'    => $settings,
+						'details' => $said,
+					);
+				}
+				break;
+			case 'unreachable':
+				return array(
+					'message' => $e->getMessage(),
+					'link'    => $settings,
+					'details' => '',
+				);
+			case 'not_found':
+				return array(
+					'message' => __( 'That item no longer exists — it may have been deleted meanwhile. Reload the list and try again.', 'igny8' ),
+					'link'    => null,
+					'details' => $said,
+				);
+			case 'forbidden':
+				return array(
+					'message' => __( 'The API key in Settings may not do this: its role on the IGNY8 service is too low, or it is limited to another site. Enter a key with the editor or admin role.', 'igny8' ),
+					'link'    => $settings,
+					'details' => $said,
+				);
+			case 'unauthenticated':
+				return array(
+					'message' => __( 'The IGNY8 service did not accept the API key in Settings (it may have been revoked). Enter a valid key.', 'igny8' ),
+					'link'    => $settings,
+					'details' => $said,
+				);
+		}
+		return array(
+			'message' => $said,
+			'link'    => null,
+			'details' => '',
+		);
 	}
 
 	/** Prints and forgets the queued notices. */
@@ -38,17 +101,26 @@ final class Ui {
 			return;
 		}
 		delete_transient( $key );
-		foreach ( $notices as list( $type, $message ) ) {
-			self::notice( $message, $type );
+		foreach ( $notices as $notice ) {
+			self::notice( (string) $notice[1], (string) $notice[0], $notice[2] ?? null, (string) ( $notice[3] ?? '' ) );
 		}
 	}
 
-	public static function notice( string $message, string $type = 'info' ): void {
-		printf( '<div class="notice notice-%1$s igny8-notice"><p>%2$s</p></div>', esc_attr( $type ), esc_html( $message ) );
+	public static function notice( string $message, string $type = 'info', ?array $link = null, string $details = '' ): void {
+		printf( '<div class="notice notice-%1$s igny8-notice"><p>%2$s', esc_attr( $type ), esc_html( $message ) );
+		if ( $link ) {
+			printf( ' <a href="%s">%s</a>', esc_url( (string) $link['url'] ), esc_html( (string) $link['label'] ) );
+		}
+		echo '</p>';
+		if ( '' !== $details ) {
+			printf( '<details class="igny8-details"><summary>%s</summary><p>%s</p></details>', esc_html__( 'Details', 'igny8' ), esc_html( $details ) );
+		}
+		echo '</div>';
 	}
 
 	public static function error( Backend_Error $e ): void {
-		self::notice( $e->describe(), 'error' );
+		$plain = self::explain( $e );
+		self::notice( $plain['message'], 'error', $plain['link'], $plain['details'] );
 	}
 
 	/** The rows of a list answer (['count', 'results']) or of a plain list. */
@@ -170,7 +242,8 @@ final class Ui {
 			<p><span class="igny8-job-phase"></span> <span class="igny8-job-message"><?php esc_html_e( 'Waiting for the background worker…', 'igny8' ); ?></span></p>
 			<p class="igny8-job-result" hidden></p>
 			<p><button type="button" class="button igny8-job-cancel"><?php esc_html_e( 'Cancel', 'igny8' ); ?></button>
-				<a class="button button-primary igny8-job-reload" href="<?php echo esc_url( remove_query_arg( array( 'igny8_job', 'igny8_job_title' ) ) ); ?>" hidden><?php esc_html_e( 'Show the results', 'igny8' ); ?></a></p>
+				<a class="button button-primary igny8-job-reload" href="<?php echo esc_url( remove_query_arg( array( 'igny8_job', 'igny8_job_title' ) ) ); ?>" hidden><?php esc_html_e( 'Show the results', 'igny8' ); ?></a>
+				<a class="button igny8-job-next" href="#" hidden></a></p>
 		</div>
 		<?php
 	}
