@@ -9,7 +9,9 @@
 //   GET  /control/waiting  how many completions wait for an answer
 //   POST /control/release  answers every waiting completion with the queued replies
 //
-// `POST /v1/images/generations` (OpenAI's image protocol) answers at once with a small PNG.
+// `POST /v1/images/generations` (OpenAI's image protocol) answers at once with a small PNG;
+// `GET /v1/models` (what "Test key" asks) answers with a model list, or with OpenAI's 401 for
+// a key that contains `invalid`.
 import { createServer } from 'node:http';
 
 // A 3×2 picture in the app's colours, as OpenAI sends images: base64 in `b64_json`.
@@ -61,6 +63,14 @@ const server = createServer(async (req, res) => {
   } else if (req.method === 'POST' && req.url === '/v1/images/generations') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ created: 1764000000, data: [{ b64_json: PICTURE, revised_prompt: JSON.parse(text).prompt }] }));
+  } else if (req.method === 'GET' && req.url === '/v1/models') {
+    if ((req.headers.authorization || '').includes('invalid')) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+    }
   } else if (req.method === 'POST' && req.url === '/control/reply') {
     replies.push(text);
     res.end('queued');

@@ -454,6 +454,8 @@ test('Auto Cluster shows its cost first, then its job follows it live to the end
   await fakeAi('POST', '/control/release');
   await state.filter({ hasText: 'Succeeded' }).waitFor();
   assert.ok(await page.getByRole('heading', { name: 'What it did' }).isVisible());
+  assert.match(await page.locator('#job-status .outcome').innerText(), /^Grouped \d+ keywords? into \d+ clusters? \(\d+ new\)\./, 'the job says what it did in a sentence');
+  assert.ok(await page.getByRole('link', { name: 'Next: Generate ideas' }).isVisible(), 'and offers the next step');
   assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0);
   await look('job-succeeded');
   await page.goto(`${base}/planner/clusters`);
@@ -733,6 +735,14 @@ test('settings: whether AI can run, a provider key kept secret, the defaults sav
   await page.waitForURL(/\/settings$/);
   assert.ok(await page.getByText('✓ Ready: clustering, ideas and articles can run.').isVisible());
   await look('settings');
+
+  // Test key: one call that costs nothing, the verdict on the provider's card.
+  await page.locator('#provider-openai').getByRole('button', { name: 'Test key' }).click();
+  await page.waitForLoadState();
+  const verdict = page.locator('#provider-openai-verdict');
+  assert.match(await verdict.innerText(), /✓ The key works: OpenAI answered\./);
+  await verdict.scrollIntoViewIfNeeded();
+  await look('settings-test-key');
 
   // A key is kept and never shown again, only its last characters.
   const runware = page.locator('#provider-runware');
