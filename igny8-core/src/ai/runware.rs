@@ -63,18 +63,8 @@ impl Runware {
             provider: "Runware",
             message,
         };
-        if let Some(Value::Array(errors)) = answer.get("errors")
-            && !errors.is_empty()
-        {
-            let body = serde_json::to_vec(&answer).unwrap_or_default();
-            let (message, code) = super::http::error_message(&body);
-            return Err(ProviderError::Status {
-                provider: "Runware",
-                status: 200,
-                code,
-                message,
-                retry_after: None,
-            });
+        if let Some(refused) = refusal(&answer, 200) {
+            return Err(refused);
         }
         let result = answer
             .get("data")
@@ -107,18 +97,8 @@ impl Runware {
             .http
             .post_json_once(&self.endpoint.base_url, Some(key), &body)
             .await?;
-        if let Some(Value::Array(errors)) = answer.get("errors")
-            && !errors.is_empty()
-        {
-            let body = serde_json::to_vec(&answer).unwrap_or_default();
-            let (message, code) = super::http::error_message(&body);
-            return Err(ProviderError::Status {
-                provider: "Runware",
-                status: 401,
-                code,
-                message,
-                retry_after: None,
-            });
+        if let Some(refused) = refusal(&answer, 401) {
+            return Err(refused);
         }
         let authenticated = answer
             .get("data")
@@ -157,6 +137,26 @@ impl ImageProvider for Runware {
     ) -> BoxFuture<'a, Result<ImageReply, ProviderError>> {
         Box::pin(self.call(request))
     }
+}
+
+/// The error of an answer that lists `errors` (Runware says a task failed with 200, or a key
+/// is wrong), as HTTP status `status`; `None` when it lists none.
+fn refusal(answer: &Value, status: u16) -> Option<ProviderError> {
+    let Some(Value::Array(errors)) = answer.get("errors") else {
+        return None;
+    };
+    if errors.is_empty() {
+        return None;
+    }
+    let body = serde_json::to_vec(answer).unwrap_or_default();
+    let (message, code) = super::http::error_message(&body);
+    Some(ProviderError::Status {
+        provider: "Runware",
+        status,
+        code,
+        message,
+        retry_after: None,
+    })
 }
 
 /// A random (version 4) UUID, as Runware wants for `taskUUID`.

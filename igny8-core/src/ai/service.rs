@@ -47,6 +47,23 @@ impl<S: Store> Igny8<S> {
         Ok(found)
     }
 
+    /// The account's `runware`, `openai_images` and `openai` integrations, in that order: what
+    /// choosing an image model reads.
+    async fn image_and_text_providers(
+        &self,
+        scope: &Scope,
+    ) -> Result<[Option<AccountProvider>; 3]> {
+        self.account_providers(
+            scope,
+            [
+                IntegrationProvider::Runware,
+                IntegrationProvider::OpenAiImages,
+                IntegrationProvider::OpenAi,
+            ],
+        )
+        .await
+    }
+
     /// The text model the account's AI calls go to: its active `openai` integration (base
     /// URL, model and key, each falling back to the deployment's), else the deployment's.
     pub async fn text_provider(&self, scope: &Scope) -> Result<Arc<dyn TextProvider>> {
@@ -61,16 +78,7 @@ impl<S: Store> Igny8<S> {
     /// active), else the deployment's image provider — for OpenAI images with the key of the
     /// account's `openai` integration when it has one (see [`config::image_provider`]).
     pub async fn image_provider(&self, scope: &Scope) -> Result<Arc<dyn ImageProvider>> {
-        let [runware, images, text] = self
-            .account_providers(
-                scope,
-                [
-                    IntegrationProvider::Runware,
-                    IntegrationProvider::OpenAiImages,
-                    IntegrationProvider::OpenAi,
-                ],
-            )
-            .await?;
+        let [runware, images, text] = self.image_and_text_providers(scope).await?;
         // The setting is read only when it decides something.
         let prefer = if config::is_active(runware.as_ref()) && config::is_active(images.as_ref()) {
             self.system().defaults(scope).await?.image_provider
@@ -97,16 +105,7 @@ impl<S: Store> Igny8<S> {
         provider: IntegrationProvider,
     ) -> Result<ProviderCheck> {
         scope.require_account_wide(Permission::Manage)?;
-        let [runware, images, text] = self
-            .account_providers(
-                scope,
-                [
-                    IntegrationProvider::Runware,
-                    IntegrationProvider::OpenAiImages,
-                    IntegrationProvider::OpenAi,
-                ],
-            )
-            .await?;
+        let [runware, images, text] = self.image_and_text_providers(scope).await?;
         let resolved = match provider {
             IntegrationProvider::OpenAi => {
                 config::text_provider(&self.ai, self.outbound, text.as_ref())

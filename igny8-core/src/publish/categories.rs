@@ -52,7 +52,10 @@ pub fn choose_categories(
             (None, CategoryPolicy::Match) => name.to_owned(),
             (None, CategoryPolicy::Existing) => continue,
         };
-        if !chosen.iter().any(|c| c.to_lowercase() == pick.to_lowercase()) {
+        if !chosen
+            .iter()
+            .any(|c| c.to_lowercase() == pick.to_lowercase())
+        {
             chosen.push(pick);
         }
     }

@@ -520,7 +520,11 @@ pub(crate) async fn articles_go_into_the_sites_own_categories(core: Igny8) {
         "matched to the site's categories; a post's title is not a category"
     );
     core.system()
-        .set_setting(&t.scope, "publish.categories", &serde_json::json!("existing"))
+        .set_setting(
+            &t.scope,
+            "publish.categories",
+            &serde_json::json!("existing"),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -94,41 +94,30 @@ start_listening igny8-fake-ai "$SCRATCH/fake-ai.log" "$TARGET/igny8-fake-ai" --b
 FAKE=$LISTEN_URL
 export IGNY8_FAKE_AI_URL=$FAKE/v1
 
-# igny8-server refuses unknown IGNY8_* variables: hand it only its own.
-UNSET=()
-for name in $(compgen -e | grep '^IGNY8_' || true); do UNSET+=(-u "$name"); done
-start_listening igny8-server "$SCRATCH/server.log" env "${UNSET[@]}" \
-  IGNY8_DATABASE_URL="sqlite://$SCRATCH/server.db" IGNY8_MEDIA_DIR="$SCRATCH/server-media" \
-  IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake \
-  "$TARGET/igny8-server" serve --bind 127.0.0.1:0
-SERVER=$LISTEN_URL
-reg=$(curl -sS -X POST "$SERVER/api/v1/auth/register/" -H 'Content-Type: application/json' \
-  -d '{"email":"wordpress@example.test","password":"plugin-test-password-1","account_name":"Plugin tests"}') ||
-  die "register on igny8-server"
-access=$(json data.access <<<"$reg") || die "register answered: $reg"
-created=$(curl -sS -X POST "$SERVER/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
-  -H 'Content-Type: application/json' -d '{"name":"wordpress plugin","role":"admin"}') || die "create API key"
-export IGNY8_REMOTE_API_URL=$SERVER
-IGNY8_REMOTE_API_KEY=$(json data.secret <<<"$created") || die "create API key answered: $created"
-export IGNY8_REMOTE_API_KEY
-
-# A second hosted service with its own database (its ids start afresh): remote mode pointed at
-# it must leave the first one's posts alone (remote-origin-check.php).
-UNSET=()
-for name in $(compgen -e | grep '^IGNY8_' || true); do UNSET+=(-u "$name"); done
-start_listening igny8-server-2 "$SCRATCH/server-2.log" env "${UNSET[@]}" \
-  IGNY8_DATABASE_URL="sqlite://$SCRATCH/server-2.db" IGNY8_MEDIA_DIR="$SCRATCH/server-2-media" \
-  IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake \
-  "$TARGET/igny8-server" serve --bind 127.0.0.1:0
-export IGNY8_SECOND_API_URL=$LISTEN_URL
-reg=$(curl -sS -X POST "$IGNY8_SECOND_API_URL/api/v1/auth/register/" -H 'Content-Type: application/json' \
-  -d '{"email":"second@example.test","password":"plugin-test-password-2","account_name":"Second service"}') ||
-  die "register on the second igny8-server"
-access=$(json data.access <<<"$reg") || die "register answered: $reg"
-created=$(curl -sS -X POST "$IGNY8_SECOND_API_URL/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
-  -H 'Content-Type: application/json' -d '{"name":"wordpress plugin","role":"admin"}') || die "create API key"
-IGNY8_SECOND_API_KEY=$(json data.secret <<<"$created") || die "create API key answered: $created"
-export IGNY8_SECOND_API_KEY
+# An igny8-server on the fake provider with a database of its own, an account registered on
+# it and an admin API key: sets LISTEN_URL and KEY. igny8-server refuses unknown IGNY8_*
+# variables: hand it only its own.
+hosted_service() { # NAME EMAIL
+  local name=$1 email=$2 unset=() reg access created
+  for var in $(compgen -e | grep '^IGNY8_' || true); do unset+=(-u "$var"); done
+  start_listening "$name" "$SCRATCH/$name.log" env "${unset[@]}" \
+    IGNY8_DATABASE_URL="sqlite://$SCRATCH/$name.db" IGNY8_MEDIA_DIR="$SCRATCH/$name-media" \
+    IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake \
+    "$TARGET/igny8-server" serve --bind 127.0.0.1:0
+  reg=$(curl -sS -X POST "$LISTEN_URL/api/v1/auth/register/" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"plugin-test-password-1\",\"account_name\":\"Plugin tests\"}") ||
+    die "register on $name"
+  access=$(json data.access <<<"$reg") || die "register on $name answered: $reg"
+  created=$(curl -sS -X POST "$LISTEN_URL/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
+    -H 'Content-Type: application/json' -d '{"name":"wordpress plugin","role":"admin"}') || die "create an API key on $name"
+  KEY=$(json data.secret <<<"$created") || die "create an API key on $name answered: $created"
+}
+hosted_service igny8-server wordpress@example.test
+export IGNY8_REMOTE_API_URL=$LISTEN_URL IGNY8_REMOTE_API_KEY=$KEY
+# A second hosted service (its ids start afresh): remote mode pointed at it must leave the
+# first one's posts alone (remote-origin-check.php).
+hosted_service igny8-server-2 second@example.test
+export IGNY8_SECOND_API_URL=$LISTEN_URL IGNY8_SECOND_API_KEY=$KEY
 
 # ---- 3. WordPress with the plugin -------------------------------------------------------------
 SITE_UP=1
