@@ -133,9 +133,13 @@ pub(crate) async fn run<S: Store>(
     let import = keywords.import(&scope, SectorId(payload.sector_id), source);
     tokio::pin!(import);
     let mut tick = tokio::time::interval(REPORT_EVERY);
-    let outcome = loop {
+    let jobs = core.jobs();
+    // The import keeps being polled while its progress is written: on SQLite the import holds
+    // the one write lock until it commits, so a report waits for it (up to the busy timeout)
+    // and must not stop it from getting there.
+    let outcome = 'import: loop {
         tokio::select! {
-            result = &mut import => break result,
+            result = &mut import => break 'import result,
             _ = tick.tick() => {
                 let done = read.load(Ordering::Relaxed);
                 let percent = (done * 95 / payload.bytes.max(1)).min(95) as i64;
@@ -145,7 +149,13 @@ pub(crate) async fn run<S: Store>(
                     payload.bytes.div_ceil(1024)
                 );
                 let progress = Progress::new(percent, "import", message);
-                if let Ok(true) = core.jobs().report(job.id, worker, &progress, lease).await {
+                let report = jobs.report(job.id, worker, &progress, lease);
+                tokio::pin!(report);
+                let cancelled = tokio::select! {
+                    result = &mut import => break 'import result,
+                    reported = &mut report => matches!(reported, Ok(true)),
+                };
+                if cancelled {
                     // Dropping the import rolls its transaction back: nothing was written.
                     let _ = core.store.delete_upload(job.account_id, upload).await;
                     return Outcome::Cancelled;
