@@ -10,7 +10,8 @@ use serde_json::Value;
 use super::settings::{SETTINGS, SettingLevel, StoredSetting};
 use crate::ai::ImageBackend;
 use crate::ai::functions::{
-    DEFAULT_IDEAS, DEFAULT_IN_ARTICLE, DEFAULT_LANGUAGE, DEFAULT_SIZE, DEFAULT_STYLE, DEFAULT_TONE,
+    DEFAULT_FEATURED_SIZE, DEFAULT_IDEAS, DEFAULT_IN_ARTICLE, DEFAULT_LANGUAGE, DEFAULT_SIZE,
+    DEFAULT_STYLE, DEFAULT_TONE,
 };
 use crate::ids::AuthorProfileId;
 use crate::planner::{ContentStructure, ContentType};
@@ -53,8 +54,12 @@ pub struct Defaults {
     /// `images.provider`: the image provider used when the account has both a Runware and an
     /// OpenAI Images integration active.
     pub image_provider: ImageBackend,
-    /// `images.size`: `WIDTHxHEIGHT` of images when neither the request nor the image says.
+    /// `images.size`: `WIDTHxHEIGHT` of in-article images when neither the request nor the
+    /// image says.
     pub image_size: String,
+    /// `images.featured_size`: `WIDTHxHEIGHT` of featured images when the request doesn't say
+    /// (landscape by default).
+    pub featured_image_size: String,
     /// `images.style`: the look of images when a request names none.
     pub image_style: String,
     /// `publish.status`: the status of WordPress posts when publishing doesn't name one
@@ -83,6 +88,7 @@ impl Default for Defaults {
             in_article: DEFAULT_IN_ARTICLE,
             image_provider: ImageBackend::Runware,
             image_size: format!("{}x{}", DEFAULT_SIZE.0, DEFAULT_SIZE.1),
+            featured_image_size: format!("{}x{}", DEFAULT_FEATURED_SIZE.0, DEFAULT_FEATURED_SIZE.1),
             image_style: DEFAULT_STYLE.to_owned(),
             publish_status: PostStatus::Draft,
             post_format: PostFormat::Blocks,
@@ -135,6 +141,8 @@ impl Defaults {
                 _ => builtin.image_provider,
             },
             image_size: text("images.size").unwrap_or(builtin.image_size),
+            featured_image_size: text("images.featured_size")
+                .unwrap_or(builtin.featured_image_size),
             image_style: text("images.style").unwrap_or(builtin.image_style),
             publish_status: text("publish.status")
                 .and_then(|s| s.parse().ok())

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ai::functions::{
-    DEFAULT_IDEAS, DEFAULT_IN_ARTICLE, DEFAULT_LANGUAGE, DEFAULT_SIZE, DEFAULT_STYLE, DEFAULT_TONE,
-    MAX_IDEAS, MAX_IN_ARTICLE,
+    DEFAULT_FEATURED_SIZE, DEFAULT_IDEAS, DEFAULT_IN_ARTICLE, DEFAULT_LANGUAGE, DEFAULT_SIZE,
+    DEFAULT_STYLE, DEFAULT_TONE, MAX_IDEAS, MAX_IN_ARTICLE,
 };
 use crate::error::{Error, Result};
 use crate::ids::*;
@@ -241,8 +241,24 @@ pub const SETTINGS: &[SettingDef] = &[
         kind: SettingType::Size,
         level: SettingLevel::Account,
         default: || Value::from(format!("{}x{}", DEFAULT_SIZE.0, DEFAULT_SIZE.1)),
-        description: "Size of images, WIDTHxHEIGHT in pixels (e.g. 1024x1024), when neither \
-                      the request nor the image gives one.",
+        description: "Size of in-article images, WIDTHxHEIGHT in pixels (e.g. 1024x1024), \
+                      when neither the request nor the image gives one.",
+    },
+    SettingDef {
+        key: "images.featured_size",
+        label: "Featured image size",
+        group: "Images",
+        kind: SettingType::Size,
+        level: SettingLevel::Account,
+        default: || {
+            Value::from(format!(
+                "{}x{}",
+                DEFAULT_FEATURED_SIZE.0, DEFAULT_FEATURED_SIZE.1
+            ))
+        },
+        description: "Size of each article's featured image, WIDTHxHEIGHT in pixels, when the \
+                      request doesn't give one: landscape by default (1536x1024), as themes \
+                      and social cards show it wide.",
     },
     SettingDef {
         key: "images.style",

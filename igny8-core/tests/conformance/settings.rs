@@ -236,10 +236,12 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
         .unwrap_err();
     assert_eq!(too_many.code(), ErrorCode::Validation);
 
-    // Image prompts: one in-article image, a watercolour look, a wide size.
+    // Image prompts: one in-article image, a watercolour look, a size for the images in the
+    // article and another for the featured image.
     set(&core, &t, "images.in_article_count", json!(1)).await;
     set(&core, &t, "images.style", json!("loose watercolour sketch")).await;
-    set(&core, &t, "images.size", json!("1536x1024")).await;
+    set(&core, &t, "images.size", json!("1024x768")).await;
+    set(&core, &t, "images.featured_size", json!("1792x1024")).await;
     let content = draft(&core, &t, "Choosing a garden hose").await;
     let (job, _) = core
         .ai()
@@ -252,7 +254,8 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
         .unwrap();
     assert_eq!(job.payload["in_article"], 1);
     assert_eq!(job.payload["style"], "loose watercolour sketch");
-    assert_eq!(job.payload["size"], "1536x1024");
+    assert_eq!(job.payload["size"], "1024x768");
+    assert_eq!(job.payload["featured_size"], "1792x1024");
     let asked = fake.requests().len();
     run_one(&worker).await;
     let prompt = fake.requests()[asked].body.to_string();
@@ -268,19 +271,26 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
         .unwrap()
         .items;
     assert_eq!(images.len(), 2, "the featured image and one in the article");
-    assert!(
+    let size_of = |kind: ImageKind| {
         images
             .iter()
-            .all(|i| i.size.as_deref() == Some("1536x1024"))
-    );
+            .find(|i| i.kind == kind)
+            .and_then(|i| i.size.clone())
+    };
+    assert_eq!(size_of(ImageKind::Featured).as_deref(), Some("1792x1024"));
+    assert_eq!(size_of(ImageKind::InArticle).as_deref(), Some("1024x768"));
 
     // Images: the look reaches the image model; an image of its own size keeps it, one
-    // without takes the account's.
+    // without takes the account's size for its kind.
     let image_ids: Vec<i64> = images.iter().map(|i| i.id.get()).collect();
+    let featured = images
+        .iter()
+        .find(|i| i.kind == ImageKind::Featured)
+        .unwrap();
     core.images()
         .update(
             &t.scope,
-            images[0].id,
+            featured.id,
             ImagePatch {
                 size: Some(None),
                 ..ImagePatch::default()
@@ -289,6 +299,7 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
         .await
         .unwrap();
     set(&core, &t, "images.size", json!("768x512")).await;
+    set(&core, &t, "images.featured_size", json!("1536x1024")).await;
     let (job, _) = core
         .ai()
         .start(
@@ -315,7 +326,7 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
     );
     let mut sizes: Vec<&str> = drawn.iter().filter_map(|b| b["size"].as_str()).collect();
     sizes.sort();
-    assert_eq!(sizes, ["1536x1024", "768x512"]);
+    assert_eq!(sizes, ["1024x768", "1536x1024"]);
 
     // The request's own options win.
     let (job, _) = core
@@ -333,6 +344,12 @@ pub(crate) async fn ai_requests_take_what_they_leave_out_from_the_settings(core:
     let bad_size = core
         .system()
         .set_setting(&t.scope, "images.size", &json!("huge"))
+        .await
+        .unwrap_err();
+    assert_eq!(bad_size.code(), ErrorCode::Validation);
+    let bad_size = core
+        .system()
+        .set_setting(&t.scope, "images.featured_size", &json!("wide"))
         .await
         .unwrap_err();
     assert_eq!(bad_size.code(), ErrorCode::Validation);

@@ -120,8 +120,12 @@ pub struct GenerateImagePromptsRequest {
     /// The look, e.g. `photorealistic` or `flat illustration` (default: the account's
     /// `images.style` setting).
     pub style: Option<String>,
-    /// Image size, e.g. `1024x1024` (default: the account's `images.size` setting).
+    /// Size of the in-article images, e.g. `1024x1024` (default: the account's `images.size`
+    /// setting).
     pub size: Option<String>,
+    /// Size of the featured image, e.g. `1536x1024` (default: the account's
+    /// `images.featured_size` setting, landscape unless changed).
+    pub featured_size: Option<String>,
 }
 
 impl GenerateImagePromptsRequest {
@@ -132,6 +136,7 @@ impl GenerateImagePromptsRequest {
             "in_article": self.in_article,
             "style": self.style,
             "size": self.size,
+            "featured_size": self.featured_size,
         }))
     }
 }

@@ -46,9 +46,12 @@ pub struct GenerateImagePromptsInput {
     /// The look, e.g. "photorealistic" or "flat illustration".
     #[serde(default)]
     pub style: Option<String>,
-    /// Image size, e.g. 1024x1024.
+    /// Size of the in-article images, e.g. 1024x1024.
     #[serde(default)]
     pub size: Option<String>,
+    /// Size of the featured image, e.g. 1536x1024 (else `size`).
+    #[serde(default)]
+    pub featured_size: Option<String>,
 }
 
 impl GenerateImagePromptsInput {
@@ -76,6 +79,7 @@ pub struct PreparedContent {
     count: u32,
     style: String,
     size: Option<String>,
+    featured_size: Option<String>,
     negative: String,
 }
 
@@ -147,6 +151,7 @@ impl AiFunction for GenerateImagePrompts {
             i64::from(MAX_IN_ARTICLE),
         );
         check_size_field(&mut check, "size", &input.size);
+        check_size_field(&mut check, "featured_size", &input.featured_size);
         check.finish()?;
         let contents = super::load_all(
             &input.ids,
@@ -200,6 +205,7 @@ impl AiFunction for GenerateImagePrompts {
             count: input.count(),
             style: input.style(),
             size: input.size.clone(),
+            featured_size: input.featured_size.clone().or_else(|| input.size.clone()),
             negative,
         })
     }
@@ -287,7 +293,11 @@ impl AiFunction for GenerateImagePrompts {
                 position: at.min(100),
                 prompt: html::text_of(&image.prompt).chars().take(4000).collect(),
                 negative_prompt: negative.clone(),
-                size: p.size.clone(),
+                size: if kind == ImageKind::Featured {
+                    p.featured_size.clone()
+                } else {
+                    p.size.clone()
+                },
                 alt_text: (!alt.is_empty()).then(|| alt.chars().take(500).collect()),
             };
             made.push(core.images().create(scope, new).await?.id.get());

@@ -28,6 +28,10 @@ use crate::writer::*;
 /// The size of an image when neither it, the request nor the account's `images.size` setting
 /// names one.
 pub const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
+
+/// The featured image's size when neither the request nor the account's
+/// `images.featured_size` says: landscape, as themes and social cards show it.
+pub const DEFAULT_FEATURED_SIZE: (u32, u32) = (1536, 1024);
 /// The look of images when neither the request nor the account's `images.style` setting names
 /// one.
 pub const DEFAULT_STYLE: &str = "photorealistic";
@@ -217,6 +221,7 @@ impl AiFunction for GenerateImages {
             .await?;
         let size = match &image.size {
             Some(size) => size.clone(),
+            None if image.kind == ImageKind::Featured => run.defaults().await?.featured_image_size,
             None => run.defaults().await?.image_size,
         };
         Ok(PreparedImage {

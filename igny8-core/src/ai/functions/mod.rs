@@ -37,8 +37,8 @@ pub use image_prompts::{
     PlannedImage, PreparedContent,
 };
 pub use images::{
-    DEFAULT_SIZE, DEFAULT_STYLE, GenerateImages, GenerateImagesInput, ImageTest, ImageTestResult,
-    PreparedImage,
+    DEFAULT_FEATURED_SIZE, DEFAULT_SIZE, DEFAULT_STYLE, GenerateImages, GenerateImagesInput,
+    ImageTest, ImageTestResult, PreparedImage,
 };
 pub use prompts::{default_prompt, render};
 pub use service::{Ai, Estimate, RUNNABLE, run_job, run_job_renewing};

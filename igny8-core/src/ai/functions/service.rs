@@ -118,7 +118,11 @@ impl<S: Store> Ai<'_, S> {
                 let Ok(mut i) = input::<GenerateImagePromptsInput>(kind, payload) else {
                     return Ok(payload.clone());
                 };
-                if i.in_article.is_some() && !blank(&i.style) && i.size.is_some() {
+                if i.in_article.is_some()
+                    && !blank(&i.style)
+                    && i.size.is_some()
+                    && i.featured_size.is_some()
+                {
                     return Ok(payload.clone());
                 }
                 let d = system.defaults(scope).await?;
@@ -127,6 +131,7 @@ impl<S: Store> Ai<'_, S> {
                     i.style = Some(d.image_style);
                 }
                 i.size.get_or_insert(d.image_size);
+                i.featured_size.get_or_insert(d.featured_image_size);
                 to_payload(&i)
             }
             JobKind::GenerateImages => {

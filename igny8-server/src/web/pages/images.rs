@@ -348,6 +348,7 @@ fn prompts_payload(ids: &[ContentId]) -> serde_json::Value {
         in_article: None,
         style: None,
         size: None,
+        featured_size: None,
     }
     .payload()
 }
