@@ -65,20 +65,29 @@ pub(crate) async fn start(c: &Ctx, function: &str, input: Map<String, Value>) ->
 pub(crate) async fn job(c: &Ctx, id: i64) -> Out {
     let job = c.core.jobs().get(&c.scope(), JobId(id)).await?;
     let mut out = one_without(&job, JOB_INTERNALS)?;
+    with_outcome(&mut out, &job);
+    Ok(out)
+}
+
+/// Adds what a finished job did, in words, and the step after it (`summary`, `next_step`).
+fn with_outcome(out: &mut Value, job: &igny8_core::jobs::Job) {
     let outcome = job.outcome();
     out["summary"] = json!(outcome.as_ref().map(|o| o.summary.clone()));
     out["next_step"] = json!(outcome.and_then(|o| o.next).map(|n| n.as_str()));
-    Ok(out)
 }
 
 pub(crate) async fn jobs(c: &Ctx, mut map: Map<String, Value>) -> Out {
     let q = ListQuery::take(&mut map)?;
     map.remove("site_id");
     let filter: JobFilter = parse(map)?;
-    page_without(
-        &c.core.jobs().list(&c.scope(), &filter, &q.page).await?,
-        JOB_INTERNALS,
-    )
+    let page = c.core.jobs().list(&c.scope(), &filter, &q.page).await?;
+    let mut out = page_without(&page, JOB_INTERNALS)?;
+    if let Some(rows) = out["results"].as_array_mut() {
+        for (row, job) in rows.iter_mut().zip(&page.items) {
+            with_outcome(row, job);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) async fn cancel_job(c: &Ctx, id: i64) -> Out {
