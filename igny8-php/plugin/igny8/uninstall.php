@@ -31,6 +31,7 @@ function igny8_uninstall_blog(): void {
 	delete_option( 'igny8_options' );
 	delete_option( 'igny8_remote_links' );
 	delete_option( 'igny8_links_synced' );
+	delete_option( 'igny8_keys_tested' );
 	$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 		$wpdb->prepare(
 			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
@@ -39,6 +40,7 @@ function igny8_uninstall_blog(): void {
 		)
 	);
 	delete_metadata( 'user', 0, 'igny8_connect_notice_dismissed', '', true );
+	delete_metadata( 'user', 0, 'igny8_checklist_hidden', '', true );
 	foreach ( wp_roles()->role_objects as $role ) {
 		$role->remove_cap( 'manage_igny8' );
 	}

@@ -71,7 +71,7 @@ async function expectNotice(pattern) {
 /** Select rows of a list table (all when no filter) and apply a bulk action. */
 async function bulk(action, { rows = null } = {}) {
   if (rows === null) {
-    await page.locator('.igny8-check-all').first().check();
+    await page.locator('thead .check-column input[type=checkbox]').check();
   } else {
     for (const index of rows) await page.locator('tbody input[name="ids[]"]').nth(index).check();
   }
@@ -107,15 +107,16 @@ async function watchJob(label) {
   }
   const status = await box.getAttribute('data-status');
   const result = await box.locator('.igny8-job-result').innerText();
+  const steps = await box.locator('.igny8-job-done li').allInnerTexts();
   await page.waitForTimeout(500); // the bar's CSS transition
-  log(`job ${id} (${label}): ${status} after ${((Date.now() - started) / 1000).toFixed(1)}s; states ${[...seen].join(' → ')}; bar ${[...widths].join(' ')}; ${result}`);
+  log(`job ${id} (${label}): ${status} after ${((Date.now() - started) / 1000).toFixed(1)}s; states ${[...seen].join(' → ')}; bar ${[...widths].join(' ')}; ${[...steps, result].join(' | ')}`);
   await screenshot(`${label}-${status}`);
   assert.equal(status, 'succeeded', `job ${id} (${label}) ended ${status}: ${result}`);
   assert.ok(widths.has('100%'), 'the progress bar reached 100%');
   assert.ok(await box.locator('.igny8-job-reload').isVisible(), 'the "Show the results" button appears');
   await Promise.all([page.waitForNavigation(), box.locator('.igny8-job-reload').click()]);
   await assertNoPhpErrors();
-  return { id, seen };
+  return { id, seen, steps };
 }
 
 function keywordsCsv() {
@@ -174,14 +175,14 @@ async function importKeywords() {
   log(notice);
   const [, imported, merged] = notice.match(/Imported (\d+) keywords, merged (\d+)/).map(Number);
   assert.equal(imported + merged, csv.count, 'every row of the CSV was imported or merged');
-  const cells = await page.locator('#igny8-keywords td.column-keyword').allInnerTexts();
+  const cells = await page.locator('table.igny8-keywords td.column-keyword strong').allInnerTexts();
   assert.ok(cells.includes('touchless kitchen faucet'), `the imported keywords are listed: ${cells}`);
   await screenshot('keywords-imported');
 
   // Filters: a search narrows the table.
-  await page.fill('input[name=search]', 'touchless');
-  await Promise.all([page.waitForNavigation(), page.click('.igny8-filters #submit, .igny8-filters input[type=submit]')]);
-  const filtered = await page.locator('#igny8-keywords td.column-keyword').allInnerTexts();
+  await page.fill('input[name=s]', 'touchless');
+  await Promise.all([page.waitForNavigation(), page.click('#search-submit')]);
+  const filtered = await page.locator('table.igny8-keywords td.column-keyword strong').allInnerTexts();
   assert.deepEqual(filtered, ['touchless kitchen faucet'], 'search filters the keywords');
 
   // Export downloads a CSV with the keywords.
@@ -192,6 +193,99 @@ async function importKeywords() {
   const exported = readFileSync(path, 'utf8');
   assert.match(exported, /touchless kitchen faucet/, 'the export holds the keywords');
   log(`export: ${exported.split('\n').length - 1} lines`);
+}
+
+/** On an article's preview: its images, drawn by the steps that followed Generate articles. */
+async function illustrated() {
+  const statuses = await page.locator('.igny8-images figure .igny8-status').allInnerTexts();
+  assert.ok(statuses.length >= 2 && statuses.every((s) => s === 'Generated'), `the article came with its featured and in-article images: ${statuses}`);
+  assert.equal(await page.locator('.igny8-images button[value=illustrate]').count(), 0, 'nothing left to add');
+  await page.locator('.igny8-images').scrollIntoViewIfNeeded();
+  await screenshot('images-by-themselves');
+}
+
+/** Column cells of a list table, as text (the cell's own text, not its row actions). */
+async function column(list, name) {
+  return page.locator(`table.igny8-${list} tbody td.column-${name}`).evaluateAll((cells) =>
+    cells.map((cell) => (cell.querySelector('strong, time, .igny8-status') || cell).textContent.trim()));
+}
+
+/**
+ * The lists are WordPress list tables: words instead of values, sortable columns, Screen
+ * Options (page size, columns), pages, row actions, and a confirmation before deleting.
+ */
+async function listTables() {
+  // The CSV's six keywords (the scenario run before left others on the site).
+  const ours = '&s=faucet';
+  await admin('igny8-keywords', ours);
+  const statuses = await column('keywords', 'status');
+  assert.ok(statuses.length === 6 && statuses.every((s) => s === 'Pending'), `statuses are words: ${statuses}`);
+  await admin('igny8-keywords');
+  const words = [...(await column('keywords', 'status')), ...(await column('keywords', 'intent'))];
+  assert.ok(words.every((s) => !s.includes('_') && s === s.charAt(0).toUpperCase() + s.slice(1)), `statuses and intents are words: ${words}`);
+  await admin('igny8-keywords', ours);
+
+  // Sorting by volume: most first, then least first.
+  const numbers = async () => (await column('keywords', 'volume')).map((v) => Number(v.replace(/[^0-9]/g, '')));
+  await Promise.all([page.waitForNavigation(), page.click('th.column-volume a')]);
+  const down = await numbers();
+  assert.deepEqual(down, [...down].sort((a, b) => b - a), `sorted by volume, most first: ${down}`);
+  await Promise.all([page.waitForNavigation(), page.click('th.column-volume a')]);
+  const up = await numbers();
+  assert.deepEqual(up, [...up].sort((a, b) => a - b), `then least first: ${up}`);
+
+  // Screen Options: two per page, and the "Added" column shown.
+  await admin('igny8-keywords', ours);
+  assert.equal(await page.locator('thead th.column-created_at.hidden').count(), 1, '"Added" is hidden until asked for');
+  await page.click('#show-settings-link');
+  // A column is shown at once and remembered by WordPress (admin-ajax), before the page size is applied.
+  await Promise.all([page.waitForResponse((r) => r.url().includes('admin-ajax.php')), page.check('#created_at-hide')]);
+  await page.fill('#igny8_keywords_per_page', '2');
+  await Promise.all([page.waitForNavigation(), page.click('#screen-options-apply')]);
+  await assertNoPhpErrors();
+  assert.equal(await page.locator('table.igny8-keywords tbody tr[data-id]').count(), 2, 'two keywords per page');
+  assert.match(await page.locator('.tablenav.top .displaying-num').innerText(), /^6 items$/);
+  assert.equal(await page.locator('.tablenav.top .total-pages').innerText(), '3');
+  const dates = await page.locator('table.igny8-keywords td.column-created_at time').evaluateAll((t) => t.map((e) => [e.textContent, e.title]));
+  assert.ok(dates.length === 2 && dates.every(([shown, full]) => /ago$/.test(shown) && full.length > 8), `dates in the site's words: ${JSON.stringify(dates)}`);
+  const first = await column('keywords', 'keyword');
+  await Promise.all([page.waitForNavigation(), page.click('.tablenav.top .next-page')]);
+  const second = await column('keywords', 'keyword');
+  assert.ok(second.length === 2 && !second.some((k) => first.includes(k)), `page 2 shows the next keywords: ${first} / ${second}`);
+  await bothWidths('keywords-list-table');
+
+  // Deleting asks first: cancelled, nothing goes; confirmed, the row goes.
+  const row = page.locator('table.igny8-keywords tbody tr', { hasText: second[0] });
+  await row.hover();
+  let asked = '';
+  page.once('dialog', (dialog) => { asked = dialog.message(); dialog.dismiss(); });
+  await row.locator('.igny8-row-delete').click();
+  await page.waitForTimeout(300);
+  assert.match(asked, new RegExp(`Delete “${second[0]}” permanently\\? This cannot be undone\\.`), `the row action asks first: ${asked}`);
+  assert.ok((await column('keywords', 'keyword')).includes(second[0]), 'cancelled: the keyword stays');
+  await row.locator('input[name="ids[]"]').check();
+  await page.selectOption('#igny8-bulk', 'delete');
+  page.once('dialog', (dialog) => { asked = dialog.message(); dialog.dismiss(); });
+  await page.click('#doaction, input[name=apply]');
+  await page.waitForTimeout(300);
+  assert.match(asked, /Delete 1 selected item permanently\?/, `the bulk action asks first: ${asked}`);
+  await row.hover();
+  page.once('dialog', (dialog) => dialog.accept());
+  await Promise.all([page.waitForNavigation(), row.locator('.igny8-row-delete').click()]);
+  await expectNotice(/1 row changed/);
+  assert.match(page.url(), /paged=2/, 'back on the same page of the list');
+
+  // Back to the default page size, "Added" hidden again.
+  await page.click('#show-settings-link');
+  await Promise.all([page.waitForResponse((r) => r.url().includes('admin-ajax.php')), page.uncheck('#created_at-hide')]);
+  await page.fill('#igny8_keywords_per_page', '50');
+  await Promise.all([page.waitForNavigation(), page.click('#screen-options-apply')]);
+  await admin('igny8-keywords', ours);
+  const left = await column('keywords', 'keyword');
+  assert.ok(left.length === 5 && !left.includes(second[0]), `confirmed: the keyword is gone (${left})`);
+  await admin('igny8-keywords', '&s=no-such-keyword');
+  assert.match(await page.locator('table.igny8-keywords .no-items').innerText(), /Nothing matches this search/);
+  log(`list tables: sorted ${down} / ${up}; pages of 2; deleted "${second[0]}" after confirming`);
 }
 
 /** Forms and the REST route refuse requests without their nonce, even from a logged-in admin. */
@@ -214,11 +308,11 @@ async function pipeline() {
   await admin('igny8-keywords');
   await bulk('auto_cluster');
   await watchJob('cluster');
-  const statuses = await page.locator('#igny8-keywords td.column-status').allInnerTexts();
-  assert.ok(statuses.every((s) => s === 'clustered'), `every keyword is clustered: ${statuses}`);
+  const statuses = await page.locator('table.igny8-keywords td.column-status').allInnerTexts();
+  assert.ok(statuses.every((s) => s === 'Clustered'), `every keyword is clustered: ${statuses}`);
 
   await admin('igny8-clusters');
-  const clusters = await page.locator('#igny8-clusters tbody tr[data-id]').count();
+  const clusters = await page.locator('table.igny8-clusters tbody tr[data-id]').count();
   assert.ok(clusters > 0, 'clusters are listed');
   await screenshot('clusters');
   await page.fill('input[name=ideas_per_cluster]', '2');
@@ -226,9 +320,13 @@ async function pipeline() {
   await watchJob('ideas');
 
   await admin('igny8-ideas');
-  const ideas = await page.locator('#igny8-ideas tbody tr[data-id]').count();
+  const ideas = await page.locator('table.igny8-ideas tbody tr[data-id]').count();
   assert.ok(ideas >= 1, 'ideas are listed');
   await screenshot('ideas');
+  assert.ok((await page.locator('table.igny8-ideas .igny8-outline summary').count()) >= 1, "the ideas' outlines are shown");
+  await page.locator('table.igny8-ideas .igny8-outline summary').first().click();
+  assert.ok((await page.locator('table.igny8-ideas .igny8-outline[open] li').count()) >= 2, 'an outline unfolds into its sections');
+  await screenshot('ideas-outline');
   await bulk('queue', { rows: [0] });
   await expectNotice(/1 task added to the writer queue/);
 
@@ -237,12 +335,21 @@ async function pipeline() {
   await bulk('generate_content', { rows: [0] });
   const article = await watchJob('article');
   assert.ok(article.seen.has('running'), `the article's progress was shown while it ran (seen ${[...article.seen]})`);
+  // "Illustrate articles" is on: the image prompts and the images followed by themselves, in
+  // the same box, each step saying what it did.
+  assert.equal(article.steps.length, 2, `three steps in one box: ${article.steps}`);
+  assert.match(article.steps[0], /^Writing articles: /);
+  assert.match(article.steps[1], /^Writing image prompts: /);
   await screenshot('tasks');
+  // A written task leads to its article.
+  assert.equal((await column('tasks', 'status'))[0], 'Written', 'the task says it is written');
+  await Promise.all([page.waitForNavigation(), page.locator('table.igny8-tasks a.igny8-article-link').first().click()]);
+  assert.ok((await page.locator('.igny8-preview-title').innerText()).length > 0, "the task's title opens its article");
 
   await admin('igny8-content');
   await screenshot('content');
   // The article just written is the one not sent to WordPress yet.
-  const fresh = page.locator('#igny8-content tbody tr', { has: page.locator('td.column-wp_post_id .igny8-none') });
+  const fresh = page.locator('table.igny8-content tbody tr', { has: page.locator('td.column-wp_post_id .igny8-none') });
   assert.ok((await fresh.count()) >= 1, 'the new article is listed without a post');
   await Promise.all([page.waitForNavigation(), fresh.first().locator('.igny8-preview-link').click()]);
   await assertNoPhpErrors();
@@ -432,11 +539,11 @@ async function safeSending(preview, postId) {
   const options = await page.locator('#igny8-send-status option').allInnerTexts();
   assert.deepEqual(options, ['Keep it published', 'Schedule it (offline until then)', 'Back to draft (takes it offline)'], 'a live post offers to stay live, and names unpublishing');
   assert.equal(await page.locator('.igny8-send #send').inputValue(), 'Update the live post');
-  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+published/, 'the content is published with its post');
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+Published/, 'the content is published with its post');
 
   // The bulk send: the post stays published.
   await admin('igny8-content');
-  const row = page.locator('#igny8-content tbody tr', { has: page.locator(`td.column-wp_post_id a:text("#${postId}")`) });
+  const row = page.locator('table.igny8-content tbody tr', { has: page.locator(`td.column-wp_post_id a:text("#${postId}")`) });
   await row.locator('input[name="ids[]"]').check();
   await page.selectOption('#igny8-bulk', 'send_draft');
   await Promise.all([page.waitForNavigation(), page.click('#doaction, input[name=apply]')]);
@@ -474,10 +581,10 @@ async function safeSending(preview, postId) {
   // Back to draft in WordPress: the content follows.
   await wpRestPost(`/wp/v2/posts/${postId}`, { status: 'draft' });
   await page.goto(preview);
-  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+draft/, 'unpublished in WordPress, the content is a draft again');
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+Draft/, 'unpublished in WordPress, the content is a draft again');
   await wpRestPost(`/wp/v2/posts/${postId}`, { status: 'publish' });
   await page.goto(preview);
-  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+published/, 'published in WordPress, the content is published');
+  assert.match(await page.locator('.igny8-meta').innerText(), /Status\s+Published/, 'published in WordPress, the content is published');
   await page.locator('.igny8-send').scrollIntoViewIfNeeded();
   await bothWidths('send-box-live');
   log(`safe sending: post #${postId} stayed live, the WordPress edit was kept until replaced, statuses followed`);
@@ -485,7 +592,7 @@ async function safeSending(preview, postId) {
 
 /** "Save and test": a working key is confirmed, a wrong one refused in words with the fix. */
 async function testKey() {
-  await admin('igny8-settings');
+  await admin('igny8-settings', '&tab=ai');
   await Promise.all([page.waitForNavigation(), page.click('button.igny8-test-key[value=openai]')]);
   await expectNotice(/The key works: OpenAI answered\./);
   await page.fill('#igny8-key-openai', 'sk-invalid-for-the-test');
@@ -505,12 +612,17 @@ async function native() {
   await screenshot('dashboard-empty');
 
   await importKeywords();
+  await listTables();
   const title = await pipeline();
 
-  await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_image_prompts]')]);
-  await watchJob('image-prompts');
-  await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_images]')]);
-  await watchJob('images');
+  await illustrated();
+  // One image drawn again, the others kept.
+  const before = await page.locator('.igny8-images img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')));
+  await Promise.all([page.waitForNavigation(), page.locator('.igny8-redraw button').first().click()]);
+  await watchJob('redraw');
+  const after = await page.locator('.igny8-images img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')));
+  assert.equal(after.length, before.length, 'as many images as before');
+  assert.ok((await page.locator('.igny8-images figure .igny8-status').allInnerTexts()).every((s) => s === 'Generated'), 'every image is drawn');
   assert.ok((await page.locator('.igny8-images img').count()) > 0, 'the generated images are shown');
   await assertSeoChecks();
   await screenshot('content-preview');
@@ -528,9 +640,47 @@ async function native() {
   assert.ok(Number(published) >= 1, `the dashboard counts the live post as published (${published})`);
   await screenshot('dashboard');
   await testKey();
-  await admin('igny8-settings');
-  await screenshot('settings');
+  await settingsTabs();
 }
+
+/**
+ * Settings: a tab per concept, each saved with one button and a "Settings saved" notice; image
+ * sizes are choices, the featured image landscape unless changed; prompts named in words.
+ */
+async function settingsTabs() {
+  await admin('igny8-settings');
+  const tabs = await page.locator('.igny8-tabs .nav-tab').allInnerTexts();
+  assert.deepEqual(tabs, ['Connection', 'AI providers', 'Content', 'Author profiles', 'Prompts', 'Advanced']);
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-options #submit')]);
+  assert.match(await page.locator('#setting-error-settings_updated').innerText(), /Settings saved/, 'saving the connection says so');
+  await bothWidths('settings-connection');
+
+  await admin('igny8-settings', '&tab=content');
+  assert.equal(await page.locator('#igny8-setting-images-featured_size').inputValue(), '1536x1024', 'featured images are landscape by default');
+  const sizes = await page.locator('#igny8-setting-images-size option').allInnerTexts();
+  assert.ok(sizes.some((s) => /Square, 1024 × 1024/.test(s)), `sizes are choices in words: ${sizes}`);
+  await page.selectOption('#igny8-setting-images-featured_size', '1024x1536');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-tab-content #submit')]);
+  await expectNotice(/Settings saved/);
+  assert.match(page.url(), /tab=content/, 'back on the same tab');
+  assert.equal(await page.locator('#igny8-setting-images-featured_size').inputValue(), '1024x1536', 'the choice is kept');
+  await page.selectOption('#igny8-setting-images-featured_size', '1536x1024');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-tab-content #submit')]);
+  await bothWidths('settings-content');
+
+  await admin('igny8-settings', '&tab=ai');
+  assert.equal(await page.locator('form:has(#igny8-key-openai) label[for=igny8-base-openai]').count(), 1, 'the address is its own labelled field');
+  await bothWidths('settings-ai');
+  await admin('igny8-settings', '&tab=prompts');
+  const prompts = await page.locator('.igny8-tab-prompts h2 label').allInnerTexts();
+  assert.ok(prompts.includes('Writing an article') && prompts.every((p) => !p.includes('_')), `prompts are named in words: ${prompts}`);
+  await screenshot('settings-prompts');
+  for (const tab of ['authors', 'advanced']) {
+    await admin('igny8-settings', `&tab=${tab}`);
+    await screenshot(`settings-${tab}`);
+  }
+}
+
 
 async function remote() {
   const apiUrl = need('IGNY8_REMOTE_API_URL');
@@ -545,12 +695,9 @@ async function remote() {
     // The hosted service runs the jobs, and stores the images as files (the fake provider
     // answers with bytes): the plugin downloads them with the API key.
     const title = await pipeline();
-    await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_image_prompts]')]);
-    await watchJob('image-prompts');
-    await Promise.all([page.waitForNavigation(), page.click('.igny8-images button[value=generate_images]')]);
-    await watchJob('images');
+    await illustrated();
     const statuses = await page.locator('.igny8-images figure .igny8-status').allInnerTexts();
-    assert.ok(statuses.length >= 2 && statuses.every((s) => s === 'generated'), `a featured and an in-article image are generated: ${statuses}`);
+    assert.ok(statuses.length >= 2 && statuses.every((s) => s === 'Generated'), `a featured and an in-article image are generated: ${statuses}`);
     // The preview shows them through the plugin (the service's file URL needs the API key).
     const previews = await page.locator('.igny8-images img').evaluateAll((imgs) => imgs.map((i) => i.src));
     assert.equal(previews.length, statuses.length, `the preview shows every generated image: ${previews}`);

@@ -98,15 +98,169 @@ final class Jobs {
 		spawn_cron();
 	}
 
-	/** The cron hook: runs due jobs for a while (native backend only). */
+	/**
+	 * The cron hook: runs due jobs for a while (native backend only), then starts the steps
+	 * that follow finished jobs (both backends; see then()).
+	 */
 	public static function run(): void {
 		try {
 			$backend = Plugin::backend();
 			if ( $backend && ! $backend->runs_jobs_itself() ) {
 				$backend->runJobs( self::seconds() );
 			}
+			if ( $backend ) {
+				self::advance_all( $backend );
+			}
 		} catch ( Backend_Error $e ) {
 			error_log( 'IGNY8: running jobs failed: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		}
+	}
+
+	// ---- What follows a job ------------------------------------------------------------------
+
+	/** Option prefix of a job's follow-up: `igny8_then_{job id}`. */
+	const THEN = 'igny8_then_';
+
+	/** A follow-up not started within this long (the job never finished) is forgotten. */
+	const THEN_TTL = DAY_IN_SECONDS;
+
+	/**
+	 * Illustrating articles is one step for the site owner: when job $job_id has succeeded,
+	 * the plugin starts the next — after Generate articles ($then 'image_prompts') the image
+	 * prompts of the articles it wrote, after those ($then 'images') the images. Started by
+	 * whichever comes first, the progress box's poll or the cron tick, exactly once (claimed
+	 * with an INSERT IGNORE); the box then follows the new job.
+	 */
+	public static function then( int $job_id, string $then ): void {
+		update_option(
+			self::THEN . $job_id,
+			array(
+				'then' => $then,
+				'at'   => time(),
+			),
+			false
+		);
+	}
+
+	/**
+	 * What follows job $job (as read): ['job' => id, 'title' => …] once the next step was
+	 * started, ['error' => …] when it could not be, null when nothing follows (yet).
+	 */
+	public static function advance( Backend $backend, array $job ): ?array {
+		$id   = (int) $job['id'];
+		$then = get_option( self::THEN . $id );
+		if ( ! is_array( $then ) ) {
+			return null;
+		}
+		if ( isset( $then['job'] ) || isset( $then['error'] ) ) {
+			return $then;
+		}
+		$status = (string) ( $job['status'] ?? '' );
+		if ( in_array( $status, array( 'failed', 'cancelled' ), true ) || time() - (int) $then['at'] > self::THEN_TTL ) {
+			delete_option( self::THEN . $id );
+			return null;
+		}
+		if ( 'succeeded' !== $status ) {
+			return null;
+		}
+		if ( ! self::claim( $id ) ) {
+			// Another process (the cron, another tab) is starting it this moment.
+			return array( 'pending' => true );
+		}
+		$then = self::start_next( $backend, $job, $then );
+		update_option( self::THEN . $id, $then, false );
+		return $then;
+	}
+
+	/** The one process that may start job $id's follow-up (the row's insert is atomic). */
+	private static function claim( int $id ): bool {
+		global $wpdb;
+		return 1 === (int) $wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+			$wpdb->prepare(
+				"INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'no')",
+				self::THEN . $id . '_claimed',
+				(string) time()
+			)
+		);
+	}
+
+	/** Starts the step after finished job $job; returns the follow-up as stored. */
+	private static function start_next( Backend $backend, array $job, array $then ): array {
+		// The cron and the REST route run outside wp-admin, where the admin helpers aren't loaded.
+		require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-ui.php';
+		$contents = array();
+		foreach ( (array) ( $job['result']['items'] ?? array() ) as $item ) {
+			$contents[] = (int) ( 'image_prompts' === $then['then'] ? ( $item['result']['content_id'] ?? 0 ) : ( $item['id'] ?? 0 ) );
+		}
+		$contents = array_values( array_unique( array_filter( $contents ) ) );
+		try {
+			if ( ! $contents ) {
+				return $then + array( 'error' => __( 'No article to illustrate.', 'igny8' ) );
+			}
+			if ( 'image_prompts' === $then['then'] ) {
+				$started = self::start( $backend, 'generate_image_prompts', array( 'ids' => $contents ) );
+				$next    = (int) $started['job']['id'];
+				self::then( $next, 'images' );
+				return $then + array(
+					'job'   => $next,
+					'title' => __( 'Writing image prompts', 'igny8' ),
+				);
+			}
+			$images = self::waiting_images( $backend, $contents );
+			if ( ! $images ) {
+				return $then + array( 'error' => __( 'Every image of these articles is drawn already.', 'igny8' ) );
+			}
+			$started = self::start( $backend, 'generate_images', array( 'ids' => $images ) );
+			return $then + array(
+				'job'   => (int) $started['job']['id'],
+				'title' => __( 'Drawing the images', 'igny8' ),
+			);
+		} catch ( Backend_Error $e ) {
+			/* translators: %s: why, in plain words */
+			return $then + array( 'error' => sprintf( __( 'The images were not started: %s', 'igny8' ), Admin\Ui::explain( $e )['message'] ) );
+		}
+	}
+
+	/** The images of contents $contents not drawn yet (waiting, or failed). */
+	public static function waiting_images( Backend $backend, array $contents ): array {
+		require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-ui.php';
+		$images = array();
+		foreach ( $contents as $content ) {
+			foreach ( Admin\Ui::rows( $backend->images( array( 'content_id' => (int) $content, 'page_size' => 100 ) ) ) as $image ) {
+				if ( in_array( $image['status'] ?? '', array( 'pending', 'failed' ), true ) ) {
+					$images[] = (int) $image['id'];
+				}
+			}
+		}
+		return $images;
+	}
+
+	/** The cron tick's part: every follow-up whose job has finished is started. */
+	public static function advance_all( Backend $backend ): void {
+		global $wpdb;
+		$names = $wpdb->get_col( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+			$wpdb->prepare(
+				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s AND option_name NOT LIKE %s LIMIT 50",
+				$wpdb->esc_like( self::THEN ) . '%',
+				'%' . $wpdb->esc_like( '_claimed' )
+			)
+		);
+		foreach ( $names as $name ) {
+			$then = get_option( $name );
+			if ( is_array( $then ) && ( isset( $then['job'] ) || isset( $then['error'] ) ) ) {
+				if ( time() - (int) $then['at'] > self::THEN_TTL ) {
+					delete_option( $name );
+					delete_option( $name . '_claimed' );
+				}
+				continue;
+			}
+			try {
+				self::advance( $backend, $backend->job( (int) substr( $name, strlen( self::THEN ) ) ) );
+			} catch ( Backend_Error $e ) {
+				if ( 'not_found' === $e->error_code() ) {
+					delete_option( $name );
+				}
+			}
 		}
 	}
 
@@ -159,7 +313,8 @@ final class Jobs {
 				set_transient( 'igny8_kicked', 1, 5 );
 				self::kick();
 			}
-			$job['next'] = self::next_step( (string) ( $job['next_step'] ?? '' ) );
+			$job['next']     = self::next_step( (string) ( $job['next_step'] ?? '' ) );
+			$job['followed'] = self::advance( $backend, $job );
 			return rest_ensure_response( $job );
 		} catch ( Backend_Error $e ) {
 			return new \WP_Error( 'igny8_' . $e->error_code(), $e->describe(), array( 'status' => $e->status() ) );

@@ -62,15 +62,18 @@ final class Options {
 	}
 
 	/**
-	 * The Settings API's sanitize callback. A new API key is stored sealed; an empty API key
-	 * field keeps the stored key.
+	 * The Settings API's sanitize callback. Settings has a form per tab, each posting some of
+	 * the options: a field not in the form keeps its stored value. A new API key is stored
+	 * sealed; an empty API key field keeps the stored key.
 	 */
 	public static function sanitize( $input ): array {
 		$old   = self::all();
 		$input = is_array( $input ) ? $input : array();
+		$input = array_merge( array_diff_key( $old, array( 'api_key' => true ) ), $input );
 		$out   = array(
 			'backend'     => in_array( $input['backend'] ?? 'auto', array( 'auto', 'remote' ), true ) ? $input['backend'] : 'auto',
-			'api_url'     => esc_url_raw( trim( (string) ( $input['api_url'] ?? '' ) ) ),
+			// The service's address: one pasted with the API's path (…/api/v1/) means the same.
+			'api_url'     => (string) preg_replace( '#/api/v1/?$#', '', untrailingslashit( esc_url_raw( trim( (string) ( $input['api_url'] ?? '' ) ) ) ) ),
 			'api_key'     => trim( sanitize_text_field( (string) ( $input['api_key'] ?? '' ) ) ),
 			'ai_base_url' => esc_url_raw( trim( (string) ( $input['ai_base_url'] ?? '' ) ) ),
 			'ai_model'    => sanitize_text_field( (string) ( $input['ai_model'] ?? '' ) ),

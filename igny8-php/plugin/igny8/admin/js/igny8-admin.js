@@ -1,5 +1,6 @@
 /**
- * IGNY8 admin: live progress of background jobs, and "select all" in the lists.
+ * IGNY8 admin: live progress of background jobs, "select all" in the settings tables, and a
+ * confirmation before anything is deleted permanently.
  *
  * Every `.igny8-job[data-job]` box polls GET igny8/v1/jobs/{id} (with the wp_rest nonce)
  * about once a second and shows the status, phase, message and a progress bar until the job
@@ -69,6 +70,7 @@
 		var cancel = box.querySelector( '.igny8-job-cancel' );
 		var reload = box.querySelector( '.igny8-job-reload' );
 		var next = box.querySelector( '.igny8-job-next' );
+		var title = box.querySelector( '.igny8-job-title strong' );
 		var failures = 0;
 
 		function show( job ) {
@@ -88,7 +90,7 @@
 		function finish( job ) {
 			box.classList.remove( 'notice-info' );
 			box.classList.add( job.status === 'succeeded' ? 'notice-success' : 'notice-error' );
-			result.textContent = summary( job );
+			result.textContent = summary( job ) + ( job.followed && job.followed.error ? ' ' + job.followed.error : '' );
 			result.hidden = false;
 			cancel.hidden = true;
 			reload.hidden = false;
@@ -99,10 +101,35 @@
 			}
 		}
 
+		/**
+		 * The job's next step started by itself (illustrating articles: prompts, then images):
+		 * the box says what this one did and follows the new job.
+		 */
+		function follow( job ) {
+			var done = box.querySelector( '.igny8-job-done' );
+			var item = document.createElement( 'li' );
+			item.textContent = title.textContent.replace( /\s*#\d+$/, '' ) + ': ' + summary( job );
+			done.appendChild( item );
+			done.hidden = false;
+			id = String( job.followed.job );
+			box.setAttribute( 'data-job', id );
+			title.textContent = ( job.followed.title || __( 'Job', 'igny8' ) ) + ' #' + id;
+			show( { status: 'queued', progress: 0, phase: '', message: __( 'Waiting for the background worker…', 'igny8' ) } );
+			window.setTimeout( poll, settings.interval || 1000 );
+		}
+
 		function poll() {
 			api( 'jobs/' + encodeURIComponent( id ) ).then( function ( job ) {
 				failures = 0;
 				box.classList.remove( 'igny8-job-unreachable' );
+				if ( job.status === 'succeeded' && job.followed && job.followed.job ) {
+					follow( job );
+					return;
+				}
+				if ( job.status === 'succeeded' && job.followed && job.followed.pending ) {
+					window.setTimeout( poll, settings.interval || 1000 );
+					return;
+				}
 				show( job );
 				if ( FINISHED.indexOf( job.status ) !== -1 ) {
 					finish( job );
@@ -137,6 +164,35 @@
 		} );
 	}
 
+	/**
+	 * Permanent deletes are confirmed first: the bulk action "Delete permanently" with the
+	 * number of rows, and each row's own link with what it deletes (data-igny8-confirm).
+	 */
+	function confirmDeletes() {
+		var i18n = ( window.wp && window.wp.i18n ) || null;
+		document.querySelectorAll( 'form.igny8-bulk' ).forEach( function ( form ) {
+			form.addEventListener( 'submit', function ( event ) {
+				var select = form.querySelector( 'select[name=bulk]' );
+				var count = form.querySelectorAll( 'input[name="ids[]"]:checked' ).length;
+				if ( ! select || select.value !== 'delete' || ! count ) {
+					return;
+				}
+				var text = i18n ?
+					i18n.sprintf( i18n._n( 'Delete %d selected item permanently? This cannot be undone.', 'Delete %d selected items permanently? This cannot be undone.', count, 'igny8' ), count ) :
+					'Delete ' + count + ' selected items permanently? This cannot be undone.';
+				if ( ! window.confirm( text ) ) {
+					event.preventDefault();
+				}
+			} );
+		} );
+		document.addEventListener( 'click', function ( event ) {
+			var link = event.target.closest && event.target.closest( '[data-igny8-confirm]' );
+			if ( link && ! window.confirm( link.getAttribute( 'data-igny8-confirm' ) ) ) {
+				event.preventDefault();
+			}
+		} );
+	}
+
 	function scheduleField() {
 		var select = document.getElementById( 'igny8-send-status' );
 		var row = document.querySelector( '.igny8-send-date' );
@@ -154,5 +210,6 @@
 		document.querySelectorAll( '.igny8-job[data-job]' ).forEach( watch );
 		document.querySelectorAll( '.igny8-check-all' ).forEach( checkAll );
 		scheduleField();
+		confirmDeletes();
 	} );
 }() );

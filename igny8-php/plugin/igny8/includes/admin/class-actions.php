@@ -41,8 +41,19 @@ final class Actions {
 		return $backend;
 	}
 
+	/**
+	 * Back to the screen $page: to the very list the form or row action was on (its search,
+	 * filters, order and page) when the request came from there.
+	 */
 	private static function back( string $page, array $args = array() ): void {
-		wp_safe_redirect( Ui::url( $page, $args ) );
+		$target  = Ui::url( $page );
+		$referer = (string) wp_get_referer();
+		$query   = array();
+		wp_parse_str( (string) wp_parse_url( $referer, PHP_URL_QUERY ), $query );
+		if ( '' !== $referer && 'igny8-' . $page === ( $query['page'] ?? '' ) && false !== strpos( $referer, '/admin.php' ) ) {
+			$target = remove_query_arg( array( 'igny8_job', 'igny8_job_title' ), $referer );
+		}
+		wp_safe_redirect( add_query_arg( $args, $target ) );
 		exit;
 	}
 
@@ -82,10 +93,16 @@ final class Actions {
 		}
 	}
 
-	/** Queues an AI function and goes back to the page with the job's live progress box. */
-	private static function start_job( Backend $backend, string $page, string $function, array $input, string $title, array $args = array() ): void {
+	/**
+	 * Queues an AI function and goes back to the page with the job's live progress box; $then
+	 * names the step that follows it by itself (Jobs::then()).
+	 */
+	private static function start_job( Backend $backend, string $page, string $function, array $input, string $title, array $args = array(), string $then = '' ): void {
 		try {
 			$started  = Jobs::start( $backend, $function, $input );
+			if ( '' !== $then ) {
+				Jobs::then( (int) $started['job']['id'], $then );
+			}
 			$estimate = $started['estimate'] ?? array();
 			if ( isset( $estimate['balance'] ) ) {
 				/* translators: 1: credits, 2: balance */
@@ -269,7 +286,9 @@ final class Actions {
 				if ( '' !== Ui::posted( 'tone' ) ) {
 					$input['tone'] = Ui::posted( 'tone' );
 				}
-				self::start_job( $backend, 'tasks', 'generate_content', $input, __( 'Writing articles', 'igny8' ) );
+				// "Illustrate articles" on: the image prompts and the images follow by themselves.
+				$illustrate = (bool) Pages::setting( $backend, 'images.enabled', true );
+				self::start_job( $backend, 'tasks', 'generate_content', $input, __( 'Writing articles', 'igny8' ), array(), $illustrate ? 'image_prompts' : '' );
 				break;
 			case 'delete':
 				self::attempt(
@@ -289,29 +308,23 @@ final class Actions {
 		$args    = $return ? array( 'content' => $return ) : array();
 		switch ( Ui::posted( 'bulk' ) ) {
 			case 'generate_image_prompts':
-				$input = array(
-					'ids'        => $ids,
-					'in_article' => (int) Pages::setting( $backend, 'images.in_article_count', 3 ),
-				);
-				foreach ( array( 'style', 'size' ) as $option ) {
-					$value = (string) Pages::setting( $backend, 'images.' . $option, '' );
-					if ( '' !== $value ) {
-						$input[ $option ] = $value;
-					}
-				}
+				// How many, their look and sizes: the account's images.* settings, filled in by IGNY8.
+				$input = array( 'ids' => $ids );
 				self::start_job( $backend, 'content', 'generate_image_prompts', $input, __( 'Writing image prompts', 'igny8' ), $args );
+				break;
+			case 'illustrate':
+				// One step: the image prompts, then (Jobs::then) the images.
+				self::start_job( $backend, 'content', 'generate_image_prompts', array( 'ids' => $ids ), __( 'Writing image prompts', 'igny8' ), $args, 'images' );
+				break;
+			case 'redraw':
+				// One image again (ids[] names images here), with its prompt as it is.
+				self::start_job( $backend, 'content', 'generate_images', array( 'ids' => $ids, 'regenerate' => true ), __( 'Drawing the image again', 'igny8' ), $args );
 				break;
 			case 'generate_images':
 				$images = array();
 				self::attempt(
 					static function () use ( $backend, $ids, &$images ) {
-						foreach ( $ids as $id ) {
-							foreach ( Ui::rows( $backend->images( array( 'content_id' => $id, 'page_size' => 100 ) ) ) as $image ) {
-								if ( in_array( $image['status'] ?? '', array( 'pending', 'failed' ), true ) ) {
-									$images[] = (int) $image['id'];
-								}
-							}
-						}
+						$images = Jobs::waiting_images( $backend, $ids );
 					}
 				);
 				if ( ! $images ) {

@@ -32,15 +32,17 @@ final class Admin {
 		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'assets' ) );
 		add_action( 'admin_notices', array( __CLASS__, 'connection_notice' ) );
 		add_action( 'admin_post_igny8_dismiss_notice', array( __CLASS__, 'dismiss_notice' ) );
+		add_action( 'admin_post_igny8_hide_checklist', array( __CLASS__, 'hide_checklist' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( IGNY8_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
 		Actions::boot();
+		Lists::boot();
 		Settings_Page::boot();
 	}
 
 	public static function menu(): void {
 		add_menu_page( __( 'IGNY8', 'igny8' ), __( 'IGNY8', 'igny8' ), Plugin::CAP, 'igny8', array( __CLASS__, 'render_dashboard' ), 'dashicons-edit-page', 26 );
 		foreach ( self::pages() as $slug => list( $title, $renderer ) ) {
-			add_submenu_page(
+			$hook = add_submenu_page(
 				'igny8',
 				/* translators: %s: the screen's name */
 				sprintf( __( 'IGNY8 %s', 'igny8' ), $title ),
@@ -52,6 +54,14 @@ final class Admin {
 					Admin::render( $slug );
 				}
 			);
+			if ( $hook && isset( Lists::FORMS[ $slug ] ) ) {
+				add_action(
+					'load-' . $hook,
+					static function () use ( $slug ) {
+						Lists::load( $slug );
+					}
+				);
+			}
 		}
 	}
 
@@ -173,6 +183,17 @@ final class Admin {
 		check_admin_referer( 'igny8_dismiss_notice' );
 		update_user_meta( get_current_user_id(), self::DISMISSED, 1 );
 		wp_safe_redirect( wp_get_referer() ? wp_get_referer() : admin_url() );
+		exit;
+	}
+
+	/** admin-post: the dashboard's "Get started" checklist is not shown to this user again. */
+	public static function hide_checklist(): void {
+		if ( ! current_user_can( Plugin::CAP ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to do that.', 'igny8' ), 403 );
+		}
+		check_admin_referer( 'igny8_hide_checklist' );
+		update_user_meta( get_current_user_id(), Pages::CHECKLIST_HIDDEN, 1 );
+		wp_safe_redirect( Ui::url() );
 		exit;
 	}
 

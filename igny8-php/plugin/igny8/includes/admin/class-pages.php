@@ -19,49 +19,108 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Pages {
 
-	/** The list query of a screen: filters from the URL plus the page. */
-	private static function list_query( array $filters ): array {
-		$query = array(
-			'page'      => Ui::paged(),
-			'page_size' => Ui::PAGE_SIZE,
-		);
-		foreach ( $filters as $name ) {
-			$value = Ui::query( $name );
-			if ( '' !== $value ) {
-				$query[ $name ] = ctype_digit( $value ) && 'search' !== $name ? (int) $value : $value;
-			}
-		}
-		return $query;
-	}
-
-	/** id => name of the site's clusters (for filters and cells). */
-	private static function cluster_names( Backend $backend ): array {
-		$names = array();
-		foreach ( Ui::rows( $backend->clusters( array( 'page_size' => 1000 ) ) ) as $cluster ) {
-			$names[ (int) $cluster['id'] ] = $cluster['name'];
-		}
-		return $names;
-	}
-
-	private static function select( string $name, array $options, string $current, string $any ): void {
-		printf( '<select name="%1$s" id="igny8-filter-%1$s"><option value="">%2$s</option>', esc_attr( $name ), esc_html( $any ) );
-		foreach ( $options as $value => $label ) {
-			printf( '<option value="%s"%s>%s</option>', esc_attr( (string) $value ), selected( (string) $value, $current, false ), esc_html( (string) $label ) );
-		}
-		echo '</select> ';
-	}
-
 	private static function number( $value ): string {
 		return null === $value || '' === $value ? Ui::text( null ) : esc_html( number_format_i18n( (float) $value, is_float( $value ) ? 2 : 0 ) );
 	}
 
 	// ---- Dashboard ---------------------------------------------------------------------------
 
+	/** User meta: this user hid the dashboard's "Get started" checklist. */
+	const CHECKLIST_HIDDEN = 'igny8_checklist_hidden';
+
+	/**
+	 * The steps from an empty install to a published post, each done or not (read from what
+	 * IGNY8 holds, never ticked by hand), the first open one offered as the next thing to do.
+	 *
+	 * @return array<int, array{id: string, title: string, done: bool, url: string, action: string, hint: string}>
+	 */
+	public static function steps( Backend $backend, array $funnel ): array {
+		$count = static function ( string $key ) use ( $funnel ): int {
+			return (int) ( $funnel[ $key ] ?? 0 );
+		};
+		$steps = array();
+		if ( 'native' === $backend->kind() ) {
+			$key     = '' !== Settings_Page::key_hint( $backend, 'openai' );
+			$steps[] = array(
+				'id'     => 'key',
+				'title'  => __( 'Enter your OpenAI key', 'igny8' ),
+				'done'   => $key,
+				'url'    => Ui::url( 'settings', array( 'tab' => 'ai' ) ),
+				'action' => __( 'Open AI providers', 'igny8' ),
+				'hint'   => __( 'It writes the articles and draws their images. You pay OpenAI directly for what IGNY8 uses.', 'igny8' ),
+			);
+			$steps[] = array(
+				'id'     => 'test',
+				'title'  => __( 'Test the key', 'igny8' ),
+				'done'   => $key && Settings_Page::key_tested( $backend, 'openai' ),
+				'url'    => Ui::url( 'settings', array( 'tab' => 'ai' ) ),
+				'action' => __( 'Save and test', 'igny8' ),
+				'hint'   => __( 'One free call to OpenAI says whether the key works.', 'igny8' ),
+			);
+		}
+		$pipeline = array(
+			array( 'keywords', 'keywords', __( 'Import your keywords', 'igny8' ), __( 'Import a CSV', 'igny8' ), __( 'A CSV from Semrush, Ahrefs, Google Keyword Planner or Search Console, or one keyword per line.', 'igny8' ) ),
+			array( 'clusters', 'keywords', __( 'Group them into clusters', 'igny8' ), __( 'Cluster with AI', 'igny8' ), __( 'On Keywords, select them and choose “Cluster with AI”.', 'igny8' ) ),
+			array( 'ideas', 'clusters', __( 'Generate article ideas', 'igny8' ), __( 'Open Clusters', 'igny8' ), __( 'On Clusters, select clusters and choose “Generate ideas”.', 'igny8' ) ),
+			array( 'tasks', 'ideas', __( 'Queue ideas to the writer', 'igny8' ), __( 'Open Ideas', 'igny8' ), __( 'On Ideas, select the ones to write and choose “Queue to writer”.', 'igny8' ) ),
+			array( 'content', 'tasks', __( 'Write the articles', 'igny8' ), __( 'Open Writer queue', 'igny8' ), __( 'On Writer queue, select tasks and choose “Generate articles”.', 'igny8' ) ),
+			array( 'published', 'content', __( 'Publish your first article', 'igny8' ), __( 'Open Content', 'igny8' ), __( 'Preview an article, add its images, and send it to WordPress.', 'igny8' ) ),
+		);
+		foreach ( $pipeline as list( $key, $screen, $title, $action, $hint ) ) {
+			$steps[] = array(
+				'id'     => $key,
+				'title'  => $title,
+				'done'   => $count( $key ) > 0,
+				'url'    => Ui::url( $screen ) . ( 'keywords' === $key ? '#igny8-import' : '' ),
+				'action' => $action,
+				'hint'   => $hint,
+			);
+		}
+		return $steps;
+	}
+
+	/** The "Get started" checklist, until every step is done or the user hides it. */
+	private static function checklist( Backend $backend, array $funnel ): void {
+		if ( get_user_meta( get_current_user_id(), self::CHECKLIST_HIDDEN, true ) ) {
+			return;
+		}
+		$steps = self::steps( $backend, $funnel );
+		$open  = array_values(
+			array_filter(
+				$steps,
+				static function ( $step ) {
+					return ! $step['done'];
+				}
+			)
+		);
+		if ( ! $open ) {
+			return;
+		}
+		$next = $open[0]['id'];
+		$done = count( $steps ) - count( $open );
+		echo '<div class="igny8-checklist postbox"><div class="postbox-header"><h2>' . esc_html__( 'Get started', 'igny8' ) . '</h2>';
+		/* translators: 1: steps done, 2: all steps */
+		echo '<span class="igny8-checklist-count">' . esc_html( sprintf( __( '%1$d of %2$d done', 'igny8' ), $done, count( $steps ) ) ) . '</span></div><div class="inside"><ol>';
+		foreach ( $steps as $step ) {
+			$class = $step['done'] ? 'igny8-step-done' : ( $step['id'] === $next ? 'igny8-step-next' : 'igny8-step-open' );
+			printf( '<li class="igny8-step %s" data-step="%s"><span class="igny8-step-mark" aria-hidden="true">%s</span> <strong>%s</strong>', esc_attr( $class ), esc_attr( $step['id'] ), $step['done'] ? '&#10003;' : '', esc_html( $step['title'] ) );
+			if ( $step['done'] ) {
+				echo ' <span class="screen-reader-text">' . esc_html__( '(done)', 'igny8' ) . '</span>';
+			} elseif ( $step['id'] === $next ) {
+				printf( '<p class="description">%s</p><p><a class="button button-primary" href="%s">%s</a></p>', esc_html( $step['hint'] ), esc_url( $step['url'] ), esc_html( $step['action'] ) );
+			}
+			echo '</li>';
+		}
+		$hide = wp_nonce_url( admin_url( 'admin-post.php?action=igny8_hide_checklist' ), 'igny8_hide_checklist' );
+		echo '</ol><p><a href="' . esc_url( $hide ) . '" class="igny8-hide-checklist">' . esc_html__( 'Hide this checklist', 'igny8' ) . '</a></p></div></div>';
+	}
+
 	public static function dashboard( Backend $backend ): void {
 		$info    = $backend->info();
 		$board   = $backend->dashboard();
 		$credits = $backend->credits();
 		$funnel  = $board['funnel'] ?? array();
+		self::checklist( $backend, $funnel );
 		$labels  = array(
 			'keywords'  => __( 'Keywords', 'igny8' ),
 			'clusters'  => __( 'Clusters', 'igny8' ),
@@ -79,9 +138,13 @@ final class Pages {
 		echo '<div class="igny8-columns"><div class="igny8-column">';
 		echo '<h2>' . esc_html__( 'Credits', 'igny8' ) . '</h2><table class="widefat striped igny8-credits"><tbody>';
 		printf( '<tr><th>%s</th><td class="igny8-balance">%s</td></tr>', esc_html__( 'Balance', 'igny8' ), esc_html( number_format_i18n( (int) $credits['balance'] ) ) );
+		if ( 'native' === $backend->kind() ) {
+			// With the extension the AI calls go to the site owner's own key: credits only measure use.
+			echo '<tr><td colspan="2" class="description">' . esc_html__( 'With your own AI key you pay the provider directly; credits here only measure what each step used.', 'igny8' ) . '</td></tr>';
+		}
 		foreach ( (array) ( $board['credits_by_operation'] ?? array() ) as $operation => $spent ) {
 			/* translators: %s: an AI operation */
-			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Spent on %s (30 days)', 'igny8' ), $operation ) ), esc_html( number_format_i18n( (int) $spent ) ) );
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Spent on %s (30 days)', 'igny8' ), Ui::label( (string) $operation ) ) ), esc_html( number_format_i18n( (int) $spent ) ) );
 		}
 		echo '</tbody></table>';
 
@@ -94,7 +157,7 @@ final class Pages {
 		}
 		foreach ( (array) ( $board['content_by_status'] ?? array() ) as $status => $n ) {
 			/* translators: %s: a content status */
-			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Content: %s', 'igny8' ), $status ) ), esc_html( number_format_i18n( (int) $n ) ) );
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( sprintf( __( 'Content: %s', 'igny8' ), Ui::label( (string) $status ) ) ), esc_html( number_format_i18n( (int) $n ) ) );
 		}
 		echo '</tbody></table></div><div class="igny8-column">';
 
@@ -108,11 +171,11 @@ final class Pages {
 			printf(
 				'<tr><td>%d</td><td>%s</td><td>%s</td><td>%d%%</td><td>%s</td><td>%s</td></tr>',
 				(int) $job['id'],
-				esc_html( (string) $job['kind'] ),
+				esc_html( Ui::label( (string) $job['kind'], 'job' ) ),
 				Ui::status( (string) $job['status'] ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
 				(int) ( $job['progress'] ?? 0 ),
-				esc_html( (string) ( $job['error'] ?? $job['message'] ?? '' ) ),
-				esc_html( (string) $job['created_at'] )
+				esc_html( (string) ( $job['error'] ?? $job['summary'] ?? $job['message'] ?? '' ) ),
+				Ui::date( $job['created_at'] ?? null ) // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by Ui::date
 			);
 		}
 		echo '</tbody></table>';
@@ -126,12 +189,12 @@ final class Pages {
 		foreach ( $usage as $row ) {
 			printf(
 				'<tr><td>%s</td><td>%s</td><td>%d / %d</td><td>%d</td><td>%s</td></tr>',
-				esc_html( (string) $row['operation'] ),
+				esc_html( Ui::label( (string) $row['operation'] ) ),
 				esc_html( (string) ( $row['model'] ?? '' ) ),
 				(int) ( $row['input_tokens'] ?? 0 ),
 				(int) ( $row['output_tokens'] ?? 0 ),
 				(int) ( $row['credits'] ?? 0 ),
-				esc_html( (string) ( $row['created_at'] ?? '' ) )
+				Ui::date( $row['created_at'] ?? null ) // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by Ui::date
 			);
 		}
 		echo '</tbody></table></div></div>';
@@ -142,65 +205,10 @@ final class Pages {
 	// ---- Keywords ----------------------------------------------------------------------------
 
 	public static function keywords( Backend $backend ): void {
-		$query    = self::list_query( array( 'search', 'status', 'intent', 'cluster_id' ) );
-		$list     = $backend->keywords( $query );
-		$clusters = self::cluster_names( $backend );
-		$filters  = array_diff_key( $query, array_flip( array( 'page', 'page_size' ) ) );
-
-		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-keywords">';
-		printf( '<input type="search" name="search" value="%s" placeholder="%s"> ', esc_attr( Ui::query( 'search' ) ), esc_attr__( 'Search keywords', 'igny8' ) );
-		self::select( 'status', array( 'pending' => __( 'pending', 'igny8' ), 'clustered' => __( 'clustered', 'igny8' ), 'archived' => __( 'archived', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
-		self::select( 'intent', array( 'informational' => __( 'informational', 'igny8' ), 'navigational' => __( 'navigational', 'igny8' ), 'commercial' => __( 'commercial', 'igny8' ), 'transactional' => __( 'transactional', 'igny8' ) ), Ui::query( 'intent' ), __( 'Any intent', 'igny8' ) );
-		self::select( 'cluster_id', $clusters, Ui::query( 'cluster_id' ), __( 'Any cluster', 'igny8' ) );
-		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
-		$export = wp_nonce_url( add_query_arg( array( 'action' => 'igny8_export_keywords' ) + $filters, admin_url( 'admin-post.php' ) ), 'igny8_export_keywords' );
-		printf( ' <a class="button igny8-export" href="%s">%s</a>', esc_url( $export ), esc_html__( 'Export CSV', 'igny8' ) );
-		echo '</form>';
-
-		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
-		Ui::form_fields( 'igny8_keywords' );
-		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
-		Ui::bulk_actions(
-			array(
-				'auto_cluster' => __( 'Cluster with AI', 'igny8' ),
-				'pending'      => __( 'Mark as pending', 'igny8' ),
-				'archived'     => __( 'Archive', 'igny8' ),
-				'delete'       => __( 'Delete', 'igny8' ),
-			)
-		);
-		echo '</div></div>';
-		Ui::table(
-			'igny8-keywords',
-			array(
-				'keyword'    => __( 'Keyword', 'igny8' ),
-				'volume'     => __( 'Volume', 'igny8' ),
-				'difficulty' => __( 'Difficulty', 'igny8' ),
-				'cpc'        => __( 'CPC', 'igny8' ),
-				'intent'     => __( 'Intent', 'igny8' ),
-				'status'     => __( 'Status', 'igny8' ),
-				'cluster_id' => __( 'Cluster', 'igny8' ),
-			),
-			Ui::rows( $list ),
-			static function ( $row, $key ) use ( $clusters ) {
-				switch ( $key ) {
-					case 'volume':
-					case 'difficulty':
-					case 'cpc':
-						return self::number( $row[ $key ] ?? null );
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'cluster_id':
-						return Ui::text( $clusters[ (int) ( $row['cluster_id'] ?? 0 ) ] ?? null );
-					default:
-						return Ui::text( $row[ $key ] ?? null );
-				}
-			}
-		);
-		Ui::pagination( (int) $list['count'], 'keywords', $filters );
-		echo '</form>';
+		Lists::render( 'keywords', $backend );
 
 		$info = $backend->info();
-		echo '<h2>' . esc_html__( 'Import keywords', 'igny8' ) . '</h2>';
+		echo '<h2 id="igny8-import">' . esc_html__( 'Import keywords', 'igny8' ) . '</h2>';
 		echo '<p class="description">' . esc_html__( 'A CSV from Google Keyword Planner, Ahrefs, Semrush, Ubersuggest, Moz or Search Console, any CSV with a keyword column, or a plain list with one keyword per line.', 'igny8' ) . '</p>';
 		echo '<form method="post" enctype="multipart/form-data" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-import">';
 		Ui::form_fields( 'igny8_import_keywords' );
@@ -225,144 +233,19 @@ final class Pages {
 	// ---- Clusters ----------------------------------------------------------------------------
 
 	public static function clusters( Backend $backend ): void {
-		$query = self::list_query( array( 'search', 'status' ) );
-		$list  = $backend->clusters( $query );
-		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
-		Ui::form_fields( 'igny8_clusters' );
-		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
-		Ui::bulk_actions(
-			array(
-				'generate_ideas' => __( 'Generate ideas', 'igny8' ),
-				'delete'         => __( 'Delete', 'igny8' ),
-			)
-		);
-		printf( ' <label>%s <input type="number" name="ideas_per_cluster" min="1" max="10" value="%d" class="small-text"></label>', esc_html__( 'Ideas per cluster', 'igny8' ), (int) self::setting( $backend, 'ideas.per_cluster', 3 ) );
-		echo '</div></div>';
-		Ui::table(
-			'igny8-clusters',
-			array(
-				'name'          => __( 'Cluster', 'igny8' ),
-				'keyword_count' => __( 'Keywords', 'igny8' ),
-				'total_volume'  => __( 'Volume', 'igny8' ),
-				'idea_count'    => __( 'Ideas', 'igny8' ),
-				'status'        => __( 'Status', 'igny8' ),
-			),
-			Ui::rows( $list ),
-			static function ( $row, $key ) {
-				switch ( $key ) {
-					case 'name':
-						$link = Ui::url( 'keywords', array( 'cluster_id' => (int) $row['id'] ) );
-						return '<strong><a href="' . esc_url( $link ) . '">' . esc_html( $row['name'] ) . '</a></strong><br><span class="description">' . esc_html( (string) ( $row['description'] ?? '' ) ) . '</span>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					default:
-						return self::number( $row[ $key ] ?? null );
-				}
-			}
-		);
-		Ui::pagination( (int) $list['count'], 'clusters', array() );
-		echo '</form>';
+		Lists::render( 'clusters', $backend );
 	}
 
 	// ---- Ideas -------------------------------------------------------------------------------
 
 	public static function ideas( Backend $backend ): void {
-		$query    = self::list_query( array( 'status', 'cluster_id' ) );
-		$list     = $backend->ideas( $query );
-		$clusters = self::cluster_names( $backend );
-		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-ideas">';
-		self::select( 'status', array( 'new' => __( 'new', 'igny8' ), 'queued' => __( 'queued', 'igny8' ), 'done' => __( 'done', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
-		self::select( 'cluster_id', $clusters, Ui::query( 'cluster_id' ), __( 'Any cluster', 'igny8' ) );
-		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
-		echo '</form>';
-		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
-		Ui::form_fields( 'igny8_ideas' );
-		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
-		Ui::bulk_actions(
-			array(
-				'queue'  => __( 'Queue to writer', 'igny8' ),
-				'delete' => __( 'Delete', 'igny8' ),
-			)
-		);
-		echo '</div></div>';
-		Ui::table(
-			'igny8-ideas',
-			array(
-				'title'                => __( 'Idea', 'igny8' ),
-				'cluster_id'           => __( 'Cluster', 'igny8' ),
-				'content_structure'    => __( 'Structure', 'igny8' ),
-				'estimated_word_count' => __( 'Words', 'igny8' ),
-				'target_keywords'      => __( 'Keywords', 'igny8' ),
-				'status'               => __( 'Status', 'igny8' ),
-			),
-			Ui::rows( $list ),
-			static function ( $row, $key ) use ( $clusters ) {
-				switch ( $key ) {
-					case 'title':
-						return '<strong>' . esc_html( $row['title'] ) . '</strong><br><span class="description">' . esc_html( wp_trim_words( (string) ( $row['description'] ?? '' ), 30 ) ) . '</span>';
-					case 'cluster_id':
-						return Ui::text( $clusters[ (int) ( $row['cluster_id'] ?? 0 ) ] ?? null );
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'estimated_word_count':
-						return self::number( $row[ $key ] ?? null );
-					default:
-						return Ui::text( $row[ $key ] ?? null );
-				}
-			}
-		);
-		Ui::pagination( (int) $list['count'], 'ideas', array_diff_key( $query, array_flip( array( 'page', 'page_size' ) ) ) );
-		echo '</form>';
+		Lists::render( 'ideas', $backend );
 	}
 
 	// ---- Writer queue ------------------------------------------------------------------------
 
 	public static function tasks( Backend $backend ): void {
-		$query = self::list_query( array( 'status' ) );
-		$list  = $backend->tasks( $query );
-		echo '<form method="get" class="igny8-filters"><input type="hidden" name="page" value="igny8-tasks">';
-		self::select( 'status', array( 'queued' => __( 'queued', 'igny8' ), 'in_progress' => __( 'in progress', 'igny8' ), 'done' => __( 'done', 'igny8' ), 'failed' => __( 'failed', 'igny8' ) ), Ui::query( 'status' ), __( 'Any status', 'igny8' ) );
-		submit_button( __( 'Filter', 'igny8' ), 'secondary', '', false );
-		echo '</form>';
-		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
-		Ui::form_fields( 'igny8_tasks' );
-		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
-		Ui::bulk_actions(
-			array(
-				'generate_content' => __( 'Generate articles', 'igny8' ),
-				'delete'           => __( 'Delete', 'igny8' ),
-			)
-		);
-		// Left empty, each task keeps its own length, and its author profile's tone (else the
-		// account's) applies: only what is typed here overrides them.
-		printf( ' <label>%s <input type="number" name="word_count" min="100" max="20000" step="50" value="" title="%s" class="small-text"></label>', esc_html__( 'Words', 'igny8' ), esc_attr__( 'Empty: each task\'s own target length', 'igny8' ) );
-		printf( ' <label>%s <input type="text" name="tone" value="" title="%s" class="regular-text igny8-short"></label>', esc_html__( 'Tone', 'igny8' ), esc_attr__( 'Empty: the author profile\'s tone, else the account\'s', 'igny8' ) );
-		echo '</div></div>';
-		Ui::table(
-			'igny8-tasks',
-			array(
-				'title'             => __( 'Task', 'igny8' ),
-				'keywords'          => __( 'Keywords', 'igny8' ),
-				'target_word_count' => __( 'Target words', 'igny8' ),
-				'status'            => __( 'Status', 'igny8' ),
-				'updated_at'        => __( 'Updated', 'igny8' ),
-			),
-			Ui::rows( $list ),
-			static function ( $row, $key ) {
-				switch ( $key ) {
-					case 'title':
-						return '<strong>' . esc_html( $row['title'] ) . '</strong>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'target_word_count':
-						return self::number( $row[ $key ] ?? null );
-					default:
-						return Ui::text( $row[ $key ] ?? null );
-				}
-			}
-		);
-		Ui::pagination( (int) $list['count'], 'tasks', array() );
-		echo '</form>';
+		Lists::render( 'tasks', $backend );
 	}
 
 	// ---- Content -----------------------------------------------------------------------------
@@ -373,53 +256,20 @@ final class Pages {
 			self::content_preview( $backend, $id );
 			return;
 		}
-		$query = self::list_query( array( 'status' ) );
-		$list  = $backend->contents( $query );
-		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-bulk">';
-		Ui::form_fields( 'igny8_contents' );
-		echo '<div class="tablenav top"><div class="alignleft actions bulkactions">';
-		Ui::bulk_actions(
-			array(
-				'generate_image_prompts' => __( 'Write image prompts', 'igny8' ),
-				'generate_images'        => __( 'Generate images', 'igny8' ),
-				'send_draft'             => __( 'Send to WordPress (new posts as drafts, existing posts keep their status)', 'igny8' ),
-				'delete'                 => __( 'Delete', 'igny8' ),
-			)
-		);
-		echo '</div></div>';
-		Ui::table(
-			'igny8-content',
-			array(
-				'title'      => __( 'Title', 'igny8' ),
-				'word_count' => __( 'Words', 'igny8' ),
-				'score'      => __( 'SEO score', 'igny8' ),
-				'status'     => __( 'Status', 'igny8' ),
-				'wp_post_id' => __( 'WordPress post', 'igny8' ),
-				'updated_at' => __( 'Updated', 'igny8' ),
-			),
-			Ui::rows( $list ),
-			static function ( $row, $key ) {
-				switch ( $key ) {
-					case 'title':
-						return '<strong><a class="igny8-preview-link" href="' . esc_url( Ui::url( 'content', array( 'content' => (int) $row['id'] ) ) ) . '">' . esc_html( $row['title'] ) . '</a></strong>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'word_count':
-						return self::number( $row[ $key ] ?? null );
-					case 'score':
-						return isset( $row['score'] ) ? self::score( (int) $row['score'] ) : Ui::text( null );
-					case 'wp_post_id':
-						return self::post_cell( $row );
-					default:
-						return Ui::text( $row[ $key ] ?? null );
-				}
+		$task = absint( Ui::query( 'task_id' ) );
+		if ( $task ) {
+			// A written task's article: straight to its preview when there is just one.
+			$found = Ui::rows( $backend->contents( array( 'task_id' => $task, 'page_size' => 2 ) ) );
+			if ( 1 === count( $found ) ) {
+				self::content_preview( $backend, (int) $found[0]['id'] );
+				return;
 			}
-		);
-		Ui::pagination( (int) $list['count'], 'content', array() );
-		echo '</form>';
+		}
+		Lists::render( 'content', $backend );
 	}
 
-	private static function post_cell( array $content ): string {
+	/** A content's post: its number and status in WordPress, linked to the editor. */
+	public static function post_cell( array $content ): string {
 		$post_id = (int) ( $content['wp_post_id'] ?? 0 );
 		if ( ! $post_id || ! get_post( $post_id ) ) {
 			return Ui::text( null );
@@ -449,7 +299,7 @@ final class Pages {
 			__( 'Categories', 'igny8' )       => $content['categories'] ?? array(),
 			__( 'Tags', 'igny8' )             => $content['tags'] ?? array(),
 			__( 'Words', 'igny8' )            => $content['word_count'] ?? 0,
-			__( 'Status', 'igny8' )           => $content['status'] ?? '',
+			__( 'Status', 'igny8' )           => Ui::label( (string) ( $content['status'] ?? '' ) ),
 		);
 		foreach ( $meta as $label => $value ) {
 			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( $label ), Ui::text( $value ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
@@ -485,13 +335,35 @@ final class Pages {
 			if ( '' !== $src && 'generated' === ( $image['status'] ?? '' ) ) {
 				printf( '<img src="%s" alt="%s">', esc_url( $src ), esc_attr( (string) ( $image['alt_text'] ?? '' ) ) );
 			}
-			printf( '<figcaption>%s · %s<br>%s</figcaption></figure>', esc_html( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			printf( '<figcaption>%s · %s<br>%s</figcaption>', esc_html( Ui::label( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			if ( in_array( $image['status'] ?? '', array( 'generated', 'failed' ), true ) ) {
+				// This one image again, from its prompt; the others stay as they are.
+				echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-redraw">';
+				Ui::form_fields( 'igny8_contents' );
+				printf( '<input type="hidden" name="ids[]" value="%d"><input type="hidden" name="return" value="%d">', (int) $image['id'], (int) $id );
+				printf( '<button class="button button-small" name="bulk" value="redraw">%s</button></form>', 'failed' === $image['status'] ? esc_html__( 'Try again', 'igny8' ) : esc_html__( 'Draw again', 'igny8' ) );
+			}
+			echo '</figure>';
 		}
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
 		Ui::form_fields( 'igny8_contents' );
 		printf( '<input type="hidden" name="ids[]" value="%d"><input type="hidden" name="return" value="%d">', (int) $id, (int) $id );
+		$waiting = array_filter(
+			$images,
+			static function ( $image ) {
+				return in_array( $image['status'] ?? '', array( 'pending', 'failed' ), true );
+			}
+		);
+		if ( ! $images ) {
+			echo '<p><button class="button button-primary" name="bulk" value="illustrate">' . esc_html__( 'Add images', 'igny8' ) . '</button></p>';
+			echo '<p class="description">' . esc_html__( 'Writes the image prompts from the article, then draws a featured image and the images inside it.', 'igny8' ) . '</p>';
+		} elseif ( $waiting ) {
+			echo '<p><button class="button button-primary" name="bulk" value="generate_images">' . esc_html__( 'Draw the waiting images', 'igny8' ) . '</button></p>';
+		}
+		echo '<details class="igny8-image-steps"><summary>' . esc_html__( 'One step at a time', 'igny8' ) . '</summary><p>';
 		echo '<button class="button" name="bulk" value="generate_image_prompts">' . esc_html__( 'Write image prompts', 'igny8' ) . '</button> ';
 		echo '<button class="button" name="bulk" value="generate_images">' . esc_html__( 'Generate images', 'igny8' ) . '</button>';
+		echo '</p><p class="description">' . esc_html__( 'Writing the prompts again keeps the images already drawn and replaces the others.', 'igny8' ) . '</p></details>';
 		echo '</form></div></div>';
 		echo '</div></div>';
 	}
@@ -579,7 +451,7 @@ final class Pages {
 	}
 
 	/** The score as a badge: good (80 and up), fair (50 and up), poor. */
-	private static function score( int $score ): string {
+	public static function score( int $score ): string {
 		$band = $score >= 80 ? 'good' : ( $score >= 50 ? 'fair' : 'poor' );
 		/* translators: %d: an SEO score from 0 to 100 */
 		return sprintf( '<span class="igny8-score igny8-score-%s">%s</span>', esc_attr( $band ), esc_html( sprintf( __( '%d/100', 'igny8' ), $score ) ) );

@@ -19,20 +19,91 @@ final class Settings_Page {
 
 	const GROUP = 'igny8';
 
-	/** Account settings shown under "Defaults": key => [label, input type]. */
+	/** The tabs: slug => title. */
+	private static function tabs(): array {
+		return array(
+			'connection' => __( 'Connection', 'igny8' ),
+			'ai'         => __( 'AI providers', 'igny8' ),
+			'content'    => __( 'Content', 'igny8' ),
+			'authors'    => __( 'Author profiles', 'igny8' ),
+			'prompts'    => __( 'Prompts', 'igny8' ),
+			'advanced'   => __( 'Advanced', 'igny8' ),
+		);
+	}
+
+	/** The tab shown (?tab=), the first when none or an unknown one is asked for. */
+	public static function tab(): string {
+		$tab = Ui::query( 'tab' );
+		return isset( self::tabs()[ $tab ] ) ? $tab : 'connection';
+	}
+
+	/**
+	 * Account settings on the Content tab, by section: key => [label, input, description].
+	 * Inputs: number, text, checkbox, or a select's name (see choices()).
+	 */
 	private static function defaults(): array {
 		return array(
-			'content.word_count'       => array( __( 'Article length (words)', 'igny8' ), 'number' ),
-			'content.tone'             => array( __( 'Tone', 'igny8' ), 'text' ),
-			'content.language'         => array( __( 'Language', 'igny8' ), 'text' ),
-			'ideas.per_cluster'        => array( __( 'Ideas per cluster', 'igny8' ), 'number' ),
-			'images.enabled'           => array( __( 'Illustrate articles', 'igny8' ), 'checkbox' ),
-			'images.in_article_count'  => array( __( 'In-article images', 'igny8' ), 'number' ),
-			'images.size'              => array( __( 'Image size', 'igny8' ), 'text' ),
-			'images.style'             => array( __( 'Image style', 'igny8' ), 'text' ),
-			'publish.status'           => array( __( 'Send to WordPress as', 'igny8' ), 'publish' ),
-			'publish.categories'       => array( __( 'Categories', 'igny8' ), 'categories' ),
+			__( 'Articles', 'igny8' )   => array(
+				'content.word_count'     => array( __( 'Length (words)', 'igny8' ), 'number', __( 'Target length when a task doesn’t give one.', 'igny8' ) ),
+				'content.tone'           => array( __( 'Tone', 'igny8' ), 'text', __( 'E.g. friendly and practical; an author profile’s tone wins.', 'igny8' ) ),
+				'content.language'       => array( __( 'Language', 'igny8' ), 'text', '' ),
+				'content.internal_links' => array( __( 'Links to this site per article', 'igny8' ), 'number', __( 'Only pages this site has are linked (0: none).', 'igny8' ) ),
+				'content.faq_questions'  => array( __( 'Questions answered after the article', 'igny8' ), 'number', __( 'A questions-and-answers section (0: none).', 'igny8' ) ),
+			),
+			__( 'Ideas', 'igny8' )      => array(
+				'ideas.per_cluster' => array( __( 'Ideas per cluster', 'igny8' ), 'number', '' ),
+			),
+			__( 'Images', 'igny8' )     => array(
+				'images.enabled'          => array( __( 'Illustrate articles', 'igny8' ), 'checkbox', __( 'Generating articles also writes their image prompts and draws the images; automation does the same.', 'igny8' ) ),
+				'images.in_article_count' => array( __( 'Images inside each article', 'igny8' ), 'number', __( 'Besides the featured image.', 'igny8' ) ),
+				'images.featured_size'    => array( __( 'Featured image size', 'igny8' ), 'featured_size', __( 'Themes and social cards show the featured image wide.', 'igny8' ) ),
+				'images.size'             => array( __( 'Size of images inside articles', 'igny8' ), 'size', '' ),
+				'images.style'            => array( __( 'Image style', 'igny8' ), 'text', __( 'E.g. photorealistic, flat illustration, watercolour.', 'igny8' ) ),
+				'images.provider'         => array( __( 'Image provider when both are set', 'igny8' ), 'image_provider', __( 'With one provider’s key only, that one draws the images.', 'igny8' ) ),
+			),
+			__( 'Publishing', 'igny8' ) => array(
+				'publish.status'     => array( __( 'Send to WordPress as', 'igny8' ), 'publish', __( 'Scheduling needs a date, so it is chosen per post.', 'igny8' ) ),
+				'publish.categories' => array( __( 'Categories', 'igny8' ), 'categories', __( 'The categories the AI names are matched to this site’s own first (“Espresso Machines” goes into “Espresso machine”).', 'igny8' ) ),
+				'publish.format'     => array( __( 'Post body', 'igny8' ), 'format', '' ),
+			),
 		);
+	}
+
+	/** The options of a select input of defaults(). */
+	private static function choices( string $input ): array {
+		$sizes = array(
+			'1536x1024' => __( 'Landscape, 1536 × 1024', 'igny8' ),
+			'1024x1024' => __( 'Square, 1024 × 1024', 'igny8' ),
+			'1024x1536' => __( 'Portrait, 1024 × 1536', 'igny8' ),
+		);
+		switch ( $input ) {
+			case 'featured_size':
+				$sizes['1536x1024'] = __( 'Landscape, 1536 × 1024 (recommended)', 'igny8' );
+				return $sizes;
+			case 'size':
+				return $sizes;
+			case 'image_provider':
+				return array(
+					'runware' => __( 'Runware', 'igny8' ),
+					'openai'  => __( 'OpenAI', 'igny8' ),
+				);
+			case 'publish':
+				return array(
+					'draft'   => __( 'Draft', 'igny8' ),
+					'publish' => __( 'Published post', 'igny8' ),
+				);
+			case 'categories':
+				return array(
+					'match'    => __( 'This site’s matching categories; create missing ones', 'igny8' ),
+					'existing' => __( 'Only this site’s existing categories', 'igny8' ),
+				);
+			case 'format':
+				return array(
+					'blocks'  => __( 'Blocks (block editor)', 'igny8' ),
+					'classic' => __( 'One piece of HTML (classic editor)', 'igny8' ),
+				);
+		}
+		return array();
 	}
 
 	public static function boot(): void {
@@ -58,19 +129,24 @@ final class Settings_Page {
 				'default'           => Options::DEFAULTS,
 			)
 		);
-		add_settings_section( 'igny8_connection', __( 'Connection', 'igny8' ), array( __CLASS__, 'connection_intro' ), 'igny8-settings' );
+		add_settings_section( 'igny8_connection', '', array( __CLASS__, 'connection_intro' ), 'igny8-settings-connection' );
 		$fields = array(
-			'backend'     => __( 'Backend', 'igny8' ),
-			'api_url'     => __( 'Hosted API address', 'igny8' ),
-			'api_key'     => __( 'API key', 'igny8' ),
-			'ai_base_url' => __( 'AI provider base URL (extension)', 'igny8' ),
-			'ai_model'    => __( 'AI model (extension)', 'igny8' ),
+			'backend' => __( 'Where IGNY8 runs', 'igny8' ),
+			'api_url' => __( 'Hosted service address', 'igny8' ),
+			'api_key' => __( 'API key', 'igny8' ),
 		);
 		foreach ( $fields as $key => $label ) {
-			add_settings_field( 'igny8_' . $key, $label, array( __CLASS__, 'field' ), 'igny8-settings', 'igny8_connection', array( 'key' => $key, 'label_for' => 'igny8_' . $key ) );
+			add_settings_field( 'igny8_' . $key, $label, array( __CLASS__, 'field' ), 'igny8-settings-connection', 'igny8_connection', array( 'key' => $key, 'label_for' => 'igny8_' . $key ) );
 		}
-		add_settings_section( 'igny8_uninstall', __( 'Uninstall', 'igny8' ), '__return_false', 'igny8-settings' );
-		add_settings_field( 'igny8_delete_data', __( 'Delete data on uninstall', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings', 'igny8_uninstall', array( 'key' => 'delete_data', 'label_for' => 'igny8_delete_data' ) );
+		add_settings_section( 'igny8_endpoint', __( 'AI endpoint of this server', 'igny8' ), array( __CLASS__, 'endpoint_intro' ), 'igny8-settings-advanced' );
+		add_settings_field( 'igny8_ai_base_url', __( 'Address', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_endpoint', array( 'key' => 'ai_base_url', 'label_for' => 'igny8_ai_base_url' ) );
+		add_settings_field( 'igny8_ai_model', __( 'Model', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_endpoint', array( 'key' => 'ai_model', 'label_for' => 'igny8_ai_model' ) );
+		add_settings_section( 'igny8_uninstall', __( 'Uninstall', 'igny8' ), '__return_false', 'igny8-settings-advanced' );
+		add_settings_field( 'igny8_delete_data', __( 'Delete data on uninstall', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_uninstall', array( 'key' => 'delete_data', 'label_for' => 'igny8_delete_data' ) );
+	}
+
+	public static function endpoint_intro(): void {
+		echo '<p>' . esc_html__( 'Only with the PHP extension: the OpenAI-compatible endpoint IGNY8 uses on this server when the OpenAI row under AI providers gives no address or model of its own. Leave both empty to use OpenAI.', 'igny8' ) . '</p>';
 	}
 
 	public static function connection_intro(): void {
@@ -100,32 +176,57 @@ final class Settings_Page {
 				echo '<p class="description">' . esc_html__( 'Give the key the least it needs: role editor, not restricted to a site. A key restricted to a site can’t open the account-wide pages (prompts, settings, AI providers, billing); an admin key is only needed to change AI providers, prompts and author profiles from here.', 'igny8' ) . '</p>';
 				break;
 			case 'delete_data':
-				printf( '<label><input type="checkbox" name="%s" id="%s" value="1"%s> %s</label>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $options['delete_data'], true, false ), esc_html__( 'When the plugin is deleted, also delete its tables (every table starting with the IGNY8 prefix) and its options. Otherwise they are kept.', 'igny8' ) );
+				printf( '<input type="hidden" name="%1$s" value="0"><label><input type="checkbox" name="%1$s" id="%2$s" value="1"%3$s> %4$s</label>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $options['delete_data'], true, false ), esc_html__( 'When the plugin is deleted, also delete its tables (every table starting with the IGNY8 prefix) and its options. Otherwise they are kept.', 'igny8' ) );
 				break;
 			default:
-				printf( '<input type="%s" class="regular-text" name="%s" id="%s" value="%s">', 'ai_model' === $key ? 'text' : 'url', esc_attr( $name ), esc_attr( $id ), esc_attr( (string) $options[ $key ] ) );
-				if ( 'ai_base_url' === $key ) {
-					echo '<p class="description">' . esc_html__( 'Only for an OpenAI-compatible endpoint of your own (e.g. a proxy); empty means OpenAI.', 'igny8' ) . '</p>';
+				printf( '<input type="%s" class="regular-text" name="%s" id="%s" value="%s"%s>', 'ai_model' === $key ? 'text' : 'url', esc_attr( $name ), esc_attr( $id ), esc_attr( (string) $options[ $key ] ), 'api_url' === $key ? ' placeholder="https://igny8.example.com"' : '' );
+				if ( 'api_url' === $key ) {
+					echo '<p class="description">' . esc_html__( 'The address of the IGNY8 service you signed up with, e.g. https://igny8.example.com (without /api/v1).', 'igny8' ) . '</p>';
 				}
 		}
 	}
 
+	/**
+	 * Settings as tabs, one concept per field and one Save per tab: Connection (where IGNY8
+	 * runs), AI providers, Content (the account's defaults), Author profiles, Prompts, Advanced.
+	 */
 	public static function render( ?Backend $backend ): void {
-		echo '<form method="post" action="options.php" class="igny8-options">';
-		settings_fields( self::GROUP );
-		do_settings_sections( 'igny8-settings' );
-		submit_button( __( 'Save connection', 'igny8' ) );
-		echo '</form>';
-		if ( ! $backend ) {
-			return;
+		settings_errors();
+		$current = self::tab();
+		echo '<nav class="nav-tab-wrapper wp-clearfix igny8-tabs" aria-label="' . esc_attr__( 'Settings sections', 'igny8' ) . '">';
+		foreach ( self::tabs() as $tab => $title ) {
+			printf(
+				'<a href="%s" class="nav-tab%s"%s>%s</a>',
+				esc_url( Ui::url( 'settings', array( 'tab' => $tab ) ) ),
+				$tab === $current ? ' nav-tab-active' : '',
+				$tab === $current ? ' aria-current="page"' : '',
+				esc_html( $title )
+			);
 		}
-		foreach ( array( 'providers', 'account_defaults', 'authors', 'prompts' ) as $section ) {
+		echo '</nav>';
+		echo '<div class="igny8-tab igny8-tab-' . esc_attr( $current ) . '">';
+		if ( 'connection' === $current || 'advanced' === $current ) {
+			echo '<form method="post" action="options.php" class="igny8-options">';
+			settings_fields( self::GROUP );
+			do_settings_sections( 'igny8-settings-' . $current );
+			submit_button( __( 'Save changes', 'igny8' ) );
+			echo '</form>';
+		} elseif ( ! $backend ) {
+			Ui::notice( __( 'Connect IGNY8 first (the Connection tab): these settings are kept by IGNY8 itself.', 'igny8' ), 'warning', array( 'url' => Ui::url( 'settings' ), 'label' => __( 'Open Connection', 'igny8' ) ) );
+		} else {
+			$sections = array(
+				'ai'       => 'providers',
+				'content'  => 'account_defaults',
+				'authors'  => 'authors',
+				'prompts'  => 'prompts',
+			);
 			try {
-				self::$section( $backend );
+				call_user_func( array( __CLASS__, $sections[ $current ] ), $backend );
 			} catch ( Backend_Error $e ) {
 				Ui::error( $e );
 			}
 		}
+		echo '</div>';
 	}
 
 	private static function post_form( string $action ): void {
@@ -133,85 +234,96 @@ final class Settings_Page {
 		Ui::form_fields( 'igny8_' . $action );
 	}
 
+	/** The providers: a block of labelled fields each (key, model, address), saved and tested one at a time. */
 	private static function providers( Backend $backend ): void {
 		$current = array();
 		foreach ( Ui::rows( $backend->integrations() ) as $integration ) {
 			$current[ $integration['provider'] ] = $integration;
 		}
-		echo '<h2>' . esc_html__( 'AI providers', 'igny8' ) . '</h2>';
-		echo '<p>' . esc_html__( 'Keys are stored encrypted and never shown again, only a hint.', 'igny8' ) . '</p>';
-		self::post_form( 'integration' );
-		echo '<table class="form-table" role="presentation"><tbody>';
-		foreach ( array( 'openai' => 'OpenAI', 'runware' => 'Runware' ) as $provider => $label ) {
+		echo '<p>' . esc_html__( 'IGNY8 writes with OpenAI; it draws the images with OpenAI too, or with Runware when a Runware key is set. Keys are stored encrypted and never shown again, only their last characters.', 'igny8' ) . '</p>';
+		$providers = array(
+			'openai'  => array(
+				'label'   => 'OpenAI',
+				'about'   => __( 'Writes clusters, ideas and articles, and draws the images when no Runware key is set.', 'igny8' ),
+				'model'   => __( 'Empty: IGNY8’s default model.', 'igny8' ),
+				'address' => __( 'Only for an OpenAI-compatible service of your own (a proxy, Azure OpenAI, a local model). Empty: OpenAI.', 'igny8' ),
+			),
+			'runware' => array(
+				'label'   => 'Runware',
+				'about'   => __( 'Optional: draws the images instead of OpenAI.', 'igny8' ),
+				'model'   => __( 'Empty: IGNY8’s default image model.', 'igny8' ),
+				'address' => __( 'Empty: Runware’s own address.', 'igny8' ),
+			),
+		);
+		foreach ( $providers as $provider => $about ) {
 			$row    = $current[ $provider ] ?? array();
 			$config = (array) ( $row['config'] ?? array() );
 			$hint   = (string) ( $row['secret_hint'] ?? '' );
-			printf( '<tr><th scope="row"><label for="igny8-key-%1$s">%2$s</label></th><td>', esc_attr( $provider ), esc_html( $label ) );
-			/* translators: %s: masked key */
-			printf( '<input type="password" autocomplete="off" class="regular-text" name="providers[%1$s][api_key]" id="igny8-key-%1$s" placeholder="%2$s"> ', esc_attr( $provider ), esc_attr( $hint ? sprintf( __( 'saved: %s', 'igny8' ), $hint ) : __( 'API key', 'igny8' ) ) );
-			printf( '<input type="text" class="igny8-short" name="providers[%1$s][model]" value="%2$s" placeholder="%3$s"> ', esc_attr( $provider ), esc_attr( (string) ( $config['model'] ?? $row['model'] ?? '' ) ), esc_attr__( 'model', 'igny8' ) );
-			printf( '<input type="url" class="regular-text" name="providers[%1$s][base_url]" value="%2$s" placeholder="%3$s">', esc_attr( $provider ), esc_attr( (string) ( $config['base_url'] ?? $row['base_url'] ?? '' ) ), esc_attr__( 'base URL (optional)', 'igny8' ) );
-			if ( $row ) {
-				echo ' ' . Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
-			}
-			/* translators: %s: a provider's name */
-			printf( ' <button type="submit" class="button igny8-test-key" name="test" value="%1$s">%2$s</button>', esc_attr( $provider ), esc_html( sprintf( __( 'Save and test %s', 'igny8' ), $label ) ) );
-			if ( 'openai' === $provider ) {
-				echo '<p class="description">' . esc_html__( 'Writes clusters, ideas and articles, and draws the images too when no Runware key is set. Testing costs nothing: it only asks OpenAI whether the key is valid.', 'igny8' ) . '</p>';
-			}
+			self::post_form( 'integration' );
+			printf( '<h2 class="igny8-provider-title">%s %s</h2>', esc_html( $about['label'] ), $row ? Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' ) : '' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- Ui::status escapes
+			echo '<p class="description">' . esc_html( $about['about'] ) . '</p>';
+			echo '<table class="form-table igny8-provider" role="presentation"><tbody>';
+			printf( '<tr><th scope="row"><label for="igny8-key-%1$s">%2$s</label></th><td>', esc_attr( $provider ), esc_html__( 'API key', 'igny8' ) );
+			/* translators: %s: the last characters of the saved key */
+			printf( '<input type="password" autocomplete="off" class="regular-text" name="providers[%1$s][api_key]" id="igny8-key-%1$s" placeholder="%2$s">', esc_attr( $provider ), esc_attr( $hint ? sprintf( __( 'saved: %s — enter a new key to replace it', 'igny8' ), $hint ) : '' ) );
 			echo '</td></tr>';
+			printf( '<tr><th scope="row"><label for="igny8-model-%1$s">%2$s</label></th><td><input type="text" class="regular-text" name="providers[%1$s][model]" id="igny8-model-%1$s" value="%3$s"><p class="description">%4$s</p></td></tr>', esc_attr( $provider ), esc_html__( 'Model', 'igny8' ), esc_attr( (string) ( $config['model'] ?? $row['model'] ?? '' ) ), esc_html( $about['model'] ) );
+			printf( '<tr><th scope="row"><label for="igny8-base-%1$s">%2$s</label></th><td><input type="url" class="regular-text" name="providers[%1$s][base_url]" id="igny8-base-%1$s" value="%3$s"><p class="description">%4$s</p></td></tr>', esc_attr( $provider ), esc_html__( 'Service address', 'igny8' ), esc_attr( (string) ( $config['base_url'] ?? $row['base_url'] ?? '' ) ), esc_html( $about['address'] ) );
+			echo '</tbody></table><p class="submit">';
+			/* translators: %s: a provider's name */
+			printf( '<button type="submit" class="button button-primary igny8-test-key" name="test" value="%1$s">%2$s</button> ', esc_attr( $provider ), esc_html( sprintf( __( 'Save and test %s', 'igny8' ), $about['label'] ) ) );
+			printf( '<button type="submit" class="button" name="save" value="%1$s">%2$s</button>', esc_attr( $provider ), esc_html__( 'Save', 'igny8' ) );
+			echo '</p><p class="description">' . esc_html__( 'Testing costs nothing: it only asks the provider whether the key is valid.', 'igny8' ) . '</p></form>';
 		}
-		echo '</tbody></table>';
-		submit_button( __( 'Save providers', 'igny8' ), 'secondary' );
-		echo '</form>';
 	}
 
+	/** The account's defaults for new content, by section, with one Save. */
 	private static function account_defaults( Backend $backend ): void {
 		$values = array();
 		foreach ( Ui::rows( $backend->settings() ) as $setting ) {
 			$values[ $setting['key'] ] = $setting['value'];
 		}
-		echo '<h2>' . esc_html__( 'Defaults for new content', 'igny8' ) . '</h2>';
+		echo '<p>' . esc_html__( 'What new clusters, ideas, articles and images get when you don’t say otherwise.', 'igny8' ) . '</p>';
 		self::post_form( 'defaults' );
-		echo '<table class="form-table" role="presentation"><tbody>';
-		foreach ( self::defaults() as $key => list( $label, $type ) ) {
-			$id    = 'igny8-setting-' . str_replace( '.', '-', $key );
-			$value = $values[ $key ] ?? '';
-			printf( '<tr><th scope="row"><label for="%s">%s</label></th><td>', esc_attr( $id ), esc_html( $label ) );
-			$name = 'settings[' . $key . ']';
-			if ( 'checkbox' === $type ) {
-				printf( '<input type="hidden" name="%1$s" value="0"><input type="checkbox" name="%1$s" id="%2$s" value="1"%3$s>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $value, true, false ) );
-			} elseif ( 'publish' === $type ) {
-				printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
-				// Scheduling needs a date, so it is chosen per post, never as the default.
-				foreach ( array( 'draft' => __( 'Draft', 'igny8' ), 'publish' => __( 'Published post', 'igny8' ) ) as $option => $text ) {
-					printf( '<option value="%s"%s>%s</option>', esc_attr( $option ), selected( $option, (string) $value, false ), esc_html( $text ) );
+		foreach ( self::defaults() as $section => $fields ) {
+			echo '<h2>' . esc_html( $section ) . '</h2><table class="form-table" role="presentation"><tbody>';
+			foreach ( $fields as $key => list( $label, $input, $about ) ) {
+				$id    = 'igny8-setting-' . str_replace( '.', '-', $key );
+				$name  = 'settings[' . $key . ']';
+				$value = $values[ $key ] ?? '';
+				printf( '<tr><th scope="row"><label for="%s">%s</label></th><td>', esc_attr( $id ), esc_html( $label ) );
+				if ( 'checkbox' === $input ) {
+					printf( '<input type="hidden" name="%1$s" value="0"><input type="checkbox" name="%1$s" id="%2$s" value="1"%3$s>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $value, true, false ) );
+				} elseif ( 'number' === $input || 'text' === $input ) {
+					printf( '<input type="%s" name="%s" id="%s" value="%s" class="%s">', esc_attr( $input ), esc_attr( $name ), esc_attr( $id ), esc_attr( is_scalar( $value ) ? (string) $value : '' ), 'number' === $input ? 'small-text' : 'regular-text' );
+				} else {
+					$choices = self::choices( $input );
+					$value   = is_scalar( $value ) ? (string) $value : '';
+					if ( '' !== $value && ! isset( $choices[ $value ] ) ) {
+						// A value set elsewhere (the API, the web app): kept and shown as it is.
+						$choices = array( $value => $value ) + $choices;
+					}
+					printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
+					foreach ( $choices as $option => $text ) {
+						printf( '<option value="%s"%s>%s</option>', esc_attr( (string) $option ), selected( (string) $option, $value, false ), esc_html( $text ) );
+					}
+					echo '</select>';
 				}
-				echo '</select>';
-			} elseif ( 'categories' === $type ) {
-				printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
-				$choices = array(
-					'match'    => __( 'Use this site’s category of the same words; create the others', 'igny8' ),
-					'existing' => __( 'Only this site’s existing categories', 'igny8' ),
-				);
-				foreach ( $choices as $option => $text ) {
-					printf( '<option value="%s"%s>%s</option>', esc_attr( $option ), selected( $option, '' !== (string) $value ? (string) $value : 'match', false ), esc_html( $text ) );
+				if ( '' !== $about ) {
+					echo '<p class="description">' . esc_html( $about ) . '</p>';
 				}
-				echo '</select>';
-				echo '<p class="description">' . esc_html__( 'The categories the AI names are matched to this site’s own first (“Espresso Machines” goes into “Espresso machine”).', 'igny8' ) . '</p>';
-			} else {
-				printf( '<input type="%s" name="%s" id="%s" value="%s" class="%s">', esc_attr( $type ), esc_attr( $name ), esc_attr( $id ), esc_attr( is_scalar( $value ) ? (string) $value : '' ), 'number' === $type ? 'small-text' : 'regular-text' );
+				echo '</td></tr>';
 			}
-			echo '</td></tr>';
+			echo '</tbody></table>';
 		}
-		echo '</tbody></table>';
-		submit_button( __( 'Save defaults', 'igny8' ), 'secondary' );
+		submit_button( __( 'Save changes', 'igny8' ) );
 		echo '</form>';
 	}
 
 	private static function authors( Backend $backend ): void {
-		echo '<h2>' . esc_html__( 'Author profiles', 'igny8' ) . '</h2>';
+		echo '<p>' . esc_html__( 'Voices to write in: a task or the Content tab names one, and its tone and language win over the defaults.', 'igny8' ) . '</p>';
 		self::post_form( 'delete_authors' );
+		echo '<div class="igny8-bulk">';
 		Ui::table(
 			'igny8-authors',
 			array(
@@ -225,31 +337,54 @@ final class Settings_Page {
 				return Ui::text( $row[ $key ] ?? null );
 			}
 		);
-		submit_button( __( 'Delete selected', 'igny8' ), 'delete small', 'delete', false );
-		echo '</form>';
-		self::post_form( 'author' );
-		echo '<p class="igny8-inline-form">';
-		foreach ( array( 'name' => __( 'Name', 'igny8' ), 'tone' => __( 'Tone', 'igny8' ), 'language' => __( 'Language', 'igny8' ), 'style' => __( 'Style', 'igny8' ) ) as $field => $label ) {
-			printf( '<input type="text" name="%1$s" placeholder="%2$s" aria-label="%2$s"%3$s> ', esc_attr( $field ), esc_attr( $label ), 'name' === $field ? ' required' : '' );
-		}
-		submit_button( __( 'Add author profile', 'igny8' ), 'secondary', 'add', false );
+		echo '</div><p>';
+		submit_button( __( 'Delete selected permanently', 'igny8' ), 'delete small', 'delete', false, array( 'data-igny8-confirm' => __( 'Delete the selected author profiles permanently? This cannot be undone.', 'igny8' ) ) );
 		echo '</p></form>';
+		echo '<h2>' . esc_html__( 'Add an author profile', 'igny8' ) . '</h2>';
+		self::post_form( 'author' );
+		echo '<table class="form-table" role="presentation"><tbody>';
+		foreach ( array( 'name' => __( 'Name', 'igny8' ), 'tone' => __( 'Tone', 'igny8' ), 'language' => __( 'Language', 'igny8' ), 'style' => __( 'Style', 'igny8' ) ) as $field => $label ) {
+			printf( '<tr><th scope="row"><label for="igny8-author-%1$s">%2$s</label></th><td><input type="text" class="regular-text" name="%1$s" id="igny8-author-%1$s"%3$s></td></tr>', esc_attr( $field ), esc_html( $label ), 'name' === $field ? ' required' : '' );
+		}
+		echo '</tbody></table>';
+		submit_button( __( 'Add author profile', 'igny8' ), 'primary', 'add' );
+		echo '</form>';
+	}
+
+	/** What each prompt is for, in words: prompt type => [title, description]. */
+	private static function prompt_labels(): array {
+		return array(
+			'clustering'              => array( __( 'Grouping keywords into clusters', 'igny8' ), __( 'Used by “Cluster with AI”.', 'igny8' ) ),
+			'ideas'                   => array( __( 'Ideas for a cluster', 'igny8' ), __( 'Used by “Generate ideas”.', 'igny8' ) ),
+			'content'                 => array( __( 'Writing an article', 'igny8' ), __( 'Used by “Generate articles”.', 'igny8' ) ),
+			'image_prompt_extraction' => array( __( 'Image prompts from an article', 'igny8' ), __( 'Used by “Write image prompts”: what to draw for the featured image and inside the article.', 'igny8' ) ),
+			'image_prompt_template'   => array( __( 'Wrapper of every image prompt', 'igny8' ), __( 'Each image prompt goes through it before the image provider.', 'igny8' ) ),
+			'negative_prompt'         => array( __( 'What images should avoid', 'igny8' ), __( 'Sent to the image provider as the negative prompt.', 'igny8' ) ),
+		);
 	}
 
 	private static function prompts( Backend $backend ): void {
-		echo '<h2>' . esc_html__( 'Prompts', 'igny8' ) . '</h2>';
-		echo '<p>' . esc_html__( 'Each AI function’s prompt; variables are written {{name}}. Reset goes back to the shipped prompt.', 'igny8' ) . '</p>';
+		echo '<p>' . esc_html__( 'The instructions IGNY8 gives the AI for each step. Variables are written {{name}}. Reset goes back to IGNY8’s own prompt.', 'igny8' ) . '</p>';
+		$labels = self::prompt_labels();
 		foreach ( Ui::rows( $backend->prompts() ) as $prompt ) {
-			$type = (string) $prompt['prompt_type'];
+			$type                    = (string) $prompt['prompt_type'];
+			list( $title, $purpose ) = $labels[ $type ] ?? array( Ui::label( $type ), '' );
 			self::post_form( 'prompt' );
 			printf( '<input type="hidden" name="prompt_type" value="%s">', esc_attr( $type ) );
-			printf( '<h3><label for="igny8-prompt-%1$s">%2$s</label> %3$s</h3>', esc_attr( $type ), esc_html( $type ), ! empty( $prompt['is_custom'] ) ? Ui::status( 'custom' ) : '' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
-			printf( '<textarea class="large-text code" rows="6" name="text" id="igny8-prompt-%s">%s</textarea>', esc_attr( $type ), esc_textarea( (string) ( $prompt['prompt_value'] ?? $prompt['template'] ?? '' ) ) );
+			printf( '<h2><label for="igny8-prompt-%1$s">%2$s</label> %3$s</h2>', esc_attr( $type ), esc_html( $title ), ! empty( $prompt['is_custom'] ) ? Ui::status( 'custom' ) : '' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- Ui::status escapes
+			if ( '' !== $purpose ) {
+				echo '<p class="description">' . esc_html( $purpose ) . '</p>';
+			}
+			printf( '<textarea class="large-text code" rows="8" name="text" id="igny8-prompt-%s">%s</textarea>', esc_attr( $type ), esc_textarea( (string) ( $prompt['prompt_value'] ?? $prompt['template'] ?? '' ) ) );
+			$variables = array_filter( array_map( 'strval', (array) ( $prompt['variables'] ?? array() ) ) );
+			if ( $variables ) {
+				echo '<p class="description">' . esc_html__( 'Variables:', 'igny8' ) . ' <code>' . implode( '</code> <code>', array_map( 'esc_html', array_map( static function ( $v ) { return '{{' . $v . '}}'; }, $variables ) ) ) . '</code></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
+			}
 			echo '<p>';
-			submit_button( __( 'Save prompt', 'igny8' ), 'secondary small', 'save', false );
+			submit_button( __( 'Save prompt', 'igny8' ), 'secondary', 'save', false );
 			if ( ! empty( $prompt['is_custom'] ) ) {
 				echo ' ';
-				submit_button( __( 'Reset to default', 'igny8' ), 'delete small', 'reset', false );
+				submit_button( __( 'Reset to IGNY8’s prompt', 'igny8' ), 'delete', 'reset', false, array( 'data-igny8-confirm' => __( 'Replace your version of this prompt with IGNY8’s own? Your text is lost.', 'igny8' ) ) );
 			}
 			echo '</p></form>';
 		}
@@ -274,14 +409,14 @@ final class Settings_Page {
 		return $backend;
 	}
 
-	private static function done( callable $work, string $message ): void {
+	private static function done( callable $work, string $message, string $tab ): void {
 		try {
 			$work();
 			Ui::flash( $message );
 		} catch ( Backend_Error $e ) {
 			Ui::flash_error( $e );
 		}
-		wp_safe_redirect( Ui::url( 'settings' ) );
+		wp_safe_redirect( Ui::url( 'settings', array( 'tab' => $tab ) ) );
 		exit;
 	}
 
@@ -297,19 +432,50 @@ final class Settings_Page {
 			try {
 				self::save_providers( $backend, $providers );
 				$verdict = $backend->testIntegration( $test );
+				self::remember_test( $backend, $test, ! empty( $verdict['ok'] ) );
 				Ui::flash( (string) $verdict['message'], ! empty( $verdict['ok'] ) ? 'success' : 'error' );
 			} catch ( Backend_Error $e ) {
 				Ui::flash_error( $e );
 			}
-			wp_safe_redirect( Ui::url( 'settings' ) );
+			wp_safe_redirect( Ui::url( 'settings', array( 'tab' => 'ai' ) ) );
 			exit;
 		}
 		self::done(
 			static function () use ( $backend, $providers ) {
 				self::save_providers( $backend, $providers );
 			},
-			__( 'Providers saved.', 'igny8' )
+			__( 'Settings saved.', 'igny8' ),
+			'ai'
 		);
+	}
+
+	/** Which keys passed their test: provider => the key's hint then (the dashboard's checklist). */
+	const TESTED = 'igny8_keys_tested';
+
+	private static function remember_test( Backend $backend, string $provider, bool $ok ): void {
+		$tested = (array) get_option( self::TESTED, array() );
+		unset( $tested[ $provider ] );
+		if ( $ok ) {
+			$tested[ $provider ] = self::key_hint( $backend, $provider );
+		}
+		update_option( self::TESTED, $tested, false );
+	}
+
+	/** The hint of $provider's saved key ('' when none). */
+	public static function key_hint( Backend $backend, string $provider ): string {
+		foreach ( Ui::rows( $backend->integrations() ) as $integration ) {
+			if ( $provider === ( $integration['provider'] ?? '' ) && ! empty( $integration['is_active'] ) ) {
+				return (string) ( $integration['secret_hint'] ?? '' );
+			}
+		}
+		return '';
+	}
+
+	/** Whether $provider's key now is the one that passed its test. */
+	public static function key_tested( Backend $backend, string $provider ): bool {
+		$tested = (array) get_option( self::TESTED, array() );
+		$hint   = self::key_hint( $backend, $provider );
+		return '' !== $hint && ( $tested[ $provider ] ?? null ) === $hint;
 	}
 
 	/** Saves what the provider rows hold: a typed key (switching the provider on), model, base URL. */
@@ -353,18 +519,20 @@ final class Settings_Page {
 					}
 				}
 			},
-			__( 'Defaults saved.', 'igny8' )
+			__( 'Settings saved.', 'igny8' ),
+			'content'
 		);
 	}
 
-	/** key => input type of the defaults. */
+	/** key => input of the defaults, every section. */
 	private static function defaults_list(): array {
-		return array_map(
-			static function ( $field ) {
-				return $field[1];
-			},
-			self::defaults()
-		);
+		$list = array();
+		foreach ( self::defaults() as $fields ) {
+			foreach ( $fields as $key => $field ) {
+				$list[ $key ] = $field[1];
+			}
+		}
+		return $list;
 	}
 
 	public static function save_author(): void {
@@ -380,7 +548,8 @@ final class Settings_Page {
 			static function () use ( $backend, $profile ) {
 				$backend->createAuthorProfile( $profile );
 			},
-			__( 'Author profile added.', 'igny8' )
+			__( 'Author profile added.', 'igny8' ),
+			'authors'
 		);
 	}
 
@@ -393,7 +562,8 @@ final class Settings_Page {
 					$backend->deleteAuthorProfiles( $ids );
 				}
 			},
-			__( 'Author profiles deleted.', 'igny8' )
+			__( 'Author profiles deleted.', 'igny8' ),
+			'authors'
 		);
 	}
 
@@ -410,7 +580,8 @@ final class Settings_Page {
 					$backend->setPrompt( $type, $text );
 				}
 			},
-			$reset ? __( 'Prompt reset to the default.', 'igny8' ) : __( 'Prompt saved.', 'igny8' )
+			$reset ? __( 'Prompt reset to IGNY8’s own.', 'igny8' ) : __( 'Prompt saved.', 'igny8' ),
+			'prompts'
 		);
 	}
 }

@@ -138,37 +138,48 @@ final class Ui {
 		return isset( $_GET[ $name ] ) ? sanitize_text_field( wp_unslash( $_GET[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
 	}
 
-	/** Ids checked in a bulk form (ids[]). */
+	/**
+	 * Ids checked in a bulk form (ids[]), or the one row of a row action (a link with the
+	 * same fields and nonce).
+	 */
 	public static function posted_ids(): array {
-		$ids = isset( $_POST['ids'] ) ? (array) wp_unslash( $_POST['ids'] ) : array(); // phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked by the caller
+		$ids = isset( $_REQUEST['ids'] ) ? (array) wp_unslash( $_REQUEST['ids'] ) : array(); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- checked by the caller
 		return array_values( array_filter( array_map( 'absint', $ids ) ) );
 	}
 
+	/** A field of a form (or of a row action's link), sanitised. */
 	public static function posted( string $name, string $default = '' ): string {
-		return isset( $_POST[ $name ] ) ? sanitize_text_field( wp_unslash( $_POST[ $name ] ) ) : $default; // phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked by the caller
+		return isset( $_REQUEST[ $name ] ) ? sanitize_text_field( wp_unslash( $_REQUEST[ $name ] ) ) : $default; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- checked by the caller
 	}
 
-	/** "Page x of y" links under a list. */
-	public static function pagination( int $count, string $page, array $args ): void {
-		$pages = max( 1, (int) ceil( $count / self::PAGE_SIZE ) );
-		$now   = self::paged();
-		echo '<div class="tablenav bottom"><div class="tablenav-pages"><span class="displaying-num">';
-		/* translators: %s: number of items */
-		echo esc_html( sprintf( _n( '%s item', '%s items', $count, 'igny8' ), number_format_i18n( $count ) ) );
-		echo '</span>';
-		if ( $pages > 1 ) {
-			echo ' <span class="pagination-links">';
-			if ( $now > 1 ) {
-				printf( '<a class="prev-page button" href="%s">&lsaquo;</a> ', esc_url( self::url( $page, $args + array( 'paged' => $now - 1 ) ) ) );
-			}
-			/* translators: 1: current page, 2: number of pages */
-			echo '<span class="paging-input">' . esc_html( sprintf( __( '%1$d of %2$d', 'igny8' ), $now, $pages ) ) . '</span>';
-			if ( $now < $pages ) {
-				printf( ' <a class="next-page button" href="%s">&rsaquo;</a>', esc_url( self::url( $page, $args + array( 'paged' => $now + 1 ) ) ) );
-			}
-			echo '</span>';
-		}
-		echo '</div></div>';
+	/**
+	 * A row action: a link doing what the bulk action $bulk does to the one row $id, with the
+	 * list form's nonce; $confirm, when given, is asked first (igny8-admin.js).
+	 */
+	public static function row_action( string $form, string $bulk, int $id, string $label, string $confirm = '', array $extra = array() ): string {
+		$url = wp_nonce_url(
+			add_query_arg(
+				array(
+					'action' => $form,
+					'bulk'   => $bulk,
+					'ids[]'  => $id,
+				) + $extra,
+				admin_url( 'admin-post.php' )
+			),
+			$form
+		);
+		return sprintf(
+			'<a href="%s" class="igny8-row-%s"%s>%s</a>',
+			esc_url( $url ),
+			esc_attr( $bulk ),
+			'' !== $confirm ? ' data-igny8-confirm="' . esc_attr( $confirm ) . '"' : '',
+			esc_html( $label )
+		);
+	}
+
+	/** A plain link for a row's actions. */
+	public static function link( string $url, string $label, string $class = '' ): string {
+		return sprintf( '<a href="%s"%s>%s</a>', esc_url( $url ), '' !== $class ? ' class="' . esc_attr( $class ) . '"' : '', esc_html( $label ) );
 	}
 
 	/**
@@ -209,9 +220,93 @@ final class Ui {
 		return esc_html( (string) $value );
 	}
 
-	/** A status as a coloured label. */
-	public static function status( ?string $status ): string {
-		return sprintf( '<span class="igny8-status igny8-status-%1$s">%2$s</span>', esc_attr( (string) $status ), esc_html( (string) $status ) );
+	/**
+	 * A status as a coloured label in words ("In progress", not `in_progress`); $of names what
+	 * has the status where the same word means something else ('task', 'idea').
+	 */
+	public static function status( ?string $status, string $of = '' ): string {
+		return sprintf( '<span class="igny8-status igny8-status-%1$s">%2$s</span>', esc_attr( (string) $status ), esc_html( self::label( (string) $status, $of ) ) );
+	}
+
+	/**
+	 * An IGNY8 value as a site owner reads it: `generate_image_prompts` is "Write image
+	 * prompts", `in_article` "In-article image", a task that is `queued` "Ready to write" (it
+	 * waits for *Generate articles*; nothing runs until then). Unknown values: the words of the
+	 * value, capitalised.
+	 */
+	public static function label( string $value, string $of = '' ): string {
+		$special = array(
+			'task:queued'     => __( 'Ready to write', 'igny8' ),
+			'task:done'       => __( 'Written', 'igny8' ),
+			'task:in_progress' => __( 'Writing…', 'igny8' ),
+			'idea:queued'     => __( 'In the writer queue', 'igny8' ),
+			'idea:done'       => __( 'Written', 'igny8' ),
+			'job:publish'     => __( 'Publish to WordPress', 'igny8' ),
+		);
+		if ( isset( $special[ $of . ':' . $value ] ) ) {
+			return $special[ $of . ':' . $value ];
+		}
+		$labels = array(
+			// Statuses.
+			'pending'                => __( 'Pending', 'igny8' ),
+			'clustered'              => __( 'Clustered', 'igny8' ),
+			'archived'               => __( 'Archived', 'igny8' ),
+			'active'                 => __( 'Active', 'igny8' ),
+			'new'                    => __( 'New', 'igny8' ),
+			'queued'                 => __( 'Queued', 'igny8' ),
+			'running'                => __( 'Running', 'igny8' ),
+			'in_progress'            => __( 'In progress', 'igny8' ),
+			'done'                   => __( 'Done', 'igny8' ),
+			'succeeded'              => __( 'Succeeded', 'igny8' ),
+			'failed'                 => __( 'Failed', 'igny8' ),
+			'cancelled'              => __( 'Cancelled', 'igny8' ),
+			'draft'                  => __( 'Draft', 'igny8' ),
+			'review'                 => __( 'In review', 'igny8' ),
+			'published'              => __( 'Published', 'igny8' ),
+			'publish'                => __( 'Published', 'igny8' ),
+			'future'                 => __( 'Scheduled', 'igny8' ),
+			'private'                => __( 'Private', 'igny8' ),
+			'trash'                  => __( 'In the trash', 'igny8' ),
+			'generating'             => __( 'Generating', 'igny8' ),
+			'generated'              => __( 'Generated', 'igny8' ),
+			// AI functions and jobs.
+			'auto_cluster'           => __( 'Cluster with AI', 'igny8' ),
+			'local_cluster'          => __( 'Cluster (local)', 'igny8' ),
+			'generate_ideas'         => __( 'Generate ideas', 'igny8' ),
+			'generate_content'       => __( 'Write articles', 'igny8' ),
+			'generate_image_prompts' => __( 'Write image prompts', 'igny8' ),
+			'generate_images'        => __( 'Generate images', 'igny8' ),
+			'import_keywords'        => __( 'Import keywords', 'igny8' ),
+			'automation_run'         => __( 'Automation run', 'igny8' ),
+			'sync_links'             => __( 'Read the site’s pages', 'igny8' ),
+			// Images.
+			'featured'               => __( 'Featured image', 'igny8' ),
+			'in_article'             => __( 'In-article image', 'igny8' ),
+			// Article shapes.
+			'how_to'                 => __( 'How-to', 'igny8' ),
+			'cluster_hub'            => __( 'Cluster hub', 'igny8' ),
+			'faq'                    => __( 'FAQ', 'igny8' ),
+		);
+		if ( isset( $labels[ $value ] ) ) {
+			return $labels[ $value ];
+		}
+		return ucfirst( str_replace( '_', ' ', $value ) );
+	}
+
+	/**
+	 * A time IGNY8 gave (ISO 8601, UTC) in the site's time zone and date format: "3 hours ago"
+	 * within a day, else the date and time; the full date on hover.
+	 */
+	public static function date( $iso ): string {
+		$time = is_string( $iso ) && '' !== $iso ? strtotime( $iso ) : false;
+		if ( false === $time ) {
+			return self::text( null );
+		}
+		$full = wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $time );
+		$ago  = time() - $time;
+		/* translators: %s: a time span, e.g. "3 hours" */
+		$shown = $ago >= 0 && $ago < DAY_IN_SECONDS ? sprintf( __( '%s ago', 'igny8' ), human_time_diff( $time ) ) : $full;
+		return sprintf( '<time datetime="%s" title="%s">%s</time>', esc_attr( gmdate( 'c', $time ) ), esc_attr( (string) $full ), esc_html( (string) $shown ) );
 	}
 
 	/** A select of bulk actions plus its Apply button. */
@@ -240,6 +335,7 @@ final class Ui {
 				<span class="igny8-job-status igny8-status"><?php esc_html_e( 'queued', 'igny8' ); ?></span></p>
 			<div class="igny8-progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="igny8-progress-bar" style="width:0%"></div></div>
 			<p><span class="igny8-job-phase"></span> <span class="igny8-job-message"><?php esc_html_e( 'Waiting for the background worker…', 'igny8' ); ?></span></p>
+			<ul class="igny8-job-done" hidden></ul>
 			<p class="igny8-job-result" hidden></p>
 			<p><button type="button" class="button igny8-job-cancel"><?php esc_html_e( 'Cancel', 'igny8' ); ?></button>
 				<a class="button button-primary igny8-job-reload" href="<?php echo esc_url( remove_query_arg( array( 'igny8_job', 'igny8_job_title' ) ) ); ?>" hidden><?php esc_html_e( 'Show the results', 'igny8' ); ?></a>
