@@ -20,23 +20,26 @@ function igny8_uninstall_blog(): void {
 		return;
 	}
 	$like   = $wpdb->esc_like( $wpdb->prefix . 'igny8_' ) . '%';
-	$tables = $wpdb->get_col( $wpdb->prepare( 'SHOW TABLES LIKE %s', $like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+	$tables = $wpdb->get_col( $wpdb->prepare( 'SHOW TABLES LIKE %s', $like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- listing the plugin's own tables has no WordPress API
 	if ( $tables ) {
-		$wpdb->query( 'SET FOREIGN_KEY_CHECKS = 0' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		$wpdb->query( 'SET FOREIGN_KEY_CHECKS = 0' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- dropping the plugin's own tables has no WordPress API
 		foreach ( $tables as $table ) {
-			$wpdb->query( 'DROP TABLE IF EXISTS `' . str_replace( '`', '``', $table ) . '`' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared
+			$wpdb->query( 'DROP TABLE IF EXISTS `' . str_replace( '`', '``', $table ) . '`' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the names come from SHOW TABLES and are quoted
 		}
-		$wpdb->query( 'SET FOREIGN_KEY_CHECKS = 1' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		$wpdb->query( 'SET FOREIGN_KEY_CHECKS = 1' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- dropping the plugin's own tables has no WordPress API
 	}
 	delete_option( 'igny8_options' );
 	delete_option( 'igny8_remote_links' );
 	delete_option( 'igny8_links_synced' );
 	delete_option( 'igny8_keys_tested' );
-	$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+	// Transients, and what follows unfinished jobs (igny8_then_{job}, Jobs::then()): by prefix,
+	// as there is no API to list options.
+	$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- deleting by prefix has no WordPress API
 		$wpdb->prepare(
-			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
+			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s OR option_name LIKE %s",
 			$wpdb->esc_like( '_transient_igny8_' ) . '%',
-			$wpdb->esc_like( '_transient_timeout_igny8_' ) . '%'
+			$wpdb->esc_like( '_transient_timeout_igny8_' ) . '%',
+			$wpdb->esc_like( 'igny8_then_' ) . '%'
 		)
 	);
 	delete_metadata( 'user', 0, 'igny8_connect_notice_dismissed', '', true );

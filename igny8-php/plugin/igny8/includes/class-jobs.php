@@ -28,7 +28,7 @@ final class Jobs {
 	const FUNCTIONS = array( 'auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts', 'generate_images' );
 
 	public static function boot(): void {
-		add_filter( 'cron_schedules', array( __CLASS__, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected
+		add_filter( 'cron_schedules', array( __CLASS__, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected -- a minute is the job queue's tick
 		add_action( self::HOOK, array( __CLASS__, 'run' ) );
 		add_action( 'init', array( __CLASS__, 'schedule' ) );
 		add_action( 'rest_api_init', array( __CLASS__, 'routes' ) );
@@ -112,7 +112,7 @@ final class Jobs {
 				self::advance_all( $backend );
 			}
 		} catch ( Backend_Error $e ) {
-			error_log( 'IGNY8: running jobs failed: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			error_log( 'IGNY8: running jobs failed: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 		}
 	}
 
@@ -175,7 +175,7 @@ final class Jobs {
 	/** The one process that may start job $id's follow-up (the row's insert is atomic). */
 	private static function claim( int $id ): bool {
 		global $wpdb;
-		return 1 === (int) $wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		return 1 === (int) $wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- an atomic claim needs INSERT IGNORE
 			$wpdb->prepare(
 				"INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'no')",
 				self::THEN . $id . '_claimed',
@@ -238,7 +238,7 @@ final class Jobs {
 	/** The cron tick's part: every follow-up whose job has finished is started. */
 	public static function advance_all( Backend $backend ): void {
 		global $wpdb;
-		$names = $wpdb->get_col( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		$names = $wpdb->get_col( // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- listing options by prefix has no WordPress API
 			$wpdb->prepare(
 				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s AND option_name NOT LIKE %s LIMIT 50",
 				$wpdb->esc_like( self::THEN ) . '%',

@@ -118,7 +118,7 @@ final class Link_Inventory {
 			$backend = Plugin::backend();
 			return $backend ? $backend->recordLinks( $input ) : null;
 		} catch ( Backend_Error $e ) {
-			error_log( 'IGNY8: the link inventory could not be updated: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			error_log( 'IGNY8: the link inventory could not be updated: ' . $e->describe() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 			return null;
 		}
 	}

@@ -99,7 +99,7 @@ final class Native_Backend implements Backend {
 	/** 32 bytes (base64) derived from the wp-config salts: seals provider keys at rest. */
 	public static function secret_key(): string {
 		$material = ( defined( 'AUTH_KEY' ) ? AUTH_KEY : '' ) . ( defined( 'SECURE_AUTH_KEY' ) ? SECURE_AUTH_KEY : '' );
-		return base64_encode( hash( 'sha256', 'igny8|' . $material, true ) ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode
+		return base64_encode( hash( 'sha256', 'igny8|' . $material, true ) ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- binary made text for storage, not obfuscation
 	}
 
 	private static function error( \Throwable $e ): Backend_Error {

@@ -47,7 +47,7 @@ final class Plugin {
 		// Open once, so the extension creates its tables and this site's account now.
 		try {
 			self::backend();
-		} catch ( Backend_Error $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch
+		} catch ( Backend_Error $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- the next screen shows it as a notice
 			// Shown as an admin notice on the next screen.
 		}
 	}

@@ -371,7 +371,7 @@ final class Publisher {
 			}
 			$backend->updateContent( $content_id, $patch );
 		} catch ( Backend_Error $e ) {
-			error_log( 'IGNY8: content ' . $content_id . ' could not follow post ' . $post_id . ': ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			error_log( 'IGNY8: content ' . $content_id . ' could not follow post ' . $post_id . ': ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 		}
 	}
 
@@ -415,8 +415,8 @@ final class Publisher {
 				'numberposts'      => 20,
 				'fields'           => 'ids',
 				'suppress_filters' => true,
-				'meta_key'         => self::META_CONTENT, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key
-				'meta_value'       => (int) $content['id'], // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_value
+				'meta_key'         => self::META_CONTENT, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- finds the one post with this IGNY8 meta, once per send
+				'meta_value'       => (int) $content['id'], // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_value -- finds the one post with this IGNY8 meta, once per send
 			)
 		);
 		// The same id may name contents of other services or accounts: only this one's counts.
@@ -564,7 +564,7 @@ final class Publisher {
 				'numberposts'      => 1,
 				'fields'           => 'ids',
 				'suppress_filters' => true,
-				'meta_query'       => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
+				'meta_query'       => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query -- finds the one post with this IGNY8 meta, once per send
 					array(
 						'key'   => self::META_IMAGE,
 						'value' => (int) $image['id'],
@@ -595,7 +595,7 @@ final class Publisher {
 			$name = $backend->imageFile( $image, $tmp );
 		} catch ( Backend_Error $e ) {
 			wp_delete_file( $tmp );
-			error_log( 'IGNY8: image ' . $image['id'] . ' could not be read: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			error_log( 'IGNY8: image ' . $image['id'] . ' could not be read: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 			return 0;
 		}
 		if ( '' === $name && preg_match( '#^https?://#i', $url ) ) {
@@ -632,7 +632,7 @@ final class Publisher {
 		$attachment = media_handle_sideload( $file, 0, $alt );
 		if ( is_wp_error( $attachment ) ) {
 			wp_delete_file( $tmp );
-			error_log( 'IGNY8: image ' . $image['id'] . ' could not be added to the media library: ' . $attachment->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+			error_log( 'IGNY8: image ' . $image['id'] . ' could not be added to the media library: ' . $attachment->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 			return 0;
 		}
 		update_post_meta( $attachment, self::META_IMAGE, (int) $image['id'] );

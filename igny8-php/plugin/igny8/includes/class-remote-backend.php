@@ -154,7 +154,7 @@ final class Remote_Backend implements Backend {
 	 */
 	private function unreachable( \WP_Error $error ): Backend_Error {
 		set_transient( $this->down_key(), 1, self::DOWN_FOR );
-		error_log( 'IGNY8: the service at ' . $this->base . ' did not answer: ' . $error->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		error_log( 'IGNY8: the service at ' . $this->base . ' did not answer: ' . $error->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 		return new Backend_Error( $this->unreachable_message(), 503, 'unreachable' );
 	}
 

@@ -79,7 +79,7 @@ final class Actions {
 		header( 'Content-Length: ' . filesize( $tmp ) );
 		header( 'Cache-Control: private, max-age=600' );
 		header( 'X-Content-Type-Options: nosniff' );
-		readfile( $tmp ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile
+		readfile( $tmp ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile -- streams the image to the browser
 		wp_delete_file( $tmp );
 		exit;
 	}
@@ -169,7 +169,7 @@ final class Actions {
 			Ui::flash( __( 'Choose a CSV file to import.', 'igny8' ), 'error' );
 			self::back( 'keywords' );
 		}
-		$csv    = (string) file_get_contents( $file['tmp_name'] ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents
+		$csv    = (string) file_get_contents( $file['tmp_name'] ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- reads the file PHP received
 		$sector = absint( Ui::posted( 'sector_id', '0' ) );
 		self::attempt(
 			static function () use ( $backend, $csv, $sector ) {

@@ -80,7 +80,7 @@ final class Admin {
 		echo ' <span class="igny8-backend-badge">' . esc_html( self::backend_label() ) . '</span>';
 		echo '<hr class="wp-header-end">';
 		Ui::flashed();
-		$job = absint( $_GET['igny8_job'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$job = absint( $_GET['igny8_job'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
 		if ( $job ) {
 			Ui::job_box( $job, Ui::query( 'igny8_job_title' ) );
 		}
@@ -133,7 +133,7 @@ final class Admin {
 		}
 		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 		$ours   = $screen && false !== strpos( (string) $screen->id, 'igny8' );
-		$page   = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$page   = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
 		$ours   = $ours || 0 === strpos( $page, 'igny8' );
 		$link   = '<a href="' . esc_url( Ui::url( 'settings' ) ) . '">' . esc_html__( 'IGNY8 → Settings', 'igny8' ) . '</a>';
 		if ( ! $ours ) {

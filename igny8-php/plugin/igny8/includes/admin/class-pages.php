@@ -150,10 +150,10 @@ final class Pages {
 
 		$keywords = $board['keywords'] ?? array();
 		echo '<h2>' . esc_html__( 'Keywords', 'igny8' ) . '</h2><table class="widefat striped"><tbody>';
-		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Total search volume', 'igny8' ), self::number( $keywords['total_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
-		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Clustered volume', 'igny8' ), self::number( $keywords['clustered_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Total search volume', 'igny8' ), self::number( $keywords['total_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
+		printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html__( 'Clustered volume', 'igny8' ), self::number( $keywords['clustered_volume'] ?? 0 ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 		foreach ( (array) ( $keywords['by_status'] ?? array() ) as $status => $n ) {
-			printf( '<tr><th>%s</th><td>%s</td></tr>', Ui::status( (string) $status ), esc_html( number_format_i18n( (int) $n ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			printf( '<tr><th>%s</th><td>%s</td></tr>', Ui::status( (string) $status ), esc_html( number_format_i18n( (int) $n ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 		}
 		foreach ( (array) ( $board['content_by_status'] ?? array() ) as $status => $n ) {
 			/* translators: %s: a content status */
@@ -172,7 +172,7 @@ final class Pages {
 				'<tr><td>%d</td><td>%s</td><td>%s</td><td>%d%%</td><td>%s</td><td>%s</td></tr>',
 				(int) $job['id'],
 				esc_html( Ui::label( (string) $job['kind'], 'job' ) ),
-				Ui::status( (string) $job['status'] ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+				Ui::status( (string) $job['status'] ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 				(int) ( $job['progress'] ?? 0 ),
 				esc_html( (string) ( $job['error'] ?? $job['summary'] ?? $job['message'] ?? '' ) ),
 				Ui::date( $job['created_at'] ?? null ) // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by Ui::date
@@ -251,7 +251,7 @@ final class Pages {
 	// ---- Content -----------------------------------------------------------------------------
 
 	public static function content( Backend $backend ): void {
-		$id = absint( $_GET['content'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$id = absint( $_GET['content'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
 		if ( $id ) {
 			self::content_preview( $backend, $id );
 			return;
@@ -302,7 +302,7 @@ final class Pages {
 			__( 'Status', 'igny8' )           => Ui::label( (string) ( $content['status'] ?? '' ) ),
 		);
 		foreach ( $meta as $label => $value ) {
-			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( $label ), Ui::text( $value ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( $label ), Ui::text( $value ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 		}
 		echo '</tbody></table>';
 		echo '<div class="igny8-article">' . wp_kses_post( $content['html'] ) . '</div>';
@@ -335,7 +335,7 @@ final class Pages {
 			if ( '' !== $src && 'generated' === ( $image['status'] ?? '' ) ) {
 				printf( '<img src="%s" alt="%s">', esc_url( $src ), esc_attr( (string) ( $image['alt_text'] ?? '' ) ) );
 			}
-			printf( '<figcaption>%s · %s<br>%s</figcaption>', esc_html( Ui::label( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			printf( '<figcaption>%s · %s<br>%s</figcaption>', esc_html( Ui::label( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 			if ( in_array( $image['status'] ?? '', array( 'generated', 'failed' ), true ) ) {
 				// This one image again, from its prompt; the others stay as they are.
 				echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-redraw">';
@@ -479,7 +479,7 @@ final class Pages {
 			'internal_links'          => __( 'Links to the site', 'igny8' ),
 			'external_links'          => __( 'Links to other sites', 'igny8' ),
 		);
-		echo '<div class="postbox igny8-seo"><div class="postbox-header"><h2>' . esc_html__( 'SEO checks', 'igny8' ) . ' ' . self::score( (int) ( $content['score'] ?? 0 ) ) . '</h2></div><div class="inside"><ul class="igny8-checks">'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		echo '<div class="postbox igny8-seo"><div class="postbox-header"><h2>' . esc_html__( 'SEO checks', 'igny8' ) . ' ' . self::score( (int) ( $content['score'] ?? 0 ) ) . '</h2></div><div class="inside"><ul class="igny8-checks">'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 		foreach ( $checks as $check ) {
 			$passed = ! empty( $check['passed'] );
 			printf(
@@ -503,7 +503,7 @@ final class Pages {
 				foreach ( Ui::rows( $backend->settings() ) as $setting ) {
 					$settings[ $setting['key'] ] = $setting['value'];
 				}
-			} catch ( Backend_Error $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch
+			} catch ( Backend_Error $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- the defaults apply then
 				// Defaults then.
 			}
 		}

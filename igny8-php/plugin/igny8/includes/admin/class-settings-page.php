@@ -378,7 +378,11 @@ final class Settings_Page {
 			printf( '<textarea class="large-text code" rows="8" name="text" id="igny8-prompt-%s">%s</textarea>', esc_attr( $type ), esc_textarea( (string) ( $prompt['prompt_value'] ?? $prompt['template'] ?? '' ) ) );
 			$variables = array_filter( array_map( 'strval', (array) ( $prompt['variables'] ?? array() ) ) );
 			if ( $variables ) {
-				echo '<p class="description">' . esc_html__( 'Variables:', 'igny8' ) . ' <code>' . implode( '</code> <code>', array_map( 'esc_html', array_map( static function ( $v ) { return '{{' . $v . '}}'; }, $variables ) ) ) . '</code></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
+				echo '<p class="description">' . esc_html__( 'Variables:', 'igny8' );
+				foreach ( $variables as $variable ) {
+					echo ' <code>' . esc_html( '{{' . $variable . '}}' ) . '</code>';
+				}
+				echo '</p>';
 			}
 			echo '<p>';
 			submit_button( __( 'Save prompt', 'igny8' ), 'secondary', 'save', false );

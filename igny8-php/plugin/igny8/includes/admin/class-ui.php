@@ -130,12 +130,12 @@ final class Ui {
 
 	/** The current page number (?paged=). */
 	public static function paged(): int {
-		return max( 1, absint( $_GET['paged'] ?? 1 ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		return max( 1, absint( $_GET['paged'] ?? 1 ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
 	}
 
 	/** A GET filter value, sanitised. */
 	public static function query( string $name ): string {
-		return isset( $_GET[ $name ] ) ? sanitize_text_field( wp_unslash( $_GET[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		return isset( $_GET[ $name ] ) ? sanitize_text_field( wp_unslash( $_GET[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
 	}
 
 	/**
