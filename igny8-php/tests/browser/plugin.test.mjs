@@ -682,6 +682,42 @@ async function settingsTabs() {
 }
 
 
+/**
+ * Settings → Connection says what the connection is, in one message: the account, the site and
+ * the key's role; a viewer's key makes the screens read-only; a wrong key is one clear error;
+ * an address pasted with /api/v1/ is saved without it.
+ */
+async function connectionVerdicts(apiUrl, apiKey) {
+  await saveConnection({ api_url: `${apiUrl}/api/v1/`, api_key: apiKey });
+  assert.equal(await page.locator('#igny8_api_url').inputValue(), apiUrl, 'the API path is taken off the address');
+  const verdict = await page.locator('.igny8-connection-verdict').innerText();
+  assert.match(verdict, /Connected\. IGNY8 at 127\.0\.0\.1 \(version [^)]+\) accepted the key: account #\d+, site “.+” \(.+\); the key’s role: admin/, verdict);
+  await bothWidths('connection-verdict');
+
+  await saveConnection({ api_key: need('IGNY8_REMOTE_VIEWER_KEY') });
+  assert.match(await page.locator('.igny8-connection-verdict').innerText(), /role: viewer \(may only read\)[\s\S]*This key can only read/);
+  await admin('igny8-keywords');
+  assert.match((await notices()).join(' '), /can only read \(viewer role\)/, 'the screens say why there is nothing to do');
+  assert.equal(await page.locator('#igny8-bulk').count(), 0, 'no bulk action for a viewer');
+  assert.equal(await page.locator('table.igny8-keywords input[type=checkbox]').count(), 0, 'nothing to select either');
+  assert.equal(await page.locator('[class^=igny8-row-]').count(), 0, 'no row action that would only fail');
+  assert.equal(await page.locator('.igny8-import').count(), 0, 'no import form');
+  await screenshot('keywords-read-only');
+  await admin('igny8-content');
+  await Promise.all([page.waitForNavigation(), page.locator('a.igny8-preview-link').first().click()]);
+  assert.equal(await page.locator('.igny8-send form').count(), 0, 'nothing to send with a viewer key');
+  assert.equal(await page.locator('.igny8-images form').count(), 0, 'no image action with a viewer key');
+
+  await saveConnection({ api_key: 'igny8_wrong_key_for_the_test' });
+  const wrong = await page.locator('.igny8-connection-verdict').innerText();
+  assert.match(wrong, /Not connected\. The IGNY8 service did not accept the API key/, wrong);
+  assert.equal(await page.locator('.notice-error').count(), 1, `one message, not one per call: ${await page.locator('.notice-error').allInnerTexts()}`);
+  await screenshot('connection-wrong-key');
+  await saveConnection({ api_key: apiKey });
+  assert.match(await page.locator('.igny8-connection-verdict').innerText(), /role: admin/);
+  log('connection verdicts: admin, viewer (read-only screens), a wrong key');
+}
+
 async function remote() {
   const apiUrl = need('IGNY8_REMOTE_API_URL');
   const apiKey = need('IGNY8_REMOTE_API_KEY');
@@ -720,6 +756,7 @@ async function remote() {
     await openDraft(postId, title, { images: true });
     await admin('igny8');
     await screenshot('dashboard');
+    await connectionVerdicts(apiUrl, apiKey);
   } catch (error) {
     await screenshot('FAILED');
     throw error;

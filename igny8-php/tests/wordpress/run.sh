@@ -95,7 +95,7 @@ FAKE=$LISTEN_URL
 export IGNY8_FAKE_AI_URL=$FAKE/v1
 
 # An igny8-server on the fake provider with a database of its own, an account registered on
-# it and an admin API key: sets LISTEN_URL and KEY. igny8-server refuses unknown IGNY8_*
+# it, an admin API key and a viewer's: sets LISTEN_URL, KEY and VIEWER_KEY. igny8-server refuses unknown IGNY8_*
 # variables: hand it only its own.
 hosted_service() { # NAME EMAIL
   local name=$1 email=$2 unset=() reg access created
@@ -111,9 +111,12 @@ hosted_service() { # NAME EMAIL
   created=$(curl -sS -X POST "$LISTEN_URL/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
     -H 'Content-Type: application/json' -d '{"name":"wordpress plugin","role":"admin"}') || die "create an API key on $name"
   KEY=$(json data.secret <<<"$created") || die "create an API key on $name answered: $created"
+  created=$(curl -sS -X POST "$LISTEN_URL/api/v1/auth/api-keys/" -H "Authorization: Bearer $access" \
+    -H 'Content-Type: application/json' -d '{"name":"read only","role":"viewer"}') || die "create a viewer's key on $name"
+  VIEWER_KEY=$(json data.secret <<<"$created") || die "create a viewer's key on $name answered: $created"
 }
 hosted_service igny8-server wordpress@example.test
-export IGNY8_REMOTE_API_URL=$LISTEN_URL IGNY8_REMOTE_API_KEY=$KEY
+export IGNY8_REMOTE_API_URL=$LISTEN_URL IGNY8_REMOTE_API_KEY=$KEY IGNY8_REMOTE_VIEWER_KEY=$VIEWER_KEY
 # A second hosted service (its ids start afresh): remote mode pointed at it must leave the
 # first one's posts alone (remote-origin-check.php).
 hosted_service igny8-server-2 second@example.test

@@ -206,12 +206,12 @@ impl TenancyApi {
         body: Json<ConnectSite>,
     ) -> ApiResult<ConnectedSite> {
         let scope = auth.0.scope()?;
-        Ok(ok(state
+        let connected = state
             .core
             .tenancy()
             .connect_site(&scope, body.0.into())
-            .await?
-            .into()))
+            .await?;
+        Ok(ok(ConnectedSite::new(connected, &scope)))
     }
 
     /// One site.

@@ -623,15 +623,24 @@ pub struct ConnectedSite {
     pub sector: Sector,
     /// Whether this request made the site.
     pub created: bool,
+    /// The caller's role (`owner`, `admin`, `editor`, `viewer`): what the install may do with
+    /// this credential (a viewer only reads), so it can offer only what will work.
+    pub role: String,
+    /// Whether the credential is restricted to this one site (it then always gets this site,
+    /// whatever URL the install gave).
+    pub site_restricted: bool,
 }
 
-impl From<t::ConnectedSite> for ConnectedSite {
-    fn from(c: t::ConnectedSite) -> Self {
+impl ConnectedSite {
+    /// The answer to `scope`'s connect.
+    pub fn new(c: t::ConnectedSite, scope: &t::Scope) -> Self {
         Self {
             account_id: c.site.account_id.0,
             site: c.site.into(),
             sector: c.sector.into(),
             created: c.created,
+            role: scope.role().as_str().to_owned(),
+            site_restricted: scope.site().is_some(),
         }
     }
 }

@@ -6,7 +6,11 @@ use serde_json::{Value, json};
 use crate::site_and_sector;
 use crate::support::{server, split};
 
-on_backends!(other_tenants_ids_are_always_not_found, roles_are_enforced,);
+on_backends!(
+    other_tenants_ids_are_always_not_found,
+    roles_are_enforced,
+    connecting_says_the_role_and_finds_the_site_by_any_scheme,
+);
 
 /// Every resource of account A, probed by account B: reads, changes, deletes, bulk operations
 /// and ids smuggled into filters and bodies. Nothing of A is ever seen or changed.
@@ -457,5 +461,67 @@ async fn roles_are_enforced(backend: Backend) {
         .send()
         .await;
     assert_eq!(split(resp).await.0, 403);
+    s.close().await;
+}
+
+/// `auth/sites/connect/` as the WordPress plugin uses it: the site is found again whatever the
+/// scheme, case or trailing slash of its address, and the answer says what the key may do
+/// (its role, and whether it is held to one site) so the plugin offers only what will work.
+async fn connecting_says_the_role_and_finds_the_site_by_any_scheme(backend: Backend) {
+    let Some(s) = server(backend, |_| {}).await else {
+        return;
+    };
+    let owner = s.register("connect@example.com", "Connect").await;
+    let key = |role: &'static str, site: Option<i64>| {
+        let s = &s;
+        let owner = owner.clone();
+        async move {
+            let (status, made) = s
+                .send(
+                    "POST",
+                    &owner,
+                    "/api/v1/auth/api-keys/",
+                    json!({"name": role, "role": role, "site_id": site}),
+                )
+                .await;
+            assert_eq!(status, 201, "{made}");
+            made["data"]["secret"].as_str().unwrap().to_owned()
+        }
+    };
+    let connect = |secret: String, url: &'static str| {
+        let s = &s;
+        async move {
+            split(
+                s.client
+                    .post("/api/v1/auth/sites/connect/")
+                    .header("authorization", format!("Api-Key {secret}"))
+                    .body_json(&json!({"name": "My blog", "url": url}))
+                    .send()
+                    .await,
+            )
+            .await
+        }
+    };
+
+    let (status, made) = connect(key("admin", None).await, "https://blog.example/").await;
+    assert_eq!(status, 200, "{made}");
+    let site = made["data"]["site"]["id"].as_i64().unwrap();
+    assert_eq!(made["data"]["created"], true);
+    assert_eq!(made["data"]["role"], "admin");
+    assert_eq!(made["data"]["site_restricted"], false);
+
+    // A viewer's key, the address written another way: the same site, nothing made.
+    let (status, found) = connect(key("viewer", None).await, "http://BLOG.example").await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["data"]["site"]["id"].as_i64(), Some(site));
+    assert_eq!(found["data"]["created"], false);
+    assert_eq!(found["data"]["role"], "viewer");
+
+    // A key held to the site gets it whatever address it gives, and says so.
+    let (status, held) = connect(key("editor", Some(site)).await, "https://moved.example/").await;
+    assert_eq!(status, 200, "{held}");
+    assert_eq!(held["data"]["site"]["id"].as_i64(), Some(site));
+    assert_eq!(held["data"]["role"], "editor");
+    assert_eq!(held["data"]["site_restricted"], true);
     s.close().await;
 }

@@ -52,6 +52,19 @@ final class Plugin {
 		}
 	}
 
+	/**
+	 * Whether the connection may only read: the hosted service's key has the viewer role.
+	 * The screens then offer no action that could only fail (the service refuses them too).
+	 */
+	public static function read_only(): bool {
+		try {
+			$backend = self::backend();
+			return $backend && 'remote' === $backend->kind() && 'viewer' === ( $backend->info()['role'] ?? '' );
+		} catch ( Backend_Error $e ) {
+			return false;
+		}
+	}
+
 	public static function deactivate(): void {
 		Jobs::unschedule();
 		Link_Inventory::unschedule();

@@ -190,11 +190,28 @@ final class Remote_Backend implements Backend {
 		return (int) $this->request( 'POST', $path, array(), $body )['affected'];
 	}
 
+	/** Where info() keeps what it learnt, for ten minutes. */
+	private function info_cache_key(): string {
+		return 'igny8_remote_info_' . md5( $this->base . '|' . $this->key . '|' . home_url( '/' ) );
+	}
+
+	/** info() asked of the service now, not from the cache (Settings' *Test connection*). */
+	public function fresh_info(): array {
+		delete_transient( $this->info_cache_key() );
+		$this->info = null;
+		return $this->info();
+	}
+
+	/**
+	 * What the plugin works on: the service's version, the account, the site (found by this
+	 * WordPress's address, else made) and its sector, and what the key may do (`role`,
+	 * `site_restricted`; a viewer's key only reads).
+	 */
 	public function info(): array {
 		if ( null !== $this->info ) {
 			return $this->info;
 		}
-		$cache_key = 'igny8_remote_info_' . md5( $this->base . '|' . $this->key . '|' . home_url( '/' ) );
+		$cache_key = $this->info_cache_key();
 		$cached    = get_transient( $cache_key );
 		if ( is_array( $cached ) ) {
 			return $this->info = $cached;
@@ -221,6 +238,13 @@ final class Remote_Backend implements Backend {
 			'site_id'           => (int) $site['id'],
 			'default_sector_id' => (int) $sector['id'],
 			'api_url'           => $this->base,
+			'site_name'         => (string) ( $site['name'] ?? '' ),
+			'site_url'          => (string) ( $site['url'] ?? '' ),
+			'site_created'      => ! empty( $connected['created'] ),
+			'sector_name'       => (string) ( $sector['name'] ?? '' ),
+			// An older service doesn't say: then the key is taken to be able to write.
+			'role'              => (string) ( $connected['role'] ?? 'editor' ),
+			'site_restricted'   => ! empty( $connected['site_restricted'] ),
 		);
 		set_transient( $cache_key, $this->info, 10 * MINUTE_IN_SECONDS );
 		return $this->info;

@@ -38,6 +38,12 @@ final class Actions {
 		if ( ! $backend ) {
 			wp_die( esc_html__( 'IGNY8 is not connected: install the extension or enter an API key in IGNY8 → Settings.', 'igny8' ), 503 );
 		}
+		if ( 'igny8_image' !== $action && 'igny8_export_keywords' !== $action && Plugin::read_only() ) {
+			// Refused before anything is written, to WordPress or to IGNY8.
+			Ui::flash( __( 'The API key in Settings can only read (viewer role), so nothing was changed. Enter a key with the editor role to do this.', 'igny8' ), 'error', array( 'url' => Ui::url( 'settings' ), 'label' => __( 'Open Settings', 'igny8' ) ) );
+			wp_safe_redirect( wp_get_referer() ? wp_get_referer() : Ui::url() );
+			exit;
+		}
 		return $backend;
 	}
 

@@ -90,6 +90,9 @@ final class Admin {
 		} catch ( Backend_Error $e ) {
 			Ui::error( $e );
 		}
+		if ( $backend && 'settings' !== $slug && Plugin::read_only() ) {
+			Ui::notice( __( 'The API key in Settings can only read (viewer role): these screens show your data but offer no action. To generate and send articles, enter a key with the editor role.', 'igny8' ), 'info', array( 'url' => Ui::url( 'settings' ), 'label' => __( 'Open Settings', 'igny8' ) ) );
+		}
 		if ( $backend || 'settings' === $slug ) {
 			try {
 				call_user_func( $renderer, $backend );

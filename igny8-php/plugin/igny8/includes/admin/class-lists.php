@@ -8,6 +8,7 @@
 namespace Igny8\WP\Admin;
 
 use Igny8\WP\Backend;
+use Igny8\WP\Plugin;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -45,10 +46,12 @@ final class Lists {
 		);
 		$columns = self::spec( $slug, null )['columns'];
 		$screen  = get_current_screen();
+		// No checkboxes where there is no bulk action (a viewer's key).
+		$check = Plugin::read_only() ? array() : array( 'cb' => '<input type="checkbox">' );
 		add_filter(
 			'manage_' . $screen->id . '_columns',
-			static function () use ( $columns ) {
-				return array( 'cb' => '<input type="checkbox">' ) + $columns;
+			static function () use ( $columns, $check ) {
+				return $check + $columns;
 			}
 		);
 		add_filter(
@@ -104,6 +107,20 @@ final class Lists {
 	/** The spec of list $slug; without a backend only its columns are meant to be read. */
 	public static function spec( string $slug, ?Backend $backend ): array {
 		$spec = call_user_func( array( __CLASS__, $slug ), $backend );
+		if ( $backend && Plugin::read_only() ) {
+			// A key that may only read: no bulk action, and of a row's actions only its links.
+			$spec['bulk']         = array();
+			$spec['bulk_options'] = null;
+			$actions              = $spec['actions'];
+			$spec['actions']      = static function ( array $row ) use ( $actions ): array {
+				return array_filter(
+					call_user_func( $actions, $row ),
+					static function ( string $html ): bool {
+						return false === strpos( $html, 'igny8-row-' );
+					}
+				);
+			};
+		}
 		return $spec + array(
 			'list'         => $slug,
 			'filters'      => array(),

@@ -9,6 +9,7 @@ namespace Igny8\WP\Admin;
 
 use Igny8\WP\Backend;
 use Igny8\WP\Backend_Error;
+use Igny8\WP\Plugin;
 use Igny8\WP\Publisher;
 
 defined( 'ABSPATH' ) || exit;
@@ -206,6 +207,9 @@ final class Pages {
 
 	public static function keywords( Backend $backend ): void {
 		Lists::render( 'keywords', $backend );
+		if ( Plugin::read_only() ) {
+			return;
+		}
 
 		$info = $backend->info();
 		echo '<h2 id="igny8-import">' . esc_html__( 'Import keywords', 'igny8' ) . '</h2>';
@@ -314,6 +318,7 @@ final class Pages {
 
 		self::seo_checks( $content );
 
+		$read_only = Plugin::read_only();
 		echo '<div class="postbox igny8-images"><div class="postbox-header"><h2>' . esc_html__( 'Images', 'igny8' ) . '</h2></div><div class="inside">';
 		if ( ! $images ) {
 			echo '<p>' . esc_html__( 'No images yet.', 'igny8' ) . '</p>';
@@ -336,7 +341,7 @@ final class Pages {
 				printf( '<img src="%s" alt="%s">', esc_url( $src ), esc_attr( (string) ( $image['alt_text'] ?? '' ) ) );
 			}
 			printf( '<figcaption>%s · %s<br>%s</figcaption>', esc_html( Ui::label( (string) ( $image['kind'] ?? $image['image_type'] ?? '' ) ) ), Ui::status( $image['status'] ?? '' ), esc_html( wp_trim_words( (string) ( $image['prompt'] ?? '' ), 20 ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
-			if ( in_array( $image['status'] ?? '', array( 'generated', 'failed' ), true ) ) {
+			if ( ! $read_only && in_array( $image['status'] ?? '', array( 'generated', 'failed' ), true ) ) {
 				// This one image again, from its prompt; the others stay as they are.
 				echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="igny8-redraw">';
 				Ui::form_fields( 'igny8_contents' );
@@ -344,6 +349,10 @@ final class Pages {
 				printf( '<button class="button button-small" name="bulk" value="redraw">%s</button></form>', 'failed' === $image['status'] ? esc_html__( 'Try again', 'igny8' ) : esc_html__( 'Draw again', 'igny8' ) );
 			}
 			echo '</figure>';
+		}
+		if ( $read_only ) {
+			echo '</div></div></div></div>';
+			return;
 		}
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
 		Ui::form_fields( 'igny8_contents' );
@@ -397,7 +406,7 @@ final class Pages {
 		} else {
 			echo '<p class="igny8-linked">' . esc_html__( 'Creates a new WordPress post.', 'igny8' ) . '</p>';
 		}
-		if ( ! current_user_can( 'edit_posts' ) ) {
+		if ( ! current_user_can( 'edit_posts' ) || Plugin::read_only() ) {
 			return;
 		}
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';

@@ -205,6 +205,9 @@ final class Settings_Page {
 		}
 		echo '</nav>';
 		echo '<div class="igny8-tab igny8-tab-' . esc_attr( $current ) . '">';
+		if ( 'connection' === $current ) {
+			self::connection_verdict( $backend );
+		}
 		if ( 'connection' === $current || 'advanced' === $current ) {
 			echo '<form method="post" action="options.php" class="igny8-options">';
 			settings_fields( self::GROUP );
@@ -227,6 +230,75 @@ final class Settings_Page {
 			}
 		}
 		echo '</div>';
+	}
+
+	/**
+	 * The Connection tab's verdict: with the hosted service, whether it answers, whether the
+	 * key is accepted, which account and site this WordPress is linked to and what the key may
+	 * do — asked afresh on *Test connection* and right after saving — or what to fix, in one
+	 * message. With the extension, where the data lives.
+	 */
+	private static function connection_verdict( ?Backend $backend ): void {
+		$test = add_query_arg( array( 'tab' => 'connection', 'test' => 1 ), Ui::url( 'settings' ) );
+		$button = '<a class="button igny8-test-connection" href="' . esc_url( $test ) . '">' . esc_html__( 'Test connection', 'igny8' ) . '</a>';
+		if ( ! $backend ) {
+			return;
+		}
+		if ( 'remote' !== $backend->kind() ) {
+			echo '<div class="notice notice-success inline igny8-connection-verdict"><p>' . esc_html__( 'IGNY8 runs on this server with the PHP extension; its data is in this site’s database.', 'igny8' ) . '</p></div>';
+			return;
+		}
+		$fresh = '' !== Ui::query( 'test' ) || '' !== Ui::query( 'settings-updated' );
+		try {
+			$info = $fresh && $backend instanceof \Igny8\WP\Remote_Backend ? $backend->fresh_info() : $backend->info();
+		} catch ( Backend_Error $e ) {
+			$plain = Ui::explain( $e );
+			echo '<div class="notice notice-error inline igny8-connection-verdict"><p><strong>' . esc_html__( 'Not connected.', 'igny8' ) . '</strong> ' . esc_html( $plain['message'] ) . '</p>';
+			if ( '' !== $plain['details'] ) {
+				printf( '<details class="igny8-details"><summary>%s</summary><p>%s</p></details>', esc_html__( 'Details', 'igny8' ), esc_html( $plain['details'] ) );
+			}
+			echo '<p>' . $button . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
+			return;
+		}
+		$host  = (string) wp_parse_url( (string) ( $info['api_url'] ?? '' ), PHP_URL_HOST );
+		$roles = array(
+			'owner'  => __( 'owner (may do everything)', 'igny8' ),
+			'admin'  => __( 'admin (may do everything but billing)', 'igny8' ),
+			'editor' => __( 'editor (may generate and send)', 'igny8' ),
+			'viewer' => __( 'viewer (may only read)', 'igny8' ),
+		);
+		$role  = (string) ( $info['role'] ?? '' );
+		echo '<div class="notice notice-success inline igny8-connection-verdict"><p><strong>' . esc_html__( 'Connected.', 'igny8' ) . '</strong> ';
+		printf(
+			/* translators: 1: the service's host, 2: its version, 3: account number, 4: site name, 5: site address, 6: the key's role in words */
+			esc_html__( 'IGNY8 at %1$s (version %2$s) accepted the key: account #%3$d, site “%4$s” (%5$s); the key’s role: %6$s.', 'igny8' ),
+			esc_html( $host ),
+			esc_html( (string) ( $info['version'] ?? '' ) ),
+			(int) ( $info['account_id'] ?? 0 ),
+			esc_html( (string) ( $info['site_name'] ?? '' ) ),
+			esc_html( (string) ( $info['site_url'] ?? '' ) ),
+			esc_html( $roles[ $role ] ?? $role )
+		);
+		echo '</p>';
+		$warnings = array();
+		if ( 'viewer' === $role ) {
+			$warnings[] = __( 'This key can only read: IGNY8’s screens show your data but offer no action. To generate and send articles, create a key with the editor role on the service and enter it here.', 'igny8' );
+		}
+		$key  = static function ( string $url ): string {
+			return untrailingslashit( strtolower( (string) preg_replace( '#^https?://#i', '', trim( $url ) ) ) );
+		};
+		$here = home_url();
+		if ( '' !== (string) ( $info['site_url'] ?? '' ) && $key( (string) $info['site_url'] ) !== $key( $here ) ) {
+			/* translators: 1: the linked site's address, 2: this WordPress's address */
+			$warnings[] = sprintf( __( 'The linked site’s address (%1$s) is not this WordPress’s (%2$s): the key is held to that site. If this WordPress moved, change the site’s address on the service; otherwise use a key that isn’t held to one site.', 'igny8' ), (string) $info['site_url'], $here );
+		}
+		if ( ! empty( $info['site_created'] ) ) {
+			$warnings[] = __( 'The service had no site with this WordPress’s address, so it made one. If your keywords and articles are under another site there, give that site this address on the service.', 'igny8' );
+		}
+		foreach ( $warnings as $warning ) {
+			echo '<p class="igny8-verdict-warning">' . esc_html( $warning ) . '</p>';
+		}
+		echo '<p>' . $button . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
 	}
 
 	private static function post_form( string $action ): void {
