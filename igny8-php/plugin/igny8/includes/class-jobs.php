@@ -189,11 +189,20 @@ final class Jobs {
 		// The cron and the REST route run outside wp-admin, where the admin helpers aren't loaded.
 		require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-ui.php';
 		$contents = array();
-		foreach ( (array) ( $job['result']['items'] ?? array() ) as $item ) {
-			$contents[] = (int) ( 'image_prompts' === $then['then'] ? ( $item['result']['content_id'] ?? 0 ) : ( $item['id'] ?? 0 ) );
-		}
-		$contents = array_values( array_unique( array_filter( $contents ) ) );
 		try {
+			foreach ( (array) ( $job['result']['items'] ?? array() ) as $item ) {
+				if ( 'image_prompts' !== $then['then'] ) {
+					$contents[] = (int) ( $item['id'] ?? 0 ); // The image prompts' items are the contents.
+				} elseif ( isset( $item['result']['content_id'] ) ) {
+					$contents[] = (int) $item['result']['content_id'];
+				} else {
+					// IGNY8 keeps the full result of a job's first 200 items only: the article of
+					// a later task (the item's id) is looked up.
+					$found      = Admin\Ui::rows( $backend->contents( array( 'task_id' => (int) ( $item['id'] ?? 0 ), 'page_size' => 1 ) ) );
+					$contents[] = (int) ( $found[0]['id'] ?? 0 );
+				}
+			}
+			$contents = array_values( array_unique( array_filter( $contents ) ) );
 			if ( ! $contents ) {
 				return $then + array( 'error' => __( 'No article to illustrate.', 'igny8' ) );
 			}

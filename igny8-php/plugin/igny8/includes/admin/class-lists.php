@@ -151,6 +151,14 @@ final class Lists {
 		printf( '<button type="submit" class="button" id="igny8-filter-submit" form="%s">%s</button>', esc_attr( List_Table::QUERY_FORM ), esc_html__( 'Filter', 'igny8' ) );
 	}
 
+	/** A tablenav of the status filter alone: $values in words ($of as in Ui::label()). */
+	private static function status_filter( array $values, string $of = '' ): callable {
+		return static function () use ( $values, $of ) {
+			self::select( 'status', self::statuses( $values, $of ), __( 'Any status', 'igny8' ) );
+			self::filter_button();
+		};
+	}
+
 	/** Statuses as select options, in words. */
 	private static function statuses( array $values, string $of = '' ): array {
 		$options = array();
@@ -328,10 +336,7 @@ final class Lists {
 					'delete'         => Ui::row_action( 'igny8_clusters', 'delete', $id, __( 'Delete permanently', 'igny8' ), self::confirm_delete( (string) $row['name'] ) ),
 				);
 			},
-			'tablenav'     => static function () {
-				self::select( 'status', self::statuses( array( 'active', 'archived' ) ), __( 'Any status', 'igny8' ) );
-				self::filter_button();
-			},
+			'tablenav'     => self::status_filter( array( 'active', 'archived' ) ),
 		);
 	}
 
@@ -486,10 +491,7 @@ final class Lists {
 				$actions['delete'] = Ui::row_action( 'igny8_tasks', 'delete', $id, __( 'Delete permanently', 'igny8' ), self::confirm_delete( (string) $row['title'] ) );
 				return $actions;
 			},
-			'tablenav'     => static function () {
-				self::select( 'status', self::statuses( array( 'queued', 'in_progress', 'done', 'failed' ), 'task' ), __( 'Any status', 'igny8' ) );
-				self::filter_button();
-			},
+			'tablenav'     => self::status_filter( array( 'queued', 'in_progress', 'done', 'failed' ), 'task' ),
 		);
 	}
 
@@ -557,10 +559,7 @@ final class Lists {
 				$actions['delete'] = Ui::row_action( 'igny8_contents', 'delete', $id, __( 'Delete permanently', 'igny8' ), self::confirm_delete( (string) $row['title'] ) . ' ' . __( 'A post already sent to WordPress stays there.', 'igny8' ) );
 				return $actions;
 			},
-			'tablenav' => static function () {
-				self::select( 'status', self::statuses( array( 'draft', 'review', 'published' ) ), __( 'Any status', 'igny8' ) );
-				self::filter_button();
-			},
+			'tablenav' => self::status_filter( array( 'draft', 'review', 'published' ) ),
 		);
 	}
 }
