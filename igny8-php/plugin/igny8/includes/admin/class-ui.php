@@ -128,11 +128,6 @@ final class Ui {
 		return is_array( $list ) && array_key_exists( 'results', $list ) ? (array) $list['results'] : (array) $list;
 	}
 
-	/** The current page number (?paged=). */
-	public static function paged(): int {
-		return max( 1, absint( $_GET['paged'] ?? 1 ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
-	}
-
 	/** A GET filter value, sanitised. */
 	public static function query( string $name ): string {
 		return isset( $_GET[ $name ] ) ? sanitize_text_field( wp_unslash( $_GET[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads what the screen shows; nothing is changed
