@@ -328,6 +328,23 @@ impl Igny8 {
         self.array(async |c| writer::links_back(c, id, limit.unwrap_or(10)).await)
     }
 
+    /// The SEO checks of content `id` as an editor holds it now, nothing saved: `draft`'s
+    /// `title`, `html`, `meta_title`, `meta_description`, `slug` replace the stored ones;
+    /// `['score' => 0–100, 'checks' => [...]]` as `content()` gives them.
+    pub fn check_draft(&self, id: i64, draft: &ZendHashTable) -> PhpResult<Array> {
+        let input = guard(|| map(Some(draft)))?;
+        self.array(async |c| writer::check_draft(c, id, input).await)
+    }
+
+    /// Pages of the site content `id` could link to, most related first, each with the words
+    /// of the article to make the link: `[['to' => entry, 'shared', 'anchor', 'paragraph'],
+    /// …]`. `input`: `html` (the body as the editor holds it; the stored one without it),
+    /// `limit` (1–50, default 10).
+    pub fn links_out(&self, id: i64, input: Option<&ZendHashTable>) -> PhpResult<Array> {
+        let input = guard(|| map(input))?;
+        self.array(async |c| writer::links_out(c, id, input).await)
+    }
+
     /// Links content `fromId` to the published content `id` where `id`'s primary keyword
     /// first stands in its text; the changed `fromId`.
     pub fn insert_link_back(&self, id: i64, fromId: i64) -> PhpResult<Array> {

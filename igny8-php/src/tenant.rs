@@ -70,6 +70,7 @@ pub(crate) async fn bootstrap(
             ConnectSite {
                 name: site_name.to_owned(),
                 url: site_url.map(str::to_owned),
+                ..ConnectSite::default()
             },
         )
         .await?;

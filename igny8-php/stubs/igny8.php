@@ -133,6 +133,10 @@ final class Igny8
     public function linkInventory(array $query = []): array {}
     /** Pages of the site that could link to the (published) content: [['from', 'shared', 'anchor', 'paragraph'], ...]. */
     public function linksBack(int $id, int $limit = 10): array {}
+    /** The SEO checks of content $id as an editor holds it, nothing saved: $draft's title, html, meta_title, meta_description, slug replace the stored ones; ['score' => 0-100, 'checks' => [...]]. */
+    public function checkDraft(int $id, array $draft): array {}
+    /** Pages of the site content $id could link to, with the article's words to link: [['to', 'shared', 'anchor', 'paragraph'], ...]; input: html (as the editor holds it), limit (1-50, default 10). */
+    public function linksOut(int $id, array $input = []): array {}
     /** Links content $fromId to the published content $id where $id's primary keyword stands in its text; the changed $fromId. */
     public function insertLinkBack(int $id, int $fromId): array {}
 

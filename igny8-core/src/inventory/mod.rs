@@ -21,7 +21,7 @@ mod service;
 mod sync;
 
 pub(crate) use service::run_sync_job;
-pub use service::{Inventory, LinkBack, MAX_RECORDED, REFRESH_EVERY, Recorded, SyncInput};
+pub use service::{Inventory, LinkBack, LinkOut, MAX_RECORDED, REFRESH_EVERY, Recorded, SyncInput};
 pub use sync::SyncReport;
 
 use chrono::{DateTime, Utc};

@@ -55,6 +55,21 @@ pub struct LinkBack {
     pub paragraph: Option<String>,
 }
 
+/// A suggested link from an article being edited to another page of its site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkOut {
+    /// The page to link to.
+    pub to: LinkEntry,
+    /// The words they share (stems), most telling first.
+    pub shared: Vec<String>,
+    /// The words of the article to make the link: one of the page's keywords, its title or
+    /// its cluster, as the article writes them, standing as whole words in its running text
+    /// (a paragraph or list item, outside links, headings, captions and code).
+    pub anchor: String,
+    /// The text of the paragraph the anchor is first in.
+    pub paragraph: String,
+}
+
 /// The link inventory of a site.
 #[derive(Debug)]
 pub struct Inventory<'a, S> {
@@ -292,6 +307,61 @@ impl<S: Store> Inventory<'_, S> {
             });
             if out.len() >= limit {
                 break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pages of the site that article `content` could link to, most related first, at most
+    /// `limit`: each with words of the article to make the link. `html` is the body as an
+    /// editor holds it now (block comments and all; the stored body without it). Pages the
+    /// body already links to, the article's own address and pages whose words the body doesn't
+    /// use are left out; a page's keywords are tried before its title and cluster.
+    pub async fn links_out(
+        &self,
+        scope: &Scope,
+        content: ContentId,
+        html: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<LinkOut>> {
+        let article = self.core.contents().get(scope, content).await?;
+        let html = html.unwrap_or(&article.html);
+        let language = Box::pin(self.language(scope)).await?;
+        let phrases: Vec<&str> = article
+            .primary_keyword
+            .iter()
+            .chain(&article.secondary_keywords)
+            .map(String::as_str)
+            .chain(std::iter::once(article.title.as_str()))
+            .collect();
+        let entries = Box::pin(self.entries(scope, article.site_id)).await?;
+        let own = article.wp_url.as_deref().map(normal);
+        let mut out = Vec::new();
+        for (entry, shared) in rank(entries, &phrases, language, Some(article.id)) {
+            if out.len() >= limit || shared.is_empty() {
+                break;
+            }
+            if own.as_deref() == Some(normal(&entry.url).as_str()) || links_to(html, &entry.url) {
+                continue;
+            }
+            let candidates = entry
+                .keywords
+                .iter()
+                .map(String::as_str)
+                .chain(std::iter::once(entry.title.as_str()))
+                .chain(entry.cluster.as_deref());
+            let found = candidates.filter(|p| !p.trim().is_empty()).find_map(|p| {
+                crate::writer::links::insert_link(html, p, &entry.url).map(|(linked, paragraph)| {
+                    (anchor_as_written(&linked, &entry.url, p), paragraph)
+                })
+            });
+            if let Some((anchor, paragraph)) = found {
+                out.push(LinkOut {
+                    to: entry,
+                    shared,
+                    anchor,
+                    paragraph,
+                });
             }
         }
         Ok(out)
@@ -554,6 +624,24 @@ fn check_pages(pages: Vec<SyncedPage>) -> Result<Vec<SyncedPage>> {
 }
 
 /// Whether `html` has a link to `url`.
+/// The text of the link to `url` in `html` (the anchor as the article writes it, letter case
+/// and all); `phrase` when there is none.
+fn anchor_as_written(html: &str, url: &str, phrase: &str) -> String {
+    fn find(node: &crate::ai::html::Node, url: &str) -> Option<String> {
+        match node {
+            crate::ai::html::Node::Element(e) if e.name == "a" && e.attr("href") == Some(url) => {
+                Some(crate::collapse_whitespace(&e.text()))
+            }
+            crate::ai::html::Node::Element(e) => e.children.iter().find_map(|c| find(c, url)),
+            crate::ai::html::Node::Text(_) => None,
+        }
+    }
+    crate::ai::html::Node::parse(html)
+        .iter()
+        .find_map(|n| find(n, url))
+        .unwrap_or_else(|| phrase.to_owned())
+}
+
 fn links_to(html: &str, url: &str) -> bool {
     let wanted = normal(url);
     crate::ai::html::Node::parse(html)

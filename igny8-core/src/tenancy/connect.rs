@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ids::SiteId;
+use crate::ids::{SectorId, SiteId};
 use crate::list::{MAX_PAGE_SIZE, PageRequest};
 use crate::store::Store;
 use crate::tenancy::{NewSector, NewSite, Permission, Scope, Sector, SectorFilter, Site, Tenancy};
@@ -28,6 +28,12 @@ pub struct ConnectSite {
     /// recognised by it, ignoring the scheme, letter case and a trailing slash; without one it
     /// is recognised by its name.
     pub url: Option<String>,
+    /// The site the install chose (Settings' site picker): used instead of finding the site by
+    /// its address, and never made. It must be a site of the account the caller may see.
+    pub site: Option<SiteId>,
+    /// The sector the install chose for new work: a sector of that site (found or chosen).
+    /// Without it, the site's first active sector.
+    pub sector: Option<SectorId>,
 }
 
 /// The site an install works on and the sector new work goes to.
@@ -68,10 +74,14 @@ impl<S: Store> Tenancy<'_, S> {
     ///   restricted to a site). When another site already has that name, the new one is
     ///   named `name (host)`. Two installs connecting at once get the same site.
     ///
-    /// The sector is the site's first active sector; a site with none gets (or reuses) one
-    /// named [`DEFAULT_SECTOR`].
+    /// - A chosen `site` is that site (read through the scope: another account's site, or
+    ///   another site than a restricted scope's own, is refused).
     ///
-    /// Errors: invalid name or URL ([`Error::Validation`], nothing made), a caller who may
+    /// The sector is the chosen `sector` (it must be a sector of that site), else the site's
+    /// first active sector; a site with none gets (or reuses) one named [`DEFAULT_SECTOR`].
+    ///
+    /// Errors: invalid name or URL, a chosen sector of another site ([`Error::Validation`],
+    /// nothing made), a chosen site the caller cannot see ([`Error::NotFound`]), a caller who may
     /// not make the site ([`Error::Forbidden`], in words that say who can), a suspended
     /// account when something would have to be made, the plan's site limit.
     pub async fn connect_site(&self, scope: &Scope, install: ConnectSite) -> Result<ConnectedSite> {
@@ -81,14 +91,38 @@ impl<S: Store> Tenancy<'_, S> {
         let url = check.url("url", install.url.as_deref());
         check.finish()?;
 
-        let (site, created) = match scope.site() {
-            Some(only) => (self.site(scope, only).await?, false),
-            None => match self.find_site(scope, &name, url.as_deref()).await? {
+        let (site, created) = match (install.site, scope.site()) {
+            (Some(chosen), Some(only)) if chosen != only => {
+                return Err(Error::Forbidden(format!(
+                    "this API key is restricted to site {only}, so it cannot connect to site \
+                     {chosen}: choose site {only}, or connect with a key that is not \
+                     restricted to one site"
+                )));
+            }
+            (Some(chosen), _) => (self.site(scope, chosen).await?, false),
+            (None, Some(only)) => (self.site(scope, only).await?, false),
+            (None, None) => match self.find_site(scope, &name, url.as_deref()).await? {
                 Some(site) => (site, false),
                 None => self.make_site(scope, &name, url.as_deref()).await?,
             },
         };
-        let sector = self.working_sector(scope, site.id).await?;
+        let sector = match install.sector {
+            Some(chosen) => {
+                let sector = self.sector(scope, chosen).await?;
+                if sector.site_id != site.id {
+                    return Err(Error::field(
+                        "sector",
+                        format!(
+                            "sector {chosen} ({}) belongs to another site than {} (site {}): \
+                             choose one of that site's sectors",
+                            sector.name, site.name, site.id
+                        ),
+                    ));
+                }
+                sector
+            }
+            None => self.working_sector(scope, site.id).await?,
+        };
         Ok(ConnectedSite {
             site,
             sector,

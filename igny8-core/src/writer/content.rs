@@ -334,6 +334,24 @@ impl NewContent {
     }
 }
 
+/// A content as an editor holds it now, for checks that save nothing
+/// ([`Contents::check_draft`](super::Contents::check_draft)): each field given replaces the
+/// stored one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    /// The title.
+    pub title: Option<String>,
+    /// The body (HTML; block comments are fine), at most [`MAX_HTML_BYTES`].
+    pub html: Option<String>,
+    /// The SEO title.
+    pub meta_title: Option<String>,
+    /// The SEO description.
+    pub meta_description: Option<String>,
+    /// The post's slug; without it, the one publishing makes from the title.
+    pub slug: Option<String>,
+}
+
 /// Changes to content: text fields must be plain text, a new body is sanitised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContentPatch {

@@ -9,7 +9,7 @@ mod service;
 mod task;
 
 pub use content::{
-    Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus, Faq,
+    Content, ContentFilter, ContentPatch, ContentSort, ContentSortField, ContentStatus, Draft, Faq,
     FaqEntry, MAX_FAQ_QUESTIONS, MAX_HTML_BYTES, META_DESCRIPTION_CHARS, META_TITLE_CHARS,
     MetaLength, NewContent, count_words,
 };

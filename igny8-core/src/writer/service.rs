@@ -155,6 +155,56 @@ impl<S: Store> Contents<'_, S> {
     /// (else the site's own) to tell internal links from external ones. The slug checked is
     /// the one publishing makes from the title.
     pub async fn checks(&self, scope: &Scope, contents: &[Content]) -> Result<Vec<SeoReport>> {
+        let slugs = vec![None; contents.len()];
+        self.checks_with(scope, contents, &slugs).await
+    }
+
+    /// The SEO checks of content `id` as an editor holds it now, nothing saved: the fields
+    /// `draft` gives replace the stored ones (a WordPress post's title, body, slug and SEO
+    /// fields while it is being edited); the rest is as [`checks`](Self::checks) takes it.
+    pub async fn check_draft(
+        &self,
+        scope: &Scope,
+        id: ContentId,
+        draft: Draft,
+    ) -> Result<SeoReport> {
+        if draft
+            .html
+            .as_ref()
+            .is_some_and(|h| h.len() > MAX_HTML_BYTES)
+        {
+            return Err(Error::field(
+                "html",
+                format!("is longer than {MAX_HTML_BYTES} bytes: check a shorter article"),
+            ));
+        }
+        let mut content = self.get(scope, id).await?;
+        if let Some(title) = draft.title {
+            content.title = title;
+        }
+        if let Some(html) = draft.html {
+            content.html = html;
+        }
+        if let Some(meta_title) = draft.meta_title {
+            content.meta_title = Some(meta_title);
+        }
+        if let Some(meta_description) = draft.meta_description {
+            content.meta_description = Some(meta_description);
+        }
+        let slug = draft.slug.filter(|s| !s.trim().is_empty());
+        Ok(self
+            .checks_with(scope, std::slice::from_ref(&content), &[slug])
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    async fn checks_with(
+        &self,
+        scope: &Scope,
+        contents: &[Content],
+        slugs: &[Option<String>],
+    ) -> Result<Vec<SeoReport>> {
         scope.require(Permission::Read)?;
         if contents.is_empty() {
             return Ok(Vec::new());
@@ -187,7 +237,8 @@ impl<S: Store> Contents<'_, S> {
         }
         Ok(contents
             .iter()
-            .map(|c| {
+            .zip(slugs)
+            .map(|(c, slug)| {
                 let site_url = sites
                     .iter()
                     .find(|(id, _)| *id == c.site_id)
@@ -201,7 +252,7 @@ impl<S: Store> Contents<'_, S> {
                     html: &c.html,
                     meta_title: c.meta_title.as_deref(),
                     meta_description: c.meta_description.as_deref(),
-                    slug: None,
+                    slug: slug.as_deref(),
                     primary_keyword: c.primary_keyword.as_deref(),
                     target_words,
                     language: &language,

@@ -1566,6 +1566,109 @@ pub(crate) async fn synced_wordpress_pages_are_link_targets_and_linked_back(core
         .await
         .unwrap_err();
     assert_eq!(again.code(), igny8_core::ErrorCode::Conflict);
+
+    // Links out, for an editor: pages whose keywords or title the body (as the editor holds
+    // it, block comments and all) uses as whole words; not the article itself, not pages it
+    // already links to, not unrelated ones.
+    let editing = "<!-- wp:paragraph --><p>Hose reels keep a garden hose tidy, and garden hose \
+                   storage matters.</p><!-- /wp:paragraph -->";
+    let out = core
+        .inventory()
+        .links_out(&t.scope, new.id, Some(editing), 10)
+        .await
+        .unwrap();
+    let anchor = |url: &str| {
+        out.iter()
+            .find(|o| o.to.url == url)
+            .map(|o| (o.anchor.as_str(), o.paragraph.as_str()))
+    };
+    assert_eq!(
+        anchor("http://garden.example/?p=16"),
+        Some((
+            "Hose reels",
+            "Hose reels keep a garden hose tidy, and garden hose storage matters."
+        )),
+        "{out:?}"
+    );
+    assert_eq!(
+        anchor("http://garden.example/?p=30").map(|a| a.0),
+        Some("garden hose storage"),
+        "{out:?}"
+    );
+    for absent in ["http://garden.example/?p=7", "http://garden.example/?p=40"] {
+        assert!(anchor(absent).is_none(), "{absent}: {out:?}");
+    }
+    let linked = editing.replace(
+        "Hose reels",
+        "<a href=\"http://garden.example/?p=16\">Hose reels</a>",
+    );
+    let out = core
+        .inventory()
+        .links_out(&t.scope, new.id, Some(&linked), 10)
+        .await
+        .unwrap();
+    assert!(
+        out.iter()
+            .all(|o| o.to.url != "http://garden.example/?p=16"),
+        "already linked: {out:?}"
+    );
+
+    // The checks of the article as the editor holds it: nothing given is the stored article;
+    // a title or slug without the keyword fails its check; nothing is saved.
+    let contents = core.contents();
+    let same = contents
+        .check_draft(&t.scope, new.id, igny8_core::writer::Draft::default())
+        .await
+        .unwrap();
+    let passed = |r: &igny8_core::writer::seo::SeoReport, id: &str| {
+        r.checks.iter().find(|c| c.id == id).unwrap().passed
+    };
+    let new = content_of(&core, &t, task.id).await;
+    assert_eq!(
+        same,
+        contents
+            .checks(&t.scope, std::slice::from_ref(&new))
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+    );
+    let draft = |title: &str, slug: &str| igny8_core::writer::Draft {
+        title: Some(title.into()),
+        slug: Some(slug.into()),
+        ..Default::default()
+    };
+    let elsewhere = contents
+        .check_draft(&t.scope, new.id, draft("Watering cans", "watering-cans"))
+        .await
+        .unwrap();
+    assert!(!passed(&elsewhere, "keyword_in_title"));
+    assert!(!passed(&elsewhere, "keyword_in_slug"));
+    assert!(elsewhere.score < same.score);
+    let on_topic = contents
+        .check_draft(
+            &t.scope,
+            new.id,
+            draft("The hose reel guide", "hose-reel-guide"),
+        )
+        .await
+        .unwrap();
+    assert!(passed(&on_topic, "keyword_in_title"));
+    assert!(passed(&on_topic, "keyword_in_slug"));
+    assert_eq!(
+        content_of(&core, &t, task.id).await.title,
+        new.title,
+        "nothing saved"
+    );
+    let huge = igny8_core::writer::Draft {
+        html: Some("x".repeat(igny8_core::writer::MAX_HTML_BYTES + 1)),
+        ..Default::default()
+    };
+    let refused = contents
+        .check_draft(&t.scope, new.id, huge)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), igny8_core::ErrorCode::Validation);
 }
 
 /// An article whose first 100 words don't use the task's primary keyword is asked for once

@@ -926,6 +926,7 @@ pub(crate) async fn installs_connect_to_one_site(core: Igny8) {
     let connect = |name: &str, url: Option<&str>| ConnectSite {
         name: name.into(),
         url: url.map(str::to_owned),
+        ..ConnectSite::default()
     };
 
     // The tenant's site (https://example.com, sector "Main") is found by its URL in another
@@ -1017,6 +1018,83 @@ pub(crate) async fn installs_connect_to_one_site(core: Igny8) {
         .await
         .unwrap();
     assert_eq!((moved.site.id, moved.created), (made.site.id, false));
+
+    // The install may choose the site and sector (Settings' picker): an address that matches
+    // no site then makes nothing, and the chosen sector is used even when it is not the first.
+    let second = t
+        .create_sector(
+            &a.scope,
+            NewSector {
+                site_id: made.site.id,
+                name: "Second".into(),
+                description: None,
+                is_active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let chosen = t
+        .connect_site(
+            &a.scope,
+            ConnectSite {
+                site: Some(made.site.id),
+                sector: Some(second.id),
+                ..connect("Elsewhere", Some("https://unlisted.example.org"))
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (chosen.site.id, chosen.sector.id, chosen.created),
+        (made.site.id, second.id, false)
+    );
+    // A sector of another site, another account's site, or (for a restricted scope) another
+    // site of the account is refused, in words that say what to choose.
+    let wrong_sector = t
+        .connect_site(
+            &a.scope,
+            ConnectSite {
+                site: Some(made.site.id),
+                sector: Some(a.sector),
+                ..connect("x", None)
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong_sector.code(), ErrorCode::Validation);
+    assert!(
+        wrong_sector
+            .to_string()
+            .contains("choose one of that site's sectors"),
+        "{wrong_sector}"
+    );
+    let other = tenant(&core, "Connect other", 1).await;
+    let foreign = t
+        .connect_site(
+            &a.scope,
+            ConnectSite {
+                site: Some(other.site),
+                ..connect("x", None)
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(foreign.code(), ErrorCode::NotFound);
+    let beyond = t
+        .connect_site(
+            &restricted,
+            ConnectSite {
+                site: Some(a.site),
+                ..connect("x", None)
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(beyond.code(), ErrorCode::Forbidden);
+    assert!(
+        beyond.to_string().contains("restricted to site"),
+        "{beyond}"
+    );
 
     // An editor finds existing sites but may not make one; nothing is made.
     let editor = Scope::user(a.scope.account(), UserId(1), Role::Editor);

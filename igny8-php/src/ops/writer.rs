@@ -283,6 +283,39 @@ pub(crate) async fn links_back(c: &Ctx, id: i64, limit: i64) -> Out {
     )
 }
 
+/// The SEO checks of a content as the editor holds it: `{score, checks}`.
+pub(crate) async fn check_draft(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let draft: w::Draft = parse(map)?;
+    let report = c
+        .core
+        .contents()
+        .check_draft(&c.scope(), ContentId(id), draft)
+        .await?;
+    Ok(json!({"score": report.score, "checks": report.checks}))
+}
+
+/// Pages of the site the content could link to, with the words to link.
+pub(crate) async fn links_out(c: &Ctx, id: i64, mut map: Map<String, Value>) -> Out {
+    let html: Option<String> = take(&mut map, "html")?;
+    let limit: Option<u64> = take(&mut map, "limit")?;
+    if let Some(field) = map.keys().next() {
+        return Err(Failure::field(
+            field,
+            "unknown field: give html and limit only",
+        ));
+    }
+    if html.as_ref().is_some_and(|h| h.len() > w::MAX_HTML_BYTES) {
+        return Err(Failure::field("html", "is longer than 2 MiB"));
+    }
+    let limit = usize::try_from(limit.unwrap_or(10).clamp(1, 50)).unwrap_or(10);
+    many(
+        &c.core
+            .inventory()
+            .links_out(&c.scope(), ContentId(id), html.as_deref(), limit)
+            .await?,
+    )
+}
+
 pub(crate) async fn insert_link_back(c: &Ctx, id: i64, from: i64) -> Out {
     let changed = c
         .core

@@ -352,6 +352,40 @@ impl PublishApi {
         Ok(ok(found.into_iter().map(Into::into).collect()))
     }
 
+    /// Pages of the site this article could link to, most related first (at most `limit`,
+    /// default 10), each with the words of the article to make the link: for an editor
+    /// inserting internal links. `html` is the body as the editor holds it (the stored one
+    /// without it); pages it already links to are left out. Nothing is saved.
+    #[oai(
+        path = "/writer/content/:id/links_out/",
+        method = "post",
+        tag = "Tag::Writer"
+    )]
+    async fn links_out(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<LinksOutRequest>,
+    ) -> ApiResult<Vec<LinkOut>> {
+        let scope = auth.0.scope()?;
+        let body = body.0;
+        if body
+            .html
+            .as_ref()
+            .is_some_and(|h| h.len() > igny8_core::writer::MAX_HTML_BYTES)
+        {
+            return Err(igny8_core::Error::field("html", "is longer than 2 MiB").into());
+        }
+        let limit = body.limit.unwrap_or(10).clamp(1, 50) as usize;
+        let found = state
+            .core
+            .inventory()
+            .links_out(&scope, ContentId(id.0), body.html.as_deref(), limit)
+            .await?;
+        Ok(ok(found.into_iter().map(Into::into).collect()))
+    }
+
     /// Links IGNY8 article `content_id` to this (published) article: the first appearance of
     /// this article's primary keyword in the other's running text becomes the link. Answers
     /// with the changed article; publish it again to show the link in WordPress.

@@ -268,6 +268,26 @@ impl WriterApi {
     }
 
     /// Changes content.
+    /// The SEO checks of this content as an editor holds it now, nothing saved: the fields
+    /// given replace the stored ones (a WordPress post's title, body, slug and SEO fields while
+    /// it is edited).
+    #[oai(path = "/content/:id/check/", method = "post")]
+    async fn check_content_draft(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<ContentDraft>,
+    ) -> ApiResult<SeoReport> {
+        let scope = auth.0.scope()?;
+        let report = state
+            .core
+            .contents()
+            .check_draft(&scope, ContentId(id.0), body.0.into())
+            .await?;
+        Ok(ok(report.into()))
+    }
+
     #[oai(path = "/content/:id/", method = "patch")]
     async fn update_content(
         &self,

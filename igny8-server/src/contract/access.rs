@@ -368,6 +368,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/writer/content/publish/", WRITE),
     ("POST", "/writer/content/{id}/publish/", WRITE),
     ("POST", "/writer/content/{id}/render/", READ),
+    ("POST", "/writer/content/{id}/check/", READ),
+    ("POST", "/writer/content/{id}/links_out/", READ),
     ("GET", "/writer/content/{id}/links_back/", READ),
     ("POST", "/writer/content/{id}/links_back/", WRITE),
     ("GET", "/writer/images/", READ),

@@ -311,6 +311,42 @@ impl From<igny8_core::inventory::LinkBack> for LinkBack {
     }
 }
 
+/// A suggested link from the article being edited to another page of its site.
+#[derive(Debug, Object)]
+pub struct LinkOut {
+    /// The page to link to.
+    pub to: LinkEntry,
+    /// The word stems they share.
+    pub shared: Vec<String>,
+    /// The words of the article to make the link, as the article writes them: they stand as
+    /// whole words in its running text (a paragraph or list item, outside links and headings).
+    pub anchor: String,
+    /// The text of the paragraph the anchor is first in.
+    pub paragraph: String,
+}
+
+impl From<igny8_core::inventory::LinkOut> for LinkOut {
+    fn from(o: igny8_core::inventory::LinkOut) -> Self {
+        Self {
+            to: o.to.into(),
+            shared: o.shared,
+            anchor: o.anchor,
+            paragraph: o.paragraph,
+        }
+    }
+}
+
+/// The body to suggest links for.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct LinksOutRequest {
+    /// The body as the editor holds it now (HTML; block comments are fine); without it, the
+    /// stored body.
+    pub html: Option<String>,
+    /// At most this many suggestions (1–50, default 10).
+    pub limit: Option<u64>,
+}
+
 /// Which article gets the link back.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]

@@ -1,6 +1,7 @@
 //! Accounts, users, sites, sectors, sessions and API keys on the wire.
 
 use igny8_core::tenancy as t;
+use igny8_core::{SectorId, SiteId};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 
@@ -600,6 +601,14 @@ pub struct ConnectSite {
     /// the site is recognised; without it the site is recognised by its name.
     #[oai(nullable)]
     pub url: Option<String>,
+    /// The site the install chose (a site of the account the key may see): used instead of
+    /// finding the site by `url`, and never made. Omit it to find (or make) the site by `url`.
+    #[oai(nullable)]
+    pub site_id: Option<i64>,
+    /// The sector new work goes to: one of that site's sectors. Omit it for the site's first
+    /// active sector.
+    #[oai(nullable)]
+    pub sector_id: Option<i64>,
 }
 
 impl From<ConnectSite> for t::ConnectSite {
@@ -607,6 +616,8 @@ impl From<ConnectSite> for t::ConnectSite {
         Self {
             name: c.name,
             url: c.url,
+            site: c.site_id.map(SiteId),
+            sector: c.sector_id.map(SectorId),
         }
     }
 }

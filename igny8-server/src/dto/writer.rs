@@ -272,21 +272,70 @@ pub struct SeoCheck {
     pub weight: i64,
 }
 
+/// A content as an editor holds it now, to check without saving: each field given replaces
+/// the stored one.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ContentDraft {
+    /// The title.
+    pub title: Option<String>,
+    /// The body (HTML; WordPress block comments are fine), at most 2 MiB.
+    pub html: Option<String>,
+    /// The SEO title.
+    pub meta_title: Option<String>,
+    /// The SEO description.
+    pub meta_description: Option<String>,
+    /// The post's slug; without it, the one publishing makes from the title.
+    pub slug: Option<String>,
+}
+
+impl From<ContentDraft> for w::Draft {
+    fn from(d: ContentDraft) -> Self {
+        Self {
+            title: d.title,
+            html: d.html,
+            meta_title: d.meta_title,
+            meta_description: d.meta_description,
+            slug: d.slug,
+        }
+    }
+}
+
+/// The SEO checks of a draft.
+#[derive(Debug, Object)]
+pub struct SeoReport {
+    /// The SEO score, 0–100: the weights of the checks it passes.
+    pub score: i64,
+    /// The checks, as a content's `checks`.
+    pub checks: Vec<SeoCheck>,
+}
+
+impl From<w::seo::SeoReport> for SeoReport {
+    fn from(report: w::seo::SeoReport) -> Self {
+        Self {
+            score: i64::from(report.score),
+            checks: report.checks.into_iter().map(SeoCheck::from).collect(),
+        }
+    }
+}
+
+impl From<w::seo::SeoCheck> for SeoCheck {
+    fn from(k: w::seo::SeoCheck) -> Self {
+        Self {
+            id: k.id,
+            passed: k.passed,
+            value: k.value,
+            hint: k.hint,
+            weight: i64::from(k.weight),
+        }
+    }
+}
+
 impl From<(w::Content, w::seo::SeoReport)> for Content {
     fn from((c, report): (w::Content, w::seo::SeoReport)) -> Self {
         Self {
             score: i64::from(report.score),
-            checks: report
-                .checks
-                .into_iter()
-                .map(|k| SeoCheck {
-                    id: k.id,
-                    passed: k.passed,
-                    value: k.value,
-                    hint: k.hint,
-                    weight: i64::from(k.weight),
-                })
-                .collect(),
+            checks: report.checks.into_iter().map(SeoCheck::from).collect(),
             id: c.id.get(),
             site_id: c.site_id.get(),
             sector_id: c.sector_id.get(),

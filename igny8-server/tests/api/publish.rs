@@ -540,4 +540,86 @@ async fn the_link_inventory_over_http() {
         .send("POST", &stranger, &back, json!({"content_id": older}))
         .await;
     assert_eq!(status, 404);
+
+    // Links out, for an editor: the body as the editor holds it uses "garden hose storage"
+    // (the older article's keyword) and a tag of post 12; nothing else of the site.
+    let out = format!("/api/v1/writer/content/{new}/links_out/");
+    let html = "<!-- wp:paragraph --><p>Good garden hose storage starts with hoses that \
+                drain.</p><!-- /wp:paragraph -->";
+    let (status, found) = s
+        .send("POST", &token, &out, json!({"html": html, "limit": 5}))
+        .await;
+    assert_eq!(status, 200, "{found}");
+    let to: Vec<(&str, &str)> = found["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["to"]["url"].as_str().unwrap(),
+                o["anchor"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        to.contains(&("https://garden.example/?p=30", "garden hose storage")),
+        "{found}"
+    );
+    assert!(
+        to.iter()
+            .all(|(url, _)| *url != "https://garden.example/?p=13"),
+        "{found}"
+    );
+    assert_eq!(
+        found["data"][0]["paragraph"],
+        "Good garden hose storage starts with hoses that drain."
+    );
+    let (status, body) = s
+        .send("POST", &token, &out, json!({"html": html, "limt": 5}))
+        .await;
+    assert_eq!(status, 400, "unknown field: {body}");
+    let (status, _) = s.send("POST", &stranger, &out, json!({})).await;
+    assert_eq!(status, 404);
+
+    // The checks of the draft in the editor: another title fails the title check; nothing
+    // is saved.
+    let check = format!("/api/v1/writer/content/{new}/check/");
+    let (status, report) = s
+        .send(
+            "POST",
+            &token,
+            &check,
+            json!({"title": "Watering cans", "slug": "cans"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let verdict = |r: &Value, id: &str| {
+        r["data"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["passed"].clone())
+    };
+    assert_eq!(verdict(&report, "keyword_in_title"), Some(json!(false)));
+    assert_eq!(verdict(&report, "keyword_in_slug"), Some(json!(false)));
+    let (status, report) = s
+        .send(
+            "POST",
+            &token,
+            &check,
+            json!({"title": "A hose reel for every yard"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(verdict(&report, "keyword_in_title"), Some(json!(true)));
+    let (_, stored) = s
+        .get(&token, &format!("/api/v1/writer/content/{new}/"))
+        .await;
+    assert_eq!(
+        stored["data"]["title"], "Choosing a hose reel",
+        "nothing saved"
+    );
+    let (status, _) = s.send("POST", &stranger, &check, json!({})).await;
+    assert_eq!(status, 404);
 }

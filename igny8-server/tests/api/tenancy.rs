@@ -488,19 +488,22 @@ async fn connecting_says_the_role_and_finds_the_site_by_any_scheme(backend: Back
             made["data"]["secret"].as_str().unwrap().to_owned()
         }
     };
-    let connect = |secret: String, url: &'static str| {
+    let connect_with = |secret: String, body: Value| {
         let s = &s;
         async move {
             split(
                 s.client
                     .post("/api/v1/auth/sites/connect/")
                     .header("authorization", format!("Api-Key {secret}"))
-                    .body_json(&json!({"name": "My blog", "url": url}))
+                    .body_json(&body)
                     .send()
                     .await,
             )
             .await
         }
+    };
+    let connect = |secret: String, url: &'static str| {
+        connect_with(secret, json!({"name": "My blog", "url": url}))
     };
 
     let (status, made) = connect(key("admin", None).await, "https://blog.example/").await;
@@ -523,5 +526,45 @@ async fn connecting_says_the_role_and_finds_the_site_by_any_scheme(backend: Back
     assert_eq!(held["data"]["site"]["id"].as_i64(), Some(site));
     assert_eq!(held["data"]["role"], "editor");
     assert_eq!(held["data"]["site_restricted"], true);
+
+    // The install chooses another site of the account and one of its sectors: that one, even
+    // though the address matches the first site; nothing is made.
+    let (status, other) = s
+        .send(
+            "POST",
+            &owner,
+            "/api/v1/auth/sites/",
+            json!({"name": "Shop", "url": "https://shop.example"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{other}");
+    let other = other["data"]["id"].as_i64().unwrap();
+    let (status, sector) = s
+        .send(
+            "POST",
+            &owner,
+            "/api/v1/auth/sectors/",
+            json!({"site_id": other, "name": "Garden tools"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{sector}");
+    let sector = sector["data"]["id"].as_i64().unwrap();
+    let body = json!({"name": "My blog", "url": "https://blog.example/", "site_id": other,
+        "sector_id": sector});
+    let (status, chosen) = connect_with(key("editor", None).await, body).await;
+    assert_eq!(status, 200, "{chosen}");
+    assert_eq!(chosen["data"]["site"]["id"].as_i64(), Some(other));
+    assert_eq!(chosen["data"]["sector"]["id"].as_i64(), Some(sector));
+    assert_eq!(chosen["data"]["created"], false);
+
+    // A sector of another site is a plain 400 naming the field; a key held to one site
+    // cannot choose another.
+    let body = json!({"name": "My blog", "site_id": site, "sector_id": sector});
+    let (status, wrong) = connect_with(key("admin", None).await, body).await;
+    assert_eq!(status, 400, "{wrong}");
+    assert!(wrong.to_string().contains("sector"), "{wrong}");
+    let body = json!({"name": "My blog", "site_id": other});
+    let (status, held) = connect_with(key("editor", Some(site)).await, body).await;
+    assert_eq!(status, 403, "{held}");
     s.close().await;
 }
