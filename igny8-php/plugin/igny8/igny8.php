@@ -30,6 +30,7 @@ require_once IGNY8_PLUGIN_DIR . 'includes/class-plugin.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-jobs.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-publisher.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-link-inventory.php';
+require_once IGNY8_PLUGIN_DIR . 'includes/class-editor.php';
 
 register_activation_hook( __FILE__, array( '\Igny8\WP\Plugin', 'activate' ) );
 register_deactivation_hook( __FILE__, array( '\Igny8\WP\Plugin', 'deactivate' ) );

@@ -12,6 +12,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 const url = need('IGNY8_WP_URL');
@@ -389,14 +390,16 @@ async function wpRest(route) {
   return { body, total: Number(response.headers.get('x-wp-total')) };
 }
 
-/** GET of the hosted IGNY8 API with the API key: the envelope's data. */
-async function igny8Api(path) {
+/** A call of the hosted IGNY8 API with the API key (GET unless a body is given): the envelope's data. */
+async function igny8Api(path, body = undefined) {
   const response = await fetch(`${need('IGNY8_REMOTE_API_URL')}/api/v1/${path}`, {
-    headers: { Authorization: `Api-Key ${need('IGNY8_REMOTE_API_KEY')}` },
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Authorization: `Api-Key ${need('IGNY8_REMOTE_API_KEY')}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const body = await response.json();
-  assert.ok(response.ok && body.success, `GET ${path}: ${response.status} ${JSON.stringify(body)}`);
-  return body.data;
+  const answer = await response.json();
+  assert.ok(response.ok && answer.success, `${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer.data;
 }
 
 /**
@@ -513,8 +516,89 @@ async function wpRestPost(route, data) {
     body: JSON.stringify(data),
   });
   const body = await response.json();
-  assert.equal(response.status, 200, `POST ${route}: ${response.status} ${JSON.stringify(body)}`);
+  assert.ok([200, 201].includes(response.status), `POST ${route}: ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/**
+ * The block editor's IGNY8 sidebar on a post made from IGNY8 content: the SEO score and the
+ * fourteen checks of the post as it stands in the editor (a title without the keyword fails
+ * "Keyword in the title" a moment after typing, before any save), and internal links: a page
+ * of the site whose title the article uses is suggested, *Insert link* links those words in
+ * the paragraph, and after *Update* the post in WordPress has the link.
+ */
+async function editorSidebar(postId) {
+  // A page of the site titled with words of the article (a word of its title and the next).
+  await page.goto(`${url}/wp-admin/post.php?post=${postId}&action=edit`);
+  await page.waitForFunction(() => window.wp?.data?.select('core/block-editor')?.getBlocks()?.length > 0, null, { timeout: 30000 });
+  await page.keyboard.press('Escape'); // the welcome guide
+  const phrase = await page.evaluate(() => {
+    const title = window.wp.data.select('core/editor').getEditedPostAttribute('title');
+    const words = new Set(title.toLowerCase().match(/\p{L}{5,}/gu) || []);
+    for (const block of window.wp.data.select('core/block-editor').getBlocks()) {
+      if (block.name !== 'core/paragraph') continue;
+      const text = block.attributes.content.replace(/<a\b[\s\S]*?<\/a>/g, ' ').replace(/<[^>]+>/g, '');
+      for (const pair of text.matchAll(/(\p{L}{5,})\s+(\p{L}{4,})/gu)) {
+        if (words.has(pair[1].toLowerCase())) return `${pair[1]} ${pair[2]}`;
+      }
+    }
+    return null;
+  });
+  assert.ok(phrase, "the article's paragraphs use a word of its title");
+  const target = await wpRestPost('/wp/v2/pages', { title: phrase.replace(/^./, (c) => c.toUpperCase()), status: 'publish', content: '<p>A page to link to.</p>' });
+  log(`editor: a page "${phrase}" (#${target.id}) to link to`);
+
+  await page.reload();
+  await page.waitForFunction(() => window.wp?.data?.select('core/block-editor')?.getBlocks()?.length > 0, null, { timeout: 30000 });
+  await page.keyboard.press('Escape');
+  const pinned = page.locator('.interface-pinned-items button[aria-label="IGNY8"]');
+  if (await pinned.count()) {
+    await pinned.click();
+  } else {
+    await page.click('.edit-post-more-menu button, button[aria-label="Options"]');
+    await page.getByRole('menuitemcheckbox', { name: 'IGNY8' }).click();
+  }
+  const sidebar = page.locator('.igny8-editor-sidebar');
+  await sidebar.locator('.igny8-editor-score').waitFor({ timeout: 20_000 });
+  assert.equal(await sidebar.locator('.igny8-editor-checks li').count(), 14, 'the fourteen checks');
+  const first = await sidebar.locator('.igny8-editor-score').innerText();
+  assert.match(first, /^\d{1,3}\/100$/, `the score: ${first}`);
+  const keywordInTitle = () => sidebar.locator('.igny8-editor-checks li', { hasText: 'Keyword in the title' }).getAttribute('class');
+  assert.equal(await keywordInTitle(), 'igny8-pass', 'the generated title has the keyword');
+  await bothWidths('editor-sidebar');
+
+  // A title without the keyword: the check fails by itself, nothing saved.
+  const title = page.locator('.editor-post-title__input').first();
+  const before = await title.innerText();
+  await title.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('A headline about something else');
+  await page.waitForFunction(() => document.querySelector('.igny8-editor-checks li.igny8-fail strong')?.closest('ul')
+    && [...document.querySelectorAll('.igny8-editor-checks li.igny8-fail strong')].some((s) => s.textContent === 'Keyword in the title'), null, { timeout: 15_000 });
+  assert.ok(Number((await sidebar.locator('.igny8-editor-score').innerText()).split('/')[0]) < Number(first.split('/')[0]), 'the score drops');
+  await screenshot('editor-sidebar-title-changed');
+  await title.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(before);
+  await page.waitForFunction(() => [...document.querySelectorAll('.igny8-editor-checks li.igny8-pass strong')].some((s) => s.textContent === 'Keyword in the title'), null, { timeout: 15_000 });
+
+  // Internal links: the page is suggested with the article's words, and inserted.
+  await sidebar.locator('.igny8-find-links').click();
+  const suggestion = sidebar.locator('.igny8-editor-links li', { hasText: target.title.rendered });
+  await suggestion.waitFor({ timeout: 15_000 });
+  assert.match(await suggestion.innerText(), new RegExp(`Words: “${phrase}”`, 'i'), 'the words that carry the link');
+  await sidebar.locator('.igny8-editor-links-panel').scrollIntoViewIfNeeded();
+  await screenshot('editor-sidebar-links');
+  await suggestion.locator('.igny8-insert-link').click();
+  await sidebar.locator('.igny8-editor-said', { hasText: 'Linked' }).waitFor();
+  const html = await page.evaluate(() => window.wp.data.select('core/editor').getEditedPostContent());
+  assert.ok(html.includes(`href="${target.link}"`), 'the paragraph links the page');
+  await page.click('.editor-post-publish-button, .editor-post-save-draft');
+  await page.locator('.components-snackbar').first().waitFor({ timeout: 20_000 });
+  const { body: saved } = await wpRest(`/wp/v2/posts/${postId}&context=edit`);
+  assert.ok(saved.content.raw.includes(`href="${target.link}"`), 'the saved post has the link');
+  await screenshot('editor-sidebar-linked');
+  log(`editor sidebar: score ${first}, the title check follows typing, "${phrase}" linked to page #${target.id}`);
 }
 
 /** Screenshots of the current page at desktop width and at 375 px. */
@@ -632,6 +716,7 @@ async function native() {
   await openDraft(postId, title, { images: true });
   await safeSending(preview, postId);
   await everyBlock();
+  await editorSidebar(postId);
 
   await admin('igny8');
   const funnel = await page.locator('.igny8-card-content .igny8-card-number').innerText();
@@ -718,6 +803,84 @@ async function connectionVerdicts(apiUrl, apiKey) {
   log('connection verdicts: admin, viewer (read-only screens), a wrong key');
 }
 
+/**
+ * The service crashes (SIGKILL) while a job runs and comes back after a while: the job box says
+ * the service can't be reached and keeps trying, then follows the job (taken up again when its
+ * lease ends) to its end — without a reload.
+ */
+async function outage() {
+  const ctl = need('IGNY8_REMOTE_CTL');
+  await admin('igny8-clusters');
+  await page.fill('input[name=ideas_per_cluster]', '1');
+  await bulk('generate_ideas', { rows: [0] });
+  const box = page.locator('.igny8-job[data-job]');
+  await box.waitFor({ timeout: 10_000 });
+  const before = await box.getAttribute('data-status');
+  execFileSync(ctl, ['down']);
+  log(`service killed with the job ${before || 'queued'}`);
+  await page.locator('.igny8-job.igny8-job-unreachable').waitFor({ timeout: 20_000 });
+  const said = await box.locator('.igny8-job-message').innerText();
+  assert.match(said, /can’t be reached right now[\s\S]*Trying again by itself/, `the box says the service is unreachable: ${said}`);
+  assert.ok(!['succeeded', 'failed', 'cancelled'].includes(await box.getAttribute('data-status')), 'the job had not finished when the service went down');
+  await screenshot('outage-unreachable');
+  await page.waitForTimeout(4_000); // down for a while: several polls fail
+  execFileSync(ctl, ['up']);
+  log('service started again');
+  const { steps } = await watchJob('outage-recovered');
+  assert.equal(steps.length, 0, 'one job, no follow-up');
+  const after = (await notices()).join(' ');
+  assert.doesNotMatch(after, /can’t be reached/, `the screen works again: ${after}`);
+}
+
+/**
+ * Settings → Connection lists the account's sites and sectors: another site (and one of its
+ * sectors) can be chosen instead of the one found by this WordPress's address — its data then
+ * shows, and nothing is made — and the address-found site comes back when chosen again. With
+ * the hosted service there is no AI providers tab and no extension endpoint.
+ */
+async function sitePicker() {
+  const tabs = await page.locator('.igny8-tabs .nav-tab').allInnerTexts();
+  assert.deepEqual(tabs, ['Connection', 'Content', 'Author profiles', 'Prompts', 'Advanced'], 'no AI providers tab with the hosted service');
+  const intro = await page.locator('.igny8-tab-connection form').innerText();
+  assert.doesNotMatch(intro, /phpenmod|libigny8_php/, 'no extension instructions');
+  await admin('igny8-settings', '&tab=advanced');
+  assert.equal(await page.locator('#igny8_ai_base_url').count(), 0, "no field for the extension's AI endpoint");
+  await admin('igny8-settings', '&tab=ai');
+  assert.equal(await page.locator('#igny8-key-openai').count(), 0, 'no provider keys: the service holds them');
+  const shop = await igny8Api('auth/sites/', { name: 'Garden shop', url: 'https://shop.example.test' });
+  const sector = await igny8Api('auth/sectors/', { site_id: shop.id, name: 'Hand tools' });
+  await igny8Api('planner/keywords/', { sector_id: sector.id, keyword: 'pruning saw for the shop' });
+  const sitesBefore = (await igny8Api('auth/sites/?page_size=100')).results.length;
+
+  await admin('igny8-settings');
+  const sites = await page.locator('#igny8_remote_site option').allInnerTexts();
+  assert.ok(sites[0].startsWith('The site with this WordPress’s address') && sites.some((s) => s.startsWith('Garden shop — https://shop.example.test')), `the account's sites are offered: ${sites}`);
+  assert.ok(await page.locator('#igny8_remote_sector').isDisabled(), 'a sector is chosen within a chosen site');
+  await page.selectOption('#igny8_remote_site', String(shop.id));
+  const offered = await page.locator('#igny8_remote_sector option:not([hidden])').allInnerTexts();
+  assert.deepEqual(offered, ['The site’s first sector', 'Hand tools'], `only the chosen site's sectors: ${offered}`);
+  await page.selectOption('#igny8_remote_sector', String(sector.id));
+  await bothWidths('settings-site-picker');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-options #submit')]);
+  await assertNoPhpErrors();
+  const verdict = await page.locator('.igny8-connection-verdict').innerText();
+  assert.match(verdict, /site “Garden shop” \(https:\/\/shop\.example\.test\)/, verdict);
+  assert.match(verdict, /The chosen site’s address \(https:\/\/shop\.example\.test\) is not this WordPress’s/, verdict);
+  assert.equal(await page.locator('#igny8_remote_sector').inputValue(), String(sector.id), 'the sector is kept');
+  await screenshot('connection-site-chosen');
+  await admin('igny8-keywords');
+  assert.deepEqual(await column('keywords', 'keyword'), ['pruning saw for the shop'], "the chosen site's keywords");
+
+  await admin('igny8-settings');
+  await page.selectOption('#igny8_remote_site', '0');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-options #submit')]);
+  assert.doesNotMatch(await page.locator('.igny8-connection-verdict').innerText(), /Garden shop/);
+  await admin('igny8-keywords', '&s=faucet');
+  assert.ok((await column('keywords', 'keyword')).length > 0, 'the address-found site again');
+  assert.equal((await igny8Api('auth/sites/?page_size=100')).results.length, sitesBefore, 'choosing made no site');
+  log('site picker: another site and its sector chosen, then the address-found site again');
+}
+
 async function remote() {
   const apiUrl = need('IGNY8_REMOTE_API_URL');
   const apiKey = need('IGNY8_REMOTE_API_KEY');
@@ -756,6 +919,9 @@ async function remote() {
     await openDraft(postId, title, { images: true });
     await admin('igny8');
     await screenshot('dashboard');
+    await outage();
+    await admin('igny8-settings');
+    await sitePicker();
     await connectionVerdicts(apiUrl, apiKey);
   } catch (error) {
     await screenshot('FAILED');

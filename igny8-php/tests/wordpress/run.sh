@@ -41,6 +41,8 @@ cleanup() {
   local rc=$?
   set +e
   if [ -n "$SITE_UP" ] && [ "${IGNY8_KEEP_SITE:-}" != 1 ]; then "$HERE/site.sh" down >/dev/null 2>&1; fi
+  # (A service the browser tests restarted runs under the pid in its .pid file.)
+  for f in "$SCRATCH"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [ $rc -eq 0 ]; then log "PASSED (logs in $SCRATCH, screenshots in $IGNY8_BROWSER_OUT)"; else log "FAILED with status $rc (logs in $SCRATCH, screenshots in $IGNY8_BROWSER_OUT)"; fi
@@ -96,14 +98,37 @@ export IGNY8_FAKE_AI_URL=$FAKE/v1
 
 # An igny8-server on the fake provider with a database of its own, an account registered on
 # it, an admin API key and a viewer's: sets LISTEN_URL, KEY and VIEWER_KEY. igny8-server refuses unknown IGNY8_*
-# variables: hand it only its own.
+# variables: hand it only its own. $SCRATCH/NAME.ctl down|up kills it as a crash would
+# (SIGKILL) and starts it again on the same address and database (the browser tests' outage);
+# a job it was running is taken up again when its 5-second lease ends.
 hosted_service() { # NAME EMAIL
-  local name=$1 email=$2 unset=() reg access created
-  for var in $(compgen -e | grep '^IGNY8_' || true); do unset+=(-u "$var"); done
-  start_listening "$name" "$SCRATCH/$name.log" env "${unset[@]}" \
-    IGNY8_DATABASE_URL="sqlite://$SCRATCH/$name.db" IGNY8_MEDIA_DIR="$SCRATCH/$name-media" \
-    IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake \
-    "$TARGET/igny8-server" serve --bind 127.0.0.1:0
+  local name=$1 email=$2 reg access created launcher=$SCRATCH/$1.sh
+  {
+    echo '#!/usr/bin/env bash'
+    # (Whoever starts it -- this script, or the browser tests -- has IGNY8_* of its own.)
+    echo 'for var in $(compgen -e | grep "^IGNY8_" || true); do unset "$var"; done'
+    printf 'export'
+    printf ' %q' IGNY8_DATABASE_URL="sqlite://$SCRATCH/$name.db" IGNY8_MEDIA_DIR="$SCRATCH/$name-media" \
+      IGNY8_OPENAI_BASE_URL="$FAKE/v1" IGNY8_OPENAI_API_KEY=sk-test-fake IGNY8_WORKER_LEASE_SECS=5
+    echo
+    printf 'exec %q serve --bind "${1:-127.0.0.1:0}"\n' "$TARGET/igny8-server"
+  } >"$launcher"
+  chmod +x "$launcher"
+  start_listening "$name" "$SCRATCH/$name.log" "$launcher"
+  echo "${PIDS[-1]}" >"$SCRATCH/$name.pid"
+  cat >"$SCRATCH/$name.ctl" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+  down) kill -9 "\$(cat '$SCRATCH/$name.pid')" ;;
+  up)
+    setsid '$launcher' '${LISTEN_URL#http://}' >>'$SCRATCH/$name.log' 2>&1 </dev/null &
+    echo \$! >'$SCRATCH/$name.pid'
+    for _ in \$(seq 1 200); do curl -sf '$LISTEN_URL/api/v1/health/' >/dev/null && exit 0; sleep 0.1; done
+    echo '$name did not come back' >&2; exit 1 ;;
+esac
+CTL
+  chmod +x "$SCRATCH/$name.ctl"
   reg=$(curl -sS -X POST "$LISTEN_URL/api/v1/auth/register/" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"plugin-test-password-1\",\"account_name\":\"Plugin tests\"}") ||
     die "register on $name"
@@ -116,7 +141,8 @@ hosted_service() { # NAME EMAIL
   VIEWER_KEY=$(json data.secret <<<"$created") || die "create a viewer's key on $name answered: $created"
 }
 hosted_service igny8-server wordpress@example.test
-export IGNY8_REMOTE_API_URL=$LISTEN_URL IGNY8_REMOTE_API_KEY=$KEY IGNY8_REMOTE_VIEWER_KEY=$VIEWER_KEY
+export IGNY8_REMOTE_API_URL=$LISTEN_URL IGNY8_REMOTE_API_KEY=$KEY IGNY8_REMOTE_VIEWER_KEY=$VIEWER_KEY \
+  IGNY8_REMOTE_CTL=$SCRATCH/igny8-server.ctl
 # A second hosted service (its ids start afresh): remote mode pointed at it must leave the
 # first one's posts alone (remote-origin-check.php).
 hosted_service igny8-server-2 second@example.test

@@ -75,6 +75,16 @@ interface Backend {
 	public function linkInventory( array $query = array() ): array;
 	/** Pages of the site that could link to the content (published). */
 	public function linksBack( int $id, int $limit = 10 ): array;
+	/**
+	 * The SEO checks of content $id as the editor holds it, nothing saved ($draft: title,
+	 * html, meta_title, meta_description, slug): ['score', 'checks'].
+	 */
+	public function checkDraft( int $id, array $draft ): array;
+	/**
+	 * Pages of the site content $id could link to, with the words to link ($input: html as
+	 * the editor holds it, limit): [['to', 'shared', 'anchor', 'paragraph'], …].
+	 */
+	public function linksOut( int $id, array $input ): array;
 	/** Links content $from to content $id; the changed $from. */
 	public function insertLinkBack( int $id, int $from ): array;
 	public function images( array $query = array() ): array;

@@ -229,6 +229,14 @@ final class Native_Backend implements Backend {
 		return $this->call( 'linksBack', $id, $limit );
 	}
 
+	public function checkDraft( int $id, array $draft ): array {
+		return $this->call( 'checkDraft', $id, $draft );
+	}
+
+	public function linksOut( int $id, array $input ): array {
+		return $this->call( 'linksOut', $id, $input );
+	}
+
 	public function insertLinkBack( int $id, int $from ): array {
 		return $this->call( 'insertLinkBack', $id, $from );
 	}

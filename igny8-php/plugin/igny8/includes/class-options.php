@@ -25,12 +25,16 @@ final class Options {
 	const KEY_PURPOSE = 'igny8-remote-api-key';
 
 	const DEFAULTS = array(
-		'backend'     => 'auto',   // auto: the extension when loaded, else the API; or 'remote'.
-		'api_url'     => '',
-		'api_key'     => '',
-		'ai_base_url' => '',
-		'ai_model'    => '',
-		'delete_data' => false,
+		'backend'       => 'auto',   // auto: the extension when loaded, else the API; or 'remote'.
+		'api_url'       => '',
+		'api_key'       => '',
+		// The hosted account's site and sector this WordPress works on (Settings' picker);
+		// 0: the site found by this WordPress's address, and its first active sector.
+		'remote_site'   => 0,
+		'remote_sector' => 0,
+		'ai_base_url'   => '',
+		'ai_model'      => '',
+		'delete_data'   => false,
 	);
 
 	public static function all(): array {
@@ -71,14 +75,26 @@ final class Options {
 		$input = is_array( $input ) ? $input : array();
 		$input = array_merge( array_diff_key( $old, array( 'api_key' => true ) ), $input );
 		$out   = array(
-			'backend'     => in_array( $input['backend'] ?? 'auto', array( 'auto', 'remote' ), true ) ? $input['backend'] : 'auto',
+			'backend'       => in_array( $input['backend'] ?? 'auto', array( 'auto', 'remote' ), true ) ? $input['backend'] : 'auto',
 			// The service's address: one pasted with the API's path (…/api/v1/) means the same.
-			'api_url'     => (string) preg_replace( '#/api/v1/?$#', '', untrailingslashit( esc_url_raw( trim( (string) ( $input['api_url'] ?? '' ) ) ) ) ),
-			'api_key'     => trim( sanitize_text_field( (string) ( $input['api_key'] ?? '' ) ) ),
-			'ai_base_url' => esc_url_raw( trim( (string) ( $input['ai_base_url'] ?? '' ) ) ),
-			'ai_model'    => sanitize_text_field( (string) ( $input['ai_model'] ?? '' ) ),
-			'delete_data' => ! empty( $input['delete_data'] ),
+			'api_url'       => (string) preg_replace( '#/api/v1/?$#', '', untrailingslashit( esc_url_raw( trim( (string) ( $input['api_url'] ?? '' ) ) ) ) ),
+			'api_key'       => trim( sanitize_text_field( (string) ( $input['api_key'] ?? '' ) ) ),
+			'ai_base_url'   => esc_url_raw( trim( (string) ( $input['ai_base_url'] ?? '' ) ) ),
+			'ai_model'      => sanitize_text_field( (string) ( $input['ai_model'] ?? '' ) ),
+			'delete_data'   => ! empty( $input['delete_data'] ),
+			'remote_site'   => absint( $input['remote_site'] ?? 0 ),
+			'remote_sector' => absint( $input['remote_sector'] ?? 0 ),
 		);
+		// A sector is chosen within a chosen site. Another service or another key may be
+		// another account, whose sites those ids are not: the choice starts again from the
+		// address.
+		if ( 0 === $out['remote_site'] ) {
+			$out['remote_sector'] = 0;
+		}
+		if ( $out['api_url'] !== $old['api_url'] || ( '' !== $out['api_key'] && $out['api_key'] !== $old['api_key'] ) ) {
+			$out['remote_site']   = 0;
+			$out['remote_sector'] = 0;
+		}
 		if ( '' === $out['api_key'] && empty( $input['api_key_clear'] ) ) {
 			$out['api_key'] = $old['api_key'];
 		} elseif ( '' !== $out['api_key'] && ! Secrets::is_sealed( $out['api_key'] ) ) {

@@ -30,6 +30,7 @@ final class Plugin {
 		Jobs::boot();
 		Publisher::boot();
 		Link_Inventory::boot();
+		Editor::boot();
 	}
 
 	public static function load_textdomain(): void {
@@ -83,7 +84,7 @@ final class Plugin {
 		if ( Native_Backend::available() && ! ( 'remote' === $options['backend'] && $remote ) ) {
 			self::$backend = Native_Backend::open( Native_Backend::options_for_site( Options::ai_settings() ) );
 		} elseif ( $remote ) {
-			self::$backend = new Remote_Backend( $options['api_url'], Options::api_key() );
+			self::$backend = new Remote_Backend( $options['api_url'], Options::api_key(), (int) $options['remote_site'], (int) $options['remote_sector'] );
 		} else {
 			self::$unavailable = 'none';
 		}

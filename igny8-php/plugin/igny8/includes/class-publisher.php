@@ -389,6 +389,15 @@ final class Publisher {
 	}
 
 	/**
+	 * The IGNY8 content a post was made from, when it was made from this connection's (its
+	 * marker names the content, its origin this service and account); 0 otherwise.
+	 */
+	public static function content_of( Backend $backend, int $post_id ): int {
+		$content = (int) get_post_meta( $post_id, self::META_CONTENT, true );
+		return $content > 0 && self::same_origin( $backend, $post_id ) ? $content : 0;
+	}
+
+	/**
 	 * The post of a content: the one it names, which must be this content's (else an error:
 	 * the link names someone else's post); else the one carrying its id in post meta (the link
 	 * on the content's side was lost); else none.

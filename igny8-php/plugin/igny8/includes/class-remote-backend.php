@@ -53,6 +53,12 @@ final class Remote_Backend implements Backend {
 	 */
 	const DOWN_FOR = 30;
 
+	/**
+	 * While the service counts as down, one call every PROBE_EVERY seconds still goes through
+	 * to find out whether it is back; when it answers, it counts as up again at once.
+	 */
+	const PROBE_EVERY = 5;
+
 	/** Seconds a read (or the site lookup) may take; writes and uploads get WRITE_TIMEOUT. */
 	const READ_TIMEOUT  = 15;
 	const WRITE_TIMEOUT = 60;
@@ -66,9 +72,20 @@ final class Remote_Backend implements Backend {
 	/** @var array|null */
 	private $info;
 
-	public function __construct( string $api_url, string $api_key ) {
-		$this->base = untrailingslashit( $api_url ) . '/api/v1/';
-		$this->key  = $api_key;
+	/** @var bool Whether this call is the probe of a service that counted as down. */
+	private $probing = false;
+
+	/** @var int The site chosen in Settings, 0 for the one found by this WordPress's address. */
+	private $site;
+
+	/** @var int The sector chosen in Settings, 0 for the site's first active sector. */
+	private $sector;
+
+	public function __construct( string $api_url, string $api_key, int $site = 0, int $sector = 0 ) {
+		$this->base   = untrailingslashit( $api_url ) . '/api/v1/';
+		$this->key    = $api_key;
+		$this->site   = $site;
+		$this->sector = $sector;
 	}
 
 	public function kind(): string {
@@ -113,6 +130,10 @@ final class Remote_Backend implements Backend {
 		if ( is_wp_error( $response ) ) {
 			throw $this->unreachable( $response );
 		}
+		if ( $this->probing ) {
+			$this->probing = false;
+			delete_transient( $this->down_key() );
+		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		$text   = wp_remote_retrieve_body( $response );
 		if ( $raw && $status < 300 ) {
@@ -141,11 +162,21 @@ final class Remote_Backend implements Backend {
 		return 'igny8_remote_down_' . md5( $this->base );
 	}
 
-	/** @throws Backend_Error When the service failed to answer less than DOWN_FOR seconds ago. */
+	/**
+	 * @throws Backend_Error When the service failed to answer less than DOWN_FOR seconds ago,
+	 * unless it is time for the next probe (PROBE_EVERY).
+	 */
 	private function unless_down(): void {
-		if ( get_transient( $this->down_key() ) ) {
+		$since = get_transient( $this->down_key() );
+		if ( ! $since ) {
+			return;
+		}
+		if ( time() - (int) $since < self::PROBE_EVERY ) {
 			throw new Backend_Error( $this->unreachable_message(), 503, 'unreachable' );
 		}
+		// This call is the probe; the calls of the next PROBE_EVERY seconds are not.
+		set_transient( $this->down_key(), time(), self::DOWN_FOR );
+		$this->probing = true;
 	}
 
 	/**
@@ -153,7 +184,8 @@ final class Remote_Backend implements Backend {
 	 * words (cURL's) go to the PHP error log. The service counts as down for DOWN_FOR seconds.
 	 */
 	private function unreachable( \WP_Error $error ): Backend_Error {
-		set_transient( $this->down_key(), 1, self::DOWN_FOR );
+		$this->probing = false;
+		set_transient( $this->down_key(), time(), self::DOWN_FOR );
 		error_log( 'IGNY8: the service at ' . $this->base . ' did not answer: ' . $error->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- for the site's PHP log; the screen says it in plain words
 		return new Backend_Error( $this->unreachable_message(), 503, 'unreachable' );
 	}
@@ -192,7 +224,7 @@ final class Remote_Backend implements Backend {
 
 	/** Where info() keeps what it learnt, for ten minutes. */
 	private function info_cache_key(): string {
-		return 'igny8_remote_info_' . md5( $this->base . '|' . $this->key . '|' . home_url( '/' ) );
+		return 'igny8_remote_info_' . md5( $this->base . '|' . $this->key . '|' . home_url( '/' ) . '|' . $this->site . '|' . $this->sector );
 	}
 
 	/** info() asked of the service now, not from the cache (Settings' *Test connection*). */
@@ -203,9 +235,9 @@ final class Remote_Backend implements Backend {
 	}
 
 	/**
-	 * What the plugin works on: the service's version, the account, the site (found by this
-	 * WordPress's address, else made) and its sector, and what the key may do (`role`,
-	 * `site_restricted`; a viewer's key only reads).
+	 * What the plugin works on: the service's version, the account, the site (the one chosen
+	 * in Settings, else found by this WordPress's address, else made) and its sector, and what
+	 * the key may do (`role`, `site_restricted`; a viewer's key only reads).
 	 */
 	public function info(): array {
 		if ( null !== $this->info ) {
@@ -216,17 +248,31 @@ final class Remote_Backend implements Backend {
 		if ( is_array( $cached ) ) {
 			return $this->info = $cached;
 		}
-		$home      = untrailingslashit( home_url() );
-		$title     = trim( (string) get_bloginfo( 'name' ) );
-		$connected = $this->request(
-			'POST',
-			'auth/sites/connect/',
-			array(),
-			array(
-				'name' => '' !== $title ? $title : $home,
-				'url'  => $home,
-			)
+		$home    = untrailingslashit( home_url() );
+		$title   = trim( (string) get_bloginfo( 'name' ) );
+		$install = array(
+			'name' => '' !== $title ? $title : $home,
+			'url'  => $home,
 		);
+		if ( $this->site > 0 ) {
+			$install['site_id'] = $this->site;
+			if ( $this->sector > 0 ) {
+				$install['sector_id'] = $this->sector;
+			}
+		}
+		try {
+			$connected = $this->request( 'POST', 'auth/sites/connect/', array(), $install );
+		} catch ( Backend_Error $e ) {
+			if ( $this->site > 0 && in_array( $e->error_code(), array( 'not_found', 'validation' ), true ) ) {
+				throw new Backend_Error(
+					/* translators: %s: what the service said */
+					sprintf( __( 'The site or sector chosen under Settings → Connection is no longer in the IGNY8 account (%s). Choose another there.', 'igny8' ), $e->getMessage() ),
+					400,
+					'validation'
+				);
+			}
+			throw $e;
+		}
 		$site      = $connected['site'];
 		$sector    = $connected['sector'];
 
@@ -241,6 +287,7 @@ final class Remote_Backend implements Backend {
 			'site_name'         => (string) ( $site['name'] ?? '' ),
 			'site_url'          => (string) ( $site['url'] ?? '' ),
 			'site_created'      => ! empty( $connected['created'] ),
+			'site_chosen'       => $this->site > 0,
 			'sector_name'       => (string) ( $sector['name'] ?? '' ),
 			// An older service doesn't say: then the key is taken to be able to write.
 			'role'              => (string) ( $connected['role'] ?? 'editor' ),
@@ -252,6 +299,16 @@ final class Remote_Backend implements Backend {
 
 	public function sectors(): array {
 		return $this->list_of( 'auth/sectors/', array( 'page_size' => 1000 ) )['results'];
+	}
+
+	/** The account's sites the key may see (Settings' site picker). */
+	public function sites(): array {
+		return $this->request( 'GET', 'auth/sites/', array( 'page_size' => 1000 ) )['results'];
+	}
+
+	/** The sectors of every site of the account the key may see (Settings' sector picker). */
+	public function account_sectors(): array {
+		return $this->request( 'GET', 'auth/sectors/', array( 'page_size' => 1000 ) )['results'];
 	}
 
 	public function keywords( array $query = array() ): array {
@@ -346,6 +403,16 @@ final class Remote_Backend implements Backend {
 	/** GET writer/content/{id}/links_back/. */
 	public function linksBack( int $id, int $limit = 10 ): array {
 		return $this->request( 'GET', "writer/content/$id/links_back/", array( 'limit' => $limit ) );
+	}
+
+	/** POST writer/content/{id}/check/. */
+	public function checkDraft( int $id, array $draft ): array {
+		return $this->request( 'POST', "writer/content/$id/check/", array(), $draft );
+	}
+
+	/** POST writer/content/{id}/links_out/. */
+	public function linksOut( int $id, array $input ): array {
+		return $this->request( 'POST', "writer/content/$id/links_out/", array(), $input );
 	}
 
 	/** POST writer/content/{id}/links_back/. */

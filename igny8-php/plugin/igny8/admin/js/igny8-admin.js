@@ -206,7 +206,37 @@
 		sync();
 	}
 
+	/**
+	 * Settings → Connection: the sector list offers the chosen site's sectors only; with the
+	 * site found by the address, the site's first sector (a sector is chosen within a site).
+	 */
+	function sitePicker() {
+		var site = document.querySelector( '.igny8-site-picker' );
+		var sector = document.querySelector( '.igny8-sector-picker' );
+		if ( ! site || ! sector ) {
+			return;
+		}
+		var sync = function () {
+			var chosen = site.value;
+			Array.prototype.forEach.call( sector.options, function ( option ) {
+				var mine = option.value === '0' || option.getAttribute( 'data-site' ) === chosen;
+				option.hidden = ! mine;
+				option.disabled = ! mine;
+				if ( ! mine && option.selected ) {
+					sector.value = '0';
+				}
+			} );
+			sector.disabled = chosen === '0';
+			if ( chosen === '0' ) {
+				sector.value = '0';
+			}
+		};
+		site.addEventListener( 'change', sync );
+		sync();
+	}
+
 	document.addEventListener( 'DOMContentLoaded', function () {
+		sitePicker();
 		document.querySelectorAll( '.igny8-job[data-job]' ).forEach( watch );
 		document.querySelectorAll( '.igny8-check-all' ).forEach( checkAll );
 		scheduleField();

@@ -472,22 +472,7 @@ final class Pages {
 		if ( ! $checks ) {
 			return;
 		}
-		$labels = array(
-			'keyword_in_title'        => __( 'Keyword in the title', 'igny8' ),
-			'keyword_in_introduction' => __( 'Keyword in the first 100 words', 'igny8' ),
-			'keyword_in_subheading'   => __( 'Keyword in a subheading', 'igny8' ),
-			'keyword_in_slug'         => __( 'Keyword in the address', 'igny8' ),
-			'meta_title_length'       => __( 'Meta title length', 'igny8' ),
-			'meta_description_length' => __( 'Meta description length', 'igny8' ),
-			'keyword_density'         => __( 'Keyword density', 'igny8' ),
-			'heading_levels'          => __( 'Heading levels', 'igny8' ),
-			'unique_subheadings'      => __( 'Different subheadings', 'igny8' ),
-			'length'                  => __( 'Length', 'igny8' ),
-			'readability'             => __( 'Readability', 'igny8' ),
-			'image_alt_text'          => __( 'Alt text of images', 'igny8' ),
-			'internal_links'          => __( 'Links to the site', 'igny8' ),
-			'external_links'          => __( 'Links to other sites', 'igny8' ),
-		);
+		$labels = \Igny8\WP\Editor::check_labels();
 		echo '<div class="postbox igny8-seo"><div class="postbox-header"><h2>' . esc_html__( 'SEO checks', 'igny8' ) . ' ' . self::score( (int) ( $content['score'] ?? 0 ) ) . '</h2></div><div class="inside"><ul class="igny8-checks">'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the helpers called
 		foreach ( $checks as $check ) {
 			$passed = ! empty( $check['passed'] );

@@ -10,8 +10,10 @@ namespace Igny8\WP\Admin;
 
 use Igny8\WP\Backend;
 use Igny8\WP\Backend_Error;
+use Igny8\WP\Native_Backend;
 use Igny8\WP\Options;
 use Igny8\WP\Plugin;
+use Igny8\WP\Remote_Backend;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -19,9 +21,12 @@ final class Settings_Page {
 
 	const GROUP = 'igny8';
 
-	/** The tabs: slug => title. */
+	/**
+	 * The tabs: slug => title. With the hosted service, the service holds the AI providers'
+	 * keys: there is no AI providers tab.
+	 */
 	private static function tabs(): array {
-		return array(
+		$tabs = array(
 			'connection' => __( 'Connection', 'igny8' ),
 			'ai'         => __( 'AI providers', 'igny8' ),
 			'content'    => __( 'Content', 'igny8' ),
@@ -29,6 +34,10 @@ final class Settings_Page {
 			'prompts'    => __( 'Prompts', 'igny8' ),
 			'advanced'   => __( 'Advanced', 'igny8' ),
 		);
+		if ( 'remote' === Plugin::backend_kind() ) {
+			unset( $tabs['ai'] );
+		}
+		return $tabs;
 	}
 
 	/** The tab shown (?tab=), the first when none or an unknown one is asked for. */
@@ -135,22 +144,114 @@ final class Settings_Page {
 			'api_url' => __( 'Hosted service address', 'igny8' ),
 			'api_key' => __( 'API key', 'igny8' ),
 		);
+		if ( 'remote' === Plugin::backend_kind() ) {
+			$fields['remote_site']   = __( 'Site in IGNY8', 'igny8' );
+			$fields['remote_sector'] = __( 'Sector for new work', 'igny8' );
+		}
 		foreach ( $fields as $key => $label ) {
 			add_settings_field( 'igny8_' . $key, $label, array( __CLASS__, 'field' ), 'igny8-settings-connection', 'igny8_connection', array( 'key' => $key, 'label_for' => 'igny8_' . $key ) );
+		}
+		add_settings_section( 'igny8_uninstall', __( 'Uninstall', 'igny8' ), '__return_false', 'igny8-settings-advanced' );
+		add_settings_field( 'igny8_delete_data', __( 'Delete data on uninstall', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_uninstall', array( 'key' => 'delete_data', 'label_for' => 'igny8_delete_data' ) );
+		// The extension's own AI endpoint: only where the extension runs IGNY8.
+		if ( ! Native_Backend::available() || 'remote' === Plugin::backend_kind() ) {
+			return;
 		}
 		add_settings_section( 'igny8_endpoint', __( 'AI endpoint of this server', 'igny8' ), array( __CLASS__, 'endpoint_intro' ), 'igny8-settings-advanced' );
 		add_settings_field( 'igny8_ai_base_url', __( 'Address', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_endpoint', array( 'key' => 'ai_base_url', 'label_for' => 'igny8_ai_base_url' ) );
 		add_settings_field( 'igny8_ai_model', __( 'Model', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_endpoint', array( 'key' => 'ai_model', 'label_for' => 'igny8_ai_model' ) );
-		add_settings_section( 'igny8_uninstall', __( 'Uninstall', 'igny8' ), '__return_false', 'igny8-settings-advanced' );
-		add_settings_field( 'igny8_delete_data', __( 'Delete data on uninstall', 'igny8' ), array( __CLASS__, 'field' ), 'igny8-settings-advanced', 'igny8_uninstall', array( 'key' => 'delete_data', 'label_for' => 'igny8_delete_data' ) );
 	}
 
 	public static function endpoint_intro(): void {
 		echo '<p>' . esc_html__( 'Only with the PHP extension: the OpenAI-compatible endpoint IGNY8 uses on this server when the OpenAI row under AI providers gives no address or model of its own. Leave both empty to use OpenAI.', 'igny8' ) . '</p>';
 	}
 
+	/** Where IGNY8 can run here: this server only when the extension is loaded. */
 	public static function connection_intro(): void {
-		echo '<p>' . esc_html__( 'With the IGNY8 PHP extension loaded, IGNY8 runs on this server and keeps its data in this site’s database. Without it — or when you choose the hosted API below — it works as a client of the hosted IGNY8 service with an API key.', 'igny8' ) . '</p>';
+		if ( Native_Backend::available() ) {
+			echo '<p>' . esc_html__( 'IGNY8 can run on this server (its PHP extension is loaded) and keep its data in this site’s database, or work with the hosted IGNY8 service through an API key.', 'igny8' ) . '</p>';
+			return;
+		}
+		echo '<p>' . esc_html__( 'IGNY8 works with the hosted IGNY8 service: enter the service’s address and an API key from your account there. The service runs the AI and keeps your keywords and articles; this site receives the posts.', 'igny8' ) . '</p>';
+	}
+
+	/**
+	 * The hosted account's sites and sectors for the picker, and what is linked now; null with
+	 * the reason when the service can't say (then the picker keeps the stored choice).
+	 *
+	 * @return array{sites: array, sectors: array, info: array}|string
+	 */
+	private static function site_choices() {
+		static $choices = null;
+		if ( null !== $choices ) {
+			return $choices;
+		}
+		try {
+			$backend = Plugin::backend();
+			if ( ! $backend instanceof Remote_Backend ) {
+				return $choices = __( 'Only with the hosted service.', 'igny8' );
+			}
+			$choices = array(
+				'info'    => $backend->info(),
+				'sites'   => $backend->sites(),
+				'sectors' => $backend->account_sectors(),
+			);
+		} catch ( Backend_Error $e ) {
+			$choices = Ui::explain( $e )['message'];
+		}
+		return $choices;
+	}
+
+	/**
+	 * Which site of the hosted account this WordPress works on (found by its address unless
+	 * chosen), and the sector new work goes to. A key held to one site shows that site.
+	 */
+	private static function site_field( string $key ): void {
+		$options = Options::all();
+		$name    = Options::NAME . '[' . $key . ']';
+		$id      = 'igny8_' . $key;
+		$choices = self::site_choices();
+		if ( ! is_array( $choices ) ) {
+			printf( '<input type="hidden" name="%s" value="%d">', esc_attr( $name ), (int) $options[ $key ] );
+			echo '<p class="description">' . esc_html__( 'The account’s sites are listed here once the service accepts the key.', 'igny8' ) . '</p>';
+			return;
+		}
+		$info = $choices['info'];
+		if ( ! empty( $info['site_restricted'] ) ) {
+			printf( '<input type="hidden" name="%s" value="0">', esc_attr( $name ) );
+			if ( 'remote_site' === $key ) {
+				/* translators: 1: site name, 2: its address */
+				echo '<p>' . esc_html( sprintf( __( 'This key is held to the site “%1$s” (%2$s).', 'igny8' ), (string) $info['site_name'], (string) $info['site_url'] ) ) . '</p>';
+			} else {
+				/* translators: %s: sector name */
+				echo '<p>' . esc_html( sprintf( __( '“%s”, the site’s first sector.', 'igny8' ), (string) $info['sector_name'] ) ) . '</p>';
+			}
+			return;
+		}
+		if ( 'remote_site' === $key ) {
+			printf( '<select name="%s" id="%s" class="igny8-site-picker">', esc_attr( $name ), esc_attr( $id ) );
+			/* translators: %s: this WordPress's address */
+			printf( '<option value="0"%s>%s</option>', selected( (int) $options['remote_site'], 0, false ), esc_html( sprintf( __( 'The site with this WordPress’s address (%s)', 'igny8' ), untrailingslashit( home_url() ) ) ) );
+			foreach ( $choices['sites'] as $site ) {
+				$label = (string) $site['name'] . ( '' !== (string) ( $site['url'] ?? '' ) ? ' — ' . $site['url'] : '' );
+				printf( '<option value="%d"%s>%s</option>', (int) $site['id'], selected( (int) $options['remote_site'], (int) $site['id'], false ), esc_html( $label ) );
+			}
+			echo '</select>';
+			/* translators: 1: site name, 2: its address */
+			echo '<p class="description">' . esc_html( sprintf( __( 'The site of your IGNY8 account that holds this WordPress’s keywords and articles. Linked now: “%1$s” (%2$s).', 'igny8' ), (string) $info['site_name'], (string) $info['site_url'] ) ) . '</p>';
+			return;
+		}
+		printf( '<select name="%s" id="%s" class="igny8-sector-picker">', esc_attr( $name ), esc_attr( $id ) );
+		printf( '<option value="0" data-site="0"%s>%s</option>', selected( (int) $options['remote_sector'], 0, false ), esc_html__( 'The site’s first sector', 'igny8' ) );
+		foreach ( $choices['sectors'] as $sector ) {
+			if ( empty( $sector['is_active'] ) && (int) $sector['id'] !== (int) $options['remote_sector'] ) {
+				continue;
+			}
+			printf( '<option value="%d" data-site="%d"%s>%s</option>', (int) $sector['id'], (int) $sector['site_id'], selected( (int) $options['remote_sector'], (int) $sector['id'], false ), esc_html( (string) $sector['name'] ) );
+		}
+		echo '</select>';
+		/* translators: %s: sector name */
+		echo '<p class="description">' . esc_html( sprintf( __( 'Where imported keywords and new work go; choose a site above to choose among its sectors. Now: “%s”.', 'igny8' ), (string) $info['sector_name'] ) ) . '</p>';
 	}
 
 	public static function field( array $args ): void {
@@ -159,6 +260,10 @@ final class Settings_Page {
 		$name    = Options::NAME . '[' . $key . ']';
 		$id      = 'igny8_' . $key;
 		switch ( $key ) {
+			case 'remote_site':
+			case 'remote_sector':
+				self::site_field( $key );
+				break;
 			case 'backend':
 				printf( '<select name="%s" id="%s">', esc_attr( $name ), esc_attr( $id ) );
 				printf( '<option value="auto"%s>%s</option>', selected( $options['backend'], 'auto', false ), esc_html__( 'The extension when loaded, else the hosted API', 'igny8' ) );
@@ -289,11 +394,14 @@ final class Settings_Page {
 		};
 		$here = home_url();
 		if ( '' !== (string) ( $info['site_url'] ?? '' ) && $key( (string) $info['site_url'] ) !== $key( $here ) ) {
-			/* translators: 1: the linked site's address, 2: this WordPress's address */
-			$warnings[] = sprintf( __( 'The linked site’s address (%1$s) is not this WordPress’s (%2$s): the key is held to that site. If this WordPress moved, change the site’s address on the service; otherwise use a key that isn’t held to one site.', 'igny8' ), (string) $info['site_url'], $here );
+			$warnings[] = empty( $info['site_chosen'] ) ?
+				/* translators: 1: the linked site's address, 2: this WordPress's address */
+				sprintf( __( 'The linked site’s address (%1$s) is not this WordPress’s (%2$s): the key is held to that site. If this WordPress moved, change the site’s address on the service; otherwise use a key that isn’t held to one site.', 'igny8' ), (string) $info['site_url'], $here ) :
+				/* translators: 1: the chosen site's address, 2: this WordPress's address */
+				sprintf( __( 'The chosen site’s address (%1$s) is not this WordPress’s (%2$s). Articles are still sent here; if this WordPress is that site, change the site’s address on the service.', 'igny8' ), (string) $info['site_url'], $here );
 		}
 		if ( ! empty( $info['site_created'] ) ) {
-			$warnings[] = __( 'The service had no site with this WordPress’s address, so it made one. If your keywords and articles are under another site there, give that site this address on the service.', 'igny8' );
+			$warnings[] = __( 'The service had no site with this WordPress’s address, so it made one. If your keywords and articles are under another site there, choose that site below under “Site in IGNY8” and save.', 'igny8' );
 		}
 		foreach ( $warnings as $warning ) {
 			echo '<p class="igny8-verdict-warning">' . esc_html( $warning ) . '</p>';

@@ -53,6 +53,13 @@ final class Ui {
 		$said     = $e->describe();
 		switch ( $e->error_code() ) {
 			case 'not_configured':
+				if ( false !== stripos( $said, 'API key' ) && 'remote' === \Igny8\WP\Plugin::backend_kind() ) {
+					return array(
+						'message' => __( 'The IGNY8 service has no AI provider set up for your account yet. Ask the service’s operator, or add your provider’s key in your account on the service; then start this again.', 'igny8' ),
+						'link'    => null,
+						'details' => $said,
+					);
+				}
 				if ( false !== stripos( $said, 'API key' ) ) {
 					return array(
 						'message' => __( 'IGNY8 has no AI key to use yet. Enter your OpenAI key under AI providers in Settings and press “Save and test”; then start this again.', 'igny8' ),
