@@ -43,6 +43,7 @@ if ( is_admin() ) {
 	require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-actions.php';
 	require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-pages.php';
 	require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-lists.php';
+	require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-forms.php';
 	require_once IGNY8_PLUGIN_DIR . 'includes/admin/class-settings-page.php';
 	\Igny8\WP\Admin\Admin::boot();
 }

@@ -601,6 +601,74 @@ async function editorSidebar(postId) {
   log(`editor sidebar: score ${first}, the title check follows typing, "${phrase}" linked to page #${target.id}`);
 }
 
+/**
+ * Keywords, tasks and sectors added and edited by hand: *Add new* and a row's *Edit* open a
+ * form; a value IGNY8 refuses brings the form back with what was typed and IGNY8's words next
+ * to the field; saved, the list shows it.
+ */
+async function recordForms() {
+  await admin('igny8-keywords');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-add-new')]);
+  await page.fill('#igny8-field-keyword', 'rain barrel diverter');
+  await page.fill('#igny8-field-volume', '1300');
+  await page.fill('#igny8-field-difficulty', '150');
+  await page.selectOption('#igny8-field-intent', 'commercial');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await assertNoPhpErrors();
+  await expectNotice(/Nothing was saved: correct the fields marked below/);
+  assert.match(await page.locator('.igny8-field-difficulty .igny8-field-error').innerText(), /0.100|100/, 'the refusal is next to the field');
+  assert.equal(await page.locator('#igny8-field-keyword').inputValue(), 'rain barrel diverter', 'what was typed is kept');
+  assert.equal(await page.locator('#igny8-field-intent').inputValue(), 'commercial', 'the choice is kept');
+  await bothWidths('keyword-form-refused');
+  await page.fill('#igny8-field-difficulty', '35');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Added “rain barrel diverter”/);
+  await admin('igny8-keywords', '&s=rain+barrel+diverter');
+  assert.deepEqual(await column('keywords', 'volume'), ['1,300']);
+
+  const row = page.locator('table.igny8-keywords tbody tr').first();
+  await row.hover();
+  await Promise.all([page.waitForNavigation(), row.locator('.igny8-row-edit').click()]);
+  assert.equal(await page.locator('#igny8-field-volume').inputValue(), '1300', 'the form shows the keyword');
+  await page.fill('#igny8-field-volume', '880');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Saved “rain barrel diverter”/);
+  await admin('igny8-keywords', '&s=rain+barrel+diverter');
+  assert.deepEqual(await column('keywords', 'volume'), ['880']);
+
+  await admin('igny8-tasks');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-add-new')]);
+  await page.fill('#igny8-field-title', 'Choosing a rain barrel diverter');
+  await page.fill('#igny8-field-keywords', 'rain barrel diverter, downspout diverter');
+  await page.fill('#igny8-field-target_word_count', '900');
+  await screenshot('task-form');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Added “Choosing a rain barrel diverter”/);
+  await admin('igny8-tasks', '&s=rain+barrel');
+  assert.deepEqual(await column('tasks', 'status'), ['Ready to write'], 'the task waits in the writer queue');
+
+  await admin('igny8-sectors');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-add-new')]);
+  await page.fill('#igny8-field-name', 'Garden tools');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Added “Garden tools”/);
+  const sector = page.locator('table.igny8-sectors tbody tr', { hasText: 'Garden tools' });
+  await sector.hover();
+  await Promise.all([page.waitForNavigation(), sector.locator('.igny8-row-edit').click()]);
+  await page.uncheck('#igny8-field-is_active');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Saved “Garden tools”/);
+  assert.match(await page.locator('table.igny8-sectors tbody tr', { hasText: 'Garden tools' }).locator('.igny8-status').innerText(), /Inactive/);
+  await bothWidths('sectors');
+  page.once('dialog', (dialog) => dialog.accept());
+  const made = page.locator('table.igny8-sectors tbody tr', { hasText: 'Garden tools' });
+  await made.hover();
+  await Promise.all([page.waitForNavigation(), made.locator('.igny8-row-delete').click()]);
+  await expectNotice(/1 row changed/);
+  assert.equal(await page.locator('table.igny8-sectors tbody tr', { hasText: 'Garden tools' }).count(), 0, 'the sector is gone');
+  log('forms: a keyword refused then added and edited, a task added, a sector added, made inactive and deleted');
+}
+
 /** Screenshots of the current page at desktop width and at 375 px. */
 async function bothWidths(name) {
   await screenshot(name);
@@ -726,6 +794,7 @@ async function native() {
   await screenshot('dashboard');
   await testKey();
   await settingsTabs();
+  await recordForms();
 }
 
 /**

@@ -36,6 +36,18 @@ interface Backend {
 
 	public function sectors(): array;
 
+	/**
+	 * One keyword, cluster, idea, task or sector ($kind: 'keyword', 'cluster', 'idea',
+	 * 'task', 'sector') by id, as its list shows it.
+	 */
+	public function record( string $kind, int $id ): array;
+	/** Makes a $kind from $fields (a sector is made in this site; the others need sector_id). */
+	public function createRecord( string $kind, array $fields ): array;
+	/** Changes $kind $id: each field of $patch is set (null clears it). */
+	public function updateRecord( string $kind, int $id, array $patch ): array;
+	/** Deletes a sector of this site and everything in it. */
+	public function deleteSector( int $id ): void;
+
 	public function keywords( array $query = array() ): array;
 	public function bulkUpdateKeywords( array $ids, array $patch ): int;
 	public function deleteKeywords( array $ids ): int;

@@ -173,6 +173,40 @@ final class Native_Backend implements Backend {
 		return $this->call( 'ideas', $query );
 	}
 
+	/** The extension's methods are named after the kind: keyword(), createKeyword(), updateKeyword(). */
+	public function record( string $kind, int $id ): array {
+		if ( 'sector' === $kind ) {
+			// (The extension lists this site's sectors; it has no call for one.)
+			foreach ( $this->sectors() as $sector ) {
+				if ( (int) $sector['id'] === $id ) {
+					return $sector;
+				}
+			}
+			/* translators: %d: a sector's id */
+			throw new Backend_Error( sprintf( __( 'sector %d not found', 'igny8' ), $id ), 404, 'not_found' );
+		}
+		return $this->call( self::kind_of( $kind ), $id );
+	}
+
+	public function createRecord( string $kind, array $fields ): array {
+		return $this->call( 'create' . ucfirst( self::kind_of( $kind ) ), $fields );
+	}
+
+	public function updateRecord( string $kind, int $id, array $patch ): array {
+		return $this->call( 'update' . ucfirst( self::kind_of( $kind ) ), $id, $patch );
+	}
+
+	public function deleteSector( int $id ): void {
+		$this->call( 'deleteSector', $id );
+	}
+
+	private static function kind_of( string $kind ): string {
+		if ( ! in_array( $kind, array( 'keyword', 'cluster', 'idea', 'task', 'sector' ), true ) ) {
+			throw new Backend_Error( sprintf( 'Unknown kind %s.', $kind ), 400, 'validation' );
+		}
+		return $kind;
+	}
+
 	public function createIdea( array $idea ): array {
 		return $this->call( 'createIdea', $idea );
 	}

@@ -344,6 +344,41 @@ final class Remote_Backend implements Backend {
 		return $this->list_of( 'planner/ideas/', $query );
 	}
 
+	/** Where each kind lives in the API. */
+	const RECORDS = array(
+		'keyword' => 'planner/keywords/',
+		'cluster' => 'planner/clusters/',
+		'idea'    => 'planner/ideas/',
+		'task'    => 'writer/tasks/',
+		'sector'  => 'auth/sectors/',
+	);
+
+	private static function path_of( string $kind ): string {
+		if ( ! isset( self::RECORDS[ $kind ] ) ) {
+			throw new Backend_Error( sprintf( 'Unknown kind %s.', $kind ), 400, 'validation' );
+		}
+		return self::RECORDS[ $kind ];
+	}
+
+	public function record( string $kind, int $id ): array {
+		return $this->request( 'GET', self::path_of( $kind ) . $id . '/' );
+	}
+
+	public function createRecord( string $kind, array $fields ): array {
+		if ( 'sector' === $kind ) {
+			$fields['site_id'] = $this->info()['site_id'];
+		}
+		return $this->request( 'POST', self::path_of( $kind ), array(), $fields );
+	}
+
+	public function updateRecord( string $kind, int $id, array $patch ): array {
+		return $this->request( 'PATCH', self::path_of( $kind ) . $id . '/', array(), $patch );
+	}
+
+	public function deleteSector( int $id ): void {
+		$this->request( 'DELETE', self::path_of( 'sector' ) . $id . '/' );
+	}
+
 	public function createIdea( array $idea ): array {
 		return $this->request( 'POST', 'planner/ideas/', array(), $idea );
 	}

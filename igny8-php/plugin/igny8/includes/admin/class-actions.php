@@ -19,13 +19,13 @@ defined( 'ABSPATH' ) || exit;
 final class Actions {
 
 	public static function boot(): void {
-		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'send', 'image' ) as $action ) {
+		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'sectors', 'send', 'image' ) as $action ) {
 			add_action( 'admin_post_igny8_' . $action, array( __CLASS__, $action ) );
 		}
 	}
 
 	/** Capability, nonce and a backend, or the request ends here. */
-	private static function guard( string $action, string $cap = Plugin::CAP ): Backend {
+	public static function guard( string $action, string $cap = Plugin::CAP ): Backend {
 		if ( ! current_user_can( $cap ) || ! current_user_can( Plugin::CAP ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to do that.', 'igny8' ), 403 );
 		}
@@ -213,6 +213,26 @@ final class Actions {
 		header( 'Content-Disposition: attachment; filename="igny8-keywords-' . gmdate( 'Y-m-d' ) . '.csv"' );
 		echo $csv; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a CSV download
 		exit;
+	}
+
+	/** Sectors: made active or inactive, or deleted with everything in them. */
+	public static function sectors(): void {
+		$backend = self::guard( 'igny8_sectors' );
+		$ids     = self::need_ids( 'sectors' );
+		$bulk    = Ui::posted( 'bulk' );
+		self::attempt(
+			static function () use ( $backend, $ids, $bulk ) {
+				foreach ( $ids as $id ) {
+					if ( 'delete' === $bulk ) {
+						$backend->deleteSector( $id );
+					} elseif ( in_array( $bulk, array( 'activate', 'deactivate' ), true ) ) {
+						$backend->updateRecord( 'sector', $id, array( 'is_active' => 'activate' === $bulk ) );
+					}
+				}
+				self::affected( count( $ids ) );
+			}
+		);
+		self::back( 'sectors' );
 	}
 
 	public static function clusters(): void {

@@ -23,6 +23,7 @@ final class Admin {
 			'ideas'    => array( __( 'Ideas', 'igny8' ), array( Pages::class, 'ideas' ) ),
 			'tasks'    => array( __( 'Writer queue', 'igny8' ), array( Pages::class, 'tasks' ) ),
 			'content'  => array( __( 'Content', 'igny8' ), array( Pages::class, 'content' ) ),
+			'sectors'  => array( __( 'Sectors', 'igny8' ), array( Pages::class, 'sectors' ) ),
 			'settings' => array( __( 'Settings', 'igny8' ), array( Settings_Page::class, 'render' ) ),
 		);
 	}
@@ -36,6 +37,7 @@ final class Admin {
 		add_filter( 'plugin_action_links_' . plugin_basename( IGNY8_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
 		Actions::boot();
 		Lists::boot();
+		Forms::boot();
 		Settings_Page::boot();
 	}
 
@@ -77,6 +79,7 @@ final class Admin {
 		list( $title, $renderer ) = self::pages()[ $slug ];
 		echo '<div class="wrap igny8-wrap igny8-page-' . esc_attr( '' === $slug ? 'dashboard' : $slug ) . '">';
 		echo '<h1 class="wp-heading-inline">' . esc_html( sprintf( 'IGNY8 — %s', $title ) ) . '</h1>';
+		echo '' === Ui::query( 'edit' ) ? Forms::add_new( $slug ) : ''; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Forms::add_new()
 		echo ' <span class="igny8-backend-badge">' . esc_html( self::backend_label() ) . '</span>';
 		echo '<hr class="wp-header-end">';
 		Ui::flashed();

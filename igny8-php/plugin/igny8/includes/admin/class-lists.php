@@ -25,6 +25,7 @@ final class Lists {
 		'ideas'    => 'igny8_ideas',
 		'tasks'    => 'igny8_tasks',
 		'content'  => 'igny8_contents',
+		'sectors'  => 'igny8_sectors',
 	);
 
 	/**
@@ -250,7 +251,7 @@ final class Lists {
 			},
 			'actions'  => static function ( array $row ) {
 				$id      = (int) $row['id'];
-				$actions = array();
+				$actions = array( 'edit' => Forms::edit_link( 'keywords', $id ) );
 				if ( 'pending' === ( $row['status'] ?? '' ) ) {
 					$actions['auto_cluster'] = Ui::row_action( 'igny8_keywords', 'auto_cluster', $id, __( 'Cluster with AI', 'igny8' ) );
 				}
@@ -330,6 +331,7 @@ final class Lists {
 			'actions'      => static function ( array $row ) use ( $per_cluster ) {
 				$id = (int) $row['id'];
 				return array(
+					'edit'           => Forms::edit_link( 'clusters', $id ),
 					'keywords'       => Ui::link( Ui::url( 'keywords', array( 'cluster_id' => $id ) ), __( 'Keywords', 'igny8' ) ),
 					'ideas'          => Ui::link( Ui::url( 'ideas', array( 'cluster_id' => $id ) ), __( 'Ideas', 'igny8' ) ),
 					'generate_ideas' => Ui::row_action( 'igny8_clusters', 'generate_ideas', $id, __( 'Generate ideas', 'igny8' ), '', array( 'ideas_per_cluster' => $per_cluster ) ),
@@ -387,7 +389,7 @@ final class Lists {
 			},
 			'actions'  => static function ( array $row ) {
 				$id      = (int) $row['id'];
-				$actions = array();
+				$actions = array( 'edit' => Forms::edit_link( 'ideas', $id ) );
 				if ( 'new' === ( $row['status'] ?? '' ) ) {
 					$actions['queue'] = Ui::row_action( 'igny8_ideas', 'queue', $id, __( 'Queue to writer', 'igny8' ) );
 				} else {
@@ -481,7 +483,7 @@ final class Lists {
 			'actions'      => static function ( array $row ) {
 				$id      = (int) $row['id'];
 				$status  = (string) ( $row['status'] ?? '' );
-				$actions = array();
+				$actions = array( 'edit' => Forms::edit_link( 'tasks', $id ) );
 				if ( 'done' === $status ) {
 					$actions['article'] = Ui::link( Ui::url( 'content', array( 'task_id' => $id ) ), __( 'Show the article', 'igny8' ) );
 				}
@@ -560,6 +562,65 @@ final class Lists {
 				return $actions;
 			},
 			'tablenav' => self::status_filter( array( 'draft', 'review', 'published' ) ),
+		);
+	}
+
+	// ---- Sectors -----------------------------------------------------------------------------
+
+	private static function sectors( ?Backend $backend ): array {
+		return array(
+			'columns'  => array(
+				'name'        => __( 'Sector', 'igny8' ),
+				'description' => __( 'Description', 'igny8' ),
+				'is_active'   => __( 'Status', 'igny8' ),
+				'created_at'  => __( 'Made', 'igny8' ),
+			),
+			'sortable' => array(),
+			'primary'  => 'name',
+			'filters'  => array(),
+			'search'   => __( 'Search sectors', 'igny8' ),
+			'empty'    => __( 'No sectors yet.', 'igny8' ),
+			'bulk'     => array(
+				'activate'   => __( 'Make active', 'igny8' ),
+				'deactivate' => __( 'Make inactive', 'igny8' ),
+				'delete'     => __( 'Delete permanently', 'igny8' ),
+			),
+			// A site has few sectors: all of them, searched here.
+			'fetch'    => static function ( array $query ) use ( $backend ) {
+				$search = strtolower( (string) ( $query['search'] ?? '' ) );
+				$rows   = array_values(
+					array_filter(
+						Ui::rows( $backend->sectors() ),
+						static function ( array $sector ) use ( $search ): bool {
+							return '' === $search || false !== strpos( strtolower( (string) $sector['name'] ), $search );
+						}
+					)
+				);
+				return array(
+					'results' => array_slice( $rows, ( $query['page'] - 1 ) * $query['page_size'], $query['page_size'] ),
+					'count'   => count( $rows ),
+				);
+			},
+			'cell'     => static function ( array $row, string $key ) {
+				switch ( $key ) {
+					case 'name':
+						return '<strong>' . esc_html( (string) $row['name'] ) . '</strong>';
+					case 'is_active':
+						return Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' );
+					case 'created_at':
+						return Ui::date( $row['created_at'] ?? null );
+				}
+				return Ui::text( $row[ $key ] ?? null );
+			},
+			'actions'  => static function ( array $row ) {
+				$id = (int) $row['id'];
+				return array(
+					'edit'   => Forms::edit_link( 'sectors', $id ),
+					'delete' => Ui::row_action( 'igny8_sectors', 'delete', $id, __( 'Delete permanently', 'igny8' ), sprintf( /* translators: %s: sector name */ __( 'Delete the sector “%s” and every keyword, cluster, idea, task and article in it? This cannot be undone.', 'igny8' ), (string) $row['name'] ) ),
+				);
+			},
+			'tablenav' => static function () {
+			},
 		);
 	}
 }

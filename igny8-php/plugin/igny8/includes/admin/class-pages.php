@@ -206,6 +206,9 @@ final class Pages {
 	// ---- Keywords ----------------------------------------------------------------------------
 
 	public static function keywords( Backend $backend ): void {
+		if ( Forms::render( 'keywords', $backend ) ) {
+			return;
+		}
 		Lists::render( 'keywords', $backend );
 		if ( Plugin::read_only() ) {
 			return;
@@ -237,19 +240,39 @@ final class Pages {
 	// ---- Clusters ----------------------------------------------------------------------------
 
 	public static function clusters( Backend $backend ): void {
+		if ( Forms::render( 'clusters', $backend ) ) {
+			return;
+		}
 		Lists::render( 'clusters', $backend );
 	}
 
 	// ---- Ideas -------------------------------------------------------------------------------
 
 	public static function ideas( Backend $backend ): void {
+		if ( Forms::render( 'ideas', $backend ) ) {
+			return;
+		}
 		Lists::render( 'ideas', $backend );
 	}
 
 	// ---- Writer queue ------------------------------------------------------------------------
 
 	public static function tasks( Backend $backend ): void {
+		if ( Forms::render( 'tasks', $backend ) ) {
+			return;
+		}
 		Lists::render( 'tasks', $backend );
+	}
+
+	// ---- Sectors -----------------------------------------------------------------------------
+
+	/** The site's sectors: the groups its keywords and articles are kept in. */
+	public static function sectors( Backend $backend ): void {
+		if ( Forms::render( 'sectors', $backend ) ) {
+			return;
+		}
+		echo '<p class="description">' . esc_html__( 'A sector groups the keywords, clusters, ideas and articles of one topic of this site (a shop’s departments, a blog’s sections). Imports and new work go to the first active sector unless another is chosen.', 'igny8' ) . '</p>';
+		Lists::render( 'sectors', $backend );
 	}
 
 	// ---- Content -----------------------------------------------------------------------------
