@@ -415,6 +415,36 @@ impl Igny8 {
         self.run(async |c| Ok(account::delete_author_profiles(c, ids).await? as i64))
     }
 
+    /// Strategies (how articles are written: guidance, section structure, prompt
+    /// customisations); query: sector_id, page, page_size.
+    pub fn strategies(&self, query: Option<&ZendHashTable>) -> PhpResult<Array> {
+        let input = guard(|| map(query))?;
+        self.array(async |c| account::strategies(c, input).await)
+    }
+
+    /// One strategy.
+    pub fn strategy(&self, id: i64) -> PhpResult<Array> {
+        self.array(async |c| account::strategy(c, id).await)
+    }
+
+    /// Creates a strategy.
+    pub fn create_strategy(&self, strategy: &ZendHashTable) -> PhpResult<Array> {
+        let input = guard(|| map(Some(strategy)))?;
+        self.array(async |c| account::create_strategy(c, input).await)
+    }
+
+    /// Changes a strategy.
+    pub fn update_strategy(&self, id: i64, patch: &ZendHashTable) -> PhpResult<Array> {
+        let input = guard(|| map(Some(patch)))?;
+        self.array(async |c| account::update_strategy(c, id, input).await)
+    }
+
+    /// Deletes strategies; how many.
+    pub fn delete_strategies(&self, ids: &ZendHashTable) -> PhpResult<i64> {
+        let ids = guard(|| list(ids))?;
+        self.run(async |c| Ok(account::delete_strategies(c, ids).await? as i64))
+    }
+
     // ---- settings and providers ----
 
     /// The account's settings with their effective values.
@@ -480,6 +510,15 @@ impl Igny8 {
     }
 
     // ---- AI functions and jobs ----
+
+    /// Image Testing: draws `prompt` (with `negative_prompt`, `style`, `size` or the
+    /// account's defaults) with the account's image model and template, charges one image and
+    /// saves it nowhere: `['prompt', 'negative_prompt', 'url' (a data: URL when the model sent
+    /// bytes), 'provider', 'model', 'revised_prompt', 'credits']`.
+    pub fn test_image(&self, test: &ZendHashTable) -> PhpResult<Array> {
+        let input = guard(|| map(Some(test)))?;
+        self.array(async |c| ai::test_image(c, input).await)
+    }
 
     /// The credits a run would take.
     pub fn estimate(&self, function: String, input: &ZendHashTable) -> PhpResult<Array> {

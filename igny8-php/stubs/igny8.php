@@ -157,6 +157,16 @@ final class Igny8
     public function createAuthorProfile(array $profile): array {}
     public function updateAuthorProfile(int $id, array $patch): array {}
     public function deleteAuthorProfiles(array $ids): int {}
+    /** Strategies (guidance, section_structure, prompt_customisations, is_active, sector_id); query: sector_id, page, page_size. */
+    public function strategies(array $query = []): array {}
+    /** One strategy. */
+    public function strategy(int $id): array {}
+    /** Creates a strategy: name, guidance, section_structure (list), prompt_customisations (map), is_active, sector_id. */
+    public function createStrategy(array $strategy): array {}
+    /** Changes a strategy; null clears a field. */
+    public function updateStrategy(int $id, array $patch): array {}
+    /** Deletes strategies; how many. */
+    public function deleteStrategies(array $ids): int {}
 
     // ---- settings and providers ------------------------------------------------------------
     /** The account's settings with their effective values: list of ['key', 'value', 'level', …]. */
@@ -183,6 +193,10 @@ final class Igny8
     public function addCredits(int $amount, string $note): array {}
 
     // ---- AI functions and jobs --------------------------------------------------------------
+
+    /** Image Testing: draws prompt (negative_prompt, style, size optional) with the account's image model, charges one image, saves nothing: ['prompt', 'negative_prompt', 'url', 'provider', 'model', 'revised_prompt', 'credits']. */
+    public function testImage(array $test): array {}
+
     /**
      * The credits a run would take: $function is 'auto_cluster', 'generate_ideas',
      * 'generate_content', 'generate_image_prompts' or 'generate_images'; $input as the REST body

@@ -1,10 +1,10 @@
 //! Prompts, author profiles, settings, integrations and credits.
 
-use igny8_core::AuthorProfileId;
 use igny8_core::ai::functions::default_prompt;
 use igny8_core::credits::{LedgerEntry, TransactionFilter, TransactionKind, UsageFilter};
 use igny8_core::system::{IntegrationConfig, IntegrationInput, IntegrationProvider, SettingLevel};
-use igny8_core::thinker::{AuthorProfileInput, Prompt, PromptType};
+use igny8_core::thinker::{AuthorProfileInput, Prompt, PromptType, StrategyInput};
+use igny8_core::{AuthorProfileId, SectorId, StrategyId};
 use serde_json::{Map, Value, json};
 
 use crate::context::Ctx;
@@ -97,6 +97,54 @@ pub(crate) async fn delete_author_profiles(c: &Ctx, ids_: Value) -> Result<u64, 
     Ok(c.core
         .thinker()
         .delete_authors(&c.account_scope(), &ids)
+        .await?)
+}
+
+pub(crate) async fn strategies(c: &Ctx, mut map: Map<String, Value>) -> Out {
+    let q = ListQuery::take(&mut map)?;
+    let sector: Option<i64> = take(&mut map, "sector_id")?;
+    if let Some(key) = map.keys().next() {
+        return Err(Failure::field(key, "is not a filter of strategies"));
+    }
+    page(
+        &c.core
+            .thinker()
+            .strategies(&c.account_scope(), sector.map(SectorId), &q.page)
+            .await?,
+    )
+}
+
+pub(crate) async fn strategy(c: &Ctx, id: i64) -> Out {
+    one(&c
+        .core
+        .thinker()
+        .strategy(&c.account_scope(), StrategyId(id))
+        .await?)
+}
+
+pub(crate) async fn create_strategy(c: &Ctx, map: Map<String, Value>) -> Out {
+    let input: StrategyInput = patch(map)?;
+    one(&c
+        .core
+        .thinker()
+        .create_strategy(&c.account_scope(), input)
+        .await?)
+}
+
+pub(crate) async fn update_strategy(c: &Ctx, id: i64, map: Map<String, Value>) -> Out {
+    let input: StrategyInput = patch(map)?;
+    one(&c
+        .core
+        .thinker()
+        .update_strategy(&c.account_scope(), StrategyId(id), input)
+        .await?)
+}
+
+pub(crate) async fn delete_strategies(c: &Ctx, ids_: Value) -> Result<u64, Failure> {
+    let ids: Vec<StrategyId> = ids(ids_)?;
+    Ok(c.core
+        .thinker()
+        .delete_strategies(&c.account_scope(), &ids)
         .await?)
 }
 

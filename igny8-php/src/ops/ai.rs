@@ -46,6 +46,12 @@ fn estimate_out(e: &igny8_core::ai::functions::Estimate) -> Out {
     Ok(value)
 }
 
+/// Image Testing: one prompt drawn with the account's image model, charged, saved nowhere.
+pub(crate) async fn test_image(c: &Ctx, input: Map<String, Value>) -> Out {
+    let test: igny8_core::ai::functions::ImageTest = parse(input)?;
+    one(&c.core.ai().test_image(&c.scope(), test).await?)
+}
+
 pub(crate) async fn estimate(c: &Ctx, function: &str, input: Map<String, Value>) -> Out {
     let kind = kind(function)?;
     let e = c

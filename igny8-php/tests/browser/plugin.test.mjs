@@ -669,6 +669,56 @@ async function recordForms() {
   log('forms: a keyword refused then added and edited, a task added, a sector added, made inactive and deleted');
 }
 
+/**
+ * Strategies: one added with its sections (one per line), listed with them in order, then
+ * chosen for a task of the writer queue.
+ */
+async function strategies() {
+  await admin('igny8-strategies');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-add-new')]);
+  await page.fill('#igny8-field-name', 'Buyer’s guide');
+  await page.fill('#igny8-field-guidance', 'Compare the options honestly; end with a checklist.');
+  await page.fill('#igny8-field-section_structure', 'Introduction\nWhat to look for\n\nBuying checklist\n');
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Added “Buyer’s guide”/);
+  const row = page.locator('table.igny8-strategies tbody tr', { hasText: 'Buyer’s guide' });
+  assert.match(await row.locator('td.column-section_structure').innerText(), /Introduction → What to look for → Buying checklist/, 'the sections in order, blank lines dropped');
+  await bothWidths('strategies');
+
+  await admin('igny8-tasks', '&s=rain+barrel');
+  const task = page.locator('table.igny8-tasks tbody tr').first();
+  const taskId = await task.getAttribute('data-id');
+  await task.hover();
+  await Promise.all([page.waitForNavigation(), task.locator('.igny8-row-edit').click()]);
+  await page.selectOption('#igny8-field-strategy_id', { label: 'Buyer’s guide' });
+  await Promise.all([page.waitForNavigation(), page.click('.igny8-record-form #submit')]);
+  await expectNotice(/Saved “Choosing a rain barrel diverter”/);
+  await admin('igny8-tasks', `&edit=${taskId}`);
+  const chosen = await page.locator('#igny8-field-strategy_id option:checked').innerText();
+  assert.equal(chosen, 'Buyer’s guide', 'the task keeps its strategy');
+  log('strategies: one added with its sections and chosen for a task');
+}
+
+/**
+ * Credits: the balance and the ledger of what the pipeline did (holds when a step starts,
+ * what it was charged, releases), in words, filtered by kind of entry.
+ */
+async function creditsLedger() {
+  await admin('igny8-credits');
+  assert.match(await page.locator('.igny8-card-balance .igny8-card-number').innerText(), /^[\d,.\s]+$/, 'the balance');
+  const kinds = await column('credits', 'kind');
+  assert.ok(kinds.length > 0, 'the pipeline moved credits');
+  assert.ok(kinds.includes('Hold'), `a step held credits when it started: ${kinds}`);
+  const steps = await column('credits', 'operation');
+  assert.ok(steps.some((s) => s === 'Write articles' || /article/i.test(s)), `the steps are named in words: ${steps}`);
+  await bothWidths('credits');
+  await page.selectOption('#igny8-filter-kind', 'hold');
+  await Promise.all([page.waitForNavigation(), page.click('#igny8-filter-submit, .igny8-filter-button, input[name=filter_action]')]);
+  const held = await column('credits', 'kind');
+  assert.ok(held.length > 0 && held.every((k) => k === 'Hold'), `only holds: ${held}`);
+  log(`credits: ${kinds.length} entries on the first page, ${held.length} holds`);
+}
+
 /** Screenshots of the current page at desktop width and at 375 px. */
 async function bothWidths(name) {
   await screenshot(name);
@@ -795,6 +845,8 @@ async function native() {
   await testKey();
   await settingsTabs();
   await recordForms();
+  await strategies();
+  await creditsLedger();
 }
 
 /**
@@ -991,6 +1043,7 @@ async function remote() {
     await outage();
     await admin('igny8-settings');
     await sitePicker();
+    await creditsLedger();
     await connectionVerdicts(apiUrl, apiKey);
   } catch (error) {
     await screenshot('FAILED');

@@ -37,14 +37,18 @@ interface Backend {
 	public function sectors(): array;
 
 	/**
-	 * One keyword, cluster, idea, task or sector ($kind: 'keyword', 'cluster', 'idea',
-	 * 'task', 'sector') by id, as its list shows it.
+	 * One keyword, cluster, idea, task, sector or strategy ($kind: 'keyword', 'cluster',
+	 * 'idea', 'task', 'sector', 'strategy') by id, as its list shows it.
 	 */
 	public function record( string $kind, int $id ): array;
 	/** Makes a $kind from $fields (a sector is made in this site; the others need sector_id). */
 	public function createRecord( string $kind, array $fields ): array;
 	/** Changes $kind $id: each field of $patch is set (null clears it). */
 	public function updateRecord( string $kind, int $id, array $patch ): array;
+	/** The account's strategies (page, page_size, sector_id). */
+	public function strategies( array $query = array() ): array;
+	/** Deletes strategies; how many. */
+	public function deleteStrategies( array $ids ): int;
 	/** Deletes a sector of this site and everything in it. */
 	public function deleteSector( int $id ): void;
 
@@ -132,6 +136,8 @@ interface Backend {
 
 	public function credits(): array;
 	public function usage( array $query = array() ): array;
+	/** The account's credit ledger, newest first (kind, operation, page, page_size). */
+	public function transactions( array $query = array() ): array;
 
 	public function estimate( string $function, array $input ): array;
 	public function start( string $function, array $input ): array;

@@ -196,12 +196,20 @@ final class Native_Backend implements Backend {
 		return $this->call( 'update' . ucfirst( self::kind_of( $kind ) ), $id, $patch );
 	}
 
+	public function strategies( array $query = array() ): array {
+		return $this->call( 'strategies', $query );
+	}
+
+	public function deleteStrategies( array $ids ): int {
+		return $this->call( 'deleteStrategies', $ids );
+	}
+
 	public function deleteSector( int $id ): void {
 		$this->call( 'deleteSector', $id );
 	}
 
 	private static function kind_of( string $kind ): string {
-		if ( ! in_array( $kind, array( 'keyword', 'cluster', 'idea', 'task', 'sector' ), true ) ) {
+		if ( ! in_array( $kind, array( 'keyword', 'cluster', 'idea', 'task', 'sector', 'strategy' ), true ) ) {
 			throw new Backend_Error( sprintf( 'Unknown kind %s.', $kind ), 400, 'validation' );
 		}
 		return $kind;
@@ -351,6 +359,10 @@ final class Native_Backend implements Backend {
 
 	public function credits(): array {
 		return $this->call( 'credits' );
+	}
+
+	public function transactions( array $query = array() ): array {
+		return $this->call( 'transactions', $query );
 	}
 
 	public function usage( array $query = array() ): array {

@@ -346,11 +346,12 @@ final class Remote_Backend implements Backend {
 
 	/** Where each kind lives in the API. */
 	const RECORDS = array(
-		'keyword' => 'planner/keywords/',
-		'cluster' => 'planner/clusters/',
-		'idea'    => 'planner/ideas/',
-		'task'    => 'writer/tasks/',
-		'sector'  => 'auth/sectors/',
+		'keyword'  => 'planner/keywords/',
+		'cluster'  => 'planner/clusters/',
+		'idea'     => 'planner/ideas/',
+		'task'     => 'writer/tasks/',
+		'sector'   => 'auth/sectors/',
+		'strategy' => 'thinker/strategies/',
 	);
 
 	private static function path_of( string $kind ): string {
@@ -373,6 +374,15 @@ final class Remote_Backend implements Backend {
 
 	public function updateRecord( string $kind, int $id, array $patch ): array {
 		return $this->request( 'PATCH', self::path_of( $kind ) . $id . '/', array(), $patch );
+	}
+
+	/** GET thinker/strategies/: account-wide (a key held to one site may not read them). */
+	public function strategies( array $query = array() ): array {
+		return $this->request( 'GET', 'thinker/strategies/', array_filter( $query, array( $this, 'is_set' ) ) );
+	}
+
+	public function deleteStrategies( array $ids ): int {
+		return $this->affected( 'thinker/strategies/bulk_delete/', array( 'ids' => array_values( $ids ) ) );
 	}
 
 	public function deleteSector( int $id ): void {
@@ -648,6 +658,11 @@ final class Remote_Backend implements Backend {
 			'credits' => (int) $balance['credits'],
 			'plan_id' => $balance['plan_id'] ?? null,
 		);
+	}
+
+	/** GET billing/transactions/: account-wide (a key held to one site may not read it). */
+	public function transactions( array $query = array() ): array {
+		return $this->request( 'GET', 'billing/transactions/', array_filter( $query, array( $this, 'is_set' ) ) );
 	}
 
 	public function usage( array $query = array() ): array {

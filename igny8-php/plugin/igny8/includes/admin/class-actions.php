@@ -19,7 +19,7 @@ defined( 'ABSPATH' ) || exit;
 final class Actions {
 
 	public static function boot(): void {
-		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'sectors', 'send', 'image' ) as $action ) {
+		foreach ( array( 'keywords', 'import_keywords', 'export_keywords', 'clusters', 'ideas', 'tasks', 'contents', 'sectors', 'strategies', 'send', 'image' ) as $action ) {
 			add_action( 'admin_post_igny8_' . $action, array( __CLASS__, $action ) );
 		}
 	}
@@ -213,6 +213,20 @@ final class Actions {
 		header( 'Content-Disposition: attachment; filename="igny8-keywords-' . gmdate( 'Y-m-d' ) . '.csv"' );
 		echo $csv; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a CSV download
 		exit;
+	}
+
+	/** Strategies: deleted (tasks written with one keep their articles). */
+	public static function strategies(): void {
+		$backend = self::guard( 'igny8_strategies' );
+		$ids     = self::need_ids( 'strategies' );
+		if ( 'delete' === Ui::posted( 'bulk' ) ) {
+			self::attempt(
+				static function () use ( $backend, $ids ) {
+					self::affected( $backend->deleteStrategies( $ids ) );
+				}
+			);
+		}
+		self::back( 'strategies' );
 	}
 
 	/** Sectors: made active or inactive, or deleted with everything in them. */

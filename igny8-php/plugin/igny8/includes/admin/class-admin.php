@@ -24,6 +24,8 @@ final class Admin {
 			'tasks'    => array( __( 'Writer queue', 'igny8' ), array( Pages::class, 'tasks' ) ),
 			'content'  => array( __( 'Content', 'igny8' ), array( Pages::class, 'content' ) ),
 			'sectors'  => array( __( 'Sectors', 'igny8' ), array( Pages::class, 'sectors' ) ),
+			'strategies' => array( __( 'Strategies', 'igny8' ), array( Pages::class, 'strategies' ) ),
+			'credits'  => array( __( 'Credits', 'igny8' ), array( Pages::class, 'credits' ) ),
 			'settings' => array( __( 'Settings', 'igny8' ), array( Settings_Page::class, 'render' ) ),
 		);
 	}

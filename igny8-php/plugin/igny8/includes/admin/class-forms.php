@@ -25,20 +25,22 @@ final class Forms {
 
 	/** Screens with a form: screen slug => kind. */
 	const KINDS = array(
-		'keywords' => 'keyword',
-		'clusters' => 'cluster',
-		'ideas'    => 'idea',
-		'tasks'    => 'task',
-		'sectors'  => 'sector',
+		'keywords'   => 'keyword',
+		'clusters'   => 'cluster',
+		'ideas'      => 'idea',
+		'tasks'      => 'task',
+		'sectors'    => 'sector',
+		'strategies' => 'strategy',
 	);
 
 	/** The field a record is named by, per kind. */
 	const NAMES = array(
-		'keyword' => 'keyword',
-		'cluster' => 'name',
-		'idea'    => 'title',
-		'task'    => 'title',
-		'sector'  => 'name',
+		'keyword'  => 'keyword',
+		'cluster'  => 'name',
+		'idea'     => 'title',
+		'task'     => 'title',
+		'sector'   => 'name',
+		'strategy' => 'name',
 	);
 
 	public static function boot(): void {
@@ -96,6 +98,7 @@ final class Forms {
 			'idea'    => array( __( 'Add an idea', 'igny8' ), __( 'Edit the idea', 'igny8' ) ),
 			'task'    => array( __( 'Add a task to the writer queue', 'igny8' ), __( 'Edit the task', 'igny8' ) ),
 			'sector'  => array( __( 'Add a sector', 'igny8' ), __( 'Edit the sector', 'igny8' ) ),
+			'strategy' => array( __( 'Add a strategy', 'igny8' ), __( 'Edit the strategy', 'igny8' ) ),
 		);
 		echo '<h2>' . esc_html( $titles[ $kind ][ $id ? 1 : 0 ] ) . '</h2>';
 		printf( '<form method="post" action="%s" class="igny8-record-form igny8-record-%s">', esc_url( admin_url( 'admin-post.php' ) ), esc_attr( $kind ) );
@@ -113,7 +116,8 @@ final class Forms {
 
 	/**
 	 * The fields of a $kind: name => [label, type, choices or null, description, required].
-	 * Types: text, textarea, number, decimal, select, list (comma-separated), checkbox.
+	 * Types: text, textarea, number, decimal, select, list (comma-separated), lines (one per
+	 * line), checkbox.
 	 * Some fields are for a new record only (the sector it goes in; a keyword's cluster is
 	 * set by clustering), some for an edit only (the status).
 	 */
@@ -157,9 +161,18 @@ final class Forms {
 					'content_structure' => array( __( 'Structure', 'igny8' ), 'select', self::labels( array( 'article', 'guide', 'listicle', 'how_to', 'comparison', 'review', 'cluster_hub', 'faq' ) ), '', false ),
 					'content_type'      => array( __( 'Kind of page', 'igny8' ), 'select', self::labels( array( 'post', 'page', 'product', 'service', 'category', 'landing' ) ), '', false ),
 					'author_profile_id' => array( __( 'Author profile', 'igny8' ), 'select', self::authors( $backend ), __( 'Its tone and voice; Settings → Author profiles.', 'igny8' ), false ),
+					'strategy_id'       => array( __( 'Strategy', 'igny8' ), 'select', self::strategies( $backend ), __( 'How the article is built; IGNY8 → Strategies.', 'igny8' ), false ),
 				) + ( $new ? array(
 					'cluster_id' => array( __( 'Cluster', 'igny8' ), 'select', self::clusters( $backend ), '', false ),
 				) + $sector : array() );
+			case 'strategy':
+				return array(
+					'name'              => array( __( 'Name', 'igny8' ), 'text', null, '', true ),
+					'guidance'          => array( __( 'Guidance', 'igny8' ), 'textarea', null, __( 'How articles written with it read: the angle, what to include, what to avoid. Added to the writer’s instructions.', 'igny8' ), false ),
+					'section_structure' => array( __( 'Sections', 'igny8' ), 'lines', null, __( 'One section per line, in order (e.g. Introduction, How it works, Buying checklist, FAQ); empty: the article’s own plan.', 'igny8' ), false ),
+					'sector_id'         => array( __( 'Sector', 'igny8' ), 'select', self::sectors( $backend ), __( 'Offered for that sector’s tasks only; none: every sector.', 'igny8' ), false ),
+					'is_active'         => array( __( 'Active', 'igny8' ), 'checkbox', null, __( 'Inactive strategies are kept but not offered.', 'igny8' ), false ),
+				);
 			case 'sector':
 				return array(
 					'name'        => array( __( 'Name', 'igny8' ), 'text', null, '', true ),
@@ -172,10 +185,7 @@ final class Forms {
 
 	/** The sector a new record goes in: a choice when the site has several. */
 	private static function sector_field( Backend $backend ): array {
-		$sectors = array();
-		foreach ( Ui::rows( $backend->sectors() ) as $sector ) {
-			$sectors[ (int) $sector['id'] ] = (string) $sector['name'];
-		}
+		$sectors = self::sectors( $backend );
 		return count( $sectors ) > 1 ? array(
 			'sector_id' => array( __( 'Sector', 'igny8' ), 'select', $sectors, '', true ),
 		) : array();
@@ -197,6 +207,29 @@ final class Forms {
 		return $out;
 	}
 
+	private static function sectors( Backend $backend ): array {
+		$out = array();
+		foreach ( Ui::rows( $backend->sectors() ) as $sector ) {
+			$out[ (int) $sector['id'] ] = (string) $sector['name'];
+		}
+		return $out;
+	}
+
+	/** The active strategies; none when the key may not read them (held to one site). */
+	private static function strategies( Backend $backend ): array {
+		$out = array();
+		try {
+			foreach ( Ui::rows( $backend->strategies( array( 'page_size' => 100 ) ) ) as $strategy ) {
+				if ( ! empty( $strategy['is_active'] ) ) {
+					$out[ (int) $strategy['id'] ] = (string) $strategy['name'];
+				}
+			}
+		} catch ( Backend_Error $e ) {
+			return array();
+		}
+		return $out;
+	}
+
 	private static function authors( Backend $backend ): array {
 		$out = array();
 		foreach ( Ui::rows( $backend->authorProfiles( array( 'page_size' => 100 ) ) ) as $author ) {
@@ -212,6 +245,9 @@ final class Forms {
 		$attr = ( $required && 'checkbox' !== $type ? ' required' : '' ) . ( '' !== $error ? ' aria-invalid="true" aria-describedby="' . esc_attr( $id ) . '-error"' : '' );
 		printf( '<tr class="igny8-field-%s%s"><th scope="row"><label for="%s">%s</label></th><td>', esc_attr( $name ), '' !== $error ? ' form-invalid' : '', esc_attr( $id ), esc_html( $label ) );
 		switch ( $type ) {
+			case 'lines':
+				printf( '<textarea name="%s" id="%s" rows="6" class="large-text">%s</textarea>', esc_attr( $name ), esc_attr( $id ), esc_textarea( implode( "\n", array_map( 'strval', (array) $value ) ) ) );
+				break;
 			case 'textarea':
 				printf( '<textarea name="%s" id="%s" rows="4" class="large-text"%s>%s</textarea>', esc_attr( $name ), esc_attr( $id ), $attr, esc_textarea( (string) $value ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $attr is built from constants and esc_attr above
 				break;
@@ -267,6 +303,8 @@ final class Forms {
 				return '' === $text ? null : $text;
 			case 'list':
 				return array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
+			case 'lines':
+				return array_values( array_filter( array_map( 'trim', explode( "\n", sanitize_textarea_field( (string) $raw ) ) ), 'strlen' ) );
 		}
 		$text = trim( sanitize_text_field( (string) $raw ) );
 		if ( '' === $text ) {
@@ -307,7 +345,7 @@ final class Forms {
 					return null !== $v && array() !== $v;
 				}
 			);
-			if ( 'sector' !== $kind && ! isset( $input['sector_id'] ) ) {
+			if ( ! in_array( $kind, array( 'sector', 'strategy' ), true ) && ! isset( $input['sector_id'] ) ) {
 				$input['sector_id'] = (int) $backend->info()['default_sector_id'];
 			}
 		}

@@ -232,6 +232,10 @@ final class List_Table extends \WP_List_Table {
 			}
 		}
 		$id = 'igny8-search-' . $this->spec['list'];
+		if ( '' === $this->spec['search'] ) {
+			echo '</form>';
+			return;
+		}
 		echo '<p class="search-box">';
 		printf( '<label class="screen-reader-text" for="%s">%s</label>', esc_attr( $id ), esc_html( $this->spec['search'] ) );
 		printf( '<input type="search" id="%s" name="s" value="%s"> ', esc_attr( $id ), esc_attr( Ui::query( 's' ) ) );

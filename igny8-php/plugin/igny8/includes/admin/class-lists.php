@@ -26,6 +26,8 @@ final class Lists {
 		'tasks'    => 'igny8_tasks',
 		'content'  => 'igny8_contents',
 		'sectors'  => 'igny8_sectors',
+		'credits'  => 'igny8_credits',
+		'strategies' => 'igny8_strategies',
 	);
 
 	/**
@@ -45,10 +47,11 @@ final class Lists {
 				'option'  => self::per_page_option( $slug ),
 			)
 		);
-		$columns = self::spec( $slug, null )['columns'];
+		$spec    = self::spec( $slug, null );
+		$columns = $spec['columns'];
 		$screen  = get_current_screen();
-		// No checkboxes where there is no bulk action (a viewer's key).
-		$check = Plugin::read_only() ? array() : array( 'cb' => '<input type="checkbox">' );
+		// No checkboxes where there is no bulk action (the ledger; a viewer's key).
+		$check = Plugin::read_only() || ! $spec['bulk'] ? array() : array( 'cb' => '<input type="checkbox">' );
 		add_filter(
 			'manage_' . $screen->id . '_columns',
 			static function () use ( $columns, $check ) {
@@ -112,8 +115,8 @@ final class Lists {
 			// A key that may only read: no bulk action, and of a row's actions only its links.
 			$spec['bulk']         = array();
 			$spec['bulk_options'] = null;
-			$actions              = $spec['actions'];
-			$spec['actions']      = static function ( array $row ) use ( $actions ): array {
+			$actions              = $spec['actions'] ?? null;
+			$spec['actions']      = ! $actions ? null : static function ( array $row ) use ( $actions ): array {
 				return array_filter(
 					call_user_func( $actions, $row ),
 					static function ( string $html ): bool {
@@ -620,6 +623,96 @@ final class Lists {
 				);
 			},
 			'tablenav' => static function () {
+			},
+		);
+	}
+
+	// ---- Credits -----------------------------------------------------------------------------
+
+	private static function credits( ?Backend $backend ): array {
+		return array(
+			'columns'  => array(
+				'created_at'    => __( 'When', 'igny8' ),
+				'kind'          => __( 'Entry', 'igny8' ),
+				'amount'        => __( 'Credits', 'igny8' ),
+				'balance_after' => __( 'Balance after', 'igny8' ),
+				'operation'     => __( 'Step', 'igny8' ),
+				'reason'        => __( 'Why', 'igny8' ),
+			),
+			'sortable' => array(),
+			'primary'  => 'created_at',
+			'filters'  => array( 'kind', 'operation' ),
+			'search'   => '', // No search: filters by entry and step.
+			'empty'    => __( 'No credits have moved yet.', 'igny8' ),
+			'bulk'     => array(),
+			'fetch'    => static function ( array $query ) use ( $backend ) {
+				unset( $query['search'], $query['ordering'] );
+				return $backend->transactions( $query );
+			},
+			'cell'     => static function ( array $row, string $key ) {
+				switch ( $key ) {
+					case 'created_at':
+						return Ui::date( $row['created_at'] ?? null );
+					case 'kind':
+						return Ui::status( (string) ( $row['kind'] ?? '' ) );
+					case 'amount':
+						$amount = (int) ( $row['amount'] ?? 0 );
+						return sprintf( '<span class="igny8-amount igny8-amount-%s">%s%s</span>', $amount < 0 ? 'out' : 'in', $amount > 0 ? '+' : '', esc_html( number_format_i18n( $amount ) ) );
+					case 'balance_after':
+						return self::number( $row['balance_after'] ?? null );
+					case 'operation':
+						return isset( $row['operation'] ) ? esc_html( Ui::label( (string) $row['operation'] ) ) : Ui::text( null );
+				}
+				return Ui::text( $row[ $key ] ?? null );
+			},
+			'tablenav' => static function () {
+				self::select( 'kind', self::statuses( array( 'grant', 'purchase', 'adjustment', 'deduction', 'refund', 'hold', 'release' ) ), __( 'Every entry', 'igny8' ) );
+				self::select( 'operation', self::statuses( array( 'auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts', 'generate_images' ) ), __( 'Every step', 'igny8' ) );
+				self::filter_button();
+			},
+		);
+	}
+
+	// ---- Strategies --------------------------------------------------------------------------
+
+	private static function strategies( ?Backend $backend ): array {
+		return array(
+			'columns'  => array(
+				'name'              => __( 'Strategy', 'igny8' ),
+				'section_structure' => __( 'Sections', 'igny8' ),
+				'is_active'         => __( 'Status', 'igny8' ),
+				'updated_at'        => __( 'Changed', 'igny8' ),
+			),
+			'primary'  => 'name',
+			'search'   => '', // An account has a handful: no search.
+			'empty'    => __( 'No strategies yet. Add one to say how articles are built.', 'igny8' ),
+			'bulk'     => array(
+				'delete' => __( 'Delete permanently', 'igny8' ),
+			),
+			'fetch'    => static function ( array $query ) use ( $backend ) {
+				unset( $query['search'], $query['ordering'] );
+				return $backend->strategies( $query );
+			},
+			'cell'     => static function ( array $row, string $key ) {
+				switch ( $key ) {
+					case 'name':
+						return '<strong>' . esc_html( (string) $row['name'] ) . '</strong><br><span class="description">' . esc_html( wp_trim_words( (string) ( $row['guidance'] ?? '' ), 24 ) ) . '</span>';
+					case 'section_structure':
+						$sections = array_map( 'strval', (array) ( $row['section_structure'] ?? array() ) );
+						return $sections ? esc_html( implode( ' → ', $sections ) ) : esc_html__( 'The article’s own plan', 'igny8' );
+					case 'is_active':
+						return Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' );
+					case 'updated_at':
+						return Ui::date( $row['updated_at'] ?? null );
+				}
+				return Ui::text( $row[ $key ] ?? null );
+			},
+			'actions'  => static function ( array $row ) {
+				$id = (int) $row['id'];
+				return array(
+					'edit'   => Forms::edit_link( 'strategies', $id ),
+					'delete' => Ui::row_action( 'igny8_strategies', 'delete', $id, __( 'Delete permanently', 'igny8' ), self::confirm_delete( (string) $row['name'] ) ),
+				);
 			},
 		);
 	}

@@ -275,6 +275,35 @@ final class Pages {
 		Lists::render( 'sectors', $backend );
 	}
 
+	// ---- Strategies --------------------------------------------------------------------------
+
+	/** How articles are built: guidance and a section structure a task can be written with. */
+	public static function strategies( Backend $backend ): void {
+		if ( Forms::render( 'strategies', $backend ) ) {
+			return;
+		}
+		echo '<p class="description">' . esc_html__( 'A strategy says how articles are built — the angle and what to include or avoid, and the sections in order. Choose one for a task in the writer queue (Edit); the author profile still sets the voice.', 'igny8' ) . '</p>';
+		Lists::render( 'strategies', $backend );
+	}
+
+	// ---- Credits -----------------------------------------------------------------------------
+
+	/** The balance and the ledger: every grant, hold, charge and release, newest first. */
+	public static function credits( Backend $backend ): void {
+		$credits = $backend->credits();
+		printf(
+			'<div class="igny8-cards"><div class="igny8-card igny8-card-balance"><span class="igny8-card-number">%s</span><span class="igny8-card-label">%s</span></div></div>',
+			esc_html( number_format_i18n( (int) $credits['balance'] ) ),
+			esc_html__( 'Credits available', 'igny8' )
+		);
+		if ( 'native' === $backend->kind() ) {
+			echo '<p class="description">' . esc_html__( 'With your own AI key you pay the provider directly; credits here only measure what each step used.', 'igny8' ) . '</p>';
+		} else {
+			echo '<p class="description">' . esc_html__( 'Each AI step holds the credits it may need when it starts, is charged for what it did and releases the rest. Credits are bought on the IGNY8 service.', 'igny8' ) . '</p>';
+		}
+		Lists::render( 'credits', $backend );
+	}
+
 	// ---- Content -----------------------------------------------------------------------------
 
 	public static function content( Backend $backend ): void {
