@@ -700,6 +700,26 @@ async function strategies() {
 }
 
 /**
+ * Image testing: a prompt drawn with the account's image model; the picture shows with who
+ * drew it and what it cost, and the prompt stays in the form for the next try.
+ */
+async function imageTesting() {
+  await admin('igny8-settings', '&tab=images');
+  await page.fill('#igny8-image-prompt', 'A rain barrel under a copper downspout, morning light');
+  await page.selectOption('#igny8-image-size', '1536x1024');
+  await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.click('#draw')]);
+  await assertNoPhpErrors();
+  await expectNotice(/Drawn\. It cost \d+ credits/);
+  const image = page.locator('img.igny8-image-test-result');
+  await image.waitFor();
+  assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'the drawing loads');
+  assert.match(await page.locator('.igny8-image-test table').innerText(), /Drawn by\s+\S+/, 'who drew it');
+  assert.equal(await page.locator('#igny8-image-prompt').inputValue(), 'A rain barrel under a copper downspout, morning light', 'the prompt stays for the next try');
+  await bothWidths('image-testing');
+  log('image testing: drawn and shown');
+}
+
+/**
  * Credits: the balance and the ledger of what the pipeline did (holds when a step starts,
  * what it was charged, releases), in words, filtered by kind of entry.
  */
@@ -846,6 +866,7 @@ async function native() {
   await settingsTabs();
   await recordForms();
   await strategies();
+  await imageTesting();
   await creditsLedger();
 }
 
@@ -856,7 +877,7 @@ async function native() {
 async function settingsTabs() {
   await admin('igny8-settings');
   const tabs = await page.locator('.igny8-tabs .nav-tab').allInnerTexts();
-  assert.deepEqual(tabs, ['Connection', 'AI providers', 'Content', 'Author profiles', 'Prompts', 'Advanced']);
+  assert.deepEqual(tabs, ['Connection', 'AI providers', 'Content', 'Author profiles', 'Prompts', 'Image testing', 'Advanced']);
   await Promise.all([page.waitForNavigation(), page.click('.igny8-options #submit')]);
   assert.match(await page.locator('#setting-error-settings_updated').innerText(), /Settings saved/, 'saving the connection says so');
   await bothWidths('settings-connection');
@@ -961,7 +982,7 @@ async function outage() {
  */
 async function sitePicker() {
   const tabs = await page.locator('.igny8-tabs .nav-tab').allInnerTexts();
-  assert.deepEqual(tabs, ['Connection', 'Content', 'Author profiles', 'Prompts', 'Advanced'], 'no AI providers tab with the hosted service');
+  assert.deepEqual(tabs, ['Connection', 'Content', 'Author profiles', 'Prompts', 'Image testing', 'Advanced'], 'no AI providers tab with the hosted service');
   const intro = await page.locator('.igny8-tab-connection form').innerText();
   assert.doesNotMatch(intro, /phpenmod|libigny8_php/, 'no extension instructions');
   await admin('igny8-settings', '&tab=advanced');
@@ -1043,6 +1064,10 @@ async function remote() {
     await outage();
     await admin('igny8-settings');
     await sitePicker();
+    // Adding and editing by hand, strategies and image testing through the hosted API.
+    await recordForms();
+    await strategies();
+    await imageTesting();
     await creditsLedger();
     await connectionVerdicts(apiUrl, apiKey);
   } catch (error) {

@@ -140,6 +140,11 @@ interface Backend {
 	public function transactions( array $query = array() ): array;
 
 	public function estimate( string $function, array $input ): array;
+	/**
+	 * Image Testing: draws $test['prompt'] (negative_prompt, style, size) with the account's
+	 * image model, charges one image, saves nothing: ['url', 'provider', 'model', 'credits', …].
+	 */
+	public function testImage( array $test ): array;
 	public function start( string $function, array $input ): array;
 	public function job( int $id ): array;
 	public function jobs( array $query = array() ): array;

@@ -369,6 +369,10 @@ final class Native_Backend implements Backend {
 		return $this->call( 'usage', $query );
 	}
 
+	public function testImage( array $test ): array {
+		return $this->call( 'testImage', $test );
+	}
+
 	public function estimate( string $function, array $input ): array {
 		return $this->call( 'estimate', $function, $input );
 	}

@@ -669,6 +669,11 @@ final class Remote_Backend implements Backend {
 		return $this->request( 'GET', 'billing/usage/', array_filter( $query, array( $this, 'is_set' ) ) );
 	}
 
+	/** POST thinker/image_testing/. */
+	public function testImage( array $test ): array {
+		return $this->request( 'POST', 'thinker/image_testing/', array(), $test );
+	}
+
 	public function estimate( string $function, array $input ): array {
 		$ids = $input['ids'] ?? array();
 		unset( $input['ids'] );

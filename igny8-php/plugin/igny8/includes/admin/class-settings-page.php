@@ -32,6 +32,7 @@ final class Settings_Page {
 			'content'    => __( 'Content', 'igny8' ),
 			'authors'    => __( 'Author profiles', 'igny8' ),
 			'prompts'    => __( 'Prompts', 'igny8' ),
+			'images'     => __( 'Image testing', 'igny8' ),
 			'advanced'   => __( 'Advanced', 'igny8' ),
 		);
 		if ( 'remote' === Plugin::backend_kind() ) {
@@ -118,7 +119,7 @@ final class Settings_Page {
 	public static function boot(): void {
 		add_action( 'admin_init', array( __CLASS__, 'register' ) );
 		add_filter( 'option_page_capability_' . self::GROUP, array( __CLASS__, 'capability' ) );
-		foreach ( array( 'integration', 'defaults', 'author', 'delete_authors', 'prompt' ) as $action ) {
+		foreach ( array( 'integration', 'defaults', 'author', 'delete_authors', 'prompt', 'test_image' ) as $action ) {
 			add_action( 'admin_post_igny8_' . $action, array( __CLASS__, 'save_' . $action ) );
 		}
 	}
@@ -327,6 +328,7 @@ final class Settings_Page {
 				'content'  => 'account_defaults',
 				'authors'  => 'authors',
 				'prompts'  => 'prompts',
+				'images'   => 'image_testing',
 			);
 			try {
 				call_user_func( array( __CLASS__, $sections[ $current ] ), $backend );
@@ -767,5 +769,90 @@ final class Settings_Page {
 			$reset ? __( 'Prompt reset to IGNY8’s own.', 'igny8' ) : __( 'Prompt saved.', 'igny8' ),
 			'prompts'
 		);
+	}
+
+	/** Where the last Image Testing request and its image wait for the tab (per user). */
+	private static function image_test_key(): string {
+		return 'igny8_image_test_' . get_current_user_id();
+	}
+
+	/**
+	 * Image Testing: a prompt drawn with the account's image model, style and size (or the
+	 * ones given), to try the look before a batch of articles is illustrated. It costs one
+	 * image's credits and is saved nowhere.
+	 */
+	private static function image_testing( Backend $backend ): void {
+		if ( Plugin::read_only() ) {
+			Ui::notice( __( 'The API key in Settings can only read (viewer role): drawing takes the editor role.', 'igny8' ), 'info' );
+			return;
+		}
+		$last   = get_transient( self::image_test_key() );
+		$last   = is_array( $last ) ? $last : array();
+		$asked  = (array) ( $last['asked'] ?? array() );
+		$result = (array) ( $last['result'] ?? array() );
+		echo '<p>' . esc_html__( 'Try a prompt with the account’s image model, style and size before illustrating articles. Each drawing costs one image’s credits; nothing is saved.', 'igny8' ) . '</p>';
+		self::post_form( 'test_image' );
+		echo '<table class="form-table" role="presentation"><tbody>';
+		printf( '<tr><th scope="row"><label for="igny8-image-prompt">%s</label></th><td><textarea name="prompt" id="igny8-image-prompt" rows="3" class="large-text" required>%s</textarea></td></tr>', esc_html__( 'What to draw', 'igny8' ), esc_textarea( (string) ( $asked['prompt'] ?? '' ) ) );
+		printf( '<tr><th scope="row"><label for="igny8-image-style">%s</label></th><td><input type="text" name="style" id="igny8-image-style" class="regular-text" value="%s" placeholder="%s"><p class="description">%s</p></td></tr>', esc_html__( 'Style', 'igny8' ), esc_attr( (string) ( $asked['style'] ?? '' ) ), esc_attr( (string) Pages::setting( $backend, 'images.style', '' ) ), esc_html__( 'Empty: the account’s image style (Content tab).', 'igny8' ) );
+		printf( '<tr><th scope="row"><label for="igny8-image-size">%s</label></th><td><select name="size" id="igny8-image-size"><option value="">%s</option>', esc_html__( 'Size', 'igny8' ), esc_html__( 'The account’s size for images inside articles', 'igny8' ) );
+		foreach ( self::choices( 'size' ) as $value => $label ) {
+			printf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( (string) ( $asked['size'] ?? '' ), $value, false ), esc_html( $label ) );
+		}
+		echo '</select></td></tr>';
+		printf( '<tr><th scope="row"><label for="igny8-image-negative">%s</label></th><td><textarea name="negative_prompt" id="igny8-image-negative" rows="2" class="large-text">%s</textarea><p class="description">%s</p></td></tr>', esc_html__( 'What to avoid', 'igny8' ), esc_textarea( (string) ( $asked['negative_prompt'] ?? '' ) ), esc_html__( 'Empty: the account’s own (e.g. text, watermarks).', 'igny8' ) );
+		echo '</tbody></table>';
+		submit_button( __( 'Draw it', 'igny8' ), 'primary', 'draw' );
+		echo '</form>';
+		$src = (string) ( $result['url'] ?? '' );
+		if ( '' === $src ) {
+			return;
+		}
+		// A data: URL (the model sent bytes) is shown as it is; esc_url() allows no data: scheme.
+		$data = (bool) preg_match( '#^data:image/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$#', $src );
+		echo '<div class="igny8-image-test"><h2>' . esc_html__( 'The drawing', 'igny8' ) . '</h2>';
+		printf( '<img src="%s" alt="%s" class="igny8-image-test-result">', $data ? esc_attr( $src ) : esc_url( $src ), esc_attr( (string) ( $asked['prompt'] ?? '' ) ) );
+		echo '<table class="widefat striped"><tbody>';
+		$rows = array(
+			__( 'Drawn by', 'igny8' )                 => trim( Ui::label( (string) ( $result['provider'] ?? '' ) ) . ' · ' . (string) ( $result['model'] ?? '' ), ' ·' ),
+			__( 'Credits', 'igny8' )                  => number_format_i18n( (int) ( $result['credits'] ?? 0 ) ),
+			__( 'Prompt as sent', 'igny8' )           => (string) ( $result['prompt'] ?? '' ),
+			// Only when the model rewrote it.
+			__( 'Prompt as the model read it', 'igny8' ) => (string) ( $result['revised_prompt'] ?? '' ) !== (string) ( $result['prompt'] ?? '' ) ? (string) ( $result['revised_prompt'] ?? '' ) : '',
+		);
+		foreach ( array_filter( $rows, 'strlen' ) as $label => $value ) {
+			printf( '<tr><th>%s</th><td>%s</td></tr>', esc_html( $label ), esc_html( $value ) );
+		}
+		echo '</tbody></table></div>';
+	}
+
+	/** admin-post `igny8_test_image`: draws it; the tab shows the picture, or why not. */
+	public static function save_test_image(): void {
+		$backend = self::guard( 'test_image' );
+		$asked   = array();
+		foreach ( array( 'prompt', 'negative_prompt' ) as $field ) {
+			$asked[ $field ] = isset( $_POST[ $field ] ) ? trim( sanitize_textarea_field( wp_unslash( $_POST[ $field ] ) ) ) : '';
+		}
+		foreach ( array( 'style', 'size' ) as $field ) {
+			$asked[ $field ] = trim( Ui::posted( $field ) );
+		}
+		$result = array();
+		try {
+			$result = $backend->testImage( array_filter( $asked, 'strlen' ) );
+			/* translators: %d: credits */
+			Ui::flash( sprintf( __( 'Drawn. It cost %d credits.', 'igny8' ), (int) ( $result['credits'] ?? 0 ) ) );
+		} catch ( Backend_Error $e ) {
+			Ui::flash_error( $e );
+		}
+		set_transient(
+			self::image_test_key(),
+			array(
+				'asked'  => $asked,
+				'result' => $result,
+			),
+			HOUR_IN_SECONDS
+		);
+		wp_safe_redirect( Ui::url( 'settings', array( 'tab' => 'images' ) ) );
+		exit;
 	}
 }

@@ -249,6 +249,9 @@ final class Ui {
 			return $special[ $of . ':' . $value ];
 		}
 		$labels = array(
+			// Providers.
+			'openai'                 => __( 'OpenAI', 'igny8' ),
+			'runware'                => __( 'Runware', 'igny8' ),
 			// Statuses.
 			'pending'                => __( 'Pending', 'igny8' ),
 			'clustered'              => __( 'Clustered', 'igny8' ),
