@@ -152,7 +152,8 @@ final class List_Table extends \WP_List_Table {
 	}
 
 	protected function column_default( $item, $column_name ) {
-		return call_user_func( $this->spec['cell'], $item, $column_name );
+		$html = call_user_func( $this->spec['cell'], $item, $column_name );
+		return null !== $html ? $html : Lists::shared_cell( $this->spec, $item, $column_name );
 	}
 
 	protected function handle_row_actions( $item, $column_name, $primary ) {

@@ -133,9 +133,29 @@ final class Lists {
 			'bulk_options' => null,
 			'tablenav'     => null,
 			'actions'      => null,
+			'numbers'      => array(),
+			'status_of'    => '',
 			'search'       => __( 'Search', 'igny8' ),
 			'empty'        => __( 'Nothing here yet.', 'igny8' ),
 		);
+	}
+
+	/**
+	 * A cell the list's own `cell` callback leaves to the lists (it returns null): dates in the
+	 * site's format, statuses in words (`status_of` their context), `is_active` as Active or
+	 * Inactive, the spec's `numbers` as numbers, anything else as text.
+	 */
+	public static function shared_cell( array $spec, array $row, string $key ): string {
+		switch ( $key ) {
+			case 'created_at':
+			case 'updated_at':
+				return Ui::date( $row[ $key ] ?? null );
+			case 'status':
+				return Ui::status( $row['status'] ?? '', $spec['status_of'] );
+			case 'is_active':
+				return Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' );
+		}
+		return in_array( $key, $spec['numbers'], true ) ? self::number( $row[ $key ] ?? null ) : Ui::text( $row[ $key ] ?? null );
 	}
 
 	// ---- Shared pieces -----------------------------------------------------------------------
@@ -213,6 +233,7 @@ final class Lists {
 				'cluster_id' => __( 'Cluster', 'igny8' ),
 				'created_at' => __( 'Added', 'igny8' ),
 			),
+			'numbers'  => array( 'volume', 'difficulty', 'cpc' ),
 			'sortable' => array(
 				'keyword'    => array( 'keyword', false ),
 				'volume'     => array( 'volume', true ),
@@ -237,20 +258,12 @@ final class Lists {
 				switch ( $key ) {
 					case 'keyword':
 						return '<strong>' . esc_html( (string) $row['keyword'] ) . '</strong>';
-					case 'volume':
-					case 'difficulty':
-					case 'cpc':
-						return self::number( $row[ $key ] ?? null );
 					case 'intent':
 						return isset( $row['intent'] ) ? esc_html( Ui::label( (string) $row['intent'] ) ) : Ui::text( null );
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
 					case 'cluster_id':
 						return self::cluster_cell( $backend, $row['cluster_id'] ?? 0 );
-					case 'created_at':
-						return Ui::date( $row['created_at'] ?? null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'  => static function ( array $row ) {
 				$id      = (int) $row['id'];
@@ -300,6 +313,7 @@ final class Lists {
 				'updated_at'    => __( 'Updated', 'igny8' ),
 				'created_at'    => __( 'Made', 'igny8' ),
 			),
+			'numbers'      => array( 'keyword_count', 'total_volume', 'idea_count' ),
 			'sortable'     => array(
 				'name'       => array( 'name', false ),
 				'updated_at' => array( 'updated_at', true ),
@@ -323,13 +337,8 @@ final class Lists {
 				switch ( $key ) {
 					case 'name':
 						return '<strong>' . Ui::link( Ui::url( 'keywords', array( 'cluster_id' => (int) $row['id'] ) ), (string) $row['name'] ) . '</strong><br><span class="description">' . esc_html( (string) ( $row['description'] ?? '' ) ) . '</span>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'updated_at':
-					case 'created_at':
-						return Ui::date( $row[ $key ] ?? null );
 				}
-				return self::number( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'      => static function ( array $row ) use ( $per_cluster ) {
 				$id = (int) $row['id'];
@@ -358,13 +367,15 @@ final class Lists {
 				'status'               => __( 'Status', 'igny8' ),
 				'created_at'           => __( 'Made', 'igny8' ),
 			),
-			'sortable' => array(
+			'sortable'  => array(
 				'title'      => array( 'title', false ),
 				'created_at' => array( 'created_at', true ),
 			),
-			'primary'  => 'title',
-			'filters'  => array( 'status', 'cluster_id' ),
-			'search'   => __( 'Search ideas', 'igny8' ),
+			'numbers'   => array( 'estimated_word_count' ),
+			'status_of' => 'idea',
+			'primary'   => 'title',
+			'filters'   => array( 'status', 'cluster_id' ),
+			'search'    => __( 'Search ideas', 'igny8' ),
 			'empty'    => __( 'No ideas yet. On Clusters, select clusters and choose “Generate ideas”.', 'igny8' ),
 			'bulk'     => array(
 				'queue'  => __( 'Queue to writer', 'igny8' ),
@@ -381,14 +392,8 @@ final class Lists {
 						return self::cluster_cell( $backend, $row['cluster_id'] ?? 0 );
 					case 'content_structure':
 						return esc_html( Ui::label( (string) ( $row['content_structure'] ?? '' ) ) );
-					case 'status':
-						return Ui::status( $row['status'] ?? '', 'idea' );
-					case 'estimated_word_count':
-						return self::number( $row[ $key ] ?? null );
-					case 'created_at':
-						return Ui::date( $row['created_at'] ?? null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'  => static function ( array $row ) {
 				$id      = (int) $row['id'];
@@ -451,6 +456,8 @@ final class Lists {
 				'target_word_count' => array( 'target_word_count', true ),
 				'created_at'        => array( 'created_at', true ),
 			),
+			'numbers'      => array( 'target_word_count' ),
+			'status_of'    => 'task',
 			'primary'      => 'title',
 			'filters'      => array( 'status', 'cluster_id', 'idea_id' ),
 			'search'       => __( 'Search tasks', 'igny8' ),
@@ -473,15 +480,8 @@ final class Lists {
 					case 'title':
 						$title = esc_html( (string) $row['title'] );
 						return '<strong>' . ( 'done' === ( $row['status'] ?? '' ) ? Ui::link( Ui::url( 'content', array( 'task_id' => (int) $row['id'] ) ), (string) $row['title'], 'igny8-article-link' ) : $title ) . '</strong>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '', 'task' );
-					case 'target_word_count':
-						return self::number( $row[ $key ] ?? null );
-					case 'updated_at':
-					case 'created_at':
-						return Ui::date( $row[ $key ] ?? null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'      => static function ( array $row ) {
 				$id      = (int) $row['id'];
@@ -519,6 +519,7 @@ final class Lists {
 				'updated_at' => array( 'updated_at', true ),
 				'created_at' => array( 'created_at', true ),
 			),
+			'numbers'  => array( 'word_count' ),
 			'primary'  => 'title',
 			'filters'  => array( 'status', 'task_id' ),
 			'search'   => __( 'Search content', 'igny8' ),
@@ -537,19 +538,12 @@ final class Lists {
 				switch ( $key ) {
 					case 'title':
 						return '<strong>' . Ui::link( Ui::url( 'content', array( 'content' => (int) $row['id'] ) ), (string) $row['title'], 'igny8-preview-link row-title' ) . '</strong>';
-					case 'status':
-						return Ui::status( $row['status'] ?? '' );
-					case 'word_count':
-						return self::number( $row[ $key ] ?? null );
 					case 'score':
 						return isset( $row['score'] ) ? Pages::score( (int) $row['score'] ) : Ui::text( null );
 					case 'wp_post_id':
 						return Pages::post_cell( $row );
-					case 'updated_at':
-					case 'created_at':
-						return Ui::date( $row[ $key ] ?? null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'  => static function ( array $row ) {
 				$id      = (int) $row['id'];
@@ -605,15 +599,7 @@ final class Lists {
 				);
 			},
 			'cell'     => static function ( array $row, string $key ) {
-				switch ( $key ) {
-					case 'name':
-						return '<strong>' . esc_html( (string) $row['name'] ) . '</strong>';
-					case 'is_active':
-						return Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' );
-					case 'created_at':
-						return Ui::date( $row['created_at'] ?? null );
-				}
-				return Ui::text( $row[ $key ] ?? null );
+				return 'name' === $key ? '<strong>' . esc_html( (string) $row['name'] ) . '</strong>' : null;
 			},
 			'actions'  => static function ( array $row ) {
 				$id = (int) $row['id'];
@@ -641,6 +627,7 @@ final class Lists {
 			),
 			'sortable' => array(),
 			'primary'  => 'created_at',
+			'numbers'  => array( 'balance_after' ),
 			'filters'  => array( 'kind', 'operation' ),
 			'search'   => '', // No search: filters by entry and step.
 			'empty'    => __( 'No credits have moved yet.', 'igny8' ),
@@ -651,19 +638,15 @@ final class Lists {
 			},
 			'cell'     => static function ( array $row, string $key ) {
 				switch ( $key ) {
-					case 'created_at':
-						return Ui::date( $row['created_at'] ?? null );
 					case 'kind':
 						return Ui::status( (string) ( $row['kind'] ?? '' ) );
 					case 'amount':
 						$amount = (int) ( $row['amount'] ?? 0 );
 						return sprintf( '<span class="igny8-amount igny8-amount-%s">%s%s</span>', $amount < 0 ? 'out' : 'in', $amount > 0 ? '+' : '', esc_html( number_format_i18n( $amount ) ) );
-					case 'balance_after':
-						return self::number( $row['balance_after'] ?? null );
 					case 'operation':
 						return isset( $row['operation'] ) ? esc_html( Ui::label( (string) $row['operation'] ) ) : Ui::text( null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'tablenav' => static function () {
 				self::select( 'kind', self::statuses( array( 'grant', 'purchase', 'adjustment', 'deduction', 'refund', 'hold', 'release' ) ), __( 'Every entry', 'igny8' ) );
@@ -700,12 +683,8 @@ final class Lists {
 					case 'section_structure':
 						$sections = array_map( 'strval', (array) ( $row['section_structure'] ?? array() ) );
 						return $sections ? esc_html( implode( ' → ', $sections ) ) : esc_html__( 'The article’s own plan', 'igny8' );
-					case 'is_active':
-						return Ui::status( ! empty( $row['is_active'] ) ? 'active' : 'inactive' );
-					case 'updated_at':
-						return Ui::date( $row['updated_at'] ?? null );
 				}
-				return Ui::text( $row[ $key ] ?? null );
+				return null;
 			},
 			'actions'  => static function ( array $row ) {
 				$id = (int) $row['id'];
