@@ -91,12 +91,14 @@ async function watchJob(label) {
   const id = await box.getAttribute('data-job');
   const seen = new Set();
   const widths = new Set();
+  const phases = new Set();
   const started = Date.now();
   let midShot = false;
   for (;;) {
     const status = (await box.getAttribute('data-status')) || 'queued';
     seen.add(status);
     widths.add(await box.locator('.igny8-progress-bar').evaluate((el) => el.style.width));
+    phases.add(`${await box.locator('.igny8-job-status').innerText()} / ${await box.locator('.igny8-job-phase').innerText()}`);
     if (['succeeded', 'failed', 'cancelled'].includes(status)) break;
     if (status === 'running' && !midShot) {
       midShot = true;
@@ -114,6 +116,8 @@ async function watchJob(label) {
   await screenshot(`${label}-${status}`);
   assert.equal(status, 'succeeded', `job ${id} (${label}) ended ${status}: ${result}`);
   assert.ok(widths.has('100%'), 'the progress bar reached 100%');
+  const raw = [...phases].filter((p) => /\b(queued|running|succeeded|call|prompt|parse|prepare|save)\b|_/.test(p));
+  assert.deepEqual(raw, [], `status and phase read as words: ${[...phases]}`);
   assert.ok(await box.locator('.igny8-job-reload').isVisible(), 'the "Show the results" button appears');
   await Promise.all([page.waitForNavigation(), box.locator('.igny8-job-reload').click()]);
   await assertNoPhpErrors();
@@ -709,7 +713,7 @@ async function imageTesting() {
   await page.selectOption('#igny8-image-size', '1536x1024');
   await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.click('#draw')]);
   await assertNoPhpErrors();
-  await expectNotice(/Drawn\. It cost \d+ credits/);
+  await expectNotice(/Drawn\. It cost \d+ credits?\./);
   const image = page.locator('img.igny8-image-test-result');
   await image.waitFor();
   assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'the drawing loads');
@@ -726,6 +730,8 @@ async function imageTesting() {
 async function creditsLedger() {
   await admin('igny8-credits');
   assert.match(await page.locator('.igny8-card-balance .igny8-card-number').innerText(), /^[\d,.\s]+$/, 'the balance');
+  assert.ok(await page.locator('table.igny8-credits thead th.column-created_at').isVisible(), 'each entry says when (the primary column is never hidden)');
+  assert.equal(await page.locator('table.igny8-credits tbody tr').first().locator('button.toggle-row').count(), 1, 'on a phone the other columns fold under a toggle');
   const kinds = await column('credits', 'kind');
   assert.ok(kinds.length > 0, 'the pipeline moved credits');
   assert.ok(kinds.includes('Hold'), `a step held credits when it started: ${kinds}`);

@@ -16,6 +16,35 @@
 	var __ = ( window.wp && window.wp.i18n && window.wp.i18n.__ ) || function ( s ) { return s; };
 	var FINISHED = [ 'succeeded', 'failed', 'cancelled' ];
 
+	/** A job's status and phase as a person reads them (IGNY8 reports machine words). */
+	var STATUSES = {
+		queued: __( 'Waiting', 'igny8' ),
+		running: __( 'Running', 'igny8' ),
+		succeeded: __( 'Done', 'igny8' ),
+		failed: __( 'Failed', 'igny8' ),
+		cancelled: __( 'Cancelled', 'igny8' )
+	};
+	var PHASES = {
+		starting: __( 'Starting', 'igny8' ),
+		queued: '',
+		prepare: __( 'Preparing', 'igny8' ),
+		prompt: __( 'Preparing', 'igny8' ),
+		call: __( 'Asking the AI', 'igny8' ),
+		parse: __( 'Reading the answer', 'igny8' ),
+		save: __( 'Saving', 'igny8' ),
+		retrying: __( 'Trying again soon', 'igny8' ),
+		done: '',
+		cancelled: '',
+		failed: ''
+	};
+
+	function words( map, value ) {
+		if ( ! value ) {
+			return '';
+		}
+		return Object.prototype.hasOwnProperty.call( map, value ) ? map[ value ] : String( value ).replace( /_/g, ' ' );
+	}
+
 	function api( path, method ) {
 		return window.fetch( settings.root + path, {
 			method: method || 'GET',
@@ -80,9 +109,9 @@
 			}
 			bar.style.width = progress + '%';
 			track.setAttribute( 'aria-valuenow', String( progress ) );
-			status.textContent = job.status;
+			status.textContent = words( STATUSES, job.status );
 			status.className = 'igny8-job-status igny8-status igny8-status-' + job.status;
-			phase.textContent = job.phase || '';
+			phase.textContent = words( PHASES, job.phase );
 			message.textContent = job.message || '';
 			box.setAttribute( 'data-status', job.status );
 		}

@@ -112,10 +112,10 @@ final class Actions {
 			$estimate = $started['estimate'] ?? array();
 			if ( isset( $estimate['balance'] ) ) {
 				/* translators: 1: credits, 2: balance */
-				Ui::flash( sprintf( __( 'Queued. Estimated cost: %1$d credits (balance %2$d).', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ), (int) $estimate['balance'] ), 'info' );
+				Ui::flash( sprintf( _n( 'Queued. Estimated cost: %1$d credit (balance %2$d).', 'Queued. Estimated cost: %1$d credits (balance %2$d).', (int) ( $estimate['credits'] ?? 0 ), 'igny8' ), (int) ( $estimate['credits'] ?? 0 ), (int) $estimate['balance'] ), 'info' );
 			} else {
 				/* translators: %d: credits */
-				Ui::flash( sprintf( __( 'Queued. Estimated cost: %d credits.', 'igny8' ), (int) ( $estimate['credits'] ?? 0 ) ), 'info' );
+				Ui::flash( sprintf( _n( 'Queued. Estimated cost: %d credit.', 'Queued. Estimated cost: %d credits.', (int) ( $estimate['credits'] ?? 0 ), 'igny8' ), (int) ( $estimate['credits'] ?? 0 ) ), 'info' );
 			}
 			$args += array(
 				'igny8_job'       => (int) $started['job']['id'],

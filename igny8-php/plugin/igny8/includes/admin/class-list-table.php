@@ -10,12 +10,12 @@ namespace Igny8\WP\Admin;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * One `WP_List_Table` for every IGNY8 list (keywords, clusters, ideas, tasks, content), so they
+ * One `WP_List_Table` for every IGNY8 list (keywords, clusters, ideas, tasks, content, …), so they
  * behave as WordPress's own: sortable columns, row actions, a search box, Screen Options (items
  * per page, columns shown), pagination with a page field, and the responsive layout (the
  * primary column folds the others away on a phone).
  *
- * A screen describes its list in a spec (see Pages::spec()): columns, which of them sort and by
+ * A screen describes its list in a spec (see Lists::spec()): columns, which of them sort and by
  * which IGNY8 ordering, the primary column, bulk actions, the filters it passes on, and
  * callbacks for fetching a page, printing a cell and a row's actions. Rows come from the backend
  * a page at a time; sorting, searching and paging happen in IGNY8, not in PHP.
@@ -157,10 +157,13 @@ final class List_Table extends \WP_List_Table {
 	}
 
 	protected function handle_row_actions( $item, $column_name, $primary ) {
-		if ( $column_name !== $primary || empty( $this->spec['actions'] ) ) {
+		if ( $column_name !== $primary ) {
 			return '';
 		}
-		return $this->row_actions( call_user_func( $this->spec['actions'], $item ) );
+		$actions = empty( $this->spec['actions'] ) ? array() : call_user_func( $this->spec['actions'], $item );
+		// Without actions, the phone layout's "Show more details" toggle all the same (WordPress
+		// adds it only with actions): the other columns fold under the primary one.
+		return $actions ? $this->row_actions( $actions ) : parent::handle_row_actions( $item, $column_name, $primary );
 	}
 
 	protected function get_bulk_actions() {

@@ -1,6 +1,7 @@
 <?php
 /**
- * The five lists — keywords, clusters, ideas, writer queue, content — as specs for List_Table.
+ * The lists — keywords, clusters, ideas, writer queue, content, sectors, strategies, the credit
+ * ledger — as specs for List_Table.
  *
  * @package Igny8
  */
@@ -58,10 +59,13 @@ final class Lists {
 				return $check + $columns;
 			}
 		);
+		// The date a row was made is hidden until asked for, unless it is what the list is of
+		// (the ledger's entries, whose date is the primary column).
+		$hide = 'created_at' === $spec['primary'] ? array() : array( 'created_at' );
 		add_filter(
 			'default_hidden_columns',
-			static function ( $hidden, $for ) use ( $screen ) {
-				return $for->id === $screen->id ? array( 'created_at' ) : $hidden;
+			static function ( $hidden, $for ) use ( $screen, $hide ) {
+				return $for->id === $screen->id ? $hide : $hidden;
 			},
 			10,
 			2

@@ -840,7 +840,7 @@ final class Settings_Page {
 		try {
 			$result = $backend->testImage( array_filter( $asked, 'strlen' ) );
 			/* translators: %d: credits */
-			Ui::flash( sprintf( __( 'Drawn. It cost %d credits.', 'igny8' ), (int) ( $result['credits'] ?? 0 ) ) );
+			Ui::flash( sprintf( _n( 'Drawn. It cost %d credit.', 'Drawn. It cost %d credits.', (int) ( $result['credits'] ?? 0 ), 'igny8' ), (int) ( $result['credits'] ?? 0 ) ) );
 		} catch ( Backend_Error $e ) {
 			Ui::flash_error( $e );
 		}

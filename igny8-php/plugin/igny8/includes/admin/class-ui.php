@@ -337,7 +337,7 @@ final class Ui {
 		?>
 		<div class="igny8-job notice notice-info" data-job="<?php echo (int) $job_id; ?>">
 			<p class="igny8-job-title"><strong><?php echo esc_html( '' !== $title ? $title : __( 'Job', 'igny8' ) ); ?> #<?php echo (int) $job_id; ?></strong>
-				<span class="igny8-job-status igny8-status"><?php esc_html_e( 'queued', 'igny8' ); ?></span></p>
+				<span class="igny8-job-status igny8-status"><?php esc_html_e( 'Waiting', 'igny8' ); ?></span></p>
 			<div class="igny8-progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="igny8-progress-bar" style="width:0%"></div></div>
 			<p><span class="igny8-job-phase"></span> <span class="igny8-job-message"><?php esc_html_e( 'Waiting for the background worker…', 'igny8' ); ?></span></p>
 			<ul class="igny8-job-done" hidden></ul>
