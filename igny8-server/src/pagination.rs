@@ -37,17 +37,24 @@ pub struct Paging {
 }
 
 impl Paging {
-    /// The core's page request.
+    /// The core's page request. `page` is checked whatever else is given: after a cursor it
+    /// is ignored, but one out of range (0, or past the last page any list can have) is
+    /// refused like anywhere else rather than passed over.
     pub fn request(&self) -> PageRequest {
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let page = self.page.unwrap_or(1);
         match &self.cursor {
-            Some(c) if !c.is_empty() => PageRequest::after(c.clone(), size),
-            // `cursor=` (empty) starts a cursor scan: no count, `next` carries cursors.
+            Some(c) if !c.is_empty() => PageRequest {
+                page,
+                ..PageRequest::after(c.clone(), size)
+            },
+            // `cursor=` (empty) starts a cursor scan at `page` (the first unless given): no
+            // count, `next` carries cursors.
             Some(_) => PageRequest {
                 with_total: false,
-                ..PageRequest::new(1, size)
+                ..PageRequest::new(page, size)
             },
-            None => PageRequest::new(self.page.unwrap_or(1), size),
+            None => PageRequest::new(page, size),
         }
     }
 }

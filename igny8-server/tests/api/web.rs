@@ -880,6 +880,46 @@ async fn the_keyword_list_filters_sorts_pages_and_downloads(backend: Backend) {
     assert_eq!(shown(&deep.body).len(), 11, "{}", deep.body);
     assert!(deep.body.contains("First page"));
 
+    // `page` is checked beside a cursor too, and `cursor=&page=2` starts the scan on page 2.
+    let (status, body) = s
+        .get(
+            &token,
+            "/api/v1/planner/keywords/?cursor=&page=136277715282311776",
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = s
+        .get(
+            &token,
+            &format!("/api/v1/planner/keywords/?{cursor}&page=0"),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = s
+        .get(
+            &token,
+            &format!("/api/v1/planner/keywords/?{cursor}&page=3"),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "a page number beside a cursor is ignored: {body}"
+    );
+    let (_, second) = s
+        .get(&token, "/api/v1/planner/keywords/?page_size=50&page=2")
+        .await;
+    let (_, scan) = s
+        .get(
+            &token,
+            "/api/v1/planner/keywords/?page_size=50&page=2&cursor=",
+        )
+        .await;
+    assert_eq!(
+        scan["data"]["results"][0]["id"],
+        second["data"]["results"][0]["id"]
+    );
+    assert!(scan["data"]["count"].is_null(), "{scan}");
+
     // The dashboard draws the keywords as charts, each with its numbers as a table.
     let dashboard = b.get("/dashboard").await;
     for title in [
