@@ -257,6 +257,29 @@ impl<S: Store> Inventory<'_, S> {
         )
     }
 
+    /// The site's inventory ranked for `article` (by its keywords and title, the article
+    /// itself left out) with the stems each entry shares, and the article's own address,
+    /// normalised, when it has one.
+    async fn ranked_for(
+        &self,
+        scope: &Scope,
+        article: &crate::writer::Content,
+    ) -> Result<(Vec<(LinkEntry, Vec<String>)>, Option<String>)> {
+        let language = Box::pin(self.language(scope)).await?;
+        let phrases: Vec<&str> = article
+            .primary_keyword
+            .iter()
+            .chain(&article.secondary_keywords)
+            .map(String::as_str)
+            .chain(std::iter::once(article.title.as_str()))
+            .collect();
+        let entries = Box::pin(self.entries(scope, article.site_id)).await?;
+        Ok((
+            rank(entries, &phrases, language, Some(article.id)),
+            article.wp_url.as_deref().map(normal),
+        ))
+    }
+
     /// Pages of the site that could link to `content` (a published or draft article): those
     /// sharing at least two stems with its keywords and title, most related first, at most
     /// `limit`. IGNY8 articles that already link to it are left out.
@@ -267,23 +290,14 @@ impl<S: Store> Inventory<'_, S> {
         limit: usize,
     ) -> Result<Vec<LinkBack>> {
         let target = self.core.contents().get(scope, content).await?;
-        let language = Box::pin(self.language(scope)).await?;
         let anchor = target
             .primary_keyword
             .clone()
             .filter(|k| !k.trim().is_empty())
             .unwrap_or_else(|| target.title.clone());
-        let phrases: Vec<&str> = target
-            .primary_keyword
-            .iter()
-            .chain(&target.secondary_keywords)
-            .map(String::as_str)
-            .chain(std::iter::once(target.title.as_str()))
-            .collect();
-        let entries = Box::pin(self.entries(scope, target.site_id)).await?;
-        let own = target.wp_url.as_deref().map(normal);
+        let (ranked, own) = Box::pin(self.ranked_for(scope, &target)).await?;
         let mut out = Vec::new();
-        for (entry, shared) in rank(entries, &phrases, language, Some(target.id)) {
+        for (entry, shared) in ranked {
             if shared.len() < 2 || own.as_deref() == Some(normal(&entry.url).as_str()) {
                 continue;
             }
@@ -326,18 +340,9 @@ impl<S: Store> Inventory<'_, S> {
     ) -> Result<Vec<LinkOut>> {
         let article = self.core.contents().get(scope, content).await?;
         let html = html.unwrap_or(&article.html);
-        let language = Box::pin(self.language(scope)).await?;
-        let phrases: Vec<&str> = article
-            .primary_keyword
-            .iter()
-            .chain(&article.secondary_keywords)
-            .map(String::as_str)
-            .chain(std::iter::once(article.title.as_str()))
-            .collect();
-        let entries = Box::pin(self.entries(scope, article.site_id)).await?;
-        let own = article.wp_url.as_deref().map(normal);
+        let (ranked, own) = Box::pin(self.ranked_for(scope, &article)).await?;
         let mut out = Vec::new();
-        for (entry, shared) in rank(entries, &phrases, language, Some(article.id)) {
+        for (entry, shared) in ranked {
             if out.len() >= limit || shared.is_empty() {
                 break;
             }
