@@ -130,9 +130,9 @@ final class Forms {
 					'volume'     => array( __( 'Monthly searches', 'igny8' ), 'number', null, '', false ),
 					'difficulty' => array( __( 'Difficulty (0–100)', 'igny8' ), 'number', null, '', false ),
 					'cpc'        => array( __( 'Cost per click', 'igny8' ), 'decimal', null, '', false ),
-					'intent'     => array( __( 'Search intent', 'igny8' ), 'select', self::labels( array( 'informational', 'navigational', 'commercial', 'transactional' ) ), '', false ),
+					'intent'     => array( __( 'Search intent', 'igny8' ), 'select', Ui::labels( array( 'informational', 'navigational', 'commercial', 'transactional' ) ), '', false ),
 				) + ( $new ? $sector : array(
-					'status'     => array( __( 'Status', 'igny8' ), 'select', self::labels( array( 'pending', 'clustered', 'archived' ) ), '', true ),
+					'status'     => array( __( 'Status', 'igny8' ), 'select', Ui::labels( array( 'pending', 'clustered', 'archived' ) ), '', true ),
 					'cluster_id' => array( __( 'Cluster', 'igny8' ), 'select', self::clusters( $backend ), __( 'Moving a keyword to another cluster changes what that cluster’s articles target.', 'igny8' ), false ),
 				) );
 			case 'cluster':
@@ -140,7 +140,7 @@ final class Forms {
 					'name'        => array( __( 'Name', 'igny8' ), 'text', null, '', true ),
 					'description' => array( __( 'Description', 'igny8' ), 'textarea', null, __( 'What the cluster is about; ideas and articles are written from it.', 'igny8' ), false ),
 				) + ( $new ? $sector : array(
-					'status' => array( __( 'Status', 'igny8' ), 'select', self::labels( array( 'active', 'archived' ) ), '', true ),
+					'status' => array( __( 'Status', 'igny8' ), 'select', Ui::labels( array( 'active', 'archived' ) ), '', true ),
 				) );
 			case 'idea':
 				return array(
@@ -148,8 +148,8 @@ final class Forms {
 					'description'          => array( __( 'Description', 'igny8' ), 'textarea', null, __( 'What the article should cover.', 'igny8' ), false ),
 					'cluster_id'           => array( __( 'Cluster', 'igny8' ), 'select', self::clusters( $backend ), '', false ),
 					'target_keywords'      => array( __( 'Target keywords', 'igny8' ), 'list', null, __( 'Separated by commas; the first is the primary keyword.', 'igny8' ), false ),
-					'content_structure'    => array( __( 'Structure', 'igny8' ), 'select', self::labels( array( 'article', 'guide', 'listicle', 'how_to', 'comparison', 'review', 'cluster_hub', 'faq' ) ), '', false ),
-					'content_type'         => array( __( 'Kind of page', 'igny8' ), 'select', self::labels( array( 'post', 'page', 'product', 'service', 'category', 'landing' ) ), '', false ),
+					'content_structure'    => array( __( 'Structure', 'igny8' ), 'select', Ui::labels( array( 'article', 'guide', 'listicle', 'how_to', 'comparison', 'review', 'cluster_hub', 'faq' ) ), '', false ),
+					'content_type'         => array( __( 'Kind of page', 'igny8' ), 'select', Ui::labels( array( 'post', 'page', 'product', 'service', 'category', 'landing' ) ), '', false ),
 					'estimated_word_count' => array( __( 'Words', 'igny8' ), 'number', null, '', false ),
 				) + $sector;
 			case 'task':
@@ -158,8 +158,8 @@ final class Forms {
 					'brief'             => array( __( 'Brief', 'igny8' ), 'textarea', null, __( 'What the writer should know: angle, points to make, what to avoid.', 'igny8' ), false ),
 					'keywords'          => array( __( 'Keywords', 'igny8' ), 'list', null, __( 'Separated by commas; the first is the primary keyword.', 'igny8' ), false ),
 					'target_word_count' => array( __( 'Words', 'igny8' ), 'number', null, '', false ),
-					'content_structure' => array( __( 'Structure', 'igny8' ), 'select', self::labels( array( 'article', 'guide', 'listicle', 'how_to', 'comparison', 'review', 'cluster_hub', 'faq' ) ), '', false ),
-					'content_type'      => array( __( 'Kind of page', 'igny8' ), 'select', self::labels( array( 'post', 'page', 'product', 'service', 'category', 'landing' ) ), '', false ),
+					'content_structure' => array( __( 'Structure', 'igny8' ), 'select', Ui::labels( array( 'article', 'guide', 'listicle', 'how_to', 'comparison', 'review', 'cluster_hub', 'faq' ) ), '', false ),
+					'content_type'      => array( __( 'Kind of page', 'igny8' ), 'select', Ui::labels( array( 'post', 'page', 'product', 'service', 'category', 'landing' ) ), '', false ),
 					'author_profile_id' => array( __( 'Author profile', 'igny8' ), 'select', self::authors( $backend ), __( 'Its tone and voice; Settings → Author profiles.', 'igny8' ), false ),
 					'strategy_id'       => array( __( 'Strategy', 'igny8' ), 'select', self::strategies( $backend ), __( 'How the article is built; IGNY8 → Strategies.', 'igny8' ), false ),
 				) + ( $new ? array(
@@ -189,14 +189,6 @@ final class Forms {
 		return count( $sectors ) > 1 ? array(
 			'sector_id' => array( __( 'Sector', 'igny8' ), 'select', $sectors, '', true ),
 		) : array();
-	}
-
-	private static function labels( array $values ): array {
-		$out = array();
-		foreach ( $values as $value ) {
-			$out[ $value ] = Ui::label( $value );
-		}
-		return $out;
 	}
 
 	private static function clusters( Backend $backend ): array {

@@ -182,18 +182,9 @@ final class Lists {
 	/** A tablenav of the status filter alone: $values in words ($of as in Ui::label()). */
 	private static function status_filter( array $values, string $of = '' ): callable {
 		return static function () use ( $values, $of ) {
-			self::select( 'status', self::statuses( $values, $of ), __( 'Any status', 'igny8' ) );
+			self::select( 'status', Ui::labels( $values, $of ), __( 'Any status', 'igny8' ) );
 			self::filter_button();
 		};
-	}
-
-	/** Statuses as select options, in words. */
-	private static function statuses( array $values, string $of = '' ): array {
-		$options = array();
-		foreach ( $values as $value ) {
-			$options[ $value ] = Ui::label( $value, $of );
-		}
-		return $options;
 	}
 
 	/** id => name of the site's clusters, read once per request. */
@@ -284,8 +275,8 @@ final class Lists {
 				return $actions;
 			},
 			'tablenav' => static function () use ( $backend ) {
-				self::select( 'status', self::statuses( array( 'pending', 'clustered', 'archived' ) ), __( 'Any status', 'igny8' ) );
-				self::select( 'intent', self::statuses( array( 'informational', 'navigational', 'commercial', 'transactional' ) ), __( 'Any intent', 'igny8' ) );
+				self::select( 'status', Ui::labels( array( 'pending', 'clustered', 'archived' ) ), __( 'Any status', 'igny8' ) );
+				self::select( 'intent', Ui::labels( array( 'informational', 'navigational', 'commercial', 'transactional' ) ), __( 'Any intent', 'igny8' ) );
 				self::select( 'cluster_id', self::cluster_names( $backend ), __( 'Any cluster', 'igny8' ) );
 				self::filter_button();
 				$filters = array();
@@ -411,7 +402,7 @@ final class Lists {
 				return $actions;
 			},
 			'tablenav' => static function () use ( $backend ) {
-				self::select( 'status', self::statuses( array( 'new', 'queued', 'done' ), 'idea' ), __( 'Any status', 'igny8' ) );
+				self::select( 'status', Ui::labels( array( 'new', 'queued', 'done' ), 'idea' ), __( 'Any status', 'igny8' ) );
 				self::select( 'cluster_id', self::cluster_names( $backend ), __( 'Any cluster', 'igny8' ) );
 				self::filter_button();
 			},
@@ -653,8 +644,8 @@ final class Lists {
 				return null;
 			},
 			'tablenav' => static function () {
-				self::select( 'kind', self::statuses( array( 'grant', 'purchase', 'adjustment', 'deduction', 'refund', 'hold', 'release' ) ), __( 'Every entry', 'igny8' ) );
-				self::select( 'operation', self::statuses( array( 'auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts', 'generate_images' ) ), __( 'Every step', 'igny8' ) );
+				self::select( 'kind', Ui::labels( array( 'grant', 'purchase', 'adjustment', 'deduction', 'refund', 'hold', 'release' ) ), __( 'Every entry', 'igny8' ) );
+				self::select( 'operation', Ui::labels( array( 'auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts', 'generate_images' ) ), __( 'Every step', 'igny8' ) );
 				self::filter_button();
 			},
 		);

@@ -230,6 +230,15 @@ final class Ui {
 		return sprintf( '<span class="igny8-status igny8-status-%1$s">%2$s</span>', esc_attr( (string) $status ), esc_html( self::label( (string) $status, $of ) ) );
 	}
 
+	/** Choices for a select: each value => its words (label(), $of its context). */
+	public static function labels( array $values, string $of = '' ): array {
+		$out = array();
+		foreach ( $values as $value ) {
+			$out[ $value ] = self::label( $value, $of );
+		}
+		return $out;
+	}
+
 	/**
 	 * An IGNY8 value as a site owner reads it: `generate_image_prompts` is "Write image
 	 * prompts", `in_article` "In-article image", a task that is `queued` "Ready to write" (it
